@@ -1,0 +1,35 @@
+// The numeric hand-off between tabular parts: preprocessing produces it, teachers, students and metrics read it.
+// Row-major float64 so a row is a contiguous slice; NaN marks a missing value (tree learners route it, others
+// must impute first).
+
+export interface FeatureMatrix {
+  /** n×d row-major values; NaN = missing */
+  x: Float64Array;
+  n: number;
+  d: number;
+  /** column names, length d */
+  names: string[];
+}
+
+export interface LabelledMatrix extends FeatureMatrix {
+  /** class index per row, 0..k-1 */
+  y: Int32Array;
+  /** number of classes */
+  k: number;
+  /** original label value of each class index, for display */
+  classNames: string[];
+}
+
+export function row(m: FeatureMatrix, i: number): Float64Array {
+  return m.x.subarray(i * m.d, (i + 1) * m.d);
+}
+
+/** Rows `idx` of `m`, copied, in the given order. */
+export function takeRows<T extends FeatureMatrix>(m: T, idx: ArrayLike<number>): T {
+  const x = new Float64Array(idx.length * m.d);
+  for (let r = 0; r < idx.length; r++) x.set(row(m, idx[r]), r * m.d);
+  const out = { ...m, x, n: idx.length } as T;
+  const lm = m as unknown as LabelledMatrix;
+  if (lm.y) (out as unknown as LabelledMatrix).y = Int32Array.from(idx, (i) => lm.y[i]);
+  return out;
+}
