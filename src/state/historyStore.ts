@@ -1,0 +1,68 @@
+// Local experiment history in IndexedDB (via idb). Entries survive reloads; export/import go through
+// historyFormat.ts. Specs are filtered by the persistence table before they are stored.
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { ModuleId } from './modules';
+import { historySafeSpec } from './persistence';
+import { specFor, type AnySpec } from './specs';
+import { parseHistoryFile, serialiseHistory, type HistoryEntry } from './historyFormat';
+
+interface HistoryDb extends DBSchema {
+  entries: { key: string; value: HistoryEntry; indexes: { byCreated: string } };
+}
+
+const DB_NAME = 'workbench-history';
+
+export class HistoryStore {
+  private db: Promise<IDBPDatabase<HistoryDb>>;
+
+  constructor() {
+    this.db = openDB<HistoryDb>(DB_NAME, 1, {
+      upgrade(db) {
+        const store = db.createObjectStore('entries', { keyPath: 'id' });
+        store.createIndex('byCreated', 'createdAt');
+      },
+    });
+  }
+
+  async add(module: ModuleId, spec: AnySpec, title: string, summary: HistoryEntry['summary'] = {}, digest?: string): Promise<HistoryEntry> {
+    const def = specFor(module);
+    const entry: HistoryEntry = {
+      id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
+      module,
+      specVersion: def?.version ?? 0,
+      spec: historySafeSpec(module, spec),
+      title,
+      createdAt: new Date().toISOString(),
+      summary,
+      ...(digest ? { digest } : {}),
+    };
+    await (await this.db).put('entries', entry);
+    return entry;
+  }
+
+  /** Newest first. */
+  async list(): Promise<HistoryEntry[]> {
+    const all = await (await this.db).getAllFromIndex('entries', 'byCreated');
+    return all.reverse();
+  }
+
+  async remove(id: string): Promise<void> {
+    await (await this.db).delete('entries', id);
+  }
+
+  async clear(): Promise<void> {
+    await (await this.db).clear('entries');
+  }
+
+  async exportJson(): Promise<string> {
+    return serialiseHistory(await this.list());
+  }
+
+  /** Validates the whole file first; writes all entries in one transaction or none. Returns how many. */
+  async importJson(text: string): Promise<number> {
+    const entries = parseHistoryFile(text);
+    const tx = (await this.db).transaction('entries', 'readwrite');
+    await Promise.all([...entries.map((e) => tx.store.put(e)), tx.done]);
+    return entries.length;
+  }
+}

@@ -1,0 +1,52 @@
+// The one table that says where each piece of state may live (excalidraw's APP_STATE_STORAGE_CONF idea):
+//   link    — may travel in a share link (and therefore also in local history)
+//   history — may be kept in this browser's IndexedDB history, never in a link
+//   none    — kept in memory only (secrets, file contents, transient UI)
+// Spec keys must all be listed here; `linkSafeSpec` drops anything not marked `link` before encoding.
+import type { EditsSpec } from './specs/edits';
+import type { EnsemblesSpec } from './specs/ensembles';
+import type { TabularSpec } from './specs/tabular';
+import type { ModuleId } from './modules';
+
+export type Persistence = 'link' | 'history' | 'none';
+
+type Table<S> = { [K in keyof Required<S>]: Persistence };
+
+const ensembles: Table<EnsemblesSpec> = {
+  seed: 'link', backend: 'link', pool: 'link', strategies: 'link', weighting: 'link', metric: 'link', alpha: 'link', caruanaIterations: 'link',
+};
+const tabular: Table<TabularSpec> = {
+  seed: 'link', backend: 'link', view: 'link', dataset: 'link', target: 'link', sensitive: 'link', teachers: 'link', strategies: 'link',
+  contextSizes: 'link', folds: 'link', distill: 'link',
+};
+const edits: Table<EditsSpec> = {
+  seed: 'link', job: 'link', base: 'link', aligned: 'link', target: 'link', circuit: 'link', output: 'link', strength: 'link', quant: 'link',
+  blockSize: 'link', floorMargin: 'link',
+};
+
+export const SPEC_PERSISTENCE: Partial<Record<ModuleId, Record<string, Persistence>>> = { ensembles, tabular, edits };
+
+/** State outside module specs. */
+export const APP_STATE_PERSISTENCE = {
+  sidecarToken: 'none', // a bearer token printed by the sidecar: a secret
+  sidecarUrl: 'history',
+  uploadedFileContents: 'none', // user data: never in a URL; pools/datasets are referenced by sha256
+  uploadedFileMeta: 'history',
+  resultSummary: 'history',
+  resultDigest: 'link', // lets a link check that re-running reproduced the same result
+  activeBackend: 'none',
+} as const satisfies Record<string, Persistence>;
+
+export function persistenceOf(module: ModuleId, key: string): Persistence {
+  return SPEC_PERSISTENCE[module]?.[key] ?? 'none';
+}
+
+/** The subset of a spec that may go into a link. Unknown keys are dropped (default: nowhere). */
+export function linkSafeSpec(module: ModuleId, spec: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(spec).filter(([k]) => persistenceOf(module, k) === 'link'));
+}
+
+/** The subset that may be stored in local history. */
+export function historySafeSpec(module: ModuleId, spec: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(spec).filter(([k]) => persistenceOf(module, k) !== 'none'));
+}

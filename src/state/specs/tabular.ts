@@ -1,0 +1,44 @@
+// Tabular spec: dataset and columns, teachers, context strategies and sizes, folds, and distillation settings.
+import { z } from 'zod';
+import { backendPreference, dataRef, seed } from './common';
+import { clampInt, clampNumber, type SpecDefinition } from './types';
+
+export const CONTEXT_STRATEGIES = ['uniform', 'stratified', 'balanced', 'oversample_minority', 'smote', 'diversity_kmeans', 'hybrid_balanced_diverse'] as const;
+
+const schema = z.object({
+  seed,
+  backend: backendPreference,
+  view: z.enum(['teacher', 'study', 'distill']).default('teacher'),
+  dataset: dataRef.default({ id: 'german' }),
+  target: z.string().max(200).optional(),
+  sensitive: z.string().max(200).optional(),
+  teachers: z.array(z.enum(['tfm', 'knn', 'logreg'])).default(['tfm', 'knn', 'logreg']),
+  strategies: z.array(z.enum(CONTEXT_STRATEGIES)).default([...CONTEXT_STRATEGIES]),
+  contextSizes: z.array(z.number().int()).default([64, 256, 512]),
+  folds: z.number().int().default(5),
+  distill: z.object({
+    labelling: z.enum(['oof', 'naive']).default('oof'),
+    temperature: z.number().default(1),
+    hardLabelMix: z.number().default(0),
+    students: z.array(z.enum(['gbdt', 'mlp', 'logreg'])).default(['gbdt', 'mlp', 'logreg']),
+  }).default({ labelling: 'oof', temperature: 1, hardLabelMix: 0, students: ['gbdt', 'mlp', 'logreg'] }),
+});
+
+export type TabularSpec = z.infer<typeof schema>;
+
+export const tabularSpec: SpecDefinition<TabularSpec> = {
+  module: 'tabular',
+  version: 1,
+  schema,
+  migrations: {
+    // v0 links carried a single context size.
+    0: (old) => (typeof old.contextSize === 'number' ? { ...old, contextSizes: [old.contextSize] } : old),
+  },
+  clamp: (s) => ({
+    ...s,
+    contextSizes: [...new Set(s.contextSizes.map((c) => clampInt(c, 8, 4096)))].sort((a, b) => a - b),
+    folds: clampInt(s.folds, 2, 20),
+    strategies: [...new Set(s.strategies)],
+    distill: { ...s.distill, temperature: clampNumber(s.distill.temperature, 0.05, 20), hardLabelMix: clampNumber(s.distill.hardLabelMix, 0, 1) },
+  }),
+};
