@@ -1,0 +1,50 @@
+// Ranks, Friedman and Iman–Davenport against Demšar (2006)'s published example and scipy on the same table.
+import { describe, expect, it } from 'vitest';
+import { DEMSAR_PUBLISHED, DEMSAR_TABLE } from './fixtures/demsar2006';
+import { averageRanks, friedman, friedmanFromAverageRanks, rankRows } from './ranking';
+
+describe('rankRows', () => {
+  it('averages tied ranks and respects the direction', () => {
+    expect(rankRows([[0.9, 0.7, 0.9, 0.5]], 'higher')).toEqual([[1.5, 3, 1.5, 4]]);
+    expect(rankRows([[0.9, 0.7, 0.9, 0.5]], 'lower')).toEqual([[3.5, 2, 3.5, 1]]);
+    expect(rankRows([[1, 1, 1]], 'higher')).toEqual([[2, 2, 2]]);
+  });
+
+  it('names the offending cell for a NaN score', () => {
+    expect(() => rankRows([[1, 2], [3, NaN]], 'higher')).toThrow(/dataset 1, method 1/);
+  });
+});
+
+describe('Friedman / Iman–Davenport', () => {
+  it('reproduces Demšar 2006: χ²_F = 9.28, F_F = 3.69 from the published average ranks', () => {
+    const r = friedmanFromAverageRanks(DEMSAR_PUBLISHED.avgRanks, DEMSAR_PUBLISHED.n);
+    expect(r.chiSquare).toBeCloseTo(DEMSAR_PUBLISHED.chiSquare, 1);
+    expect(r.imanDavenport).toBeCloseTo(DEMSAR_PUBLISHED.imanDavenport, 1);
+    expect(r.imanDavenportDf).toEqual([3, 39]);
+    // p-values: scipy chi2.sf(9.28, 3), f.sf(3.69, 3, 39) at the paper's rounded statistics, ±rounding of the ranks
+    expect(r.pChiSquare).toBeCloseTo(0.0258, 3);
+    expect(r.pImanDavenport).toBeCloseTo(0.0197, 3);
+  });
+
+  it('matches scipy (rankdata + Demšar formulas) on the reconstructed table', () => {
+    const r = friedman(DEMSAR_TABLE, 'higher');
+    const want = [3.142857142857143, 2, 2.928571428571429, 1.928571428571429];
+    r.avgRanks.forEach((v, i) => expect(v).toBeCloseTo(want[i], 12));
+    expect(r.chiSquare).toBeCloseTo(9.857142857142824, 10);
+    expect(r.imanDavenport).toBeCloseTo(3.9866666666666495, 10);
+  });
+
+  it('is 0 when every dataset ranks the methods the same way in reverse halves', () => {
+    const r = friedman([[1, 2], [2, 1]], 'higher');
+    expect(r.chiSquare).toBe(0);
+    expect(r.pChiSquare).toBe(1);
+    expect(averageRanks(r.ranks)).toEqual([1.5, 1.5]);
+  });
+
+  it('gives F_F = ∞ and p = 0 when all datasets agree perfectly', () => {
+    const r = friedman([[3, 2, 1], [3, 2, 1], [3, 2, 1]], 'higher');
+    expect(r.chiSquare).toBeCloseTo(6, 12); // 12·3/(3·4)·(1+4+9 − 12) = 6
+    expect(r.imanDavenport).toBe(Infinity);
+    expect(r.pImanDavenport).toBe(0);
+  });
+});
