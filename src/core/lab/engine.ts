@@ -1,0 +1,109 @@
+// The one differentiable engine of the workbench (DESIGN.md "Runtime rules"): a thin wrapper over @jax-js/jax.
+// It starts the right backend for the host (Node: wasm, single thread; browser: WebGPU when an adapter exists,
+// else wasm), installs the Node 20 polyfills, and keeps the few ownership helpers every caller needs in one
+// place, because jax-js arrays are reference-counted: every op consumes its inputs, `.ref` keeps one.
+import { defaultDevice, init, numpy as np, tree, type Device } from '@jax-js/jax';
+import { installPolyfills } from './polyfill';
+
+export { np };
+export type Arr = np.Array;
+/** A plain named record of arrays: the pytree shape jax-js transforms (grad/jit) accept directly. */
+export type ArrRecord = Record<string, np.Array>;
+
+/** Raised when the engine cannot start or an op the lab needs misbehaves; the message says what to do. */
+export class LabEngineError extends Error {
+  override readonly name = 'LabEngineError';
+}
+
+export interface EngineInfo {
+  /** Device every new array lands on. */
+  device: Device;
+  /** Devices that really started (probe result, not a wish list). */
+  started: Device[];
+  /** Polyfills that had to be installed on this runtime. */
+  polyfills: string[];
+  host: 'node' | 'browser';
+}
+
+let ready: Promise<EngineInfo> | null = null;
+
+const isNode = (): boolean => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/**
+ * Starts jax-js once per process/worker. Node: `init('cpu','wasm')` (plain `init()` touches `navigator` and
+ * throws there). Browser: probe everything and prefer WebGPU; `prefer` overrides when that device started.
+ */
+export function initEngine(prefer?: Device): Promise<EngineInfo> {
+  ready ??= (async () => {
+    const polyfills = installPolyfills();
+    const host = isNode() ? 'node' : 'browser';
+    let started: Device[];
+    try {
+      started = host === 'node' ? await init('cpu', 'wasm') : await init();
+    } catch (e) {
+      throw new LabEngineError(`jax-js failed to start on ${host}: ${(e as Error).message}`);
+    }
+    const order: Device[] = prefer ? [prefer, 'webgpu', 'wasm', 'cpu'] : ['webgpu', 'wasm', 'cpu'];
+    const device = order.find((d) => started.includes(d));
+    if (!device) throw new LabEngineError(`jax-js started no usable device (got ${started.join(', ') || 'none'}).`);
+    defaultDevice(device);
+    return { device, started, polyfills, host };
+  })();
+  return ready;
+}
+
+/**
+ * Matrix product with NumPy broadcasting. jax-js 0.1.25's `np.matmul` misaligns batch dimensions when the two
+ * operands differ in rank and the lower-rank one has ≥ 3 dims (`[2,1,3,4] @ [2,4,5]` gives wrong numbers,
+ * `[3,4] @ [2,4,5]` even the wrong shape; engine.test.ts keeps the case). Padding the lower-rank operand with
+ * leading 1-dims first gives the right result, so every lab matmul goes through here.
+ */
+export function matmul(a: Arr, b: Arr): Arr {
+  if (a.ndim < 1 || b.ndim < 1) throw new LabEngineError('matmul needs arrays of rank ≥ 1');
+  if (a.ndim === b.ndim || (b.ndim === 2 && a.ndim > 2)) return np.matmul(a, b); // the cases that are right
+  const rank = Math.max(a.ndim, b.ndim);
+  const pad = (x: Arr) => (x.ndim === rank ? x : x.reshape([...Array<number>(rank - x.ndim).fill(1), ...x.shape]));
+  return np.matmul(pad(a), pad(b));
+}
+
+/** float32 array of `shape` from JS data (copied, so later edits to `data` do not reach the engine). */
+export function fromF32(data: ArrayLike<number>, shape: number[]): Arr {
+  checkSize(data.length, shape);
+  return np.array(Float32Array.from(data), { shape });
+}
+
+/** int32 array (token ids, class indices). */
+export function fromI32(data: ArrayLike<number>, shape: number[]): Arr {
+  checkSize(data.length, shape);
+  return np.array(Int32Array.from(data), { shape, dtype: np.int32 });
+}
+
+/** Reads `a` into a Float32Array WITHOUT consuming it (the caller keeps its reference). */
+export function readF32(a: Arr): Float32Array {
+  return Float32Array.from(a.ref.dataSync() as ArrayLike<number>);
+}
+
+/** Reads `a` into a Float32Array and releases it: for results you are done with. */
+export function takeF32(a: Arr): Float32Array {
+  return Float32Array.from(a.dataSync() as ArrayLike<number>);
+}
+
+/** Scalar value of a 0-d (or all-ones shape) array, consuming it. */
+export function takeScalar(a: Arr): number {
+  return a.item();
+}
+
+/** One extra reference on every leaf: pass `keep(params)` to a consuming function and still own `params`. */
+export function keep<T extends ArrRecord>(r: T): T {
+  return tree.ref(r);
+}
+
+/** Releases every leaf of a record (or nested record/list of arrays). */
+export function release(r: ArrRecord | Arr[] | Record<string, ArrRecord> | null | undefined): void {
+  tree.dispose(r);
+}
+
+function checkSize(n: number, shape: number[]): void {
+  const want = shape.reduce((a, b) => a * b, 1);
+  if (n !== want) throw new LabEngineError(`data has ${n} values but shape [${shape.join(', ')}] needs ${want}.`);
+}
