@@ -3,6 +3,7 @@
 // what the exporters need: float/int/string attributes, float32 initialisers, float32 graph inputs/outputs.
 
 import onnxProto from 'onnx-proto';
+import type { onnx as P } from 'onnx-proto';
 
 const { onnx } = onnxProto;
 type AttrValue = number | string | number[] | string[] | Float32Array;
@@ -20,7 +21,7 @@ export interface NodeSpec {
 const INT_KEY = 'ints:';
 const INT_SCALAR_KEY = 'int:';
 
-function attribute(key: string, v: AttrValue): onnx.IAttributeProto {
+function attribute(key: string, v: AttrValue): P.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   if (key.startsWith(INT_KEY)) return { name: key.slice(INT_KEY.length), type: T.INTS, ints: Array.from(v as number[]) };
   if (key.startsWith(INT_SCALAR_KEY)) return { name: key.slice(INT_SCALAR_KEY.length), type: T.INT, i: v as number };
@@ -30,7 +31,7 @@ function attribute(key: string, v: AttrValue): onnx.IAttributeProto {
   return { name: key, type: T.FLOATS, floats: Array.from(v as ArrayLike<number>) };
 }
 
-export function node(spec: NodeSpec): onnx.INodeProto {
+export function node(spec: NodeSpec): P.INodeProto {
   return {
     opType: spec.op, input: spec.inputs, output: spec.outputs, domain: spec.domain ?? '',
     attribute: Object.entries(spec.attrs ?? {}).map(([k, v]) => attribute(k, v)),
@@ -38,14 +39,14 @@ export function node(spec: NodeSpec): onnx.INodeProto {
 }
 
 /** A float32 initialiser of the given shape (values rounded to float32 by the Float32Array). */
-export function floatTensor(name: string, dims: number[], values: ArrayLike<number>): onnx.ITensorProto {
+export function floatTensor(name: string, dims: number[], values: ArrayLike<number>): P.ITensorProto {
   const data = Float32Array.from(values);
   if (data.length !== dims.reduce((a, b) => a * b, 1)) throw new RangeError(`tensor ${name}: ${data.length} values for dims ${dims}`);
   return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer) };
 }
 
 /** A float32 tensor value of shape dims; a string dim is symbolic (e.g. 'N' for the batch). */
-export function floatValue(name: string, dims: (number | string)[]): onnx.IValueInfoProto {
+export function floatValue(name: string, dims: (number | string)[]): P.IValueInfoProto {
   return {
     name,
     type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
@@ -54,10 +55,10 @@ export function floatValue(name: string, dims: (number | string)[]): onnx.IValue
 
 export interface ModelSpec {
   name: string;
-  nodes: onnx.INodeProto[];
-  inputs: onnx.IValueInfoProto[];
-  outputs: onnx.IValueInfoProto[];
-  initializers?: onnx.ITensorProto[];
+  nodes: P.INodeProto[];
+  inputs: P.IValueInfoProto[];
+  outputs: P.IValueInfoProto[];
+  initializers?: P.ITensorProto[];
   /** opset per domain, e.g. { '': 17, 'ai.onnx.ml': 3 } */
   opsets: Record<string, number>;
   docString?: string;
@@ -65,7 +66,7 @@ export interface ModelSpec {
 
 /** Serialises a model (IR version 8, readable by onnxruntime 1.x). */
 export function encodeModel(spec: ModelSpec): Uint8Array {
-  const model: onnx.IModelProto = {
+  const model: P.IModelProto = {
     irVersion: 8,
     producerName: 'workbench-distill',
     producerVersion: '0.1.0',
