@@ -1,0 +1,134 @@
+// Typed columnar frame: what every loader (CSV, ARFF, Parquet, OpenML) produces and preprocessing consumes.
+// Columns are numeric (Float64Array, NaN = missing) or categorical (Int32Array codes into `levels`, -1 = missing),
+// so a 10^6-row table stays compact and the raw strings can be dropped after parsing.
+
+import { TabularDataError } from './errors';
+
+export interface NumericColumn {
+  kind: 'numeric';
+  name: string;
+  /** NaN = missing */
+  values: Float64Array;
+}
+
+export interface CategoricalColumn {
+  kind: 'categorical';
+  name: string;
+  /** index into `levels`, -1 = missing */
+  codes: Int32Array;
+  levels: string[];
+}
+
+export type Column = NumericColumn | CategoricalColumn;
+
+export interface DataFrame {
+  nRows: number;
+  columns: Column[];
+}
+
+/** How raw text cells become typed values. */
+export interface CellOptions {
+  /** cell texts (after trimming and unquoting) read as missing; default `['', '?']` */
+  missing?: string[];
+  /** columns (index or name) kept categorical even when every value is numeric, e.g. integer codes */
+  categorical?: (number | string)[];
+}
+
+export const DEFAULT_MISSING = ['', '?'];
+
+/** Trim and strip one pair of surrounding single quotes (ARFF/Weka style, e.g. mammography's `'-1'`). */
+export function normaliseCell(s: string): string {
+  const t = s.trim();
+  return t.length >= 2 && t[0] === "'" && t[t.length - 1] === "'" ? t.slice(1, -1).trim() : t;
+}
+
+function parseNumber(s: string): number {
+  // Number('') is 0 and Number('0x1F') is 31: accept only plain decimal / exponent notation.
+  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : NaN;
+}
+
+/** Resolve a column reference (index or name) with an error that lists what exists. */
+export function columnIndex(frame: { columns: { name: string }[] }, ref: number | string): number {
+  if (typeof ref === 'number') {
+    const i = ref < 0 ? frame.columns.length + ref : ref;
+    if (!Number.isInteger(i) || i < 0 || i >= frame.columns.length) {
+      throw new TabularDataError(`Column index ${ref} is out of range: the table has ${frame.columns.length} columns.`);
+    }
+    return i;
+  }
+  const i = frame.columns.findIndex((c) => c.name === ref);
+  if (i < 0) throw new TabularDataError(`No column named "${ref}". Columns: ${frame.columns.map((c) => c.name).join(', ')}.`);
+  return i;
+}
+
+/**
+ * Build one typed column from raw cells. Numeric when every non-missing cell is a plain number and the column
+ * is not forced categorical; otherwise categorical with levels in order of first appearance.
+ */
+export function columnFromCells(name: string, cells: string[], missing: Set<string>, forceCategorical: boolean): Column {
+  const n = cells.length;
+  const norm = cells.map(normaliseCell);
+  if (!forceCategorical) {
+    const values = new Float64Array(n);
+    let numeric = true;
+    for (let i = 0; i < n && numeric; i++) {
+      if (missing.has(norm[i])) { values[i] = NaN; continue; }
+      const v = parseNumber(norm[i]);
+      if (Number.isNaN(v)) numeric = false;
+      else values[i] = v;
+    }
+    if (numeric) return { kind: 'numeric', name, values };
+  }
+  const codes = new Int32Array(n);
+  const levels: string[] = [];
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    if (missing.has(norm[i])) { codes[i] = -1; continue; }
+    let c = index.get(norm[i]);
+    if (c === undefined) { c = levels.length; levels.push(norm[i]); index.set(norm[i], c); }
+    codes[i] = c;
+  }
+  return { kind: 'categorical', name, codes, levels };
+}
+
+export function isMissing(col: Column, i: number): boolean {
+  return col.kind === 'numeric' ? Number.isNaN(col.values[i]) : col.codes[i] < 0;
+}
+
+export function missingCount(col: Column): number {
+  let m = 0;
+  for (let i = 0; i < (col.kind === 'numeric' ? col.values.length : col.codes.length); i++) if (isMissing(col, i)) m++;
+  return m;
+}
+
+/** Reject columns with no observed value: they carry no information and break imputation. */
+export function assertNoEmptyColumns(frame: DataFrame): void {
+  if (frame.nRows === 0) throw new TabularDataError('The table has no data rows.');
+  for (const col of frame.columns) {
+    if (missingCount(col) === frame.nRows) {
+      throw new TabularDataError(`Column "${col.name}" is missing in all ${frame.nRows} rows; drop it before loading.`);
+    }
+  }
+}
+
+/** Build a frame from column-major raw cells. */
+export function frameFromCells(names: string[], cols: string[][], opts: CellOptions = {}): DataFrame {
+  const missing = new Set(opts.missing ?? DEFAULT_MISSING);
+  const proto = { columns: names.map((name) => ({ name })) };
+  const forced = new Set((opts.categorical ?? []).map((r) => columnIndex(proto, r)));
+  const columns = names.map((name, j) => columnFromCells(name, cols[j], missing, forced.has(j)));
+  const frame = { nRows: cols[0]?.length ?? 0, columns };
+  assertNoEmptyColumns(frame);
+  return frame;
+}
+
+/** Replace a sentinel value (e.g. pima's 0 = "not measured") by NaN in the given numeric columns. */
+export function markMissing(frame: DataFrame, refs: (number | string)[], sentinel: number): DataFrame {
+  const targets = new Set(refs.map((r) => columnIndex(frame, r)));
+  const columns = frame.columns.map((col, j): Column => {
+    if (!targets.has(j)) return col;
+    if (col.kind !== 'numeric') throw new TabularDataError(`Column "${col.name}" is categorical; a numeric missing sentinel cannot apply.`);
+    return { ...col, values: col.values.map((v) => (v === sentinel ? NaN : v)) };
+  });
+  return { nRows: frame.nRows, columns };
+}

@@ -1,0 +1,17 @@
+// The teachers a study or bench offers by default. Other teachers (the embedded neural TFM, user ONNX TFMs, a
+// GBDT baseline) join by adding a factory here; `withinLimits` (teacher.ts) wraps TFMs bound by TFM_LIMITS.
+
+import { knnTeacher } from './knn';
+import { logRegTeacher } from './logreg';
+import type { Teacher } from './teacher';
+
+export interface TeacherFactory {
+  id: string;
+  label: string;
+  create(): Teacher;
+}
+
+export const TEACHER_FACTORIES: readonly TeacherFactory[] = [
+  { id: 'knn', label: 'kNN (distance-weighted, in-context)', create: () => knnTeacher() },
+  { id: 'logreg', label: 'Logistic regression (L2, L-BFGS, fit on context)', create: () => logRegTeacher() },
+];
