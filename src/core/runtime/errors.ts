@@ -1,0 +1,175 @@
+// Named runtime errors (CONVENTIONS #6): every failure the user can meet while loading or running a model has a
+// class with a stable `code` (for tests, e2e and the UI) and a `remedy` saying what to do next. They cross the
+// worker boundary through `serializeRuntimeError` / `reviveRuntimeError` because structured clone drops fields.
+
+export type RuntimeErrorCode =
+  | 'WEBGPU_UNAVAILABLE' | 'DEVICE_LOST' | 'OUT_OF_MEMORY' | 'MODEL_NOT_FOUND' | 'FETCH_FAILED' | 'CORRUPT_MODEL'
+  | 'UNSUPPORTED_MODEL' | 'INPUT_MISMATCH' | 'CHECKSUM_MISMATCH' | 'CANCELLED' | 'ENGINE_BUSY' | 'REMOTE_DISABLED' | 'RUN_FAILED';
+
+export abstract class RuntimeError extends Error {
+  abstract readonly code: RuntimeErrorCode;
+  readonly remedy: string;
+
+  constructor(message: string, remedy: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.remedy = remedy;
+    this.name = new.target.name;
+  }
+}
+
+export class WebGpuUnavailableError extends RuntimeError {
+  readonly code = 'WEBGPU_UNAVAILABLE';
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`WebGPU is unavailable: ${reason}`,
+      'The WASM backend is used instead. For WebGPU use a recent Chrome/Edge on a secure origin (headless: --enable-unsafe-webgpu).', options);
+  }
+}
+
+export class DeviceLostError extends RuntimeError {
+  readonly code = 'DEVICE_LOST';
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(`The GPU device was lost: ${detail}`,
+      'The run was repeated on WASM. Close other GPU-heavy tabs or reload the page to get WebGPU back.', options);
+  }
+}
+
+export class OutOfMemoryError extends RuntimeError {
+  readonly code = 'OUT_OF_MEMORY';
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(`Out of memory: ${detail}`,
+      'Use a smaller model, batch or context length, or unload other models; WASM has a 4 GiB address space.', options);
+  }
+}
+
+export class ModelNotFoundError extends RuntimeError {
+  readonly code = 'MODEL_NOT_FOUND';
+  readonly url: string;
+  constructor(url: string, detail: string, options?: { cause?: unknown }) {
+    super(`Model file not found: ${url} (${detail})`,
+      'Check the model id and models/manifest.json; run `npm run forge` to regenerate embedded models.', options);
+    this.url = url;
+  }
+}
+
+export class ModelFetchError extends RuntimeError {
+  readonly code = 'FETCH_FAILED';
+  constructor(url: string, detail: string, options?: { cause?: unknown }) {
+    super(`Could not fetch ${url}: ${detail}`, 'Check that the dev server is running and retry.', options);
+  }
+}
+
+export class CorruptModelError extends RuntimeError {
+  readonly code = 'CORRUPT_MODEL';
+  constructor(file: string, detail: string, options?: { cause?: unknown }) {
+    super(`Corrupt model file ${file}: ${detail}`,
+      'Re-download or re-export the file; delete it from the model cache if it came from there.', options);
+  }
+}
+
+export class UnsupportedModelError extends RuntimeError {
+  readonly code = 'UNSUPPORTED_MODEL';
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(`Unsupported model: ${detail}`,
+      'Export with a standard opset (≤ 21) and the ai.onnx / ai.onnx.ml domains, without ZipMap outputs.', options);
+  }
+}
+
+export class InputMismatchError extends RuntimeError {
+  readonly code = 'INPUT_MISMATCH';
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Inputs do not match the model: ${problems.join('; ')}`,
+      'Feed every model input with the dtype and shape shown in the model inputs panel.');
+    this.problems = problems;
+  }
+}
+
+export class ChecksumMismatchError extends RuntimeError {
+  readonly code = 'CHECKSUM_MISMATCH';
+  constructor(file: string, expected: string, actual: string) {
+    super(`Checksum mismatch for ${file}: expected sha256 ${expected}, got ${actual}`,
+      'The file changed since the manifest was written: re-run the forge, or clear the cache and reload.');
+  }
+}
+
+export class CancelledError extends RuntimeError {
+  readonly code = 'CANCELLED';
+  constructor(what = 'The operation') {
+    super(`${what} was cancelled`, 'Start it again when ready.');
+  }
+}
+
+export class EngineBusyError extends RuntimeError {
+  readonly code = 'ENGINE_BUSY';
+  constructor(running: string) {
+    super(`The engine is busy with "${running}"`, 'Wait for it to finish or cancel it first.');
+  }
+}
+
+export class RemoteDisabledError extends RuntimeError {
+  readonly code = 'REMOTE_DISABLED';
+  constructor(modelId: string) {
+    super(`Offline: hub model ${modelId} cannot be fetched because remote models are disabled`,
+      'Use an embedded model, load a local file, or enable "allow remote models" in settings.');
+  }
+}
+
+/** An ORT failure that matches no known pattern: the original message is kept verbatim. */
+export class RunFailedError extends RuntimeError {
+  readonly code = 'RUN_FAILED';
+  constructor(provider: string, detail: string, options?: { cause?: unknown }) {
+    super(`Model run failed on ${provider}: ${detail}`,
+      'Check the inputs against the model; if the model is your own export, validate it with the model inspector.', options);
+  }
+}
+
+export function isRuntimeError(e: unknown): e is RuntimeError {
+  return e instanceof RuntimeError;
+}
+
+/** Plain-object form for postMessage; `reviveRuntimeError` turns it back into the right class. */
+export interface SerializedRuntimeError { name: string; code: RuntimeErrorCode; message: string; remedy: string; problems?: string[] }
+
+export function serializeRuntimeError(e: RuntimeError): SerializedRuntimeError {
+  return { name: e.name, code: e.code, message: e.message, remedy: e.remedy,
+    ...(e instanceof InputMismatchError ? { problems: [...e.problems] } : {}) };
+}
+
+/** Rebuilds an error on the receiving side with the same class name, code, message and remedy. */
+export function reviveRuntimeError(s: SerializedRuntimeError): RuntimeError {
+  class Revived extends RuntimeError {
+    readonly code = s.code;
+  }
+  const e = new Revived(s.message, s.remedy);
+  e.name = s.name;
+  if (s.problems) Object.assign(e, { problems: s.problems });
+  return e;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Maps an onnxruntime failure to a named error. ORT reports everything as plain Errors, so this matches the
+ * message texts seen from onnxruntime-node and -web (protobuf parse, missing kernel, allocation, device loss).
+ */
+export function classifyOrtError(e: unknown, context: { provider: string; file?: string }): RuntimeError {
+  if (e instanceof RuntimeError) return e;
+  const msg = messageOf(e);
+  const file = context.file ?? 'model.onnx';
+  if (/device (was )?lost|GPUDevice.*(destroyed|lost)|DXGI_ERROR_DEVICE|context lost/i.test(msg)) {
+    return new DeviceLostError(msg, { cause: e });
+  }
+  if (/out of memory|\bOOM\b|bad_alloc|Failed to allocate|allocation failed|Cannot enlarge memory|memory access out of bounds/i.test(msg)) {
+    return new OutOfMemoryError(`${context.provider}: ${msg}`, { cause: e });
+  }
+  if (/Protobuf parsing failed|INVALID_PROTOBUF|failed to load model|Load model .* failed/i.test(msg)) {
+    return new CorruptModelError(file, msg, { cause: e });
+  }
+  if (/NOT_IMPLEMENTED|Could not find an implementation|opset .*not supported|Unsupported (model IR|opset)|is not a registered function\/op/i.test(msg)) {
+    return new UnsupportedModelError(msg, { cause: e });
+  }
+  if (context.provider === 'webgpu' && /webgpu|GPU/i.test(msg)) return new WebGpuUnavailableError(msg, { cause: e });
+  return new RunFailedError(context.provider, msg, { cause: e });
+}

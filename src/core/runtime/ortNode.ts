@@ -1,0 +1,31 @@
+// The only importer of onnxruntime-node (tests, benches, forge, sidecar). Its npm build has the CPU provider
+// only, so every requested provider maps to 'cpu' and the reason is recorded for the report.
+import * as ort from 'onnxruntime-node';
+import { wrapOrtSession, type OrtSessionLike, type OrtTensorCtor } from './ortConvert';
+import { createFallbackSession, type ExecutionProvider, type ModelSession, type OrtBackend, type SessionOptions } from './session';
+
+export interface NodeBackendOptions {
+  /** Default intra-op threads for sessions that do not set numThreads (ORT default: all cores). */
+  numThreads?: number;
+}
+
+export function createNodeBackend(backendOptions: NodeBackendOptions = {}): OrtBackend {
+  return {
+    name: 'node',
+    defaultProviders: ['cpu'],
+    async createSession(bytes: Uint8Array, options: SessionOptions = {}): Promise<ModelSession> {
+      const threads = options.numThreads ?? backendOptions.numThreads;
+      const factory = async (model: Uint8Array, provider: ExecutionProvider) => {
+        if (provider !== 'cpu') throw new Error(`onnxruntime-node in this build has no ${provider} provider`);
+        const session = await ort.InferenceSession.create(model, {
+          executionProviders: ['cpu'],
+          ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
+        });
+        return wrapOrtSession(session as unknown as OrtSessionLike, ort.Tensor as unknown as OrtTensorCtor);
+      };
+      const wanted = options.preferredProviders ?? ['cpu'];
+      const providers: ExecutionProvider[] = wanted.includes('cpu') ? [...wanted] : [...wanted, 'cpu'];
+      return createFallbackSession(factory, bytes, providers, options);
+    },
+  };
+}

@@ -1,0 +1,133 @@
+// Progress reporting for long work (file loads, forge steps, sweeps): a discriminated union in the shape
+// transformers.js uses, plus an aggregate whose total is fixed up front so the bar never jumps backwards or
+// past 100 % (CONVENTIONS #7). `checkProgressInvariants` is the executable definition used by unit and e2e tests.
+
+export type ProgressInfo =
+  | { status: 'initiate'; file: string; total: number }
+  | { status: 'download'; file: string }
+  | { status: 'progress'; file: string; loaded: number; total: number; progress: number }
+  | { status: 'done'; file: string; loaded: number; total: number; cached: boolean }
+  | { status: 'total'; loaded: number; total: number; percent: number }
+  | { status: 'ready' };
+
+export type ProgressCallback = (info: ProgressInfo) => void;
+
+export interface ProgressItem { file: string; size: number }
+
+/**
+ * Turns per-file events into an aggregate. Sizes must be known before the first event (manifest sizes): a total
+ * that grows while loading would make the percentage go backwards. Bytes past a file's declared size are not
+ * counted, so a lying Content-Length can not overshoot 100 %.
+ */
+export class ProgressAggregator {
+  private readonly sizes = new Map<string, number>();
+  private readonly loaded = new Map<string, number>();
+  readonly total: number;
+  private lastPercent = -1;
+
+  constructor(items: readonly ProgressItem[], private readonly emit: ProgressCallback) {
+    for (const { file, size } of items) {
+      if (this.sizes.has(file)) throw new Error(`ProgressAggregator: file listed twice: ${file}`);
+      this.sizes.set(file, Math.max(0, size));
+      this.loaded.set(file, 0);
+    }
+    this.total = [...this.sizes.values()].reduce((a, b) => a + b, 0);
+  }
+
+  initiate(file: string): void {
+    this.emit({ status: 'initiate', file, total: this.sizeOf(file) });
+    this.emit({ status: 'download', file });
+  }
+
+  /** `loaded` is the cumulative byte count of this file; values that go down are ignored. */
+  progress(file: string, loaded: number): void {
+    const size = this.sizeOf(file);
+    const clamped = Math.min(Math.max(loaded, this.loaded.get(file) ?? 0), size);
+    this.loaded.set(file, clamped);
+    this.emit({ status: 'progress', file, loaded: clamped, total: size, progress: size === 0 ? 100 : (clamped / size) * 100 });
+    this.emitTotal(false);
+  }
+
+  done(file: string, cached = false): void {
+    const size = this.sizeOf(file);
+    this.loaded.set(file, size);
+    this.emit({ status: 'done', file, loaded: size, total: size, cached });
+    this.emitTotal(false);
+  }
+
+  /** Marks everything finished: the last aggregate is exactly 100 % even for an empty file list. */
+  ready(): void {
+    for (const [file, size] of this.sizes) this.loaded.set(file, size);
+    this.emitTotal(true);
+    this.emit({ status: 'ready' });
+  }
+
+  private sizeOf(file: string): number {
+    const size = this.sizes.get(file);
+    if (size === undefined) throw new Error(`ProgressAggregator: unknown file ${file}`);
+    return size;
+  }
+
+  private emitTotal(final: boolean): void {
+    const loaded = [...this.loaded.values()].reduce((a, b) => a + b, 0);
+    // Floating-point division could reach 100 before the end; only `ready` may report 100.
+    const raw = this.total === 0 ? 0 : (loaded / this.total) * 100;
+    const percent = final ? 100 : Math.min(raw, 99.99);
+    if (!final && percent === this.lastPercent) return;
+    this.lastPercent = percent;
+    this.emit({ status: 'total', loaded: final ? this.total : loaded, total: this.total, percent });
+  }
+}
+
+/**
+ * Returns every violated invariant (empty = valid): fixed total, monotone loaded and percent, per-file order
+ * initiate → progress* → done, per-file loaded ≤ total, a final aggregate of exactly 100 % and `ready` last.
+ */
+export function checkProgressInvariants(events: readonly ProgressInfo[]): string[] {
+  const problems: string[] = [];
+  const state = new Map<string, { loaded: number; done: boolean }>();
+  let total: number | undefined;
+  let lastLoaded = -1;
+  let lastPercent = -1;
+  let lastTotal: Extract<ProgressInfo, { status: 'total' }> | undefined;
+  events.forEach((e, i) => {
+    const at = `event ${i} (${e.status})`;
+    if (e.status === 'ready') {
+      if (i !== events.length - 1) problems.push(`${at}: ready is not the last event`);
+      return;
+    }
+    if (e.status === 'total') {
+      if (total === undefined) total = e.total;
+      else if (e.total !== total) problems.push(`${at}: total changed ${total} → ${e.total}`);
+      if (e.loaded < lastLoaded) problems.push(`${at}: loaded went back ${lastLoaded} → ${e.loaded}`);
+      if (e.percent < lastPercent) problems.push(`${at}: percent went back ${lastPercent} → ${e.percent}`);
+      if (e.percent < 0 || e.percent > 100 || Number.isNaN(e.percent)) problems.push(`${at}: percent ${e.percent} outside [0, 100]`);
+      if (e.loaded > e.total) problems.push(`${at}: loaded ${e.loaded} > total ${e.total}`);
+      lastLoaded = e.loaded;
+      lastPercent = e.percent;
+      lastTotal = e;
+      return;
+    }
+    const f = state.get(e.file);
+    if (e.status === 'initiate') {
+      if (f) problems.push(`${at}: ${e.file} initiated twice`);
+      state.set(e.file, { loaded: 0, done: false });
+      return;
+    }
+    if (!f) { problems.push(`${at}: ${e.file} used before initiate`); return; }
+    if (f.done) problems.push(`${at}: ${e.file} reported after done`);
+    if (e.status === 'progress' || e.status === 'done') {
+      if (e.loaded < f.loaded) problems.push(`${at}: ${e.file} loaded went back ${f.loaded} → ${e.loaded}`);
+      if (e.loaded > e.total) problems.push(`${at}: ${e.file} loaded ${e.loaded} > total ${e.total}`);
+      f.loaded = e.loaded;
+      if (e.status === 'done') f.done = true;
+    }
+  });
+  for (const [file, f] of state) if (!f.done) problems.push(`${file} never reached done`);
+  if (!lastTotal) problems.push('no aggregate (total) event');
+  else if (lastTotal.percent !== 100 || lastTotal.loaded !== lastTotal.total) {
+    problems.push(`last aggregate is ${lastTotal.percent} % (${lastTotal.loaded}/${lastTotal.total}), not 100 %`);
+  }
+  if (events.at(-1)?.status !== 'ready') problems.push('does not end with ready');
+  return problems;
+}
