@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { ProbMatrix } from '../../metrics/classification';
+import { collapseStats } from './collapse';
+import { aucRetention, classificationReport, fairnessGaps, measureLatency } from './evaluate';
+import { wilcoxonSignedRank } from './wilcoxon';
+
+const probs = (p1: number[]): ProbMatrix => ({ probs: Float64Array.from(p1.flatMap((p) => [1 - p, p])), n: p1.length, k: 2 });
+
+describe('fairness gaps', () => {
+  it('gives per-group AUC and TPR and their spread', () => {
+    // group a: perfectly ranked, both positives caught; group b: inverted ranking, one positive caught
+    const p = probs([0.9, 0.8, 0.1, 0.2, 0.3, 0.6, 0.7, 0.4]);
+    const y = [1, 1, 0, 0, 1, 1, 0, 0];
+    const g = ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'b'];
+    const f = fairnessGaps(p, y, g);
+    expect(f.aucByGroup).toEqual({ a: 1, b: 0.25 });
+    expect(f.tprByGroup).toEqual({ a: 1, b: 0.5 });
+    expect(f.aucGap).toBeCloseTo(0.75, 12);
+    expect(f.tprGap).toBeCloseTo(0.5, 12);
+  });
+
+  it('reports NaN for a group without positives instead of a fake number', () => {
+    const f = fairnessGaps(probs([0.9, 0.1, 0.3]), [1, 0, 0], [0, 0, 1]);
+    expect(f.aucByGroup['1']).toBeNaN();
+    expect(f.tprGap).toBeNaN();
+  });
+});
+
+describe('reports', () => {
+  it('classification report and retention', () => {
+    const r = classificationReport(probs([0.9, 0.2, 0.6, 0.4]), [1, 0, 1, 0]);
+    expect(r.auc).toBe(1);
+    expect(r.accuracy).toBe(1);
+    expect(aucRetention(0.9, 0.95)).toBeCloseTo(0.947368, 5);
+  });
+
+  it('collapse stats: one-hot rows are confident with zero entropy, uniform rows have entropy log k', () => {
+    const s = collapseStats(probs([1, 0, 0.5, 0.5]));
+    expect(s.shareConfident).toBe(0.5);
+    expect(s.meanEntropy).toBeCloseTo(Math.log(2) / 2, 12);
+    expect(s.maxProbHistogram[9].count).toBe(2);
+    expect(s.maxProbHistogram[0].count).toBe(2);
+  });
+
+  it('latency counts every row once per batch-1 pass', async () => {
+    let calls = 0;
+    const lat = await measureLatency(10, () => { calls++; }, () => undefined, 0, 3);
+    expect(calls).toBe(30);
+    expect(lat.batch1UsPerRow).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('Wilcoxon signed-rank', () => {
+  it('matches exact reference values (scipy.stats.wilcoxon, exact two-sided)', () => {
+    expect(wilcoxonSignedRank([1, 2, 3, 4, 5], [0, 0, 0, 0, 0]).pValue).toBeCloseTo(0.0625, 12);
+    const r = wilcoxonSignedRank([1, -2, 3, 4, 5, 6, 7, 8, 9, 10], new Array(10).fill(0));
+    expect(r.wMinus).toBe(2);
+    expect(r.pValue).toBeCloseTo(6 / 1024, 12);
+  });
+
+  it('drops zero differences and uses the normal approximation past 20 pairs', () => {
+    expect(wilcoxonSignedRank([1, 1, 2], [1, 1, 1]).n).toBe(1);
+    const a = Array.from({ length: 30 }, (_, i) => i + 1);
+    const r = wilcoxonSignedRank(a, new Array(30).fill(0));
+    expect(r.method).toBe('normal');
+    expect(r.pValue).toBeLessThan(1e-4);
+  });
+});
