@@ -21,11 +21,17 @@ export function apportion(total: number, weights: number[]): number[] {
  * budget allows, so a 64-row context of a 2 % class still shows the teacher that class.
  */
 export function stratifiedQuotas(total: number, counts: number[]): number[] {
+  const q = apportion(total, counts);
   const present = counts.filter((c) => c > 0).length;
-  if (total < present) return apportion(total, counts);
-  const base = counts.map((c) => (c > 0 ? 1 : 0));
-  const rest = apportion(total - present, counts.map((c, i) => Math.max(0, c - base[i])));
-  return base.map((b, i) => Math.min(counts[i], b + rest[i]));
+  if (total < present) return q;
+  for (let c = 0; c < q.length; c++) {
+    if (counts[c] > 0 && q[c] === 0) {
+      // Take the row from the class with the largest quota (it has > 1, since total ≥ present classes).
+      q[q.indexOf(Math.max(...q))]--;
+      q[c] = 1;
+    }
+  }
+  return q;
 }
 
 /** Equal quotas over present classes; remainder rows go to seeded-random classes so no class is always favoured. */

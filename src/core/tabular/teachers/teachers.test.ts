@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { aucFromProbs, type ProbMatrix } from '../../metrics/classification';
+import { fitLogReg, predictLogReg } from '../baselines/logreg';
+import { preprocessSplit } from '../data/preprocess';
+import { loadSharedDataset } from '../data/registry';
+import { stratifiedSplit } from '../data/split';
+import { readShared } from '../data/testData';
+import type { FeatureMatrix } from '../matrix';
+import { knnPredict } from './knn';
+import { TEACHER_FACTORIES } from './registry';
+import { TeacherContractError, withinLimits, type Teacher } from './teacher';
+
+const fm = (rows: number[][]): FeatureMatrix => ({ x: Float64Array.from(rows.flat()), n: rows.length, d: rows[0].length, names: rows[0].map((_, j) => `f${j}`) });
+
+describe('kNN teacher', () => {
+  it('weights neighbours by inverse distance in standardised space (hand-computed)', () => {
+    const p = knnPredict(fm([[0], [10]]), Int32Array.from([0, 1]), 2, fm([[1]]), { neighbours: 2, smoothing: 0.01 });
+    // z-scores: context −1, +1; query −0.8 → distances 0.2, 1.8 → P(1) = (1/1.8)/(1/0.2 + 1/1.8) = 0.1
+    expect(p.probs[1]).toBeCloseTo(0.99 * 0.1 + 0.005, 4);
+    expect(p.probs[0] + p.probs[1]).toBeCloseTo(1, 12);
+  });
+});
+
+describe('logistic regression', () => {
+  it('reaches the stationary point of the L2 objective (KKT residuals ≈ 0)', () => {
+    const rows = Array.from({ length: 60 }, (_, i) => [Math.sin(i), (i % 7) - 3, i / 30]);
+    const y = Int32Array.from(rows, (r, i) => (r[0] + 0.5 * r[1] + (i % 5 === 0 ? 2 : 0) > 0.3 ? (i % 3 === 0 ? 2 : 1) : 0));
+    const x = fm(rows);
+    const model = fitLogReg(x, y, 3, { l2: 1, gradTol: 1e-9, maxIter: 500 });
+    const p = predictLogReg(model, x);
+    for (let c = 0; c < 3; c++) {
+      let gb = 0;
+      for (let i = 0; i < x.n; i++) gb += p.probs[i * 3 + c] - (y[i] === c ? 1 : 0);
+      expect(Math.abs(gb)).toBeLessThan(1e-5);
+      for (let j = 0; j < 3; j++) {
+        let g = model.w[c * 4 + j];
+        for (let i = 0; i < x.n; i++) g += (p.probs[i * 3 + c] - (y[i] === c ? 1 : 0)) * (x.x[i * 3 + j] - model.mean[j]) / model.sd[j];
+        expect(Math.abs(g)).toBeLessThan(1e-5);
+      }
+    }
+  });
+});
+
+describe('baseline teachers on real data', () => {
+  it('kNN and logistic regression both separate breast-cancer-wisconsin (AUC > 0.97)', async () => {
+    const task = await loadSharedDataset('breast-cancer-wisconsin', readShared('breast-cancer-wisconsin.csv'));
+    const s = stratifiedSplit(task.y, 2, 0.3, 1);
+    const { train, test } = preprocessSplit(task, s.train, s.test);
+    for (const f of TEACHER_FACTORIES) {
+      const p = await f.create().predict(train, train.y, 2, test);
+      expect(p.n).toBe(test.n);
+      expect(aucFromProbs(p, test.y)).toBeGreaterThan(0.97);
+    }
+  });
+});
+
+describe('withinLimits', () => {
+  const calls: { n: number; d: number; classes: Set<number>; names: string[] }[] = [];
+  const recorder: Teacher = {
+    id: 'rec',
+    predict: async (xc, yc, k, xq): Promise<ProbMatrix> => {
+      calls.push({ n: xc.n, d: xc.d, classes: new Set(yc), names: xc.names });
+      const probs = new Float64Array(xq.n * k).fill(0);
+      for (let i = 0; i < xq.n; i++) probs[i * k + (calls.length % k)] = 1;
+      return { probs, n: xq.n, k };
+    },
+  };
+  const limits = { maxContext: 10, maxFeatures: 2, maxClasses: 3, maxContextMembers: 4 };
+  const xc = fm(Array.from({ length: 35 }, (_, i) => [i, i * 2, i * 3, i * 4, i * 5]));
+  const yc = Int32Array.from({ length: 35 }, (_, i) => (i < 30 ? 0 : i < 33 ? 1 : 2));
+
+  it('ensembles over feature blocks and stratified context draws, averaging probabilities', async () => {
+    calls.length = 0;
+    const p = await withinLimits(recorder, limits, 5).predict(xc, yc, 3, fm([[1, 2, 3, 4, 5]]));
+    // B = ⌈5/2⌉ = 3 feature blocks, C = min(4, ⌈35/10⌉) = 4 draws → 4 members
+    expect(calls).toHaveLength(4);
+    for (const c of calls) {
+      expect(c.n).toBe(10);
+      expect(c.d).toBeLessThanOrEqual(2);
+      expect(c.classes).toEqual(new Set([0, 1, 2]));
+    }
+    expect(new Set(calls.flatMap((c) => c.names))).toEqual(new Set(['f0', 'f1', 'f2', 'f3', 'f4']));
+    expect(Array.from(p.probs)).toEqual([0.25, 0.5, 0.25]);
+  });
+
+  it('passes small inputs straight through and refuses too many classes', async () => {
+    calls.length = 0;
+    await withinLimits(recorder, limits).predict(fm([[1, 2]]), Int32Array.from([0]), 2, fm([[1, 2]]));
+    expect(calls).toEqual([{ n: 1, d: 2, classes: new Set([0]), names: ['f0', 'f1'] }]);
+    await expect(withinLimits(recorder, limits).predict(xc, yc, 4, xc)).rejects.toBeInstanceOf(TeacherContractError);
+  });
+});
