@@ -68,7 +68,7 @@ describe('class mixes', () => {
   it('balanced is exactly equal per class, distinct rows first, padding only beyond a class size', () => {
     const r = STRATEGIES.balanced(P, 150, 5);
     expect(counts(r)).toEqual([50, 50, 50]);
-    const distinct = [0, 1, 2].map((c) => new Set(r.sourceRows.filter((s, i) => r.context.y[i] === c)).size);
+    const distinct = [0, 1, 2].map((c) => new Set(r.sourceRows.filter((_, i) => r.context.y[i] === c)).size);
     expect(distinct).toEqual([50, 50, 12]);
     expect(counts(STRATEGIES.balanced(P, 151, 5)).sort()).toEqual([50, 50, 51]);
   });
