@@ -5,7 +5,7 @@
 // Outputs: `label` int64 [N] and `probabilities` float32 [N, k].
 
 import type { GbdtStudent } from './gbdt/gbdt';
-import { encodeModel, floatValue, node } from './onnx/graph';
+import { GraphBuilder } from '../../runtime/onnx/builder';
 
 export function exportGbdtOnnx(student: GbdtStudent, inputName = 'input'): Uint8Array {
   const { trees, outputs, baseScore, k, d } = student.model;
@@ -46,25 +46,19 @@ export function exportGbdtOnnx(student: GbdtStudent, inputName = 'input'): Uint8
     trueIds.push(0); falseIds.push(0); missingTrue.push(0);
     for (let o = 0; o < outputs; o++) { cTree.push(0); cNode.push(0); cId.push(o); cWeight.push(0); }
   }
-  const ensemble = node({
-    op: 'TreeEnsembleClassifier', domain: 'ai.onnx.ml', inputs: [inputName], outputs: ['label', 'probabilities'],
-    attrs: {
-      'ints:nodes_treeids': treeIds, 'ints:nodes_nodeids': nodeIds, 'ints:nodes_featureids': featureIds,
-      nodes_modes: modes, nodes_values: values, 'ints:nodes_truenodeids': trueIds, 'ints:nodes_falsenodeids': falseIds,
-      'ints:nodes_missing_value_tracks_true': missingTrue,
-      'ints:class_treeids': cTree, 'ints:class_nodeids': cNode, 'ints:class_ids': cId, class_weights: cWeight,
-      'ints:classlabels_int64s': Array.from({ length: k }, (_, c) => c),
+  return new GraphBuilder({ name: 'gbdt_student', opset: 17, producer: 'workbench-distill', docString: `gradient-boosted tree student: ${trees.length / Math.max(1, outputs)} rounds, ${k} classes` })
+    .opset('ai.onnx.ml', 3)
+    .input(inputName, 'float32', ['N', d])
+    .node('TreeEnsembleClassifier', [inputName], ['label', 'probabilities'], {
+      nodes_treeids: treeIds, nodes_nodeids: nodeIds, nodes_featureids: featureIds,
+      nodes_modes: modes, nodes_values: values, nodes_truenodeids: trueIds, nodes_falsenodeids: falseIds,
+      nodes_missing_value_tracks_true: missingTrue,
+      class_treeids: cTree, class_nodeids: cNode, class_ids: cId, class_weights: cWeight,
+      classlabels_int64s: Array.from({ length: k }, (_, c) => c),
       post_transform: outputs === 1 ? 'LOGISTIC' : 'SOFTMAX',
       base_values: Array.from(baseScore),
-    },
-  });
-  return encodeModel({
-    name: 'gbdt_student', nodes: [ensemble], opsets: { '': 17, 'ai.onnx.ml': 3 },
-    inputs: [floatValue(inputName, ['N', d])],
-    outputs: [
-      { name: 'label', type: { tensorType: { elemType: 7, shape: { dim: [{ dimParam: 'N' }] } } } },
-      floatValue('probabilities', ['N', k]),
-    ],
-    docString: `gradient-boosted tree student: ${trees.length / Math.max(1, outputs)} rounds, ${k} classes`,
-  });
+    }, { domain: 'ai.onnx.ml', name: 'trees' })
+    .output('label')
+    .output('probabilities')
+    .toBytes();
 }
