@@ -37,7 +37,7 @@ const ece = (p: Float64Array, y: Int32Array) => calibration({ probs: p, n: y.len
 describe('Caruana greedy selection', () => {
   it('picks the clearly best model first', () => {
     const pool = complementaryPool();
-    const good = pool.oof[0].map((v, i) => (i % 2 ? 0.95 : 0.05));
+    const good = pool.oof[0].map((_, i) => (i % 2 ? 0.95 : 0.05));
     const r = caruanaSelect([pool.oof[2], good, pool.oof[1]], pool.oofLabels, 2, 1, 'logloss');
     expect(r.counts).toEqual([0, 1, 0]);
   });
