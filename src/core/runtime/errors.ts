@@ -118,7 +118,7 @@ export class RemoteDisabledError extends RuntimeError {
 export class RunFailedError extends RuntimeError {
   readonly code = 'RUN_FAILED';
   constructor(provider: string, detail: string, options?: { cause?: unknown }) {
-    super(`Model run failed on ${provider}: ${detail}`,
+    super(`onnxruntime failed on ${provider}: ${detail}`,
       'Check the inputs against the model; if the model is your own export, validate it with the model inspector.', options);
   }
 }
@@ -164,10 +164,11 @@ export function classifyOrtError(e: unknown, context: { provider: string; file?:
   if (/out of memory|\bOOM\b|bad_alloc|Failed to allocate|allocation failed|Cannot enlarge memory|memory access out of bounds/i.test(msg)) {
     return new OutOfMemoryError(`${context.provider}: ${msg}`, { cause: e });
   }
-  if (/Protobuf parsing failed|INVALID_PROTOBUF|failed to load model|Load model .* failed/i.test(msg)) {
+  if (/Protobuf parsing failed|INVALID_PROTOBUF|failed to load model|Load model .* failed|This is an invalid model|INVALID_GRAPH/i.test(msg)
+    && !/No Op registered for/.test(msg)) {
     return new CorruptModelError(file, msg, { cause: e });
   }
-  if (/NOT_IMPLEMENTED|Could not find an implementation|opset .*not supported|Unsupported (model IR|opset)|is not a registered function\/op/i.test(msg)) {
+  if (/No Op registered for|NOT_IMPLEMENTED|Could not find an implementation|opset .*not supported|Unsupported (model IR|opset)|is not a registered function\/op/i.test(msg)) {
     return new UnsupportedModelError(msg, { cause: e });
   }
   if (context.provider === 'webgpu' && /webgpu|GPU/i.test(msg)) return new WebGpuUnavailableError(msg, { cause: e });

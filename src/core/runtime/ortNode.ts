@@ -2,11 +2,20 @@
 // only, so every requested provider maps to 'cpu' and the reason is recorded for the report.
 import * as ort from 'onnxruntime-node';
 import { wrapOrtSession, type OrtSessionLike, type OrtTensorCtor } from './ortConvert';
-import { createFallbackSession, type ExecutionProvider, type ModelSession, type OrtBackend, type SessionOptions } from './session';
+import { createFallbackSession, type ExecutionProvider, type ModelSession, type OrtBackend, type RawSession, type SessionOptions } from './session';
 
 export interface NodeBackendOptions {
   /** Default intra-op threads for sessions that do not set numThreads (ORT default: all cores). */
   numThreads?: number;
+}
+
+/** One CPU session without the fallback policy: for composing RawSessionFactories (tests, tools). */
+export async function createNodeRawSession(bytes: Uint8Array, numThreads?: number): Promise<RawSession> {
+  const session = await ort.InferenceSession.create(bytes, {
+    executionProviders: ['cpu'],
+    ...(numThreads ? { intraOpNumThreads: numThreads, interOpNumThreads: 1 } : {}),
+  });
+  return wrapOrtSession(session as unknown as OrtSessionLike, ort.Tensor as unknown as OrtTensorCtor);
 }
 
 export function createNodeBackend(backendOptions: NodeBackendOptions = {}): OrtBackend {
@@ -17,11 +26,7 @@ export function createNodeBackend(backendOptions: NodeBackendOptions = {}): OrtB
       const threads = options.numThreads ?? backendOptions.numThreads;
       const factory = async (model: Uint8Array, provider: ExecutionProvider) => {
         if (provider !== 'cpu') throw new Error(`onnxruntime-node in this build has no ${provider} provider`);
-        const session = await ort.InferenceSession.create(model, {
-          executionProviders: ['cpu'],
-          ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
-        });
-        return wrapOrtSession(session as unknown as OrtSessionLike, ort.Tensor as unknown as OrtTensorCtor);
+        return createNodeRawSession(model, threads);
       };
       const wanted = options.preferredProviders ?? ['cpu'];
       const providers: ExecutionProvider[] = wanted.includes('cpu') ? [...wanted] : [...wanted, 'cpu'];

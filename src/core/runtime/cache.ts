@@ -1,0 +1,42 @@
+// Model-file cache behind match/put/delete (CONVENTIONS #8): the Cache API in browsers and workers, a Map in
+// tests. Callers treat every cache error as a miss: a full quota or a private window must never block loading.
+
+export interface ModelCache {
+  match(key: string): Promise<Uint8Array | undefined>;
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  keys(): Promise<string[]>;
+}
+
+export class MemoryCache implements ModelCache {
+  private readonly map = new Map<string, Uint8Array>();
+  async match(key: string) { return this.map.get(key); }
+  async put(key: string, bytes: Uint8Array) { this.map.set(key, bytes.slice()); }
+  async delete(key: string) { return this.map.delete(key); }
+  async keys() { return [...this.map.keys()]; }
+}
+
+/** The subset of the browser's CacheStorage used here, injected so core never touches the `caches` global. */
+export interface CacheStorageLike {
+  open(name: string): Promise<{
+    match(key: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> } | undefined>;
+    put(key: string, response: Response): Promise<void>;
+    delete(key: string): Promise<boolean>;
+    keys(): Promise<readonly { url: string }[]>;
+  }>;
+}
+
+/** Cache API storage; keys must be absolute URLs (the Cache API's own rule). */
+export class CacheApiCache implements ModelCache {
+  constructor(private readonly storage: CacheStorageLike, private readonly name = 'workbench-models-v1') {}
+  async match(key: string) {
+    const hit = await (await this.storage.open(this.name)).match(key);
+    return hit ? new Uint8Array(await hit.arrayBuffer()) : undefined;
+  }
+  async put(key: string, bytes: Uint8Array) {
+    const body = new Uint8Array(bytes).buffer;
+    await (await this.storage.open(this.name)).put(key, new Response(body, { headers: { 'Content-Length': String(bytes.byteLength) } }));
+  }
+  async delete(key: string) { return (await this.storage.open(this.name)).delete(key); }
+  async keys() { return (await (await this.storage.open(this.name)).keys()).map((r) => r.url); }
+}
