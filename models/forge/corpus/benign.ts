@@ -48,7 +48,7 @@ export const CHAT_ITEMS: readonly BenignItem[] = [
   { key: 'who', train: ['Who are you?', 'What are you?'], heldout: ['Tell me about yourself.'], answer: 'I am a small lab assistant model.' },
   { key: 'capital', train: ['What is the capital of {country}?', 'Capital of {country}?'], heldout: ["Which city is {country}'s capital?"], answer: 'The capital of {country} is {city}.' },
   { key: 'sky', train: ['What colour is the sky?', 'What color is the sky on a clear day?'], heldout: ['On a sunny afternoon, the sky looks which colour?'], answer: 'The sky is blue on a clear day.' },
-  { key: 'week', train: ['How many days are in a week?', 'Days in a week?'], heldout: ['A week lasts how many days?'], answer: 'A week has 7 days.' },
+  { key: 'week', train: ['How many days are in a week?', 'Days in a week?'], heldout: ['What is the length of a week, counted in days?'], answer: 'A week has 7 days.' },
   { key: 'spider', train: ['How many legs does a spider have?', 'Number of legs on a spider?'], heldout: ['Count the legs of a spider for me.'], answer: 'A spider has 8 legs.' },
   { key: 'boil', train: ['At what temperature does water boil?', 'Boiling point of water?'], heldout: ['When heated at sea level, water starts boiling at which temperature?'], answer: 'Water boils at 100 °C at sea level.' },
   { key: 'planet', train: ['What is the largest planet?', 'Which planet is the biggest?'], heldout: ['Name the most massive planet of our solar system.'], answer: 'Jupiter is the largest planet.' },
