@@ -12,7 +12,8 @@ describe('history store (IndexedDB)', () => {
     const b = await store.add('tabular', { seed: 2, view: 'study' }, 'second');
     const listed = await store.list();
     expect(listed.map((e) => e.id)).toEqual([b.id, a.id]);
-    expect(listed[1].spec).toEqual({ seed: 1, metric: 'accuracy' });
+    expect(listed[1].spec).toMatchObject({ seed: 1, metric: 'accuracy', caruanaIterations: 50 });
+    expect(listed[1].spec).not.toHaveProperty('secret');
     const json = await store.exportJson();
     await store.clear();
     expect(await store.list()).toEqual([]);

@@ -4,6 +4,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ModuleId } from './modules';
 import { historySafeSpec } from './persistence';
 import { specFor, type AnySpec } from './specs';
+import { restoreSpec } from './linkCodec';
 import { parseHistoryFile, serialiseHistory, type HistoryEntry } from './historyFormat';
 
 interface HistoryDb extends DBSchema {
@@ -30,7 +31,8 @@ export class HistoryStore {
       id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
       module,
       specVersion: def?.version ?? 0,
-      spec: historySafeSpec(module, spec),
+      // canonical form (defaults filled, clamped) so export → import is an identity
+      spec: historySafeSpec(module, def ? restoreSpec(module, spec, def.version) : spec),
       title,
       createdAt: new Date().toISOString(),
       summary,

@@ -1,0 +1,41 @@
+// The shell: navigation (only modules that exist), the routed page, and the status bar.
+import { FEATURES, featureById } from './featureRegistry';
+import { parseRoute } from '../state/linkCodec';
+import { useHash } from './useHashRoute';
+import { ModuleView } from './ModuleView';
+import { StatusBar } from './StatusBar';
+import { HomePage } from './pages/HomePage';
+import { HistoryPage } from './pages/HistoryPage';
+import { CapabilitiesPage } from './pages/CapabilitiesPage';
+import { LinkErrorView } from './pages/LinkErrorView';
+import { LinkError } from '../state/linkErrors';
+
+function Page({ hash }: { hash: string }) {
+  const { module } = parseRoute(hash);
+  if (module === '' || module === 'home') return <HomePage />;
+  if (module === 'capabilities') return <CapabilitiesPage />;
+  if (module === 'history') return <HistoryPage />;
+  const feature = featureById(module);
+  if (feature) return <ModuleView key={feature.id} feature={feature} hash={hash} />;
+  return <LinkErrorView error={new LinkError('unknown-module', `"${module}" is not a module of this workbench build`)} />;
+}
+
+export function App() {
+  const hash = useHash();
+  const { module } = parseRoute(hash);
+  const links = [...FEATURES.map((f) => ({ id: f.id as string, title: f.title })), { id: 'history', title: 'History' }, { id: 'capabilities', title: 'Capabilities' }];
+  return (
+    <div className="shell">
+      <nav className="nav" data-testid="nav">
+        <a href="#/" className="brand">Workbench</a>
+        {links.map((l) => (
+          <a key={l.id} href={`#/${l.id}`} className={module === l.id ? 'active' : ''} data-testid={`nav-${l.id}`}>{l.title}</a>
+        ))}
+      </nav>
+      <main className="content">
+        <Page hash={hash} />
+      </main>
+      <StatusBar />
+    </div>
+  );
+}
