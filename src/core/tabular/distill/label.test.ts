@@ -5,7 +5,7 @@ import type { Teacher } from '../teachers/teacher';
 import { makeRng } from '../students/rng';
 import { collapseStats } from './collapse';
 import { DistillInputError, stratifiedFolds } from './folds';
-import { knnTeacher } from './knnTeacher';
+import { knnTeacher } from '../teachers/knn';
 import { applyTemperature, averageProbs, labelWithTeachers, mixHard } from './label';
 
 /** Column 0 holds the row id so a spy teacher can see exactly which rows it was given. */
