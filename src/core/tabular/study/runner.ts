@@ -149,14 +149,15 @@ function summarise(records: StudyRecord[]): StudySummaryRow[] {
 
 function decompose(records: StudyRecord[], datasetIds: string[]): VarianceDecomposition[] {
   const factors = ['strategy', 'teacher', 'size'];
+  const inter: [string, string][] = [['strategy', 'teacher'], ['strategy', 'size']];
   const toObs = (r: StudyRecord, value: number) => ({ strategy: r.strategy, teacher: r.teacher, size: r.size, value });
-  const out = datasetIds.map((id) => decomposeVariance(id, records.filter((r) => r.dataset === id).map((r) => toObs(r, r.auc)), factors));
+  const out = datasetIds.map((id) => decomposeVariance(id, records.filter((r) => r.dataset === id).map((r) => toObs(r, r.auc)), factors, inter));
   if (datasetIds.length > 1) {
     const dsMean = new Map(datasetIds.map((id) => {
       const v = records.filter((r) => r.dataset === id && Number.isFinite(r.auc)).map((r) => r.auc);
       return [id, v.length ? mean(v) : 0];
     }));
-    out.push(decomposeVariance('all (dataset-centred)', records.map((r) => toObs(r, r.auc - (dsMean.get(r.dataset) ?? 0))), factors));
+    out.push(decomposeVariance('all (dataset-centred)', records.map((r) => toObs(r, r.auc - (dsMean.get(r.dataset) ?? 0))), factors, inter));
   }
   return out;
 }

@@ -11,7 +11,7 @@ describe('variance decomposition', () => {
     [0, 1].map((rep) => ({ strategy, teacher, size: 64, value: 0.7 + 0.05 * a + 0.02 * b + (rep ? 0.001 : -0.001) }))));
 
   it('attributes additive effects to their factors; shares sum to 1', () => {
-    const v = decomposeVariance('toy', cells, ['strategy', 'teacher', 'size']);
+    const v = decomposeVariance('toy', cells, ['strategy', 'teacher', 'size'], [['strategy', 'teacher']]);
     const share = Object.fromEntries(v.terms.map((t) => [t.term, t.share]));
     // SS_strategy = 4·(0.05² + 0 + 0.05²) = 0.02, SS_teacher = 6·2·0.01² = 0.0012, residual = 12·0.001² = 1.2e-5
     expect(v.terms[0].ss).toBeCloseTo(0.02, 12);
@@ -19,6 +19,14 @@ describe('variance decomposition', () => {
     expect(share['strategy×teacher']).toBeCloseTo(0, 12);
     expect(share.residual * v.totalSs).toBeCloseTo(1.2e-5, 12);
     expect(v.terms.reduce((s, t) => s + t.share, 0)).toBeCloseTo(1, 12);
+  });
+});
+
+describe('variance decomposition of a pure interaction', () => {
+  it('puts a crossover effect entirely in strategy×teacher', () => {
+    const obs = [['a', 'x', 1], ['a', 'y', -1], ['b', 'x', -1], ['b', 'y', 1]].map(([strategy, teacher, v]) => ({ strategy, teacher, value: 0.8 + 0.1 * (v as number) }));
+    const v = decomposeVariance('crossover', obs, ['strategy', 'teacher'], [['strategy', 'teacher']]);
+    expect(v.terms.map((t) => [t.term, Number(t.share.toFixed(12))])).toEqual([['strategy', 0], ['teacher', 0], ['strategy×teacher', 1], ['residual', 0]]);
   });
 });
 
@@ -54,7 +62,7 @@ describe('runStudy', () => {
     };
     expect(recall('balanced')).toBeGreaterThan(recall('uniform'));
     expect(res.summary).toHaveLength(2 * 2 * 2);
-    expect(res.variance[0].terms.map((t) => t.term)).toEqual(['strategy', 'teacher', 'size', 'strategy×teacher', 'residual']);
+    expect(res.variance[0].terms.map((t) => t.term)).toEqual(['strategy', 'teacher', 'size', 'strategy×teacher', 'strategy×size', 'residual']);
     expect(JSON.parse(JSON.stringify(res)).records[0]).toEqual(res.records[0]);
   });
 
