@@ -1,0 +1,108 @@
+// The runtime engine's typed API (CONVENTIONS #1): what workers/llm|tabular|lab.worker.ts expose over comlink
+// and what tests and debugging call in-thread. Module engines extend RuntimeEngineApi with their own methods.
+// Callbacks are separate trailing arguments (not fields of an options object) so comlink can proxy them.
+import type { Capabilities } from './capabilities';
+import type { ModelCache } from './cache';
+import { EngineHost } from './engineHost';
+import { ModelNotFoundError } from './errors';
+import { loadFiles, loadManifest, loadManifestModel, type FetchLike } from './loaders';
+import type { OnnxModelSummary } from './onnx/parse';
+import type { ProgressCallback } from './progress';
+import { findModel, type Manifest } from './registry';
+import type { ExecutionProvider, FallbackRecord, ModelSession, OrtBackend, SessionOptions } from './session';
+import type { Feeds, TensorData } from './tensor';
+import type { InputMeta } from './validate';
+
+export interface LoadedModelInfo {
+  /** Pass to run()/unload(). */
+  handle: string;
+  inputs: InputMeta[];
+  outputs: InputMeta[];
+  executionProvider: ExecutionProvider;
+  fallbacks: FallbackRecord[];
+  model: OnnxModelSummary | undefined;
+  byteLength: number;
+}
+
+export type ModelLoadOptions = Pick<SessionOptions, 'preferredProviders' | 'simulateWebGpuFailure'> & { name?: string };
+
+export interface RuntimeEngineApi {
+  capabilities(): Promise<Capabilities>;
+  loadModelBytes(bytes: Uint8Array, options?: ModelLoadOptions): Promise<LoadedModelInfo>;
+  loadModelUrl(url: string, options?: ModelLoadOptions & { size?: number; sha256?: string }, onProgress?: ProgressCallback): Promise<LoadedModelInfo>;
+  /** Loads `<baseUrl><id>/<file>` of an embedded model, verified against models/manifest.json. */
+  loadEmbeddedModel(id: string, options?: ModelLoadOptions & { file?: string }, onProgress?: ProgressCallback): Promise<LoadedModelInfo>;
+  /** Which provider each loaded model runs on now (it changes after a run-time fallback). */
+  sessionInfo(handle: string): Promise<Omit<LoadedModelInfo, 'byteLength'>>;
+  run(handle: string, feeds: Feeds): Promise<Record<string, TensorData>>;
+  unload(handle: string): Promise<void>;
+  /** Cancels the job in flight and everything queued; runs already inside ORT finish and are discarded. */
+  cancel(): Promise<void>;
+}
+
+export interface RuntimeEngineDeps {
+  /** The ORT backend, or a lazy factory so onnxruntime is imported only when a model is first loaded. */
+  backend: OrtBackend | (() => Promise<OrtBackend>);
+  probe: () => Promise<Capabilities>;
+  fetch?: FetchLike;
+  cache?: ModelCache;
+  /** Base URL of embedded models; absolute in browsers when a Cache API cache is used. Default '/models/'. */
+  modelsBaseUrl?: string;
+}
+
+export function createRuntimeEngine(deps: RuntimeEngineDeps): RuntimeEngineApi {
+  const host = new EngineHost('queue');
+  const sessions = new Map<string, { session: ModelSession; byteLength: number }>();
+  const baseUrl = deps.modelsBaseUrl ?? '/models/';
+  let backend: Promise<OrtBackend> | undefined;
+  let manifest: Promise<Manifest> | undefined;
+  let nextHandle = 0;
+
+  const getBackend = () => (backend ??= typeof deps.backend === 'function' ? deps.backend() : Promise.resolve(deps.backend));
+  const needFetch = (): FetchLike => {
+    if (!deps.fetch) throw new Error('this engine was created without fetch; load models from bytes');
+    return deps.fetch;
+  };
+  const describe = (handle: string, session: ModelSession) => {
+    const i = session.info;
+    return { handle, inputs: i.inputMetadata, outputs: i.outputMetadata, executionProvider: i.executionProvider, fallbacks: i.fallbacks, model: i.model };
+  };
+  const session = (handle: string) => {
+    const s = sessions.get(handle);
+    if (!s) throw new ModelNotFoundError(handle, 'no model is loaded under this handle (was the worker restarted?)');
+    return s.session;
+  };
+  async function open(bytes: Uint8Array, options: ModelLoadOptions = {}): Promise<LoadedModelInfo> {
+    const { name, ...sessionOptions } = options;
+    const s = await (await getBackend()).createSession(bytes, { ...sessionOptions, file: name });
+    const handle = `${name ?? 'model'}#${nextHandle++}`;
+    sessions.set(handle, { session: s, byteLength: bytes.byteLength });
+    return { ...describe(handle, s), byteLength: bytes.byteLength };
+  }
+
+  return {
+    capabilities: () => deps.probe(),
+    loadModelBytes: (bytes, options) => host.run('load model', () => open(bytes, options)),
+    loadModelUrl: (url, options = {}, onProgress) => host.run(`load ${url}`, async (signal) => {
+      const { size, sha256, ...rest } = options;
+      const files = await loadFiles([{ url, path: url, size, sha256 }], { fetch: needFetch(), cache: deps.cache, onProgress, signal });
+      return open(files.get(url)!, { name: url, ...rest });
+    }),
+    loadEmbeddedModel: (id, options = {}, onProgress) => host.run(`load ${id}`, async (signal) => {
+      const { file = 'onnx/model.onnx', ...rest } = options;
+      manifest ??= loadManifest(baseUrl, { fetch: needFetch(), signal });
+      const entry = findModel(await manifest.catch((e: unknown) => { manifest = undefined; throw e; }), id);
+      if (!entry.files.some((f) => f.path === file)) throw new ModelNotFoundError(`${id}/${file}`, `not listed for ${id} in models/manifest.json`);
+      const files = await loadManifestModel(entry, baseUrl, { fetch: needFetch(), cache: deps.cache, onProgress, signal, include: (p) => p === file });
+      return open(files.get(`${id}/${file}`)!, { name: `${id}/${file}`, ...rest });
+    }),
+    sessionInfo: async (handle) => describe(handle, session(handle)),
+    run: (handle, feeds) => host.run(`run ${handle}`, (signal) => session(handle).run(feeds, { signal })),
+    unload: (handle) => host.run(`unload ${handle}`, async () => {
+      const s = session(handle);
+      sessions.delete(handle);
+      await s.dispose();
+    }),
+    cancel: async () => host.cancel(),
+  };
+}

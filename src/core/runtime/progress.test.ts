@@ -1,0 +1,58 @@
+// The aggregator keeps its invariants under awkward inputs, and the checker really catches each violation.
+import { describe, expect, it } from 'vitest';
+import { checkProgressInvariants, ProgressAggregator, type ProgressInfo } from './progress';
+
+function collect(run: (a: ProgressAggregator) => void, items = [{ file: 'a', size: 3 }, { file: 'b', size: 7 }]): ProgressInfo[] {
+  const events: ProgressInfo[] = [];
+  run(new ProgressAggregator(items, (e) => events.push(e)));
+  return events;
+}
+
+describe('ProgressAggregator', () => {
+  it('has a fixed total, ignores regressions and overshoot, and ends at exactly 100 %', () => {
+    const events = collect((a) => {
+      a.initiate('a'); a.progress('a', 2); a.progress('a', 1); a.progress('a', 50); a.done('a');
+      a.initiate('b'); a.progress('b', 3); a.done('b'); a.ready();
+    });
+    expect(checkProgressInvariants(events)).toEqual([]);
+    const totals = events.filter((e): e is Extract<ProgressInfo, { status: 'total' }> => e.status === 'total');
+    expect(new Set(totals.map((t) => t.total))).toEqual(new Set([10]));
+    expect(totals.map((t) => t.loaded)).toEqual([2, 3, 6, 10, 10]);
+    expect(totals.map((t) => t.percent)).toEqual([20, 30, 60, 99.99, 100]);
+    expect(totals.at(-1)!.percent).toBe(100);
+    expect(totals.slice(0, -1).every((t) => t.percent < 100)).toBe(true);
+  });
+
+  it('reaches 100 % for an empty file list and for zero-byte files', () => {
+    expect(checkProgressInvariants(collect((a) => a.ready(), []))).toEqual([]);
+    expect(checkProgressInvariants(collect((a) => { a.initiate('z'); a.done('z'); a.ready(); }, [{ file: 'z', size: 0 }]))).toEqual([]);
+  });
+
+  it('refuses unknown and duplicate files', () => {
+    expect(() => collect((a) => a.progress('nope', 1))).toThrow('unknown file nope');
+    expect(() => collect(() => undefined, [{ file: 'a', size: 1 }, { file: 'a', size: 2 }])).toThrow('file listed twice: a');
+  });
+});
+
+describe('checkProgressInvariants', () => {
+  const ok: ProgressInfo[] = [
+    { status: 'initiate', file: 'a', total: 4 }, { status: 'progress', file: 'a', loaded: 2, total: 4, progress: 50 },
+    { status: 'total', loaded: 2, total: 4, percent: 50 }, { status: 'done', file: 'a', loaded: 4, total: 4, cached: false },
+    { status: 'total', loaded: 4, total: 4, percent: 100 }, { status: 'ready' },
+  ];
+
+  it('accepts a valid sequence', () => expect(checkProgressInvariants(ok)).toEqual([]));
+
+  it.each([
+    ['a changing total', (e: ProgressInfo[]) => { e[4] = { status: 'total', loaded: 5, total: 5, percent: 100 }; }, 'total changed 4 → 5'],
+    ['a percent going back', (e: ProgressInfo[]) => { e.splice(4, 0, { status: 'total', loaded: 2, total: 4, percent: 40 }); }, 'percent went back 50 → 40'],
+    ['ending below 100 %', (e: ProgressInfo[]) => { e[4] = { status: 'total', loaded: 4, total: 4, percent: 99 }; }, 'last aggregate is 99 %'],
+    ['a file never done', (e: ProgressInfo[]) => { e.splice(3, 1); }, 'a never reached done'],
+    ['progress before initiate', (e: ProgressInfo[]) => { e.shift(); }, 'a used before initiate'],
+    ['no ready at the end', (e: ProgressInfo[]) => { e.pop(); }, 'does not end with ready'],
+  ])('reports %s', (_label, mutate, problem) => {
+    const events = ok.map((e) => ({ ...e }));
+    mutate(events);
+    expect(checkProgressInvariants(events).join(' | ')).toContain(problem);
+  });
+});
