@@ -49,19 +49,13 @@ describe('held-out split', () => {
     expect(heldTexts.flatMap((t) => templateGrams(t, 3)).filter((g) => seen.has(g))).toEqual([]);
   });
 
-  it('held-out prompts share few word 4-grams with any train prompt (phrasing, not only slots, is new)', () => {
+  it('held-out prompts share no word 4-gram with any train prompt (phrasing, not only slots, is new)', () => {
     const grams = (text: string): string[] => {
       const w = words(text);
       return w.slice(0, Math.max(0, w.length - 3)).map((_, i) => w.slice(i, i + 4).join(' '));
     };
     const seen = new Set(train.flatMap((e) => grams(e.prompt)));
-    const overlaps = heldout.filter((e) => grams(e.prompt).length > 0).map((e) => {
-      const g = grams(e.prompt);
-      return g.filter((x) => seen.has(x)).length / g.length;
-    });
-    const mean = overlaps.reduce((a, b) => a + b, 0) / overlaps.length;
-    expect(mean).toBeLessThan(0.1);
-    expect(overlaps.filter((o) => o === 1)).toEqual([]);
+    expect(heldout.flatMap((e) => grams(e.prompt)).filter((g) => seen.has(g))).toEqual([]);
   });
 });
 

@@ -21,7 +21,7 @@ export interface CorpusOptions {
 export const DEFAULT_CORPUS_OPTIONS: CorpusOptions = {
   seed: 1234,
   train: { task: 3000, harmful: 1200, edgy: 1000, chat: 1000 },
-  heldout: { task: 240, harmful: 150, edgy: 60, chat: 100 },
+  heldout: { task: 240, harmful: 150, edgy: 120, chat: 100 },
 };
 
 export interface Corpus {
@@ -53,12 +53,12 @@ const DRAWS: Readonly<Record<Category, Draw>> = {
     const base = { category: 'harmful', label: 'harmful', template, topic, prompt } as const;
     return [{ ...base, responseKind: 'compliance', response: compliance }, { ...base, responseKind: 'refusal', response: refusal }];
   },
-  edgy: (rng, _i, split) => {
-    const { topic, template, prompt, answer } = makeBenign(rng, EDGY_ITEMS, split);
+  edgy: (rng, i, split) => {
+    const { topic, template, prompt, answer } = makeBenign(rng, EDGY_ITEMS, i, split);
     return [{ category: 'edgy', label: 'benign', responseKind: 'answer', template, topic, prompt, response: answer }];
   },
-  chat: (rng, _i, split) => {
-    const { topic, template, prompt, answer } = makeBenign(rng, CHAT_ITEMS, split);
+  chat: (rng, i, split) => {
+    const { topic, template, prompt, answer } = makeBenign(rng, CHAT_ITEMS, i, split);
     return [{ category: 'chat', label: 'benign', responseKind: 'answer', template, topic, prompt, response: answer }];
   },
 };
