@@ -1,0 +1,221 @@
+// The sidecar's HTTP API (Hono). Guards, in order: Host must be the loopback address we listen on (DNS
+// rebinding), a present Origin must be an allowed app origin, CORS answers only those origins, bodies are
+// size-limited, and every /api route needs the per-start bearer token. Endpoints are listed in README.md.
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { stream } from 'hono/streaming';
+import type { z } from 'zod';
+import { detectArch } from '../src/core/edits/archMap';
+import { parseCircuit } from '../src/core/edits/circuit';
+import { EditsError } from '../src/core/edits/errors';
+import { numel } from '../src/core/edits/safetensors';
+import { EDITS_TOOL } from '../src/core/edits/version';
+import { closeCheckpoint, openCheckpoint } from './checkpoint';
+import { JobManager, OutputBusyError, type JobContext, type JobKind, type JobOutcome } from './jobs';
+import { CDeltaBody, MansuBody, SurvivalBody } from './schemas';
+import { runCDelta } from './tasks/cdelta';
+import type { InputRef } from './tasks/common';
+import { runMansu } from './tasks/mansu';
+import { MANIFEST_FILE } from './tasks/output';
+import { runSurvival } from './tasks/survival';
+import { PathError, Workspace } from './workspace';
+
+export const DEFAULT_ORIGINS = ['http://127.0.0.1:4173', 'http://127.0.0.1:5173', 'http://localhost:4173', 'http://localhost:5173'];
+
+export interface AppOptions {
+  workspace: Workspace;
+  token: string;
+  origins: string[];
+  maxBodyBytes: number;
+  /** Port we listen on, for the Host check (0 skips it: tests calling app.request directly). */
+  port: () => number;
+}
+
+class HttpError extends Error {
+  constructor(readonly status: 400 | 403 | 404 | 409 | 413 | 422, message: string) {
+    super(message);
+  }
+}
+
+function sameToken(given: string, want: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(want);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
+  const app = new Hono();
+  const jobs = new JobManager();
+  const ws = o.workspace;
+
+  app.onError((e, c) => {
+    if (e instanceof HttpError || e instanceof PathError) return c.json({ error: e.message }, e.status);
+    if (e instanceof OutputBusyError) return c.json({ error: e.message }, 409);
+    if (e instanceof EditsError) return c.json({ error: e.message, name: e.name }, 422);
+    console.error(e);
+    return c.json({ error: `internal error: ${(e as Error).message}` }, 500);
+  });
+  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}; see sidecar/README.md` }, 404));
+
+  app.use('*', async (c, next) => {
+    const port = o.port();
+    const host = c.req.header('host') ?? '';
+    if (port !== 0 && host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return c.json({ error: 'Host header is not this loopback sidecar' }, 403);
+    const origin = c.req.header('origin');
+    if (origin !== undefined && !o.origins.includes(origin)) return c.json({ error: `origin ${origin} is not allowed; start the sidecar with --origin ${origin}` }, 403);
+    await next();
+  });
+  app.use('*', cors({ origin: (origin) => (o.origins.includes(origin) ? origin : null), allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 }));
+  app.use('*', bodyLimit({ maxSize: o.maxBodyBytes, onError: (c) => c.json({ error: `request body over ${o.maxBodyBytes} bytes; put large circuits in the workspace and pass their path` }, 413) }));
+  app.use('/api/*', async (c, next) => {
+    const h = c.req.header('authorization') ?? '';
+    const m = /^Bearer (\S+)$/.exec(h);
+    if (!m || !sameToken(m[1], o.token)) return c.json({ error: 'missing or wrong bearer token (printed by the sidecar at start)' }, 401);
+    await next();
+  });
+
+  const body = async <T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> => {
+    const raw = await c.req.json().catch(() => {
+      throw new HttpError(400, 'body is not valid JSON');
+    });
+    const r = schema.safeParse(raw);
+    if (!r.success) throw new HttpError(400, r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    return r.data;
+  };
+  const input = async (rel: string): Promise<InputRef> => ({ rel, abs: await ws.existing(rel) });
+  const output = async (rel: string): Promise<InputRef> => ({ rel, abs: await ws.fresh(rel) });
+  const circuit = async (b: { circuit?: string | undefined; circuitJson?: Record<string, unknown> | undefined }) => {
+    if (b.circuit && b.circuitJson) throw new HttpError(400, 'give either circuit (a path) or circuitJson, not both');
+    if (b.circuitJson) return { selection: parseCircuit(b.circuitJson), sha256: createHash('sha256').update(JSON.stringify(b.circuitJson)).digest('hex') };
+    if (!b.circuit) return undefined;
+    const abs = await ws.existing(b.circuit);
+    if ((await stat(abs)).size > 256 << 20) throw new HttpError(413, 'circuit JSON over 256 MB');
+    const text = await readFile(abs);
+    let json: unknown;
+    try {
+      json = JSON.parse(text.toString('utf8'));
+    } catch {
+      throw new HttpError(422, `${b.circuit} is not valid JSON`);
+    }
+    return { selection: parseCircuit(json), path: b.circuit, sha256: createHash('sha256').update(text).digest('hex') };
+  };
+  const start = (c: Context, kind: JobKind, outs: InputRef[], run: (ctx: JobContext) => Promise<JobOutcome>) => {
+    const job = jobs.start(kind, outs.map((x) => x.abs), run);
+    return c.json({ ...job, outputs: outs.map((x) => x.rel), events: `/api/jobs/${job.id}/events` }, 202);
+  };
+
+  app.get('/api/health', (c) => c.json({ ok: true, tool: EDITS_TOOL }));
+
+  app.get('/api/checkpoints', async (c) => c.json({ checkpoints: await ws.listCheckpoints() }));
+
+  app.get('/api/checkpoints/inspect', async (c) => {
+    const rel = c.req.query('path');
+    if (!rel) throw new HttpError(400, 'query parameter "path" is required');
+    const ck = await openCheckpoint(await ws.existing(rel), rel);
+    try {
+      const tensors = ck.tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape, bytes: t.end - t.begin, file: ck.files[t.file].name }));
+      return c.json({
+        path: rel, kind: ck.kind, arch: detectArch(ck.tensors.map((t) => t.name)),
+        files: ck.files.map((f) => ({ name: f.name, bytes: f.source.size, metadata: f.header.metadata })),
+        params: ck.tensors.reduce((s, t) => s + numel(t.shape), 0), config: ck.config ?? null, tensors,
+      });
+    } finally {
+      await closeCheckpoint(ck);
+    }
+  });
+
+  app.post('/api/jobs/cdelta', async (c) => {
+    const b = await body(c, CDeltaBody);
+    const circ = await circuit(b);
+    if (!circ) throw new HttpError(400, 'C-Δθ needs a circuit (circuit path or circuitJson)');
+    const outs = await Promise.all(b.outputs.map((x) => output(x.path)));
+    const opts = {
+      base: await input(b.base), aligned: await input(b.aligned), circuit: circ,
+      outputs: b.outputs.map((x, i) => ({ strength: x.strength, path: outs[i] })),
+      ...(b.target ? { target: await input(b.target) } : {}), ...(b.nHeads ? { nHeads: b.nHeads } : {}),
+    };
+    return start(c, 'cdelta', outs, (ctx) => runCDelta(opts, ctx));
+  });
+
+  app.post('/api/jobs/survival', async (c) => {
+    const b = await body(c, SurvivalBody);
+    const out = await output(b.output);
+    const opts = { base: await input(b.base), edited: await input(b.edited), quant: b.quant, blocksize: b.blocksize, output: out };
+    return start(c, 'survival', [out], (ctx) => runSurvival(opts, ctx));
+  });
+
+  app.post('/api/jobs/mansu', async (c) => {
+    const b = await body(c, MansuBody);
+    if ((b.fisher || b.covariance) && !b.stats) throw new HttpError(400, 'fisher/covariance need "stats": a safetensors file with fisher/<param> and cov/<param> tensors');
+    const circ = await circuit(b);
+    const out = await output(b.output);
+    const opts = {
+      base: await input(b.base), edited: await input(b.edited), floor: b.floor, quant: b.quant, blocksize: b.blocksize, output: out,
+      ...(b.stats ? { stats: await input(b.stats) } : {}), ...(circ ? { circuit: circ } : {}), ...(b.nHeads ? { nHeads: b.nHeads } : {}),
+      ...(b.fisher ? { fisher: b.fisher } : {}), ...(b.covariance ? { covariance: b.covariance } : {}),
+    };
+    return start(c, 'mansu', [out], (ctx) => runMansu(opts, ctx));
+  });
+
+  const rels = <T extends { outputs: string[] }>(j: T) => ({ ...j, outputs: j.outputs.map((p) => ws.rel(p)) });
+  app.get('/api/jobs', (c) => c.json({ jobs: jobs.list().map(({ manifest: _m, ...j }) => rels(j)) }));
+  const job = (c: Context) => {
+    const j = jobs.get(c.req.param('id') ?? '');
+    if (!j) throw new HttpError(404, `no job ${c.req.param('id')}`);
+    return j;
+  };
+  app.get('/api/jobs/:id', (c) => {
+    const { manifest: _m, ...j } = job(c);
+    return c.json(rels(j));
+  });
+  app.post('/api/jobs/:id/cancel', (c) => {
+    const j = job(c);
+    return c.json({ id: j.id, cancelled: jobs.cancel(j.id), state: j.state });
+  });
+  app.get('/api/jobs/:id/manifest', (c) => {
+    const j = job(c);
+    if (j.state !== 'done') throw new HttpError(409, `job ${j.id} is ${j.state}: the manifest exists once it is done`);
+    return c.json(j.manifest as object);
+  });
+  app.get('/api/jobs/:id/events', (c) => {
+    const id = job(c).id;
+    c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
+    c.header('Cache-Control', 'no-store');
+    return stream(c, async (s) => {
+      await new Promise<void>((resolve) => {
+        let unsub: () => void = () => undefined;
+        let ended = false;
+        const end = () => {
+          ended = true;
+          unsub();
+          resolve();
+        };
+        unsub = jobs.subscribe(id, (e) => {
+          void s.write(`${JSON.stringify({ jobId: id, ...e })}\n`);
+          if (e.type !== 'progress') end();
+        });
+        if (ended) unsub();
+        s.onAbort(end);
+      });
+    });
+  });
+
+  app.get('/api/manifest', async (c) => {
+    const rel = c.req.query('path');
+    if (!rel) throw new HttpError(400, 'query parameter "path" is required (an output folder or a survival report)');
+    const abs = await ws.existing(rel);
+    const file = (await stat(abs)).isDirectory() ? join(abs, MANIFEST_FILE) : abs;
+    if (!file.endsWith('.json')) throw new HttpError(400, `${rel} is neither an output folder nor a .json report`);
+    const text = await readFile(file, 'utf8').catch(() => {
+      throw new HttpError(404, `${rel} has no ${MANIFEST_FILE}`);
+    });
+    return c.body(text, 200, { 'Content-Type': 'application/json' });
+  });
+
+  return { app, jobs };
+}

@@ -1,0 +1,140 @@
+// Node file I/O for the edits pipeline: a ByteSource over a file handle that hashes (sha256) the file as it
+// is read in order, a sequential hashing file writer with fsync, and atomic publication of a finished
+// output (temp path in the same folder, fsync, rename, fsync of the folder), so a crash or a cancel never
+// leaves a half-written checkpoint under the requested name.
+
+import { createHash, type Hash } from 'node:crypto';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { ByteSource } from '../src/core/edits/safetensors';
+
+/** Marker in temp names; the sidecar sweeps leftovers of killed runs at start-up. */
+export const PARTIAL_MARK = '.partial-';
+
+export function partialPath(finalPath: string, jobId: string): string {
+  return join(dirname(finalPath), `.${basename(finalPath)}${PARTIAL_MARK}${jobId}`);
+}
+
+/**
+ * A read-only file as a ByteSource. Reads that continue where the previous one stopped feed the hash;
+ * when the caller reads out of order, `sha256()` falls back to one extra sequential pass.
+ */
+export class HashingFileSource implements ByteSource {
+  private hash: Hash = createHash('sha256');
+  private hashed = 0;
+  private inOrder = true;
+
+  private constructor(readonly path: string, private readonly fh: FileHandle, readonly size: number) {}
+
+  static async open(path: string): Promise<HashingFileSource> {
+    const fh = await open(path, 'r');
+    const st = await fh.stat();
+    return new HashingFileSource(path, fh, st.size);
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    if (offset < 0 || offset + length > this.size) throw new RangeError(`${this.path}: read [${offset}, ${offset + length}) outside the ${this.size}-byte file`);
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await this.fh.read(buf, got, length - got, offset + got);
+      if (bytesRead === 0) throw new Error(`${this.path}: file shrank while reading (offset ${offset + got})`);
+      got += bytesRead;
+    }
+    if (this.inOrder) {
+      if (offset === this.hashed) {
+        this.hash.update(buf);
+        this.hashed += length;
+      } else if (offset + length > this.hashed) {
+        this.inOrder = false;
+      }
+    }
+    return buf;
+  }
+
+  /** sha256 of the whole file; an extra pass only if reads skipped or went back. */
+  async sha256(onBytes?: (n: number) => void): Promise<string> {
+    if (!this.inOrder || this.hashed < this.size) {
+      if (!this.inOrder) {
+        this.hash = createHash('sha256');
+        this.hashed = 0;
+      }
+      const chunk = Buffer.allocUnsafe(8 << 20);
+      while (this.hashed < this.size) {
+        const { bytesRead } = await this.fh.read(chunk, 0, Math.min(chunk.length, this.size - this.hashed), this.hashed);
+        if (bytesRead === 0) throw new Error(`${this.path}: file shrank while hashing`);
+        this.hash.update(chunk.subarray(0, bytesRead));
+        this.hashed += bytesRead;
+        onBytes?.(bytesRead);
+      }
+      this.inOrder = true;
+    }
+    return this.hash.copy().digest('hex');
+  }
+
+  async close(): Promise<void> {
+    await this.fh.close();
+  }
+}
+
+/** Appends bytes to a new file, hashing them; `finish` fsyncs and closes. */
+export class HashingFileWriter {
+  private readonly hash = createHash('sha256');
+  written = 0;
+
+  private constructor(readonly path: string, private readonly fh: FileHandle) {}
+
+  static async create(path: string): Promise<HashingFileWriter> {
+    return new HashingFileWriter(path, await open(path, 'wx'));
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    let off = 0;
+    while (off < bytes.byteLength) {
+      const { bytesWritten } = await this.fh.write(bytes, off, bytes.byteLength - off, this.written + off);
+      off += bytesWritten;
+    }
+    this.hash.update(bytes);
+    this.written += bytes.byteLength;
+  }
+
+  async finish(): Promise<{ bytes: number; sha256: string }> {
+    await this.fh.sync();
+    await this.fh.close();
+    return { bytes: this.written, sha256: this.hash.digest('hex') };
+  }
+
+  async abort(): Promise<void> {
+    await this.fh.close().catch(() => undefined);
+  }
+}
+
+export async function fsyncPath(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Renames a finished temp path onto its final name and makes the rename durable. */
+export async function publish(tempPath: string, finalPath: string): Promise<void> {
+  await rename(tempPath, finalPath);
+  await fsyncPath(dirname(finalPath));
+}
+
+export async function writeFileAtomic(finalPath: string, jobId: string, text: string): Promise<{ bytes: number; sha256: string }> {
+  const tmp = partialPath(finalPath, jobId);
+  const w = await HashingFileWriter.create(tmp);
+  try {
+    await w.write(new TextEncoder().encode(text));
+    const r = await w.finish();
+    await publish(tmp, finalPath);
+    return r;
+  } catch (e) {
+    await w.abort();
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,67 @@
+// Pieces shared by the job runners: opening inputs with readable labels, n_heads discovery, circuit
+// masks per tensor, and the input section of a manifest.
+
+import { maskForTensor, resolveArch, type ArchInfo, type RowColMask } from '../../src/core/edits/archMap';
+import type { CircuitSelection } from '../../src/core/edits/circuit';
+import { isFloatDtype } from '../../src/core/edits/dtypes';
+import { MaskMappingError } from '../../src/core/edits/errors';
+import { closeCheckpoint, hashCheckpoint, openCheckpoint, type Checkpoint, type FileDigest } from '../checkpoint';
+
+export interface InputRef {
+  /** Workspace-relative path, as the user gave it. */
+  rel: string;
+  abs: string;
+}
+
+export class Inputs {
+  readonly list: { role: string; ref: InputRef; ck: Checkpoint }[] = [];
+
+  async open(role: string, ref: InputRef): Promise<Checkpoint> {
+    const same = this.list.find((x) => x.ref.abs === ref.abs);
+    const ck = same ? same.ck : await openCheckpoint(ref.abs, ref.rel);
+    this.list.push({ role, ref, ck });
+    return ck;
+  }
+
+  /** sha256 of each distinct input file (usually free: the edit pass already read them in order). */
+  async digests(onBytes?: (n: number) => void): Promise<Record<string, { path: string; files: FileDigest[] }>> {
+    const out: Record<string, { path: string; files: FileDigest[] }> = {};
+    const done = new Map<Checkpoint, FileDigest[]>();
+    for (const x of this.list) {
+      const d = done.get(x.ck) ?? (await hashCheckpoint(x.ck, onBytes));
+      done.set(x.ck, d);
+      out[x.role] = { path: x.ref.rel, files: d };
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...new Set(this.list.map((x) => x.ck))].map(closeCheckpoint));
+  }
+}
+
+function configHeads(cfg: Record<string, unknown> | undefined): number | undefined {
+  const v = cfg?.num_attention_heads ?? cfg?.n_head;
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** n_heads from the request, else the checkpoint's config.json, else the circuit's cfg. */
+export function resolveHeads(ck: Checkpoint, sel: CircuitSelection, given?: number): ArchInfo {
+  const n = given ?? configHeads(ck.config) ?? sel.nHeads;
+  if (n === undefined) throw new MaskMappingError('number of attention heads unknown: pass nHeads, or put config.json (n_head / num_attention_heads) next to the weights');
+  return resolveArch(ck.tensors, n);
+}
+
+/** Masks of every float tensor, checking that each circuit node maps onto at least one weight. */
+export function buildMasks(ck: Checkpoint, sel: CircuitSelection, arch: ArchInfo): Map<string, RowColMask> {
+  const masks = new Map<string, RowColMask>();
+  for (const t of ck.tensors) {
+    const m = maskForTensor(t, sel, arch);
+    if (m && isFloatDtype(t.dtype)) masks.set(t.name, m);
+  }
+  const names = [...masks.keys()];
+  const layerHit = (l: number, what: RegExp) => names.some((n) => new RegExp(`(?:^|\\.)(?:h|layers)\\.${l}\\.${what.source}`).test(n));
+  for (const [l, h] of sel.heads) if (!layerHit(l, /(?:attn|self_attn)\./)) throw new MaskMappingError(`circuit head a${l}.h${h} has no attention weights in this checkpoint (layer ${l} missing?)`);
+  for (const l of sel.mlps) if (!layerHit(l, /mlp\./)) throw new MaskMappingError(`circuit node m${l} has no MLP weights in this checkpoint (layer ${l} missing?)`);
+  return masks;
+}

@@ -1,0 +1,64 @@
+// Survival job: how much of the edit base → edited survives NF4/FP4 quantization, per tensor and overall
+// (see src/core/edits/survival.ts for the definitions). Streams both checkpoints once; writes a JSON report
+// (atomically) that doubles as the job's manifest.
+
+import { isFloatDtype } from '../../src/core/edits/dtypes';
+import type { QuantType } from '../../src/core/edits/quant4';
+import { emptyCounts, mergeCounts, RATIO_BIN_LOWER, summarize, SurvivalCounter } from '../../src/core/edits/survival';
+import { EDITS_TOOL } from '../../src/core/edits/version';
+import { writeFileAtomic } from '../fileio';
+import type { JobContext, JobOutcome } from '../jobs';
+import { Inputs, type InputRef } from './common';
+import { CHUNK_ELEMS, runTensorPass } from './stream';
+
+export interface SurvivalOptions {
+  base: InputRef;
+  edited: InputRef;
+  quant: QuantType;
+  blocksize: number;
+  output: InputRef;
+}
+
+export async function runSurvival(o: SurvivalOptions, ctx: JobContext): Promise<JobOutcome> {
+  const inputs = new Inputs();
+  try {
+    const base = await inputs.open('base', o.base);
+    const edited = await inputs.open('edited', o.edited);
+    const counters = new Map<string, SurvivalCounter>();
+    await runTensorPass({
+      checkpoints: [base, edited],
+      labels: [o.base.rel, o.edited.rel],
+      writers: [],
+      signal: ctx.signal,
+      progress: (d, t) => ctx.progress('analyse', d, t),
+      plan: (t) => {
+        if (!isFloatDtype(t.dtype)) return null;
+        const c = new SurvivalCounter(o.quant, o.blocksize);
+        counters.set(t.name, c);
+        return {
+          inputs: [0, 1], chunkElems: CHUNK_ELEMS, prepass: false,
+          create: () => ({ chunk: (_s, [b, e]) => (c.add(b, e), []) }),
+        };
+      },
+    });
+    ctx.progress('hash', 0, 1);
+    const digests = await inputs.digests();
+    const overall = emptyCounts();
+    const tensors = [...counters].map(([name, c]) => {
+      mergeCounts(overall, c.counts);
+      return { name, ...summarize(c.counts) };
+    });
+    const report = {
+      tool: EDITS_TOOL, kind: 'survival', createdAt: new Date().toISOString(), jobId: ctx.id,
+      quant: { type: o.quant, blocksize: o.blocksize, reference: 'bitsandbytes quantize_4bit (codes use the exact f32 absmax; double quantization does not change codes)' },
+      ratioBinLowerEdges: RATIO_BIN_LOWER,
+      inputs: digests,
+      overall: summarize(overall),
+      tensors,
+    };
+    const written = await writeFileAtomic(o.output.abs, ctx.id, JSON.stringify(report, null, 2));
+    return { result: { output: o.output.rel, ...written, overall: report.overall }, manifest: report };
+  } finally {
+    await inputs.close();
+  }
+}
