@@ -20,7 +20,7 @@ export interface SampleOptions {
   stopTokens?: number[];
 }
 
-/** Logits of the last position for each prompt, computed by a full recompute (for tests and probes). */
+/** Last-position logits [Vh] of a token window, by a full recompute. */
 export type LogitsFn = (window: number[]) => Float32Array;
 
 /** Builds a jitted last-position logits function over a window of nCtx tokens. Does not consume `params`. */
@@ -52,19 +52,24 @@ export function pickToken(logits: Float32Array, vocabSize: number, topK: number,
   return top[top.length - 1];
 }
 
-/** Extends `prompt` token by token (greedy or top-k); windows longer than nCtx keep the last nCtx tokens. */
-export function generate(c: GptConfig, params: GptParams, prompt: number[], o: SampleOptions): number[] {
+/**
+ * Extends each prompt token by token (greedy or top-k); windows longer than nCtx keep the last nCtx tokens.
+ * One compiled forward serves all prompts. Does not consume `params`.
+ */
+export function generate(c: GptConfig, params: GptParams, prompts: number[][], o: SampleOptions): number[][] {
   const logitsFn = makeLogitsFn(c, params);
   const rng = new Pcg32(o.seed ?? 0, 11);
-  const out = [...prompt];
   try {
-    for (let i = 0; i < o.maxNewTokens; i++) {
-      const next = pickToken(logitsFn(out.slice(-c.nCtx)), c.vocabSize, o.topK ?? 1, o.temperature ?? 1, rng);
-      out.push(next);
-      if (o.stopTokens?.includes(next)) break;
-    }
+    return prompts.map((prompt) => {
+      const out = [...prompt];
+      for (let i = 0; i < o.maxNewTokens; i++) {
+        const next = pickToken(logitsFn(out.slice(-c.nCtx)), c.vocabSize, o.topK ?? 1, o.temperature ?? 1, rng);
+        out.push(next);
+        if (o.stopTokens?.includes(next)) break;
+      }
+      return out;
+    });
   } finally {
     logitsFn.dispose();
   }
-  return out;
 }
