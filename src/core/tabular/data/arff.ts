@@ -52,9 +52,11 @@ function parseAttribute(rest: string, line: number): AttributeDecl {
   throw new TabularDataError(`ARFF line ${line}: attribute "${name}" has unsupported type "${type}" (relational attributes are not supported).`);
 }
 
-/** Parse ARFF text into a typed frame. */
-export function parseArff(text: string, maxBytes = MAX_FILE_BYTES): DataFrame {
-  if (text.length > maxBytes) throw new FileTooLargeError(text.length, maxBytes);
+/** Parse ARFF text (or its UTF-8 bytes) into a typed frame. */
+export function parseArff(source: string | Uint8Array, maxBytes = MAX_FILE_BYTES): DataFrame {
+  const size = typeof source === 'string' ? source.length : source.byteLength;
+  if (size > maxBytes) throw new FileTooLargeError(size, maxBytes);
+  const text = typeof source === 'string' ? source : new TextDecoder('utf-8').decode(source);
   const attrs: AttributeDecl[] = [];
   let cols: string[][] = [];
   let inData = false;

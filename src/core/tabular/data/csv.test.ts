@@ -36,6 +36,19 @@ describe('parseCsv', () => {
     if (note.kind === 'categorical') expect(note.levels[3]).toBe('line 3\nwith "quote", comma');
   });
 
+  it('keeps the exact text of number-like cells when a column turns out categorical', async () => {
+    const f = await parseCsv('zip,y\n007,1\n1.50,0\n12,1\nN/A,0\n');
+    expect(f.columns[0]).toMatchObject({ kind: 'categorical', levels: ['007', '1.50', '12', 'N/A'] });
+  });
+
+  it('reports monotone progress while streaming', async () => {
+    const seen: number[] = [];
+    await parseCsv(chunked('a,b\n' + '1,2\n'.repeat(100), 50), { onProgress: (n) => seen.push(n) });
+    expect(seen.length).toBeGreaterThan(5);
+    expect(seen.every((v, i) => i === 0 || v > seen[i - 1])).toBe(true);
+    expect(seen.at(-1)).toBe(4 + 400);
+  });
+
   it('rejects a ragged row, naming it', async () => {
     await expect(parseCsv('a,b\n1,2\n3\n')).rejects.toThrow(/data row 2 \(record 3\) has 1 fields, expected 2/);
   });

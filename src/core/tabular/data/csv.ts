@@ -1,11 +1,12 @@
 // CSV import. Input is a string, bytes, or an async iterable of chunks (a File's stream in a worker, a Node
 // read stream in the sidecar), so a large file is never held as one string: chunks are cut at record boundaries
 // (newlines outside quotes) and each complete block goes through papaparse, whose RFC 4180 grammar handles quoted
-// commas and newlines. Cells are kept per column and typed once at the end (frame.ts).
+// commas and newlines. Cells are typed as they arrive (columnBuilder.ts), so raw strings do not pile up.
 
 import Papa from 'papaparse';
 import { FileTooLargeError, MAX_FILE_BYTES, TabularDataError } from './errors';
-import { frameFromCells, type CellOptions, type DataFrame } from './frame';
+import type { ColumnBuilder } from './columnBuilder';
+import { columnBuilders, frameFromBuilders, type CellOptions, type DataFrame } from './frame';
 
 export interface CsvOptions extends CellOptions {
   /** first record holds column names; default true */
@@ -18,14 +19,16 @@ export interface CsvOptions extends CellOptions {
   delimiter?: string;
   /** byte limit; default 1 GiB */
   maxBytes?: number;
+  /** called after each chunk with the characters read so far (a UI shows it against the file size) */
+  onProgress?: (charsRead: number) => void;
 }
 
 export type TextSource = string | Uint8Array | AsyncIterable<string | Uint8Array>;
 
-/** Accumulates records column-major and checks that every record has the same width. */
+/** Types records column by column as they arrive and checks that every record has the same width. */
 class RecordSink {
   names: string[] | null = null;
-  cols: string[][] = [];
+  cols: ColumnBuilder[] = [];
   private seen = 0;
   private dataRows = 0;
 
@@ -37,14 +40,14 @@ class RecordSink {
     if (this.names === null) {
       if (this.opts.header ?? true) {
         this.names = fields.map((f, j) => f.trim() || `x${j}`);
-        this.cols = this.names.map(() => []);
+        this.cols = columnBuilders(this.names, this.opts);
         return;
       }
       this.names = this.opts.names ?? fields.map((_, j) => `x${j}`);
       if (this.names.length !== fields.length) {
         throw new TabularDataError(`${this.names.length} column names were given but the first data row has ${fields.length} fields.`);
       }
-      this.cols = this.names.map(() => []);
+      this.cols = columnBuilders(this.names, this.opts);
     }
     if (fields.length !== this.names.length) {
       throw new TabularDataError(`Ragged CSV: data row ${this.dataRows + 1} (record ${rec + 1}) has ${fields.length} fields, ` +
@@ -112,8 +115,9 @@ export async function parseCsv(src: TextSource, opts: CsvOptions = {}): Promise<
     size += text.length;
     if (size > limit) throw new FileTooLargeError(size, limit);
     parseBlock(splitter.push(text), sink, delimiter);
+    opts.onProgress?.(size);
   }
   parseBlock(splitter.rest(), sink, delimiter);
   if (sink.names === null) throw new TabularDataError('The CSV is empty: no header and no data rows.');
-  return frameFromCells(sink.names, sink.cols, opts);
+  return frameFromBuilders(sink.cols);
 }

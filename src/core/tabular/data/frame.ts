@@ -2,6 +2,7 @@
 // Columns are numeric (Float64Array, NaN = missing) or categorical (Int32Array codes into `levels`, -1 = missing),
 // so a 10^6-row table stays compact and the raw strings can be dropped after parsing.
 
+import { ColumnBuilder } from './columnBuilder';
 import { TabularDataError } from './errors';
 
 export interface NumericColumn {
@@ -36,17 +37,6 @@ export interface CellOptions {
 
 export const DEFAULT_MISSING = ['', '?'];
 
-/** Trim and strip one pair of surrounding single quotes (ARFF/Weka style, e.g. mammography's `'-1'`). */
-export function normaliseCell(s: string): string {
-  const t = s.trim();
-  return t.length >= 2 && t[0] === "'" && t[t.length - 1] === "'" ? t.slice(1, -1).trim() : t;
-}
-
-function parseNumber(s: string): number {
-  // Number('') is 0 and Number('0x1F') is 31: accept only plain decimal / exponent notation.
-  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : NaN;
-}
-
 /** Resolve a column reference (index or name) with an error that lists what exists. */
 export function columnIndex(frame: { columns: { name: string }[] }, ref: number | string): number {
   if (typeof ref === 'number') {
@@ -66,29 +56,9 @@ export function columnIndex(frame: { columns: { name: string }[] }, ref: number 
  * is not forced categorical; otherwise categorical with levels in order of first appearance.
  */
 export function columnFromCells(name: string, cells: string[], missing: Set<string>, forceCategorical: boolean): Column {
-  const n = cells.length;
-  const norm = cells.map(normaliseCell);
-  if (!forceCategorical) {
-    const values = new Float64Array(n);
-    let numeric = true;
-    for (let i = 0; i < n && numeric; i++) {
-      if (missing.has(norm[i])) { values[i] = NaN; continue; }
-      const v = parseNumber(norm[i]);
-      if (Number.isNaN(v)) numeric = false;
-      else values[i] = v;
-    }
-    if (numeric) return { kind: 'numeric', name, values };
-  }
-  const codes = new Int32Array(n);
-  const levels: string[] = [];
-  const index = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    if (missing.has(norm[i])) { codes[i] = -1; continue; }
-    let c = index.get(norm[i]);
-    if (c === undefined) { c = levels.length; levels.push(norm[i]); index.set(norm[i], c); }
-    codes[i] = c;
-  }
-  return { kind: 'categorical', name, codes, levels };
+  const b = new ColumnBuilder(name, missing, forceCategorical);
+  for (const c of cells) b.push(c);
+  return b.finish();
 }
 
 export function isMissing(col: Column, i: number): boolean {
@@ -111,13 +81,17 @@ export function assertNoEmptyColumns(frame: DataFrame): void {
   }
 }
 
-/** Build a frame from column-major raw cells. */
-export function frameFromCells(names: string[], cols: string[][], opts: CellOptions = {}): DataFrame {
+/** One builder per column, honouring the missing tokens and forced-categorical columns of `opts`. */
+export function columnBuilders(names: string[], opts: CellOptions = {}): ColumnBuilder[] {
   const missing = new Set(opts.missing ?? DEFAULT_MISSING);
   const proto = { columns: names.map((name) => ({ name })) };
   const forced = new Set((opts.categorical ?? []).map((r) => columnIndex(proto, r)));
-  const columns = names.map((name, j) => columnFromCells(name, cols[j], missing, forced.has(j)));
-  const frame = { nRows: cols[0]?.length ?? 0, columns };
+  return names.map((name, j) => new ColumnBuilder(name, missing, forced.has(j)));
+}
+
+/** Finish builders into a validated frame. */
+export function frameFromBuilders(builders: ColumnBuilder[]): DataFrame {
+  const frame = { nRows: builders[0]?.length ?? 0, columns: builders.map((b) => b.finish()) };
   assertNoEmptyColumns(frame);
   return frame;
 }

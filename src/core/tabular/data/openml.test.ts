@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OfflineError } from './errors';
-import { loadOpenMl, type FetchLike } from './openml';
+import { loadOpenMl, openMlTask, type FetchLike } from './openml';
 
 const ARFF = '@relation tiny\n@attribute x numeric\n@attribute class {neg,pos}\n@data\n1,neg\n2,pos\n';
 
@@ -18,6 +18,9 @@ describe('loadOpenMl', () => {
     expect(urls).toEqual(['https://www.openml.org/api/v1/json/data/31', 'https://www.openml.org/data/v1/download/77']);
     expect(ds).toMatchObject({ id: 31, name: 'tiny', defaultTarget: 'class' });
     expect(ds.frame.nRows).toBe(2);
+    const task = openMlTask(ds);
+    expect(task.classNames).toEqual(['neg', 'pos']);
+    expect(task.features.columns.map((c) => c.name)).toEqual(['x']);
   });
 
   it('turns a network failure into an OfflineError with a remedy', async () => {

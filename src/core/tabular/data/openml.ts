@@ -5,6 +5,7 @@
 import { parseArff } from './arff';
 import { OfflineError, TabularDataError } from './errors';
 import type { DataFrame } from './frame';
+import { selectTask, type TabularTask, type TaskOptions } from './task';
 
 export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
 
@@ -51,4 +52,11 @@ export async function loadOpenMl(id: number, fetchFn: FetchLike, signal?: AbortS
   }
   const arff = await get(fetchFn, `${API}/data/v1/download/${d.file_id}`, signal);
   return { id, name: d.name ?? `openml-${id}`, defaultTarget: d.default_target_attribute ?? '', frame: parseArff(arff) };
+}
+
+/** The dataset as a classification task on OpenML's default target (override any task option). */
+export function openMlTask(ds: OpenMlDataset, opts: Partial<TaskOptions> = {}): TabularTask {
+  const target = opts.target ?? (ds.defaultTarget.split(',')[0] || undefined);
+  if (target === undefined) throw new TabularDataError(`OpenML dataset ${ds.id} declares no default target; choose a target column.`);
+  return selectTask(ds.frame, { name: ds.name, ...opts, target });
 }

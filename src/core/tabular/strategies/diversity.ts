@@ -5,7 +5,7 @@
 import type { LabelledMatrix } from '../matrix';
 import { makeRng, type Rng } from '../data/rng';
 import { fromRows } from './sampling';
-import { checkArgs, type ContextResult } from './types';
+import { checkArgs, checkImputed, type ContextResult } from './types';
 
 /** Lloyd iterations after k-means++ seeding; representatives stabilise long before full convergence. */
 export const KMEANS_ITERATIONS = 10;
@@ -70,6 +70,7 @@ export function kmeansRepresentatives(pool: LabelledMatrix, candidates: number[]
 /** One representative row per k-means cluster; min(size, pool.n) distinct rows, class mix left to the data. */
 export function diversityKmeans(pool: LabelledMatrix, size: number, seed: number): ContextResult {
   checkArgs(pool, size);
+  checkImputed(pool, 'diversity_kmeans');
   const rng = makeRng(seed + 4);
   const all = Array.from({ length: pool.n }, (_, i) => i);
   return fromRows(pool, kmeansRepresentatives(pool, all, size, rng), rng);

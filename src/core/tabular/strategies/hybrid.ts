@@ -6,12 +6,13 @@ import type { LabelledMatrix } from '../matrix';
 import { makeRng, rowsByClass } from '../data/rng';
 import { kmeansRepresentatives } from './diversity';
 import { equalQuotas, fromRows, sampleDistinctThenPad } from './sampling';
-import { checkArgs, type ContextResult } from './types';
+import { checkArgs, checkImputed, type ContextResult } from './types';
 
 export const HYBRID_CORE_FRACTION = 0.7;
 
 export function hybridBalancedDiverse(pool: LabelledMatrix, size: number, seed: number): ContextResult {
   checkArgs(pool, size);
+  checkImputed(pool, 'hybrid_balanced_diverse');
   const rng = makeRng(seed + 5);
   const byClass = rowsByClass(pool.y, pool.k);
   const coreSize = Math.round(HYBRID_CORE_FRACTION * size);

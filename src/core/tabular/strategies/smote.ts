@@ -7,7 +7,7 @@ import type { LabelledMatrix } from '../matrix';
 import { makeRng, rowsByClass, shuffle } from '../data/rng';
 import { stratifiedRows } from './simple';
 import { equalQuotas, sampleWithout } from './sampling';
-import { checkArgs, type ContextResult } from './types';
+import { checkArgs, checkImputed, type ContextResult } from './types';
 
 /** imbalanced-learn's default k_neighbors */
 export const SMOTE_NEIGHBOURS = 5;
@@ -29,6 +29,7 @@ function nearest(pool: LabelledMatrix, a: number, candidates: number[], m: numbe
 
 export function smote(pool: LabelledMatrix, size: number, seed: number): ContextResult {
   checkArgs(pool, size);
+  checkImputed(pool, 'smote');
   const rng = makeRng(seed + 3);
   const byClass = rowsByClass(pool.y, pool.k);
   const drawn = stratifiedRows(pool, size, seed);

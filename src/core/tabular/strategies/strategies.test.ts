@@ -57,6 +57,13 @@ describe('all seven strategies', () => {
   it('reject a non-positive size', () => {
     for (const name of STRATEGY_NAMES) expect(() => STRATEGIES[name](P, 0, 1)).toThrow(/positive integer/);
   });
+
+  it('distance-based strategies name the first missing cell instead of propagating NaN', () => {
+    const holey = { ...P, x: Float64Array.from(P.x, (v, i) => (i === 7 ? NaN : v)) };
+    for (const name of ['smote', 'diversity_kmeans', 'hybrid_balanced_diverse'] as const) {
+      expect(() => STRATEGIES[name](holey, 32, 1)).toThrow(/Pool row 2, column "b" is missing/);
+    }
+  });
 });
 
 describe('class mixes', () => {

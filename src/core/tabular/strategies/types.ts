@@ -24,3 +24,12 @@ export function checkArgs(pool: LabelledMatrix, size: number): void {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`Context size must be a positive integer, got ${size}.`);
   if (pool.n === 0) throw new RangeError('The pool has no rows to build a context from.');
 }
+
+/** Distance-based strategies (smote, k-means) need complete rows: name the first missing cell. */
+export function checkImputed(pool: LabelledMatrix, strategy: string): void {
+  const i = pool.x.findIndex(Number.isNaN);
+  if (i >= 0) {
+    throw new RangeError(`Pool row ${Math.floor(i / pool.d)}, column "${pool.names[i % pool.d]}" is missing (NaN); ` +
+      `${strategy} measures distances, so impute first (fitPreprocessor on the pool).`);
+  }
+}

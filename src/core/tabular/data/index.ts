@@ -1,0 +1,14 @@
+// Public API of the tabular data layer: loaders (CSV, ARFF, Parquet, OpenML, shared datasets), task selection,
+// preprocessing fitted on training rows, and seeded stratified splits.
+
+export { parseArff } from './arff';
+export { parseCsv, type CsvOptions, type TextSource } from './csv';
+export { FileTooLargeError, MAX_FILE_BYTES, OfflineError, TabularDataError } from './errors';
+export { columnIndex, markMissing, missingCount, type CategoricalColumn, type CellOptions, type Column, type DataFrame, type NumericColumn } from './frame';
+export { loadOpenMl, openMlTask, type FetchLike, type OpenMlDataset } from './openml';
+export { frameFromRecords, parseParquet } from './parquet';
+export { fitPreprocessor, preprocessSplit, type ColumnPlan, type PreprocessOptions, type Preprocessor } from './preprocess';
+export { loadSharedDataset, SHARED_DATASETS, sharedDatasetSpec, type SharedDatasetSpec } from './registry';
+export { makeRng, type Rng } from './rng';
+export { stratifiedKFold, stratifiedSplit, type Split } from './split';
+export { classCounts, minorityClass, selectTask, type SensitiveGroups, type TabularTask, type TaskOptions } from './task';
