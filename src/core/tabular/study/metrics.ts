@@ -1,6 +1,7 @@
 // Per-run metrics of the strategy study: AUC plus minority-class recall at the argmax decision and at the
 // threshold maximising Youden's J = TPR − FPR (the argmax threshold of 0.5 is often meaningless for a teacher
-// shown a skewed context, so both are reported).
+// shown a skewed context, so both are reported). The Youden threshold is chosen on the evaluated fold itself, so
+// that recall is an oracle upper bound (what re-thresholding could reach), not a deployable operating point.
 
 import { aucFromProbs, perClassRecall, type ProbMatrix } from '../../metrics/classification';
 

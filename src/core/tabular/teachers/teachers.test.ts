@@ -41,6 +41,17 @@ describe('logistic regression', () => {
   });
 });
 
+describe('logistic regression golden', () => {
+  it('matches an independent SciPy L-BFGS-B fit of the same objective (12 rows, 3 classes)', () => {
+    // Golden from scipy.optimize.minimize on mean CE + l2/(2n)‖W‖², population-sd standardisation, l2 = 1.
+    const x = fm([[0.5, 1], [1.5, -0.5], [2, 2], [-1, 0.3], [0, 0], [3, 1], [-2, -1], [1, 1.5], [2.5, -1.5], [-0.5, 2.5], [0.7, -2], [-1.5, 1.2]]);
+    const y = Int32Array.from([0, 1, 2, 0, 0, 2, 0, 1, 1, 2, 1, 0]);
+    const p = predictLogReg(fitLogReg(x, y, 3, { gradTol: 1e-10, maxIter: 1000 }), fm([[0, 1], [2, 0], [-1, -1]]));
+    const golden = [0.55180782, 0.21450118, 0.233691, 0.15979153, 0.61936605, 0.22084243, 0.74431427, 0.23684577, 0.01883996];
+    golden.forEach((g, i) => expect(p.probs[i]).toBeCloseTo(g, 6));
+  });
+});
+
 describe('baseline teachers on real data', () => {
   it('kNN and logistic regression both separate breast-cancer-wisconsin (AUC > 0.97)', async () => {
     const task = await loadSharedDataset('breast-cancer-wisconsin', readShared('breast-cancer-wisconsin.csv'));
