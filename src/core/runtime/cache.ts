@@ -1,5 +1,6 @@
 // Model-file cache behind match/put/delete (CONVENTIONS #8): the Cache API in browsers and workers, a Map in
 // tests. Callers treat every cache error as a miss: a full quota or a private window must never block loading.
+import { RUNTIME_DEFAULTS } from './config';
 
 export interface ModelCache {
   match(key: string): Promise<Uint8Array | undefined>;
@@ -28,7 +29,7 @@ export interface CacheStorageLike {
 
 /** Cache API storage; keys must be absolute URLs (the Cache API's own rule). */
 export class CacheApiCache implements ModelCache {
-  constructor(private readonly storage: CacheStorageLike, private readonly name = 'workbench-models-v1') {}
+  constructor(private readonly storage: CacheStorageLike, private readonly name: string = RUNTIME_DEFAULTS.cacheName) {}
   async match(key: string) {
     const hit = await (await this.storage.open(this.name)).match(key);
     return hit ? new Uint8Array(await hit.arrayBuffer()) : undefined;

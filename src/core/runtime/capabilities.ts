@@ -1,6 +1,7 @@
 // Capability probe (CONVENTIONS #4, #5): WebGPU counts only when requestAdapter() returns an adapter; the dtype
 // follows shader-f16; WASM threads need cross-origin isolation. The global object is a parameter so the same
 // code runs in the browser, in workers and in Node tests with fakes; this is the one core file that reads it.
+import { RUNTIME_DEFAULTS } from './config';
 import type { ExecutionProvider } from './session';
 
 /** The structural subset of a GPUAdapter that the probe reads (no @webgpu/types dependency). */
@@ -95,7 +96,7 @@ function probeWasm(g: ProbeGlobals): WasmCapability {
       : !sharedArrayBuffer ? 'SharedArrayBuffer is unavailable'
         : hardwareConcurrency <= 1 ? 'only one logical core' : 'WebAssembly is unavailable';
   return { available, threads, crossOriginIsolated, sharedArrayBuffer, hardwareConcurrency,
-    recommendedThreads: threads ? Math.min(hardwareConcurrency, 4) : 1, ...(reason ? { reason } : {}) };
+    recommendedThreads: threads ? Math.min(hardwareConcurrency, RUNTIME_DEFAULTS.maxWasmThreads) : 1, ...(reason ? { reason } : {}) };
 }
 
 async function probeStorage(g: ProbeGlobals): Promise<Capabilities['storage']> {
@@ -111,7 +112,7 @@ async function probeStorage(g: ProbeGlobals): Promise<Capabilities['storage']> {
 
 /** Probes what this page or worker can run. Pass `globalThis` in the app; fakes in tests. */
 export async function probeCapabilities(g: ProbeGlobals = globalThis as ProbeGlobals, options: { adapterTimeoutMs?: number } = {}): Promise<Capabilities> {
-  const [webgpu, storage] = await Promise.all([probeWebGpu(g, options.adapterTimeoutMs ?? 5000), probeStorage(g)]);
+  const [webgpu, storage] = await Promise.all([probeWebGpu(g, options.adapterTimeoutMs ?? RUNTIME_DEFAULTS.adapterTimeoutMs), probeStorage(g)]);
   const wasm = probeWasm(g);
   const providers: ExecutionProvider[] = [...(webgpu.available ? ['webgpu' as const] : []), ...(wasm.available ? ['wasm' as const] : [])];
   return { webgpu, wasm, storage, providers };

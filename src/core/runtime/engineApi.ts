@@ -3,6 +3,7 @@
 // Callbacks are separate trailing arguments (not fields of an options object) so comlink can proxy them.
 import type { Capabilities } from './capabilities';
 import type { ModelCache } from './cache';
+import { RUNTIME_DEFAULTS } from './config';
 import { EngineHost } from './engineHost';
 import { ModelNotFoundError } from './errors';
 import { loadFiles, loadManifest, loadManifestModel, type FetchLike } from './loaders';
@@ -53,7 +54,7 @@ export interface RuntimeEngineDeps {
 export function createRuntimeEngine(deps: RuntimeEngineDeps): RuntimeEngineApi {
   const host = new EngineHost('queue');
   const sessions = new Map<string, { session: ModelSession; byteLength: number }>();
-  const baseUrl = deps.modelsBaseUrl ?? '/models/';
+  const baseUrl = deps.modelsBaseUrl ?? RUNTIME_DEFAULTS.modelsBaseUrl;
   let backend: Promise<OrtBackend> | undefined;
   let manifest: Promise<Manifest> | undefined;
   let nextHandle = 0;

@@ -2,6 +2,7 @@
 // FACTS.md, serves its wasm from our own origin (/ort/, no CDN) and picks WASM threads only when the page is
 // cross-origin isolated. WebGPU → WASM fallback policy lives in session.ts; this file adds the device-loss hook.
 import * as ort from 'onnxruntime-web/all';
+import { RUNTIME_DEFAULTS } from './config';
 import { DeviceLostError, WebGpuUnavailableError } from './errors';
 import { wrapOrtSession, type OrtSessionLike, type OrtTensorCtor } from './ortConvert';
 import { createFallbackSession, type ExecutionProvider, type ModelSession, type OrtBackend, type RawSession, type SessionOptions } from './session';
@@ -24,7 +25,7 @@ const platform = globalThis as PlatformGlobals;
 
 export function defaultWasmThreads(g: PlatformGlobals = platform): number {
   if (!g.crossOriginIsolated) return 1;
-  return Math.max(1, Math.min(g.navigator?.hardwareConcurrency ?? 1, 4));
+  return Math.max(1, Math.min(g.navigator?.hardwareConcurrency ?? 1, RUNTIME_DEFAULTS.maxWasmThreads));
 }
 
 let applied: { wasmPaths: string | null; numThreads: number } | undefined;
@@ -32,7 +33,7 @@ let applied: { wasmPaths: string | null; numThreads: number } | undefined;
 /** ORT's env is global and read when the first session starts, so it is set once; later calls return it. */
 export function configureOrtWeb(options: WebBackendOptions = {}): { wasmPaths: string | null; numThreads: number } {
   if (applied) return applied;
-  const wasmPaths = options.wasmPaths === undefined ? '/ort/' : options.wasmPaths;
+  const wasmPaths = options.wasmPaths === undefined ? RUNTIME_DEFAULTS.ortWasmPaths : options.wasmPaths;
   const numThreads = options.numThreads ?? defaultWasmThreads();
   if (wasmPaths !== null) ort.env.wasm.wasmPaths = wasmPaths;
   ort.env.wasm.numThreads = numThreads;
@@ -69,7 +70,7 @@ async function createRaw(bytes: Uint8Array, provider: ExecutionProvider, options
 }
 
 export function createWebBackend(options: WebBackendOptions = {}): OrtBackend {
-  const defaultProviders = options.providers ?? ['webgpu', 'wasm'];
+  const defaultProviders = options.providers ?? RUNTIME_DEFAULTS.webProviders;
   return {
     name: 'web',
     defaultProviders,
