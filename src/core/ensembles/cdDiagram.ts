@@ -9,8 +9,9 @@ export interface RankedMethod {
 }
 
 export interface CdLayoutOptions {
+  /** total width; default fits the axis (≥ 360 px) plus the text space on both sides */
   width?: number;
-  /** pixels reserved on each side for method names */
+  /** pixels reserved on each side for method names; default from the longest name */
   textSpace?: number;
   rowHeight?: number;
   /** rank 1 on the right, as in Demšar's figures; default false (rank 1 on the left, Orange's default) */
@@ -63,8 +64,10 @@ export function cdDiagramLayout(
 ): CdLayout {
   const k = methods.length;
   if (k < 2) throw new RangeError(`a CD diagram needs at least 2 methods, got ${k}`);
-  const width = opts.width ?? 640;
-  const textSpace = opts.textSpace ?? 140;
+  // labels read "name (2.34)"; ~7 px per character at 12 px sans-serif, so long names are never clipped
+  const longest = Math.max(...methods.map((m) => m.name.length)) + 7;
+  const textSpace = opts.textSpace ?? Math.max(100, Math.ceil(longest * 7) + 24);
+  const width = opts.width ?? 2 * textSpace + Math.max(360, 60 * (k - 1));
   const rowHeight = opts.rowHeight ?? 20;
   const sorted = sortByRank(methods);
   const x0 = textSpace;
