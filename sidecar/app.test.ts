@@ -1,7 +1,6 @@
 // The HTTP API in-process: every guard (token, Origin, traversal, symlink escape, body size, overwrite) and
 // the three jobs end to end on small checkpoints the test writes (GPT-2 folder, sharded Llama folder).
 import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeToF32, roundToDtype } from '../src/core/edits/dtypes';
@@ -10,6 +9,20 @@ import { SurvivalCounter, summarize } from '../src/core/edits/survival';
 import { createApp, DEFAULT_ORIGINS } from './app';
 import { buildCheckpoint, gpt2Specs, llamaSpecs, pseudo, readEvents, sha256File, tmpWorkspace, writeModelFolder } from './testkit';
 import { Workspace } from './workspace';
+
+type Digests = { files: { sha256: string }[] };
+interface CDeltaManifest {
+  strength: number;
+  paramsChanged: number;
+  mask: { heads: string[]; paramsMasked: number };
+  inputs: Record<string, Digests>;
+  output: Digests;
+  tool: { version: string };
+}
+interface MansuManifest {
+  overall: { before: { codeSurvival: number }; after: { codeChanged: number }; floor: { failed: number; kept: number; saturated: number } };
+  tensors: { name: string; fisherZeroed: number; maskedOut: number }[];
+}
 
 const TOKEN = 'test-token-0123456789';
 let root: string;
@@ -137,7 +150,7 @@ describe('C-Δθ job', () => {
           if (v !== bv[i]) changed++;
         });
       }
-      const m = JSON.parse(await readFile(join(root, dir, 'edit-manifest.json'), 'utf8')) as Record<string, any>;
+      const m = JSON.parse(await readFile(join(root, dir, 'edit-manifest.json'), 'utf8')) as CDeltaManifest;
       expect(m.strength).toBe(s);
       expect(m.paramsChanged).toBe(changed);
       expect(m.mask.heads).toEqual(['a1.h0']);
@@ -234,11 +247,11 @@ describe('survival and MANSU jobs', () => {
     const ub = b.get('model.layers.0.mlp.up_proj.weight')!;
     for (let row = 0; row < 16; row++) for (const c of [0, 1]) expect(up[row * 8 + c]).toBe(ub[row * 8 + c]);
     expect(o.get('model.layers.0.self_attn.q_proj.weight')).toEqual(b.get('model.layers.0.self_attn.q_proj.weight'));
-    const m = JSON.parse(await readFile(join(root, 'm/out/edit-manifest.json'), 'utf8')) as Record<string, any>;
+    const m = JSON.parse(await readFile(join(root, 'm/out/edit-manifest.json'), 'utf8')) as MansuManifest;
     expect(m.overall.before.codeSurvival).toBeLessThan(0.1);
     expect(m.overall.floor.failed).toBe(0);
     expect(m.overall.after.codeChanged).toBe(m.overall.floor.kept - m.overall.floor.saturated);
-    const t = (m.tensors as { name: string; fisherZeroed: number; maskedOut: number }[]);
+    const t = m.tensors;
     expect(t.find((x) => x.name.endsWith('gate_proj.weight'))!.fisherZeroed).toBe(64);
     expect(t.find((x) => x.name.endsWith('q_proj.weight'))!.maskedOut).toBe(64);
   });

@@ -1,5 +1,5 @@
 // Entry point of the edits sidecar: `npm run sidecar -- --workspace DIR [--port N] [--origin URL]...`.
-// Listens on 127.0.0.1 only, with a fresh random bearer token per start. The first stdout line is
+// Listens on 127.0.0.1 only, with a fresh random bearer token per start. A stdout line is
 // machine-readable (SIDECAR_READY {"url","token","workspace"}) so the app's launcher and tests can parse it.
 
 import { randomBytes } from 'node:crypto';
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const workspace = await Workspace.open(args.workspace);
   const swept = await workspace.sweepPartials();
+  if (swept.length) console.log(`removed ${swept.length} partial output(s) left by an earlier run: ${swept.join(', ')}`);
   const token = randomBytes(32).toString('base64url');
   // The Host check needs the real port, which is known once listening (before any request can arrive).
   let port = args.port;
@@ -56,7 +57,6 @@ async function main(): Promise<void> {
     console.log(`SIDECAR_READY ${JSON.stringify({ url, token, workspace: workspace.root })}`);
     console.log(`edits sidecar on ${url} (workspace ${workspace.root}); allowed origins: ${args.origins.join(', ')}`);
     console.log(`token: ${token}`);
-    if (swept.length) console.log(`removed ${swept.length} partial output(s) left by an earlier run: ${swept.join(', ')}`);
   });
   const stop = async () => {
     await jobs.cancelAll();
