@@ -3,6 +3,7 @@
 // re-runs a model for each seed (the panel wires it to an engine), averaged as the runs arrive.
 
 import { logLoss } from '../../metrics/classification';
+import type { ModelPredictions } from '../pool';
 import { blend } from '../metrics';
 import type { BaseSet, StrategyOutput } from './types';
 
@@ -42,12 +43,14 @@ export interface SeedRun { oof: Float64Array; test: Float64Array }
 
 /**
  * Re-run a model once per seed through `run` and average the runs (the callback form of a seed ensemble).
- * Runs go one at a time (one run in flight per engine); `signal` stops between runs.
+ * Runs go one at a time (one run in flight per engine); `signal` stops between runs. `members` are the runs
+ * named `<family>@seed<s>`: add them to a dataset's models and `analysePool` ranks the seed ensemble with the rest.
  */
 export async function runSeedEnsemble(
-  seeds: number[], run: (seed: number, signal?: AbortSignal) => Promise<SeedRun>, signal?: AbortSignal,
-): Promise<SeedRun & { modelCalls: number }> {
+  family: string, seeds: number[], run: (seed: number, signal?: AbortSignal) => Promise<SeedRun>, signal?: AbortSignal,
+): Promise<SeedRun & { modelCalls: number; members: ModelPredictions[] }> {
   if (seeds.length === 0) throw new RangeError('a seed ensemble needs at least one seed');
+  if (!family || family.includes('@')) throw new RangeError(`seed family name '${family}' must be non-empty and contain no '@'`);
   const runs: SeedRun[] = [];
   for (const seed of seeds) {
     signal?.throwIfAborted();
@@ -58,5 +61,10 @@ export async function runSeedEnsemble(
     runs.push(r);
   }
   const w = runs.map(() => 1);
-  return { oof: blend(runs.map((r) => r.oof), w), test: blend(runs.map((r) => r.test), w), modelCalls: runs.length };
+  return {
+    oof: blend(runs.map((r) => r.oof), w),
+    test: blend(runs.map((r) => r.test), w),
+    modelCalls: runs.length,
+    members: runs.map((r, i) => ({ model: `${family}@seed${seeds[i]}`, oof: r.oof, test: r.test })),
+  };
 }

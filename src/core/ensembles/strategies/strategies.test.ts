@@ -167,13 +167,17 @@ describe('seed ensembles', () => {
     expect(seedEnsemble(pool)).toBeNull();
   });
 
-  it('re-runs a model per seed through a callback and stops on abort', async () => {
+  it('re-runs a model per seed through a callback, names the members, and stops on abort', async () => {
     const run = async (seed: number) => ({ oof: Float64Array.from([seed, 1 - seed]), test: Float64Array.from([seed / 2, 1 - seed / 2]) });
-    const r = await runSeedEnsemble([0, 1], run);
+    const r = await runSeedEnsemble('tfm', [0, 1], run);
     expect(Array.from(r.oof)).toEqual([0.5, 0.5]);
+    expect(Array.from(r.test)).toEqual([0.25, 0.75]);
     expect(r.modelCalls).toBe(2);
+    expect(r.members.map((m) => m.model)).toEqual(['tfm@seed0', 'tfm@seed1']);
+    expect(seedFamilies(r.members.map((m) => m.model))).toEqual([{ family: 'tfm', members: ['tfm@seed0', 'tfm@seed1'] }]);
     const ac = new AbortController();
     ac.abort();
-    await expect(runSeedEnsemble([0, 1], run, ac.signal)).rejects.toThrow(/abort/i);
+    await expect(runSeedEnsemble('tfm', [0, 1], run, ac.signal)).rejects.toThrow(/abort/i);
+    await expect(runSeedEnsemble('a@b', [0], run)).rejects.toThrow(/no '@'/);
   });
 });
