@@ -88,11 +88,6 @@ export function takeF32(a: Arr): Float32Array {
   return Float32Array.from(a.dataSync() as ArrayLike<number>);
 }
 
-/** Scalar value of a 0-d (or all-ones shape) array, consuming it. */
-export function takeScalar(a: Arr): number {
-  return a.item();
-}
-
 /** One extra reference on every leaf: pass `keep(params)` to a consuming function and still own `params`. */
 export function keep<T extends ArrRecord>(r: T): T {
   return tree.ref(r);

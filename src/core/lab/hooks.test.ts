@@ -101,6 +101,19 @@ describe('hook points', () => {
     }
   });
 
+  it('patching works under jit with the patch values as traced inputs', () => {
+    const params = initParams(cfg, 9);
+    const hook: HookName = 'blocks.0.attn.hook_v_input';
+    const f = jit((p: ArrRecord, t: Arr, v: Arr) => gptForward(cfg, p, t, { patch: { [hook]: v } }).logits);
+    const vals = Float32Array.from({ length: B * T * H * d }, (_, i) => Math.sin(i));
+    const eager = takeF32(gptForward(cfg, keep(params), fromI32(CLEAN, [B, T]), { patch: { [hook]: fromF32(vals, [B, T, H, d]) } }).logits);
+    const jitted = takeF32(f(keep(params), fromI32(CLEAN, [B, T]), fromF32(vals, [B, T, H, d])));
+    const other = takeF32(f(keep(params), fromI32(CLEAN, [B, T]), fromF32(vals.map((v) => -v), [B, T, H, d])));
+    f.dispose();
+    expect(maxDiff(jitted, eager)).toBeLessThan(1e-5);
+    expect(maxDiff(other, eager)).toBeGreaterThan(1e-3); // a new value reaches the compiled program
+  });
+
   it('a zero delta leaves the forward unchanged and a patch of the wrong shape is refused', () => {
     const params = initParams(cfg, 8);
     const base = takeF32(gptForward(cfg, keep(params), fromI32(CLEAN, [B, T])).logits);

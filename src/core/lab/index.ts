@@ -1,0 +1,20 @@
+// Public surface of core/lab: the differentiable engine, the hookable GPT-2 and its training utilities.
+// Other modules (forge, circuits, edits, tabular students) import from here, not from the files.
+export { DEFAULT_GPT_CONFIG, gptConfig, headDim, toHfConfig, type GptConfig } from './config';
+export {
+  fromF32, fromI32, initEngine, keep, LabEngineError, matmul, np, readF32, release, takeF32,
+  type Arr, type ArrRecord, type EngineInfo,
+} from './engine';
+export { geluNew, gptForward, layerNorm, type ForwardResult } from './gpt';
+export { hookShapes, LAYER_HOOKS, type HookName, type HookOptions, type LayerHook } from './hooks';
+export { atPositions, logitAt, maskedCrossEntropy, positionMask } from './loss';
+export { adamwScalars, adamwUpdate, clipByGlobalNorm, DEFAULT_ADAMW, globalNorm, lrAt, type AdamWConfig } from './optim';
+export {
+  exportParams, importParams, initParams, initParamsHost, isDecayed, paramCount, paramSpecs, zerosLike, type GptParams,
+} from './params';
+export { Pcg32 } from './rng';
+export { generate, makeLogitsFn, pickToken, type LogitsFn, type SampleOptions } from './sample';
+export {
+  Batcher, disposeTrainState, initTrainState, makeBatch, makeTrainStep,
+  type Example, type HostBatch, type StepStats, type TrainState,
+} from './train';
