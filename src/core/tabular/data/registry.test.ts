@@ -15,6 +15,15 @@ describe('shared dataset loaders', () => {
     });
   }
 
+  it('streams a file in 64 KiB byte chunks to the same task as the whole text (mammography)', async () => {
+    const text = readShared('mammography.csv');
+    const bytes = new TextEncoder().encode(text);
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < bytes.length; i += 65536) yield bytes.subarray(i, i + 65536);
+    }
+    expect(await loadSharedDataset('mammography', chunks())).toEqual(await loadSharedDataset('mammography', text));
+  });
+
   it('german keeps its 13 symbolic columns categorical and splits age at 25', async () => {
     const task = await loadSharedDataset('german', readShared('german.csv'));
     expect(task.features.columns.filter((c) => c.kind === 'categorical')).toHaveLength(13);

@@ -15,7 +15,8 @@ export interface ContextResult {
 
 /**
  * `(pool, size, seed) → context`. Strategies that only select real rows without replacement (uniform,
- * stratified, diversity_kmeans) return min(size, pool.n) rows; the others return exactly `size`.
+ * stratified, diversity_kmeans) return min(size, pool.n) rows; balanced, oversample_minority and smote return
+ * exactly `size`; hybrid_balanced_diverse too unless the pool has fewer rows outside its core than the fill needs.
  */
 export type ContextStrategy = (pool: LabelledMatrix, size: number, seed: number) => ContextResult;
 

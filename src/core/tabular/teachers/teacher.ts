@@ -61,7 +61,7 @@ export function withinLimits(inner: Teacher, limits: TeacherLimits = TFM_LIMITS,
       const blocks = Array.from({ length: B }, (_, b) => perm.filter((_, i) => i % B === b).sort((a, c) => a - c));
       const byClass = rowsByClass(yc, k);
       const draws = Array.from({ length: C }, () => {
-        if (C === 1 && xc.n <= limits.maxContext) return Array.from({ length: xc.n }, (_, i) => i);
+        if (xc.n <= limits.maxContext) return Array.from({ length: xc.n }, (_, i) => i);
         const q = stratifiedQuotas(limits.maxContext, byClass.map((r) => r.length));
         return byClass.flatMap((rows, c) => sampleWithout(rows, q[c], rng)).sort((a, b) => a - b);
       });
