@@ -1,5 +1,7 @@
 // Importers: CSV / JSON / Parquet give the same pool; schema errors name the line/record and the column.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { analysePool } from './analyse';
 import { writeParquet } from './fixtures/parquetWriter';
 import { parsePoolCsv, parsePoolFile, parsePoolJson, parsePoolParquet, poolToCsv } from './parse';
 import { PoolFormatError, poolToRecords } from './pool';
@@ -99,5 +101,17 @@ describe('Parquet', () => {
     ]);
     await expect(parsePoolParquet(broken)).rejects.toThrow(/Parquet row 1, column 'split': 'tset'/);
     await expect(parsePoolParquet(new Uint8Array([1, 2, 3]))).rejects.toThrow(/Parquet: cannot read/);
+  });
+});
+
+describe('example pool file (fixtures/example-pool.csv, the documented long format)', () => {
+  it('parses and analyses end to end from text', async () => {
+    const text = readFileSync(new URL('./fixtures/example-pool.csv', import.meta.url), 'utf8');
+    const pool = parsePoolCsv(text);
+    expect(pool.datasets.map((d) => d.k)).toEqual([2, 2, 2, 2, 3]);
+    expect(pool.datasets.every((d) => d.models.length === 6 && d.oofLabels.length === 10 && d.testLabels.length === 10)).toBe(true);
+    const r = await analysePool(pool, { metrics: ['accuracy', 'logloss'] });
+    expect(r.strategies).toHaveLength(9);
+    expect(r.comparisons.logloss && 'avgRanks' in r.comparisons.logloss).toBe(true);
   });
 });
