@@ -69,6 +69,12 @@ export interface StudyHooks {
   signal?: AbortSignal;
 }
 
+/**
+ * Teachers and strategies are synchronous CPU work; awaiting them only yields to microtasks. A worker must reach
+ * its macrotask queue now and then so an abort message (or a progress read) gets through: yield every YIELD_MS.
+ */
+const YIELD_MS = 20;
+
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 const sd = (v: number[]): number => { const m = mean(v); return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, v.length - 1)); };
 
@@ -78,6 +84,14 @@ export async function runStudy(datasets: StudyDataset[], teachers: Teacher[], co
   }
   const total = datasets.length * config.folds * config.sizes.length * config.strategies.length * teachers.length;
   let done = 0;
+  let lastYield = performance.now();
+  const breathe = async (): Promise<void> => {
+    if (performance.now() - lastYield >= YIELD_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = performance.now();
+    }
+    hooks.signal?.throwIfAborted();
+  };
   hooks.onProgress?.({ kind: 'progress', done, total, label: 'starting' });
   const records: StudyRecord[] = [];
   for (const ds of datasets) {
@@ -96,7 +110,7 @@ export async function runStudy(datasets: StudyDataset[], teachers: Teacher[], co
           let minorityInContext = 0;
           for (const c of context.y) if (c === minority) minorityInContext++;
           for (const teacher of teachers) {
-            hooks.signal?.throwIfAborted();
+            await breathe();
             const t0 = performance.now();
             const probs = await teacher.predict(context, context.y, k, test, hooks.signal);
             const latencyMs = performance.now() - t0;

@@ -77,4 +77,18 @@ describe('runStudy', () => {
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(last).toBe(3);
   });
+
+  it('yields to the event loop, so an abort arriving as a later task (a worker message) stops the run', async () => {
+    const pima = await loadSharedDataset('pima', readShared('pima-indians-diabetes.csv'));
+    const ctrl = new AbortController();
+    let done = 0;
+    const big: StudyConfig = { ...config, sizes: [64, 128, 256, 512], folds: 5 };
+    const run = runStudy([{ id: 'pima', task: pima }], TEACHER_FACTORIES.map((f) => f.create()), big, {
+      signal: ctrl.signal,
+      onProgress: (e) => { done = e.done; },
+    });
+    setTimeout(() => ctrl.abort(), 0);
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(done).toBeLessThan(5 * 4 * 2 * 2);
+  });
 });
