@@ -48,6 +48,10 @@ export function compareMethods(
   metric: MetricId, methods: string[], datasets: string[], scores: (number | null)[][],
   opts: { alpha: NemenyiAlpha; cliqueTest: CliqueTest },
 ): MetricComparison {
+  if (scores.length !== datasets.length) throw new RangeError(`${datasets.length} dataset names but ${scores.length} score rows`);
+  scores.forEach((row, d) => {
+    if (row.length !== methods.length) throw new RangeError(`dataset '${datasets[d]}': ${row.length} scores for ${methods.length} methods`);
+  });
   const keep = scores.map((row) => row.every((v) => v !== null && Number.isFinite(v)));
   const used = datasets.filter((_, d) => keep[d]);
   const table = scores.filter((_, d) => keep[d]) as number[][];

@@ -1,5 +1,6 @@
 // Wilcoxon signed-rank against brute-force enumeration and scipy.stats.wilcoxon; Holm against a hand-worked case.
 import { describe, expect, it } from 'vitest';
+import { DEMSAR_TABLE } from './fixtures/demsar2006';
 import { holmAdjust, signedRankCounts, wilcoxonSignedRank } from './wilcoxon';
 
 const zeros = (n: number) => new Array<number>(n).fill(0);
@@ -44,6 +45,16 @@ describe('Wilcoxon signed-rank', () => {
     expect(r.method).toBe('normal');
     expect(r.rMinus).toBe(74);
     expect(r.p).toBeCloseTo(0.0011548716402423043, 10);
+  });
+
+  it("Demšar's C4.5 vs C4.5+m (§3.1.3): 2 zeros dropped, a tie at |0.005| → normal approx, scipy p = 0.012030358470209076", () => {
+    // (Demšar splits zeros between R+ and R− and reports T = 12; with zeros dropped R+ = 6.5, R− = 71.5)
+    const r = wilcoxonSignedRank(DEMSAR_TABLE.map((row) => row[0]), DEMSAR_TABLE.map((row) => row[1]));
+    expect(r.n).toBe(12);
+    expect(r.rPlus).toBe(6.5);
+    expect(r.rMinus).toBe(71.5);
+    expect(r.method).toBe('normal');
+    expect(r.p).toBeCloseTo(0.012030358470209076, 10);
   });
 
   it('identical samples give p = 1', () => {
