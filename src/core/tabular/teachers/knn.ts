@@ -50,9 +50,11 @@ export function knnPredict(xc: FeatureMatrix, yc: Int32Array, k: number, xq: Fea
   for (let q = 0; q < xq.n; q++) {
     let filled = 0;
     for (let i = 0; i < xc.n; i++) {
+      // Stop summing once this row cannot enter the current top K (partial-distance search).
+      const bound = filled === K ? bestD[K - 1] : Infinity;
       let s = 0;
-      for (let j = 0; j < d; j++) { const v = zq[q * d + j] - zc[i * d + j]; s += v * v; }
-      if (filled === K && s >= bestD[K - 1]) continue;
+      for (let j = 0; j < d && s < bound; j++) { const v = zq[q * d + j] - zc[i * d + j]; s += v * v; }
+      if (s >= bound) continue;
       // Insertion into the sorted top-K list (K ≤ 32, so this beats a heap).
       let p = filled < K ? filled++ : K - 1;
       while (p > 0 && bestD[p - 1] > s) { bestD[p] = bestD[p - 1]; bestI[p] = bestI[p - 1]; p--; }
