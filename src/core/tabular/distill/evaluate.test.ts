@@ -42,11 +42,13 @@ describe('reports', () => {
     expect(s.maxProbHistogram[0].count).toBe(2);
   });
 
-  it('latency counts every row once per batch-1 pass', async () => {
-    let calls = 0;
-    const lat = await measureLatency(10, () => { calls++; }, () => undefined, 0, 3);
-    expect(calls).toBe(30);
-    expect(lat.batch1UsPerRow).toBeGreaterThanOrEqual(0);
+  it('latency calls each of the nOne rows once per batch-1 pass and the batch once per repeat', async () => {
+    let one = 0;
+    let all = 0;
+    const lat = await measureLatency(10, () => { one++; }, 500, () => { all++; }, 0, 3);
+    expect(one).toBe(30);
+    expect(all).toBe(3);
+    expect(lat.batchedUsPerRow).toBeGreaterThanOrEqual(0);
   });
 });
 

@@ -25,6 +25,8 @@ export interface DistillOptions {
   /** test rows timed one at a time for students / for the teacher (a teacher call reads the whole context) */
   latencyRows: number; // 256
   teacherLatencyRows: number; // 16
+  /** targets already computed with these teachers and `label` options (skips relabelling) */
+  labels?: LabelResult;
   signal?: AbortSignal;
 }
 
@@ -64,13 +66,13 @@ export async function teacherPredict(teachers: Teacher[], train: LabelledMatrix,
 export async function runDistillation(teacher: Teacher | Teacher[], train: LabelledMatrix, test: LabelledMatrix, options: Partial<DistillOptions> = {}): Promise<DistillRun> {
   const o: DistillOptions = { ...DEFAULT_DISTILL, ...options };
   const teachers = Array.isArray(teacher) ? teacher : [teacher];
-  const labels = await labelWithTeachers(teachers, train, { ...o.label, signal: o.signal });
+  const labels = o.labels ?? await labelWithTeachers(teachers, train, { ...o.label, signal: o.signal });
   const tProbs = await teacherPredict(teachers, train, test, o.signal);
   const tReport = classificationReport(tProbs, test.y);
   const tRows = Math.min(o.teacherLatencyRows, test.n);
   const tLatency = await measureLatency(tRows,
     (i) => teacherPredict(teachers, train, rowView(test, i), o.signal),
-    () => teacherPredict(teachers, train, test, o.signal), 0, 3);
+    test.n, () => teacherPredict(teachers, train, test, o.signal), 0, 3);
   const fair = (p: ProbMatrix) => (o.testGroups ? fairnessGaps(p, test.y, o.testGroups) : undefined);
 
   const trainers: [StudentKind, () => Student][] = [];
@@ -89,7 +91,7 @@ export async function runDistillation(teacher: Teacher | Teacher[], train: Label
     const report = classificationReport(p, test.y);
     const rows = Math.min(o.latencyRows, test.n);
     const out = new Float64Array(s.k);
-    const latency = await measureLatency(rows, (i) => s.predictRow(test.x.subarray(i * test.d, (i + 1) * test.d), out), () => s.predict(test));
+    const latency = await measureLatency(rows, (i) => s.predictRow(test.x.subarray(i * test.d, (i + 1) * test.d), out), test.n, () => s.predict(test));
     students.push({
       kind, trainMs, report, retention: aucRetention(report.auc, tReport.auc), agreement: agreement(p, tProbs), fairness: fair(p), latency,
       speedupBatch1: tLatency.batch1UsPerRow / latency.batch1UsPerRow, speedupBatched: tLatency.batchedUsPerRow / latency.batchedUsPerRow,

@@ -36,12 +36,14 @@ export interface GbdtConfig {
   validationFraction: number; // 0.1
   /** stop after this many rounds without validation improvement */
   earlyStoppingRounds: number; // 30
+  /** initial logits: 'prior' (log of the mean target) or 'zero' (uniform, XGBoost's base_score 0.5) */
+  baseScore: 'prior' | 'zero'; // 'prior'
   seed: number; // 0
 }
 
 export const DEFAULT_GBDT: GbdtConfig = {
   nRounds: 300, learningRate: 0.1, maxDepth: 6, maxLeaves: 31, minChildWeight: 1, lambda: 1, gamma: 0,
-  subsample: 1, colsample: 1, maxBins: 255, validationFraction: 0.1, earlyStoppingRounds: 30, seed: 0,
+  subsample: 1, colsample: 1, maxBins: 255, validationFraction: 0.1, earlyStoppingRounds: 30, baseScore: 'prior', seed: 0,
 };
 
 export interface GbdtTrainOptions {
@@ -65,34 +67,72 @@ export interface GbdtModel {
   rounds: number;
 }
 
+/** All trees in one set of arrays (node ids global, children absolute), so prediction touches no objects. */
+interface FlatForest {
+  roots: Int32Array;
+  feature: Int32Array;
+  threshold: Float32Array;
+  /** child taken by a missing value */
+  missing: Int32Array;
+  left: Int32Array;
+  right: Int32Array;
+  value: Float64Array;
+}
+
+function flatten(trees: Tree[]): FlatForest {
+  const total = trees.reduce((a, t) => a + t.feature.length, 0);
+  const f: FlatForest = {
+    roots: new Int32Array(trees.length), feature: new Int32Array(total), threshold: new Float32Array(total),
+    missing: new Int32Array(total), left: new Int32Array(total), right: new Int32Array(total), value: new Float64Array(total),
+  };
+  let base = 0;
+  trees.forEach((t, ti) => {
+    f.roots[ti] = base;
+    for (let nd = 0; nd < t.feature.length; nd++) {
+      const j = base + nd;
+      f.feature[j] = t.feature[nd];
+      f.threshold[j] = t.threshold[nd];
+      f.left[j] = base + t.left[nd];
+      f.right[j] = base + t.right[nd];
+      f.missing[j] = t.defaultLeft[nd] ? f.left[j] : f.right[j];
+      f.value[j] = t.value[nd];
+    }
+    base += t.feature.length;
+  });
+  return f;
+}
+
 export class GbdtStudent implements Student {
   readonly kind = 'gbdt';
   readonly k: number;
   readonly d: number;
   private readonly xs: Float32Array;
   private readonly raw: Float64Array;
+  private readonly forest: FlatForest;
   constructor(readonly model: GbdtModel) {
     this.k = model.k;
     this.d = model.d;
     this.xs = new Float32Array(model.d);
     this.raw = new Float64Array(model.outputs);
+    this.forest = flatten(model.trees);
   }
 
   /** Raw logits (per output) of one row. Compares in float32 like onnxruntime's BRANCH_LT. */
   rawRow(x: ArrayLike<number>, out: Float64Array): void {
-    const { trees, outputs, baseScore } = this.model;
+    const { outputs, baseScore } = this.model;
+    const { roots, feature, threshold, missing, left, right, value } = this.forest;
     const xs = this.xs;
     for (let f = 0; f < this.d; f++) xs[f] = x[f];
     for (let o = 0; o < outputs; o++) out[o] = baseScore[o];
-    for (let t = 0; t < trees.length; t++) {
-      const tr = trees[t];
-      const feat = tr.feature;
-      let n = 0;
-      while (feat[n] >= 0) {
-        const v = xs[feat[n]];
-        n = v !== v ? (tr.defaultLeft[n] ? tr.left[n] : tr.right[n]) : v < tr.threshold[n] ? tr.left[n] : tr.right[n];
+    for (let t = 0; t < roots.length; t++) {
+      let n = roots[t];
+      let f = feature[n];
+      while (f >= 0) {
+        const v = xs[f];
+        n = v < threshold[n] ? left[n] : v !== v ? missing[n] : right[n];
+        f = feature[n];
       }
-      out[t % outputs] += tr.value[n];
+      out[t % outputs] += value[n];
     }
   }
 
@@ -161,13 +201,17 @@ export function trainGbdt(x: FeatureMatrix, targets: ProbMatrix, config: Partial
   const binned = applyBins(mapper, trainX);
   const tcol = targetColumns(trainT, outputs);
 
-  // base score: the log-odds / log-prior of the mean target, so tree 1 starts from the right class balance
+  // base score 'prior': the log-odds / log-prior of the mean target, so tree 1 starts from the class balance;
+  // 'zero' starts at p = 1/2 (binary) like XGBoost's default base_score, which on rare classes gives larger early
+  // hessians, so min_child_weight lets more early splits through
   const baseScore = new Float64Array(outputs);
   const mean = new Float64Array(k);
   for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) mean[c] += trainT.probs[i * k + c] / n;
   const clip = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
-  if (outputs === 1) baseScore[0] = Math.fround(Math.log(clip(mean[1]) / clip(mean[0])));
-  else for (let c = 0; c < k; c++) baseScore[c] = Math.fround(Math.log(clip(mean[c])));
+  if (cfg.baseScore === 'prior') {
+    if (outputs === 1) baseScore[0] = Math.fround(Math.log(clip(mean[1]) / clip(mean[0])));
+    else for (let c = 0; c < k; c++) baseScore[c] = Math.fround(Math.log(clip(mean[c])));
+  }
 
   const score = new Float64Array(n * outputs);
   for (let i = 0; i < n; i++) for (let o = 0; o < outputs; o++) score[i * outputs + o] = baseScore[o];
