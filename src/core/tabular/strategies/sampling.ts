@@ -1,7 +1,6 @@
 // Sampling helpers shared by the strategies: per-class quotas and seeded draws with or without replacement.
 
-import type { LabelledMatrix } from '../matrix';
-import { takeRows } from '../matrix';
+import { takeRows, type LabelledMatrix } from '../matrix';
 import { shuffle, type Rng } from '../data/rng';
 import type { ContextResult } from './types';
 
