@@ -53,6 +53,7 @@ export interface DatasetReport {
   /** model → metric → test score */
   models: Record<string, Partial<Record<MetricId, number | null>>>;
   strategies: Partial<Record<StrategyId, StrategyCell>>;
+  /** pairwise diversity of the models' test-split oracle outputs */
   diversity: { models: string[]; q: number[][]; disagreement: number[][]; doubleFault: number[][]; meanQ: number | null; meanDisagreement: number | null; meanDoubleFault: number | null };
   /** best simplex weights fitted on the test split: an upper bound for weighted averaging */
   convexBound: { weights: Record<string, number>; logloss: number; auc: number | null; accuracy: number };
@@ -139,7 +140,8 @@ export async function analysePool(
     const cells: DatasetReport['strategies'] = {};
     for (const id of strategies) {
       signal?.throwIfAborted();
-      const out = runStrategy(id, base, o, best) as StrategyOutput;
+      const out = runStrategy(id, base, o, best);
+      if (!out) throw new Error(`${STRATEGY_LABELS[id]} produced nothing on '${d.dataset}'`);
       const calls = out.used.reduce((s, m) => s + costOf(m), 0);
       cells[id] = { scores: scoresOf(out.test), used: out.used, modelCalls: out.used.length, costMultiple: calls / costOf(base.names[best]), weights: out.weights, note: out.note };
       step(`${d.dataset}: ${STRATEGY_LABELS[id]}`);
