@@ -2,7 +2,7 @@
 // It starts the right backend for the host (Node: wasm, single thread; browser: WebGPU when an adapter exists,
 // else wasm), installs the Node 20 polyfills, and keeps the few ownership helpers every caller needs in one
 // place, because jax-js arrays are reference-counted: every op consumes its inputs, `.ref` keeps one.
-import { defaultDevice, init, numpy as np, tree, type Device } from '@jax-js/jax';
+import { defaultDevice, grad, init, jit, nn, numpy as np, tree, valueAndGrad, type Device } from '@jax-js/jax';
 import { installPolyfills } from './polyfill';
 
 export { np };
@@ -36,6 +36,7 @@ const isNode = (): boolean => typeof process !== 'undefined' && typeof process.v
 export function initEngine(prefer?: Device): Promise<EngineInfo> {
   ready ??= (async () => {
     const polyfills = installPolyfills();
+    requireOps();
     const host = isNode() ? 'node' : 'browser';
     let started: Device[];
     try {
@@ -64,6 +65,23 @@ export function matmul(a: Arr, b: Arr): Arr {
   const rank = Math.max(a.ndim, b.ndim);
   const pad = (x: Arr) => (x.ndim === rank ? x : x.reshape([...Array<number>(rank - x.ndim).fill(1), ...x.shape]));
   return np.matmul(pad(a), pad(b));
+}
+
+/**
+ * The jax-js functions the lab is built on. A jax-js upgrade that renames or drops one fails here, at start,
+ * with the name, instead of deep inside a forward pass.
+ */
+function requireOps(): void {
+  const ops: Record<string, unknown> = {
+    'np.matmul': np.matmul, 'np.split': np.split, 'np.tri': np.tri, 'np.tanh': np.tanh, 'np.sqrt': np.sqrt,
+    'np.reciprocal': np.reciprocal, 'np.square': np.square, 'np.broadcastTo': np.broadcastTo, 'np.maximum': np.maximum,
+    'np.minimum': np.minimum, 'nn.oneHot': nn.oneHot, 'nn.softmax': nn.softmax, 'nn.logSoftmax': nn.logSoftmax,
+    grad, jit, valueAndGrad, 'tree.ref': tree.ref, 'tree.dispose': tree.dispose,
+  };
+  const missing = Object.entries(ops).filter(([, f]) => typeof f !== 'function').map(([k]) => k);
+  if (missing.length) {
+    throw new LabEngineError(`this @jax-js/jax lacks ${missing.join(', ')}; core/lab is written against 0.1.25.`);
+  }
 }
 
 /** float32 array of `shape` from JS data (copied, so later edits to `data` do not reach the engine). */
