@@ -146,7 +146,7 @@ describe('C-Δθ job', () => {
         const av = a.get(name)!;
         ov.forEach((v, i) => {
           const want = inMask(name, i) ? roundToDtype(bv[i] + s * (av[i] - bv[i]), 'F16') : bv[i];
-          if (v !== want) throw new Error(`${dir} ${name}[${i}] = ${v}, want ${want}`);
+          if (v !== want) throw new Error(`${dir} ${name}[${i}] = ${v}, want ${want} (base ${bv[i]}, aligned ${av[i]})`);
           if (v !== bv[i]) changed++;
         });
       }

@@ -88,14 +88,19 @@ export class HashingFileWriter {
     return new HashingFileWriter(path, await open(path, 'wx'));
   }
 
+  /**
+   * Reserves the next `bytes.byteLength` bytes and hashes them at once, so a caller may start the next
+   * write before this one lands (positional writes, order fixed at call time).
+   */
   async write(bytes: Uint8Array): Promise<void> {
+    const pos = this.written;
+    this.written += bytes.byteLength;
+    this.hash.update(bytes);
     let off = 0;
     while (off < bytes.byteLength) {
-      const { bytesWritten } = await this.fh.write(bytes, off, bytes.byteLength - off, this.written + off);
+      const { bytesWritten } = await this.fh.write(bytes, off, bytes.byteLength - off, pos + off);
       off += bytesWritten;
     }
-    this.hash.update(bytes);
-    this.written += bytes.byteLength;
   }
 
   async finish(): Promise<{ bytes: number; sha256: string }> {

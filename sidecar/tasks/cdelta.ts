@@ -3,7 +3,7 @@
 // folder with edit-manifest.json (inputs' sha256, mask summary, per-tensor stats, tool version).
 
 import { maskCount } from '../../src/core/edits/archMap';
-import { applyCDeltaChunk, emptyCDeltaStats, type CDeltaTensorStats } from '../../src/core/edits/cdelta';
+import { applyCDeltaRaw, emptyCDeltaStats, type CDeltaTensorStats } from '../../src/core/edits/cdelta';
 import type { CircuitSelection } from '../../src/core/edits/circuit';
 import { isFloatDtype, type FloatDtype } from '../../src/core/edits/dtypes';
 import { numel } from '../../src/core/edits/safetensors';
@@ -58,13 +58,13 @@ export async function runCDelta(o: CDeltaOptions, ctx: JobContext): Promise<JobO
           chunkElems: CHUNK_ELEMS,
           prepass: false,
           create: () => ({
-            chunk: (s, ins) => {
-              const [tw, bw, aw] = baseIsTarget ? [ins[0], ins[0], ins[1]] : ins;
-              return o.outputs.map((out, k) => {
-                const res = tw.slice();
-                applyCDeltaChunk(res, tw, bw, aw, mask, s, out.strength, dtype, per[k]);
-                return res;
-              });
+            chunk: (s, inp) => {
+              const raw = inp.raw.map((bytes, j) => ({ bytes, dtype: inp.dtypes[j] }));
+              const [tw, bw, aw] = baseIsTarget ? [raw[0], raw[0], raw[1]] : raw;
+              // new Uint8Array(...) copies; a Node Buffer's slice() would alias the read buffer.
+              const outs = o.outputs.map(() => new Uint8Array(tw.bytes));
+              applyCDeltaRaw(outs, { bytes: tw.bytes, dtype }, bw, aw, mask, s, o.outputs.map((x) => x.strength), per);
+              return outs;
             },
           }),
         };

@@ -119,10 +119,12 @@ export async function runMansu(o: MansuOptions, ctx: JobContext): Promise<JobOut
             };
             const sq = (d: Float32Array) => d.reduce((a, v) => a + v * v, 0);
             return {
-              prepass: async (s, [b, e]) => {
-                accumulateFirstAxis(await delta(s, b, e, false), s / cols, cols, u!, k, acc!);
+              prepass: async (s, inp) => {
+                accumulateFirstAxis(await delta(s, inp.f32(0), inp.f32(1), false), s / cols, cols, u!, k, acc!);
               },
-              chunk: async (s, [b, e]) => {
+              chunk: async (s, inp) => {
+                const b = inp.f32(0);
+                const e = inp.f32(1);
                 const d = await delta(s, b, e, true);
                 if (rep.projection && u) {
                   rep.projection.normBefore += sq(d);

@@ -1,9 +1,10 @@
 // The one streaming loop every edit job runs: walk the primary checkpoint tensor by tensor in file order,
-// read the same bounded chunk from each input that the tensor's plan needs (decoded to f32), let the plan
-// compute output values, and append them, re-encoded in the primary's dtype, to every output writer.
-// Tensors without a plan are copied byte for byte. Memory stays a few chunks per input whatever the size.
+// read the same bounded chunk from each input the tensor's plan needs, let the plan compute the output
+// bytes, and append them to every output writer. The next chunk's reads are issued before the current
+// chunk is processed and writes overlap the next chunk's work, so disk and CPU run side by side. Tensors
+// without a plan are copied byte for byte. Memory stays a few chunks per input whatever the file size.
 
-import { DTYPE_BYTES, decodeToF32, encodeFromF32 } from '../../src/core/edits/dtypes';
+import { DTYPE_BYTES, decodeToF32, encodeFromF32, type Dtype } from '../../src/core/edits/dtypes';
 import { CancelledError, CheckpointMismatchError } from '../../src/core/edits/errors';
 import { numel } from '../../src/core/edits/safetensors';
 import { readTensor, type Checkpoint, type CheckpointWriter, type TensorRef } from '../checkpoint';
@@ -12,11 +13,27 @@ import { readTensor, type Checkpoint, type CheckpointWriter, type TensorRef } fr
 export const CHUNK_ELEMS = 1 << 20;
 const COPY_BYTES = 8 << 20;
 
+/** One chunk of each planned input: raw bytes, decoded to f32 only on demand. */
+export class ChunkInputs {
+  private readonly decoded: (Float32Array | undefined)[] = [];
+
+  constructor(readonly raw: Uint8Array[], readonly dtypes: Dtype[], private readonly scratch: (slot: number, n: number) => Float32Array) {}
+
+  f32(j: number): Float32Array {
+    let d = this.decoded[j];
+    if (!d) {
+      d = decodeToF32(this.dtypes[j], this.raw[j], this.scratch(j, this.raw[j].byteLength / DTYPE_BYTES[this.dtypes[j]]));
+      this.decoded[j] = d;
+    }
+    return d;
+  }
+}
+
 export interface ChunkProcessor {
   /** First pass over the same chunks, when the plan asks for one (e.g. Uᵀ·Δ of a Conv1D projection). */
-  prepass?(elemStart: number, inputs: Float32Array[]): Promise<void> | void;
-  /** Output values for each writer (chunk-length arrays); [] when the job writes no checkpoint. */
-  chunk(elemStart: number, inputs: Float32Array[]): Promise<Float32Array[]> | Float32Array[];
+  prepass?(elemStart: number, inputs: ChunkInputs): Promise<void> | void;
+  /** Output per writer: encoded bytes, or f32 values the runner encodes in the primary's dtype. */
+  chunk(elemStart: number, inputs: ChunkInputs): Promise<(Uint8Array | Float32Array)[]> | (Uint8Array | Float32Array)[];
 }
 
 export interface TensorPlan {
@@ -58,23 +75,33 @@ export async function runTensorPass(spec: PassSpec): Promise<void> {
   let done = 0;
   spec.progress(0, total);
   const buffers = new Map<number, Float32Array>();
-  const buf = (slot: number, n: number) => {
+  const scratch = (slot: number, n: number) => {
     let b = buffers.get(slot);
     if (!b || b.length < n) buffers.set(slot, (b = new Float32Array(n)));
     return b;
   };
+  // At most one chunk's writes in flight while the next chunk is read and computed.
+  let inflight: Promise<unknown> = Promise.resolve();
+  const emit = async (chunks: Uint8Array[]) => {
+    await inflight;
+    inflight = Promise.all(spec.writers.map((w, k) => w.write(chunks[k])));
+  };
   for (let k = 0; k < primary.tensors.length; k++) {
     const t = primary.tensors[k];
     const plan = plans[k];
+    await inflight;
     for (const w of spec.writers) await w.beginTensor(t);
     const n = numel(t.shape);
     const width = DTYPE_BYTES[t.dtype];
     if (!plan) {
+      const src = primary.files[t.file].source;
+      let next = t.begin < t.end ? src.read(t.begin, Math.min(COPY_BYTES, t.end - t.begin)) : null;
       for (let off = t.begin; off < t.end; off += COPY_BYTES) {
         checkAborted(spec.signal);
         const len = Math.min(COPY_BYTES, t.end - off);
-        const bytes = await primary.files[t.file].source.read(off, len);
-        for (const w of spec.writers) await w.write(bytes);
+        const bytes = await next!;
+        next = off + len < t.end ? src.read(off + len, Math.min(COPY_BYTES, t.end - off - len)) : null;
+        await emit(spec.writers.map(() => bytes));
         done += len;
         spec.progress(done, total);
       }
@@ -82,27 +109,27 @@ export async function runTensorPass(spec: PassSpec): Promise<void> {
     }
     const proc = await plan.create();
     const refs = plan.inputs.map((i) => partner(spec, i, t));
-    const readChunk = async (s: number, len: number) => {
-      const raw = await Promise.all(plan.inputs.map((i, j) => readTensor(spec.checkpoints[i], refs[j], s, len)));
-      return raw.map((r, j) => decodeToF32(refs[j].dtype, r, buf(j, len)));
+    const read = (s: number) => {
+      const len = Math.min(plan.chunkElems, n - s);
+      return Promise.all(plan.inputs.map((i, j) => readTensor(spec.checkpoints[i], refs[j], s, len)));
     };
-    if (plan.prepass && proc.prepass) {
+    const pass = async (each: (s: number, inp: ChunkInputs) => Promise<void>) => {
+      let next = n > 0 ? read(0) : null;
       for (let s = 0; s < n; s += plan.chunkElems) {
         checkAborted(spec.signal);
-        const len = Math.min(plan.chunkElems, n - s);
-        await proc.prepass(s, await readChunk(s, len));
-        done += len * width;
+        const raw = await next!;
+        next = s + plan.chunkElems < n ? read(s + plan.chunkElems) : null;
+        await each(s, new ChunkInputs(raw, refs.map((r) => r.dtype), scratch));
+        done += Math.min(plan.chunkElems, n - s) * width;
         spec.progress(done, total);
       }
-    }
-    for (let s = 0; s < n; s += plan.chunkElems) {
-      checkAborted(spec.signal);
-      const len = Math.min(plan.chunkElems, n - s);
-      const outs = await proc.chunk(s, await readChunk(s, len));
-      for (let w = 0; w < spec.writers.length; w++) await spec.writers[w].write(encodeFromF32(t.dtype, outs[w]));
-      done += len * width;
-      spec.progress(done, total);
-    }
+    };
+    if (plan.prepass && proc.prepass) await pass(async (s, inp) => proc.prepass!(s, inp));
+    await pass(async (s, inp) => {
+      const outs = await proc.chunk(s, inp);
+      await emit(outs.map((o) => (o instanceof Float32Array ? encodeFromF32(t.dtype, o) : o)));
+    });
   }
+  await inflight;
   spec.progress(total, total);
 }

@@ -2,7 +2,7 @@
 // (see src/core/edits/survival.ts for the definitions). Streams both checkpoints once; writes a JSON report
 // (atomically) that doubles as the job's manifest.
 
-import { isFloatDtype } from '../../src/core/edits/dtypes';
+import { aligned, isFloatDtype } from '../../src/core/edits/dtypes';
 import type { QuantType } from '../../src/core/edits/quant4';
 import { emptyCounts, mergeCounts, RATIO_BIN_LOWER, summarize, SurvivalCounter } from '../../src/core/edits/survival';
 import { EDITS_TOOL } from '../../src/core/edits/version';
@@ -10,6 +10,12 @@ import { writeFileAtomic } from '../fileio';
 import type { JobContext, JobOutcome } from '../jobs';
 import { Inputs, type InputRef } from './common';
 import { CHUNK_ELEMS, runTensorPass } from './stream';
+
+/** Half-precision bits of a chunk (copied only if the read landed on an odd offset). */
+function u16(b: Uint8Array): Uint16Array {
+  const a = aligned(b, 2);
+  return new Uint16Array(a.buffer, a.byteOffset, a.byteLength / 2);
+}
 
 export interface SurvivalOptions {
   base: InputRef;
@@ -37,7 +43,14 @@ export async function runSurvival(o: SurvivalOptions, ctx: JobContext): Promise<
         counters.set(t.name, c);
         return {
           inputs: [0, 1], chunkElems: CHUNK_ELEMS, prepass: false,
-          create: () => ({ chunk: (_s, [b, e]) => (c.add(b, e), []) }),
+          create: () => ({
+            chunk: (_s, inp) => {
+              const [db, de] = inp.dtypes;
+              if (db === de && (db === 'F16' || db === 'BF16')) c.addBits(u16(inp.raw[0]), u16(inp.raw[1]), db);
+              else c.add(inp.f32(0), inp.f32(1));
+              return [];
+            },
+          }),
         };
       },
     });

@@ -2,24 +2,28 @@
 // element by element against an independent description of which entries belong to the circuit.
 import { describe, expect, it } from 'vitest';
 import { forEachMaskedRun, maskForTensor, resolveArch, type RowColMask } from './archMap';
-import { applyCDeltaChunk, emptyCDeltaStats } from './cdelta';
+import { applyCDeltaRaw, emptyCDeltaStats } from './cdelta';
+import { decodeToF32, encodeFromF32 } from './dtypes';
 import { parseCircuit } from './circuit';
 import type { TensorSpec } from './safetensors';
 
 function applyFull(spec: TensorSpec, mask: RowColMask | null, chunk: number): Float32Array {
   const n = spec.shape.reduce((a, b) => a * b, 1);
-  const target = Float32Array.from({ length: n }, (_, i) => i * 0.25);
-  const base = new Float32Array(n);
-  const aligned = new Float32Array(n).fill(1);
+  // Target in F32, base in BF16, aligned in F16: mixed input dtypes are decoded per run.
+  const target = encodeFromF32('F32', Float32Array.from({ length: n }, (_, i) => i * 0.25));
+  const base = encodeFromF32('BF16', new Float32Array(n));
+  const aligned = encodeFromF32('F16', new Float32Array(n).fill(1));
   const out = target.slice();
-  if (!mask) return out;
-  const stats = emptyCDeltaStats(spec.name, n, mask);
+  if (!mask) return decodeToF32('F32', out);
+  const stats = [emptyCDeltaStats(spec.name, n, mask)];
   for (let s = 0; s < n; s += chunk) {
     const e = Math.min(n, s + chunk);
-    applyCDeltaChunk(out.subarray(s, e), target.subarray(s, e), base.subarray(s, e), aligned.subarray(s, e), mask, s, 2, 'F32', stats);
+    const outChunk = out.slice(s * 4, e * 4);
+    applyCDeltaRaw([outChunk], { dtype: 'F32', bytes: target.subarray(s * 4, e * 4) }, { dtype: 'BF16', bytes: base.subarray(s * 2, e * 2) }, { dtype: 'F16', bytes: aligned.subarray(s * 2, e * 2) }, mask, s, [2], stats);
+    out.set(outChunk, s * 4);
   }
-  expect(stats.changed).toBe(stats.masked);
-  return out;
+  expect(stats[0].changed).toBe(stats[0].masked);
+  return decodeToF32('F32', out);
 }
 
 function touched(spec: TensorSpec, mask: RowColMask | null, chunk: number): Set<string> {

@@ -1,10 +1,10 @@
-// C-Δθ on one chunk: W_out = W_target + s · (W_aligned − W_base) on the circuit mask, W_target elsewhere.
-// Several strengths are computed from one read of the inputs (a sweep costs one pass, not one per s).
-// Stats count what really changed after rounding to the output dtype, since an f16 checkpoint can swallow
-// small deltas.
+// C-Δθ on one chunk of raw tensor bytes: W_out = W_target + s · (W_aligned − W_base) on the circuit mask,
+// W_target's bytes untouched elsewhere. Only masked runs are decoded and re-encoded, so the cost follows the
+// mask (a few % of parameters), not the checkpoint. Several strengths share one read of the inputs. Stats
+// count what really changed after rounding to the output dtype, since f16 can swallow small deltas.
 
 import { forEachMaskedRun, maskCount, type RowColMask } from './archMap';
-import { roundToDtype, type FloatDtype } from './dtypes';
+import { DTYPE_BYTES, decodeToF32, encodeFromF32, roundToDtype, type Dtype, type FloatDtype } from './dtypes';
 
 export interface CDeltaTensorStats {
   name: string;
@@ -12,35 +12,51 @@ export interface CDeltaTensorStats {
   masked: number;
   /** Masked parameters whose written value differs from the target's. */
   changed: number;
-  /** Sum and max of |applied change| after rounding. */
+  /** Sum, sum of squares and max of |applied change| after rounding. */
   sumAbs: number;
-  maxAbs: number;
   sumSq: number;
+  maxAbs: number;
+}
+
+export interface RawChunk {
+  dtype: Dtype;
+  bytes: Uint8Array;
 }
 
 export function emptyCDeltaStats(name: string, params: number, mask: RowColMask | null): CDeltaTensorStats {
-  return { name, params, masked: mask ? maskCount(mask) : 0, changed: 0, sumAbs: 0, maxAbs: 0, sumSq: 0 };
+  return { name, params, masked: mask ? maskCount(mask) : 0, changed: 0, sumAbs: 0, sumSq: 0, maxAbs: 0 };
 }
 
 /**
- * Applies the masked delta for one strength into `out` (a copy of `target` made by the caller).
- * All arrays are the same chunk of the flattened tensor starting at element `elemStart`.
+ * Writes the masked edit into `outs[k]` (copies of the target's bytes, one per strength). All chunks cover
+ * the same flat elements [elemStart, elemStart + n) of one tensor; the output dtype is the target's.
  */
-export function applyCDeltaChunk(
-  out: Float32Array, target: Float32Array, base: Float32Array, aligned: Float32Array,
-  mask: RowColMask, elemStart: number, strength: number, dtype: FloatDtype, stats: CDeltaTensorStats,
+export function applyCDeltaRaw(
+  outs: Uint8Array[], target: RawChunk & { dtype: FloatDtype }, base: RawChunk, aligned: RawChunk,
+  mask: RowColMask, elemStart: number, strengths: readonly number[], stats: CDeltaTensorStats[],
 ): void {
-  forEachMaskedRun(mask, elemStart, out.length, (s, e) => {
-    for (let i = s; i < e; i++) {
-      const v = roundToDtype(target[i] + strength * (aligned[i] - base[i]), dtype);
-      out[i] = v;
-      const d = Math.abs(v - target[i]);
-      if (d !== 0) {
-        stats.changed++;
-        stats.sumAbs += d;
-        stats.sumSq += d * d;
-        if (d > stats.maxAbs) stats.maxAbs = d;
+  const n = target.bytes.byteLength / DTYPE_BYTES[target.dtype];
+  const run = (c: RawChunk, a: number, b: number) => decodeToF32(c.dtype, c.bytes.subarray(a * DTYPE_BYTES[c.dtype], b * DTYPE_BYTES[c.dtype]));
+  const w = DTYPE_BYTES[target.dtype];
+  forEachMaskedRun(mask, elemStart, n, (a, b) => {
+    const t = run(target, a, b);
+    const bv = run(base, a, b);
+    const av = run(aligned, a, b);
+    strengths.forEach((s, k) => {
+      const st = stats[k];
+      const vals = new Float32Array(b - a);
+      for (let i = 0; i < vals.length; i++) {
+        const v = roundToDtype(t[i] + s * (av[i] - bv[i]), target.dtype);
+        vals[i] = v;
+        const d = Math.abs(v - t[i]);
+        if (d !== 0) {
+          st.changed++;
+          st.sumAbs += d;
+          st.sumSq += d * d;
+          if (d > st.maxAbs) st.maxAbs = d;
+        }
       }
-    }
+      outs[k].set(encodeFromF32(target.dtype, vals), a * w);
+    });
   });
 }

@@ -39,5 +39,9 @@ describe('half precision', () => {
     const raw = new Uint8Array(7);
     raw.set(encodeFromF32('F16', Float32Array.from([1.5, -3])), 1);
     expect([...decodeToF32('F16', raw.subarray(1, 5))]).toEqual([1.5, -3]);
+    // A Node Buffer's slice() is a view: the realignment must really copy.
+    const buf = Buffer.alloc(9);
+    buf.set(encodeFromF32('F32', Float32Array.from([2.5, -1])), 1);
+    expect([...decodeToF32('F32', buf.subarray(1))]).toEqual([2.5, -1]);
   });
 });

@@ -90,9 +90,12 @@ export function roundToDtype(v: number, dtype: FloatDtype): number {
   return Math.fround(v);
 }
 
-/** Typed-array views need aligned offsets; file reads can land anywhere, so copy when misaligned. */
-function aligned(bytes: Uint8Array, align: number): Uint8Array {
-  return bytes.byteOffset % align === 0 ? bytes : bytes.slice();
+/**
+ * Typed-array views need aligned offsets; file reads can land anywhere, so copy when misaligned. (The copy
+ * uses the Uint8Array constructor: a Node Buffer's slice() would return a view, not a copy.)
+ */
+export function aligned(bytes: Uint8Array, align: number): Uint8Array {
+  return bytes.byteOffset % align === 0 ? bytes : new Uint8Array(bytes);
 }
 
 /** Decodes little-endian tensor bytes into f32 (`out` reused when large enough). */

@@ -7,7 +7,8 @@
 //   bracket the base value, times the base block absmax: below ~0.5 an edit can only survive by luck;
 // - absmax side effect: blocks whose absmax moved, and unchanged parameters whose code flipped because of it.
 
-import { codeTable, quantizeValue, type QuantType } from './quant4';
+import { bf16BitsToF32, f16BitsToF32 } from './dtypes';
+import { codeTable, quantizeFp4, quantizeNf4, type QuantType } from './quant4';
 
 /** Histogram edges of |delta|/binWidth: bin 0 is [0, 2^-10), bin k is [2^(k-11), 2^(k-10)), the last is [4, inf). */
 export const RATIO_BIN_LOWER: readonly number[] = [0, ...Array.from({ length: 13 }, (_, k) => 2 ** (k - 10))];
@@ -73,10 +74,12 @@ export function ratioBin(r: number): number {
   return Math.max(0, Math.min(RATIO_BIN_LOWER.length - 1, Math.floor(Math.log2(r)) + 11));
 }
 
-/** Gap between the two sorted codes bracketing the normalised value xn (x / absmax). */
-export function localCodeGap(sorted: readonly number[], xn: number): number {
-  let k = 0;
-  while (k < sorted.length - 2 && xn > sorted[k + 1]) k++;
+/**
+ * Gap between the two sorted code values bracketing xn (x / absmax), given p, the sorted position of xn's
+ * own (nearest) code: the bracket is [p, p+1] when xn lies above that code, [p-1, p] otherwise.
+ */
+export function localCodeGap(sorted: readonly number[], p: number, xn: number): number {
+  const k = xn > sorted[p] ? Math.min(p, sorted.length - 2) : Math.max(p - 1, 0);
   return sorted[k + 1] - sorted[k];
 }
 
@@ -85,10 +88,19 @@ export class SurvivalCounter {
   readonly counts = emptyCounts();
   private readonly table: readonly number[];
   private readonly sorted: number[];
+  /** Sorted position of each 4-bit code's value. */
+  private readonly posOf: Int32Array;
+  private readonly quantize: (x: number) => number;
+  private readonly scratchB: Float32Array;
+  private readonly scratchE: Float32Array;
 
   constructor(readonly type: QuantType, readonly blocksize = 64) {
     this.table = codeTable(type);
     this.sorted = [...new Set(this.table.map((v) => (v === 0 ? 0 : v)))].sort((a, b) => a - b);
+    this.posOf = Int32Array.from(this.table, (v) => this.sorted.indexOf(v === 0 ? 0 : v));
+    this.quantize = type === 'nf4' ? quantizeNf4 : quantizeFp4;
+    this.scratchB = new Float32Array(blocksize);
+    this.scratchE = new Float32Array(blocksize);
   }
 
   /** Adds `base`/`edited` values of one chunk; the chunk starts on a block boundary of the flattened tensor. */
@@ -112,8 +124,47 @@ export class SurvivalCounter {
     }
   }
 
-  private block(base: Float32Array, edited: Float32Array, s: number, e: number): void {
+  /**
+   * Same counts from raw half-precision bits (F16 or BF16), without decoding unchanged blocks: both formats
+   * are sign-magnitude, so |x| orders like the integer bits & 0x7fff and the block absmax is an integer max.
+   * (A NaN would win that max; NaN weights are out of scope.)
+   */
+  addBits(base: Uint16Array, edited: Uint16Array, dtype: 'F16' | 'BF16'): void {
+    const dec = dtype === 'F16' ? f16BitsToF32 : bf16BitsToF32;
+    const n = base.length;
     const c = this.counts;
+    const bs = this.blocksize;
+    c.params += n;
+    for (let s = 0; s < n; s += bs) {
+      const e = Math.min(n, s + bs);
+      c.blocks++;
+      let any = false;
+      for (let i = s; i < e; i++) {
+        if (base[i] !== edited[i]) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) continue;
+      let mb = 0;
+      let me = 0;
+      for (let i = s; i < e; i++) {
+        const a = base[i] & 0x7fff;
+        if (a > mb) mb = a;
+        const b = edited[i] & 0x7fff;
+        if (b > me) me = b;
+      }
+      const bf = this.scratchB;
+      const ef = this.scratchE;
+      for (let i = s; i < e; i++) {
+        bf[i - s] = dec(base[i]);
+        ef[i - s] = dec(edited[i]);
+      }
+      this.scan(bf, ef, 0, e - s, dec(mb), dec(me));
+    }
+  }
+
+  private block(base: Float32Array, edited: Float32Array, s: number, e: number): void {
     let amB = 0;
     let amE = 0;
     for (let i = s; i < e; i++) {
@@ -122,17 +173,25 @@ export class SurvivalCounter {
       const b = Math.abs(edited[i]);
       if (b > amE) amE = b;
     }
+    this.scan(base, edited, s, e, amB, amE);
+  }
+
+  /** Counts one block that has at least one change, given both absmax values. */
+  private scan(base: Float32Array, edited: Float32Array, s: number, e: number, amB: number, amE: number): void {
+    const c = this.counts;
     c.blocksWithChanges++;
     const moved = amB !== amE;
     if (moved) c.absmaxMoved++;
     const invB = Math.fround(1 / amB);
     const invE = Math.fround(1 / amE);
     for (let i = s; i < e; i++) {
-      const changed = base[i] !== edited[i];
+      const bv = base[i];
+      const ev = edited[i];
+      const changed = bv !== ev;
       if (!changed && !moved) continue;
-      const xb = Math.fround(base[i] * invB);
-      const cb = quantizeValue(this.type, xb);
-      const ce = quantizeValue(this.type, Math.fround(edited[i] * invE));
+      const xb = Math.fround(bv * invB);
+      const cb = this.quantize(xb);
+      const ce = this.quantize(Math.fround(ev * invE));
       if (!changed) {
         if (cb !== ce) c.collateralCodeChanges++;
         continue;
@@ -140,8 +199,8 @@ export class SurvivalCounter {
       c.changed++;
       if (cb !== ce) c.codeChanged++;
       if (Math.fround(this.table[cb] * amB) !== Math.fround(this.table[ce] * amE)) c.dequantChanged++;
-      const width = localCodeGap(this.sorted, amB > 0 ? xb : 0) * amB;
-      c.ratioHistogram[ratioBin(Math.abs(edited[i] - base[i]) / width)]++;
+      const width = localCodeGap(this.sorted, this.posOf[cb], amB > 0 ? xb : 0) * amB;
+      c.ratioHistogram[ratioBin(Math.abs(ev - bv) / width)]++;
     }
   }
 }

@@ -1,0 +1,25 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { gpt2Specs, writeBigF16 } from './testkit';
+import { runSurvival } from './tasks/survival';
+import { runCDelta } from './tasks/cdelta';
+import { parseCircuit } from '../src/core/edits/circuit';
+
+const ws = await mkdtemp(join(tmpdir(), 'eprof-'));
+const specs = gpt2Specs(4, 1024, 8192, 'F16');
+const base = (t: number, s: number, out: Uint16Array) => { for (let i = 0; i < out.length; i++) out[i] = 0x1c00 + ((Math.imul(s + i, 2654435761) ^ t) >>> 21) + ((i & 1) << 15); };
+const edited = (t: number, s: number, out: Uint16Array) => { base(t, s, out); for (let i = (20 - (s % 20)) % 20; i < out.length; i += 20) out[i] += 1 + ((s + i) % 3); };
+await writeBigF16(join(ws, 'b.safetensors'), specs, base);
+await writeBigF16(join(ws, 'e.safetensors'), specs, edited);
+const ctx = { id: 'x', signal: new AbortController().signal, progress: () => undefined };
+const ref = (p: string) => ({ rel: p, abs: join(ws, p) });
+let t0 = performance.now(); let c0 = process.cpuUsage();
+await runSurvival({ base: ref('b.safetensors'), edited: ref('e.safetensors'), quant: 'nf4', blocksize: 64, output: ref('s.json') }, ctx);
+console.log('survival', (performance.now() - t0) / 1000, 'cpu', (process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1e6);
+t0 = performance.now(); c0 = process.cpuUsage();
+const nodes: Record<string, boolean> = { 'a0.h0': true, 'a1.h0': true, 'a2.h0': true, 'a3.h0': true, m0: true };
+await runCDelta({ base: ref('b.safetensors'), aligned: ref('e.safetensors'), circuit: { selection: parseCircuit({ nodes }), sha256: 'x' }, outputs: [{ strength: 1, path: ref('out') }], nHeads: 16 }, ctx);
+console.log('cdelta', (performance.now() - t0) / 1000, 'cpu', (process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1e6);
+await rm(ws, { recursive: true });
