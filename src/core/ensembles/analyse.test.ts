@@ -75,6 +75,8 @@ describe('analysePool', () => {
   it('rejects nonsense options with a message', async () => {
     await expect(analysePool(pool, { strategies: ['caruana'] })).rejects.toThrow(/at least two strategies/);
     await expect(analysePool(pool, { modelCost: { mlp: 0 } })).rejects.toThrow(/modelCost\['mlp'\]/);
+    await expect(analysePool(pool, { caruanaIterations: 0 })).rejects.toThrow(/caruanaIterations = 0/);
+    await expect(analysePool(pool, { stackingL2: -1 })).rejects.toThrow(/stackingL2 = -1/);
   });
 });
 

@@ -118,6 +118,10 @@ export async function analysePool(
   const costOf = (m: string) => modelCost[m] ?? 1;
   const models = poolModels(pool);
   for (const [m, c] of Object.entries(modelCost)) if (!(c > 0)) throw new RangeError(`modelCost['${m}'] = ${c}: costs must be positive`);
+  if (!Number.isInteger(o.caruanaIterations) || o.caruanaIterations < 1) throw new RangeError(`caruanaIterations = ${o.caruanaIterations}: use an integer ≥ 1`);
+  if (!Number.isInteger(o.cascadeFolds) || o.cascadeFolds < 2) throw new RangeError(`cascadeFolds = ${o.cascadeFolds}: use an integer ≥ 2`);
+  if (!(o.stackingL2 >= 0)) throw new RangeError(`stackingL2 = ${o.stackingL2}: the L2 strength must be ≥ 0`);
+  if (pool.datasets.length === 0) throw new RangeError('the pool has no datasets');
   let strategies = options.strategies ?? ALL_STRATEGIES;
   const skipped: EnsembleReport['skipped'] = [];
   const noFamily = pool.datasets.filter((d) => seedFamilies(d.models.map((m) => m.model)).length === 0).map((d) => d.dataset);
