@@ -35,6 +35,12 @@ describe('CSV', () => {
     expect(poolToRecords(parsePoolCsv(poolToCsv(pool)))).toEqual(poolToRecords(pool));
   });
 
+  it('accepts short rows for datasets with fewer classes, and locates a truncated row', () => {
+    const mixed = CSV.replace('p0,p1', 'p0,p1,p2') + 'd2,a,oof,0,2,0.1,0.2,0.7\nd2,a,test,0,0,0.5,0.25,0.25\n';
+    expect(parsePoolCsv(mixed).datasets.map((d) => d.k)).toEqual([2, 3]);
+    expect(() => parsePoolCsv(CSV.replace('d1,a,oof,1,1,0.3,0.7', 'd1,a,oof,1'))).toThrow(/line 3, column 'label': undefined is not a number/);
+  });
+
   it('renormalises rows within 1e-3 of summing to 1', () => {
     const pool = parsePoolCsv(CSV.replace('0.8,0.2', '0.8004,0.2'));
     expect(pool.datasets[0].models[0].oof[0]).toBeCloseTo(0.8004 / 1.0004, 12);

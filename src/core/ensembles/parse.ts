@@ -49,7 +49,10 @@ function toText(v: unknown, at: string, col: string): string {
 /** Generic object rows → validated pool; `at(i)` names row i in messages. */
 export function poolFromObjects(rows: Record<string, unknown>[], at: (i: number) => string, what: string): PredictionPool {
   if (rows.length === 0) throw new PoolFormatError(`${what}: no data rows`);
-  const pcols = classColumns(Object.keys(rows[0]), what);
+  // columns are the union over rows: short CSV rows and sparse JSON records omit trailing class columns
+  const columns = new Set<string>();
+  for (const r of rows) for (const key of Object.keys(r)) columns.add(key);
+  const pcols = classColumns([...columns], what);
   const records: PoolRecord[] = rows.map((r, i) => {
     const loc = at(i);
     const split = toText(r.split, loc, 'split').toLowerCase();
@@ -70,7 +73,8 @@ export function poolFromObjects(rows: Record<string, unknown>[], at: (i: number)
 /** CSV with a header line; line numbers in errors are 1-based file lines (header = line 1). */
 export function parsePoolCsv(text: string): PredictionPool {
   const res = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: 'greedy', transformHeader: (h) => h.trim() });
-  const fatal = res.errors.find((e) => e.type !== 'FieldMismatch' || e.code === 'TooFewFields');
+  // short rows are fine (a binary dataset in a file with p2 may omit it); missing required cells are caught per cell
+  const fatal = res.errors.find((e) => e.type !== 'FieldMismatch');
   if (fatal) throw new PoolFormatError(`CSV line ${(fatal.row ?? 0) + 2}: ${fatal.message}`);
   return poolFromObjects(res.data, (i) => `line ${i + 2}`, 'CSV header');
 }
