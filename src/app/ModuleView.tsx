@@ -47,6 +47,7 @@ export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: st
   const onSpecChange = (next: AnySpec) => {
     setSpec(feature.id, next);
     setResult(undefined);
+    setDigest(feature.id, undefined);
     if (hasSpec) {
       try {
         replaceHash(encodeLink(feature.id, next));
@@ -59,6 +60,7 @@ export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: st
   const shareLink = () => `${window.location.origin}${window.location.pathname}${encodeLink(feature.id, current, result?.digest)}`;
   const onResult = (r: RunResult) => {
     setResult(r);
+    setDigest(feature.id, r.digest);
     if (hasSpec && r.digest) replaceHash(encodeLink(feature.id, current, r.digest));
   };
 

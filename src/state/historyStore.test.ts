@@ -37,8 +37,8 @@ describe('history store (IndexedDB)', () => {
   });
 
   it('migrates old entries on import like old links', () => {
-    const old = { id: 'o', module: 'ensembles', specVersion: 0, spec: { metric: 'auc' }, title: 'old', createdAt: '2025-05-01T00:00:00Z' };
+    const old = { id: 'o', module: 'ensembles', specVersion: 0, spec: { metric: 'roc_auc' }, title: 'old', createdAt: '2025-05-01T00:00:00Z' };
     const [e] = parseHistoryFile(JSON.stringify({ format: 'workbench-history', version: 1, entries: [old] }));
-    expect(e.spec.metric).toBe('roc_auc');
+    expect(e.spec.metric).toBe('auc');
   });
 });

@@ -40,14 +40,14 @@ describe('share link codec', () => {
     const v0 = fixtures.fixtures[0];
     const spec = decodeLink(v0.hash)!;
     expect(spec.linkVersion).toBe(0);
-    expect(spec.spec.metric).toBe('roc_auc');
+    expect(spec.spec.metric).toBe('logloss');
     expect(decodeLink(fixtures.fixtures[1].hash)!.spec.contextSizes).toEqual([128]);
   });
 
   it('clamps out-of-range values instead of refusing them', () => {
-    const spec = decodeLink(encodeLink('ensembles', { caruanaIterations: 100000, pool: { kind: 'demo', datasets: 1, models: 99 } }))!.spec;
+    const spec = decodeLink(encodeLink('ensembles', { caruanaIterations: 100000, pool: { kind: 'demo', datasets: 1, rows: 99999 } }))!.spec;
     expect(spec.caruanaIterations).toBe(500);
-    expect(spec.pool).toEqual({ kind: 'demo', datasets: 2, models: 20 });
+    expect(spec.pool).toEqual({ kind: 'demo', datasets: 2, rows: 5000 });
     const tab = decodeLink(encodeLink('tabular', { folds: 1, contextSizes: [100000, 2, 64, 64], distill: { temperature: -3 } }))!.spec;
     expect(tab.folds).toBe(2);
     expect(tab.contextSizes).toEqual([8, 64, 4096]);

@@ -13,7 +13,8 @@ export type Persistence = 'link' | 'history' | 'none';
 type Table<S> = { [K in keyof Required<S>]: Persistence };
 
 const ensembles: Table<EnsemblesSpec> = {
-  seed: 'link', backend: 'link', pool: 'link', strategies: 'link', weighting: 'link', metric: 'link', alpha: 'link', caruanaIterations: 'link',
+  seed: 'link', backend: 'link', pool: 'link', strategies: 'link', metric: 'link', selectionMetric: 'link', alpha: 'link', cliqueTest: 'link',
+  caruanaIterations: 'link',
 };
 const tabular: Table<TabularSpec> = {
   seed: 'link', backend: 'link', view: 'link', dataset: 'link', target: 'link', sensitive: 'link', teachers: 'link', strategies: 'link',

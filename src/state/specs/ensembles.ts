@@ -1,25 +1,29 @@
 // Ensembles spec: which prediction pool, which strategies, which metric and significance level.
+// Strategy and metric ids are the core's own (src/core/ensembles) so a spec maps 1:1 onto `analysePool` options.
 import { z } from 'zod';
+import { ALL_STRATEGIES } from '../../core/ensembles/analyse';
+import { ALL_METRICS } from '../../core/ensembles/metrics';
+import type { StrategyId } from '../../core/ensembles/strategies/types';
+import type { MetricId } from '../../core/ensembles/metrics';
 import { backendPreference, seed } from './common';
 import { clampInt, type SpecDefinition } from './types';
 
-export const ENSEMBLE_STRATEGIES = ['weighted_average', 'greedy_caruana', 'stacking_lr', 'temperature_blend', 'cascade_stacking', 'seed_ensemble'] as const;
-
 const pool = z.discriminatedUnion('kind', [
   // A seeded synthetic pool: reproducible anywhere from the link alone.
-  z.object({ kind: z.literal('demo'), datasets: z.number().int().default(30), models: z.number().int().default(6) }),
-  // A user file: only its name and hash travel; the contents stay in this browser's history store.
+  z.object({ kind: z.literal('demo'), datasets: z.number().int().default(30), rows: z.number().int().default(300) }),
+  // A user file: only its name and hash travel; the contents stay in this browser (never in a link).
   z.object({ kind: z.literal('file'), name: z.string().max(200), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
 ]);
 
 const schema = z.object({
   seed,
   backend: backendPreference,
-  pool: pool.default({ kind: 'demo', datasets: 30, models: 6 }),
-  strategies: z.array(z.enum(ENSEMBLE_STRATEGIES)).default([...ENSEMBLE_STRATEGIES]),
-  weighting: z.enum(['uniform', 'performance', 'inverse_error']).default('performance'),
-  metric: z.enum(['roc_auc', 'accuracy', 'log_loss', 'ece']).default('roc_auc'),
+  pool: pool.default({ kind: 'demo', datasets: 30, rows: 300 }),
+  strategies: z.array(z.enum(ALL_STRATEGIES as [StrategyId, ...StrategyId[]])).default([...ALL_STRATEGIES]),
+  metric: z.enum(ALL_METRICS as [MetricId, ...MetricId[]]).default('auc'),
+  selectionMetric: z.enum(ALL_METRICS as [MetricId, ...MetricId[]]).default('logloss'),
   alpha: z.union([z.literal(0.05), z.literal(0.1)]).default(0.05),
+  cliqueTest: z.enum(['nemenyi', 'wilcoxon-holm']).default('nemenyi'),
   caruanaIterations: z.number().int().default(50),
 });
 
@@ -30,13 +34,13 @@ export const ensemblesSpec: SpecDefinition<EnsemblesSpec> = {
   version: 1,
   schema,
   migrations: {
-    // v0 links (uncompressed, first draft) named the metric "auc" and had no backend preference.
-    0: (old) => ({ ...old, metric: old.metric === 'auc' ? 'roc_auc' : old.metric }),
+    // v0 links (uncompressed first draft) spelled metrics with underscores ("log_loss", "roc_auc").
+    0: (old) => ({ ...old, metric: old.metric === 'roc_auc' ? 'auc' : old.metric === 'log_loss' ? 'logloss' : old.metric }),
   },
   clamp: (s) => ({
     ...s,
     caruanaIterations: clampInt(s.caruanaIterations, 1, 500),
-    pool: s.pool.kind === 'demo' ? { ...s.pool, datasets: clampInt(s.pool.datasets, 2, 200), models: clampInt(s.pool.models, 2, 20) } : s.pool,
+    pool: s.pool.kind === 'demo' ? { ...s.pool, datasets: clampInt(s.pool.datasets, 2, 200), rows: clampInt(s.pool.rows, 20, 5000) } : s.pool,
     strategies: [...new Set(s.strategies)],
   }),
 };
