@@ -26,8 +26,13 @@ let t0 = performance.now();
 step.run(state, batch());
 const firstMs = performance.now() - t0;
 t0 = performance.now();
+const cpu0 = process.cpuUsage();
 for (let i = 0; i < steps; i++) step.run(state, batch());
 const stepMs = (performance.now() - t0) / steps;
+// CPU time of this (single-threaded) process: what a quiet machine's wall time would be, near enough, when
+// other jobs share the cores
+const cpu = process.cpuUsage(cpu0);
+const cpuStepMs = (cpu.user + cpu.system) / 1000 / steps;
 step.dispose();
 
 const timeForward = async (hooks: HookName[]): Promise<number> => {
@@ -52,5 +57,6 @@ console.log(JSON.stringify({
   device: info.device, host: info.host, node: process.version, loadavg1m: loadavg()[0],
   config: { vocab: c.vocabSize, ctx: T, d: c.dModel, heads: c.nHead, layers: c.nLayer, params: paramCount(c), batch: B },
   firstStepMs: Math.round(firstMs), stepMs: Math.round(stepMs), trainTokensPerSec: Math.round((B * T) / (stepMs / 1000)),
+  cpuStepMs: Math.round(cpuStepMs), trainTokensPerCpuSec: Math.round((B * T) / (cpuStepMs / 1000)),
   forwardMs: Math.round(plainMs), forwardAllEapHooksMs: Math.round(eapMs),
 }, null, 2));
