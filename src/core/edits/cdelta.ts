@@ -4,7 +4,7 @@
 // count what really changed after rounding to the output dtype, since f16 can swallow small deltas.
 
 import { forEachMaskedRun, maskCount, type RowColMask } from './archMap';
-import { DTYPE_BYTES, decodeToF32, encodeFromF32, roundToDtype, type Dtype, type FloatDtype } from './dtypes';
+import { DTYPE_BYTES, decodeToF32, encodeFromF32, type Dtype, type FloatDtype } from './dtypes';
 
 export interface CDeltaTensorStats {
   name: string;
@@ -45,10 +45,12 @@ export function applyCDeltaRaw(
     strengths.forEach((s, k) => {
       const st = stats[k];
       const vals = new Float32Array(b - a);
-      for (let i = 0; i < vals.length; i++) {
-        const v = roundToDtype(t[i] + s * (av[i] - bv[i]), target.dtype);
-        vals[i] = v;
-        const d = Math.abs(v - t[i]);
+      for (let i = 0; i < vals.length; i++) vals[i] = t[i] + s * (av[i] - bv[i]);
+      // Encode once, then decode the written bits for the stats: they must describe what was written.
+      const enc = encodeFromF32(target.dtype, vals);
+      const written = decodeToF32(target.dtype, enc, vals);
+      for (let i = 0; i < written.length; i++) {
+        const d = Math.abs(written[i] - t[i]);
         if (d !== 0) {
           st.changed++;
           st.sumAbs += d;
@@ -56,7 +58,7 @@ export function applyCDeltaRaw(
           if (d > st.maxAbs) st.maxAbs = d;
         }
       }
-      outs[k].set(encodeFromF32(target.dtype, vals), a * w);
+      outs[k].set(enc, a * w);
     });
   });
 }

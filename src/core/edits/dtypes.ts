@@ -21,7 +21,7 @@ export function isFloatDtype(d: Dtype): d is FloatDtype {
 let f16Table: Float32Array | null = null;
 
 /** All 65536 half values, built once: a table lookup is the fastest f16 decode in JS. */
-function halfTable(): Float32Array {
+export function halfTable(): Float32Array {
   if (f16Table) return f16Table;
   const t = new Float32Array(65536);
   for (let h = 0; h < 65536; h++) {

@@ -7,7 +7,7 @@
 //   bracket the base value, times the base block absmax: below ~0.5 an edit can only survive by luck;
 // - absmax side effect: blocks whose absmax moved, and unchanged parameters whose code flipped because of it.
 
-import { bf16BitsToF32, f16BitsToF32 } from './dtypes';
+import { bf16BitsToF32, f16BitsToF32, halfTable } from './dtypes';
 import { codeTable, quantizeFp4, quantizeNf4, type QuantType } from './quant4';
 
 /** Histogram edges of |delta|/binWidth: bin 0 is [0, 2^-10), bin k is [2^(k-11), 2^(k-10)), the last is [4, inf). */
@@ -91,16 +91,12 @@ export class SurvivalCounter {
   /** Sorted position of each 4-bit code's value. */
   private readonly posOf: Int32Array;
   private readonly quantize: (x: number) => number;
-  private readonly scratchB: Float32Array;
-  private readonly scratchE: Float32Array;
 
   constructor(readonly type: QuantType, readonly blocksize = 64) {
     this.table = codeTable(type);
     this.sorted = [...new Set(this.table.map((v) => (v === 0 ? 0 : v)))].sort((a, b) => a - b);
     this.posOf = Int32Array.from(this.table, (v) => this.sorted.indexOf(v === 0 ? 0 : v));
     this.quantize = type === 'nf4' ? quantizeNf4 : quantizeFp4;
-    this.scratchB = new Float32Array(blocksize);
-    this.scratchE = new Float32Array(blocksize);
   }
 
   /** Adds `base`/`edited` values of one chunk; the chunk starts on a block boundary of the flattened tensor. */
@@ -131,6 +127,7 @@ export class SurvivalCounter {
    */
   addBits(base: Uint16Array, edited: Uint16Array, dtype: 'F16' | 'BF16'): void {
     const dec = dtype === 'F16' ? f16BitsToF32 : bf16BitsToF32;
+    const table = dtype === 'F16' ? halfTable() : null;
     const n = base.length;
     const c = this.counts;
     const bs = this.blocksize;
@@ -154,13 +151,18 @@ export class SurvivalCounter {
         const b = edited[i] & 0x7fff;
         if (b > me) me = b;
       }
-      const bf = this.scratchB;
-      const ef = this.scratchE;
+      const amB = dec(mb);
+      const amE = dec(me);
+      const moved = this.blockHeader(amB, amE);
+      const invB = Math.fround(1 / amB);
+      const invE = Math.fround(1 / amE);
       for (let i = s; i < e; i++) {
-        bf[i - s] = dec(base[i]);
-        ef[i - s] = dec(edited[i]);
+        const changed = base[i] !== edited[i];
+        if (!changed && !moved) continue;
+        const bv = table ? table[base[i]] : dec(base[i]);
+        const ev = table ? table[edited[i]] : dec(edited[i]);
+        this.element(bv, ev, changed, amB, amE, invB, invE);
       }
-      this.scan(bf, ef, 0, e - s, dec(mb), dec(me));
     }
   }
 
@@ -178,29 +180,36 @@ export class SurvivalCounter {
 
   /** Counts one block that has at least one change, given both absmax values. */
   private scan(base: Float32Array, edited: Float32Array, s: number, e: number, amB: number, amE: number): void {
-    const c = this.counts;
-    c.blocksWithChanges++;
-    const moved = amB !== amE;
-    if (moved) c.absmaxMoved++;
+    const moved = this.blockHeader(amB, amE);
     const invB = Math.fround(1 / amB);
     const invE = Math.fround(1 / amE);
     for (let i = s; i < e; i++) {
-      const bv = base[i];
-      const ev = edited[i];
-      const changed = bv !== ev;
-      if (!changed && !moved) continue;
-      const xb = Math.fround(bv * invB);
-      const cb = this.quantize(xb);
-      const ce = this.quantize(Math.fround(ev * invE));
-      if (!changed) {
-        if (cb !== ce) c.collateralCodeChanges++;
-        continue;
-      }
-      c.changed++;
-      if (cb !== ce) c.codeChanged++;
-      if (Math.fround(this.table[cb] * amB) !== Math.fround(this.table[ce] * amE)) c.dequantChanged++;
-      const width = localCodeGap(this.sorted, this.posOf[cb], amB > 0 ? xb : 0) * amB;
-      c.ratioHistogram[ratioBin(Math.abs(ev - bv) / width)]++;
+      const changed = base[i] !== edited[i];
+      if (changed || moved) this.element(base[i], edited[i], changed, amB, amE, invB, invE);
     }
+  }
+
+  private blockHeader(amB: number, amE: number): boolean {
+    this.counts.blocksWithChanges++;
+    const moved = amB !== amE;
+    if (moved) this.counts.absmaxMoved++;
+    return moved;
+  }
+
+  /** One parameter of a block with changes: a changed one, or any one when the absmax moved. */
+  private element(bv: number, ev: number, changed: boolean, amB: number, amE: number, invB: number, invE: number): void {
+    const c = this.counts;
+    const xb = Math.fround(bv * invB);
+    const cb = this.quantize(xb);
+    const ce = this.quantize(Math.fround(ev * invE));
+    if (!changed) {
+      if (cb !== ce) c.collateralCodeChanges++;
+      return;
+    }
+    c.changed++;
+    if (cb !== ce) c.codeChanged++;
+    if (Math.fround(this.table[cb] * amB) !== Math.fround(this.table[ce] * amE)) c.dequantChanged++;
+    const width = localCodeGap(this.sorted, this.posOf[cb], amB > 0 ? xb : 0) * amB;
+    c.ratioHistogram[ratioBin(Math.abs(ev - bv) / width)]++;
   }
 }
