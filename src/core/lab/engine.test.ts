@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromF32, fromI32, initEngine, matmul, np, readF32, takeF32 } from './engine';
+import { chooseDevice, fromF32, fromI32, initEngine, matmul, np, readF32, takeF32 } from './engine';
 
 beforeAll(async () => {
   await initEngine();
@@ -25,9 +25,20 @@ describe('engine', () => {
     expect(info.host).toBe('node');
     expect(info.device).toBe('wasm');
     expect(info.started).toContain('wasm');
+    expect(info.why).toBe('no WebGPU adapter: WebAssembly');
     // einsum needs the iterator-helper polyfill on Node 20 (and works natively on newer runtimes)
     const e = np.einsum('ij,jk->ik', fromF32([1, 2, 3, 4], [2, 2]), fromF32([1, 0, 0, 1], [2, 2]));
     expect(Array.from(takeF32(e))).toEqual([1, 2, 3, 4]);
+  });
+
+  it('chooses WebGPU only with a hardware adapter, honours a started preference, says why', () => {
+    expect(chooseDevice(['cpu', 'wasm', 'webgpu'])).toEqual({ device: 'webgpu', why: 'WebGPU adapter available' });
+    expect(chooseDevice(['cpu', 'wasm', 'webgpu'], { webgpuFallback: true }).device).toBe('wasm');
+    expect(chooseDevice(['cpu', 'wasm', 'webgpu'], { webgpuFallback: true }).why).toMatch(/software fallback/);
+    expect(chooseDevice(['cpu', 'wasm'])).toEqual({ device: 'wasm', why: 'no WebGPU adapter: WebAssembly' });
+    expect(chooseDevice(['cpu', 'wasm', 'webgpu'], { prefer: 'wasm' }).device).toBe('wasm');
+    expect(chooseDevice(['cpu', 'wasm'], { prefer: 'webgpu' }).why).toMatch(/webgpu requested but did not start/);
+    expect(() => chooseDevice([])).toThrow(/no usable device/);
   });
 
   it('readF32 keeps the array, takeF32 releases it', () => {

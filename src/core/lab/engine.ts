@@ -2,7 +2,7 @@
 // It starts the right backend for the host (Node: wasm, single thread; browser: WebGPU when an adapter exists,
 // else wasm), installs the Node 20 polyfills, and keeps the few ownership helpers every caller needs in one
 // place, because jax-js arrays are reference-counted: every op consumes its inputs, `.ref` keeps one.
-import { defaultDevice, grad, init, jit, nn, numpy as np, tree, valueAndGrad, type Device } from '@jax-js/jax';
+import { defaultDevice, getWebGPUDevice, grad, init, jit, nn, numpy as np, tree, valueAndGrad, type Device } from '@jax-js/jax';
 import { installPolyfills } from './polyfill';
 
 export { np };
@@ -23,6 +23,8 @@ export interface EngineInfo {
   /** Polyfills that had to be installed on this runtime. */
   polyfills: string[];
   host: 'node' | 'browser';
+  /** Why `device` was chosen, for the UI's "which ran and why" line. */
+  why: string;
 }
 
 let ready: Promise<EngineInfo> | null = null;
@@ -30,8 +32,24 @@ let ready: Promise<EngineInfo> | null = null;
 const isNode = (): boolean => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 /**
- * Starts jax-js once per process/worker. Node: `init('cpu','wasm')` (plain `init()` touches `navigator` and
- * throws there). Browser: probe everything and prefer WebGPU; `prefer` overrides when that device started.
+ * Picks the device among those that started. WebGPU wins unless its adapter is a software fallback
+ * (SwiftShader in headless Chromium runs at ~1 GFLOP/s, wasm at 16–32: FACTS.md); `prefer` wins when it started.
+ */
+export function chooseDevice(started: Device[], opts: { prefer?: Device; webgpuFallback?: boolean } = {}): { device: Device; why: string } {
+  if (opts.prefer && started.includes(opts.prefer)) return { device: opts.prefer, why: `${opts.prefer} requested` };
+  const lost = opts.prefer ? `${opts.prefer} requested but did not start; ` : '';
+  if (started.includes('webgpu') && !opts.webgpuFallback) return { device: 'webgpu', why: `${lost}WebGPU adapter available` };
+  if (started.includes('wasm')) {
+    const reason = started.includes('webgpu') ? 'the WebGPU adapter is a software fallback' : 'no WebGPU adapter';
+    return { device: 'wasm', why: `${lost}${reason}: WebAssembly` };
+  }
+  if (started.includes('cpu')) return { device: 'cpu', why: `${lost}only the (slow, debugging) cpu device started` };
+  throw new LabEngineError(`jax-js started no usable device (got ${started.join(', ') || 'none'}).`);
+}
+
+/**
+ * Starts jax-js once per process/worker; later calls return the first result (and ignore `prefer`). Node:
+ * `init('cpu','wasm')` (plain `init()` touches `navigator` and throws there). Browser: probe every backend.
  */
 export function initEngine(prefer?: Device): Promise<EngineInfo> {
   ready ??= (async () => {
@@ -44,13 +62,21 @@ export function initEngine(prefer?: Device): Promise<EngineInfo> {
     } catch (e) {
       throw new LabEngineError(`jax-js failed to start on ${host}: ${(e as Error).message}`);
     }
-    const order: Device[] = prefer ? [prefer, 'webgpu', 'wasm', 'cpu'] : ['webgpu', 'wasm', 'cpu'];
-    const device = order.find((d) => started.includes(d));
-    if (!device) throw new LabEngineError(`jax-js started no usable device (got ${started.join(', ') || 'none'}).`);
+    const { device, why } = chooseDevice(started, { prefer, webgpuFallback: started.includes('webgpu') && webgpuIsFallback() });
     defaultDevice(device);
-    return { device, started, polyfills, host };
+    return { device, started, polyfills, host, why };
   })();
   return ready;
+}
+
+/** `GPUDevice.adapterInfo` (Chrome ≥ 128) says whether the adapter is software; unknown counts as hardware. */
+function webgpuIsFallback(): boolean {
+  try {
+    const dev = getWebGPUDevice() as unknown as { adapterInfo?: { isFallbackAdapter?: boolean; architecture?: string } };
+    return dev.adapterInfo?.isFallbackAdapter === true || dev.adapterInfo?.architecture === 'swiftshader';
+  } catch {
+    return false;
+  }
 }
 
 /**
