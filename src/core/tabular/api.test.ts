@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { createTabularEngine, type TabularProgress } from './api';
+import { readShared } from './data/testData';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** A small headed CSV: two informative features, a text column, a binary label with a 3:1 imbalance. */
+function toyCsv(rows = 120): string {
+  const lines = ['x1,x2,colour,label'];
+  for (let i = 0; i < rows; i++) {
+    const y = i % 4 === 0 ? 'yes' : 'no';
+    const shift = y === 'yes' ? 1.5 : 0;
+    lines.push(`${((i * 37) % 17) / 10 + shift},${((i * 13) % 11) / 10 - shift},${['red', 'green', 'blue'][i % 3]},${y}`);
+  }
+  return lines.join('\n');
+}
+
+describe('tabular engine', () => {
+  it('loads a CSV, summarises columns and classes, and cross-validates teachers reproducibly', async () => {
+    const api = createTabularEngine();
+    const ds = await api.loadFile('toy.csv', enc(toyCsv()));
+    expect(ds.rows).toBe(120);
+    expect(ds.columns.map((c) => [c.name, c.kind])).toEqual([['x1', 'numeric'], ['x2', 'numeric'], ['colour', 'categorical'], ['label', 'categorical']]);
+    expect(ds.suggested.target).toBe('label');
+    const task = await api.setTask({ target: 'label' });
+    // classes in order of first appearance: row 0 is 'yes'
+    expect(task.classNames).toEqual(['yes', 'no']);
+    expect(task.classCounts).toEqual([30, 90]);
+    expect(task.minorityClass).toBe('yes');
+
+    const events: TabularProgress[] = [];
+    const a = await api.runTeachers({ teachers: ['knn', 'logreg', 'nope'], folds: 3, seed: 1 }, (p) => events.push(p));
+    expect(a.scores.map((s) => s.teacher)).toEqual(['knn', 'logreg']);
+    expect(a.skipped[0].teacher).toBe('nope');
+    for (const s of a.scores) {
+      expect(s.foldAuc).toHaveLength(3);
+      expect(s.aucMean).toBeGreaterThan(0.8);
+    }
+    expect(events.at(-1)).toMatchObject({ done: 6, total: 6 });
+    expect(events.every((e, i) => i === 0 || e.done >= events[i - 1].done)).toBe(true);
+    const b = await api.runTeachers({ teachers: ['knn', 'logreg'], folds: 3, seed: 1 });
+    expect(b.digest).toBe(a.digest);
+  });
+
+  it('runs a small strategy study and a distillation on a shared dataset', async () => {
+    const api = createTabularEngine();
+    const ds = await api.loadShared('pima', enc(readShared('pima-indians-diabetes.csv')));
+    expect(ds.rows).toBe(768);
+    expect(ds.columns.find((c) => c.name === 'insulin')!.missing).toBeGreaterThan(300);
+    await api.setTask(ds.suggested);
+    const study = await api.runStudy({ teachers: ['knn'], strategies: ['uniform', 'balanced'], sizes: [32, 64], folds: 2, seed: 3 });
+    expect(study.result.summary).toHaveLength(4);
+    expect(study.result.summary.every((r) => r.aucMean > 0.6)).toBe(true);
+    expect(study.digest).toMatch(/^[0-9a-f]{64}$/);
+
+    const d = await api.runDistill({ teachers: ['knn'], students: ['logreg'], labelling: 'oof', folds: 3, temperature: 1, hardLabelMix: 0, seed: 3 });
+    expect(d.students).toHaveLength(1);
+    expect(d.students[0].retention).toBeGreaterThan(0.85);
+    expect(d.trainRows + d.testRows).toBe(768);
+  });
+
+  it('refuses a one-class target and a ragged file with messages the panel can show', async () => {
+    const api = createTabularEngine();
+    await api.loadFile('one.csv', enc('a,b,label\n1,2,x\n3,4,x\n5,6,x\n'));
+    await expect(api.setTask({ target: 'label' })).rejects.toThrow(/single class/);
+    await expect(api.runTeachers({ teachers: ['knn'], folds: 2, seed: 1 })).rejects.toThrow(/No task yet/);
+    await expect(api.loadFile('ragged.csv', enc('a,b,label\n1,2,x\n3,y\n'))).rejects.toThrow(/Ragged CSV/);
+  });
+
+  it('cancel aborts the run in flight', async () => {
+    const api = createTabularEngine();
+    await api.loadFile('toy.csv', enc(toyCsv(400)));
+    await api.setTask({ target: 'label' });
+    let cancelled = false;
+    // cancel once the run is in flight (a cancel before it starts has nothing to abort)
+    const run = api.runStudy({ teachers: ['knn', 'logreg'], strategies: ['uniform', 'smote', 'balanced'], sizes: [32, 64, 128], folds: 5, seed: 1 }, (p) => {
+      if (p.done >= 1 && !cancelled) { cancelled = true; void api.cancel(); }
+    });
+    await expect(run).rejects.toThrow(/abort/i);
+  });
+});

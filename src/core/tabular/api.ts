@@ -1,0 +1,300 @@
+// The tabular engine interface (CONVENTIONS #1, #2): what the tabular panel calls, in-thread (tests, Node) or
+// through `workers/tabular.worker.ts`. The engine keeps the parsed table and the chosen task so the columns cross
+// the worker boundary once; runs go one at a time (later calls queue behind), report progress through a trailing
+// callback (comlink proxies it) and `cancel()` aborts the run in flight (an AbortSignal cannot cross postMessage).
+// Every run returns a digest of its deterministic numbers (timings excluded) so a share link can check a re-run.
+
+import { aucFromProbs } from '../metrics/classification';
+import { sha256Hex } from '../runtime/loaders';
+import { markMissing, missingCount, type DataFrame } from './data/frame';
+import { parseArff } from './data/arff';
+import { parseCsv } from './data/csv';
+import { TabularDataError } from './data/errors';
+import { parseParquet } from './data/parquet';
+import { preprocessSplit } from './data/preprocess';
+import { sharedDatasetSpec } from './data/registry';
+import { stratifiedKFold, stratifiedSplit } from './data/split';
+import { classCounts, minorityClass, selectTask, type TabularTask } from './data/task';
+import { runDistillation, type DistillRun, type StudentOutcome } from './distill/run';
+import type { StrategyName } from './strategies';
+import { runStudy, type StudyResult } from './study/runner';
+import type { StudentKind } from './students/types';
+import { TEACHER_FACTORIES } from './teachers/registry';
+import type { Teacher } from './teachers/teacher';
+
+export type TabularPhase = 'teachers' | 'study' | 'distill';
+
+/** Progress of one run: monotone `done` against a fixed `total`, ending at done = total. */
+export interface TabularProgress { phase: TabularPhase; done: number; total: number; label: string }
+export type TabularProgressCallback = (p: TabularProgress) => void;
+
+export interface ColumnSummary {
+  name: string;
+  kind: 'numeric' | 'categorical';
+  missing: number;
+  /** distinct observed values (levels for categoricals) */
+  distinct: number;
+  /** range for numeric columns, first levels for categoricals */
+  preview: string;
+}
+
+export interface DatasetSummary {
+  name: string;
+  format: 'csv' | 'arff' | 'parquet' | 'shared';
+  rows: number;
+  columns: ColumnSummary[];
+  /** a sensible task for this table: the last column as target, or the shared dataset's documented one */
+  suggested: TaskChoice;
+}
+
+export interface TaskChoice {
+  target: string;
+  sensitive?: string;
+  /** split a numeric sensitive attribute into ≤ t / > t */
+  sensitiveThreshold?: number;
+}
+
+export interface TaskSummary {
+  target: string;
+  classNames: string[];
+  classCounts: number[];
+  minorityClass: string;
+  features: number;
+  sensitive?: { name: string; levels: string[]; counts: number[] };
+}
+
+export interface TeacherRunOptions { teachers: string[]; folds: number; seed: number }
+export interface TeacherScore {
+  teacher: string;
+  label: string;
+  foldAuc: number[];
+  aucMean: number;
+  aucSd: number;
+  /** wall-clock ms of one fold's predict call, mean over folds */
+  latencyMsMean: number;
+  /** the same per query row, µs */
+  usPerRow: number;
+}
+export interface Skipped { teacher: string; reason: string }
+export interface TeacherReport { dataset: string; rows: number; folds: number; scores: TeacherScore[]; skipped: Skipped[]; digest: string }
+
+export interface StudyRunOptions { teachers: string[]; strategies: StrategyName[]; sizes: number[]; folds: number; seed: number }
+export interface StudyReport { result: StudyResult; skipped: Skipped[]; digest: string }
+
+export interface DistillRunOptions {
+  teachers: string[];
+  students: StudentKind[];
+  labelling: 'oof' | 'naive';
+  /** K for out-of-fold labelling */
+  folds: number;
+  temperature: number;
+  hardLabelMix: number;
+  seed: number;
+  /** share of rows held out to compare students with the teacher; default 0.25 */
+  testFraction?: number;
+}
+/** A distillation run without the trained models and per-row targets (they stay in the engine). */
+export type DistillReport = Omit<DistillRun, 'models' | 'labels'> & { warnings: string[]; trainRows: number; testRows: number; skipped: Skipped[]; digest: string };
+
+export interface TabularApi {
+  /** Parse a CSV (`,` `;` or tab, header row), ARFF or Parquet file (format from the name or the Parquet magic). */
+  loadFile(fileName: string, bytes: Uint8Array): Promise<DatasetSummary>;
+  /** Parse one of the shared benchmark datasets (headerless, documented columns) from its file's bytes. */
+  loadShared(id: string, bytes: Uint8Array): Promise<DatasetSummary>;
+  setTask(choice: TaskChoice): Promise<TaskSummary>;
+  /** k-fold cross-validated AUC per teacher, each fold's training rows as the context. */
+  runTeachers(options: TeacherRunOptions, onProgress?: TabularProgressCallback): Promise<TeacherReport>;
+  /** strategies × context sizes × teachers × folds (src/core/tabular/study/runner.ts). */
+  runStudy(options: StudyRunOptions, onProgress?: TabularProgressCallback): Promise<StudyReport>;
+  /** Label a training split with the teachers (out-of-fold by default), train students, compare on held-out rows. */
+  runDistill(options: DistillRunOptions, onProgress?: TabularProgressCallback): Promise<DistillReport>;
+  /** Abort the run in flight, if any; it rejects with an AbortError. */
+  cancel(): Promise<void>;
+}
+
+const mean = (v: number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
+const sd = (v: number[]): number => { const m = mean(v); return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, v.length - 1)); };
+
+/** sha256 of the JSON of `value` with numbers rounded to 1e-9 (non-finite ones spelled out), so equal runs agree. */
+export function resultDigest(value: unknown): Promise<string> {
+  const json = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? (Number.isFinite(v) ? Math.round(v * 1e9) / 1e9 : String(v)) : v));
+  return sha256Hex(new TextEncoder().encode(json));
+}
+
+function summariseColumns(frame: DataFrame): ColumnSummary[] {
+  return frame.columns.map((c) => {
+    if (c.kind === 'categorical') {
+      const used = new Set(c.codes);
+      used.delete(-1);
+      const levels = [...used].slice(0, 4).map((l) => c.levels[l]);
+      return { name: c.name, kind: c.kind, missing: missingCount(c), distinct: used.size, preview: levels.join(', ') + (used.size > 4 ? ', …' : '') };
+    }
+    let lo = Infinity, hi = -Infinity;
+    const seen = new Set<number>();
+    for (const v of c.values) if (!Number.isNaN(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); if (seen.size <= 100) seen.add(v); }
+    return { name: c.name, kind: c.kind, missing: missingCount(c), distinct: seen.size, preview: `${lo} … ${hi}` };
+  });
+}
+
+/** `,` unless the header line has none and does have `;` or a tab (European / TSV exports). */
+function sniffDelimiter(bytes: Uint8Array): string {
+  const head = new TextDecoder().decode(bytes.subarray(0, 4096)).split(/\r?\n/, 1)[0];
+  if (head.includes(',')) return ',';
+  if (head.includes(';')) return ';';
+  return head.includes('\t') ? '\t' : ',';
+}
+
+function isParquet(name: string, bytes: Uint8Array): boolean {
+  const magic = bytes.length >= 4 && String.fromCharCode(...bytes.subarray(0, 4)) === 'PAR1';
+  return magic || /\.parquet$/i.test(name);
+}
+
+/** Breaks long synchronous work so the worker can receive `cancel`, then throws if it came. */
+async function breathe(signal: AbortSignal): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  signal.throwIfAborted();
+}
+
+export function resolveTeachers(ids: string[]): { teachers: { teacher: Teacher; label: string }[]; skipped: Skipped[] } {
+  const teachers: { teacher: Teacher; label: string }[] = [];
+  const skipped: Skipped[] = [];
+  for (const id of ids) {
+    const f = TEACHER_FACTORIES.find((t) => t.id === id);
+    if (f) teachers.push({ teacher: f.create(), label: f.label });
+    else skipped.push({ teacher: id, reason: `teacher "${id}" is not available in this build (known: ${TEACHER_FACTORIES.map((t) => t.id).join(', ')})` });
+  }
+  if (!teachers.length) throw new TabularDataError(`None of the chosen teachers can run: ${skipped.map((s) => s.reason).join('; ')}.`);
+  return { teachers, skipped };
+}
+
+export function createTabularEngine(): TabularApi {
+  let frame: DataFrame | null = null;
+  let dataset: DatasetSummary | null = null;
+  let task: TabularTask | null = null;
+  let chain: Promise<unknown> = Promise.resolve();
+  let current: AbortController | null = null;
+
+  const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
+    const next = chain.then(job, job);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  const abortable = <T>(job: (signal: AbortSignal) => Promise<T>): Promise<T> => enqueue(async () => {
+    const ac = new AbortController();
+    current = ac;
+    try {
+      return await job(ac.signal);
+    } finally {
+      if (current === ac) current = null;
+    }
+  });
+  const needTask = (): TabularTask => {
+    if (!task) throw new TabularDataError('No task yet: load a table and choose its target column first.');
+    return task;
+  };
+  const keep = (f: DataFrame, summary: Omit<DatasetSummary, 'rows' | 'columns'>): DatasetSummary => {
+    frame = f;
+    task = null;
+    dataset = { ...summary, rows: f.nRows, columns: summariseColumns(f) };
+    return dataset;
+  };
+
+  return {
+    loadFile: (fileName, bytes) => enqueue(async () => {
+      const format = /\.arff$/i.test(fileName) ? 'arff' : isParquet(fileName, bytes) ? 'parquet' : 'csv';
+      const f = format === 'arff' ? parseArff(bytes) : format === 'parquet' ? await parseParquet(bytes) : await parseCsv(bytes, { delimiter: sniffDelimiter(bytes) });
+      return keep(f, { name: fileName, format, suggested: { target: f.columns[f.columns.length - 1].name } });
+    }),
+    loadShared: (id, bytes) => enqueue(async () => {
+      const spec = sharedDatasetSpec(id);
+      let f = await parseCsv(bytes, { header: false, names: spec.names, categorical: spec.categorical, skipRecords: spec.skipRecords });
+      if (spec.zeroMeansMissing) f = markMissing(f, spec.zeroMeansMissing, 0);
+      const sensitive = spec.sensitive ? { sensitive: spec.names[spec.sensitive.column], sensitiveThreshold: spec.sensitive.threshold } : {};
+      return keep(f, { name: id, format: 'shared', suggested: { target: spec.names[spec.names.length - 1], ...sensitive } });
+    }),
+    setTask: (choice) => enqueue(async () => {
+      if (!frame || !dataset) throw new TabularDataError('No table loaded: choose a CSV, ARFF or Parquet file first.');
+      task = null;
+      const t = selectTask(frame, {
+        name: dataset.name, target: choice.target,
+        ...(choice.sensitive ? { sensitive: choice.sensitive, sensitiveThreshold: choice.sensitiveThreshold } : {}),
+      });
+      task = t;
+      const k = t.classNames.length;
+      const counts = classCounts(t.y, k);
+      const sens = t.sensitive;
+      return {
+        target: choice.target, classNames: t.classNames, classCounts: counts, minorityClass: t.classNames[minorityClass(t.y, k)],
+        features: t.features.columns.length,
+        ...(sens ? { sensitive: { name: sens.name, levels: sens.levels, counts: sens.levels.map((_, g) => sens.groups.filter((v) => v === g).length) } } : {}),
+      };
+    }),
+    runTeachers: (o, onProgress) => abortable(async (signal) => {
+      const t = needTask();
+      const { teachers, skipped } = resolveTeachers(o.teachers);
+      const k = t.classNames.length;
+      const folds = stratifiedKFold(t.y, k, o.folds, o.seed);
+      const total = folds.length * teachers.length;
+      let done = 0;
+      onProgress?.({ phase: 'teachers', done, total, label: 'starting' });
+      const aucs = teachers.map((): number[] => []);
+      const ms = teachers.map((): number[] => []);
+      let queries = 0;
+      for (let f = 0; f < folds.length; f++) {
+        const { train, test } = preprocessSplit(t, folds[f].train, folds[f].test);
+        queries += test.n;
+        for (let j = 0; j < teachers.length; j++) {
+          await breathe(signal);
+          const t0 = performance.now();
+          const p = await teachers[j].teacher.predict(train, train.y, k, test, signal);
+          ms[j].push(performance.now() - t0);
+          aucs[j].push(aucFromProbs(p, test.y));
+          onProgress?.({ phase: 'teachers', done: ++done, total, label: `fold ${f + 1}/${folds.length} · ${teachers[j].teacher.id}` });
+        }
+      }
+      const scores = teachers.map(({ teacher, label }, j): TeacherScore => ({
+        teacher: teacher.id, label, foldAuc: aucs[j], aucMean: mean(aucs[j]), aucSd: sd(aucs[j]),
+        latencyMsMean: mean(ms[j]), usPerRow: (1000 * ms[j].reduce((a, b) => a + b, 0)) / queries,
+      }));
+      const digest = await resultDigest({ view: 'teacher', scores: scores.map((s) => [s.teacher, s.foldAuc]) });
+      return { dataset: t.name, rows: t.y.length, folds: folds.length, scores, skipped, digest };
+    }),
+    runStudy: (o, onProgress) => abortable(async (signal) => {
+      const t = needTask();
+      const { teachers, skipped } = resolveTeachers(o.teachers);
+      const result = await runStudy([{ id: t.name, task: t }], teachers.map((x) => x.teacher), { strategies: o.strategies, sizes: o.sizes, folds: o.folds, seed: o.seed }, {
+        signal, onProgress: (e) => onProgress?.({ phase: 'study', done: e.done, total: e.total, label: e.label }),
+      });
+      const digest = await resultDigest({ view: 'study', records: result.records.map((r) => [r.fold, r.strategy, r.size, r.teacher, r.auc, r.minorityRecall, r.contextRows]) });
+      return { result, skipped, digest };
+    }),
+    runDistill: (o, onProgress) => abortable(async (signal) => {
+      const t = needTask();
+      const { teachers, skipped } = resolveTeachers(o.teachers);
+      if (!o.students.length) throw new TabularDataError('Choose at least one student (gbdt, mlp or logreg).');
+      const k = t.classNames.length;
+      const split = stratifiedSplit(t.y, k, o.testFraction ?? 0.25, o.seed);
+      const { train, test } = preprocessSplit(t, split.train, split.test);
+      const labelCalls = teachers.length * (o.labelling === 'oof' ? o.folds : 1);
+      const total = labelCalls + 1;
+      onProgress?.({ phase: 'distill', done: 0, total, label: 'labelling the training rows' });
+      const run = await runDistillation(teachers.map((x) => x.teacher), train, test, {
+        label: {
+          mode: o.labelling, folds: o.folds, temperature: o.temperature, alpha: o.hardLabelMix, seed: o.seed,
+          onProgress: (done) => onProgress?.({ phase: 'distill', done, total, label: done < labelCalls ? `teacher call ${done}/${labelCalls}` : `training ${o.students.join(', ')}` }),
+        },
+        students: { gbdt: o.students.includes('gbdt') && { seed: o.seed }, mlp: o.students.includes('mlp') && { seed: o.seed }, logreg: o.students.includes('logreg') && { seed: o.seed } },
+        ...(t.sensitive ? { testGroups: Array.from(split.test, (r) => t.sensitive!.groups[r]) } : {}),
+        signal,
+      });
+      onProgress?.({ phase: 'distill', done: total, total, label: 'done' });
+      const digest = await resultDigest({ view: 'distill', teacher: run.teacher.report.auc, label: run.teacher.labelAuc, students: run.students.map((s: StudentOutcome) => [s.kind, s.report.auc, s.report.logLoss, s.agreement]) });
+      // the trained models and per-row targets stay here: they are large and not needed to read the comparison
+      return {
+        teacherId: run.teacherId, teacher: run.teacher, collapse: run.collapse, students: run.students,
+        warnings: run.labels.warnings, trainRows: train.n, testRows: test.n, skipped, digest,
+      };
+    }),
+    cancel: async () => current?.abort(),
+  };
+}
