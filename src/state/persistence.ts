@@ -17,7 +17,8 @@ const ensembles: Table<EnsemblesSpec> = {
   caruanaIterations: 'link',
 };
 const tabular: Table<TabularSpec> = {
-  seed: 'link', backend: 'link', view: 'link', dataset: 'link', target: 'link', sensitive: 'link', teachers: 'link', strategies: 'link',
+  seed: 'link', backend: 'link', view: 'link', dataset: 'link', target: 'link', sensitive: 'link', sensitiveThreshold: 'link',
+  teachers: 'link', strategies: 'link',
   contextSizes: 'link', folds: 'link', distill: 'link',
 };
 const edits: Table<EditsSpec> = {

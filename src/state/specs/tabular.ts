@@ -12,6 +12,8 @@ const schema = z.object({
   dataset: dataRef.default({ id: 'german' }),
   target: z.string().max(200).optional(),
   sensitive: z.string().max(200).optional(),
+  // a numeric sensitive attribute (e.g. age) is split into ≤ t / > t groups
+  sensitiveThreshold: z.number().optional(),
   teachers: z.array(z.enum(['tfm', 'knn', 'logreg'])).default(['tfm', 'knn', 'logreg']),
   strategies: z.array(z.enum(CONTEXT_STRATEGIES)).default([...CONTEXT_STRATEGIES]),
   contextSizes: z.array(z.number().int()).default([64, 256, 512]),
@@ -39,6 +41,7 @@ export const tabularSpec: SpecDefinition<TabularSpec> = {
     contextSizes: [...new Set(s.contextSizes.map((c) => clampInt(c, 8, 4096)))].sort((a, b) => a - b),
     folds: clampInt(s.folds, 2, 20),
     strategies: [...new Set(s.strategies)],
+    teachers: [...new Set(s.teachers)],
     distill: { ...s.distill, temperature: clampNumber(s.distill.temperature, 0.05, 20), hardLabelMix: clampNumber(s.distill.hardLabelMix, 0, 1) },
   }),
 };
