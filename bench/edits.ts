@@ -1,4 +1,4 @@
-// Edits bench (`npx tsx bench/edits.ts [--size-gb 0.25] [--dir DIR]`): writes a GPT-2-shaped fp16 checkpoint
+// Edits bench (`npx tsx bench/edits.ts [--size-gb 0.25] [--dir DIR] [--profile DIR]`): writes a GPT-2-shaped fp16 checkpoint
 // of the requested size plus an edited copy (5 % of parameters moved by 1–3 half ulps, the sub-bin-width
 // regime of real fine-tunes), then runs, through the real sidecar process over HTTP, an NF4 survival
 // analysis (base vs edited) and a C-Δθ edit (target = base, aligned = edited; a few heads and one MLP per
@@ -6,6 +6,7 @@
 // sequential read + sha256 of the same inputs (the I/O ceiling of the survival pass), and read + sha256 +
 // write + fsync of one checkpoint (the ceiling of a checkpoint rewrite). Files sit in the page cache after
 // generation, for the jobs and the baselines alike. Writes bench/results/edits.json and deletes the files.
+// --profile DIR writes V8 CPU profiles of the sidecar processes there.
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -54,7 +55,8 @@ async function readAndHash(paths: string[], copyTo?: string): Promise<number> {
 }
 
 async function runJob(ws: string, endpoint: string, body: object): Promise<{ seconds: number; peakRssMb: number; idleRssMb: number; result: unknown }> {
-  const s: RunningSidecar = await startSidecar(ws);
+  const prof = flag('profile', '');
+  const s: RunningSidecar = await startSidecar(ws, [], prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []);
   try {
     const pid = s.proc.pid!;
     const idleRssMb = await vmHwmMb(pid);

@@ -119,9 +119,9 @@ export interface RunningSidecar {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `sidecar/main.ts` under tsx on 127.0.0.1 with a random port and waits for its ready line. */
-export function startSidecar(workspace: string, extra: string[] = []): Promise<RunningSidecar> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'main.ts'), '--workspace', workspace, '--port', '0', ...extra], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `sidecar/main.ts` under tsx on 127.0.0.1 with a random port and waits for its ready line. `nodeArgs` go to node (e.g. --cpu-prof). */
+export function startSidecar(workspace: string, extra: string[] = [], nodeArgs: string[] = []): Promise<RunningSidecar> {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(import.meta.dirname, 'main.ts'), '--workspace', workspace, '--port', '0', ...extra], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));

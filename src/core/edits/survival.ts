@@ -91,12 +91,14 @@ export class SurvivalCounter {
   /** Sorted position of each 4-bit code's value. */
   private readonly posOf: Int32Array;
   private readonly quantize: (x: number) => number;
+  private readonly changedIdx: Int32Array;
 
   constructor(readonly type: QuantType, readonly blocksize = 64) {
     this.table = codeTable(type);
     this.sorted = [...new Set(this.table.map((v) => (v === 0 ? 0 : v)))].sort((a, b) => a - b);
     this.posOf = Int32Array.from(this.table, (v) => this.sorted.indexOf(v === 0 ? 0 : v));
     this.quantize = type === 'nf4' ? quantizeNf4 : quantizeFp4;
+    this.changedIdx = new Int32Array(blocksize);
   }
 
   /** Adds `base`/`edited` values of one chunk; the chunk starts on a block boundary of the flattened tensor. */
@@ -132,36 +134,34 @@ export class SurvivalCounter {
     const c = this.counts;
     const bs = this.blocksize;
     c.params += n;
+    const idx = this.changedIdx;
+    const at = (bits: number) => (table ? table[bits] : dec(bits));
     for (let s = 0; s < n; s += bs) {
       const e = Math.min(n, s + bs);
       c.blocks++;
-      let any = false;
-      for (let i = s; i < e; i++) {
-        if (base[i] !== edited[i]) {
-          any = true;
-          break;
-        }
-      }
-      if (!any) continue;
+      // One pass: both absmax values and the changed positions.
       let mb = 0;
       let me = 0;
+      let nc = 0;
       for (let i = s; i < e; i++) {
-        const a = base[i] & 0x7fff;
+        const x = base[i];
+        const y = edited[i];
+        const a = x & 0x7fff;
+        const b = y & 0x7fff;
         if (a > mb) mb = a;
-        const b = edited[i] & 0x7fff;
         if (b > me) me = b;
+        if (x !== y) idx[nc++] = i;
       }
+      if (nc === 0) continue;
       const amB = dec(mb);
       const amE = dec(me);
       const moved = this.blockHeader(amB, amE);
       const invB = Math.fround(1 / amB);
       const invE = Math.fround(1 / amE);
-      for (let i = s; i < e; i++) {
-        const changed = base[i] !== edited[i];
-        if (!changed && !moved) continue;
-        const bv = table ? table[base[i]] : dec(base[i]);
-        const ev = table ? table[edited[i]] : dec(edited[i]);
-        this.element(bv, ev, changed, amB, amE, invB, invE);
+      if (!moved) {
+        for (let j = 0; j < nc; j++) this.element(at(base[idx[j]]), at(edited[idx[j]]), true, amB, amE, invB, invE);
+      } else {
+        for (let i = s; i < e; i++) this.element(at(base[i]), at(edited[i]), base[i] !== edited[i], amB, amE, invB, invE);
       }
     }
   }
