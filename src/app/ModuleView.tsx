@@ -1,6 +1,6 @@
 // Opens a module: decodes its share link (if any), keeps the URL mirroring the spec, and offers share + save.
 // A refused link renders only the error: the module's panel is not mounted, so nothing from the link runs.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { decodeLink, encodeLink } from '../state/linkCodec';
 import { LinkError } from '../state/linkErrors';
 import { specFor, type AnySpec } from '../state/specs';
@@ -25,7 +25,17 @@ function open(feature: FeatureModule, hash: string): Opened {
 }
 
 export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: string }) {
-  const opened = useMemo(() => open(feature, hash), [feature, hash]);
+  // Decode only hashes the user navigated to: the URL mirrors edits and results through replaceHash, and those
+  // writes must not re-open the module (that would reset the expected digest and the panel's inputs).
+  const written = useRef<string | undefined>(undefined);
+  const [opened, setOpened] = useState<Opened>(() => open(feature, hash));
+  useEffect(() => {
+    if (hash !== written.current) setOpened(open(feature, hash));
+  }, [feature, hash]);
+  const mirror = (h: string) => {
+    written.current = h;
+    replaceHash(h);
+  };
   const spec = useAppStore((s) => s.specs[feature.id]);
   const setSpec = useAppStore((s) => s.setSpec);
   const setDigest = useAppStore((s) => s.setDigest);
@@ -50,7 +60,7 @@ export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: st
     setDigest(feature.id, undefined);
     if (hasSpec) {
       try {
-        replaceHash(encodeLink(feature.id, next));
+        mirror(encodeLink(feature.id, next));
       } catch {
         // an oversize spec simply stays out of the URL; "Copy link" reports the error
       }
@@ -61,7 +71,7 @@ export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: st
   const onResult = (r: RunResult) => {
     setResult(r);
     setDigest(feature.id, r.digest);
-    if (hasSpec && r.digest) replaceHash(encodeLink(feature.id, current, r.digest));
+    if (hasSpec && r.digest) mirror(encodeLink(feature.id, current, r.digest));
   };
 
   const save = async () => {

@@ -40,7 +40,8 @@ export function EnsemblesPanel({ spec, onSpecChange, onResult, expectedDigest }:
     const bytes = new Uint8Array(await f.arrayBuffer());
     const sha256 = await sha256Hex(bytes);
     setFile({ name: f.name, bytes, sha256 });
-    set({ pool: { kind: 'file', name: f.name, sha256 } });
+    // the same file a link asked for leaves the spec (and the link's expected digest) untouched
+    if (spec.pool.kind !== 'file' || spec.pool.sha256 !== sha256) set({ pool: { kind: 'file', name: f.name, sha256 } });
   };
 
   const running = state.status === 'running';

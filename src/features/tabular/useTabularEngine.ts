@@ -1,0 +1,134 @@
+// Drives the tabular worker for the panel: loads the user's file (shared benchmark files by their documented
+// columns), sets the task, runs teachers / study / distillation with progress and cancel, and keeps each view's
+// last report. The worker holds the parsed table; after a kill it is gone, so a run reloads it from the bytes here.
+import { useCallback, useRef, useState } from 'react';
+import * as Comlink from 'comlink';
+import type {
+  DatasetSummary, DistillReport, StudyReport, TabularProgress, TaskChoice, TaskSummary, TeacherReport,
+} from '../../core/tabular/api';
+import { SHARED_DATASETS } from '../../core/tabular/data/registry';
+import { sha256Hex } from '../../core/runtime/loaders';
+import type { TabularSpec } from '../../state/specs/tabular';
+import { useWorkerEngine } from '../../app/useWorkerEngine';
+import type { TabularWorkerApi } from '../../../workers/tabular.worker';
+
+export type View = TabularSpec['view'];
+export interface DataFile { name: string; bytes: Uint8Array; sha256: string }
+
+export type DataState =
+  | { status: 'empty' }
+  | { status: 'loading' }
+  | { status: 'ready'; file: DataFile; dataset: DatasetSummary; task: TaskSummary | null; taskError?: string }
+  | { status: 'error'; message: string };
+
+export type RunState =
+  | { status: 'idle' }
+  | { status: 'running'; view: View; progress: TabularProgress | null }
+  | { status: 'error'; view: View; message: string }
+  | { status: 'cancelled'; view: View };
+
+export interface Reports { teacher?: TeacherReport; study?: StudyReport; distill?: DistillReport }
+
+const createWorker = () => new Worker(new URL('../../../workers/tabular.worker.ts', import.meta.url), { type: 'module' });
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const taskKey = (c: TaskChoice) => `${c.target}|${c.sensitive ?? ''}|${c.sensitiveThreshold ?? ''}`;
+
+export function useTabularEngine() {
+  const { engine, restart } = useWorkerEngine<TabularWorkerApi>(createWorker);
+  const [data, setData] = useState<DataState>({ status: 'empty' });
+  const [run, setRun] = useState<RunState>({ status: 'idle' });
+  const [reports, setReports] = useState<Reports>({});
+  // what the current worker holds: "<sha256>|<task>"; cleared when the worker is killed
+  const held = useRef('');
+
+  const loadInto = useCallback(async (file: DataFile): Promise<DatasetSummary> => {
+    const api = engine();
+    const shared = SHARED_DATASETS.find((s) => s.file === file.name);
+    if (shared) {
+      // The shared benchmark files are headerless with documented columns; a user copy with a header falls back.
+      try {
+        return await api.loadShared(shared.id, file.bytes.slice());
+      } catch {
+        return api.loadFile(file.name, file.bytes.slice());
+      }
+    }
+    return api.loadFile(file.name, file.bytes.slice());
+  }, [engine]);
+
+  /** Load a file and set its task: `choose` picks the task from the summary (the link's, or the suggested one). */
+  const load = useCallback(async (f: File, choose: (d: DatasetSummary, file: DataFile) => TaskChoice): Promise<TaskChoice | null> => {
+    setData({ status: 'loading' });
+    setReports({});
+    try {
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      const file = { name: f.name, bytes, sha256: await sha256Hex(bytes) };
+      const dataset = await loadInto(file);
+      held.current = file.sha256;
+      const choice = choose(dataset, file);
+      try {
+        const task = await engine().setTask(choice);
+        held.current = `${file.sha256}|${taskKey(choice)}`;
+        setData({ status: 'ready', file, dataset, task });
+      } catch (e) {
+        setData({ status: 'ready', file, dataset, task: null, taskError: messageOf(e) });
+      }
+      return choice;
+    } catch (e) {
+      held.current = '';
+      setData({ status: 'error', message: messageOf(e) });
+      return null;
+    }
+  }, [engine, loadInto]);
+
+  const setTask = useCallback(async (choice: TaskChoice) => {
+    if (data.status !== 'ready') return;
+    setReports({});
+    try {
+      if (!held.current.startsWith(data.file.sha256)) await loadInto(data.file);
+      const task = await engine().setTask(choice);
+      held.current = `${data.file.sha256}|${taskKey(choice)}`;
+      setData({ ...data, task, taskError: undefined });
+    } catch (e) {
+      held.current = data.file.sha256;
+      setData({ ...data, task: null, taskError: messageOf(e) });
+    }
+  }, [data, engine, loadInto]);
+
+  /** Run one view's computation on the loaded task; resolves with the report (or undefined on error/cancel). */
+  const start = useCallback(async (view: View, spec: TabularSpec): Promise<Reports[View] | undefined> => {
+    if (data.status !== 'ready') return undefined;
+    setRun({ status: 'running', view, progress: null });
+    try {
+      const api = engine();
+      const choice: TaskChoice = { target: spec.target ?? '', sensitive: spec.sensitive, sensitiveThreshold: spec.sensitiveThreshold };
+      if (held.current !== `${data.file.sha256}|${taskKey(choice)}`) {
+        await loadInto(data.file);
+        await api.setTask(choice);
+        held.current = `${data.file.sha256}|${taskKey(choice)}`;
+      }
+      const onProgress = Comlink.proxy((p: TabularProgress) => setRun({ status: 'running', view, progress: p }));
+      const base = { teachers: spec.teachers, folds: spec.folds, seed: spec.seed };
+      const report = view === 'teacher' ? await api.runTeachers(base, onProgress)
+        : view === 'study' ? await api.runStudy({ ...base, strategies: spec.strategies, sizes: spec.contextSizes }, onProgress)
+          : await api.runDistill({ ...base, students: spec.distill.students, labelling: spec.distill.labelling, temperature: spec.distill.temperature, hardLabelMix: spec.distill.hardLabelMix }, onProgress);
+      setReports((r) => ({ ...r, [view]: report }));
+      setRun({ status: 'idle' });
+      return report;
+    } catch (e) {
+      const message = messageOf(e);
+      setRun(/abort/i.test(message) ? { status: 'cancelled', view } : { status: 'error', view, message });
+      return undefined;
+    }
+  }, [data, engine, loadInto]);
+
+  const cancel = useCallback(() => { void engine().cancel(); }, [engine]);
+
+  /** Last resort for a job that ignores cancel (a long synchronous fit): kill the worker; the next run reloads. */
+  const kill = useCallback(() => {
+    restart();
+    held.current = '';
+    setRun((r) => (r.status === 'running' ? { status: 'cancelled', view: r.view } : r));
+  }, [restart]);
+
+  return { data, run, reports, load, setTask, start, cancel, kill };
+}
