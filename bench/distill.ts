@@ -17,7 +17,7 @@ import { collapseStats, type CollapseStats } from '../src/core/tabular/distill/c
 import { labelWithTeachers, type LabelResult } from '../src/core/tabular/distill/label';
 import { runDistillation } from '../src/core/tabular/distill/run';
 import { wilcoxonSignedRank } from '../src/core/tabular/distill/wilcoxon';
-import { trainGbdt } from '../src/core/tabular/students/gbdt/gbdt';
+import { trainGbdt, type GbdtStudent } from '../src/core/tabular/students/gbdt/gbdt';
 import { oneHot } from '../src/core/tabular/students/types';
 import { knnTeacher } from '../src/core/tabular/teachers/knn';
 import { TEACHER_FACTORIES } from '../src/core/tabular/teachers/registry';
@@ -55,7 +55,7 @@ async function benchDataset(id: string) {
   const best = scored[0];
 
   const run = await runDistillation(best.teachers, train, test, {
-    labels: best.labels, students: { gbdt: { seed: SEED }, mlp: { seed: SEED }, logreg: { seed: SEED } }, testGroups, latencyRows: 512, teacherLatencyRows: 8,
+    labels: best.labels, students: { gbdt: { seed: SEED }, mlp: { seed: SEED }, logreg: { seed: SEED } }, testGroups, latencyRows: test.n, teacherLatencyRows: 8, // every test row once: a short repeated set lets the branch predictor learn the paths
   });
 
   // leakage: naive vs out-of-fold targets, for the in-context kNN teacher and for the chosen teacher
@@ -66,6 +66,7 @@ async function benchDataset(id: string) {
   const gbdtNaive = trainGbdt(train, bestNaive.targets, { seed: SEED });
   const gbdtHard = trainGbdt(train, oneHot(train.y, k), { seed: SEED });
   const gbdt = run.students.find((s) => s.kind === 'gbdt')!;
+  const gbdtModel = run.models.find((m) => m.kind === 'gbdt') as GbdtStudent;
 
   return {
     dataset: id, rows: { train: train.n, test: test.n }, features: train.d, classes: k,
@@ -82,6 +83,7 @@ async function benchDataset(id: string) {
       trainMs: r2(s.trainMs), batch1UsPerRow: r2(s.latency.batch1UsPerRow), batchedUsPerRow: r2(s.latency.batchedUsPerRow),
       speedupBatch1: r2(s.speedupBatch1), speedupBatched: r2(s.speedupBatched),
     })),
+    gbdtModel: { rounds: gbdtModel.model.rounds, nodes: gbdtModel.model.trees.reduce((a, t) => a + t.feature.length, 0) },
     leakage: {
       knnTeacher: { oof: collapseSummary(knnOof), naive: collapseSummary(knnNaive) },
       chosenTeacher: { oof: collapseSummary(run.collapse), naive: collapseSummary(collapseStats(bestNaive.targets)) },

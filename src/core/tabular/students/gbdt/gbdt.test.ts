@@ -99,6 +99,13 @@ describe('histogram GBDT student', () => {
     expect(() => trainGbdt(data, bad)).toThrow(StudentInputError);
     expect(() => oneHot(Float64Array.from([0, NaN]), 2)).toThrow(/label NaN/);
   });
+
+  it('learns a near-constant model when every target is one class (documented: no error, p follows the prior)', () => {
+    const data = stepData(100);
+    const s = trainGbdt(data, oneHot(new Int32Array(100), 2), { nRounds: 5 });
+    const p = s.predict(data);
+    for (let i = 0; i < data.n; i++) expect(p.probs[i * 2]).toBeGreaterThan(0.99);
+  });
 });
 
 describe('binning', () => {
