@@ -1,0 +1,82 @@
+// Settings of the three tabs: teachers, folds and seed (all tabs), strategies and context sizes (study), labelling,
+// temperature, hard-label mix and students (distill). Edits go straight into the spec, so links carry them.
+import { useState } from 'react';
+import { TEACHER_FACTORIES } from '../../core/tabular/teachers/registry';
+import { CONTEXT_STRATEGIES, type TabularSpec } from '../../state/specs/tabular';
+
+type Set = (patch: Partial<TabularSpec>) => void;
+
+const TEACHERS: TabularSpec['teachers'] = ['tfm', 'knn', 'logreg'];
+const STUDENTS: TabularSpec['distill']['students'] = ['gbdt', 'mlp', 'logreg'];
+
+function toggle<T>(all: readonly T[], chosen: T[], id: T): T[] {
+  return chosen.includes(id) ? chosen.filter((x) => x !== id) : all.filter((x) => x === id || chosen.includes(x));
+}
+
+/** Comma-separated sizes, committed on blur/Enter so typing "2" on the way to "256" does not rerun the clamp. */
+function SizesInput({ sizes, onChange }: { sizes: number[]; onChange: (s: number[]) => void }) {
+  const [text, setText] = useState<string | null>(null);
+  const commit = () => {
+    if (text === null) return;
+    const parsed = text.split(/[\s,;]+/).map(Number).filter((v) => Number.isInteger(v) && v > 0);
+    if (parsed.length) onChange(parsed);
+    setText(null);
+  };
+  return (
+    <input type="text" data-testid="context-sizes" value={text ?? sizes.join(', ')} style={{ width: 160 }}
+      onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => { if (e.key === 'Enter') commit(); }} />
+  );
+}
+
+export function CommonSettings({ spec, set }: { spec: TabularSpec; set: Set }) {
+  const available = new Set(TEACHER_FACTORIES.map((f) => f.id));
+  return (
+    <div className="toolbar">
+      <span>teachers</span>
+      {TEACHERS.map((t) => (
+        <label key={t} title={TEACHER_FACTORIES.find((f) => f.id === t)?.label ?? 'not available in this build'}>
+          <input type="checkbox" data-testid={`teacher-${t}`} checked={spec.teachers.includes(t)} onChange={() => set({ teachers: toggle(TEACHERS, spec.teachers, t) })} />
+          {' '}{t}{available.has(t) ? '' : ' (unavailable)'}
+        </label>
+      ))}
+      <label>folds <input type="number" min={2} max={20} value={spec.folds} data-testid="folds" style={{ width: 60 }} onChange={(e) => set({ folds: Number(e.target.value) })} /></label>
+      <label>seed <input type="number" value={spec.seed} data-testid="seed" style={{ width: 90 }} onChange={(e) => set({ seed: Number(e.target.value) })} /></label>
+    </div>
+  );
+}
+
+export function StudySettings({ spec, set }: { spec: TabularSpec; set: Set }) {
+  return (
+    <>
+      <div className="toolbar">
+        <span>strategies</span>
+        {CONTEXT_STRATEGIES.map((s) => (
+          <label key={s}><input type="checkbox" data-testid={`strategy-${s}`} checked={spec.strategies.includes(s)} onChange={() => set({ strategies: toggle(CONTEXT_STRATEGIES, spec.strategies, s) })} /> {s}</label>
+        ))}
+      </div>
+      <div className="toolbar">
+        <label>context sizes <SizesInput sizes={spec.contextSizes} onChange={(contextSizes) => set({ contextSizes })} /></label>
+        <span className="muted">rows per context (8–4096); the hybrid strategy keeps a 0.7 balanced core and fills the rest for diversity</span>
+      </div>
+    </>
+  );
+}
+
+export function DistillSettings({ spec, set }: { spec: TabularSpec; set: Set }) {
+  const d = spec.distill;
+  const setD = (patch: Partial<TabularSpec['distill']>) => set({ distill: { ...d, ...patch } });
+  return (
+    <div className="toolbar">
+      <label>labelling <select value={d.labelling} data-testid="labelling" onChange={(e) => setD({ labelling: e.target.value as 'oof' | 'naive' })}>
+        <option value="oof">out-of-fold (no leakage)</option>
+        <option value="naive">naive (teacher scores its own context)</option>
+      </select></label>
+      <label>temperature <input type="number" step={0.1} min={0.05} max={20} value={d.temperature} style={{ width: 70 }} onChange={(e) => setD({ temperature: Number(e.target.value) })} /></label>
+      <label>hard-label mix α <input type="number" step={0.05} min={0} max={1} value={d.hardLabelMix} style={{ width: 70 }} onChange={(e) => setD({ hardLabelMix: Number(e.target.value) })} /></label>
+      <span>students</span>
+      {STUDENTS.map((s) => (
+        <label key={s}><input type="checkbox" data-testid={`student-${s}`} checked={d.students.includes(s)} onChange={() => setD({ students: toggle(STUDENTS, d.students, s) })} /> {s}</label>
+      ))}
+    </div>
+  );
+}

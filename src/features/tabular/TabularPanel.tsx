@@ -1,0 +1,116 @@
+// Tabular panel: load a table, then three tabs over it — teacher (k-fold AUC per teacher), study (context
+// strategies × sizes × teachers) and distill (OOF-labelled students vs the teacher). Runs go to the tabular worker
+// with progress and cancel; each finished run reports its digest so a share link can check a re-run. Thin: the
+// maths is in src/core/tabular (api.ts is the engine).
+import { useEffect, useRef, useState } from 'react';
+import type { FeaturePanelProps } from '../../app/featureTypes';
+import type { DatasetSummary, TaskChoice } from '../../core/tabular/api';
+import type { TabularSpec } from '../../state/specs/tabular';
+import { ProgressBar } from '../../viz/ProgressBar';
+import { DatasetCard } from './DatasetCard';
+import { DistillResults } from './DistillResults';
+import { CommonSettings, DistillSettings, StudySettings } from './RunSettings';
+import { StudyResults } from './StudyResults';
+import { TeacherResults } from './TeacherResults';
+import { summaryOf } from './summary';
+import { useTabularEngine, type DataFile, type View } from './useTabularEngine';
+
+const TABS: { view: View; label: string }[] = [
+  { view: 'teacher', label: 'Teacher' },
+  { view: 'study', label: 'Context study' },
+  { view: 'distill', label: 'Distill' },
+];
+
+export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: FeaturePanelProps<TabularSpec>) {
+  const { data, run, reports, load, setTask, start, cancel, kill } = useTabularEngine();
+  const [finished, setFinished] = useState<{ view: View; n: number }>();
+  const autoRan = useRef(false);
+  // a link's digest is checked only while its settings are untouched
+  const [edited, setEdited] = useState(false);
+  const set = (patch: Partial<TabularSpec>) => {
+    setEdited(true);
+    onSpecChange({ ...spec, ...patch });
+  };
+  const running = run.status === 'running';
+  const ready = data.status === 'ready' && data.task !== null;
+  // The link's digest belongs to the link's view and file; only then is it compared.
+  const fileMatches = data.status === 'ready' && (!spec.dataset.sha256 || data.file.sha256 === spec.dataset.sha256);
+  const expected = fileMatches && !edited ? expectedDigest : undefined;
+
+  const go = async (view: View) => {
+    const report = await start(view, spec);
+    if (report) setFinished((f) => ({ view, n: (f?.n ?? 0) + 1 }));
+  };
+
+  useEffect(() => {
+    // A link that carries a result digest asks to reproduce: run its view once the right file is loaded.
+    if (expectedDigest && ready && fileMatches && spec.dataset.sha256 && !autoRan.current) {
+      autoRan.current = true;
+      void go(spec.view);
+    }
+    // go/start are recreated each render; the guard makes this fire once
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [expectedDigest, ready, fileMatches]);
+
+  useEffect(() => {
+    const report = finished && reports[finished.view];
+    if (finished && report) onResult({ summary: summaryOf(finished.view, report), digest: report.digest });
+    // onResult is recreated by the shell on every render; report once per finished run
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [finished]);
+
+  const onFile = (f: File) => {
+    void load(f, (dataset: DatasetSummary, file: DataFile): TaskChoice => {
+      const names = new Set(dataset.columns.map((c) => c.name));
+      const sameFile = spec.dataset.sha256 === file.sha256;
+      const keepLink = sameFile && spec.target !== undefined && names.has(spec.target) && (!spec.sensitive || names.has(spec.sensitive));
+      const choice: TaskChoice = keepLink ? { target: spec.target!, sensitive: spec.sensitive, sensitiveThreshold: spec.sensitiveThreshold } : dataset.suggested;
+      if (!sameFile || !keepLink || spec.dataset.id !== file.name) {
+        set({ dataset: { id: file.name, sha256: file.sha256 }, target: choice.target, sensitive: choice.sensitive, sensitiveThreshold: choice.sensitiveThreshold });
+      }
+      return choice;
+    });
+  };
+
+  const onTask = (choice: TaskChoice) => {
+    set({ target: choice.target, sensitive: choice.sensitive, sensitiveThreshold: choice.sensitiveThreshold });
+    void setTask(choice);
+  };
+
+  const state = data.status === 'loading' || running ? 'loading' : data.status === 'error' || run.status === 'error' ? 'error' : 'ready';
+  return (
+    <div data-testid="tabular-panel" data-state={state}>
+      <DatasetCard spec={spec} data={data} onFile={onFile} onTask={onTask} />
+      <div className="card">
+        <div className="toolbar" role="tablist">
+          {TABS.map((t) => (
+            <button key={t.view} role="tab" aria-selected={spec.view === t.view} data-testid={`tab-${t.view}`} disabled={running}
+              style={spec.view === t.view ? { background: '#1d2330', color: '#fff' } : undefined} onClick={() => set({ view: t.view })}>{t.label}</button>
+          ))}
+        </div>
+        <fieldset disabled={running} style={{ border: 'none', padding: 0, margin: 0 }}>
+          <CommonSettings spec={spec} set={set} />
+          {spec.view === 'study' && <StudySettings spec={spec} set={set} />}
+          {spec.view === 'distill' && <DistillSettings spec={spec} set={set} />}
+        </fieldset>
+        <div className="toolbar">
+          <button data-testid="tabular-run" disabled={running || !ready} onClick={() => void go(spec.view)}>
+            {spec.view === 'teacher' ? 'Run teachers' : spec.view === 'study' ? 'Run strategy study' : 'Distil students'}
+          </button>
+          {!ready && !running && <span className="muted">Load a table and choose a target with at least two classes first.</span>}
+          {running && (
+            <>
+              <ProgressBar done={run.progress?.done ?? 0} total={run.progress?.total ?? 1} label={run.progress?.label} onCancel={cancel} testId="tabular-progress" />
+              <button data-testid="tabular-kill" title="Terminate the worker (for a step that does not notice Cancel); the table is reloaded on the next run" onClick={kill}>Stop now</button>
+            </>
+          )}
+          {run.status === 'cancelled' && <span data-testid="tabular-cancelled">Cancelled.</span>}
+        </div>
+        {run.status === 'error' && <p className="error" role="alert" data-testid="run-error">{run.message}</p>}
+      </div>
+      {spec.view === 'teacher' && reports.teacher && <TeacherResults report={reports.teacher} expectedDigest={expected} />}
+      {spec.view === 'study' && reports.study && <StudyResults report={reports.study} expectedDigest={expected} />}
+      {spec.view === 'distill' && reports.distill && <DistillResults report={reports.distill} labelling={spec.distill.labelling} expectedDigest={expected} />}
+    </div>
+  );
+}

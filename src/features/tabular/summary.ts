@@ -1,0 +1,21 @@
+// The few scalars a finished run leaves in the history list (the full report is recomputed from the spec).
+import type { DistillReport, StudyReport, TeacherReport } from '../../core/tabular/api';
+import type { Reports, View } from './useTabularEngine';
+
+const r4 = (v: number) => (Number.isFinite(v) ? Number(v.toFixed(4)) : 'n/a');
+
+export function summaryOf(view: View, report: NonNullable<Reports[View]>): Record<string, string | number> {
+  if (view === 'teacher') {
+    const t = report as TeacherReport;
+    const best = [...t.scores].sort((a, b) => b.aucMean - a.aucMean)[0];
+    return { view, dataset: t.dataset, folds: t.folds, 'best teacher': best.teacher, 'best AUC': r4(best.aucMean) };
+  }
+  if (view === 'study') {
+    const s = (report as StudyReport).result;
+    const best = [...s.summary].sort((a, b) => b.aucMean - a.aucMean)[0];
+    return { view, dataset: s.datasets[0]?.id ?? '', runs: s.records.length, 'best cell': `${best.strategy}@${best.size} (${best.teacher})`, 'best AUC': r4(best.aucMean) };
+  }
+  const d = report as DistillReport;
+  const best = [...d.students].sort((a, b) => b.retention - a.retention)[0];
+  return { view, teacher: d.teacherId, 'teacher AUC': r4(d.teacher.report.auc), 'best student': best?.kind ?? '', retention: best ? r4(best.retention) : 'n/a' };
+}
