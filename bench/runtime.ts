@@ -3,15 +3,17 @@
 // intra-op threads, plus onnxruntime-web's WASM build in Node (1 thread) as the browser-side reference. The
 // configurations are interleaved round by round so load from other processes hits them alike. Writes
 // bench/results/runtime.json. The browser WASM-1 / WASM-2 / WebGPU comparison reuses buildBenchGraph in e2e.
+// Env knobs (for runs on bigger machines): RUNTIME_BENCH_THREADS=1,2,4  RUNTIME_BENCH_WEB=0  RUNTIME_BENCH_OUT=path.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { buildBenchGraph } from '../src/core/runtime/benchGraph';
 import { createNodeBackend } from '../src/core/runtime/ortNode';
-import { createWebBackend } from '../src/core/runtime/ortWeb';
 import type { ModelSession } from '../src/core/runtime/session';
 
-const OUT = new URL('./results/runtime.json', import.meta.url);
+const OUT = process.env.RUNTIME_BENCH_OUT ? new URL(`file://${process.env.RUNTIME_BENCH_OUT}`) : new URL('./results/runtime.json', import.meta.url);
+const THREADS = (process.env.RUNTIME_BENCH_THREADS ?? '1,2').split(',').map(Number);
+const WITH_WEB = process.env.RUNTIME_BENCH_WEB !== '0';
 const WARMUP = 5;
 const ROUNDS = 10;
 const CALLS_PER_ROUND = 5;
@@ -29,11 +31,14 @@ function stats(ms: number[], flops: number): Stats {
 async function main(): Promise<void> {
   const graph = buildBenchGraph();
   const feeds = graph.feeds(1);
-  const configs: { name: string; session: ModelSession }[] = [
-    { name: 'node-cpu-1-thread', session: await createNodeBackend().createSession(graph.bytes, { numThreads: 1 }) },
-    { name: 'node-cpu-2-threads', session: await createNodeBackend().createSession(graph.bytes, { numThreads: 2 }) },
-    { name: 'web-wasm-1-thread-in-node', session: await createWebBackend({ wasmPaths: null, numThreads: 1, providers: ['wasm'] }).createSession(graph.bytes) },
-  ];
+  const threadName = (n: number) => `node-cpu-${n}-thread${n === 1 ? '' : 's'}`;
+  const configs: { name: string; session: ModelSession }[] = [];
+  for (const n of THREADS) configs.push({ name: threadName(n), session: await createNodeBackend().createSession(graph.bytes, { numThreads: n }) });
+  if (WITH_WEB) {
+    const { createWebBackend } = await import('../src/core/runtime/ortWeb');
+    const web = createWebBackend({ wasmPaths: null, numThreads: 1, providers: ['wasm'] });
+    configs.push({ name: 'web-wasm-1-thread-in-node', session: await web.createSession(graph.bytes) });
+  }
   const times = new Map<string, number[]>(configs.map((c) => [c.name, []]));
   for (const c of configs) for (let i = 0; i < WARMUP; i++) await c.session.run(feeds);
   for (let r = 0; r < ROUNDS; r++) {
@@ -46,9 +51,15 @@ async function main(): Promise<void> {
     }
   }
   const results = Object.fromEntries(configs.map((c) => [c.name, stats(times.get(c.name)!, graph.flops)]));
-  const one = results['node-cpu-1-thread'].medianMs;
-  const two = results['node-cpu-2-threads'].medianMs;
-  const web = results['web-wasm-1-thread-in-node'].medianMs;
+  const one = results[threadName(1)];
+  const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+  const ratios: Record<string, number> = {};
+  for (const n of THREADS.filter((t) => t !== 1)) {
+    ratios[`speedup${n}vs1Threads`] = ratio(one.medianMs, results[threadName(n)].medianMs);
+    // The fastest decile is the least disturbed by other processes: the closest to an idle machine's ratio.
+    ratios[`speedup${n}vs1ThreadsP10`] = ratio(one.p10Ms, results[threadName(n)].p10Ms);
+  }
+  if (WITH_WEB) ratios.webWasmVsNode1Thread = ratio(results['web-wasm-1-thread-in-node'].medianMs, one.medianMs);
   const report = {
     bench: 'runtime',
     date: new Date().toISOString(),
@@ -56,16 +67,11 @@ async function main(): Promise<void> {
     graph: { ...graph.config, batch: 1, bytes: graph.bytes.byteLength, gflopPerCall: graph.flops / 1e9 },
     method: `median of ${ROUNDS}×${CALLS_PER_ROUND} calls per configuration after ${WARMUP} warm-up calls, interleaved by round`,
     results,
-    ratios: {
-      speedup2vs1Threads: Math.round((one / two) * 1000) / 1000,
-      // The fastest decile is the least disturbed by other processes: the closest to an idle machine's ratio.
-      speedup2vs1ThreadsP10: Math.round((results['node-cpu-1-thread'].p10Ms / results['node-cpu-2-threads'].p10Ms) * 1000) / 1000,
-      webWasmVsNode1Thread: Math.round((web / one) * 1000) / 1000,
-    },
-    notes: 'Shared 2-core machine: the 2-thread speed-up is bounded by what other processes leave free (see loadavg1m).',
+    ratios,
+    notes: 'On a shared machine the multi-thread speed-up is bounded by the cores other processes leave free (see loadavg1m).',
   };
   console.table(Object.entries(results).map(([name, s]) => ({ name, ...s })));
-  console.log(`2 threads vs 1: ×${report.ratios.speedup2vs1Threads} (median), ×${report.ratios.speedup2vs1ThreadsP10} (p10); web WASM vs node (1 thread): ×${report.ratios.webWasmVsNode1Thread} slower`);
+  console.log(ratios);
   mkdirSync(new URL('.', OUT), { recursive: true });
   writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
   for (const c of configs) await c.session.dispose();

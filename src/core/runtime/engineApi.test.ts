@@ -3,6 +3,7 @@ import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MemoryCache } from './cache';
 import { probeCapabilities } from './capabilities';
 import { createRuntimeEngine } from './engineApi';
 import type { FetchLike } from './loaders';
@@ -68,6 +69,15 @@ describe('RuntimeEngineApi in-thread', () => {
     expect(a).toMatchObject({ status: 'rejected', reason: { code: 'CANCELLED' } });
     expect(b).toMatchObject({ status: 'rejected', reason: { code: 'CANCELLED' } });
     await expect(e.loadModelBytes(model)).resolves.toMatchObject({ executionProvider: 'cpu' });
+  });
+
+  it('lists and deletes cached model files', async () => {
+    const cache = new MemoryCache();
+    const e = createRuntimeEngine({ backend: createNodeBackend({ numThreads: 1 }), fetch: fileFetch, cache, probe: () => probeCapabilities({}) });
+    await e.loadEmbeddedModel('soft');
+    expect(await e.cachedFiles()).toEqual(['/models/soft/onnx/model.onnx']);
+    expect(await e.deleteCached()).toBe(1);
+    expect(await e.cachedFiles()).toEqual([]);
   });
 
   it('reports capabilities through the injected probe', async () => {

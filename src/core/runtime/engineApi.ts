@@ -39,6 +39,10 @@ export interface RuntimeEngineApi {
   unload(handle: string): Promise<void>;
   /** Cancels the job in flight and everything queued; runs already inside ORT finish and are discarded. */
   cancel(): Promise<void>;
+  /** URLs of cached model files, for the "cached models" panel (empty without a cache). */
+  cachedFiles(): Promise<string[]>;
+  /** Deletes one cached file, or all of them; returns how many were deleted. */
+  deleteCached(url?: string): Promise<number>;
 }
 
 export interface RuntimeEngineDeps {
@@ -105,5 +109,11 @@ export function createRuntimeEngine(deps: RuntimeEngineDeps): RuntimeEngineApi {
       await s.dispose();
     }),
     cancel: async () => host.cancel(),
+    cachedFiles: async () => (await deps.cache?.keys()) ?? [],
+    deleteCached: async (url) => {
+      const keys = url ? [url] : ((await deps.cache?.keys()) ?? []);
+      const deleted = await Promise.all(keys.map((k) => deps.cache?.delete(k) ?? false));
+      return deleted.filter(Boolean).length;
+    },
   };
 }

@@ -1,7 +1,7 @@
 // The only importer of onnxruntime-node (tests, benches, forge, sidecar). Its npm build has the CPU provider
 // only, so every requested provider maps to 'cpu' and the reason is recorded for the report.
 import * as ort from 'onnxruntime-node';
-import { wrapOrtSession, type OrtSessionLike, type OrtTensorCtor } from './ortConvert';
+import { wrapOrtSession } from './ortConvert';
 import { createFallbackSession, type ExecutionProvider, type ModelSession, type OrtBackend, type RawSession, type SessionOptions } from './session';
 
 export interface NodeBackendOptions {
@@ -15,7 +15,7 @@ export async function createNodeRawSession(bytes: Uint8Array, numThreads?: numbe
     executionProviders: ['cpu'],
     ...(numThreads ? { intraOpNumThreads: numThreads, interOpNumThreads: 1 } : {}),
   });
-  return wrapOrtSession(session as unknown as OrtSessionLike, ort.Tensor as unknown as OrtTensorCtor);
+  return wrapOrtSession(session, ort.Tensor);
 }
 
 export function createNodeBackend(backendOptions: NodeBackendOptions = {}): OrtBackend {

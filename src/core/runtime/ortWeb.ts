@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-web/all';
 import { RUNTIME_DEFAULTS } from './config';
 import { DeviceLostError, WebGpuUnavailableError } from './errors';
-import { wrapOrtSession, type OrtSessionLike, type OrtTensorCtor } from './ortConvert';
+import { wrapOrtSession } from './ortConvert';
 import { createFallbackSession, type ExecutionProvider, type ModelSession, type OrtBackend, type RawSession, type SessionOptions } from './session';
 
 export interface WebBackendOptions {
@@ -51,7 +51,6 @@ async function watchDevice(): Promise<void> {
 }
 
 async function createRaw(bytes: Uint8Array, provider: ExecutionProvider, options: SessionOptions): Promise<RawSession> {
-  const Tensor = ort.Tensor as unknown as OrtTensorCtor;
   if (provider === 'webgpu') {
     if (options.simulateWebGpuFailure === 'create') throw new WebGpuUnavailableError('simulated failure (simulateWebGpuFailure: "create")');
     if (deviceLost) throw new DeviceLostError(`earlier in this page (${deviceLost})`);
@@ -59,14 +58,14 @@ async function createRaw(bytes: Uint8Array, provider: ExecutionProvider, options
     const session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'] });
     await watchDevice();
     let failNext = options.simulateWebGpuFailure === 'run';
-    return wrapOrtSession(session as unknown as OrtSessionLike, Tensor, () => {
+    return wrapOrtSession(session, ort.Tensor, () => {
       if (failNext) { failNext = false; throw new DeviceLostError('simulated failure (simulateWebGpuFailure: "run")'); }
       if (deviceLost) throw new DeviceLostError(deviceLost);
     });
   }
   if (provider !== 'wasm') throw new Error(`onnxruntime-web has no ${provider} provider`);
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-  return wrapOrtSession(session as unknown as OrtSessionLike, Tensor);
+  return wrapOrtSession(session, ort.Tensor);
 }
 
 export function createWebBackend(options: WebBackendOptions = {}): OrtBackend {
