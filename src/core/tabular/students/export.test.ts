@@ -53,6 +53,17 @@ describe('ONNX export parity in onnxruntime-node', () => {
     expect(await maxDiff(s, exportGbdtOnnx(s), { x: onEdge, n: 8, d: x.d, names: [] })).toBeLessThan(1e-5);
   });
 
+  it('tree student whose leaves are all positive (ORT has a special binary path for that) still matches', async () => {
+    const n = 50, d = 2;
+    const x = Float64Array.from({ length: n * d }, (_, i) => i % 7);
+    const t = new Float64Array(n * 2);
+    for (let i = 0; i < n; i++) { t[i * 2 + 1] = i % 5 ? 1 : 0.6; t[i * 2] = 1 - t[i * 2 + 1]; }
+    const s = trainGbdt({ x, n, d, names: [] }, { probs: t, n, k: 2 }, { nRounds: 2, validationFraction: 0, baseScore: 'zero', minChildWeight: 0 });
+    const leaves = s.model.trees.flatMap((tr) => Array.from(tr.value).filter((_, j) => tr.feature[j] < 0));
+    expect(leaves.every((v) => v > 0)).toBe(true);
+    expect(await maxDiff(s, exportGbdtOnnx(s), { x, n, d, names: [] })).toBeLessThan(1e-5);
+  });
+
   it.each([2, 4])('logistic regression and MLP, %i classes (standard ops)', async (k) => {
     const { x, t } = task(k, 10 + k);
     for (const s of [trainLogReg(x, t, { maxIter: 100 }), trainMlp(x, t, { epochs: 20 })]) {
