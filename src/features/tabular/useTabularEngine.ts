@@ -11,6 +11,7 @@ import { sha256Hex } from '../../core/runtime/loaders';
 import type { TabularSpec } from '../../state/specs/tabular';
 import { useWorkerEngine } from '../../app/useWorkerEngine';
 import type { TabularWorkerApi } from '../../../workers/tabular.worker';
+import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
 
 export type View = TabularSpec['view'];
 export interface DataFile { name: string; bytes: Uint8Array; sha256: string }
@@ -29,7 +30,11 @@ export type RunState =
 
 export interface Reports { teacher?: TeacherReport; study?: StudyReport; distill?: DistillReport }
 
-const createWorker = () => new Worker(new URL('../../../workers/tabular.worker.ts', import.meta.url), { type: 'module' });
+const createWorker = () => {
+  // the worker sends errors in the runtime's wire format (workers/comlinkErrors.ts): this side must decode it
+  installRuntimeErrorTransfer();
+  return new Worker(new URL('../../../workers/tabular.worker.ts', import.meta.url), { type: 'module' });
+};
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const taskKey = (c: TaskChoice) => `${c.target}|${c.sensitive ?? ''}|${c.sensitiveThreshold ?? ''}`;
 
@@ -106,7 +111,8 @@ export function useTabularEngine() {
         await api.setTask(choice);
         held.current = `${data.file.sha256}|${taskKey(choice)}`;
       }
-      const onProgress = Comlink.proxy((p: TabularProgress) => setRun({ status: 'running', view, progress: p }));
+      // Progress comes over its own message port, so an event can land after the result: ignore it then.
+      const onProgress = Comlink.proxy((p: TabularProgress) => setRun((r) => (r.status === 'running' && r.view === view ? { ...r, progress: p } : r)));
       const base = { teachers: spec.teachers, folds: spec.folds, seed: spec.seed };
       const report = view === 'teacher' ? await api.runTeachers(base, onProgress)
         : view === 'study' ? await api.runStudy({ ...base, strategies: spec.strategies, sizes: spec.contextSizes }, onProgress)

@@ -1,0 +1,117 @@
+// Tabular in the browser: a CSV written from the shared pima data is loaded, the teachers are cross-validated,
+// a small strategy sweep draws its charts, a distillation compares students, the share link reproduces the
+// study in a fresh page, and bad files (one class, ragged rows) show their errors in the panel.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+
+const PIMA_HEADER = 'pregnancies,glucose,blood_pressure,skin_thickness,insulin,bmi,pedigree,age,diabetic';
+
+function writePima(path: string): void {
+  const rows = readFileSync('../shared/data/tabular/pima-indians-diabetes.csv', 'utf8').trim().split(/\r?\n/);
+  writeFileSync(path, [PIMA_HEADER, ...rows].join('\n'));
+}
+
+/** Keep only the given boxes among those whose test id starts with `prefix`. */
+async function keepOnly(page: Page, prefix: string, keep: string[]): Promise<void> {
+  const boxes = page.locator(`[data-testid^="${prefix}"]`);
+  for (let i = 0; i < await boxes.count(); i++) {
+    const box = boxes.nth(i);
+    const id = (await box.getAttribute('data-testid'))!.slice(prefix.length);
+    if (keep.includes(id)) await box.check();
+    else await box.uncheck();
+  }
+}
+
+const numbersIn = async (page: Page, testId: string): Promise<number[]> =>
+  (await page.getByTestId(testId).locator('tbody td').allTextContents()).map(Number).filter((v) => Number.isFinite(v));
+
+test('load a CSV, run teachers, sweep strategies with charts, distil, and reproduce the study from its link', async ({ wb, page, browser }, testInfo) => {
+  const file = testInfo.outputPath('pima.csv');
+  writePima(file);
+
+  await wb.open('#/tabular');
+  await wb.waitReady('module-tabular');
+  await expect(page.getByTestId('dataset-needed')).toBeVisible();
+  await page.getByTestId('dataset-file').setInputFiles(file);
+  await expect(page.getByTestId('dataset-name')).toContainText('768 rows × 9 columns');
+  await expect(page.getByTestId('column-table').locator('tbody tr')).toHaveCount(9);
+  await expect(page.getByTestId('target-select')).toHaveValue('diabetic');
+  await expect(page.getByTestId('class-balance')).toContainText('500');
+  await expect(page.getByTestId('class-balance')).toContainText('(minority)');
+
+  // teacher tab: kNN and logistic regression, 2 folds
+  await keepOnly(page, 'teacher-', ['knn', 'logreg']);
+  await page.getByTestId('folds').fill('2');
+  await page.getByTestId('tabular-run').click();
+  await expect(page.getByTestId('teacher-results')).toBeVisible({ timeout: 120_000 });
+  for (const t of ['knn', 'logreg']) {
+    const auc = Number(await page.getByTestId(`teacher-auc-${t}`).textContent());
+    expect(auc).toBeGreaterThan(0.7);
+    expect(auc).toBeLessThanOrEqual(1);
+  }
+
+  // study tab: 2 strategies × 2 sizes × 2 folds × 2 teachers
+  await page.getByTestId('tab-study').click();
+  await keepOnly(page, 'strategy-', ['uniform', 'balanced']);
+  await page.getByTestId('context-sizes').fill('32, 64');
+  await page.getByTestId('context-sizes').press('Enter');
+  await expect.poll(() => page.evaluate(() => window.__workbench!.spec('tabular')?.contextSizes)).toEqual([32, 64]);
+  await page.getByTestId('tabular-run').click();
+  await expect(page.getByTestId('study-results')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('tabular-panel')).toHaveAttribute('data-state', 'ready');
+  const chart = page.getByTestId('study-auc-chart');
+  await expect(chart.locator('path.recharts-line-curve')).toHaveCount(2);
+  expect(await chart.locator('.recharts-line-dots circle').count()).toBe(4);
+  await expect(page.getByTestId('study-recall-chart').locator('path.recharts-line-curve')).toHaveCount(2);
+  await expect(page.getByTestId('variance-chart').locator('.recharts-bar-rectangle')).not.toHaveCount(0);
+  await expect(page.getByTestId('study-table').locator('tbody tr')).toHaveCount(8);
+  const aucs = await numbersIn(page, 'study-table');
+  expect(aucs.some((v) => v > 0.6 && v <= 1)).toBe(true);
+  const digest = (await page.getByTestId('result-digest').textContent())!.replace('result digest ', '');
+  const link = await page.evaluate(() => window.__workbench!.shareLink('tabular'));
+  expect(link).toMatch(/^#\/tabular\?s=/);
+  const linked = await page.evaluate((h) => window.__workbench!.decode(h), link);
+  expect(linked?.digest).toBe(digest);
+  expect(linked?.spec).toMatchObject({ view: 'study', dataset: { id: 'pima.csv' }, target: 'diabetic', strategies: ['uniform', 'balanced'], contextSizes: [32, 64], folds: 2 });
+
+  // distill tab: logistic-regression student, out-of-fold labels from the kNN teacher
+  await page.getByTestId('tab-distill').click();
+  await keepOnly(page, 'teacher-', ['knn']);
+  await keepOnly(page, 'student-', ['logreg']);
+  await page.getByTestId('tabular-run').click();
+  await expect(page.getByTestId('distill-results')).toBeVisible({ timeout: 120_000 });
+  expect(Number(await page.getByTestId('student-auc-logreg').textContent())).toBeGreaterThan(0.7);
+  await expect(page.getByTestId('collapse-chart').locator('.recharts-bar-rectangle')).not.toHaveCount(0);
+
+  // the study link in a fresh page: it asks for the file, then re-runs by itself and matches
+  const fresh = await browser.newPage();
+  await fresh.goto(`/${link}`);
+  await expect(fresh.getByTestId('dataset-needed')).toContainText('pima.csv');
+  await fresh.getByTestId('dataset-file').setInputFiles(file);
+  await expect(fresh.getByTestId('reproduction')).toHaveText(/Reproduced/, { timeout: 120_000 });
+  await expect(fresh.getByTestId('result-digest')).toHaveText(`result digest ${digest}`);
+  await fresh.close();
+});
+
+test('bad tables show their errors in the panel', async ({ wb, page }, testInfo) => {
+  await wb.open('#/tabular');
+  await wb.waitReady('module-tabular');
+
+  const oneClass = testInfo.outputPath('one-class.csv');
+  writeFileSync(oneClass, 'a,b,label\n1,2,yes\n3,4,yes\n5,6,yes\n7,8,yes\n');
+  await page.getByTestId('dataset-file').setInputFiles(oneClass);
+  await expect(page.getByTestId('task-error')).toContainText('single class');
+  await expect(page.getByTestId('tabular-run')).toBeDisabled();
+  await expect(page.getByTestId('dataset-card')).toHaveAttribute('data-state', 'error');
+
+  const ragged = testInfo.outputPath('ragged.csv');
+  writeFileSync(ragged, 'a,b,label\n1,2,yes\n3,no\n');
+  await page.getByTestId('dataset-file').setInputFiles(ragged);
+  await expect(page.getByTestId('dataset-error')).toContainText('Ragged CSV');
+
+  const regression = testInfo.outputPath('regression.csv');
+  writeFileSync(regression, ['x,y', ...Array.from({ length: 150 }, (_, i) => `${i},${i * 1.5}`)].join('\n'));
+  await page.getByTestId('dataset-file').setInputFiles(regression);
+  await expect(page.getByTestId('task-error')).toContainText('regression');
+});
