@@ -70,6 +70,13 @@ describe('loading an embedded model', () => {
     expect((out.y.data as Float32Array)[3]).toBeCloseTo([...Array(64).keys()].reduce((s, r) => s + weights[r * 64 + 3], 0), 4);
   });
 
+  it('with manifest sizes, fetches each file only when its turn comes (no idle open connections)', async () => {
+    const model = findModel(await loadManifest(BASE, { fetch: localFetch() }), 'tiny');
+    const log: string[] = [];
+    await loadManifestModel(model, BASE, { fetch: localFetch({ log }), onProgress: (e) => { if (e.status === 'done') log.push(`done ${e.file}`); } });
+    expect(log).toEqual(['tiny/config.json', 'done tiny/config.json', 'tiny/onnx/model.onnx', 'done tiny/onnx/model.onnx', 'tiny/tokenizer.json', 'done tiny/tokenizer.json']);
+  });
+
   it('serves the second load from the cache without fetching, and refetches a stale cached copy', async () => {
     const cache = new MemoryCache();
     const model = findModel(await loadManifest(BASE, { fetch: localFetch() }), 'tiny');

@@ -54,14 +54,10 @@ async function safeCache<T>(op: 'match' | 'put' | 'delete', run: () => Promise<T
   }
 }
 
-type Opened = { req: FileRequest; size: number } & ({ cached: Uint8Array } | { response: ResponseLike });
+/** A file after the first pass: bytes from the cache, an open response, or a size from the manifest. */
+type Planned = { req: FileRequest; size: number } & ({ cached: Uint8Array } | { response: ResponseLike } | { later: true });
 
-async function open(req: FileRequest, options: LoadOptions): Promise<Opened> {
-  const cached = await safeCache('match', () => options.cache?.match(req.url), options);
-  if (cached) {
-    if (!req.sha256 || (await sha256Hex(cached)) === req.sha256) return { req, size: cached.byteLength, cached };
-    await safeCache('delete', () => options.cache?.delete(req.url), options); // stale copy from an older forge run
-  }
+async function fetchChecked(req: FileRequest, options: LoadOptions): Promise<ResponseLike> {
   let response: ResponseLike;
   try {
     response = await options.fetch(req.url, { signal: options.signal });
@@ -74,12 +70,27 @@ async function open(req: FileRequest, options: LoadOptions): Promise<Opened> {
   if ((response.headers.get('content-type') ?? '').includes('text/html')) {
     throw new ModelNotFoundError(req.url, 'the server answered with an HTML page (an SPA fallback for a missing file)');
   }
-  const length = Number(response.headers.get('content-length') ?? NaN);
-  return { req, size: req.size ?? (Number.isFinite(length) ? length : 0), response };
+  return response;
 }
 
-async function readBody(o: Opened & { response: ResponseLike }, agg: ProgressAggregator, signal?: AbortSignal): Promise<Uint8Array> {
-  const { req, response } = o;
+/**
+ * Finds each file's size without reading bodies: cache hit, else the manifest size (fetched later, in turn),
+ * else the Content-Length of a response opened now. Only unknown sizes open early, because a browser gives
+ * HTTP/1.1 hosts six connections and unread open responses hold theirs.
+ */
+async function plan(req: FileRequest, options: LoadOptions): Promise<Planned> {
+  const cached = await safeCache('match', () => options.cache?.match(req.url), options);
+  if (cached) {
+    if (!req.sha256 || (await sha256Hex(cached)) === req.sha256) return { req, size: cached.byteLength, cached };
+    await safeCache('delete', () => options.cache?.delete(req.url), options); // stale copy from an older forge run
+  }
+  if (req.size !== undefined) return { req, size: req.size, later: true };
+  const response = await fetchChecked(req, options);
+  const length = Number(response.headers.get('content-length') ?? NaN);
+  return { req, size: Number.isFinite(length) ? length : 0, response };
+}
+
+async function readBody(req: FileRequest, response: ResponseLike, agg: ProgressAggregator, signal?: AbortSignal): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   const add = (chunk: Uint8Array) => {
@@ -112,32 +123,35 @@ async function readBody(o: Opened & { response: ResponseLike }, agg: ProgressAgg
 }
 
 /**
- * Loads the files in order and returns them by `path`. Responses are opened first so that the progress total is
- * fixed before the first byte is counted (manifest size, else Content-Length).
+ * Loads the files in order and returns them by `path`. All sizes are settled before the first byte is counted,
+ * so the progress total is fixed from the first event (see `plan`).
  */
 export async function loadFiles(requests: readonly FileRequest[], options: LoadOptions): Promise<Map<string, Uint8Array>> {
-  const opened: Opened[] = [];
+  const planned: Planned[] = [];
+  const cancelOpen = (list: Planned[]) => {
+    for (const p of list) if ('response' in p) void p.response.body?.cancel().catch(() => undefined);
+  };
   try {
-    for (const req of requests) opened.push(await open(req, options));
+    for (const req of requests) planned.push(await plan(req, options));
   } catch (e) {
-    for (const o of opened) if ('response' in o) void o.response.body?.cancel().catch(() => undefined);
+    cancelOpen(planned);
     throw e;
   }
-  const agg = new ProgressAggregator(opened.map((o) => ({ file: o.req.path, size: o.size })), options.onProgress ?? (() => undefined));
+  const agg = new ProgressAggregator(planned.map((p) => ({ file: p.req.path, size: p.size })), options.onProgress ?? (() => undefined));
   const out = new Map<string, Uint8Array>();
-  for (const [i, o] of opened.entries()) {
-    const { req } = o;
+  for (const [i, p] of planned.entries()) {
+    const { req } = p;
     agg.initiate(req.path);
-    if ('cached' in o) {
-      out.set(req.path, o.cached);
+    if ('cached' in p) {
+      out.set(req.path, p.cached);
       agg.done(req.path, true);
       continue;
     }
     let bytes: Uint8Array;
     try {
-      bytes = await readBody(o, agg, options.signal);
+      bytes = await readBody(req, 'response' in p ? p.response : await fetchChecked(req, options), agg, options.signal);
     } catch (e) {
-      for (const rest of opened.slice(i + 1)) if ('response' in rest) void rest.response.body?.cancel().catch(() => undefined);
+      cancelOpen(planned.slice(i + 1));
       throw e;
     }
     if (req.size !== undefined && bytes.byteLength !== req.size) {

@@ -24,7 +24,7 @@ export type RawSessionFactory = (bytes: Uint8Array, provider: ExecutionProvider,
 export interface SessionOptions {
   /** Tried in order; the first that creates a session wins. Default: the backend's own list. */
   preferredProviders?: readonly ExecutionProvider[];
-  /** Intra-op threads (node) / WASM threads (web, global: applied before the first session). */
+  /** Intra-op threads, onnxruntime-node only (web WASM threads are global: WebBackendOptions.numThreads). */
   numThreads?: number;
   /** Testing hook: make WebGPU fail at session creation, or at the first run (as a lost device would). */
   simulateWebGpuFailure?: 'create' | 'run';

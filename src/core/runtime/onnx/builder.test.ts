@@ -36,6 +36,9 @@ describe('GraphBuilder shape checks', () => {
     expect(g.info('q')?.dims).toEqual(['batch', 'seq', 64]);
     expect(g.info('qt')?.dims).toEqual(['batch', 4, 'seq', 16]);
     expect(g.info('qk')?.dims).toEqual(['batch', 'seq', 128]);
+    g.node('Constant', [], ['merge'], { value: { tensor: { dtype: 'int64', dims: [3], data: int64([0, 0, 64]) } } })
+      .node('Transpose', ['qt'], ['back'], { perm: [0, 2, 1, 3] }).node('Reshape', ['back', 'merge'], ['merged']);
+    expect(g.info('merged')?.dims).toEqual(['batch', 'seq', 64]);
   });
 
   it('checks Reshape element counts, Split sums, LayerNorm scale shapes and Gather index types', () => {
