@@ -1,0 +1,12 @@
+// The prior, in words, as forge.json records it (src/core/tabular/tfm/prior.ts is the definition).
+export const PRIOR_DESCRIPTION = {
+  source: 'src/core/tabular/tfm/prior.ts (sampleTask, seeded mulberry32)',
+  generators: {
+    scm: '70 %: random MLP structural causal model — 1–8 latent causes, 1–4 layers of width ≥ ⌈(d+1)/layers⌉, weight density 0.4–1, one nonlinearity per task (tanh, relu, identity, sin, abs, sigmoid, clipped square), Gaussian node noise log-uniform 0.01–0.6; the target and the d features are distinct random nodes',
+    trees: '30 %: independent features (normal, uniform, log-normal, small integer levels) and a target that is a sum of 1–8 random depth-2 threshold trees plus Gaussian noise',
+  },
+  features: 'd uniform in 1..32; per task a share 0–0.5 of features (40 % of tasks) replaced by noise (irrelevant), 15 % of features exponentiated (skew), a share 0–0.6 (50 % of tasks) discretised into 2–8 integer codes at random quantiles with permuted codes (categorical), random scale (log-uniform 0.1–10) and shift',
+  labels: 'k = 2 (50 %) or uniform 3..10; quantile cuts of the continuous target at Dirichlet-like class shares (concentration log-uniform 0.3–5; a third of tasks shrink one class by 0.02–0.3: strong imbalance); 30 % of tasks flip 0–10 % of labels; class ids permuted',
+  missing: '15 % of tasks: half of the features lose 1–25 % of values completely at random (NaN)',
+  rows: 'context 64 / 192 / 448 / 960 rows (p 0.3 / 0.35 / 0.25 / 0.1), 64 query rows, rows iid, first n_ctx rows are the context',
+} as const;

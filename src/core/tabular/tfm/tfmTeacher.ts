@@ -1,0 +1,108 @@
+// The embedded neural TFM as a `Teacher`: one ONNX forward per query chunk through an injected ORT backend
+// (onnxruntime-node in tests/benches/forge, onnxruntime-web in the tabular worker — same `OrtBackend`), wrapped
+// in `withinLimits` so inputs beyond 1,024 context rows or 32 features follow the stated subsampling/ensembling
+// rule. The session is created on first use and reused; runs are serialised by the session itself.
+import type { ProbMatrix } from '../../metrics/classification';
+import type { ModelSession, OrtBackend } from '../../runtime/session';
+import { tensor } from '../../runtime/tensor';
+import type { FeatureMatrix } from '../matrix';
+import { TeacherContractError, TFM_LIMITS, withinLimits, type Teacher } from '../teachers/teacher';
+
+export interface TfmRuntime {
+  backend: OrtBackend;
+  /** bytes of models/tfm/onnx/model.onnx (fetched, cached or read from disk by the host) */
+  loadModel: () => Promise<Uint8Array>;
+  /** intra-op threads (node) */
+  numThreads?: number;
+}
+
+export interface TfmTeacherOptions {
+  /** default: the runtime registered with `setTfmRuntime` (the registry's factory has no arguments) */
+  runtime?: TfmRuntime;
+  /** seed of withinLimits' subsampling */
+  seed?: number;
+  /** query rows per ONNX run (bounds the [H, queries, context] attention buffer); default 1,024 */
+  queryChunk?: number;
+}
+
+/** Output width of the graph: the model's class slots. */
+export const TFM_CLASS_SLOTS = 10;
+
+let registered: TfmRuntime | null = null;
+
+/** Registers the host's runtime (Node: nodeRuntime.ts; the tabular worker: onnxruntime-web + the model loader). */
+export function setTfmRuntime(runtime: TfmRuntime | null): void {
+  registered = runtime;
+}
+
+export class TfmUnavailableError extends Error {
+  override name = 'TfmUnavailableError';
+}
+
+const isNode = (): boolean => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/**
+ * With no registered runtime, Node (tests, benches, the registry's factory there) falls back to onnxruntime-node
+ * and the committed model file. The specifier is a variable so the browser bundle never includes that module;
+ * a browser host must register its runtime (onnxruntime-web + the model loader) instead.
+ */
+async function nodeDefaultRuntime(): Promise<TfmRuntime> {
+  if (!isNode()) throw new TfmUnavailableError('The embedded TFM needs an ONNX runtime in this host: call setTfmRuntime with the web backend and a model loader.');
+  const spec = './nodeRuntime';
+  const mod = (await import(/* @vite-ignore */ spec)) as { nodeTfmRuntime: () => TfmRuntime };
+  return mod.nodeTfmRuntime();
+}
+
+function toF32(m: FeatureMatrix, from: number, to: number): Float32Array {
+  return Float32Array.from(m.x.subarray(from * m.d, to * m.d)); // NaN stays NaN: the graph treats it as missing
+}
+
+/** The raw ONNX teacher: inputs must already be within TFM_LIMITS. */
+export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dispose(): Promise<void> } {
+  let session: Promise<ModelSession> | null = null;
+  const chunk = options.queryChunk ?? 1024;
+  const open = (): Promise<ModelSession> => {
+    session ??= (async () => {
+      const rt = options.runtime ?? registered ?? (await nodeDefaultRuntime());
+      return rt.backend.createSession(await rt.loadModel(), { file: 'tfm/onnx/model.onnx', numThreads: rt.numThreads });
+    })();
+    session.catch(() => { session = null; }); // a failed load is retried on the next call, not cached
+    return session;
+  };
+  return {
+    id: 'tfm',
+    async predict(xc, yc, k, xq, signal) {
+      if (k > TFM_CLASS_SLOTS) throw new TeacherContractError(`The TFM handles at most ${TFM_CLASS_SLOTS} classes; this task has ${k}.`);
+      if (xc.d !== xq.d) throw new TeacherContractError(`Context has ${xc.d} features but the queries have ${xq.d}.`);
+      if (xc.n > TFM_LIMITS.maxContext || xc.d > TFM_LIMITS.maxFeatures) throw new TeacherContractError(`The raw TFM takes ≤ ${TFM_LIMITS.maxContext} context rows and ≤ ${TFM_LIMITS.maxFeatures} features; wrap it in withinLimits (tfmTeacher does).`);
+      if (xc.n === 0 || xc.d === 0) throw new TeacherContractError('The TFM needs at least one context row and one feature.');
+      for (const y of yc) if (y < 0 || y >= k) throw new TeacherContractError(`context label ${y} is not a class index in [0, ${k})`);
+      const s = await open();
+      const xContext = tensor('float32', toF32(xc, 0, xc.n), [1, xc.n, xc.d]);
+      const yContext = tensor('int64', BigInt64Array.from(yc, (v) => BigInt(v)), [1, xc.n]);
+      const probs = new Float64Array(xq.n * k);
+      for (let from = 0; from < xq.n; from += chunk) {
+        signal?.throwIfAborted();
+        const to = Math.min(xq.n, from + chunk);
+        const out = await s.run({ x_context: xContext, y_context: yContext, x_query: tensor('float32', toF32(xq, from, to), [1, to - from, xq.d]) }, { signal });
+        const p = out.probs.data as Float32Array; // [1, rows, 10]
+        for (let i = 0; i < to - from; i++) {
+          let sum = 0;
+          for (let c = 0; c < k; c++) sum += p[i * TFM_CLASS_SLOTS + c];
+          // Classes ≥ k never occur in the context, so they are masked to 0; renormalising only removes rounding.
+          for (let c = 0; c < k; c++) probs[(from + i) * k + c] = sum > 0 ? p[i * TFM_CLASS_SLOTS + c] / sum : 1 / k;
+        }
+      }
+      return { probs, n: xq.n, k } satisfies ProbMatrix;
+    },
+    async dispose() {
+      if (session) await (await session).dispose();
+      session = null;
+    },
+  };
+}
+
+/** The TFM teacher for any input size (withinLimits over the raw ONNX teacher). */
+export function tfmTeacher(options: TfmTeacherOptions = {}): Teacher {
+  return withinLimits(tfmOnnxTeacher(options), TFM_LIMITS, options.seed ?? 0);
+}
