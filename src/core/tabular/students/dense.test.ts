@@ -76,7 +76,7 @@ describe('logistic regression and MLP students', () => {
   it('rejects non-positive hidden widths and NaN targets with a StudentInputError', () => {
     const data = blobs(40, 4);
     const t = oneHot(data.y, 2);
-    expect(() => trainDense('mlp', data, t, { hidden: [0], epochs: 1, batchSize: 8, learningRate: 1e-3, weightDecay: 0, validationFraction: 0, patience: 1, seed: 0 })).toThrow(StudentInputError);
+    expect(() => trainDense('mlp', data, t, { hidden: [0], epochs: 1, batchSize: 8, learningRate: 1e-3, weightDecay: 0, validationFraction: 0, patience: 1, tolerance: 0, seed: 0 })).toThrow(StudentInputError);
     t.probs[5] = NaN;
     expect(() => trainLogReg(data, t)).toThrow(/NaN label/);
   });

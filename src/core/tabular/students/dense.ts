@@ -116,13 +116,17 @@ export function lossAndGrad(net: DenseNet, z: Float64Array, t: Float64Array, row
       for (let i = 0; i < nIn; i++) {
         const ai = a[r * nIn + i];
         const row = i * nOut;
+        if (!prev) { // first layer: no δ to pass back to the inputs
+          for (let j = 0; j < nOut; j++) gw[row + j] += ai * delta[r * nOut + j];
+          continue;
+        }
         let back = 0;
         for (let j = 0; j < nOut; j++) {
           const dj = delta[r * nOut + j];
           gw[row + j] += ai * dj;
           back += dj * w[row + j];
         }
-        if (prev) prev[r * nIn + i] = ai > 0 ? back : 0; // ReLU'(a) from the post-activation value
+        prev[r * nIn + i] = ai > 0 ? back : 0; // ReLU'(a) from the post-activation value
       }
     }
     if (prev) delta = prev;
@@ -143,6 +147,8 @@ export interface DenseTrainConfig {
   validationFraction: number; // 0.1
   /** epochs without validation improvement before stopping */
   patience: number; // 20
+  /** relative validation-loss improvement that counts (soft targets let the loss creep down for ever) */
+  tolerance: number; // 1e-4
   seed: number; // 0
 }
 
@@ -190,7 +196,7 @@ export function trainDense(kind: StudentKind, x: FeatureMatrix, targets: ProbMat
     if (!valRows) continue;
     for (const g of scratch) { g.w.fill(0); g.b.fill(0); }
     const vl = lossAndGrad(net, z, targets.probs, valRows, scratch);
-    if (vl < best - 1e-9) { best = vl; bestLayers = cloneLayers(layers); since = 0; }
+    if (vl < best * (1 - cfg.tolerance)) { best = vl; bestLayers = cloneLayers(layers); since = 0; }
     else if (++since >= cfg.patience) break;
   }
   if (valRows) net.layers = bestLayers;

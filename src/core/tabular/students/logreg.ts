@@ -21,6 +21,6 @@ export function trainLogReg(x: FeatureMatrix, targets: ProbMatrix, config: Parti
   const c = { ...DEFAULT_LOGREG, ...config };
   return trainDense('logreg', x, targets, {
     hidden: [], epochs: c.maxIter, batchSize: Number.MAX_SAFE_INTEGER, learningRate: c.learningRate, weightDecay: c.l2,
-    validationFraction: 0, patience: 0, seed: c.seed,
+    validationFraction: 0, patience: 0, tolerance: 0, seed: c.seed,
   }, signal);
 }

@@ -6,7 +6,7 @@ import type { FeatureMatrix } from '../matrix';
 import { trainDense, type DenseStudent, type DenseTrainConfig } from './dense';
 
 export const DEFAULT_MLP: DenseTrainConfig = {
-  hidden: [64, 32], epochs: 200, batchSize: 64, learningRate: 1e-3, weightDecay: 1e-4, validationFraction: 0.1, patience: 20, seed: 0,
+  hidden: [64, 32], epochs: 200, batchSize: 64, learningRate: 1e-3, weightDecay: 1e-4, validationFraction: 0.1, patience: 20, tolerance: 1e-4, seed: 0,
 };
 
 export function trainMlp(x: FeatureMatrix, targets: ProbMatrix, config: Partial<DenseTrainConfig> = {}, signal?: AbortSignal): DenseStudent {
