@@ -13,11 +13,12 @@ export abstract class RuntimeError extends Error {
   constructor(message: string, remedy: string, options?: { cause?: unknown }) {
     super(message, options);
     this.remedy = remedy;
-    this.name = new.target.name;
   }
 }
 
 export class WebGpuUnavailableError extends RuntimeError {
+  // Explicit, because bundlers minify class names.
+  override readonly name = 'WebGpuUnavailableError';
   readonly code = 'WEBGPU_UNAVAILABLE';
   constructor(reason: string, options?: { cause?: unknown }) {
     super(`WebGPU is unavailable: ${reason}`,
@@ -26,6 +27,7 @@ export class WebGpuUnavailableError extends RuntimeError {
 }
 
 export class DeviceLostError extends RuntimeError {
+  override readonly name = 'DeviceLostError';
   readonly code = 'DEVICE_LOST';
   constructor(detail: string, options?: { cause?: unknown }) {
     super(`The GPU device was lost: ${detail}`,
@@ -34,6 +36,7 @@ export class DeviceLostError extends RuntimeError {
 }
 
 export class OutOfMemoryError extends RuntimeError {
+  override readonly name = 'OutOfMemoryError';
   readonly code = 'OUT_OF_MEMORY';
   constructor(detail: string, options?: { cause?: unknown }) {
     super(`Out of memory: ${detail}`,
@@ -42,6 +45,7 @@ export class OutOfMemoryError extends RuntimeError {
 }
 
 export class ModelNotFoundError extends RuntimeError {
+  override readonly name = 'ModelNotFoundError';
   readonly code = 'MODEL_NOT_FOUND';
   readonly url: string;
   constructor(url: string, detail: string, options?: { cause?: unknown }) {
@@ -52,6 +56,7 @@ export class ModelNotFoundError extends RuntimeError {
 }
 
 export class ModelFetchError extends RuntimeError {
+  override readonly name = 'ModelFetchError';
   readonly code = 'FETCH_FAILED';
   constructor(url: string, detail: string, options?: { cause?: unknown }) {
     super(`Could not fetch ${url}: ${detail}`, 'Check that the dev server is running and retry.', options);
@@ -59,6 +64,7 @@ export class ModelFetchError extends RuntimeError {
 }
 
 export class CorruptModelError extends RuntimeError {
+  override readonly name = 'CorruptModelError';
   readonly code = 'CORRUPT_MODEL';
   constructor(file: string, detail: string, options?: { cause?: unknown }) {
     super(`Corrupt model file ${file}: ${detail}`,
@@ -67,6 +73,7 @@ export class CorruptModelError extends RuntimeError {
 }
 
 export class UnsupportedModelError extends RuntimeError {
+  override readonly name = 'UnsupportedModelError';
   readonly code = 'UNSUPPORTED_MODEL';
   constructor(detail: string, options?: { cause?: unknown }) {
     super(`Unsupported model: ${detail}`,
@@ -75,6 +82,7 @@ export class UnsupportedModelError extends RuntimeError {
 }
 
 export class InputMismatchError extends RuntimeError {
+  override readonly name = 'InputMismatchError';
   readonly code = 'INPUT_MISMATCH';
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
@@ -85,6 +93,7 @@ export class InputMismatchError extends RuntimeError {
 }
 
 export class ChecksumMismatchError extends RuntimeError {
+  override readonly name = 'ChecksumMismatchError';
   readonly code = 'CHECKSUM_MISMATCH';
   constructor(file: string, expected: string, actual: string) {
     super(`Checksum mismatch for ${file}: expected sha256 ${expected}, got ${actual}`,
@@ -93,6 +102,7 @@ export class ChecksumMismatchError extends RuntimeError {
 }
 
 export class CancelledError extends RuntimeError {
+  override readonly name = 'CancelledError';
   readonly code = 'CANCELLED';
   constructor(what = 'The operation') {
     super(`${what} was cancelled`, 'Start it again when ready.');
@@ -100,6 +110,7 @@ export class CancelledError extends RuntimeError {
 }
 
 export class EngineBusyError extends RuntimeError {
+  override readonly name = 'EngineBusyError';
   readonly code = 'ENGINE_BUSY';
   constructor(running: string) {
     super(`The engine is busy with "${running}"`, 'Wait for it to finish or cancel it first.');
@@ -107,6 +118,7 @@ export class EngineBusyError extends RuntimeError {
 }
 
 export class RemoteDisabledError extends RuntimeError {
+  override readonly name = 'RemoteDisabledError';
   readonly code = 'REMOTE_DISABLED';
   constructor(modelId: string) {
     super(`Offline: hub model ${modelId} cannot be fetched because remote models are disabled`,
@@ -116,6 +128,7 @@ export class RemoteDisabledError extends RuntimeError {
 
 /** An ORT failure that matches no known pattern: the original message is kept verbatim. */
 export class RunFailedError extends RuntimeError {
+  override readonly name = 'RunFailedError';
   readonly code = 'RUN_FAILED';
   constructor(provider: string, detail: string, options?: { cause?: unknown }) {
     super(`onnxruntime failed on ${provider}: ${detail}`,
