@@ -1,5 +1,6 @@
 // Session policy on real onnxruntime: input validation, named errors for bad files, serialised runs, provider
 // fallback at creation (onnxruntime-web in Node has no WebGPU) and at run time (a lost device mid-run).
+import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from './onnx/builder';
 import { createNodeBackend, createNodeRawSession } from './ortNode';
@@ -7,6 +8,7 @@ import { createWebBackend } from './ortWeb';
 import { createFallbackSession, type RawSession } from './session';
 import { tensor } from './tensor';
 
+const { onnx } = onnxProto;
 const W = new Float32Array([1, 2, 3, 4, 5, 6]);
 const model = new GraphBuilder()
   .input('x', 'float32', ['batch', 2]).input('y', 'float32', ['batch', 3]).initializer('w', W, [2, 3])
@@ -48,6 +50,15 @@ describe('bad model files', () => {
     await expect(node.createSession(new TextEncoder().encode('<!DOCTYPE html><html></html>'))).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
     const unknownOp = new GraphBuilder().input('x', 'float32', [1]).node('NoSuchOp', ['x'], ['y']).output('y', 'float32', [1]).toBytes();
     await expect(node.createSession(unknownOp)).rejects.toMatchObject({ code: 'UNSUPPORTED_MODEL' });
+  });
+
+  it('a model whose weights live in an external data file is UnsupportedModelError', async () => {
+    const m = onnx.ModelProto.decode(model);
+    m.graph!.initializer![0].rawData = new Uint8Array(0);
+    m.graph!.initializer![0].dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+    m.graph!.initializer![0].externalData = [{ key: 'location', value: 'model.onnx_data' }];
+    const bytes = onnx.ModelProto.encode(m).finish();
+    await expect(node.createSession(bytes)).rejects.toMatchObject({ code: 'UNSUPPORTED_MODEL', message: expect.stringContaining('external data file') });
   });
 });
 

@@ -2,7 +2,7 @@
 // skipped, validates feeds, serialises runs (one promise chain per session, as ORT sessions are not re-entrant)
 // and, when a run fails on WebGPU (device lost, OOM), re-creates the session on WASM and completes the run there.
 // ortNode.ts and ortWeb.ts only supply a `RawSessionFactory`; all policy lives here so it is tested once.
-import { classifyOrtError, CancelledError, type RuntimeError, type RuntimeErrorCode } from './errors';
+import { classifyOrtError, CancelledError, UnsupportedModelError, type RuntimeError, type RuntimeErrorCode } from './errors';
 import { parseOnnxModel, type OnnxModelSummary } from './onnx/parse';
 import type { Feeds, TensorData } from './tensor';
 import { validateFeeds, type InputMeta } from './validate';
@@ -87,6 +87,9 @@ async function createFirst(factory: RawSessionFactory, bytes: Uint8Array, provid
 export async function createFallbackSession(factory: RawSessionFactory, bytes: Uint8Array, providers: readonly ExecutionProvider[],
   options: SessionOptions = {}): Promise<ModelSession> {
   const model = options.skipParse ? undefined : parseOnnxModel(bytes, options.file);
+  if (model?.usesExternalData) {
+    throw new UnsupportedModelError('its weights are in an external data file (model.onnx_data), which a session from bytes cannot read; re-export with the weights inside the .onnx');
+  }
   const fallbacks: FallbackRecord[] = [];
   let { raw, provider } = await createFirst(factory, bytes, providers, options, fallbacks);
   let chain: Promise<unknown> = Promise.resolve();
