@@ -4,14 +4,15 @@
 // analysis (base vs edited) and a C-Δθ edit (target = base, aligned = edited; a few heads and one MLP per
 // layer). Each job runs in a fresh sidecar so its peak RSS (VmHWM) is its own. Baselines in the same run:
 // sequential read + sha256 of the same inputs (the I/O ceiling of the survival pass), and read + sha256 +
-// write + fsync of one checkpoint (the ceiling of a checkpoint rewrite). Files sit in the page cache after
+// write + fsync of one checkpoint (the ceiling of a checkpoint rewrite). Wall and CPU seconds are both
+// recorded: on a shared box the CPU figures separate our cost from the neighbours' load. Files sit in the page cache after
 // generation, for the jobs and the baselines alike. Writes bench/results/edits.json and deletes the files.
 // --profile DIR writes V8 CPU profiles of the sidecar processes there.
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gpt2Specs, readEvents, startSidecar, writeBigF16, type RunningSidecar } from '../sidecar/testkit';
@@ -29,8 +30,20 @@ async function vmHwmMb(pid: number): Promise<number> {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function readAndHash(paths: string[], copyTo?: string): Promise<number> {
+/** utime + stime of a process in seconds (clock ticks of 1/100 s on Linux). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const f = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+function ownCpu(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+async function readAndHash(paths: string[], copyTo?: string): Promise<{ seconds: number; cpuSeconds: number }> {
   const t0 = performance.now();
+  const c0 = ownCpu();
   const buf = Buffer.allocUnsafe(8 * MB);
   for (const p of paths) {
     const fh = await open(p, 'r');
@@ -51,16 +64,17 @@ async function readAndHash(paths: string[], copyTo?: string): Promise<number> {
     }
     await fh.close();
   }
-  return (performance.now() - t0) / 1000;
+  return { seconds: (performance.now() - t0) / 1000, cpuSeconds: ownCpu() - c0 };
 }
 
-async function runJob(ws: string, endpoint: string, body: object): Promise<{ seconds: number; peakRssMb: number; idleRssMb: number; result: unknown }> {
+async function runJob(ws: string, endpoint: string, body: object): Promise<{ seconds: number; cpuSeconds: number; peakRssMb: number; idleRssMb: number; result: unknown }> {
   const prof = flag('profile', '');
   const s: RunningSidecar = await startSidecar(ws, [], prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []);
   try {
     const pid = s.proc.pid!;
     const idleRssMb = await vmHwmMb(pid);
     const headers = { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' };
+    const cpu0 = await cpuSeconds(pid);
     const t0 = performance.now();
     const r = await fetch(`${s.url}/api/jobs/${endpoint}`, { method: 'POST', headers, body: JSON.stringify(body) });
     if (r.status !== 202) throw new Error(`${endpoint}: ${r.status} ${await r.text()}`);
@@ -69,7 +83,7 @@ async function runJob(ws: string, endpoint: string, body: object): Promise<{ sec
     const seconds = (performance.now() - t0) / 1000;
     const last = events[events.length - 1];
     if (last?.type !== 'done') throw new Error(`${endpoint} ended with ${JSON.stringify(last)}`);
-    return { seconds, peakRssMb: await vmHwmMb(pid), idleRssMb, result: last.result };
+    return { seconds, cpuSeconds: (await cpuSeconds(pid)) - cpu0, peakRssMb: await vmHwmMb(pid), idleRssMb, result: last.result };
   } finally {
     await s.kill('SIGTERM');
   }
@@ -93,7 +107,7 @@ async function main(): Promise<void> {
       base(t, s, out);
       for (let i = (20 - (s % 20)) % 20; i < out.length; i += 20) out[i] += 1 + ((s + i) % 3);
     };
-    let t0 = performance.now();
+    const t0 = performance.now();
     const bytes = await writeBigF16(join(ws, 'base.safetensors'), specs, base);
     await writeBigF16(join(ws, 'edited.safetensors'), specs, edited);
     const genSeconds = (performance.now() - t0) / 1000;
@@ -101,14 +115,15 @@ async function main(): Promise<void> {
     console.log(`generated 2 x ${sizeMb.toFixed(0)} MB (${layers} layers, d=${d}) in ${genSeconds.toFixed(1)} s`);
 
     const inputs = [join(ws, 'base.safetensors'), join(ws, 'edited.safetensors')];
-    const readBaseline = await readAndHash(inputs);
-    t0 = performance.now();
-    const copyBaseline = await readAndHash([inputs[0]], join(ws, 'copy.safetensors'));
+    const readB = await readAndHash(inputs);
+    const copyB = await readAndHash([inputs[0]], join(ws, 'copy.safetensors'));
     await rm(join(ws, 'copy.safetensors'));
+    const readBaseline = readB.seconds;
+    const copyBaseline = copyB.seconds;
     console.log(`baselines: read+sha256 of both inputs ${readBaseline.toFixed(2)} s; read+sha256+write+fsync of one ${copyBaseline.toFixed(2)} s`);
 
     const survival = await runJob(ws, 'survival', { base: 'base.safetensors', edited: 'edited.safetensors', quant: 'nf4', output: 'survival.json' });
-    console.log(`survival: ${survival.seconds.toFixed(2)} s, peak RSS ${survival.peakRssMb.toFixed(0)} MB`);
+    console.log(`survival: ${survival.seconds.toFixed(2)} s (${survival.cpuSeconds.toFixed(2)} CPU s), peak RSS ${survival.peakRssMb.toFixed(0)} MB`);
     const nodes: Record<string, boolean> = {};
     for (let l = 0; l < layers; l++) {
       nodes[`a${l}.h0`] = true;
@@ -117,7 +132,7 @@ async function main(): Promise<void> {
     nodes.m0 = true;
     const cdelta = await runJob(ws, 'cdelta', { base: 'base.safetensors', aligned: 'edited.safetensors', circuitJson: { nodes }, nHeads: d / 64, outputs: [{ strength: 1, path: 'cdelta-out' }] });
     const outBytes = (await stat(join(ws, 'cdelta-out', 'model.safetensors'))).size;
-    console.log(`C-Δθ: ${cdelta.seconds.toFixed(2)} s, peak RSS ${cdelta.peakRssMb.toFixed(0)} MB`);
+    console.log(`C-Δθ: ${cdelta.seconds.toFixed(2)} s (${cdelta.cpuSeconds.toFixed(2)} CPU s), peak RSS ${cdelta.peakRssMb.toFixed(0)} MB`);
 
     const surv = survival.result as { overall: Record<string, unknown> };
     const cd = cdelta.result as { mask: { percentMasked: number; paramsMasked: number }; outputs: { paramsChanged: number }[] };
@@ -125,22 +140,26 @@ async function main(): Promise<void> {
     const report = {
       bench: 'edits',
       date: new Date().toISOString(),
-      machine: 'shared CPU box (2 cores shared with other jobs); files in page cache',
+      machine: `${cpus().length} cores shared with other jobs (load average ${loadavg()[0].toFixed(1)} at the end); files in page cache when RAM allows`,
       checkpoint: { sizeMb: r2(sizeMb), dtype: 'F16', layout: `GPT-2 shaped, ${layers} layers, d=${d}, vocab ${vocab}`, params: bytes / 2, generateSeconds: r2(genSeconds) },
       baselines: {
-        readSha256BothInputs: { seconds: r2(readBaseline), mbPerS: r2((2 * sizeMb) / readBaseline) },
-        readSha256WriteFsyncOne: { seconds: r2(copyBaseline), mbPerS: r2(sizeMb / copyBaseline) },
+        readSha256BothInputs: { seconds: r2(readBaseline), cpuSeconds: r2(readB.cpuSeconds), mbPerS: r2((2 * sizeMb) / readBaseline) },
+        readSha256WriteFsyncOne: { seconds: r2(copyBaseline), cpuSeconds: r2(copyB.cpuSeconds), mbPerS: r2(sizeMb / copyBaseline) },
       },
       survivalNf4: {
         seconds: r2(survival.seconds), checkpointMbPerS: r2(sizeMb / survival.seconds), inputMbPerS: r2((2 * sizeMb) / survival.seconds),
+        cpuSeconds: r2(survival.cpuSeconds), checkpointMbPerCpuS: r2(sizeMb / survival.cpuSeconds),
         peakRssMb: r2(survival.peakRssMb), idleSidecarRssMb: r2(survival.idleRssMb),
         ratioToReadSha256Baseline: r2(survival.seconds / readBaseline),
+        cpuRatioToReadSha256Baseline: r2(survival.cpuSeconds / readB.cpuSeconds),
         overall: surv.overall,
       },
       cDeltaTheta: {
         seconds: r2(cdelta.seconds), checkpointMbPerS: r2(sizeMb / cdelta.seconds), bytesReadPlusWrittenMbPerS: r2((3 * sizeMb) / cdelta.seconds),
+        cpuSeconds: r2(cdelta.cpuSeconds), checkpointMbPerCpuS: r2(sizeMb / cdelta.cpuSeconds),
         peakRssMb: r2(cdelta.peakRssMb), idleSidecarRssMb: r2(cdelta.idleRssMb),
         ratioToCopyBaseline: r2(cdelta.seconds / copyBaseline),
+        cpuRatioToCopyBaseline: r2(cdelta.cpuSeconds / copyB.cpuSeconds),
         ratioToReadSha256Baseline: r2(cdelta.seconds / readBaseline),
         percentMasked: r2(cd.mask.percentMasked), paramsChanged: cd.outputs[0].paramsChanged, outputBytes: outBytes,
       },

@@ -10,7 +10,7 @@ import { createApp, DEFAULT_ORIGINS } from './app';
 import { buildCheckpoint, gpt2Specs, llamaSpecs, pseudo, readEvents, sha256File, tmpWorkspace, writeModelFolder } from './testkit';
 import { Workspace } from './workspace';
 
-type Digests = { files: { sha256: string }[] };
+type Digests = { files: { name: string; sha256: string }[] };
 interface CDeltaManifest {
   strength: number;
   paramsChanged: number;
@@ -186,6 +186,9 @@ describe('C-Δθ job', () => {
     const job = await jobs.wait(((await r.json()) as { id: string }).id);
     expect(job?.state, job?.error).toBe('done');
     expect((await readdir(join(root, 'llama-out'))).sort()).toEqual(['config.json', 'edit-manifest.json', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors', 'model.safetensors.index.json']);
+    const lm = JSON.parse(await readFile(join(root, 'llama-out/edit-manifest.json'), 'utf8')) as CDeltaManifest;
+    const idx = lm.inputs.base.files.find((f) => f.name === 'model.safetensors.index.json');
+    expect(idx?.sha256).toBe(await sha256File(join(dir, 'base/model.safetensors.index.json')));
     const got = new Map([...(await tensors(join(root, 'llama-out/model-00001-of-00002.safetensors'))), ...(await tensors(join(root, 'llama-out/model-00002-of-00002.safetensors')))]);
     const touchedRows: Record<string, (i: number) => boolean> = {
       'model.layers.1.self_attn.q_proj.weight': (i) => Math.floor(i / 8) >= 4 && Math.floor(i / 8) < 6,
@@ -254,5 +257,25 @@ describe('survival and MANSU jobs', () => {
     const t = m.tensors;
     expect(t.find((x) => x.name.endsWith('gate_proj.weight'))!.fisherZeroed).toBe(64);
     expect(t.find((x) => x.name.endsWith('q_proj.weight'))!.maskedOut).toBe(64);
+  });
+
+  it('MANSU projects Conv1D ([in, out]) weights along their input axis, in two passes', async () => {
+    const specs = gpt2Specs(1, 8, 16, 'F32');
+    const shifted = (n: string, i: number) => base(n, i) + 0.05 * pseudo(9, i);
+    await writeModelFolder(join(root, 'g/base'), specs, base, { n_head: 2 });
+    await writeModelFolder(join(root, 'g/edited'), specs, shifted);
+    const cov = new Float32Array(64);
+    cov[0] = 4;
+    cov[9] = 2;
+    await writeFile(join(root, 'g/stats.safetensors'), serialize([{ name: 'cov/transformer.h.0.mlp.c_fc.weight', dtype: 'F32', shape: [8, 8], data: new Uint8Array(cov.buffer) }]));
+    const r = await call('/api/jobs/mansu', { body: { base: 'g/base', edited: 'g/edited', stats: 'g/stats.safetensors', covariance: { topK: 2 }, floor: false, output: 'g/out' } });
+    const job = await jobs.wait(((await r.json()) as { id: string }).id);
+    expect(job?.state, job?.error).toBe('done');
+    const o = (await tensors(join(root, 'g/out/model.safetensors'))).get('transformer.h.0.mlp.c_fc.weight')!;
+    const b = (await tensors(join(root, 'g/base/model.safetensors'))).get('transformer.h.0.mlp.c_fc.weight')!;
+    const e = (await tensors(join(root, 'g/edited/model.safetensors'))).get('transformer.h.0.mlp.c_fc.weight')!;
+    // Input dims 0 and 1 (rows 0, 1 of the [8, 32] Conv1D weight) carry the retain activations: untouched.
+    for (let i = 0; i < 64; i++) expect(o[i]).toBe(b[i]);
+    for (let i = 64; i < 256; i++) expect(o[i]).toBe(e[i]);
   });
 });

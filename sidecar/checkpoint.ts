@@ -3,6 +3,7 @@
 // (and the index against the shards) before any job starts, so a bad input fails fast with its reason.
 // The writer mirrors the primary input's layout (same shard names, same tensor order) into a temp folder.
 
+import { createHash } from 'node:crypto';
 import { copyFile, lstat, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DTYPE_BYTES } from '../src/core/edits/dtypes';
@@ -107,9 +108,14 @@ export interface FileDigest {
   sha256: string;
 }
 
+/** sha256 of every file of a checkpoint, the shard index included. */
 export async function hashCheckpoint(ck: Checkpoint, onBytes?: (n: number) => void): Promise<FileDigest[]> {
   const out: FileDigest[] = [];
   for (const f of ck.files) out.push({ name: f.name, bytes: f.source.size, sha256: await f.source.sha256(onBytes) });
+  if (ck.indexText !== undefined) {
+    const bytes = Buffer.from(ck.indexText, 'utf8');
+    out.push({ name: INDEX_FILE, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
+  }
   return out;
 }
 

@@ -4,7 +4,7 @@
 // leaves a half-written checkpoint under the requested name.
 
 import { createHash, type Hash } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { lstat, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ByteSource } from '../src/core/edits/safetensors';
 
@@ -123,8 +123,12 @@ export async function fsyncPath(path: string): Promise<void> {
   }
 }
 
-/** Renames a finished temp path onto its final name and makes the rename durable. */
+/**
+ * Renames a finished temp path onto its final name and makes the rename durable. The final name was free
+ * when the job started; if something appeared there meanwhile, refuse rather than replace it.
+ */
 export async function publish(tempPath: string, finalPath: string): Promise<void> {
+  if (await lstat(finalPath).then(() => true, () => false)) throw new Error(`${finalPath} appeared while the job ran; the result is not published over it`);
   await rename(tempPath, finalPath);
   await fsyncPath(dirname(finalPath));
 }

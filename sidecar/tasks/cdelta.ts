@@ -11,7 +11,7 @@ import { EDITS_TOOL } from '../../src/core/edits/version';
 import type { JobContext, JobOutcome } from '../jobs';
 import { buildMasks, Inputs, resolveHeads, type InputRef } from './common';
 import { OutputFolder } from './output';
-import { CHUNK_ELEMS, runTensorPass } from './stream';
+import { checkAborted, CHUNK_ELEMS, runTensorPass } from './stream';
 
 export interface CDeltaOptions {
   base: InputRef;
@@ -71,7 +71,7 @@ export async function runCDelta(o: CDeltaOptions, ctx: JobContext): Promise<JobO
       },
     });
     ctx.progress('hash', 0, 1);
-    const digests = await inputs.digests();
+    const digests = await inputs.digests(() => checkAborted(ctx.signal));
     const paramsTotal = target.tensors.reduce((s, t) => s + numel(t.shape), 0);
     const paramsMasked = [...masks.values()].reduce((s, m) => s + maskCount(m), 0);
     const maskSummary = {

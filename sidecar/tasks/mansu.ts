@@ -11,7 +11,7 @@ import type { CircuitSelection } from '../../src/core/edits/circuit';
 import { decodeToF32, isFloatDtype, roundToDtype, type FloatDtype } from '../../src/core/edits/dtypes';
 import { topEigen } from '../../src/core/edits/eigen';
 import { MaskMappingError } from '../../src/core/edits/errors';
-import { accumulateFirstAxis, applyFirstAxis, applyFisher, applyMagnitudeFloor, emptyFloorStats, projectRowsLastAxis, type FisherOptions, type FloorStats } from '../../src/core/edits/mansu';
+import { accumulateFirstAxis, applyFirstAxis, applyFisher, clearResidue, applyMagnitudeFloor, emptyFloorStats, projectRowsLastAxis, type FisherOptions, type FloorStats } from '../../src/core/edits/mansu';
 import type { QuantType } from '../../src/core/edits/quant4';
 import { numel } from '../../src/core/edits/safetensors';
 import { emptyCounts, mergeCounts, RATIO_BIN_LOWER, summarize, SurvivalCounter } from '../../src/core/edits/survival';
@@ -20,7 +20,7 @@ import { readTensor, type Checkpoint, type TensorRef } from '../checkpoint';
 import type { JobContext, JobOutcome } from '../jobs';
 import { buildMasks, Inputs, resolveHeads, type InputRef } from './common';
 import { OutputFolder } from './output';
-import { CHUNK_ELEMS, runTensorPass } from './stream';
+import { checkAborted, CHUNK_ELEMS, runTensorPass } from './stream';
 
 export interface MansuOptions {
   base: InputRef;
@@ -102,10 +102,10 @@ export async function runMansu(o: MansuOptions, ctx: JobContext): Promise<JobOut
             }
             const acc = axis === 'columns' ? new Float64Array(k * cols) : null;
             const delta = async (s: number, b: Float32Array, e: Float32Array, count: boolean) => {
-              let d = Float32Array.from(e, (v, i) => v - b[i]);
+              let d = Float64Array.from(e, (v, i) => v - b[i]);
               if (count) for (const v of d) if (v !== 0) rep.nonzeroUpdate++;
               if (mask !== undefined) {
-                const kept = new Float32Array(d.length);
+                const kept = new Float64Array(d.length);
                 if (mask) forEachMaskedRun(mask, s, d.length, (a, z) => kept.set(d.subarray(a, z), a));
                 if (count) for (let i = 0; i < d.length; i++) if (d[i] !== 0 && kept[i] === 0) rep.maskedOut++;
                 d = kept;
@@ -117,7 +117,7 @@ export async function runMansu(o: MansuOptions, ctx: JobContext): Promise<JobOut
               }
               return d;
             };
-            const sq = (d: Float32Array) => d.reduce((a, v) => a + v * v, 0);
+            const sq = (d: Float64Array) => d.reduce((a, v) => a + v * v, 0);
             return {
               prepass: async (s, inp) => {
                 accumulateFirstAxis(await delta(s, inp.f32(0), inp.f32(1), false), s / cols, cols, u!, k, acc!);
@@ -128,8 +128,10 @@ export async function runMansu(o: MansuOptions, ctx: JobContext): Promise<JobOut
                 const d = await delta(s, b, e, true);
                 if (rep.projection && u) {
                   rep.projection.normBefore += sq(d);
+                  const maxAbs = d.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
                   if (acc) applyFirstAxis(d, s / cols, cols, u, k, acc);
                   else projectRowsLastAxis(d, cols, u, k);
+                  clearResidue(d, maxAbs);
                   rep.projection.normAfter += sq(d);
                 }
                 const out = Float32Array.from(b, (v, i) => roundToDtype(v + d[i], dtype));
@@ -144,7 +146,7 @@ export async function runMansu(o: MansuOptions, ctx: JobContext): Promise<JobOut
       },
     });
     ctx.progress('hash', 0, 1);
-    const digests = await inputs.digests();
+    const digests = await inputs.digests(() => checkAborted(ctx.signal));
     const before = emptyCounts();
     const after = emptyCounts();
     const floor = emptyFloorStats();

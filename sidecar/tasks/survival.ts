@@ -9,7 +9,7 @@ import { EDITS_TOOL } from '../../src/core/edits/version';
 import { writeFileAtomic } from '../fileio';
 import type { JobContext, JobOutcome } from '../jobs';
 import { Inputs, type InputRef } from './common';
-import { CHUNK_ELEMS, runTensorPass } from './stream';
+import { checkAborted, CHUNK_ELEMS, runTensorPass } from './stream';
 
 /** Half-precision bits of a chunk (copied only if the read landed on an odd offset). */
 function u16(b: Uint8Array): Uint16Array {
@@ -55,7 +55,7 @@ export async function runSurvival(o: SurvivalOptions, ctx: JobContext): Promise<
       },
     });
     ctx.progress('hash', 0, 1);
-    const digests = await inputs.digests();
+    const digests = await inputs.digests(() => checkAborted(ctx.signal));
     const overall = emptyCounts();
     const tensors = [...counters].map(([name, c]) => {
       mergeCounts(overall, c.counts);

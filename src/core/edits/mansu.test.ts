@@ -2,7 +2,7 @@
 // magnitude floor making tiny updates cross an NF4 threshold, verified by the survival counter.
 import { describe, expect, it } from 'vitest';
 import { decodeToF32, encodeFromF32, roundToDtype } from './dtypes';
-import { accumulateFirstAxis, applyFirstAxis, applyFisher, applyMagnitudeFloor, emptyFloorStats, nextInDtype, projectRowsLastAxis } from './mansu';
+import { accumulateFirstAxis, applyFirstAxis, applyFisher, clearResidue, applyMagnitudeFloor, emptyFloorStats, nextInDtype, projectRowsLastAxis } from './mansu';
 import { SurvivalCounter, summarize } from './survival';
 
 function rng(seed: number) {
@@ -40,6 +40,14 @@ describe('covariance null-space projection', () => {
     applyFirstAxis(d.subarray(6), 2, cols, u, k, acc);
     // each column (x0,x1,x2,x3) -> (0, (x1-x2)/2, (x2-x1)/2, x3)
     expect([...d].map((v) => Math.round(v * 1e5) / 1e5 + 0)).toEqual([0, 0, 0, -1.5, -1.5, -1.5, 1.5, 1.5, 1.5, 10, 11, 12]);
+  });
+});
+
+describe('projection residue', () => {
+  it('clears entries at rounding-noise level relative to the pre-projection maximum', () => {
+    const d = Float64Array.from([1e-9, -2e-7, 0.3, 6e-7]);
+    expect(clearResidue(d, 0.5)).toBe(2);
+    expect([...d]).toEqual([0, 0, 0.3, 6e-7]);
   });
 });
 

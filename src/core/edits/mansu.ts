@@ -9,6 +9,9 @@
 import { f16BitsToF32, f32ToF16Bits, bf16BitsToF32, f32ToBf16Bits, roundToDtype, type FloatDtype } from './dtypes';
 import { codeTable, FP4_THRESHOLDS, NF4_THRESHOLDS, quantizeValue, type QuantType } from './quant4';
 
+/** An update vector: f64 in the pipeline so edited − base − ... + base gives back f32 checkpoints exactly. */
+export type Vec = Float32Array | Float64Array;
+
 export interface FisherOptions {
   mode: 'zero' | 'downweight';
   /** zero: directions with F > threshold are dropped. */
@@ -18,7 +21,7 @@ export interface FisherOptions {
 }
 
 /** Returns how many non-zero entries were zeroed. */
-export function applyFisher(delta: Float32Array, fisher: Float32Array, o: FisherOptions): number {
+export function applyFisher(delta: Vec, fisher: Float32Array, o: FisherOptions): number {
   let zeroed = 0;
   if (o.mode === 'zero') {
     const t = o.threshold ?? 0;
@@ -36,7 +39,7 @@ export function applyFisher(delta: Float32Array, fisher: Float32Array, o: Fisher
 }
 
 /** Rows of length `cols` (last axis = input axis): r ← r − U(Uᵀr). U is row-major cols×k. */
-export function projectRowsLastAxis(delta: Float32Array, cols: number, u: Float64Array, k: number): void {
+export function projectRowsLastAxis(delta: Vec, cols: number, u: Float64Array, k: number): void {
   const coef = new Float64Array(k);
   for (let r0 = 0; r0 < delta.length; r0 += cols) {
     coef.fill(0);
@@ -53,8 +56,24 @@ export function projectRowsLastAxis(delta: Float32Array, cols: number, u: Float6
   }
 }
 
+/**
+ * Zeroes the rounding residue a projection leaves in directions it removed (|Δ| ≤ rel · maxAbsBefore), so
+ * the magnitude floor never inflates numerical noise into a real edit. Returns how many entries it cleared.
+ */
+export function clearResidue(delta: Vec, maxAbsBefore: number, rel = 1e-6): number {
+  const t = rel * maxAbsBefore;
+  let n = 0;
+  for (let i = 0; i < delta.length; i++) {
+    if (delta[i] !== 0 && Math.abs(delta[i]) <= t) {
+      delta[i] = 0;
+      n++;
+    }
+  }
+  return n;
+}
+
 /** First pass of the column projection: acc (k×cols) += Uᵀ·Δ for rows rowStart.. of this chunk. */
-export function accumulateFirstAxis(delta: Float32Array, rowStart: number, cols: number, u: Float64Array, k: number, acc: Float64Array): void {
+export function accumulateFirstAxis(delta: Vec, rowStart: number, cols: number, u: Float64Array, k: number, acc: Float64Array): void {
   for (let r = 0; r * cols < delta.length; r++) {
     for (let j = 0; j < k; j++) {
       const w = u[(rowStart + r) * k + j];
@@ -65,7 +84,7 @@ export function accumulateFirstAxis(delta: Float32Array, rowStart: number, cols:
 }
 
 /** Second pass: Δ[r,:] −= Σ_j U[r,j]·acc[j,:]. */
-export function applyFirstAxis(delta: Float32Array, rowStart: number, cols: number, u: Float64Array, k: number, acc: Float64Array): void {
+export function applyFirstAxis(delta: Vec, rowStart: number, cols: number, u: Float64Array, k: number, acc: Float64Array): void {
   for (let r = 0; r * cols < delta.length; r++) {
     for (let j = 0; j < k; j++) {
       const w = u[(rowStart + r) * k + j];
@@ -123,7 +142,7 @@ function absmaxOf(a: Float32Array, s: number, e: number): number {
  * Enlarges `out` (= round(base + delta)) so every non-zero delta moves its parameter's 4-bit code value in
  * the delta's direction. Chunks start on a block boundary.
  */
-export function applyMagnitudeFloor(base: Float32Array, delta: Float32Array, out: Float32Array, dtype: FloatDtype, type: QuantType, blocksize: number, stats: FloorStats): void {
+export function applyMagnitudeFloor(base: Float32Array, delta: Vec, out: Float32Array, dtype: FloatDtype, type: QuantType, blocksize: number, stats: FloorStats): void {
   const table = codeTable(type);
   const { values, thresholds } = codeLine(type);
   const pos = (code: number) => values.indexOf(table[code] === 0 ? 0 : table[code]);
