@@ -83,6 +83,9 @@ test('load a CSV, run teachers, sweep strategies with charts, distil, and reprod
   await expect(page.getByTestId('distill-results')).toBeVisible({ timeout: 120_000 });
   expect(Number(await page.getByTestId('student-auc-logreg').textContent())).toBeGreaterThan(0.7);
   await expect(page.getByTestId('collapse-chart').locator('.recharts-bar-rectangle')).not.toHaveCount(0);
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-onnx-logreg').click();
+  expect((await download).suggestedFilename()).toBe('pima.csv-logreg-student.onnx');
 
   // the study link in a fresh page: it asks for the file, then re-runs by itself and matches
   const fresh = await browser.newPage();
@@ -92,6 +95,26 @@ test('load a CSV, run teachers, sweep strategies with charts, distil, and reprod
   await expect(fresh.getByTestId('reproduction')).toHaveText(/Reproduced/, { timeout: 120_000 });
   await expect(fresh.getByTestId('result-digest')).toHaveText(`result digest ${digest}`);
   await fresh.close();
+});
+
+test('a long strategy sweep can be cancelled and the panel stays usable', async ({ wb, page }, testInfo) => {
+  const file = testInfo.outputPath('pima.csv');
+  writePima(file);
+  await wb.open('#/tabular');
+  await wb.waitReady('module-tabular');
+  await page.getByTestId('dataset-file').setInputFiles(file);
+  await expect(page.getByTestId('class-balance')).toBeVisible();
+  await page.getByTestId('tab-study').click();
+  await keepOnly(page, 'teacher-', ['knn', 'logreg']);
+  await page.getByTestId('context-sizes').fill('64, 128, 256, 512, 1024');
+  await page.getByTestId('context-sizes').press('Enter');
+  await page.getByTestId('tabular-run').click();
+  await expect(page.getByTestId('tabular-progress')).toBeVisible();
+  await page.getByTestId('tabular-progress-cancel').click();
+  await expect(page.getByTestId('tabular-cancelled')).toBeVisible();
+  await expect(page.getByTestId('tabular-panel')).toHaveAttribute('data-state', 'ready');
+  await expect(page.getByTestId('study-results')).toHaveCount(0);
+  await expect(page.getByTestId('tabular-run')).toBeEnabled();
 });
 
 test('bad tables show their errors in the panel', async ({ wb, page }, testInfo) => {

@@ -57,6 +57,14 @@ describe('tabular engine', () => {
     expect(d.students).toHaveLength(1);
     expect(d.students[0].retention).toBeGreaterThan(0.85);
     expect(d.trainRows + d.testRows).toBe(768);
+
+    const ex = await api.exportStudent('logreg');
+    expect(ex.onnx.byteLength).toBeGreaterThan(100);
+    const manifest = JSON.parse(ex.manifest) as { classNames: string[]; preprocessing: unknown[]; onnx: { inputColumns: string[] } };
+    expect(manifest.classNames).toEqual(['0', '1']);
+    expect(manifest.preprocessing).toHaveLength(8);
+    expect(manifest.onnx.inputColumns).toHaveLength(8);
+    await expect(api.exportStudent('gbdt')).rejects.toThrow(/No gbdt student/);
   });
 
   it('refuses a one-class target and a ragged file with messages the panel can show', async () => {

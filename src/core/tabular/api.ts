@@ -11,14 +11,18 @@ import { parseArff } from './data/arff';
 import { parseCsv } from './data/csv';
 import { TabularDataError } from './data/errors';
 import { parseParquet } from './data/parquet';
-import { preprocessSplit } from './data/preprocess';
+import { preprocessSplit, type ColumnPlan } from './data/preprocess';
 import { sharedDatasetSpec } from './data/registry';
 import { stratifiedKFold, stratifiedSplit } from './data/split';
 import { classCounts, minorityClass, selectTask, type TabularTask } from './data/task';
 import { runDistillation, type DistillRun, type StudentOutcome } from './distill/run';
 import type { StrategyName } from './strategies';
 import { runStudy, type StudyResult } from './study/runner';
-import type { StudentKind } from './students/types';
+import { DenseStudent } from './students/dense';
+import { exportDenseOnnx } from './students/exportDense';
+import { exportGbdtOnnx } from './students/exportTree';
+import { GbdtStudent } from './students/gbdt/gbdt';
+import type { Student, StudentKind } from './students/types';
 import { TEACHER_FACTORIES } from './teachers/registry';
 import type { Teacher } from './teachers/teacher';
 
@@ -96,6 +100,15 @@ export interface DistillRunOptions {
 /** A distillation run without the trained models and per-row targets (they stay in the engine). */
 export type DistillReport = Omit<DistillRun, 'models' | 'labels'> & { warnings: string[]; trainRows: number; testRows: number; skipped: Skipped[]; digest: string };
 
+/** A distilled student as a deployable file pair: the ONNX graph and the preprocessing it expects. */
+export interface StudentExport {
+  fileName: string;
+  /** ONNX (opset 17, standard ops): input `input` float32 [N, d] of preprocessed features → `probabilities` [N, k] */
+  onnx: Uint8Array;
+  /** JSON: the preprocessing plans fitted on the training rows, input column order, class names, provenance */
+  manifest: string;
+}
+
 export interface TabularApi {
   /** Parse a CSV (`,` `;` or tab, header row), ARFF or Parquet file (format from the name or the Parquet magic). */
   loadFile(fileName: string, bytes: Uint8Array): Promise<DatasetSummary>;
@@ -108,6 +121,8 @@ export interface TabularApi {
   runStudy(options: StudyRunOptions, onProgress?: TabularProgressCallback): Promise<StudyReport>;
   /** Label a training split with the teachers (out-of-fold by default), train students, compare on held-out rows. */
   runDistill(options: DistillRunOptions, onProgress?: TabularProgressCallback): Promise<DistillReport>;
+  /** Export a student trained by the last `runDistill`. */
+  exportStudent(kind: StudentKind): Promise<StudentExport>;
   /** Abort the run in flight, if any; it rejects with an AbortError. */
   cancel(): Promise<void>;
 }
@@ -173,6 +188,8 @@ export function createTabularEngine(): TabularApi {
   let task: TabularTask | null = null;
   let chain: Promise<unknown> = Promise.resolve();
   let current: AbortController | null = null;
+  // the last distillation's models and what a deployed copy needs to reproduce their inputs
+  let distilled: { models: Student[]; plans: ColumnPlan[]; inputs: string[]; classNames: string[]; target: string; teacherId: string } | null = null;
 
   const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
     const next = chain.then(job, job);
@@ -195,6 +212,7 @@ export function createTabularEngine(): TabularApi {
   const keep = (f: DataFrame, summary: Omit<DatasetSummary, 'rows' | 'columns'>): DatasetSummary => {
     frame = f;
     task = null;
+    distilled = null;
     dataset = { ...summary, rows: f.nRows, columns: summariseColumns(f) };
     return dataset;
   };
@@ -215,6 +233,7 @@ export function createTabularEngine(): TabularApi {
     setTask: (choice) => enqueue(async () => {
       if (!frame || !dataset) throw new TabularDataError('No table loaded: choose a CSV, ARFF or Parquet file first.');
       task = null;
+      distilled = null;
       const t = selectTask(frame, {
         name: dataset.name, target: choice.target,
         ...(choice.sensitive ? { sensitive: choice.sensitive, sensitiveThreshold: choice.sensitiveThreshold } : {}),
@@ -274,7 +293,8 @@ export function createTabularEngine(): TabularApi {
       if (!o.students.length) throw new TabularDataError('Choose at least one student (gbdt, mlp or logreg).');
       const k = t.classNames.length;
       const split = stratifiedSplit(t.y, k, o.testFraction ?? 0.25, o.seed);
-      const { train, test } = preprocessSplit(t, split.train, split.test);
+      const { train, test, preprocessor } = preprocessSplit(t, split.train, split.test);
+      distilled = null;
       const labelCalls = teachers.length * (o.labelling === 'oof' ? o.folds : 1);
       const total = labelCalls + 1;
       onProgress?.({ phase: 'distill', done: 0, total, label: 'labelling the training rows' });
@@ -288,12 +308,25 @@ export function createTabularEngine(): TabularApi {
         signal,
       });
       onProgress?.({ phase: 'distill', done: total, total, label: 'done' });
+      distilled = { models: run.models, plans: preprocessor.plans, inputs: preprocessor.names, classNames: t.classNames, target: t.name, teacherId: run.teacherId };
       const digest = await resultDigest({ view: 'distill', teacher: run.teacher.report.auc, label: run.teacher.labelAuc, students: run.students.map((s: StudentOutcome) => [s.kind, s.report.auc, s.report.logLoss, s.agreement]) });
       // the trained models and per-row targets stay here: they are large and not needed to read the comparison
       return {
         teacherId: run.teacherId, teacher: run.teacher, collapse: run.collapse, students: run.students,
         warnings: run.labels.warnings, trainRows: train.n, testRows: test.n, skipped, digest,
       };
+    }),
+    exportStudent: (kind) => enqueue(async () => {
+      const model = distilled?.models.find((m) => m.kind === kind);
+      if (!distilled || !model) throw new TabularDataError(`No ${kind} student to export: run a distillation with it first.`);
+      const onnx = model instanceof GbdtStudent ? exportGbdtOnnx(model) : model instanceof DenseStudent ? exportDenseOnnx(model) : null;
+      if (!onnx) throw new TabularDataError(`The ${kind} student has no ONNX exporter.`);
+      const manifest = {
+        student: kind, teacher: distilled.teacherId, dataset: distilled.target, classNames: distilled.classNames,
+        onnx: { input: 'input', output: 'probabilities', inputColumns: distilled.inputs, sha256: await sha256Hex(onnx) },
+        preprocessing: distilled.plans,
+      };
+      return { fileName: `${distilled.target.replace(/[^\w.-]+/g, '_')}-${kind}-student`, onnx, manifest: JSON.stringify(manifest, null, 2) };
     }),
     cancel: async () => current?.abort(),
   };

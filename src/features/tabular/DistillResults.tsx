@@ -1,11 +1,23 @@
 // Distill tab results: the teacher and each student on the held-out rows (AUC, log-loss, ECE, AUC retention,
 // agreement, latency and speedup, fairness gap), and how soft the teacher's training targets are (the label-
 // leakage check: naive labelling collapses them towards one-hot).
+import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DistillReport } from '../../core/tabular/api';
+import type { StudentKind } from '../../core/tabular/students/types';
 import { DigestNote, SkippedNote, fmt } from './format';
 
-export function DistillResults({ report, labelling, expectedDigest }: { report: DistillReport; labelling: 'oof' | 'naive'; expectedDigest?: string }) {
+export interface DistillResultsProps {
+  report: DistillReport;
+  labelling: 'oof' | 'naive';
+  expectedDigest?: string;
+  /** resolves with an error message, or undefined once the download started */
+  onExport: (kind: StudentKind, what: 'onnx' | 'manifest') => Promise<string | undefined>;
+}
+
+export function DistillResults({ report, labelling, expectedDigest, onExport }: DistillResultsProps) {
+  const [exportError, setExportError] = useState<string>();
+  const exportAs = async (kind: StudentKind, what: 'onnx' | 'manifest') => setExportError(await onExport(kind, what));
   const t = report.teacher;
   const c = report.collapse;
   const hasFairness = Boolean(t.fairness);
@@ -17,13 +29,14 @@ export function DistillResults({ report, labelling, expectedDigest }: { report: 
         <h2>Students vs teacher “{report.teacherId}” on {report.testRows} held-out rows (trained on {report.trainRows})</h2>
         <table className="table" data-testid="distill-table">
           <thead>
-            <tr><th>model</th><th>AUC</th><th>log-loss</th><th>ECE</th><th>accuracy</th><th>AUC retention</th><th>agreement</th><th>µs/row (batch 1)</th><th>µs/row (batched)</th><th>speedup (batch 1)</th><th>train ms</th>{hasFairness && <th>AUC gap / TPR gap</th>}</tr>
+            <tr><th>model</th><th>AUC</th><th>log-loss</th><th>ECE</th><th>accuracy</th><th>AUC retention</th><th>agreement</th><th>µs/row (batch 1)</th><th>µs/row (batched)</th><th>speedup (batch 1)</th><th>train ms</th>{hasFairness && <th>AUC gap / TPR gap</th>}<th>export</th></tr>
           </thead>
           <tbody>
             <tr>
               <td>teacher {report.teacherId}</td><td>{fmt(t.report.auc, 4)}</td><td>{fmt(t.report.logLoss)}</td><td>{fmt(t.report.ece)}</td><td>{fmt(t.report.accuracy)}</td>
               <td>1</td><td>1</td><td>{fmt(t.latency.batch1UsPerRow, 1)}</td><td>{fmt(t.latency.batchedUsPerRow, 1)}</td><td>1</td><td>—</td>
               {hasFairness && <td>{fmt(t.fairness?.aucGap)} / {fmt(t.fairness?.tprGap)}</td>}
+              <td />
             </tr>
             {report.students.map((s) => (
               <tr key={s.kind}>
@@ -31,11 +44,16 @@ export function DistillResults({ report, labelling, expectedDigest }: { report: 
                 <td>{fmt(s.retention)}</td><td>{fmt(s.agreement)}</td><td>{fmt(s.latency.batch1UsPerRow, 1)}</td><td>{fmt(s.latency.batchedUsPerRow, 1)}</td>
                 <td>{fmt(s.speedupBatch1, 1)}×</td><td>{fmt(s.trainMs, 0)}</td>
                 {hasFairness && <td>{fmt(s.fairness?.aucGap)} / {fmt(s.fairness?.tprGap)}</td>}
+                <td>
+                  <button data-testid={`export-onnx-${s.kind}`} onClick={() => void exportAs(s.kind, 'onnx')}>ONNX</button>{' '}
+                  <button data-testid={`export-manifest-${s.kind}`} title="preprocessing plans, input columns, class names, sha256" onClick={() => void exportAs(s.kind, 'manifest')}>manifest</button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
-        <p className="muted">Teacher label AUC on the training rows ({labelling === 'oof' ? 'out-of-fold' : 'naive: the teacher scored its own context'}): {fmt(t.labelAuc, 4)}.</p>
+        {exportError && <p className="error" role="alert" data-testid="export-error">{exportError}</p>}
+        <p className="muted">The ONNX student takes preprocessed rows (the manifest holds the imputation, encoding and scaling fitted on the training rows). Teacher label AUC on the training rows ({labelling === 'oof' ? 'out-of-fold' : 'naive: the teacher scored its own context'}): {fmt(t.labelAuc, 4)}.</p>
       </div>
       <figure className="card" data-testid="collapse-chart">
         <figcaption>

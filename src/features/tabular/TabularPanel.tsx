@@ -22,7 +22,7 @@ const TABS: { view: View; label: string }[] = [
 ];
 
 export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: FeaturePanelProps<TabularSpec>) {
-  const { data, run, reports, load, setTask, start, cancel, kill } = useTabularEngine();
+  const { data, run, reports, load, setTask, start, cancel, kill, exportStudent } = useTabularEngine();
   const [finished, setFinished] = useState<{ view: View; n: number }>();
   const autoRan = useRef(false);
   // a link's digest is checked only while its settings are untouched
@@ -110,7 +110,7 @@ export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: F
       </div>
       {spec.view === 'teacher' && reports.teacher && <TeacherResults report={reports.teacher} expectedDigest={expected} />}
       {spec.view === 'study' && reports.study && <StudyResults report={reports.study} expectedDigest={expected} />}
-      {spec.view === 'distill' && reports.distill && <DistillResults report={reports.distill} labelling={spec.distill.labelling} expectedDigest={expected} />}
+      {spec.view === 'distill' && reports.distill && <DistillResults report={reports.distill} labelling={spec.distill.labelling} expectedDigest={expected} onExport={exportStudent} />}
     </div>
   );
 }

@@ -8,6 +8,8 @@ import type {
 } from '../../core/tabular/api';
 import { SHARED_DATASETS } from '../../core/tabular/data/registry';
 import { sha256Hex } from '../../core/runtime/loaders';
+import type { StudentKind } from '../../core/tabular/students/types';
+import { downloadFile } from '../../viz/download';
 import type { TabularSpec } from '../../state/specs/tabular';
 import { useWorkerEngine } from '../../app/useWorkerEngine';
 import type { TabularWorkerApi } from '../../../workers/tabular.worker';
@@ -129,6 +131,18 @@ export function useTabularEngine() {
 
   const cancel = useCallback(() => { void engine().cancel(); }, [engine]);
 
+  /** Download a distilled student (ONNX) or its manifest (preprocessing, classes, hashes). */
+  const exportStudent = useCallback(async (kind: StudentKind, what: 'onnx' | 'manifest'): Promise<string | undefined> => {
+    try {
+      const ex = await engine().exportStudent(kind);
+      if (what === 'onnx') downloadFile(ex.onnx, `${ex.fileName}.onnx`, 'application/octet-stream');
+      else downloadFile(ex.manifest, `${ex.fileName}.json`, 'application/json');
+      return undefined;
+    } catch (e) {
+      return messageOf(e);
+    }
+  }, [engine]);
+
   /** Last resort for a job that ignores cancel (a long synchronous fit): kill the worker; the next run reloads. */
   const kill = useCallback(() => {
     restart();
@@ -136,5 +150,5 @@ export function useTabularEngine() {
     setRun((r) => (r.status === 'running' ? { status: 'cancelled', view: r.view } : r));
   }, [restart]);
 
-  return { data, run, reports, load, setTask, start, cancel, kill };
+  return { data, run, reports, load, setTask, start, cancel, kill, exportStudent };
 }
