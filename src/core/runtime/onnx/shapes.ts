@@ -287,10 +287,6 @@ export function inferNode(n: NodeView, ins: (ValueInfo | undefined)[]): ValueInf
   return rule(n, ins, fail);
 }
 
-export function hasShapeRule(opType: string, domain = ''): boolean {
-  return (domain && domain !== 'ai.onnx' ? `${domain}:${opType}` : opType) in rules;
-}
-
 export function formatDims(dims: Dim[] | undefined): string {
   return fmt(dims);
 }
