@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTabularEngine, type TabularProgress } from './api';
 import { readShared } from './data/testData';
+import { writeParquet } from '../ensembles/fixtures/parquetWriter';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -65,6 +66,21 @@ describe('tabular engine', () => {
     expect(manifest.preprocessing).toHaveLength(8);
     expect(manifest.onnx.inputColumns).toHaveLength(8);
     await expect(api.exportStudent('gbdt')).rejects.toThrow(/No gbdt student/);
+  });
+
+  it('reads ARFF (declared nominal levels), Parquet (by magic) and semicolon CSVs through loadFile', async () => {
+    const api = createTabularEngine();
+    const arff = await api.loadFile('t.arff', enc('@relation t\n@attribute x numeric\n@attribute c {lo,hi}\n@data\n1,lo\n2,hi\n?,hi\n'));
+    expect(arff).toMatchObject({ format: 'arff', rows: 3, suggested: { target: 'c' } });
+    expect(arff.columns[0]).toMatchObject({ kind: 'numeric', missing: 1 });
+    const pq = await api.loadFile('no-extension', writeParquet([
+      { name: 'age', type: 'int32', values: [31, 45, 27, 50] },
+      { name: 'label', type: 'string', values: ['a', 'b', 'a', 'b'] },
+    ]));
+    expect(pq).toMatchObject({ format: 'parquet', rows: 4 });
+    expect((await api.setTask({ target: 'label' })).classCounts).toEqual([2, 2]);
+    const semi = await api.loadFile('eu.csv', enc('a;b;y\n1,5;2;0\n3;4;1\n'));
+    expect(semi.columns.map((c) => c.name)).toEqual(['a', 'b', 'y']);
   });
 
   it('refuses a one-class target and a ragged file with messages the panel can show', async () => {
