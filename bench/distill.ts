@@ -130,7 +130,7 @@ writeFileSync(resolve(ROOT, 'bench/results/distill.json'), JSON.stringify({
   teacherChoice: 'best out-of-fold training AUC among registered teachers and their average', results, summary,
   notes: [
     'Teacher latency follows the in-context contract: every call reads the whole training context, and the logreg teacher refits on it, so batch-1 teacher latency is one full fit per row.',
-    'Latencies are the best of repeated passes over every test row on a shared 2-core machine; batch-1 calls predictRow per row, batched calls predict on all test rows.',
+    'Latencies on a shared 2-core machine (load ~10): batch 1 calls predictRow on every test row, timed in chunks of 64 rows, each chunk the best of 5 repeats; batched calls predict on all test rows, best of 5.',
     'Naive labelling with a kNN teacher collapses targets to one-hot (share > 0.99 = 1); with kNN+logreg averaged only the kNN half leaks. A GBDT on collapsed targets behaves like one trained on hard labels, which these baseline teachers do not beat, so leakage shows in the targets more than in student AUC here.',
   ],
 }, null, 2));

@@ -42,11 +42,11 @@ describe('reports', () => {
     expect(s.maxProbHistogram[0].count).toBe(2);
   });
 
-  it('latency calls each of the nOne rows once per batch-1 pass and the batch once per repeat', async () => {
-    let one = 0;
+  it('latency calls each of the nOne rows once per repeat (in chunks) and the batch once per repeat', async () => {
+    const perRow = new Array(10).fill(0);
     let all = 0;
-    const lat = await measureLatency(10, () => { one++; }, 500, () => { all++; }, 0, 3);
-    expect(one).toBe(30);
+    const lat = await measureLatency(10, (i) => { perRow[i]++; }, 500, () => { all++; }, 3, 4);
+    expect(perRow).toEqual(new Array(10).fill(3));
     expect(all).toBe(3);
     expect(lat.batchedUsPerRow).toBeGreaterThanOrEqual(0);
   });

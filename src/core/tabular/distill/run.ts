@@ -72,7 +72,7 @@ export async function runDistillation(teacher: Teacher | Teacher[], train: Label
   const tRows = Math.min(o.teacherLatencyRows, test.n);
   const tLatency = await measureLatency(tRows,
     (i) => teacherPredict(teachers, train, rowView(test, i), o.signal),
-    test.n, () => teacherPredict(teachers, train, test, o.signal), 0, 3);
+    test.n, () => teacherPredict(teachers, train, test, o.signal), 3);
   const fair = (p: ProbMatrix) => (o.testGroups ? fairnessGaps(p, test.y, o.testGroups) : undefined);
 
   const trainers: [StudentKind, () => Student][] = [];
