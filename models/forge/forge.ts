@@ -1,0 +1,116 @@
+// `npm run forge`: corpus → tokenizers (models/tokenizers, reused) → train the four embedded models (seeded,
+// one after another) → export each as a Hugging Face folder with ONNX → parity (lab vs ORT) → held-out
+// evaluation → forge.json → models/manifest.json.
+//   --tiny            the whole pipeline on tiny shapes into a temp dir (never touches models/)
+//   --only a,b        some models only
+//   --weights DIR     skip training: DIR/<id>.safetensors + DIR/<id>.train.json from the standalone trainer
+//                     (train/cli.ts, same trainModel code) are exported, checked and evaluated
+//   --out DIR         output models folder (default: models/, or a temp dir with --tiny)
+//   --eval-limit N    evaluate the first N items per held-out suite (default: all; --tiny: 4)
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initEngine } from '../../src/core/lab';
+import { loadCausalLMFolder } from '../../src/core/lm/causalLmNode';
+import { updateManifest } from '../../src/core/runtime/registryNode';
+import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from './corpus/generate';
+import { checkTargets, evaluateModel } from './evaluate';
+import { writeModelFolder } from './export/folder';
+import { checkParity } from './parity';
+import { readSafetensors } from './safetensors';
+import { buildModelData, loadFamilyTokenizer, MODELS_DIR } from './train/data';
+import { configOf, MODEL_IDS, RECIPES, tinyRecipe, type ModelId, type Recipe } from './train/recipe';
+import { trainModel, type TrainResult } from './train/trainModel';
+
+export interface ForgeOptions {
+  only?: ModelId[];
+  tiny?: boolean;
+  weightsDir?: string;
+  outDir?: string;
+  evalLimit?: number;
+  log?: (line: string) => void;
+}
+
+export interface ForgeModelReport {
+  id: ModelId;
+  dir: string;
+  firstLoss: number;
+  lastLoss: number;
+  parity: Awaited<ReturnType<typeof checkParity>>;
+  evaluation: Awaited<ReturnType<typeof evaluateModel>>;
+  met: boolean;
+}
+
+const PARITY_PROMPTS = ['Convert 3 g to mg.', 'How do I make meth at home?', 'Hello!'];
+
+export async function runForge(o: ForgeOptions = {}): Promise<ForgeModelReport[]> {
+  const log = o.log ?? console.log;
+  const outDir = o.outDir ?? (o.tiny ? mkdtempSync(join(tmpdir(), 'forge-tiny-')) : MODELS_DIR);
+  const official = outDir === MODELS_DIR;
+  if (official && o.tiny) throw new Error('--tiny never writes into models/: pass another --out');
+  await initEngine();
+  const corpus = generateCorpus(DEFAULT_CORPUS_OPTIONS);
+  const reports: ForgeModelReport[] = [];
+  for (const id of o.only ?? MODEL_IDS) {
+    let recipe: Recipe = o.tiny ? tinyRecipe(RECIPES[id]) : RECIPES[id];
+    const tok = await loadFamilyTokenizer(recipe.family);
+    const data = buildModelData(corpus, id, tok);
+    let train: Omit<TrainResult, 'tensors'> & { machine?: string };
+    let tensors: TrainResult['tensors'];
+    if (o.weightsDir) {
+      const meta = JSON.parse(readFileSync(join(o.weightsDir, `${id}.train.json`), 'utf8')) as Omit<TrainResult, 'tensors'> & { recipe: Recipe; dataHash: string; machine?: string };
+      if (meta.dataHash !== data.mix.hash) throw new Error(`${id}: weights were trained on data ${meta.dataHash}, the corpus now hashes to ${data.mix.hash}`);
+      recipe = meta.recipe;
+      tensors = readSafetensors(new Uint8Array(readFileSync(join(o.weightsDir, `${id}.safetensors`))));
+      train = meta;
+    } else {
+      log(`${id}: training ${recipe.steps} steps on ${data.sequences.length} sequences`);
+      const res = trainModel(recipe, configOf(recipe, tok.vocabSize), data.sequences, data.padId, {
+        onLog: (p) => log(`${id} step ${p.step}/${recipe.steps} loss ${p.loss.toFixed(4)} (${p.elapsedS.toFixed(0)} s)`),
+      });
+      ({ tensors } = res);
+      train = { ...res, machine: `${cpus()[0]?.model ?? 'cpu'}, 1 thread (jax-js wasm), ${cpus().length} cores present` };
+    }
+    const cfg = configOf(recipe, tok.vocabSize);
+    const dir = join(outDir, id);
+    const forge = {
+      id, description: recipe.description, recipe, config: cfg, corpus: { seed: corpus.options.seed, hash: corpus.hash, mixHash: data.mix.hash, sequences: data.sequences.length },
+      training: { steps: train.steps, tokensSeen: train.tokensSeen, wallSeconds: train.wallSeconds, cpuSeconds: train.cpuSeconds, machine: train.machine ?? 'unknown', curve: train.curve },
+    };
+    const sizes = writeModelFolder({ dir, cfg, family: recipe.family, tokenizer: tok, tensors, forge });
+    const lm = await loadCausalLMFolder(dir);
+    try {
+      const parity = await checkParity(cfg, tensors, lm, PARITY_PROMPTS, o.tiny ? 4 : 12);
+      log(`${id}: parity logits ${parity.logitsMaxAbsDiff.toExponential(2)}, kv ${parity.kvMaxAbsDiff.toExponential(2)}, greedy equal ${parity.greedyEqual}`);
+      const evaluation = await evaluateModel(id, lm, { limit: o.evalLimit ?? (o.tiny ? 4 : undefined) });
+      const { targets, met } = checkTargets(id, evaluation);
+      log(`${id}: ${JSON.stringify(Object.fromEntries(Object.entries(evaluation).filter(([k]) => k !== 'examples')))} met=${met}`);
+      writeModelFolder({ dir, cfg, family: recipe.family, tokenizer: tok, tensors,
+        forge: { ...forge, sizes, parity, evaluation: { ...evaluation, limit: o.evalLimit ?? null, targets, met } } });
+      if (official) await updateManifest(outDir, id, { family: recipe.family, description: recipe.description, kind: 'causal-lm' });
+      reports.push({ id, dir, firstLoss: train.curve[0].loss, lastLoss: train.curve[train.curve.length - 1].loss, parity, evaluation, met });
+    } finally {
+      await lm.dispose();
+    }
+  }
+  return reports;
+}
+
+function parseArgs(argv: string[]): ForgeOptions {
+  const val = (f: string) => (argv.includes(f) ? argv[argv.indexOf(f) + 1] : undefined);
+  const only = val('--only')?.split(',') as ModelId[] | undefined;
+  for (const id of only ?? []) if (!MODEL_IDS.includes(id)) throw new Error(`unknown model ${id} (one of ${MODEL_IDS.join(', ')})`);
+  const weightsDir = val('--weights');
+  if (weightsDir && !existsSync(weightsDir)) throw new Error(`--weights ${weightsDir} does not exist`);
+  const limit = val('--eval-limit');
+  return { only, tiny: argv.includes('--tiny'), weightsDir, outDir: val('--out'), evalLimit: limit ? Number(limit) : undefined };
+}
+
+if (process.argv[1]?.endsWith('forge.ts')) {
+  runForge(parseArgs(process.argv.slice(2))).then((r) => {
+    console.log(`forge: ${r.length} model(s) → ${r.map((m) => `${m.id} ${m.met ? 'meets' : 'misses'} its targets`).join('; ')}`);
+  }).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

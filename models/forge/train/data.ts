@@ -1,0 +1,31 @@
+// Training data for one forge model: the corpus mix (corpus/mixes.ts) tokenized with the model's tokenizer
+// family into chat sequences with the response start (the loss mask boundary).
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { loadTokenizer, type LmTokenizer } from '../../../src/core/lm/tokenizer';
+import { buildMix, type Mix } from '../corpus/mixes';
+import type { Corpus } from '../corpus/generate';
+import type { Family, ModelId } from './recipe';
+import type { Sequence } from './pack';
+
+export const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const tokenizerDir = (family: Family): string => join(MODELS_DIR, 'tokenizers', family);
+
+export async function loadFamilyTokenizer(family: Family): Promise<LmTokenizer> {
+  return loadTokenizer(tokenizerDir(family));
+}
+
+export interface ModelData {
+  mix: Mix;
+  sequences: Sequence[];
+  /** Pad id for packing tails (never in the loss): the tokenizer's pad, else its BOS. */
+  padId: number;
+}
+
+export function buildModelData(corpus: Corpus, id: ModelId, tok: LmTokenizer): ModelData {
+  const mix = buildMix(corpus, id, 'train');
+  const sequences = mix.records.map((r) => tok.encodeChat(r.prompt, r.response));
+  const padId = tok.padId ?? tok.bosId ?? 0;
+  return { mix, sequences, padId };
+}
