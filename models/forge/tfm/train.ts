@@ -5,8 +5,10 @@
 //
 //   npx tsx models/forge/tfm/train.ts                 # the committed model (~1 h on 2 shared CPU cores)
 //   npx tsx models/forge/tfm/train.ts --tiny          # whole pipeline in seconds (CI), into a temp folder
-//   flags: --steps N --seed S --lr X --max-minutes M --out DIR --models-dir DIR --no-manifest
-import { mkdirSync, writeFileSync } from 'node:fs';
+//   flags: --steps N --seed S --lr X --warmup N --max-minutes M --out DIR --models-dir DIR --no-manifest
+//          --init FILE.safetensors [--init-note TEXT] (warm start: fresh optimiser and schedule over earlier weights)
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_ADAMW, initEngine, release, type AdamWConfig, type ArrRecord } from '../../../src/core/lab';
@@ -14,7 +16,7 @@ import { readF32 } from '../../../src/core/lab';
 import { makeRng } from '../../../src/core/tabular/data/rng';
 import { priorBatch } from '../../../src/core/tabular/tfm/batch';
 import { DEFAULT_TFM_CONFIG, tfmParamCount, type HostParams, type TfmConfig } from '../../../src/core/tabular/tfm/config';
-import { encodeTfmWeights } from '../../../src/core/tabular/tfm/io';
+import { decodeTfmWeights, encodeTfmWeights } from '../../../src/core/tabular/tfm/io';
 import { initTfmParams, toEngineParams } from '../../../src/core/tabular/tfm/model';
 import { disposeTfmTrainState, initTfmTrainState, makeTfmPredict, makeTfmTrainStep } from '../../../src/core/tabular/tfm/trainStep';
 import { evalSynthetic, syntheticBaselines, type SyntheticEval } from './evalSynthetic';
@@ -44,12 +46,15 @@ const BUCKETS: Bucket[] = tiny
   : [{ B: 16, Nc: 64, Nq: 64, p: 0.3 }, { B: 8, Nc: 192, Nq: 64, p: 0.35 }, { B: 4, Nc: 448, Nq: 64, p: 0.25 }, { B: 2, Nc: 960, Nq: 64, p: 0.1 }];
 const seed = num('seed', 0);
 const steps = num('steps', tiny ? 6 : 5000);
-const optim: AdamWConfig = { ...DEFAULT_ADAMW, lr: num('lr', 2e-3), beta2: 0.99, weightDecay: 0.01, warmupSteps: tiny ? 2 : 200, totalSteps: steps, minLrRatio: 0.05 };
+const optim: AdamWConfig = { ...DEFAULT_ADAMW, lr: num('lr', 2e-3), beta2: 0.99, weightDecay: 0.01, warmupSteps: num('warmup', tiny ? 2 : 200), totalSteps: steps, minLrRatio: 0.05 };
 const maxMinutes = num('max-minutes', tiny ? 5 : 80);
 const evalEvery = tiny ? 3 : 500;
 const outDir = resolve(typeof flags.out === 'string' ? flags.out : tiny ? join(tmpdir(), `tfm-tiny-${process.pid}`, 'tfm') : 'models/tfm');
 const modelsDir = resolve(typeof flags['models-dir'] === 'string' ? flags['models-dir'] : join(outDir, '..'));
 const evalTasks = tiny ? 4 : 48;
+const initFile = typeof flags.init === 'string' ? resolve(flags.init) : null;
+const initBytes = initFile ? new Uint8Array(readFileSync(initFile)) : null;
+const init = initFile && initBytes ? { file: initFile, sha256: createHash('sha256').update(initBytes).digest('hex'), note: typeof flags['init-note'] === 'string' ? flags['init-note'] : '' } : null;
 
 function hostParams(params: ArrRecord): HostParams {
   return new Map(Object.entries(params).map(([k, a]) => [k, { data: readF32(a), shape: [...a.shape] }]));
@@ -63,7 +68,7 @@ async function main(): Promise<void> {
   console.log(`tfm forge: ${tfmParamCount(config)} params, ${steps} steps, out ${outDir}, engine ${engine.device}`);
   const baselines = await syntheticBaselines(evalTasks, tiny);
   console.log('held-out synthetic baselines', JSON.stringify(baselines));
-  const state = initTfmTrainState(toEngineParams(config, initTfmParams(config, seed)));
+  const state = initTfmTrainState(toEngineParams(config, initBytes ? decodeTfmWeights(initBytes) : initTfmParams(config, seed)));
   const step = makeTfmTrainStep(config, optim);
   const predict = makeTfmPredict(config);
   const rng = makeRng(seed + 17);
@@ -77,7 +82,7 @@ async function main(): Promise<void> {
     writeFileSync(join(outDir, 'model.safetensors'), encodeTfmWeights(config, hostParams(state.params)));
     writeFileSync(join(outDir, 'config.json'), `${JSON.stringify(configJson(config), null, 2)}\n`);
     writeFileSync(join(outDir, 'forge.json'), `${JSON.stringify({
-      id: 'tfm', final, recipe: { config, optimizer: optim, buckets: BUCKETS, steps, stepsDone: state.step, seed, taskSeeds: 'step·64 + b + 1 (train), 3e9 + i (held-out)', stopped },
+      id: 'tfm', final, recipe: { config, optimizer: optim, buckets: BUCKETS, steps, stepsDone: state.step, seed, taskSeeds: 'step·64 + b + 1 + seed·1,000,003 (train), 3e9 + i (held-out)', init, stopped },
       prior: PRIOR_DESCRIPTION,
       training: { seconds: Math.round((performance.now() - t0) / 1000), machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, engine: `@jax-js/jax ${engine.device} (single thread)` }, lossCurve: curve },
       evaluation: { heldOutSynthetic: { tasks: evalTasks, baselines, model: evals } },

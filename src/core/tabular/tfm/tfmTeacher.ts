@@ -6,6 +6,7 @@ import type { ProbMatrix } from '../../metrics/classification';
 import type { ModelSession, OrtBackend } from '../../runtime/session';
 import { tensor } from '../../runtime/tensor';
 import type { FeatureMatrix } from '../matrix';
+import { makeRng, shuffle } from '../data/rng';
 import { TeacherContractError, TFM_LIMITS, withinLimits, type Teacher } from '../teachers/teacher';
 
 export interface TfmRuntime {
@@ -23,7 +24,15 @@ export interface TfmTeacherOptions {
   seed?: number;
   /** query rows per ONNX run (bounds the [H, queries, context] attention buffer); default 1,024 */
   queryChunk?: number;
+  /**
+   * Forwards averaged per prediction (TabPFN-style test-time ensemble): member 0 as given, the others with a
+   * seeded feature order and class relabelling, since the model's feature slots and class slots are not exactly
+   * symmetric. Default DEFAULT_MEMBERS.
+   */
+  members?: number;
 }
+
+export const DEFAULT_MEMBERS = 4;
 
 /** Output width of the graph: the model's class slots. */
 export const TFM_CLASS_SLOTS = 10;
@@ -53,8 +62,32 @@ async function nodeDefaultRuntime(): Promise<TfmRuntime> {
   return mod.nodeTfmRuntime();
 }
 
-function toF32(m: FeatureMatrix, from: number, to: number): Float32Array {
-  return Float32Array.from(m.x.subarray(from * m.d, to * m.d)); // NaN stays NaN: the graph treats it as missing
+/** Rows of `m` with columns in `perm` order, as float32 (NaN stays NaN: the graph treats it as missing). */
+function permutedF32(m: FeatureMatrix, from: number, to: number, perm: number[]): Float32Array {
+  const out = new Float32Array((to - from) * perm.length);
+  for (let i = from; i < to; i++) for (let j = 0; j < perm.length; j++) out[(i - from) * perm.length + j] = m.x[i * m.d + perm[j]];
+  return out;
+}
+
+/** One forward over all queries (in chunks) with features reordered by featPerm and class c fed as classPerm[c]. */
+async function runMember(s: ModelSession, xc: FeatureMatrix, yc: Int32Array, k: number, xq: FeatureMatrix, featPerm: number[],
+  classPerm: number[], chunk: number, signal?: AbortSignal): Promise<Float64Array> {
+  const xContext = tensor('float32', permutedF32(xc, 0, xc.n, featPerm), [1, xc.n, xc.d]);
+  const yContext = tensor('int64', BigInt64Array.from(yc, (v) => BigInt(classPerm[v])), [1, xc.n]);
+  const probs = new Float64Array(xq.n * k);
+  for (let from = 0; from < xq.n; from += chunk) {
+    signal?.throwIfAborted();
+    const to = Math.min(xq.n, from + chunk);
+    const out = await s.run({ x_context: xContext, y_context: yContext, x_query: tensor('float32', permutedF32(xq, from, to, featPerm), [1, to - from, xq.d]) }, { signal });
+    const p = out.probs.data as Float32Array; // [1, rows, 10]
+    for (let i = 0; i < to - from; i++) {
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += p[i * TFM_CLASS_SLOTS + classPerm[c]];
+      // Slots outside classPerm never occur in the context, so they are masked to 0; renormalising only removes rounding.
+      for (let c = 0; c < k; c++) probs[(from + i) * k + c] = sum > 0 ? p[i * TFM_CLASS_SLOTS + classPerm[c]] / sum : 1 / k;
+    }
+  }
+  return probs;
 }
 
 /** The raw ONNX teacher: inputs must already be within TFM_LIMITS. */
@@ -78,20 +111,16 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
       if (xc.n === 0 || xc.d === 0) throw new TeacherContractError('The TFM needs at least one context row and one feature.');
       for (const y of yc) if (y < 0 || y >= k) throw new TeacherContractError(`context label ${y} is not a class index in [0, ${k})`);
       const s = await open();
-      const xContext = tensor('float32', toF32(xc, 0, xc.n), [1, xc.n, xc.d]);
-      const yContext = tensor('int64', BigInt64Array.from(yc, (v) => BigInt(v)), [1, xc.n]);
+      const members = Math.max(1, options.members ?? DEFAULT_MEMBERS);
+      const rng = makeRng(options.seed ?? 0);
       const probs = new Float64Array(xq.n * k);
-      for (let from = 0; from < xq.n; from += chunk) {
-        signal?.throwIfAborted();
-        const to = Math.min(xq.n, from + chunk);
-        const out = await s.run({ x_context: xContext, y_context: yContext, x_query: tensor('float32', toF32(xq, from, to), [1, to - from, xq.d]) }, { signal });
-        const p = out.probs.data as Float32Array; // [1, rows, 10]
-        for (let i = 0; i < to - from; i++) {
-          let sum = 0;
-          for (let c = 0; c < k; c++) sum += p[i * TFM_CLASS_SLOTS + c];
-          // Classes ≥ k never occur in the context, so they are masked to 0; renormalising only removes rounding.
-          for (let c = 0; c < k; c++) probs[(from + i) * k + c] = sum > 0 ? p[i * TFM_CLASS_SLOTS + c] / sum : 1 / k;
-        }
+      for (let m = 0; m < members; m++) {
+        // Member 0 sees the data as given; the others a seeded feature order and class relabelling, undone on output.
+        const featPerm = Array.from({ length: xc.d }, (_, j) => j);
+        const classPerm = Array.from({ length: k }, (_, c) => c);
+        if (m > 0) { shuffle(featPerm, rng); shuffle(classPerm, rng); }
+        const p = await runMember(s, xc, yc, k, xq, featPerm, classPerm, chunk, signal);
+        for (let i = 0; i < probs.length; i++) probs[i] += p[i] / members;
       }
       return { probs, n: xq.n, k } satisfies ProbMatrix;
     },
