@@ -106,11 +106,13 @@ test('a long strategy sweep can be cancelled and the panel stays usable', async 
   await expect(page.getByTestId('class-balance')).toBeVisible();
   await page.getByTestId('tab-study').click();
   await keepOnly(page, 'teacher-', ['knn', 'logreg']);
+  // 7 strategies × 5 sizes × 10 folds × 2 teachers = 700 teacher calls: seconds of work, so Cancel lands mid-run
+  await page.getByTestId('folds').fill('10');
   await page.getByTestId('context-sizes').fill('64, 128, 256, 512, 1024');
   await page.getByTestId('context-sizes').press('Enter');
   await page.getByTestId('tabular-run').click();
   await expect(page.getByTestId('tabular-progress')).toBeVisible();
-  await page.getByTestId('tabular-progress-cancel').click();
+  await page.getByTestId('tabular-cancel').click();
   await expect(page.getByTestId('tabular-cancelled')).toBeVisible();
   await expect(page.getByTestId('tabular-panel')).toHaveAttribute('data-state', 'ready');
   await expect(page.getByTestId('study-results')).toHaveCount(0);

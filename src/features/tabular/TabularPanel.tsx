@@ -65,8 +65,9 @@ export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: F
       const sameFile = spec.dataset.sha256 === file.sha256;
       const keepLink = sameFile && spec.target !== undefined && names.has(spec.target) && (!spec.sensitive || names.has(spec.sensitive));
       const choice: TaskChoice = keepLink ? { target: spec.target!, sensitive: spec.sensitive, sensitiveThreshold: spec.sensitiveThreshold } : dataset.suggested;
-      if (!sameFile || !keepLink || spec.dataset.id !== file.name) {
-        set({ dataset: { id: file.name, sha256: file.sha256 }, target: choice.target, sensitive: choice.sensitive, sensitiveThreshold: choice.sensitiveThreshold });
+      if (!sameFile || !keepLink || spec.dataset.id !== file.name.slice(0, 200)) {
+        // the link schema caps ids at 200 characters; the sha256 is what identifies the file
+        set({ dataset: { id: file.name.slice(0, 200), sha256: file.sha256 }, target: choice.target, sensitive: choice.sensitive, sensitiveThreshold: choice.sensitiveThreshold });
       }
       return choice;
     });
@@ -100,8 +101,10 @@ export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: F
           {!ready && !running && <span className="muted">Load a table and choose a target with at least two classes first.</span>}
           {running && (
             <>
-              <ProgressBar done={run.progress?.done ?? 0} total={run.progress?.total ?? 1} label={run.progress?.label} onCancel={cancel} testId="tabular-progress" />
+              {/* the buttons come before the progress text, whose changing width would otherwise move them */}
+              <button data-testid="tabular-cancel" onClick={cancel}>Cancel</button>
               <button data-testid="tabular-kill" title="Terminate the worker (for a step that does not notice Cancel); the table is reloaded on the next run" onClick={kill}>Stop now</button>
+              <ProgressBar done={run.progress?.done ?? 0} total={run.progress?.total ?? 1} label={run.progress?.label} testId="tabular-progress" />
             </>
           )}
           {run.status === 'cancelled' && <span data-testid="tabular-cancelled">Cancelled.</span>}
