@@ -68,6 +68,12 @@ test('load a CSV, run teachers, sweep strategies with charts, distil, and reprod
   await expect(page.getByTestId('study-table').locator('tbody tr')).toHaveCount(8);
   const aucs = await numbersIn(page, 'study-table');
   expect(aucs.some((v) => v > 0.6 && v <= 1)).toBe(true);
+  const csv = page.waitForEvent('download');
+  await page.getByTestId('study-download').click();
+  const csvFile = testInfo.outputPath('runs.csv');
+  await (await csv).saveAs(csvFile);
+  // header + 2 strategies × 2 sizes × 2 folds × 2 teachers
+  expect(readFileSync(csvFile, 'utf8').trim().split('\n')).toHaveLength(17);
   const digest = (await page.getByTestId('result-digest').textContent())!.replace('result digest ', '');
   const link = await page.evaluate(() => window.__workbench!.shareLink('tabular'));
   expect(link).toMatch(/^#\/tabular\?s=/);

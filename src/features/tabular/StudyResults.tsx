@@ -6,6 +6,8 @@ import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import type { StudyReport } from '../../core/tabular/api';
 import type { StudySummaryRow } from '../../core/tabular/study/runner';
 import { SeriesLineChart, type SeriesRow } from '../../viz/SeriesLineChart';
+import { downloadFile } from '../../viz/download';
+import { recordsCsv } from './recordsCsv';
 import { DigestNote, SkippedNote, fmt } from './format';
 
 /** One row per context size with each strategy's value of `pick` for `teacher`. */
@@ -37,6 +39,7 @@ export function StudyResults({ report, expectedDigest }: { report: StudyReport; 
         <label>teacher in the charts <select value={shown} data-testid="study-teacher" onChange={(e) => setTeacher(e.target.value)}>
           {result.teachers.map((t) => <option key={t} value={t}>{t}</option>)}
         </select></label>
+        <button data-testid="study-download" onClick={() => downloadFile(recordsCsv(result), `${result.datasets[0]?.id ?? 'study'}-context-study.csv`, 'text/csv')}>Download runs (CSV)</button>
         <span className="muted">{result.config.folds} folds × {sizes.length} sizes × {strategies.length} strategies × {result.teachers.length} teachers = {result.records.length} teacher calls</span>
       </div>
       <div className="grid2">
