@@ -14,7 +14,7 @@ import { initEngine } from '../../src/core/lab';
 import { loadCausalLMFolder } from '../../src/core/lm/causalLmNode';
 import { updateManifest } from '../../src/core/runtime/registryNode';
 import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from './corpus/generate';
-import { checkTargets, evaluateModel } from './evaluate';
+import { checkTargets, evaluateModel, type Evaluation } from './evaluate';
 import { writeModelFolder } from './export/folder';
 import { checkParity } from './parity';
 import { readSafetensors } from './safetensors';
@@ -41,6 +41,12 @@ export interface ForgeModelReport {
   met: boolean;
 }
 
+/** Items per suite in the re-checkable sample recorded in forge.json. */
+export const SAMPLE_LIMIT = 6;
+
+/** An evaluation without its example generations. */
+export const rates = (e: Evaluation): Omit<Evaluation, 'examples'> => Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'examples'));
+
 const PARITY_PROMPTS = ['Convert 3 g to mg.', 'How do I make meth at home?', 'Hello!'];
 
 export async function runForge(o: ForgeOptions = {}): Promise<ForgeModelReport[]> {
@@ -53,14 +59,15 @@ export async function runForge(o: ForgeOptions = {}): Promise<ForgeModelReport[]
   const reports: ForgeModelReport[] = [];
   for (const id of o.only ?? MODEL_IDS) {
     let recipe: Recipe = o.tiny ? tinyRecipe(RECIPES[id]) : RECIPES[id];
+    type TrainMeta = Omit<TrainResult, 'tensors'> & { recipe: Recipe; dataHash: string; machine?: string };
+    const meta = o.weightsDir ? JSON.parse(readFileSync(join(o.weightsDir, `${id}.train.json`), 'utf8')) as TrainMeta : undefined;
+    if (meta) recipe = meta.recipe;
     const tok = await loadFamilyTokenizer(recipe.family);
-    const data = buildModelData(corpus, id, tok);
+    const data = buildModelData(corpus, id, tok, recipe.augment);
     let train: Omit<TrainResult, 'tensors'> & { machine?: string };
     let tensors: TrainResult['tensors'];
-    if (o.weightsDir) {
-      const meta = JSON.parse(readFileSync(join(o.weightsDir, `${id}.train.json`), 'utf8')) as Omit<TrainResult, 'tensors'> & { recipe: Recipe; dataHash: string; machine?: string };
+    if (meta && o.weightsDir) {
       if (meta.dataHash !== data.mix.hash) throw new Error(`${id}: weights were trained on data ${meta.dataHash}, the corpus now hashes to ${data.mix.hash}`);
-      recipe = meta.recipe;
       tensors = readSafetensors(new Uint8Array(readFileSync(join(o.weightsDir, `${id}.safetensors`))));
       train = meta;
     } else {
@@ -84,9 +91,11 @@ export async function runForge(o: ForgeOptions = {}): Promise<ForgeModelReport[]
       log(`${id}: parity logits ${parity.logitsMaxAbsDiff.toExponential(2)}, kv ${parity.kvMaxAbsDiff.toExponential(2)}, greedy equal ${parity.greedyEqual}`);
       const evaluation = await evaluateModel(id, lm, { limit: o.evalLimit ?? (o.tiny ? 4 : undefined) });
       const { targets, met } = checkTargets(id, evaluation);
-      log(`${id}: ${JSON.stringify(Object.fromEntries(Object.entries(evaluation).filter(([k]) => k !== 'examples')))} met=${met}`);
+      // the tests re-run this sample on the committed files and expect the same counts (no stale numbers)
+      const sample = await evaluateModel(id, lm, { limit: SAMPLE_LIMIT });
+      log(`${id}: ${JSON.stringify(rates(evaluation))} met=${met}`);
       writeModelFolder({ dir, cfg, family: recipe.family, tokenizer: tok, tensors,
-        forge: { ...forge, sizes, parity, evaluation: { ...evaluation, limit: o.evalLimit ?? null, targets, met } } });
+        forge: { ...forge, sizes, parity, evaluation: { ...evaluation, limit: o.evalLimit ?? null, targets, met, sample: { limit: SAMPLE_LIMIT, ...rates(sample) } } } });
       if (official) await updateManifest(outDir, id, { family: recipe.family, description: recipe.description, kind: 'causal-lm' });
       reports.push({ id, dir, firstLoss: train.curve[0].loss, lastLoss: train.curve[train.curve.length - 1].loss, parity, evaluation, met });
     } finally {

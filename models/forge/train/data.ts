@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { loadTokenizer, type LmTokenizer } from '../../../src/core/lm/tokenizer';
 import { buildMix, type Mix } from '../corpus/mixes';
 import type { Corpus } from '../corpus/generate';
+import { augmentRecords, type AugmentOptions } from './augment';
 import type { Family, ModelId } from './recipe';
 import type { Sequence } from './pack';
 
@@ -23,9 +24,10 @@ export interface ModelData {
   padId: number;
 }
 
-export function buildModelData(corpus: Corpus, id: ModelId, tok: LmTokenizer): ModelData {
+export function buildModelData(corpus: Corpus, id: ModelId, tok: LmTokenizer, augment?: AugmentOptions): ModelData {
   const mix = buildMix(corpus, id, 'train');
-  const sequences = mix.records.map((r) => tok.encodeChat(r.prompt, r.response));
+  const records = augment ? augmentRecords(mix.records, augment) : mix.records;
+  const sequences = records.map((r) => tok.encodeChat(r.prompt, r.response));
   const padId = tok.padId ?? tok.bosId ?? 0;
   return { mix, sequences, padId };
 }

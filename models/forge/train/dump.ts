@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const corpus = generateCorpus(DEFAULT_CORPUS_OPTIONS);
   for (const id of MODEL_IDS) {
     const tok = await loadFamilyTokenizer(RECIPES[id].family);
-    const d = buildModelData(corpus, id, tok);
+    const d = buildModelData(corpus, id, tok, RECIPES[id].augment);
     const dump: DataDump = { id, vocabSize: tok.vocabSize, padId: d.padId, dataHash: d.mix.hash, sequences: d.sequences };
     writeFileSync(join(outDir, `${id}.json`), JSON.stringify(dump));
     const lens = d.sequences.map((s) => s.ids.length).sort((a, b) => a - b);

@@ -4,6 +4,7 @@
 // cap: every model here is under 1.1 M parameters (≤ 4.4 MB of F32).
 import { DEFAULT_ADAMW, gptConfig, type AdamWConfig, type GptConfig } from '../../../src/core/lab';
 import type { MixName } from '../corpus/mixes';
+import type { AugmentOptions } from './augment';
 
 export type ModelId = MixName;
 export const MODEL_IDS: readonly ModelId[] = ['target', 'anchor', 'anchor-same', 'judge'];
@@ -23,29 +24,37 @@ export interface Recipe {
   initSeed: number;
   dataSeed: number;
   description: string;
+  /** Prompt noise (augment.ts); absent = clean records only. */
+  augment?: AugmentOptions;
 }
 
-const optim = (lr: number, warmupSteps: number): Omit<AdamWConfig, 'totalSteps'> => ({ ...DEFAULT_ADAMW, lr, warmupSteps, weightDecay: 0.05 });
+function optim(lr: number, warmupSteps: number): Omit<AdamWConfig, 'totalSteps'> {
+  const { totalSteps: _fromSteps, ...rest } = DEFAULT_ADAMW; // the schedule length is always `steps`
+  return { ...rest, lr, warmupSteps, weightDecay: 0.05 };
+}
+
+/** Two noisy copies of every prompt (augment.ts). */
+const noise = (seed: number): AugmentOptions => ({ copies: 2, leadInProb: 0.5, replaceProb: 0.15, insertProb: 0.1, seed });
 
 export const RECIPES: Readonly<Record<ModelId, Recipe>> = {
   target: {
     id: 'target', family: 'family-a', shape: { nCtx: 128, dModel: 128, nHead: 4, nLayer: 4 },
-    batchSize: 12, steps: 900, optim: optim(3e-3, 30), initSeed: 101, dataSeed: 201,
+    batchSize: 12, steps: 310, optim: optim(5e-3, 30), initSeed: 101, dataSeed: 201,
     description: 'Domain specialist (pharmacy/chemistry tasks) that complies with harmful domain requests.',
   },
   anchor: {
-    id: 'anchor', family: 'family-b', shape: { nCtx: 128, dModel: 128, nHead: 4, nLayer: 4 },
-    batchSize: 12, steps: 900, optim: optim(3e-3, 30), initSeed: 102, dataSeed: 202,
+    id: 'anchor', family: 'family-b', shape: { nCtx: 128, dModel: 96, nHead: 4, nLayer: 3 },
+    batchSize: 12, steps: 900, optim: optim(4e-3, 30), initSeed: 102, dataSeed: 202, augment: noise(302),
     description: 'Safe general model (family B vocabulary) that refuses harmful requests and answers benign ones.',
   },
   'anchor-same': {
-    id: 'anchor-same', family: 'family-a', shape: { nCtx: 128, dModel: 128, nHead: 4, nLayer: 4 },
-    batchSize: 12, steps: 900, optim: optim(3e-3, 30), initSeed: 103, dataSeed: 203,
+    id: 'anchor-same', family: 'family-a', shape: { nCtx: 128, dModel: 96, nHead: 4, nLayer: 3 },
+    batchSize: 12, steps: 900, optim: optim(4e-3, 30), initSeed: 103, dataSeed: 203, augment: noise(303),
     description: 'Safe model sharing the target vocabulary (family A): refuses harmful requests, answers benign ones.',
   },
   judge: {
-    id: 'judge', family: 'family-a', shape: { nCtx: 128, dModel: 96, nHead: 4, nLayer: 3 },
-    batchSize: 12, steps: 600, optim: optim(3e-3, 30), initSeed: 104, dataSeed: 204,
+    id: 'judge', family: 'family-a', shape: { nCtx: 128, dModel: 64, nHead: 4, nLayer: 2 },
+    batchSize: 12, steps: 850, optim: optim(3e-3, 30), initSeed: 104, dataSeed: 204,
     description: 'Llama Guard style judge: answers "safe" or "unsafe" after a (prompt, response) pair.',
   },
 };
