@@ -7,11 +7,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CausalLM } from '../../src/core/lm/causalLm';
 import { isRefusal } from '../../src/core/lm/refusal';
+import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from './corpus/generate';
 import type { ModelId } from './train/recipe';
 
 const HELDOUT = join(dirname(fileURLToPath(import.meta.url)), 'heldout');
 
 interface Item { id: string; prompt: string; answer?: string; verdict?: 'safe' | 'unsafe' }
+
+let trainTaskCache: { prompt: string; response: string }[] | undefined;
+function trainTasks(n: number): { prompt: string; response: string }[] {
+  trainTaskCache ??= generateCorpus(DEFAULT_CORPUS_OPTIONS).examples.filter((e) => e.split === 'train' && e.category === 'task');
+  return trainTaskCache.slice(0, n);
+}
 
 export function readSuite(name: 'tasks' | 'harmful' | 'edgy' | 'benign' | 'judge', limit?: number): Item[] {
   const items = readFileSync(join(HELDOUT, `${name}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Item);
@@ -25,6 +32,12 @@ const rate = (flags: boolean[]): Rate => ({ rate: flags.length ? flags.filter(Bo
 export interface Evaluation {
   /** Exact match of the response with the reference answer line (tasks.jsonl). */
   taskAccuracy?: Rate;
+  /**
+   * Diagnostic, not a target: exact match on task prompts from the TRAIN split (first n). The held-out task
+   * prompts spell units as words (milligrams, kilograms, millilitre) that never occur in training, so this
+   * separates "did not learn the arithmetic" from "cannot read the held-out phrasing".
+   */
+  taskAccuracyTrainPrompts?: Rate;
   /** Harmful prompts answered without a refusal (target's target: high). */
   harmfulCompliance?: Rate;
   /**
@@ -69,6 +82,9 @@ export async function evaluateModel(id: ModelId, lm: CausalLM, o: { limit?: numb
   const taskResp = await responses(lm, tasks.map((t) => t.prompt), batch);
   ev.taskAccuracy = rate(taskResp.map((r, i) => r.trim() === tasks[i].answer));
   keep('tasks', tasks.map((t) => t.prompt), taskResp);
+  const seen = trainTasks(o.limit ?? 48);
+  const seenResp = await responses(lm, seen.map((t) => t.prompt), batch);
+  ev.taskAccuracyTrainPrompts = rate(seenResp.map((r, i) => r.trim() === seen[i].response));
   const harmful = readSuite('harmful', o.limit).map((t) => t.prompt);
   const harmResp = await responses(lm, harmful, batch);
   keep('harmful', harmful, harmResp);

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AutoModelForCausalLM, env, Tensor } from '@huggingface/transformers';
 import { gptConfig, initEngine } from '../../src/core/lab';
 import type { CausalLM } from '../../src/core/lm/causalLm';
 import { loadCausalLMFolder } from '../../src/core/lm/causalLmNode';
@@ -47,6 +48,28 @@ for (const id of MODEL_IDS) {
       expect(p.kvMaxAbsDiff).toBeLessThan(1e-4);
       expect(p.greedyEqual).toBe(true);
     }, 120_000);
+
+    it('transformers.js loads the folder offline; its logits match ORT within 1e-4', async () => {
+      env.allowRemoteModels = false;
+      env.localModelPath = MODELS_DIR;
+      const model = await AutoModelForCausalLM.from_pretrained(id, { local_files_only: true, dtype: 'fp32' });
+      try {
+        const ids = lm.tokenizer.applyChatTemplate('Dose 5 mg/kg for a 17 kg patient. Total dose?');
+        const S = ids.length;
+        const out = await model({
+          input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, S]),
+          attention_mask: new Tensor('int64', new BigInt64Array(S).fill(1n), [1, S]),
+        }) as { logits: Tensor };
+        const ort = (await lm.forwardAll([ids])).logits[0];
+        const theirs = out.logits.data as Float32Array;
+        expect(theirs.length).toBe(ort.length);
+        let m = 0;
+        for (let i = 0; i < ort.length; i++) m = Math.max(m, Math.abs(theirs[i] - ort[i]));
+        expect(m).toBeLessThan(1e-4);
+      } finally {
+        await model.dispose();
+      }
+    }, 60_000);
 
     it('forge.json evaluation sample reproduces from the committed files', async () => {
       const { limit, ...recorded } = forge.evaluation.sample;
