@@ -5,7 +5,7 @@
 //
 //   npx tsx models/forge/tfm/train.ts                 # the committed model (~1 h on 2 shared CPU cores)
 //   npx tsx models/forge/tfm/train.ts --tiny          # whole pipeline in seconds (CI), into a temp folder
-//   flags: --steps N --seed S --lr X --warmup N --max-minutes M --out DIR --models-dir DIR --no-manifest
+//   flags: --steps N --seed S --lr X --warmup N --max-minutes M --out DIR --models-dir DIR --no-manifest --no-export
 //          --init FILE.safetensors [--init-note TEXT] (warm start: fresh optimiser and schedule over earlier weights)
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -116,6 +116,7 @@ async function main(): Promise<void> {
   predict.dispose();
   disposeTfmTrainState(state);
   release(null);
+  if (flags['no-export'] === true) return; // weights only (e.g. runs on a machine without onnxruntime-node)
   const { exportTfm } = await import('./export');
   await exportTfm({ dir: outDir, modelsDir, updateManifestFile: flags['no-manifest'] !== true && !tiny });
 }

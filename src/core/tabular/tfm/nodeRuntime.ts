@@ -2,6 +2,7 @@
 // from tfmTeacher.ts so the browser bundle never pulls in onnxruntime-node or node:fs.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { ModelNotFoundError } from '../../runtime/errors';
 import { createNodeBackend } from '../../runtime/ortNode';
 import { setTfmRuntime, type TfmRuntime } from './tfmTeacher';
 
@@ -9,7 +10,15 @@ import { setTfmRuntime, type TfmRuntime } from './tfmTeacher';
 export const DEFAULT_TFM_ONNX = fileURLToPath(new URL('../../../../models/tfm/onnx/model.onnx', import.meta.url));
 
 export function nodeTfmRuntime(onnxPath = DEFAULT_TFM_ONNX, numThreads?: number): TfmRuntime {
-  return { backend: createNodeBackend(), loadModel: async () => new Uint8Array(await readFile(onnxPath)), numThreads };
+  const loadModel = async (): Promise<Uint8Array> => {
+    try {
+      return new Uint8Array(await readFile(onnxPath));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      throw new ModelNotFoundError(onnxPath, 'the embedded TFM; `npx tsx models/forge/tfm/train.ts` regenerates it', { cause: e });
+    }
+  };
+  return { backend: createNodeBackend(), loadModel, numThreads };
 }
 
 /** Registers the Node runtime for `tfmTeacher()` / the registry's factory; returns it. */

@@ -26,7 +26,7 @@ export interface TfmTeacherOptions {
   queryChunk?: number;
   /**
    * Forwards averaged per prediction (TabPFN-style test-time ensemble): member 0 as given, the others with a
-   * seeded feature order and class relabelling, since the model's feature slots and class slots are not exactly
+   * seeded feature order and class relabelling, since the model's feature and class slots are not exactly
    * symmetric. Default DEFAULT_MEMBERS.
    */
   members?: number;
