@@ -2,7 +2,7 @@
 // Playwright cannot download its own browser here; scripts/ensure-chromium.mjs installs Debian's.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',

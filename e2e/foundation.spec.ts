@@ -8,7 +8,7 @@ test('the app loads, shows the status bar and only modules that exist', async ({
   await expect(page.getByTestId('status-bar')).toBeVisible();
   const modules = await page.evaluate(() => window.__workbench!.modules());
   for (const m of modules) await expect(page.getByTestId(`nav-${m}`)).toBeVisible();
-  await expect(page.locator('[data-testid^="nav-"]')).toHaveCount(modules.length + 2);
+  await expect(page.locator('[data-testid^="nav-"]')).toHaveCount(modules.length + 3);
   expect(await page.evaluate(() => document.characterSet)).toBe('UTF-8');
 });
 

@@ -43,6 +43,10 @@ export function selfHostedAssets(root: string): Plugin {
     res.setHeader('Content-Type', contentTypes[extname(file)] ?? 'application/octet-stream');
     res.setHeader('Content-Length', statSync(file).size);
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    // ORT starts its thread pool with these .mjs files as worker scripts: in an isolated page a worker script
+    // without COEP is blocked (ERR_BLOCKED_BY_RESPONSE), so they carry the same isolation headers as the page.
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cache-Control', 'no-cache');
     if (req.method === 'HEAD') return res.end();
     createReadStream(file).pipe(res as unknown as NodeJS.WritableStream);

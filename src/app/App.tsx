@@ -7,6 +7,7 @@ import { StatusBar } from './StatusBar';
 import { HomePage } from './pages/HomePage';
 import { HistoryPage } from './pages/HistoryPage';
 import { CapabilitiesPage } from './pages/CapabilitiesPage';
+import { ModelsPage } from './pages/ModelsPage';
 import { LinkErrorView } from './pages/LinkErrorView';
 import { LinkError } from '../state/linkErrors';
 
@@ -15,6 +16,7 @@ function Page({ hash }: { hash: string }) {
   if (module === '' || module === 'home') return <HomePage />;
   if (module === 'capabilities') return <CapabilitiesPage />;
   if (module === 'history') return <HistoryPage />;
+  if (module === 'models') return <ModelsPage />;
   const feature = featureById(module);
   if (feature) return <ModuleView key={feature.id} feature={feature} hash={hash} />;
   return <LinkErrorView error={new LinkError('unknown-module', `"${module}" is not a module of this workbench build`)} />;
@@ -23,7 +25,7 @@ function Page({ hash }: { hash: string }) {
 export function App() {
   const hash = useHash();
   const { module } = parseRoute(hash);
-  const links = [...FEATURES.map((f) => ({ id: f.id as string, title: f.title })), { id: 'history', title: 'History' }, { id: 'capabilities', title: 'Capabilities' }];
+  const links = [...FEATURES.map((f) => ({ id: f.id as string, title: f.title })), { id: 'models', title: 'Models' }, { id: 'history', title: 'History' }, { id: 'capabilities', title: 'Capabilities' }];
   return (
     <div className="shell">
       <nav className="nav" data-testid="nav">

@@ -7,6 +7,7 @@ import { useAppStore, type BackendStatus } from '../state/appStore';
 import type { HistoryStore } from '../state/historyStore';
 import { FEATURES } from './featureRegistry';
 import { historyStore } from './historyContext';
+import * as runtime from './runtime/runtimeClient';
 
 export interface WorkbenchTestHook {
   version: string;
@@ -20,6 +21,8 @@ export interface WorkbenchTestHook {
   decode(hash: string): DecodedLink | undefined;
   backend(): BackendStatus;
   history: HistoryStore;
+  /** the runtime engine (llm worker): loads, parity, latency, cache, kill */
+  runtime: typeof runtime;
 }
 
 declare global {
@@ -37,5 +40,6 @@ export function installTestHook(): void {
     decode: (hash) => decodeLink(hash),
     backend: () => useAppStore.getState().backend,
     history: historyStore(),
+    runtime,
   };
 }

@@ -1,0 +1,110 @@
+// The app's handle on the runtime engine (the llm worker): load embedded models with progress, see which
+// execution provider ran and every fallback with its reason, cache management, provider parity and latency
+// diagnostics. Shared by the Models page and the `window.__workbench.runtime` test hook.
+import * as Comlink from 'comlink';
+import { RestartableWorker } from '../../core/runtime/engineHost';
+import type { LoadedModelInfo, ModelLoadOptions, RuntimeEngineApi } from '../../core/runtime/engineApi';
+import { loadManifest } from '../../core/runtime/loaders';
+import type { ProgressInfo } from '../../core/runtime/progress';
+import type { Manifest } from '../../core/runtime/registry';
+import { maxAbsDiff, sampleFeeds } from '../../core/runtime/sampleFeeds';
+import type { ExecutionProvider } from '../../core/runtime/session';
+import { transferables } from '../../core/runtime/tensor';
+import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
+import type { RuntimeBenchWorkerApi } from '../../../workers/runtimeBench.worker';
+import { useAppStore } from '../../state/appStore';
+
+installRuntimeErrorTransfer();
+
+const llm = new RestartableWorker(() => {
+  const worker = new Worker(new URL('../../../workers/llm.worker.ts', import.meta.url), { type: 'module' });
+  return { worker, api: Comlink.wrap<RuntimeEngineApi>(worker) };
+});
+
+export function listModels(): Promise<Manifest> {
+  return loadManifest('/models/', { fetch: (url, init) => fetch(url, init) });
+}
+
+export interface LoadResult { info: LoadedModelInfo; events: ProgressInfo[] }
+
+/** Loads an embedded model in the llm worker; progress events are collected and forwarded. */
+export async function loadEmbedded(id: string, options: ModelLoadOptions = {}, onProgress?: (p: ProgressInfo) => void): Promise<LoadResult> {
+  const events: ProgressInfo[] = [];
+  const info = await llm.call((api) => api.loadEmbeddedModel(id, options, Comlink.proxy((p: ProgressInfo) => { events.push(p); onProgress?.(p); })), { label: `loading ${id}` });
+  reportBackend(info);
+  return { info, events };
+}
+
+/** The status bar shows what actually ran, including a fallback. */
+export function reportBackend(info: Pick<LoadedModelInfo, 'executionProvider' | 'fallbacks'>): void {
+  const last = info.fallbacks[info.fallbacks.length - 1];
+  const ep = info.executionProvider === 'webgpu' ? 'webgpu' : 'wasm';
+  useAppStore.getState().setBackend({ active: ep, reason: last ? `fell back from ${last.from} (${last.code}: ${last.reason})` : `model runs on ${info.executionProvider}` });
+}
+
+export async function runSample(handle: string, seed = 1) {
+  const info = await llm.call((api) => api.sessionInfo(handle));
+  const feeds = sampleFeeds(info.inputs, { seed });
+  const out = await llm.call((api) => api.run(handle, Comlink.transfer(feeds, transferables(feeds))), { label: `running ${handle}` });
+  const after = await llm.call((api) => api.sessionInfo(handle));
+  reportBackend(after);
+  return { out, info: after };
+}
+
+export interface ParityResult { webgpu: ExecutionProvider; wasm: ExecutionProvider; maxAbsDiff: number; outputs: string[] }
+
+/** Runs the same sample feeds on WebGPU and on WASM and compares every output. */
+export async function compareProviders(id: string, seed = 1): Promise<ParityResult> {
+  const gpu = (await loadEmbedded(id, { preferredProviders: ['webgpu'] })).info;
+  const cpu = (await loadEmbedded(id, { preferredProviders: ['wasm'] })).info;
+  try {
+    const a = await runSample(gpu.handle, seed);
+    const b = await runSample(cpu.handle, seed);
+    return { webgpu: a.info.executionProvider, wasm: b.info.executionProvider, maxAbsDiff: maxAbsDiff(a.out, b.out), outputs: Object.keys(a.out) };
+  } finally {
+    await llm.call((api) => api.unload(gpu.handle));
+    await llm.call((api) => api.unload(cpu.handle));
+  }
+}
+
+export function cachedFiles(): Promise<string[]> {
+  return llm.call((api) => api.cachedFiles());
+}
+
+export function deleteCached(url?: string): Promise<number> {
+  return llm.call((api) => api.deleteCached(url));
+}
+
+/** Stops whatever the engine is doing for good: terminates the worker; the next call starts a fresh one. */
+export function killEngine(): void {
+  llm.restart();
+}
+
+export function cancelQueued(): Promise<void> {
+  return llm.call((api) => api.cancel());
+}
+
+export interface LatencyResult { config: string; provider: ExecutionProvider; threads: number; medianMs: number; runs: number }
+
+/** Median per-call latency of `id` in a fresh worker configured with the given provider and WASM threads. */
+export async function measureLatency(id: string, provider: ExecutionProvider, threads: number, runs = 20): Promise<LatencyResult> {
+  const worker = new Worker(new URL('../../../workers/runtimeBench.worker.ts', import.meta.url), { type: 'module' });
+  const api = Comlink.wrap<RuntimeBenchWorkerApi>(worker);
+  try {
+    await api.configure({ numThreads: threads, providers: [provider] });
+    const info = await api.loadEmbeddedModel(id, { preferredProviders: [provider] });
+    const feeds = sampleFeeds(info.inputs, { seed: 1 });
+    await api.run(info.handle, feeds);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await api.run(info.handle, feeds);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    const ran = (await api.sessionInfo(info.handle)).executionProvider;
+    return { config: `${provider}${provider === 'wasm' ? ` ×${threads} thread${threads > 1 ? 's' : ''}` : ''}`, provider: ran, threads, medianMs: times[Math.floor(times.length / 2)], runs };
+  } finally {
+    worker.terminate();
+  }
+}
