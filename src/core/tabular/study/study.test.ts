@@ -45,7 +45,7 @@ describe('runStudy', () => {
     const events: StudyEvent[] = [];
     const teachers = TEACHER_FACTORIES.map((f) => f.create());
     const res = await runStudy([{ id: 'pima', task: pima }], teachers, config, { onProgress: (e) => events.push(e) });
-    const total = 3 * 2 * 2 * 2;
+    const total = 3 * 2 * 2 * teachers.length;
     expect(res.records).toHaveLength(total);
     expect(events[0].done).toBe(0);
     expect(events.at(-1)?.done).toBe(total);
