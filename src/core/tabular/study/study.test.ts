@@ -61,7 +61,7 @@ describe('runStudy', () => {
       return v.reduce((a, b) => a + b, 0) / v.length;
     };
     expect(recall('balanced')).toBeGreaterThan(recall('uniform'));
-    expect(res.summary).toHaveLength(2 * 2 * 2);
+    expect(res.summary).toHaveLength(2 * 2 * teachers.length);
     expect(res.variance[0].terms.map((t) => t.term)).toEqual(['strategy', 'teacher', 'size', 'strategy×teacher', 'strategy×size', 'residual']);
     expect(JSON.parse(JSON.stringify(res)).records[0]).toEqual(res.records[0]);
   });
