@@ -1,0 +1,77 @@
+// Result of a finished sidecar job, read from its manifest: C-Δθ (parameters touched, per-tensor stats),
+// survival (SurvivalView), MANSU (floor counts, survival before/after). The manifest downloads as JSON.
+import { downloadFile } from '../../viz/download';
+import { bytes, num, pct, share } from './format';
+import type { CDeltaManifest, EditManifest, MansuManifest } from './sidecarTypes';
+import { SurvivalView } from './SurvivalView';
+
+function CDeltaResult({ m, onSurvival }: { m: CDeltaManifest; onSurvival: () => void }) {
+  return (
+    <>
+      <p data-testid="cdelta-summary">
+        Mask ({m.mask.arch}: heads {m.mask.heads.join(', ') || 'none'}; MLPs {m.mask.mlps.join(', ') || 'none'}) covers {m.mask.paramsMasked.toLocaleString('en-US')} of
+        {' '}{m.mask.paramsTotal.toLocaleString('en-US')} parameters (<span data-testid="cdelta-percent-masked">{pct(m.mask.percentMasked)}</span>) in {m.mask.tensorsTouched} tensors;
+        {' '}at s = {m.strength}, <strong data-testid="cdelta-params-changed">{m.paramsChanged.toLocaleString('en-US')}</strong> parameters changed ({pct(m.percentChanged)} of the total).
+      </p>
+      <p>Output <code data-testid="cdelta-output">{m.output.path}</code>: {m.output.files.map((f) => `${f.name} (${bytes(f.bytes)}, sha256 ${f.sha256.slice(0, 12)}…)`).join('; ')}.
+        {' '}<button data-testid="cdelta-to-survival" onClick={onSurvival}>Analyse its NF4/FP4 survival</button></p>
+      <table className="table" data-testid="cdelta-tensors">
+        <thead><tr><th>tensor</th><th>params</th><th>masked</th><th>changed</th><th>changed / masked</th><th>mean |Δ|</th><th>RMS Δ</th><th>max |Δ|</th></tr></thead>
+        <tbody>
+          {m.tensors.map((t) => (
+            <tr key={t.name}>
+              <td><code>{t.name}</code></td><td>{t.params}</td><td>{t.masked}</td><td>{t.changed}</td><td>{share(t.changed, t.masked)}</td>
+              <td>{t.changed ? num(t.sumAbs / t.changed) : '—'}</td><td>{t.changed ? num(Math.sqrt(t.sumSq / t.changed)) : '—'}</td><td>{num(t.maxAbs)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function MansuResult({ m }: { m: MansuManifest }) {
+  const f = m.overall.floor;
+  const tensors = (after: boolean) => m.tensors.map((t) => ({ name: t.name, ...(after ? t.survivalAfter : t.survivalBefore) }));
+  return (
+    <>
+      <p data-testid="mansu-summary">
+        Output <code>{m.output.path}</code>. Magnitude floor: {f.kept} updates already crossed a threshold, {f.floored} were enlarged,
+        {' '}{f.saturated} sat at the extreme code, {f.failed} could not be made to survive.
+      </p>
+      <h3>Before (raw edit)</h3>
+      <SurvivalView overall={m.overall.before} tensors={tensors(false)} lowerEdges={m.ratioBinLowerEdges} quant={m.quant} testId="mansu-before" />
+      <h3>After (MANSU output)</h3>
+      <SurvivalView overall={m.overall.after} tensors={tensors(true)} lowerEdges={m.ratioBinLowerEdges} quant={m.quant} testId="mansu-after" />
+    </>
+  );
+}
+
+export function EditResults({ manifest, jobId, digest, expectedDigest, onSurvival }: {
+  manifest: EditManifest;
+  jobId: string;
+  digest: string;
+  expectedDigest?: string;
+  onSurvival: () => void;
+}) {
+  const name = manifest.kind === 'survival' ? 'survival-report' : `${manifest.kind}-manifest`;
+  return (
+    <div className="card" data-testid="edits-result" data-kind={manifest.kind}>
+      <h2 className="toolbar">
+        Result
+        <button data-testid="manifest-download" onClick={() => downloadFile(JSON.stringify(manifest, null, 2), `${name}-${jobId}.json`, 'application/json')}>Download manifest (JSON)</button>
+      </h2>
+      {expectedDigest && (
+        <p data-testid="reproduction" className={expectedDigest === digest ? 'ok' : 'error'}>
+          {expectedDigest === digest ? 'Reproduced: the result digest matches the link.' : `Not reproduced: digest ${digest.slice(0, 12)}… differs from the link's ${expectedDigest.slice(0, 12)}…`}
+        </p>
+      )}
+      {manifest.kind === 'c-delta-theta' && <CDeltaResult m={manifest} onSurvival={onSurvival} />}
+      {manifest.kind === 'survival' && (
+        <SurvivalView overall={manifest.overall} tensors={manifest.tensors} lowerEdges={manifest.ratioBinLowerEdges} quant={manifest.quant} testId="survival" />
+      )}
+      {manifest.kind === 'mansu' && <MansuResult m={manifest} />}
+      <p className="muted" data-testid="result-digest">result digest {digest}</p>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+// Shapes of the edits sidecar's JSON answers (sidecar/README.md, "Endpoints"), as the panel reads them.
+// Only the fields the UI shows are typed; the full manifests are downloaded as they come.
+
+export interface FileDigest {
+  name: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface CheckpointEntry {
+  path: string;
+  kind: 'file' | 'folder' | 'sharded';
+  bytes: number;
+}
+
+export interface TensorInfo {
+  name: string;
+  dtype: string;
+  shape: number[];
+  bytes: number;
+  file: string;
+}
+
+export interface InspectResult {
+  path: string;
+  kind: CheckpointEntry['kind'];
+  arch: 'gpt2' | 'llama' | null;
+  files: { name: string; bytes: number }[];
+  params: number;
+  tensors: TensorInfo[];
+}
+
+export type JobKind = 'cdelta' | 'survival' | 'mansu';
+export type JobState = 'running' | 'done' | 'error' | 'cancelled';
+
+export type JobEvent =
+  | { jobId: string; type: 'progress'; phase: string; done: number; total: number; fraction: number }
+  | { jobId: string; type: 'done'; result: unknown }
+  | { jobId: string; type: 'error'; error: string; name: string }
+  | { jobId: string; type: 'cancelled' };
+
+export interface StartedJob {
+  id: string;
+  kind: JobKind;
+  state: JobState;
+  outputs: string[];
+  events: string;
+}
+
+/** Survival counts of src/core/edits/survival.ts (`summarize`). */
+export interface SurvivalSummary {
+  params: number;
+  changed: number;
+  codeChanged: number;
+  dequantChanged: number;
+  blocks: number;
+  blocksWithChanges: number;
+  absmaxMoved: number;
+  collateralCodeChanges: number;
+  ratioHistogram: number[];
+  codeSurvival: number | null;
+  dequantSurvival: number | null;
+  medianRatioAtLeast: number | null;
+}
+
+export interface CDeltaTensorStats {
+  name: string;
+  params: number;
+  masked: number;
+  changed: number;
+  sumAbs: number;
+  sumSq: number;
+  maxAbs: number;
+}
+
+export interface CDeltaManifest {
+  kind: 'c-delta-theta';
+  strength: number;
+  mask: { arch: string; heads: string[]; mlps: string[]; tensorsTouched: number; paramsMasked: number; paramsTotal: number; percentMasked: number };
+  paramsChanged: number;
+  percentChanged: number;
+  tensors: CDeltaTensorStats[];
+  output: { path: string; files: FileDigest[] };
+}
+
+export interface SurvivalReport {
+  kind: 'survival';
+  quant: { type: string; blocksize: number };
+  ratioBinLowerEdges: number[];
+  overall: SurvivalSummary;
+  tensors: (SurvivalSummary & { name: string })[];
+}
+
+export interface MansuManifest {
+  kind: 'mansu';
+  quant: { type: string; blocksize: number };
+  ratioBinLowerEdges: number[];
+  overall: { before: SurvivalSummary; after: SurvivalSummary; floor: { kept: number; floored: number; saturated: number; failed: number } };
+  tensors: { name: string; nonzeroUpdate: number; maskedOut: number; survivalBefore: SurvivalSummary; survivalAfter: SurvivalSummary }[];
+  output: { path: string; files: FileDigest[] };
+}
+
+export type EditManifest = CDeltaManifest | SurvivalReport | MansuManifest;
