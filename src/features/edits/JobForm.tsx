@@ -85,6 +85,7 @@ export function JobForm({ spec, set, run, connected, onStart, onCancel }: {
         {running && (
           <ProgressBar done={run.fraction} total={1} label={`${run.phase}${run.jobId ? ` (job ${run.jobId})` : ''}`} onCancel={run.jobId ? onCancel : undefined} testId="edits-progress" />
         )}
+        {run.status === 'done' && <span className="ok" data-testid="edits-done">Job {run.jobId} done (100 %).</span>}
         {run.status === 'cancelled' && <span data-testid="edits-cancelled">Cancelled; nothing was written.</span>}
       </div>
       {run.status === 'error' && <p className="error" role="alert" data-testid="edits-error">{run.error.message}</p>}

@@ -76,7 +76,7 @@ export interface CDeltaTensorStats {
 export interface CDeltaManifest {
   kind: 'c-delta-theta';
   strength: number;
-  mask: { arch: string; heads: string[]; mlps: string[]; tensorsTouched: number; paramsMasked: number; paramsTotal: number; percentMasked: number };
+  mask: { arch: { arch: string; nHeads: number; nKvHeads: number; headDim: number; dModel: number }; heads: string[]; mlps: string[]; tensorsTouched: number; paramsMasked: number; paramsTotal: number; percentMasked: number };
   paramsChanged: number;
   percentChanged: number;
   tensors: CDeltaTensorStats[];
