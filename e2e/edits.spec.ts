@@ -2,10 +2,10 @@
 // circuit into a temp workspace, starts `sidecar/main.ts` with this app's origin, connects with the printed
 // token, runs a C-Δθ edit and the NF4 survival analysis of its output, and reads the figures. A wrong token
 // and a sidecar that is not running must give their own messages, not a crash.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { gpt2Specs, pseudo, startSidecar, tmpWorkspace, writeModelFolder, type RunningSidecar } from '../sidecar/testkit';
+import { gpt2Specs, pseudo, startSidecar, tmpWorkspace, writeBigF16, writeModelFolder, type RunningSidecar } from '../sidecar/testkit';
 import { test, expect, type Workbench } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -27,12 +27,12 @@ async function workspace(): Promise<string> {
 }
 
 /** Runs `body` with a real sidecar on a fresh workspace; the process and the folder go away whatever happens. */
-async function withSidecar(origin: string, body: (s: RunningSidecar) => Promise<void>): Promise<void> {
+async function withSidecar(origin: string, body: (s: RunningSidecar, root: string) => Promise<void>): Promise<void> {
   const root = await workspace();
   let sidecar: RunningSidecar | undefined;
   try {
     sidecar = await startSidecar(root, ['--origin', origin]);
-    await body(sidecar);
+    await body(sidecar, root);
   } finally {
     await sidecar?.kill();
     await rm(root, { recursive: true, force: true });
@@ -101,6 +101,26 @@ test('connect to the real sidecar, run a C-Δθ edit, then the NF4 survival of i
     expect(decoded?.spec).toMatchObject({ job: 'survival', base: 'models/target', target: 'out/refusal-s1', quant: 'nf4' });
     expect(decoded?.digest).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(decoded)).not.toContain(sidecar.token);
+  });
+});
+
+test('a long survival job shows progress and can be cancelled; nothing is written', async ({ wb, page, baseURL }) => {
+  await withSidecar(baseURL!, async (sidecar, root) => {
+    // two 256 MB fp16 files: long enough (seconds) that the job is still running when Cancel is clicked
+    const specs = [{ name: 'w', dtype: 'F16' as const, shape: [8192, 16384] }];
+    await writeBigF16(join(root, 'big-a.safetensors'), specs, (_t, _s, out) => out.fill(0x3c00));
+    await writeBigF16(join(root, 'big-b.safetensors'), specs, (_t, s, out) => out.forEach((_, i) => (out[i] = 0x3c00 + ((s + i) % 3))));
+    await connect(wb, page, sidecar.url, sidecar.token);
+    await page.getByTestId('edits-job-survival').check();
+    await page.getByTestId('edits-base').fill('big-a.safetensors');
+    await page.getByTestId('edits-target').fill('big-b.safetensors');
+    await page.getByTestId('edits-output').fill('big-report.json');
+    await page.getByTestId('edits-start').click();
+    await expect(page.getByTestId('edits-panel')).toHaveAttribute('data-state', 'loading');
+    await page.getByTestId('edits-progress-cancel').click();
+    await expect(page.getByTestId('edits-cancelled')).toBeVisible();
+    await expect(page.getByTestId('edits-panel')).toHaveAttribute('data-state', 'ready');
+    await expect(access(join(root, 'big-report.json'))).rejects.toThrow();
   });
 });
 

@@ -28,7 +28,7 @@ export function ShareBars({ rows, parts, colors, title, testId }: ShareBarsProps
       <figcaption><strong>{title}</strong></figcaption>
       <BarChart width={labelWidth + 420} height={60 + 26 * rows.length} data={data} layout="vertical" margin={{ left: 10 }}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis type="number" domain={[0, 100]} unit="%" fontSize={11} />
+        <XAxis type="number" domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} allowDataOverflow unit="%" fontSize={11} />
         <YAxis type="category" dataKey="label" width={labelWidth} fontSize={10} />
         <Tooltip formatter={(v) => `${String(v)} %`} />
         <Legend />

@@ -11,10 +11,12 @@ export interface SurvivalHistogramProps {
   testId?: string;
 }
 
+const SUPERSCRIPT: Record<string, string> = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+
 function edgeLabel(v: number): string {
   if (v === 0) return '0';
   const e = Math.log2(v);
-  return Number.isInteger(e) && e < 0 ? `2^${e}` : String(v);
+  return Number.isInteger(e) && e < 0 ? `2${[...String(e)].map((c) => SUPERSCRIPT[c]).join('')}` : String(v);
 }
 
 export function SurvivalHistogram({ counts, lowerEdges, title, testId }: SurvivalHistogramProps) {

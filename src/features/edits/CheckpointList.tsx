@@ -33,7 +33,7 @@ export function CheckpointList({ client, checkpoints, onRefresh, onUse, fields }
   };
   return (
     <div className="card" data-testid="checkpoints" data-count={checkpoints.length}>
-      <h2>Workspace checkpoints <button onClick={onRefresh} data-testid="checkpoints-refresh">Refresh</button></h2>
+      <div className="toolbar"><h2>Workspace checkpoints</h2><button onClick={onRefresh} data-testid="checkpoints-refresh">Refresh</button></div>
       {checkpoints.length === 0 && <p className="muted">No checkpoints in the workspace yet (.safetensors files or model folders).</p>}
       {checkpoints.length > 0 && (
         <table className="table">

@@ -57,10 +57,10 @@ export function EditResults({ manifest, jobId, digest, expectedDigest, onSurviva
   const name = manifest.kind === 'survival' ? 'survival-report' : `${manifest.kind}-manifest`;
   return (
     <div className="card" data-testid="edits-result" data-kind={manifest.kind}>
-      <h2 className="toolbar">
-        Result
+      <div className="toolbar">
+        <h2>Result</h2>
         <button data-testid="manifest-download" onClick={() => downloadFile(JSON.stringify(manifest, null, 2), `${name}-${jobId}.json`, 'application/json')}>Download manifest (JSON)</button>
-      </h2>
+      </div>
       {expectedDigest && (
         <p data-testid="reproduction" className={expectedDigest === digest ? 'ok' : 'error'}>
           {expectedDigest === digest ? 'Reproduced: the result digest matches the link.' : `Not reproduced: digest ${digest.slice(0, 12)}… differs from the link's ${expectedDigest.slice(0, 12)}…`}
