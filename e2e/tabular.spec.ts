@@ -89,6 +89,7 @@ test('load a CSV, run teachers, sweep strategies with charts, distil, and reprod
   await expect(page.getByTestId('distill-results')).toBeVisible({ timeout: 120_000 });
   expect(Number(await page.getByTestId('student-auc-logreg').textContent())).toBeGreaterThan(0.7);
   await expect(page.getByTestId('collapse-chart').locator('.recharts-bar-rectangle')).not.toHaveCount(0);
+  await expect(page.getByTestId('reliability-diagram').locator('.recharts-scatter-symbol').first()).toBeVisible();
   const download = page.waitForEvent('download');
   await page.getByTestId('export-onnx-logreg').click();
   expect((await download).suggestedFilename()).toBe('pima.csv-logreg-student.onnx');

@@ -6,6 +6,7 @@ import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DistillReport } from '../../core/tabular/api';
 import type { StudentKind } from '../../core/tabular/students/types';
 import { DigestNote, SkippedNote, fmt } from './format';
+import { ReliabilityDiagram } from '../../viz/ReliabilityDiagram';
 
 export interface DistillResultsProps {
   report: DistillReport;
@@ -68,6 +69,8 @@ export function DistillResults({ report, labelling, expectedDigest, onExport }: 
           <Bar dataKey="rows" fill="#4a6fa5" isAnimationActive={false} />
         </BarChart>
       </figure>
+      <ReliabilityDiagram testId="reliability-diagram" title="Reliability on the held-out rows (ECE in the table)"
+        series={[{ name: `teacher ${report.teacherId}`, bins: t.report.reliability }, ...report.students.map((s) => ({ name: s.kind, bins: s.report.reliability }))]} />
       <DigestNote digest={report.digest} expected={expectedDigest} />
     </div>
   );
