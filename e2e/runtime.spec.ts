@@ -86,3 +86,25 @@ test('a missing model is a named ModelNotFound error, not an HTML page parsed as
   });
   expect(err).toMatch(/ModelNotFound.*MODEL_NOT_FOUND/);
 });
+
+test('a local ONNX file loads and a corrupt one is refused by name; a hub id offline fails before any request', async ({ wb, page }, testInfo) => {
+  const { writeFileSync, readFileSync } = await import('node:fs');
+  await wb.open('#/models');
+  await wb.waitReady('page-models');
+  await page.getByTestId('local-onnx').setInputFiles('models/runtime-probe/onnx/model.onnx');
+  await expect(page.getByTestId('other-model-result')).toContainText('model.onnx: runs on', { timeout: 120_000 });
+  await expect(page.getByTestId('other-model-result')).toContainText('x float32 [batch, 16, 64]');
+
+  const corrupt = testInfo.outputPath('truncated.onnx');
+  writeFileSync(corrupt, readFileSync('models/runtime-probe/onnx/model.onnx').subarray(0, 5000));
+  await page.getByTestId('local-onnx').setInputFiles(corrupt);
+  await expect(page.getByTestId('other-model-error')).toContainText('CorruptModelError');
+
+  const html = testInfo.outputPath('page.onnx');
+  writeFileSync(html, '<!doctype html><html><body>not a model</body></html>');
+  await page.getByTestId('local-onnx').setInputFiles(html);
+  await expect(page.getByTestId('other-model-error')).toContainText(/HTML/i);
+
+  await page.getByTestId('load-hub').click();
+  await expect(page.getByTestId('other-model-error')).toContainText('RemoteDisabledError');
+});

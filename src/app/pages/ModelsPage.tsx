@@ -7,6 +7,7 @@ import type { ProgressInfo } from '../../core/runtime/progress';
 import type { Manifest } from '../../core/runtime/registry';
 import { ProgressBar } from '../../viz/ProgressBar';
 import { cachedFiles, compareProviders, deleteCached, killEngine, listModels, loadEmbedded, measureLatency, type LatencyResult, type ParityResult } from '../runtime/runtimeClient';
+import { OtherModelsCard } from './OtherModelsCard';
 
 const kb = (n: number) => (n > 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`);
 const message = (e: unknown) => (e instanceof Error ? `${e.message}${'remedy' in e ? ` — ${String((e as { remedy: string }).remedy)}` : ''}` : String(e));
@@ -102,6 +103,7 @@ export function ModelsPage() {
           })}
         </tbody>
       </table>
+      <OtherModelsCard onCacheChange={() => void refreshCache()} />
       <p className="muted">Files are verified against the sha256 in models/manifest.json and kept in the browser's Cache API. WebGPU is used only when the browser returns an adapter; any fallback is listed with its reason.</p>
     </section>
   );

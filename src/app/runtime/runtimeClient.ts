@@ -108,3 +108,23 @@ export async function measureLatency(id: string, provider: ExecutionProvider, th
     worker.terminate();
   }
 }
+
+/** A local ONNX file picked by the user: validated (magic, protobuf, opsets) before ORT sees it. */
+export async function loadLocalFile(name: string, bytes: Uint8Array, options: ModelLoadOptions = {}): Promise<LoadedModelInfo> {
+  const info = await llm.call((api) => api.loadModelBytes(Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]), { ...options, name }), { label: `loading ${name}` });
+  reportBackend(info);
+  return info;
+}
+
+/**
+ * A Hugging Face hub model's ONNX file, only when the user allowed remote downloads (offline it fails before any
+ * request with RemoteDisabledError). Downloads go through the engine's loader: progress, Cache API, named errors.
+ */
+export async function loadHub(id: string, allowRemote: boolean, file = 'onnx/model.onnx', onProgress?: (p: ProgressInfo) => void): Promise<LoadedModelInfo> {
+  const { assertRemoteAllowed, hubFileUrl } = await import('../../core/runtime/hub');
+  assertRemoteAllowed(id, { allowRemote });
+  const url = await hubFileUrl(id, file);
+  const info = await llm.call((api) => api.loadModelUrl(url, { name: `${id}/${file}` }, Comlink.proxy((p: ProgressInfo) => onProgress?.(p))), { label: `loading ${id}` });
+  reportBackend(info);
+  return info;
+}

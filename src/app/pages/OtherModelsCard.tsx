@@ -1,0 +1,52 @@
+// Models that are not embedded: a local ONNX file from disk, or a Hugging Face hub id (remote only when the user
+// ticks "allow remote downloads"; offline it fails at once with a clear message). Shows the provider that ran.
+import { useState } from 'react';
+import type { LoadedModelInfo } from '../../core/runtime/engineApi';
+import { loadHub, loadLocalFile } from '../runtime/runtimeClient';
+
+const describe = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}${'remedy' in e ? ` — ${String((e as { remedy: string }).remedy)}` : ''}` : String(e));
+
+export function OtherModelsCard({ onCacheChange }: { onCacheChange: () => void }) {
+  const [hubId, setHubId] = useState('Xenova/gpt2');
+  const [allowRemote, setAllowRemote] = useState(false);
+  const [result, setResult] = useState<{ ok: true; name: string; info: LoadedModelInfo } | { ok: false; message: string }>();
+  const [busy, setBusy] = useState(false);
+
+  const attempt = async (name: string, job: () => Promise<LoadedModelInfo>) => {
+    setBusy(true);
+    try {
+      setResult({ ok: true, name, info: await job() });
+    } catch (e) {
+      setResult({ ok: false, message: describe(e) });
+    } finally {
+      setBusy(false);
+      onCacheChange();
+    }
+  };
+
+  return (
+    <div className="card" data-testid="other-models" data-state={busy ? 'loading' : result && !result.ok ? 'error' : 'ready'}>
+      <h2>Other models</h2>
+      <div className="toolbar">
+        <label className="button">
+          Load a local ONNX file
+          <input type="file" hidden accept=".onnx" data-testid="local-onnx" onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void attempt(f.name, async () => loadLocalFile(f.name, new Uint8Array(await f.arrayBuffer())));
+          }} />
+        </label>
+      </div>
+      <div className="toolbar">
+        <label>Hugging Face model id <input type="text" value={hubId} data-testid="hub-id" onChange={(e) => setHubId(e.target.value)} /></label>
+        <label><input type="checkbox" checked={allowRemote} data-testid="allow-remote" onChange={(e) => setAllowRemote(e.target.checked)} /> allow remote downloads</label>
+        <button disabled={busy || !hubId.trim()} data-testid="load-hub" onClick={() => void attempt(hubId, () => loadHub(hubId.trim(), allowRemote))}>Load from hub</button>
+      </div>
+      {result?.ok && (
+        <p data-testid="other-model-result">
+          {result.name}: runs on <strong>{result.info.executionProvider}</strong>; inputs {result.info.inputs.map((i) => `${i.name} ${i.dtype} [${i.dims?.join(', ') ?? '?'}]`).join(', ')}
+        </p>
+      )}
+      {result && !result.ok && <p className="error" role="alert" data-testid="other-model-error">{result.message}</p>}
+    </div>
+  );
+}
