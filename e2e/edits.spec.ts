@@ -48,7 +48,7 @@ async function connect(wb: Workbench, page: Page, url: string, token: string): P
   await page.getByTestId('sidecar-connect-button').click();
 }
 
-test('connect to the real sidecar, run a C-Δθ edit, then the NF4 survival of its output', async ({ wb, page, baseURL }) => {
+test('connect to the real sidecar, run a C-Δθ edit, then the NF4 survival of its output', async ({ wb, page, browser, baseURL }) => {
   await withSidecar(baseURL!, async (sidecar) => {
     await connect(wb, page, sidecar.url, sidecar.token);
     await expect(page.getByTestId('sidecar-connected')).toBeVisible();
@@ -101,6 +101,32 @@ test('connect to the real sidecar, run a C-Δθ edit, then the NF4 survival of i
     expect(decoded?.spec).toMatchObject({ job: 'survival', base: 'models/target', target: 'out/refusal-s1', quant: 'nf4' });
     expect(decoded?.digest).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(decoded)).not.toContain(sidecar.token);
+
+    // outputs are never overwritten: the same report name again is a 409
+    await page.getByTestId('edits-start').click();
+    await expect(page.getByTestId('edits-error')).toContainText('409');
+
+    // the link, opened in a fresh tab (no token there: it lives in memory only), reproduces the digest
+    const fresh = await browser.newPage();
+    await fresh.goto(`/${link}`);
+    await expect(fresh.getByTestId('edits-target')).toHaveValue('out/refusal-s1');
+    await expect(fresh.getByTestId('sidecar-token')).toHaveValue('');
+    await fresh.getByTestId('sidecar-url').fill(sidecar.url);
+    await fresh.getByTestId('sidecar-token').fill(sidecar.token);
+    await fresh.getByTestId('sidecar-connect-button').click();
+    await fresh.getByTestId('edits-output').fill('out/again.json');
+    await fresh.getByTestId('edits-start').click();
+    await expect(fresh.getByTestId('reproduction')).toHaveText(/Reproduced/, { timeout: 60_000 });
+    await fresh.close();
+
+    // MANSU on the same edit: target → edited output, restricted to the circuit, with the magnitude floor
+    await page.getByTestId('edits-job-mansu').check();
+    await page.getByTestId('edits-circuit').fill('circuits/refusal.json');
+    await page.getByTestId('edits-output').fill('out/mansu');
+    await page.getByTestId('edits-start').click();
+    await expect(page.getByTestId('edits-result')).toHaveAttribute('data-kind', 'mansu', { timeout: 60_000 });
+    await expect(page.getByTestId('mansu-summary')).toContainText('enlarged');
+    await expect(page.getByTestId('mansu-after-histogram').locator('.recharts-bar-rectangle').first()).toBeVisible();
   });
 });
 
@@ -130,6 +156,14 @@ test('a wrong token shows the 401 message', async ({ wb, page, baseURL }) => {
     await expect(page.getByTestId('sidecar-error')).toHaveAttribute('data-kind', 'bad-token');
     await expect(page.getByTestId('sidecar-error')).toContainText('401');
     await expect(page.getByTestId('edits-panel')).toHaveAttribute('data-state', 'error');
+  });
+});
+
+test('a sidecar started for another origin is reported as a CORS refusal, not as "not running"', async ({ wb, page }) => {
+  await withSidecar('http://127.0.0.1:1', async (sidecar) => {
+    await connect(wb, page, sidecar.url, sidecar.token);
+    await expect(page.getByTestId('sidecar-error')).toHaveAttribute('data-kind', 'origin');
+    await expect(page.getByTestId('sidecar-error')).toContainText('--origin');
   });
 });
 

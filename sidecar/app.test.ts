@@ -79,6 +79,13 @@ describe('guards', () => {
     expect(pre.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:4173');
   });
 
+  it('lets only /api/health be probed no-cors (CORP), whatever its status', async () => {
+    const probe = await app.request('/api/health');
+    expect(probe.status).toBe(401);
+    expect(probe.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect((await call('/api/checkpoints')).headers.get('cross-origin-resource-policy')).toBeNull();
+  });
+
   it('refuses traversal, absolute paths and symlink escapes', async () => {
     const outside = await tmpWorkspace('edits-outside-');
     await writeFile(join(outside, 'secret.safetensors'), serialize([]));

@@ -62,6 +62,13 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
   });
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}; see sidecar/README.md` }, 404));
 
+  // The app is cross-origin isolated (COEP require-corp), so the only way it can tell "sidecar refuses my
+  // origin" (an unreadable CORS failure) from "no sidecar" is a no-cors probe of /api/health, which COEP
+  // blocks unless the answer opts in with CORP. The opaque answer reveals nothing (it is the 401 without a token).
+  app.use('/api/health', async (c, next) => {
+    await next();
+    c.res.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+  });
   app.use('*', async (c, next) => {
     const port = o.port();
     const host = c.req.header('host') ?? '';

@@ -37,11 +37,3 @@ export function jobRequest(spec: EditsSpec): JobRequest {
     }
   }
 }
-
-/** A free output name next to `taken` paths: `<stem>`, `<stem>-2`, … (`ext` kept at the end). */
-export function freeName(stem: string, ext: string, taken: readonly string[]): string {
-  for (let i = 1; ; i++) {
-    const name = `${stem}${i === 1 ? '' : `-${i}`}${ext}`;
-    if (!taken.includes(name)) return name;
-  }
-}
