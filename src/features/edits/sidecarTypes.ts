@@ -47,31 +47,11 @@ export interface StartedJob {
   events: string;
 }
 
-/** Survival counts of src/core/edits/survival.ts (`summarize`). */
-export interface SurvivalSummary {
-  params: number;
-  changed: number;
-  codeChanged: number;
-  dequantChanged: number;
-  blocks: number;
-  blocksWithChanges: number;
-  absmaxMoved: number;
-  collateralCodeChanges: number;
-  ratioHistogram: number[];
-  codeSurvival: number | null;
-  dequantSurvival: number | null;
-  medianRatioAtLeast: number | null;
-}
+// The sidecar's JSON carries core's own records: import the types rather than restating them.
+import type { SurvivalSummary } from '../../core/edits/survival';
+import type { CDeltaTensorStats } from '../../core/edits/cdelta';
 
-export interface CDeltaTensorStats {
-  name: string;
-  params: number;
-  masked: number;
-  changed: number;
-  sumAbs: number;
-  sumSq: number;
-  maxAbs: number;
-}
+export type { SurvivalSummary, CDeltaTensorStats };
 
 export interface CDeltaManifest {
   kind: 'c-delta-theta';
