@@ -3,6 +3,7 @@
 
 import { knnTeacher } from './knn';
 import { logRegTeacher } from './logreg';
+import { tfmTeacher } from '../tfm/tfmTeacher';
 import type { Teacher } from './teacher';
 
 export interface TeacherFactory {
@@ -14,4 +15,5 @@ export interface TeacherFactory {
 export const TEACHER_FACTORIES: readonly TeacherFactory[] = [
   { id: 'knn', label: 'kNN (distance-weighted, in-context)', create: () => knnTeacher() },
   { id: 'logreg', label: 'Logistic regression (L2, L-BFGS, fit on context)', create: () => logRegTeacher() },
+  { id: 'tfm', label: 'Embedded TFM (prior-fitted network, ONNX; ≤1,024 context rows × 32 features per member)', create: () => tfmTeacher() },
 ];

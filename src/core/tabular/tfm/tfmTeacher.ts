@@ -32,7 +32,7 @@ export interface TfmTeacherOptions {
   members?: number;
 }
 
-export const DEFAULT_MEMBERS = 4;
+export const DEFAULT_MEMBERS = 8;
 
 /** Output width of the graph: the model's class slots. */
 export const TFM_CLASS_SLOTS = 10;
