@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(OUT, JSON.stringify({
     bench: 'tabular-teacher', started, finished: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? 'unknown', folds: FOLDS, seed: SEED,
-    note: 'Latencies are wall-clock on a shared machine; compare within this run only. Teachers without a registry entry (neural TFM, GBDT) are not yet included.',
+    note: 'Latencies are wall-clock on a shared machine; compare within this run only. Teachers are those in TEACHER_FACTORIES (tfm, kNN, logistic regression); a GBDT is compared as a student in bench/distill.ts.',
     teachers: teacherRows, strategyStudy: study, strategyRatios: ratios,
   }, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1));
   console.log(`\nwrote ${OUT.pathname}`);
