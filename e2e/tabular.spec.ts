@@ -147,3 +147,19 @@ test('bad tables show their errors in the panel', async ({ wb, page }, testInfo)
   await page.getByTestId('dataset-file').setInputFiles(regression);
   await expect(page.getByTestId('task-error')).toContainText('regression');
 });
+
+test('the embedded tfm teacher runs in the browser worker through onnxruntime-web', async ({ wb, page }, testInfo) => {
+  const file = testInfo.outputPath('pima.csv');
+  writePima(file);
+  await wb.open('#/tabular');
+  await wb.waitReady('module-tabular');
+  await page.getByTestId('dataset-file').setInputFiles(file);
+  await expect(page.getByTestId('dataset-name')).toContainText('768 rows');
+  await keepOnly(page, 'teacher-', ['tfm']);
+  await page.getByTestId('folds').fill('2');
+  await page.getByTestId('tabular-run').click();
+  await expect(page.getByTestId('teacher-results')).toBeVisible({ timeout: 170_000 });
+  const auc = Number(await page.getByTestId('teacher-auc-tfm').textContent());
+  expect(auc).toBeGreaterThan(0.75);
+  expect(auc).toBeLessThanOrEqual(1);
+});
