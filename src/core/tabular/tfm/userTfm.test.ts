@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { aucFromProbs } from '../../metrics/classification';
+import { createNodeBackend } from '../../runtime/ortNode';
+import { preprocessSplit } from '../data/preprocess';
+import { loadSharedDataset } from '../data/registry';
+import { stratifiedKFold } from '../data/split';
+import { readShared } from '../data/testData';
+import { TeacherContractError } from '../teachers/teacher';
+import { DEFAULT_TFM_ONNX } from './nodeRuntime';
+import { tfmTeacher } from './tfmTeacher';
+import { parseTfmContract, userOnnxTeacher } from './userTfm';
+
+const contract = (extra: Record<string, unknown> = {}) => JSON.stringify({ format: 'workbench-tfm-contract', version: 1, name: 'my-tfm', ...extra });
+
+describe('user-supplied ONNX TFM with a JSON contract', () => {
+  it('runs a model file through its contract and equals the embedded teacher on the same file', async () => {
+    const task = await loadSharedDataset('breast-cancer-wisconsin', readShared('breast-cancer-wisconsin.csv'));
+    const fold = stratifiedKFold(task.y, 2, 5, 1)[0];
+    const { train, test } = preprocessSplit(task, fold.train, fold.test);
+    const user = await userOnnxTeacher(new Uint8Array(readFileSync(DEFAULT_TFM_ONNX)), parseTfmContract(contract()), createNodeBackend());
+    const p = await user.predict(train, train.y, 2, test);
+    const q = await tfmTeacher({ members: 1 }).predict(train, train.y, 2, test);
+    let worst = 0;
+    for (let i = 0; i < p.probs.length; i++) worst = Math.max(worst, Math.abs(p.probs[i] - q.probs[i]));
+    expect(worst).toBeLessThan(1e-6);
+    expect(user.id).toBe('my-tfm');
+    expect(aucFromProbs(p, test.y)).toBeGreaterThan(0.9);
+    await user.dispose();
+  });
+
+  it('refuses a contract that does not match the model, a malformed contract, and too many classes', async () => {
+    const bytes = new Uint8Array(readFileSync(DEFAULT_TFM_ONNX));
+    await expect(userOnnxTeacher(bytes, parseTfmContract(contract({ inputs: { xContext: 'context' } })), createNodeBackend()))
+      .rejects.toThrow(/no input "context" \(its inputs: x_context, y_context, x_query\)/);
+    await expect(userOnnxTeacher(bytes, parseTfmContract(contract({ output: 'logits' })), createNodeBackend())).rejects.toThrow(/no output "logits"/);
+    expect(() => parseTfmContract('{"format": "other"}')).toThrow(TeacherContractError);
+    expect(() => parseTfmContract('not json')).toThrow(/not valid JSON/);
+    const t = await userOnnxTeacher(bytes, parseTfmContract(contract({ maxClasses: 2 })), createNodeBackend());
+    const x = { x: new Float64Array(6), n: 3, d: 2, names: ['a', 'b'] };
+    await expect(t.predict(x, Int32Array.from([0, 1, 2]), 3, x)).rejects.toThrow(/at most 2 classes/);
+  });
+});

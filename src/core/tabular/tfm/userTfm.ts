@@ -1,0 +1,91 @@
+// A user-supplied ONNX tabular foundation model (a TabPFN export, say) used as a teacher. Its I/O contract is
+// declared in a small JSON next to the file, so any model with the in-context signature
+// (x_context, y_context, x_query) → class scores works without code: names, limits, label dtype and whether the
+// output is probabilities or logits. The model's real inputs are checked against the contract before any run.
+import { z } from 'zod';
+import type { ProbMatrix } from '../../metrics/classification';
+import type { FeatureMatrix } from '../matrix';
+import type { ModelSession, OrtBackend } from '../../runtime/session';
+import { tensor } from '../../runtime/tensor';
+import { TeacherContractError, withinLimits, type Teacher } from '../teachers/teacher';
+
+export const tfmContractSchema = z.object({
+  format: z.literal('workbench-tfm-contract'),
+  version: z.literal(1),
+  /** teacher id shown in results */
+  name: z.string().min(1).max(60),
+  inputs: z.object({
+    xContext: z.string().default('x_context'),
+    yContext: z.string().default('y_context'),
+    xQuery: z.string().default('x_query'),
+  }).default({ xContext: 'x_context', yContext: 'y_context', xQuery: 'x_query' }),
+  output: z.string().default('probs'),
+  /** dtype the model expects for the context labels */
+  yDtype: z.enum(['int64', 'float32']).default('int64'),
+  /** 'logits' outputs are soft-maxed over the task's k classes */
+  outputKind: z.enum(['probabilities', 'logits']).default('probabilities'),
+  maxContext: z.number().int().min(1).default(1024),
+  maxFeatures: z.number().int().min(1).default(32),
+  maxClasses: z.number().int().min(2).default(10),
+});
+
+export type TfmContract = z.infer<typeof tfmContractSchema>;
+
+/** Parses a contract JSON; errors name the field. */
+export function parseTfmContract(text: string): TfmContract {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new TeacherContractError(`The TFM contract is not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
+  }
+  const parsed = tfmContractSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TeacherContractError(`The TFM contract is invalid at "${issue.path.join('.') || '(root)'}": ${issue.message}. Expected {"format": "workbench-tfm-contract", "version": 1, "name": …}.`);
+  }
+  return parsed.data;
+}
+
+function checkSession(session: ModelSession, c: TfmContract): void {
+  const names = session.info.inputNames;
+  const missing = [c.inputs.xContext, c.inputs.yContext, c.inputs.xQuery].filter((n) => !names.includes(n));
+  if (missing.length) throw new TeacherContractError(`The ONNX model has no input ${missing.map((m) => `"${m}"`).join(', ')} (its inputs: ${names.join(', ')}). Fix "inputs" in the contract.`);
+  if (!session.info.outputNames.includes(c.output)) throw new TeacherContractError(`The ONNX model has no output "${c.output}" (its outputs: ${session.info.outputNames.join(', ')}). Fix "output" in the contract.`);
+}
+
+const f32 = (m: FeatureMatrix) => Float32Array.from(m.x);
+
+/** The teacher over a user model; larger inputs follow the same withinLimits rule as the embedded tfm. */
+export async function userOnnxTeacher(bytes: Uint8Array, contract: TfmContract, backend: OrtBackend): Promise<Teacher & { dispose(): Promise<void> }> {
+  const session = await backend.createSession(bytes, { file: `${contract.name}.onnx` });
+  checkSession(session, contract);
+  const raw: Teacher = {
+    id: contract.name,
+    async predict(xc, yc, k, xq, signal) {
+      signal?.throwIfAborted();
+      const y = contract.yDtype === 'int64' ? tensor('int64', BigInt64Array.from(yc, (v) => BigInt(v)), [1, xc.n]) : tensor('float32', Float32Array.from(yc), [1, xc.n]);
+      const out = await session.run({
+        [contract.inputs.xContext]: tensor('float32', f32(xc), [1, xc.n, xc.d]),
+        [contract.inputs.yContext]: y,
+        [contract.inputs.xQuery]: tensor('float32', f32(xq), [1, xq.n, xq.d]),
+      }, { signal });
+      const o = out[contract.output];
+      const width = o.dims[o.dims.length - 1];
+      if (width < k || o.data.length !== xq.n * width) throw new TeacherContractError(`Output "${contract.output}" has shape [${o.dims.join(', ')}]; expected [1, ${xq.n}, ≥ ${k}].`);
+      const data = o.data as Float32Array;
+      const probs = new Float64Array(xq.n * k);
+      for (let i = 0; i < xq.n; i++) {
+        const row = Array.from({ length: k }, (_, c) => data[i * width + c]);
+        const vals = contract.outputKind === 'logits' ? (() => { const m = Math.max(...row); return row.map((v) => Math.exp(v - m)); })() : row.map((v) => Math.max(0, v));
+        const sum = vals.reduce((a, b) => a + b, 0);
+        if (!(sum > 0) || !Number.isFinite(sum)) throw new TeacherContractError(`Output row ${i} of "${contract.output}" has no usable mass (${row.join(', ')}): is outputKind right?`);
+        for (let c = 0; c < k; c++) probs[i * k + c] = vals[c] / sum;
+      }
+      const result: ProbMatrix = { probs, n: xq.n, k };
+      return result;
+    },
+  };
+  const limited = withinLimits(raw, { maxContext: contract.maxContext, maxFeatures: contract.maxFeatures, maxClasses: contract.maxClasses, maxContextMembers: 4 });
+  return { ...limited, dispose: () => session.dispose() };
+}
