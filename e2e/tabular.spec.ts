@@ -163,3 +163,29 @@ test('the embedded tfm teacher runs in the browser worker through onnxruntime-we
   expect(auc).toBeGreaterThan(0.75);
   expect(auc).toBeLessThanOrEqual(1);
 });
+
+test('a user-supplied ONNX TFM with its JSON contract becomes a teacher; a wrong contract names the real inputs', async ({ wb, page }, testInfo) => {
+  const file = testInfo.outputPath('pima.csv');
+  writePima(file);
+  const good = testInfo.outputPath('contract.json');
+  writeFileSync(good, JSON.stringify({ format: 'workbench-tfm-contract', version: 1, name: 'my-tfm' }));
+  const bad = testInfo.outputPath('bad-contract.json');
+  writeFileSync(bad, JSON.stringify({ format: 'workbench-tfm-contract', version: 1, name: 'bad', inputs: { xContext: 'ctx' } }));
+
+  await wb.open('#/tabular');
+  await wb.waitReady('module-tabular');
+  await page.getByTestId('dataset-file').setInputFiles(file);
+  await expect(page.getByTestId('dataset-name')).toContainText('768 rows');
+  await page.getByTestId('user-tfm-onnx').setInputFiles('models/tfm/onnx/model.onnx');
+  await page.getByTestId('user-tfm-contract').setInputFiles(bad);
+  await expect(page.getByTestId('user-tfm-message')).toContainText('no input "ctx" (its inputs: x_context, y_context, x_query)');
+  await page.getByTestId('user-tfm-contract').setInputFiles(good);
+  await expect(page.getByTestId('user-tfm-message')).toContainText('Teacher "my-tfm"');
+  await keepOnly(page, 'teacher-', ['user']);
+  await page.getByTestId('folds').fill('2');
+  await page.getByTestId('tabular-run').click();
+  await expect(page.getByTestId('teacher-results')).toBeVisible({ timeout: 170_000 });
+  expect(await page.evaluate(() => window.__workbench!.spec('tabular')?.userTeacher)).toMatchObject({ name: 'my-tfm' });
+  const auc = Number(await page.getByTestId('teacher-auc-my-tfm').textContent());
+  expect(auc).toBeGreaterThan(0.75);
+});

@@ -35,7 +35,9 @@ setTfmRuntime({
 });
 
 const runtime = createBrowserRuntimeEngine();
-const tabular = createTabularEngine();
+const tabular = createTabularEngine({
+  userTeacherBackend: async () => (await import('../src/core/runtime/ortWeb')).createWebBackend(),
+});
 
 exposeEngine({
   ...runtime,

@@ -25,6 +25,8 @@ import { GbdtStudent } from './students/gbdt/gbdt';
 import type { Student, StudentKind } from './students/types';
 import { TEACHER_FACTORIES } from './teachers/registry';
 import type { Teacher } from './teachers/teacher';
+import { parseTfmContract, userOnnxTeacher } from './tfm/userTfm';
+import type { OrtBackend } from '../runtime/session';
 
 export type TabularPhase = 'teachers' | 'study' | 'distill';
 
@@ -123,8 +125,18 @@ export interface TabularApi {
   runDistill(options: DistillRunOptions, onProgress?: TabularProgressCallback): Promise<DistillReport>;
   /** Export a student trained by the last `runDistill`. */
   exportStudent(kind: StudentKind): Promise<StudentExport>;
+  /**
+   * Register a user-supplied ONNX TFM (file + JSON contract, see src/core/tabular/tfm/userTfm.ts) as teacher id
+   * 'user'. The model's inputs are checked against the contract now, so a mismatch fails here with its names.
+   */
+  loadUserTeacher(onnx: Uint8Array, contractJson: string): Promise<{ name: string; inputs: string[] }>;
   /** Abort the run in flight, if any; it rejects with an AbortError. */
   cancel(): Promise<void>;
+}
+
+export interface TabularEngineDeps {
+  /** ONNX backend for user-supplied TFMs (the browser worker passes onnxruntime-web; Node tests onnxruntime-node) */
+  userTeacherBackend?: () => Promise<OrtBackend>;
 }
 
 const mean = (v: number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
@@ -170,10 +182,15 @@ async function breathe(signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
 }
 
-export function resolveTeachers(ids: string[]): { teachers: { teacher: Teacher; label: string }[]; skipped: Skipped[] } {
+export function resolveTeachers(ids: string[], user?: { teacher: Teacher; label: string }): { teachers: { teacher: Teacher; label: string }[]; skipped: Skipped[] } {
   const teachers: { teacher: Teacher; label: string }[] = [];
   const skipped: Skipped[] = [];
   for (const id of ids) {
+    if (id === 'user') {
+      if (user) teachers.push(user);
+      else skipped.push({ teacher: id, reason: 'no user ONNX TFM is loaded: choose its .onnx file and contract JSON' });
+      continue;
+    }
     const f = TEACHER_FACTORIES.find((t) => t.id === id);
     if (f) teachers.push({ teacher: f.create(), label: f.label });
     else skipped.push({ teacher: id, reason: `teacher "${id}" is not available in this build (known: ${TEACHER_FACTORIES.map((t) => t.id).join(', ')})` });
@@ -182,7 +199,8 @@ export function resolveTeachers(ids: string[]): { teachers: { teacher: Teacher; 
   return { teachers, skipped };
 }
 
-export function createTabularEngine(): TabularApi {
+export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
+  let userTeacher: { teacher: Teacher; label: string } | undefined;
   let frame: DataFrame | null = null;
   let dataset: DatasetSummary | null = null;
   let task: TabularTask | null = null;
@@ -250,7 +268,7 @@ export function createTabularEngine(): TabularApi {
     }),
     runTeachers: (o, onProgress) => abortable(async (signal) => {
       const t = needTask();
-      const { teachers, skipped } = resolveTeachers(o.teachers);
+      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher);
       const k = t.classNames.length;
       const folds = stratifiedKFold(t.y, k, o.folds, o.seed);
       const total = folds.length * teachers.length;
@@ -280,7 +298,7 @@ export function createTabularEngine(): TabularApi {
     }),
     runStudy: (o, onProgress) => abortable(async (signal) => {
       const t = needTask();
-      const { teachers, skipped } = resolveTeachers(o.teachers);
+      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher);
       const result = await runStudy([{ id: t.name, task: t }], teachers.map((x) => x.teacher), { strategies: o.strategies, sizes: o.sizes, folds: o.folds, seed: o.seed }, {
         signal, onProgress: (e) => onProgress?.({ phase: 'study', done: e.done, total: e.total, label: e.label }),
       });
@@ -289,7 +307,7 @@ export function createTabularEngine(): TabularApi {
     }),
     runDistill: (o, onProgress) => abortable(async (signal) => {
       const t = needTask();
-      const { teachers, skipped } = resolveTeachers(o.teachers);
+      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher);
       if (!o.students.length) throw new TabularDataError('Choose at least one student (gbdt, mlp or logreg).');
       const k = t.classNames.length;
       const split = stratifiedSplit(t.y, k, o.testFraction ?? 0.25, o.seed);
@@ -327,6 +345,13 @@ export function createTabularEngine(): TabularApi {
         preprocessing: distilled.plans,
       };
       return { fileName: `${distilled.target.replace(/[^\w.-]+/g, '_')}-${kind}-student`, onnx, manifest: JSON.stringify(manifest, null, 2) };
+    }),
+    loadUserTeacher: (onnx, contractJson) => enqueue(async () => {
+      if (!deps.userTeacherBackend) throw new TabularDataError('This engine has no ONNX backend for user-supplied TFMs.');
+      const contract = parseTfmContract(contractJson);
+      const teacher = await userOnnxTeacher(onnx, contract, await deps.userTeacherBackend());
+      userTeacher = { teacher, label: `user ONNX TFM "${contract.name}"` };
+      return { name: contract.name, inputs: [contract.inputs.xContext, contract.inputs.yContext, contract.inputs.xQuery] };
     }),
     cancel: async () => current?.abort(),
   };

@@ -28,15 +28,17 @@ function SizesInput({ sizes, onChange }: { sizes: number[]; onChange: (s: number
   );
 }
 
-export function CommonSettings({ spec, set }: { spec: TabularSpec; set: Set }) {
-  const available = new Set(TEACHER_FACTORIES.map((f) => f.id));
+export function CommonSettings({ spec, set, userLoaded }: { spec: TabularSpec; set: Set; userLoaded: boolean }) {
+  const available = new Set<string>(TEACHER_FACTORIES.map((f) => f.id));
+  if (userLoaded) available.add('user');
+  const shown: TabularSpec['teachers'] = spec.userTeacher ? [...TEACHERS, 'user'] : TEACHERS;
   return (
     <div className="toolbar">
       <span>teachers</span>
-      {TEACHERS.map((t) => (
-        <label key={t} title={TEACHER_FACTORIES.find((f) => f.id === t)?.label ?? 'not available in this build'}>
-          <input type="checkbox" data-testid={`teacher-${t}`} checked={spec.teachers.includes(t)} onChange={() => set({ teachers: toggle(TEACHERS, spec.teachers, t) })} />
-          {' '}{t}{available.has(t) ? '' : ' (unavailable)'}
+      {shown.map((t) => (
+        <label key={t} title={t === 'user' ? `user ONNX TFM "${spec.userTeacher?.name}"` : TEACHER_FACTORIES.find((f) => f.id === t)?.label ?? 'not available in this build'}>
+          <input type="checkbox" data-testid={`teacher-${t}`} checked={spec.teachers.includes(t)} onChange={() => set({ teachers: toggle(shown, spec.teachers, t) })} />
+          {' '}{t === 'user' ? `user: ${spec.userTeacher?.name}` : t}{available.has(t) ? '' : t === 'user' ? ' (choose its files again)' : ' (unavailable)'}
         </label>
       ))}
       <label>folds <input type="number" min={2} max={20} value={spec.folds} data-testid="folds" style={{ width: 60 }} onChange={(e) => set({ folds: Number(e.target.value) })} /></label>

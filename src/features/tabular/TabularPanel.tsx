@@ -10,6 +10,7 @@ import { ProgressBar } from '../../viz/ProgressBar';
 import { DatasetCard } from './DatasetCard';
 import { DistillResults } from './DistillResults';
 import { CommonSettings, DistillSettings, StudySettings } from './RunSettings';
+import { UserTeacherPicker } from './UserTeacherPicker';
 import { StudyResults } from './StudyResults';
 import { TeacherResults } from './TeacherResults';
 import { summaryOf } from './summary';
@@ -22,7 +23,8 @@ const TABS: { view: View; label: string }[] = [
 ];
 
 export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: FeaturePanelProps<TabularSpec>) {
-  const { data, run, reports, load, setTask, start, cancel, kill, exportStudent } = useTabularEngine();
+  const { data, run, reports, load, setTask, start, cancel, kill, exportStudent, loadUserTeacher } = useTabularEngine();
+  const [userLoaded, setUserLoaded] = useState(false);
   const [finished, setFinished] = useState<{ view: View; n: number }>();
   const autoRan = useRef(false);
   // a link's digest is checked only while its settings are untouched
@@ -90,7 +92,8 @@ export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: F
           ))}
         </div>
         <fieldset disabled={running} style={{ border: 'none', padding: 0, margin: 0 }}>
-          <CommonSettings spec={spec} set={set} />
+          <CommonSettings spec={spec} set={set} userLoaded={userLoaded} />
+          <UserTeacherPicker spec={spec} set={set} load={async (f, c) => { const name = await loadUserTeacher(f, c); setUserLoaded(true); return name; }} />
           {spec.view === 'study' && <StudySettings spec={spec} set={set} />}
           {spec.view === 'distill' && <DistillSettings spec={spec} set={set} />}
         </fieldset>

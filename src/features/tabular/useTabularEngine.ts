@@ -47,6 +47,8 @@ export function useTabularEngine() {
   const [reports, setReports] = useState<Reports>({});
   // what the current worker holds: "<sha256>|<task>"; cleared when the worker is killed
   const held = useRef('');
+  // a user-supplied ONNX TFM (bytes stay here, in memory, so a restarted worker can be given it again)
+  const userTfm = useRef<{ onnx: DataFile; contract: string } | null>(null);
 
   const loadInto = useCallback(async (file: DataFile): Promise<DatasetSummary> => {
     const api = engine();
@@ -113,6 +115,7 @@ export function useTabularEngine() {
         await api.setTask(choice);
         held.current = `${data.file.sha256}|${taskKey(choice)}`;
       }
+      if (spec.teachers.includes('user') && userTfm.current) await api.loadUserTeacher(userTfm.current.onnx.bytes.slice(), userTfm.current.contract);
       // Progress comes over its own message port, so an event can land after the result: ignore it then.
       const onProgress = Comlink.proxy((p: TabularProgress) => setRun((r) => (r.status === 'running' && r.view === view ? { ...r, progress: p } : r)));
       const base = { teachers: spec.teachers, folds: spec.folds, seed: spec.seed };
@@ -150,5 +153,12 @@ export function useTabularEngine() {
     setRun((r) => (r.status === 'running' ? { status: 'cancelled', view: r.view } : r));
   }, [restart]);
 
-  return { data, run, reports, load, setTask, start, cancel, kill, exportStudent };
+  /** Checks a user ONNX TFM against its contract in the worker; resolves with its name, rejects with the reason. */
+  const loadUserTeacher = useCallback(async (onnx: DataFile, contract: string): Promise<string> => {
+    const { name } = await engine().loadUserTeacher(onnx.bytes.slice(), contract);
+    userTfm.current = { onnx, contract };
+    return name;
+  }, [engine]);
+
+  return { data, run, reports, load, setTask, start, cancel, kill, exportStudent, loadUserTeacher };
 }

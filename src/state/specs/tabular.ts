@@ -14,7 +14,9 @@ const schema = z.object({
   sensitive: z.string().max(200).optional(),
   // a numeric sensitive attribute (e.g. age) is split into ≤ t / > t groups
   sensitiveThreshold: z.number().optional(),
-  teachers: z.array(z.enum(['tfm', 'knn', 'logreg'])).default(['tfm', 'knn', 'logreg']),
+  teachers: z.array(z.enum(['tfm', 'knn', 'logreg', 'user'])).default(['tfm', 'knn', 'logreg']),
+  /** a user-supplied ONNX TFM: only its name and file hash travel; the file is chosen again to reproduce */
+  userTeacher: z.object({ name: z.string().max(60), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
   strategies: z.array(z.enum(CONTEXT_STRATEGIES)).default([...CONTEXT_STRATEGIES]),
   contextSizes: z.array(z.number().int()).default([64, 256, 512]),
   folds: z.number().int().default(5),

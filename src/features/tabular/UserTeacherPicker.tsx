@@ -1,0 +1,48 @@
+// Adds a user-supplied ONNX TFM as a teacher: its .onnx file and a small contract JSON (input/output names,
+// limits, label dtype, probabilities or logits; format in src/core/tabular/tfm/userTfm.ts). The worker checks the
+// model against the contract at once, so a mismatch is reported here, naming the model's real inputs.
+import { useState } from 'react';
+import { sha256Hex } from '../../core/runtime/loaders';
+import type { TabularSpec } from '../../state/specs/tabular';
+import type { DataFile } from './useTabularEngine';
+
+export const CONTRACT_EXAMPLE = '{"format": "workbench-tfm-contract", "version": 1, "name": "my-tfm", "inputs": {"xContext": "x_context", "yContext": "y_context", "xQuery": "x_query"}, "output": "probs", "maxClasses": 10}';
+
+export function UserTeacherPicker({ spec, set, load }: {
+  spec: TabularSpec;
+  set: (patch: Partial<TabularSpec>) => void;
+  load: (onnx: DataFile, contract: string) => Promise<string>;
+}) {
+  const [onnx, setOnnx] = useState<DataFile>();
+  const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+
+  const register = async (model: DataFile | undefined, contractFile: File | undefined) => {
+    if (!model || !contractFile) return;
+    try {
+      const name = await load(model, await contractFile.text());
+      set({ userTeacher: { name, sha256: model.sha256 }, teachers: spec.teachers.includes('user') ? spec.teachers : [...spec.teachers, 'user'] });
+      setMessage({ ok: true, text: `Teacher "${name}" (${model.name}) is ready.` });
+    } catch (e) {
+      setMessage({ ok: false, text: e instanceof Error ? e.message : String(e) });
+    }
+  };
+
+  return (
+    <div className="toolbar" data-testid="user-teacher">
+      <span>your own ONNX TFM:</span>
+      <label className="button">model .onnx
+        <input type="file" hidden accept=".onnx" data-testid="user-tfm-onnx" onChange={(e) => {
+          const f = e.target.files?.[0];
+          if (f) void f.arrayBuffer().then(async (b) => { const bytes = new Uint8Array(b); setOnnx({ name: f.name, bytes, sha256: await sha256Hex(bytes) }); setMessage(undefined); });
+        }} />
+      </label>
+      <label className="button">contract .json
+        <input type="file" hidden accept=".json" data-testid="user-tfm-contract" disabled={!onnx} onChange={(e) => void register(onnx, e.target.files?.[0])} />
+      </label>
+      {onnx && !message && <span className="muted">{onnx.name}: now its contract</span>}
+      {spec.userTeacher && !onnx && <span className="muted">this link used "{spec.userTeacher.name}" (sha256 {spec.userTeacher.sha256.slice(0, 12)}…): choose the same files</span>}
+      {message && <span className={message.ok ? 'ok' : 'error'} role={message.ok ? 'status' : 'alert'} data-testid="user-tfm-message">{message.text}</span>}
+      <span className="muted" title={CONTRACT_EXAMPLE}>contract format ⓘ</span>
+    </div>
+  );
+}
