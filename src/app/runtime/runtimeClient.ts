@@ -30,7 +30,16 @@ export interface LoadResult { info: LoadedModelInfo; events: ProgressInfo[] }
 /** Loads an embedded model in the llm worker; progress events are collected and forwarded. */
 export async function loadEmbedded(id: string, options: ModelLoadOptions = {}, onProgress?: (p: ProgressInfo) => void): Promise<LoadResult> {
   const events: ProgressInfo[] = [];
-  const info = await llm.call((api) => api.loadEmbeddedModel(id, options, Comlink.proxy((p: ProgressInfo) => { events.push(p); onProgress?.(p); })), { label: `loading ${id}` });
+  let readySeen: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => { readySeen = resolve; });
+  const info = await llm.call((api) => api.loadEmbeddedModel(id, options, Comlink.proxy((p: ProgressInfo) => {
+    events.push(p);
+    onProgress?.(p);
+    if (p.status === 'ready') readySeen();
+  })), { label: `loading ${id}` });
+  // Progress travels on its own message port, so the last events can arrive after the result: wait (briefly)
+  // for `ready` so callers see the whole sequence.
+  await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 2000))]);
   reportBackend(info);
   return { info, events };
 }

@@ -1,6 +1,6 @@
 // Runs an ensembles analysis in the worker: load the pool (demo from the spec, or a user file checked against the
 // sha256 in the spec), analyse with progress, cancel, and compute the result digest that share links carry.
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import * as Comlink from 'comlink';
 import type { EnsemblesApi, PoolSummary } from '../../core/ensembles/api';
 import type { EnsembleProgress, EnsembleReport } from '../../core/ensembles/analyse';
@@ -32,8 +32,11 @@ export async function reportDigest(report: EnsembleReport): Promise<string> {
 export function useEnsemblesRun() {
   const { engine, restart } = useWorkerEngine<EnsemblesApi>(createWorker);
   const [state, setState] = useState<RunState>({ status: 'idle' });
+  // Progress arrives over its own message port and can land after the result: only the live run may report it.
+  const live = useRef(0);
 
   const run = useCallback(async (spec: EnsemblesSpec, file: PoolFile | undefined) => {
+    const id = ++live.current;
     setState({ status: 'running', progress: null });
     try {
       const api = engine();
@@ -46,11 +49,14 @@ export function useEnsemblesRun() {
       }
       const report = await api.analyse(
         { strategies: spec.strategies, alpha: spec.alpha, cliqueTest: spec.cliqueTest, caruanaIterations: spec.caruanaIterations, selectionMetric: spec.selectionMetric },
-        Comlink.proxy((p: EnsembleProgress) => setState({ status: 'running', progress: p })),
+        Comlink.proxy((p: EnsembleProgress) => { if (live.current === id) setState({ status: 'running', progress: p }); }),
       );
-      setState({ status: 'done', report, digest: await reportDigest(report), pool });
+      const digest = await reportDigest(report);
+      live.current++;
+      setState({ status: 'done', report, digest, pool });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
+      live.current++;
       setState(/abort/i.test(message) ? { status: 'cancelled' } : { status: 'error', message });
     }
   }, [engine]);
@@ -61,6 +67,7 @@ export function useEnsemblesRun() {
 
   /** Last resort for a job that ignores cancel: kill the worker; the next run starts a fresh one. */
   const kill = useCallback(() => {
+    live.current++;
     restart();
     setState({ status: 'cancelled' });
   }, [restart]);
