@@ -1,7 +1,7 @@
 // Multinomial logistic regression with L2 (intercepts unpenalised), fitted by L-BFGS: the meta-learner of the
 // stacking and cascade strategies. Features are standardised on the training rows, so one λ suits any pool.
 
-import { lbfgs } from '../optim';
+import { lbfgs } from '../../numeric/lbfgs';
 
 export interface LogRegModel {
   d: number;
@@ -66,7 +66,7 @@ export function fitLogReg(x: Float64Array, y: ArrayLike<number>, n: number, d: n
     for (let t = 0; t < d * k; t++) { loss += 0.5 * l2 * w[t] * w[t]; g[t] += l2 * w[t]; }
     return loss;
   };
-  const res = lbfgs(objective, new Float64Array((d + 1) * k), { maxIter: opts.maxIter ?? 300 });
+  const res = lbfgs(objective, new Float64Array((d + 1) * k), { maxIter: opts.maxIter ?? 300, gradTol: 1e-7 });
   return { d, k, mean, std, w: res.x, converged: res.converged };
 }
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { calibration, logLoss } from '../../metrics/classification';
 import { complementaryPool } from '../fixtures/constructed';
-import { lbfgs } from '../optim';
+import { lbfgs } from '../../numeric/lbfgs';
 import { gaussian, rng } from '../synthetic';
 import { averagingWeights } from './averaging';
 import { caruana, caruanaSelect } from './caruana';

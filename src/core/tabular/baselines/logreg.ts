@@ -4,7 +4,7 @@
 
 import type { ProbMatrix } from '../../metrics/classification';
 import type { FeatureMatrix } from '../matrix';
-import { lbfgs, type LbfgsOptions } from './lbfgs';
+import { lbfgs, type LbfgsOptions } from '../../numeric/lbfgs';
 
 export interface LogRegOptions extends LbfgsOptions {
   /** inverse of sklearn's C; default 1 */

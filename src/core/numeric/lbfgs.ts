@@ -1,5 +1,5 @@
-// Limited-memory BFGS (Nocedal & Wright, Alg. 7.4/7.5) with a backtracking Armijo line search: enough for the
-// smooth convex objectives here (L2 logistic regression) without a numerics dependency.
+// Limited-memory BFGS (Nocedal & Wright, Alg. 7.4/7.5) with a backtracking Armijo line search, shared by the
+// logistic regressions (tabular baseline teacher, ensembles stacker): smooth convex objectives, no numerics dependency.
 
 export interface LbfgsOptions {
   /** stored curvature pairs; default 10 */
