@@ -1,6 +1,8 @@
 // Seeded PRNG (mulberry32) and sampling helpers, so the corpus is a pure function of its seed.
 // Math.random is never used in the forge: same seed, same bytes, same data hash.
 
+import { mulberry32 } from '../../../src/core/numeric/random';
+
 export interface Rng {
   /** Uniform float in [0, 1). */
   next(): number;
@@ -11,14 +13,7 @@ export interface Rng {
 }
 
 export function makeRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => {
     if (items.length === 0) throw new Error('pick from an empty list');

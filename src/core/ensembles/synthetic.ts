@@ -3,19 +3,10 @@
 // by all models (correlated errors) and by a family (seeds of one model agree more with each other), with their
 // own confidence scale (over- and under-confident models). Quality varies by dataset, so rankings do too.
 
+import { mulberry32 } from '../numeric/random';
 import type { DatasetPool, ModelPredictions, PredictionPool } from './pool';
 
-/** mulberry32: small, fast, good enough for simulation; same sequence in every JS engine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export function gaussian(u: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());

@@ -1,6 +1,8 @@
 // Seeded randomness for splits, folds and context strategies. Every sampling decision in tabular goes through
 // this so a run is reproducible from its seed (the seed travels in share links).
 
+import { mulberry32 } from '../../numeric/random';
+
 export interface Rng {
   /** uniform in [0, 1) */
   next(): number;
@@ -8,16 +10,9 @@ export interface Rng {
   int(n: number): number;
 }
 
-/** mulberry32: tiny, fast, good enough for sampling (not for cryptography). */
+/** The shared generator with the seed mixed first, so seed 0 and small seeds do not start near each other. */
 export function makeRng(seed: number): Rng {
-  let a = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32((Math.floor(seed) ^ 0x9e3779b9) >>> 0);
   return { next, int: (n) => Math.floor(next() * n) };
 }
 

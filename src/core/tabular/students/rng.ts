@@ -1,17 +1,9 @@
 // Seeded randomness for the students and the distillation folds: every split, subsample and initialisation is
 // reproducible from one integer seed (a run's seed travels in its share link).
 
-/** mulberry32: small, fast, good enough for sampling and shuffling (not for cryptography). */
-export function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../numeric/random';
+
+export const makeRng = mulberry32;
 
 /** Fisher–Yates shuffle in place. */
 export function shuffleInPlace(a: Uint32Array | Int32Array | number[], rand: () => number): void {
