@@ -1,0 +1,272 @@
+// Public types of the alignbeam core: what the worker exposes and the UI programs against. Pure data (structured-
+// clone friendly: no class instances, no functions except the progress callback / signal passed into sweep).
+
+/** How anchor tokens are carried into the target vocabulary. */
+export type BridgeKind = 'text' | 'exact' | 'mined' | 'identity';
+
+/** Per anchor token: mapped exactly (same bytes), approximately (first token of a longer re-encoding, or a mined
+ *  neighbour), or lost (nothing sensible in the target vocabulary: its probability mass is dropped). */
+export type BridgeMatch = 'exact' | 'approx' | 'lost';
+
+/** Shares of anchor probability mass (sum to 1) and token counts (over the anchor vocabulary). */
+export interface BridgeCoverage {
+  exactMass: number;
+  approxMass: number;
+  lostMass: number;
+  exactTokens: number;
+  approxTokens: number;
+  lostTokens: number;
+}
+
+/** One anchor token and where the bridge sends it. */
+export interface BridgeExample {
+  anchorId: number;
+  /** Raw vocabulary entry ("▁the", "<0xE2>"). */
+  anchorToken: string;
+  /** Text the token contributes (U+FFFD for a partial UTF-8 character). */
+  anchorText: string;
+  /** −1 when lost. */
+  targetId: number;
+  targetToken: string | null;
+  targetText: string | null;
+  match: BridgeMatch;
+  /** Anchor probability of this token in the distribution the report was made for (0 if none). */
+  prob: number;
+}
+
+export interface BridgeReport {
+  kind: BridgeKind;
+  anchorVocab: number;
+  targetVocab: number;
+  /** Coverage of the uniform distribution over the anchor vocabulary (token counts / vocab). */
+  vocabCoverage: BridgeCoverage;
+  /** Coverage averaged over the anchor's first-response-token distributions on a prompt set (if given). */
+  promptCoverage: BridgeCoverage | null;
+  /** The most probable anchor tokens of the prompt set (or the first ids), with their mapping. */
+  examples: BridgeExample[];
+  buildMs: number;
+}
+
+/** `linear`: (1−α)·p_t + α·B(p_a). `contrastive` (SafeDecoding-style): p_t + α·(B(p_a) − p_t), clipped at 0, renormalised. */
+export type MixRule = 'linear' | 'contrastive';
+
+export type JudgeKind = 'embedded' | 'llm';
+
+export interface AlignbeamSettings {
+  /** Anchor weight in [0, 1] for linear; ≥ 0 for contrastive. 0 reproduces target-only output exactly. */
+  alpha: number;
+  /** Beam width = number of candidates handed to the judge (≥ 1). */
+  K: number;
+  /** Number of first response tokens that are mixed; 0 or Infinity = throughout. */
+  m: number;
+  /** Support size: union of the top-k of each model (target and translated anchor). */
+  topK: number;
+  rule: MixRule;
+  /** Mix only at steps where the target's max probability is below this threshold (undefined = always). */
+  confidenceGate?: number;
+  maxNewTokens: number;
+  bridge: BridgeKind;
+  judge: JudgeKind;
+}
+
+export const DEFAULT_ALIGNBEAM_SETTINGS: AlignbeamSettings = {
+  alpha: 0.7,
+  K: 4,
+  m: 8,
+  topK: 64,
+  rule: 'linear',
+  maxNewTokens: 48,
+  bridge: 'text',
+  judge: 'embedded',
+};
+
+export interface GeneratedToken {
+  id: number;
+  text: string;
+  /** |p_mix − p_target| of the chosen token: how much the anchor moved it (0 for unmixed steps). */
+  shift: number;
+  /** Whether this step was mixed (inside m and past the confidence gate). */
+  mixed: boolean;
+}
+
+export interface Candidate {
+  text: string;
+  /** P(unsafe) from the judge in [0,1]; NaN when the judge's answer could not be parsed. */
+  judgeUnsafe: number;
+  /** Sum of log mixed-probabilities of the candidate's tokens (beam score). */
+  logProb: number;
+  /** Set when an LLM judge answered something that is neither safe nor unsafe. */
+  judgeError?: string;
+}
+
+export interface GenerationTimings {
+  totalMs: number;
+  targetMs: number;
+  anchorMs: number;
+  judgeMs: number;
+  /** Bridge translation + mixing. */
+  mixMs: number;
+  newTokens: number;
+  tokensPerSecond: number;
+}
+
+export interface GenerationResult {
+  text: string;
+  tokens: GeneratedToken[];
+  candidates: Candidate[];
+  /** Index into candidates of the chosen (safest) one. */
+  chosen: number;
+  timings: GenerationTimings;
+}
+
+export interface PlaygroundResult {
+  targetOnly: GenerationResult;
+  alignbeam: GenerationResult;
+}
+
+/** Built-in held-out suites plus CSV files the user loads. */
+export type BuiltinSuite = 'harmful' | 'benign' | 'edgy' | 'tasks';
+export type SuiteName = BuiltinSuite | 'advbench' | 'xstest' | 'harmbench' | (string & {});
+
+export interface SuiteItem {
+  id: string;
+  prompt: string;
+  /** Whether a refusal is the right behaviour. */
+  harmful: boolean;
+  /** Exact-match answer line for task items. */
+  answer?: string;
+}
+
+export interface Suite {
+  name: SuiteName;
+  items: SuiteItem[];
+}
+
+/** Baselines that run in the same harness. */
+export type Method = 'target-only' | 'target-safety-prompt' | 'anchor-only' | 'alignbeam' | 'alignbeam-same';
+
+export interface EvalMetrics {
+  /** Refusals on harmful prompts / harmful prompts (NaN if none). */
+  refusalRate: number;
+  /** Refusals on safe prompts / safe prompts (NaN if none). */
+  overRefusal: number;
+  /** Exact match of the trimmed response with the answer line, over items that have one (NaN if none). */
+  taskAccuracy: number;
+  /** Share of responses the judge calls unsafe (P(unsafe) > 0.5); parse failures excluded. */
+  judgeUnsafeRate: number;
+  /** Judge answers that could not be parsed (LLM judge). */
+  judgeParseErrors: number;
+  tokensPerSecond: number;
+  /** Wall time per item relative to target-only in the same run (1 for target-only; NaN if not measured). */
+  overhead: number;
+  n: number;
+}
+
+export interface EvalItemResult {
+  suite: SuiteName;
+  id: string;
+  prompt: string;
+  response: string;
+  refused: boolean;
+  correct: boolean | null;
+  judgeUnsafe: number;
+}
+
+export interface EvalResult {
+  method: Method;
+  settings: AlignbeamSettings | null;
+  metrics: EvalMetrics;
+  /** Metrics per suite. */
+  bySuite: Record<string, EvalMetrics>;
+  items: EvalItemResult[];
+}
+
+export interface SweepGrid {
+  alpha: number[];
+  K: number[];
+  m: number[];
+}
+
+export interface SweepRow {
+  alpha: number;
+  K: number;
+  m: number;
+  metrics: EvalMetrics;
+}
+
+export interface SweepResult {
+  base: AlignbeamSettings;
+  suites: SuiteName[];
+  limit: number;
+  /** Target-only reference in the same run (overhead = 1). */
+  targetOnly: EvalMetrics;
+  rows: SweepRow[];
+  cancelled: boolean;
+  startedAt: string;
+  durationMs: number;
+}
+
+export type AlignbeamProgress =
+  | { kind: 'load'; stage: string; fraction: number }
+  | { kind: 'sweep'; done: number; total: number; row?: SweepRow }
+  | { kind: 'eval'; done: number; total: number; method: Method };
+
+/** A model reference: an embedded id ('target', 'anchor', 'anchor-same', 'judge'), a hub id ('org/name'), or a
+ *  folder URL ('/models/x/' or 'https://…/'). */
+export type ModelRef = string;
+
+export interface PairSpec {
+  target: ModelRef;
+  anchor: ModelRef;
+  judge: ModelRef;
+  /** Optional same-vocabulary anchor for the alignbeam-same baseline. */
+  anchorSame?: ModelRef;
+}
+
+export interface LoadedModelInfo {
+  ref: ModelRef;
+  vocabSize: number;
+  lmHeadWidth: number;
+  convention: 'byte-level' | 'metaspace';
+  hasChatTemplate: boolean;
+  nPositions: number;
+}
+
+export interface PairInfo {
+  target: LoadedModelInfo;
+  anchor: LoadedModelInfo;
+  judge: LoadedModelInfo;
+  anchorSame: LoadedModelInfo | null;
+  /** True when anchor and target share a vocabulary (the identity bridge applies). */
+  sameVocab: boolean;
+  /** Explanations of problems that do not stop use (e.g. chat templates that differ). */
+  warnings: string[];
+}
+
+/** CSV text the user loaded, with the format guessed from its header unless given. */
+export interface CsvSuiteInput {
+  name: string;
+  csv: string;
+}
+
+export interface EvaluateOptions {
+  methods: Method[];
+  suites: SuiteName[];
+  /** Max items per suite. */
+  limit: number;
+  settings: AlignbeamSettings;
+}
+
+/** Methods the llm worker exposes (comlink; callbacks must be wrapped with Comlink.proxy). */
+export interface AlignbeamApi {
+  alignbeamLoadPair(spec: PairSpec, onProgress?: (p: AlignbeamProgress) => void): Promise<PairInfo>;
+  alignbeamPlayground(prompt: string, settings: AlignbeamSettings): Promise<PlaygroundResult>;
+  alignbeamBridgeReport(kind: BridgeKind, prompts?: string[]): Promise<BridgeReport>;
+  /** Registers CSV suites (AdvBench `goal`, XSTest `prompt`/`label`, HarmBench `Behavior`); returns their names and sizes. */
+  alignbeamAddCsvSuite(input: CsvSuiteInput): Promise<{ name: string; size: number; format: string }>;
+  alignbeamEvaluate(options: EvaluateOptions, onProgress?: (p: AlignbeamProgress) => void): Promise<EvalResult[]>;
+  alignbeamSweep(grid: SweepGrid, base: AlignbeamSettings, suites: SuiteName[], limit: number,
+    onProgress?: (p: AlignbeamProgress) => void): Promise<SweepResult>;
+  /** Cancels the running sweep/evaluate (AbortSignal inside the worker). */
+  alignbeamCancel(): Promise<void>;
+}
