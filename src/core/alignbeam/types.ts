@@ -223,7 +223,7 @@ export interface PairSpec {
   anchorSame?: ModelRef;
 }
 
-export interface LoadedModelInfo {
+export interface AlignbeamModelInfo {
   ref: ModelRef;
   vocabSize: number;
   lmHeadWidth: number;
@@ -233,10 +233,10 @@ export interface LoadedModelInfo {
 }
 
 export interface PairInfo {
-  target: LoadedModelInfo;
-  anchor: LoadedModelInfo;
-  judge: LoadedModelInfo;
-  anchorSame: LoadedModelInfo | null;
+  target: AlignbeamModelInfo;
+  anchor: AlignbeamModelInfo;
+  judge: AlignbeamModelInfo;
+  anchorSame: AlignbeamModelInfo | null;
   /** True when anchor and target share a vocabulary (the identity bridge applies). */
   sameVocab: boolean;
   /** Explanations of problems that do not stop use (e.g. chat templates that differ). */
