@@ -1,0 +1,322 @@
+// Public types of the circuits module: the computational graph of a GPT-2-style transformer in the convention of
+// the public EAP-IG library (hannamw/EAP-IG, `eap/graph.py`), attribution requests and results, circuit
+// extraction, faithfulness, probes, logit lens, attention patterns, the mechanistic evidence record, and the
+// worker API (`CircuitsApi`) that the circuits panel calls in-thread or through workers/lab.worker.ts.
+//
+// Naming (EAP-IG): nodes `input`, `a{l}.h{h}` (attention head h of layer l), `m{l}` (MLP of layer l), `logits`.
+// Edges `{from}->{to}`, and into an attention head one edge per q/k/v input: `input->a1.h0<q>`, `a0.h1->m3`,
+// `m2->logits`. Sequential (non-parallel) blocks: head a{l}.h{h} reads input, every head and MLP of layers < l;
+// m{l} reads those plus the heads of layer l; logits read everything.
+
+/** What a node is in the EAP-IG graph. Imported circuit-tracer graphs map embeddings → input, logit → logits,
+ * transcoder features and error nodes → mlp. */
+export type NodeKind = 'input' | 'attn' | 'mlp' | 'logits';
+export type Qkv = 'q' | 'k' | 'v';
+
+export interface CircuitNode {
+  /** EAP-IG name: `input`, `a0.h1`, `m2`, `logits` (imported circuit-tracer graphs keep their node_id). */
+  id: string;
+  /** Layer index; input is 0 (as in EAP-IG), logits nLayers − 1 (EAP-IG) — use `kind` to order them. */
+  layer: number;
+  kind: NodeKind;
+  /** Head index for kind 'attn'. */
+  head?: number;
+  inGraph: boolean;
+  /** Node-level attribution score (node patching / summed edge scores), when computed. */
+  score?: number;
+  /** Display label (circuit-tracer `clerp`, or the token of an embedding/logit node). */
+  label?: string;
+  /** Token position (circuit-tracer nodes are per position; EAP-IG nodes span all positions). */
+  ctxIdx?: number;
+}
+
+export interface CircuitEdge {
+  /** `{from}->{to}` or `{from}->{to}<q|k|v>` */
+  id: string;
+  from: string;
+  to: string;
+  /** Which input of the destination attention head the edge feeds. */
+  qkv?: Qkv;
+  /**
+   * Attribution score: the (estimated or exact) change of the metric when this edge alone is patched to its
+   * corrupted value, i.e. metric(patched) − metric(clean). Negative = the edge carries the clean behaviour.
+   */
+  score: number;
+  inGraph: boolean;
+}
+
+/** The EAP-IG `cfg` block (also what `Graph.to_json` writes). */
+export interface GraphConfig {
+  nLayers: number;
+  nHeads: number;
+  dModel: number;
+  /** Parallel attention+MLP blocks (GPT-J style). The lab GPT is sequential: false. */
+  parallelAttnMlp: boolean;
+}
+
+export type Metric = 'logit_diff' | 'refusal_prob' | 'kl';
+export type AttributionMethod = 'eap' | 'eap-ig' | 'patching';
+
+/** Where a graph came from and how it was scored (kept in exports, needed by evidence records). */
+export interface GraphMeta {
+  model?: string;
+  method?: AttributionMethod;
+  metric?: Metric;
+  /** Number of clean/corrupted pairs the scores average over. */
+  pairs?: number;
+  /** EAP-IG interpolation steps. */
+  steps?: number;
+  /** metric on the clean run and on the corrupted run (mean over pairs). */
+  cleanMetric?: number;
+  corruptedMetric?: number;
+  /** Origin when imported: 'eap-ig-json' | 'circuit-tracer-json'. */
+  source?: 'computed' | 'eap-ig-json' | 'circuit-tracer-json';
+  /** circuit-tracer metadata.prompt, when imported. */
+  prompt?: string;
+}
+
+export interface CircuitGraph {
+  cfg: GraphConfig;
+  /** In forward order: input, a0.h0…a0.h{H−1}, m0, a1.h0, …, logits. */
+  nodes: CircuitNode[];
+  /** In EAP-IG construction order. */
+  edges: CircuitEdge[];
+  meta: GraphMeta;
+}
+
+/** One clean/corrupted prompt pair. Prompts are user messages; the model's chat template wraps them. */
+export interface PromptPair {
+  clean: string;
+  corrupted: string;
+  /** logit_diff: the token whose logit should be high on the clean run (default: the refusal opening token). */
+  positive?: string;
+  /** logit_diff: the competing token (default: the top non-refusal token of the corrupted run). */
+  negative?: string;
+}
+
+export interface AttributionRequest {
+  /** Embedded model id (`anchor`, `target`, …) as loaded by `loadModel`. */
+  modelId: string;
+  pairs: PromptPair[];
+  method: AttributionMethod;
+  metric: Metric;
+  /** EAP-IG interpolation steps m (default 5); ignored by the other methods. */
+  steps?: number;
+  /** Pairs per forward/backward batch (default 16). */
+  batchSize?: number;
+  /** Wrap prompts in the model's chat template (default true). */
+  chatTemplate?: boolean;
+}
+
+export type ExtractMode = 'topn' | 'threshold' | 'greedy';
+
+export interface ExtractOptions {
+  mode: ExtractMode;
+  /** topn / greedy: number of edges. */
+  n?: number;
+  /** threshold: keep edges with |score| ≥ threshold. */
+  threshold?: number;
+  /** Rank by |score| (default true), as EAP-IG. */
+  absolute?: boolean;
+  /** Remove dangling nodes and their edges afterwards (default true). */
+  prune?: boolean;
+}
+
+export interface FaithfulnessPoint {
+  /** Circuit size in edges (after pruning). */
+  size: number;
+  /** (metric(circuit) − metric(empty)) / (metric(full) − metric(empty)); 1 for the full graph, 0 for the empty. */
+  recovered: number;
+  /** Same for random circuits of the same size (mean over seeds). */
+  randomRecovered: number;
+}
+
+export interface FaithfulnessCurve {
+  points: FaithfulnessPoint[];
+  /** Edges in the full graph. */
+  totalEdges: number;
+  /** metric of the full (clean) and empty (corrupted) graph, mean over pairs. */
+  fullMetric: number;
+  emptyMetric: number;
+  metric: Metric;
+}
+
+export interface FaithfulnessOptions {
+  /** Circuit sizes (edges) to evaluate; default a log-spaced ladder up to all edges. */
+  sizes?: number[];
+  /** How circuits of each size are chosen from the scored graph (default 'topn'). */
+  mode?: ExtractMode;
+  /** Random-edge baselines per size (default 3). */
+  randomSeeds?: number;
+  seed?: number;
+}
+
+export interface ProbeRequest {
+  modelId: string;
+  /** Default: held-out harmful vs benign prompts of the forge (read from models/forge/heldout). */
+  harmful?: string[];
+  benign?: string[];
+  /** Held-out fraction (default 0.3), split with a seeded shuffle. */
+  heldoutFraction?: number;
+  /** L2 penalty of the logistic regression (default 1e-2). */
+  l2?: number;
+  seed?: number;
+}
+
+/** One linear probe per residual-stream point: layer 0 = embeddings, layer l = after block l−1. */
+export interface ProbeLayer {
+  layer: number;
+  trainAcc: number;
+  heldoutAcc: number;
+}
+export type ProbeResult = ProbeLayer[];
+
+export interface LensToken {
+  id: number;
+  text: string;
+  prob: number;
+}
+
+/** Logit lens at one position: the residual after `layer` blocks (0 = embeddings) unembedded through ln_f. */
+export interface LogitLensRow {
+  layer: number;
+  position: number;
+  top: LensToken[];
+  /** Probability of `LogitLensRequest.target` (default: the refusal opening token), when given. */
+  targetProb?: number;
+}
+
+export interface LogitLensRequest {
+  modelId: string;
+  prompt: string;
+  /** Positions to lens (default: the last one). */
+  positions?: number[];
+  topK?: number;
+  target?: string;
+  chatTemplate?: boolean;
+}
+
+/** One head's attention on one prompt; `weights[dest][src]` (query row, key column; rows sum to 1). */
+export interface AttentionPattern {
+  layer: number;
+  head: number;
+  tokens: string[];
+  weights: number[][];
+}
+
+export interface AttentionRequest {
+  modelId: string;
+  prompt: string;
+  chatTemplate?: boolean;
+}
+
+/** Mechanistic evidence for the assurance module (DESIGN.md assurance: "attribution graph" evidence class). */
+export interface EvidenceRecord {
+  kind: 'mechanistic';
+  /** Evidence class in the assurance inventory. */
+  evidenceClass: 'attribution-graph' | 'activation-patching' | 'linear-probe';
+  model: string;
+  /** sha256 of the model weights file the evidence was computed on (model.safetensors). */
+  modelSha256?: string;
+  method: AttributionMethod;
+  metric: Metric;
+  pairs: number;
+  /** Faithfulness of the reported circuit (recovered fraction and its size). */
+  faithfulness: { edges: number; totalEdges: number; recovered: number; randomRecovered: number } | null;
+  /** Refusal rates before/after ablating the circuit, when measured. */
+  ablation?: AblationResult;
+  /** sha256 of `exportGraphJson(graph)` (EAP-IG format). */
+  graphSha256: string;
+  createdAt: string;
+}
+
+export interface AblationResult {
+  /** Refusal rate (src/core/lm/refusal.ts on greedy generations) on held-out harmful prompts. */
+  refusalBefore: number;
+  refusalAfter: number;
+  prompts: number;
+  /** 'corrupt': circuit edges patched to their value on matched benign prompts; 'mean': to the benign mean. */
+  mode: 'corrupt' | 'mean';
+}
+
+export interface RefusalCircuitOptions {
+  /** Prompt pairs (default 32). */
+  pairs?: number;
+  method?: Exclude<AttributionMethod, 'patching'>;
+  steps?: number;
+  /** Circuit size as a fraction of all edges (default 0.05). */
+  edgeFraction?: number;
+  /** Held-out harmful prompts for the ablation check (default 24). */
+  ablationPrompts?: number;
+  /** Greedy tokens generated per prompt for the refusal check (default 24). */
+  maxNewTokens?: number;
+  seed?: number;
+}
+
+export interface RefusalCircuitResult {
+  /** Scored full graph with the extracted circuit marked inGraph. */
+  graph: CircuitGraph;
+  faithfulness: FaithfulnessCurve;
+  /** Faithfulness of the extracted circuit itself. */
+  circuit: FaithfulnessPoint;
+  ablation: AblationResult;
+  evidence: EvidenceRecord;
+  /** The refusal opening token(s) used by the metric, read from the tokenizer. */
+  refusalTokens: LensToken[];
+}
+
+export interface LoadedCircuitModel {
+  id: string;
+  nLayers: number;
+  nHeads: number;
+  dModel: number;
+  nCtx: number;
+  vocabSize: number;
+  nNodes: number;
+  nEdges: number;
+  /** Tokens the refusal metric counts as a refusal opening (e.g. "I"), read from the tokenizer. */
+  refusalTokens: LensToken[];
+  weightsSha256: string;
+}
+
+export type CircuitsPhase = 'load' | 'attribute' | 'patch' | 'faithfulness' | 'probes' | 'ablation' | 'lens';
+
+/** Monotone `done` against a fixed `total` within a phase (same shape as the tabular engine's progress). */
+export interface CircuitsProgress {
+  phase: CircuitsPhase;
+  done: number;
+  total: number;
+  label: string;
+}
+export type CircuitsProgressCallback = (p: CircuitsProgress) => void;
+
+/**
+ * The circuits engine (CONVENTIONS #1): the same object in-thread (tests) and over comlink
+ * (workers/lab.worker.ts). Runs go one at a time; progress is a trailing callback (comlink proxies it);
+ * `cancel()` aborts the run in flight — an AbortSignal cannot cross postMessage, so in-thread callers that
+ * want a signal use the core functions (attribute.ts etc.) directly.
+ */
+export interface CircuitsApi {
+  /** Loads models/<id>/{config.json, tokenizer.json, tokenizer_config.json, model.safetensors}. */
+  loadModel(id: string, onProgress?: CircuitsProgressCallback): Promise<LoadedCircuitModel>;
+  /** EAP / EAP-IG / exact edge patching scores for every edge of the model's graph (all edges inGraph). */
+  attribute(req: AttributionRequest, onProgress?: CircuitsProgressCallback): Promise<CircuitGraph>;
+  /** Exact activation patching: edge scores, plus node scores (patching each node's output). */
+  patchExact(req: Omit<AttributionRequest, 'method' | 'steps'>, onProgress?: CircuitsProgressCallback): Promise<CircuitGraph>;
+  /** Marks a circuit inGraph (pure; also exported from src/core/circuits/extract.ts). */
+  extract(graph: CircuitGraph, opts: ExtractOptions): Promise<CircuitGraph>;
+  /** Recovered metric vs circuit size for `graph`'s scores, against random circuits of the same size. */
+  faithfulness(graph: CircuitGraph, req: Omit<AttributionRequest, 'method' | 'steps'>, opts?: FaithfulnessOptions,
+    onProgress?: CircuitsProgressCallback): Promise<FaithfulnessCurve>;
+  probes(req: ProbeRequest, onProgress?: CircuitsProgressCallback): Promise<ProbeResult>;
+  logitLens(req: LogitLensRequest): Promise<LogitLensRow[]>;
+  attention(req: AttentionRequest): Promise<AttentionPattern[]>;
+  /** One click: pairs from the held-out data, attribution, ≤ 5 % circuit, faithfulness, ablation, evidence. */
+  refusalCircuit(modelId: string, opts?: RefusalCircuitOptions, onProgress?: CircuitsProgressCallback): Promise<RefusalCircuitResult>;
+  /** EAP-IG `Graph.to_json` text or circuit-tracer / Neuronpedia graph JSON → graph. */
+  importGraphJson(text: string): Promise<CircuitGraph>;
+  /** EAP-IG `Graph.to_json` text (circuit-tracer graphs: their own format back). */
+  exportGraphJson(graph: CircuitGraph): Promise<string>;
+  evidence(graph: CircuitGraph, faithfulness: FaithfulnessCurve | null, ablation?: AblationResult): Promise<EvidenceRecord>;
+  cancel(): Promise<void>;
+}
