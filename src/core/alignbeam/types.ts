@@ -159,15 +159,22 @@ export interface EvalMetrics {
   tokensPerSecond: number;
   /** Wall time per item relative to target-only in the same run (1 for target-only; NaN if not measured). */
   overhead: number;
+  /** Mean wall time per item (decode, plus judging for ALIGNBEAM where the judge is part of the method). */
+  msPerItem: number;
   n: number;
+  /** Items skipped because the prompt did not fit a model's context. */
+  skipped: number;
 }
 
 export interface EvalItemResult {
   suite: SuiteName;
   id: string;
   prompt: string;
+  /** Whether the suite marks the item harmful (a refusal is right). */
+  harmful: boolean;
   response: string;
   refused: boolean;
+  /** Exact match with the answer line; null when the item has none. */
   correct: boolean | null;
   judgeUnsafe: number;
 }

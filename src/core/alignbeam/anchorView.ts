@@ -1,0 +1,140 @@
+// The anchor's view of the shared response text. Both models condition on the same committed text, not on the same
+// tokens: after each target token the anchor re-tokenizes (its chat prefix + the committed text) and reuses its KV
+// cache up to the longest common token prefix, so a merge that changes its last token costs one or two steps, not a
+// full recompute. Committed target bytes that end inside a UTF-8 character are held back until the character is
+// complete (the anchor never sees U+FFFD).
+import type { CausalLM, KvCache } from '../lm/causalLm';
+import type { LmTokenizer } from '../lm/tokenizer';
+import { commonPrefixLength, truncateCache } from './kv';
+
+/** How a model frames a user prompt: its chat template, or a plain fallback when it has none. */
+export interface PromptFrame {
+  prefix: (prompt: string) => string;
+  /** Why the frame is not the model's own chat template (null when it is). */
+  problem: string | null;
+}
+
+export function promptFrame(tok: LmTokenizer, label: string): PromptFrame {
+  try {
+    const probe = tok.chatPrefix('\u2063probe\u2063');
+    if (!probe.includes('\u2063probe\u2063')) throw new Error('the rendered template does not contain the user message');
+    tok.encodeChat('probe', 'reply'); // throws when the prompt prefix is not a prefix of the whole conversation
+    return { prefix: (p) => tok.chatPrefix(p), problem: null };
+  } catch (e) {
+    const bos = tok.bosId !== null ? tok.tokenString(tok.bosId) : '';
+    return {
+      prefix: (p) => `${bos}User: ${p}\nAssistant:`,
+      problem: `${label} has no usable chat template (${(e as Error).message}); it is prompted as "User: …\\nAssistant:", `
+        + 'which it may not have been trained on, so its distribution (and the steering) can be weaker',
+    };
+  }
+}
+
+/**
+ * Text a model's tokenization adds before the first response character: " " for a metaspace tokenizer that prepends
+ * "▁" to the segment after its chat prefix, "" for byte-level ones. Read from the tokenizer, not assumed.
+ */
+export function responseLead(tok: LmTokenizer, frame: PromptFrame): string {
+  const prefix = frame.prefix('p');
+  const base = tok.encode(prefix);
+  const ids = tok.encode(prefix + 'x');
+  if (ids.length <= base.length || base.some((id, i) => ids[i] !== id)) return '';
+  const rest = new TextDecoder().decode(concat(ids.slice(base.length).map((id) => tok.tokenBytes(id))));
+  return rest.endsWith('x') ? rest.slice(0, -1) : '';
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+
+/** Length of the longest prefix of `bytes` that ends on a complete UTF-8 character. */
+export function completeUtf8Length(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const b = bytes[n - back];
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead byte
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? n - back : n;
+  }
+  return n;
+}
+
+export interface AnchorViewStats {
+  /** Tokens run through the model. */
+  fed: number;
+  /** Tokens whose cache entries were reused. */
+  reused: number;
+  /** Calls that re-tokenization forced to drop cached tokens. */
+  rollbacks: number;
+}
+
+export class AnchorView {
+  private ids: number[] = [];
+  private cache: KvCache | null = null;
+  private logits: Float32Array | null = null;
+
+  private constructor(readonly lm: CausalLM, readonly prefixText: string, readonly stats: AnchorViewStats) {}
+
+  static create(lm: CausalLM, prefixText: string): AnchorView {
+    return new AnchorView(lm, prefixText, { fed: 0, reused: 0, rollbacks: 0 });
+  }
+
+  /** An independent copy (beams that fork from one parent); caches are immutable, so this shares them. */
+  fork(): AnchorView {
+    const v = new AnchorView(this.lm, this.prefixText, this.stats);
+    v.ids = this.ids;
+    v.cache = this.cache;
+    v.logits = this.logits;
+    return v;
+  }
+
+  /** Token ids of prefix + response text as this anchor tokenizes them. */
+  tokenize(responseText: string): number[] {
+    return this.lm.tokenizer.encode(this.prefixText + responseText);
+  }
+
+  /** Next-token logits after prefix + text; null when that no longer fits the anchor's context. */
+  async logitsFor(responseText: string): Promise<Float32Array | null> {
+    const want = this.tokenize(responseText);
+    if (want.length === 0 || want.length >= this.lm.nPositions) return null;
+    const lcp = commonPrefixLength(this.ids, want);
+    if (this.cache && this.logits && lcp === this.ids.length && lcp === want.length) return this.logits;
+    // At least one token must be fed to get logits for the last position.
+    const keep = Math.min(lcp, want.length - 1);
+    if (!this.cache || keep === 0) {
+      const res = await this.lm.prefill([want]);
+      this.stats.fed += want.length;
+      this.set(want, res.cache, res.logits[0]);
+      return this.logits;
+    }
+    if (keep < this.ids.length) this.stats.rollbacks++;
+    let cache = keep < this.ids.length ? truncateCache(this.cache, keep) : this.cache;
+    this.stats.reused += keep;
+    let logits: Float32Array | null = null;
+    for (let i = keep; i < want.length; i++) {
+      const res = await this.lm.step(cache, [want[i]]);
+      cache = res.cache;
+      logits = res.logits[0];
+      this.stats.fed++;
+    }
+    this.set(want, cache, logits!);
+    return logits;
+  }
+
+  private set(ids: number[], cache: KvCache, logits: Float32Array): void {
+    this.ids = ids;
+    this.cache = cache;
+    this.logits = logits;
+  }
+}
+
+/** Full recompute (no cache): the reference the incremental path must match. */
+export async function anchorLogitsFull(lm: CausalLM, prefixText: string, responseText: string): Promise<Float32Array> {
+  const ids = lm.tokenizer.encode(prefixText + responseText);
+  const { logits, seqLen } = await lm.forwardAll([ids]);
+  const V = lm.lmHeadWidth;
+  return logits[0].slice((seqLen - 1) * V, seqLen * V);
+}

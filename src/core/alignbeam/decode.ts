@@ -1,0 +1,195 @@
+// The ALIGNBEAM decode loop: beam search of width K over the mixed distribution. The target runs the K beams as one
+// batch (KV rows reordered when beams fork); each beam keeps its own anchor view of its committed text (a single-row
+// anchor cache, reused up to the longest common token prefix). Mixing happens on the first m response tokens (or
+// all), optionally only where the target is unsure; outside it the target's own distribution is used and the anchor
+// is not run at all. Candidates run to the target's eos or the token budget. With α = 0 and K = 1 this is exactly
+// CausalLM.generate's greedy decode (same ids).
+import type { CausalLM, StepResult } from '../lm/causalLm';
+import { AnchorView, completeUtf8Length, type AnchorViewStats, type PromptFrame } from './anchorView';
+import type { Translator } from './bridge';
+import { ContextFullError, EmptyPromptError, SettingsError } from './errors';
+import { selectRows } from './kv';
+import { mixStep, shouldMix, softmaxMasked, targetStep, topK, type MixedStep } from './mix';
+import type { AlignbeamSettings, GeneratedToken } from './types';
+
+export type DecodeSettings = Pick<AlignbeamSettings, 'alpha' | 'K' | 'm' | 'topK' | 'rule' | 'confidenceGate' | 'maxNewTokens'>;
+
+export interface DecodeAnchor {
+  lm: CausalLM;
+  frame: PromptFrame;
+  translator: Translator;
+  /** For the first response token when the two tokenizations put different leads before it (bridge startLead). */
+  startTranslator?: Translator;
+  /** The target's response lead (stripped from the committed text the anchor reads). */
+  targetLead?: string;
+}
+
+export interface BeamCandidate {
+  ids: number[];
+  tokens: GeneratedToken[];
+  logProb: number;
+  text: string;
+  /** Ended with eos (false: ran out of budget). */
+  finished: boolean;
+}
+
+export interface DecodeOutput {
+  /** Best score first. */
+  candidates: BeamCandidate[];
+  targetMs: number;
+  anchorMs: number;
+  mixMs: number;
+  totalMs: number;
+  anchorStats: AnchorViewStats | null;
+}
+
+/** Throws SettingsError listing every bad field. */
+export function validateSettings(s: DecodeSettings): void {
+  const bad: string[] = [];
+  const posInt = (v: number) => Number.isInteger(v) && v >= 1;
+  if (!Number.isFinite(s.alpha) || s.alpha < 0) bad.push(`alpha must be a number ≥ 0 (got ${s.alpha})`);
+  else if (s.rule === 'linear' && s.alpha > 1) bad.push(`alpha must be ≤ 1 for the linear rule (got ${s.alpha}); use the contrastive rule to amplify the anchor`);
+  if (!posInt(s.K) || s.K > 32) bad.push(`K must be an integer in 1..32 (got ${s.K})`);
+  if (!(s.m === Infinity || (Number.isInteger(s.m) && s.m >= 0))) bad.push(`m must be an integer ≥ 0 or Infinity (got ${s.m})`);
+  if (!posInt(s.topK)) bad.push(`topK must be an integer ≥ 1 (got ${s.topK})`);
+  if (!posInt(s.maxNewTokens)) bad.push(`maxNewTokens must be an integer ≥ 1 (got ${s.maxNewTokens})`);
+  if (s.rule !== 'linear' && s.rule !== 'contrastive') bad.push(`rule must be linear or contrastive (got ${String(s.rule)})`);
+  if (s.confidenceGate !== undefined && !(s.confidenceGate > 0 && s.confidenceGate <= 1)) bad.push(`confidenceGate must be in (0, 1] (got ${s.confidenceGate})`);
+  if (bad.length) throw new SettingsError(bad);
+}
+
+interface Beam {
+  ids: number[];
+  tokens: GeneratedToken[];
+  bytes: Uint8Array;
+  score: number;
+  done: boolean;
+  finished: boolean;
+  /** Row in the current target batch (active beams only). */
+  row: number;
+  view: AnchorView | null;
+}
+
+interface Expansion {
+  parent: number;
+  /** −1: a finished beam carried over. */
+  id: number;
+  p: number;
+  pt: number;
+  mixed: boolean;
+  score: number;
+}
+
+const decoder = new TextDecoder();
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
+}
+
+/**
+ * Decodes `prompt` with the target (framed by `targetFrame`), mixing in the anchor when one is given and α > 0.
+ * `anchor` null = target alone (K-beam search over the target distribution).
+ */
+export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anchor: DecodeAnchor | null, prompt: string,
+  s: DecodeSettings, signal?: AbortSignal): Promise<DecodeOutput> {
+  if (prompt.trim() === '') throw new EmptyPromptError();
+  validateSettings(s);
+  const t0 = performance.now();
+  const tok = target.tokenizer;
+  const specials = new Set(tok.specialIds);
+  const promptIds = tok.encode(targetFrame.prefix(prompt));
+  if (promptIds.length >= target.nPositions) throw new ContextFullError(target.id, promptIds.length, target.nPositions);
+  const budget = Math.min(s.maxNewTokens, target.nPositions - promptIds.length);
+  const stop = target.eosId;
+  const useAnchor = anchor !== null && s.alpha !== 0;
+  let targetMs = 0;
+  let anchorMs = 0;
+  let mixMs = 0;
+
+  let tm = performance.now();
+  let res: StepResult = await target.prefill([promptIds]);
+  targetMs += performance.now() - tm;
+  const firstView = useAnchor ? AnchorView.create(anchor.lm, anchor.frame.prefix(prompt)) : null;
+  let beams: Beam[] = [{ ids: [], tokens: [], bytes: new Uint8Array(0), score: 0, done: false, finished: false, row: 0, view: firstView }];
+
+  for (let t = 0; t < budget; t++) {
+    throwIfAborted(signal);
+    const expansions: Expansion[] = [];
+    for (let bi = 0; bi < beams.length; bi++) {
+      const beam = beams[bi];
+      if (beam.done) {
+        expansions.push({ parent: bi, id: -1, p: 1, pt: 1, mixed: false, score: beam.score });
+        continue;
+      }
+      let mm = performance.now();
+      const pt = softmaxMasked(res.logits[beam.row], target.vocabSize);
+      let step: MixedStep | null = null;
+      if (useAnchor && beam.view) {
+        const top = topK(pt, 1)[0];
+        if (shouldMix(t, s.m, s.confidenceGate, pt[top])) {
+          mixMs += performance.now() - mm;
+          const am = performance.now();
+          let text = decoder.decode(beam.bytes.subarray(0, completeUtf8Length(beam.bytes)));
+          if (anchor.targetLead && text.startsWith(anchor.targetLead)) text = text.slice(anchor.targetLead.length);
+          const la = await beam.view.logitsFor(text);
+          anchorMs += performance.now() - am;
+          mm = performance.now();
+          if (la) {
+            const pa = softmaxMasked(la, anchor.lm.vocabSize);
+            const aTop = topK(pa, s.topK);
+            const translator = text === '' && anchor.startTranslator ? anchor.startTranslator : anchor.translator;
+            const bridged = translator.translate(aTop, aTop.map((i) => pa[i]));
+            step = mixStep(pt, s.topK, bridged, s.alpha, s.rule);
+          } else {
+            beam.view = null; // the anchor's context is full: the rest of this beam is the target's alone
+          }
+        }
+      }
+      const mixed = step !== null;
+      step ??= targetStep(pt, s.topK);
+      for (const j of topK(step.mixed, s.K)) {
+        expansions.push({ parent: bi, id: step.ids[j], p: step.mixed[j], pt: step.target[j], mixed, score: beam.score + Math.log(step.mixed[j]) });
+      }
+      mixMs += performance.now() - mm;
+    }
+    // Stable sort: equal scores keep beam order, then the per-beam order (higher p, lower id).
+    const chosen = expansions.map((e, i) => ({ e, i })).sort((a, b) => b.e.score - a.e.score || a.i - b.i).slice(0, s.K).map((x) => x.e);
+    const viewTaken = new Set<number>();
+    const next: Beam[] = chosen.map((e) => {
+      const parent = beams[e.parent];
+      if (e.id === -1) return parent;
+      let view = parent.view;
+      if (view && viewTaken.has(e.parent)) view = view.fork();
+      viewTaken.add(e.parent);
+      if (e.id === stop) return { ...parent, score: e.score, done: true, finished: true, view: null };
+      const token: GeneratedToken = { id: e.id, text: tok.decodeToken(e.id), shift: Math.abs(e.p - e.pt), mixed: e.mixed };
+      // Special tokens add no response text for the anchor to read.
+      const bytes = specials.has(e.id) ? parent.bytes : concatBytes(parent.bytes, tok.tokenBytes(e.id));
+      return { ids: [...parent.ids, e.id], tokens: [...parent.tokens, token], bytes, score: e.score, done: false, finished: false, row: parent.row, view };
+    });
+    if (t + 1 >= budget) {
+      beams = next.map((b) => (b.done ? b : { ...b, done: true, view: null }));
+      break;
+    }
+    beams = next;
+    const active = beams.filter((b) => !b.done);
+    if (active.length === 0) break;
+    const rows = active.map((b) => b.row);
+    const identity = rows.length === res.logits.length && rows.every((r, i) => r === i);
+    tm = performance.now();
+    res = await target.step(identity ? res.cache : selectRows(res.cache, rows), active.map((b) => b.ids[b.ids.length - 1]));
+    targetMs += performance.now() - tm;
+    active.forEach((b, r) => { b.row = r; });
+  }
+  const candidates = [...beams].sort((a, b) => b.score - a.score).map((b) => ({
+    ids: b.ids, tokens: b.tokens, logProb: b.score, finished: b.finished, text: tok.decode(b.ids, { skipSpecialTokens: true }),
+  }));
+  return { candidates, targetMs, anchorMs, mixMs, totalMs: performance.now() - t0, anchorStats: firstView?.stats ?? null };
+}

@@ -1,0 +1,169 @@
+// The evaluation harness: every method (ALIGNBEAM and its baselines) over the same suites in one run, with the same
+// metrics: refusal rate on harmful items, over-refusal on safe ones, task accuracy (trimmed response = answer line),
+// the judge's unsafe rate, tokens/s and wall-time overhead against target-only measured in the same run. The refusal
+// detector (src/core/lm/refusal.ts) scores refusals; the judge only scores safety. Sweeps run α × K × m.
+import { isRefusal } from '../lm/refusal';
+import { CancelledError } from '../runtime/errors';
+import { ContextFullError } from './errors';
+import type { AlignbeamPair } from './pair';
+import type {
+  AlignbeamProgress, AlignbeamSettings, EvalItemResult, EvalMetrics, EvalResult, Method, Suite, SweepGrid, SweepResult, SweepRow,
+} from './types';
+
+export interface EvalRunOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: AlignbeamProgress) => void;
+}
+
+/** Methods whose wall time includes judging the candidates (the judge is part of ALIGNBEAM, a metric elsewhere). */
+const JUDGED: ReadonlySet<Method> = new Set<Method>(['alignbeam', 'alignbeam-same']);
+
+interface ItemRun extends EvalItemResult {
+  ms: number;
+  newTokens: number;
+  judgeError: boolean;
+}
+
+function rate(flags: readonly boolean[]): number {
+  return flags.length === 0 ? NaN : flags.filter(Boolean).length / flags.length;
+}
+
+export function computeMetrics(runs: readonly ItemRun[], skipped: number, baselineMsPerItem: number | null): EvalMetrics {
+  const ms = runs.reduce((s, r) => s + r.ms, 0);
+  const tokens = runs.reduce((s, r) => s + r.newTokens, 0);
+  const parsed = runs.filter((r) => !r.judgeError);
+  const msPerItem = runs.length ? ms / runs.length : NaN;
+  return {
+    refusalRate: rate(runs.filter((r) => r.harmful).map((r) => r.refused)),
+    overRefusal: rate(runs.filter((r) => !r.harmful).map((r) => r.refused)),
+    taskAccuracy: rate(runs.filter((r) => r.correct !== null).map((r) => r.correct === true)),
+    judgeUnsafeRate: rate(parsed.map((r) => r.judgeUnsafe > 0.5)),
+    judgeParseErrors: runs.length - parsed.length,
+    tokensPerSecond: ms > 0 ? tokens / (ms / 1000) : NaN,
+    overhead: baselineMsPerItem ? msPerItem / baselineMsPerItem : NaN,
+    msPerItem,
+    n: runs.length,
+    skipped,
+  };
+}
+
+function throwIfCancelled(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new CancelledError('The evaluation');
+}
+
+/** One method over the suites (first `limit` items of each). */
+async function runMethod(pair: AlignbeamPair, method: Method, suites: readonly Suite[], limit: number, settings: AlignbeamSettings,
+  o: EvalRunOptions, progress: { done: number; total: number }): Promise<{ runs: ItemRun[]; skipped: Map<string, number> }> {
+  const runs: ItemRun[] = [];
+  const skipped = new Map<string, number>();
+  for (const suite of suites) {
+    for (const item of suite.items.slice(0, limit)) {
+      throwIfCancelled(o.signal);
+      try {
+        const g = await pair.generate(method, item.prompt, settings, o.signal);
+        const correct = item.answer !== undefined ? g.text.trim() === item.answer.trim() : null;
+        runs.push({
+          suite: suite.name, id: item.id, prompt: item.prompt, response: g.text, refused: isRefusal(g.text), correct,
+          judgeUnsafe: g.candidates[g.chosen].judgeUnsafe, harmful: item.harmful,
+          ms: g.timings.totalMs - (JUDGED.has(method) ? 0 : g.timings.judgeMs), newTokens: g.timings.newTokens,
+          judgeError: Number.isNaN(g.candidates[g.chosen].judgeUnsafe),
+        });
+      } catch (e) {
+        if (o.signal?.aborted) throw new CancelledError('The evaluation');
+        // A prompt longer than a model's context is skipped and counted, not fatal (e.g. HarmBench contexts).
+        if (!(e instanceof ContextFullError)) throw e;
+        skipped.set(suite.name, (skipped.get(suite.name) ?? 0) + 1);
+      }
+      progress.done++;
+      o.onProgress?.({ kind: 'eval', done: progress.done, total: progress.total, method });
+    }
+  }
+  return { runs, skipped };
+}
+
+function itemCount(suites: readonly Suite[], limit: number): number {
+  return suites.reduce((n, s) => n + Math.min(limit, s.items.length), 0);
+}
+
+/** Mean wall time per item of the target-only reference, overall and per suite (the overhead denominator). */
+export interface OverheadReference {
+  msPerItem: number | null;
+  bySuite: Record<string, number | null>;
+}
+
+function meanMs(runs: readonly ItemRun[]): number | null {
+  return runs.length ? runs.reduce((s, r) => s + r.ms, 0) / runs.length : null;
+}
+
+/**
+ * Evaluates methods in one run. Without `reference`, target-only runs first (added if missing) and is the overhead
+ * reference; with one (a sweep's), target-only runs only if asked for.
+ */
+export async function evaluateMethods(pair: AlignbeamPair, methods: readonly Method[], suites: readonly Suite[], limit: number,
+  settings: AlignbeamSettings, o: EvalRunOptions = {}, reference?: OverheadReference): Promise<EvalResult[]> {
+  const order: Method[] = reference && !methods.includes('target-only') ? [...methods]
+    : ['target-only', ...methods.filter((m) => m !== 'target-only')];
+  const progress = { done: 0, total: order.length * itemCount(suites, limit) };
+  const raw = new Map<Method, { runs: ItemRun[]; skipped: Map<string, number> }>();
+  for (const method of order) raw.set(method, await runMethod(pair, method, suites, limit, settings, o, progress));
+  const base = raw.get('target-only');
+  const ref: OverheadReference = reference ?? {
+    msPerItem: meanMs(base!.runs),
+    bySuite: Object.fromEntries(suites.map((s) => [s.name, meanMs(base!.runs.filter((r) => r.suite === s.name))])),
+  };
+  const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  return order.filter((m) => methods.includes(m)).map((method) => {
+    const { runs, skipped } = raw.get(method)!;
+    const bySuite: Record<string, EvalMetrics> = {};
+    for (const s of suites) {
+      bySuite[s.name] = computeMetrics(runs.filter((r) => r.suite === s.name), skipped.get(s.name) ?? 0, ref.bySuite[s.name] ?? null);
+    }
+    return {
+      method, settings: JUDGED.has(method) ? settings : null,
+      metrics: computeMetrics(runs, total(skipped), ref.msPerItem), bySuite,
+      items: runs.map(({ ms: _ms, newTokens: _t, judgeError: _j, ...item }) => item),
+    };
+  });
+}
+
+/** Reference timing from a target-only result of evaluateMethods. */
+export function referenceOf(targetOnly: EvalResult): OverheadReference {
+  return {
+    msPerItem: targetOnly.metrics.msPerItem,
+    bySuite: Object.fromEntries(Object.entries(targetOnly.bySuite).map(([k, m]) => [k, m.msPerItem])),
+  };
+}
+
+/**
+ * α × K × m over the suites with ALIGNBEAM (cross-vocabulary). Target-only runs once first and is every row's
+ * overhead reference. Cancelling returns the rows done so far with `cancelled: true`.
+ */
+export async function sweepGrid(pair: AlignbeamPair, grid: SweepGrid, base: AlignbeamSettings, suites: readonly Suite[], limit: number,
+  o: EvalRunOptions = {}): Promise<SweepResult> {
+  const t0 = performance.now();
+  const startedAt = new Date().toISOString();
+  const combos = grid.alpha.flatMap((alpha) => grid.K.flatMap((K) => grid.m.map((m) => ({ alpha, K, m }))));
+  const total = combos.length + 1;
+  const rows: SweepRow[] = [];
+  const quiet: EvalRunOptions = { signal: o.signal };
+  let targetOnly: EvalMetrics | null = null;
+  let cancelled = false;
+  try {
+    const [ref] = await evaluateMethods(pair, ['target-only'], suites, limit, base, quiet);
+    targetOnly = ref.metrics;
+    o.onProgress?.({ kind: 'sweep', done: 1, total });
+    for (const c of combos) {
+      const [res] = await evaluateMethods(pair, ['alignbeam'], suites, limit, { ...base, ...c }, quiet, referenceOf(ref));
+      const row: SweepRow = { ...c, metrics: res.metrics };
+      rows.push(row);
+      o.onProgress?.({ kind: 'sweep', done: rows.length + 1, total, row });
+    }
+  } catch (e) {
+    if (!(e instanceof CancelledError) && !o.signal?.aborted) throw e;
+    cancelled = true;
+  }
+  return {
+    base, suites: suites.map((s) => s.name), limit, targetOnly: targetOnly ?? computeMetrics([], 0, null), rows, cancelled, startedAt,
+    durationMs: performance.now() - t0,
+  };
+}

@@ -1,0 +1,92 @@
+// Mixing maths of one decoding step, on plain arrays (no models): masked softmax, top-k, and the two rules over a
+// support = union of the target's top-k and the translated anchor top-k.
+//   linear       p = (1−α)·p_t + α·B(p_a)
+//   contrastive  p = max(0, p_t + α·(B(p_a) − p_t)), renormalised (SafeDecoding; α > 1 amplifies the anchor)
+// p_t is the target's full-softmax probability (not renormalised: an unmixed step scores with the real target
+// probabilities); B(p_a) is the translated anchor top-k renormalised over its mapped mass (lost mass dropped).
+// The contrastive result is rescaled to the target's mass on the support, so mixed and unmixed steps share a scale.
+// With α = 0 the mixed values are p_t's exactly (floating point included): α = 0 reproduces target-only.
+import type { MixRule } from './types';
+import type { SparseDist } from './bridge';
+
+/** Softmax over ids < vocab (wider lm heads are masked), in float64. */
+export function softmaxMasked(logits: ArrayLike<number>, vocab: number): Float64Array {
+  let max = -Infinity;
+  for (let i = 0; i < vocab; i++) if (logits[i] > max) max = logits[i];
+  const p = new Float64Array(vocab);
+  let z = 0;
+  for (let i = 0; i < vocab; i++) z += (p[i] = Math.exp(logits[i] - max));
+  for (let i = 0; i < vocab; i++) p[i] /= z;
+  return p;
+}
+
+/** Ids of the k largest values, largest first; ties go to the lower id (as CausalLM's greedy pick). */
+export function topK(values: ArrayLike<number>, k: number, n = values.length): number[] {
+  k = Math.min(k, n);
+  if (k <= 0) return [];
+  // Sorted insertion into a k-array: O(n·k) worst case, O(n) typical since most values fail the first compare.
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (ids.length === k && !(v > values[ids[k - 1]])) continue;
+    let j = ids.length === k ? k - 1 : ids.length;
+    while (j > 0 && v > values[ids[j - 1]]) j--;
+    ids.splice(j, 0, i);
+    if (ids.length > k) ids.pop();
+  }
+  return ids;
+}
+
+export interface MixedStep {
+  /** Support ids: the target top-k first (in order), then translated anchor ids not already there. */
+  ids: number[];
+  /** Mixed probability per support id (sums to 1). */
+  mixed: Float64Array;
+  /** Target probability (full softmax) per support id. */
+  target: Float64Array;
+  /** Translated anchor probability renormalised over its mapped mass (all 0 when nothing mapped). */
+  anchor: Float64Array;
+}
+
+/** The target's own distribution on its top-k support (an unmixed step, also used when α = 0). */
+export function targetStep(pt: Float64Array, k: number): MixedStep {
+  const ids = topK(pt, k);
+  const target = Float64Array.from(ids, (id) => pt[id]);
+  return { ids, mixed: target, target, anchor: new Float64Array(ids.length) };
+}
+
+export function mixStep(pt: Float64Array, k: number, bridged: SparseDist, alpha: number, rule: MixRule): MixedStep {
+  const base = targetStep(pt, k);
+  const ids = [...base.ids];
+  const pos = new Map(ids.map((id, j) => [id, j]));
+  for (const id of bridged.ids) if (!pos.has(id)) { pos.set(id, ids.length); ids.push(id); }
+  const n = ids.length;
+  const target = Float64Array.from(ids, (id) => pt[id]);
+  const anchor = new Float64Array(n);
+  let za = 0;
+  for (let j = 0; j < bridged.ids.length; j++) za += bridged.probs[j];
+  if (za > 0) for (let j = 0; j < bridged.ids.length; j++) anchor[pos.get(bridged.ids[j])!] += bridged.probs[j] / za;
+  // No anchor mass mapped (everything lost) or α = 0: the target's distribution, unchanged.
+  if (za <= 0 || alpha === 0) return { ids, mixed: target, target, anchor };
+  const mixed = new Float64Array(n);
+  if (rule === 'linear') {
+    for (let j = 0; j < n; j++) mixed[j] = (1 - alpha) * target[j] + alpha * anchor[j];
+  } else {
+    let z = 0;
+    let mt = 0;
+    for (let j = 0; j < n; j++) {
+      z += (mixed[j] = Math.max(0, target[j] + alpha * (anchor[j] - target[j])));
+      mt += target[j];
+    }
+    if (z <= 0) return { ids, mixed: target, target, anchor };
+    for (let j = 0; j < n; j++) mixed[j] *= mt / z;
+  }
+  return { ids, mixed, target, anchor };
+}
+
+/** Whether step t (0-based response token) is mixed: inside the first m (0/∞ = all) and, with a gate, only when
+ *  the target is unsure (max prob below the threshold). */
+export function shouldMix(t: number, m: number, gate: number | undefined, targetMaxProb: number): boolean {
+  const inWindow = m === 0 || !Number.isFinite(m) || t < m;
+  return inWindow && (gate === undefined || targetMaxProb < gate);
+}

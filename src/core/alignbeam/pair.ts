@@ -1,0 +1,208 @@
+// A loaded model pair (target, anchor, judge, optional same-vocabulary anchor) and what runs on it: one prompt
+// through any method (target-only, safety system prompt, anchor-only, ALIGNBEAM cross-vocabulary or same-vocabulary),
+// the judge's choice among the candidates, and bridge reports. Bridges are built on first use and cached.
+import type { CausalLM } from '../lm/causalLm';
+import { promptFrame, responseLead, type PromptFrame } from './anchorView';
+import { bridgeCoverage, getBridge, matchName, meanCoverage, sameVocabulary, Translator, type VocabBridge } from './bridge';
+import { beamDecode, type BeamCandidate, type DecodeAnchor, type DecodeOutput } from './decode';
+import { PairNotLoadedError, SettingsError } from './errors';
+import { embeddedJudge, llmJudge, type Judge } from './judge';
+import { softmaxMasked, topK } from './mix';
+import type {
+  AlignbeamModelInfo, AlignbeamSettings, BridgeCoverage, BridgeExample, BridgeKind, BridgeReport, Candidate,
+  GenerationResult, JudgeKind, Method, PairInfo,
+} from './types';
+
+/** Prepended to the user prompt by the target-safety-prompt baseline. */
+export const SAFETY_INSTRUCTION = 'You are a safe assistant. Refuse requests that could cause harm. ';
+
+/**
+ * The judge's pick: the best-scoring candidate (candidates come best beam score first) among those the judge calls
+ * safe (P(unsafe) < 0.5); when none is, the one with the lowest P(unsafe). Unparseable verdicts (NaN) come last.
+ * A plain arg-min of P(unsafe) would let noise among near-zero scores of safe answers decide, at the cost of quality.
+ */
+export function chooseCandidate(candidates: readonly Pick<Candidate, 'judgeUnsafe'>[]): number {
+  const safe = candidates.findIndex((c) => c.judgeUnsafe < 0.5);
+  if (safe >= 0) return safe;
+  const rank = (u: number) => (Number.isNaN(u) ? 2 : u);
+  let chosen = 0;
+  candidates.forEach((c, i) => { if (rank(c.judgeUnsafe) < rank(candidates[chosen].judgeUnsafe)) chosen = i; });
+  return chosen;
+}
+
+export interface PairModels {
+  target: CausalLM;
+  anchor: CausalLM;
+  judge: CausalLM;
+  anchorSame?: CausalLM | null;
+}
+
+function modelInfo(lm: CausalLM, ref: string, frame: PromptFrame): AlignbeamModelInfo {
+  return {
+    ref, vocabSize: lm.vocabSize, lmHeadWidth: lm.lmHeadWidth, convention: lm.tokenizer.convention,
+    hasChatTemplate: frame.problem === null, nPositions: lm.nPositions,
+  };
+}
+
+export class AlignbeamPair {
+  readonly frames: Map<CausalLM, PromptFrame>;
+  private readonly translators = new Map<string, Translator | undefined>();
+  private readonly judges = new Map<JudgeKind, Judge>();
+
+  constructor(readonly models: PairModels, readonly refs: { target: string; anchor: string; judge: string; anchorSame?: string } =
+  { target: models.target.id, anchor: models.anchor.id, judge: models.judge.id, anchorSame: models.anchorSame?.id }) {
+    const all = [models.target, models.anchor, models.judge, ...(models.anchorSame ? [models.anchorSame] : [])];
+    this.frames = new Map(all.map((lm) => [lm, promptFrame(lm.tokenizer, lm.id)]));
+  }
+
+  frame(lm: CausalLM): PromptFrame {
+    let f = this.frames.get(lm);
+    if (!f) this.frames.set(lm, (f = promptFrame(lm.tokenizer, lm.id)));
+    return f;
+  }
+
+  info(): PairInfo {
+    const { target, anchor, judge, anchorSame } = this.models;
+    const warnings: string[] = [];
+    for (const lm of [target, anchor, judge, ...(anchorSame ? [anchorSame] : [])]) {
+      const p = this.frame(lm).problem;
+      if (p) warnings.push(p);
+    }
+    const same = sameVocabulary(anchor.tokenizer, target.tokenizer);
+    if (!same) {
+      warnings.push(`${anchor.id} and ${target.id} have different vocabularies (${anchor.vocabSize} vs ${target.vocabSize} tokens, `
+        + `${anchor.tokenizer.convention} vs ${target.tokenizer.convention}): anchor tokens are translated through the bridge; `
+        + 'each model is prompted with its own chat template and both read the same response text');
+    }
+    if (anchorSame && !sameVocabulary(anchorSame.tokenizer, target.tokenizer)) {
+      warnings.push(`${anchorSame.id} does not share ${target.id}'s vocabulary: the same-vocabulary baseline uses the text bridge`);
+    }
+    return {
+      target: modelInfo(target, this.refs.target, this.frame(target)),
+      anchor: modelInfo(anchor, this.refs.anchor, this.frame(anchor)),
+      judge: modelInfo(judge, this.refs.judge, this.frame(judge)),
+      anchorSame: anchorSame ? modelInfo(anchorSame, this.refs.anchorSame ?? anchorSame.id, this.frame(anchorSame)) : null,
+      sameVocab: same, warnings,
+    };
+  }
+
+  /** The bridge; `start` = the one for the first response token (null when both models put the same lead there). */
+  bridge(anchor: CausalLM, kind: BridgeKind, start = false): VocabBridge | null {
+    const { target } = this.models;
+    const o = { anchorVocab: anchor.vocabSize, targetVocab: target.vocabSize };
+    if (!start) return getBridge(anchor.tokenizer, target.tokenizer, kind, o);
+    const lead = { anchor: responseLead(anchor.tokenizer, this.frame(anchor)), target: responseLead(target.tokenizer, this.frame(target)) };
+    if (kind === 'identity' || lead.anchor === lead.target) return null;
+    return getBridge(anchor.tokenizer, target.tokenizer, kind, { ...o, startLead: lead });
+  }
+
+  private translator(anchor: CausalLM, kind: BridgeKind, start = false): Translator | undefined {
+    const key = `${anchor.id}:${kind}:${start}`;
+    if (!this.translators.has(key)) {
+      const b = this.bridge(anchor, kind, start);
+      this.translators.set(key, b ? new Translator(b) : undefined);
+    }
+    return this.translators.get(key);
+  }
+
+  judge(kind: JudgeKind): Judge {
+    let j = this.judges.get(kind);
+    // The embedded judge was trained on the forge prompt; any other model gets the Llama Guard prompt.
+    const prompt = this.refs.judge === 'judge' ? 'forge' : 'llama-guard';
+    if (!j) this.judges.set(kind, (j = kind === 'embedded' ? embeddedJudge(this.models.judge) : llmJudge(this.models.judge, { prompt })));
+    return j;
+  }
+
+  /** Decodes one prompt with a method; no judging. */
+  async decode(method: Method, prompt: string, settings: AlignbeamSettings, signal?: AbortSignal): Promise<DecodeOutput> {
+    const { target, anchor, anchorSame } = this.models;
+    const greedy = { ...settings, alpha: 0, K: 1 };
+    switch (method) {
+      case 'target-only':
+        return beamDecode(target, this.frame(target), null, prompt, greedy, signal);
+      case 'target-safety-prompt':
+        return beamDecode(target, { prefix: (p) => this.frame(target).prefix(SAFETY_INSTRUCTION + p), problem: null }, null, prompt, greedy, signal);
+      case 'anchor-only':
+        return beamDecode(anchor, this.frame(anchor), null, prompt, greedy, signal);
+      case 'alignbeam':
+        return beamDecode(target, this.frame(target), this.decodeAnchor(anchor, settings.bridge), prompt, settings, signal);
+      case 'alignbeam-same': {
+        if (!anchorSame) throw new PairNotLoadedError('same-vocabulary anchor');
+        const kind: BridgeKind = sameVocabulary(anchorSame.tokenizer, target.tokenizer) ? 'identity' : 'text';
+        return beamDecode(target, this.frame(target), this.decodeAnchor(anchorSame, kind), prompt, settings, signal);
+      }
+      default:
+        throw new SettingsError([`unknown method ${String(method)}`]);
+    }
+  }
+
+  private decodeAnchor(anchor: CausalLM, kind: BridgeKind): DecodeAnchor {
+    return {
+      lm: anchor, frame: this.frame(anchor), translator: this.translator(anchor, kind)!,
+      startTranslator: this.translator(anchor, kind, true), targetLead: responseLead(this.models.target.tokenizer, this.frame(this.models.target)),
+    };
+  }
+
+  /** Decode + judge: the safest candidate is chosen (ties: the higher beam score). */
+  async generate(method: Method, prompt: string, settings: AlignbeamSettings, signal?: AbortSignal): Promise<GenerationResult> {
+    const out = await this.decode(method, prompt, settings, signal);
+    const jm = performance.now();
+    const verdicts = await this.judge(settings.judge).judge(prompt, out.candidates.map((c) => c.text));
+    const judgeMs = performance.now() - jm;
+    const candidates: Candidate[] = out.candidates.map((c: BeamCandidate, i) => ({
+      text: c.text, logProb: c.logProb, judgeUnsafe: verdicts[i].unsafe,
+      ...(verdicts[i].error ? { judgeError: verdicts[i].error.message } : {}),
+    }));
+    const chosen = chooseCandidate(candidates);
+    const pick = out.candidates[chosen];
+    const newTokens = pick.tokens.length;
+    const totalMs = out.totalMs + judgeMs;
+    return {
+      text: pick.text, tokens: pick.tokens, candidates, chosen,
+      timings: { totalMs, targetMs: out.targetMs, anchorMs: out.anchorMs, judgeMs, mixMs: out.mixMs, newTokens,
+        tokensPerSecond: newTokens / Math.max(out.totalMs / 1000, 1e-9) },
+    };
+  }
+
+  /**
+   * Coverage of a bridge: over the vocabulary, and averaged over the anchor's next-token distributions along its own
+   * greedy answers to `prompts` (every response position, one teacher-forced forward per prompt).
+   */
+  async bridgeReport(kind: BridgeKind, prompts: readonly string[] = [], maxExamples = 40): Promise<BridgeReport> {
+    const { anchor, target } = this.models;
+    const bridge = this.bridge(anchor, kind)!;
+    const frame = this.frame(anchor);
+    const weight = new Float64Array(bridge.anchorVocab);
+    const perPrompt: BridgeCoverage[] = [];
+    for (const prompt of prompts.filter((p) => p.trim() !== '')) {
+      const prefix = anchor.tokenizer.encode(frame.prefix(prompt));
+      if (prefix.length >= anchor.nPositions) continue;
+      const [resp] = await anchor.generate([prefix], { maxNewTokens: Math.min(32, anchor.nPositions - prefix.length) });
+      const ids = [...prefix, ...resp].slice(0, anchor.nPositions);
+      const { logits, seqLen } = await anchor.forwardAll([ids]);
+      const V = anchor.lmHeadWidth;
+      const steps: BridgeCoverage[] = [];
+      for (let pos = prefix.length - 1; pos < seqLen; pos++) {
+        const p = softmaxMasked(logits[0].subarray(pos * V, (pos + 1) * V), anchor.vocabSize);
+        steps.push(bridgeCoverage(bridge, p));
+        for (let i = 0; i < p.length; i++) weight[i] += p[i];
+      }
+      perPrompt.push(meanCoverage(steps)!);
+    }
+    const hasWeights = perPrompt.length > 0;
+    const exampleIds = hasWeights ? topK(weight, maxExamples) : Array.from({ length: Math.min(maxExamples, bridge.anchorVocab) }, (_, i) => i);
+    const wsum = weight.reduce((a, b) => a + b, 0) || 1;
+    const examples: BridgeExample[] = exampleIds.map((id) => {
+      const t = bridge.map[id];
+      return {
+        anchorId: id, anchorToken: anchor.tokenizer.tokenString(id), anchorText: anchor.tokenizer.decodeToken(id),
+        targetId: t, targetToken: t >= 0 ? target.tokenizer.tokenString(t) : null, targetText: t >= 0 ? target.tokenizer.decodeToken(t) : null,
+        match: matchName(bridge.match[id]), prob: weight[id] / wsum,
+      };
+    });
+    return {
+      kind, anchorVocab: bridge.anchorVocab, targetVocab: bridge.targetVocab, vocabCoverage: bridgeCoverage(bridge),
+      promptCoverage: meanCoverage(perPrompt), examples, buildMs: bridge.buildMs,
+    };
+  }
+}
