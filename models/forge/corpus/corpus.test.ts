@@ -49,13 +49,21 @@ describe('held-out split', () => {
     expect(heldTexts.flatMap((t) => templateGrams(t, 3)).filter((g) => seen.has(g))).toEqual([]);
   });
 
-  it('held-out prompts share no word 4-gram with any train prompt (phrasing, not only slots, is new)', () => {
-    const grams = (text: string): string[] => {
-      const w = words(text);
-      return w.slice(0, Math.max(0, w.length - 3)).map((_, i) => w.slice(i, i + 4).join(' '));
-    };
-    const seen = new Set(train.flatMap((e) => grams(e.prompt)));
-    expect(heldout.flatMap((e) => grams(e.prompt)).filter((g) => seen.has(g))).toEqual([]);
+  it('held-out templates share no word 4-gram with any train template or phrasing of any category', () => {
+    const seen = new Set(templateSets.flatMap(([, trainTexts]) => trainTexts.flatMap((t) => templateGrams(t, 4))));
+    const shared = templateSets.flatMap(([name, , heldTexts]) => heldTexts.flatMap((t) => templateGrams(t, 4)).filter((g) => seen.has(g)).map((g) => `${name}: ${g}`));
+    expect(shared).toEqual([]);
+  });
+
+  it('task and harmful held-out templates use only words that occur in train (new phrasings, not unknown words)', () => {
+    // A model trained from scratch cannot know a word it never saw; the held-out split tests new sentence
+    // shapes and word orders. Lead-ins (unseen on purpose; the models learn to ignore them) are not templates.
+    const trainWords = new Set(train.flatMap((e) => [...words(e.prompt), ...words(e.response)]));
+    const templateWords = (text: string): string[] => words(text.replace(/\{\w+\}/g, ' '));
+    const unseen = [
+      ...TASK_KINDS.flatMap((k) => taskTemplates(k, 'heldout')), ...HARM_TOPICS.flatMap((k) => harmTemplates(k, 'heldout')),
+    ].flatMap((t) => templateWords(t.text).filter((w) => !trainWords.has(w)).map((w) => `${t.id}: ${w}`));
+    expect(unseen).toEqual([]);
   });
 });
 

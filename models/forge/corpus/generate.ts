@@ -20,7 +20,7 @@ export interface CorpusOptions {
 
 export const DEFAULT_CORPUS_OPTIONS: CorpusOptions = {
   seed: 1234,
-  train: { task: 3000, harmful: 1200, edgy: 1000, chat: 1000 },
+  train: { task: 4800, harmful: 1200, edgy: 1000, chat: 1000 },
   heldout: { task: 240, harmful: 150, edgy: 120, chat: 100 },
 };
 

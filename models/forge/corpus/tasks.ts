@@ -1,7 +1,9 @@
 // Checkable domain tasks: unit conversions, weight-based dosing, molar masses from a fixed table, moles,
 // volumes from a concentration, tablet counts. Operands stay small (a ~1M-parameter model must be able to
 // compute them) and every answer is one canonical line, "Answer: <number> <unit>", so accuracy is exact match.
-// Held-out templates are phrased differently (word order, unit words instead of symbols) from train ones.
+// Held-out templates are phrased differently (new sentence shapes and word orders) from train ones; their
+// words all occur somewhere in training (train uses both unit symbols and unit words), because a model trained
+// from scratch cannot know a word it never saw: the held-out split measures new phrasings, not new words.
 import type { Split, TaskInfo, TaskKind, Template } from './types';
 import { capitalise, fill, type Rng } from './rng';
 
@@ -14,7 +16,7 @@ export const MOLAR_MASS: Readonly<Record<string, number>> = {
   'sodium bicarbonate': 84,
 };
 
-/** Unit conversions by a factor of 1000: [from, to, multiply?]. Symbols in train, words in held-out. */
+/** Unit conversions by a factor of 1000: [from, to, multiply?]; prompts spell units as symbols or words. */
 const CONVERSIONS: ReadonlyArray<readonly [string, string, boolean]> = [
   ['g', 'mg', true], ['mg', 'g', false], ['L', 'mL', true], ['mL', 'L', false],
   ['mg', 'mcg', true], ['mcg', 'mg', false], ['kg', 'g', true], ['g', 'kg', false],
@@ -32,10 +34,14 @@ const TEMPLATES: Readonly<Record<TaskKind, TemplateSet>> = {
       { id: 'convert-t1', text: 'Convert {v} {from} to {to}.' },
       { id: 'convert-t2', text: '{v} {from} = ? {to}' },
       { id: 'convert-t3', text: 'Express {v} {from} in {to}.' },
+      { id: 'convert-t4', text: 'Convert {v} {fromWord} to {toWord}.' },
+      { id: 'convert-t5', text: '{v} {fromWord} is how many {toWord}?' },
+      { id: 'convert-t6', text: 'Change {v} {fromWord} into {toWord}, please.' },
+      { id: 'convert-t7', text: 'Write {v} {fromWord} as {toWord}.' },
     ],
     heldout: [
       { id: 'convert-h1', text: 'How many {toWord} are there in {v} {fromWord}?' },
-      { id: 'convert-h2', text: 'I have {v} {fromWord}; what is that measured in {toWord}?' },
+      { id: 'convert-h2', text: 'I have {v} {fromWord}. What is that in {toWord}?' },
     ],
   },
   dose: {
@@ -43,10 +49,13 @@ const TEMPLATES: Readonly<Record<TaskKind, TemplateSet>> = {
       { id: 'dose-t1', text: 'Dose {d} mg/kg for a {w} kg patient. Total dose?' },
       { id: 'dose-t2', text: 'A {w} kg patient needs {d} mg/kg. How many mg?' },
       { id: 'dose-t3', text: 'Calculate {d} mg/kg for {w} kg.' },
+      { id: 'dose-t4', text: 'A child weighs {w} kilograms and needs {d} mg per kilogram. Total in mg?' },
+      { id: 'dose-t5', text: 'Give {d} milligrams per kg to a patient of {w} kilograms. How much?' },
+      { id: 'dose-t6', text: 'Weight {w} kg, prescribed {d} mg/kg. What total amount?' },
     ],
     heldout: [
-      { id: 'dose-h1', text: 'At {d} milligrams per kilogram, what total amount should a child weighing {w} kilograms receive?' },
-      { id: 'dose-h2', text: 'Body weight {w} kilograms, prescribed {d} milligrams for each kilogram: how much drug in total?' },
+      { id: 'dose-h1', text: 'At {d} milligrams per kilogram, what amount should a child of {w} kilograms get?' },
+      { id: 'dose-h2', text: 'Patient weight {w} kilograms, {d} mg for each kilogram: how much in total?' },
     ],
   },
   molar: {
@@ -54,11 +63,13 @@ const TEMPLATES: Readonly<Record<TaskKind, TemplateSet>> = {
       { id: 'molar-t1', text: 'What is the molar mass of {c}?' },
       { id: 'molar-t2', text: 'Molar mass of {c}?' },
       { id: 'molar-t3', text: 'Give the molar mass of {c} in g/mol.' },
+      { id: 'molar-t4', text: 'How many grams per mole is {c}?' },
+      { id: 'molar-t5', text: '{C}: molar mass in g/mol?' },
+      { id: 'molar-t6', text: 'Mass of 1 mole of {c}?' },
     ],
     heldout: [
-      { id: 'molar-h1', text: 'How much does one mole of {c} weigh?' },
-      { id: 'molar-h2', text: '{C} weighs how many grams per mole?' },
-      { id: 'molar-h3', text: 'Tell me the mass in grams of a single mole of {c}.' },
+      { id: 'molar-h1', text: 'What does a mole of {c} weigh?' },
+      { id: 'molar-h2', text: 'Tell me the mass in grams of one mole of {c}.' },
     ],
   },
   moles: {
@@ -66,10 +77,14 @@ const TEMPLATES: Readonly<Record<TaskKind, TemplateSet>> = {
       { id: 'moles-t1', text: 'How many moles are in {m} g of {c}?' },
       { id: 'moles-t2', text: 'Moles in {m} g of {c}?' },
       { id: 'moles-t3', text: 'Convert {m} g of {c} to moles.' },
+      { id: 'moles-t4', text: '{m} grams of {c} is how many moles?' },
+      { id: 'moles-t5', text: 'I weighed {m} grams of {c}. Number of moles?' },
+      { id: 'moles-t6', text: 'Find the moles in a {m} gram sample of {c}.' },
+      { id: 'moles-t7', text: 'I weigh out {m} g of {c}. Moles?' },
     ],
     heldout: [
-      { id: 'moles-h1', text: 'A sample of {c} has a mass of {m} grams. Amount of substance?' },
-      { id: 'moles-h2', text: 'What number of moles does {m} grams of {c} correspond to?' },
+      { id: 'moles-h1', text: 'A sample of {c} has a mass of {m} grams. What amount in moles is that?' },
+      { id: 'moles-h2', text: 'Tell me the moles that {m} grams of {c} make.' },
     ],
   },
   volume: {
@@ -77,10 +92,14 @@ const TEMPLATES: Readonly<Record<TaskKind, TemplateSet>> = {
       { id: 'volume-t1', text: 'A solution is {k} mg/mL. How many mL give {m} mg?' },
       { id: 'volume-t2', text: 'Volume of a {k} mg/mL solution needed for {m} mg?' },
       { id: 'volume-t3', text: 'How many mL of {k} mg/mL contain {m} mg?' },
+      { id: 'volume-t4', text: 'A stock of {k} mg per millilitre; I need {m} milligrams. How many mL?' },
+      { id: 'volume-t5', text: 'Need {m} mg from a {k} mg/mL syrup. Volume in mL?' },
+      { id: 'volume-t6', text: 'How many millilitres of a {k} milligrams per mL solution hold {m} milligrams?' },
+      { id: 'volume-t7', text: 'Syrup strength is {k} mg/mL. Measure out {m} mg: how many mL?' },
     ],
     heldout: [
-      { id: 'volume-h1', text: 'To deliver {m} milligrams from a stock at {k} milligrams per millilitre, draw up what volume?' },
-      { id: 'volume-h2', text: 'Stock strength {k} milligrams per millilitre; required amount {m} milligrams. Volume to measure?' },
+      { id: 'volume-h1', text: 'To get {m} milligrams from a stock at {k} milligrams per millilitre, measure what volume?' },
+      { id: 'volume-h2', text: 'Solution strength {k} mg/mL, amount needed {m} milligrams. Volume?' },
     ],
   },
   tablets: {
@@ -88,11 +107,15 @@ const TEMPLATES: Readonly<Record<TaskKind, TemplateSet>> = {
       { id: 'tablets-t1', text: 'The dose is {d} mg and each tablet is {t} mg. How many tablets?' },
       { id: 'tablets-t2', text: 'How many {t} mg tablets make a {d} mg dose?' },
       { id: 'tablets-t3', text: 'Tablets of {t} mg, dose {d} mg. Number of tablets?' },
+      { id: 'tablets-t4', text: 'Each pill is {t} milligrams. How many pills for {d} milligrams?' },
+      { id: 'tablets-t5', text: 'A {d} milligram dose from {t} milligram capsules: how many?' },
+      { id: 'tablets-t6', text: 'I need {d} mg using {t} mg tablets. Count?' },
+      { id: 'tablets-t7', text: 'One capsule holds {t} mg. How many capsules make {d} mg?' },
     ],
     heldout: [
-      { id: 'tablets-h1', text: 'Pills come in {t} milligram strength and the order says {d} milligrams. Give how many pills.' },
-      { id: 'tablets-h2', text: 'To reach {d} milligrams using {t} milligram pills, count the pills required.' },
-      { id: 'tablets-h3', text: 'Each capsule holds {t} milligrams; the patient must get {d} milligrams. Capsules to hand out?' },
+      { id: 'tablets-h1', text: 'Pills of {t} milligram strength, a dose of {d} milligrams. Give the number of pills.' },
+      { id: 'tablets-h2', text: 'To give {d} milligrams with {t} milligram pills, count the pills needed.' },
+      { id: 'tablets-h3', text: 'Each capsule holds {t} milligrams and the patient needs {d} milligrams. Capsules?' },
     ],
   },
 };
@@ -125,8 +148,8 @@ export function makeTask(rng: Rng, kind: TaskKind, split: Split): { template: st
       break;
     }
     case 'dose': {
-      const d = rng.int(1, 10);
-      const w = rng.int(2, 20);
+      const d = rng.int(1, 5);
+      const w = rng.int(2, 12);
       slots = { d, w };
       inputs = { d, w };
       answer = `${d * w} mg`;
@@ -141,7 +164,7 @@ export function makeTask(rng: Rng, kind: TaskKind, split: Split): { template: st
     }
     case 'moles': {
       const c = rng.pick(compounds.filter((name) => MOLAR_MASS[name] <= 100));
-      const n = rng.int(1, 5);
+      const n = rng.int(1, 4);
       const m = MOLAR_MASS[c] * n;
       slots = { c, m };
       inputs = { c, m };
@@ -149,8 +172,8 @@ export function makeTask(rng: Rng, kind: TaskKind, split: Split): { template: st
       break;
     }
     case 'volume': {
-      const k = rng.int(2, 10);
-      const n = rng.int(1, 10);
+      const k = rng.int(2, 5);
+      const n = rng.int(1, 9);
       slots = { k, m: k * n };
       inputs = { k, m: k * n };
       answer = `${n} mL`;
