@@ -28,6 +28,8 @@ export interface CircuitNode {
   label?: string;
   /** Token position (circuit-tracer nodes are per position; EAP-IG nodes span all positions). */
   ctxIdx?: number;
+  /** Fields of an imported node that this type does not model (kept so export writes them back). */
+  raw?: Record<string, unknown>;
 }
 
 export interface CircuitEdge {
@@ -73,6 +75,8 @@ export interface GraphMeta {
   source?: 'computed' | 'eap-ig-json' | 'circuit-tracer-json';
   /** circuit-tracer metadata.prompt, when imported. */
   prompt?: string;
+  /** Top-level fields of an imported file this type does not model (circuit-tracer metadata, qParams). */
+  raw?: Record<string, unknown>;
 }
 
 export interface CircuitGraph {

@@ -1,0 +1,150 @@
+// The GPT-2 forward pass organised by the EAP-IG graph (graph.ts): each attention head gets its own q, k and v
+// input and each MLP and the logits their own input, so any set of edges can be patched. Patching edge u→v
+// means v reads u's corrupted output instead of its current one:
+//   input_v = resid − Σ_u P[u,v] · (a_u − c_u)
+// where resid is the ordinary residual stream of this run (Σ of every upstream output + biases), a_u the
+// output of source u in this run and c_u its output in the corrupted run. P = 0 is the plain forward (exactly:
+// nothing is subtracted), P = 1 everywhere is the corrupted run. Faithfulness, exact patching and ablation all
+// run through P; EAP / EAP-IG differentiate the metric w.r.t. a zero `delta` added to every destination input.
+// Same maths as src/core/lab/gpt.ts (tests check logits agree); written with ops whose gradients are right
+// under jit (FACTS.md): one-hot embeddings, `split` not `slice`, products through the lab `matmul`.
+import { nn, numpy as np } from '@jax-js/jax';
+import { geluNew, headDim, layerNorm, matmul, type Arr, type GptConfig, type GptParams } from '../lab';
+import { attnUpstream, mlpUpstream } from './graph';
+
+/** Patch matrices per destination group; 1 = the edge carries the corrupted value. */
+export interface PatchArrays {
+  /** per layer [attnUpstream(l), 3H]: column x·H + h is head h's input x ∈ {q,k,v} */
+  attn: Arr[];
+  /** per layer [mlpUpstream(l), 1] */
+  mlp: Arr[];
+  /** [nForward, 1] */
+  logits: Arr;
+}
+
+/** Added to each destination input (zeros: differentiate w.r.t. them). */
+export interface DeltaArrays {
+  /** per layer [3H, B, T, d] */
+  attn: Arr[];
+  /** per layer [B, T, d] */
+  mlp: Arr[];
+  /** [B, T, d] (the final residual, before ln_f) */
+  logits: Arr;
+}
+
+export interface GraphRun {
+  /** [B,T] int32 tokens, or `embed` [B,T,d] to replace tok+pos embeddings (EAP-IG interpolation). */
+  tokens?: Arr;
+  embed?: Arr;
+  /** With `patch`: corrupted source outputs, nForward × [B,T,d]. */
+  corrupt?: Arr[];
+  patch?: PatchArrays;
+  delta?: DeltaArrays;
+  /** Return every source output stacked [nForward, B, T, d] (input, a0.h0.., m0, ...). */
+  keepActs?: boolean;
+}
+
+export interface GraphRunResult {
+  /** [B, T, Vh] */
+  logits: Arr;
+  acts?: Arr;
+}
+
+/**
+ * Runs the model. Consumes `params` and every array in `run` (pass `keep(params)` to reuse them), the jax-js
+ * ownership rule.
+ */
+export function graphForward(c: GptConfig, params: GptParams, run: GraphRun): GraphRunResult {
+  const p = { ...params };
+  const take = (name: string): Arr => {
+    const a = p[name];
+    if (!a) throw new Error(`parameter ${name} is missing or was already used`);
+    delete p[name];
+    return a;
+  };
+  const wte = take('wte.weight'); // [V, d]
+  const wpe = take('wpe.weight'); // [nCtx, d]
+  let x: Arr; // residual stream [B,T,d]
+  if (run.embed) {
+    x = run.embed;
+    if (run.tokens) run.tokens.dispose();
+    wpe.dispose();
+  } else {
+    if (!run.tokens) throw new Error('graphForward needs tokens or embed');
+    const T = run.tokens.shape[1];
+    if (T > c.nCtx) throw new Error(`sequence length ${T} exceeds nCtx ${c.nCtx}`);
+    const tok = matmul(nn.oneHot(run.tokens, c.vocabSize), wte.ref); // [B,T,V]@[V,d] → [B,T,d]
+    const pos = matmul(nn.oneHot(np.arange(0, T, 1, { dtype: np.int32 }), c.nCtx), wpe); // [T,d]
+    x = tok.add(pos);
+  }
+  const [B, T, d] = x.shape;
+  const H = c.nHead;
+  const hd = headDim(c);
+  const sources: Arr[] = [x.ref]; // outputs a_u in forward order
+  const corrupt = run.corrupt ?? [];
+  // input of a destination group: resid − Pᵀ·(a − c) over the sources computed so far
+  const groupInput = (resid: Arr, P: Arr | undefined, G: number): Arr => {
+    if (!P) return G === 1 ? resid : np.broadcastTo(resid.reshape([1, B, T, d]), [G, B, T, d]);
+    const n = P.shape[0];
+    const diff = np.stack(sources.slice(0, n).map((a, u) => a.ref.sub(corrupt[u].ref))).reshape([n, B * T * d]); // [n, BTd]
+    const sub = matmul(P.transpose(), diff).reshape([G, B, T, d]); // [G,n]@[n,BTd] → [G,B,T,d]
+    const out = resid.reshape([1, B, T, d]).sub(sub); // [G,B,T,d]
+    return G === 1 ? out.reshape([B, T, d]) : out;
+  };
+
+  for (let l = 0; l < c.nLayer; l++) {
+    const pre = `h.${l}.`;
+    // attention: 3H inputs (q heads, k heads, v heads), each its own residual mixture
+    let inp = groupInput(x.ref, run.patch?.attn[l], 3 * H); // [3H,B,T,d]
+    if (run.delta) inp = inp.add(run.delta.attn[l]);
+    const ln = layerNorm(inp, take(`${pre}ln_1.weight`), take(`${pre}ln_1.bias`), c.lnEps); // [3H,B,T,d]
+    const w = take(`${pre}attn.c_attn.weight`).reshape([d, 3, H, hd]).transpose([1, 2, 0, 3]).reshape([3 * H, 1, d, hd]); // [3H,1,d,hd]
+    const b = take(`${pre}attn.c_attn.bias`).reshape([3 * H, 1, 1, hd]); // [3H,1,1,hd]
+    const qkv = matmul(ln, w).add(b).reshape([3, H, B, T, hd]); // [3H,B,T,d]@[3H,1,d,hd] → [3,H,B,T,hd]
+    const [q, k, v] = np.split(qkv, 3, 0).map((a) => a.reshape([H, B, T, hd]).transpose([1, 0, 2, 3])); // 3 × [B,H,T,hd]
+    const scores = matmul(q, k.transpose([0, 1, 3, 2])).mul(1 / Math.sqrt(hd)); // [B,H,T,T]
+    const pattern = nn.softmax(scores.add(np.tri(T).sub(1).mul(1e9)), -1); // [B,H,T,T], causal
+    const z = matmul(pattern, v); // [B,H,T,hd]
+    const wO = take(`${pre}attn.c_proj.weight`).reshape([H, hd, d]); // rows h·hd..(h+1)·hd belong to head h
+    const heads = matmul(z, wO); // [B,H,T,hd]@[H,hd,d] → [B,H,T,d]
+    const headOuts = np.split(heads.ref, H, 1).map((a) => a.reshape([B, T, d])); // H × [B,T,d]
+    const attnOut = heads.sum(1).add(take(`${pre}attn.c_proj.bias`)); // [B,T,d]
+    sources.push(...headOuts);
+    x = x.add(attnOut); // resid_mid
+    // MLP
+    let mIn = groupInput(x.ref, run.patch?.mlp[l], 1); // [B,T,d]
+    if (run.delta) mIn = mIn.add(run.delta.mlp[l]);
+    const h = layerNorm(mIn, take(`${pre}ln_2.weight`), take(`${pre}ln_2.bias`), c.lnEps);
+    const fc = matmul(h, take(`${pre}mlp.c_fc.weight`)).add(take(`${pre}mlp.c_fc.bias`)); // [B,T,F]
+    const mOut = matmul(geluNew(fc), take(`${pre}mlp.c_proj.weight`)).add(take(`${pre}mlp.c_proj.bias`)); // [B,T,d]
+    sources.push(mOut.ref);
+    x = x.add(mOut); // resid_post
+  }
+  let fin = groupInput(x, run.patch?.logits, 1); // [B,T,d]
+  if (run.delta) fin = fin.add(run.delta.logits);
+  const xf = layerNorm(fin, take('ln_f.weight'), take('ln_f.bias'), c.lnEps);
+  const wU = c.tiedEmbeddings ? wte : (wte.dispose(), take('lm_head.weight')); // [Vh, d]
+  const logits = matmul(xf, wU.transpose()); // [B,T,Vh]
+  for (const a of Object.values(p)) a.dispose();
+  for (const a of corrupt) a.dispose();
+  if (!run.keepActs) {
+    for (const a of sources) a.dispose();
+    return { logits };
+  }
+  return { logits, acts: np.stack(sources) }; // [nForward,B,T,d]
+}
+
+/** Zero deltas for every destination input of a [B,T] run. */
+export function zeroDeltas(c: GptConfig, B: number, T: number): DeltaArrays {
+  return {
+    attn: Array.from({ length: c.nLayer }, () => np.zeros([3 * c.nHead, B, T, c.dModel])),
+    mlp: Array.from({ length: c.nLayer }, () => np.zeros([B, T, c.dModel])),
+    logits: np.zeros([B, T, c.dModel]),
+  };
+}
+
+/** Upstream counts of each group, to size patch matrices. */
+export const groupSizes = (c: GptConfig) => ({
+  attn: Array.from({ length: c.nLayer }, (_, l) => attnUpstream({ nLayers: c.nLayer, nHeads: c.nHead, dModel: c.dModel, parallelAttnMlp: false }, l)),
+  mlp: Array.from({ length: c.nLayer }, (_, l) => mlpUpstream({ nLayers: c.nLayer, nHeads: c.nHead, dModel: c.dModel, parallelAttnMlp: false }, l)),
+});
