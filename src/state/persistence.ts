@@ -3,6 +3,7 @@
 //   history — may be kept in this browser's IndexedDB history, never in a link
 //   none    — kept in memory only (secrets, file contents, transient UI)
 // Spec keys must all be listed here; `linkSafeSpec` drops anything not marked `link` before encoding.
+import type { AlignbeamSpec } from './specs/alignbeam';
 import type { EditsSpec } from './specs/edits';
 import type { EnsemblesSpec } from './specs/ensembles';
 import type { TabularSpec } from './specs/tabular';
@@ -26,7 +27,14 @@ const edits: Table<EditsSpec> = {
   blockSize: 'link', floorMargin: 'link',
 };
 
-export const SPEC_PERSISTENCE: Partial<Record<ModuleId, Record<string, Persistence>>> = { ensembles, tabular, edits };
+// A user CSV suite is referenced by name + sha256 (its rows stay in memory); the prompt is user text the link
+// must carry to reproduce a playground run.
+const alignbeam: Table<AlignbeamSpec> = {
+  seed: 'link', backend: 'link', tab: 'link', pair: 'link', models: 'link', prompt: 'link', settings: 'link', grid: 'link', suites: 'link',
+  csv: 'link', limit: 'link', baselines: 'link',
+};
+
+export const SPEC_PERSISTENCE: Partial<Record<ModuleId, Record<string, Persistence>>> = { ensembles, tabular, edits, alignbeam };
 
 /** State outside module specs. */
 export const APP_STATE_PERSISTENCE = {
