@@ -2,7 +2,7 @@
 // corrupted value, mean over pairs; negative = the edge carries the clean behaviour):
 //   EAP      one backward pass on the clean run: score(u→v) = Σ_{b,t} (c_u − a_u) · ∂metric/∂input_v.
 //   EAP-IG   the same with ∂metric/∂input_v averaged over m runs whose embeddings are interpolated between the
-//            corrupted and the clean ones, α = k/m for k = 1..m (right Riemann sum; m = 1 is EAP).
+//            corrupted and the clean ones, α = k/m for k = 0..m−1 (as the EAP-IG library's get_scores_eap_ig).
 //   patching exact: one patched forward per edge, input_v' = input_v − a_u + c_u (graphForward with one P entry).
 import { backwardIndex, buildGraph, forwardIndex, nBackward, nForward, withScores } from './graph';
 import { CircuitsInputError } from './errors';
@@ -37,7 +37,7 @@ export async function attribute(model: CircuitModel, req: AttributionRequest, ct
   const prep = preparePairs(model, runner, req.pairs, req.metric, { batchSize: req.batchSize, chatTemplate: req.chatTemplate });
   try {
     const g = buildGraph(model.graphCfg);
-    const scores = await gradientScores(runner, prep, g, steps, ctl, req.method);
+    const scores = await gradientScores(runner, prep, g, req.method === 'eap' ? [1] : igAlphas(steps), ctl, req.method);
     return withScores(g, scores, {
       model: model.id, method: req.method, metric: req.metric, pairs: prep.n, steps: req.method === 'eap-ig' ? steps : undefined,
       ...metaOf(prep), source: 'computed',
@@ -48,9 +48,17 @@ export async function attribute(model: CircuitModel, req: AttributionRequest, ct
   }
 }
 
-/** EAP (steps = 1) / EAP-IG edge scores of `g`'s edges, in edge order, mean over pairs. */
-export async function gradientScores(runner: CircuitRunner, prep: Omit<PreparedPairs, 'refusal'>, g: CircuitGraph, steps: number,
+/** EAP-IG's interpolation points, as hannamw/EAP-IG get_scores_eap_ig: α = k/m for k = 0..m−1 (corrupted end included). */
+export const igAlphas = (m: number): number[] => Array.from({ length: m }, (_, k) => k / m);
+
+/**
+ * Edge scores of `g`'s edges (edge order, mean over pairs) with ∂metric/∂input_v averaged over runs whose
+ * embeddings sit at corrupted + α·(clean − corrupted) for each α: EAP is alphas = [1] (the clean run),
+ * EAP-IG `igAlphas(m)`.
+ */
+export async function gradientScores(runner: CircuitRunner, prep: Omit<PreparedPairs, 'refusal'>, g: CircuitGraph, alphas: number[],
   ctl: RunControl = {}, label = 'eap-ig'): Promise<number[]> {
+  const steps = alphas.length;
   const nB = nBackward(g.cfg);
   const total = new Float64Array(nForward(g.cfg) * nB);
   const work = prep.batches.length * steps;
@@ -58,7 +66,7 @@ export async function gradientScores(runner: CircuitRunner, prep: Omit<PreparedP
   await checkpoint(ctl, 'attribute', 0, work, `${label} on ${prep.n} pairs`);
   for (const [bi, b] of prep.batches.entries()) {
     for (let k = 1; k <= steps; k++) {
-      const s = runner.scores(interpolatedEmbed(b, (k - 1) / steps), actDiff(b), b.metric);
+      const s = runner.scores(interpolatedEmbed(b, alphas[k - 1]), actDiff(b), b.metric);
       for (let i = 0; i < s.length; i++) total[i] += s[i] / steps;
       await checkpoint(ctl, 'attribute', ++done, work, `${label} batch ${bi + 1}/${prep.batches.length}, step ${k}/${steps}`);
     }

@@ -34,7 +34,8 @@ export function baseline(runner: CircuitRunner, prep: Prep, g: CircuitGraph): Ba
   return { full: circuitMetric(runner, prep, g, () => true), empty: circuitMetric(runner, prep, g, () => false) };
 }
 
-const recoveredOf = (m: number, b: Baseline): number => (m - b.empty) / (b.full - b.empty);
+// `+ 0` turns −0 (m = empty with full < empty) into 0
+const recoveredOf = (m: number, b: Baseline): number => (m - b.empty) / (b.full - b.empty) + 0;
 
 /** Faithfulness of the circuit marked inGraph in `circuit`, and of `seeds` random circuits of its size. */
 export function circuitPoint(runner: CircuitRunner, prep: Prep, circuit: CircuitGraph, b: Baseline, seeds = 3, seed = 0): FaithfulnessPoint {
