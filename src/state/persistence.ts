@@ -4,6 +4,7 @@
 //   none    — kept in memory only (secrets, file contents, transient UI)
 // Spec keys must all be listed here; `linkSafeSpec` drops anything not marked `link` before encoding.
 import type { AlignbeamSpec } from './specs/alignbeam';
+import type { CircuitsSpec } from './specs/circuits';
 import type { EditsSpec } from './specs/edits';
 import type { EnsemblesSpec } from './specs/ensembles';
 import type { TabularSpec } from './specs/tabular';
@@ -34,7 +35,14 @@ const alignbeam: Table<AlignbeamSpec> = {
   csv: 'link', limit: 'link', baselines: 'link',
 };
 
-export const SPEC_PERSISTENCE: Partial<Record<ModuleId, Record<string, Persistence>>> = { ensembles, tabular, edits, alignbeam };
+// Custom prompt pairs are short user text a link needs to reproduce an attribution; imported graph files never
+// enter a spec.
+const circuits: Table<CircuitsSpec> = {
+  seed: 'link', model: 'link', tab: 'link', pairs: 'link', metric: 'link', method: 'link', steps: 'link', extraction: 'link', prompt: 'link',
+  topEdges: 'link', view: 'link',
+};
+
+export const SPEC_PERSISTENCE: Partial<Record<ModuleId, Record<string, Persistence>>> = { ensembles, tabular, edits, alignbeam, circuits };
 
 /** State outside module specs. */
 export const APP_STATE_PERSISTENCE = {

@@ -1,6 +1,7 @@
 // Registry of module specs: the only place the link codec and the history store look specs up.
 import type { ModuleId } from '../modules';
 import { alignbeamSpec } from './alignbeam';
+import { circuitsSpec } from './circuits';
 import { editsSpec } from './edits';
 import { ensemblesSpec } from './ensembles';
 import { tabularSpec } from './tabular';
@@ -13,6 +14,7 @@ const registry: Partial<Record<ModuleId, SpecDefinition<AnySpec>>> = {
   tabular: tabularSpec as unknown as SpecDefinition<AnySpec>,
   edits: editsSpec as unknown as SpecDefinition<AnySpec>,
   alignbeam: alignbeamSpec as unknown as SpecDefinition<AnySpec>,
+  circuits: circuitsSpec as unknown as SpecDefinition<AnySpec>,
 };
 
 export function specFor(module: ModuleId): SpecDefinition<AnySpec> | undefined {
