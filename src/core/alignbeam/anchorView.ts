@@ -73,6 +73,7 @@ export interface AnchorViewStats {
 
 export class AnchorView {
   private ids: number[] = [];
+  private prefixIds: number[] | undefined;
   private cache: KvCache | null = null;
   private logits: Float32Array | null = null;
 
@@ -88,6 +89,7 @@ export class AnchorView {
     v.ids = this.ids;
     v.cache = this.cache;
     v.logits = this.logits;
+    v.prefixIds = this.prefixIds;
     return v;
   }
 
@@ -98,7 +100,19 @@ export class AnchorView {
 
   /** Next-token logits after prefix + text; null when that no longer fits the anchor's context. */
   async logitsFor(responseText: string): Promise<Float32Array | null> {
-    const want = this.tokenize(responseText);
+    return this.logitsForIds(this.tokenize(responseText));
+  }
+
+  /**
+   * Same-vocabulary pairs skip re-tokenization: the anchor reads the target's own response ids (as SafeDecoding
+   * does), so at α = 1 it decodes exactly as it would alone.
+   */
+  async logitsForResponseIds(responseIds: readonly number[]): Promise<Float32Array | null> {
+    this.prefixIds ??= this.lm.tokenizer.encode(this.prefixText);
+    return this.logitsForIds([...this.prefixIds, ...responseIds]);
+  }
+
+  private async logitsForIds(want: number[]): Promise<Float32Array | null> {
     if (want.length === 0 || want.length >= this.lm.nPositions) return null;
     const lcp = commonPrefixLength(this.ids, want);
     if (this.cache && this.logits && lcp === this.ids.length && lcp === want.length) return this.logits;

@@ -108,7 +108,9 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
   if (promptIds.length >= target.nPositions) throw new ContextFullError(target.id, promptIds.length, target.nPositions);
   const budget = Math.min(s.maxNewTokens, target.nPositions - promptIds.length);
   const stop = target.eosId;
-  const useAnchor = anchor !== null && s.alpha !== 0;
+  // The anchor runs even at α = 0 (the mix is then the target's distribution bit for bit), so α = 0 checks the
+  // whole mixing path against target-only; pass anchor = null for plain target decoding.
+  const useAnchor = anchor !== null;
   let targetMs = 0;
   let anchorMs = 0;
   let mixMs = 0;
@@ -138,7 +140,7 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
           const am = performance.now();
           let text = decoder.decode(beam.bytes.subarray(0, completeUtf8Length(beam.bytes)));
           if (anchor.targetLead && text.startsWith(anchor.targetLead)) text = text.slice(anchor.targetLead.length);
-          const la = await beam.view.logitsFor(text);
+          const la = anchor.translator.bridge.kind === 'identity' ? await beam.view.logitsForResponseIds(beam.ids) : await beam.view.logitsFor(text);
           anchorMs += performance.now() - am;
           mm = performance.now();
           if (la) {

@@ -3,7 +3,7 @@
 // carries the remedy, survive.
 
 export type AlignbeamErrorCode =
-  | 'EMPTY_PROMPT' | 'CHAT_TEMPLATE' | 'PAIR_NOT_LOADED' | 'BAD_SETTINGS' | 'BAD_SUITE' | 'CONTEXT_FULL' | 'JUDGE_PARSE';
+  | 'EMPTY_PROMPT' | 'PAIR_NOT_LOADED' | 'BAD_SETTINGS' | 'BAD_SUITE' | 'CONTEXT_FULL' | 'JUDGE_PARSE';
 
 export class AlignbeamError extends Error {
   override readonly name: string = 'AlignbeamError';
@@ -16,15 +16,6 @@ export class EmptyPromptError extends AlignbeamError {
   override readonly name = 'EmptyPromptError';
   constructor() {
     super('EMPTY_PROMPT', 'The prompt is empty', 'Type a request for the models to answer.');
-  }
-}
-
-/** A model whose chat template cannot frame a (prompt, response) pair the way decoding needs. */
-export class ChatTemplateError extends AlignbeamError {
-  override readonly name = 'ChatTemplateError';
-  constructor(model: string, detail: string) {
-    super('CHAT_TEMPLATE', `${model}: ${detail}`,
-      'Use a model whose tokenizer_config.json has a chat_template with the assistant turn last, or pick another model.');
   }
 }
 
