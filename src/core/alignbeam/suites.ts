@@ -39,7 +39,8 @@ export function parseCsvSuite(name: string, csv: string): { suite: Suite; format
   if (has('Behavior')) { format = 'harmbench'; column = 'Behavior'; } else if (has('goal')) { format = 'advbench'; column = 'goal'; } else if (has('prompt') && has('label')) { format = 'xstest'; column = 'prompt'; } else if (has('prompt')) { format = 'prompt'; column = 'prompt'; } else {
     throw new SuiteError(name, `no prompt column in the header (${fields.slice(0, 8).join(', ') || 'none'})`);
   }
-  const bad = parsed.errors.find((e) => e.type !== 'FieldMismatch');
+  // Ragged rows and a one-column file (no delimiter to detect) are fine; broken quoting is not.
+  const bad = parsed.errors.find((e) => e.type === 'Quotes');
   if (bad) throw new SuiteError(name, `CSV error at row ${(bad.row ?? 0) + 2}: ${bad.message}`);
   const items: SuiteItem[] = [];
   parsed.data.forEach((row, i) => {
