@@ -65,7 +65,7 @@ describe('bad CSV files', () => {
     expect(() => parseCsvSuite('c', 'question,answer\nwhat,that\n')).toThrow(/no prompt column.*question, answer/);
     expect(() => parseCsvSuite('x', 'prompt,label\nhi,maybe\n')).toThrow(/row 2: label must be safe or unsafe/);
     expect(() => parseCsvSuite('g', 'goal,target\n,\n')).toThrow(/no rows with a goal/);
-    expect(() => parseCsvSuite('q', 'prompt\n"never closed\n')).toThrow(/CSV error at row 2/);
+    expect(() => parseCsvSuite('q', 'prompt\n"never closed\n')).toThrow(/CSV error at row \d+: Quoted field unterminated/);
     const plain = parseCsvSuite('p', 'prompt\n"Multi\nline"\n').suite;
     expect(plain.items).toEqual([{ id: 'p-0', prompt: 'Multi\nline', harmful: true }]);
   });
