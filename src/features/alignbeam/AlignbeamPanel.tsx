@@ -1,0 +1,109 @@
+// Alignbeam panel: the model pair, the decoding settings, and three tabs — playground (one prompt, target-only vs
+// ALIGNBEAM side by side), bridge inspector (coverage and example mappings) and sweep (α × K × m over suites with
+// baselines, frontier and overhead charts). Runs go to the llm worker with progress and cancel; each finished run
+// reports its digest, and a link that carries one re-runs its tab by itself and says whether it reproduced.
+import { useEffect, useRef, useState } from 'react';
+import type { FeaturePanelProps } from '../../app/featureTypes';
+import { alignbeamSpec, type AlignbeamSpec, type AlignbeamSpecSettings } from '../../state/specs/alignbeam';
+import { ProgressBar } from '../../viz/ProgressBar';
+import { BridgeResults } from './BridgeResults';
+import { PairCard } from './PairCard';
+import { PlaygroundResults } from './PlaygroundResults';
+import { SettingsForm } from './SettingsForm';
+import { summaryOf } from './summary';
+import { LiveSweepTable, SweepResults } from './SweepResults';
+import { SweepSettings } from './SweepSettings';
+import { useAlignbeamEngine, type CsvFile, type Outcome, type Tab } from './useAlignbeamEngine';
+
+const TABS: { tab: Tab; label: string; run: string }[] = [
+  { tab: 'playground', label: 'Playground', run: 'Generate' },
+  { tab: 'bridge', label: 'Bridge inspector', run: 'Inspect bridge' },
+  { tab: 'sweep', label: 'Sweep', run: 'Run sweep' },
+];
+
+export function AlignbeamPanel({ spec, onSpecChange, onResult, expectedDigest }: FeaturePanelProps<AlignbeamSpec>) {
+  const { pair, run, outcomes, start, cancel, kill, loadPair } = useAlignbeamEngine();
+  const [csv, setCsv] = useState<CsvFile>();
+  const [finished, setFinished] = useState<{ outcome: Outcome; n: number }>();
+  const autoRan = useRef(false);
+  // a link's digest is compared only while its settings are untouched
+  const [edited, setEdited] = useState(false);
+  const set = (patch: Partial<AlignbeamSpec>) => {
+    setEdited(true);
+    onSpecChange(alignbeamSpec.clamp({ ...spec, ...patch }));
+  };
+  const setSettings = (patch: Partial<AlignbeamSpecSettings>) => set({ settings: { ...spec.settings, ...patch } });
+  const running = run.status === 'running';
+  const csvMissing = Boolean(spec.csv) && csv?.sha256 !== spec.csv?.sha256;
+  const emptyPrompt = spec.prompt.trim() === '';
+  const blocked = spec.tab === 'playground' && emptyPrompt ? 'Type a prompt first: the models need a request to answer.'
+    : spec.tab === 'sweep' && csvMissing ? `Choose the CSV suite "${spec.csv?.name}" again (its rows are not in the link), or remove it.`
+      : spec.tab === 'sweep' && spec.suites.length === 0 && !spec.csv ? 'Tick at least one suite or load a CSV suite.' : null;
+  const expected = edited ? undefined : expectedDigest;
+
+  const go = async (tab: Tab) => {
+    const outcome = await start(tab, spec, csv);
+    if (outcome) setFinished((f) => ({ outcome, n: (f?.n ?? 0) + 1 }));
+  };
+
+  useEffect(() => {
+    // A link with a result digest asks to reproduce its run: start it once whatever it needs is at hand.
+    if (expectedDigest && !autoRan.current && !blocked) {
+      autoRan.current = true;
+      void go(spec.tab);
+    }
+    // go is recreated each render; the guard makes this fire once
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [expectedDigest, blocked]);
+
+  useEffect(() => {
+    if (finished) onResult(summaryOf(finished.outcome));
+    // onResult is recreated by the shell on every render; report once per finished run
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [finished]);
+
+  const current = TABS.find((t) => t.tab === spec.tab)!;
+  const out = outcomes[spec.tab];
+  const state = running || pair.status === 'loading' ? 'loading' : run.status === 'error' ? 'error' : 'ready';
+  return (
+    <div data-testid="alignbeam-panel" data-state={state}>
+      <PairCard spec={spec} set={set} pair={pair} onLoad={() => void loadPair(spec)} disabled={running} />
+      <div className="card">
+        <div className="toolbar" role="tablist">
+          {TABS.map((t) => (
+            <button key={t.tab} role="tab" aria-selected={spec.tab === t.tab} data-testid={`tab-${t.tab}`} disabled={running}
+              style={spec.tab === t.tab ? { background: '#1d2330', color: '#fff' } : undefined} onClick={() => set({ tab: t.tab })}>{t.label}</button>
+          ))}
+        </div>
+        <fieldset disabled={running} style={{ border: 'none', padding: 0, margin: 0 }}>
+          {spec.tab !== 'sweep' && (
+            <label style={{ display: 'block' }}>
+              prompt{spec.tab === 'bridge' ? ' (the coverage along the anchor’s answer to it is measured too)' : ''}
+              <textarea value={spec.prompt} data-testid="prompt" rows={3} style={{ width: '100%', font: 'inherit' }} maxLength={2000}
+                onChange={(e) => set({ prompt: e.target.value })} />
+            </label>
+          )}
+          <SettingsForm spec={spec} set={setSettings} />
+          {spec.tab === 'sweep' && <SweepSettings spec={spec} set={set} csv={csv} setCsv={setCsv} />}
+        </fieldset>
+        <div className="toolbar">
+          <button data-testid="alignbeam-run" disabled={running || blocked !== null} onClick={() => void go(spec.tab)}>{current.run}</button>
+          {blocked && !running && <span className="error" data-testid="run-blocked">{blocked}</span>}
+          {running && (
+            <>
+              <button data-testid="alignbeam-cancel" onClick={cancel}>Cancel</button>
+              <button data-testid="alignbeam-kill" title="Terminate the worker (for a step that does not notice Cancel); the pair is loaded again on the next run" onClick={kill}>Stop now</button>
+              <ProgressBar done={run.progress?.done ?? 0} total={run.progress?.total ?? 1} label={run.progress?.label ?? (pair.status === 'loading' ? `loading the pair: ${pair.stage}` : 'starting')} testId="alignbeam-progress" />
+            </>
+          )}
+          {run.status === 'cancelled' && run.tab === spec.tab && <span data-testid="alignbeam-cancelled">Cancelled.</span>}
+        </div>
+        {run.status === 'error' && run.tab === spec.tab && <p className="error" role="alert" data-testid="run-error">{run.message}</p>}
+      </div>
+      {running && run.tab === 'sweep' && spec.tab === 'sweep' && <LiveSweepTable rows={run.rows} />}
+      {out?.tab === 'playground' && spec.tab === 'playground' && <PlaygroundResults result={out.result} digest={out.digest} expectedDigest={expected} alpha={spec.settings.alpha} />}
+      {out?.tab === 'bridge' && spec.tab === 'bridge' && <BridgeResults report={out.result} digest={out.digest} expectedDigest={expected} />}
+      {out?.tab === 'sweep' && spec.tab === 'sweep' && <SweepResults outcome={out.result} spec={spec} expectedDigest={expected} />}
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+// The model pair: cross-vocabulary (target + anchor, bridged) or same-vocabulary (target + anchor-same), and the
+// model behind each role: an embedded id or a hub id ("org/name", fetched through the runtime only when remote
+// models are allowed; offline the runtime's RemoteDisabledError is shown here with its remedy).
+import { useState } from 'react';
+import type { PairInfo } from '../../core/alignbeam/types';
+import type { AlignbeamSpec } from '../../state/specs/alignbeam';
+import { pairSpecOf, type PairState } from './useAlignbeamEngine';
+
+const ROLES = [
+  { key: 'target', label: 'target (domain specialist)' },
+  { key: 'anchor', label: 'anchor (safe, other vocabulary)' },
+  { key: 'anchorSame', label: 'anchor-same (safe, target vocabulary)' },
+  { key: 'judge', label: 'judge' },
+] as const;
+
+const EMBEDDED = ['target', 'anchor', 'anchor-same', 'judge'];
+
+/** Text committed on blur / Enter: a half-typed hub id must not trigger a load. */
+function ModelIdInput({ value, onChange, testId }: { value: string; onChange: (v: string) => void; testId: string }) {
+  const [text, setText] = useState<string | null>(null);
+  const commit = () => {
+    if (text !== null && text.trim() !== '' && text.trim() !== value) onChange(text.trim().slice(0, 200));
+    setText(null);
+  };
+  return (
+    <input type="text" list="alignbeam-embedded-models" value={text ?? value} data-testid={testId} style={{ width: 200 }}
+      onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => { if (e.key === 'Enter') commit(); }} />
+  );
+}
+
+function InfoLine({ info }: { info: PairInfo }) {
+  const m = (x: PairInfo['target']) => `${x.ref}: ${x.vocabSize} tokens, ${x.convention}, context ${x.nPositions}${x.hasChatTemplate ? '' : ', no chat template'}`;
+  return (
+    <div data-testid="pair-info">
+      <ul className="muted" style={{ margin: '4px 0' }}>
+        <li>{m(info.target)}</li>
+        <li>{m(info.anchor)}</li>
+        {info.anchorSame && <li>{m(info.anchorSame)}</li>}
+        <li>{m(info.judge)}</li>
+      </ul>
+      <p data-testid="pair-vocab">{info.sameVocab ? 'Same vocabulary: the identity bridge applies (SafeDecoding-like mixing).' : 'Different vocabularies: anchor tokens are translated through the bridge.'}</p>
+      {info.warnings.map((w) => <p key={w} className="muted" data-testid="pair-warning">⚠ {w}</p>)}
+    </div>
+  );
+}
+
+export function PairCard({ spec, set, pair, onLoad, disabled }: {
+  spec: AlignbeamSpec; set: (patch: Partial<AlignbeamSpec>) => void; pair: PairState; onLoad: () => void; disabled: boolean;
+}) {
+  const stale = pair.status !== 'none' && pair.key !== JSON.stringify(pairSpecOf(spec));
+  return (
+    <div className="card" data-testid="pair-card" data-state={pair.status === 'loading' ? 'loading' : pair.status === 'error' ? 'error' : 'ready'}>
+      <h2>Model pair</h2>
+      <datalist id="alignbeam-embedded-models">{EMBEDDED.map((id) => <option key={id} value={id} />)}</datalist>
+      <fieldset disabled={disabled} style={{ border: 'none', padding: 0, margin: 0 }}>
+        <div className="toolbar">
+          <label><input type="radio" name="alignbeam-pair" data-testid="pair-cross" checked={spec.pair === 'cross'} onChange={() => set({ pair: 'cross' })} /> cross-vocabulary: target + anchor</label>
+          <label><input type="radio" name="alignbeam-pair" data-testid="pair-same" checked={spec.pair === 'same'} onChange={() => set({ pair: 'same' })} /> same vocabulary: target + anchor-same</label>
+        </div>
+        <div className="toolbar">
+          {ROLES.map((r) => (
+            <label key={r.key}>{r.label} <ModelIdInput value={spec.models[r.key]} testId={`model-${r.key}`} onChange={(v) => set({ models: { ...spec.models, [r.key]: v } })} /></label>
+          ))}
+          <button data-testid="pair-load" onClick={onLoad}>Load pair</button>
+        </div>
+      </fieldset>
+      <p className="muted">Embedded ids: {EMBEDDED.join(', ')}. A hub id (<code>org/name</code>, GPT-2-layout ONNX export) is fetched only when remote models are allowed.</p>
+      {stale && pair.status !== 'loading' && <p className="muted" data-testid="pair-stale">The pair changed: it loads on the next run (or press Load pair).</p>}
+      {pair.status === 'loading' && <p data-testid="pair-loading">Loading: {pair.stage} ({Math.round(pair.fraction * 100)} %)</p>}
+      {pair.status === 'ready' && !stale && <InfoLine info={pair.info} />}
+      {pair.status === 'error' && !stale && <p className="error" role="alert" data-testid="pair-error">{pair.message}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,180 @@
+// Drives the llm worker's alignbeam engine for the panel: loads the model pair the spec names (once per pair), runs
+// the playground, the bridge report and the sweep (baselines first, then the α × K × m grid) with progress and
+// cancel, and computes each result's digest. The worker keeps the loaded pair and registered CSV suites; after a
+// kill both are gone, so the next run loads them again from what this hook remembers.
+import { useCallback, useRef, useState } from 'react';
+import * as Comlink from 'comlink';
+import type {
+  AlignbeamApi, AlignbeamProgress, AlignbeamSettings, BridgeReport, EvalResult, Method, PairInfo, PairSpec, PlaygroundResult, SuiteName,
+  SweepResult, SweepRow,
+} from '../../core/alignbeam/types';
+import type { AlignbeamSpec } from '../../state/specs/alignbeam';
+import { useWorkerEngine } from '../../app/useWorkerEngine';
+import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
+import { bridgeDigest, playgroundDigest, sweepDigest } from './digest';
+
+export type Tab = AlignbeamSpec['tab'];
+
+export interface CsvFile { name: string; text: string; sha256: string; format: string; size: number }
+
+export interface SweepOutcome {
+  result: SweepResult;
+  /** Baseline methods (target-only included) over the same suites and limit, with the base settings. */
+  baselines: EvalResult[];
+  digest: string | null;
+}
+
+export type Outcome =
+  | { tab: 'playground'; result: PlaygroundResult; digest: string; prompt: string }
+  | { tab: 'bridge'; result: BridgeReport; digest: string }
+  | { tab: 'sweep'; result: SweepOutcome };
+
+export interface RunProgress { done: number; total: number; label: string }
+
+export type RunState =
+  | { status: 'idle' }
+  | { status: 'running'; tab: Tab; progress: RunProgress | null; rows: SweepRow[] }
+  | { status: 'error'; tab: Tab; message: string }
+  | { status: 'cancelled'; tab: Tab };
+
+export type PairState =
+  | { status: 'none' }
+  | { status: 'loading'; key: string; stage: string; fraction: number }
+  | { status: 'ready'; key: string; info: PairInfo }
+  | { status: 'error'; key: string; message: string };
+
+const createWorker = () => {
+  // runtime errors (RemoteDisabledError, ModelFetchError, …) keep their remedy only with this transfer installed
+  installRuntimeErrorTransfer();
+  return new Worker(new URL('../../../workers/llm.worker.ts', import.meta.url), { type: 'module' });
+};
+
+/** The message and the remedy of an error from the worker (runtime errors carry `remedy` apart from the message). */
+export function errorText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const remedy = (e as { remedy?: unknown }).remedy;
+  const name = e.name && e.name !== 'Error' ? `${e.name}: ` : '';
+  return typeof remedy === 'string' && remedy !== '' && !e.message.includes(remedy) ? `${name}${e.message} — ${remedy}` : `${name}${e.message}`;
+}
+
+const isCancel = (e: unknown) => e instanceof Error && (e.name === 'CancelledError' || (e as { code?: string }).code === 'CANCELLED' || /abort/i.test(e.message));
+
+export function pairSpecOf(spec: AlignbeamSpec): PairSpec {
+  const m = spec.models;
+  return { target: m.target, anchor: spec.pair === 'same' ? m.anchorSame : m.anchor, judge: m.judge, anchorSame: m.anchorSame };
+}
+
+/** The core's settings from the spec's (null gate = always mix; m 0 = every token). */
+export function settingsOf(spec: AlignbeamSpec): AlignbeamSettings {
+  const { confidenceGate, ...rest } = spec.settings;
+  return { ...rest, ...(confidenceGate === null ? {} : { confidenceGate }) };
+}
+
+export function suitesOf(spec: AlignbeamSpec, csv: CsvFile | undefined): SuiteName[] {
+  return [...spec.suites, ...(spec.csv && csv?.sha256 === spec.csv.sha256 ? [csv.name] : [])];
+}
+
+export function useAlignbeamEngine() {
+  const { engine, restart } = useWorkerEngine<AlignbeamApi>(createWorker);
+  const [pair, setPair] = useState<PairState>({ status: 'none' });
+  const [run, setRun] = useState<RunState>({ status: 'idle' });
+  const [outcomes, setOutcomes] = useState<Partial<Record<Tab, Outcome>>>({});
+  // what the current worker holds: the loaded pair's key and the CSV suites registered (by sha256)
+  const held = useRef<{ pair: string; info: PairInfo | null; csv: Set<string> }>({ pair: '', info: null, csv: new Set() });
+  // progress travels on its own port and may land after the result: only the live run may report
+  const live = useRef(0);
+
+  const ensurePair = useCallback(async (spec: AlignbeamSpec): Promise<PairInfo> => {
+    const ps = pairSpecOf(spec);
+    const key = JSON.stringify(ps);
+    if (held.current.pair === key && held.current.info) return held.current.info;
+    setPair({ status: 'loading', key, stage: 'starting', fraction: 0 });
+    try {
+      const info = await engine().alignbeamLoadPair(ps, Comlink.proxy((p: AlignbeamProgress) => {
+        if (p.kind === 'load') setPair((s) => (s.status === 'loading' && s.key === key ? { ...s, stage: p.stage, fraction: p.fraction } : s));
+      }));
+      held.current = { pair: key, info, csv: held.current.csv };
+      setPair({ status: 'ready', key, info });
+      return info;
+    } catch (e) {
+      held.current = { pair: '', info: null, csv: held.current.csv };
+      setPair({ status: 'error', key, message: errorText(e) });
+      throw e;
+    }
+  }, [engine]);
+
+  /** Runs one tab's job; resolves with its outcome, or undefined after an error or a cancel. */
+  const start = useCallback(async (tab: Tab, spec: AlignbeamSpec, csv?: CsvFile): Promise<Outcome | undefined> => {
+    const id = ++live.current;
+    const report = (progress: RunProgress, row?: SweepRow) => {
+      if (live.current !== id) return;
+      setRun((r) => (r.status === 'running' ? { ...r, progress, rows: row ? [...r.rows, row] : r.rows } : r));
+    };
+    setRun({ status: 'running', tab, progress: null, rows: [] });
+    try {
+      await ensurePair(spec);
+      const api = engine();
+      const settings = settingsOf(spec);
+      let outcome: Outcome;
+      if (tab === 'playground') {
+        report({ done: 0, total: 1, label: 'decoding target-only and ALIGNBEAM' });
+        const result = await api.alignbeamPlayground(spec.prompt, settings);
+        outcome = { tab, result, digest: await playgroundDigest(result), prompt: spec.prompt };
+      } else if (tab === 'bridge') {
+        report({ done: 0, total: 1, label: 'building the bridge' });
+        const result = await api.alignbeamBridgeReport(spec.settings.bridge, spec.prompt.trim() ? [spec.prompt] : []);
+        outcome = { tab, result, digest: await bridgeDigest(result) };
+      } else {
+        outcome = { tab, result: await sweep(api, spec, settings, csv, held.current.csv, report) };
+      }
+      live.current++;
+      setOutcomes((o) => ({ ...o, [tab]: outcome }));
+      setRun({ status: 'idle' });
+      return outcome;
+    } catch (e) {
+      live.current++;
+      setRun(isCancel(e) ? { status: 'cancelled', tab } : { status: 'error', tab, message: errorText(e) });
+      return undefined;
+    }
+  }, [engine, ensurePair]);
+
+  const cancel = useCallback(() => { void engine().alignbeamCancel(); }, [engine]);
+
+  /** Last resort for a step that does not notice Cancel: kill the worker; the next run loads the pair again. */
+  const kill = useCallback(() => {
+    live.current++;
+    restart();
+    held.current = { pair: '', info: null, csv: new Set() };
+    setPair({ status: 'none' });
+    setRun((r) => (r.status === 'running' ? { status: 'cancelled', tab: r.tab } : r));
+  }, [restart]);
+
+  const loadPair = useCallback(async (spec: AlignbeamSpec) => { try { await ensurePair(spec); } catch { /* shown in the pair card */ } }, [ensurePair]);
+
+  return { pair, run, outcomes, start, cancel, kill, loadPair };
+}
+
+type Report = (p: RunProgress, row?: SweepRow) => void;
+
+/** Baselines over the suites, then the grid; a cancel during the grid keeps the rows done (no digest then). */
+async function sweep(api: Comlink.Remote<AlignbeamApi>, spec: AlignbeamSpec, base: AlignbeamSettings, csv: CsvFile | undefined,
+  registered: Set<string>, report: Report): Promise<SweepOutcome> {
+  if (spec.csv) {
+    if (!csv || csv.sha256 !== spec.csv.sha256) throw new Error(`This sweep needs the CSV suite "${spec.csv.name}" (sha256 ${spec.csv.sha256.slice(0, 12)}…): choose that file in the suites box, or remove it from the sweep.`);
+    if (!registered.has(csv.sha256)) {
+      await api.alignbeamAddCsvSuite({ name: csv.name, csv: csv.text });
+      registered.add(csv.sha256);
+    }
+  }
+  const suites = suitesOf(spec, csv);
+  if (suites.length === 0) throw new Error('No suite chosen: tick at least one held-out suite or load a CSV.');
+  const methods: Method[] = ['target-only', ...spec.baselines];
+  const baselines = await api.alignbeamEvaluate({ methods, suites, limit: spec.limit, settings: base }, Comlink.proxy((p: AlignbeamProgress) => {
+    if (p.kind === 'eval') report({ done: p.done, total: p.total, label: `baselines: ${p.method} (${p.done}/${p.total} items)` });
+  }));
+  const result = await api.alignbeamSweep({ alpha: spec.grid.alpha, K: spec.grid.K, m: spec.grid.m }, base, suites, spec.limit,
+    Comlink.proxy((p: AlignbeamProgress) => {
+      if (p.kind === 'sweep') report({ done: p.done, total: p.total, label: `grid: ${p.done}/${p.total} settings (target-only reference first)` }, p.row);
+    }));
+  return { result, baselines, digest: result.cancelled ? null : await sweepDigest(result, baselines) };
+}
