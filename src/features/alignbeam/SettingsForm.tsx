@@ -58,6 +58,9 @@ export function SettingsForm({ spec, set }: { spec: AlignbeamSpec; set: SetSetti
           <option value="embedded">embedded (P(unsafe) from one forward)</option>
           <option value="llm">LLM (generated safe/unsafe verdict)</option>
         </select></label>
+        <label title="when the response text ends inside an anchor token, back up one anchor token so the anchor reads whole tokens">
+          <input type="checkbox" checked={s.tokenHealing !== false} data-testid="set-healing" onChange={() => set({ tokenHealing: s.tokenHealing === false })} /> token healing
+        </label>
       </div>
     </div>
   );

@@ -39,6 +39,8 @@ const settings = z.object({
   maxNewTokens: z.number().int().default(48),
   bridge: z.enum(BRIDGE_KINDS).default('text'),
   judge: z.enum(['embedded', 'llm']).default('embedded'),
+  /** Cross-vocabulary token healing; absent = the core's default (on). Optional so older links decode unchanged. */
+  tokenHealing: z.boolean().optional(),
 });
 
 const schema = z.object({
