@@ -71,11 +71,21 @@ export interface AnchorViewStats {
   rollbacks: number;
 }
 
+/** What token healing needs: the anchor's ids for the text and its logits at the last few positions. */
+export interface AnchorContext {
+  ids: number[];
+  /** Index of the first response token in `ids` (= the prompt prefix length). */
+  responseStart: number;
+  /** Logits after ids[0..pos] (predicting ids[pos+1]); undefined where not computed. */
+  logitsAt: (pos: number) => Float32Array | undefined;
+}
+
 export class AnchorView {
   private ids: number[] = [];
   private prefixIds: number[] | undefined;
   private cache: KvCache | null = null;
-  private logits: Float32Array | null = null;
+  /** hist[i] = logits after ids[0..i] (predicting token i+1); entries can be missing (after a prefill). */
+  private hist: (Float32Array | undefined)[] = [];
 
   private constructor(readonly lm: CausalLM, readonly prefixText: string, readonly stats: AnchorViewStats) {}
 
@@ -88,9 +98,13 @@ export class AnchorView {
     const v = new AnchorView(this.lm, this.prefixText, this.stats);
     v.ids = this.ids;
     v.cache = this.cache;
-    v.logits = this.logits;
+    v.hist = [...this.hist];
     v.prefixIds = this.prefixIds;
     return v;
+  }
+
+  private prefix(): number[] {
+    return (this.prefixIds ??= this.lm.tokenizer.encode(this.prefixText));
   }
 
   /** Token ids of prefix + response text as this anchor tokenizes them. */
@@ -108,40 +122,59 @@ export class AnchorView {
    * does), so at α = 1 it decodes exactly as it would alone.
    */
   async logitsForResponseIds(responseIds: readonly number[]): Promise<Float32Array | null> {
-    this.prefixIds ??= this.lm.tokenizer.encode(this.prefixText);
-    return this.logitsForIds([...this.prefixIds, ...responseIds]);
+    return this.logitsForIds([...this.prefix(), ...responseIds]);
+  }
+
+  /**
+   * The anchor's ids for prefix + text with logits at its last `back` + 1 positions (token healing backs up over the
+   * last tokens). Usually free: those logits were kept from the previous steps; else one full forward fills them.
+   */
+  async context(responseText: string, back: number): Promise<AnchorContext | null> {
+    const want = this.tokenize(responseText);
+    const full = await this.logitsForIds(want);
+    if (!full) return null;
+    const responseStart = this.prefix().length;
+    const from = Math.max(responseStart, want.length - back) - 1;
+    const hist = this.hist;
+    if (Array.from({ length: want.length - from }, (_, i) => hist[from + i]).some((l) => !l)) {
+      const { logits, seqLen } = await this.lm.forwardAll([want]);
+      const V = this.lm.lmHeadWidth;
+      for (let pos = Math.max(0, from); pos < seqLen; pos++) hist[pos] ??= logits[0].slice(pos * V, (pos + 1) * V);
+      this.stats.fed += want.length;
+    }
+    return { ids: want, responseStart, logitsAt: (pos) => (pos >= 0 ? hist[pos] : undefined) };
   }
 
   private async logitsForIds(want: number[]): Promise<Float32Array | null> {
     if (want.length === 0 || want.length >= this.lm.nPositions) return null;
     const lcp = commonPrefixLength(this.ids, want);
-    if (this.cache && this.logits && lcp === this.ids.length && lcp === want.length) return this.logits;
+    const known = this.hist[want.length - 1];
+    if (this.cache && lcp === want.length && lcp === this.ids.length && known) return known;
     // At least one token must be fed to get logits for the last position.
     const keep = Math.min(lcp, want.length - 1);
     if (!this.cache || keep === 0) {
       const res = await this.lm.prefill([want]);
       this.stats.fed += want.length;
-      this.set(want, res.cache, res.logits[0]);
-      return this.logits;
+      this.ids = want;
+      this.cache = res.cache;
+      this.hist = [];
+      this.hist[want.length - 1] = res.logits[0];
+      return res.logits[0];
     }
     if (keep < this.ids.length) this.stats.rollbacks++;
     let cache = keep < this.ids.length ? truncateCache(this.cache, keep) : this.cache;
+    const hist = this.hist.slice(0, keep);
     this.stats.reused += keep;
-    let logits: Float32Array | null = null;
     for (let i = keep; i < want.length; i++) {
       const res = await this.lm.step(cache, [want[i]]);
       cache = res.cache;
-      logits = res.logits[0];
+      hist[i] = res.logits[0];
       this.stats.fed++;
     }
-    this.set(want, cache, logits!);
-    return logits;
-  }
-
-  private set(ids: number[], cache: KvCache, logits: Float32Array): void {
-    this.ids = ids;
+    this.ids = want;
     this.cache = cache;
-    this.logits = logits;
+    this.hist = hist;
+    return hist[want.length - 1]!;
   }
 }
 

@@ -71,13 +71,24 @@ export function sameVocabulary(a: LmTokenizer, b: LmTokenizer): boolean {
   return true;
 }
 
-interface TargetIndex {
+export interface TargetIndex {
   /** bytes key → id (non-special; a real token is preferred over a <0xNN> byte token with the same byte). */
   byBytes: Map<string, number>;
   keys: string[];
   special: Map<string, number>;
   maxLen: number;
   limit: number;
+}
+
+const indexes = new WeakMap<LmTokenizer, Map<number, TargetIndex>>();
+
+/** The byte index of a target vocabulary (cached per tokenizer and limit). */
+export function targetIndex(target: LmTokenizer, limit: number): TargetIndex {
+  let byLimit = indexes.get(target);
+  if (!byLimit) indexes.set(target, (byLimit = new Map()));
+  let index = byLimit.get(limit);
+  if (!index) byLimit.set(limit, (index = indexTarget(target, limit)));
+  return index;
 }
 
 function indexTarget(target: LmTokenizer, limit: number): TargetIndex {
@@ -159,6 +170,30 @@ function nearestMined(index: TargetIndex, buckets: Map<number, number[]>, key: s
   return best;
 }
 
+/**
+ * Where a byte string (an anchor token, or the rest of one after token healing) lands in the target vocabulary, by
+ * the rules of `kind` (not identity): [target id or −1, match class].
+ */
+export function mapBytes(index: TargetIndex, target: LmTokenizer, bytes: Uint8Array, kind: Exclude<BridgeKind, 'identity'>,
+  buckets?: Map<number, number[]>): [number, number] {
+  if (bytes.length === 0) return [-1, MATCH_LOST];
+  const key = bytesKey(bytes);
+  const exact = index.byBytes.get(key);
+  if (exact !== undefined) return [exact, MATCH_EXACT];
+  if (kind === 'exact') return [-1, MATCH_LOST];
+  if (kind === 'mined') return [nearestMined(index, buckets ?? minedBuckets(index), key), MATCH_APPROX];
+  // text: re-encode complete UTF-8 with the target tokenizer and keep its first token if it is a byte prefix.
+  let first = -1;
+  let text: string | null = null;
+  try { text = fatalUtf8.decode(bytes); } catch { text = null; } // an incomplete UTF-8 piece
+  if (text !== null) {
+    const ids = target.encode(text);
+    const id = ids.length > 0 ? ids[0] : -1;
+    if (id >= 0 && id < index.limit && index.keys[id].length > 0 && key.startsWith(index.keys[id])) first = id;
+  }
+  return [first >= 0 ? first : longestPrefix(index, key), MATCH_APPROX];
+}
+
 /** Builds the bridge (uncached; use `getBridge` for the cached one). */
 export function buildBridge(anchor: LmTokenizer, target: LmTokenizer, kind: BridgeKind, o: BridgeOptions = {}): VocabBridge {
   const t0 = performance.now();
@@ -171,9 +206,9 @@ export function buildBridge(anchor: LmTokenizer, target: LmTokenizer, kind: Brid
     for (let i = 0; i < Math.min(A, T); i++) { map[i] = i; match[i] = MATCH_EXACT; }
     return { kind, anchorVocab: A, targetVocab: T, map, match, buildMs: performance.now() - t0 };
   }
-  const index = indexTarget(target, T);
+  const index = targetIndex(target, T);
   const anchorSpecial = new Set(anchor.specialIds);
-  const buckets = kind === 'mined' ? minedBuckets(index) : null;
+  const buckets = kind === 'mined' ? minedBuckets(index) : undefined;
   const roles: Array<[number | null, number | null]> = [[anchor.eosId, target.eosId], [anchor.bosId, target.bosId]];
   const set = (i: number, id: number, m: number) => {
     if (id >= 0 && id < T) { map[i] = id; match[i] = m; }
@@ -188,22 +223,8 @@ export function buildBridge(anchor: LmTokenizer, target: LmTokenizer, kind: Brid
     }
     let bytes = anchor.tokenBytes(i);
     if (o.startLead) bytes = swapLead(bytes, o.startLead);
-    if (bytes.length === 0) continue;
-    const key = bytesKey(bytes);
-    const exact = index.byBytes.get(key);
-    if (exact !== undefined) { set(i, exact, MATCH_EXACT); continue; }
-    if (kind === 'exact') continue;
-    if (kind === 'mined') { set(i, nearestMined(index, buckets!, key), MATCH_APPROX); continue; }
-    // text: re-encode complete UTF-8 with the target tokenizer and keep its first token if it is a byte prefix.
-    let first = -1;
-    let text: string | null = null;
-    try { text = fatalUtf8.decode(bytes); } catch { text = null; } // an incomplete UTF-8 piece
-    if (text !== null) {
-      const ids = target.encode(text);
-      const id = ids.length > 0 ? ids[0] : -1;
-      if (id >= 0 && id < T && index.keys[id].length > 0 && key.startsWith(index.keys[id])) first = id;
-    }
-    set(i, first >= 0 ? first : longestPrefix(index, key), MATCH_APPROX);
+    const [id, m] = mapBytes(index, target, bytes, kind, buckets);
+    set(i, id, m);
   }
   return { kind, anchorVocab: A, targetVocab: T, map, match, buildMs: performance.now() - t0 };
 }

@@ -6,7 +6,8 @@
 // CausalLM.generate's greedy decode (same ids).
 import type { CausalLM, StepResult } from '../lm/causalLm';
 import { AnchorView, completeUtf8Length, type AnchorViewStats, type PromptFrame } from './anchorView';
-import type { Translator } from './bridge';
+import type { SparseDist, Translator } from './bridge';
+import { MAX_BACK, type Healer } from './healing';
 import { ContextFullError, EmptyPromptError, SettingsError } from './errors';
 import { selectRows } from './kv';
 import { mixStep, shouldMix, softmaxMasked, targetStep, topK, type MixedStep } from './mix';
@@ -22,6 +23,8 @@ export interface DecodeAnchor {
   startTranslator?: Translator;
   /** The target's response lead (stripped from the committed text the anchor reads). */
   targetLead?: string;
+  /** Token healing for cross-vocabulary anchors (healing.ts); absent = translate the anchor's plain next token. */
+  healer?: Healer;
 }
 
 export interface BeamCandidate {
@@ -89,6 +92,12 @@ function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+function translateTop(logits: Float32Array, vocab: number, k: number, translator: Translator): SparseDist {
+  const pa = softmaxMasked(logits, vocab);
+  const top = topK(pa, k);
+  return translator.translate(top, top.map((i) => pa[i]));
+}
+
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
 }
@@ -140,14 +149,25 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
           const am = performance.now();
           let text = decoder.decode(beam.bytes.subarray(0, completeUtf8Length(beam.bytes)));
           if (anchor.targetLead && text.startsWith(anchor.targetLead)) text = text.slice(anchor.targetLead.length);
-          const la = anchor.translator.bridge.kind === 'identity' ? await beam.view.logitsForResponseIds(beam.ids) : await beam.view.logitsFor(text);
-          anchorMs += performance.now() - am;
-          mm = performance.now();
-          if (la) {
-            const pa = softmaxMasked(la, anchor.lm.vocabSize);
-            const aTop = topK(pa, s.topK);
+          let bridged: SparseDist | null = null;
+          if (anchor.translator.bridge.kind === 'identity') {
+            const la = await beam.view.logitsForResponseIds(beam.ids);
+            anchorMs += performance.now() - am;
+            mm = performance.now();
+            if (la) bridged = translateTop(la, anchor.lm.vocabSize, s.topK, anchor.translator);
+          } else if (anchor.healer) {
+            const ctx = await beam.view.context(text, MAX_BACK);
+            anchorMs += performance.now() - am;
+            mm = performance.now();
+            if (ctx) bridged = anchor.healer.toTarget(anchor.healer.continuations(ctx, s.topK), pt, topK(pt, s.topK));
+          } else {
+            const la = await beam.view.logitsFor(text);
+            anchorMs += performance.now() - am;
+            mm = performance.now();
             const translator = text === '' && anchor.startTranslator ? anchor.startTranslator : anchor.translator;
-            const bridged = translator.translate(aTop, aTop.map((i) => pa[i]));
+            if (la) bridged = translateTop(la, anchor.lm.vocabSize, s.topK, translator);
+          }
+          if (bridged) {
             step = mixStep(pt, s.topK, bridged, s.alpha, s.rule);
           } else {
             beam.view = null; // the anchor's context is full: the rest of this beam is the target's alone

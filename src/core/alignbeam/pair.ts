@@ -6,6 +6,7 @@ import { promptFrame, responseLead, type PromptFrame } from './anchorView';
 import { bridgeCoverage, getBridge, matchName, meanCoverage, sameVocabulary, Translator, type VocabBridge } from './bridge';
 import { beamDecode, type BeamCandidate, type DecodeAnchor, type DecodeOutput } from './decode';
 import { PairNotLoadedError, SettingsError } from './errors';
+import { Healer } from './healing';
 import { embeddedJudge, llmJudge, type Judge } from './judge';
 import { softmaxMasked, topK } from './mix';
 import type {
@@ -48,6 +49,7 @@ export class AlignbeamPair {
   readonly frames: Map<CausalLM, PromptFrame>;
   private readonly translators = new Map<string, Translator | undefined>();
   private readonly judges = new Map<JudgeKind, Judge>();
+  private readonly healers = new Map<string, Healer>();
 
   constructor(readonly models: PairModels, readonly refs: { target: string; anchor: string; judge: string; anchorSame?: string } =
   { target: models.target.id, anchor: models.anchor.id, judge: models.judge.id, anchorSame: models.anchorSame?.id }) {
@@ -125,20 +127,28 @@ export class AlignbeamPair {
       case 'anchor-only':
         return beamDecode(anchor, this.frame(anchor), null, prompt, greedy, signal);
       case 'alignbeam':
-        return beamDecode(target, this.frame(target), this.decodeAnchor(anchor, settings.bridge), prompt, settings, signal);
+        return beamDecode(target, this.frame(target), this.decodeAnchor(anchor, settings.bridge, settings.tokenHealing !== false), prompt, settings, signal);
       case 'alignbeam-same': {
         if (!anchorSame) throw new PairNotLoadedError('same-vocabulary anchor');
         const kind: BridgeKind = sameVocabulary(anchorSame.tokenizer, target.tokenizer) ? 'identity' : 'text';
-        return beamDecode(target, this.frame(target), this.decodeAnchor(anchorSame, kind), prompt, settings, signal);
+        return beamDecode(target, this.frame(target), this.decodeAnchor(anchorSame, kind, settings.tokenHealing !== false), prompt, settings, signal);
       }
       default:
         throw new SettingsError([`unknown method ${String(method)}`]);
     }
   }
 
-  private decodeAnchor(anchor: CausalLM, kind: BridgeKind): DecodeAnchor {
+  private decodeAnchor(anchor: CausalLM, kind: BridgeKind, heal: boolean): DecodeAnchor {
+    const translator = this.translator(anchor, kind)!;
+    let healer: Healer | undefined;
+    if (heal && kind !== 'identity') {
+      const key = `${anchor.id}:${kind}`;
+      healer = this.healers.get(key);
+      const leads = { anchor: responseLead(anchor.tokenizer, this.frame(anchor)), target: responseLead(this.models.target.tokenizer, this.frame(this.models.target)) };
+      if (!healer) this.healers.set(key, (healer = new Healer(anchor.tokenizer, this.models.target.tokenizer, translator.bridge, leads)));
+    }
     return {
-      lm: anchor, frame: this.frame(anchor), translator: this.translator(anchor, kind)!,
+      lm: anchor, frame: this.frame(anchor), translator, healer,
       startTranslator: this.translator(anchor, kind, true), targetLead: responseLead(this.models.target.tokenizer, this.frame(this.models.target)),
     };
   }

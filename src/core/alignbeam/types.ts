@@ -67,10 +67,12 @@ export interface AlignbeamSettings {
   maxNewTokens: number;
   bridge: BridgeKind;
   judge: JudgeKind;
+  /** Cross-vocabulary token healing (back up one anchor token when the text ends inside one); default true. */
+  tokenHealing?: boolean;
 }
 
 export const DEFAULT_ALIGNBEAM_SETTINGS: AlignbeamSettings = {
-  alpha: 0.7,
+  alpha: 0.9,
   K: 4,
   m: 8,
   topK: 64,
