@@ -43,6 +43,8 @@ describe('graph forward', () => {
     const lab = (t: number[]) => takeF32(gptForward(cfg, keep(params), fromI32(t, [1, 6])).logits);
     const graph = takeF32(graphForward(cfg, keep(params), { tokens: fromI32(clean, [1, 6]) }).logits);
     expect(maxAbsDiff(lab(clean), graph)).toBeLessThan(1e-5);
+    const gathered = takeF32(graphForward(cfg, keep(params), { tokens: fromI32(clean, [1, 6]), gatherEmbed: true }).logits);
+    expect(maxAbsDiff(lab(clean), gathered)).toBeLessThan(1e-5);
 
     const runner = new CircuitRunner({ cfg, params, graphCfg }, 'logit_diff');
     const prep = prepareTokenPairs(cfg, runner, [{ clean, corrupt, plus: 3, minus: 5 }], 'logit_diff', { refusalIds: [] });

@@ -9,7 +9,7 @@
 // Same maths as src/core/lab/gpt.ts (tests check logits agree); written with ops whose gradients are right
 // under jit (FACTS.md): one-hot embeddings, `split` not `slice`, products through the lab `matmul`.
 import { nn, numpy as np } from '@jax-js/jax';
-import { geluNew, headDim, layerNorm, matmul, type Arr, type GptConfig, type GptParams } from '../lab';
+import { atPositions, geluNew, headDim, layerNorm, matmul, type Arr, type GptConfig, type GptParams } from '../lab';
 import { attnUpstream, mlpUpstream } from './graph';
 
 /** Patch matrices per destination group; 1 = the edge carries the corrupted value. */
@@ -42,10 +42,21 @@ export interface GraphRun {
   delta?: DeltaArrays;
   /** Return every source output stacked [nForward, B, T, d] (input, a0.h0.., m0, ...). */
   keepActs?: boolean;
+  /**
+   * [B,T] one-hot rows: unembed only there and return logits [B,Vh]. The metrics read one position, and the
+   * unembedding of every position is the costliest product of these small models (T·d·V per row).
+   */
+  readAt?: Arr;
+  /**
+   * Embed tokens with `take` instead of a one-hot product (T·V·d per row). Only for runs that are not
+   * differentiated w.r.t. the parameters: jit(grad) through `take` fails (FACTS.md); the delta gradients and the
+   * EAP-IG runs, which pass `embed`, never go through it.
+   */
+  gatherEmbed?: boolean;
 }
 
 export interface GraphRunResult {
-  /** [B, T, Vh] */
+  /** [B, T, Vh], or [B, Vh] with `readAt` */
   logits: Arr;
   acts?: Arr;
 }
@@ -73,7 +84,9 @@ export function graphForward(c: GptConfig, params: GptParams, run: GraphRun): Gr
     if (!run.tokens) throw new Error('graphForward needs tokens or embed');
     const T = run.tokens.shape[1];
     if (T > c.nCtx) throw new Error(`sequence length ${T} exceeds nCtx ${c.nCtx}`);
-    const tok = matmul(nn.oneHot(run.tokens, c.vocabSize), wte.ref); // [B,T,V]@[V,d] → [B,T,d]
+    const tok = run.gatherEmbed
+      ? np.take(wte.ref, run.tokens, 0) // [B,T,d]
+      : matmul(nn.oneHot(run.tokens, c.vocabSize), wte.ref); // [B,T,V]@[V,d] → [B,T,d]
     const pos = matmul(nn.oneHot(np.arange(0, T, 1, { dtype: np.int32 }), c.nCtx), wpe); // [T,d]
     x = tok.add(pos);
   }
@@ -122,9 +135,10 @@ export function graphForward(c: GptConfig, params: GptParams, run: GraphRun): Gr
   }
   let fin = groupInput(x, run.patch?.logits, 1); // [B,T,d]
   if (run.delta) fin = fin.add(run.delta.logits);
-  const xf = layerNorm(fin, take('ln_f.weight'), take('ln_f.bias'), c.lnEps);
+  let xf = layerNorm(fin, take('ln_f.weight'), take('ln_f.bias'), c.lnEps); // [B,T,d]
+  if (run.readAt) xf = atPositions(xf, run.readAt); // [B,d]
   const wU = c.tiedEmbeddings ? wte : (wte.dispose(), take('lm_head.weight')); // [Vh, d]
-  const logits = matmul(xf, wU.transpose()); // [B,T,Vh]
+  const logits = matmul(xf, wU.transpose()); // [B,T,Vh] or [B,Vh]
   for (const a of Object.values(p)) a.dispose();
   for (const a of corrupt) a.dispose();
   if (!run.keepActs) {

@@ -21,9 +21,17 @@ export interface MetricArrays {
   weight: Arr;
 }
 
-/** Per-row metric [B] (weights not applied). Consumes `logits` and `m`. */
+/**
+ * Per-row metric [B] (weights not applied) from logits [B,T,Vh], or [B,Vh] already read at the metric
+ * position (graphForward `readAt`). Consumes `logits` and `m`.
+ */
 export function metricRows(kind: Metric, logits: Arr, m: MetricArrays): Arr {
-  const last = atPositions(logits, m.posMask); // [B,Vh]
+  let last: Arr; // [B,Vh]
+  if (logits.ndim === 3) last = atPositions(logits, m.posMask);
+  else {
+    last = logits;
+    m.posMask.dispose();
+  }
   m.weight.dispose();
   if (kind === 'logit_diff') {
     m.refLogp.dispose();

@@ -5,6 +5,8 @@ import { basename, join } from 'node:path';
 import { CIRCUIT_MODEL_FILES, loadCircuitModel, type CircuitModel, type CircuitModelFiles } from './model';
 import { CircuitsModelError } from './errors';
 import { parseHeldout, type HeldoutSuites } from './heldout';
+import { createCircuitsEngine } from './api';
+import type { CircuitsApi } from './types';
 
 export async function loadCircuitModelFolder(folder: string, id = basename(folder)): Promise<CircuitModel> {
   const files: Partial<CircuitModelFiles> = {};
@@ -22,4 +24,22 @@ export async function loadCircuitModelFolder(folder: string, id = basename(folde
 export async function loadHeldoutFolder(folder: string): Promise<HeldoutSuites> {
   const read = (f: string) => readFile(join(folder, f), 'utf8');
   return parseHeldout({ harmful: await read('harmful.jsonl'), benign: await read('benign.jsonl'), tasks: await read('tasks.jsonl') });
+}
+
+/** The circuits engine over a repository checkout (`root` holds models/): tests, bench and scripts. */
+export function createNodeCircuitsEngine(root: string): CircuitsApi {
+  return createCircuitsEngine({
+    readModelFiles: async (id, files) => {
+      const out = new Map<string, Uint8Array>();
+      for (const f of files) {
+        try {
+          out.set(f, new Uint8Array(await readFile(join(root, 'models', id, f))));
+        } catch {
+          throw new CircuitsModelError(`${join(root, 'models', id)}: cannot read ${f}`);
+        }
+      }
+      return out;
+    },
+    heldout: () => loadHeldoutFolder(join(root, 'models', 'forge', 'heldout')),
+  });
 }

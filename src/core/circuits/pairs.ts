@@ -130,7 +130,7 @@ export function prepareTokenPairs(cfg: GptConfig, runner: CircuitRunner, pairs: 
   return { B, T, n: pairs.length, batches };
 }
 
-export function disposePairs(p: PreparedPairs): void {
+export function disposePairs(p: Omit<PreparedPairs, 'refusal'>): void {
   for (const b of p.batches) {
     b.A.dispose();
     b.C.dispose();

@@ -5,7 +5,7 @@
 //   scores   : Σ_{b,t} D_u · ∂metric/∂input_v for all (u,v) at a run given by its embeddings → [nF, nB]
 //   patched  : per-row metric of a run where the edges in P read corrupted values → [B]
 import { grad, jit, numpy as np, type OwnedFunction } from '@jax-js/jax';
-import { atPositions, fromF32, fromI32, keep, matmul, takeF32, type Arr, type GptConfig, type GptParams } from '../lab';
+import { fromF32, fromI32, keep, matmul, takeF32, type Arr, type GptConfig, type GptParams } from '../lab';
 import { nBackward, nForward } from './graph';
 import { graphForward, zeroDeltas, type DeltaArrays, type PatchArrays } from './graphForward';
 import { metricRows, metricSum, type MetricArrays } from './metric';
@@ -48,13 +48,13 @@ export class CircuitRunner {
     const nF = nForward(model.graphCfg);
     const nB = nBackward(model.graphCfg);
     this.actsFn = jit(((p, tokens, posMask) => {
-      const r = graphForward(c, p, { tokens, keepActs: true });
-      return [atPositions(r.logits, posMask), r.acts!];
+      const r = graphForward(c, p, { tokens, keepActs: true, readAt: posMask, gatherEmbed: true });
+      return [r.logits, r.acts!];
     }) as ActsFn);
     this.scoresFn = jit(((p, embed, diff, m) => {
       const [B, T, d] = embed.shape;
       const f = (delta: DeltaArrays, prm: GptParams, emb: Arr, mm: MetricArrays): Arr =>
-        metricSum(metric, graphForward(c, prm, { embed: emb, delta }).logits, mm);
+        metricSum(metric, graphForward(c, prm, { embed: emb, delta, readAt: mm.posMask.ref }).logits, mm);
       const g = grad(f)(zeroDeltas(c, B, T), p, embed, m) as DeltaArrays;
       const rows: Arr[] = [];
       for (let l = 0; l < c.nLayer; l++) rows.push(g.attn[l], g.mlp[l].reshape([1, B, T, d]));
@@ -65,7 +65,7 @@ export class CircuitRunner {
     this.patchedFn = jit(((p, tokens, corrupt, patch, m) => {
       const [, B, T, d] = corrupt.shape;
       const cs = np.split(corrupt, nF, 0).map((a) => a.reshape([B, T, d]));
-      return metricRows(metric, graphForward(c, p, { tokens, corrupt: cs, patch }).logits, m);
+      return metricRows(metric, graphForward(c, p, { tokens, corrupt: cs, patch, readAt: m.posMask.ref, gatherEmbed: true }).logits, m);
     }) as PatchedFn);
   }
 

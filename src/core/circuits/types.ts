@@ -239,7 +239,10 @@ export interface AblationResult {
   refusalBefore: number;
   refusalAfter: number;
   prompts: number;
-  /** 'corrupt': circuit edges patched to their value on matched benign prompts; 'mean': to the benign mean. */
+  /**
+   * 'mean': each circuit edge u→v carries u's mean output over benign prompts (all positions) — what the engine
+   * runs; 'corrupt': the value on matched benign prompts (accepted in imported records).
+   */
   mode: 'corrupt' | 'mean';
 }
 
@@ -303,6 +306,11 @@ export type CircuitsProgressCallback = (p: CircuitsProgress) => void;
 export interface CircuitsApi {
   /** Loads models/<id>/{config.json, tokenizer.json, tokenizer_config.json, model.safetensors}. */
   loadModel(id: string, onProgress?: CircuitsProgressCallback): Promise<LoadedCircuitModel>;
+  /**
+   * `n` harmful/benign pairs from the forge's held-out suites with equal chat-token length for this model's
+   * tokenizer (clean = harmful, corrupted = benign), in a seeded order: the refusal circuit's prompt pairs.
+   */
+  heldoutPairs(modelId: string, n: number, seed?: number): Promise<PromptPair[]>;
   /** EAP / EAP-IG / exact edge patching scores for every edge of the model's graph (all edges inGraph). */
   attribute(req: AttributionRequest, onProgress?: CircuitsProgressCallback): Promise<CircuitGraph>;
   /** Exact activation patching: edge scores, plus node scores (patching each node's output). */

@@ -1,0 +1,57 @@
+// One click: the refusal circuit of a model. Clean = a held-out harmful prompt, corrupted = a benign prompt of
+// the same chat-token length (heldout.ts); metric = logit difference between the refusal opening token (read
+// from the tokenizer: the first response token of "I can't help…"/"I'm sorry…") and the benign run's top
+// non-refusal token (pairs.ts). EAP-IG (m = 5) scores every edge; the circuit is the better (by faithfulness)
+// of top-n and greedy extraction at n = 5 % of the edges; the report adds the faithfulness curve against random
+// circuits and the refusal rate on other held-out harmful prompts with the circuit mean-ablated.
+import { ablateAndGenerate } from './ablation';
+import { checkpoint, gradientScores, igAlphas, pairMetrics, type RunControl } from './attribute';
+import { evidenceRecord } from './evidence';
+import { extract } from './extract';
+import { baseline, circuitPoint, faithfulnessCurve } from './faithfulness';
+import { buildGraph, withScores } from './graph';
+import { refusalPairs, type HeldoutSuites } from './heldout';
+import type { CircuitModel } from './model';
+import { disposePairs, preparePairs } from './pairs';
+import { CircuitRunner } from './runner';
+import type { RefusalCircuitOptions, RefusalCircuitResult } from './types';
+
+export async function refusalCircuit(model: CircuitModel, data: HeldoutSuites, opts: RefusalCircuitOptions = {},
+  ctl: RunControl = {}): Promise<RefusalCircuitResult> {
+  const method = opts.method ?? 'eap-ig';
+  const steps = method === 'eap' ? 1 : (opts.steps ?? 5);
+  const pairs = refusalPairs(model.tokenizer, data, opts.pairs ?? 32, opts.seed ?? 0);
+  const runner = new CircuitRunner(model, 'logit_diff');
+  const prep = preparePairs(model, runner, pairs, 'logit_diff', { batchSize: 16 });
+  try {
+    const full = buildGraph(model.graphCfg);
+    const scores = await gradientScores(runner, prep, full, method === 'eap' ? [1] : igAlphas(steps), ctl, method);
+    const pm = pairMetrics(prep);
+    const scored = withScores(full, scores, {
+      model: model.id, method, metric: 'logit_diff', pairs: prep.n, steps: method === 'eap-ig' ? steps : undefined,
+      cleanMetric: pm.clean, corruptedMetric: pm.corrupted, source: 'computed',
+    });
+    const n = Math.max(1, Math.floor((opts.edgeFraction ?? 0.05) * full.edges.length));
+    const b = baseline(runner, prep, scored);
+    const candidates = (['topn', 'greedy'] as const).map((mode) => {
+      const circuit = extract(scored, { mode, n });
+      return { circuit, point: circuitPoint(runner, prep, circuit, b, 3, opts.seed ?? 0) };
+    });
+    const best = candidates.reduce((a, c) => (c.point.recovered > a.point.recovered ? c : a));
+    const faithfulness = await faithfulnessCurve(runner, prep, scored, { randomSeeds: 3, seed: opts.seed ?? 0 }, ctl);
+    // ablation on harmful prompts that were not attribution pairs
+    const used = new Set(pairs.map((p) => p.clean));
+    const heldHarmful = data.harmful.filter((p) => !used.has(p)).slice(0, opts.ablationPrompts ?? 24);
+    await checkpoint(ctl, 'ablation', 0, 1, `greedy generations on ${heldHarmful.length} held-out harmful prompts`);
+    const run = await ablateAndGenerate(model, best.circuit, heldHarmful, data.benign, { maxNewTokens: opts.maxNewTokens ?? 24 }, ctl);
+    const ablation = { refusalBefore: run.refusalBefore, refusalAfter: run.refusalAfter, prompts: run.prompts, mode: run.mode };
+    const graph = best.circuit;
+    return {
+      graph, faithfulness, circuit: best.point, ablation, refusalTokens: prep.refusal,
+      evidence: await evidenceRecord(graph, best.point, ablation, { modelSha256: model.weightsSha256 }),
+    };
+  } finally {
+    disposePairs(prep);
+    runner.dispose();
+  }
+}
