@@ -33,7 +33,9 @@ export function AlignbeamPanel({ spec, onSpecChange, onResult, expectedDigest }:
     onSpecChange(alignbeamSpec.clamp({ ...spec, ...patch }));
   };
   const setSettings = (patch: Partial<AlignbeamSpecSettings>) => set({ settings: { ...spec.settings, ...patch } });
-  const running = run.status === 'running';
+  // a pair loading from "Load pair" holds the engine too (one job at a time)
+  const running = run.status === 'running' || pair.status === 'loading';
+  const progress = run.status === 'running' ? run.progress : null;
   const csvMissing = Boolean(spec.csv) && csv?.sha256 !== spec.csv?.sha256;
   const emptyPrompt = spec.prompt.trim() === '';
   const blocked = spec.tab === 'playground' && emptyPrompt ? 'Type a prompt first: the models need a request to answer.'
@@ -64,7 +66,7 @@ export function AlignbeamPanel({ spec, onSpecChange, onResult, expectedDigest }:
 
   const current = TABS.find((t) => t.tab === spec.tab)!;
   const out = outcomes[spec.tab];
-  const state = running || pair.status === 'loading' ? 'loading' : run.status === 'error' ? 'error' : 'ready';
+  const state = running ? 'loading' : run.status === 'error' ? 'error' : 'ready';
   return (
     <div data-testid="alignbeam-panel" data-state={state}>
       <PairCard spec={spec} set={set} pair={pair} onLoad={() => void loadPair(spec)} disabled={running} />
@@ -93,14 +95,14 @@ export function AlignbeamPanel({ spec, onSpecChange, onResult, expectedDigest }:
             <>
               <button data-testid="alignbeam-cancel" onClick={cancel}>Cancel</button>
               <button data-testid="alignbeam-kill" title="Terminate the worker (for a step that does not notice Cancel); the pair is loaded again on the next run" onClick={kill}>Stop now</button>
-              <ProgressBar done={run.progress?.done ?? 0} total={run.progress?.total ?? 1} label={run.progress?.label ?? (pair.status === 'loading' ? `loading the pair: ${pair.stage}` : 'starting')} testId="alignbeam-progress" />
+              <ProgressBar done={progress?.done ?? 0} total={progress?.total ?? 1} label={progress?.label ?? (pair.status === 'loading' ? `loading the pair: ${pair.stage}` : 'starting')} testId="alignbeam-progress" />
             </>
           )}
           {run.status === 'cancelled' && run.tab === spec.tab && <span data-testid="alignbeam-cancelled">Cancelled.</span>}
         </div>
         {run.status === 'error' && run.tab === spec.tab && <p className="error" role="alert" data-testid="run-error">{run.message}</p>}
       </div>
-      {running && run.tab === 'sweep' && spec.tab === 'sweep' && <LiveSweepTable rows={run.rows} />}
+      {run.status === 'running' && run.tab === 'sweep' && spec.tab === 'sweep' && <LiveSweepTable rows={run.rows} />}
       {out?.tab === 'playground' && spec.tab === 'playground' && <PlaygroundResults result={out.result} digest={out.digest} expectedDigest={expected} alpha={spec.settings.alpha} />}
       {out?.tab === 'bridge' && spec.tab === 'bridge' && <BridgeResults report={out.result} digest={out.digest} expectedDigest={expected} />}
       {out?.tab === 'sweep' && spec.tab === 'sweep' && <SweepResults outcome={out.result} spec={spec} expectedDigest={expected} />}

@@ -23,7 +23,7 @@ export function BridgeResults({ report, digest, expectedDigest }: { report: Brid
   const [filter, setFilter] = useState<BridgeMatch | 'all'>('all');
   const rows = [
     { label: 'vocabulary (uniform)', c: report.vocabCoverage },
-    ...(report.promptCoverage ? [{ label: 'anchor answers to the prompt', c: report.promptCoverage }] : []),
+    ...(report.promptCoverage ? [{ label: 'along the anchor’s answers', c: report.promptCoverage }] : []),
   ];
   const examples = report.examples.filter((e) => filter === 'all' || e.match === filter);
   return (
@@ -34,7 +34,7 @@ export function BridgeResults({ report, digest, expectedDigest }: { report: Brid
           <thead><tr><th>over</th><th>exact mass</th><th>approx. mass</th><th>lost mass</th><th>exact tokens</th><th>approx. tokens</th><th>lost tokens</th></tr></thead>
           <tbody>{rows.map((r, i) => <CoverageRow key={r.label} label={r.label} c={r.c} testId={i === 0 ? 'coverage-vocab' : 'coverage-prompt'} />)}</tbody>
         </table>
-        {!report.promptCoverage && <p className="muted">Type a prompt (playground tab) to also see the coverage along the anchor&apos;s own answer to it.</p>}
+        <p className="muted">The second row averages the anchor&apos;s next-token distributions along its own greedy answer to the prompt (or, with no prompt, to a few held-out prompts).</p>
         <p className="muted">Built in {fmt(report.buildMs, 0)} ms. Lost mass is dropped before mixing (the rest is renormalised).</p>
       </div>
       <ShareBars title="Share of anchor probability mass (%)" parts={['exact', 'approx', 'lost']} colors={MATCH_COLOURS} testId="coverage-bars"

@@ -122,7 +122,8 @@ export function useAlignbeamEngine() {
         outcome = { tab, result, digest: await playgroundDigest(result), prompt: spec.prompt };
       } else if (tab === 'bridge') {
         report({ done: 0, total: 1, label: 'building the bridge' });
-        const result = await api.alignbeamBridgeReport(spec.settings.bridge, spec.prompt.trim() ? [spec.prompt] : []);
+        // without a prompt the engine measures along the anchor's answers to a few held-out prompts
+        const result = await api.alignbeamBridgeReport(spec.settings.bridge, spec.prompt.trim() ? [spec.prompt] : undefined);
         outcome = { tab, result, digest: await bridgeDigest(result) };
       } else {
         outcome = { tab, result: await sweep(api, spec, settings, csv, held.current.csv, report) };
