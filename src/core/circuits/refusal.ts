@@ -3,7 +3,8 @@
 // from the tokenizer: the first response token of "I can't help…"/"I'm sorry…") and the benign run's top
 // non-refusal token (pairs.ts). EAP-IG (m = 5) scores every edge; the circuit is the better (by faithfulness)
 // of top-n and greedy extraction at n = 5 % of the edges; the report adds the faithfulness curve against random
-// circuits and the refusal rate on other held-out harmful prompts with the circuit mean-ablated.
+// circuits and the refusal rate on other held-out harmful prompts with the circuit ablated (corrupt-patched with
+// length-matched benign prompts by default), next to random edge sets of the same size.
 import { ablateAndGenerate } from './ablation';
 import { checkpoint, gradientScores, igAlphas, pairMetrics, type RunControl } from './attribute';
 import { evidenceRecord } from './evidence';
@@ -43,8 +44,10 @@ export async function refusalCircuit(model: CircuitModel, data: HeldoutSuites, o
     const used = new Set(pairs.map((p) => p.clean));
     const heldHarmful = data.harmful.filter((p) => !used.has(p)).slice(0, opts.ablationPrompts ?? 24);
     await checkpoint(ctl, 'ablation', 0, 1, `greedy generations on ${heldHarmful.length} held-out harmful prompts`);
-    const run = await ablateAndGenerate(model, best.circuit, heldHarmful, data.benign, { maxNewTokens: opts.maxNewTokens ?? 24 }, ctl);
-    const ablation = { refusalBefore: run.refusalBefore, refusalAfter: run.refusalAfter, prompts: run.prompts, mode: run.mode };
+    const { before: _b, after: _a, ...ablation } = await ablateAndGenerate(model, best.circuit, heldHarmful, data.benign,
+      { mode: opts.ablation ?? 'corrupt', maxNewTokens: opts.maxNewTokens ?? 24, seed: opts.seed }, ctl);
+    void _b;
+    void _a;
     const graph = best.circuit;
     return {
       graph, faithfulness, circuit: best.point, ablation, refusalTokens: prep.refusal,

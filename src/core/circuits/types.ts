@@ -240,10 +240,17 @@ export interface AblationResult {
   refusalAfter: number;
   prompts: number;
   /**
-   * 'mean': each circuit edge u→v carries u's mean output over benign prompts (all positions) — what the engine
-   * runs; 'corrupt': the value on matched benign prompts (accepted in imported records).
+   * 'corrupt': each circuit edge u→v carries u's output on a length-matched benign prompt (followed by the same
+   * generated tokens) — the intervention faithfulness measures; 'mean': u's mean output over benign prompts.
    */
   mode: 'corrupt' | 'mean';
+  /** Control: refusal rate with as many random edges ablated the same way (mean over seeds). */
+  randomRefusalAfter?: number;
+  /**
+   * Control ('mean' mode): fraction of benign prompts whose greedy answer the ablation leaves unchanged — low
+   * values say the circuit is not refusal-specific (ablating it breaks the model).
+   */
+  benignUnchanged?: number;
 }
 
 export interface RefusalCircuitOptions {
@@ -257,6 +264,8 @@ export interface RefusalCircuitOptions {
   ablationPrompts?: number;
   /** Greedy tokens generated per prompt for the refusal check (default 24). */
   maxNewTokens?: number;
+  /** How the circuit is ablated for the refusal check (default 'corrupt'). */
+  ablation?: AblationResult['mode'];
   seed?: number;
 }
 
