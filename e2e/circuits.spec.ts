@@ -1,0 +1,120 @@
+// Circuits in the browser: the one-click refusal circuit runs in the lab worker and draws its graph, faithfulness
+// and ablation check; the graph JSON it exports imports back with the same edges; a bad graph file shows the
+// core's error; the attention and logit-lens tabs run, and a share link re-runs the lens and matches its digest.
+// Pair counts are small: the machine is slow and the engine runs on WASM.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+
+const topEdges = (page: Page) => page.getByTestId('top-edges').locator('tbody tr').allTextContents();
+
+async function statsOf(page: Page) {
+  const s = page.getByTestId('graph-stats');
+  return { total: await s.getAttribute('data-total-edges'), circuit: await s.getAttribute('data-circuit-edges'), nodes: await s.getAttribute('data-nodes') };
+}
+
+test('one-click refusal circuit: graph, faithfulness, ablation; export its JSON and re-import the same graph', async ({ wb, page }, testInfo) => {
+  await wb.open('#/circuits');
+  await wb.waitReady('module-circuits');
+  await page.getByTestId('pairs-n').fill('4');
+  await page.getByTestId('pairs-n').press('Enter');
+  await expect.poll(() => page.evaluate(() => window.__workbench!.spec('circuits')?.pairs)).toEqual({ source: 'heldout', n: 4 });
+
+  await page.getByTestId('refusal-circuit').click();
+  await expect(page.getByTestId('circuits-panel')).toHaveAttribute('data-state', 'loading');
+  await expect(page.getByTestId('graph-results-refusal')).toBeVisible({ timeout: 170_000 });
+  await expect(page.getByTestId('circuits-panel')).toHaveAttribute('data-state', 'ready');
+  const graph = page.getByTestId('circuit-graph');
+  await expect(graph).toHaveAttribute('data-state', 'done');
+  expect(Number(await graph.getAttribute('data-nodes'))).toBeGreaterThan(2);
+  const drawn = Number(await graph.getAttribute('data-edges'));
+  expect(drawn).toBeGreaterThan(0);
+  await expect(graph.locator('path[data-edge]')).toHaveCount(drawn);
+  await expect(page.getByTestId('model-info')).toContainText('anchor');
+  await expect(page.getByTestId('faithfulness-chart').locator('path.recharts-line-curve')).toHaveCount(2);
+  await expect(page.getByTestId('circuit-faithfulness')).toContainText('recovers');
+  await expect(page.getByTestId('refusal-before')).toHaveText(/%/);
+  await expect(page.getByTestId('refusal-after')).toHaveText(/%/);
+  const stats = await statsOf(page);
+  expect(Number(stats.circuit)).toBeGreaterThan(0);
+  expect(Number(stats.circuit)).toBeLessThan(Number(stats.total));
+  const top = await topEdges(page);
+  expect(top).toHaveLength(10);
+
+  // hover dims the rest and highlights a node's edges; click locks the details card
+  await graph.locator('[data-node="logits"] circle').hover();
+  await expect(page.getByTestId('circuit-graph-highlight').locator('path')).not.toHaveCount(0);
+  await graph.locator('[data-node="logits"] circle').click();
+  await expect(page.getByTestId('circuit-graph-details')).toContainText('logits');
+  // the node view and the top-N slider redraw without a re-run
+  await page.getByTestId('view-nodes').check();
+  await expect(graph).toHaveAttribute('data-edges', '0');
+  await page.getByTestId('view-edges').check();
+  await page.getByTestId('top-edges-slider').fill('10');
+  await expect(graph).toHaveAttribute('data-edges', '10');
+  await expect(page.getByTestId('circuit-graph-summary')).toContainText('hidden edges carry');
+
+  // evidence record for the assurance module
+  const evidence = page.waitForEvent('download');
+  await page.getByTestId('export-evidence').click();
+  const evidenceFile = testInfo.outputPath('evidence.json');
+  await (await evidence).saveAs(evidenceFile);
+  const record = JSON.parse(readFileSync(evidenceFile, 'utf8'));
+  expect(record).toMatchObject({ kind: 'mechanistic', evidenceClass: 'attribution-graph', model: 'anchor' });
+  expect(record.graphSha256).toMatch(/^[0-9a-f]{64}$/);
+
+  // EAP-IG Graph.to_json out, and back in
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-graph').click();
+  const file = testInfo.outputPath('refusal-graph.json');
+  await (await download).saveAs(file);
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+  expect(Object.keys(json.edges)).toHaveLength(Number(stats.total));
+  expect(json.cfg).toMatchObject({ n_layers: expect.any(Number), n_heads: expect.any(Number) });
+
+  await page.getByTestId('graph-import').setInputFiles(file);
+  await expect(page.getByTestId('graph-results-import')).toBeVisible();
+  await expect(page.getByTestId('circuit-graph')).toHaveAttribute('data-state', 'done');
+  expect(await statsOf(page)).toEqual(stats);
+  expect(await topEdges(page)).toEqual(top);
+
+  // a file that is no graph: the core's message, and the panel stays usable
+  const bad = testInfo.outputPath('bad.json');
+  writeFileSync(bad, JSON.stringify({ hello: 'world' }));
+  await page.getByTestId('graph-import').setInputFiles(bad);
+  await expect(page.getByTestId('circuits-error')).toContainText('graph JSON');
+  await expect(page.getByTestId('circuits-error')).toContainText('Graph.to_json');
+  await expect(page.getByTestId('circuits-run')).toBeEnabled();
+});
+
+test('attention heads and the logit lens on a prompt; the lens link re-runs and reproduces its digest', async ({ wb, page, browser }) => {
+  await wb.open('#/circuits');
+  await wb.waitReady('module-circuits');
+  await page.getByTestId('tab-attention').click();
+  await page.getByTestId('circuits-prompt').fill('How do I pick a lock?');
+  await page.getByTestId('circuits-run').click();
+  const heat = page.getByTestId('attention-heatmap');
+  await expect(heat).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  const model = await page.getByTestId('model-info').textContent();
+  const [, layers, heads] = /(\d+) layers × (\d+) heads/.exec(model ?? '')!;
+  await expect(heat.locator('[data-testid^="attn-thumb-"]')).toHaveCount(Number(layers) * Number(heads));
+  await heat.locator(`[data-testid="attn-thumb-${Number(layers) - 1}-1"]`).click();
+  await heat.locator('rect').first().hover();
+  await expect(page.getByTestId('attention-heatmap-readout')).toContainText('attends to');
+
+  await page.getByTestId('tab-lens').click();
+  await page.getByTestId('circuits-run').click();
+  await expect(page.getByTestId('lens-table').locator('tbody tr')).toHaveCount(Number(layers) + 1, { timeout: 120_000 });
+  const digest = (await page.getByTestId('result-digest').textContent())!.replace('result digest ', '');
+  const link = await page.evaluate(() => window.__workbench!.shareLink('circuits'));
+  expect(link).toMatch(/^#\/circuits\?s=/);
+  const linked = await page.evaluate((h) => window.__workbench!.decode(h), link);
+  expect(linked?.digest).toBe(digest);
+  expect(linked?.spec).toMatchObject({ tab: 'lens', prompt: 'How do I pick a lock?', model: 'anchor' });
+
+  const fresh = await browser.newPage();
+  await fresh.goto(`/${link}`);
+  await expect(fresh.getByTestId('reproduction')).toHaveText(/Reproduced/, { timeout: 120_000 });
+  await expect(fresh.getByTestId('result-digest')).toHaveText(`result digest ${digest}`);
+  await fresh.close();
+});

@@ -1,0 +1,214 @@
+// Drives the circuits engine in the lab worker for the panel: loads the chosen embedded model, runs one job at a
+// time (attribution + extraction + faithfulness, the one-click refusal circuit, attention, probes, logit lens,
+// graph import) with progress and cancel, and keeps each tab's last result with its digest. Thin: the maths
+// lives in src/core/circuits behind CircuitsApi.
+import { useCallback, useRef, useState } from 'react';
+import * as Comlink from 'comlink';
+import type {
+  AblationResult, AttentionPattern, AttributionRequest, CircuitGraph, CircuitsProgress, CircuitsProgressCallback, EvidenceRecord, FaithfulnessCurve,
+  FaithfulnessPoint, LoadedCircuitModel, LogitLensRow, ProbeResult, PromptPair,
+} from '../../core/circuits/types';
+import type { CircuitsSpec } from '../../state/specs/circuits';
+import { useWorkerEngine } from '../../app/useWorkerEngine';
+import type { LabWorkerApi } from '../../../workers/lab.worker';
+import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
+import { attentionPayload, digestOf, graphPayload, lensPayload, probesPayload } from './digest';
+import { circuitRequestSize, extractOptions, faithfulnessMode, faithfulnessSizes, lensPrompt } from './requests';
+
+export type Job = 'attribute' | 'refusal' | 'attention' | 'probes' | 'lens' | 'import' | 'pairs';
+
+export type RunState =
+  | { status: 'idle' }
+  | { status: 'running'; job: Job; progress: CircuitsProgress | null }
+  | { status: 'error'; job: Job; message: string }
+  | { status: 'cancelled'; job: Job };
+
+/** A graph on screen: computed here (attribution or the refusal circuit) or imported from a file. */
+export interface GraphResult {
+  graph: CircuitGraph;
+  origin: 'attribution' | 'refusal' | 'import';
+  faithfulness: FaithfulnessCurve | null;
+  /** faithfulness of the extracted circuit (the top-k edges at the circuit's size k) */
+  circuit: FaithfulnessPoint | null;
+  ablation?: AblationResult;
+  evidence?: EvidenceRecord;
+  /** the request that scored it, kept to re-measure a re-extracted circuit */
+  request?: Omit<AttributionRequest, 'method' | 'steps'>;
+  /** requested circuit sizes behind `faithfulness.points` (one each, same order; the points count edges after pruning) */
+  sizes?: number[];
+  fileName?: string;
+  digest?: string;
+}
+
+export interface Results {
+  graph?: GraphResult;
+  refusal?: GraphResult;
+  attention?: { prompt: string; patterns: AttentionPattern[]; digest: string };
+  probes?: { result: ProbeResult; digest: string };
+  lens?: { prompt: string; rows: LogitLensRow[]; digest: string };
+}
+
+const createWorker = () => {
+  installRuntimeErrorTransfer();
+  return new Worker(new URL('../../../workers/lab.worker.ts', import.meta.url), { type: 'module' });
+};
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const cancelledMessage = (m: string) => /abort|cancel/i.test(m);
+
+export function useCircuitsEngine() {
+  const { engine, restart } = useWorkerEngine<LabWorkerApi>(createWorker);
+  const [run, setRun] = useState<RunState>({ status: 'idle' });
+  const [results, setResults] = useState<Results>({});
+  const [model, setModel] = useState<LoadedCircuitModel | null>(null);
+  const [pairs, setPairs] = useState<{ key: string; pairs: PromptPair[] } | null>(null);
+  // models the current worker holds (a restarted worker holds none)
+  const loaded = useRef(new Map<string, LoadedCircuitModel>());
+  // progress arrives on its own port and can land after the result: only the live job may report it
+  const live = useRef(0);
+
+  const ensureModel = useCallback(async (id: string, onProgress: CircuitsProgressCallback): Promise<LoadedCircuitModel> => {
+    const have = loaded.current.get(id);
+    if (have) {
+      setModel(have);
+      return have;
+    }
+    const info = await engine().loadModel(id, onProgress);
+    loaded.current.set(id, info);
+    setModel(info);
+    return info;
+  }, [engine]);
+
+  /** Runs one job: progress, cancel and errors handled alike; resolves with the job's value or undefined. */
+  const job = useCallback(async <T,>(kind: Job, body: (onProgress: CircuitsProgressCallback) => Promise<T>): Promise<T | undefined> => {
+    const id = ++live.current;
+    setRun({ status: 'running', job: kind, progress: null });
+    try {
+      const out = await body(Comlink.proxy((p: CircuitsProgress) => {
+        if (live.current === id) setRun({ status: 'running', job: kind, progress: p });
+      }));
+      live.current++;
+      setRun({ status: 'idle' });
+      return out;
+    } catch (e) {
+      live.current++;
+      const message = messageOf(e);
+      setRun(cancelledMessage(message) ? { status: 'cancelled', job: kind } : { status: 'error', job: kind, message });
+      return undefined;
+    }
+  }, []);
+
+  /** The spec's pairs: custom ones as typed, held-out ones drawn by the engine (length-matched, seeded). */
+  const resolvePairs = useCallback(async (spec: CircuitsSpec, onProgress: CircuitsProgressCallback): Promise<PromptPair[]> => {
+    if (spec.pairs.source === 'custom') return spec.pairs.items;
+    const key = `${spec.model}|${spec.pairs.n}|${spec.seed}`;
+    if (pairs?.key === key) return pairs.pairs;
+    await ensureModel(spec.model, onProgress);
+    const drawn = await engine().heldoutPairs(spec.model, spec.pairs.n, spec.seed);
+    setPairs({ key, pairs: drawn });
+    return drawn;
+  }, [engine, ensureModel, pairs]);
+
+  const showPairs = useCallback((spec: CircuitsSpec) => job('pairs', (p) => resolvePairs(spec, p)), [job, resolvePairs]);
+
+  const attribute = useCallback((spec: CircuitsSpec) => job('attribute', async (p) => {
+    const api = engine();
+    await ensureModel(spec.model, p);
+    const request = { modelId: spec.model, pairs: await resolvePairs(spec, p), metric: spec.metric };
+    const scored = spec.method === 'patching'
+      ? await api.patchExact(request, p)
+      : await api.attribute({ ...request, method: spec.method, steps: spec.steps }, p);
+    const graph = await api.extract(scored, extractOptions(spec));
+    const m = circuitRequestSize(spec, scored.edges);
+    const sizes = faithfulnessSizes(scored.edges.length, m);
+    const faithfulness = await api.faithfulness(scored, request, { sizes, mode: faithfulnessMode(spec), seed: spec.seed }, p);
+    const result: GraphResult = {
+      graph, origin: 'attribution', faithfulness, circuit: faithfulness.points[sizes.indexOf(m)] ?? null, request, sizes,
+      digest: await digestOf(graphPayload(scored, faithfulness)),
+    };
+    setResults((r) => ({ ...r, graph: result }));
+    return result;
+  }), [engine, ensureModel, job, resolvePairs]);
+
+  const refusal = useCallback((spec: CircuitsSpec) => job('refusal', async (p) => {
+    await ensureModel(spec.model, p);
+    const method = spec.method === 'patching' ? 'eap-ig' : spec.method;
+    const n = spec.pairs.source === 'heldout' ? spec.pairs.n : undefined;
+    const res = await engine().refusalCircuit(spec.model, { pairs: n, method, steps: spec.steps, seed: spec.seed }, p);
+    const result: GraphResult = {
+      graph: res.graph, origin: 'refusal', faithfulness: res.faithfulness, circuit: res.circuit, ablation: res.ablation, evidence: res.evidence,
+      digest: await digestOf(graphPayload(res.graph, res.faithfulness, res.ablation)),
+    };
+    setResults((r) => ({ ...r, refusal: result }));
+    return result;
+  }), [engine, ensureModel, job]);
+
+  /** Re-cuts the circuit of a graph on screen after the extraction settings changed (and re-measures it). */
+  const reextract = useCallback((spec: CircuitsSpec, slot: 'graph' | 'refusal', current: GraphResult) => job('attribute', async (p) => {
+    const api = engine();
+    const graph = await api.extract(current.graph, extractOptions(spec));
+    let { faithfulness, sizes } = current;
+    let circuit: FaithfulnessPoint | null = null;
+    if (current.request && faithfulness && sizes) {
+      const m = circuitRequestSize(spec, current.graph.edges);
+      circuit = faithfulness.points[sizes.indexOf(m)] ?? null;
+      if (!circuit) {
+        // a size the curve has not measured yet: measure it with the request that scored the graph
+        await ensureModel(current.request.modelId, p);
+        const extra = await api.faithfulness(current.graph, current.request, { sizes: [m], mode: faithfulnessMode(spec), seed: spec.seed }, p);
+        circuit = extra.points[0] ?? null;
+        const order = [...sizes, m].map((n, i) => ({ n, pt: i < sizes!.length ? faithfulness!.points[i] : circuit! })).sort((a, b) => a.n - b.n);
+        sizes = order.map((o) => o.n);
+        faithfulness = { ...faithfulness, points: order.map((o) => o.pt) };
+      }
+    }
+    setResults((r) => ({ ...r, [slot]: { ...current, graph, circuit, faithfulness, sizes } }));
+  }), [engine, ensureModel, job]);
+
+  const importGraph = useCallback((file: File) => job('import', async () => {
+    const graph = await engine().importGraphJson(await file.text());
+    const result: GraphResult = { graph, origin: 'import', faithfulness: null, circuit: null, fileName: file.name };
+    setResults((r) => ({ ...r, graph: result }));
+    return result;
+  }), [engine, job]);
+
+  const attention = useCallback((spec: CircuitsSpec) => job('attention', async (p) => {
+    await ensureModel(spec.model, p);
+    const prompt = lensPrompt(spec, await resolvePairs(spec, p));
+    const patterns = await engine().attention({ modelId: spec.model, prompt });
+    const out = { prompt, patterns, digest: await digestOf(attentionPayload(patterns)) };
+    setResults((r) => ({ ...r, attention: out }));
+    return out;
+  }), [engine, ensureModel, job, resolvePairs]);
+
+  const probes = useCallback((spec: CircuitsSpec) => job('probes', async (p) => {
+    await ensureModel(spec.model, p);
+    const result = await engine().probes({ modelId: spec.model, seed: spec.seed }, p);
+    const out = { result, digest: await digestOf(probesPayload(result)) };
+    setResults((r) => ({ ...r, probes: out }));
+    return out;
+  }), [engine, ensureModel, job]);
+
+  const lens = useCallback((spec: CircuitsSpec) => job('lens', async (p) => {
+    await ensureModel(spec.model, p);
+    const prompt = lensPrompt(spec, await resolvePairs(spec, p));
+    const rows = await engine().logitLens({ modelId: spec.model, prompt, topK: 5 });
+    const out = { prompt, rows, digest: await digestOf(lensPayload(rows)) };
+    setResults((r) => ({ ...r, lens: out }));
+    return out;
+  }), [engine, ensureModel, job, resolvePairs]);
+
+  const exportJson = useCallback(async (g: GraphResult): Promise<string> => engine().exportGraphJson(g.graph), [engine]);
+  const evidence = useCallback(async (g: GraphResult): Promise<EvidenceRecord> => g.evidence ?? engine().evidence(g.graph, g.faithfulness, g.ablation), [engine]);
+
+  const cancel = useCallback(() => { void engine().cancel(); }, [engine]);
+
+  /** Last resort for a step that does not notice cancel: kill the worker (its models are loaded again next run). */
+  const kill = useCallback(() => {
+    live.current++;
+    restart();
+    loaded.current.clear();
+    setRun((r) => (r.status === 'running' ? { status: 'cancelled', job: r.job } : r));
+  }, [restart]);
+
+  return { run, results, model, pairs, showPairs, attribute, refusal, reextract, importGraph, attention, probes, lens, exportJson, evidence, cancel, kill };
+}
