@@ -58,7 +58,10 @@ export async function faithfulnessCurve(runner: CircuitRunner, prep: Prep, score
   const points: FaithfulnessPoint[] = [];
   for (const [i, n] of sizes.entries()) {
     await checkpoint(ctl, 'faithfulness', i, sizes.length, `circuit of ${n} edges`);
-    points.push(circuitPoint(runner, prep, extract(scored, { mode: opts.mode ?? 'topn', n }), b, opts.randomSeeds ?? 3, opts.seed ?? 0));
+    const circuit = extract(scored, { mode: opts.mode ?? 'topn', n });
+    // pruning can shrink different n to the same circuit size: one point per size
+    if (points.some((p) => p.size === circuitSize(circuit))) continue;
+    points.push(circuitPoint(runner, prep, circuit, b, opts.randomSeeds ?? 3, opts.seed ?? 0));
   }
   await checkpoint(ctl, 'faithfulness', sizes.length, sizes.length, 'done');
   return { points, totalEdges: total, fullMetric: b.full, emptyMetric: b.empty, metric: runner.metric };
