@@ -1,0 +1,180 @@
+// Circuits bench (`npx tsx bench/circuits.ts [--model anchor] [--pairs 32] [--part timing|refusal|all]`).
+//  timing  EAP and EAP-IG (m = 5) wall and CPU time for `pairs` harmful/benign pairs on an embedded model, as a
+//          multiple of one forward+backward pass over the same batches (the baseline: the lab's ordinary
+//          forward and the gradient of the same metric w.r.t. all parameters, jitted). Best of 3 after a
+//          warm-up run (compilation). Writes bench/results/circuits.json.
+//  refusal the one-click refusal circuit of the model: faithfulness of the ≤ 5 % circuit against random edges,
+//          refusal before/after ablating it (corrupt- and mean-patching, with controls), EAP-IG vs exact-patching
+//          rank agreement, probes. Writes bench/results/circuits-refusal.json.
+// The dev machine is shared (2 cores, other jobs): CPU seconds are the steadier figure; ratios come from one run.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { grad, jit, type OwnedFunction } from '@jax-js/jax';
+import { fromF32, fromI32, gptForward, keep, type Arr, type GptParams } from '../src/core/lab';
+import { ablateAndGenerate } from '../src/core/circuits/ablation';
+import { exactScores, gradientScores, igAlphas } from '../src/core/circuits/attribute';
+import { buildGraph } from '../src/core/circuits/graph';
+import { refusalPairs } from '../src/core/circuits/heldout';
+import { metricSum, type MetricArrays } from '../src/core/circuits/metric';
+import { createNodeCircuitsEngine, loadCircuitModelFolder, loadHeldoutFolder } from '../src/core/circuits/modelNode';
+import { disposePairs, preparePairs, type PairBatch } from '../src/core/circuits/pairs';
+import { CircuitRunner, posMask } from '../src/core/circuits/runner';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const flag = (name: string, def: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : def;
+};
+const MODEL = flag('model', 'anchor');
+const PAIRS = Number(flag('pairs', '32'));
+const PART = flag('part', 'all');
+const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
+
+async function timed(fn: () => Promise<unknown> | unknown, repeats = 3): Promise<{ wallMs: number; cpuMs: number }> {
+  await fn(); // warm-up: traces and compiles
+  let best = { wallMs: Infinity, cpuMs: Infinity };
+  for (let i = 0; i < repeats; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await fn();
+    const wallMs = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    const cpuMs = (c.user + c.system) / 1000;
+    if (wallMs < best.wallMs) best = { wallMs, cpuMs };
+  }
+  return { wallMs: r4(best.wallMs), cpuMs: r4(best.cpuMs) };
+}
+
+async function timing() {
+  const model = await loadCircuitModelFolder(join(ROOT, 'models', MODEL));
+  const data = await loadHeldoutFolder(join(ROOT, 'models/forge/heldout'));
+  const pairs = refusalPairs(model.tokenizer, data, PAIRS, 0);
+  const runner = new CircuitRunner(model, 'logit_diff');
+  const g = buildGraph(model.graphCfg);
+  const prep = preparePairs(model, runner, pairs, 'logit_diff', { batchSize: 16 });
+  const c = model.cfg;
+  // baseline: ordinary forward + gradient of the same metric w.r.t. every parameter, per batch
+  const fb: OwnedFunction<(p: GptParams, t: Arr, m: MetricArrays) => GptParams> = jit((p: GptParams, t: Arr, m: MetricArrays) =>
+    grad((prm: GptParams, tt: Arr, mm: MetricArrays) => metricSum('logit_diff', gptForward(c, prm, tt).logits, mm))(p, t, m) as GptParams);
+  const metricOf = (b: PairBatch): MetricArrays => ({
+    posMask: posMask(b.metric.pos, prep.T), plus: fromF32(b.metric.plus, [prep.B, c.lmHeadWidth]),
+    minus: fromF32(b.metric.minus, [prep.B, c.lmHeadWidth]), refLogp: fromF32(new Float32Array(prep.B * c.lmHeadWidth), [prep.B, c.lmHeadWidth]),
+    weight: fromF32(b.metric.weight, [prep.B]),
+  });
+  const forwardBackward = await timed(async () => {
+    for (const b of prep.batches) {
+      const gr = fb(keep(model.params), fromI32(b.clean, [prep.B, prep.T]), metricOf(b));
+      for (const a of Object.values(gr)) a.dataSync();
+    }
+  });
+  // EAP / EAP-IG totals include the clean and corrupted activation runs (preparePairs)
+  const fresh = async (alphas: number[]) => {
+    const p = preparePairs(model, runner, pairs, 'logit_diff', { batchSize: 16 });
+    try {
+      await gradientScores(runner, p, g, alphas);
+    } finally {
+      disposePairs(p);
+    }
+  };
+  const eap = await timed(() => fresh([1]));
+  const eapIg = await timed(() => fresh(igAlphas(5)));
+  const activations = await timed(() => disposePairs(preparePairs(model, runner, pairs, 'logit_diff', { batchSize: 16 })));
+  disposePairs(prep);
+  runner.dispose();
+  fb.dispose();
+  const ratio = (x: { wallMs: number; cpuMs: number }) => ({ wall: r4(x.wallMs / forwardBackward.wallMs), cpu: r4(x.cpuMs / forwardBackward.cpuMs) });
+  return {
+    bench: 'circuits',
+    date: new Date().toISOString(),
+    node: process.version,
+    machine: { cpus: cpus().length, loadavg: loadavg().map(r4) },
+    model: MODEL,
+    graph: { nodes: g.nodes.length, edges: g.edges.length },
+    pairs: pairs.length,
+    batch: { size: prep.B, tokens: prep.T, batches: prep.batches.length },
+    baseline: 'one forward + backward pass over the same batches: lab gptForward (fused attention) and the gradient of the logit-difference metric w.r.t. all parameters, jitted',
+    timing: 'best of 3 after one warm-up run (compilation), ms; totals include the clean and corrupted activation runs',
+    ms: { forwardBackward, activations, eap, eapIg5: eapIg },
+    multipleOfForwardBackward: { eap: ratio(eap), eapIg5: ratio(eapIg), activations: ratio(activations) },
+  };
+}
+
+async function refusal() {
+  const engine = createNodeCircuitsEngine(ROOT);
+  await engine.loadModel(MODEL);
+  const t0 = performance.now();
+  const r = await engine.refusalCircuit(MODEL, { pairs: PAIRS, ablationPrompts: 24, maxNewTokens: 24 });
+  const oneClickSeconds = (performance.now() - t0) / 1000;
+  // the same circuit mean-ablated, with the benign control
+  const model = await loadCircuitModelFolder(join(ROOT, 'models', MODEL));
+  const data = await loadHeldoutFolder(join(ROOT, 'models/forge/heldout'));
+  const pairs = refusalPairs(model.tokenizer, data, PAIRS, 0);
+  const used = new Set(pairs.map((p) => p.clean));
+  const held = data.harmful.filter((p) => !used.has(p)).slice(0, 24);
+  const { before: _b, after: _a, ...mean } = await ablateAndGenerate(model, r.graph, held, data.benign, { mode: 'mean', maxNewTokens: 24 });
+  void _b;
+  void _a;
+  // rank agreement EAP-IG (m = 5) vs exact patching, all edges and the top 100 by |EAP-IG|
+  const runner = new CircuitRunner(model, 'logit_diff');
+  const prep = preparePairs(model, runner, pairs, 'logit_diff', { batchSize: 16 });
+  const g = buildGraph(model.graphCfg);
+  const ig = await gradientScores(runner, prep, g, igAlphas(5));
+  const eap = await gradientScores(runner, prep, g, [1]);
+  const exact = (await exactScores(runner, prep, g)).edges;
+  disposePairs(prep);
+  runner.dispose();
+  const top = ig.map((_, i) => i).sort((a, b) => Math.abs(ig[b]) - Math.abs(ig[a])).slice(0, 100);
+  const topEap = eap.map((_, i) => i).sort((a, b) => Math.abs(eap[b]) - Math.abs(eap[a])).slice(0, 100);
+  const probes = await engine.probes({ modelId: MODEL });
+  return {
+    bench: 'circuits-refusal',
+    date: new Date().toISOString(),
+    model: MODEL,
+    weightsSha256: r.evidence.modelSha256,
+    pairs: PAIRS,
+    metric: 'logit_diff: refusal opening token vs the benign run\'s top non-refusal token, at the last prompt token',
+    refusalTokens: r.refusalTokens.map((t) => t.text),
+    circuit: { edges: r.circuit.size, totalEdges: r.graph.edges.length, fraction: r4(r.circuit.size / r.graph.edges.length),
+      recovered: r4(r.circuit.recovered), randomRecovered: r4(r.circuit.randomRecovered), inGraph: r.graph.edges.filter((e) => e.inGraph).map((e) => e.id) },
+    faithfulnessCurve: r.faithfulness.points.map((p) => ({ size: p.size, recovered: r4(p.recovered), random: r4(p.randomRecovered) })),
+    ablation: { corrupt: r.ablation, mean },
+    spearmanVsExact: {
+      eapIg5: { allEdges: r4(spearman(ig, exact)), top100: r4(spearman(top.map((i) => ig[i]), top.map((i) => exact[i]))) },
+      eap: { allEdges: r4(spearman(eap, exact)), top100: r4(spearman(topEap.map((i) => eap[i]), topEap.map((i) => exact[i]))) },
+    },
+    probes,
+    oneClickSeconds: r4(oneClickSeconds),
+  };
+}
+
+function spearman(a: number[], b: number[]): number {
+  const rank = (xs: number[]) => {
+    const r = new Array<number>(xs.length);
+    xs.map((v, i) => [v, i]).sort((x, y) => x[0] - y[0]).forEach(([, i], k) => (r[i] = k));
+    return r;
+  };
+  const [ra, rb] = [rank(a), rank(b)];
+  const m = (a.length - 1) / 2;
+  let s = 0, sa = 0, sb = 0;
+  for (let i = 0; i < a.length; i++) {
+    s += (ra[i] - m) * (rb[i] - m);
+    sa += (ra[i] - m) ** 2;
+    sb += (rb[i] - m) ** 2;
+  }
+  return s / Math.sqrt(sa * sb);
+}
+
+const outDir = join(ROOT, 'bench/results');
+mkdirSync(outDir, { recursive: true });
+if (PART === 'all' || PART === 'timing') {
+  const res = await timing();
+  console.log(JSON.stringify(res, null, 1));
+  writeFileSync(join(outDir, 'circuits.json'), `${JSON.stringify(res, null, 2)}\n`);
+}
+if (PART === 'all' || PART === 'refusal') {
+  const res = await refusal();
+  console.log(JSON.stringify({ ...res, circuit: { ...res.circuit, inGraph: res.circuit.inGraph.length } }, null, 1));
+  writeFileSync(join(outDir, 'circuits-refusal.json'), `${JSON.stringify(res, null, 2)}\n`);
+}
