@@ -33,7 +33,7 @@ describe('logistic regression', () => {
       for (let i = 0; i < x.n; i++) gb += p.probs[i * 3 + c] - (y[i] === c ? 1 : 0);
       expect(Math.abs(gb)).toBeLessThan(1e-5);
       for (let j = 0; j < 3; j++) {
-        let g = model.w[c * 4 + j];
+        let g = model.w[j * 3 + c]; // (d+1)×k layout
         for (let i = 0; i < x.n; i++) g += (p.probs[i * 3 + c] - (y[i] === c ? 1 : 0)) * (x.x[i * 3 + j] - model.mean[j]) / model.sd[j];
         expect(Math.abs(g)).toBeLessThan(1e-5);
       }
