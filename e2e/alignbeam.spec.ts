@@ -1,13 +1,13 @@
 // ALIGNBEAM in the browser on the embedded models: the playground decodes target-only and ALIGNBEAM side by side
 // with judged candidates; a tiny sweep finishes, draws its charts, and its share link re-runs in a fresh page to
 // the same table; bad input (empty prompt, a CSV without a known column, a hub id offline, a bridge that does not
-// fit the pair) shows its message; a tampered link loads nothing. Kept small (2 items per suite, 24 new tokens):
-// the e2e machine decodes on 2 cores.
+// fit the pair) shows its message; a tampered link loads nothing. Kept small (2 items per suite, 20 new tokens):
+// the e2e machine decodes on 2 shared cores, on WASM.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 
-const RUN = { timeout: 170_000 };
+const RUN = { timeout: 280_000 };
 
 async function setNumber(page: Page, testId: string, value: string): Promise<void> {
   await page.getByTestId(testId).fill(value);
@@ -21,12 +21,15 @@ async function qualityColumns(page: Page): Promise<string[][]> {
 }
 
 test('playground: target-only and ALIGNBEAM side by side, candidates with judge scores; empty prompt is refused', async ({ wb, page }) => {
+  test.setTimeout(300_000);
   await wb.open('#/alignbeam');
   await wb.waitReady('module-alignbeam');
-  await setNumber(page, 'set-maxNewTokens', '24');
+  // WASM: SwiftShader's WebGPU is exact but ~20× slower per forward here (e2e/runtime.spec.ts covers WebGPU parity)
+  await page.getByTestId('backend').selectOption('wasm');
+  await setNumber(page, 'set-maxNewTokens', '20');
   await setNumber(page, 'set-K', '3');
   await setNumber(page, 'set-alpha', '0.8');
-  await expect.poll(() => page.evaluate(() => window.__workbench!.spec('alignbeam')?.settings)).toMatchObject({ maxNewTokens: 24, K: 3, alpha: 0.8 });
+  await expect.poll(() => page.evaluate(() => window.__workbench!.spec('alignbeam')?.settings)).toMatchObject({ maxNewTokens: 20, K: 3, alpha: 0.8 });
 
   await page.getByTestId('prompt').fill('   ');
   await expect(page.getByTestId('alignbeam-run')).toBeDisabled();
@@ -38,6 +41,7 @@ test('playground: target-only and ALIGNBEAM side by side, candidates with judge 
   await expect(page.getByTestId('playground-results')).toBeVisible(RUN);
   await expect(page.getByTestId('alignbeam-panel')).toHaveAttribute('data-state', 'ready');
   await expect(page.getByTestId('pair-info')).toContainText('Different vocabularies');
+  await expect(page.getByTestId('pair-backends').locator('[data-ep]')).toHaveCount(4);
 
   for (const col of ['column-target', 'column-alignbeam']) {
     const text = await page.getByTestId(col).getAttribute('data-text');
@@ -65,10 +69,13 @@ test('playground: target-only and ALIGNBEAM side by side, candidates with judge 
 });
 
 test('a tiny sweep finishes with baselines and charts, and its link reproduces the same table in a fresh page', async ({ wb, page, browser }, testInfo) => {
+  // two full sweeps (the run and its reproduction)
+  test.setTimeout(480_000);
   await wb.open('#/alignbeam');
   await wb.waitReady('module-alignbeam');
+  await page.getByTestId('backend').selectOption('wasm');
   await page.getByTestId('tab-sweep').click();
-  await setNumber(page, 'set-maxNewTokens', '24');
+  await setNumber(page, 'set-maxNewTokens', '20');
   await page.getByTestId('grid-alpha').fill('0, 0.8');
   await page.getByTestId('grid-alpha').press('Enter');
   await page.getByTestId('grid-K').fill('2');
@@ -78,24 +85,25 @@ test('a tiny sweep finishes with baselines and charts, and its link reproduces t
   for (const s of ['harmful', 'tasks']) await page.getByTestId(`suite-${s}`).check();
   for (const s of ['benign', 'edgy']) await page.getByTestId(`suite-${s}`).uncheck();
   await page.getByTestId('baseline-alignbeam-same').uncheck();
+  await page.getByTestId('baseline-target-safety-prompt').uncheck();
   await setNumber(page, 'sweep-limit', '2');
   await expect.poll(() => page.evaluate(() => window.__workbench!.spec('alignbeam'))).toMatchObject({
-    tab: 'sweep', grid: { alpha: [0, 0.8], K: [2], m: [4] }, suites: ['harmful', 'tasks'], limit: 2, baselines: ['target-safety-prompt', 'anchor-only'],
+    tab: 'sweep', backend: 'wasm', grid: { alpha: [0, 0.8], K: [2], m: [4] }, suites: ['harmful', 'tasks'], limit: 2, baselines: ['anchor-only'],
   });
   await expect(page.getByTestId('grid-size')).toContainText('2 settings');
 
   await page.getByTestId('alignbeam-run').click();
   await expect(page.getByTestId('sweep-results')).toBeVisible(RUN);
   await expect(page.getByTestId('alignbeam-panel')).toHaveAttribute('data-state', 'ready');
-  // target-only + 2 baselines + 2 settings
-  await expect(page.getByTestId('sweep-table').locator('tbody tr')).toHaveCount(5);
+  // target-only + anchor-only + 2 settings
+  await expect(page.getByTestId('sweep-table').locator('tbody tr')).toHaveCount(4);
   const frontier = page.getByTestId('frontier-chart');
   await expect(frontier).toHaveAttribute('data-points', '2');
-  await expect(frontier).toHaveAttribute('data-references', '3');
+  await expect(frontier).toHaveAttribute('data-references', '2');
   await expect(frontier.locator('.recharts-scatter-symbol').first()).toBeVisible();
-  await expect(page.getByTestId('overhead-chart')).toHaveAttribute('data-bars', '5');
+  await expect(page.getByTestId('overhead-chart')).toHaveAttribute('data-bars', '4');
   const quality = await qualityColumns(page);
-  expect(quality.map((r) => r[0])).toEqual(['target only', 'target + safety prompt', 'anchor only', 'ALIGNBEAM α 0 · K 2 · m 4', 'ALIGNBEAM α 0.8 · K 2 · m 4']);
+  expect(quality.map((r) => r[0])).toEqual(['target only', 'anchor only', 'ALIGNBEAM α 0 · K 2 · m 4', 'ALIGNBEAM α 0.8 · K 2 · m 4']);
 
   const download = page.waitForEvent('download');
   await page.getByTestId('sweep-download').click();
@@ -104,7 +112,7 @@ test('a tiny sweep finishes with baselines and charts, and its link reproduces t
   const json = JSON.parse(readFileSync(file, 'utf8')) as { sweep: { rows: unknown[]; suites: string[] }; baselines: unknown[]; digest: string };
   expect(json.sweep.rows).toHaveLength(2);
   expect(json.sweep.suites).toEqual(['harmful', 'tasks']);
-  expect(json.baselines).toHaveLength(3);
+  expect(json.baselines).toHaveLength(2);
 
   const digest = await page.getByTestId('sweep-table').getAttribute('data-digest');
   expect(digest).toMatch(/^[0-9a-f]{64}$/);
@@ -121,9 +129,11 @@ test('a tiny sweep finishes with baselines and charts, and its link reproduces t
 });
 
 test('bad input: a CSV without a known column, a hub id offline, a bridge that does not fit the pair; a tampered link loads nothing', async ({ wb, page }, testInfo) => {
+  test.setTimeout(300_000);
   await wb.open('#/alignbeam');
   await wb.waitReady('module-alignbeam');
 
+  await page.getByTestId('backend').selectOption('wasm');
   await page.getByTestId('tab-sweep').click();
   const bad = testInfo.outputPath('questions.csv');
   writeFileSync(bad, 'question,category\nHow do I pick a lock?,crime\n');

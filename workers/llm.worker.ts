@@ -4,6 +4,7 @@
 // kept in the Cache API, folder URLs, or hub ids when remote models are allowed. The held-out suites are bundled
 // (models/forge is not served).
 import { createBrowserRuntimeEngine, exposeEngine } from './runtimeWorker';
+import { alignbeamUiApi, preferredBackend, type AlignbeamUiApi } from './alignbeamUi';
 import harmful from '../models/forge/heldout/harmful.jsonl?raw';
 import benign from '../models/forge/heldout/benign.jsonl?raw';
 import edgy from '../models/forge/heldout/edgy.jsonl?raw';
@@ -15,7 +16,7 @@ import { CacheApiCache, type CacheStorageLike } from '../src/core/runtime/cache'
 import { RUNTIME_DEFAULTS } from '../src/core/runtime/config';
 import type { RuntimeEngineApi } from '../src/core/runtime/engineApi';
 
-export type LlmWorkerApi = RuntimeEngineApi & AlignbeamApi;
+export type LlmWorkerApi = RuntimeEngineApi & AlignbeamApi & AlignbeamUiApi;
 
 const SUITES: Record<BuiltinSuite, string> = { harmful, benign, edgy, tasks };
 const storage = (globalThis as { caches?: CacheStorageLike }).caches;
@@ -23,7 +24,7 @@ const storage = (globalThis as { caches?: CacheStorageLike }).caches;
 const runtime = createBrowserRuntimeEngine();
 const alignbeam = createAlignbeamEngine({
   loadModel: createModelLoader({
-    backend: async () => (await import('../src/core/runtime/ortWeb')).createWebBackend(),
+    backend: preferredBackend(async () => (await import('../src/core/runtime/ortWeb')).createWebBackend()),
     fetch: (url, init) => fetch(url, init),
     cache: storage ? new CacheApiCache(storage) : undefined,
     modelsBaseUrl: new URL(RUNTIME_DEFAULTS.modelsBaseUrl, globalThis.location.href).href,
@@ -39,6 +40,7 @@ void _pair;
 exposeEngine({
   ...runtime,
   ...alignbeamApi,
+  ...alignbeamUiApi,
   cancel: async () => {
     await alignbeam.alignbeamCancel();
     await runtime.cancel();

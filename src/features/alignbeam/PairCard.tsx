@@ -4,7 +4,8 @@
 import { useState } from 'react';
 import type { PairInfo } from '../../core/alignbeam/types';
 import type { AlignbeamSpec } from '../../state/specs/alignbeam';
-import { pairSpecOf, type PairState } from './useAlignbeamEngine';
+import type { SessionBackendInfo } from '../../../workers/alignbeamUi';
+import { pairKeyOf, type PairState } from './useAlignbeamEngine';
 
 const ROLES = [
   { key: 'target', label: 'target (domain specialist)' },
@@ -28,6 +29,17 @@ function ModelIdInput({ value, onChange, testId }: { value: string; onChange: (v
   );
 }
 
+function Sessions({ sessions }: { sessions: SessionBackendInfo[] }) {
+  return (
+    <p className="muted" data-testid="pair-backends">
+      {sessions.map((s) => {
+        const last = s.fallbacks[s.fallbacks.length - 1];
+        return <span key={s.file} data-ep={s.executionProvider} style={{ marginRight: 12 }}>{s.file.replace(/\/onnx\/model\.onnx$/, '')}: <strong>{s.executionProvider}</strong>{last ? ` (fell back from ${last.from}: ${last.reason})` : ''}</span>;
+      })}
+    </p>
+  );
+}
+
 function InfoLine({ info }: { info: PairInfo }) {
   const m = (x: PairInfo['target']) => `${x.ref}: ${x.vocabSize} tokens, ${x.convention}, context ${x.nPositions}${x.hasChatTemplate ? '' : ', no chat template'}`;
   return (
@@ -47,7 +59,7 @@ function InfoLine({ info }: { info: PairInfo }) {
 export function PairCard({ spec, set, pair, onLoad, disabled }: {
   spec: AlignbeamSpec; set: (patch: Partial<AlignbeamSpec>) => void; pair: PairState; onLoad: () => void; disabled: boolean;
 }) {
-  const stale = pair.status !== 'none' && pair.key !== JSON.stringify(pairSpecOf(spec));
+  const stale = pair.status !== 'none' && pair.key !== pairKeyOf(spec);
   return (
     <div className="card" data-testid="pair-card" data-state={pair.status === 'loading' ? 'loading' : pair.status === 'error' ? 'error' : 'ready'}>
       <h2>Model pair</h2>
@@ -61,13 +73,18 @@ export function PairCard({ spec, set, pair, onLoad, disabled }: {
           {ROLES.map((r) => (
             <label key={r.key}>{r.label} <ModelIdInput value={spec.models[r.key]} testId={`model-${r.key}`} onChange={(v) => set({ models: { ...spec.models, [r.key]: v } })} /></label>
           ))}
+          <label title="execution provider for the models; changing it reloads them in a fresh worker">backend <select value={spec.backend} data-testid="backend" onChange={(e) => set({ backend: e.target.value as AlignbeamSpec['backend'] })}>
+            <option value="auto">auto (WebGPU, else WASM)</option>
+            <option value="webgpu">WebGPU first</option>
+            <option value="wasm">WASM only</option>
+          </select></label>
           <button data-testid="pair-load" onClick={onLoad}>Load pair</button>
         </div>
       </fieldset>
       <p className="muted">Embedded ids: {EMBEDDED.join(', ')}. A hub id (<code>org/name</code>, GPT-2-layout ONNX export) is fetched only when remote models are allowed.</p>
       {stale && pair.status !== 'loading' && <p className="muted" data-testid="pair-stale">The pair changed: it loads on the next run (or press Load pair).</p>}
       {pair.status === 'loading' && <p data-testid="pair-loading">Loading: {pair.stage} ({Math.round(pair.fraction * 100)} %)</p>}
-      {pair.status === 'ready' && !stale && <InfoLine info={pair.info} />}
+      {pair.status === 'ready' && !stale && <><InfoLine info={pair.info} /><Sessions sessions={pair.sessions} /></>}
       {pair.status === 'error' && !stale && <p className="error" role="alert" data-testid="pair-error">{pair.message}</p>}
     </div>
   );

@@ -5,12 +5,15 @@
 import { useCallback, useRef, useState } from 'react';
 import * as Comlink from 'comlink';
 import type {
-  AlignbeamApi, AlignbeamProgress, AlignbeamSettings, BridgeReport, EvalResult, Method, PairInfo, PairSpec, PlaygroundResult, SuiteName,
+  AlignbeamProgress, AlignbeamSettings, BridgeReport, EvalResult, Method, PairInfo, PairSpec, PlaygroundResult, SuiteName,
   SweepResult, SweepRow,
 } from '../../core/alignbeam/types';
+import { useAppStore } from '../../state/appStore';
 import type { AlignbeamSpec } from '../../state/specs/alignbeam';
 import { useWorkerEngine } from '../../app/useWorkerEngine';
+import type { SessionBackendInfo } from '../../../workers/alignbeamUi';
 import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
+import type { LlmWorkerApi } from '../../../workers/llm.worker';
 import { bridgeDigest, playgroundDigest, sweepDigest } from './digest';
 
 export type Tab = AlignbeamSpec['tab'];
@@ -40,7 +43,7 @@ export type RunState =
 export type PairState =
   | { status: 'none' }
   | { status: 'loading'; key: string; stage: string; fraction: number }
-  | { status: 'ready'; key: string; info: PairInfo }
+  | { status: 'ready'; key: string; info: PairInfo; sessions: SessionBackendInfo[] }
   | { status: 'error'; key: string; message: string };
 
 const createWorker = () => {
@@ -64,6 +67,22 @@ export function pairSpecOf(spec: AlignbeamSpec): PairSpec {
   return { target: m.target, anchor: spec.pair === 'same' ? m.anchorSame : m.anchor, judge: m.judge, anchorSame: m.anchorSame };
 }
 
+/** What identifies a loaded pair: the models and the backend preference they were loaded with. */
+export function pairKeyOf(spec: AlignbeamSpec): string {
+  return JSON.stringify({ ...pairSpecOf(spec), backend: spec.backend });
+}
+
+/** The status bar shows the provider the target really runs on, and why when it fell back. */
+function reportBackend(sessions: readonly SessionBackendInfo[]): void {
+  const s = sessions.find((x) => x.file.startsWith('target/')) ?? sessions[0];
+  if (!s) return;
+  const last = s.fallbacks[s.fallbacks.length - 1];
+  useAppStore.getState().setBackend({
+    active: s.executionProvider === 'webgpu' ? 'webgpu' : 'wasm',
+    reason: last ? `alignbeam fell back from ${last.from} (${last.code}: ${last.reason})` : `alignbeam models run on ${s.executionProvider}`,
+  });
+}
+
 /** The core's settings from the spec's (null gate = always mix; m 0 = every token). */
 export function settingsOf(spec: AlignbeamSpec): AlignbeamSettings {
   const { confidenceGate, ...rest } = spec.settings;
@@ -75,33 +94,44 @@ export function suitesOf(spec: AlignbeamSpec, csv: CsvFile | undefined): SuiteNa
 }
 
 export function useAlignbeamEngine() {
-  const { engine, restart } = useWorkerEngine<AlignbeamApi>(createWorker);
+  const { engine, restart } = useWorkerEngine<LlmWorkerApi>(createWorker);
   const [pair, setPair] = useState<PairState>({ status: 'none' });
   const [run, setRun] = useState<RunState>({ status: 'idle' });
   const [outcomes, setOutcomes] = useState<Partial<Record<Tab, Outcome>>>({});
   // what the current worker holds: the loaded pair's key and the CSV suites registered (by sha256)
-  const held = useRef<{ pair: string; info: PairInfo | null; csv: Set<string> }>({ pair: '', info: null, csv: new Set() });
+  // (and the backend preference it was told: models loaded under another one need a fresh worker)
+  const held = useRef<{ pair: string; info: PairInfo | null; csv: Set<string>; backend: string | null }>({ pair: '', info: null, csv: new Set(), backend: null });
   // progress travels on its own port and may land after the result: only the live run may report
   const live = useRef(0);
 
   const ensurePair = useCallback(async (spec: AlignbeamSpec): Promise<PairInfo> => {
     const ps = pairSpecOf(spec);
-    const key = JSON.stringify(ps);
+    const key = pairKeyOf(spec);
     if (held.current.pair === key && held.current.info) return held.current.info;
     setPair({ status: 'loading', key, stage: 'starting', fraction: 0 });
     try {
+      if (held.current.backend !== spec.backend) {
+        if (held.current.backend !== null) {
+          restart();
+          held.current = { pair: '', info: null, csv: new Set(), backend: null };
+        }
+        await engine().alignbeamSetBackend(spec.backend);
+        held.current.backend = spec.backend;
+      }
       const info = await engine().alignbeamLoadPair(ps, Comlink.proxy((p: AlignbeamProgress) => {
         if (p.kind === 'load') setPair((s) => (s.status === 'loading' && s.key === key ? { ...s, stage: p.stage, fraction: p.fraction } : s));
       }));
-      held.current = { pair: key, info, csv: held.current.csv };
-      setPair({ status: 'ready', key, info });
+      const sessions = await engine().alignbeamBackendInfo();
+      held.current = { ...held.current, pair: key, info };
+      setPair({ status: 'ready', key, info, sessions });
+      reportBackend(sessions);
       return info;
     } catch (e) {
-      held.current = { pair: '', info: null, csv: held.current.csv };
+      held.current = { ...held.current, pair: '', info: null };
       setPair({ status: 'error', key, message: errorText(e) });
       throw e;
     }
-  }, [engine]);
+  }, [engine, restart]);
 
   /** Runs one tab's job; resolves with its outcome, or undefined after an error or a cancel. */
   const start = useCallback(async (tab: Tab, spec: AlignbeamSpec, csv?: CsvFile): Promise<Outcome | undefined> => {
@@ -145,7 +175,7 @@ export function useAlignbeamEngine() {
   const kill = useCallback(() => {
     live.current++;
     restart();
-    held.current = { pair: '', info: null, csv: new Set() };
+    held.current = { pair: '', info: null, csv: new Set(), backend: null };
     setPair({ status: 'none' });
     setRun((r) => (r.status === 'running' ? { status: 'cancelled', tab: r.tab } : r));
   }, [restart]);
@@ -158,7 +188,7 @@ export function useAlignbeamEngine() {
 type Report = (p: RunProgress, row?: SweepRow) => void;
 
 /** Baselines over the suites, then the grid; a cancel during the grid keeps the rows done (no digest then). */
-async function sweep(api: Comlink.Remote<AlignbeamApi>, spec: AlignbeamSpec, base: AlignbeamSettings, csv: CsvFile | undefined,
+async function sweep(api: Comlink.Remote<LlmWorkerApi>, spec: AlignbeamSpec, base: AlignbeamSettings, csv: CsvFile | undefined,
   registered: Set<string>, report: Report): Promise<SweepOutcome> {
   if (spec.csv) {
     if (!csv || csv.sha256 !== spec.csv.sha256) throw new Error(`This sweep needs the CSV suite "${spec.csv.name}" (sha256 ${spec.csv.sha256.slice(0, 12)}…): choose that file in the suites box, or remove it from the sweep.`);
