@@ -14,15 +14,20 @@ async function statsOf(page: Page) {
 }
 
 test('one-click refusal circuit: graph, faithfulness, ablation; export its JSON and re-import the same graph', async ({ wb, page }, testInfo) => {
+  // the ablation check generates greedily on held-out prompts (and on random edge sets): minutes on a loaded machine
+  test.setTimeout(420_000);
   await wb.open('#/circuits');
   await wb.waitReady('module-circuits');
-  await page.getByTestId('pairs-n').fill('4');
-  await page.getByTestId('pairs-n').press('Enter');
-  await expect.poll(() => page.evaluate(() => window.__workbench!.spec('circuits')?.pairs)).toEqual({ source: 'heldout', n: 4 });
+  await page.getByTestId('tab-refusal').click();
+  for (const [id, v] of [['refusal-pairs', '3'], ['ablation-prompts', '4'], ['ablation-tokens', '8']]) {
+    await page.getByTestId(id).fill(v);
+    await page.getByTestId(id).press('Enter');
+  }
+  await expect.poll(() => page.evaluate(() => window.__workbench!.spec('circuits'))).toMatchObject({ pairs: { source: 'heldout', n: 3 }, ablation: { prompts: 4, maxNewTokens: 8 } });
 
   await page.getByTestId('refusal-circuit').click();
   await expect(page.getByTestId('circuits-panel')).toHaveAttribute('data-state', 'loading');
-  await expect(page.getByTestId('graph-results-refusal')).toBeVisible({ timeout: 170_000 });
+  await expect(page.getByTestId('graph-results-refusal')).toBeVisible({ timeout: 360_000 });
   await expect(page.getByTestId('circuits-panel')).toHaveAttribute('data-state', 'ready');
   const graph = page.getByTestId('circuit-graph');
   await expect(graph).toHaveAttribute('data-state', 'done');
@@ -32,9 +37,11 @@ test('one-click refusal circuit: graph, faithfulness, ablation; export its JSON 
   await expect(graph.locator('path[data-edge]')).toHaveCount(drawn);
   await expect(page.getByTestId('model-info')).toContainText('anchor');
   await expect(page.getByTestId('faithfulness-chart').locator('path.recharts-line-curve')).toHaveCount(2);
+  await expect(page.getByTestId('faithfulness-chart').locator('.recharts-scatter-symbol')).toHaveCount(1);
   await expect(page.getByTestId('circuit-faithfulness')).toContainText('recovers');
   await expect(page.getByTestId('refusal-before')).toHaveText(/%/);
   await expect(page.getByTestId('refusal-after')).toHaveText(/%/);
+  await expect(page.getByTestId('ablation')).toContainText('4 held-out harmful prompts');
   const stats = await statsOf(page);
   expect(Number(stats.circuit)).toBeGreaterThan(0);
   expect(Number(stats.circuit)).toBeLessThan(Number(stats.total));
@@ -117,4 +124,40 @@ test('attention heads and the logit lens on a prompt; the lens link re-runs and 
   await expect(fresh.getByTestId('reproduction')).toHaveText(/Reproduced/, { timeout: 120_000 });
   await expect(fresh.getByTestId('result-digest')).toHaveText(`result digest ${digest}`);
   await fresh.close();
+});
+
+test('attribution tab: EAP on held-out pairs, a re-cut circuit is re-measured, mismatched custom pairs are named', async ({ wb, page }) => {
+  await wb.open('#/circuits');
+  await wb.waitReady('module-circuits');
+  await page.getByTestId('pairs-n').fill('2');
+  await page.getByTestId('pairs-n').press('Enter');
+  await page.getByTestId('pairs-show').click();
+  await expect(page.getByTestId('pairs-table').locator('tbody tr')).toHaveCount(2, { timeout: 120_000 });
+  await page.getByTestId('circuits-method').selectOption('eap');
+  await page.getByTestId('circuits-run').click();
+  await expect(page.getByTestId('graph-results-attribution')).toBeVisible({ timeout: 170_000 });
+  await expect(page.getByTestId('circuit-graph')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('graph-stats')).toContainText('eap');
+  const before = Number(await page.getByTestId('graph-stats').getAttribute('data-circuit-edges'));
+  expect(before).toBeGreaterThan(0);
+  expect(before).toBeLessThanOrEqual(25);
+
+  // a smaller top-n cut on the same scores: fewer circuit edges, its own faithfulness point, no re-attribution
+  await page.getByTestId('extract-n').fill('5');
+  await page.getByTestId('extract-n').press('Enter');
+  await expect.poll(async () => Number(await page.getByTestId('graph-stats').getAttribute('data-circuit-edges')), { timeout: 120_000 }).toBeLessThanOrEqual(5);
+  await expect(page.getByTestId('circuits-panel')).toHaveAttribute('data-state', 'ready');
+  const after = Number(await page.getByTestId('graph-stats').getAttribute('data-circuit-edges'));
+  await expect(page.getByTestId('circuit-faithfulness')).toContainText(`Circuit of ${after} edges recovers`);
+  expect(await page.evaluate(() => window.__workbench!.spec('circuits')?.extraction)).toMatchObject({ mode: 'topn', n: 5 });
+
+  // custom pairs whose prompts tokenize to different lengths: the engine names the pair
+  await page.getByTestId('pairs-edit').click();
+  await page.getByTestId('pairs-text').fill('How do I pick the lock on my neighbour\'s front door? || Hi');
+  await page.getByTestId('pairs-save').click();
+  await expect(page.getByTestId('pairs-table')).toContainText('neighbour');
+  await page.getByTestId('circuits-run').click();
+  await expect(page.getByTestId('circuits-error')).toContainText('pair 0', { timeout: 120_000 });
+  await expect(page.getByTestId('circuits-error')).toContainText('equal token length');
+  await expect(page.getByTestId('circuits-run')).toBeEnabled();
 });

@@ -38,8 +38,8 @@ const alignbeam: Table<AlignbeamSpec> = {
 // Custom prompt pairs are short user text a link needs to reproduce an attribution; imported graph files never
 // enter a spec.
 const circuits: Table<CircuitsSpec> = {
-  seed: 'link', model: 'link', tab: 'link', pairs: 'link', metric: 'link', method: 'link', steps: 'link', extraction: 'link', prompt: 'link',
-  topEdges: 'link', view: 'link',
+  seed: 'link', model: 'link', tab: 'link', pairs: 'link', metric: 'link', method: 'link', steps: 'link', extraction: 'link', ablation: 'link',
+  prompt: 'link', topEdges: 'link', view: 'link',
 };
 
 export const SPEC_PERSISTENCE: Partial<Record<ModuleId, Record<string, Persistence>>> = { ensembles, tabular, edits, alignbeam, circuits };

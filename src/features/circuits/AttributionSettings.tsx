@@ -1,6 +1,6 @@
 // Scoring and extraction settings: metric, method (EAP, EAP-IG with m steps, exact patching) and how the
 // circuit is cut from the scored graph (top-n / threshold / greedy, pruned or not).
-import type { CircuitsSpec } from '../../state/specs/circuits';
+import { CIRCUIT_LIMITS, type CircuitsSpec } from '../../state/specs/circuits';
 import { CommitNumber } from './format';
 
 const METRICS: { id: CircuitsSpec['metric']; label: string }[] = [
@@ -48,6 +48,19 @@ export function ExtractionSettings({ spec, setExtraction }: { spec: CircuitsSpec
         ? <label>threshold <CommitNumber value={x.threshold} min={0} step={0.01} testId="extract-threshold" onCommit={(v) => setExtraction({ threshold: v })} /></label>
         : <label>edges n <CommitNumber value={x.n} min={1} testId="extract-n" onCommit={(v) => setExtraction({ n: v })} /></label>}
       <label><input type="checkbox" checked={x.prune} data-testid="extract-prune" onChange={(e) => setExtraction({ prune: e.target.checked })} /> prune dangling nodes</label>
+    </div>
+  );
+}
+
+/** The one-click refusal circuit's own knobs: how many held-out pairs it scores and how thorough the ablation check is. */
+export function RefusalSettings({ spec, set }: { spec: CircuitsSpec; set: (p: Partial<CircuitsSpec>) => void }) {
+  return (
+    <div className="toolbar" data-testid="refusal-settings">
+      {spec.pairs.source === 'heldout'
+        ? <label>held-out pairs <CommitNumber value={spec.pairs.n} min={1} max={CIRCUIT_LIMITS.pairs.max} testId="refusal-pairs" onCommit={(n) => set({ pairs: { source: 'heldout', n } })} width={60} /></label>
+        : <span className="muted">held-out pairs: the default count (the custom pairs belong to the attribution tab)</span>}
+      <label title="held-out harmful prompts generated with and without the circuit">ablation prompts <CommitNumber value={spec.ablation.prompts} min={1} max={CIRCUIT_LIMITS.ablationPrompts.max} testId="ablation-prompts" onCommit={(prompts) => set({ ablation: { ...spec.ablation, prompts } })} width={60} /></label>
+      <label title="greedy tokens per prompt; the refusal detector reads them">tokens <CommitNumber value={spec.ablation.maxNewTokens} min={1} max={CIRCUIT_LIMITS.ablationTokens.max} testId="ablation-tokens" onCommit={(maxNewTokens) => set({ ablation: { ...spec.ablation, maxNewTokens } })} width={60} /></label>
     </div>
   );
 }

@@ -9,7 +9,7 @@ import { CIRCUIT_MODELS, CIRCUIT_TABS, circuitsSpec, type CircuitsSpec } from '.
 import { downloadFile } from '../../viz/download';
 import { ProgressBar } from '../../viz/ProgressBar';
 import { AttentionResults, LensResults, ProbeResults } from './AnalysisResults';
-import { ExtractionSettings, ScoringSettings } from './AttributionSettings';
+import { ExtractionSettings, RefusalSettings, ScoringSettings } from './AttributionSettings';
 import { GraphResults } from './GraphResults';
 import { PairsCard } from './PairsCard';
 import { summaryOf } from './summary';
@@ -130,6 +130,7 @@ export function CircuitsPanel({ spec, onSpecChange, onResult, expectedDigest }: 
         <fieldset disabled={running} style={{ border: 'none', padding: 0, margin: 0 }}>
           {spec.tab === 'graph' && <ScoringSettings spec={spec} set={set} />}
           {spec.tab === 'refusal' && <ScoringSettings spec={spec} set={set} refusalOnly />}
+          {spec.tab === 'refusal' && <RefusalSettings spec={spec} set={set} />}
           {graphSlot && <ExtractionSettings spec={spec} setExtraction={setExtraction} />}
           {(spec.tab === 'attention' || spec.tab === 'lens') && (
             <div className="toolbar">
@@ -138,7 +139,7 @@ export function CircuitsPanel({ spec, onSpecChange, onResult, expectedDigest }: 
             </div>
           )}
           {spec.tab === 'probes' && <p className="muted">Logistic-regression probes on the residual stream after each layer, harmful vs benign held-out prompts (seed {spec.seed}).</p>}
-          {spec.tab === 'refusal' && <p className="muted">Uses {spec.pairs.source === 'heldout' ? `${spec.pairs.n} held-out pairs` : 'the default number of held-out pairs (custom pairs are for the attribution tab)'}, keeps ≤ 5 % of the edges, then checks refusal on held-out harmful prompts with the circuit ablated.</p>}
+          {spec.tab === 'refusal' && <p className="muted">Scores the held-out pairs with the refusal metric, keeps the better of a top-n and a greedy circuit of ≤ 5 % of the edges, then compares refusal on other held-out harmful prompts with the circuit ablated.</p>}
         </fieldset>
         <div className="toolbar">
           <button data-testid="circuits-run" disabled={running} onClick={() => void go(spec.tab)}>{RUN_LABELS[spec.tab]}</button>

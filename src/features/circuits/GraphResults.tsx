@@ -6,7 +6,7 @@ import { nodeScores } from '../../core/circuits/extract';
 import { CIRCUIT_LIMITS, type CircuitsSpec } from '../../state/specs/circuits';
 import { LayeredGraph } from '../../viz/LayeredGraph';
 import { rankEdges } from '../../viz/layeredGraphLayout';
-import { SeriesLineChart } from '../../viz/SeriesLineChart';
+import { FaithfulnessChart } from './FaithfulnessChart';
 import { DigestNote, fmt, pct, score } from './format';
 import type { GraphResult } from './useCircuitsEngine';
 
@@ -69,13 +69,12 @@ export function GraphResults({ result, spec, set, expectedDigest, onExportGraph,
         </div>
         {faithfulness && (
           <div>
-            <SeriesLineChart title={`Faithfulness: ${METRIC_LABEL[faithfulness.metric]} recovered vs circuit size (of ${faithfulness.totalEdges} edges)`}
-              data={faithfulness.points.map((p) => ({ x: p.size, circuit: p.recovered, 'random edges': p.randomRecovered }))}
-              series={['circuit', 'random edges']} xLabel="circuit size (edges)" yLabel="recovered" width={520} testId="faithfulness-chart" />
+            <FaithfulnessChart title={`Faithfulness: ${METRIC_LABEL[faithfulness.metric]} recovered vs circuit size (of ${faithfulness.totalEdges} edges)`}
+              curve={faithfulness} circuit={circuit} testId="faithfulness-chart" />
             <p data-testid="circuit-faithfulness">
               {circuit
-                ? <>Circuit of {circuit.size} edges recovers <strong>{pct(circuit.recovered)}</strong> of the metric (random edges of that size: {pct(circuit.randomRecovered)}).</>
-                : 'The circuit size is not among the measured sizes.'}
+                ? <>Circuit of {circuit.size} edges recovers <strong>{pct(circuit.recovered)}</strong> of the metric (random edges of that size: {pct(circuit.randomRecovered)}){circuit.size !== inCircuit && ', measured on the circuit after pruning'}.</>
+                : 'This circuit\'s faithfulness was not measured.'}
               {' '}Full graph {fmt(faithfulness.fullMetric)}, empty graph {fmt(faithfulness.emptyMetric)}.
             </p>
           </div>

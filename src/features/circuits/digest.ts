@@ -2,13 +2,14 @@
 // precision does not break reproduction. Graph digests cover the edge scores and the faithfulness curve;
 // the other tabs cover the numbers their charts and tables show.
 import { sha256Hex } from '../../core/runtime/loaders';
-import type { AblationResult, AttentionPattern, CircuitGraph, FaithfulnessCurve, LogitLensRow, ProbeResult } from '../../core/circuits/types';
+import type { AblationResult, AttentionPattern, CircuitGraph, FaithfulnessCurve, FaithfulnessPoint, LogitLensRow, ProbeResult } from '../../core/circuits/types';
 
 /** 6 significant digits: float32 scores agree to this across runs of the same build. */
 const r6 = (v: number | undefined | null): number | null => (v === undefined || v === null || !Number.isFinite(v) ? null : Number(v.toPrecision(6)));
 
-export function graphPayload(graph: CircuitGraph, faithfulness: FaithfulnessCurve | null, ablation?: AblationResult): unknown {
+export function graphPayload(graph: CircuitGraph, faithfulness: FaithfulnessCurve | null, ablation?: AblationResult, circuit?: FaithfulnessPoint | null): unknown {
   return {
+    circuit: circuit ? [circuit.size, r6(circuit.recovered), r6(circuit.randomRecovered)] : null,
     edges: graph.edges.map((e) => [e.id, r6(e.score)]),
     faithfulness: faithfulness?.points.map((p) => [p.size, r6(p.recovered), r6(p.randomRecovered)]) ?? null,
     ablation: ablation ? [r6(ablation.refusalBefore), r6(ablation.refusalAfter), ablation.prompts] : null,

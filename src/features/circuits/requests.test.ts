@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { circuitsSpec, type CircuitsSpec } from '../../state/specs/circuits';
-import { circuitRequestSize, extractOptions, faithfulnessMode, faithfulnessSizes, lensPrompt, PairsTextError, pairsToText, parsePairsText } from './requests';
+import { circuitRequestSize, extractOptions, refusalPairCount, faithfulnessMode, faithfulnessSizes, lensPrompt, PairsTextError, pairsToText, parsePairsText } from './requests';
 
 const spec = (patch: Partial<CircuitsSpec> = {}): CircuitsSpec => ({ ...circuitsSpec.clamp(circuitsSpec.schema.parse({})), ...patch });
 
@@ -13,11 +13,10 @@ describe('circuits requests', () => {
     expect(faithfulnessMode(spec({ extraction: { mode: 'greedy', n: 1, threshold: 0.1, prune: true } }))).toBe('greedy');
   });
 
-  it('measures a 1-2-5 ladder from the empty to the full graph, including the circuit size', () => {
-    expect(faithfulnessSizes(479, 23)).toEqual([0, 1, 2, 5, 10, 20, 23, 50, 100, 200, 479]);
-    expect(faithfulnessSizes(479, 50)).toEqual([0, 1, 2, 5, 10, 20, 50, 100, 200, 479]);
-    expect(faithfulnessSizes(1, 1)).toEqual([0, 1]);
-    const big = faithfulnessSizes(120_000, 3000);
+  it('measures a 1-2-5 ladder from the empty to the full graph', () => {
+    expect(faithfulnessSizes(479)).toEqual([0, 1, 2, 5, 10, 20, 50, 100, 200, 479]);
+    expect(faithfulnessSizes(1)).toEqual([0, 1]);
+    const big = faithfulnessSizes(120_000);
     expect(big[big.length - 1]).toBe(120_000);
     expect(big).toContain(100_000);
     expect(new Set(big).size).toBe(big.length);
@@ -28,6 +27,11 @@ describe('circuits requests', () => {
     expect(circuitRequestSize(spec({ extraction: { mode: 'threshold', n: 1, threshold: 0.05, prune: true } }), edges)).toBe(3);
     expect(circuitRequestSize(spec({ extraction: { mode: 'topn', n: 2, threshold: 0, prune: true } }), edges)).toBe(2);
     expect(circuitRequestSize(spec({ extraction: { mode: 'greedy', n: 99, threshold: 0, prune: true } }), edges)).toBe(4);
+  });
+
+  it('gives the one-click refusal circuit the held-out pair count, or the default one for custom pairs', () => {
+    expect(refusalPairCount(spec({ pairs: { source: 'heldout', n: 3 } }))).toBe(3);
+    expect(refusalPairCount(spec({ pairs: { source: 'custom', items: [{ clean: 'a', corrupted: 'b' }] } }))).toBe(8);
   });
 
   it('reads the lens prompt from the spec, else the first clean prompt, else says what to do', () => {

@@ -1,7 +1,7 @@
 // Spec → engine requests for the circuits panel (pure, unit-tested): extraction options, which circuit sizes
 // the faithfulness chart measures, and which prompt the attention and logit-lens tabs read.
 import type { CircuitEdge, ExtractMode, ExtractOptions, PromptPair } from '../../core/circuits/types';
-import type { CircuitsSpec } from '../../state/specs/circuits';
+import { circuitsSpec, type CircuitsSpec } from '../../state/specs/circuits';
 
 export function extractOptions(spec: CircuitsSpec): ExtractOptions {
   const x = spec.extraction;
@@ -14,11 +14,10 @@ export function extractOptions(spec: CircuitsSpec): ExtractOptions {
  */
 export const faithfulnessMode = (spec: CircuitsSpec): ExtractMode => (spec.extraction.mode === 'greedy' ? 'greedy' : 'topn');
 
-/** A 1-2-5 ladder of circuit sizes up to all edges, plus the circuit's requested size, so its point is measured. */
-export function faithfulnessSizes(total: number, circuit: number): number[] {
+/** A 1-2-5 ladder of circuit sizes from the empty to the full graph. */
+export function faithfulnessSizes(total: number): number[] {
   const sizes = new Set<number>([0, total]);
   for (let decade = 1; decade < total; decade *= 10) for (const m of [1, 2, 5]) if (m * decade < total) sizes.add(m * decade);
-  if (circuit >= 0 && circuit <= total) sizes.add(circuit);
   return [...sizes].sort((a, b) => a - b);
 }
 
@@ -31,6 +30,13 @@ export function circuitRequestSize(spec: CircuitsSpec, edges: readonly CircuitEd
   const x = spec.extraction;
   if (x.mode === 'threshold') return edges.filter((e) => Math.abs(e.score) >= x.threshold).length;
   return Math.min(x.n, edges.length);
+}
+
+/** Pairs of the one-click refusal circuit: the held-out count, or the default count when the pairs are custom. */
+export function refusalPairCount(spec: CircuitsSpec): number {
+  if (spec.pairs.source === 'heldout') return spec.pairs.n;
+  const def = circuitsSpec.schema.parse({}).pairs;
+  return def.source === 'heldout' ? def.n : 8;
 }
 
 /** The attention / lens prompt: the spec's own, else the first clean prompt of the pairs. */

@@ -13,7 +13,19 @@ import { useWorkerEngine } from '../../app/useWorkerEngine';
 import type { LabWorkerApi } from '../../../workers/lab.worker';
 import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
 import { attentionPayload, digestOf, graphPayload, lensPayload, probesPayload } from './digest';
-import { circuitRequestSize, extractOptions, faithfulnessMode, faithfulnessSizes, lensPrompt } from './requests';
+import { circuitRequestSize, extractOptions, faithfulnessMode, faithfulnessSizes, lensPrompt, refusalPairCount } from './requests';
+
+type Api = Comlink.Remote<LabWorkerApi>;
+type Request = Omit<AttributionRequest, 'method' | 'steps'>;
+
+/**
+ * Faithfulness of exactly the extracted circuit: the curve cuts a size n as extract(mode, n) + prune, so asking
+ * for the size whose cut is the circuit (circuitRequestSize) measures it, random circuits of its size beside it.
+ */
+async function measureCircuit(api: Api, scored: CircuitGraph, request: Request, spec: CircuitsSpec, onProgress: CircuitsProgressCallback): Promise<FaithfulnessPoint | null> {
+  const one = await api.faithfulness(scored, request, { sizes: [circuitRequestSize(spec, scored.edges)], mode: faithfulnessMode(spec), seed: spec.seed }, onProgress);
+  return one.points[0] ?? null;
+}
 
 export type Job = 'attribute' | 'refusal' | 'attention' | 'probes' | 'lens' | 'import' | 'pairs';
 
@@ -28,14 +40,12 @@ export interface GraphResult {
   graph: CircuitGraph;
   origin: 'attribution' | 'refusal' | 'import';
   faithfulness: FaithfulnessCurve | null;
-  /** faithfulness of the extracted circuit (the top-k edges at the circuit's size k) */
+  /** faithfulness of the extracted circuit itself (measured apart from the curve, whose sizes are a ladder) */
   circuit: FaithfulnessPoint | null;
   ablation?: AblationResult;
   evidence?: EvidenceRecord;
   /** the request that scored it, kept to re-measure a re-extracted circuit */
-  request?: Omit<AttributionRequest, 'method' | 'steps'>;
-  /** requested circuit sizes behind `faithfulness.points` (one each, same order; the points count edges after pruning) */
-  sizes?: number[];
+  request?: Request;
   fileName?: string;
   digest?: string;
 }
@@ -118,25 +128,26 @@ export function useCircuitsEngine() {
       ? await api.patchExact(request, p)
       : await api.attribute({ ...request, method: spec.method, steps: spec.steps }, p);
     const graph = await api.extract(scored, extractOptions(spec));
-    const m = circuitRequestSize(spec, scored.edges);
-    const sizes = faithfulnessSizes(scored.edges.length, m);
-    const faithfulness = await api.faithfulness(scored, request, { sizes, mode: faithfulnessMode(spec), seed: spec.seed }, p);
-    const result: GraphResult = {
-      graph, origin: 'attribution', faithfulness, circuit: faithfulness.points[sizes.indexOf(m)] ?? null, request, sizes,
-      digest: await digestOf(graphPayload(scored, faithfulness)),
-    };
+    const faithfulness = await api.faithfulness(scored, request, { sizes: faithfulnessSizes(scored.edges.length), mode: faithfulnessMode(spec), seed: spec.seed }, p);
+    const circuit = await measureCircuit(api, scored, request, spec, p);
+    const result: GraphResult = { graph, origin: 'attribution', faithfulness, circuit, request, digest: await digestOf(graphPayload(scored, faithfulness, undefined, circuit)) };
     setResults((r) => ({ ...r, graph: result }));
     return result;
   }), [engine, ensureModel, job, resolvePairs]);
 
   const refusal = useCallback((spec: CircuitsSpec) => job('refusal', async (p) => {
+    const api = engine();
     await ensureModel(spec.model, p);
     const method = spec.method === 'patching' ? 'eap-ig' : spec.method;
-    const n = spec.pairs.source === 'heldout' ? spec.pairs.n : undefined;
-    const res = await engine().refusalCircuit(spec.model, { pairs: n, method, steps: spec.steps, seed: spec.seed }, p);
+    const n = refusalPairCount(spec);
+    const res = await api.refusalCircuit(spec.model, {
+      pairs: n, method, steps: spec.steps, seed: spec.seed, ablationPrompts: spec.ablation.prompts, maxNewTokens: spec.ablation.maxNewTokens,
+    }, p);
+    // the one click scores logit_diff on these held-out pairs: kept so a re-cut circuit can be measured alike
+    const request: Request = { modelId: spec.model, pairs: await api.heldoutPairs(spec.model, n, spec.seed), metric: 'logit_diff' };
     const result: GraphResult = {
-      graph: res.graph, origin: 'refusal', faithfulness: res.faithfulness, circuit: res.circuit, ablation: res.ablation, evidence: res.evidence,
-      digest: await digestOf(graphPayload(res.graph, res.faithfulness, res.ablation)),
+      graph: res.graph, origin: 'refusal', faithfulness: res.faithfulness, circuit: res.circuit, ablation: res.ablation, evidence: res.evidence, request,
+      digest: await digestOf(graphPayload(res.graph, res.faithfulness, res.ablation, res.circuit)),
     };
     setResults((r) => ({ ...r, refusal: result }));
     return result;
@@ -146,22 +157,13 @@ export function useCircuitsEngine() {
   const reextract = useCallback((spec: CircuitsSpec, slot: 'graph' | 'refusal', current: GraphResult) => job('attribute', async (p) => {
     const api = engine();
     const graph = await api.extract(current.graph, extractOptions(spec));
-    let { faithfulness, sizes } = current;
     let circuit: FaithfulnessPoint | null = null;
-    if (current.request && faithfulness && sizes) {
-      const m = circuitRequestSize(spec, current.graph.edges);
-      circuit = faithfulness.points[sizes.indexOf(m)] ?? null;
-      if (!circuit) {
-        // a size the curve has not measured yet: measure it with the request that scored the graph
-        await ensureModel(current.request.modelId, p);
-        const extra = await api.faithfulness(current.graph, current.request, { sizes: [m], mode: faithfulnessMode(spec), seed: spec.seed }, p);
-        circuit = extra.points[0] ?? null;
-        const order = [...sizes, m].map((n, i) => ({ n, pt: i < sizes!.length ? faithfulness!.points[i] : circuit! })).sort((a, b) => a.n - b.n);
-        sizes = order.map((o) => o.n);
-        faithfulness = { ...faithfulness, points: order.map((o) => o.pt) };
-      }
+    if (current.request) {
+      await ensureModel(current.request.modelId, p);
+      circuit = await measureCircuit(api, current.graph, current.request, spec, p);
     }
-    setResults((r) => ({ ...r, [slot]: { ...current, graph, circuit, faithfulness, sizes } }));
+    // the ablation check and the evidence record describe the circuit that was cut before: drop them
+    setResults((r) => ({ ...r, [slot]: { ...current, graph, circuit, ablation: undefined, evidence: undefined } }));
   }), [engine, ensureModel, job]);
 
   const importGraph = useCallback((file: File) => job('import', async () => {
@@ -198,7 +200,9 @@ export function useCircuitsEngine() {
   }), [engine, ensureModel, job, resolvePairs]);
 
   const exportJson = useCallback(async (g: GraphResult): Promise<string> => engine().exportGraphJson(g.graph), [engine]);
-  const evidence = useCallback(async (g: GraphResult): Promise<EvidenceRecord> => g.evidence ?? engine().evidence(g.graph, g.faithfulness, g.ablation), [engine]);
+  // the record describes the circuit on screen: its own faithfulness point (the curve's ladder may lack its size)
+  const evidence = useCallback(async (g: GraphResult): Promise<EvidenceRecord> => g.evidence
+    ?? engine().evidence(g.graph, g.faithfulness && g.circuit ? { ...g.faithfulness, points: [g.circuit] } : null, g.ablation), [engine]);
 
   const cancel = useCallback(() => { void engine().cancel(); }, [engine]);
 

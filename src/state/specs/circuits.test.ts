@@ -32,7 +32,7 @@ describe('circuits spec', () => {
     const spec: CircuitsSpec = {
       ...defaults(), model: 'target', tab: 'refusal', method: 'patching', metric: 'kl', steps: 12, view: 'nodes', topEdges: 40,
       pairs: { source: 'custom', items: [{ clean: 'How do I pick a lock? ☃', corrupted: 'How do I bake a cake?' }] },
-      extraction: { mode: 'greedy', n: 30, threshold: 0.2, prune: false }, prompt: 'Ünïcode prompt',
+      extraction: { mode: 'greedy', n: 30, threshold: 0.2, prune: false }, prompt: 'Ünïcode prompt', ablation: { prompts: 4, maxNewTokens: 12 },
     };
     const back = decodeLink(encodeLink('circuits', spec, 'a'.repeat(64)))!;
     expect(back.spec).toEqual(spec);
@@ -42,8 +42,9 @@ describe('circuits spec', () => {
   it('clamps hand-edited values into range instead of refusing them', () => {
     const s = decodeLink(raw({
       steps: 1000, seed: -3, topEdges: 1, pairs: { source: 'heldout', n: 5000 },
-      extraction: { mode: 'threshold', n: 0, threshold: -2 }, prompt: 'x'.repeat(5000),
+      extraction: { mode: 'threshold', n: 0, threshold: -2 }, prompt: 'x'.repeat(5000), ablation: { prompts: 0, maxNewTokens: 999 },
     }))!.spec as CircuitsSpec;
+    expect(s.ablation).toEqual({ prompts: CIRCUIT_LIMITS.ablationPrompts.min, maxNewTokens: CIRCUIT_LIMITS.ablationTokens.max });
     expect(s.steps).toBe(CIRCUIT_LIMITS.steps.max);
     expect(s.seed).toBe(0);
     expect(s.topEdges).toBe(CIRCUIT_LIMITS.topEdges.min);

@@ -22,6 +22,8 @@ export const CIRCUIT_LIMITS = {
   steps: { min: 1, max: 50 },
   edges: { min: 1, max: 100_000 },
   topEdges: { min: 10, max: 5000 },
+  ablationPrompts: { min: 1, max: 64 },
+  ablationTokens: { min: 1, max: 64 },
 } as const;
 
 // The schema only refuses absurd sizes; the clamp cuts prompts and pair lists to the limits above.
@@ -54,6 +56,8 @@ const schema = z.object({
   /** EAP-IG interpolation steps m */
   steps: z.number().int().default(5),
   extraction: extraction.default({ mode: 'topn', n: 25, threshold: 0.05, prune: true }),
+  /** the refusal circuit's ablation check: held-out harmful prompts and greedy tokens generated per prompt */
+  ablation: z.object({ prompts: z.number().int().default(24), maxNewTokens: z.number().int().default(24) }).default({ prompts: 24, maxNewTokens: 24 }),
   /** prompt of the attention and logit-lens tabs; empty = the first clean prompt of the pairs */
   prompt: prompt.default(''),
   /** graph view: edges drawn (the rest are summarised) and edge- or node-level view */
@@ -82,5 +86,9 @@ export const circuitsSpec: SpecDefinition<CircuitsSpec> = {
       threshold: Number.isFinite(s.extraction.threshold) ? Math.max(0, s.extraction.threshold) : 0,
     },
     topEdges: clampInt(s.topEdges, CIRCUIT_LIMITS.topEdges.min, CIRCUIT_LIMITS.topEdges.max),
+    ablation: {
+      prompts: clampInt(s.ablation.prompts, CIRCUIT_LIMITS.ablationPrompts.min, CIRCUIT_LIMITS.ablationPrompts.max),
+      maxNewTokens: clampInt(s.ablation.maxNewTokens, CIRCUIT_LIMITS.ablationTokens.min, CIRCUIT_LIMITS.ablationTokens.max),
+    },
   }),
 };
