@@ -5,7 +5,8 @@
 //          warm-up run (compilation). Writes bench/results/circuits.json.
 //  refusal the one-click refusal circuit of the model: faithfulness of the ≤ 5 % circuit against random edges,
 //          refusal before/after ablating it (corrupt- and mean-patching, with controls), EAP-IG vs exact-patching
-//          rank agreement, probes. Writes bench/results/circuits-refusal.json.
+//          rank agreement, probes. Writes bench/results/circuits-refusal.json. `--new-tokens` (default 16): greedy
+//          tokens per prompt in the ablation check.
 // The dev machine is shared (2 cores, other jobs): CPU seconds are the steadier figure; ratios come from one run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -30,6 +31,8 @@ const flag = (name: string, def: string): string => {
 const MODEL = flag('model', 'anchor');
 const PAIRS = Number(flag('pairs', '32'));
 const PART = flag('part', 'all');
+/** greedy tokens per prompt in the ablation check: refusals open with their refusal phrase */
+const NEW_TOKENS = Number(flag('new-tokens', '16'));
 const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
 async function timed(fn: () => Promise<unknown> | unknown, repeats = 3): Promise<{ wallMs: number; cpuMs: number }> {
@@ -105,7 +108,10 @@ async function refusal() {
   const engine = createNodeCircuitsEngine(ROOT);
   await engine.loadModel(MODEL);
   const t0 = performance.now();
-  const r = await engine.refusalCircuit(MODEL, { pairs: PAIRS, ablationPrompts: 24, maxNewTokens: 24 });
+  let phase = '';
+  const r = await engine.refusalCircuit(MODEL, { pairs: PAIRS, ablationPrompts: 24, maxNewTokens: NEW_TOKENS }, (p) => {
+    if (p.phase !== phase) console.error(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${(phase = p.phase)}: ${p.label}`);
+  });
   const oneClickSeconds = (performance.now() - t0) / 1000;
   // the same circuit mean-ablated, with the benign control
   const model = await loadCircuitModelFolder(join(ROOT, 'models', MODEL));
@@ -113,13 +119,15 @@ async function refusal() {
   const pairs = refusalPairs(model.tokenizer, data, PAIRS, 0);
   const used = new Set(pairs.map((p) => p.clean));
   const held = data.harmful.filter((p) => !used.has(p)).slice(0, 24);
-  const { before: _b, after: _a, ...mean } = await ablateAndGenerate(model, r.graph, held, data.benign, { mode: 'mean', maxNewTokens: 24 });
+  console.error(`[${((performance.now() - t0) / 1000).toFixed(0)} s] mean ablation`);
+  const { before: _b, after: _a, ...mean } = await ablateAndGenerate(model, r.graph, held, data.benign, { mode: 'mean', maxNewTokens: NEW_TOKENS });
   void _b;
   void _a;
   // rank agreement EAP-IG (m = 5) vs exact patching, all edges and the top 100 by |EAP-IG|
   const runner = new CircuitRunner(model, 'logit_diff');
   const prep = preparePairs(model, runner, pairs, 'logit_diff', { batchSize: 16 });
   const g = buildGraph(model.graphCfg);
+  console.error(`[${((performance.now() - t0) / 1000).toFixed(0)} s] EAP-IG vs exact patching`);
   const ig = await gradientScores(runner, prep, g, igAlphas(5));
   const eap = await gradientScores(runner, prep, g, [1]);
   const exact = (await exactScores(runner, prep, g)).edges;

@@ -4,7 +4,7 @@
 // time through an EngineHost; `cancel()` aborts the run in flight at its next progress point.
 import { EngineHost } from '../runtime/engineHost';
 import { attribute, patchExact, type RunControl } from './attribute';
-import { ModelNotLoadedError } from './errors';
+import { CircuitsInputError, ModelNotLoadedError } from './errors';
 import { evidenceRecord } from './evidence';
 import { extract } from './extract';
 import { faithfulnessCurve } from './faithfulness';
@@ -58,6 +58,10 @@ export function createCircuitsEngine(deps: CircuitsEngineDeps): CircuitsApi {
     extract: async (graph, opts) => extract(graph, opts),
     faithfulness: (graph, req, opts, onProgress) => host.run(`faithfulness ${req.modelId}`, async (signal) => {
       const m = model(req.modelId);
+      if (graph.cfg.nLayers !== m.graphCfg.nLayers || graph.cfg.nHeads !== m.graphCfg.nHeads || graph.meta.source === 'circuit-tracer-json') {
+        throw new CircuitsInputError(`this graph (${graph.cfg.nLayers} layers × ${graph.cfg.nHeads} heads${graph.meta.source === 'circuit-tracer-json' ? ', circuit-tracer features' : ''}) ` +
+          `is not the head/MLP graph of ${req.modelId} (${m.graphCfg.nLayers} × ${m.graphCfg.nHeads}); evaluate it on the model it was computed on`);
+      }
       const runner = new CircuitRunner(m, req.metric);
       const prep = preparePairs(m, runner, req.pairs, req.metric, { batchSize: req.batchSize, chatTemplate: req.chatTemplate });
       try {

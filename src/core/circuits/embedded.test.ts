@@ -124,6 +124,28 @@ describe('circuits engine (in-thread)', () => {
     await expect(engine.attribute({ modelId: 'target', pairs, method: 'eap', metric: 'kl' })).rejects.toThrow(/loadModel\("target"\)/);
   }, 300_000);
 
+  it('one click: a pruned circuit of at most 5 % of the edges, its faithfulness, the ablation and the evidence', async () => {
+    const engine = createNodeCircuitsEngine(root);
+    const info = await engine.loadModel('anchor');
+    const r = await engine.refusalCircuit('anchor', { pairs: 8, ablationPrompts: 4, maxNewTokens: 6 });
+    const inCircuit = r.graph.edges.filter((e) => e.inGraph);
+    expect(inCircuit.length).toBe(r.circuit.size);
+    expect(r.circuit.size).toBeLessThanOrEqual(0.05 * info.nEdges);
+    const points = r.faithfulness.points;
+    expect([points[0].recovered, points[points.length - 1].recovered]).toEqual([0, 1]);
+    expect(r.refusalTokens[0].id).toBe(info.refusalTokens[0].id);
+    for (const v of [r.ablation.refusalBefore, r.ablation.refusalAfter, r.ablation.randomRefusalAfter!]) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    expect(r.ablation.mode).toBe('corrupt');
+    expect(r.evidence).toMatchObject({
+      kind: 'mechanistic', model: 'anchor', method: 'eap-ig', metric: 'logit_diff', pairs: 8, modelSha256: info.weightsSha256,
+      faithfulness: { edges: r.circuit.size, totalEdges: info.nEdges, recovered: r.circuit.recovered },
+      ablation: r.ablation,
+    });
+  }, 600_000);
+
   it('cancel() stops a run in flight with CancelledError', async () => {
     const engine = createNodeCircuitsEngine(root);
     await engine.loadModel('anchor');
@@ -143,7 +165,10 @@ describe('circuits engine (in-thread)', () => {
     await engine.loadModel('anchor');
     const probes = await engine.probes({ modelId: 'anchor' });
     expect(probes.map((p) => p.layer)).toEqual(Array.from({ length: model.cfg.nLayer + 1 }, (_, l) => l));
-    for (const p of probes) for (const a of [p.trainAcc, p.heldoutAcc]) expect(a).toBeGreaterThanOrEqual(0), expect(a).toBeLessThanOrEqual(1);
+    for (const a of probes.flatMap((p) => [p.trainAcc, p.heldoutAcc])) {
+      expect(a).toBeGreaterThanOrEqual(0);
+      expect(a).toBeLessThanOrEqual(1);
+    }
     console.log(`anchor probes (held-out accuracy by layer): ${probes.map((p) => p.heldoutAcc.toFixed(2)).join(', ')}`);
     expect(Math.max(...probes.map((p) => p.heldoutAcc))).toBeGreaterThanOrEqual(0.75);
   }, 300_000);
