@@ -4,7 +4,7 @@
 // Hover highlights a node's (or an edge's) connections; click locks the selection and opens its details card.
 // Pure props → SVG. Layout, edge selection and paths are memoised on the graph and the view settings, and the
 // edge and node layers are memo components fed only by them, so hovering redraws just the small overlay.
-import { memo, useMemo, type MouseEvent } from 'react';
+import { memo, useDeferredValue, useMemo, type MouseEvent } from 'react';
 import type { CircuitEdge, CircuitGraph } from '../core/circuits/types';
 import {
   edgePath, edgeStyle, incident, layoutGraph, NEGATIVE, POSITIVE, rankEdges, scoreFill, selectEdges, visibleNodes,
@@ -77,7 +77,9 @@ const NodeLayer = memo(function NodeLayer({ layout, view, scores, maxNodeAbs }: 
 export function LayeredGraph({ graph, topN, view, onlyCircuit, nodeScores, width, testId = 'layered-graph' }: LayeredGraphProps) {
   const { active, locked, setHover, toggleLock, clear } = useHoverLock<GraphSelection>(sameSelection);
   const ranked = useMemo(() => rankEdges(graph.edges), [graph]);
-  const sel = useMemo(() => selectEdges(ranked, topN, onlyCircuit), [ranked, topN, onlyCircuit]);
+  // dragging the top-N slider over a large graph: redraw at the latest value the browser has time for
+  const shownN = useDeferredValue(topN);
+  const sel = useMemo(() => selectEdges(ranked, shownN, onlyCircuit), [ranked, shownN, onlyCircuit]);
   // small graphs keep every node (the layout then depends on the graph alone); huge ones only the drawn ends
   const thinBy = graph.nodes.length > MAX_NODES ? sel.shown : null;
   const nodes = useMemo(() => (thinBy ? visibleNodes(graph.nodes, thinBy, MAX_NODES) : graph.nodes), [graph, thinBy]);
