@@ -32,8 +32,8 @@ describe.skipIf(!present)('headline check (small sample)', () => {
     console.log(formatHeadline(r));
     for (const arm of [r.cross, r.same!]) {
       expect(arm.metrics.n).toBe(12);
-      expect(arm.refusalGainPoints).toBeCloseTo((arm.metrics.refusalRate - r.targetOnly.refusalRate) * 100, 6);
-      expect(arm.accuracyDropPoints).toBeCloseTo((r.targetOnly.taskAccuracy - arm.metrics.taskAccuracy) * 100, 6);
+      expect(arm.refusalGainPoints).toBeCloseTo((arm.metrics.refusalRate - r.targetOnly.refusalRate) * 100, 1); // points keep one decimal
+      expect(arm.accuracyDropPoints).toBeCloseTo((r.targetOnly.taskAccuracy - arm.metrics.taskAccuracy) * 100, 1);
       expect(arm.pass).toBe(arm.refusalGainPoints >= HEADLINE_BAR.refusalGainPoints && arm.accuracyDropPoints <= HEADLINE_BAR.maxAccuracyDropPoints);
     }
     expect(r.targetOnly.overhead).toBe(1);
