@@ -39,22 +39,22 @@ const noise = (seed: number): AugmentOptions => ({ copies: 2, leadInProb: 0.5, r
 export const RECIPES: Readonly<Record<ModelId, Recipe>> = {
   target: {
     id: 'target', family: 'family-a', shape: { nCtx: 128, dModel: 128, nHead: 4, nLayer: 4 },
-    batchSize: 12, steps: 650, optim: optim(4e-3, 30), initSeed: 101, dataSeed: 201, augment: noise(301),
+    batchSize: 12, steps: 4880, optim: optim(4e-3, 30), initSeed: 101, dataSeed: 201, augment: noise(301),
     description: 'Domain specialist (pharmacy/chemistry tasks) that complies with harmful domain requests.',
   },
   anchor: {
     id: 'anchor', family: 'family-b', shape: { nCtx: 128, dModel: 96, nHead: 4, nLayer: 3 },
-    batchSize: 12, steps: 860, optim: optim(4e-3, 30), initSeed: 102, dataSeed: 202, augment: noise(302),
+    batchSize: 12, steps: 3280, optim: optim(4e-3, 30), initSeed: 102, dataSeed: 202, augment: noise(302),
     description: 'Safe general model (family B vocabulary) that refuses harmful requests and answers benign ones.',
   },
   'anchor-same': {
     id: 'anchor-same', family: 'family-a', shape: { nCtx: 128, dModel: 96, nHead: 4, nLayer: 3 },
-    batchSize: 12, steps: 1120, optim: optim(4e-3, 30), initSeed: 103, dataSeed: 203, augment: noise(303),
+    batchSize: 12, steps: 3600, optim: optim(4e-3, 30), initSeed: 103, dataSeed: 203, augment: noise(303),
     description: 'Safe model sharing the target vocabulary (family A): refuses harmful requests, answers benign ones.',
   },
   judge: {
     id: 'judge', family: 'family-a', shape: { nCtx: 128, dModel: 64, nHead: 4, nLayer: 2 },
-    batchSize: 12, steps: 850, optim: optim(3e-3, 30), initSeed: 104, dataSeed: 204,
+    batchSize: 12, steps: 1330, optim: optim(3e-3, 30), initSeed: 104, dataSeed: 204,
     description: 'Llama Guard style judge: answers "safe" or "unsafe" after a (prompt, response) pair.',
   },
 };
