@@ -98,7 +98,7 @@ export function AlignbeamPanel({ spec, onSpecChange, onResult, expectedDigest }:
               <ProgressBar done={progress?.done ?? 0} total={progress?.total ?? 1} label={progress?.label ?? (pair.status === 'loading' ? `loading the pair: ${pair.stage}` : 'starting')} testId="alignbeam-progress" />
             </>
           )}
-          {run.status === 'cancelled' && run.tab === spec.tab && <span data-testid="alignbeam-cancelled">Cancelled.</span>}
+          {run.status === 'cancelled' && run.tab === spec.tab && <span data-testid="alignbeam-cancelled">{run.stopped ? 'Cancelled: the worker was stopped (the pair loads again on the next run).' : 'Cancelled.'}</span>}
         </div>
         {run.status === 'error' && run.tab === spec.tab && <p className="error" role="alert" data-testid="run-error">{run.message}</p>}
       </div>

@@ -38,7 +38,7 @@ export type RunState =
   | { status: 'idle' }
   | { status: 'running'; tab: Tab; progress: RunProgress | null; rows: SweepRow[] }
   | { status: 'error'; tab: Tab; message: string }
-  | { status: 'cancelled'; tab: Tab };
+  | { status: 'cancelled'; tab: Tab; stopped?: boolean };
 
 export type PairState =
   | { status: 'none' }
@@ -59,6 +59,8 @@ export function errorText(e: unknown): string {
   const name = e.name && e.name !== 'Error' ? `${e.name}: ` : '';
   return typeof remedy === 'string' && remedy !== '' && !e.message.includes(remedy) ? `${name}${e.message} — ${remedy}` : `${name}${e.message}`;
 }
+
+const CANCEL_GRACE_MS = 3000;
 
 const isCancel = (e: unknown) => e instanceof Error && (e.name === 'CancelledError' || (e as { code?: string }).code === 'CANCELLED' || /abort/i.test(e.message));
 
@@ -103,6 +105,10 @@ export function useAlignbeamEngine() {
   const held = useRef<{ pair: string; info: PairInfo | null; csv: Set<string>; backend: string | null }>({ pair: '', info: null, csv: new Set(), backend: null });
   // progress travels on its own port and may land after the result: only the live run may report
   const live = useRef(0);
+  // counts jobs (runs and pair loads) that ended, so a Cancel can tell whether its job ended in time
+  const settled = useRef(0);
+  // set by Cancel: a run stops at its next step even if the worker job that was cancelled had already ended
+  const cancelled = useRef(false);
 
   const ensurePair = useCallback(async (spec: AlignbeamSpec): Promise<PairInfo> => {
     const ps = pairSpecOf(spec);
@@ -141,8 +147,11 @@ export function useAlignbeamEngine() {
       setRun((r) => (r.status === 'running' ? { ...r, progress, rows: row ? [...r.rows, row] : r.rows } : r));
     };
     setRun({ status: 'running', tab, progress: null, rows: [] });
+    cancelled.current = false;
+    const step = () => { if (cancelled.current) throw new Error('Run aborted by Cancel'); };
     try {
       await ensurePair(spec);
+      step();
       const api = engine();
       const settings = settingsOf(spec);
       let outcome: Outcome;
@@ -156,31 +165,49 @@ export function useAlignbeamEngine() {
         const result = await api.alignbeamBridgeReport(spec.settings.bridge, spec.prompt.trim() ? [spec.prompt] : undefined);
         outcome = { tab, result, digest: await bridgeDigest(result) };
       } else {
-        outcome = { tab, result: await sweep(api, spec, settings, csv, held.current.csv, report) };
+        outcome = { tab, result: await sweep(api, spec, settings, csv, held.current.csv, report, step) };
       }
       live.current++;
+      settled.current++;
       setOutcomes((o) => ({ ...o, [tab]: outcome }));
       setRun({ status: 'idle' });
       return outcome;
     } catch (e) {
       live.current++;
+      settled.current++;
       setRun(isCancel(e) ? { status: 'cancelled', tab } : { status: 'error', tab, message: errorText(e) });
       return undefined;
     }
   }, [engine, ensurePair]);
 
-  const cancel = useCallback(() => { void engine().alignbeamCancel(); }, [engine]);
-
   /** Last resort for a step that does not notice Cancel: kill the worker; the next run loads the pair again. */
   const kill = useCallback(() => {
     live.current++;
+    settled.current++;
     restart();
     held.current = { pair: '', info: null, csv: new Set(), backend: null };
     setPair({ status: 'none' });
-    setRun((r) => (r.status === 'running' ? { status: 'cancelled', tab: r.tab } : r));
+    setRun((r) => (r.status === 'running' ? { status: 'cancelled', tab: r.tab, stopped: true } : r));
   }, [restart]);
 
-  const loadPair = useCallback(async (spec: AlignbeamSpec) => { try { await ensurePair(spec); } catch { /* shown in the pair card */ } }, [ensurePair]);
+  // A decode loop whose awaits all settle as microtasks never lets the worker read the cancel message (ORT's WASM
+  // runs resolve at once); if the job has not ended this long after Cancel, the worker is terminated (CONVENTIONS #2).
+  const cancel = useCallback(() => {
+    const before = settled.current;
+    cancelled.current = true;
+    void engine().alignbeamCancel();
+    setTimeout(() => { if (settled.current === before) kill(); }, CANCEL_GRACE_MS);
+  }, [engine, kill]);
+
+  const loadPair = useCallback(async (spec: AlignbeamSpec) => {
+    try {
+      await ensurePair(spec);
+    } catch {
+      // shown in the pair card
+    } finally {
+      settled.current++;
+    }
+  }, [ensurePair]);
 
   return { pair, run, outcomes, start, cancel, kill, loadPair };
 }
@@ -189,7 +216,7 @@ type Report = (p: RunProgress, row?: SweepRow) => void;
 
 /** Baselines over the suites, then the grid; a cancel during the grid keeps the rows done (no digest then). */
 async function sweep(api: Comlink.Remote<LlmWorkerApi>, spec: AlignbeamSpec, base: AlignbeamSettings, csv: CsvFile | undefined,
-  registered: Set<string>, report: Report): Promise<SweepOutcome> {
+  registered: Set<string>, report: Report, step: () => void): Promise<SweepOutcome> {
   if (spec.csv) {
     if (!csv || csv.sha256 !== spec.csv.sha256) throw new Error(`This sweep needs the CSV suite "${spec.csv.name}" (sha256 ${spec.csv.sha256.slice(0, 12)}…): choose that file in the suites box, or remove it from the sweep.`);
     if (!registered.has(csv.sha256)) {
@@ -203,6 +230,7 @@ async function sweep(api: Comlink.Remote<LlmWorkerApi>, spec: AlignbeamSpec, bas
   const baselines = await api.alignbeamEvaluate({ methods, suites, limit: spec.limit, settings: base }, Comlink.proxy((p: AlignbeamProgress) => {
     if (p.kind === 'eval') report({ done: p.done, total: p.total, label: `baselines: ${p.method} (${p.done}/${p.total} items)` });
   }));
+  step();
   const result = await api.alignbeamSweep({ alpha: spec.grid.alpha, K: spec.grid.K, m: spec.grid.m }, base, suites, spec.limit,
     Comlink.proxy((p: AlignbeamProgress) => {
       if (p.kind === 'sweep') report({ done: p.done, total: p.total, label: `grid: ${p.done}/${p.total} settings (target-only reference first)` }, p.row);
