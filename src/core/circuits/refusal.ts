@@ -2,20 +2,34 @@
 // the same chat-token length (heldout.ts); metric = logit difference between the refusal opening token (read
 // from the tokenizer: the first response token of "I can't help…"/"I'm sorry…") and the benign run's top
 // non-refusal token (pairs.ts). EAP-IG (m = 5) scores every edge; the circuit is the better (by faithfulness)
-// of top-n and greedy extraction at n = 5 % of the edges; the report adds the faithfulness curve against random
-// circuits and the refusal rate on other held-out harmful prompts with the circuit ablated (corrupt-patched with
-// length-matched benign prompts by default), next to random edge sets of the same size.
+// of top-n and greedy extraction with at most 5 % of the edges after pruning; the report adds the faithfulness
+// curve against random circuits and the refusal rate on other held-out harmful prompts with the circuit ablated
+// (corrupt-patched with length-matched benign prompts by default), next to random edge sets of the same size.
 import { ablateAndGenerate } from './ablation';
 import { checkpoint, gradientScores, igAlphas, pairMetrics, type RunControl } from './attribute';
 import { evidenceRecord } from './evidence';
-import { extract } from './extract';
+import { circuitSize, extract } from './extract';
 import { baseline, circuitPoint, faithfulnessCurve } from './faithfulness';
 import { buildGraph, withScores } from './graph';
 import { refusalPairs, type HeldoutSuites } from './heldout';
 import type { CircuitModel } from './model';
 import { disposePairs, preparePairs } from './pairs';
 import { CircuitRunner } from './runner';
-import type { RefusalCircuitOptions, RefusalCircuitResult } from './types';
+import type { CircuitGraph, ExtractMode, RefusalCircuitOptions, RefusalCircuitResult } from './types';
+
+/**
+ * The largest extraction whose pruned circuit still has at most `budget` edges: pruning drops dangling edges, so
+ * asking for exactly `budget` would leave part of the allowance unused.
+ */
+export function fillBudget(scored: CircuitGraph, mode: ExtractMode, budget: number): CircuitGraph {
+  let best = extract(scored, { mode, n: Math.min(budget, scored.edges.length) });
+  for (let n = budget + 1; n <= scored.edges.length; n++) {
+    const c = extract(scored, { mode, n });
+    if (circuitSize(c) > budget) break;
+    best = c;
+  }
+  return best;
+}
 
 export async function refusalCircuit(model: CircuitModel, data: HeldoutSuites, opts: RefusalCircuitOptions = {},
   ctl: RunControl = {}): Promise<RefusalCircuitResult> {
@@ -32,10 +46,10 @@ export async function refusalCircuit(model: CircuitModel, data: HeldoutSuites, o
       model: model.id, method, metric: 'logit_diff', pairs: prep.n, steps: method === 'eap-ig' ? steps : undefined,
       cleanMetric: pm.clean, corruptedMetric: pm.corrupted, source: 'computed',
     });
-    const n = Math.max(1, Math.floor((opts.edgeFraction ?? 0.05) * full.edges.length));
+    const budget = Math.max(1, Math.floor((opts.edgeFraction ?? 0.05) * full.edges.length));
     const b = baseline(runner, prep, scored);
     const candidates = (['topn', 'greedy'] as const).map((mode) => {
-      const circuit = extract(scored, { mode, n });
+      const circuit = fillBudget(scored, mode, budget);
       return { circuit, point: circuitPoint(runner, prep, circuit, b, 3, opts.seed ?? 0) };
     });
     const best = candidates.reduce((a, c) => (c.point.recovered > a.point.recovered ? c : a));
