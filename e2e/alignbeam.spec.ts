@@ -108,7 +108,9 @@ test('a tiny sweep finishes with baselines and charts, and its link reproduces t
   const frontier = page.getByTestId('frontier-chart');
   await expect(frontier).toHaveAttribute('data-points', '2');
   await expect(frontier).toHaveAttribute('data-references', '2');
-  await expect(frontier.locator('.recharts-scatter-symbol').first()).toBeVisible();
+  // 2 settings + 2 baselines drawn as symbols (the Pareto front is a line)
+  await expect(frontier.locator('.recharts-scatter-symbol path')).toHaveCount(4);
+  await expect(frontier.locator('.recharts-scatter-symbol path').last()).toBeVisible();
   await expect(page.getByTestId('overhead-chart')).toHaveAttribute('data-bars', '4');
   const quality = await qualityColumns(page);
   expect(quality.map((r) => r[0])).toEqual(['target only', 'anchor only', 'ALIGNBEAM α 0 · K 1 · m 4', 'ALIGNBEAM α 0.8 · K 1 · m 4']);

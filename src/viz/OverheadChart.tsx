@@ -25,9 +25,9 @@ export function OverheadChart({ title, bars, valueLabel, baseline, testId }: Ove
   return (
     <figure className="card" data-testid={testId} data-bars={data.length}>
       <figcaption><strong>{title}</strong></figcaption>
-      <BarChart width={labelWidth + 380} height={50 + 24 * Math.max(data.length, 2)} data={data} layout="vertical" margin={{ left: 10, right: 20 }}>
+      <BarChart width={labelWidth + 380} height={70 + 24 * Math.max(data.length, 2)} data={data} layout="vertical" margin={{ left: 10, right: 20, bottom: 16 }}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis type="number" fontSize={11} label={{ value: valueLabel, position: 'insideBottom', offset: -2, fontSize: 11 }} height={36} />
+        <XAxis type="number" fontSize={11} label={{ value: valueLabel, position: 'insideBottom', offset: -10, fontSize: 11 }} height={40} />
         <YAxis type="category" dataKey="label" width={labelWidth} fontSize={10} />
         <Tooltip formatter={(v) => [String(v), valueLabel]} />
         {baseline !== undefined && <ReferenceLine x={baseline} stroke="#5d6678" strokeDasharray="4 4" />}

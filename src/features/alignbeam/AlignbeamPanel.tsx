@@ -85,7 +85,7 @@ export function AlignbeamPanel({ spec, onSpecChange, onResult, expectedDigest }:
                 onChange={(e) => set({ prompt: e.target.value })} />
             </label>
           )}
-          <SettingsForm spec={spec} set={setSettings} />
+          <SettingsForm spec={spec} set={setSettings} bridgeOnly={spec.tab === 'bridge'} />
           {spec.tab === 'sweep' && <SweepSettings spec={spec} set={set} csv={csv} setCsv={setCsv} />}
         </fieldset>
         <div className="toolbar">

@@ -30,9 +30,19 @@ export function NumberInput({ value, onChange, step, min, max, testId, width = 7
   );
 }
 
-export function SettingsForm({ spec, set }: { spec: AlignbeamSpec; set: SetSettings }) {
+function BridgeSelect({ value, set }: { value: AlignbeamSpecSettings['bridge']; set: SetSettings }) {
+  return (
+    <label>bridge <select value={value} data-testid="set-bridge" onChange={(e) => set({ bridge: e.target.value as AlignbeamSpecSettings['bridge'] })}>
+      {BRIDGE_KINDS.map((k) => <option key={k} value={k}>{k} — {BRIDGE_HELP[k]}</option>)}
+    </select></label>
+  );
+}
+
+/** `bridgeOnly`: the bridge inspector needs the bridge kind alone. */
+export function SettingsForm({ spec, set, bridgeOnly = false }: { spec: AlignbeamSpec; set: SetSettings; bridgeOnly?: boolean }) {
   const s = spec.settings;
   const gateOn = s.confidenceGate !== null;
+  if (bridgeOnly) return <div className="toolbar" data-testid="alignbeam-settings"><BridgeSelect value={s.bridge} set={set} /></div>;
   return (
     <div data-testid="alignbeam-settings">
       <div className="toolbar">
@@ -51,9 +61,7 @@ export function SettingsForm({ spec, set }: { spec: AlignbeamSpec; set: SetSetti
       </div>
       <div className="toolbar">
         <label>max new tokens <NumberInput value={s.maxNewTokens} min={1} max={ALIGNBEAM_LIMITS.maxNewTokens[1]} testId="set-maxNewTokens" onChange={(maxNewTokens) => set({ maxNewTokens })} /></label>
-        <label>bridge <select value={s.bridge} data-testid="set-bridge" onChange={(e) => set({ bridge: e.target.value as AlignbeamSpecSettings['bridge'] })}>
-          {BRIDGE_KINDS.map((k) => <option key={k} value={k}>{k} — {BRIDGE_HELP[k]}</option>)}
-        </select></label>
+        <BridgeSelect value={s.bridge} set={set} />
         <label>judge <select value={s.judge} data-testid="set-judge" onChange={(e) => set({ judge: e.target.value as AlignbeamSpecSettings['judge'] })}>
           <option value="embedded">embedded (P(unsafe) from one forward)</option>
           <option value="llm">LLM (generated safe/unsafe verdict)</option>

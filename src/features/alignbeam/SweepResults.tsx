@@ -76,7 +76,7 @@ export function SweepResults({ outcome, spec, expectedDigest }: { outcome: Sweep
         <DigestNote digest={digest} expected={expectedDigest} />
       </div>
       <div className="grid2">
-        <FrontierChart title="Refusal on harmful prompts vs task accuracy (up and right is better)" points={points} references={references} testId="frontier-chart" />
+        <FrontierChart title="Refusal on harmful prompts vs task accuracy (up and right is better)" points={points} pointsName="ALIGNBEAM settings" references={references} testId="frontier-chart" />
         <div>
           <div className="toolbar">
             <label>cost <select value={cost} data-testid="cost-metric" onChange={(e) => setCost(e.target.value as 'overhead' | 'tokensPerSecond')}>
