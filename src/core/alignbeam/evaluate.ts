@@ -47,7 +47,12 @@ export function computeMetrics(runs: readonly ItemRun[], skipped: number, baseli
   };
 }
 
-function throwIfCancelled(signal?: AbortSignal): void {
+/**
+ * Yields a macrotask before checking: ORT's awaits resolve as microtasks, so without this a worker never reads
+ * the `cancel` message until the whole run has ended.
+ */
+async function throwIfCancelled(signal?: AbortSignal): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
   if (signal?.aborted) throw new CancelledError('The evaluation');
 }
 
@@ -58,7 +63,7 @@ async function runMethod(pair: AlignbeamPair, method: Method, suites: readonly S
   const skipped = new Map<string, number>();
   for (const suite of suites) {
     for (const item of suite.items.slice(0, limit)) {
-      throwIfCancelled(o.signal);
+      await throwIfCancelled(o.signal);
       try {
         const g = await pair.generate(method, item.prompt, settings, o.signal);
         const correct = item.answer !== undefined ? g.text.trim() === item.answer.trim() : null;
