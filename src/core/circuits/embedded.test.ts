@@ -58,14 +58,14 @@ describe('embedded anchor', () => {
 
   it('EAP-IG (m = 5) ranks the top 100 edges like exact patching (Spearman ≥ 0.8)', async () => {
     const runner = new CircuitRunner(model, 'logit_diff');
-    const prep = preparePairs(model, runner, refusalPairs(model.tokenizer, data, 16, 0), 'logit_diff', { batchSize: 16 });
+    const prep = preparePairs(model, runner, refusalPairs(model.tokenizer, data, 32, 0), 'logit_diff', { batchSize: 16 });
     const g = buildGraph(model.graphCfg);
     try {
       const ig = await gradientScores(runner, prep, g, igAlphas(5));
       const top = ig.map((_, i) => i).sort((a, b) => Math.abs(ig[b]) - Math.abs(ig[a])).slice(0, Math.min(100, g.edges.length));
       const exact = (await exactScores(runner, prep, g, {}, false, new Set(top.map((i) => g.edges[i].id)))).edges;
       const rho = spearman(top.map((i) => ig[i]), top.map((i) => exact[i]));
-      console.log(`anchor: Spearman(EAP-IG m=5, exact patching) over the top ${top.length} EAP-IG edges = ${rho.toFixed(3)} (16 pairs)`);
+      console.log(`anchor: Spearman(EAP-IG m=5, exact patching) over the top ${top.length} EAP-IG edges = ${rho.toFixed(3)} (32 pairs)`);
       expect(rho).toBeGreaterThanOrEqual(0.8);
     } finally {
       disposePairs(prep);
