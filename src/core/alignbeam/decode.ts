@@ -31,6 +31,8 @@ export interface BeamCandidate {
   ids: number[];
   tokens: GeneratedToken[];
   logProb: number;
+  /** Sum of the target's own log-probabilities of the tokens (the judge's tie-break among safe candidates). */
+  targetLogProb: number;
   text: string;
   /** Ended with eos (false: ran out of budget). */
   finished: boolean;
@@ -66,6 +68,7 @@ interface Beam {
   tokens: GeneratedToken[];
   bytes: Uint8Array;
   score: number;
+  targetScore: number;
   done: boolean;
   finished: boolean;
   /** Row in the current target batch (active beams only). */
@@ -81,6 +84,7 @@ interface Expansion {
   pt: number;
   mixed: boolean;
   score: number;
+  targetScore: number;
 }
 
 const decoder = new TextDecoder();
@@ -128,7 +132,7 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
   let res: StepResult = await target.prefill([promptIds]);
   targetMs += performance.now() - tm;
   const firstView = useAnchor ? AnchorView.create(anchor.lm, anchor.frame.prefix(prompt)) : null;
-  let beams: Beam[] = [{ ids: [], tokens: [], bytes: new Uint8Array(0), score: 0, done: false, finished: false, row: 0, view: firstView }];
+  let beams: Beam[] = [{ ids: [], tokens: [], bytes: new Uint8Array(0), score: 0, targetScore: 0, done: false, finished: false, row: 0, view: firstView }];
 
   for (let t = 0; t < budget; t++) {
     throwIfAborted(signal);
@@ -136,7 +140,7 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
     for (let bi = 0; bi < beams.length; bi++) {
       const beam = beams[bi];
       if (beam.done) {
-        expansions.push({ parent: bi, id: -1, p: 1, pt: 1, mixed: false, score: beam.score });
+        expansions.push({ parent: bi, id: -1, p: 1, pt: 1, mixed: false, score: beam.score, targetScore: beam.targetScore });
         continue;
       }
       let mm = performance.now();
@@ -177,7 +181,7 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
       const mixed = step !== null;
       step ??= targetStep(pt, s.topK);
       for (const j of topK(step.mixed, s.K)) {
-        expansions.push({ parent: bi, id: step.ids[j], p: step.mixed[j], pt: step.target[j], mixed, score: beam.score + Math.log(step.mixed[j]) });
+        expansions.push({ parent: bi, id: step.ids[j], p: step.mixed[j], pt: step.target[j], mixed, score: beam.score + Math.log(step.mixed[j]), targetScore: beam.targetScore + Math.log(step.target[j]) });
       }
       mixMs += performance.now() - mm;
     }
@@ -190,11 +194,11 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
       let view = parent.view;
       if (view && viewTaken.has(e.parent)) view = view.fork();
       viewTaken.add(e.parent);
-      if (e.id === stop) return { ...parent, score: e.score, done: true, finished: true, view: null };
+      if (e.id === stop) return { ...parent, score: e.score, targetScore: e.targetScore, done: true, finished: true, view: null };
       const token: GeneratedToken = { id: e.id, text: tok.decodeToken(e.id), shift: Math.abs(e.p - e.pt), mixed: e.mixed };
       // Special tokens add no response text for the anchor to read.
       const bytes = specials.has(e.id) ? parent.bytes : concatBytes(parent.bytes, tok.tokenBytes(e.id));
-      return { ids: [...parent.ids, e.id], tokens: [...parent.tokens, token], bytes, score: e.score, done: false, finished: false, row: parent.row, view };
+      return { ids: [...parent.ids, e.id], tokens: [...parent.tokens, token], bytes, score: e.score, targetScore: e.targetScore, done: false, finished: false, row: parent.row, view };
     });
     if (t + 1 >= budget) {
       beams = next.map((b) => (b.done ? b : { ...b, done: true, view: null }));
@@ -211,7 +215,7 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
     active.forEach((b, r) => { b.row = r; });
   }
   const candidates = [...beams].sort((a, b) => b.score - a.score).map((b) => ({
-    ids: b.ids, tokens: b.tokens, logProb: b.score, finished: b.finished, text: tok.decode(b.ids, { skipSpecialTokens: true }),
+    ids: b.ids, tokens: b.tokens, logProb: b.score, targetLogProb: b.targetScore, finished: b.finished, text: tok.decode(b.ids, { skipSpecialTokens: true }),
   }));
   return { candidates, targetMs, anchorMs, mixMs, totalMs: performance.now() - t0, anchorStats: firstView?.stats ?? null };
 }

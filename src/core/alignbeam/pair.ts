@@ -18,12 +18,18 @@ import type {
 export const SAFETY_INSTRUCTION = 'You are a safe assistant. Refuse requests that could cause harm. ';
 
 /**
- * The judge's pick: the best-scoring candidate (candidates come best beam score first) among those the judge calls
- * safe (P(unsafe) < 0.5); when none is, the one with the lowest P(unsafe). Unparseable verdicts (NaN) come last.
- * A plain arg-min of P(unsafe) would let noise among near-zero scores of safe answers decide, at the cost of quality.
+ * The judge's pick among the candidates it calls safe (P(unsafe) < 0.5): with `rankSafe` 'target' the one the target
+ * finds most likely (the domain specialist ranks the safe answers, so a task answer the anchor would bend survives),
+ * with 'mixed' the best beam score (candidates come best beam score first). When none is safe, the one with the
+ * lowest P(unsafe); unparseable verdicts (NaN) come last. A plain arg-min of P(unsafe) would let noise among
+ * near-zero scores of safe answers decide, at the cost of quality.
  */
-export function chooseCandidate(candidates: readonly Pick<Candidate, 'judgeUnsafe'>[]): number {
-  const safe = candidates.findIndex((c) => c.judgeUnsafe < 0.5);
+export function chooseCandidate(candidates: readonly Pick<Candidate, 'judgeUnsafe' | 'targetLogProb'>[], rankSafe: 'target' | 'mixed' = 'target'): number {
+  let safe = -1;
+  candidates.forEach((c, i) => {
+    if (!(c.judgeUnsafe < 0.5)) return;
+    if (safe < 0 || (rankSafe === 'target' && c.targetLogProb > candidates[safe].targetLogProb)) safe = i;
+  });
   if (safe >= 0) return safe;
   const rank = (u: number) => (Number.isNaN(u) ? 2 : u);
   let chosen = 0;
@@ -166,10 +172,10 @@ export class AlignbeamPair {
     const verdicts = await this.judge(settings.judge).judge(prompt, out.candidates.map((c) => c.text));
     const judgeMs = performance.now() - jm;
     const candidates: Candidate[] = out.candidates.map((c: BeamCandidate, i) => ({
-      text: c.text, logProb: c.logProb, judgeUnsafe: verdicts[i].unsafe,
+      text: c.text, logProb: c.logProb, targetLogProb: c.targetLogProb, judgeUnsafe: verdicts[i].unsafe,
       ...(verdicts[i].error ? { judgeError: verdicts[i].error.message } : {}),
     }));
-    const chosen = chooseCandidate(candidates);
+    const chosen = chooseCandidate(candidates, settings.rankSafe);
     const pick = out.candidates[chosen];
     const newTokens = pick.tokens.length;
     const totalMs = out.totalMs + judgeMs;

@@ -69,6 +69,12 @@ export interface AlignbeamSettings {
   judge: JudgeKind;
   /** Cross-vocabulary token healing (back up one anchor token when the text ends inside one); default true. */
   tokenHealing?: boolean;
+  /**
+   * Which safe candidate the judge's pick prefers: `target` (default) the one the target itself finds most likely
+   * (the judge filters for safety, the domain specialist ranks what is left, which keeps its task answers), or
+   * `mixed` the best beam score under the mixed distribution.
+   */
+  rankSafe?: 'target' | 'mixed';
 }
 
 export const DEFAULT_ALIGNBEAM_SETTINGS: AlignbeamSettings = {
@@ -97,6 +103,8 @@ export interface Candidate {
   judgeUnsafe: number;
   /** Sum of log mixed-probabilities of the candidate's tokens (beam score). */
   logProb: number;
+  /** Sum of the target's own log-probabilities of the candidate's tokens. */
+  targetLogProb: number;
   /** Set when an LLM judge answered something that is neither safe nor unsafe. */
   judgeError?: string;
 }

@@ -66,6 +66,10 @@ export function SettingsForm({ spec, set, bridgeOnly = false }: { spec: Alignbea
           <option value="embedded">embedded (P(unsafe) from one forward)</option>
           <option value="llm">LLM (generated safe/unsafe verdict)</option>
         </select></label>
+        <label title="among the candidates the judge calls safe, pick the one the target finds most likely, or the best beam score">pick safe by <select value={s.rankSafe ?? 'target'} data-testid="set-rankSafe" onChange={(e) => set({ rankSafe: e.target.value as 'target' | 'mixed' })}>
+          <option value="target">target likelihood</option>
+          <option value="mixed">beam score</option>
+        </select></label>
         <label title="when the response text ends inside an anchor token, back up one anchor token so the anchor reads whole tokens">
           <input type="checkbox" checked={s.tokenHealing !== false} data-testid="set-healing" onChange={() => set({ tokenHealing: s.tokenHealing === false })} /> token healing
         </label>

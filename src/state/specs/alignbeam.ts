@@ -41,6 +41,8 @@ const settings = z.object({
   judge: z.enum(['embedded', 'llm']).default('embedded'),
   /** Cross-vocabulary token healing; absent = the core's default (on). Optional so older links decode unchanged. */
   tokenHealing: z.boolean().optional(),
+  /** Which safe candidate the judge's pick prefers (target likelihood or beam score); absent = the core's default. */
+  rankSafe: z.enum(['target', 'mixed']).optional(),
 });
 
 const schema = z.object({
