@@ -7,19 +7,7 @@ export const pct = (v: number | null | undefined): string => (v === null || v ==
 /** Scores span decades: fixed digits for large ones, exponent for tiny ones. */
 export const score = (v: number): string => (!Number.isFinite(v) ? '—' : v === 0 || Math.abs(v) >= 1e-3 ? v.toFixed(4) : v.toExponential(2));
 
-export function DigestNote({ digest, expected }: { digest?: string; expected?: string }) {
-  if (!digest) return null;
-  return (
-    <>
-      {expected && (
-        <p data-testid="reproduction" className={expected === digest ? 'ok' : 'error'}>
-          {expected === digest ? 'Reproduced: the result digest matches the link.' : `Not reproduced: digest ${digest.slice(0, 12)}… differs from the link's ${expected.slice(0, 12)}…`}
-        </p>
-      )}
-      <p className="muted" data-testid="result-digest">result digest {digest}</p>
-    </>
-  );
-}
+export { DigestNote } from '../../viz/DigestNote';
 
 /**
  * A number input that commits on Enter or blur (not per keystroke: a change re-cuts the circuit in the worker).

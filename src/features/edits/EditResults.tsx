@@ -4,6 +4,7 @@ import { downloadFile } from '../../viz/download';
 import { bytes, num, pct, share } from './format';
 import type { CDeltaManifest, EditManifest, MansuManifest } from './sidecarTypes';
 import { SurvivalView } from './SurvivalView';
+import { ReproductionNote } from '../../viz/DigestNote';
 
 function CDeltaResult({ m, onSurvival }: { m: CDeltaManifest; onSurvival: () => void }) {
   return (
@@ -61,11 +62,7 @@ export function EditResults({ manifest, jobId, digest, expectedDigest, onSurviva
         <h2>Result</h2>
         <button data-testid="manifest-download" onClick={() => downloadFile(JSON.stringify(manifest, null, 2), `${name}-${jobId}.json`, 'application/json')}>Download manifest (JSON)</button>
       </div>
-      {expectedDigest && (
-        <p data-testid="reproduction" className={expectedDigest === digest ? 'ok' : 'error'}>
-          {expectedDigest === digest ? 'Reproduced: the result digest matches the link.' : `Not reproduced: digest ${digest.slice(0, 12)}… differs from the link's ${expectedDigest.slice(0, 12)}…`}
-        </p>
-      )}
+      <ReproductionNote digest={digest} expected={expectedDigest} />
       {manifest.kind === 'c-delta-theta' && <CDeltaResult m={manifest} onSurvival={onSurvival} />}
       {manifest.kind === 'survival' && (
         <SurvivalView overall={manifest.overall} tensors={manifest.tensors} lowerEdges={manifest.ratioBinLowerEdges} quant={manifest.quant} testId="survival" />

@@ -5,6 +5,7 @@ import type { EnsembleReport } from '../../core/ensembles/analyse';
 import { METRICS, type MetricId } from '../../core/ensembles/metrics';
 import { Heatmap } from '../../viz/Heatmap';
 import { SvgFigure } from '../../viz/SvgFigure';
+import { ReproductionNote } from '../../viz/DigestNote';
 
 const fmt = (v: number | null | undefined, digits = 4) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 
@@ -18,11 +19,7 @@ export function EnsembleResults({ report, metric, digest, expectedDigest }: { re
   const cost = new Map(report.costs.map((c) => [c.strategy, c]));
   return (
     <div data-testid="ensembles-results">
-      {expectedDigest && (
-        <p data-testid="reproduction" className={expectedDigest === digest ? 'ok' : 'error'}>
-          {expectedDigest === digest ? 'Reproduced: the result digest matches the link.' : `Not reproduced: digest ${digest.slice(0, 12)}… differs from the link's ${expectedDigest.slice(0, 12)}…`}
-        </p>
-      )}
+      <ReproductionNote digest={digest} expected={expectedDigest} />
       {report.skipped.map((s) => <p key={s.strategy} className="muted">Skipped {s.strategy}: {s.reason}</p>)}
       <div className="card">
         <h2>{METRICS[metric].label} ({METRICS[metric].direction} is better) over {report.datasets.length} datasets × {report.models.length} models</h2>
