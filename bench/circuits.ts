@@ -22,6 +22,7 @@ import { metricSum, type MetricArrays } from '../src/core/circuits/metric';
 import { createNodeCircuitsEngine, loadCircuitModelFolder, loadHeldoutFolder } from '../src/core/circuits/modelNode';
 import { disposePairs, preparePairs, type PairBatch } from '../src/core/circuits/pairs';
 import { CircuitRunner, posMask } from '../src/core/circuits/runner';
+import { spearman } from '../src/core/numeric/spearman';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const flag = (name: string, def: string): string => {
@@ -157,22 +158,6 @@ async function refusal() {
   };
 }
 
-function spearman(a: number[], b: number[]): number {
-  const rank = (xs: number[]) => {
-    const r = new Array<number>(xs.length);
-    xs.map((v, i) => [v, i]).sort((x, y) => x[0] - y[0]).forEach(([, i], k) => (r[i] = k));
-    return r;
-  };
-  const [ra, rb] = [rank(a), rank(b)];
-  const m = (a.length - 1) / 2;
-  let s = 0, sa = 0, sb = 0;
-  for (let i = 0; i < a.length; i++) {
-    s += (ra[i] - m) * (rb[i] - m);
-    sa += (ra[i] - m) ** 2;
-    sb += (rb[i] - m) ** 2;
-  }
-  return s / Math.sqrt(sa * sb);
-}
 
 const outDir = join(ROOT, 'bench/results');
 mkdirSync(outDir, { recursive: true });

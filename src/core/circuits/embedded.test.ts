@@ -14,28 +14,12 @@ import { createNodeCircuitsEngine, loadCircuitModelFolder, loadHeldoutFolder } f
 import { disposePairs, encodePrompt, preparePairs } from './pairs';
 import { CircuitRunner } from './runner';
 import type { CircuitsProgress } from './types';
+import { spearman } from '../numeric/spearman';
 
 const root = join(import.meta.dirname, '../../..');
 let model: CircuitModel;
 let data: Awaited<ReturnType<typeof loadHeldoutFolder>>;
 
-function ranks(xs: number[]): number[] {
-  const order = xs.map((v, i) => [v, i]).sort((a, b) => a[0] - b[0]);
-  const r = new Array<number>(xs.length);
-  order.forEach(([, i], k) => (r[i] = k));
-  return r;
-}
-function spearman(a: number[], b: number[]): number {
-  const [ra, rb] = [ranks(a), ranks(b)];
-  const m = (ra.length - 1) / 2;
-  let s = 0, sa = 0, sb = 0;
-  for (let i = 0; i < ra.length; i++) {
-    s += (ra[i] - m) * (rb[i] - m);
-    sa += (ra[i] - m) ** 2;
-    sb += (rb[i] - m) ** 2;
-  }
-  return s / Math.sqrt(sa * sb);
-}
 
 beforeAll(async () => {
   model = await loadCircuitModelFolder(join(root, 'models/anchor'));

@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { strToU8, zlibSync } from 'fflate';
-import { base64UrlEncode, decodeLink, encodeLink, parseRoute } from '../linkCodec';
-import { LinkError } from '../linkErrors';
+import { decodeLink, encodeLink, parseRoute } from '../linkCodec';
 import { linkSafeSpec } from '../persistence';
 import fixtures from '../fixtures/links.json';
+import { linkRefusal, rawLink } from './linkTestKit';
 import { alignbeamSpec, type AlignbeamSpec } from './alignbeam';
 
 const defaults = (): AlignbeamSpec => alignbeamSpec.clamp(alignbeamSpec.schema.parse({}));
 const decode = (spec: Record<string, unknown>, digest?: string) => decodeLink(encodeLink('alignbeam', spec, digest))!;
-/** A link whose envelope holds `s` verbatim (no parse on the way in), as a hand-edited link would. */
-const raw = (s: unknown) => `#/alignbeam?s=${base64UrlEncode(zlibSync(strToU8(JSON.stringify({ v: 1, m: 'alignbeam', sv: 1, s }))))}`;
-
-function refusal(hash: string): LinkError {
-  try {
-    decodeLink(hash);
-  } catch (e) {
-    if (e instanceof LinkError) return e;
-    throw e;
-  }
-  throw new Error('expected a LinkError');
-}
+const raw = (s: unknown) => rawLink('alignbeam', s);
+const refusal = linkRefusal;
 
 describe('alignbeam spec', () => {
   it('defaults are legal: α in [0,1], K in 1..8, a non-empty grid, every built-in suite known', () => {

@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { strToU8, zlibSync } from 'fflate';
-import { base64UrlEncode, decodeLink, encodeLink, parseRoute } from '../linkCodec';
+import { decodeLink, encodeLink, parseRoute } from '../linkCodec';
 import { LinkError } from '../linkErrors';
 import { linkSafeSpec } from '../persistence';
 import fixtures from '../fixtures/links.json';
+import { linkRefusal, rawLink } from './linkTestKit';
 import { CIRCUIT_LIMITS, circuitsSpec, type CircuitsSpec } from './circuits';
 
 const defaults = (): CircuitsSpec => circuitsSpec.clamp(circuitsSpec.schema.parse({}));
-/** A link whose envelope holds `s` verbatim, as a hand-edited link would. */
-const raw = (s: unknown) => `#/circuits?s=${base64UrlEncode(zlibSync(strToU8(JSON.stringify({ v: 1, m: 'circuits', sv: 1, s }))))}`;
-
-function refusal(hash: string): LinkError {
-  try {
-    decodeLink(hash);
-  } catch (e) {
-    if (e instanceof LinkError) return e;
-    throw e;
-  }
-  throw new Error('expected a LinkError');
-}
+const raw = (s: unknown) => rawLink('circuits', s);
+const refusal = linkRefusal;
 
 describe('circuits spec', () => {
   it('defaults: the anchor, held-out pairs, EAP-IG with m = 5, a top-n circuit; clamping them changes nothing', () => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { ProbMatrix } from '../../metrics/classification';
 import { collapseStats } from './collapse';
 import { aucRetention, classificationReport, fairnessGaps, measureLatency } from './evaluate';
-import { wilcoxonSignedRank } from './wilcoxon';
 
 const probs = (p1: number[]): ProbMatrix => ({ probs: Float64Array.from(p1.flatMap((p) => [1 - p, p])), n: p1.length, k: 2 });
 
@@ -49,22 +48,5 @@ describe('reports', () => {
     expect(perRow).toEqual(new Array(10).fill(3));
     expect(all).toBe(3);
     expect(lat.batchedUsPerRow).toBeGreaterThanOrEqual(0);
-  });
-});
-
-describe('Wilcoxon signed-rank', () => {
-  it('matches exact reference values (scipy.stats.wilcoxon, exact two-sided)', () => {
-    expect(wilcoxonSignedRank([1, 2, 3, 4, 5], [0, 0, 0, 0, 0]).pValue).toBeCloseTo(0.0625, 12);
-    const r = wilcoxonSignedRank([1, -2, 3, 4, 5, 6, 7, 8, 9, 10], new Array(10).fill(0));
-    expect(r.wMinus).toBe(2);
-    expect(r.pValue).toBeCloseTo(6 / 1024, 12);
-  });
-
-  it('drops zero differences and uses the normal approximation past 20 pairs', () => {
-    expect(wilcoxonSignedRank([1, 1, 2], [1, 1, 1]).n).toBe(1);
-    const a = Array.from({ length: 30 }, (_, i) => i + 1);
-    const r = wilcoxonSignedRank(a, new Array(30).fill(0));
-    expect(r.method).toBe('normal');
-    expect(r.pValue).toBeLessThan(1e-4);
   });
 });
