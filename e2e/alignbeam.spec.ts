@@ -61,15 +61,19 @@ test('playground: target-only and ALIGNBEAM side by side, candidates with judge 
   const rows = page.getByTestId('candidates-table').locator('tbody tr');
   const n = await rows.count();
   expect(n).toBeGreaterThanOrEqual(1);
-  expect(n).toBeLessThanOrEqual(3);
+  expect(n).toBeLessThanOrEqual(4); // K = 3 beams + the target's own answer (unless a beam already has it)
+  const sources: string[] = [];
   for (let i = 0; i < n; i++) {
     const p = Number(await page.getByTestId(`candidate-${i}-judge`).textContent());
     expect(p).toBeGreaterThanOrEqual(0);
     expect(p).toBeLessThanOrEqual(1);
+    sources.push((await page.getByTestId(`candidate-${i}-source`).textContent()) ?? '');
   }
+  expect(sources.filter((s) => s === 'beam').length).toBeGreaterThanOrEqual(1);
+  expect(sources.filter((s) => s !== 'beam').length).toBeLessThanOrEqual(1);
   await expect(page.locator('[data-testid^="candidate-"][data-chosen="true"]')).toHaveCount(1);
   // the chosen candidate is the text shown in the ALIGNBEAM column
-  const chosen = page.locator('[data-testid^="candidate-"][data-chosen="true"] td').nth(1);
+  const chosen = page.locator('[data-testid^="candidate-"][data-chosen="true"] [data-testid$="-text"]');
   expect(await chosen.textContent()).toBe(await page.getByTestId('column-alignbeam').getAttribute('data-text'));
   const link = await page.evaluate(() => window.__workbench!.shareLink('alignbeam'));
   expect((await page.evaluate((h) => window.__workbench!.decode(h), link))?.digest).toMatch(/^[0-9a-f]{64}$/);

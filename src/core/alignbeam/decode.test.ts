@@ -71,6 +71,27 @@ describe.skipIf(!present)('beam decode on the embedded models', () => {
     }
   });
 
+  it("targetCandidate: the target's own greedy answer joins the K beams once, and only when asked", async () => {
+    const settings = { ...S, alpha: 0.9, K: 2 };
+    for (const prompt of [prompts[0], prompts[3]]) {
+      const base = await pair.generate('target-only', prompt, S);
+      for (const method of ['alignbeam', 'alignbeam-same'] as const) {
+        const on = await pair.generate(method, prompt, settings);
+        const own = on.candidates.filter((c) => c.source === 'target');
+        const beams = on.candidates.filter((c) => c.source === 'beam');
+        expect(beams).toHaveLength(2);
+        // present exactly once: as its own candidate, or already among the beams (then not repeated)
+        expect(own.length + beams.filter((c) => c.text === base.text).length).toBeGreaterThanOrEqual(1);
+        expect(own.length).toBeLessThanOrEqual(1);
+        if (own.length) expect(own[0].text).toBe(base.text);
+        expect(on.text).toBe(on.candidates[on.chosen].text);
+        const off = await pair.generate(method, prompt, { ...settings, targetCandidate: false });
+        expect(off.candidates.every((c) => c.source === 'beam')).toBe(true);
+        expect(off.candidates.map((c) => c.text)).toEqual(beams.map((c) => c.text));
+      }
+    }
+  });
+
   it('K = 4 beams: distinct candidates, best score first, scores = teacher-forced target log-probs (α = 0)', async () => {
     const frame = promptFrame(lm.target.tokenizer, 'target');
     for (const prompt of prompts.slice(2, 6)) {

@@ -37,6 +37,8 @@ export function chooseCandidate(candidates: readonly Pick<Candidate, 'judgeUnsaf
   return chosen;
 }
 
+const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 export interface PairModels {
   target: CausalLM;
   anchor: CausalLM;
@@ -165,24 +167,37 @@ export class AlignbeamPair {
     };
   }
 
-  /** Decode + judge: the safest candidate is chosen (ties: the higher beam score). */
+  /**
+   * Decode + judge. For the ALIGNBEAM methods with `targetCandidate` (default on) the target's own greedy answer joins
+   * the K beams (unless a beam already has its exact tokens); the judge's pick is `chooseCandidate`.
+   */
   async generate(method: Method, prompt: string, settings: AlignbeamSettings, signal?: AbortSignal): Promise<GenerationResult> {
     const out = await this.decode(method, prompt, settings, signal);
+    const pool: Array<BeamCandidate & { source: 'beam' | 'target' }> = out.candidates.map((c) => ({ ...c, source: 'beam' as const }));
+    let extraMs = 0;
+    let extraTargetMs = 0;
+    if ((method === 'alignbeam' || method === 'alignbeam-same') && settings.targetCandidate !== false && settings.alpha > 0) {
+      const own = await this.decode('target-only', prompt, settings, signal);
+      extraMs = own.totalMs;
+      extraTargetMs = own.targetMs;
+      const mine = own.candidates[0];
+      if (!pool.some((c) => sameIds(c.ids, mine.ids))) pool.push({ ...mine, source: 'target' });
+    }
     const jm = performance.now();
-    const verdicts = await this.judge(settings.judge).judge(prompt, out.candidates.map((c) => c.text));
+    const verdicts = await this.judge(settings.judge).judge(prompt, pool.map((c) => c.text));
     const judgeMs = performance.now() - jm;
-    const candidates: Candidate[] = out.candidates.map((c: BeamCandidate, i) => ({
-      text: c.text, logProb: c.logProb, targetLogProb: c.targetLogProb, judgeUnsafe: verdicts[i].unsafe,
+    const candidates: Candidate[] = pool.map((c, i) => ({
+      text: c.text, logProb: c.logProb, targetLogProb: c.targetLogProb, judgeUnsafe: verdicts[i].unsafe, source: c.source,
       ...(verdicts[i].error ? { judgeError: verdicts[i].error.message } : {}),
     }));
     const chosen = chooseCandidate(candidates, settings.rankSafe);
-    const pick = out.candidates[chosen];
+    const pick = pool[chosen];
     const newTokens = pick.tokens.length;
-    const totalMs = out.totalMs + judgeMs;
+    const decodeMs = out.totalMs + extraMs;
     return {
       text: pick.text, tokens: pick.tokens, candidates, chosen,
-      timings: { totalMs, targetMs: out.targetMs, anchorMs: out.anchorMs, judgeMs, mixMs: out.mixMs, newTokens,
-        tokensPerSecond: newTokens / Math.max(out.totalMs / 1000, 1e-9) },
+      timings: { totalMs: decodeMs + judgeMs, targetMs: out.targetMs + extraTargetMs, anchorMs: out.anchorMs, judgeMs, mixMs: out.mixMs, newTokens,
+        tokensPerSecond: newTokens / Math.max(decodeMs / 1000, 1e-9) },
     };
   }
 

@@ -75,12 +75,23 @@ export interface AlignbeamSettings {
    * `mixed` the best beam score under the mixed distribution.
    */
   rankSafe?: 'target' | 'mixed';
+  /**
+   * Also hand the judge the target's own greedy answer (decoded without the anchor) next to the K beams; default true.
+   * The anchor-mixed beams supply safe alternatives; the judge keeps the target's answer wherever it is safe, so
+   * the anchor cannot bend a safe domain answer (a task's number), and its answer only replaces unsafe ones.
+   */
+  targetCandidate?: boolean;
 }
 
+/**
+ * Defaults. m = 0 (mix every token): with the target's own answer among the candidates, long mixing no longer costs
+ * task accuracy, and refusals the anchor starts are finished by it (at m = 8 the target took over after the opening
+ * and wrote compliance steps under a refusal line; bench/results/alignbeam-headline.json has both settings).
+ */
 export const DEFAULT_ALIGNBEAM_SETTINGS: AlignbeamSettings = {
   alpha: 0.9,
   K: 4,
-  m: 8,
+  m: 0,
   topK: 64,
   rule: 'linear',
   maxNewTokens: 48,
@@ -107,6 +118,8 @@ export interface Candidate {
   targetLogProb: number;
   /** Set when an LLM judge answered something that is neither safe nor unsafe. */
   judgeError?: string;
+  /** `beam`: one of the K mixed beams; `target`: the target's own greedy answer (settings.targetCandidate). */
+  source?: 'beam' | 'target';
 }
 
 export interface GenerationTimings {

@@ -24,9 +24,11 @@ function CandidateRow({ c, i, chosen }: { c: Candidate; i: number; chosen: boole
   return (
     <tr data-testid={`candidate-${i}`} data-chosen={chosen} style={chosen ? { background: '#eaf5ec' } : undefined}>
       <td>{i + 1}</td>
-      <td style={{ whiteSpace: 'pre-wrap' }}>{c.text}</td>
+      <td data-testid={`candidate-${i}-source`}>{c.source === 'target' ? "target's own" : 'beam'}</td>
+      <td style={{ whiteSpace: 'pre-wrap' }} data-testid={`candidate-${i}-text`}>{c.text}</td>
       <td data-testid={`candidate-${i}-judge`}>{fmt(c.judgeUnsafe, 3)}{c.judgeError && <span className="error" title={c.judgeError}> (unparsed)</span>}</td>
       <td>{fmt(c.logProb, 2)}</td>
+      <td>{fmt(c.targetLogProb, 2)}</td>
       <td>{chosen ? '✓ chosen' : ''}</td>
     </tr>
   );
@@ -44,12 +46,12 @@ export function PlaygroundResults({ result, digest, expectedDigest, alpha }: { r
         <Column title={`ALIGNBEAM (α ${alpha}, chosen candidate ${alignbeam.chosen + 1} of ${alignbeam.candidates.length})`} g={alignbeam} testId="column-alignbeam" />
       </div>
       <div className="card">
-        <h2>Candidates (beam over the mixed distribution) and the judge&apos;s choice</h2>
+        <h2>Candidates (beams over the mixed distribution, and the target&apos;s own answer) and the judge&apos;s choice</h2>
         <table className="table" data-testid="candidates-table">
-          <thead><tr><th>#</th><th>candidate</th><th>judge P(unsafe)</th><th>beam log-prob</th><th /></tr></thead>
+          <thead><tr><th>#</th><th>from</th><th>candidate</th><th>judge P(unsafe)</th><th>beam log-prob</th><th>target log-prob</th><th /></tr></thead>
           <tbody>{alignbeam.candidates.map((c, i) => <CandidateRow key={i} c={c} i={i} chosen={i === alignbeam.chosen} />)}</tbody>
         </table>
-        <p className="muted">The judge picks the best-scoring candidate it calls safe (P(unsafe) &lt; 0.5); if none is, the least unsafe one.</p>
+        <p className="muted">Among the candidates the judge calls safe (P(unsafe) &lt; 0.5) the pick is the one the target finds most likely (or the best beam score, per the settings); if none is safe, the least unsafe one.</p>
         <DigestNote digest={digest} expected={expectedDigest} />
       </div>
     </div>

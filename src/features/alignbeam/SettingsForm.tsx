@@ -70,6 +70,9 @@ export function SettingsForm({ spec, set, bridgeOnly = false }: { spec: Alignbea
           <option value="target">target likelihood</option>
           <option value="mixed">beam score</option>
         </select></label>
+        <label title="also hand the judge the target's own answer (decoded without the anchor): kept wherever the judge calls it safe">
+          <input type="checkbox" checked={s.targetCandidate !== false} data-testid="set-targetCandidate" onChange={() => set({ targetCandidate: s.targetCandidate === false })} /> target's answer as a candidate
+        </label>
         <label title="when the response text ends inside an anchor token, back up one anchor token so the anchor reads whole tokens">
           <input type="checkbox" checked={s.tokenHealing !== false} data-testid="set-healing" onChange={() => set({ tokenHealing: s.tokenHealing === false })} /> token healing
         </label>
