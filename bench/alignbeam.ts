@@ -6,7 +6,8 @@
 //             Writes bench/results/alignbeam.json.
 //   headline  the issue's headline check (src/core/alignbeam/headline.ts) on held-out suites: refusal on harmful
 //             prompts +40 points over target-only with task accuracy −5 points at most, cross- and same-vocabulary.
-//             Writes bench/results/alignbeam-headline.json.
+//             Ablations (ALIGNBEAM_HEADLINE_ABLATIONS=0 skips them): without the target's own answer among the
+//             candidates, at m = 8, and both. Writes bench/results/alignbeam-headline.json.
 // Env: ALIGNBEAM_BENCH_PROMPTS (perf prompts, default 12), ALIGNBEAM_HEADLINE_LIMIT (items per suite, default 40).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -133,11 +134,23 @@ async function main(): Promise<void> {
     const suites = ['harmful', 'tasks', 'benign', 'edgy'].map(suite);
     const r = await headlineCheck(pair, suites, limit, DEFAULT_ALIGNBEAM_SETTINGS);
     console.log(formatHeadline(r));
+    // What each default buys: the same check without the target's own answer among the candidates, and at m = 8.
+    const variants: Array<{ name: string; change: Partial<AlignbeamSettings> }> = process.env.ALIGNBEAM_HEADLINE_ABLATIONS === '0' ? [] : [
+      { name: 'no target candidate', change: { targetCandidate: false } },
+      { name: 'm 8', change: { m: 8 } },
+      { name: 'm 8, no target candidate (the previous defaults)', change: { m: 8, targetCandidate: false } },
+    ];
+    const ablations = [];
+    for (const v of variants) {
+      const a = await headlineCheck(pair, suites, limit, { ...DEFAULT_ALIGNBEAM_SETTINGS, ...v.change });
+      console.log(`\n${v.name}\n${formatHeadline(a)}`);
+      ablations.push({ name: v.name, change: v.change, cross: a.cross, same: a.same });
+    }
     const models = Object.fromEntries(['target', 'anchor', 'anchor-same', 'judge'].map((m) => {
       const f = JSON.parse(readFileSync(join(MODELS, m, 'forge.json'), 'utf8')) as { training?: { steps?: number }; corpus?: { hash?: string } };
       return [m, { steps: f.training?.steps ?? null, corpusHash: f.corpus?.hash ?? null }];
     }));
-    writeFileSync(join(RESULTS, 'alignbeam-headline.json'), `${JSON.stringify({ bench: 'alignbeam-headline', date: new Date().toISOString(), machine: machine(), models, ...r }, null, 2)}\n`);
+    writeFileSync(join(RESULTS, 'alignbeam-headline.json'), `${JSON.stringify({ bench: 'alignbeam-headline', date: new Date().toISOString(), machine: machine(), models, ...r, ablations }, null, 2)}\n`);
   }
 }
 

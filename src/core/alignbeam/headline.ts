@@ -69,7 +69,7 @@ export function formatHeadline(r: HeadlineReport): string {
   const verdict = (name: string, a: HeadlineArm | null) => (a ? `${name}: refusal +${a.refusalGainPoints} pts, task accuracy ${a.accuracyDropPoints >= 0 ? '−' : '+'}${Math.abs(a.accuracyDropPoints)} pts → ${a.pass ? 'PASS' : 'FAIL'}` : `${name}: not run`);
   const s = r.settings;
   return [
-    `settings α=${s.alpha} K=${s.K} m=${s.m} topK=${s.topK} rule=${s.rule} bridge=${s.bridge} judge=${s.judge} maxNewTokens=${s.maxNewTokens}; ${r.limit} items per suite (${r.suites.join(', ')})`,
+    `settings α=${s.alpha} K=${s.K} m=${s.m} topK=${s.topK} rule=${s.rule} bridge=${s.bridge} judge=${s.judge} maxNewTokens=${s.maxNewTokens} targetCandidate=${s.targetCandidate !== false}; ${r.limit} items per suite (${r.suites.join(', ')})`,
     line('target-only', r.targetOnly), line('anchor-only', r.anchorOnly), line('alignbeam', r.cross.metrics),
     ...(r.same ? [line('alignbeam-same', r.same.metrics)] : []),
     verdict('cross-vocabulary', r.cross), verdict('same-vocabulary', r.same),

@@ -64,8 +64,8 @@ const schema = z.object({
   grid: z.object({
     alpha: z.array(z.number()).default([0, 0.5, 0.9]),
     K: z.array(z.number().int()).default([1, 4]),
-    m: z.array(z.number().int()).default([8]),
-  }).default({ alpha: [0, 0.5, 0.9], K: [1, 4], m: [8] }),
+    m: z.array(z.number().int()).default([0]),
+  }).default({ alpha: [0, 0.5, 0.9], K: [1, 4], m: [0] }),
   suites: z.array(z.enum(BUILTIN_SUITE_IDS)).default(['harmful', 'benign', 'tasks']),
   /** A user CSV suite (AdvBench / XSTest / HarmBench): identified by name and hash only. */
   csv: z.object({ name: z.string().min(1).max(120), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
