@@ -47,6 +47,9 @@ async function perf(pair: AlignbeamPair): Promise<Record<string, unknown>> {
     { name: 'alignbeamK1', method: 'alignbeam', settings: { ...base, K: 1 } },
     { name: 'alignbeamK4', method: 'alignbeam', settings: { ...base, K: 4 } },
     { name: 'alignbeamSameK4', method: 'alignbeam-same', settings: { ...base, K: 4 } },
+    // what the defaults cost: mixing only the first 8 tokens, and also without the target's own candidate
+    { name: 'alignbeamK4m8', method: 'alignbeam', settings: { ...base, K: 4, m: 8 } },
+    { name: 'alignbeamK4m8NoTargetCandidate', method: 'alignbeam', settings: { ...base, K: 4, m: 8, targetCandidate: false } },
   ];
   const tally = new Map(arms.map((a) => [a.name, { tokens: 0, ms: 0, perPromptTps: [] as number[], anchorMs: 0, judgeMs: 0 }]));
   for (const a of arms) await pair.generate(a.method, prompts[0], a.settings); // warm-up (sessions, bridges)
@@ -109,7 +112,10 @@ async function perf(pair: AlignbeamPair): Promise<Record<string, unknown>> {
   return {
     prompts: prompts.length, settings: base,
     tokensPerSecond: tps,
-    ratios: { alignbeamK1VsTargetOnly: ratio('alignbeamK1'), alignbeamK4VsTargetOnly: ratio('alignbeamK4'), alignbeamSameK4VsTargetOnly: ratio('alignbeamSameK4') },
+    ratios: {
+      alignbeamK1VsTargetOnly: ratio('alignbeamK1'), alignbeamK4VsTargetOnly: ratio('alignbeamK4'), alignbeamSameK4VsTargetOnly: ratio('alignbeamSameK4'),
+      alignbeamK4m8VsTargetOnly: ratio('alignbeamK4m8'), alignbeamK4m8NoTargetCandidateVsTargetOnly: ratio('alignbeamK4m8NoTargetCandidate'),
+    },
     bridgeLlama3ToQwen3: { kind: 'text', buildMs: round(buildMs, 0), targetMs: 5000, pass: buildMs < 5000, coverage: bridgeCoverage(l2q) },
     translationTopK64: {
       plainBridgeLlama3ToQwen3MsPerStep: round(translateMs, 4),
