@@ -1,6 +1,7 @@
 // The COMMITTED embedded models (models/<id>): ONNX run by ORT equals the lab engine's jax-js forward of the
 // same model.safetensors (logits within 1e-4, identical greedy generations, KV cache = recompute), and the
-// evaluation numbers in forge.json are re-checked on the recorded sample, so they cannot go stale. A model
+// held-out evaluation in forge.json is re-run in full from the committed files and held to the issue's bars, so
+// the numbers cannot go stale and a model that misses its bar fails here. A model
 // folder that does not exist yet is skipped with a message.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,20 +11,29 @@ import { AutoModelForCausalLM, env, Tensor } from '@huggingface/transformers';
 import { gptConfig, initEngine } from '../../src/core/lab';
 import type { CausalLM } from '../../src/core/lm/causalLm';
 import { loadCausalLMFolder } from '../../src/core/lm/causalLmNode';
-import { evaluateModel, type Evaluation } from './evaluate';
+import { checkTargets, evaluateModel, type Evaluation } from './evaluate';
 import { rates, SAMPLE_LIMIT } from './forge';
 import { checkParity } from './parity';
 import { readSafetensors } from './safetensors';
 import { MODELS_DIR } from './train/data';
-import { MODEL_IDS } from './train/recipe';
+import { MODEL_IDS, RECIPES } from './train/recipe';
 
 interface ForgeJson {
   config: Parameters<typeof gptConfig>[0];
-  evaluation: Evaluation & { sample: { limit: number } & Omit<Evaluation, 'examples'> };
+  evaluation: Evaluation & { limit: number | null; targets: Record<string, number>; met: boolean; sample: { limit: number } & Omit<Evaluation, 'examples'> };
   sizes: { onnxBytes: number; safetensorsBytes: number };
+  training: { steps: number; wallSeconds: number; machine: string };
+  recipe: unknown;
 }
 
 const MB = 1024 * 1024;
+
+/**
+ * Bars a committed model is known to miss (issue #4 stays open for them). anchor-same answers 89.0 % of held-out
+ * benign/edgy prompts (bar 90 %): seven recipe/seed variants scored 80–89 %; the held-out edgy phrasings need more
+ * everyday vocabulary in the edgy/chat train split (a corpus change, so every model retrains). models/forge/README.md.
+ */
+const KNOWN_GAPS: Partial<Record<string, string[]>> = { 'anchor-same': ['benignAnswered'] };
 
 for (const id of MODEL_IDS) {
   const dir = join(MODELS_DIR, id);
@@ -71,16 +81,24 @@ for (const id of MODEL_IDS) {
       }
     }, 60_000);
 
-    it('forge.json evaluation sample reproduces from the committed files', async () => {
-      const { limit, ...recorded } = forge.evaluation.sample;
-      expect(limit).toBe(SAMPLE_LIMIT);
-      expect(rates(await evaluateModel(id, lm, { limit }))).toEqual(recorded);
-      // the full-suite numbers are consistent with the sample (same keys, counts cover it)
-      for (const [k, r] of Object.entries(recorded)) {
-        const full = forge.evaluation[k as keyof Omit<Evaluation, 'examples'>]!;
-        expect(full.n).toBeGreaterThanOrEqual(r.n);
+    it("the full held-out evaluation reproduces forge.json's numbers from the committed files and meets the issue's bars", async () => {
+      const { limit, targets, met } = forge.evaluation;
+      expect(limit).toBeNull(); // recorded on the whole held-out suites, not a sample
+      const now = await evaluateModel(id, lm, {});
+      const { examples: _recorded, limit: _l, targets: _t, met: _m, sample: _s, ...recorded } = forge.evaluation;
+      expect(rates(now)).toEqual(recorded);
+      const check = checkTargets(id, now);
+      expect(check.targets).toEqual(targets);
+      const gaps = KNOWN_GAPS[id] ?? [];
+      for (const [k, bar] of Object.entries(check.targets)) {
+        const rate = (now[k as keyof Evaluation] as { rate: number }).rate;
+        // a known gap must still be one: when it closes, delete it from KNOWN_GAPS so the bar is enforced
+        if (gaps.includes(k)) expect(rate, `${id} ${k} now meets its bar ${bar}: remove it from KNOWN_GAPS`).toBeLessThan(bar);
+        else expect(rate, `${id} ${k} (bar ${bar})`).toBeGreaterThanOrEqual(bar);
       }
-    }, 120_000);
+      expect(met).toBe(gaps.length === 0);
+      expect(forge.evaluation.sample.limit).toBe(SAMPLE_LIMIT);
+    }, 180_000);
 
     it('fits the size budget (≤ 8 MB per model file set)', () => {
       const bytes = ['model.safetensors', 'onnx/model.onnx'].map((f) => readFileSync(join(dir, f)).byteLength);
@@ -88,5 +106,23 @@ for (const id of MODEL_IDS) {
       expect(forge.sizes.onnxBytes).toBe(bytes[1]);
       expect(createHash('sha256').update(readFileSync(join(dir, 'onnx/model.onnx'))).digest('hex')).toMatch(/^[0-9a-f]{64}$/);
     });
+
+    it('was trained with the recipe train/recipe.ts has now (so npm run forge reproduces it)', () => {
+      expect(forge.recipe).toEqual(JSON.parse(JSON.stringify(RECIPES[id])));
+    });
+
+    it('records its training time and the machine it ran on', () => {
+      expect(forge.training.steps).toBeGreaterThan(0);
+      expect(forge.training.wallSeconds).toBeGreaterThan(0);
+      expect(forge.training.machine.length).toBeGreaterThan(0);
+    });
   });
 }
+
+describe('all embedded models together', () => {
+  it('fit the 40 MB budget', () => {
+    const forged = MODEL_IDS.filter((id) => existsSync(join(MODELS_DIR, id, 'forge.json')));
+    const total = forged.reduce((sum, id) => sum + ['model.safetensors', 'onnx/model.onnx'].reduce((s, f) => s + readFileSync(join(MODELS_DIR, id, f)).byteLength, 0), 0);
+    expect(total).toBeLessThanOrEqual(40 * MB);
+  });
+});

@@ -7,10 +7,14 @@
 // recipe, same data.
 import { Pcg32 } from '../../../src/core/lab';
 import type { MixRecord } from '../corpus/mixes';
+import type { Category } from '../corpus/types';
 
 export interface AugmentOptions {
   /** Noisy copies per record (0 = off). */
   copies: number;
+  /** Per-category override of `copies` (more noisy copies of edgy/chat prompts teach a safe model that
+   * unfamiliar words alone are no sign of harm). */
+  categoryCopies?: Partial<Record<Category, number>>;
   leadInProb: number;
   replaceProb: number;
   insertProb: number;
@@ -48,12 +52,14 @@ export function noisyPrompt(prompt: string, o: AugmentOptions, rng: Pcg32, words
 
 /** The records plus `copies` noisy variants of each, in a fixed order. */
 export function augmentRecords(records: readonly MixRecord[], o: AugmentOptions): MixRecord[] {
-  if (o.copies <= 0) return [...records];
+  const copiesOf = (c: Category): number => o.categoryCopies?.[c] ?? o.copies;
+  const most = Math.max(o.copies, ...Object.values(o.categoryCopies ?? {}));
+  if (most <= 0) return [...records];
   const words = [...new Set(records.flatMap((r) => r.prompt.toLowerCase().split(/[^a-z']+/)).filter((w) => w.length > 2))].sort();
   const rng = new Pcg32(o.seed, 17);
   const out = [...records];
-  for (let c = 0; c < o.copies; c++) {
-    for (const r of records) out.push({ ...r, id: `${r.id}~${c}`, prompt: noisyPrompt(r.prompt, o, rng, words, r.category !== 'task') });
+  for (let c = 0; c < most; c++) {
+    for (const r of records) if (c < copiesOf(r.category)) out.push({ ...r, id: `${r.id}~${c}`, prompt: noisyPrompt(r.prompt, o, rng, words, r.category !== 'task') });
   }
   return out;
 }

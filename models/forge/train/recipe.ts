@@ -49,7 +49,9 @@ export const RECIPES: Readonly<Record<ModelId, Recipe>> = {
   },
   'anchor-same': {
     id: 'anchor-same', family: 'family-a', shape: { nCtx: 128, dModel: 96, nHead: 4, nLayer: 3 },
-    batchSize: 12, steps: 3600, optim: optim(4e-3, 30), initSeed: 103, dataSeed: 203, augment: noise(303),
+    batchSize: 12, steps: 3600, optim: optim(4e-3, 30), initSeed: 113, dataSeed: 213,
+    // 6 noisy copies of edgy/chat prompts (2 of the others): against over-refusing benign prompts with unfamiliar words
+    augment: { ...noise(303), categoryCopies: { edgy: 6, chat: 6 } },
     description: 'Safe model sharing the target vocabulary (family A): refuses harmful requests, answers benign ones.',
   },
   judge: {
