@@ -29,11 +29,10 @@ interface ForgeJson {
 const MB = 1024 * 1024;
 
 /**
- * Bars a committed model is known to miss (issue #4 stays open for them). anchor-same answers 89.0 % of held-out
- * benign/edgy prompts (bar 90 %): seven recipe/seed variants scored 80–89 %; the held-out edgy phrasings need more
- * everyday vocabulary in the edgy/chat train split (a corpus change, so every model retrains). models/forge/README.md.
+ * Bars a committed model is known to miss, by model id (none now). An entry keeps the suite green while an issue
+ * stays open and fails once the bar is met, so it cannot outlive the gap.
  */
-const KNOWN_GAPS: Partial<Record<string, string[]>> = { 'anchor-same': ['benignAnswered'] };
+const KNOWN_GAPS: Partial<Record<string, string[]>> = {};
 
 for (const id of MODEL_IDS) {
   const dir = join(MODELS_DIR, id);
