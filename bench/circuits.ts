@@ -3,7 +3,8 @@
 //          multiple of one forward+backward pass over the same batches (the baseline: the lab's ordinary
 //          forward and the gradient of the same metric w.r.t. all parameters, jitted). Best of 3 after a
 //          warm-up run (compilation). Writes bench/results/circuits.json.
-//  refusal the one-click refusal circuit of the model: faithfulness of the ≤ 5 % circuit against random edges,
+//  refusal the one-click refusal circuit of the model (EAP-IG top-n/greedy or ACDC, whichever is more faithful):
+//          faithfulness of the ≤ 5 % circuit against random edges,
 //          refusal before/after ablating it (corrupt- and mean-patching, with controls), EAP-IG vs exact-patching
 //          rank agreement, probes. Writes bench/results/circuits-refusal.json. `--new-tokens` (default 16): greedy
 //          tokens per prompt in the ablation check.
@@ -145,7 +146,7 @@ async function refusal() {
     pairs: PAIRS,
     metric: 'logit_diff: refusal opening token vs the benign run\'s top non-refusal token, at the last prompt token',
     refusalTokens: r.refusalTokens.map((t) => t.text),
-    circuit: { edges: r.circuit.size, totalEdges: r.graph.edges.length, fraction: r4(r.circuit.size / r.graph.edges.length),
+    circuit: { extraction: r.extraction, edges: r.circuit.size, totalEdges: r.graph.edges.length, fraction: r4(r.circuit.size / r.graph.edges.length),
       recovered: r4(r.circuit.recovered), randomRecovered: r4(r.circuit.randomRecovered), inGraph: r.graph.edges.filter((e) => e.inGraph).map((e) => e.id) },
     faithfulnessCurve: r.faithfulness.points.map((p) => ({ size: p.size, recovered: r4(p.recovered), random: r4(p.randomRecovered) })),
     ablation: { corrupt: r.ablation, mean },

@@ -39,6 +39,8 @@ test('one-click refusal circuit: graph, faithfulness, ablation; export its JSON 
   await expect(page.getByTestId('faithfulness-chart').locator('path.recharts-line-curve')).toHaveCount(2);
   await expect(page.getByTestId('faithfulness-chart').locator('.recharts-scatter-symbol')).toHaveCount(1);
   await expect(page.getByTestId('circuit-faithfulness')).toContainText('recovers');
+  // the one click says how its circuit was found: top-n / greedy from the scores, or ACDC
+  await expect(page.getByTestId('circuit-extraction')).toContainText(/Found by (ACDC|top-n|greedy)/);
   await expect(page.getByTestId('refusal-before')).toHaveText(/%/);
   await expect(page.getByTestId('refusal-after')).toHaveText(/%/);
   await expect(page.getByTestId('ablation')).toContainText('4 held-out harmful prompts');

@@ -3,7 +3,8 @@
 // models/manifest.json; Node reads the folder), so this file stays free of fetch and fs. Runs go one at a
 // time through an EngineHost; `cancel()` aborts the run in flight at its next progress point.
 import { EngineHost } from '../runtime/engineHost';
-import { attribute, patchExact, type RunControl } from './attribute';
+import { acdc } from './acdc';
+import { attribute, pairMetrics, patchExact, type RunControl } from './attribute';
 import { CircuitsInputError, ModelNotLoadedError } from './errors';
 import { evidenceRecord } from './evidence';
 import { extract } from './extract';
@@ -55,6 +56,20 @@ export function createCircuitsEngine(deps: CircuitsEngineDeps): CircuitsApi {
     heldoutPairs: async (modelId, n, seed) => refusalPairs(model(modelId).tokenizer, await data(), n, seed),
     attribute: (req, onProgress) => host.run(`attribute ${req.modelId}`, (signal) => attribute(model(req.modelId), req, ctl(signal, onProgress))),
     patchExact: (req, onProgress) => host.run(`patch ${req.modelId}`, (signal) => patchExact(model(req.modelId), req, ctl(signal, onProgress))),
+    acdc: (req, opts, onProgress) => host.run(`acdc ${req.modelId}`, async (signal) => {
+      const m = model(req.modelId);
+      const runner = new CircuitRunner(m, req.metric);
+      const prep = preparePairs(m, runner, req.pairs, req.metric, { batchSize: req.batchSize, chatTemplate: req.chatTemplate });
+      try {
+        const r = await acdc(runner, prep, buildGraph(m.graphCfg), opts, ctl(signal, onProgress));
+        const pm = pairMetrics(prep);
+        r.graph.meta = { model: m.id, method: 'patching', metric: req.metric, pairs: prep.n, cleanMetric: pm.clean, corruptedMetric: pm.corrupted, source: 'computed' };
+        return r;
+      } finally {
+        disposePairs(prep);
+        runner.dispose();
+      }
+    }),
     extract: async (graph, opts) => extract(graph, opts),
     faithfulness: (graph, req, opts, onProgress) => host.run(`faithfulness ${req.modelId}`, async (signal) => {
       const m = model(req.modelId);

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromI32, gptForward, keep, takeF32 } from '../lab';
 import { CancelledError } from '../runtime/errors';
+import { acdc, acdcWithinBudget } from './acdc';
 import { exactScores, gradientScores, igAlphas } from './attribute';
+import { danglingNodes } from './extract';
+import { baseline, circuitMetric } from './faithfulness';
 import { buildGraph } from './graph';
 import { refusalPairs, refusalTokens } from './heldout';
 import { attentionPatterns, logitLens } from './inspect';
@@ -83,6 +86,52 @@ describe('embedded anchor', () => {
   });
 });
 
+describe('ACDC on the embedded anchor', () => {
+  it('every removal costs less than τ, so the circuit keeps ≥ 1 − τ·(removals) of the metric; τ = 0 keeps it all', async () => {
+    const pairs = refusalPairs(model.tokenizer, data, 8, 3);
+    const runner = new CircuitRunner(model, 'logit_diff');
+    const prep = preparePairs(model, runner, pairs, 'logit_diff', { batchSize: 8 });
+    try {
+      const g = buildGraph(model.graphCfg);
+      const strict = await acdc(runner, prep, g, { tau: 0 });
+      expect(strict.recovered).toBeGreaterThanOrEqual(1 - 1e-4); // no removal may lower the metric at all
+      const loose = await acdc(runner, prep, g, { tau: 0.03 });
+      const removedByTest = loose.graph.edges.filter((e) => e.score !== 0 && !e.inGraph).length;
+      expect(loose.recovered).toBeGreaterThan(1 - 0.03 * removedByTest - 1e-4);
+      expect(loose.size).toBeLessThan(strict.size);
+      expect(loose.size).toBe(loose.graph.edges.filter((e) => e.inGraph).length);
+      expect(danglingNodes(loose.graph)).toEqual([]);
+      // the recorded recovered fraction is the circuit's own faithfulness, re-measured here
+      const b = baseline(runner, prep, g);
+      const m = circuitMetric(runner, prep, loose.graph, (e) => e.inGraph);
+      expect((m - b.empty) / (b.full - b.empty)).toBeCloseTo(loose.recovered, 6);
+      await expect(acdc(runner, prep, g, { tau: -1 })).rejects.toThrow(/τ must be a finite number ≥ 0/);
+    } finally {
+      disposePairs(prep);
+      runner.dispose();
+    }
+  }, 300_000);
+
+  it('fitted to a 5 % budget on 32 pairs, it finds a circuit that recovers ≥ 0.8 of the refusal metric', async () => {
+    const pairs = refusalPairs(model.tokenizer, data, 32, 0);
+    const runner = new CircuitRunner(model, 'logit_diff');
+    const prep = preparePairs(model, runner, pairs, 'logit_diff', { batchSize: 16 });
+    try {
+      const g = buildGraph(model.graphCfg);
+      const budget = Math.floor(0.05 * g.edges.length);
+      const events: CircuitsProgress[] = [];
+      const r = await acdcWithinBudget(runner, prep, g, budget, {}, { onProgress: (p) => events.push(p) });
+      console.log(`anchor: ACDC τ = ${r.tau}: ${r.size} of ${g.edges.length} edges recover ${r.recovered.toFixed(3)} (${r.runs} runs)`);
+      expect(r.size).toBeLessThanOrEqual(budget);
+      expect(r.recovered).toBeGreaterThanOrEqual(0.8);
+      for (let i = 1; i < events.length; i++) expect(events[i].done).toBeGreaterThanOrEqual(events[i - 1].done);
+    } finally {
+      disposePairs(prep);
+      runner.dispose();
+    }
+  }, 300_000);
+});
+
 describe('circuits engine (in-thread)', () => {
   it('loads, attributes with monotone progress, extracts, round-trips the JSON and writes an evidence record', async () => {
     const engine = createNodeCircuitsEngine(root);
@@ -123,12 +172,27 @@ describe('circuits engine (in-thread)', () => {
       expect(v).toBeLessThanOrEqual(1);
     }
     expect(r.ablation.mode).toBe('corrupt');
+    expect(['topn', 'greedy', 'acdc']).toContain(r.extraction.mode);
+    expect(r.evidence.extraction).toEqual(r.extraction);
     expect(r.evidence).toMatchObject({
       kind: 'mechanistic', model: 'anchor', method: 'eap-ig', metric: 'logit_diff', pairs: 8, modelSha256: info.weightsSha256,
       faithfulness: { edges: r.circuit.size, totalEdges: info.nEdges, recovered: r.circuit.recovered },
       ablation: r.ablation,
     });
   }, 600_000);
+
+  it('acdc through the engine: a labelled circuit graph and monotone progress', async () => {
+    const engine = createNodeCircuitsEngine(root);
+    await engine.loadModel('anchor');
+    const pairs = await engine.heldoutPairs('anchor', 4, 1);
+    const events: CircuitsProgress[] = [];
+    const r = await engine.acdc({ modelId: 'anchor', pairs, metric: 'logit_diff' }, { tau: 0.05 }, (p) => events.push(p));
+    expect(r.graph.meta).toMatchObject({ model: 'anchor', method: 'patching', metric: 'logit_diff', pairs: 4 });
+    expect(r.size).toBe(r.graph.edges.filter((e) => e.inGraph).length);
+    expect(r.evaluations).toBeLessThanOrEqual(r.graph.edges.length);
+    expect(events[events.length - 1]).toMatchObject({ phase: 'patch', done: r.graph.edges.length, total: r.graph.edges.length });
+    for (let i = 1; i < events.length; i++) expect(events[i].done).toBeGreaterThanOrEqual(events[i - 1].done);
+  }, 300_000);
 
   it('cancel() stops a run in flight with CancelledError', async () => {
     const engine = createNodeCircuitsEngine(root);

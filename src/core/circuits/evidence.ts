@@ -7,7 +7,7 @@ import { exportGraphJson } from './json';
 import type { AblationResult, CircuitGraph, EvidenceRecord, FaithfulnessCurve, FaithfulnessPoint } from './types';
 
 export async function evidenceRecord(g: CircuitGraph, faithfulness: FaithfulnessCurve | FaithfulnessPoint | null,
-  ablation?: AblationResult, opts: { modelSha256?: string; now?: Date } = {}): Promise<EvidenceRecord> {
+  ablation?: AblationResult, opts: { modelSha256?: string; now?: Date; extraction?: EvidenceRecord['extraction'] } = {}): Promise<EvidenceRecord> {
   const size = circuitSize(g);
   const point = faithfulness === null ? undefined
     : 'points' in faithfulness ? faithfulness.points.find((p) => p.size === size) : faithfulness;
@@ -22,6 +22,7 @@ export async function evidenceRecord(g: CircuitGraph, faithfulness: Faithfulness
     pairs: g.meta.pairs ?? 0,
     faithfulness: point ? { edges: point.size, totalEdges: g.edges.length, recovered: point.recovered, randomRecovered: point.randomRecovered } : null,
     ablation,
+    ...(opts.extraction ? { extraction: opts.extraction } : {}),
     graphSha256: await sha256Hex(new TextEncoder().encode(exportGraphJson(g))),
     createdAt: (opts.now ?? new Date()).toISOString(),
   };

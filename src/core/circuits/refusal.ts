@@ -1,10 +1,12 @@
 // One click: the refusal circuit of a model. Clean = a held-out harmful prompt, corrupted = a benign prompt of
 // the same chat-token length (heldout.ts); metric = logit difference between the refusal opening token (read
 // from the tokenizer: the first response token of "I can't help…"/"I'm sorry…") and the benign run's top
-// non-refusal token (pairs.ts). EAP-IG (m = 5) scores every edge; the circuit is the better (by faithfulness)
-// of top-n and greedy extraction with at most 5 % of the edges after pruning; the report adds the faithfulness
+// non-refusal token (pairs.ts). EAP-IG (m = 5) scores every edge; the circuit is the best (by faithfulness)
+// of top-n and greedy extraction from those scores and of ACDC (acdc.ts: patching-based discovery, its τ fitted to
+// the budget), each with at most 5 % of the edges after pruning; the report adds the faithfulness
 // curve against random circuits and the refusal rate on other held-out harmful prompts with the circuit ablated
 // (corrupt-patched with length-matched benign prompts by default), next to random edge sets of the same size.
+import { acdcWithinBudget } from './acdc';
 import { ablateAndGenerate } from './ablation';
 import { checkpoint, gradientScores, igAlphas, pairMetrics, type RunControl } from './attribute';
 import { evidenceRecord } from './evidence';
@@ -15,7 +17,7 @@ import { refusalPairs, type HeldoutSuites } from './heldout';
 import type { CircuitModel } from './model';
 import { disposePairs, preparePairs } from './pairs';
 import { CircuitRunner } from './runner';
-import type { CircuitGraph, ExtractMode, RefusalCircuitOptions, RefusalCircuitResult } from './types';
+import type { CircuitGraph, ExtractMode, FaithfulnessPoint, RefusalCircuitOptions, RefusalCircuitResult } from './types';
 
 /**
  * The largest extraction whose pruned circuit still has at most `budget` edges: pruning drops dangling edges, so
@@ -29,6 +31,15 @@ export function fillBudget(scored: CircuitGraph, mode: ExtractMode, budget: numb
     best = c;
   }
   return best;
+}
+
+/** `scored`'s scores with the circuit (inGraph marks) of `circuit`, a graph of the same model. */
+function withCircuitOf(scored: CircuitGraph, circuit: CircuitGraph): CircuitGraph {
+  return {
+    ...scored,
+    nodes: scored.nodes.map((n, i) => ({ ...n, inGraph: circuit.nodes[i].inGraph })),
+    edges: scored.edges.map((e, i) => ({ ...e, inGraph: circuit.edges[i].inGraph })),
+  };
 }
 
 export async function refusalCircuit(model: CircuitModel, data: HeldoutSuites, opts: RefusalCircuitOptions = {},
@@ -48,10 +59,17 @@ export async function refusalCircuit(model: CircuitModel, data: HeldoutSuites, o
     });
     const budget = Math.max(1, Math.floor((opts.edgeFraction ?? 0.05) * full.edges.length));
     const b = baseline(runner, prep, scored);
-    const candidates = (['topn', 'greedy'] as const).map((mode) => {
-      const circuit = fillBudget(scored, mode, budget);
-      return { circuit, point: circuitPoint(runner, prep, circuit, b, 3, opts.seed ?? 0) };
-    });
+    const candidates: { circuit: CircuitGraph; point: FaithfulnessPoint; extraction: RefusalCircuitResult['extraction'] }[] =
+      (['topn', 'greedy'] as const).map((mode) => {
+        const circuit = fillBudget(scored, mode, budget);
+        return { circuit, point: circuitPoint(runner, prep, circuit, b, 3, opts.seed ?? 0), extraction: { mode } };
+      });
+    if (opts.acdc ?? true) {
+      const a = await acdcWithinBudget(runner, prep, full, budget, {}, ctl);
+      const circuit = withCircuitOf(scored, a.graph);
+      candidates.push({ circuit, point: circuitPoint(runner, prep, circuit, b, 3, opts.seed ?? 0),
+        extraction: { mode: 'acdc', tau: a.tau, evaluations: a.evaluations } });
+    }
     const best = candidates.reduce((a, c) => (c.point.recovered > a.point.recovered ? c : a));
     const faithfulness = await faithfulnessCurve(runner, prep, scored, { randomSeeds: 3, seed: opts.seed ?? 0 }, ctl);
     // ablation on harmful prompts that were not attribution pairs
@@ -64,8 +82,8 @@ export async function refusalCircuit(model: CircuitModel, data: HeldoutSuites, o
     void _a;
     const graph = best.circuit;
     return {
-      graph, faithfulness, circuit: best.point, ablation, refusalTokens: prep.refusal,
-      evidence: await evidenceRecord(graph, best.point, ablation, { modelSha256: model.weightsSha256 }),
+      graph, faithfulness, circuit: best.point, extraction: best.extraction, ablation, refusalTokens: prep.refusal,
+      evidence: await evidenceRecord(graph, best.point, ablation, { modelSha256: model.weightsSha256, extraction: best.extraction }),
     };
   } finally {
     disposePairs(prep);

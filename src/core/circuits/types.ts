@@ -56,6 +56,9 @@ export interface GraphConfig {
   parallelAttnMlp: boolean;
 }
 
+export type { AcdcOptions, AcdcResult } from './acdc';
+import type { AcdcOptions, AcdcResult } from './acdc';
+
 export type Metric = 'logit_diff' | 'refusal_prob' | 'kl';
 export type AttributionMethod = 'eap' | 'eap-ig' | 'patching';
 
@@ -229,6 +232,8 @@ export interface EvidenceRecord {
   faithfulness: { edges: number; totalEdges: number; recovered: number; randomRecovered: number } | null;
   /** Refusal rates before/after ablating the circuit, when measured. */
   ablation?: AblationResult;
+  /** How the circuit was found from the graph's scores, or by ACDC (one-click refusal circuit), when known. */
+  extraction?: RefusalCircuitResult['extraction'];
   /** sha256 of `exportGraphJson(graph)` (EAP-IG format). */
   graphSha256: string;
   createdAt: string;
@@ -267,6 +272,12 @@ export interface RefusalCircuitOptions {
   /** How the circuit is ablated for the refusal check (default 'corrupt'). */
   ablation?: AblationResult['mode'];
   seed?: number;
+  /**
+   * Also discover the circuit with ACDC (patching each edge in turn, τ fitted to the edge budget) and keep it when
+   * it is more faithful than the top-n/greedy circuits from the attribution scores (default true; costs a few
+   * hundred patched forwards).
+   */
+  acdc?: boolean;
 }
 
 export interface RefusalCircuitResult {
@@ -275,6 +286,11 @@ export interface RefusalCircuitResult {
   faithfulness: FaithfulnessCurve;
   /** Faithfulness of the extracted circuit itself. */
   circuit: FaithfulnessPoint;
+  /**
+   * How the circuit was found: top-n or greedy extraction from the attribution scores, or ACDC at threshold `tau`
+   * (`evaluations` patched forwards). The graph's edge scores are the attribution scores in every case.
+   */
+  extraction: { mode: ExtractMode | 'acdc'; tau?: number; evaluations?: number };
   ablation: AblationResult;
   evidence: EvidenceRecord;
   /** The refusal opening token(s) used by the metric, read from the tokenizer. */
@@ -324,6 +340,11 @@ export interface CircuitsApi {
   attribute(req: AttributionRequest, onProgress?: CircuitsProgressCallback): Promise<CircuitGraph>;
   /** Exact activation patching: edge scores, plus node scores (patching each node's output). */
   patchExact(req: Omit<AttributionRequest, 'method' | 'steps'>, onProgress?: CircuitsProgressCallback): Promise<CircuitGraph>;
+  /**
+   * ACDC: discovers a circuit by patching edges one at a time from the logits backwards, dropping each edge whose
+   * removal costs less than τ of the clean/corrupted metric gap (src/core/circuits/acdc.ts).
+   */
+  acdc(req: Omit<AttributionRequest, 'method' | 'steps'>, opts?: AcdcOptions, onProgress?: CircuitsProgressCallback): Promise<AcdcResult>;
   /** Marks a circuit inGraph (pure; also exported from src/core/circuits/extract.ts). */
   extract(graph: CircuitGraph, opts: ExtractOptions): Promise<CircuitGraph>;
   /** Recovered metric vs circuit size for `graph`'s scores, against random circuits of the same size. */

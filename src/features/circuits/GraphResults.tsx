@@ -9,6 +9,7 @@ import { rankEdges } from '../../viz/layeredGraphLayout';
 import { FaithfulnessChart } from './FaithfulnessChart';
 import { DigestNote, fmt, pct, score } from './format';
 import type { GraphResult } from './useCircuitsEngine';
+import type { EvidenceRecord } from '../../core/circuits/types';
 
 export interface GraphResultsProps {
   result: GraphResult;
@@ -30,6 +31,7 @@ export function GraphResults({ result, spec, set, expectedDigest, onExportGraph,
   const scores = useMemo(() => nodeScores(graph), [graph]);
   const inCircuit = useMemo(() => graph.edges.filter((e) => e.inGraph).length, [graph]);
   const meta = graph.meta;
+  const extraction = result.evidence?.extraction;
   const sliderMax = Math.max(CIRCUIT_LIMITS.topEdges.min, Math.min(CIRCUIT_LIMITS.topEdges.max, graph.edges.length));
   return (
     <div data-testid={`graph-results-${result.origin}`}>
@@ -73,7 +75,7 @@ export function GraphResults({ result, spec, set, expectedDigest, onExportGraph,
               curve={faithfulness} circuit={circuit} testId="faithfulness-chart" />
             <p data-testid="circuit-faithfulness">
               {circuit
-                ? <>Circuit of {circuit.size} edges recovers <strong>{pct(circuit.recovered)}</strong> of the metric (random edges of that size: {pct(circuit.randomRecovered)}){circuit.size !== inCircuit && ', measured on the circuit after pruning'}.</>
+                ? <>Circuit of {circuit.size} edges recovers <strong>{pct(circuit.recovered)}</strong> of the metric (random edges of that size: {pct(circuit.randomRecovered)}){circuit.size !== inCircuit && ', measured on the circuit after pruning'}.{extraction && <span data-testid="circuit-extraction"> {extractionText(extraction)}</span>}</>
                 : 'This circuit\'s faithfulness was not measured.'}
               {' '}Full graph {fmt(faithfulness.fullMetric)}, empty graph {fmt(faithfulness.emptyMetric)}.
             </p>
@@ -93,4 +95,10 @@ export function GraphResults({ result, spec, set, expectedDigest, onExportGraph,
       <DigestNote digest={result.digest} expected={expectedDigest} />
     </div>
   );
+}
+
+/** How the one-click circuit was found (the edge scores drawn are the attribution scores either way). */
+function extractionText(x: NonNullable<EvidenceRecord['extraction']>): string {
+  if (x.mode === 'acdc') return `Found by ACDC (patching edge by edge, τ = ${x.tau} of the clean/corrupted gap, ${x.evaluations} patched runs); edge widths show the attribution scores.`;
+  return `Found by ${x.mode === 'topn' ? 'top-n' : x.mode} extraction from the attribution scores.`;
 }

@@ -1,0 +1,136 @@
+// ACDC (Conmy et al. 2023, "Towards Automated Circuit Discovery"): circuit discovery by real patching instead of
+// a gradient estimate. Start from the full graph; visit nodes from the logits back to the input and, for each
+// incoming edge of a node that still reaches the logits, patch that edge to its corrupted value on top of the
+// edges already removed. Keep it removed when the metric drops by less than τ — measured, as faithfulness is, in
+// units of (metric(full) − metric(empty)), so τ = 0.01 allows 1 % of the clean/corrupted gap per edge and the
+// same τ means the same thing for every metric and model. Edges of a node with no remaining path to the logits
+// cannot move the metric (nothing downstream reads them), so they go without a forward pass.
+// Cost: one patched forward over all pairs per edge tested (≤ the number of edges), versus one backward for EAP;
+// what it buys is that every kept or dropped edge was decided on the model itself, in the context of the others.
+import { checkpoint, type RunControl } from './attribute';
+import { prune } from './extract';
+import { baseline, circuitMetric } from './faithfulness';
+import type { PreparedPairs } from './pairs';
+import type { CircuitRunner } from './runner';
+import type { CircuitEdge, CircuitGraph } from './types';
+import { CircuitsInputError } from './errors';
+
+type Prep = Omit<PreparedPairs, 'refusal'>;
+
+export interface AcdcOptions {
+  /** Largest allowed drop per removed edge, as a fraction of metric(full) − metric(empty) (default 0.01). */
+  tau?: number;
+}
+
+export interface AcdcResult {
+  /**
+   * The graph with the discovered circuit marked inGraph (pruned). Each tested edge's `score` is the metric change
+   * its removal caused when tested, metric(without) − metric(with), in metric units (negative = the edge carries
+   * the behaviour); edges dropped without a test (no path to the logits any more) score 0.
+   */
+  graph: CircuitGraph;
+  /** Edges kept after pruning. */
+  size: number;
+  /** Recovered fraction of the final circuit: (metric(circuit) − metric(empty)) / (metric(full) − metric(empty)). */
+  recovered: number;
+  /** Patched forward passes run (edges tested), not counting the two baseline runs. */
+  evaluations: number;
+  tau: number;
+}
+
+/** Node ids that have an in-graph path to the logits. */
+function reachesLogits(g: CircuitGraph, kept: boolean[]): Set<string> {
+  const out = new Set<string>(['logits']);
+  // nodes are in forward order, so one backward sweep over edges sorted by source settles reachability
+  const order = new Map(g.nodes.map((n, i) => [n.id, i]));
+  const byFromDesc = g.edges.map((_, i) => i).sort((a, b) => order.get(g.edges[b].from)! - order.get(g.edges[a].from)!);
+  for (const i of byFromDesc) if (kept[i] && out.has(g.edges[i].to)) out.add(g.edges[i].from);
+  return out;
+}
+
+export async function acdc(runner: CircuitRunner, prep: Prep, full: CircuitGraph, opts: AcdcOptions = {},
+  ctl: RunControl = {}): Promise<AcdcResult> {
+  const tau = opts.tau ?? 0.01;
+  if (!Number.isFinite(tau) || tau < 0) throw new CircuitsInputError(`ACDC threshold τ must be a finite number ≥ 0 (got ${tau})`);
+  const b = baseline(runner, prep, full);
+  const range = b.full - b.empty;
+  if (!(Math.abs(range) > 1e-9)) {
+    throw new CircuitsInputError('the clean and corrupted runs give the same metric, so no edge can matter: choose pairs whose behaviour differs');
+  }
+  const kept = full.edges.map(() => true);
+  const scores = full.edges.map(() => 0);
+  const order = new Map(full.nodes.map((n, i) => [n.id, i]));
+  // children from the logits backwards; within a child, parents from the latest backwards (as ACDC)
+  const visit = full.edges.map((_, i) => i).sort((x, y) => {
+    const [a, c] = [full.edges[x], full.edges[y]];
+    return order.get(c.to)! - order.get(a.to)! || order.get(c.from)! - order.get(a.from)! || x - y;
+  });
+  const edgeIndex = new Map(full.edges.map((e, i) => [e, i]));
+  const keepFn = (set: boolean[]) => (e: CircuitEdge) => set[edgeIndex.get(e)!];
+  let current = b.full;
+  let evaluations = 0;
+  let live = reachesLogits(full, kept);
+  for (const [done, i] of visit.entries()) {
+    const e = full.edges[i];
+    if (!live.has(e.to)) {
+      kept[i] = false;
+    } else {
+      kept[i] = false;
+      const m = circuitMetric(runner, prep, full, keepFn(kept));
+      evaluations++;
+      scores[i] = m - current;
+      if ((current - m) / range < tau) {
+        current = m;
+        live = reachesLogits(full, kept);
+      } else {
+        kept[i] = true;
+      }
+    }
+    await checkpoint(ctl, 'patch', done + 1, visit.length, `ACDC ${e.id}`);
+  }
+  const marked: CircuitGraph = {
+    ...full,
+    nodes: full.nodes.map((n) => ({ ...n, inGraph: true })),
+    edges: full.edges.map((e, i) => ({ ...e, score: scores[i], inGraph: kept[i] })),
+  };
+  const graph = prune(marked);
+  const final = circuitMetric(runner, prep, graph, (e) => e.inGraph);
+  return { graph, size: graph.edges.filter((e) => e.inGraph).length, recovered: (final - b.empty) / range + 0, evaluations, tau };
+}
+
+/**
+ * ACDC at the smallest τ (lowest tolerated loss) whose circuit fits `budget` edges: τ doubles from `startTau` until
+ * the circuit fits, then `refine` bisection steps between the last τ that did not fit and the first that did.
+ * Progress is one step per ACDC run (phase 'patch'), so it stays monotone across runs.
+ */
+export async function acdcWithinBudget(runner: CircuitRunner, prep: Prep, full: CircuitGraph, budget: number,
+  opts: { startTau?: number; refine?: number } = {}, ctl: RunControl = {}): Promise<AcdcResult & { runs: number }> {
+  const refine = opts.refine ?? 2;
+  const maxRuns = 8 + refine;
+  const inner: RunControl = { signal: ctl.signal };
+  let runs = 0;
+  const run = async (tau: number) => {
+    await checkpoint(ctl, 'patch', runs, maxRuns, `ACDC τ = ${tau}`);
+    runs++;
+    return acdc(runner, prep, full, { tau }, inner);
+  };
+  let lo = 0;
+  let tau = opts.startTau ?? 0.02;
+  let fit = await run(tau);
+  while (fit.size > budget && runs < 8) {
+    lo = tau;
+    tau *= 2;
+    fit = await run(tau);
+  }
+  if (fit.size > budget) {
+    throw new CircuitsInputError(`ACDC found no circuit within ${budget} edges up to τ = ${tau}: allow more edges`);
+  }
+  for (let i = 0; i < refine && lo > 0; i++) {
+    const mid = (lo + fit.tau) / 2;
+    const r = await run(mid);
+    if (r.size <= budget) fit = r;
+    else lo = mid;
+  }
+  await checkpoint(ctl, 'patch', maxRuns, maxRuns, `ACDC τ = ${fit.tau}: ${fit.size} edges`);
+  return { ...fit, runs };
+}
