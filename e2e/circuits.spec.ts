@@ -163,3 +163,22 @@ test('attribution tab: EAP on held-out pairs, a re-cut circuit is re-measured, m
   await expect(page.getByTestId('circuits-error')).toContainText('equal token length');
   await expect(page.getByTestId('circuits-run')).toBeEnabled();
 });
+
+test('attribution tab: ACDC finds the circuit itself by patching, with the τ the link carries', async ({ wb, page }) => {
+  await wb.open('#/circuits');
+  await wb.waitReady('module-circuits');
+  await page.getByTestId('pairs-n').fill('2');
+  await page.getByTestId('pairs-n').press('Enter');
+  await page.getByTestId('circuits-method').selectOption('acdc');
+  await page.getByTestId('circuits-tau').fill('0.05');
+  await page.getByTestId('circuits-tau').press('Enter');
+  expect(await page.evaluate(() => window.__workbench!.spec('circuits'))).toMatchObject({ method: 'acdc', tau: 0.05 });
+  await page.getByTestId('circuits-run').click();
+  await expect(page.getByTestId('graph-results-attribution')).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByTestId('graph-stats')).toContainText('ACDC (τ = 0.05)');
+  const stats = page.getByTestId('graph-stats');
+  const kept = Number(await stats.getAttribute('data-circuit-edges'));
+  expect(kept).toBeGreaterThan(0);
+  expect(kept).toBeLessThan(Number(await stats.getAttribute('data-total-edges')));
+  await expect(page.getByTestId('circuit-faithfulness')).toContainText(`Circuit of ${kept} edges recovers`);
+});

@@ -38,7 +38,7 @@ const alignbeam: Table<AlignbeamSpec> = {
 // Custom prompt pairs are short user text a link needs to reproduce an attribution; imported graph files never
 // enter a spec.
 const circuits: Table<CircuitsSpec> = {
-  seed: 'link', model: 'link', tab: 'link', pairs: 'link', metric: 'link', method: 'link', steps: 'link', extraction: 'link', ablation: 'link',
+  seed: 'link', model: 'link', tab: 'link', pairs: 'link', metric: 'link', method: 'link', steps: 'link', tau: 'link', extraction: 'link', ablation: 'link',
   prompt: 'link', topEdges: 'link', view: 'link',
 };
 

@@ -9,10 +9,10 @@
 // what it buys is that every kept or dropped edge was decided on the model itself, in the context of the others.
 import { checkpoint, type RunControl } from './attribute';
 import { prune } from './extract';
-import { baseline, circuitMetric } from './faithfulness';
+import { baseline, circuitMetric, circuitPoint } from './faithfulness';
 import type { PreparedPairs } from './pairs';
 import type { CircuitRunner } from './runner';
-import type { CircuitEdge, CircuitGraph } from './types';
+import type { CircuitEdge, CircuitGraph, FaithfulnessPoint } from './types';
 import { CircuitsInputError } from './errors';
 
 type Prep = Omit<PreparedPairs, 'refusal'>;
@@ -33,6 +33,8 @@ export interface AcdcResult {
   size: number;
   /** Recovered fraction of the final circuit: (metric(circuit) − metric(empty)) / (metric(full) − metric(empty)). */
   recovered: number;
+  /** The circuit's faithfulness point: its recovered fraction beside random circuits of its size (3 seeds). */
+  point: FaithfulnessPoint;
   /** Patched forward passes run (edges tested), not counting the two baseline runs. */
   evaluations: number;
   tau: number;
@@ -94,8 +96,8 @@ export async function acdc(runner: CircuitRunner, prep: Prep, full: CircuitGraph
     edges: full.edges.map((e, i) => ({ ...e, score: scores[i], inGraph: kept[i] })),
   };
   const graph = prune(marked);
-  const final = circuitMetric(runner, prep, graph, (e) => e.inGraph);
-  return { graph, size: graph.edges.filter((e) => e.inGraph).length, recovered: (final - b.empty) / range + 0, evaluations, tau };
+  const point = circuitPoint(runner, prep, graph, b, 3, 0);
+  return { graph, size: point.size, recovered: point.recovered, point, evaluations, tau };
 }
 
 /**

@@ -63,7 +63,7 @@ export function createCircuitsEngine(deps: CircuitsEngineDeps): CircuitsApi {
       try {
         const r = await acdc(runner, prep, buildGraph(m.graphCfg), opts, ctl(signal, onProgress));
         const pm = pairMetrics(prep);
-        r.graph.meta = { model: m.id, method: 'patching', metric: req.metric, pairs: prep.n, cleanMetric: pm.clean, corruptedMetric: pm.corrupted, source: 'computed' };
+        r.graph.meta = { model: m.id, method: 'patching', acdcTau: r.tau, metric: req.metric, pairs: prep.n, cleanMetric: pm.clean, corruptedMetric: pm.corrupted, source: 'computed' };
         return r;
       } finally {
         disposePairs(prep);

@@ -187,7 +187,8 @@ describe('circuits engine (in-thread)', () => {
     const pairs = await engine.heldoutPairs('anchor', 4, 1);
     const events: CircuitsProgress[] = [];
     const r = await engine.acdc({ modelId: 'anchor', pairs, metric: 'logit_diff' }, { tau: 0.05 }, (p) => events.push(p));
-    expect(r.graph.meta).toMatchObject({ model: 'anchor', method: 'patching', metric: 'logit_diff', pairs: 4 });
+    expect(r.graph.meta).toMatchObject({ model: 'anchor', method: 'patching', acdcTau: 0.05, metric: 'logit_diff', pairs: 4 });
+    expect(r.point).toMatchObject({ size: r.size, recovered: r.recovered });
     expect(r.size).toBe(r.graph.edges.filter((e) => e.inGraph).length);
     expect(r.evaluations).toBeLessThanOrEqual(r.graph.edges.length);
     expect(events[events.length - 1]).toMatchObject({ phase: 'patch', done: r.graph.edges.length, total: r.graph.edges.length });

@@ -71,6 +71,8 @@ export interface GraphMeta {
   pairs?: number;
   /** EAP-IG interpolation steps. */
   steps?: number;
+  /** ACDC threshold τ when the circuit was found by ACDC (method 'patching'; scores = metric change on removal). */
+  acdcTau?: number;
   /** metric on the clean run and on the corrupted run (mean over pairs). */
   cleanMetric?: number;
   corruptedMetric?: number;

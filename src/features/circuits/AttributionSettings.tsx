@@ -1,5 +1,6 @@
-// Scoring and extraction settings: metric, method (EAP, EAP-IG with m steps, exact patching) and how the
-// circuit is cut from the scored graph (top-n / threshold / greedy, pruned or not).
+// Scoring and extraction settings: metric, method (EAP, EAP-IG with m steps, exact patching, or ACDC, which finds
+// the circuit itself by patching with threshold τ) and how the circuit is cut from the scored graph (top-n /
+// threshold / greedy, pruned or not).
 import { CIRCUIT_LIMITS, type CircuitsSpec } from '../../state/specs/circuits';
 import { CommitNumber } from './format';
 
@@ -13,6 +14,7 @@ const METHODS: { id: CircuitsSpec['method']; label: string }[] = [
   { id: 'eap', label: 'EAP (one gradient)' },
   { id: 'eap-ig', label: 'EAP-IG (m interpolation steps)' },
   { id: 'patching', label: 'exact activation patching (one run per edge)' },
+  { id: 'acdc', label: 'ACDC (circuit found by patching edge by edge, threshold τ)' },
 ];
 
 export function ScoringSettings({ spec, set, refusalOnly = false }: { spec: CircuitsSpec; set: (p: Partial<CircuitsSpec>) => void; refusalOnly?: boolean }) {
@@ -24,12 +26,16 @@ export function ScoringSettings({ spec, set, refusalOnly = false }: { spec: Circ
         </select></label>
       )}
       <label>method <select value={spec.method} data-testid="circuits-method" onChange={(e) => set({ method: e.target.value as CircuitsSpec['method'] })}>
-        {METHODS.filter((m) => !refusalOnly || m.id !== 'patching').map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+        {METHODS.filter((m) => !refusalOnly || (m.id !== 'patching' && m.id !== 'acdc')).map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
       </select></label>
       {spec.method === 'eap-ig' && (
         <label title="EAP-IG interpolation steps between the corrupted and the clean input">m <CommitNumber value={spec.steps} min={1} max={50} testId="circuits-steps" onCommit={(v) => set({ steps: v })} width={60} /></label>
       )}
-      {refusalOnly && spec.method === 'patching' && <span className="muted">The refusal circuit scores with EAP-IG (exact patching of every edge is for the attribution tab).</span>}
+      {!refusalOnly && spec.method === 'acdc' && (
+        <label title="ACDC removes an edge when that costs less than τ of the clean/corrupted metric gap">τ <CommitNumber value={spec.tau}
+          min={CIRCUIT_LIMITS.tau.min} max={CIRCUIT_LIMITS.tau.max} step={0.005} testId="circuits-tau" onCommit={(v) => set({ tau: v })} width={70} /></label>
+      )}
+      {refusalOnly && (spec.method === 'patching' || spec.method === 'acdc') && <span className="muted">The refusal circuit scores with EAP-IG and tries ACDC itself, with τ fitted to the 5 % budget.</span>}
     </div>
   );
 }

@@ -42,7 +42,7 @@ export function GraphResults({ result, spec, set, expectedDigest, onExportGraph,
         </h2>
         <p data-testid="graph-stats" data-total-edges={graph.edges.length} data-circuit-edges={inCircuit} data-nodes={graph.nodes.length}>
           {graph.nodes.length} nodes, {graph.edges.length} edges, {inCircuit} in the circuit
-          {meta.method && <> · {meta.method}{meta.steps ? ` (m = ${meta.steps})` : ''}</>}
+          {meta.method && <> · {meta.acdcTau !== undefined ? `ACDC (τ = ${meta.acdcTau})` : meta.method}{meta.steps ? ` (m = ${meta.steps})` : ''}</>}
           {meta.metric && <> · metric {METRIC_LABEL[meta.metric]}</>}
           {meta.pairs !== undefined && <> · {meta.pairs} pairs</>}
           {meta.cleanMetric !== undefined && <> · clean {fmt(meta.cleanMetric)}, corrupted {fmt(meta.corruptedMetric)}</>}

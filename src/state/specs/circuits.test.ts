@@ -31,11 +31,13 @@ describe('circuits spec', () => {
 
   it('clamps hand-edited values into range instead of refusing them', () => {
     const s = decodeLink(raw({
-      steps: 1000, seed: -3, topEdges: 1, pairs: { source: 'heldout', n: 5000 },
+      steps: 1000, seed: -3, topEdges: 1, pairs: { source: 'heldout', n: 5000 }, method: 'acdc', tau: 7,
       extraction: { mode: 'threshold', n: 0, threshold: -2 }, prompt: 'x'.repeat(5000), ablation: { prompts: 0, maxNewTokens: 999 },
     }))!.spec as CircuitsSpec;
     expect(s.ablation).toEqual({ prompts: CIRCUIT_LIMITS.ablationPrompts.min, maxNewTokens: CIRCUIT_LIMITS.ablationTokens.max });
     expect(s.steps).toBe(CIRCUIT_LIMITS.steps.max);
+    expect([s.method, s.tau]).toEqual(['acdc', CIRCUIT_LIMITS.tau.max]);
+    expect((decodeLink(raw({ tau: -0.5 }))!.spec as CircuitsSpec).tau).toBe(CIRCUIT_LIMITS.tau.min);
     expect(s.seed).toBe(0);
     expect(s.topEdges).toBe(CIRCUIT_LIMITS.topEdges.min);
     expect(s.pairs).toEqual({ source: 'heldout', n: CIRCUIT_LIMITS.pairs.max });
@@ -48,8 +50,9 @@ describe('circuits spec', () => {
   });
 
   it('refuses invalid values with the field named, and tampered links', () => {
-    expect(refusal(raw({ method: 'acdc' })).kind).toBe('invalid-spec');
-    expect(refusal(raw({ method: 'acdc' })).message).toMatch(/method/);
+    expect(refusal(raw({ method: 'acdx' })).kind).toBe('invalid-spec');
+    expect(refusal(raw({ method: 'acdx' })).message).toMatch(/method/);
+    expect(refusal(raw({ tau: 'loose' })).message).toMatch(/tau/);
     expect(refusal(raw({ model: 'judge' })).kind).toBe('invalid-spec');
     expect(refusal(raw({ steps: 2.5 })).kind).toBe('invalid-spec');
     expect(refusal(raw({ pairs: { source: 'file' } })).kind).toBe('invalid-spec');

@@ -11,7 +11,8 @@ import { clampInt, type SpecDefinition } from './types';
 export const CIRCUIT_MODELS = ['anchor', 'target'] as const;
 export const CIRCUIT_TABS = ['graph', 'refusal', 'attention', 'probes', 'lens'] as const;
 export const CIRCUIT_METRICS = ['logit_diff', 'refusal_prob', 'kl'] as const;
-export const CIRCUIT_METHODS = ['eap', 'eap-ig', 'patching'] as const;
+/** 'acdc' finds the circuit itself by patching (src/core/circuits/acdc.ts); the others score edges for extraction. */
+export const CIRCUIT_METHODS = ['eap', 'eap-ig', 'patching', 'acdc'] as const;
 export const EXTRACT_MODES = ['topn', 'threshold', 'greedy'] as const;
 
 /** Bounds that keep a link small and a run finite. */
@@ -20,6 +21,7 @@ export const CIRCUIT_LIMITS = {
   customPairs: 16,
   promptChars: 400,
   steps: { min: 1, max: 50 },
+  tau: { min: 0, max: 1 },
   edges: { min: 1, max: 100_000 },
   topEdges: { min: 10, max: 5000 },
   ablationPrompts: { min: 1, max: 64 },
@@ -55,6 +57,8 @@ const schema = z.object({
   method: z.enum(CIRCUIT_METHODS).default('eap-ig'),
   /** EAP-IG interpolation steps m */
   steps: z.number().int().default(5),
+  /** ACDC threshold τ: the largest metric drop an edge's removal may cost, as a fraction of the clean/corrupted gap */
+  tau: z.number().default(0.02),
   extraction: extraction.default({ mode: 'topn', n: 25, threshold: 0.05, prune: true }),
   /** the refusal circuit's ablation check: held-out harmful prompts and greedy tokens generated per prompt */
   ablation: z.object({ prompts: z.number().int().default(24), maxNewTokens: z.number().int().default(24) }).default({ prompts: 24, maxNewTokens: 24 }),
@@ -80,6 +84,7 @@ export const circuitsSpec: SpecDefinition<CircuitsSpec> = {
       : { ...s.pairs, items: s.pairs.items.slice(0, CIRCUIT_LIMITS.customPairs).map((p) => ({ clean: cut(p.clean), corrupted: cut(p.corrupted) })) },
     prompt: cut(s.prompt),
     steps: clampInt(s.steps, CIRCUIT_LIMITS.steps.min, CIRCUIT_LIMITS.steps.max),
+    tau: Number.isFinite(s.tau) ? Math.min(CIRCUIT_LIMITS.tau.max, Math.max(CIRCUIT_LIMITS.tau.min, s.tau)) : 0.02,
     extraction: {
       ...s.extraction,
       n: clampInt(s.extraction.n, CIRCUIT_LIMITS.edges.min, CIRCUIT_LIMITS.edges.max),
