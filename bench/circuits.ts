@@ -1,5 +1,5 @@
 // Circuits bench (`npx tsx bench/circuits.ts [--model anchor] [--pairs 32] [--part timing|refusal|all]`).
-//  timing  EAP and EAP-IG (m = 5) wall and CPU time for `pairs` harmful/benign pairs on an embedded model, as a
+//  timing  EAP, EAP-IG (m = 5) and ACDC (τ = 0.02) wall and CPU time for `pairs` harmful/benign pairs on an embedded model, as a
 //          multiple of one forward+backward pass over the same batches (the baseline: the lab's ordinary
 //          forward and the gradient of the same metric w.r.t. all parameters, jitted). Best of 3 after a
 //          warm-up run (compilation). Writes bench/results/circuits.json.
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { grad, jit, type OwnedFunction } from '@jax-js/jax';
 import { fromF32, fromI32, gptForward, keep, type Arr, type GptParams } from '../src/core/lab';
 import { ablateAndGenerate } from '../src/core/circuits/ablation';
+import { acdc } from '../src/core/circuits/acdc';
 import { exactScores, gradientScores, igAlphas } from '../src/core/circuits/attribute';
 import { buildGraph } from '../src/core/circuits/graph';
 import { refusalPairs } from '../src/core/circuits/heldout';
@@ -86,6 +87,9 @@ async function timing() {
   const eap = await timed(() => fresh([1]));
   const eapIg = await timed(() => fresh(igAlphas(5)));
   const activations = await timed(() => disposePairs(preparePairs(model, runner, pairs, 'logit_diff', { batchSize: 16 })));
+  // ACDC at τ = 0.02 on the prepared pairs (one patched forward per tested edge); one timed run, it is long
+  let acdcRun: Awaited<ReturnType<typeof acdc>> | undefined;
+  const acdc02 = await timed(async () => { acdcRun = await acdc(runner, prep, g, { tau: 0.02 }); }, 1);
   disposePairs(prep);
   runner.dispose();
   fb.dispose();
@@ -101,8 +105,9 @@ async function timing() {
     batch: { size: prep.B, tokens: prep.T, batches: prep.batches.length },
     baseline: 'one forward + backward pass over the same batches: lab gptForward (fused attention) and the gradient of the logit-difference metric w.r.t. all parameters, jitted',
     timing: 'best of 3 after one warm-up run (compilation), ms; totals include the clean and corrupted activation runs',
-    ms: { forwardBackward, activations, eap, eapIg5: eapIg },
-    multipleOfForwardBackward: { eap: ratio(eap), eapIg5: ratio(eapIg), activations: ratio(activations) },
+    ms: { forwardBackward, activations, eap, eapIg5: eapIg, acdcTau002: acdc02 },
+    multipleOfForwardBackward: { eap: ratio(eap), eapIg5: ratio(eapIg), activations: ratio(activations), acdcTau002: ratio(acdc02) },
+    acdcTau002: { edges: acdcRun!.size, recovered: r4(acdcRun!.recovered), patchedForwards: acdcRun!.evaluations },
   };
 }
 
