@@ -107,7 +107,7 @@ async function timing() {
     timing: 'best of 3 after one warm-up run (compilation), ms; totals include the clean and corrupted activation runs',
     ms: { forwardBackward, activations, eap, eapIg5: eapIg, acdcTau002: acdc02 },
     multipleOfForwardBackward: { eap: ratio(eap), eapIg5: ratio(eapIg), activations: ratio(activations), acdcTau002: ratio(acdc02) },
-    acdcTau002: { edges: acdcRun!.size, recovered: r4(acdcRun!.recovered), patchedForwards: acdcRun!.evaluations },
+    acdcTau002: { edges: acdcRun!.point.size, recovered: r4(acdcRun!.point.recovered), patchedForwards: acdcRun!.evaluations },
   };
 }
 

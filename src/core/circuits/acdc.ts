@@ -17,8 +17,11 @@ import { CircuitsInputError } from './errors';
 
 type Prep = Omit<PreparedPairs, 'refusal'>;
 
+/** Default τ: 2 % of the clean/corrupted gap per removed edge (also the UI's default). */
+export const DEFAULT_ACDC_TAU = 0.02;
+
 export interface AcdcOptions {
-  /** Largest allowed drop per removed edge, as a fraction of metric(full) − metric(empty) (default 0.01). */
+  /** Largest allowed drop per removed edge, as a fraction of metric(full) − metric(empty) (default 0.02). */
   tau?: number;
 }
 
@@ -29,30 +32,29 @@ export interface AcdcResult {
    * the behaviour); edges dropped without a test (no path to the logits any more) score 0.
    */
   graph: CircuitGraph;
-  /** Edges kept after pruning. */
-  size: number;
-  /** Recovered fraction of the final circuit: (metric(circuit) − metric(empty)) / (metric(full) − metric(empty)). */
-  recovered: number;
-  /** The circuit's faithfulness point: its recovered fraction beside random circuits of its size (3 seeds). */
+  /**
+   * The circuit's faithfulness: edges kept after pruning (`size`), recovered fraction
+   * (metric(circuit) − metric(empty)) / (metric(full) − metric(empty)), and random circuits of its size (3 seeds).
+   */
   point: FaithfulnessPoint;
   /** Patched forward passes run (edges tested), not counting the two baseline runs. */
   evaluations: number;
   tau: number;
 }
 
-/** Node ids that have an in-graph path to the logits. */
-function reachesLogits(g: CircuitGraph, kept: boolean[]): Set<string> {
+/**
+ * Node ids that have a kept path to the logits. `byFromDesc` = edge indices by source node, latest first: nodes are
+ * in forward order, so one sweep in that order settles reachability.
+ */
+function reachesLogits(g: CircuitGraph, kept: boolean[], byFromDesc: readonly number[]): Set<string> {
   const out = new Set<string>(['logits']);
-  // nodes are in forward order, so one backward sweep over edges sorted by source settles reachability
-  const order = new Map(g.nodes.map((n, i) => [n.id, i]));
-  const byFromDesc = g.edges.map((_, i) => i).sort((a, b) => order.get(g.edges[b].from)! - order.get(g.edges[a].from)!);
   for (const i of byFromDesc) if (kept[i] && out.has(g.edges[i].to)) out.add(g.edges[i].from);
   return out;
 }
 
 export async function acdc(runner: CircuitRunner, prep: Prep, full: CircuitGraph, opts: AcdcOptions = {},
   ctl: RunControl = {}): Promise<AcdcResult> {
-  const tau = opts.tau ?? 0.01;
+  const tau = opts.tau ?? DEFAULT_ACDC_TAU;
   if (!Number.isFinite(tau) || tau < 0) throw new CircuitsInputError(`ACDC threshold τ must be a finite number ≥ 0 (got ${tau})`);
   const b = baseline(runner, prep, full);
   const range = b.full - b.empty;
@@ -67,11 +69,12 @@ export async function acdc(runner: CircuitRunner, prep: Prep, full: CircuitGraph
     const [a, c] = [full.edges[x], full.edges[y]];
     return order.get(c.to)! - order.get(a.to)! || order.get(c.from)! - order.get(a.from)! || x - y;
   });
+  const byFromDesc = full.edges.map((_, i) => i).sort((x, y) => order.get(full.edges[y].from)! - order.get(full.edges[x].from)!);
   const edgeIndex = new Map(full.edges.map((e, i) => [e, i]));
   const keepFn = (set: boolean[]) => (e: CircuitEdge) => set[edgeIndex.get(e)!];
   let current = b.full;
   let evaluations = 0;
-  let live = reachesLogits(full, kept);
+  let live = reachesLogits(full, kept, byFromDesc);
   for (const [done, i] of visit.entries()) {
     const e = full.edges[i];
     if (!live.has(e.to)) {
@@ -83,7 +86,7 @@ export async function acdc(runner: CircuitRunner, prep: Prep, full: CircuitGraph
       scores[i] = m - current;
       if ((current - m) / range < tau) {
         current = m;
-        live = reachesLogits(full, kept);
+        live = reachesLogits(full, kept, byFromDesc);
       } else {
         kept[i] = true;
       }
@@ -96,8 +99,7 @@ export async function acdc(runner: CircuitRunner, prep: Prep, full: CircuitGraph
     edges: full.edges.map((e, i) => ({ ...e, score: scores[i], inGraph: kept[i] })),
   };
   const graph = prune(marked);
-  const point = circuitPoint(runner, prep, graph, b, 3, 0);
-  return { graph, size: point.size, recovered: point.recovered, point, evaluations, tau };
+  return { graph, point: circuitPoint(runner, prep, graph, b, 3, 0), evaluations, tau };
 }
 
 /**
@@ -117,22 +119,22 @@ export async function acdcWithinBudget(runner: CircuitRunner, prep: Prep, full: 
     return acdc(runner, prep, full, { tau }, inner);
   };
   let lo = 0;
-  let tau = opts.startTau ?? 0.02;
+  let tau = opts.startTau ?? DEFAULT_ACDC_TAU;
   let fit = await run(tau);
-  while (fit.size > budget && runs < 8) {
+  while (fit.point.size > budget && runs < 8) {
     lo = tau;
     tau *= 2;
     fit = await run(tau);
   }
-  if (fit.size > budget) {
+  if (fit.point.size > budget) {
     throw new CircuitsInputError(`ACDC found no circuit within ${budget} edges up to τ = ${tau}: allow more edges`);
   }
   for (let i = 0; i < refine && lo > 0; i++) {
     const mid = (lo + fit.tau) / 2;
     const r = await run(mid);
-    if (r.size <= budget) fit = r;
+    if (r.point.size <= budget) fit = r;
     else lo = mid;
   }
-  await checkpoint(ctl, 'patch', maxRuns, maxRuns, `ACDC τ = ${fit.tau}: ${fit.size} edges`);
+  await checkpoint(ctl, 'patch', maxRuns, maxRuns, `ACDC τ = ${fit.tau}: ${fit.point.size} edges`);
   return { ...fit, runs };
 }

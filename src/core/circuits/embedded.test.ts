@@ -86,49 +86,49 @@ describe('embedded anchor', () => {
   });
 });
 
+/** Runs `body` on `n` held-out refusal pairs prepared for the logit-difference metric, then frees them. */
+async function withRefusalPairs(n: number, seed: number, body: (runner: CircuitRunner, prep: ReturnType<typeof preparePairs>) => Promise<void>): Promise<void> {
+  const runner = new CircuitRunner(model, 'logit_diff');
+  const prep = preparePairs(model, runner, refusalPairs(model.tokenizer, data, n, seed), 'logit_diff', { batchSize: 16 });
+  try {
+    await body(runner, prep);
+  } finally {
+    disposePairs(prep);
+    runner.dispose();
+  }
+}
+
 describe('ACDC on the embedded anchor', () => {
   it('every removal costs less than τ, so the circuit keeps ≥ 1 − τ·(removals) of the metric; τ = 0 keeps it all', async () => {
-    const pairs = refusalPairs(model.tokenizer, data, 8, 3);
-    const runner = new CircuitRunner(model, 'logit_diff');
-    const prep = preparePairs(model, runner, pairs, 'logit_diff', { batchSize: 8 });
-    try {
+    await withRefusalPairs(8, 3, async (runner, prep) => {
       const g = buildGraph(model.graphCfg);
-      const strict = await acdc(runner, prep, g, { tau: 0 });
+      const strict = (await acdc(runner, prep, g, { tau: 0 })).point;
       expect(strict.recovered).toBeGreaterThanOrEqual(1 - 1e-4); // no removal may lower the metric at all
       const loose = await acdc(runner, prep, g, { tau: 0.03 });
       const removedByTest = loose.graph.edges.filter((e) => e.score !== 0 && !e.inGraph).length;
-      expect(loose.recovered).toBeGreaterThan(1 - 0.03 * removedByTest - 1e-4);
-      expect(loose.size).toBeLessThan(strict.size);
-      expect(loose.size).toBe(loose.graph.edges.filter((e) => e.inGraph).length);
+      expect(loose.point.recovered).toBeGreaterThan(1 - 0.03 * removedByTest - 1e-4);
+      expect(loose.point.size).toBeLessThan(strict.size);
+      expect(loose.point.size).toBe(loose.graph.edges.filter((e) => e.inGraph).length);
       expect(danglingNodes(loose.graph)).toEqual([]);
       // the recorded recovered fraction is the circuit's own faithfulness, re-measured here
       const b = baseline(runner, prep, g);
       const m = circuitMetric(runner, prep, loose.graph, (e) => e.inGraph);
-      expect((m - b.empty) / (b.full - b.empty)).toBeCloseTo(loose.recovered, 6);
+      expect((m - b.empty) / (b.full - b.empty)).toBeCloseTo(loose.point.recovered, 6);
       await expect(acdc(runner, prep, g, { tau: -1 })).rejects.toThrow(/τ must be a finite number ≥ 0/);
-    } finally {
-      disposePairs(prep);
-      runner.dispose();
-    }
+    });
   }, 300_000);
 
   it('fitted to a 5 % budget on 32 pairs, it finds a circuit that recovers ≥ 0.8 of the refusal metric', async () => {
-    const pairs = refusalPairs(model.tokenizer, data, 32, 0);
-    const runner = new CircuitRunner(model, 'logit_diff');
-    const prep = preparePairs(model, runner, pairs, 'logit_diff', { batchSize: 16 });
-    try {
+    await withRefusalPairs(32, 0, async (runner, prep) => {
       const g = buildGraph(model.graphCfg);
       const budget = Math.floor(0.05 * g.edges.length);
       const events: CircuitsProgress[] = [];
       const r = await acdcWithinBudget(runner, prep, g, budget, {}, { onProgress: (p) => events.push(p) });
-      console.log(`anchor: ACDC τ = ${r.tau}: ${r.size} of ${g.edges.length} edges recover ${r.recovered.toFixed(3)} (${r.runs} runs)`);
-      expect(r.size).toBeLessThanOrEqual(budget);
-      expect(r.recovered).toBeGreaterThanOrEqual(0.8);
+      console.log(`anchor: ACDC τ = ${r.tau}: ${r.point.size} of ${g.edges.length} edges recover ${r.point.recovered.toFixed(3)} (${r.runs} runs)`);
+      expect(r.point.size).toBeLessThanOrEqual(budget);
+      expect(r.point.recovered).toBeGreaterThanOrEqual(0.8);
       for (let i = 1; i < events.length; i++) expect(events[i].done).toBeGreaterThanOrEqual(events[i - 1].done);
-    } finally {
-      disposePairs(prep);
-      runner.dispose();
-    }
+    });
   }, 300_000);
 });
 
@@ -188,8 +188,7 @@ describe('circuits engine (in-thread)', () => {
     const events: CircuitsProgress[] = [];
     const r = await engine.acdc({ modelId: 'anchor', pairs, metric: 'logit_diff' }, { tau: 0.05 }, (p) => events.push(p));
     expect(r.graph.meta).toMatchObject({ model: 'anchor', method: 'patching', acdcTau: 0.05, metric: 'logit_diff', pairs: 4 });
-    expect(r.point).toMatchObject({ size: r.size, recovered: r.recovered });
-    expect(r.size).toBe(r.graph.edges.filter((e) => e.inGraph).length);
+    expect(r.point.size).toBe(r.graph.edges.filter((e) => e.inGraph).length);
     expect(r.evaluations).toBeLessThanOrEqual(r.graph.edges.length);
     expect(events[events.length - 1]).toMatchObject({ phase: 'patch', done: r.graph.edges.length, total: r.graph.edges.length });
     for (let i = 1; i < events.length; i++) expect(events[i].done).toBeGreaterThanOrEqual(events[i - 1].done);

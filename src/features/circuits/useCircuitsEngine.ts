@@ -124,15 +124,21 @@ export function useCircuitsEngine() {
     const api = engine();
     await ensureModel(spec.model, p);
     const request = { modelId: spec.model, pairs: await resolvePairs(spec, p), metric: spec.metric };
-    // ACDC returns its own circuit (and its faithfulness); the other methods score edges for the extraction settings
-    const found = spec.method === 'acdc' ? await api.acdc(request, { tau: spec.tau }, p) : null;
-    const scored = found ? found.graph
-      : spec.method === 'patching' ? await api.patchExact(request, p)
-        : await api.attribute({ ...request, method: spec.method as Exclude<CircuitsSpec['method'], 'patching' | 'acdc'>, steps: spec.steps }, p);
-    const graph = found ? found.graph : await api.extract(scored, extractOptions(spec));
+    // ACDC returns its own circuit and its faithfulness; the other methods score edges for the extraction settings
+    let scored: CircuitGraph;
+    let graph: CircuitGraph;
+    let circuit: FaithfulnessPoint | null;
+    if (spec.method === 'acdc') {
+      const found = await api.acdc(request, { tau: spec.tau }, p);
+      scored = graph = found.graph;
+      circuit = found.point;
+    } else {
+      scored = spec.method === 'patching' ? await api.patchExact(request, p) : await api.attribute({ ...request, method: spec.method, steps: spec.steps }, p);
+      graph = await api.extract(scored, extractOptions(spec));
+      circuit = await measureCircuit(api, scored, request, spec, p);
+    }
     // the curve ranks edges by |score|: for ACDC, the metric change each edge's removal caused when it was tested
     const faithfulness = await api.faithfulness(scored, request, { sizes: faithfulnessSizes(scored.edges.length), mode: faithfulnessMode(spec), seed: spec.seed }, p);
-    const circuit = found ? found.point : await measureCircuit(api, scored, request, spec, p);
     const result: GraphResult = { graph, origin: 'attribution', faithfulness, circuit, request, digest: await digestOf(graphPayload(scored, faithfulness, undefined, circuit)) };
     setResults((r) => ({ ...r, graph: result }));
     return result;

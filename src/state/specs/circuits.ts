@@ -4,6 +4,7 @@
 // Custom pairs travel in the link (they are short prompts the user typed, bounded below); imported graph files
 // never do: a graph JSON is chosen again to view it.
 import { z } from 'zod';
+import { DEFAULT_ACDC_TAU } from '../../core/circuits/acdc';
 import { seed } from './common';
 import { clampInt, type SpecDefinition } from './types';
 
@@ -58,7 +59,7 @@ const schema = z.object({
   /** EAP-IG interpolation steps m */
   steps: z.number().int().default(5),
   /** ACDC threshold τ: the largest metric drop an edge's removal may cost, as a fraction of the clean/corrupted gap */
-  tau: z.number().default(0.02),
+  tau: z.number().default(DEFAULT_ACDC_TAU),
   extraction: extraction.default({ mode: 'topn', n: 25, threshold: 0.05, prune: true }),
   /** the refusal circuit's ablation check: held-out harmful prompts and greedy tokens generated per prompt */
   ablation: z.object({ prompts: z.number().int().default(24), maxNewTokens: z.number().int().default(24) }).default({ prompts: 24, maxNewTokens: 24 }),
@@ -84,7 +85,7 @@ export const circuitsSpec: SpecDefinition<CircuitsSpec> = {
       : { ...s.pairs, items: s.pairs.items.slice(0, CIRCUIT_LIMITS.customPairs).map((p) => ({ clean: cut(p.clean), corrupted: cut(p.corrupted) })) },
     prompt: cut(s.prompt),
     steps: clampInt(s.steps, CIRCUIT_LIMITS.steps.min, CIRCUIT_LIMITS.steps.max),
-    tau: Number.isFinite(s.tau) ? Math.min(CIRCUIT_LIMITS.tau.max, Math.max(CIRCUIT_LIMITS.tau.min, s.tau)) : 0.02,
+    tau: Number.isFinite(s.tau) ? Math.min(CIRCUIT_LIMITS.tau.max, Math.max(CIRCUIT_LIMITS.tau.min, s.tau)) : DEFAULT_ACDC_TAU,
     extraction: {
       ...s.extraction,
       n: clampInt(s.extraction.n, CIRCUIT_LIMITS.edges.min, CIRCUIT_LIMITS.edges.max),
