@@ -49,8 +49,12 @@ describe('NF4', () => {
 });
 
 describe('FP4', () => {
-  it('has the bitsandbytes e2m1 table', () => {
-    expect(FP4_CODE.map((v) => v * 12)).toEqual([0, 0.0625, 8, 12, 4, 6, 2, 3, -0, -0.0625, -8, -12, -4, -6, -2, -3]);
+  it('has the bitsandbytes e2m1 table (its f32 literals, close to [0, 0.0625, 8, 12, 4, 6, 2, 3] / 12)', () => {
+    const e2m1 = [0, 0.0625, 8, 12, 4, 6, 2, 3, -0, -0.0625, -8, -12, -4, -6, -2, -3];
+    FP4_CODE.forEach((v, i) => {
+      expect(v).toBe(Math.fround(e2m1[i] / 12));
+      expect(Object.is(v, -0)).toBe(Object.is(e2m1[i], -0));
+    });
   });
 
   it('quantizes a hand-computed block (absmax 12)', () => {
@@ -63,6 +67,34 @@ describe('FP4', () => {
     const q = quantize4bit(block, 'fp4');
     expect(want.map((_, i) => codeAt(q, i))).toEqual(want);
     expect(dequantize4bit(q)[5]).toBe(8);
+  });
+
+  it('dequantizes bit for bit as bitsandbytes: f32(lut literal) * absmax in f32', () => {
+    // Independent reference: the kernel's fp4_dequantization_lut (csrc kernels.cu / cpu_ops.cpp literals,
+    // indexed by the 3 magnitude bits), times the f32 absmax, rounded to f32; bit 3 flips the sign.
+    const lut = [0.0, 0.005208333333, 0.66666667, 1.0, 0.33333333, 0.5, 0.16666667, 0.25].map(Math.fround);
+    const reference = (code: number, absmax: number) => Math.fround(Math.fround(lut[code & 7] * (code & 8 ? -1 : 1)) * absmax);
+    // Hand-checked: f32(0.66666667) = 11184811·2^-24; · 2.5 = 27962027.5·2^-24, rounded to the 2^-23 grid
+    // = 13981014·2^-23 = 1.6666667461…, where (8/12)·2.5 rounded once gives 13981013·2^-23 = 1.6666666269….
+    const q = quantize4bit(Float32Array.from([2.5, 1.6666666, -0.4166666, 0.013]), 'fp4', 4);
+    expect([0, 1, 2, 3].map((i) => codeAt(q, i))).toEqual([0b0011, 0b0010, 0b1110, 0b0001]);
+    const d = dequantize4bit(q);
+    expect(d[1]).toBe(13981014 * 2 ** -23);
+    expect(d[2]).toBe(-Math.fround(0.4166666865348816));
+    expect(d[3]).toBe(Math.fround(0.01302083395421505));
+    // Every code against many f32 absmax values.
+    const blocks = 4096;
+    const data = new Float32Array(blocks * 16);
+    for (let b = 0; b < blocks; b++) {
+      const absmax = Math.fround(1e-3 + ((b * 7919) % 10007) / 997);
+      data[b * 16] = absmax;
+      for (let j = 1; j < 16; j++) data[b * 16 + j] = Math.fround(absmax * FP4_CODE[j] * (1 + 0.01 * Math.sin(b + j)));
+    }
+    const qq = quantize4bit(data, 'fp4', 16);
+    const got = dequantize4bit(qq);
+    let mismatches = 0;
+    for (let i = 0; i < data.length; i++) if (!Object.is(got[i], reference(codeAt(qq, i), qq.absmax[i >> 4]))) mismatches++;
+    expect(mismatches).toBe(0);
   });
 
   it('puts -0 and tiny negatives on the right side', () => {

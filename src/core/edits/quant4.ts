@@ -16,10 +16,13 @@ export const NF4_CODE: readonly number[] = [
 ];
 
 /**
- * bitsandbytes FP4 (e2m1, bias 3, no inf/nan) table: [0, 0.0625, 8, 12, 4, 6, 2, 3] and its negatives
- * (sign in bit 3), divided by 12 so the largest magnitude is 1. Index = 4-bit code.
+ * bitsandbytes FP4 (e2m1, bias 3, no inf/nan) table: [0, 0.0625, 8, 12, 4, 6, 2, 3] / 12 and its negatives
+ * (sign in bit 3). Index = 4-bit code. The values are the kernels' f32 literals (fp4_dequantization_lut:
+ * 0.66666667f...), not v / 12 in double: dequantization is `lut[code] * absmax` in f32, and a double 2/3
+ * rounds that product differently on about a quarter of elements.
  */
-export const FP4_CODE: readonly number[] = [0, 0.0625, 8, 12, 4, 6, 2, 3, -0, -0.0625, -8, -12, -4, -6, -2, -3].map((v) => v / 12);
+const FP4_LUT = [0.0, 0.005208333333, 0.66666667, 1.0, 0.33333333, 0.5, 0.16666667, 0.25].map(Math.fround);
+export const FP4_CODE: readonly number[] = [...FP4_LUT, ...FP4_LUT.map((v) => -v)];
 
 /** dQuantizeNF4 thresholds: midpoints of consecutive NF4 codes (f32), ascending. */
 export const NF4_THRESHOLDS: readonly number[] = NF4_CODE.slice(1).map((c, i) => Math.fround((NF4_CODE[i] + c) / 2));
