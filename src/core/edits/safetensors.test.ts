@@ -1,7 +1,7 @@
 // safetensors round trip and the rejection of every malformed-header case, with the reason in the message.
 import { describe, expect, it } from 'vitest';
 import { decodeToF32, encodeFromF32 } from './dtypes';
-import { bytesSource, encodeHeader, readHeader, readTensorChunks, serialize } from './safetensors';
+import { bytesSource, encodeHeader, MAX_TENSORS_PER_FILE, readHeader, readTensorChunks, serialize } from './safetensors';
 
 const f32 = (xs: number[]) => encodeFromF32('F32', Float32Array.from(xs));
 
@@ -85,5 +85,26 @@ describe('safetensors', () => {
     const { bytes } = encodeHeader([{ name: 'abc', dtype: 'U8', shape: [1] }]);
     expect(bytes.byteLength % 8).toBe(0);
     expect(bytes[bytes.byteLength - 1]).toBe(0x20);
+  });
+
+  it('round-trips tensor names and metadata keys that are Object.prototype members', async () => {
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '__defineGetter__'];
+    const file = serialize(names.map((name, i) => ({ name, dtype: 'F32' as const, shape: [2], data: f32([i, -i]) })), { ['__proto__']: 'p', constructor: 'c' });
+    const h = await readHeader(bytesSource(file), 'proto.safetensors');
+    expect(h.tensors.map((t) => t.name)).toEqual(names);
+    expect(h.tensors[0].end - h.tensors[0].begin).toBe(8);
+    expect(h.tensors.map((t) => [...decodeToF32('F32', file.subarray(t.begin, t.end))])).toEqual(names.map((_, i) => [i, -i]));
+    expect(Object.entries(h.metadata)).toEqual([['__proto__', 'p'], ['constructor', 'c']]);
+  });
+
+  it(`refuses a header of more than ${MAX_TENSORS_PER_FILE} tensors quickly, before parsing its JSON`, async () => {
+    const n = 300_000;
+    const parts = ['{'];
+    for (let i = 0; i < n; i++) parts.push(`${i ? ',' : ''}"t.${i}":{"dtype":"U8","shape":[1],"data_offsets":[${i},${i + 1}]}`);
+    parts.push('}');
+    const file = fileWithHeader(parts.join(''), n);
+    const t0 = performance.now();
+    expect(await rejects(file)).toMatch(/lists more than 100000 tensors.*shard/);
+    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });

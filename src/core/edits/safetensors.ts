@@ -39,6 +39,35 @@ export interface SafetensorsHeader {
 /** Same bound as the reference implementation: a header above 100 MB is treated as hostile. */
 export const MAX_HEADER_BYTES = 100_000_000;
 
+/**
+ * Tensors one file may list. A 100 MB header fits ~1.4 M tiny entries, which cost seconds of JSON parsing and
+ * gigabytes of objects before any check could fail; real checkpoints list a few thousand per file (the
+ * largest MoE models ~100 k in all, spread over shards).
+ */
+export const MAX_TENSORS_PER_FILE = 100_000;
+
+/**
+ * Objects keyed by names from the file. A plain `{}` would treat "__proto__" as its prototype (the entry
+ * vanishes from the JSON we write) and inherit "constructor" & co. on reads.
+ */
+export function nameMap<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/**
+ * Lower bound on the tensor entries of a header text, counted without parsing it: every entry carries a
+ * `"data_offsets"` key (an escaped spelling slips past this, and is caught by the exact count after parsing).
+ */
+function countOffsetKeys(text: string, stopAbove: number): number {
+  let count = 0;
+  for (let at = text.indexOf('"data_offsets"'); at >= 0 && count <= stopAbove; at = text.indexOf('"data_offsets"', at + 14)) count++;
+  return count;
+}
+
+function tooManyTensors(label: string): SafetensorsFormatError {
+  return new SafetensorsFormatError(label, `header lists more than ${MAX_TENSORS_PER_FILE} tensors (the per-file limit). Split the model into shards of fewer tensors (save_pretrained with max_shard_size, or safetensors save_file per shard with a model.safetensors.index.json)`);
+}
+
 export function numel(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -72,6 +101,7 @@ export function parseHeader(fileSize: number, headerLength: number, json: Uint8A
     throw new SafetensorsFormatError(label, 'header is not valid UTF-8');
   }
   if (!text.startsWith('{')) throw new SafetensorsFormatError(label, 'header does not start with "{"');
+  if (countOffsetKeys(text, MAX_TENSORS_PER_FILE) > MAX_TENSORS_PER_FILE) throw tooManyTensors(label);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -83,9 +113,11 @@ export function parseHeader(fileSize: number, headerLength: number, json: Uint8A
   }
   const dataStart = 8 + headerLength;
   const dataLength = fileSize - dataStart;
-  const metadata: Record<string, string> = {};
+  const metadata = nameMap<string>();
   const tensors: TensorEntry[] = [];
-  for (const [name, raw] of Object.entries(parsed as Record<string, unknown>)) {
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  if (entries.length > MAX_TENSORS_PER_FILE + 1) throw tooManyTensors(label);
+  for (const [name, raw] of entries) {
     if (name === '__metadata__') {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
         throw new SafetensorsFormatError(label, '__metadata__ must be an object of string values');
@@ -100,9 +132,9 @@ export function parseHeader(fileSize: number, headerLength: number, json: Uint8A
   }
   tensors.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let cursor = dataStart;
-  for (const t of tensors) {
+  for (const [i, t] of tensors.entries()) {
     if (t.begin < cursor) {
-      const prev = tensors[tensors.indexOf(t) - 1];
+      const prev = tensors[i - 1];
       throw new SafetensorsFormatError(label, `tensor "${t.name}" overlaps tensor "${prev.name}"`);
     }
     if (t.begin > cursor) {
@@ -155,8 +187,8 @@ export async function readHeader(src: ByteSource, label: string): Promise<Safete
  * bytes (as the reference writer does) so the data section stays aligned for zero-copy readers.
  */
 export function encodeHeader(specs: readonly TensorSpec[], metadata?: Record<string, string>): { bytes: Uint8Array; layout: TensorEntry[] } {
-  const obj: Record<string, unknown> = {};
-  if (metadata && Object.keys(metadata).length > 0) obj.__metadata__ = metadata;
+  const obj = nameMap<unknown>();
+  if (metadata && Object.keys(metadata).length > 0) obj.__metadata__ = Object.assign(nameMap<string>(), metadata);
   const rel: [number, number][] = [];
   let off = 0;
   for (const s of specs) {

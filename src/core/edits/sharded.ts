@@ -3,7 +3,7 @@
 // anyone joins them onto a path.
 
 import { SafetensorsFormatError } from './errors';
-import type { TensorEntry } from './safetensors';
+import { nameMap, type TensorEntry } from './safetensors';
 
 export const INDEX_FILE = 'model.safetensors.index.json';
 export const SINGLE_FILE = 'model.safetensors';
@@ -17,6 +17,9 @@ export interface ShardIndex {
 
 const SHARD_NAME = /^[A-Za-z0-9._-]+\.safetensors$/;
 
+/** Tensors a sharded checkpoint may list in all (the largest MoE checkpoints list ~100 k, FP8 scales included). */
+export const MAX_TENSORS_PER_CHECKPOINT = 500_000;
+
 export function parseShardIndex(text: string, label = INDEX_FILE): ShardIndex {
   let raw: unknown;
   try {
@@ -29,8 +32,12 @@ export function parseShardIndex(text: string, label = INDEX_FILE): ShardIndex {
   if (typeof wm !== 'object' || wm === null || Array.isArray(wm)) {
     throw new SafetensorsFormatError(label, 'index has no "weight_map" object');
   }
-  const weightMap: Record<string, string> = {};
-  for (const [name, file] of Object.entries(wm as Record<string, unknown>)) {
+  const entries = Object.entries(wm as Record<string, unknown>);
+  if (entries.length > MAX_TENSORS_PER_CHECKPOINT) {
+    throw new SafetensorsFormatError(label, `weight_map lists ${entries.length} tensors, above the limit of ${MAX_TENSORS_PER_CHECKPOINT} per checkpoint`);
+  }
+  const weightMap = nameMap<string>();
+  for (const [name, file] of entries) {
     if (typeof file !== 'string' || !SHARD_NAME.test(file) || file.startsWith('.')) {
       throw new SafetensorsFormatError(label, `weight_map["${name}"] = ${JSON.stringify(file)} is not a plain *.safetensors file name in the same folder`);
     }
