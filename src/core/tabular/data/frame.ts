@@ -29,13 +29,40 @@ export interface DataFrame {
 
 /** How raw text cells become typed values. */
 export interface CellOptions {
-  /** cell texts (after trimming and unquoting) read as missing; default `['', '?']` */
+  /** cell texts (after trimming and unquoting) read as missing; default DEFAULT_MISSING. ±∞ spellings are always missing. */
   missing?: string[];
   /** columns (index or name) kept categorical even when every value is numeric, e.g. integer codes */
   categorical?: (number | string)[];
 }
 
-export const DEFAULT_MISSING = ['', '?'];
+/**
+ * Missing-value spellings of Weka (`?`), R (`NA`), pandas/numpy (`NaN`, `nan`, `None`), SQL/JSON (`NULL`, `null`) and
+ * spreadsheets (`#N/A`, `N/A`): pandas' default `na_values` less its rarer forms. Without them one `NaN` among 200
+ * numbers would make the column categorical with ~200 levels.
+ */
+export const DEFAULT_MISSING = ['', '?', 'NA', 'N/A', 'n/a', '#N/A', 'NaN', 'nan', 'NAN', '-NaN', '-nan', 'null', 'NULL', 'None', '<NA>'];
+
+/**
+ * Make column names unique: a repeated name gets `_2`, `_3`… (skipping names already taken). Looking a column up
+ * by a repeated name would silently pick the first, e.g. a headerless file whose first row `…,1,…,1` names both
+ * a feature and the label "1".
+ */
+export function uniqueNames(names: readonly string[]): { names: string[]; renamed: { index: number; from: string; to: string }[] } {
+  const taken = new Set(names);
+  const seen = new Set<string>();
+  const renamed: { index: number; from: string; to: string }[] = [];
+  const out = names.map((name, index) => {
+    if (!seen.has(name)) { seen.add(name); return name; }
+    let k = 2;
+    while (taken.has(`${name}_${k}`)) k++;
+    const to = `${name}_${k}`;
+    taken.add(to);
+    seen.add(to);
+    renamed.push({ index, from: name, to });
+    return to;
+  });
+  return { names: out, renamed };
+}
 
 /** Resolve a column reference (index or name) with an error that lists what exists. */
 export function columnIndex(frame: { columns: { name: string }[] }, ref: number | string): number {
@@ -46,9 +73,13 @@ export function columnIndex(frame: { columns: { name: string }[] }, ref: number 
     }
     return i;
   }
-  const i = frame.columns.findIndex((c) => c.name === ref);
-  if (i < 0) throw new TabularDataError(`No column named "${ref}". Columns: ${frame.columns.map((c) => c.name).join(', ')}.`);
-  return i;
+  const matches = frame.columns.flatMap((c, j) => (c.name === ref ? [j] : []));
+  if (!matches.length) throw new TabularDataError(`No column named "${ref}". Columns: ${frame.columns.map((c) => c.name).join(', ')}.`);
+  if (matches.length > 1) {
+    throw new TabularDataError(`${matches.length} columns are named "${ref}" (positions ${matches.map((j) => j + 1).join(', ')}); ` +
+      'choose the column by position instead.');
+  }
+  return matches[0];
 }
 
 /**
