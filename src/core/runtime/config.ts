@@ -14,6 +14,13 @@ export const RUNTIME_DEFAULTS = {
   adapterTimeoutMs: 5000,
   /** Remote (hub) models are off unless the user opts in: the workbench must work offline. */
   allowRemote: false,
-  /** Provider order in the browser; node always runs on 'cpu'. */
+  /** Provider order in the browser when both are wanted; `auto` resolves its own (backendChoice.ts). */
   webProviders: ['webgpu', 'wasm'] as const,
+  /**
+   * The timing `auto` runs when the probe cannot tell whether WebGPU beats WASM (a hardware adapter: on the
+   * workbench's small models GPU dispatch overhead can outweigh the compute). The graph is benchGraph.ts's
+   * transformer stack (2 blocks, d 256, seq 64: ~0.2 GFLOP, about 12 ms per call on one WASM thread); each
+   * provider gets one warm-up call and `runs` timed ones, once per worker.
+   */
+  autoTiming: { graph: { layers: 2, dModel: 256, heads: 4, seq: 64, seed: 1 }, runs: 5 },
 } as const;

@@ -10,7 +10,7 @@ import { loadFiles, loadManifest, loadManifestModel, type FetchLike } from './lo
 import type { OnnxModelSummary } from './onnx/parse';
 import type { ProgressCallback } from './progress';
 import { findModel, type Manifest } from './registry';
-import type { ExecutionProvider, FallbackRecord, ModelSession, OrtBackend, SessionOptions } from './session';
+import type { ExecutionProvider, FallbackRecord, ModelSession, OrtBackend, ProviderChoice, SessionOptions } from './session';
 import type { Feeds, TensorData } from './tensor';
 import type { InputMeta } from './validate';
 
@@ -21,11 +21,13 @@ export interface LoadedModelInfo {
   outputs: InputMeta[];
   executionProvider: ExecutionProvider;
   fallbacks: FallbackRecord[];
+  /** How the provider order was chosen from the backend setting (absent when preferredProviders named it). */
+  choice?: ProviderChoice;
   model: OnnxModelSummary | undefined;
   byteLength: number;
 }
 
-export type ModelLoadOptions = Pick<SessionOptions, 'preferredProviders' | 'simulateWebGpuFailure'> & { name?: string };
+export type ModelLoadOptions = Pick<SessionOptions, 'preferredProviders' | 'backend' | 'simulateWebGpuFailure'> & { name?: string };
 
 export interface RuntimeEngineApi {
   capabilities(): Promise<Capabilities>;
@@ -70,7 +72,8 @@ export function createRuntimeEngine(deps: RuntimeEngineDeps): RuntimeEngineApi {
   };
   const describe = (handle: string, session: ModelSession) => {
     const i = session.info;
-    return { handle, inputs: i.inputMetadata, outputs: i.outputMetadata, executionProvider: i.executionProvider, fallbacks: i.fallbacks, model: i.model };
+    return { handle, inputs: i.inputMetadata, outputs: i.outputMetadata, executionProvider: i.executionProvider, fallbacks: i.fallbacks,
+      ...(i.choice ? { choice: i.choice } : {}), model: i.model };
   };
   const session = (handle: string) => {
     const s = sessions.get(handle);

@@ -89,13 +89,14 @@ describe('serialised runs', () => {
 });
 
 describe('provider fallback', () => {
-  it('onnxruntime-web without WebGPU falls back to WASM at creation and records why', async () => {
+  it('onnxruntime-web set to webgpu without WebGPU falls back to WASM at creation and records why', async () => {
     const web = createWebBackend({ wasmPaths: null, numThreads: 1 });
-    const s = await web.createSession(model);
+    const s = await web.createSession(model, { backend: 'webgpu' });
     expect(s.executionProvider).toBe('wasm');
     expect(s.info.fallbacks).toEqual([expect.objectContaining({ from: 'webgpu', to: 'wasm', when: 'create', code: 'WEBGPU_UNAVAILABLE' })]);
+    expect(s.info.choice).toMatchObject({ preference: 'webgpu', providers: ['webgpu', 'wasm'] });
     expect(Array.from((await s.run(feeds(1))).z.data as Float32Array)).toEqual([5, 7, 9]);
-    const forced = await web.createSession(model, { simulateWebGpuFailure: 'create' });
+    const forced = await web.createSession(model, { backend: 'webgpu', simulateWebGpuFailure: 'create' });
     expect(forced.info.fallbacks[0].reason).toContain('simulated failure');
   });
 

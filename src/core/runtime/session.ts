@@ -9,6 +9,25 @@ import { validateFeeds, type InputMeta } from './validate';
 
 export type ExecutionProvider = 'webgpu' | 'wasm' | 'cpu';
 
+/** The user's backend setting (every module spec carries one): `auto` lets the runtime decide (backendChoice.ts). */
+export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
+
+/**
+ * Why a session tries the providers it does: a preference resolved against the capability probe (and, where the
+ * probe cannot tell, a short timing). Providers the policy left out are `skipped`; providers that were tried and
+ * failed are FallbackRecords.
+ */
+export interface ProviderChoice {
+  preference: BackendPreference;
+  /** tried in this order */
+  providers: ExecutionProvider[];
+  skipped: { provider: ExecutionProvider; reason: string }[];
+  /** one line for the status bar and the Models page */
+  reason: string;
+  /** median ms per call of the probe graph, when a timing decided */
+  timings?: { wasmMs: number; webgpuMs: number };
+}
+
 /** One ORT session on one provider, as the backend modules create it. */
 export interface RawSession {
   readonly inputNames: readonly string[];
@@ -24,6 +43,10 @@ export type RawSessionFactory = (bytes: Uint8Array, provider: ExecutionProvider,
 export interface SessionOptions {
   /** Tried in order; the first that creates a session wins. Default: the backend's own list. */
   preferredProviders?: readonly ExecutionProvider[];
+  /** The module's backend setting; the web backend resolves it (auto never prefers a software WebGPU adapter). */
+  backend?: BackendPreference;
+  /** How the provider order was chosen; the backend sets it and SessionInfo reports it. */
+  choice?: ProviderChoice;
   /** Intra-op threads, onnxruntime-node only (web WASM threads are global: WebBackendOptions.numThreads). */
   numThreads?: number;
   /** Testing hook: make WebGPU fail at session creation, or at the first run (as a lost device would). */
@@ -51,6 +74,8 @@ export interface SessionInfo {
   executionProvider: ExecutionProvider;
   /** Every provider skipped or abandoned, oldest first, with the reason: the UI shows these. */
   fallbacks: FallbackRecord[];
+  /** How the provider order was chosen (absent when the caller named the providers). */
+  choice?: ProviderChoice;
   model: OnnxModelSummary | undefined;
 }
 
@@ -101,6 +126,7 @@ export async function createFallbackSession(factory: RawSessionFactory, bytes: U
     inputNames: [...raw.inputNames], outputNames: [...raw.outputNames],
     inputMetadata: [...inputMeta()], outputMetadata: [...(model?.outputs ?? raw.outputMetadata)],
     executionProvider: provider, fallbacks: [...fallbacks], model,
+    ...(options.choice ? { choice: options.choice } : {}),
   });
 
   async function runNow(feeds: Feeds, signal?: AbortSignal): Promise<Record<string, TensorData>> {
