@@ -2,6 +2,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { selfHostedAssets } from './scripts/viteSelfHostedAssets';
+import { ortFromSelfHost } from './scripts/viteOrtFromSelfHost';
 
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -9,11 +10,12 @@ const isolationHeaders = {
 };
 
 export default defineConfig({
-  plugins: [react(), selfHostedAssets(import.meta.dirname)],
+  plugins: [ortFromSelfHost(), react(), selfHostedAssets(import.meta.dirname)],
   appType: 'spa',
   server: { headers: isolationHeaders, port: 5173, host: '127.0.0.1' },
   preview: { headers: isolationHeaders, port: 4173, host: '127.0.0.1' },
-  worker: { format: 'es' },
+  // Workers are bundled separately: they need the same ORT redirect or each would carry its own ORT.
+  worker: { format: 'es', plugins: () => [ortFromSelfHost()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 8192 },
   optimizeDeps: { exclude: ['onnxruntime-web', '@jax-js/jax'] },
 });

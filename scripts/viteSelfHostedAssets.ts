@@ -1,9 +1,11 @@
-// Serves the embedded models (models/) and onnxruntime-web's wasm (no CDN) at fixed URL prefixes, in dev and
-// preview alike, and copies them into dist/ on build for static hosting. A missing file under these prefixes is a
+// Serves the embedded models (models/) and onnxruntime-web's runtime and wasm (no CDN) at fixed URL prefixes, in dev
+// and preview alike, and copies them into the build's outDir for static hosting; /ort/ holds only the files the app
+// loads (ORT_SHIPPED_FILES, one wasm). A missing file under these prefixes is a
 // plain-text 404: an SPA fallback answering index.html would later be parsed as a "model" and fail obscurely.
 import { createReadStream, existsSync, statSync, cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, normalize, resolve, sep, extname } from 'node:path';
 import type { Plugin } from 'vite';
+import { ORT_SHIPPED_FILES } from './viteOrtFromSelfHost';
 
 interface Mount { prefix: string; dir: string; filter?: (name: string) => boolean }
 
@@ -24,7 +26,7 @@ function resolveInside(dir: string, rel: string): string | undefined {
 export function selfHostedAssets(root: string): Plugin {
   const mounts: Mount[] = [
     { prefix: '/models/', dir: join(root, 'models'), filter: (n) => !n.includes('forge') || n.endsWith('forge.json') },
-    { prefix: '/ort/', dir: join(root, 'node_modules', 'onnxruntime-web', 'dist'), filter: (n) => /^ort.*\.(wasm|mjs)$/.test(n) },
+    { prefix: '/ort/', dir: join(root, 'node_modules', 'onnxruntime-web', 'dist'), filter: (n) => ORT_SHIPPED_FILES.includes(n) },
   ];
   const middleware = (req: Req, res: Res, next: () => void) => {
     const url = (req.url ?? '').split('?')[0];
@@ -51,12 +53,14 @@ export function selfHostedAssets(root: string): Plugin {
     if (req.method === 'HEAD') return res.end();
     createReadStream(file).pipe(res as unknown as NodeJS.WritableStream);
   };
+  let outDir = join(root, 'dist');
   return {
     name: 'self-hosted-assets',
+    configResolved(config) { outDir = resolve(config.root, config.build.outDir); },
     configureServer(server) { server.middlewares.use(middleware); },
     configurePreviewServer(server) { server.middlewares.use(middleware); },
     closeBundle() {
-      const out = join(root, 'dist');
+      const out = outDir;
       if (!existsSync(out)) return;
       for (const m of mounts) {
         if (!existsSync(m.dir)) continue;
