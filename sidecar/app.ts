@@ -3,26 +3,22 @@
 // size-limited, and every /api route needs the per-start bearer token. Endpoints are listed in README.md.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { stream } from 'hono/streaming';
 import type { z } from 'zod';
-import { detectArch } from '../src/core/edits/archMap';
 import { parseCircuit } from '../src/core/edits/circuit';
-import { EditsError } from '../src/core/edits/errors';
-import { numel } from '../src/core/edits/safetensors';
+import { EditsError, FileTooLargeError } from '../src/core/edits/errors';
 import { EDITS_TOOL } from '../src/core/edits/version';
-import { closeCheckpoint, openCheckpoint } from './checkpoint';
 import { JobManager, OutputBusyError, type JobContext, type JobKind, type JobOutcome } from './jobs';
+import { inspectOffThread, runJobOffThread } from './offThread';
 import { CDeltaBody, MansuBody, SurvivalBody } from './schemas';
-import { runCDelta } from './tasks/cdelta';
 import type { InputRef } from './tasks/common';
-import { runMansu } from './tasks/mansu';
+import { readRegularFile } from './fileio';
 import { MANIFEST_FILE } from './tasks/output';
-import { runSurvival } from './tasks/survival';
 import { PathError, Workspace } from './workspace';
 
 export const DEFAULT_ORIGINS = ['http://127.0.0.1:4173', 'http://127.0.0.1:5173', 'http://localhost:4173', 'http://localhost:5173'];
@@ -53,12 +49,15 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
   const jobs = new JobManager();
   const ws = o.workspace;
 
+  // Answers name files as the client does (workspace-relative); Node's own errors carry absolute paths.
+  const relative = (msg: string) => msg.split(`${ws.root}${sep}`).join('').split(ws.root).join('.');
   app.onError((e, c) => {
     if (e instanceof HttpError || e instanceof PathError) return c.json({ error: e.message }, e.status);
     if (e instanceof OutputBusyError) return c.json({ error: e.message }, 409);
-    if (e instanceof EditsError) return c.json({ error: e.message, name: e.name }, 422);
+    if (e instanceof FileTooLargeError) return c.json({ error: relative(e.message), name: e.name }, 413);
+    if (e instanceof EditsError) return c.json({ error: relative(e.message), name: e.name }, 422);
     console.error(e);
-    return c.json({ error: `internal error: ${(e as Error).message}` }, 500);
+    return c.json({ error: `internal error: ${relative((e as Error).message)}` }, 500);
   });
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}; see sidecar/README.md` }, 404));
 
@@ -100,9 +99,7 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     if (b.circuit && b.circuitJson) throw new HttpError(400, 'give either circuit (a path) or circuitJson, not both');
     if (b.circuitJson) return { selection: parseCircuit(b.circuitJson), sha256: createHash('sha256').update(JSON.stringify(b.circuitJson)).digest('hex') };
     if (!b.circuit) return undefined;
-    const abs = await ws.existing(b.circuit);
-    if ((await stat(abs)).size > 256 << 20) throw new HttpError(413, 'circuit JSON over 256 MB');
-    const text = await readFile(abs);
+    const text = await readRegularFile(await ws.existing(b.circuit), b.circuit, 256 << 20);
     let json: unknown;
     try {
       json = JSON.parse(text.toString('utf8'));
@@ -112,7 +109,10 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     return { selection: parseCircuit(json), path: b.circuit, sha256: createHash('sha256').update(text).digest('hex') };
   };
   const start = (c: Context, kind: JobKind, outs: InputRef[], run: (ctx: JobContext) => Promise<JobOutcome>) => {
-    const job = jobs.start(kind, outs.map((x) => x.abs), run);
+    const job = jobs.start(kind, outs.map((x) => x.abs), (ctx) => run(ctx).catch((e: unknown) => {
+      if (e instanceof Error) e.message = relative(e.message);
+      throw e;
+    }));
     return c.json({ ...job, outputs: outs.map((x) => x.rel), events: `/api/jobs/${job.id}/events` }, 202);
   };
 
@@ -123,17 +123,7 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
   app.get('/api/checkpoints/inspect', async (c) => {
     const rel = c.req.query('path');
     if (!rel) throw new HttpError(400, 'query parameter "path" is required');
-    const ck = await openCheckpoint(await ws.existing(rel), rel);
-    try {
-      const tensors = ck.tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape, bytes: t.end - t.begin, file: ck.files[t.file].name }));
-      return c.json({
-        path: rel, kind: ck.kind, arch: detectArch(ck.tensors.map((t) => t.name)),
-        files: ck.files.map((f) => ({ name: f.name, bytes: f.source.size, metadata: f.header.metadata })),
-        params: ck.tensors.reduce((s, t) => s + numel(t.shape), 0), config: ck.config ?? null, tensors,
-      });
-    } finally {
-      await closeCheckpoint(ck);
-    }
+    return c.json(await inspectOffThread({ rel, abs: await ws.existing(rel) }));
   });
 
   app.post('/api/jobs/cdelta', async (c) => {
@@ -146,14 +136,14 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
       outputs: b.outputs.map((x, i) => ({ strength: x.strength, path: outs[i] })),
       ...(b.target ? { target: await input(b.target) } : {}), ...(b.nHeads ? { nHeads: b.nHeads } : {}),
     };
-    return start(c, 'cdelta', outs, (ctx) => runCDelta(opts, ctx));
+    return start(c, 'cdelta', outs, (ctx) => runJobOffThread({ kind: 'cdelta', jobId: ctx.id, opts }, ctx));
   });
 
   app.post('/api/jobs/survival', async (c) => {
     const b = await body(c, SurvivalBody);
     const out = await output(b.output);
     const opts = { base: await input(b.base), edited: await input(b.edited), quant: b.quant, blocksize: b.blocksize, output: out };
-    return start(c, 'survival', [out], (ctx) => runSurvival(opts, ctx));
+    return start(c, 'survival', [out], (ctx) => runJobOffThread({ kind: 'survival', jobId: ctx.id, opts }, ctx));
   });
 
   app.post('/api/jobs/mansu', async (c) => {
@@ -166,7 +156,7 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
       ...(b.stats ? { stats: await input(b.stats) } : {}), ...(circ ? { circuit: circ } : {}), ...(b.nHeads ? { nHeads: b.nHeads } : {}),
       ...(b.fisher ? { fisher: b.fisher } : {}), ...(b.covariance ? { covariance: b.covariance } : {}),
     };
-    return start(c, 'mansu', [out], (ctx) => runMansu(opts, ctx));
+    return start(c, 'mansu', [out], (ctx) => runJobOffThread({ kind: 'mansu', jobId: ctx.id, opts }, ctx));
   });
 
   const rels = <T extends { outputs: string[] }>(j: T) => ({ ...j, outputs: j.outputs.map((p) => ws.rel(p)) });
@@ -218,10 +208,11 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     const abs = await ws.existing(rel);
     const file = (await stat(abs)).isDirectory() ? join(abs, MANIFEST_FILE) : abs;
     if (!file.endsWith('.json')) throw new HttpError(400, `${rel} is neither an output folder nor a .json report`);
-    const text = await readFile(file, 'utf8').catch(() => {
-      throw new HttpError(404, `${rel} has no ${MANIFEST_FILE}`);
+    const text = await readRegularFile(file, file === abs ? rel : `${rel}/${MANIFEST_FILE}`, 256 << 20).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new HttpError(404, `${rel} has no ${MANIFEST_FILE}`);
+      throw e;
     });
-    return c.body(text, 200, { 'Content-Type': 'application/json' });
+    return c.body(text.toString('utf8'), 200, { 'Content-Type': 'application/json' });
   });
 
   return { app, jobs };

@@ -1,9 +1,11 @@
 // Long-running edit jobs: one at a time per output path, progress as a monotone event stream (NDJSON over
-// HTTP), explicit cancel through an AbortSignal checked between chunks. Jobs run in-process between awaits;
-// each chunk is a few milliseconds of maths, so the HTTP side stays responsive.
+// HTTP), explicit cancel through an AbortSignal checked between chunks. The `run` function the app passes
+// starts the job on a worker thread (offThread.ts): chunks of a multi-GB pass are tens of milliseconds of
+// maths each, and two jobs interleaved on the event loop used to keep status requests waiting for seconds.
 
 import { randomBytes } from 'node:crypto';
 import { CancelledError } from '../src/core/edits/errors';
+import { JOB_ID_CHARS } from './fileio';
 
 export type JobKind = 'cdelta' | 'survival' | 'mansu';
 export type JobState = 'running' | 'done' | 'error' | 'cancelled';
@@ -60,7 +62,7 @@ export class JobManager {
       if (other) throw new OutputBusyError(`output ${o} is already being written by job ${other}; wait for it or cancel it`);
     }
     if (new Set(outputs).size !== outputs.length) throw new OutputBusyError('the same output path is given twice');
-    const id = randomBytes(8).toString('hex');
+    const id = randomBytes(JOB_ID_CHARS / 2).toString('hex');
     const job: Internal = {
       id, kind, state: 'running', createdAt: new Date().toISOString(), outputs,
       last: { type: 'progress', phase: 'queued', done: 0, total: 1, fraction: 0 },

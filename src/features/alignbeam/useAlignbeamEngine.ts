@@ -74,14 +74,14 @@ export function pairKeyOf(spec: AlignbeamSpec): string {
   return JSON.stringify({ ...pairSpecOf(spec), backend: spec.backend });
 }
 
-/** The status bar shows the provider the target really runs on, and why when it fell back. */
+/** The status bar shows the provider the loaded target really runs on, and why (its choice, or its fallback). */
 function reportBackend(sessions: readonly SessionBackendInfo[]): void {
   const s = sessions.find((x) => x.file.startsWith('target/')) ?? sessions[0];
   if (!s) return;
   const last = s.fallbacks[s.fallbacks.length - 1];
-  useAppStore.getState().setBackend({
-    active: s.executionProvider === 'webgpu' ? 'webgpu' : 'wasm',
-    reason: last ? `alignbeam fell back from ${last.from} (${last.code}: ${last.reason})` : `alignbeam models run on ${s.executionProvider}`,
+  useAppStore.getState().setLoaded('alignbeam', {
+    provider: s.executionProvider,
+    reason: last ? `alignbeam fell back from ${last.from} (${last.code}: ${last.reason})` : `alignbeam: ${s.choice?.reason ?? `models run on ${s.executionProvider}`}`,
   });
 }
 
@@ -186,6 +186,7 @@ export function useAlignbeamEngine() {
     settled.current++;
     restart();
     held.current = { pair: '', info: null, csv: new Set(), backend: null };
+    useAppStore.getState().setLoaded('alignbeam', null);
     setPair({ status: 'none' });
     setRun((r) => (r.status === 'running' ? { status: 'cancelled', tab: r.tab, stopped: true } : r));
   }, [restart]);
