@@ -1,4 +1,4 @@
-// Distillation bench (`npx tsx bench/distill.ts`): on each shared dataset (stratified 75/25 split, preprocessing
+// Distillation bench (`npx tsx bench/distill.ts`): on each bundled dataset (stratified 75/25 split, preprocessing
 // fitted on the training rows) pick the best in-tree teacher by out-of-fold AUC on the training rows, label the
 // training rows out of fold, train the GBDT / MLP / logistic-regression students on the soft targets and compare
 // them with the teacher on the test rows: AUC, retention, latency at batch 1 and batched, speedup. Also shows
@@ -24,7 +24,7 @@ import { TEACHER_FACTORIES } from '../src/core/tabular/teachers/registry';
 import type { Teacher } from '../src/core/tabular/teachers/teacher';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DATA = resolve(ROOT, '../shared/data/tabular');
+const DATA = resolve(ROOT, 'public/samples/tabular');
 const DATASETS = ['german', 'pima', 'breast-cancer-wisconsin', 'mammography', 'phoneme'];
 const SEED = 0;
 const FOLDS = 5;

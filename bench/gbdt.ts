@@ -21,7 +21,7 @@ const require = createRequire(import.meta.url);
 const XGBoost = await (require('ml-xgboost') as Promise<XGBoostCtor>);
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DATA = resolve(ROOT, '../shared/data/tabular');
+const DATA = resolve(ROOT, 'public/samples/tabular');
 const DATASETS = ['german', 'pima', 'breast-cancer-wisconsin', 'mammography', 'phoneme'];
 const SEED = 0;
 /** extra split seeds for the AUC comparison: on 600–750 training rows one split's AUC moves by ±0.01–0.02 */

@@ -16,7 +16,7 @@ import { runStudy } from '../src/core/tabular/study/runner';
 import { TEACHER_FACTORIES } from '../src/core/tabular/teachers/registry';
 import { TFM_LIMITS, withinLimits, type Teacher } from '../src/core/tabular/teachers/teacher';
 
-const DATA = new URL('../../shared/data/tabular/', import.meta.url);
+const DATA = new URL('../public/samples/tabular/', import.meta.url);
 const OUT = new URL('./results/tabular-teacher.json', import.meta.url);
 const FOLDS = 5;
 const SEED = 0;

@@ -1,6 +1,7 @@
-// Tabular in the browser: a CSV written from the shared pima data is loaded, the teachers are cross-validated,
+// Tabular in the browser: a CSV written from the bundled pima data is loaded, the teachers are cross-validated,
 // a small strategy sweep draws its charts, a distillation compares students, the share link reproduces the
-// study in a fresh page, and bad files (one class, ragged rows) show their errors in the panel.
+// study in a fresh page, a bundled sample loads in one click with its documented columns, and bad files (one
+// class, ragged rows) show their errors in the panel.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
@@ -8,7 +9,7 @@ import { test, expect } from './fixtures';
 const PIMA_HEADER = 'pregnancies,glucose,blood_pressure,skin_thickness,insulin,bmi,pedigree,age,diabetic';
 
 function writePima(path: string): void {
-  const rows = readFileSync('../shared/data/tabular/pima-indians-diabetes.csv', 'utf8').trim().split(/\r?\n/);
+  const rows = readFileSync('public/samples/tabular/pima-indians-diabetes.csv', 'utf8').trim().split(/\r?\n/);
   writeFileSync(path, [PIMA_HEADER, ...rows].join('\n'));
 }
 
@@ -104,6 +105,31 @@ test('load a CSV, run teachers, sweep strategies with charts, distil, and reprod
   await fresh.close();
 });
 
+test('a bundled sample loads in one click, headerless with its documented columns, and its link asks for it again', async ({ wb, page, browser }) => {
+  await wb.open('#/tabular');
+  await wb.waitReady('module-tabular');
+  // the hint names what the user can load here, not a file they do not have
+  await expect(page.getByTestId('dataset-needed')).toContainText('load the sample german above');
+  await page.getByTestId('sample-german').click();
+  await expect(page.getByTestId('dataset-name')).toContainText('german.csv — 1000 rows × 21 columns (shared)');
+  await expect(page.getByTestId('target-select')).toHaveValue('class');
+  await expect(page.getByTestId('sensitive-select')).toHaveValue('age');
+  await expect(page.getByTestId('column-table')).toContainText('checking_status');
+  await expect(page.getByTestId('class-balance')).toContainText('700');
+  await expect(page.getByTestId('class-balance')).toContainText('300');
+  const link = await page.evaluate(() => window.__workbench!.shareLink('tabular'));
+  expect((await page.evaluate((h) => window.__workbench!.decode(h), link))?.spec).toMatchObject({ dataset: { id: 'german.csv' } });
+
+  // the link names the sample's file and hash; clicking the sample again gives the same bytes
+  const fresh = await browser.newPage();
+  await fresh.goto(`/${link}`);
+  await expect(fresh.getByTestId('dataset-needed')).toContainText('german.csv');
+  await fresh.getByTestId('sample-german').click();
+  await expect(fresh.getByTestId('dataset-name')).toContainText('1000 rows × 21 columns');
+  await expect(fresh.getByTestId('dataset-name')).not.toContainText('not the file this link was made with');
+  await fresh.close();
+});
+
 test('a long strategy sweep can be cancelled and the panel stays usable', async ({ wb, page }, testInfo) => {
   const file = testInfo.outputPath('pima.csv');
   writePima(file);
@@ -188,4 +214,29 @@ test('a user-supplied ONNX TFM with its JSON contract becomes a teacher; a wrong
   expect(await page.evaluate(() => window.__workbench!.spec('tabular')?.userTeacher)).toMatchObject({ name: 'my-tfm' });
   const auc = Number(await page.getByTestId('teacher-auc-my-tfm').textContent());
   expect(auc).toBeGreaterThan(0.75);
+});
+
+test('a headerless CSV keeps its first row: no header detected, the row count right, the last column as target', async ({ wb, page }, testInfo) => {
+  // UCI-style: numbers only, label last; 300 rows of which 100 are class 1, one NaN in the first column
+  const file = testInfo.outputPath('uci-headerless.csv');
+  writeFileSync(file, Array.from({ length: 300 }, (_, i) => `${i === 5 ? 'NaN' : i % 13},${80 + (i * 7) % 120},${(20 + (i % 30) + 0.5).toFixed(1)},${i % 3 === 0 ? 1 : 0}`).join('\n'));
+  await wb.open('#/tabular');
+  await wb.waitReady('module-tabular');
+  await page.getByTestId('dataset-file').setInputFiles(file);
+  await expect(page.getByTestId('dataset-name')).toContainText('300 rows × 4 columns');
+  await expect(page.getByTestId('header-detected')).toHaveAttribute('data-present', 'false');
+  await expect(page.getByTestId('target-select')).toHaveValue('x3');
+  await expect(page.getByTestId('class-balance')).toContainText('100');
+  // the NaN is a counted missing value in a numeric column, not a reason to make it categorical
+  await expect(page.getByTestId('column-table').locator('tbody tr').first()).toContainText('numeric');
+  await expect(page.getByTestId('dataset-warnings')).toContainText('1 missing cell in 1 column');
+
+  // the target by position travels in the link; forcing a header loses the first row to names, and says so
+  await page.getByTestId('target-select').selectOption({ label: 'last column (x3)' });
+  await expect.poll(() => page.evaluate(() => window.__workbench!.spec('tabular')?.target)).toBe(-1);
+  await page.getByTestId('header-mode').selectOption('true');
+  await expect(page.getByTestId('dataset-name')).toContainText('299 rows × 4 columns');
+  await expect(page.getByTestId('header-detected')).toHaveAttribute('data-present', 'true');
+  await expect.poll(() => page.evaluate(() => window.__workbench!.spec('tabular')?.header)).toBe(true);
+  await expect(page.getByTestId('class-balance')).toBeVisible();
 });

@@ -90,6 +90,7 @@ describe('guards', () => {
     const outside = await tmpWorkspace('edits-outside-');
     await writeFile(join(outside, 'secret.safetensors'), serialize([]));
     await symlink(outside, join(root, 'escape'));
+    // outside-path-ok: traversal inputs the sidecar must refuse
     for (const p of ['../x.safetensors', 'gpt2/../../etc', '/etc/passwd', 'escape/secret.safetensors', 'gpt2/./base']) {
       const r = await call(`/api/checkpoints/inspect?path=${encodeURIComponent(p)}`);
       expect(r.status, p).toBe(403);

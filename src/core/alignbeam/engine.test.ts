@@ -1,7 +1,7 @@
 // The worker-side engine in-thread, with the browser loader path: a fetch over the repository's files stands in for
 // the dev server, so embedded ids go through models/manifest.json (sizes + sha256), folder URLs through loadFiles,
 // hub ids fail offline. Then the AlignbeamApi calls as the UI makes them: load the pair (monotone progress), the
-// playground, a bridge report, a CSV suite from ../shared/data, an evaluation, a cancelled sweep, and the errors.
+// playground, a bridge report, a CSV suite from data/llm, an evaluation, a cancelled sweep, and the errors.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { DEFAULT_ALIGNBEAM_SETTINGS, type AlignbeamProgress, type BuiltinSuite }
 const ROOT = resolve(__dirname, '../../..');
 const BASE = 'http://workbench.test/';
 const present = ['target', 'anchor', 'anchor-same', 'judge'].every((m) => existsSync(join(ROOT, 'models', m, 'onnx/model.onnx')));
-const XSTEST = resolve(ROOT, '../shared/data/llm/xstest_prompts.csv');
+const XSTEST = resolve(ROOT, 'data/llm/xstest_prompts.csv');
 
 /** Serves the repository like the dev server: 404 for what is not there. */
 const fileFetch: FetchLike = async (url) => {
@@ -73,7 +73,7 @@ describe.skipIf(!present)('alignbeam engine (worker API) in Node', () => {
     await first;
   });
 
-  it.skipIf(!existsSync(XSTEST))('a CSV suite (XSTest from ../shared/data) evaluates next to the built-in ones', async () => {
+  it('a CSV suite (XSTest from data/llm) evaluates next to the built-in ones', async () => {
     const added = await engine.alignbeamAddCsvSuite({ name: 'xstest', csv: readFileSync(XSTEST, 'utf8') });
     expect(added).toEqual({ name: 'xstest', size: 450, format: 'xstest' });
     await expect(engine.alignbeamAddCsvSuite({ name: 'harmful', csv: 'prompt\nx\n' })).rejects.toBeInstanceOf(SuiteError);

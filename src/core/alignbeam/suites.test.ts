@@ -1,16 +1,14 @@
-// Suites: the forge held-out JSONL files and the real public CSVs in ../shared/data/llm (read in place, never copied):
+// Suites: the forge held-out JSONL files and the real public CSVs bundled in data/llm (see data/README.md):
 // AdvBench (goal), XSTest (prompt + label), HarmBench (Behavior, multi-line quoted contexts, CRLF). Bad files give
 // SuiteErrors that say what is missing.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SuiteError } from './errors';
 import { BUILTIN_SUITES, parseCsvSuite, parseHeldoutJsonl } from './suites';
 
 const ROOT = resolve(__dirname, '../../..');
-const DATA = resolve(ROOT, '../shared/data/llm');
-const hasData = existsSync(join(DATA, 'xstest_prompts.csv'));
-if (!hasData) console.warn(`SKIP CSV suite tests: ${DATA} is not there`);
+const DATA = resolve(ROOT, 'data/llm');
 
 describe('held-out suites', () => {
   it('parses every built-in suite; harmful items are all harmful, tasks all have answers', () => {
@@ -31,7 +29,7 @@ describe('held-out suites', () => {
   });
 });
 
-describe.skipIf(!hasData)('public CSV suites', () => {
+describe('public CSV suites', () => {
   const csv = (f: string) => readFileSync(join(DATA, f), 'utf8');
 
   it('AdvBench: every goal is a harmful item', () => {

@@ -11,6 +11,7 @@ describe('shard index', () => {
     expect(idx.shards).toEqual(['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']);
   });
 
+  // outside-path-ok: a shard name that must be refused
   for (const bad of ['../model.safetensors', '/etc/x.safetensors', 'sub/model.safetensors', '.hidden.safetensors', 'model.bin']) {
     it(`rejects the shard name ${bad}`, () => {
       expect(() => parseShardIndex(JSON.stringify({ weight_map: { a: bad } }))).toThrow(/not a plain \*\.safetensors file name/);

@@ -16,6 +16,7 @@ describe('manifest schema', () => {
   });
 
   it.each([
+    // outside-path-ok: must be refused
     ['a path escaping the folder', { id: 'x', family: 'f', files: [{ ...file, path: '../secret' }] }, 'relative path'],
     ['an upper-case sha', { id: 'x', family: 'f', files: [{ ...file, sha256: 'A'.repeat(64) }] }, 'sha256'],
     ['no files', { id: 'x', family: 'f', files: [] }, 'files'],

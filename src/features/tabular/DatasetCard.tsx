@@ -3,6 +3,7 @@
 import type { DatasetSummary, TaskChoice, TaskSummary } from '../../core/tabular/api';
 import { SHARED_DATASETS } from '../../core/tabular/data/registry';
 import type { TabularSpec } from '../../state/specs/tabular';
+import { SampleDatasets } from './SampleDatasets';
 import type { DataState } from './useTabularEngine';
 
 export interface DatasetCardProps {
@@ -75,11 +76,12 @@ export function DatasetCard({ spec, data, onFile, onTask }: DatasetCardProps) {
         )}
         {data.status === 'loading' && <span>Reading…</span>}
       </div>
+      <SampleDatasets onFile={onFile} suggested={shared?.id} />
       {data.status === 'empty' && (
         <p className="muted" data-testid="dataset-needed">
           {spec.dataset.sha256
             ? <>This experiment needs the table <strong>{spec.dataset.id}</strong> (sha256 {spec.dataset.sha256.slice(0, 12)}…): choose it above. Files never leave this browser.</>
-            : <>Choose a table with a header row{shared ? <> (or the shared benchmark file <code>{shared.file}</code>, read with its documented columns)</> : null}. Files never leave this browser.</>}
+            : <>Choose a table with a header row{shared ? <>, or load the sample <strong>{shared.id}</strong> above (this experiment's default)</> : <>, or one of the samples above</>}. Files never leave this browser.</>}
         </p>
       )}
       {data.status === 'error' && <p className="error" role="alert" data-testid="dataset-error">{data.message}</p>}
