@@ -26,7 +26,7 @@ import type { Student, StudentKind } from './students/types';
 import { TEACHER_FACTORIES } from './teachers/registry';
 import type { Teacher } from './teachers/teacher';
 import { parseTfmContract, userOnnxTeacher } from './tfm/userTfm';
-import type { OrtBackend } from '../runtime/session';
+import type { BackendPreference, OrtBackend } from '../runtime/session';
 
 export type TabularPhase = 'teachers' | 'study' | 'distill';
 
@@ -69,7 +69,9 @@ export interface TaskSummary {
   sensitive?: { name: string; levels: string[]; counts: number[] };
 }
 
-export interface TeacherRunOptions { teachers: string[]; folds: number; seed: number }
+/** The spec's backend setting: it reaches every ONNX session a run creates (the TFM, a user TFM); default auto. */
+export interface RunBackend { backend?: BackendPreference }
+export interface TeacherRunOptions extends RunBackend { teachers: string[]; folds: number; seed: number }
 export interface TeacherScore {
   teacher: string;
   label: string;
@@ -84,10 +86,10 @@ export interface TeacherScore {
 export interface Skipped { teacher: string; reason: string }
 export interface TeacherReport { dataset: string; rows: number; folds: number; scores: TeacherScore[]; skipped: Skipped[]; digest: string }
 
-export interface StudyRunOptions { teachers: string[]; strategies: StrategyName[]; sizes: number[]; folds: number; seed: number }
+export interface StudyRunOptions extends RunBackend { teachers: string[]; strategies: StrategyName[]; sizes: number[]; folds: number; seed: number }
 export interface StudyReport { result: StudyResult; skipped: Skipped[]; digest: string }
 
-export interface DistillRunOptions {
+export interface DistillRunOptions extends RunBackend {
   teachers: string[];
   students: StudentKind[];
   labelling: 'oof' | 'naive';
@@ -129,7 +131,7 @@ export interface TabularApi {
    * Register a user-supplied ONNX TFM (file + JSON contract, see src/core/tabular/tfm/userTfm.ts) as teacher id
    * 'user'. The model's inputs are checked against the contract now, so a mismatch fails here with its names.
    */
-  loadUserTeacher(onnx: Uint8Array, contractJson: string): Promise<{ name: string; inputs: string[] }>;
+  loadUserTeacher(onnx: Uint8Array, contractJson: string, backend?: BackendPreference): Promise<{ name: string; inputs: string[] }>;
   /** Abort the run in flight, if any; it rejects with an AbortError. */
   cancel(): Promise<void>;
 }
@@ -182,7 +184,7 @@ async function breathe(signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
 }
 
-export function resolveTeachers(ids: string[], user?: { teacher: Teacher; label: string }): { teachers: { teacher: Teacher; label: string }[]; skipped: Skipped[] } {
+export function resolveTeachers(ids: string[], user?: { teacher: Teacher; label: string }, backend?: BackendPreference): { teachers: { teacher: Teacher; label: string }[]; skipped: Skipped[] } {
   const teachers: { teacher: Teacher; label: string }[] = [];
   const skipped: Skipped[] = [];
   for (const id of ids) {
@@ -192,7 +194,7 @@ export function resolveTeachers(ids: string[], user?: { teacher: Teacher; label:
       continue;
     }
     const f = TEACHER_FACTORIES.find((t) => t.id === id);
-    if (f) teachers.push({ teacher: f.create(), label: f.label });
+    if (f) teachers.push({ teacher: f.create({ backend }), label: f.label });
     else skipped.push({ teacher: id, reason: `teacher "${id}" is not available in this build (known: ${TEACHER_FACTORIES.map((t) => t.id).join(', ')})` });
   }
   if (!teachers.length) throw new TabularDataError(`None of the chosen teachers can run: ${skipped.map((s) => s.reason).join('; ')}.`);
@@ -268,7 +270,7 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
     }),
     runTeachers: (o, onProgress) => abortable(async (signal) => {
       const t = needTask();
-      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher);
+      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend);
       const k = t.classNames.length;
       const folds = stratifiedKFold(t.y, k, o.folds, o.seed);
       const total = folds.length * teachers.length;
@@ -298,7 +300,7 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
     }),
     runStudy: (o, onProgress) => abortable(async (signal) => {
       const t = needTask();
-      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher);
+      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend);
       const result = await runStudy([{ id: t.name, task: t }], teachers.map((x) => x.teacher), { strategies: o.strategies, sizes: o.sizes, folds: o.folds, seed: o.seed }, {
         signal, onProgress: (e) => onProgress?.({ phase: 'study', done: e.done, total: e.total, label: e.label }),
       });
@@ -307,7 +309,7 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
     }),
     runDistill: (o, onProgress) => abortable(async (signal) => {
       const t = needTask();
-      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher);
+      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend);
       if (!o.students.length) throw new TabularDataError('Choose at least one student (gbdt, mlp or logreg).');
       const k = t.classNames.length;
       const split = stratifiedSplit(t.y, k, o.testFraction ?? 0.25, o.seed);
@@ -346,10 +348,10 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
       };
       return { fileName: `${distilled.target.replace(/[^\w.-]+/g, '_')}-${kind}-student`, onnx, manifest: JSON.stringify(manifest, null, 2) };
     }),
-    loadUserTeacher: (onnx, contractJson) => enqueue(async () => {
+    loadUserTeacher: (onnx, contractJson, backend) => enqueue(async () => {
       if (!deps.userTeacherBackend) throw new TabularDataError('This engine has no ONNX backend for user-supplied TFMs.');
       const contract = parseTfmContract(contractJson);
-      const teacher = await userOnnxTeacher(onnx, contract, await deps.userTeacherBackend());
+      const teacher = await userOnnxTeacher(onnx, contract, await deps.userTeacherBackend(), backend);
       userTeacher = { teacher, label: `user ONNX TFM "${contract.name}"` };
       return { name: contract.name, inputs: [contract.inputs.xContext, contract.inputs.yContext, contract.inputs.xQuery] };
     }),

@@ -43,6 +43,9 @@ export function CommonSettings({ spec, set, userLoaded }: { spec: TabularSpec; s
       ))}
       <label>folds <input type="number" min={2} max={20} value={spec.folds} data-testid="folds" style={{ width: 60 }} onChange={(e) => set({ folds: Number(e.target.value) })} /></label>
       <label>seed <input type="number" value={spec.seed} data-testid="seed" style={{ width: 90 }} onChange={(e) => set({ seed: Number(e.target.value) })} /></label>
+      <label title="execution provider for the ONNX teachers (the TFM, a user TFM); auto skips a software WebGPU adapter">backend <select value={spec.backend} data-testid="tabular-backend" onChange={(e) => set({ backend: e.target.value as TabularSpec['backend'] })}>
+        <option value="auto">auto</option><option value="webgpu">webgpu</option><option value="wasm">wasm</option>
+      </select></label>
     </div>
   );
 }

@@ -12,6 +12,7 @@ import type { StudentKind } from '../../core/tabular/students/types';
 import { downloadFile } from '../../viz/download';
 import type { TabularSpec } from '../../state/specs/tabular';
 import { useWorkerEngine } from '../../app/useWorkerEngine';
+import { distillRunOptions, studyRunOptions, teacherRunOptions } from './runOptions';
 import type { TabularWorkerApi } from '../../../workers/tabular.worker';
 import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
 
@@ -115,13 +116,12 @@ export function useTabularEngine() {
         await api.setTask(choice);
         held.current = `${data.file.sha256}|${taskKey(choice)}`;
       }
-      if (spec.teachers.includes('user') && userTfm.current) await api.loadUserTeacher(userTfm.current.onnx.bytes.slice(), userTfm.current.contract);
+      if (spec.teachers.includes('user') && userTfm.current) await api.loadUserTeacher(userTfm.current.onnx.bytes.slice(), userTfm.current.contract, spec.backend);
       // Progress comes over its own message port, so an event can land after the result: ignore it then.
       const onProgress = Comlink.proxy((p: TabularProgress) => setRun((r) => (r.status === 'running' && r.view === view ? { ...r, progress: p } : r)));
-      const base = { teachers: spec.teachers, folds: spec.folds, seed: spec.seed };
-      const report = view === 'teacher' ? await api.runTeachers(base, onProgress)
-        : view === 'study' ? await api.runStudy({ ...base, strategies: spec.strategies, sizes: spec.contextSizes }, onProgress)
-          : await api.runDistill({ ...base, students: spec.distill.students, labelling: spec.distill.labelling, temperature: spec.distill.temperature, hardLabelMix: spec.distill.hardLabelMix }, onProgress);
+      const report = view === 'teacher' ? await api.runTeachers(teacherRunOptions(spec), onProgress)
+        : view === 'study' ? await api.runStudy(studyRunOptions(spec), onProgress)
+          : await api.runDistill(distillRunOptions(spec), onProgress);
       setReports((r) => ({ ...r, [view]: report }));
       setRun({ status: 'idle' });
       return report;

@@ -3,7 +3,7 @@
 // in `withinLimits` so inputs beyond 1,024 context rows or 32 features follow the stated subsampling/ensembling
 // rule. The session is created on first use and reused; runs are serialised by the session itself.
 import type { ProbMatrix } from '../../metrics/classification';
-import type { ModelSession, OrtBackend } from '../../runtime/session';
+import type { BackendPreference, ModelSession, OrtBackend } from '../../runtime/session';
 import { tensor } from '../../runtime/tensor';
 import type { FeatureMatrix } from '../matrix';
 import { makeRng, shuffle } from '../data/rng';
@@ -22,6 +22,8 @@ export interface TfmTeacherOptions {
   runtime?: TfmRuntime;
   /** seed of withinLimits' subsampling */
   seed?: number;
+  /** the run's backend setting, passed to the session (the web backend resolves auto: never a software GPU) */
+  backend?: BackendPreference;
   /** query rows per ONNX run (bounds the [H, queries, context] attention buffer); default 1,024 */
   queryChunk?: number;
   /**
@@ -97,7 +99,7 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
   const open = (): Promise<ModelSession> => {
     session ??= (async () => {
       const rt = options.runtime ?? registered ?? (await nodeDefaultRuntime());
-      return rt.backend.createSession(await rt.loadModel(), { file: 'tfm/onnx/model.onnx', numThreads: rt.numThreads });
+      return rt.backend.createSession(await rt.loadModel(), { file: 'tfm/onnx/model.onnx', numThreads: rt.numThreads, backend: options.backend });
     })();
     session.catch(() => { session = null; }); // a failed load is retried on the next call, not cached
     return session;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { ProbMatrix } from '../../metrics/classification';
 import type { FeatureMatrix } from '../matrix';
-import type { ModelSession, OrtBackend } from '../../runtime/session';
+import type { BackendPreference, ModelSession, OrtBackend } from '../../runtime/session';
 import { tensor } from '../../runtime/tensor';
 import { TeacherContractError, withinLimits, type Teacher } from '../teachers/teacher';
 
@@ -57,8 +57,9 @@ function checkSession(session: ModelSession, c: TfmContract): void {
 const f32 = (m: FeatureMatrix) => Float32Array.from(m.x);
 
 /** The teacher over a user model; larger inputs follow the same withinLimits rule as the embedded tfm. */
-export async function userOnnxTeacher(bytes: Uint8Array, contract: TfmContract, backend: OrtBackend): Promise<Teacher & { dispose(): Promise<void> }> {
-  const session = await backend.createSession(bytes, { file: `${contract.name}.onnx` });
+export async function userOnnxTeacher(bytes: Uint8Array, contract: TfmContract, backend: OrtBackend,
+  preference?: BackendPreference): Promise<Teacher & { dispose(): Promise<void> }> {
+  const session = await backend.createSession(bytes, { file: `${contract.name}.onnx`, backend: preference });
   checkSession(session, contract);
   const raw: Teacher = {
     id: contract.name,
