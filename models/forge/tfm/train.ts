@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { DEFAULT_ADAMW, initEngine, release, type AdamWConfig, type ArrRecord } from '../../../src/core/lab';
 import { readF32 } from '../../../src/core/lab';
 import { makeRng } from '../../../src/core/tabular/data/rng';
@@ -54,7 +54,8 @@ const modelsDir = resolve(typeof flags['models-dir'] === 'string' ? flags['model
 const evalTasks = tiny ? 4 : 48;
 const initFile = typeof flags.init === 'string' ? resolve(flags.init) : null;
 const initBytes = initFile ? new Uint8Array(readFileSync(initFile)) : null;
-const init = initFile && initBytes ? { file: initFile, sha256: createHash('sha256').update(initBytes).digest('hex'), note: typeof flags['init-note'] === 'string' ? flags['init-note'] : '' } : null;
+// forge.json records the start weights relative to its own folder: an absolute path would name one machine's checkout
+const init = initFile && initBytes ? { file: relative(outDir, initFile), sha256: createHash('sha256').update(initBytes).digest('hex'), note: typeof flags['init-note'] === 'string' ? flags['init-note'] : '' } : null;
 
 function hostParams(params: ArrRecord): HostParams {
   return new Map(Object.entries(params).map(([k, a]) => [k, { data: readF32(a), shape: [...a.shape] }]));
