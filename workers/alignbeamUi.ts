@@ -1,17 +1,18 @@
-// What the alignbeam panel adds to the llm worker: the backend preference of its spec (auto = the runtime's order,
-// WebGPU then WASM; or one provider first) for the models the alignbeam engine loads, and which execution provider
-// each of those sessions really runs on, with every fallback and its reason, so the panel can show it.
+// What the alignbeam panel adds to the llm worker: the backend setting of its spec for the models the alignbeam
+// engine loads (resolved by the web backend: auto skips a software WebGPU adapter, see backendChoice.ts), and which
+// execution provider each of those sessions really runs on, how it was chosen and every fallback with its reason.
 // The engine caches models by reference, so a preference applies to models loaded after it is set: the panel
 // restarts the worker when the preference changes.
-import type { ExecutionProvider, FallbackRecord, ModelSession, OrtBackend } from '../src/core/runtime/session';
+import type { BackendPreference, ExecutionProvider, FallbackRecord, ModelSession, OrtBackend, ProviderChoice } from '../src/core/runtime/session';
 
-export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
+export type { BackendPreference };
 
 export interface SessionBackendInfo {
   /** e.g. 'target/onnx/model.onnx' */
   file: string;
   executionProvider: ExecutionProvider;
   fallbacks: FallbackRecord[];
+  choice?: ProviderChoice;
 }
 
 export interface AlignbeamUiApi {
@@ -20,24 +21,18 @@ export interface AlignbeamUiApi {
   alignbeamBackendInfo(): Promise<SessionBackendInfo[]>;
 }
 
-const ORDER: Record<BackendPreference, readonly ExecutionProvider[]> = {
-  auto: ['webgpu', 'wasm'],
-  webgpu: ['webgpu', 'wasm'],
-  wasm: ['wasm'],
-};
-
 let preference: BackendPreference = 'auto';
 const sessions = new Map<string, ModelSession>();
 
-/** Wraps the web backend: sessions get the preferred providers and are remembered for alignbeamBackendInfo. */
+/** Wraps the web backend: sessions get the spec's backend setting and are remembered for alignbeamBackendInfo. */
 export function preferredBackend(create: () => Promise<OrtBackend>): () => Promise<OrtBackend> {
   return async () => {
     const backend = await create();
     return {
       name: backend.name,
-      defaultProviders: ORDER[preference],
+      defaultProviders: backend.defaultProviders,
       async createSession(bytes, options = {}) {
-        const session = await backend.createSession(bytes, { preferredProviders: ORDER[preference], ...options });
+        const session = await backend.createSession(bytes, { backend: preference, ...options });
         sessions.set(options.file ?? `session ${sessions.size + 1}`, session);
         return session;
       },
@@ -50,6 +45,9 @@ export const alignbeamUiApi: AlignbeamUiApi = {
     preference = p;
   },
   async alignbeamBackendInfo() {
-    return [...sessions].map(([file, s]) => ({ file, executionProvider: s.info.executionProvider, fallbacks: [...s.info.fallbacks] }));
+    return [...sessions].map(([file, s]) => {
+      const { executionProvider, fallbacks, choice } = s.info;
+      return { file, executionProvider, fallbacks: [...fallbacks], ...(choice ? { choice } : {}) };
+    });
   },
 };

@@ -7,11 +7,11 @@ import type { ExecutionProvider } from '../src/core/runtime/session';
 import { installRuntimeErrorTransfer } from './comlinkErrors';
 
 export interface RuntimeBenchWorkerApi extends RuntimeEngineApi {
-  /** Must be called before the first load. */
-  configure(options: { numThreads: number; providers: ExecutionProvider[] }): Promise<void>;
+  /** Must be called before the first load; without `providers`, sessions resolve `auto` as every engine does. */
+  configure(options: { numThreads: number; providers?: ExecutionProvider[] }): Promise<void>;
 }
 
-let settings: { numThreads: number; providers: ExecutionProvider[] } = { numThreads: 1, providers: ['wasm'] };
+let settings: { numThreads: number; providers?: ExecutionProvider[] } = { numThreads: 1, providers: ['wasm'] };
 const engine = createRuntimeEngine({
   backend: async () => (await import('../src/core/runtime/ortWeb')).createWebBackend(settings),
   probe: () => probeCapabilities(),

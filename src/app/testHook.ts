@@ -3,7 +3,7 @@
 import type { ModuleId } from '../state/modules';
 import type { AnySpec } from '../state/specs';
 import { decodeLink, encodeLink, type DecodedLink } from '../state/linkCodec';
-import { useAppStore, type BackendStatus } from '../state/appStore';
+import { shownBackend, useAppStore, type BackendStatus } from '../state/appStore';
 import type { HistoryStore } from '../state/historyStore';
 import { FEATURES } from './featureRegistry';
 import { historyStore } from './historyContext';
@@ -19,6 +19,7 @@ export interface WorkbenchTestHook {
   shareLink(module: ModuleId): string;
   /** decodes a link hash; throws LinkError like the shell does */
   decode(hash: string): DecodedLink | undefined;
+  /** what the status bar shows: the loaded models' providers, else the probe's choice */
   backend(): BackendStatus;
   history: HistoryStore;
   /** the runtime engine (llm worker): loads, parity, latency, cache, kill */
@@ -38,7 +39,7 @@ export function installTestHook(): void {
     spec: (module) => useAppStore.getState().specs[module],
     shareLink: (module) => encodeLink(module, useAppStore.getState().specs[module] ?? {}, useAppStore.getState().digests[module]),
     decode: (hash) => decodeLink(hash),
-    backend: () => useAppStore.getState().backend,
+    backend: () => shownBackend(useAppStore.getState()),
     history: historyStore(),
     runtime,
   };

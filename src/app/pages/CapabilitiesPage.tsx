@@ -1,5 +1,6 @@
 // What this browser can run: the WebGPU adapter (or the exact reason there is none), WASM threads, cores, storage.
 import { useEffect, useState } from 'react';
+import { resolveProviders } from '../../core/runtime/backendChoice';
 import type { Capabilities } from '../../core/runtime/capabilities';
 import { capabilities } from '../probeBackend';
 
@@ -58,7 +59,8 @@ export function CapabilitiesPage() {
               <><dt>used</dt><dd data-testid="storage-usage">{mb(storage.usage)}</dd><dt>quota</dt><dd data-testid="storage-quota">{mb(storage.quota)}</dd></>
             )}
           </dl>
-          <p className="muted">Engines try: {caps.providers.join(' → ') || 'nothing runnable'}</p>
+          <p className="muted">Engines try under auto: {caps.providers.join(' → ') || 'nothing runnable'}</p>
+          <p className="muted" data-testid="auto-choice">{resolveProviders('auto', caps).reason}</p>
         </div>
       </div>
     </section>

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { LoadedModelInfo } from '../../core/runtime/engineApi';
 import type { ProgressInfo } from '../../core/runtime/progress';
 import type { Manifest } from '../../core/runtime/registry';
+import type { BackendPreference } from '../../core/runtime/session';
 import { ProgressBar } from '../../viz/ProgressBar';
 import { cachedFiles, compareProviders, deleteCached, killEngine, listModels, loadEmbedded, measureLatency, type LatencyResult, type ParityResult } from '../runtime/runtimeClient';
 import { OtherModelsCard } from './OtherModelsCard';
@@ -20,6 +21,7 @@ export function ModelsPage() {
   const [progress, setProgress] = useState<{ loaded: number; total: number; file: string }>();
   const [loaded, setLoaded] = useState<Record<string, LoadedModelInfo>>({});
   const [simulate, setSimulate] = useState<'' | 'create' | 'run'>('');
+  const [backend, setBackend] = useState<BackendPreference>('auto');
   const [parity, setParity] = useState<Record<string, ParityResult>>({});
   const [latency, setLatency] = useState<Record<string, LatencyResult[]>>({});
 
@@ -45,7 +47,7 @@ export function ModelsPage() {
 
   const onProgress = (p: ProgressInfo) => { if (p.status === 'total') setProgress({ loaded: p.loaded, total: p.total, file: '' }); };
   const load = (id: string) => guarded(`loading ${id}`, async () => {
-    const { info } = await loadEmbedded(id, simulate ? { simulateWebGpuFailure: simulate } : {}, onProgress);
+    const { info } = await loadEmbedded(id, { backend, ...(simulate ? { simulateWebGpuFailure: simulate } : {}) }, onProgress);
     setLoaded((l) => ({ ...l, [id]: info }));
   });
   const checkParity = (id: string) => guarded(`comparing providers on ${id}`, async () => {
@@ -63,6 +65,9 @@ export function ModelsPage() {
     <section data-testid="page-models" data-state={busy ? 'loading' : 'ready'}>
       <h1>Models &amp; runtime</h1>
       <div className="toolbar">
+        <label title="auto skips a software (fallback) WebGPU adapter and times WebGPU against WASM where it cannot tell">backend <select value={backend} data-testid="models-backend" onChange={(e) => setBackend(e.target.value as BackendPreference)}>
+          <option value="auto">auto</option><option value="webgpu">webgpu</option><option value="wasm">wasm</option>
+        </select></label>
         <label>simulate a WebGPU failure <select value={simulate} data-testid="simulate-failure" onChange={(e) => setSimulate(e.target.value as typeof simulate)}>
           <option value="">no</option><option value="create">at session creation</option><option value="run">during the first run (device lost)</option>
         </select></label>
@@ -87,6 +92,7 @@ export function ModelsPage() {
                 <td data-testid={`cached-${m.id}`}>{isCached ? 'yes' : 'no'}</td>
                 <td data-testid={`ep-${m.id}`}>
                   {info ? info.executionProvider : '—'}
+                  {info?.choice && <div className="muted" data-testid={`choice-${m.id}`}>{info.choice.reason}</div>}
                   {info?.fallbacks.map((f, i) => <div key={i} className="muted" data-testid={`fallback-${m.id}`}>fell back {f.from} → {f.to ?? 'none'} at {f.when}: {f.code}</div>)}
                 </td>
                 <td>
@@ -104,7 +110,7 @@ export function ModelsPage() {
         </tbody>
       </table>
       <OtherModelsCard onCacheChange={() => void refreshCache()} />
-      <p className="muted">Files are verified against the sha256 in models/manifest.json and kept in the browser's Cache API. WebGPU is used only when the browser returns an adapter; any fallback is listed with its reason.</p>
+      <p className="muted">Files are verified against the sha256 in models/manifest.json and kept in the browser's Cache API. Under auto, WebGPU is used only for a hardware adapter that times faster than WASM (a software fallback adapter such as SwiftShader is skipped); any fallback is listed with its reason.</p>
     </section>
   );
 }

@@ -27,8 +27,8 @@ export function listModels(): Promise<Manifest> {
 
 export interface LoadResult { info: LoadedModelInfo; events: ProgressInfo[] }
 
-/** Loads an embedded model in the llm worker; progress events are collected and forwarded. */
-export async function loadEmbedded(id: string, options: ModelLoadOptions = {}, onProgress?: (p: ProgressInfo) => void): Promise<LoadResult> {
+/** Loads an embedded model in the llm worker; progress events are collected and forwarded. Reports nothing. */
+async function loadInWorker(id: string, options: ModelLoadOptions, onProgress?: (p: ProgressInfo) => void): Promise<LoadResult> {
   const events: ProgressInfo[] = [];
   let readySeen: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => { readySeen = resolve; });
@@ -40,15 +40,31 @@ export async function loadEmbedded(id: string, options: ModelLoadOptions = {}, o
   // Progress travels on its own message port, so the last events can arrive after the result: wait (briefly)
   // for `ready` so callers see the whole sequence.
   await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 2000))]);
-  reportBackend(info);
   return { info, events };
 }
 
-/** The status bar shows what actually ran, including a fallback. */
-export function reportBackend(info: Pick<LoadedModelInfo, 'executionProvider' | 'fallbacks'>): void {
+/** Loads an embedded model that stays loaded: the status bar reports its provider (one entry per model id). */
+export async function loadEmbedded(id: string, options: ModelLoadOptions = {}, onProgress?: (p: ProgressInfo) => void): Promise<LoadResult> {
+  const result = await loadInWorker(id, options, onProgress);
+  reportLoaded(`models:${id}`, result.info);
+  return result;
+}
+
+/** Why a model runs where it does: the last fallback if there was one, else how its providers were chosen. */
+export function providerReason(info: Pick<LoadedModelInfo, 'executionProvider' | 'fallbacks' | 'choice'>): string {
   const last = info.fallbacks[info.fallbacks.length - 1];
-  const ep = info.executionProvider === 'webgpu' ? 'webgpu' : 'wasm';
-  useAppStore.getState().setBackend({ active: ep, reason: last ? `fell back from ${last.from} (${last.code}: ${last.reason})` : `model runs on ${info.executionProvider}` });
+  if (last) return `fell back from ${last.from} (${last.code}: ${last.reason})`;
+  return info.choice?.reason ?? `runs on ${info.executionProvider} (providers named by the caller)`;
+}
+
+/** Status-bar holder key of each handle the Models page keeps loaded (diagnostics' handles are not here). */
+const held = new Map<string, string>();
+
+/** The status bar shows what the models held now run on, including a fallback. */
+function reportLoaded(key: string, info: Pick<LoadedModelInfo, 'handle' | 'executionProvider' | 'fallbacks' | 'choice'>): void {
+  for (const [h, k] of held) if (k === key) held.delete(h);
+  held.set(info.handle, key);
+  useAppStore.getState().setLoaded(key, { provider: info.executionProvider, reason: providerReason(info) });
 }
 
 export async function runSample(handle: string, seed = 1) {
@@ -56,7 +72,9 @@ export async function runSample(handle: string, seed = 1) {
   const feeds = sampleFeeds(info.inputs, { seed });
   const out = await llm.call((api) => api.run(handle, Comlink.transfer(feeds, transferables(feeds))), { label: `running ${handle}` });
   const after = await llm.call((api) => api.sessionInfo(handle));
-  reportBackend(after);
+  // a run-time fallback moves a held model to WASM: the status bar follows it
+  const key = held.get(handle);
+  if (key) reportLoaded(key, after);
   return { out, info: after };
 }
 
@@ -64,8 +82,8 @@ export interface ParityResult { webgpu: ExecutionProvider; wasm: ExecutionProvid
 
 /** Runs the same sample feeds on WebGPU and on WASM and compares every output. */
 export async function compareProviders(id: string, seed = 1): Promise<ParityResult> {
-  const gpu = (await loadEmbedded(id, { preferredProviders: ['webgpu'] })).info;
-  const cpu = (await loadEmbedded(id, { preferredProviders: ['wasm'] })).info;
+  const gpu = (await loadInWorker(id, { preferredProviders: ['webgpu'] })).info;
+  const cpu = (await loadInWorker(id, { preferredProviders: ['wasm'] })).info;
   try {
     const a = await runSample(gpu.handle, seed);
     const b = await runSample(cpu.handle, seed);
@@ -87,6 +105,8 @@ export function deleteCached(url?: string): Promise<number> {
 /** Stops whatever the engine is doing for good: terminates the worker; the next call starts a fresh one. */
 export function killEngine(): void {
   llm.restart();
+  held.clear();
+  useAppStore.getState().clearLoaded('models:');
 }
 
 export function cancelQueued(): Promise<void> {
@@ -95,13 +115,16 @@ export function cancelQueued(): Promise<void> {
 
 export interface LatencyResult { config: string; provider: ExecutionProvider; threads: number; medianMs: number; runs: number }
 
-/** Median per-call latency of `id` in a fresh worker configured with the given provider and WASM threads. */
-export async function measureLatency(id: string, provider: ExecutionProvider, threads: number, runs = 20): Promise<LatencyResult> {
+/**
+ * Median per-call latency of `id` in a fresh worker configured with the given provider (or `auto`, resolved there
+ * as every engine resolves it) and WASM threads.
+ */
+export async function measureLatency(id: string, provider: ExecutionProvider | 'auto', threads: number, runs = 20): Promise<LatencyResult> {
   const worker = new Worker(new URL('../../../workers/runtimeBench.worker.ts', import.meta.url), { type: 'module' });
   const api = Comlink.wrap<RuntimeBenchWorkerApi>(worker);
   try {
-    await api.configure({ numThreads: threads, providers: [provider] });
-    const info = await api.loadEmbeddedModel(id, { preferredProviders: [provider] });
+    await api.configure({ numThreads: threads, ...(provider === 'auto' ? {} : { providers: [provider] }) });
+    const info = await api.loadEmbeddedModel(id, provider === 'auto' ? {} : { preferredProviders: [provider] });
     const feeds = sampleFeeds(info.inputs, { seed: 1 });
     await api.run(info.handle, feeds);
     const times: number[] = [];
@@ -112,7 +135,8 @@ export async function measureLatency(id: string, provider: ExecutionProvider, th
     }
     times.sort((a, b) => a - b);
     const ran = (await api.sessionInfo(info.handle)).executionProvider;
-    return { config: `${provider}${provider === 'wasm' ? ` ×${threads} thread${threads > 1 ? 's' : ''}` : ''}`, provider: ran, threads, medianMs: times[Math.floor(times.length / 2)], runs };
+    const label = provider === 'auto' ? `auto → ${ran}` : provider;
+    return { config: `${label}${ran === 'wasm' ? ` ×${threads} thread${threads > 1 ? 's' : ''}` : ''}`, provider: ran, threads, medianMs: times[Math.floor(times.length / 2)], runs };
   } finally {
     worker.terminate();
   }
@@ -121,7 +145,7 @@ export async function measureLatency(id: string, provider: ExecutionProvider, th
 /** A local ONNX file picked by the user: validated (magic, protobuf, opsets) before ORT sees it. */
 export async function loadLocalFile(name: string, bytes: Uint8Array, options: ModelLoadOptions = {}): Promise<LoadedModelInfo> {
   const info = await llm.call((api) => api.loadModelBytes(Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]), { ...options, name }), { label: `loading ${name}` });
-  reportBackend(info);
+  reportLoaded(`models:file:${name}`, info);
   return info;
 }
 
@@ -134,6 +158,6 @@ export async function loadHub(id: string, allowRemote: boolean, file = 'onnx/mod
   assertRemoteAllowed(id, { allowRemote });
   const url = await hubFileUrl(id, file);
   const info = await llm.call((api) => api.loadModelUrl(url, { name: `${id}/${file}` }, Comlink.proxy((p: ProgressInfo) => onProgress?.(p))), { label: `loading ${id}` });
-  reportBackend(info);
+  reportLoaded(`models:hub:${id}/${file}`, info);
   return info;
 }

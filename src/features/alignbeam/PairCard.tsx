@@ -34,7 +34,8 @@ function Sessions({ sessions }: { sessions: SessionBackendInfo[] }) {
     <p className="muted" data-testid="pair-backends">
       {sessions.map((s) => {
         const last = s.fallbacks[s.fallbacks.length - 1];
-        return <span key={s.file} data-ep={s.executionProvider} style={{ marginRight: 12 }}>{s.file.replace(/\/onnx\/model\.onnx$/, '')}: <strong>{s.executionProvider}</strong>{last ? ` (fell back from ${last.from}: ${last.reason})` : ''}</span>;
+        const skipped = s.choice?.skipped[0];
+        return <span key={s.file} data-ep={s.executionProvider} style={{ marginRight: 12 }}>{s.file.replace(/\/onnx\/model\.onnx$/, '')}: <strong>{s.executionProvider}</strong>{last ? ` (fell back from ${last.from}: ${last.reason})` : skipped ? ` (${skipped.provider} skipped: ${skipped.reason})` : ''}</span>;
       })}
     </p>
   );
