@@ -106,12 +106,15 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
 }
 
+/** Called after each decode step with the steps done and the token budget (a decode that ends early stops short). */
+export type TokenProgress = (done: number, budget: number) => void;
+
 /**
  * Decodes `prompt` with the target (framed by `targetFrame`), mixing in the anchor when one is given and α > 0.
  * `anchor` null = target alone (K-beam search over the target distribution).
  */
 export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anchor: DecodeAnchor | null, prompt: string,
-  s: DecodeSettings, signal?: AbortSignal): Promise<DecodeOutput> {
+  s: DecodeSettings, signal?: AbortSignal, onToken?: TokenProgress): Promise<DecodeOutput> {
   if (prompt.trim() === '') throw new EmptyPromptError();
   validateSettings(s);
   const t0 = performance.now();
@@ -187,6 +190,7 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
     }
     // Stable sort: equal scores keep beam order, then the per-beam order (higher p, lower id).
     const chosen = expansions.map((e, i) => ({ e, i })).sort((a, b) => b.e.score - a.e.score || a.i - b.i).slice(0, s.K).map((x) => x.e);
+    onToken?.(t + 1, budget);
     const viewTaken = new Set<number>();
     const next: Beam[] = chosen.map((e) => {
       const parent = beams[e.parent];

@@ -4,10 +4,11 @@
 // (a sweep returns the rows it finished with cancelled: true, an evaluation rejects with CancelledError).
 import type { CausalLM } from '../lm/causalLm';
 import { EngineBusyError } from '../runtime/errors';
+import { PlannedProgress } from '../runtime/progress';
 import { PairNotLoadedError, SuiteError } from './errors';
 import { evaluateMethods, sweepGrid } from './evaluate';
 import type { LoadModelOptions } from './loadModel';
-import { AlignbeamPair } from './pair';
+import { AlignbeamPair, generatePlan } from './pair';
 import { BUILTIN_SUITES, parseCsvSuite, parseHeldoutJsonl } from './suites';
 import type { AlignbeamApi, AlignbeamProgress, BuiltinSuite, PairSpec, Suite, SuiteName } from './types';
 
@@ -82,10 +83,19 @@ export function createAlignbeamEngine(deps: AlignbeamEngineDeps): AlignbeamEngin
       return pair.info();
     }),
 
-    alignbeamPlayground: (prompt, settings) => job('playground', async (signal) => {
+    alignbeamPlayground: (prompt, settings, onProgress) => job('playground', async (signal) => {
       const p = needPair();
-      const targetOnly = await p.generate('target-only', prompt, settings, signal);
-      const alignbeam = await p.generate('alignbeam', prompt, settings, signal);
+      // one bar over both methods: every decode step and the judging, sized before the first token
+      const methods = ['target-only', 'alignbeam'] as const;
+      const progress = new PlannedProgress(methods.flatMap((m) => generatePlan(m, settings).map((s) => ({ name: `${m} ${s.stage}`, units: s.units }))),
+        (e) => onProgress?.({ kind: 'playground', done: e.done, total: e.total, method: e.stage.startsWith('target-only') ? 'target-only' : 'alignbeam', label: e.label }));
+      const what = { decode: 'token', 'target candidate': "the target's own answer, token", judge: 'judging' };
+      const run = (m: (typeof methods)[number]) => p.generate(m, prompt, settings, signal, (stage, done, total) =>
+        progress.step(`${m} ${stage}`, done, total, `${m}: ${what[stage]}${stage === 'judge' ? '' : ` ${done}/${total}`}`));
+      progress.report('target-only decode', 0, 'target-only: reading the prompt');
+      const targetOnly = await run('target-only');
+      const alignbeam = await run('alignbeam');
+      progress.end();
       return { targetOnly, alignbeam };
     }),
 

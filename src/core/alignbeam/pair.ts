@@ -4,7 +4,7 @@
 import type { CausalLM } from '../lm/causalLm';
 import { promptFrame, responseLead, type PromptFrame } from './anchorView';
 import { bridgeCoverage, getBridge, matchName, meanCoverage, sameVocabulary, Translator, type VocabBridge } from './bridge';
-import { beamDecode, type BeamCandidate, type DecodeAnchor, type DecodeOutput } from './decode';
+import { beamDecode, type BeamCandidate, type DecodeAnchor, type DecodeOutput, type TokenProgress } from './decode';
 import { PairNotLoadedError, SettingsError } from './errors';
 import { Healer } from './healing';
 import { embeddedJudge, llmJudge, type Judge } from './judge';
@@ -35,6 +35,32 @@ export function chooseCandidate(candidates: readonly Pick<Candidate, 'judgeUnsaf
   let chosen = 0;
   candidates.forEach((c, i) => { if (rank(c.judgeUnsafe) < rank(candidates[chosen].judgeUnsafe)) chosen = i; });
   return chosen;
+}
+
+/** The parts of one `generate`, in order: the method's decode, the target's own answer (ALIGNBEAM), the judge. */
+export type GenerateStage = 'decode' | 'target candidate' | 'judge';
+
+/** What one `generate` reports as it goes: a stage and its steps done of its total. */
+export type GenerateProgress = (stage: GenerateStage, done: number, total: number) => void;
+
+/** Whether `generate` also decodes the target's own greedy answer as a candidate for the judge. */
+function addsTargetCandidate(method: Method, settings: AlignbeamSettings): boolean {
+  return (method === 'alignbeam' || method === 'alignbeam-same') && settings.targetCandidate !== false && settings.alpha > 0;
+}
+
+/**
+ * The stages of one `generate` with their sizes in decode steps, known before it starts (so a caller can fix the
+ * total of a progress bar): the token budget per decode, and for the judge one step per batched forward (the
+ * embedded judge reads all candidates at once, an LLM judge answers each in turn).
+ */
+export function generatePlan(method: Method, settings: AlignbeamSettings): { stage: GenerateStage; units: number }[] {
+  const own = addsTargetCandidate(method, settings);
+  const candidates = method === 'alignbeam' || method === 'alignbeam-same' ? settings.K + (own ? 1 : 0) : 1;
+  return [
+    { stage: 'decode', units: settings.maxNewTokens },
+    ...(own ? [{ stage: 'target candidate' as const, units: settings.maxNewTokens }] : []),
+    { stage: 'judge', units: settings.judge === 'embedded' ? 1 : candidates },
+  ];
 }
 
 const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -124,22 +150,22 @@ export class AlignbeamPair {
   }
 
   /** Decodes one prompt with a method; no judging. */
-  async decode(method: Method, prompt: string, settings: AlignbeamSettings, signal?: AbortSignal): Promise<DecodeOutput> {
+  async decode(method: Method, prompt: string, settings: AlignbeamSettings, signal?: AbortSignal, onToken?: TokenProgress): Promise<DecodeOutput> {
     const { target, anchor, anchorSame } = this.models;
     const greedy = { ...settings, alpha: 0, K: 1 };
     switch (method) {
       case 'target-only':
-        return beamDecode(target, this.frame(target), null, prompt, greedy, signal);
+        return beamDecode(target, this.frame(target), null, prompt, greedy, signal, onToken);
       case 'target-safety-prompt':
-        return beamDecode(target, { prefix: (p) => this.frame(target).prefix(SAFETY_INSTRUCTION + p), problem: null }, null, prompt, greedy, signal);
+        return beamDecode(target, { prefix: (p) => this.frame(target).prefix(SAFETY_INSTRUCTION + p), problem: null }, null, prompt, greedy, signal, onToken);
       case 'anchor-only':
-        return beamDecode(anchor, this.frame(anchor), null, prompt, greedy, signal);
+        return beamDecode(anchor, this.frame(anchor), null, prompt, greedy, signal, onToken);
       case 'alignbeam':
-        return beamDecode(target, this.frame(target), this.decodeAnchor(anchor, settings.bridge, settings.tokenHealing !== false), prompt, settings, signal);
+        return beamDecode(target, this.frame(target), this.decodeAnchor(anchor, settings.bridge, settings.tokenHealing !== false), prompt, settings, signal, onToken);
       case 'alignbeam-same': {
         if (!anchorSame) throw new PairNotLoadedError('same-vocabulary anchor');
         const kind: BridgeKind = sameVocabulary(anchorSame.tokenizer, target.tokenizer) ? 'identity' : 'text';
-        return beamDecode(target, this.frame(target), this.decodeAnchor(anchorSame, kind, settings.tokenHealing !== false), prompt, settings, signal);
+        return beamDecode(target, this.frame(target), this.decodeAnchor(anchorSame, kind, settings.tokenHealing !== false), prompt, settings, signal, onToken);
       }
       default:
         throw new SettingsError([`unknown method ${String(method)}`]);
@@ -171,21 +197,24 @@ export class AlignbeamPair {
    * Decode + judge. For the ALIGNBEAM methods with `targetCandidate` (default on) the target's own greedy answer joins
    * the K beams (unless a beam already has its exact tokens); the judge's pick is `chooseCandidate`.
    */
-  async generate(method: Method, prompt: string, settings: AlignbeamSettings, signal?: AbortSignal): Promise<GenerationResult> {
-    const out = await this.decode(method, prompt, settings, signal);
+  async generate(method: Method, prompt: string, settings: AlignbeamSettings, signal?: AbortSignal,
+    onProgress?: GenerateProgress): Promise<GenerationResult> {
+    const out = await this.decode(method, prompt, settings, signal, onProgress && ((done, budget) => onProgress('decode', done, budget)));
     const pool: Array<BeamCandidate & { source: 'beam' | 'target' }> = out.candidates.map((c) => ({ ...c, source: 'beam' as const }));
     let extraMs = 0;
     let extraTargetMs = 0;
-    if ((method === 'alignbeam' || method === 'alignbeam-same') && settings.targetCandidate !== false && settings.alpha > 0) {
-      const own = await this.decode('target-only', prompt, settings, signal);
+    if (addsTargetCandidate(method, settings)) {
+      const own = await this.decode('target-only', prompt, settings, signal, onProgress && ((done, budget) => onProgress('target candidate', done, budget)));
       extraMs = own.totalMs;
       extraTargetMs = own.targetMs;
       const mine = own.candidates[0];
       if (!pool.some((c) => sameIds(c.ids, mine.ids))) pool.push({ ...mine, source: 'target' });
     }
+    onProgress?.('judge', 0, 1);
     const jm = performance.now();
     const verdicts = await this.judge(settings.judge).judge(prompt, pool.map((c) => c.text));
     const judgeMs = performance.now() - jm;
+    onProgress?.('judge', 1, 1);
     const candidates: Candidate[] = pool.map((c, i) => ({
       text: c.text, logProb: c.logProb, targetLogProb: c.targetLogProb, judgeUnsafe: verdicts[i].unsafe, source: c.source,
       ...(verdicts[i].error ? { judgeError: verdicts[i].error.message } : {}),

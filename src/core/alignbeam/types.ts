@@ -239,7 +239,9 @@ export interface SweepResult {
 export type AlignbeamProgress =
   | { kind: 'load'; stage: string; fraction: number }
   | { kind: 'sweep'; done: number; total: number; row?: SweepRow }
-  | { kind: 'eval'; done: number; total: number; method: Method };
+  | { kind: 'eval'; done: number; total: number; method: Method }
+  /** The playground: decode steps of each method and its judging, against a total planned before the first step. */
+  | { kind: 'playground'; done: number; total: number; method: Method; label: string };
 
 /** A model reference: an embedded id ('target', 'anchor', 'anchor-same', 'judge'), a hub id ('org/name'), or a
  *  folder URL ('/models/x/' or 'https://…/'). */
@@ -290,7 +292,7 @@ export interface EvaluateOptions {
 /** Methods the llm worker exposes (comlink; callbacks must be wrapped with Comlink.proxy). */
 export interface AlignbeamApi {
   alignbeamLoadPair(spec: PairSpec, onProgress?: (p: AlignbeamProgress) => void): Promise<PairInfo>;
-  alignbeamPlayground(prompt: string, settings: AlignbeamSettings): Promise<PlaygroundResult>;
+  alignbeamPlayground(prompt: string, settings: AlignbeamSettings, onProgress?: (p: AlignbeamProgress) => void): Promise<PlaygroundResult>;
   alignbeamBridgeReport(kind: BridgeKind, prompts?: string[]): Promise<BridgeReport>;
   /** Registers CSV suites (AdvBench `goal`, XSTest `prompt`/`label`, HarmBench `Behavior`); returns their names and sizes. */
   alignbeamAddCsvSuite(input: CsvSuiteInput): Promise<{ name: string; size: number; format: string }>;

@@ -1,6 +1,6 @@
 // The aggregator keeps its invariants under awkward inputs, and the checker really catches each violation.
 import { describe, expect, it } from 'vitest';
-import { checkProgressInvariants, ProgressAggregator, type ProgressInfo } from './progress';
+import { checkProgressInvariants, checkRunProgress, PlannedProgress, ProgressAggregator, type PlannedProgressEvent, type ProgressInfo } from './progress';
 
 function collect(run: (a: ProgressAggregator) => void, items = [{ file: 'a', size: 3 }, { file: 'b', size: 7 }]): ProgressInfo[] {
   const events: ProgressInfo[] = [];
@@ -54,5 +54,29 @@ describe('checkProgressInvariants', () => {
     const events = ok.map((e) => ({ ...e }));
     mutate(events);
     expect(checkProgressInvariants(events).join(' | ')).toContain(problem);
+  });
+});
+
+describe('PlannedProgress', () => {
+  it('keeps one total over stages, holds on restarts and earlier stages, skips what ended early, ends at 100 %', () => {
+    const events: PlannedProgressEvent[] = [];
+    const p = new PlannedProgress([{ name: 'a', units: 4 }, { name: 'b', units: 6 }], (e) => events.push(e));
+    p.step('a', 1, 4);
+    p.step('a', 2, 8); // a sub-task that counts against another total: still a fraction of a
+    p.step('a', 1, 4); // a restarted count holds the bar
+    p.step('b', 3, 6); // a ended early: b starts where a would have ended
+    p.report('a', 1); // an earlier stage never moves it back
+    p.step('b', 6, 6);
+    p.end();
+    expect(events.map((e) => [e.stage, e.done])).toEqual([['a', 1], ['a', 1], ['a', 1], ['b', 7], ['a', 7], ['b', 10], ['b', 10]]);
+    expect(events.map((e) => e.percent)).toEqual([10, 10, 10, 70, 70, 99.99, 100]);
+    expect(checkRunProgress(events)).toEqual([]);
+    expect(() => p.report('c', 0)).toThrow(/unknown stage c/);
+  });
+
+  it('checkRunProgress catches a changed total, a step back and an unfinished run', () => {
+    expect(checkRunProgress([{ done: 1, total: 4 }, { done: 1, total: 5 }])).toEqual(expect.arrayContaining([expect.stringMatching(/total changed/)]));
+    expect(checkRunProgress([{ done: 2, total: 4 }, { done: 1, total: 4 }, { done: 4, total: 4 }])).toEqual([expect.stringMatching(/went back 2 → 1/)]);
+    expect(checkRunProgress([{ done: 3, total: 4 }])).toEqual([expect.stringMatching(/not 100 %/)]);
   });
 });

@@ -131,3 +131,74 @@ export function checkProgressInvariants(events: readonly ProgressInfo[]): string
   if (events.at(-1)?.status !== 'ready') problems.push('does not end with ready');
   return problems;
 }
+
+/** A share of a run planned before it starts, in units of its work (tokens, predict calls, forward passes…). */
+export interface PlannedStage { name: string; units: number }
+
+/** The aggregate of a planned run: `done` of a `total` fixed at the start, monotone, with the stage as a label. */
+export interface PlannedProgressEvent { stage: string; done: number; total: number; percent: number; label: string }
+
+/**
+ * Progress of a run made of stages whose sizes are planned up front (CONVENTIONS #7), for compute rather than
+ * downloads: a stage reports how far it is, the aggregate is the earlier stages' units plus that fraction of its
+ * own. A stage that ends early (eos before the token budget, a search that converged) jumps to its end when the
+ * next one reports; a report that would go back (an earlier stage, a sub-task restarting its count) holds the bar
+ * where it is. Only `end` reports 100 %.
+ */
+export class PlannedProgress {
+  readonly total: number;
+  private readonly stages = new Map<string, { from: number; units: number }>();
+  private readonly last: string;
+  private done = 0;
+
+  constructor(stages: readonly PlannedStage[], private readonly emit: (e: PlannedProgressEvent) => void) {
+    let from = 0;
+    for (const { name, units } of stages) {
+      if (this.stages.has(name)) throw new Error(`PlannedProgress: stage listed twice: ${name}`);
+      const u = Number.isFinite(units) ? Math.max(0, units) : 0;
+      this.stages.set(name, { from, units: u });
+      from += u;
+    }
+    this.total = from;
+    this.last = stages.at(-1)?.name ?? '';
+  }
+
+  /** `fraction` ∈ [0, 1] of `stage` is done. */
+  report(stage: string, fraction: number, label: string = stage): void {
+    const s = this.stages.get(stage);
+    if (!s) throw new Error(`PlannedProgress: unknown stage ${stage} (planned: ${[...this.stages.keys()].join(', ')})`);
+    const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+    this.done = Math.min(this.total, Math.max(this.done, s.from + f * s.units));
+    const percent = this.total > 0 ? Math.min(99.99, (100 * this.done) / this.total) : 0;
+    this.emit({ stage, done: this.done, total: this.total, percent, label });
+  }
+
+  /** `done` of `total` steps of `stage` (a sub-task's own count). */
+  step(stage: string, done: number, total: number, label?: string): void {
+    this.report(stage, total > 0 ? done / total : 1, label);
+  }
+
+  /** The run finished: exactly 100 %. */
+  end(label = 'done'): void {
+    this.done = this.total;
+    this.emit({ stage: this.last, done: this.total, total: this.total, percent: 100, label });
+  }
+}
+
+/**
+ * Invariants of a run's done/total progress (empty = valid): a fixed total, `done` never going back, never past
+ * the total, and a last event at done = total.
+ */
+export function checkRunProgress(events: readonly { done: number; total: number }[]): string[] {
+  const problems: string[] = [];
+  if (events.length === 0) return ['no progress event'];
+  const total = events[0].total;
+  events.forEach((e, i) => {
+    if (e.total !== total) problems.push(`event ${i}: total changed ${total} → ${e.total}`);
+    if (!(e.done >= 0 && e.done <= e.total)) problems.push(`event ${i}: done ${e.done} outside [0, ${e.total}]`);
+    if (i > 0 && e.done < events[i - 1].done) problems.push(`event ${i}: done went back ${events[i - 1].done} → ${e.done}`);
+  });
+  const end = events[events.length - 1];
+  if (end.done !== end.total) problems.push(`last event is ${end.done}/${end.total}, not 100 %`);
+  return problems;
+}

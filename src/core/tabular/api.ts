@@ -26,6 +26,7 @@ import type { Student, StudentKind } from './students/types';
 import { TEACHER_FACTORIES } from './teachers/registry';
 import type { Teacher } from './teachers/teacher';
 import { parseTfmContract, userOnnxTeacher } from './tfm/userTfm';
+import { PlannedProgress } from '../runtime/progress';
 import type { BackendPreference, OrtBackend } from '../runtime/session';
 
 export type TabularPhase = 'teachers' | 'study' | 'distill';
@@ -273,9 +274,11 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
       const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend);
       const k = t.classNames.length;
       const folds = stratifiedKFold(t.y, k, o.folds, o.seed);
-      const total = folds.length * teachers.length;
-      let done = 0;
-      onProgress?.({ phase: 'teachers', done, total, label: 'starting' });
+      // one unit per teacher call, planned before the first; a call moves the bar as its teacher reports steps
+      const call = (f: number, j: number) => `fold ${f + 1}/${folds.length} · ${teachers[j].teacher.id}`;
+      const progress = new PlannedProgress(folds.flatMap((_, f) => teachers.map((_, j) => ({ name: call(f, j), units: 1 }))),
+        (e) => onProgress?.({ phase: 'teachers', done: e.done, total: e.total, label: e.label }));
+      progress.report(call(0, 0), 0, 'starting');
       const aucs = teachers.map((): number[] => []);
       const ms = teachers.map((): number[] => []);
       let queries = 0;
@@ -284,13 +287,16 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
         queries += test.n;
         for (let j = 0; j < teachers.length; j++) {
           await breathe(signal);
+          const stage = call(f, j);
+          progress.report(stage, 0);
           const t0 = performance.now();
-          const p = await teachers[j].teacher.predict(train, train.y, k, test, signal);
+          const p = await teachers[j].teacher.predict(train, train.y, k, test, signal, (done, steps) => progress.step(stage, done, steps, `${stage} · step ${Math.floor(done)}/${steps}`));
           ms[j].push(performance.now() - t0);
           aucs[j].push(aucFromProbs(p, test.y));
-          onProgress?.({ phase: 'teachers', done: ++done, total, label: `fold ${f + 1}/${folds.length} · ${teachers[j].teacher.id}` });
+          progress.report(stage, 1);
         }
       }
+      progress.end();
       const scores = teachers.map(({ teacher, label }, j): TeacherScore => ({
         teacher: teacher.id, label, foldAuc: aucs[j], aucMean: mean(aucs[j]), aucSd: sd(aucs[j]),
         latencyMsMean: mean(ms[j]), usPerRow: (1000 * ms[j].reduce((a, b) => a + b, 0)) / queries,
@@ -321,7 +327,7 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
       const run = await runDistillation(teachers.map((x) => x.teacher), train, test, {
         label: {
           mode: o.labelling, folds: o.folds, temperature: o.temperature, alpha: o.hardLabelMix, seed: o.seed,
-          onProgress: (done) => onProgress?.({ phase: 'distill', done, total, label: done < labelCalls ? `teacher call ${done}/${labelCalls}` : `training ${o.students.join(', ')}` }),
+          onProgress: (done) => onProgress?.({ phase: 'distill', done, total, label: done < labelCalls ? `teacher call ${Math.floor(done) + 1}/${labelCalls}` : `training ${o.students.join(', ')}` }),
         },
         students: { gbdt: o.students.includes('gbdt') && { seed: o.seed }, mlp: o.students.includes('mlp') && { seed: o.seed }, logreg: o.students.includes('logreg') && { seed: o.seed } },
         ...(t.sensitive ? { testGroups: Array.from(split.test, (r) => t.sensitive!.groups[r]) } : {}),

@@ -157,7 +157,9 @@ export function useAlignbeamEngine() {
       let outcome: Outcome;
       if (tab === 'playground') {
         report({ done: 0, total: 1, label: 'decoding target-only and ALIGNBEAM' });
-        const result = await api.alignbeamPlayground(spec.prompt, settings);
+        const result = await api.alignbeamPlayground(spec.prompt, settings, Comlink.proxy((p: AlignbeamProgress) => {
+          if (p.kind === 'playground') report({ done: p.done, total: p.total, label: p.label });
+        }));
         outcome = { tab, result, digest: await playgroundDigest(result), prompt: spec.prompt };
       } else if (tab === 'bridge') {
         report({ done: 0, total: 1, label: 'building the bridge' });

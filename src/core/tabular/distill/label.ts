@@ -6,7 +6,7 @@
 
 import type { ProbMatrix } from '../../metrics/classification';
 import { takeRows, type LabelledMatrix } from '../matrix';
-import type { Teacher } from '../teachers/teacher';
+import type { PredictProgress, Teacher } from '../teachers/teacher';
 import { checkLabels } from '../students/types';
 import { DistillInputError, stratifiedFolds } from './folds';
 
@@ -24,7 +24,7 @@ export interface LabelOptions {
   weights?: number[];
   seed: number; // 0
   signal?: AbortSignal;
-  /** called after each teacher call with calls done / total (monotone, ends at total) */
+  /** teacher calls done / total, fractional inside a call whose teacher reports steps (monotone, ends at total) */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -55,10 +55,12 @@ export async function labelWithTeachers(teachers: Teacher | Teacher[], data: Lab
   const calls = list.length * (plan ? plan.K : 1);
   let done = 0;
   const scored: ProbMatrix[] = [];
+  const partly = (d: number, total: number) => o.onProgress?.(done + (total > 0 ? Math.min(1, d / total) : 0), calls);
+  const called = () => o.onProgress?.(++done, calls);
   for (const teacher of list) {
     o.signal?.throwIfAborted();
-    const p = plan ? await outOfFold(teacher, data, plan.fold, plan.K, o, () => o.onProgress?.(++done, calls)) : await naive(teacher, data, o);
-    if (!plan) o.onProgress?.(++done, calls);
+    const p = plan ? await outOfFold(teacher, data, plan.fold, plan.K, o, partly, called) : await naive(teacher, data, o, partly);
+    if (!plan) called();
     scored.push(p);
   }
   const teacher = averageProbs(scored, weights);
@@ -66,7 +68,8 @@ export async function labelWithTeachers(teachers: Teacher | Teacher[], data: Lab
   return { targets, teacher, fold: plan?.fold ?? null, warnings: plan?.warnings ?? [] };
 }
 
-async function outOfFold(teacher: Teacher, data: LabelledMatrix, fold: Int32Array, K: number, o: LabelOptions, tick: () => void): Promise<ProbMatrix> {
+async function outOfFold(teacher: Teacher, data: LabelledMatrix, fold: Int32Array, K: number, o: LabelOptions, partly: PredictProgress,
+  tick: () => void): Promise<ProbMatrix> {
   const probs = new Float64Array(data.n * data.k);
   for (let f = 0; f < K; f++) {
     const ctx: number[] = [];
@@ -74,7 +77,7 @@ async function outOfFold(teacher: Teacher, data: LabelledMatrix, fold: Int32Arra
     for (let i = 0; i < data.n; i++) (fold[i] === f ? query : ctx).push(i);
     if (query.length === 0) continue;
     const ctxM = takeRows(data, ctx);
-    const p = await teacher.predict(ctxM, ctxM.y, data.k, takeRows(data, query), o.signal);
+    const p = await teacher.predict(ctxM, ctxM.y, data.k, takeRows(data, query), o.signal, partly);
     checkTeacherOutput(teacher, p, query.length, data.k);
     query.forEach((r, j) => probs.set(p.probs.subarray(j * data.k, (j + 1) * data.k), r * data.k));
     tick();
@@ -82,8 +85,8 @@ async function outOfFold(teacher: Teacher, data: LabelledMatrix, fold: Int32Arra
   return { probs, n: data.n, k: data.k };
 }
 
-async function naive(teacher: Teacher, data: LabelledMatrix, o: LabelOptions): Promise<ProbMatrix> {
-  const p = await teacher.predict(data, data.y, data.k, data, o.signal);
+async function naive(teacher: Teacher, data: LabelledMatrix, o: LabelOptions, partly: PredictProgress): Promise<ProbMatrix> {
+  const p = await teacher.predict(data, data.y, data.k, data, o.signal, partly);
   checkTeacherOutput(teacher, p, data.n, data.k);
   return p;
 }

@@ -12,10 +12,18 @@ import { takeRows, type FeatureMatrix } from '../matrix';
 import { makeRng, rowsByClass, shuffle } from '../data/rng';
 import { sampleWithout, stratifiedQuotas } from '../strategies/sampling';
 
+/**
+ * Steps of one predict call done of its total (the TFM: query batches × ensemble members), fixed for the call and
+ * never going back, so a caller can move its bar inside a call that takes minutes. Teachers that answer at once
+ * need not report.
+ */
+export type PredictProgress = (done: number, total: number) => void;
+
 export interface Teacher {
   /** stable id used in results ('knn', 'logreg', 'tfm', …) */
   readonly id: string;
-  predict(xContext: FeatureMatrix, yContext: Int32Array, k: number, xQuery: FeatureMatrix, signal?: AbortSignal): Promise<ProbMatrix>;
+  predict(xContext: FeatureMatrix, yContext: Int32Array, k: number, xQuery: FeatureMatrix, signal?: AbortSignal,
+    onProgress?: PredictProgress): Promise<ProbMatrix>;
 }
 
 export interface TeacherLimits {
@@ -50,13 +58,13 @@ function columns(x: FeatureMatrix, cols: number[]): FeatureMatrix {
 export function withinLimits(inner: Teacher, limits: TeacherLimits = TFM_LIMITS, seed = 0): Teacher {
   return {
     id: inner.id,
-    async predict(xc, yc, k, xq, signal) {
+    async predict(xc, yc, k, xq, signal, onProgress) {
       if (k > limits.maxClasses) throw new TeacherContractError(`Teacher "${inner.id}" handles at most ${limits.maxClasses} classes; this task has ${k}.`);
       if (xc.d !== xq.d) throw new TeacherContractError(`Context has ${xc.d} features but the queries have ${xq.d}.`);
       const rng = makeRng(seed);
       const B = Math.ceil(xc.d / limits.maxFeatures);
       const C = Math.min(limits.maxContextMembers, Math.ceil(xc.n / limits.maxContext));
-      if (B === 1 && C === 1) return inner.predict(xc, yc, k, xq, signal);
+      if (B === 1 && C === 1) return inner.predict(xc, yc, k, xq, signal, onProgress);
       const perm = shuffle(Array.from({ length: xc.d }, (_, j) => j), rng);
       const blocks = Array.from({ length: B }, (_, b) => perm.filter((_, i) => i % B === b).sort((a, c) => a - c));
       const byClass = rowsByClass(yc, k);
@@ -72,7 +80,10 @@ export function withinLimits(inner: Teacher, limits: TeacherLimits = TFM_LIMITS,
         const cols = blocks[m % B];
         const rows = draws[m % C];
         const ctx = columns(takeRows(xc, rows), cols);
-        const p = await inner.predict(ctx, Int32Array.from(rows, (r) => yc[r]), k, columns(xq, cols), signal);
+        // member m covers [m, m + 1) of M steps, whatever count the inner teacher reports in
+        const p = await inner.predict(ctx, Int32Array.from(rows, (r) => yc[r]), k, columns(xq, cols), signal,
+          onProgress && ((done, total) => onProgress(m + (total > 0 ? Math.min(1, done / total) : 1), M)));
+        onProgress?.(m + 1, M);
         for (let t = 0; t < sum.length; t++) sum[t] += p.probs[t] / M;
       }
       return { probs: sum, n: xq.n, k };

@@ -73,7 +73,7 @@ function permutedF32(m: FeatureMatrix, from: number, to: number, perm: number[])
 
 /** One forward over all queries (in chunks) with features reordered by featPerm and class c fed as classPerm[c]. */
 async function runMember(s: ModelSession, xc: FeatureMatrix, yc: Int32Array, k: number, xq: FeatureMatrix, featPerm: number[],
-  classPerm: number[], chunk: number, signal?: AbortSignal): Promise<Float64Array> {
+  classPerm: number[], chunk: number, signal?: AbortSignal, onChunk?: () => void): Promise<Float64Array> {
   const xContext = tensor('float32', permutedF32(xc, 0, xc.n, featPerm), [1, xc.n, xc.d]);
   const yContext = tensor('int64', BigInt64Array.from(yc, (v) => BigInt(classPerm[v])), [1, xc.n]);
   const probs = new Float64Array(xq.n * k);
@@ -88,6 +88,7 @@ async function runMember(s: ModelSession, xc: FeatureMatrix, yc: Int32Array, k: 
       // Slots outside classPerm never occur in the context, so they are masked to 0; renormalising only removes rounding.
       for (let c = 0; c < k; c++) probs[(from + i) * k + c] = sum > 0 ? p[i * TFM_CLASS_SLOTS + classPerm[c]] / sum : 1 / k;
     }
+    onChunk?.();
   }
   return probs;
 }
@@ -106,7 +107,7 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
   };
   return {
     id: 'tfm',
-    async predict(xc, yc, k, xq, signal) {
+    async predict(xc, yc, k, xq, signal, onProgress) {
       if (k > TFM_CLASS_SLOTS) throw new TeacherContractError(`The TFM handles at most ${TFM_CLASS_SLOTS} classes; this task has ${k}.`);
       if (xc.d !== xq.d) throw new TeacherContractError(`Context has ${xc.d} features but the queries have ${xq.d}.`);
       if (xc.n > TFM_LIMITS.maxContext || xc.d > TFM_LIMITS.maxFeatures) throw new TeacherContractError(`The raw TFM takes ≤ ${TFM_LIMITS.maxContext} context rows and ≤ ${TFM_LIMITS.maxFeatures} features; wrap it in withinLimits (tfmTeacher does).`);
@@ -116,12 +117,16 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
       const members = Math.max(1, options.members ?? DEFAULT_MEMBERS);
       const rng = makeRng(options.seed ?? 0);
       const probs = new Float64Array(xq.n * k);
+      // one step per ONNX run: every member runs every query chunk
+      const steps = members * Math.ceil(xq.n / chunk);
+      let done = 0;
+      onProgress?.(0, steps);
       for (let m = 0; m < members; m++) {
         // Member 0 sees the data as given; the others a seeded feature order and class relabelling, undone on output.
         const featPerm = Array.from({ length: xc.d }, (_, j) => j);
         const classPerm = Array.from({ length: k }, (_, c) => c);
         if (m > 0) { shuffle(featPerm, rng); shuffle(classPerm, rng); }
-        const p = await runMember(s, xc, yc, k, xq, featPerm, classPerm, chunk, signal);
+        const p = await runMember(s, xc, yc, k, xq, featPerm, classPerm, chunk, signal, () => onProgress?.(++done, steps));
         for (let i = 0; i < probs.length; i++) probs[i] += p[i] / members;
       }
       return { probs, n: xq.n, k } satisfies ProbMatrix;
