@@ -1,11 +1,18 @@
 // Attribution-graph JSON in the two public formats:
-//  * EAP-IG `Graph.to_json` / `Graph.from_json` (hannamw/EAP-IG eap/graph.py):
+//  * EAP-IG `Graph.to_json` / `Graph.from_json` (hannamw/EAP-IG src/eap/graph.py, read at commit
+//    795f5607b25638935aec89aee3c1cb4bd9ed72f1):
 //      {"cfg": {"n_layers", "n_heads", "parallel_attn_mlp", "d_model"},
-//       "nodes": {"a0.h1": {"in_graph": true, "score"?: s}, ...},        (older dumps: "a0.h1": true)
+//       "nodes": {"a0.h1": {"in_graph": true, "score"?: s, "neurons"?: [bool × d_model], "neurons_scores"?: [s × d_model]}, ...},
 //       "edges": {"input->a0.h1<q>": {"score": s, "in_graph": b}, ...}}
-//    Edges or nodes a file leaves out get score 0 / in_graph false, as from_json does. Python's json writes NaN
-//    for unscored nodes, which JSON.parse rejects: bare NaN / ±Infinity are read as null (no score).
-//    A "meta" key carries this workbench's provenance (model, method, metric...); from_json ignores it.
+//    Reading is tolerant: older dumps with boolean nodes ("a0.h1": true), bare NaN / ±Infinity (Python's json.dump
+//    writes them; JSON.parse rejects them) and null (older exports of this workbench) all mean "no score"; edges
+//    or nodes a file leaves out get score 0 / in_graph false, as from_json does.
+//    Writing targets from_json, which assigns every value it finds straight into a torch tensor: a null there
+//    raises "can't assign a NoneType to a torch.FloatTensor", and a bare NaN is not JSON for any other reader.
+//    So no null or NaN is written where from_json reads: an unscored node has no "score" key (from_json then keeps
+//    its own NaN = unscored); a non-finite edge or neuron score is written as 0 and its place listed under the
+//    top-level "non_finite" key, which from_json ignores and this reader turns back into NaN.
+//    A "meta" key carries this workbench's provenance (model, method, metric...); from_json ignores it too.
 //  * circuit-tracer / Neuronpedia attribution graphs (safety-research/circuit-tracer frontend/graph_models.py):
 //      {"metadata": {...}, "qParams": {...}, "nodes": [{node_id, feature, layer, ctx_idx, feature_type, clerp,
 //       influence, activation, ...}], "links": [{source, target, weight}]}
@@ -63,6 +70,7 @@ function fromEapIg(json: Obj): CircuitGraph {
     e.inGraph = false;
     e.score = 0;
   }
+  const nonFinite = readNonFinite(json.non_finite);
   const nodes = new Map(g.nodes.map((n) => [n.id, n]));
   for (const [name, v] of Object.entries(json.nodes as Obj)) {
     const n = nodes.get(name);
@@ -74,6 +82,12 @@ function fromEapIg(json: Obj): CircuitGraph {
     if (!isObj(v) || typeof v.in_graph !== 'boolean') throw new GraphJsonError(`nodes["${name}"] has no boolean in_graph`);
     if (n.kind !== 'logits') n.inGraph = v.in_graph;
     if (typeof v.score === 'number') n.score = v.score;
+    if (v.neurons !== undefined) n.neurons = neuronRow(name, 'neurons', v.neurons, cfg.dModel).map((x) => x === true || x === 1);
+    if (v.neurons_scores !== undefined) {
+      const row = neuronRow(name, 'neurons_scores', v.neurons_scores, cfg.dModel).map((x) => (typeof x === 'number' ? x : NaN));
+      for (const i of nonFinite.neuronsScores[name] ?? []) if (i < row.length) row[i] = NaN;
+      n.neuronsScores = row;
+    }
   }
   const edges = new Map(g.edges.map((e) => [e.id, e]));
   if (json.edges !== undefined && !isObj(json.edges)) throw new GraphJsonError('"edges" is not an object');
@@ -87,21 +101,74 @@ function fromEapIg(json: Obj): CircuitGraph {
     e.inGraph = v.in_graph;
     e.score = typeof v.score === 'number' ? v.score : v.score === null ? NaN : 0;
   }
+  for (const name of nonFinite.edges) {
+    const e = edges.get(name);
+    if (e) e.score = NaN;
+  }
   const meta: GraphMeta = isObj(json.meta) ? { ...(json.meta as GraphMeta) } : {};
   g.meta = { ...meta, source: 'eap-ig-json' };
   return g;
 }
 
+/** Neuron rows as from_json reads them: `torch.tensor(row).float()` of d_model booleans / scores (null and bare
+ * NaN tolerated here: they are an unscored neuron). */
+function neuronRow(node: string, key: string, v: unknown, dModel: number): unknown[] {
+  const ok = Array.isArray(v) && v.every((x) => x === null || typeof x === 'number' || typeof x === 'boolean');
+  if (!ok) throw new GraphJsonError(`nodes["${node}"].${key} is not a list of numbers or booleans`);
+  if (dModel > 0 && v.length !== dModel) throw new GraphJsonError(`nodes["${node}"].${key} has ${v.length} entries but cfg.d_model is ${dModel}`);
+  return v;
+}
+
+interface NonFinite {
+  edges: string[];
+  neuronsScores: Record<string, number[]>;
+}
+
+/** The "non_finite" key this workbench writes: where a NaN stood before it was written as 0 (see the header). */
+function readNonFinite(v: unknown): NonFinite {
+  if (!isObj(v)) return { edges: [], neuronsScores: {} };
+  const edges = Array.isArray(v.edges) ? v.edges.filter((x): x is string => typeof x === 'string') : [];
+  const neuronsScores: Record<string, number[]> = {};
+  if (isObj(v.neurons_scores)) {
+    for (const [k, idx] of Object.entries(v.neurons_scores)) {
+      if (Array.isArray(idx)) neuronsScores[k] = idx.filter((i): i is number => Number.isInteger(i));
+    }
+  }
+  return { edges, neuronsScores };
+}
+
 function toEapIg(g: CircuitGraph): Obj {
-  const withScores = g.nodes.some((n) => n.score !== undefined);
+  const nonFinite: NonFinite = { edges: [], neuronsScores: {} };
   const nodes: Obj = {};
-  for (const n of g.nodes) nodes[n.id] = withScores ? { in_graph: n.inGraph, score: n.score ?? null } : { in_graph: n.inGraph };
+  for (const n of g.nodes) {
+    const out: Obj = { in_graph: n.inGraph };
+    if (n.score !== undefined && Number.isFinite(n.score)) out.score = n.score;
+    if (n.neurons) out.neurons = n.neurons;
+    if (n.neuronsScores) {
+      out.neurons_scores = n.neuronsScores.map((s, i) => {
+        if (Number.isFinite(s)) return s;
+        (nonFinite.neuronsScores[n.id] ??= []).push(i);
+        return 0;
+      });
+    }
+    nodes[n.id] = out;
+  }
   const edges: Obj = {};
-  for (const e of g.edges) edges[e.id] = { score: Number.isFinite(e.score) ? e.score : null, in_graph: e.inGraph };
+  for (const e of g.edges) {
+    if (!Number.isFinite(e.score)) nonFinite.edges.push(e.id);
+    edges[e.id] = { score: Number.isFinite(e.score) ? e.score : 0, in_graph: e.inGraph };
+  }
   const { raw: _raw, ...meta } = g.meta;
   void _raw;
+  // key order as to_json writes cfg (dict(self.cfg) of a HookedTransformer-built graph)
   const cfg = { n_layers: g.cfg.nLayers, n_heads: g.cfg.nHeads, parallel_attn_mlp: g.cfg.parallelAttnMlp, d_model: g.cfg.dModel };
-  return Object.keys(meta).length ? { cfg, nodes, edges, meta } : { cfg, nodes, edges };
+  const out: Obj = { cfg, nodes, edges };
+  const listed: Obj = {};
+  if (nonFinite.edges.length) listed.edges = nonFinite.edges;
+  if (Object.keys(nonFinite.neuronsScores).length) listed.neurons_scores = nonFinite.neuronsScores;
+  if (Object.keys(listed).length) out.non_finite = listed;
+  if (Object.keys(meta).length) out.meta = meta;
+  return out;
 }
 
 const CT_FIELDS = ['node_id', 'layer', 'ctx_idx', 'feature_type', 'clerp', 'influence'] as const;

@@ -28,6 +28,10 @@ export interface CircuitNode {
   label?: string;
   /** Token position (circuit-tracer nodes are per position; EAP-IG nodes span all positions). */
   ctxIdx?: number;
+  /** Neuron-level EAP-IG graphs: which of the node's d_model output neurons are in the circuit. */
+  neurons?: boolean[];
+  /** Neuron-level EAP-IG graphs: one score per neuron; NaN = not scored (EAP-IG keeps those in the graph). */
+  neuronsScores?: number[];
   /** Fields of an imported node that this type does not model (kept so export writes them back). */
   raw?: Record<string, unknown>;
 }
