@@ -19,7 +19,7 @@ const ensembles: Table<EnsemblesSpec> = {
   caruanaIterations: 'link',
 };
 const tabular: Table<TabularSpec> = {
-  seed: 'link', backend: 'link', view: 'link', dataset: 'link', userTeacher: 'link', target: 'link', sensitive: 'link', sensitiveThreshold: 'link',
+  seed: 'link', backend: 'link', view: 'link', dataset: 'link', header: 'link', userTeacher: 'link', target: 'link', sensitive: 'link', sensitiveThreshold: 'link',
   teachers: 'link', strategies: 'link',
   contextSizes: 'link', folds: 'link', distill: 'link',
 };

@@ -6,9 +6,10 @@
 
 import { aucFromProbs } from '../metrics/classification';
 import { sha256Hex } from '../runtime/loaders';
-import { markMissing, missingCount, type DataFrame } from './data/frame';
+import { columnIndex, markMissing, missingCount, uniqueNames, type DataFrame } from './data/frame';
 import { parseArff } from './data/arff';
-import { parseCsv } from './data/csv';
+import { parseCsv, readCsv, type HeaderMode } from './data/csv';
+import type { TableWarning } from './data/header';
 import { TabularDataError } from './data/errors';
 import { parseParquet } from './data/parquet';
 import { preprocessSplit, type ColumnPlan } from './data/preprocess';
@@ -43,6 +44,8 @@ export interface ColumnSummary {
   distinct: number;
   /** range for numeric columns, first levels for categoricals */
   preview: string;
+  /** ±∞ cells read as missing (included in `missing`) */
+  infinite: number;
 }
 
 export interface DatasetSummary {
@@ -50,19 +53,32 @@ export interface DatasetSummary {
   format: 'csv' | 'arff' | 'parquet' | 'shared';
   rows: number;
   columns: ColumnSummary[];
+  /** CSV only: the header setting used and whether the first row was read as names */
+  header?: { mode: HeaderMode; present: boolean };
+  /** what the loader decided or repaired: header detection, renamed columns, missing/infinite cells, encoding */
+  warnings: TableWarning[];
   /** a sensible task for this table: the last column as target, or the shared dataset's documented one */
   suggested: TaskChoice;
 }
 
+/** How `loadFile` reads a table. */
+export interface LoadOptions {
+  /** CSV header row: 'auto' (default) decides from the types of the first rows */
+  header?: HeaderMode;
+}
+
 export interface TaskChoice {
-  target: string;
+  /** column name, or position (0-based; negative from the end: -1 = the last column) */
+  target: string | number;
   sensitive?: string;
   /** split a numeric sensitive attribute into ≤ t / > t */
   sensitiveThreshold?: number;
 }
 
 export interface TaskSummary {
+  /** the target column's name (resolved from a position) */
   target: string;
+  targetIndex: number;
   classNames: string[];
   classCounts: number[];
   minorityClass: string;
@@ -115,8 +131,8 @@ export interface StudentExport {
 }
 
 export interface TabularApi {
-  /** Parse a CSV (`,` `;` or tab, header row), ARFF or Parquet file (format from the name or the Parquet magic). */
-  loadFile(fileName: string, bytes: Uint8Array): Promise<DatasetSummary>;
+  /** Parse a CSV (`,` `;` or tab; header row detected or as `options.header`), ARFF or Parquet file (format from the name or the Parquet magic). */
+  loadFile(fileName: string, bytes: Uint8Array, options?: LoadOptions): Promise<DatasetSummary>;
   /** Parse one of the shared benchmark datasets (headerless, documented columns) from its file's bytes. */
   loadShared(id: string, bytes: Uint8Array): Promise<DatasetSummary>;
   setTask(choice: TaskChoice): Promise<TaskSummary>;
@@ -151,19 +167,29 @@ export function resultDigest(value: unknown): Promise<string> {
   return sha256Hex(new TextEncoder().encode(json));
 }
 
-function summariseColumns(frame: DataFrame): ColumnSummary[] {
-  return frame.columns.map((c) => {
+function summariseColumns(frame: DataFrame, infinite: number[] = []): ColumnSummary[] {
+  return frame.columns.map((c, j) => {
     if (c.kind === 'categorical') {
       const used = new Set(c.codes);
       used.delete(-1);
       const levels = [...used].slice(0, 4).map((l) => c.levels[l]);
-      return { name: c.name, kind: c.kind, missing: missingCount(c), distinct: used.size, preview: levels.join(', ') + (used.size > 4 ? ', …' : '') };
+      return { name: c.name, kind: c.kind, missing: missingCount(c), distinct: used.size, preview: levels.join(', ') + (used.size > 4 ? ', …' : ''), infinite: infinite[j] ?? 0 };
     }
     let lo = Infinity, hi = -Infinity;
     const seen = new Set<number>();
     for (const v of c.values) if (!Number.isNaN(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); if (seen.size <= 100) seen.add(v); }
-    return { name: c.name, kind: c.kind, missing: missingCount(c), distinct: seen.size, preview: `${lo} … ${hi}` };
+    return { name: c.name, kind: c.kind, missing: missingCount(c), distinct: seen.size, preview: `${lo} … ${hi}`, infinite: infinite[j] ?? 0 };
   });
+}
+
+/** ARFF and Parquet can repeat a column name too: rename like the CSV reader, so no lookup by name is ambiguous. */
+function withUniqueNames(frame: DataFrame): { frame: DataFrame; warnings: TableWarning[] } {
+  const { names, renamed } = uniqueNames(frame.columns.map((c) => c.name));
+  if (!renamed.length) return { frame, warnings: [] };
+  return {
+    frame: { nRows: frame.nRows, columns: frame.columns.map((c, j) => ({ ...c, name: names[j] })) },
+    warnings: [{ kind: 'renamed', message: `Repeated column names renamed: ${renamed.map((r) => `column ${r.index + 1} "${r.from}" → "${r.to}"`).join(', ')}.` }],
+  };
 }
 
 /** `,` unless the header line has none and does have `;` or a tab (European / TSV exports). */
@@ -230,26 +256,32 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
     if (!task) throw new TabularDataError('No task yet: load a table and choose its target column first.');
     return task;
   };
-  const keep = (f: DataFrame, summary: Omit<DatasetSummary, 'rows' | 'columns'>): DatasetSummary => {
+  const keep = (f: DataFrame, summary: Omit<DatasetSummary, 'rows' | 'columns'>, infinite?: number[]): DatasetSummary => {
     frame = f;
     task = null;
     distilled = null;
-    dataset = { ...summary, rows: f.nRows, columns: summariseColumns(f) };
+    dataset = { ...summary, rows: f.nRows, columns: summariseColumns(f, infinite) };
     return dataset;
   };
 
   return {
-    loadFile: (fileName, bytes) => enqueue(async () => {
+    loadFile: (fileName, bytes, options = {}) => enqueue(async () => {
       const format = /\.arff$/i.test(fileName) ? 'arff' : isParquet(fileName, bytes) ? 'parquet' : 'csv';
-      const f = format === 'arff' ? parseArff(bytes) : format === 'parquet' ? await parseParquet(bytes) : await parseCsv(bytes, { delimiter: sniffDelimiter(bytes) });
-      return keep(f, { name: fileName, format, suggested: { target: f.columns[f.columns.length - 1].name } });
+      const suggest = (f: DataFrame): TaskChoice => ({ target: f.columns[f.columns.length - 1].name });
+      if (format === 'csv') {
+        const mode = options.header ?? 'auto';
+        const r = await readCsv(bytes, { delimiter: sniffDelimiter(bytes), header: mode });
+        return keep(r.frame, { name: fileName, format, header: { mode, present: r.header }, warnings: r.warnings, suggested: suggest(r.frame) }, r.infinite);
+      }
+      const { frame: f, warnings } = withUniqueNames(format === 'arff' ? parseArff(bytes) : await parseParquet(bytes));
+      return keep(f, { name: fileName, format, warnings, suggested: suggest(f) });
     }),
     loadShared: (id, bytes) => enqueue(async () => {
       const spec = sharedDatasetSpec(id);
       let f = await parseCsv(bytes, { header: false, names: spec.names, categorical: spec.categorical, skipRecords: spec.skipRecords });
       if (spec.zeroMeansMissing) f = markMissing(f, spec.zeroMeansMissing, 0);
       const sensitive = spec.sensitive ? { sensitive: spec.names[spec.sensitive.column], sensitiveThreshold: spec.sensitive.threshold } : {};
-      return keep(f, { name: id, format: 'shared', suggested: { target: spec.names[spec.names.length - 1], ...sensitive } });
+      return keep(f, { name: id, format: 'shared', warnings: [], suggested: { target: spec.names[spec.names.length - 1], ...sensitive } });
     }),
     setTask: (choice) => enqueue(async () => {
       if (!frame || !dataset) throw new TabularDataError('No table loaded: choose a CSV, ARFF or Parquet file first.');
@@ -263,8 +295,9 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
       const k = t.classNames.length;
       const counts = classCounts(t.y, k);
       const sens = t.sensitive;
+      const targetIndex = columnIndex(frame, choice.target);
       return {
-        target: choice.target, classNames: t.classNames, classCounts: counts, minorityClass: t.classNames[minorityClass(t.y, k)],
+        target: frame.columns[targetIndex].name, targetIndex, classNames: t.classNames, classCounts: counts, minorityClass: t.classNames[minorityClass(t.y, k)],
         features: t.features.columns.length,
         ...(sens ? { sensitive: { name: sens.name, levels: sens.levels, counts: sens.levels.map((_, g) => sens.groups.filter((v) => v === g).length) } } : {}),
       };

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { FeaturePanelProps } from '../../app/featureTypes';
 import type { DatasetSummary, TaskChoice } from '../../core/tabular/api';
+import type { HeaderMode } from '../../core/tabular/data/csv';
 import type { TabularSpec } from '../../state/specs/tabular';
 import { ProgressBar } from '../../viz/ProgressBar';
 import { DatasetCard } from './DatasetCard';
@@ -16,6 +17,13 @@ import { TeacherResults } from './TeacherResults';
 import { summaryOf } from './summary';
 import { useTabularEngine, type DataFile, type View } from './useTabularEngine';
 
+/** A target by name must name a column; by position it must be one (negative from the end). */
+function targetFits(dataset: DatasetSummary, target: TabularSpec['target']): boolean {
+  if (target === undefined) return false;
+  const n = dataset.columns.length;
+  return typeof target === 'number' ? target >= -n && target < n : dataset.columns.some((c) => c.name === target);
+}
+
 const TABS: { view: View; label: string }[] = [
   { view: 'teacher', label: 'Teacher' },
   { view: 'study', label: 'Context study' },
@@ -23,7 +31,7 @@ const TABS: { view: View; label: string }[] = [
 ];
 
 export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: FeaturePanelProps<TabularSpec>) {
-  const { data, run, reports, load, setTask, start, cancel, kill, exportStudent, loadUserTeacher } = useTabularEngine();
+  const { data, run, reports, load, reload, setTask, start, cancel, kill, exportStudent, loadUserTeacher } = useTabularEngine();
   const [userLoaded, setUserLoaded] = useState(false);
   const [finished, setFinished] = useState<{ view: View; n: number }>();
   const autoRan = useRef(false);
@@ -61,16 +69,29 @@ export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: F
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [finished]);
 
+  // the link's header setting belongs to the link's file (last argument); another file starts from detection
   const onFile = (f: File) => {
     void load(f, (dataset: DatasetSummary, file: DataFile): TaskChoice => {
       const names = new Set(dataset.columns.map((c) => c.name));
       const sameFile = spec.dataset.sha256 === file.sha256;
-      const keepLink = sameFile && spec.target !== undefined && names.has(spec.target) && (!spec.sensitive || names.has(spec.sensitive));
+      const keepLink = sameFile && targetFits(dataset, spec.target) && (!spec.sensitive || names.has(spec.sensitive));
       const choice: TaskChoice = keepLink ? { target: spec.target!, sensitive: spec.sensitive, sensitiveThreshold: spec.sensitiveThreshold } : dataset.suggested;
       if (!sameFile || !keepLink || spec.dataset.id !== file.name.slice(0, 200)) {
         // the link schema caps ids at 200 characters; the sha256 is what identifies the file
-        set({ dataset: { id: file.name.slice(0, 200), sha256: file.sha256 }, target: choice.target, sensitive: choice.sensitive, sensitiveThreshold: choice.sensitiveThreshold });
+        set({
+          dataset: { id: file.name.slice(0, 200), sha256: file.sha256 }, target: choice.target, sensitive: choice.sensitive, sensitiveThreshold: choice.sensitiveThreshold,
+          ...(sameFile ? {} : { header: undefined }),
+        });
       }
+      return choice;
+    }, (file) => (file.sha256 === spec.dataset.sha256 ? spec.header ?? 'auto' : 'auto'));
+  };
+
+  /** Read the file again with another header setting: names change, so a target by name falls back to the suggestion. */
+  const onHeader = (mode: HeaderMode) => {
+    void reload(mode, (dataset: DatasetSummary): TaskChoice => {
+      const choice: TaskChoice = typeof spec.target === 'number' && targetFits(dataset, spec.target) ? { target: spec.target } : dataset.suggested;
+      set({ header: mode === 'auto' ? undefined : mode, target: choice.target, sensitive: choice.sensitive, sensitiveThreshold: choice.sensitiveThreshold });
       return choice;
     });
   };
@@ -83,7 +104,7 @@ export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: F
   const state = data.status === 'loading' || running ? 'loading' : data.status === 'error' || run.status === 'error' ? 'error' : 'ready';
   return (
     <div data-testid="tabular-panel" data-state={state}>
-      <DatasetCard spec={spec} data={data} onFile={onFile} onTask={onTask} />
+      <DatasetCard spec={spec} data={data} onFile={onFile} onTask={onTask} onHeader={onHeader} />
       <div className="card">
         <div className="toolbar" role="tablist">
           {TABS.map((t) => (

@@ -3,6 +3,7 @@
 // last report. The worker holds the parsed table; after a kill it is gone, so a run reloads it from the bytes here.
 import { useCallback, useRef, useState } from 'react';
 import * as Comlink from 'comlink';
+import type { HeaderMode } from '../../core/tabular/data/csv';
 import type {
   DatasetSummary, DistillReport, StudyReport, TabularProgress, TaskChoice, TaskSummary, TeacherReport,
 } from '../../core/tabular/api';
@@ -50,6 +51,8 @@ export function useTabularEngine() {
   const held = useRef('');
   // a user-supplied ONNX TFM (bytes stay here, in memory, so a restarted worker can be given it again)
   const userTfm = useRef<{ onnx: DataFile; contract: string } | null>(null);
+  // how the loaded CSV's first row is read (a restarted worker reloads the file the same way)
+  const header = useRef<HeaderMode>('auto');
 
   const loadInto = useCallback(async (file: DataFile): Promise<DatasetSummary> => {
     const api = engine();
@@ -59,19 +62,17 @@ export function useTabularEngine() {
       try {
         return await api.loadShared(shared.id, file.bytes.slice());
       } catch {
-        return api.loadFile(file.name, file.bytes.slice());
+        return api.loadFile(file.name, file.bytes.slice(), { header: header.current });
       }
     }
-    return api.loadFile(file.name, file.bytes.slice());
+    return api.loadFile(file.name, file.bytes.slice(), { header: header.current });
   }, [engine]);
 
-  /** Load a file and set its task: `choose` picks the task from the summary (the link's, or the suggested one). */
-  const load = useCallback(async (f: File, choose: (d: DatasetSummary, file: DataFile) => TaskChoice): Promise<TaskChoice | null> => {
+  const loadData = useCallback(async (read: () => Promise<DataFile>, choose: (d: DatasetSummary, file: DataFile) => TaskChoice): Promise<TaskChoice | null> => {
     setData({ status: 'loading' });
     setReports({});
     try {
-      const bytes = new Uint8Array(await f.arrayBuffer());
-      const file = { name: f.name, bytes, sha256: await sha256Hex(bytes) };
+      const file = await read();
       const dataset = await loadInto(file);
       held.current = file.sha256;
       const choice = choose(dataset, file);
@@ -89,6 +90,27 @@ export function useTabularEngine() {
       return null;
     }
   }, [engine, loadInto]);
+
+  /**
+   * Load a file (its CSV header row read as `headerMode`, which may depend on the file) and set its task: `choose` picks the task from the
+   * summary (the link's, or the suggested one).
+   */
+  const load = useCallback((f: File, choose: (d: DatasetSummary, file: DataFile) => TaskChoice, headerMode: HeaderMode | ((file: DataFile) => HeaderMode) = 'auto') => {
+    return loadData(async () => {
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      const file = { name: f.name, bytes, sha256: await sha256Hex(bytes) };
+      header.current = typeof headerMode === 'function' ? headerMode(file) : headerMode;
+      return file;
+    }, choose);
+  }, [loadData]);
+
+  /** Read the loaded file again with another header setting (names and row count change, so the task is chosen again). */
+  const reload = useCallback((headerMode: HeaderMode, choose: (d: DatasetSummary, file: DataFile) => TaskChoice) => {
+    if (data.status !== 'ready') return Promise.resolve(null);
+    const file = data.file;
+    header.current = headerMode;
+    return loadData(async () => file, choose);
+  }, [data, loadData]);
 
   const setTask = useCallback(async (choice: TaskChoice) => {
     if (data.status !== 'ready') return;
@@ -160,5 +182,5 @@ export function useTabularEngine() {
     return name;
   }, [engine]);
 
-  return { data, run, reports, load, setTask, start, cancel, kill, exportStudent, loadUserTeacher };
+  return { data, run, reports, load, reload, setTask, start, cancel, kill, exportStudent, loadUserTeacher };
 }

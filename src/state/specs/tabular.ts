@@ -10,7 +10,10 @@ const schema = z.object({
   backend: backendPreference,
   view: z.enum(['teacher', 'study', 'distill']).default('teacher'),
   dataset: dataRef.default({ id: 'german' }),
-  target: z.string().max(200).optional(),
+  /** target column: its name, or its position (0-based; negative from the end, -1 = the last column) */
+  target: z.union([z.string().max(200), z.number().int().min(-10_000).max(10_000)]).optional(),
+  /** CSV header row: true, false, or absent = detected from the first rows' types ('auto') */
+  header: z.union([z.literal('auto'), z.boolean()]).optional(),
   sensitive: z.string().max(200).optional(),
   // a numeric sensitive attribute (e.g. age) is split into ≤ t / > t groups
   sensitiveThreshold: z.number().optional(),
