@@ -4,13 +4,13 @@
 // The writer mirrors the primary input's layout (same shard names, same tensor order) into a temp folder.
 
 import { createHash } from 'node:crypto';
-import { copyFile, lstat, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DTYPE_BYTES } from '../src/core/edits/dtypes';
-import { SafetensorsFormatError } from '../src/core/edits/errors';
-import { encodeHeader, readHeader, type SafetensorsHeader, type TensorEntry } from '../src/core/edits/safetensors';
+import { NotAFileError, OutputVerificationError, SafetensorsFormatError } from '../src/core/edits/errors';
+import { encodeHeader, nameMap, numel, readHeader, type SafetensorsHeader, type TensorEntry, type TensorSpec } from '../src/core/edits/safetensors';
 import { checkShardsAgainstIndex, INDEX_FILE, parseShardIndex, SINGLE_FILE } from '../src/core/edits/sharded';
-import { HashingFileSource, HashingFileWriter } from './fileio';
+import { describeFileType, HashingFileSource, HashingFileWriter, readRegularFile } from './fileio';
 
 export interface CheckpointFile {
   name: string;
@@ -37,6 +37,8 @@ export interface Checkpoint {
 
 /** Files copied next to the weights so an output folder is a drop-in model (config, tokenizer...). */
 const SIDE_FILE_MAX_BYTES = 64 << 20;
+/** An index of MAX_TENSORS_PER_CHECKPOINT entries with long names stays well below this. */
+const INDEX_MAX_BYTES = 128 << 20;
 
 export async function openCheckpoint(absPath: string, label: string): Promise<Checkpoint> {
   const st = await stat(absPath);
@@ -44,6 +46,7 @@ export async function openCheckpoint(absPath: string, label: string): Promise<Ch
   let names: string[];
   let dir: string;
   let indexText: string | undefined;
+  if (!st.isFile() && !st.isDirectory()) throw new NotAFileError(label, describeFileType(st));
   if (st.isFile()) {
     if (!absPath.endsWith('.safetensors')) throw new SafetensorsFormatError(label, 'expected a *.safetensors file or a model folder');
     kind = 'file';
@@ -54,7 +57,7 @@ export async function openCheckpoint(absPath: string, label: string): Promise<Ch
     const entries = await readdir(absPath);
     if (entries.includes(INDEX_FILE)) {
       kind = 'sharded';
-      indexText = await readFile(join(absPath, INDEX_FILE), 'utf8');
+      indexText = (await readRegularFile(join(absPath, INDEX_FILE), `${label}/${INDEX_FILE}`, INDEX_MAX_BYTES)).toString('utf8');
       names = parseShardIndex(indexText, `${label}/${INDEX_FILE}`).shards;
     } else if (entries.includes(SINGLE_FILE)) {
       kind = 'folder';
@@ -69,8 +72,9 @@ export async function openCheckpoint(absPath: string, label: string): Promise<Ch
       const p = join(dir, name);
       const ls = await lstat(p).catch(() => null);
       if (!ls?.isFile()) throw new SafetensorsFormatError(`${label}/${name}`, 'shard is missing or not a regular file');
-      const source = await HashingFileSource.open(p);
-      files.push({ name, source, header: await readHeader(source, kind === 'file' ? label : `${label}/${name}`) });
+      const fileLabel = kind === 'file' ? label : `${label}/${name}`;
+      const source = await HashingFileSource.open(p, fileLabel);
+      files.push({ name, source, header: await readHeader(source, fileLabel) });
     }
   } catch (e) {
     await Promise.all(files.map((f) => f.source.close()));
@@ -83,7 +87,8 @@ export async function openCheckpoint(absPath: string, label: string): Promise<Ch
   const ck: Checkpoint = { kind, path: absPath, files, tensors, byName: new Map(tensors.map((t) => [t.name, t])) };
   if (indexText !== undefined) ck.indexText = indexText;
   if (kind !== 'file') {
-    const cfg = await readFile(join(dir, 'config.json'), 'utf8').then((t) => JSON.parse(t) as unknown).catch(() => undefined);
+    // Optional: a missing, unreadable or non-JSON config only means n_heads must come from elsewhere.
+    const cfg = await readRegularFile(join(dir, 'config.json'), `${label}/config.json`, SIDE_FILE_MAX_BYTES).then((t) => JSON.parse(t.toString('utf8')) as unknown).catch(() => undefined);
     if (typeof cfg === 'object' && cfg !== null) ck.config = cfg as Record<string, unknown>;
   }
   return ck;
@@ -123,6 +128,7 @@ export async function hashCheckpoint(ck: Checkpoint, onBytes?: (n: number) => vo
 export class CheckpointWriter {
   private current: HashingFileWriter | null = null;
   private fileIdx = -1;
+  private metadataOut: Record<string, string> = nameMap();
   readonly digests: FileDigest[] = [];
 
   constructor(private readonly primary: Checkpoint, private readonly dir: string, private readonly metadata: Record<string, string>) {}
@@ -146,15 +152,17 @@ export class CheckpointWriter {
     this.fileIdx++;
     const f = this.primary.files[this.fileIdx];
     const w = await HashingFileWriter.create(join(this.dir, outputFileName(this.primary, this.fileIdx)));
-    const md = { ...f.header.metadata, ...this.metadata };
-    await w.write(encodeHeader(f.header.tensors, md).bytes);
+    this.metadataOut = Object.assign(nameMap<string>(), f.header.metadata, this.metadata);
+    await w.write(encodeHeader(f.header.tensors, this.metadataOut).bytes);
     this.current = w;
   }
 
   private async closeCurrent(): Promise<void> {
     const w = this.current!;
     const r = await w.finish();
-    this.digests.push({ name: outputFileName(this.primary, this.fileIdx), ...r });
+    const name = outputFileName(this.primary, this.fileIdx);
+    await verifyWrittenFile(join(this.dir, name), name, this.primary.files[this.fileIdx].header.tensors, this.metadataOut);
+    this.digests.push({ name, ...r });
     this.current = null;
   }
 
@@ -186,4 +194,38 @@ export class CheckpointWriter {
 /** The output file name for a single-file primary: output folders always hold model.safetensors. */
 export function outputFileName(primary: Checkpoint, i: number): string {
   return primary.kind === 'file' ? SINGLE_FILE : primary.files[i].name;
+}
+
+/**
+ * Reads back a written safetensors file with the same validator as inputs and checks that it lists exactly
+ * the tensors written (name, dtype, shape, offsets in the data section) and the metadata, so a writer bug
+ * (a header that drops an entry, a short write) fails the job instead of being published with a manifest.
+ */
+export async function verifyWrittenFile(path: string, label: string, written: readonly TensorSpec[], metadata: Record<string, string>): Promise<void> {
+  const want = new Map<string, TensorSpec & { from: number; to: number }>();
+  let off = 0;
+  for (const t of written) {
+    const len = numel(t.shape) * DTYPE_BYTES[t.dtype];
+    want.set(t.name, { ...t, from: off, to: off + len });
+    off += len;
+  }
+  const src = await HashingFileSource.open(path, label);
+  try {
+    const h = await readHeader(src, label).catch((e: unknown) => {
+      throw new OutputVerificationError(label, (e as Error).message);
+    });
+    if (h.tensors.length !== written.length) throw new OutputVerificationError(label, `its header lists ${h.tensors.length} tensors, ${written.length} were written`);
+    for (const t of h.tensors) {
+      const w = want.get(t.name);
+      const at = [t.begin - h.dataStart, t.end - h.dataStart];
+      if (!w) throw new OutputVerificationError(label, `its header lists tensor "${t.name}", which was not written`);
+      if (t.dtype !== w.dtype || t.shape.join() !== w.shape.join() || t.shape.length !== w.shape.length || at[0] !== w.from || at[1] !== w.to) {
+        throw new OutputVerificationError(label, `tensor "${t.name}" reads back as ${t.dtype} [${t.shape}] at [${at}], written as ${w.dtype} [${w.shape}] at [${w.from},${w.to}]`);
+      }
+    }
+    const entries = (m: Record<string, string>) => JSON.stringify(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    if (entries(h.metadata) !== entries(metadata)) throw new OutputVerificationError(label, `its metadata reads back as ${entries(h.metadata)}, written as ${entries(metadata)}`);
+  } finally {
+    await src.close();
+  }
 }

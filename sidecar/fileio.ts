@@ -4,15 +4,56 @@
 // leaves a half-written checkpoint under the requested name.
 
 import { createHash, type Hash } from 'node:crypto';
-import { lstat, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { FileTooLargeError, NotAFileError } from '../src/core/edits/errors';
 import type { ByteSource } from '../src/core/edits/safetensors';
 
 /** Marker in temp names; the sidecar sweeps leftovers of killed runs at start-up. */
 export const PARTIAL_MARK = '.partial-';
+/** Length of a job id (hex), which temp names carry. */
+export const JOB_ID_CHARS = 16;
 
 export function partialPath(finalPath: string, jobId: string): string {
   return join(dirname(finalPath), `.${basename(finalPath)}${PARTIAL_MARK}${jobId}`);
+}
+
+export function describeFileType(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return st.isSymbolicLink() ? 'a symbolic link' : 'a regular file';
+}
+
+/**
+ * Opens a regular file for reading. The type is checked before opening (a device is never opened) and
+ * again on the open handle (the path may have been swapped meanwhile); the open is non-blocking, because
+ * opening a FIFO for reading otherwise waits for a writer and holds one of libuv's four file threads.
+ */
+export async function openRegularFile(path: string, label: string): Promise<FileHandle> {
+  const before = await stat(path);
+  if (!before.isFile()) throw new NotAFileError(label, describeFileType(before));
+  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const st = await fh.stat();
+  if (!st.isFile()) {
+    await fh.close();
+    throw new NotAFileError(label, describeFileType(st));
+  }
+  return fh;
+}
+
+/** Reads a whole regular file of at most `maxBytes` (see openRegularFile). */
+export async function readRegularFile(path: string, label: string, maxBytes: number): Promise<Buffer> {
+  const fh = await openRegularFile(path, label);
+  try {
+    const { size } = await fh.stat();
+    if (size > maxBytes) throw new FileTooLargeError(label, size, maxBytes);
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
@@ -24,21 +65,22 @@ export class HashingFileSource implements ByteSource {
   private hashed = 0;
   private inOrder = true;
 
-  private constructor(readonly path: string, private readonly fh: FileHandle, readonly size: number) {}
+  /** `label` (workspace-relative) names the file in errors; `path` is absolute. */
+  private constructor(readonly path: string, readonly label: string, private readonly fh: FileHandle, readonly size: number) {}
 
-  static async open(path: string): Promise<HashingFileSource> {
-    const fh = await open(path, 'r');
+  static async open(path: string, label: string): Promise<HashingFileSource> {
+    const fh = await openRegularFile(path, label);
     const st = await fh.stat();
-    return new HashingFileSource(path, fh, st.size);
+    return new HashingFileSource(path, label, fh, st.size);
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
-    if (offset < 0 || offset + length > this.size) throw new RangeError(`${this.path}: read [${offset}, ${offset + length}) outside the ${this.size}-byte file`);
+    if (offset < 0 || offset + length > this.size) throw new RangeError(`${this.label}: read [${offset}, ${offset + length}) outside the ${this.size}-byte file`);
     const buf = Buffer.allocUnsafe(length);
     let got = 0;
     while (got < length) {
       const { bytesRead } = await this.fh.read(buf, got, length - got, offset + got);
-      if (bytesRead === 0) throw new Error(`${this.path}: file shrank while reading (offset ${offset + got})`);
+      if (bytesRead === 0) throw new Error(`${this.label}: file shrank while reading (offset ${offset + got})`);
       got += bytesRead;
     }
     if (this.inOrder) {
@@ -62,7 +104,7 @@ export class HashingFileSource implements ByteSource {
       const chunk = Buffer.allocUnsafe(8 << 20);
       while (this.hashed < this.size) {
         const { bytesRead } = await this.fh.read(chunk, 0, Math.min(chunk.length, this.size - this.hashed), this.hashed);
-        if (bytesRead === 0) throw new Error(`${this.path}: file shrank while hashing`);
+        if (bytesRead === 0) throw new Error(`${this.label}: file shrank while hashing`);
         this.hash.update(chunk.subarray(0, bytesRead));
         this.hashed += bytesRead;
         onBytes?.(bytesRead);

@@ -1,10 +1,12 @@
 // Entry point of the edits sidecar: `npm run sidecar -- --workspace DIR [--port N] [--origin URL]...`.
 // Listens on 127.0.0.1 only, with a fresh random bearer token per start. A stdout line is
 // machine-readable (SIDECAR_READY {"url","token","workspace"}) so the app's launcher and tests can parse it.
+// One sidecar per workspace (lock.ts): a second one exits with an error naming the first.
 
 import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { createApp, DEFAULT_ORIGINS } from './app';
+import { lockWorkspace } from './lock';
 import { Workspace } from './workspace';
 
 interface Args {
@@ -45,6 +47,10 @@ export function parseArgs(argv: string[]): Args {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const workspace = await Workspace.open(args.workspace);
+  // Before the sweep: the temp outputs of another live sidecar on this workspace are not leftovers.
+  const lock = await lockWorkspace(workspace.root);
+  process.on('exit', () => lock.release());
+  if (lock.staleFrom !== null) console.log(`took over the workspace lock of an earlier sidecar (pid ${lock.staleFrom}) that no longer runs`);
   const swept = await workspace.sweepPartials();
   if (swept.length) console.log(`removed ${swept.length} partial output(s) left by an earlier run: ${swept.join(', ')}`);
   const token = randomBytes(32).toString('base64url');

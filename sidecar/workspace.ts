@@ -3,9 +3,15 @@
 // must not exist yet and their parent must realpath inside it. Inputs are therefore never overwritten.
 
 import { lstat, readdir, realpath, rm, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { INDEX_FILE, SINGLE_FILE } from '../src/core/edits/sharded';
-import { PARTIAL_MARK } from './fileio';
+import { describeFileType, JOB_ID_CHARS, partialPath, PARTIAL_MARK } from './fileio';
+
+/** Linux limits (ext4, xfs, btrfs; macOS allows a little more): bytes per path component, bytes per path. */
+export const NAME_MAX = 255;
+export const PATH_MAX = 4096;
+/** Room kept for the files an output folder holds (shard names, index, manifest) in the PATH_MAX check. */
+const INNER_NAME_BYTES = 64;
 
 export class PathError extends Error {
   override readonly name = 'PathError';
@@ -39,6 +45,8 @@ export class Workspace {
     const parts = rel.split('/').filter((p) => p !== '');
     if (parts.some((p) => p === '..' || p === '.')) throw new PathError(403, `path "${rel}" contains "." or "..": stay inside the workspace`);
     if (parts.some((p) => p.includes(PARTIAL_MARK))) throw new PathError(403, `path "${rel}" names a temporary file of a running job`);
+    const long = parts.find((p) => Buffer.byteLength(p) > NAME_MAX);
+    if (long !== undefined) throw new PathError(400, `"${long.slice(0, 32)}…" is ${Buffer.byteLength(long)} bytes long; file and folder names are limited to ${NAME_MAX} bytes`);
     return parts;
   }
 
@@ -49,6 +57,8 @@ export class Workspace {
       throw new PathError(404, `"${rel}" does not exist in the workspace`);
     });
     if (!this.inside(abs)) throw new PathError(403, `"${rel}" resolves outside the workspace (symlink?)`);
+    const st = await stat(abs);
+    if (!st.isFile() && !st.isDirectory()) throw new PathError(400, `"${rel}" is ${describeFileType(st)}: inputs must be regular files or folders`);
     return abs;
   }
 
@@ -60,6 +70,11 @@ export class Workspace {
     });
     if (!this.inside(parent)) throw new PathError(403, `the folder of "${rel}" resolves outside the workspace (symlink?)`);
     const abs = join(parent, parts[parts.length - 1]);
+    // Checked now, not when the job writes: a survival report is only written after a full pass.
+    const temp = partialPath(abs, '0'.repeat(JOB_ID_CHARS));
+    const tempName = Buffer.byteLength(basename(temp));
+    if (tempName > NAME_MAX) throw new PathError(400, `output name "${parts[parts.length - 1].slice(0, 32)}…" is too long: with the ${tempName - Buffer.byteLength(basename(abs))}-byte temp suffix it would be ${tempName} bytes, over the ${NAME_MAX}-byte limit per name; shorten it`);
+    if (Buffer.byteLength(temp) + 1 + INNER_NAME_BYTES >= PATH_MAX) throw new PathError(400, `output path "${rel}" is too long: its files would exceed the ${PATH_MAX}-byte path limit; use a shorter path`);
     if (await lstat(abs).then(() => true, () => false)) throw new PathError(409, `"${rel}" already exists: outputs never overwrite; choose a new name`);
     return abs;
   }

@@ -9,7 +9,7 @@ import { isFloatDtype, type FloatDtype } from '../../src/core/edits/dtypes';
 import { numel } from '../../src/core/edits/safetensors';
 import { EDITS_TOOL } from '../../src/core/edits/version';
 import type { JobContext, JobOutcome } from '../jobs';
-import { buildMasks, Inputs, resolveHeads, type InputRef } from './common';
+import { buildMasks, Inputs, nonFiniteWarning, resolveHeads, unchangedWarning, type InputRef } from './common';
 import { OutputFolder } from './output';
 import { checkAborted, CHUNK_ELEMS, runTensorPass } from './stream';
 
@@ -80,9 +80,15 @@ export async function runCDelta(o: CDeltaOptions, ctx: JobContext): Promise<JobO
     };
     const results = [];
     const manifests: unknown[] = [];
+    const emptyCircuit = o.circuit.selection.heads.length === 0 && o.circuit.selection.mlps.length === 0;
     for (let k = 0; k < folders.length; k++) {
       const tensors = [...stats[k].values()];
       const changed = tensors.reduce((s, t) => s + t.changed, 0);
+      const warnings = [
+        ...(emptyCircuit ? ['the circuit selects no attention head and no MLP (no node or edge is in_graph)'] : []),
+        ...(changed === 0 ? [unchangedWarning(emptyCircuit ? 'the target' : 'the target (W_aligned − W_base is zero on the mask, or every change rounds away in the target dtype)')] : []),
+        ...nonFiniteWarning(tensors),
+      ];
       const { files, manifest } = await folders[k].commit((outFiles) => ({
         tool: EDITS_TOOL, kind: 'c-delta-theta', createdAt: new Date().toISOString(), jobId: ctx.id,
         formula: 'W_out[mask] = W_target[mask] + s * (W_aligned - W_base)[mask]; W_out = W_target elsewhere',
@@ -90,11 +96,12 @@ export async function runCDelta(o: CDeltaOptions, ctx: JobContext): Promise<JobO
         inputs: { ...digests, circuit: { path: o.circuit.path ?? null, sha256: o.circuit.sha256 } },
         mask: maskSummary,
         paramsChanged: changed, percentChanged: (100 * changed) / paramsTotal,
+        warnings,
         tensors,
         output: { path: o.outputs[k].path.rel, files: outFiles },
       }));
       manifests.push(manifest);
-      results.push({ path: o.outputs[k].path.rel, strength: o.outputs[k].strength, paramsChanged: changed, files });
+      results.push({ path: o.outputs[k].path.rel, strength: o.outputs[k].strength, paramsChanged: changed, warnings, files });
     }
     folders.length = 0;
     return { result: { outputs: results, mask: maskSummary }, manifest: manifests.length === 1 ? manifests[0] : manifests };

@@ -65,3 +65,19 @@ export function buildMasks(ck: Checkpoint, sel: CircuitSelection, arch: ArchInfo
   for (const l of sel.mlps) if (!layerHit(l, /mlp\./)) throw new MaskMappingError(`circuit node m${l} has no MLP weights in this checkpoint (layer ${l} missing?)`);
   return masks;
 }
+
+/**
+ * Warnings an edit's result and manifest carry: outputs that are valid files but probably not what was
+ * meant (nothing changed, or values that will poison every forward pass).
+ */
+export function unchangedWarning(what: string): string {
+  return `no parameter changed: the output is an unchanged copy of ${what}`;
+}
+
+export function nonFiniteWarning(perTensor: readonly { name: string; nonFinite: number }[]): string[] {
+  const hit = perTensor.filter((t) => t.nonFinite > 0);
+  if (hit.length === 0) return [];
+  const n = hit.reduce((a, t) => a + t.nonFinite, 0);
+  const names = hit.slice(0, 3).map((t) => t.name).join(', ') + (hit.length > 3 ? ` and ${hit.length - 3} more` : '');
+  return [`${n} parameter(s) were written as NaN or ±Inf (in ${names}): the edit overflows the tensor's dtype (f16 tops out at 65504) or an input holds non-finite values; lower the strength or check the inputs`];
+}

@@ -18,7 +18,7 @@ import { emptyCounts, mergeCounts, RATIO_BIN_LOWER, summarize, SurvivalCounter }
 import { EDITS_TOOL } from '../../src/core/edits/version';
 import { readTensor, type Checkpoint, type TensorRef } from '../checkpoint';
 import type { JobContext, JobOutcome } from '../jobs';
-import { buildMasks, Inputs, resolveHeads, type InputRef } from './common';
+import { buildMasks, Inputs, nonFiniteWarning, resolveHeads, unchangedWarning, type InputRef } from './common';
 import { OutputFolder } from './output';
 import { checkAborted, CHUNK_ELEMS, runTensorPass } from './stream';
 
@@ -41,6 +41,9 @@ interface TensorReport {
   nonzeroUpdate: number;
   maskedOut: number;
   fisherZeroed: number;
+  /** Parameters whose output differs from the base, and of those the NaN/±Inf ones. */
+  changed: number;
+  nonFinite: number;
   projection: { axis: 'rows' | 'columns'; topK: number; eigenvalues: number[]; normBefore: number; normAfter: number } | null;
   floor: FloorStats;
   before: SurvivalCounter;
@@ -86,7 +89,7 @@ export async function runMansu(o: MansuOptions, ctx: JobContext): Promise<JobOut
         const lcm = (cols * o.blocksize) / gcd(cols, o.blocksize);
         const chunkElems = lcm * Math.max(1, Math.floor(CHUNK_ELEMS / lcm));
         const mask = masks ? (masks.get(t.name) ?? null) : undefined;
-        const rep: TensorReport = { name: t.name, nonzeroUpdate: 0, maskedOut: 0, fisherZeroed: 0, projection: null, floor: emptyFloorStats(), before: new SurvivalCounter(o.quant, o.blocksize), after: new SurvivalCounter(o.quant, o.blocksize) };
+        const rep: TensorReport = { name: t.name, nonzeroUpdate: 0, maskedOut: 0, fisherZeroed: 0, changed: 0, nonFinite: 0, projection: null, floor: emptyFloorStats(), before: new SurvivalCounter(o.quant, o.blocksize), after: new SurvivalCounter(o.quant, o.blocksize) };
         reports.push(rep);
         return {
           inputs: [0, 1], chunkElems, prepass: axis === 'columns',
@@ -136,6 +139,11 @@ export async function runMansu(o: MansuOptions, ctx: JobContext): Promise<JobOut
                 }
                 const out = Float32Array.from(b, (v, i) => roundToDtype(v + d[i], dtype));
                 if (o.floor) applyMagnitudeFloor(b, d, out, dtype, o.quant, o.blocksize, rep.floor);
+                for (let i = 0; i < out.length; i++) {
+                  if (out[i] === b[i] || (Number.isNaN(out[i]) && Number.isNaN(b[i]))) continue;
+                  rep.changed++;
+                  if (!Number.isFinite(out[i])) rep.nonFinite++;
+                }
                 rep.before.add(b, e);
                 rep.after.add(b, out);
                 return [out];
@@ -155,9 +163,15 @@ export async function runMansu(o: MansuOptions, ctx: JobContext): Promise<JobOut
       mergeCounts(after, r.after.counts);
       for (const key of Object.keys(floor) as (keyof FloorStats)[]) floor[key] += r.floor[key];
       const projection = r.projection && { ...r.projection, normBefore: Math.sqrt(r.projection.normBefore), normAfter: Math.sqrt(r.projection.normAfter) };
-      return { name: r.name, nonzeroUpdate: r.nonzeroUpdate, maskedOut: r.maskedOut, fisherZeroed: r.fisherZeroed, projection, floor: r.floor, survivalBefore: summarize(r.before.counts), survivalAfter: summarize(r.after.counts) };
+      return { name: r.name, nonzeroUpdate: r.nonzeroUpdate, maskedOut: r.maskedOut, fisherZeroed: r.fisherZeroed, changed: r.changed, nonFinite: r.nonFinite, projection, floor: r.floor, survivalBefore: summarize(r.before.counts), survivalAfter: summarize(r.after.counts) };
     });
     const overall = { before: summarize(before), after: summarize(after), floor };
+    const emptyCircuit = o.circuit !== undefined && o.circuit.selection.heads.length === 0 && o.circuit.selection.mlps.length === 0;
+    const warnings = [
+      ...(emptyCircuit ? ['the circuit selects no attention head and no MLP (no node or edge is in_graph): it masks out every update'] : []),
+      ...(reports.every((r) => r.changed === 0) ? [unchangedWarning('the base')] : []),
+      ...nonFiniteWarning(reports),
+    ];
     const { files, manifest } = await folder.commit((outFiles) => ({
       tool: EDITS_TOOL, kind: 'mansu', createdAt: new Date().toISOString(), jobId: ctx.id,
       steps: { circuitMask: Boolean(o.circuit), fisher: o.fisher ?? null, covariance: o.covariance ?? null, magnitudeFloor: o.floor },
@@ -165,11 +179,12 @@ export async function runMansu(o: MansuOptions, ctx: JobContext): Promise<JobOut
       ratioBinLowerEdges: RATIO_BIN_LOWER,
       inputs: { ...digests, ...(o.circuit ? { circuit: { path: o.circuit.path ?? null, sha256: o.circuit.sha256 } } : {}) },
       overall,
+      warnings,
       tensors,
       output: { path: o.output.rel, files: outFiles },
     }));
     folder = null;
-    return { result: { output: o.output.rel, files, overall }, manifest };
+    return { result: { output: o.output.rel, files, overall, warnings }, manifest };
   } finally {
     await folder?.discard();
     await inputs.close();

@@ -12,7 +12,9 @@ export interface CDeltaTensorStats {
   masked: number;
   /** Masked parameters whose written value differs from the target's. */
   changed: number;
-  /** Sum, sum of squares and max of |applied change| after rounding. */
+  /** Of those, written as NaN or ±Inf (the edit overflowed the dtype, or an input held one); not in the sums. */
+  nonFinite: number;
+  /** Sum, sum of squares and max of |applied change| after rounding, over finite changes. */
   sumAbs: number;
   sumSq: number;
   maxAbs: number;
@@ -24,7 +26,7 @@ export interface RawChunk {
 }
 
 export function emptyCDeltaStats(name: string, params: number, mask: RowColMask | null): CDeltaTensorStats {
-  return { name, params, masked: mask ? maskCount(mask) : 0, changed: 0, sumAbs: 0, sumSq: 0, maxAbs: 0 };
+  return { name, params, masked: mask ? maskCount(mask) : 0, changed: 0, nonFinite: 0, sumAbs: 0, sumSq: 0, maxAbs: 0 };
 }
 
 /**
@@ -50,9 +52,13 @@ export function applyCDeltaRaw(
       const enc = encodeFromF32(target.dtype, vals);
       const written = decodeToF32(target.dtype, enc, vals);
       for (let i = 0; i < written.length; i++) {
-        const d = Math.abs(written[i] - t[i]);
-        if (d !== 0) {
-          st.changed++;
+        const wv = written[i];
+        const tv = t[i];
+        if (wv === tv || (Number.isNaN(wv) && Number.isNaN(tv))) continue;
+        st.changed++;
+        const d = Math.abs(wv - tv);
+        if (!Number.isFinite(wv)) st.nonFinite++;
+        else if (Number.isFinite(d)) {
           st.sumAbs += d;
           st.sumSq += d * d;
           if (d > st.maxAbs) st.maxAbs = d;

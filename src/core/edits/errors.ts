@@ -43,3 +43,30 @@ export class CancelledError extends EditsError {
     super('job cancelled');
   }
 }
+
+/** A path that must be a regular file is a folder, a FIFO, a socket or a device (reading a FIFO would hang). */
+export class NotAFileError extends EditsError {
+  override readonly name = 'NotAFileError';
+  constructor(label: string, what: string) {
+    super(`${label} is ${what}, not a regular file: give the path of a regular file (or of a model folder where a checkpoint is expected)`);
+  }
+}
+
+/**
+ * A file the sidecar just wrote does not read back as intended (its header lists other tensors, or it is
+ * shorter than its header says). Nothing is published; this is a bug to report, not a problem of the inputs.
+ */
+export class OutputVerificationError extends EditsError {
+  override readonly name = 'OutputVerificationError';
+  constructor(file: string, problem: string) {
+    super(`${file}: the written output failed verification (${problem}); nothing was published. Please report this with the input's header`);
+  }
+}
+
+/** A side file (circuit JSON, shard index, config) too big to read whole; the sidecar answers 413. */
+export class FileTooLargeError extends EditsError {
+  override readonly name = 'FileTooLargeError';
+  constructor(label: string, bytes: number, limit: number) {
+    super(`${label} is ${bytes} bytes, over the ${limit}-byte limit for this kind of file`);
+  }
+}
