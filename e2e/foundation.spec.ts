@@ -12,7 +12,7 @@ test('the app loads, shows the status bar and only modules that exist', async ({
   expect(await page.evaluate(() => document.characterSet)).toBe('UTF-8');
 });
 
-test('capabilities: a WebGPU adapter (SwiftShader here) and cross-origin isolation with WASM threads', async ({ wb, page }) => {
+test('capabilities: a WebGPU adapter (SwiftShader here, skipped by auto) and cross-origin isolation with WASM threads', async ({ wb, page }) => {
   await wb.open('#/capabilities');
   await wb.waitReady('page-capabilities');
   await expect(page.getByTestId('webgpu-available')).toHaveText('yes');
@@ -20,7 +20,11 @@ test('capabilities: a WebGPU adapter (SwiftShader here) and cross-origin isolati
   await expect(page.getByTestId('cross-origin-isolated')).toHaveText('yes');
   await expect(page.getByTestId('shared-array-buffer')).toHaveText('yes');
   expect(Number(await page.getByTestId('hardware-concurrency').textContent())).toBeGreaterThan(0);
-  await expect(page.getByTestId('active-backend')).toHaveText('webgpu');
+  // SwiftShader is a fallback adapter: auto chooses WASM and says why (WebGPU stays selectable explicitly)
+  await expect(page.getByTestId('webgpu-fallback')).toHaveText('yes');
+  await expect(page.getByTestId('auto-choice')).toContainText('WASM (auto): WebGPU skipped — fallback adapter (google/swiftshader)');
+  await expect(page.getByTestId('active-backend')).toHaveText('wasm');
+  await expect(page.getByTestId('backend-reason')).toContainText('fallback adapter');
 });
 
 test('a link to a missing model file is a 404, never the app page', async ({ page }) => {

@@ -1,10 +1,40 @@
-// Runtime in Chromium: the embedded probe model gives the same outputs on WebGPU (SwiftShader) and WASM; a forced
+// Runtime in Chromium: `auto` skips the SwiftShader fallback adapter (the model loads on WASM and the page and the
+// status bar say why; an explicit webgpu still runs there; a benchmark does not change what the status bar
+// reports); the embedded probe model gives the same outputs on WebGPU (SwiftShader) and WASM; a forced
 // WebGPU failure falls back to WASM and completes; progress satisfies its invariants; a killed worker leaves the
 // app usable; a model file that does not exist is a named 404 error. Every request stays on localhost (fixture).
 import { checkProgressInvariants } from '../src/core/runtime/progress';
 import { test, expect } from './fixtures';
 
 const MODEL = 'runtime-probe';
+
+test('auto loads on WASM, not the fallback adapter, and says why; the status bar follows the loaded model, not a benchmark', async ({ wb, page }) => {
+  await wb.open('#/models');
+  await wb.waitReady('page-models');
+  // before any load: the probe's choice
+  await expect(page.getByTestId('active-backend')).toHaveText('wasm');
+  await expect(page.getByTestId('backend-reason')).toContainText('WebGPU skipped — fallback adapter (google/swiftshader)');
+
+  await page.getByTestId(`load-${MODEL}`).click();
+  await expect(page.getByTestId(`ep-${MODEL}`)).toContainText('wasm', { timeout: 120_000 });
+  await expect(page.getByTestId(`choice-${MODEL}`)).toContainText('WASM (auto): WebGPU skipped — fallback adapter');
+  await expect(page.getByTestId(`fallback-${MODEL}`)).toHaveCount(0); // skipped by choice, not a failed attempt
+  await expect(page.getByTestId('active-backend')).toHaveAttribute('data-source', 'loaded');
+  await expect(page.getByTestId('active-backend')).toHaveText('wasm');
+
+  // an explicit webgpu is honoured on the fallback adapter, with a warning
+  await page.getByTestId('models-backend').selectOption('webgpu');
+  await page.getByTestId(`load-${MODEL}`).click();
+  await expect(page.getByTestId(`ep-${MODEL}`)).toContainText('webgpu', { timeout: 120_000 });
+  await expect(page.getByTestId(`choice-${MODEL}`)).toContainText('software rasteriser');
+  await expect(page.getByTestId('active-backend')).toHaveText('webgpu');
+
+  // the parity check loads (and unloads) a WebGPU and a WASM copy: the status bar still shows the loaded model
+  await page.getByTestId(`parity-run-${MODEL}`).click();
+  await expect(page.getByTestId(`parity-${MODEL}`)).toContainText('webgpu / wasm', { timeout: 120_000 });
+  await expect(page.getByTestId('active-backend')).toHaveText('webgpu');
+  expect(await page.evaluate(() => window.__workbench!.backend())).toMatchObject({ active: 'webgpu', source: 'loaded' });
+});
 
 test('WebGPU and WASM give the same outputs within 1e-4', async ({ wb, page }) => {
   await wb.open('#/models');
@@ -20,6 +50,8 @@ test('WebGPU and WASM give the same outputs within 1e-4', async ({ wb, page }) =
 test('a forced WebGPU failure falls back to WASM and the run completes; the UI says so', async ({ wb, page }) => {
   await wb.open('#/models');
   await wb.waitReady('page-models');
+  // auto would never try the fallback adapter here, so there is nothing to fail: ask for WebGPU
+  await page.getByTestId('models-backend').selectOption('webgpu');
   await page.getByTestId('simulate-failure').selectOption('create');
   await page.getByTestId(`load-${MODEL}`).click();
   await expect(page.getByTestId(`ep-${MODEL}`)).toContainText('wasm', { timeout: 120_000 });
@@ -28,7 +60,7 @@ test('a forced WebGPU failure falls back to WASM and the run completes; the UI s
 
   const afterRunFailure = await page.evaluate(async (id) => {
     const rt = window.__workbench!.runtime;
-    const { info } = await rt.loadEmbedded(id, { simulateWebGpuFailure: 'run' });
+    const { info } = await rt.loadEmbedded(id, { backend: 'webgpu', simulateWebGpuFailure: 'run' });
     const first = info.executionProvider;
     const { out, info: after } = await rt.runSample(info.handle);
     return { first, after: after.executionProvider, fallbacks: after.fallbacks.map((f) => `${f.from}->${f.to}@${f.when}:${f.code}`), outputs: Object.keys(out) };
