@@ -8,8 +8,10 @@ import { HomePage } from './pages/HomePage';
 import { HistoryPage } from './pages/HistoryPage';
 import { CapabilitiesPage } from './pages/CapabilitiesPage';
 import { ModelsPage } from './pages/ModelsPage';
-import { LinkErrorView } from './pages/LinkErrorView';
+import { LinkErrorView, UnknownPageView } from './pages/LinkErrorView';
 import { LinkError } from '../state/linkErrors';
+
+const PAGES = [...FEATURES.map((f) => ({ id: f.id as string, title: f.title })), { id: 'models', title: 'Models' }, { id: 'history', title: 'History' }, { id: 'capabilities', title: 'Capabilities' }];
 
 function Page({ hash }: { hash: string }) {
   const { module } = parseRoute(hash);
@@ -19,18 +21,19 @@ function Page({ hash }: { hash: string }) {
   if (module === 'models') return <ModelsPage />;
   const feature = featureById(module);
   if (feature) return <ModuleView key={feature.id} feature={feature} hash={hash} />;
-  return <LinkErrorView error={new LinkError('unknown-module', `"${module}" is not a module of this workbench build`)} />;
+  // A link (it carries a query) to a module this build lacks is a refused link; anything else is a mistyped address.
+  if (hash.includes('?')) return <LinkErrorView error={new LinkError('unknown-module', `"${module}" is not a module of this workbench build`)} />;
+  return <UnknownPageView page={module} pages={PAGES} />;
 }
 
 export function App() {
   const hash = useHash();
   const { module } = parseRoute(hash);
-  const links = [...FEATURES.map((f) => ({ id: f.id as string, title: f.title })), { id: 'models', title: 'Models' }, { id: 'history', title: 'History' }, { id: 'capabilities', title: 'Capabilities' }];
   return (
     <div className="shell">
       <nav className="nav" data-testid="nav">
         <a href="#/" className="brand">Workbench</a>
-        {links.map((l) => (
+        {PAGES.map((l) => (
           <a key={l.id} href={`#/${l.id}`} className={module === l.id ? 'active' : ''} data-testid={`nav-${l.id}`}>{l.title}</a>
         ))}
       </nav>

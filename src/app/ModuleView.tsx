@@ -1,7 +1,7 @@
 // Opens a module: decodes its share link (if any), keeps the URL mirroring the spec, and offers share + save.
 // A refused link renders only the error: the module's panel is not mounted, so nothing from the link runs.
 import { useEffect, useRef, useState } from 'react';
-import { decodeLink, encodeLink } from '../state/linkCodec';
+import { decodeLink, encodeLink, type DecodedLink } from '../state/linkCodec';
 import { LinkError } from '../state/linkErrors';
 import { specFor, type AnySpec } from '../state/specs';
 import { useAppStore } from '../state/appStore';
@@ -9,6 +9,7 @@ import type { FeatureModule, RunResult } from './featureTypes';
 import { historyStore } from './historyContext';
 import { replaceHash } from './useHashRoute';
 import { LinkErrorView } from './pages/LinkErrorView';
+import { ShareControls } from './ShareControls';
 
 type Opened = { ok: true; spec: AnySpec; digest?: string } | { ok: false; error: LinkError };
 
@@ -41,6 +42,8 @@ export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: st
   const setDigest = useAppStore((s) => s.setDigest);
   const [result, setResult] = useState<RunResult>();
   const [saved, setSaved] = useState<string>();
+  // A spec file replaces the panel's spec wholesale: remount the panel so no input keeps the previous spec's text.
+  const [openedFiles, setOpenedFiles] = useState(0);
 
   useEffect(() => {
     if (opened.ok) {
@@ -62,12 +65,24 @@ export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: st
       try {
         mirror(encodeLink(feature.id, next));
       } catch {
-        // an oversize spec simply stays out of the URL; "Copy link" reports the error
+        // Over the link limit: the address must not keep claiming the previous spec. "Copy share link" says why
+        // and offers the spec as a file.
+        mirror(`#/${feature.id}`);
       }
     }
   };
 
-  const shareLink = () => `${window.location.origin}${window.location.pathname}${encodeLink(feature.id, current, result?.digest)}`;
+  const openSpecFile = (decoded: DecodedLink) => {
+    setSpec(feature.id, decoded.spec);
+    setDigest(feature.id, decoded.digest);
+    setOpened({ ok: true, spec: decoded.spec, digest: decoded.digest });
+    setOpenedFiles((n) => n + 1);
+    try {
+      mirror(encodeLink(feature.id, decoded.spec, decoded.digest));
+    } catch {
+      mirror(`#/${feature.id}`);
+    }
+  };
   const onResult = (r: RunResult) => {
     setResult(r);
     setDigest(feature.id, r.digest);
@@ -85,13 +100,13 @@ export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: st
         <h1>{feature.title}</h1>
         {hasSpec && (
           <div className="toolbar">
-            <button data-testid="copy-link" onClick={() => void navigator.clipboard?.writeText(shareLink()).catch(() => undefined)}>Copy share link</button>
+            <ShareControls module={feature.id} spec={current} digest={result?.digest} onOpenFile={openSpecFile} />
             <button data-testid="save-history" onClick={() => void save()}>Save to history</button>
             {saved && <span className="ok" data-testid="saved-note">Saved.</span>}
           </div>
         )}
       </header>
-      <feature.Panel spec={current} onSpecChange={onSpecChange} onResult={onResult} expectedDigest={opened.digest} />
+      <feature.Panel key={openedFiles} spec={current} onSpecChange={onSpecChange} onResult={onResult} expectedDigest={opened.digest} />
     </section>
   );
 }

@@ -105,6 +105,23 @@ describe('share link codec', () => {
     expect(err.message).toMatch(/metric/);
   });
 
+  it('refuses link versions below 1 (v0 links are `?p=`; `?s=` envelopes start at 1)', () => {
+    for (const v of [0, -1]) {
+      const env = { v, m: 'ensembles', sv: 1, s: {} };
+      const err = linkError(() => decodeLink(`#/ensembles?s=${base64UrlEncode(zlibSync(strToU8(JSON.stringify(env))))}`));
+      expect(err.kind).toBe('malformed');
+      expect(err.message).toMatch(new RegExp(`link version ${v} `));
+    }
+  });
+
+  it('a malformed query is refused instead of silently loading the defaults', () => {
+    const payload = payloadOf(encodeLink('ensembles', { seed: 7 }));
+    for (const hash of [`#/ensembles??s=${payload}`, `#/ensembles?x=${payload}`, `#/ensembles?s=${payload}&s=${payload}`, '#/ensembles?s']) {
+      expect(linkError(() => decodeLink(hash)).kind, hash).toBe('malformed');
+    }
+    expect(decodeLink('#/ensembles?')).toBeUndefined();
+  });
+
   it('base64url rejects foreign characters', () => {
     expect(() => base64UrlDecode('ab+c')).toThrow(LinkError);
     expect(base64UrlDecode(base64UrlEncode(Uint8Array.from([0, 250, 255, 1])))).toEqual(Uint8Array.from([0, 250, 255, 1]));

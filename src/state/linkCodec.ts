@@ -90,7 +90,10 @@ export function restoreSpec(module: ModuleId, rawSpec: unknown, fromVersion: num
   return def.clamp(parsed.data);
 }
 
-export function encodeLink(module: ModuleId, spec: AnySpec, digest?: string): string {
+/** What a link (compressed) or a spec file (as JSON) carries: versions, module, the link-safe spec, the digest. */
+export interface LinkEnvelope { v: number; m: ModuleId; sv: number; s: unknown; d?: string }
+
+export function linkEnvelope(module: ModuleId, spec: AnySpec, digest?: string): LinkEnvelope {
   const def = specFor(module);
   if (!def) throw new LinkError('unknown-module', `"${module}" has no experiment spec`);
   const valid = def.schema.safeParse(spec);
@@ -98,9 +101,14 @@ export function encodeLink(module: ModuleId, spec: AnySpec, digest?: string): st
     const first = valid.error.issues[0];
     throw new LinkError('invalid-spec', `${first.path.join('.') || '(root)'}: ${first.message}`);
   }
-  const envelope = { v: LINK_VERSION, m: module, sv: def.version, s: linkSafeSpec(module, valid.data), ...(digest ? { d: digest } : {}) };
-  const payload = base64UrlEncode(zlibSync(strToU8(JSON.stringify(envelope)), { level: 9 }));
-  if (payload.length > MAX_LINK_PAYLOAD) throw new LinkError('oversize', `the encoded spec is ${payload.length} bytes`);
+  return { v: LINK_VERSION, m: module, sv: def.version, s: linkSafeSpec(module, valid.data), ...(digest ? { d: digest } : {}) };
+}
+
+export function encodeLink(module: ModuleId, spec: AnySpec, digest?: string): string {
+  const payload = base64UrlEncode(zlibSync(strToU8(JSON.stringify(linkEnvelope(module, spec, digest))), { level: 9 }));
+  if (payload.length > MAX_LINK_PAYLOAD) {
+    throw new LinkError('oversize', `the encoded spec is ${payload.length} bytes, over the ${MAX_LINK_PAYLOAD / 1024} KB limit of a share link`);
+  }
   return `#/${module}?s=${payload}`;
 }
 
@@ -119,21 +127,32 @@ export function parseRoute(hash: string): ParsedRoute {
 /** Decodes a share link hash. Returns undefined when the hash carries no spec (plain navigation). */
 export function decodeLink(hash: string): DecodedLink | undefined {
   if (hash.length > MAX_LINK_PAYLOAD + 512) throw new LinkError('oversize', `the link is ${hash.length} characters`);
-  const { module, params } = parseRoute(hash);
-  const s = params.get('s');
-  const p = params.get('p');
-  if (s === null && p === null) return undefined;
-  if (!isModuleId(module)) throw new LinkError('unknown-module', `"${module}" is not a workbench module`);
-  const payload = (s ?? p) as string;
-  if (payload.length > MAX_LINK_PAYLOAD) throw new LinkError('oversize', `the payload is ${payload.length} bytes`);
-  if (p !== null && s === null) {
-    // v0: uncompressed JSON spec, spec version 0
-    return { module, spec: restoreSpec(module, parseJson(strFromU8(base64UrlDecode(p))), 0), linkVersion: 0 };
+  const { module } = parseRoute(hash);
+  const h = hash.replace(/^#/, '');
+  const query = h.includes('?') ? h.slice(h.indexOf('?') + 1) : '';
+  if (query === '') return undefined;
+  // Exactly one `s=` (or v0 `p=`) and nothing else: a mangled query must not fall back to the defaults unnoticed.
+  const param = /^([sp])=([^&?=]*)$/.exec(query);
+  if (!param) {
+    const shown = query.length > 40 ? `${query.slice(0, 40)}…` : query;
+    throw new LinkError('malformed', `the address's query "?${shown}" is not "?s=<link>"`);
   }
-  const envelope = parseJson(inflateChecked(base64UrlDecode(payload)));
+  if (!isModuleId(module)) throw new LinkError('unknown-module', `"${module}" is not a workbench module`);
+  const [, key, payload] = param;
+  if (payload.length > MAX_LINK_PAYLOAD) throw new LinkError('oversize', `the payload is ${payload.length} bytes`);
+  if (key === 'p') {
+    // v0: uncompressed JSON spec, spec version 0
+    return { module, spec: restoreSpec(module, parseJson(strFromU8(base64UrlDecode(payload))), 0), linkVersion: 0 };
+  }
+  return decodeEnvelope(parseJson(inflateChecked(base64UrlDecode(payload))), module);
+}
+
+/** Checks an envelope (from a link or a spec file) against the module it is opened in, then restores its spec. */
+export function decodeEnvelope(envelope: unknown, module: ModuleId): DecodedLink {
   if (typeof envelope !== 'object' || envelope === null) throw new LinkError('tampered', 'the envelope is not an object');
   const env = envelope as { v?: unknown; m?: unknown; sv?: unknown; s?: unknown; d?: unknown };
   if (typeof env.v !== 'number' || !Number.isInteger(env.v)) throw new LinkError('malformed', 'the link has no version');
+  if (env.v < 1) throw new LinkError('malformed', `link version ${env.v} does not exist (versions start at 1; version 0 links use "?p=")`);
   if (env.v > LINK_VERSION) throw new LinkError('future-version', `link version ${env.v} is newer than this workbench's ${LINK_VERSION}`);
   if (env.m !== module) throw new LinkError('tampered', `the link's module (${String(env.m)}) does not match its address (${module})`);
   const specVersion = typeof env.sv === 'number' ? env.sv : 0;

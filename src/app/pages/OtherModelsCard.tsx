@@ -2,6 +2,7 @@
 // ticks "allow remote downloads"; offline it fails at once with a clear message). Shows the provider that ran.
 import { useState } from 'react';
 import type { LoadedModelInfo } from '../../core/runtime/engineApi';
+import { ALLOW_REMOTE_LABEL } from '../../core/runtime/errors';
 import { loadHub, loadLocalFile } from '../runtime/runtimeClient';
 
 const describe = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}${'remedy' in e ? ` — ${String((e as { remedy: string }).remedy)}` : ''}` : String(e));
@@ -38,7 +39,7 @@ export function OtherModelsCard({ onCacheChange }: { onCacheChange: () => void }
       </div>
       <div className="toolbar">
         <label>Hugging Face model id <input type="text" value={hubId} data-testid="hub-id" onChange={(e) => setHubId(e.target.value)} /></label>
-        <label><input type="checkbox" checked={allowRemote} data-testid="allow-remote" onChange={(e) => setAllowRemote(e.target.checked)} /> allow remote downloads</label>
+        <label><input type="checkbox" checked={allowRemote} data-testid="allow-remote" onChange={(e) => setAllowRemote(e.target.checked)} /> {ALLOW_REMOTE_LABEL}</label>
         <button disabled={busy || !hubId.trim()} data-testid="load-hub" onClick={() => void attempt(hubId, () => loadHub(hubId.trim(), allowRemote))}>Load from hub</button>
       </div>
       {result?.ok && (

@@ -117,12 +117,15 @@ export class EngineBusyError extends RuntimeError {
   }
 }
 
+/** The Models page checkbox that allows hub downloads; the offline error names it so the user can find it. */
+export const ALLOW_REMOTE_LABEL = 'allow remote downloads';
+
 export class RemoteDisabledError extends RuntimeError {
   override readonly name = 'RemoteDisabledError';
   readonly code = 'REMOTE_DISABLED';
   constructor(modelId: string) {
     super(`Offline: hub model ${modelId} cannot be fetched because remote models are disabled`,
-      'Use an embedded model, load a local file, or enable "allow remote models" in settings.');
+      `Use an embedded model, load a local file, or tick "${ALLOW_REMOTE_LABEL}" on the Models page (Other models).`);
   }
 }
 

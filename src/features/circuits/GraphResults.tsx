@@ -7,7 +7,7 @@ import { CIRCUIT_LIMITS, type CircuitsSpec } from '../../state/specs/circuits';
 import { LayeredGraph } from '../../viz/LayeredGraph';
 import { rankEdges } from '../../viz/layeredGraphLayout';
 import { FaithfulnessChart } from './FaithfulnessChart';
-import { DigestNote, fmt, pct, score } from './format';
+import { DigestNote, fmt, methodLabel, pct, score } from './format';
 import type { GraphResult } from './useCircuitsEngine';
 import type { EvidenceRecord } from '../../core/circuits/types';
 
@@ -42,7 +42,7 @@ export function GraphResults({ result, spec, set, expectedDigest, onExportGraph,
         </h2>
         <p data-testid="graph-stats" data-total-edges={graph.edges.length} data-circuit-edges={inCircuit} data-nodes={graph.nodes.length}>
           {graph.nodes.length} nodes, {graph.edges.length} edges, {inCircuit} in the circuit
-          {meta.method && <> · {meta.acdcTau !== undefined ? `ACDC (τ = ${meta.acdcTau})` : meta.method}{meta.steps ? ` (m = ${meta.steps})` : ''}</>}
+          {meta.method && <> · <span data-testid="graph-method">{methodLabel(meta, extraction)}</span></>}
           {meta.metric && <> · metric {METRIC_LABEL[meta.metric]}</>}
           {meta.pairs !== undefined && <> · {meta.pairs} pairs</>}
           {meta.cleanMetric !== undefined && <> · clean {fmt(meta.cleanMetric)}, corrupted {fmt(meta.corruptedMetric)}</>}

@@ -1,9 +1,21 @@
 // Display helpers of the circuits views: numbers, percentages, a setting committed on Enter/blur, and the note
 // that says whether a re-run reproduced the digest a share link carried.
 import { useState } from 'react';
+import type { EvidenceRecord, GraphMeta } from '../../core/circuits/types';
 
-export const fmt = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
-export const pct = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(100 * v).toFixed(1)} %`);
+export { fixed as fmt, percent as pct } from '../../viz/numberFormat';
+/**
+ * How the graph on screen was made, for its header: the scoring method, and for the one-click refusal circuit
+ * how the circuit was found (ACDC, or an extraction from the scores), which the scoring method alone misstates.
+ */
+export function methodLabel(meta: GraphMeta, extraction?: EvidenceRecord['extraction']): string | undefined {
+  if (!meta.method) return undefined;
+  const scores = meta.acdcTau !== undefined ? `ACDC (τ = ${meta.acdcTau})` : `${meta.method}${meta.steps ? ` (m = ${meta.steps})` : ''}`;
+  if (!extraction || meta.acdcTau !== undefined) return scores;
+  if (extraction.mode === 'acdc') return `circuit found by ACDC (τ = ${extraction.tau ?? '?'}), edges scored by ${scores}`;
+  return `circuit by ${extraction.mode === 'topn' ? 'top-n' : extraction.mode} extraction from ${scores} scores`;
+}
+
 /** Scores span decades: fixed digits for large ones, exponent for tiny ones. */
 export const score = (v: number): string => (!Number.isFinite(v) ? '—' : v === 0 || Math.abs(v) >= 1e-3 ? v.toFixed(4) : v.toExponential(2));
 

@@ -1,0 +1,65 @@
+// The module header's sharing controls: copy the share link (saying "copied", or why not), download the spec as a
+// file, and open such a file. A spec over the 8 KB link limit (circuits with many long edited pairs) cannot be a
+// link: the note says so and points at the file, which carries the same envelope with no size limit.
+import { useRef, useState } from 'react';
+import { encodeLink } from '../state/linkCodec';
+import { LinkError } from '../state/linkErrors';
+import type { ModuleId } from '../state/modules';
+import { decodeSpecFile, encodeSpecFile, specFileName, SpecFileError } from '../state/specFile';
+import type { AnySpec } from '../state/specs';
+import type { DecodedLink } from '../state/linkCodec';
+import { downloadFile } from '../viz/download';
+
+type Note = { ok: boolean; text: string };
+
+const describe = (e: unknown) => (e instanceof LinkError || e instanceof SpecFileError ? `${e.message}. ${e.remedy}` : e instanceof Error ? e.message : String(e));
+
+export function ShareControls({ module, spec, digest, onOpenFile }: {
+  module: ModuleId;
+  spec: AnySpec;
+  digest?: string;
+  onOpenFile: (decoded: DecodedLink) => void;
+}) {
+  const [note, setNote] = useState<Note>();
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const copyLink = async () => {
+    let link: string;
+    try {
+      link = `${window.location.origin}${window.location.pathname}${encodeLink(module, spec, digest)}`;
+    } catch (e) {
+      const oversize = e instanceof LinkError && e.kind === 'oversize';
+      setNote({ ok: false, text: oversize ? `No link: ${e.message.replace(/^Share link refused \(oversize\): /, '')}. Use "Download spec" and share the file instead.` : describe(e) });
+      return;
+    }
+    try {
+      if (!navigator.clipboard) throw new Error('this page has no clipboard access (it needs a secure context)');
+      await navigator.clipboard.writeText(link);
+      setNote({ ok: true, text: 'Link copied.' });
+    } catch (e) {
+      setNote({ ok: false, text: `The link could not be copied: ${describe(e)}. It is in the address bar.` });
+    }
+  };
+
+  const openFile = async (file: File | undefined) => {
+    if (!file) return;
+    try {
+      onOpenFile(decodeSpecFile(await file.text(), module));
+      setNote({ ok: true, text: `Opened ${file.name}.` });
+    } catch (e) {
+      setNote({ ok: false, text: describe(e) });
+    } finally {
+      if (fileInput.current) fileInput.current.value = '';
+    }
+  };
+
+  return (
+    <>
+      <button data-testid="copy-link" onClick={() => void copyLink()}>Copy share link</button>
+      <button data-testid="download-spec" onClick={() => downloadFile(encodeSpecFile(module, spec, digest), specFileName(module), 'application/json')}>Download spec</button>
+      <button data-testid="open-spec" onClick={() => fileInput.current?.click()}>Open spec file</button>
+      <input ref={fileInput} type="file" accept="application/json,.json" hidden data-testid="open-spec-file" onChange={(e) => void openFile(e.target.files?.[0])} />
+      {note && <span className={note.ok ? 'ok' : 'error'} role={note.ok ? 'status' : 'alert'} data-testid="share-note">{note.text}</span>}
+    </>
+  );
+}
