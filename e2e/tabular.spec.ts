@@ -188,6 +188,11 @@ test('the embedded tfm teacher runs in the browser worker through onnxruntime-we
   const auc = Number(await page.getByTestId('teacher-auc-tfm').textContent());
   expect(auc).toBeGreaterThan(0.75);
   expect(auc).toBeLessThanOrEqual(1);
+  // auto: the TFM session ran on WASM, not on the SwiftShader fallback adapter (101 s per fold there), and the
+  // status bar says so
+  await expect(page.getByTestId('active-backend')).toHaveText('wasm');
+  await expect(page.getByTestId('backend-reason')).toContainText('tabular tfm/onnx/model.onnx: WASM (auto): WebGPU skipped — fallback adapter');
+  console.log(`tfm per-fold predict: ${await page.getByTestId('teacher-table').locator('tr', { hasText: 'tfm' }).locator('td').nth(3).textContent()} ms`);
 });
 
 test('a user-supplied ONNX TFM with its JSON contract becomes a teacher; a wrong contract names the real inputs', async ({ wb, page }, testInfo) => {

@@ -14,6 +14,8 @@ import { downloadFile } from '../../viz/download';
 import type { TabularSpec } from '../../state/specs/tabular';
 import { useWorkerEngine } from '../../app/useWorkerEngine';
 import { distillRunOptions, studyRunOptions, teacherRunOptions } from './runOptions';
+import { providerReason } from '../../core/runtime/backendChoice';
+import { useAppStore } from '../../state/appStore';
 import type { TabularWorkerApi } from '../../../workers/tabular.worker';
 import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
 
@@ -145,6 +147,9 @@ export function useTabularEngine() {
         : view === 'study' ? await api.runStudy(studyRunOptions(spec), onProgress)
           : await api.runDistill(distillRunOptions(spec), onProgress);
       setReports((r) => ({ ...r, [view]: report }));
+      // the status bar shows what the run's ONNX teacher really ran on (the TFM: WASM under auto on a software GPU)
+      const session = (await api.tabularBackendInfo().catch(() => [])).at(-1);
+      if (session) useAppStore.getState().setLoaded('tabular', { provider: session.executionProvider, reason: `tabular ${session.file}: ${providerReason(session)}` });
       setRun({ status: 'idle' });
       return report;
     } catch (e) {
@@ -172,6 +177,7 @@ export function useTabularEngine() {
   const kill = useCallback(() => {
     restart();
     held.current = '';
+    useAppStore.getState().setLoaded('tabular', null);
     setRun((r) => (r.status === 'running' ? { status: 'cancelled', view: r.view } : r));
   }, [restart]);
 
