@@ -2,6 +2,7 @@
 // execution provider ran and every fallback with its reason, cache management, provider parity and latency
 // diagnostics. Shared by the Models page and the `window.__workbench.runtime` test hook.
 import * as Comlink from 'comlink';
+import { providerReason } from '../../core/runtime/backendChoice';
 import { RestartableWorker } from '../../core/runtime/engineHost';
 import type { LoadedModelInfo, ModelLoadOptions, RuntimeEngineApi } from '../../core/runtime/engineApi';
 import { loadManifest } from '../../core/runtime/loaders';
@@ -48,13 +49,6 @@ export async function loadEmbedded(id: string, options: ModelLoadOptions = {}, o
   const result = await loadInWorker(id, options, onProgress);
   reportLoaded(`models:${id}`, result.info);
   return result;
-}
-
-/** Why a model runs where it does: the last fallback if there was one, else how its providers were chosen. */
-export function providerReason(info: Pick<LoadedModelInfo, 'executionProvider' | 'fallbacks' | 'choice'>): string {
-  const last = info.fallbacks[info.fallbacks.length - 1];
-  if (last) return `fell back from ${last.from} (${last.code}: ${last.reason})`;
-  return info.choice?.reason ?? `runs on ${info.executionProvider} (providers named by the caller)`;
 }
 
 /** Status-bar holder key of each handle the Models page keeps loaded (diagnostics' handles are not here). */

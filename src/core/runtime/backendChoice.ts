@@ -7,7 +7,7 @@
 import { buildBenchGraph } from './benchGraph';
 import { isSoftwareAdapter, type Capabilities, type WebGpuCapability } from './capabilities';
 import { RUNTIME_DEFAULTS } from './config';
-import type { BackendPreference, ExecutionProvider, OrtBackend, ProviderChoice } from './session';
+import type { BackendPreference, ExecutionProvider, OrtBackend, ProviderChoice, SessionInfo } from './session';
 
 export type ProviderTimings = NonNullable<ProviderChoice['timings']>;
 
@@ -89,4 +89,11 @@ export async function timeProviders(backend: Pick<OrtBackend, 'createSession'>, 
   const wasmMs = await medianMs(backend, 'wasm', runs);
   const webgpuMs = await medianMs(backend, 'webgpu', runs);
   return { wasmMs, webgpuMs };
+}
+
+/** Why a session runs where it does, for the status bar: its last fallback if it had one, else how it was chosen. */
+export function providerReason(info: Pick<SessionInfo, 'executionProvider' | 'fallbacks' | 'choice'>): string {
+  const last = info.fallbacks[info.fallbacks.length - 1];
+  if (last) return `fell back from ${last.from} (${last.code}: ${last.reason})`;
+  return info.choice?.reason ?? `runs on ${info.executionProvider} (providers named by the caller)`;
 }
