@@ -36,7 +36,8 @@ describe('loadFile on headerless and messy CSVs', () => {
     const api = createTabularEngine();
     const rows = Array.from({ length: 200 }, (_, i) => {
       const y = i % 2;
-      const x = i === 57 ? 'NaN' : i === 90 ? 'inf' : (y * 2 + ((i * 37) % 19) / 19).toFixed(3);
+      // ~200 distinct values: as categories, no test row's level would have been seen in training
+      const x = i === 57 ? 'NaN' : i === 90 ? 'inf' : (y + ((i * 37) % 199) / 150).toFixed(4);
       return `${x},${y}`;
     });
     const ds = await api.loadFile('nan.csv', enc(['signal,label', ...rows].join('\n')));
@@ -44,6 +45,6 @@ describe('loadFile on headerless and messy CSVs', () => {
     expect(ds.warnings.map((w) => w.kind)).toEqual(expect.arrayContaining(['missing', 'infinite']));
     await api.setTask({ target: 'label' });
     const report = await api.runTeachers({ teachers: ['logreg'], folds: 2, seed: 1 });
-    expect(report.scores[0].aucMean).toBeGreaterThan(0.95);
+    expect(report.scores[0].aucMean).toBeGreaterThan(0.8);
   });
 });
