@@ -78,6 +78,17 @@ export function f32ToBf16Bits(v: number): number {
   return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
 }
 
+let bf16Table: Float32Array | null = null;
+
+/** All 65536 bfloat16 values (the upper halves of f32 bits), built once, for the survival hot loop. */
+export function brainHalfTable(): Float32Array {
+  if (bf16Table) return bf16Table;
+  const u = new Uint32Array(65536);
+  for (let h = 0; h < 65536; h++) u[h] = h << 16;
+  bf16Table = new Float32Array(u.buffer);
+  return bf16Table;
+}
+
 export function bf16BitsToF32(b: number): number {
   scratchU[0] = (b & 0xffff) << 16;
   return scratchF[0];

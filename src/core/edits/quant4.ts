@@ -28,7 +28,7 @@ export const FP4_CODE: readonly number[] = [...FP4_LUT, ...FP4_LUT.map((v) => -v
 export const NF4_THRESHOLDS: readonly number[] = NF4_CODE.slice(1).map((c, i) => Math.fround((NF4_CODE[i] + c) / 2));
 
 /** Magnitude codes of FP4 in ascending value order, and the dQuantizeFP4 pivots between them (its literals). */
-const FP4_MAG_CODES = [0b000, 0b001, 0b110, 0b111, 0b100, 0b101, 0b010, 0b011];
+export const FP4_MAG_CODES: readonly number[] = [0b000, 0b001, 0b110, 0b111, 0b100, 0b101, 0b010, 0b011];
 export const FP4_THRESHOLDS: readonly number[] = [0.00260417, 0.0859375, 0.20833333, 0.29166667, 0.4166667, 0.583333, 0.8333333].map(Math.fround);
 
 /** NF4 code of a normalised value (x in [-1, 1]); NaN gives 0 like the CUDA tree. */

@@ -7,8 +7,9 @@
 //   bracket the base value, times the base block absmax: below ~0.5 an edit can only survive by luck;
 // - absmax side effect: blocks whose absmax moved, and unchanged parameters whose code flipped because of it.
 
-import { bf16BitsToF32, f16BitsToF32, halfTable } from './dtypes';
-import { codeTable, quantizeFp4, quantizeNf4, type QuantType } from './quant4';
+import { brainHalfTable, halfTable } from './dtypes';
+import type { QuantType } from './quant4';
+import { CodeLookup } from './quantLookup';
 
 /** Histogram edges of |delta|/binWidth: bin 0 is [0, 2^-10), bin k is [2^(k-11), 2^(k-10)), the last is [4, inf). */
 export const RATIO_BIN_LOWER: readonly number[] = [0, ...Array.from({ length: 13 }, (_, k) => 2 ** (k - 10))];
@@ -68,36 +69,42 @@ export function summarize(c: SurvivalCounts): SurvivalSummary {
   };
 }
 
+const ratioScratch = new Float64Array(1);
+const ratioHigh = new Uint32Array(ratioScratch.buffer);
+const LAST_BIN = RATIO_BIN_LOWER.length - 1;
+
+/** Histogram bin of |delta|/binWidth, from the f64 exponent (exact on the power-of-two edges, unlike log2). */
 export function ratioBin(r: number): number {
-  if (!(r > 0)) return r === 0 ? 0 : RATIO_BIN_LOWER.length - 1;
-  if (!Number.isFinite(r)) return RATIO_BIN_LOWER.length - 1;
-  return Math.max(0, Math.min(RATIO_BIN_LOWER.length - 1, Math.floor(Math.log2(r)) + 11));
+  if (!(r >= 0)) return LAST_BIN;
+  ratioScratch[0] = r;
+  // Unbiased exponent + 11: 2^-10 -> 1, 1 -> 11; zero and subnormals clamp to 0, Infinity to the last bin.
+  const k = ((ratioHigh[1] >>> 20) & 0x7ff) - 1012;
+  return k < 0 ? 0 : k > LAST_BIN ? LAST_BIN : k;
+}
+
+const lookups = new Map<QuantType, CodeLookup>();
+
+function lookupFor(type: QuantType): CodeLookup {
+  let l = lookups.get(type);
+  if (!l) lookups.set(type, (l = new CodeLookup(type)));
+  return l;
 }
 
 /**
- * Gap between the two sorted code values bracketing xn (x / absmax), given p, the sorted position of xn's
- * own (nearest) code: the bracket is [p, p+1] when xn lies above that code, [p-1, p] otherwise.
+ * Streaming survival counter for one tensor. Each block is scanned once for both absmax values and the
+ * changed positions; only blocks with a change go further, and there only the changed parameters (all of
+ * them when the absmax moved, for the collateral count). Codes and bin widths come from CodeLookup tables.
  */
-export function localCodeGap(sorted: readonly number[], p: number, xn: number): number {
-  const k = xn > sorted[p] ? Math.min(p, sorted.length - 2) : Math.max(p - 1, 0);
-  return sorted[k + 1] - sorted[k];
-}
-
-/** Streaming survival counter for one tensor. */
 export class SurvivalCounter {
   readonly counts = emptyCounts();
-  private readonly table: readonly number[];
-  private readonly sorted: number[];
-  /** Sorted position of each 4-bit code's value. */
-  private readonly posOf: Int32Array;
-  private readonly quantize: (x: number) => number;
+  private readonly lut: CodeLookup;
+  /** Changed positions of the current block, ascending. */
   private readonly changedIdx: Int32Array;
+  /** Ratio histogram of the current add() call, folded into counts at its end (a typed array is faster). */
+  private readonly hist = new Int32Array(RATIO_BIN_LOWER.length);
 
   constructor(readonly type: QuantType, readonly blocksize = 64) {
-    this.table = codeTable(type);
-    this.sorted = [...new Set(this.table.map((v) => (v === 0 ? 0 : v)))].sort((a, b) => a - b);
-    this.posOf = Int32Array.from(this.table, (v) => this.sorted.indexOf(v === 0 ? 0 : v));
-    this.quantize = type === 'nf4' ? quantizeNf4 : quantizeFp4;
+    this.lut = lookupFor(type);
     this.changedIdx = new Int32Array(blocksize);
   }
 
@@ -106,20 +113,26 @@ export class SurvivalCounter {
     const n = base.length;
     const c = this.counts;
     const bs = this.blocksize;
+    const idx = this.changedIdx;
     c.params += n;
     for (let s = 0; s < n; s += bs) {
       const e = Math.min(n, s + bs);
       c.blocks++;
-      let first = -1;
+      let amB = 0;
+      let amE = 0;
+      let nc = 0;
       for (let i = s; i < e; i++) {
-        if (base[i] !== edited[i]) {
-          first = i;
-          break;
-        }
+        const x = base[i];
+        const y = edited[i];
+        const a = Math.abs(x);
+        const b = Math.abs(y);
+        if (a > amB) amB = a;
+        if (b > amE) amE = b;
+        if (x !== y) idx[nc++] = i;
       }
-      if (first < 0) continue;
-      this.block(base, edited, s, e);
+      if (nc > 0) this.block(base, edited, s, e, nc, amB, amE);
     }
+    this.foldHistogram();
   }
 
   /**
@@ -128,18 +141,15 @@ export class SurvivalCounter {
    * (A NaN would win that max; NaN weights are out of scope.)
    */
   addBits(base: Uint16Array, edited: Uint16Array, dtype: 'F16' | 'BF16'): void {
-    const dec = dtype === 'F16' ? f16BitsToF32 : bf16BitsToF32;
-    const table = dtype === 'F16' ? halfTable() : null;
+    const table = dtype === 'F16' ? halfTable() : brainHalfTable();
     const n = base.length;
     const c = this.counts;
     const bs = this.blocksize;
-    c.params += n;
     const idx = this.changedIdx;
-    const at = (bits: number) => (table ? table[bits] : dec(bits));
+    c.params += n;
     for (let s = 0; s < n; s += bs) {
       const e = Math.min(n, s + bs);
       c.blocks++;
-      // One pass: both absmax values and the changed positions.
       let mb = 0;
       let me = 0;
       let nc = 0;
@@ -152,64 +162,100 @@ export class SurvivalCounter {
         if (b > me) me = b;
         if (x !== y) idx[nc++] = i;
       }
-      if (nc === 0) continue;
-      const amB = dec(mb);
-      const amE = dec(me);
-      const moved = this.blockHeader(amB, amE);
-      const invB = Math.fround(1 / amB);
-      const invE = Math.fround(1 / amE);
-      if (!moved) {
-        for (let j = 0; j < nc; j++) this.element(at(base[idx[j]]), at(edited[idx[j]]), true, amB, amE, invB, invE);
-      } else {
-        for (let i = s; i < e; i++) this.element(at(base[i]), at(edited[i]), base[i] !== edited[i], amB, amE, invB, invE);
-      }
+      if (nc > 0) this.blockBits(base, edited, table, s, e, nc, table[mb], table[me]);
     }
+    this.foldHistogram();
   }
 
-  private block(base: Float32Array, edited: Float32Array, s: number, e: number): void {
-    let amB = 0;
-    let amE = 0;
-    for (let i = s; i < e; i++) {
-      const a = Math.abs(base[i]);
-      if (a > amB) amB = a;
-      const b = Math.abs(edited[i]);
-      if (b > amE) amE = b;
-    }
-    this.scan(base, edited, s, e, amB, amE);
+  private foldHistogram(): void {
+    const h = this.hist;
+    for (let k = 0; k < h.length; k++) this.counts.ratioHistogram[k] += h[k];
+    h.fill(0);
   }
 
-  /** Counts one block that has at least one change, given both absmax values. */
-  private scan(base: Float32Array, edited: Float32Array, s: number, e: number, amB: number, amE: number): void {
-    const moved = this.blockHeader(amB, amE);
+  /** block() on half-precision bits, decoding each value it needs through `table`. */
+  private blockBits(base: Uint16Array, edited: Uint16Array, table: Float32Array, s: number, e: number, nc: number, amB: number, amE: number): void {
+    const c = this.counts;
+    const lut = this.lut;
+    const values = lut.values;
+    const idx = this.changedIdx;
+    const hist = this.hist;
     const invB = Math.fround(1 / amB);
     const invE = Math.fround(1 / amE);
+    let codeChanged = 0;
+    let dequantChanged = 0;
+    for (let q = 0; q < nc; q++) {
+      const i = idx[q];
+      const b = table[base[i]];
+      const y = table[edited[i]];
+      const xb = Math.fround(b * invB);
+      const cb = lut.code(xb);
+      const ce = lut.code(Math.fround(y * invE));
+      if (cb !== ce) codeChanged++;
+      if (Math.fround(values[cb] * amB) !== Math.fround(values[ce] * amE)) dequantChanged++;
+      hist[ratioBin(Math.abs(y - b) / (lut.gap(xb) * amB))]++;
+    }
+    c.blocksWithChanges++;
+    c.changed += nc;
+    c.codeChanged += codeChanged;
+    c.dequantChanged += dequantChanged;
+    if (amB === amE) return;
+    c.absmaxMoved++;
+    let collateral = 0;
+    let q = 0;
     for (let i = s; i < e; i++) {
-      const changed = base[i] !== edited[i];
-      if (changed || moved) this.element(base[i], edited[i], changed, amB, amE, invB, invE);
+      if (q < nc && idx[q] === i) {
+        q++;
+        continue;
+      }
+      if (lut.code(Math.fround(table[base[i]] * invB)) !== lut.code(Math.fround(table[edited[i]] * invE))) collateral++;
     }
+    c.collateralCodeChanges += collateral;
   }
 
-  private blockHeader(amB: number, amE: number): boolean {
-    this.counts.blocksWithChanges++;
-    const moved = amB !== amE;
-    if (moved) this.counts.absmaxMoved++;
-    return moved;
-  }
-
-  /** One parameter of a block with changes: a changed one, or any one when the absmax moved. */
-  private element(bv: number, ev: number, changed: boolean, amB: number, amE: number, invB: number, invE: number): void {
+  /**
+   * Counts one block [s, e) of f32 values with `nc` changes listed in changedIdx, given both absmax values.
+   * (blockBits is the same on half-precision bits: two copies keep each hot loop monomorphic.)
+   */
+  private block(bv: Float32Array, ev: Float32Array, s: number, e: number, nc: number, amB: number, amE: number): void {
     const c = this.counts;
-    const xb = Math.fround(bv * invB);
-    const cb = this.quantize(xb);
-    const ce = this.quantize(Math.fround(ev * invE));
-    if (!changed) {
-      if (cb !== ce) c.collateralCodeChanges++;
-      return;
+    const lut = this.lut;
+    const values = lut.values;
+    const idx = this.changedIdx;
+    const hist = this.hist;
+    const invB = Math.fround(1 / amB);
+    const invE = Math.fround(1 / amE);
+    let codeChanged = 0;
+    let dequantChanged = 0;
+    for (let q = 0; q < nc; q++) {
+      const i = idx[q];
+      const b = bv[i];
+      const y = ev[i];
+      const xb = Math.fround(b * invB);
+      const cb = lut.code(xb);
+      const ce = lut.code(Math.fround(y * invE));
+      if (cb !== ce) codeChanged++;
+      if (Math.fround(values[cb] * amB) !== Math.fround(values[ce] * amE)) dequantChanged++;
+      // The bin width is the code gap around the base value times its absmax (0 for an all-zero block,
+      // which puts any change in the last bin).
+      hist[ratioBin(Math.abs(y - b) / (lut.gap(xb) * amB))]++;
     }
-    c.changed++;
-    if (cb !== ce) c.codeChanged++;
-    if (Math.fround(this.table[cb] * amB) !== Math.fround(this.table[ce] * amE)) c.dequantChanged++;
-    const width = localCodeGap(this.sorted, this.posOf[cb], amB > 0 ? xb : 0) * amB;
-    c.ratioHistogram[ratioBin(Math.abs(ev - bv) / width)]++;
+    c.blocksWithChanges++;
+    c.changed += nc;
+    c.codeChanged += codeChanged;
+    c.dequantChanged += dequantChanged;
+    if (amB === amE) return;
+    // The absmax moved: unchanged parameters may flip code too.
+    c.absmaxMoved++;
+    let collateral = 0;
+    let q = 0;
+    for (let i = s; i < e; i++) {
+      if (q < nc && idx[q] === i) {
+        q++;
+        continue;
+      }
+      if (lut.code(Math.fround(bv[i] * invB)) !== lut.code(Math.fround(ev[i] * invE))) collateral++;
+    }
+    c.collateralCodeChanges += collateral;
   }
 }
