@@ -26,4 +26,10 @@ describe('selectTask', () => {
     expect(() => selectTask(f, { target: 'y', sensitive: 'age' })).toThrow(/sensitiveThreshold/);
     expect(Array.from(selectTask(f, { target: 'y', sensitive: 'age', sensitiveThreshold: 25 }).sensitive?.groups ?? [])).toEqual([0, 1]);
   });
+
+  it('a many-valued target that is not the last column is called out as a likely feature, naming the last column', async () => {
+    const f = await parseCsv(['x,label', ...Array.from({ length: 150 }, (_, i) => `${i * 1.5},${i % 2}`)].join('\n'));
+    expect(() => selectTask(f, { target: 'x' })).toThrow(/regression, not classification\. If it is a feature, choose the label column instead .*"label"/);
+    expect(() => selectTask(f, { target: -1 })).not.toThrow();
+  });
 });

@@ -38,7 +38,8 @@ export interface TaskOptions {
 /** More distinct numeric labels than this looks like a regression target, not classes. */
 const MAX_CLASSES = 100;
 
-function labelsOf(col: Column, numericTarget: boolean): { y: Int32Array; classNames: string[] } {
+/** `otherHint` is appended to the regression error: a many-valued target is most often a feature chosen by mistake. */
+function labelsOf(col: Column, numericTarget: boolean, otherHint = ''): { y: Int32Array; classNames: string[] } {
   const n = col.kind === 'numeric' ? col.values.length : col.codes.length;
   if (col.kind === 'categorical') {
     if (numericTarget) {
@@ -56,7 +57,7 @@ function labelsOf(col: Column, numericTarget: boolean): { y: Int32Array; classNa
   if (row >= 0) throw new TabularDataError(`Target "${col.name}" is missing in data row ${row + 1}; drop unlabelled rows first.`);
   const distinct = [...new Set(col.values)].sort((a, b) => a - b);
   if (distinct.length > MAX_CLASSES) {
-    throw new TabularDataError(`Target "${col.name}" has ${distinct.length} distinct numeric values: this looks like regression, not classification.`);
+    throw new TabularDataError(`Target "${col.name}" has ${distinct.length} distinct numeric values: this looks like regression, not classification.${otherHint}`);
   }
   const index = new Map(distinct.map((v, i) => [v, i]));
   const y = new Int32Array(n);
@@ -75,7 +76,9 @@ function groupsOf(col: Column, threshold: number | undefined): SensitiveGroups {
 
 export function selectTask(frame: DataFrame, opts: TaskOptions): TabularTask {
   const t = columnIndex(frame, opts.target);
-  const { y, classNames } = labelsOf(frame.columns[t], opts.numericTarget ?? false);
+  const last = frame.columns.length - 1;
+  const hint = t === last ? '' : ` If it is a feature, choose the label column instead (UCI files put it last: "${frame.columns[last].name}").`;
+  const { y, classNames } = labelsOf(frame.columns[t], opts.numericTarget ?? false, hint);
   if (classNames.length < 2) {
     throw new TabularDataError(`Target "${frame.columns[t].name}" has a single class ("${classNames[0]}"); classification needs at least two.`);
   }
