@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import { isMonotone, recordProgress } from './progressRecorder';
 
 const topEdges = (page: Page) => page.getByTestId('top-edges').locator('tbody tr').allTextContents();
 
@@ -25,9 +26,14 @@ test('one-click refusal circuit: graph, faithfulness, ablation; export its JSON 
   }
   await expect.poll(() => page.evaluate(() => window.__workbench!.spec('circuits'))).toMatchObject({ pairs: { source: 'heldout', n: 3 }, ablation: { prompts: 4, maxNewTokens: 8 } });
 
+  const percents = await recordProgress(page, 'circuits-progress');
   await page.getByTestId('refusal-circuit').click();
   await expect(page.getByTestId('circuits-panel')).toHaveAttribute('data-state', 'loading');
   await expect(page.getByTestId('graph-results-refusal')).toBeVisible({ timeout: 360_000 });
+  // one percentage for the whole click (model load, attribution, ACDC, faithfulness, ablation): it never restarts
+  const seen = await percents();
+  expect(isMonotone(seen), seen.join(' → ')).toBe(true);
+  expect(seen.filter((v) => v > 0 && v < 100).length, seen.join(' → ')).toBeGreaterThan(3);
   await expect(page.getByTestId('circuits-panel')).toHaveAttribute('data-state', 'ready');
   const graph = page.getByTestId('circuit-graph');
   await expect(graph).toHaveAttribute('data-state', 'done');

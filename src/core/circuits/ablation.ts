@@ -94,8 +94,9 @@ class PatchedDecoder {
     return this.runner.acts(tokens, new Array<number>(B).fill(0), this.Tm).acts;
   }
 
+  /** `call` of `calls` generations in one run: progress counts every token step of all of them, so it never restarts. */
   async generate(prompts: number[][], patch: HostPatch, corruptFor: (seqs: number[][]) => Arr, maxNew: number,
-    ctl: RunControl, label: string): Promise<string[]> {
+    ctl: RunControl, label: string, call = 0, calls = 1): Promise<string[]> {
     const c = this.model.cfg;
     const H3 = 3 * c.nHead;
     const seqs = prompts.map((e) => [...e]);
@@ -121,7 +122,7 @@ class PatchedDecoder {
         s.push(best);
         if (best === stop || s.length >= c.nCtx) done[r] = true;
       });
-      await checkpoint(ctl, 'ablation', k + 1, maxNew, `${label}: token ${k + 1}/${maxNew}`);
+      await checkpoint(ctl, 'ablation', call * maxNew + k + 1, calls * maxNew, `${label}: token ${k + 1}/${maxNew}`);
     }
     return seqs.map((s, r) => this.model.tokenizer.decode(s.slice(prompts[r].length), { skipSpecialTokens: true }));
   }
@@ -154,16 +155,19 @@ export async function ablateAndGenerate(model: CircuitModel, circuit: CircuitGra
   };
   const patchOf = (edges: CircuitEdge[]) => hostPatch(model.graphCfg, edges);
   const rate = (xs: string[]) => xs.filter((x) => isRefusal(x)).length / xs.length;
+  const seeds = opts.randomSeeds ?? 2;
+  // every generation of this run, counted before the first (a generation that stops early skips ahead)
+  const calls = 2 + seeds + (checks.length > 0 ? 2 : 0);
+  let call = 0;
   try {
     // with nothing patched the corrupted outputs are never read: zeros skip the corrupted forward
     const zeros = (seqs: number[][]): Arr => np.zeros([nF, seqs.length, Tm, c.dModel]);
     const run = (edges: CircuitEdge[], label: string) =>
-      decoder.generate(enc, patchOf(edges), edges.length ? corruptFor(benignEnc) : zeros, maxNew, ctl, label);
+      decoder.generate(enc, patchOf(edges), edges.length ? corruptFor(benignEnc) : zeros, maxNew, ctl, label, call++, calls);
     const before = await run([], 'unablated');
     const inCircuit = circuit.edges.filter((e) => e.inGraph);
     const after = await run(inCircuit, 'circuit ablated');
     const result: AblationRun = { refusalBefore: rate(before), refusalAfter: rate(after), prompts: prompts.length, mode, before, after };
-    const seeds = opts.randomSeeds ?? 2;
     if (seeds > 0) {
       const rng = new Pcg32(opts.seed ?? 0, 29);
       const rates: number[] = [];
@@ -179,11 +183,12 @@ export async function ablateAndGenerate(model: CircuitModel, circuit: CircuitGra
     }
     if (checks.length > 0) {
       const gen = (edges: CircuitEdge[], label: string) =>
-        decoder.generate(checks, patchOf(edges), edges.length ? corruptFor([]) : zeros, maxNew, ctl, label);
+        decoder.generate(checks, patchOf(edges), edges.length ? corruptFor([]) : zeros, maxNew, ctl, label, call++, calls);
       const b0 = await gen([], 'benign, unablated');
       const b1 = await gen(inCircuit, 'benign, circuit ablated');
       result.benignUnchanged = b0.filter((x, i) => x === b1[i]).length / checks.length;
     }
+    await checkpoint(ctl, 'ablation', calls * maxNew, calls * maxNew, 'done');
     return result;
   } finally {
     decoder.dispose();

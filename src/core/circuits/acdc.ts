@@ -102,20 +102,27 @@ export async function acdc(runner: CircuitRunner, prep: Prep, full: CircuitGraph
   return { graph, point: circuitPoint(runner, prep, graph, b, 3, 0), evaluations, tau };
 }
 
+/** ACDC runs `acdcWithinBudget` makes at most (the progress total): 8 doublings of τ, then the bisection steps. */
+export const acdcMaxRuns = (refine = 2): number => 8 + refine;
+
 /**
  * ACDC at the smallest τ (lowest tolerated loss) whose circuit fits `budget` edges: τ doubles from `startTau` until
  * the circuit fits, then `refine` bisection steps between the last τ that did not fit and the first that did.
- * Progress is one step per ACDC run (phase 'patch'), so it stays monotone across runs.
+ * Progress (phase 'patch') counts ACDC runs against the most there can be, each run moving through its edges, so
+ * it stays monotone across runs; finding the fit early jumps to the end.
  */
 export async function acdcWithinBudget(runner: CircuitRunner, prep: Prep, full: CircuitGraph, budget: number,
   opts: { startTau?: number; refine?: number } = {}, ctl: RunControl = {}): Promise<AcdcResult & { runs: number }> {
   const refine = opts.refine ?? 2;
-  const maxRuns = 8 + refine;
-  const inner: RunControl = { signal: ctl.signal };
+  const maxRuns = acdcMaxRuns(refine);
   let runs = 0;
   const run = async (tau: number) => {
     await checkpoint(ctl, 'patch', runs, maxRuns, `ACDC τ = ${tau}`);
     runs++;
+    const inner: RunControl = {
+      signal: ctl.signal,
+      onProgress: ctl.onProgress && ((p) => ctl.onProgress!({ ...p, done: runs - 1 + (p.total > 0 ? p.done / p.total : 1), total: maxRuns, label: `ACDC τ = ${tau}: ${p.label}` })),
+    };
     return acdc(runner, prep, full, { tau }, inner);
   };
   let lo = 0;

@@ -319,7 +319,10 @@ export interface LoadedCircuitModel {
 
 export type CircuitsPhase = 'load' | 'attribute' | 'patch' | 'faithfulness' | 'probes' | 'ablation' | 'lens';
 
-/** Monotone `done` against a fixed `total` within a phase (same shape as the tabular engine's progress). */
+/**
+ * Monotone `done` against a `total` fixed for the run (same shape as the tabular engine's progress); `phase` labels
+ * the current stage. A multi-stage run (the one-click refusal circuit) counts the whole run, never one phase.
+ */
 export interface CircuitsProgress {
   phase: CircuitsPhase;
   done: number;

@@ -1,6 +1,8 @@
 // The aggregator keeps its invariants under awkward inputs, and the checker really catches each violation.
 import { describe, expect, it } from 'vitest';
-import { checkProgressInvariants, checkRunProgress, PlannedProgress, ProgressAggregator, type PlannedProgressEvent, type ProgressInfo } from './progress';
+import {
+  checkProgressInvariants, checkRunProgress, PlannedProgress, ProgressAggregator, withinBar, type PlannedProgressEvent, type ProgressInfo,
+} from './progress';
 
 function collect(run: (a: ProgressAggregator) => void, items = [{ file: 'a', size: 3 }, { file: 'b', size: 7 }]): ProgressInfo[] {
   const events: ProgressInfo[] = [];
@@ -78,5 +80,22 @@ describe('PlannedProgress', () => {
     expect(checkRunProgress([{ done: 1, total: 4 }, { done: 1, total: 5 }])).toEqual(expect.arrayContaining([expect.stringMatching(/total changed/)]));
     expect(checkRunProgress([{ done: 2, total: 4 }, { done: 1, total: 4 }, { done: 4, total: 4 }])).toEqual([expect.stringMatching(/went back 2 → 1/)]);
     expect(checkRunProgress([{ done: 3, total: 4 }])).toEqual([expect.stringMatching(/not 100 %/)]);
+  });
+});
+
+describe('withinBar', () => {
+  it('chains a load and a run into one bar of 100 that never restarts', () => {
+    const events: { done: number; total: number; phase: string }[] = [];
+    const load = withinBar((e: { done: number; total: number; phase: string }) => events.push(e), 0, 5);
+    const run = withinBar((e: { done: number; total: number; phase: string }) => events.push(e), 5, 100);
+    load({ done: 512, total: 1024, phase: 'load' });
+    load({ done: 1024, total: 1024, phase: 'load' });
+    run({ done: 0, total: 40, phase: 'attribute' });
+    run({ done: 40, total: 40, phase: 'ablation' });
+    expect(events).toEqual([
+      { done: 2.5, total: 100, phase: 'load' }, { done: 5, total: 100, phase: 'load' },
+      { done: 5, total: 100, phase: 'attribute' }, { done: 100, total: 100, phase: 'ablation' },
+    ]);
+    expect(checkRunProgress(events)).toEqual([]);
   });
 });

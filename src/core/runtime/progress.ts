@@ -202,3 +202,11 @@ export function checkRunProgress(events: readonly { done: number; total: number 
   if (end.done !== end.total) problems.push(`last event is ${end.done}/${end.total}, not 100 %`);
   return problems;
 }
+
+/**
+ * Places a sub-run's done/total progress inside [from, to] % of one bar (total 100), so runs chained in one job
+ * (load a model, then run on it) share a bar that never restarts.
+ */
+export function withinBar<P extends { done: number; total: number }>(emit: (p: P) => void, from: number, to: number): (p: P) => void {
+  return (p) => emit({ ...p, done: from + (to - from) * (p.total > 0 ? Math.min(1, Math.max(0, p.done / p.total)) : 1), total: 100 });
+}

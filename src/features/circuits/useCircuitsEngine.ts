@@ -10,6 +10,7 @@ import type {
 } from '../../core/circuits/types';
 import type { CircuitsSpec } from '../../state/specs/circuits';
 import { useWorkerEngine } from '../../app/useWorkerEngine';
+import { withinBar } from '../../core/runtime/progress';
 import type { LabWorkerApi } from '../../../workers/lab.worker';
 import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
 import { attentionPayload, digestOf, graphPayload, lensPayload, probesPayload } from './digest';
@@ -146,12 +147,13 @@ export function useCircuitsEngine() {
 
   const refusal = useCallback((spec: CircuitsSpec) => job('refusal', async (p) => {
     const api = engine();
-    await ensureModel(spec.model, p);
+    // one bar for the click: loading the model (if needed) fills the first 5 %, the run's own planned total the rest
+    await ensureModel(spec.model, Comlink.proxy(withinBar(p, 0, 5)));
     const method = spec.method === 'patching' || spec.method === 'acdc' ? 'eap-ig' : spec.method;
     const n = refusalPairCount(spec);
     const res = await api.refusalCircuit(spec.model, {
       pairs: n, method, steps: spec.steps, seed: spec.seed, ablationPrompts: spec.ablation.prompts, maxNewTokens: spec.ablation.maxNewTokens,
-    }, p);
+    }, Comlink.proxy(withinBar(p, 5, 100)));
     // the one click scores logit_diff on these held-out pairs: kept so a re-cut circuit can be measured alike
     const request: Request = { modelId: spec.model, pairs: await api.heldoutPairs(spec.model, n, spec.seed), metric: 'logit_diff' };
     const result: GraphResult = {
