@@ -57,6 +57,21 @@ describe('analysePool', () => {
     expect(r.perDataset[0].strategies['avg-uniform']?.scores.logloss).toBeCloseTo(logLoss({ probs: avg, n: d.testLabels.length, k: d.k }, d.testLabels), 12);
   });
 
+  it('statistics options set by the caller reach every comparison and the report', async () => {
+    const strategies = ['best-single', 'avg-uniform', 'caruana'] as const;
+    const r = await analysePool(pool, {
+      strategies: [...strategies], metrics: ['logloss'], control: 'best-single', friedmanTieCorrection: true,
+      wilcoxon: { zeroMethod: 'zsplit', method: 'asymptotic', correction: true },
+    });
+    expect(r.options.wilcoxon).toEqual({ zeroMethod: 'zsplit', method: 'asymptotic', exactMaxN: 50, permutationMaxN: 13, correction: true });
+    expect(r.options).toMatchObject({ control: 'best-single', friedmanTieCorrection: true });
+    const c = r.comparisons.logloss as MetricComparison;
+    expect(c.bonferroniDunn?.control).toBe('best-single');
+    expect(c.bonferroniDunn?.versus.map((v) => v.method)).toEqual(['avg-uniform', 'caruana']);
+    expect(c.wilcoxon.every((w) => w.method === 'normal' && w.z !== null)).toBe(true);
+    await expect(analysePool(pool, { strategies: [...strategies], metrics: ['logloss'], control: 'stacking-lr' })).rejects.toThrow(/control 'stacking-lr' is not among/);
+  });
+
   it('skips the seed ensemble with a reason when no family has two seeds', async () => {
     const solo = { datasets: pool.datasets.map((d) => ({ ...d, models: d.models.filter((m) => m.model !== 'tfm@seed1' && m.model !== 'tfm@seed2') })) };
     const r = await analysePool(solo, { metrics: ['auc'] });

@@ -5,6 +5,7 @@
 
 import { ALL_METRICS, better, METRICS, type MetricId, score } from './metrics';
 import { compareMethods, type CliqueTest, type MetricComparison } from './comparison';
+import { WILCOXON_DEFAULTS, type WilcoxonOptions } from './wilcoxon';
 import { bestConvexCombination, diversity } from './diversity';
 import type { NemenyiAlpha } from './nemenyi';
 import { poolModels, type DatasetPool, type PredictionPool } from './pool';
@@ -27,6 +28,12 @@ export interface AnalyseOptions extends Partial<StrategyOptions> {
   alpha?: NemenyiAlpha;
   /** how CD-diagram groups are formed (default Nemenyi, as in Demšar) */
   cliqueTest?: CliqueTest;
+  /** Wilcoxon signed-rank options (defaults: scipy.stats.wilcoxon's; see wilcoxon.ts) */
+  wilcoxon?: WilcoxonOptions;
+  /** divide Friedman's χ² by scipy's tie correction (default false: Demšar's formula) */
+  friedmanTieCorrection?: boolean;
+  /** control strategy of the Bonferroni–Dunn test (default null: not run) */
+  control?: StrategyId | null;
   /** relative inference cost of one call of each model (default 1 for every model) */
   modelCost?: Record<string, number>;
 }
@@ -61,7 +68,7 @@ export interface DatasetReport {
 
 export interface EnsembleReport {
   version: 1;
-  options: Required<Omit<AnalyseOptions, 'modelCost'>> & { modelCost: Record<string, number> };
+  options: Required<Omit<AnalyseOptions, 'modelCost' | 'wilcoxon'>> & { modelCost: Record<string, number>; wilcoxon: Required<WilcoxonOptions> };
   datasets: string[];
   models: string[];
   strategies: { id: StrategyId; label: string }[];
@@ -114,6 +121,9 @@ export async function analysePool(
   const metrics = options.metrics ?? ALL_METRICS;
   const alpha = options.alpha ?? 0.05;
   const cliqueTest = options.cliqueTest ?? 'nemenyi';
+  const wilcoxon = { ...WILCOXON_DEFAULTS, ...options.wilcoxon };
+  const friedmanTieCorrection = options.friedmanTieCorrection ?? false;
+  const control = options.control ?? null;
   const modelCost = options.modelCost ?? {};
   const costOf = (m: string) => modelCost[m] ?? 1;
   const models = poolModels(pool);
@@ -130,6 +140,9 @@ export async function analysePool(
     strategies = strategies.filter((s) => s !== 'seed-ensemble');
   }
   if (strategies.length < 2) throw new RangeError(`need at least two strategies to compare, got ${strategies.join(', ') || 'none'}`);
+  if (control !== null && !strategies.includes(control)) {
+    throw new RangeError(`Bonferroni–Dunn control '${control}' is not among the strategies run (${strategies.join(', ')})`);
+  }
 
   const total = pool.datasets.length * (strategies.length + 1) + metrics.length;
   let done = 0;
@@ -170,7 +183,7 @@ export async function analysePool(
     signal?.throwIfAborted();
     scores[metric] = perDataset.map((r) => strategies.map((s) => r.strategies[s]?.scores[metric] ?? null));
     try {
-      comparisons[metric] = compareMethods(metric, strategies, datasets, scores[metric] as (number | null)[][], { alpha, cliqueTest });
+      comparisons[metric] = compareMethods(metric, strategies, datasets, scores[metric] as (number | null)[][], { alpha, cliqueTest, wilcoxon, friedmanTieCorrection, control });
     } catch (e) {
       comparisons[metric] = { error: (e as Error).message };
     }
@@ -179,7 +192,7 @@ export async function analysePool(
 
   return {
     version: 1,
-    options: { ...o, strategies, metrics, alpha, cliqueTest, modelCost },
+    options: { ...o, strategies, metrics, alpha, cliqueTest, wilcoxon, friedmanTieCorrection, control, modelCost },
     datasets, models,
     strategies: strategies.map((id) => ({ id, label: STRATEGY_LABELS[id] })),
     skipped, perDataset, scores,

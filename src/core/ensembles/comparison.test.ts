@@ -22,8 +22,23 @@ describe('compareMethods', () => {
   it('runs all 6 pairwise Wilcoxon tests with Holm-adjusted p ≥ raw p', () => {
     expect(c.wilcoxon).toHaveLength(6);
     for (const w of c.wilcoxon) expect(w.pHolm).toBeGreaterThanOrEqual(w.p);
-    const first = c.wilcoxon.find((w) => w.a === 'C4.5' && w.b === 'C4.5+m');
-    expect(first?.p).toBeCloseTo(0.012030358470209076, 10);
+    expect(c.bonferroniDunn).toBeNull();
+    expect(c.friedman.tieCorrection).toBe(1);
+  });
+
+  it('passes the statistics options through: Wilcoxon zero method / correction, Friedman ties, Bonferroni–Dunn control', () => {
+    const withCorrection = compareMethods('auc', DEMSAR_METHODS, names, DEMSAR_TABLE, { alpha: 0.05, cliqueTest: 'nemenyi', wilcoxon: { correction: true } });
+    // scipy.stats.wilcoxon(C4.5, C4.5+m, correction=True): 2 zeros dropped, tie at |0.005| → normal approximation
+    expect(withCorrection.wilcoxon.find((w) => w.a === 'C4.5' && w.b === 'C4.5+m')?.p).toBeCloseTo(0.012030358470209076, 10);
+    const o = compareMethods('auc', DEMSAR_METHODS, names, DEMSAR_TABLE, {
+      alpha: 0.05, cliqueTest: 'nemenyi', wilcoxon: { zeroMethod: 'zsplit' }, friedmanTieCorrection: true, control: 'C4.5+m+cf',
+    });
+    const demsar = o.wilcoxon.find((w) => w.a === 'C4.5' && w.b === 'C4.5+m')!;
+    expect([demsar.rPlus, demsar.rMinus, demsar.zeros]).toEqual([12, 93, 2]); // Demšar §3.1.3: T = min = 12
+    expect(demsar.z!).toBeCloseTo(-2.54, 2);
+    expect(o.friedman.chiSquare).toBeCloseTo(10.2283464566929, 10); // scipy.stats.friedmanchisquare
+    expect(o.bonferroniDunn?.versus.filter((v) => v.significant).map((v) => v.method)).toEqual(['C4.5']);
+    expect(() => compareMethods('auc', DEMSAR_METHODS, names, DEMSAR_TABLE, { alpha: 0.05, cliqueTest: 'nemenyi', control: 'C5' })).toThrow(/control "C5"/);
   });
 
   it('drops datasets with a missing score and names them', () => {

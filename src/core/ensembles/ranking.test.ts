@@ -37,6 +37,30 @@ describe('Friedman / Iman–Davenport', () => {
     expect(r.pImanDavenport).toBeCloseTo(0.019823006192249054, 12);
   });
 
+  // scipy/stats/tests/test_stats.py, test_friedmanchisquare (scipy main 2026-08-22, 3dbf660a): x1 is Demšar's
+  // table (with 0.9751), x2 from "Bioestadistica para las ciencias de la salud"; friedmanchisquare applies the tie
+  // correction C = 1 − Σ(t³ − t)/(N k (k² − 1)).
+  it('with tieCorrection matches scipy.stats.friedmanchisquare on Demšar\'s table: 10.2283464566929, p 0.0167215803284414', () => {
+    const r = friedman(DEMSAR_TABLE, 'higher', { tieCorrection: true });
+    expect(r.tieCorrection).toBeCloseTo(1 - 78 / 840, 14);
+    expect(r.chiSquare).toBeCloseTo(10.2283464566929, 10);
+    expect(r.pChiSquare).toBeCloseTo(0.0167215803284414, 12);
+    expect(friedman(DEMSAR_TABLE, 'higher').tieCorrection).toBe(1);
+  });
+
+  it('with tieCorrection matches scipy on a heavily tied table: 18.9428571428571, p 0.000280938375189499', () => {
+    const groups = [
+      [4, 3, 5, 3, 5, 3, 2, 5, 4, 4, 4, 3],
+      [2, 2, 1, 2, 3, 1, 2, 3, 2, 1, 1, 3],
+      [2, 4, 3, 3, 4, 3, 3, 4, 4, 1, 2, 1],
+      [3, 5, 4, 3, 4, 4, 3, 3, 3, 4, 4, 4],
+    ];
+    const table = groups[0].map((_, i) => groups.map((g) => g[i]));
+    const r = friedman(table, 'lower', { tieCorrection: true });
+    expect(r.chiSquare).toBeCloseTo(18.9428571428571, 10);
+    expect(r.pChiSquare).toBeCloseTo(0.000280938375189499, 12);
+  });
+
   it('is 0 when every dataset ranks the methods the same way in reverse halves', () => {
     const r = friedman([[1, 2], [2, 1]], 'higher');
     expect(r.chiSquare).toBe(0);
