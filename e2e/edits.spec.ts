@@ -23,6 +23,7 @@ async function workspace(): Promise<string> {
   await mkdir(join(root, 'circuits'));
   await mkdir(join(root, 'out'));
   await writeFile(join(root, 'circuits/refusal.json'), JSON.stringify(CIRCUIT));
+  await writeFile(join(root, 'circuits/empty.json'), JSON.stringify({ nodes: { input: true, logits: true } }));
   return root;
 }
 
@@ -127,6 +128,20 @@ test('connect to the real sidecar, run a C-Δθ edit, then the NF4 survival of i
     await expect(page.getByTestId('edits-result')).toHaveAttribute('data-kind', 'mansu', { timeout: 60_000 });
     await expect(page.getByTestId('mansu-summary')).toContainText('enlarged');
     await expect(page.getByTestId('mansu-after-histogram').locator('.recharts-bar-rectangle').first()).toBeVisible();
+    await expect(page.getByTestId('edit-warnings')).toHaveCount(0);
+
+    // a circuit with nothing in graph: the job is done, and the result says the output is an unchanged copy
+    await page.getByTestId('edits-job-cdtheta').check();
+    await page.getByTestId('edits-base').fill('models/base');
+    await page.getByTestId('edits-aligned').fill('models/aligned');
+    await page.getByTestId('edits-target').fill('models/target');
+    await page.getByTestId('edits-circuit').fill('circuits/empty.json');
+    await page.getByTestId('edits-output').fill('out/empty');
+    await page.getByTestId('edits-start').click();
+    await expect(page.getByTestId('edits-result')).toHaveAttribute('data-kind', 'c-delta-theta', { timeout: 60_000 });
+    await expect(page.getByTestId('edit-warnings')).toContainText('no attention head and no MLP');
+    await expect(page.getByTestId('edit-warnings')).toContainText('unchanged copy of the target');
+    await expect(page.getByTestId('cdelta-params-changed')).toHaveText('0');
   });
 });
 

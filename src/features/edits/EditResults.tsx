@@ -1,5 +1,7 @@
 // Result of a finished sidecar job, read from its manifest: C-Δθ (parameters touched, per-tensor stats),
 // survival (SurvivalView), MANSU (floor counts, survival before/after). The manifest downloads as JSON.
+// An edit's warnings (empty circuit, unchanged copy, NaN/±Inf written) come first: the job is `done`, but the
+// output is probably not what was meant.
 import { downloadFile } from '../../viz/download';
 import { bytes, num, pct, share } from './format';
 import type { CDeltaManifest, EditManifest, MansuManifest } from './sidecarTypes';
@@ -63,6 +65,11 @@ export function EditResults({ manifest, jobId, digest, expectedDigest, onSurviva
         <button data-testid="manifest-download" onClick={() => downloadFile(JSON.stringify(manifest, null, 2), `${name}-${jobId}.json`, 'application/json')}>Download manifest (JSON)</button>
       </div>
       <ReproductionNote digest={digest} expected={expectedDigest} />
+      {manifest.kind !== 'survival' && manifest.warnings && manifest.warnings.length > 0 && (
+        <ul className="error" data-testid="edit-warnings">
+          {manifest.warnings.map((w, i) => <li key={i}>{w}</li>)}
+        </ul>
+      )}
       {manifest.kind === 'c-delta-theta' && <CDeltaResult m={manifest} onSurvival={onSurvival} />}
       {manifest.kind === 'survival' && (
         <SurvivalView overall={manifest.overall} tensors={manifest.tensors} lowerEdges={manifest.ratioBinLowerEdges} quant={manifest.quant} testId="survival" />

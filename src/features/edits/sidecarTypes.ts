@@ -59,6 +59,8 @@ export interface CDeltaManifest {
   mask: { arch: { arch: string; nHeads: number; nKvHeads: number; headDim: number; dModel: number }; heads: string[]; mlps: string[]; tensorsTouched: number; paramsMasked: number; paramsTotal: number; percentMasked: number };
   paramsChanged: number;
   percentChanged: number;
+  /** Valid output, probably not what was meant (empty circuit, unchanged copy, NaN/±Inf); absent before 0.1.x manifests had it. */
+  warnings?: string[];
   tensors: CDeltaTensorStats[];
   output: { path: string; files: FileDigest[] };
 }
@@ -76,6 +78,7 @@ export interface MansuManifest {
   quant: { type: string; blocksize: number };
   ratioBinLowerEdges: number[];
   overall: { before: SurvivalSummary; after: SurvivalSummary; floor: { kept: number; floored: number; saturated: number; failed: number } };
+  warnings?: string[];
   tensors: { name: string; nonzeroUpdate: number; maskedOut: number; survivalBefore: SurvivalSummary; survivalAfter: SurvivalSummary }[];
   output: { path: string; files: FileDigest[] };
 }
