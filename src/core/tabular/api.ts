@@ -273,8 +273,9 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
         const r = await readCsv(bytes, { delimiter: sniffDelimiter(bytes), header: mode });
         return keep(r.frame, { name: fileName, format, header: { mode, present: r.header }, warnings: r.warnings, suggested: suggest(r.frame) }, r.infinite);
       }
-      const { frame: f, warnings } = withUniqueNames(format === 'arff' ? parseArff(bytes) : await parseParquet(bytes));
-      return keep(f, { name: fileName, format, warnings, suggested: suggest(f) });
+      const decoding: TableWarning[] = [];
+      const { frame: f, warnings } = withUniqueNames(format === 'arff' ? parseArff(bytes, undefined, (w) => decoding.push(w)) : await parseParquet(bytes));
+      return keep(f, { name: fileName, format, warnings: [...decoding, ...warnings], suggested: suggest(f) });
     }),
     loadShared: (id, bytes) => enqueue(async () => {
       const spec = sharedDatasetSpec(id);

@@ -43,4 +43,15 @@ describe('parseArff', () => {
     expect(() => parseArff('@relation r\n@attribute a numeric\n@data\nabc\n')).toThrow(/numeric but holds "abc"/);
     expect(() => parseArff('a,b\n1,2\n')).toThrow(/unexpected header line/);
   });
+
+  it('decodes Latin-1 bytes as Latin-1 with a warning (not U+FFFD), and refuses mixed encodings naming the offset', () => {
+    // the ü of Zürich is the single Latin-1 byte 0xFC after 30 ASCII bytes
+    const latin1 = new Uint8Array([...new TextEncoder().encode('@relation t\n@attribute city {Z'), 0xfc, ...new TextEncoder().encode('rich,Bern}\n@data\nBern\n')]);
+    const warnings: string[] = [];
+    const f = parseArff(latin1, undefined, (w) => warnings.push(w.message));
+    expect(f.columns[0]).toMatchObject({ kind: 'categorical', levels: ['Zürich', 'Bern'] });
+    expect(warnings[0]).toMatch(/byte 0xFC at byte offset 30.*Latin-1/);
+    const mixed = new Uint8Array([...new TextEncoder().encode('@relation café\n@attribute x {a,b}\n@data\n'), 0xff, 0x0a]);
+    expect(() => parseArff(mixed)).toThrow(/byte 0xFF at byte offset 41/);
+  });
 });

@@ -2,7 +2,9 @@
 // with dense rows or sparse rows `{index value, …}`, `%` comments and `?` for missing. Nominal attributes keep
 // their declared level order (so class indices match OpenML's), which CSV inference cannot know.
 
+import { ByteDecoder } from './decode';
 import { FileTooLargeError, MAX_FILE_BYTES, TabularDataError } from './errors';
+import type { TableWarning } from './header';
 import { assertNoEmptyColumns, columnFromCells, type Column, type DataFrame } from './frame';
 
 interface AttributeDecl {
@@ -52,11 +54,16 @@ function parseAttribute(rest: string, line: number): AttributeDecl {
   throw new TabularDataError(`ARFF line ${line}: attribute "${name}" has unsupported type "${type}" (relational attributes are not supported).`);
 }
 
-/** Parse ARFF text (or its UTF-8 bytes) into a typed frame. */
-export function parseArff(source: string | Uint8Array, maxBytes = MAX_FILE_BYTES): DataFrame {
+/**
+ * Parse ARFF text (or its bytes) into a typed frame. Bytes are decoded like a CSV's (decode.ts: strict UTF-8, a
+ * legacy Latin-1 file read as such with a warning given to `onWarning`, mixed encodings an error naming the offset).
+ */
+export function parseArff(source: string | Uint8Array, maxBytes = MAX_FILE_BYTES, onWarning?: (w: TableWarning) => void): DataFrame {
   const size = typeof source === 'string' ? source.length : source.byteLength;
   if (size > maxBytes) throw new FileTooLargeError(size, maxBytes);
-  const text = typeof source === 'string' ? source : new TextDecoder('utf-8').decode(source);
+  const decoder = new ByteDecoder();
+  const text = typeof source === 'string' ? source : decoder.decode(source, true);
+  if (decoder.warning) onWarning?.({ kind: 'encoding', message: decoder.warning });
   const attrs: AttributeDecl[] = [];
   let cols: string[][] = [];
   let inData = false;
