@@ -29,14 +29,15 @@ describe('CSV', () => {
 
   it('round-trips through poolToCsv, mixing 2- and 3-class datasets', () => {
     const three = CSV.replace('p0,p1', 'p0,p1,p2').replace(/^d1(.*)$/gm, 'd1$1,').trimEnd() + '\n' +
-      'd2,a,oof,0,2,0.1,0.2,0.7\nd2,a,test,0,0,0.5,0.25,0.25\n';
+      'd2,a,oof,0,2,0.1,0.2,0.7\nd2,a,test,0,0,0.5,0.25,0.25\nd2,b,oof,0,2,0.2,0.2,0.6\nd2,b,test,0,0,0.4,0.3,0.3\n';
     const pool = parsePoolCsv(three);
     expect(pool.datasets.map((d) => d.k)).toEqual([2, 3]);
     expect(poolToRecords(parsePoolCsv(poolToCsv(pool)))).toEqual(poolToRecords(pool));
   });
 
   it('accepts short rows for datasets with fewer classes, and locates a truncated row', () => {
-    const mixed = CSV.replace('p0,p1', 'p0,p1,p2') + 'd2,a,oof,0,2,0.1,0.2,0.7\nd2,a,test,0,0,0.5,0.25,0.25\n';
+    const mixed = CSV.replace('p0,p1', 'p0,p1,p2') + 'd2,a,oof,0,2,0.1,0.2,0.7\nd2,a,test,0,0,0.5,0.25,0.25\n' +
+      'd2,b,oof,0,2,0.2,0.2,0.6\nd2,b,test,0,0,0.4,0.3,0.3\n';
     expect(parsePoolCsv(mixed).datasets.map((d) => d.k)).toEqual([2, 3]);
     expect(() => parsePoolCsv(CSV.replace('d1,a,oof,1,1,0.3,0.7', 'd1,a,oof,1'))).toThrow(/line 3, column 'label': undefined is not a number/);
   });
@@ -58,6 +59,11 @@ describe('CSV', () => {
     ['missing column', CSV.replace('label', 'lbl'), /required column 'label' is missing/],
     ['gap in class columns', CSV.replace('p0,p1', 'p0,p2'), /column 'p1' is missing/],
     ['no test split', CSV.split('\n').filter((l) => !l.includes('test')).join('\n'), /'d1' has no test rows/],
+    // a model with no predictions at all on one dataset would silently shrink that dataset's ensembles
+    ['a model missing from a whole dataset', CSV + 'd2,a,oof,0,0,0.7,0.3\nd2,a,test,0,1,0.2,0.8\n', /model 'b' has no predictions for dataset 'd2'/],
+    ['a header and no data rows', 'dataset,model,split,row,label,p0,p1\n', /CSV: the pool file is empty: a header but no data rows/],
+    ['an empty file', '', /CSV: the pool file is empty/],
+    ['a file of blank lines', '\n \n\n', /CSV: the pool file is empty/],
   ];
   for (const [what, text, msg] of bad) {
     it(`rejects ${what} with a located message`, () => {
@@ -79,6 +85,20 @@ describe('JSON', () => {
     expect(() => parsePoolJson('[{"dataset":"d","model":"m","split":"oof","row":0,"label":0,"p0":1,"p1":null}]')).toThrow(/JSON record 0, column 'p1': blank/);
     expect(() => parsePoolJson('{"rows": []}')).toThrow(/array of records/);
     expect(() => parsePoolJson('[1,')).toThrow(/^JSON:/);
+  });
+
+  it('says "empty" for an empty file, an empty array and an empty records list', () => {
+    expect(() => parsePoolJson('')).toThrow(/JSON: the pool file is empty/);
+    expect(() => parsePoolJson('[]')).toThrow(/JSON: the pool file is empty/);
+    expect(() => parsePoolJson('{"records": []}')).toThrow(/JSON: the pool file is empty/);
+  });
+});
+
+describe('parsePoolFile', () => {
+  it('says "empty" for a 0-byte file of any format, naming the file', async () => {
+    for (const name of ['pool.csv', 'pool.json', 'pool.parquet']) {
+      await expect(parsePoolFile(name, new Uint8Array())).rejects.toThrow(new RegExp(`${name}: the pool file is empty \\(0 bytes\\)`));
+    }
   });
 });
 

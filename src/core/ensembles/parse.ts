@@ -48,7 +48,7 @@ function toText(v: unknown, at: string, col: string): string {
 
 /** Generic object rows → validated pool; `at(i)` names row i in messages. */
 export function poolFromObjects(rows: Record<string, unknown>[], at: (i: number) => string, what: string): PredictionPool {
-  if (rows.length === 0) throw new PoolFormatError(`${what}: no data rows`);
+  if (rows.length === 0) throw new PoolFormatError(`${what}: the pool file is empty: no data rows`);
   // columns are the union over rows: short CSV rows and sparse JSON records omit trailing class columns
   const columns = new Set<string>();
   for (const r of rows) for (const key of Object.keys(r)) columns.add(key);
@@ -72,14 +72,18 @@ export function poolFromObjects(rows: Record<string, unknown>[], at: (i: number)
 
 /** CSV with a header line; line numbers in errors are 1-based file lines (header = line 1). */
 export function parsePoolCsv(text: string): PredictionPool {
+  // Papa cannot guess a delimiter in an empty text and would report that instead
+  if (text.trim() === '') throw new PoolFormatError('CSV: the pool file is empty');
   const res = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: 'greedy', transformHeader: (h) => h.trim() });
   // short rows are fine (a binary dataset in a file with p2 may omit it); missing required cells are caught per cell
   const fatal = res.errors.find((e) => e.type !== 'FieldMismatch');
   if (fatal) throw new PoolFormatError(`CSV line ${(fatal.row ?? 0) + 2}: ${fatal.message}`);
+  if (res.data.length === 0) throw new PoolFormatError('CSV: the pool file is empty: a header but no data rows');
   return poolFromObjects(res.data, (i) => `line ${i + 2}`, 'CSV header');
 }
 
 export function parsePoolJson(text: string): PredictionPool {
+  if (text.trim() === '') throw new PoolFormatError('JSON: the pool file is empty');
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -91,6 +95,7 @@ export function parsePoolJson(text: string): PredictionPool {
   rows.forEach((r, i) => {
     if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new PoolFormatError(`JSON record ${i}: expected an object with dataset, model, split, row, label, p0…`);
   });
+  if (rows.length === 0) throw new PoolFormatError('JSON: the pool file is empty: no records');
   return poolFromObjects(rows as Record<string, unknown>[], (i) => `JSON record ${i}`, 'JSON');
 }
 
@@ -107,6 +112,7 @@ export async function parsePoolParquet(bytes: Uint8Array): Promise<PredictionPoo
 
 /** Pick the importer from the file name, falling back to the Parquet magic bytes. */
 export async function parsePoolFile(name: string, bytes: Uint8Array): Promise<PredictionPool> {
+  if (bytes.length === 0) throw new PoolFormatError(`${name}: the pool file is empty (0 bytes)`);
   const lower = name.toLowerCase();
   const isParquet = lower.endsWith('.parquet') || (bytes.length >= 4 && String.fromCharCode(...bytes.subarray(0, 4)) === 'PAR1');
   if (isParquet) return parsePoolParquet(bytes);

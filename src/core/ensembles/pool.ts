@@ -97,7 +97,7 @@ export function poolFromRecords(records: PoolRecord[]): PredictionPool {
     const ms = models.get(r.dataset) as string[];
     if (!ms.includes(r.model)) ms.push(r.model);
   });
-  if (acc.size === 0) throw new PoolFormatError('the pool has no records');
+  if (acc.size === 0) throw new PoolFormatError('the pool is empty: no records');
   const datasets: DatasetPool[] = [];
   for (const [dataset, splits] of acc) {
     const k = classes.get(dataset) as number;
@@ -132,7 +132,26 @@ export function poolFromRecords(records: PoolRecord[]): PredictionPool {
       })),
     });
   }
+  requireEveryModelOnEveryDataset(datasets);
   return { datasets };
+}
+
+/**
+ * A model with no predictions at all on some dataset would silently leave it out of that dataset's ensembles and
+ * make the cross-dataset comparison compare different pools; name the first such model and dataset instead.
+ */
+function requireEveryModelOnEveryDataset(datasets: DatasetPool[]): void {
+  const firstSeen = new Map<string, string>();
+  for (const d of datasets) for (const m of d.models) if (!firstSeen.has(m.model)) firstSeen.set(m.model, d.dataset);
+  for (const d of datasets) {
+    const here = new Set(d.models.map((m) => m.model));
+    for (const [model, seenOn] of firstSeen) {
+      if (!here.has(model)) {
+        throw new PoolFormatError(`model '${model}' has no predictions for dataset '${d.dataset}' (it has for '${seenOn}'): ` +
+          'every model needs oof and test predictions on every dataset; add them or drop the model from the file');
+      }
+    }
+  }
 }
 
 /** Back to long-format records (e.g. to export a pool, or a subset of one, as CSV). */
