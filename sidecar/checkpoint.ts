@@ -4,7 +4,7 @@
 // The writer mirrors the primary input's layout (same shard names, same tensor order) into a temp folder.
 
 import { createHash } from 'node:crypto';
-import { copyFile, lstat, mkdir, readdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DTYPE_BYTES } from '../src/core/edits/dtypes';
 import { NotAFileError, OutputVerificationError, SafetensorsFormatError } from '../src/core/edits/errors';
@@ -181,7 +181,10 @@ export class CheckpointWriter {
       const src = join(this.primary.path, name);
       const ls = await lstat(src);
       if (!ls.isFile() || ls.size > SIDE_FILE_MAX_BYTES) continue;
-      await copyFile(src, join(this.dir, name));
+      // Not copyFile: it opens the source blocking (a FIFO swapped in after the lstat would hang) and skips fsync.
+      const w = await HashingFileWriter.create(join(this.dir, name));
+      await w.write(await readRegularFile(src, name, SIDE_FILE_MAX_BYTES));
+      await w.finish();
     }
     return this.digests;
   }
