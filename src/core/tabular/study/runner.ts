@@ -6,6 +6,7 @@
 import { preprocessSplit, type PreprocessOptions } from '../data/preprocess';
 import { stratifiedKFold } from '../data/split';
 import { minorityClass, type TabularTask } from '../data/task';
+import { PlannedProgress } from '../../runtime/progress';
 import { buildContext, type StrategyName } from '../strategies';
 import type { Teacher } from '../teachers/teacher';
 import { decomposeVariance, type VarianceDecomposition } from './anova';
@@ -82,8 +83,12 @@ export async function runStudy(datasets: StudyDataset[], teachers: Teacher[], co
   if (!datasets.length || !teachers.length || !config.strategies.length || !config.sizes.length) {
     throw new RangeError('A study needs at least one dataset, teacher, strategy and context size.');
   }
-  const total = datasets.length * config.folds * config.sizes.length * config.strategies.length * teachers.length;
-  let done = 0;
+  // One unit per teacher call, planned before the first; a call moves the bar inside its unit as its teacher
+  // reports steps (the TFM: ONNX runs), so a long TFM call no longer leaves the bar still until it returns.
+  const calls = datasets.length * config.folds * config.sizes.length * config.strategies.length * teachers.length;
+  const progress = new PlannedProgress(Array.from({ length: calls }, (_, i) => ({ name: String(i), units: 1 })),
+    (e) => hooks.onProgress?.({ kind: 'progress', done: e.done, total: e.total, label: e.label }));
+  let call = 0;
   let lastYield = performance.now();
   const breathe = async (): Promise<void> => {
     if (performance.now() - lastYield >= YIELD_MS) {
@@ -92,7 +97,7 @@ export async function runStudy(datasets: StudyDataset[], teachers: Teacher[], co
     }
     hooks.signal?.throwIfAborted();
   };
-  hooks.onProgress?.({ kind: 'progress', done, total, label: 'starting' });
+  progress.report('0', 0, 'starting');
   const records: StudyRecord[] = [];
   for (const ds of datasets) {
     const k = ds.task.classNames.length;
@@ -111,21 +116,24 @@ export async function runStudy(datasets: StudyDataset[], teachers: Teacher[], co
           for (const c of context.y) if (c === minority) minorityInContext++;
           for (const teacher of teachers) {
             await breathe();
+            const stage = String(call++);
+            const label = `${ds.id} fold ${f + 1}/${folds.length} · ${strategy}@${size} · ${teacher.id}`;
             const t0 = performance.now();
-            const probs = await teacher.predict(context, context.y, k, test, hooks.signal);
+            const probs = await teacher.predict(context, context.y, k, test, hooks.signal,
+              (done, steps) => progress.step(stage, done, steps, `${label} · step ${Math.floor(done)}/${steps}`));
             const latencyMs = performance.now() - t0;
             records.push({
               dataset: ds.id, fold: f, strategy, size, teacher: teacher.id,
               contextRows: context.n, syntheticRows: sourceRows.filter((r) => r === null).length, minorityInContext, latencyMs,
               ...runMetrics(probs, test.y, minority),
             });
-            done++;
-            hooks.onProgress?.({ kind: 'progress', done, total, label: `${ds.id} fold ${f + 1}/${folds.length} · ${strategy}@${size} · ${teacher.id}` });
+            progress.report(stage, 1, label);
           }
         }
       }
     }
   }
+  progress.end();
   return {
     config,
     datasets: datasets.map((d) => {
