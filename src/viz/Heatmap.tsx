@@ -27,14 +27,18 @@ export function Heatmap({ labels, values, min, max, title, format = (v) => v.toF
   const cell = 44;
   const pad = 110;
   const size = pad + labels.length * cell;
+  // Column labels are rotated 45° up-right from their column's centre: the last one needs room past the grid.
+  const fontSize = 11;
+  const labelReach = Math.ceil(Math.max(0, ...labels.map((l) => l.length)) * fontSize * 0.62 * Math.SQRT1_2);
+  const width = size + Math.max(0, labelReach - cell / 2) + 4;
   return (
     <figure className="card" data-testid={testId}>
       {title && <figcaption><strong>{title}</strong>{hover && values[hover[0]][hover[1]] !== null && ` — ${labels[hover[0]]} × ${labels[hover[1]]}: ${format(values[hover[0]][hover[1]] as number)}`}</figcaption>}
-      <svg width={size} height={size} role="img" aria-label={title}>
+      <svg width={width} height={size} viewBox={`0 0 ${width} ${size}`} role="img" aria-label={title}>
         {labels.map((l, i) => (
           <g key={l}>
-            <text x={pad - 6} y={pad + i * cell + cell / 2 + 4} textAnchor="end" fontSize={11}>{l}</text>
-            <text x={pad + i * cell + cell / 2} y={pad - 6} textAnchor="start" fontSize={11} transform={`rotate(-45 ${pad + i * cell + cell / 2} ${pad - 6})`}>{l}</text>
+            <text x={pad - 6} y={pad + i * cell + cell / 2 + 4} textAnchor="end" fontSize={fontSize}>{l}</text>
+            <text className="column-label" x={pad + i * cell + cell / 2} y={pad - 6} textAnchor="start" fontSize={fontSize} transform={`rotate(-45 ${pad + i * cell + cell / 2} ${pad - 6})`}>{l}</text>
           </g>
         ))}
         {values.map((row, i) => row.map((v, j) => (

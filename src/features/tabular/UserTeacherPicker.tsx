@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { sha256Hex } from '../../core/runtime/loaders';
 import type { TabularSpec } from '../../state/specs/tabular';
 import type { DataFile } from './useTabularEngine';
+import { InfoIcon } from '../../viz/InfoIcon';
 
 export const CONTRACT_EXAMPLE = '{"format": "workbench-tfm-contract", "version": 1, "name": "my-tfm", "inputs": {"xContext": "x_context", "yContext": "y_context", "xQuery": "x_query"}, "output": "probs", "maxClasses": 10}';
 
@@ -42,7 +43,7 @@ export function UserTeacherPicker({ spec, set, load }: {
       {onnx && !message && <span className="muted">{onnx.name}: now its contract</span>}
       {spec.userTeacher && !onnx && <span className="muted">this link used "{spec.userTeacher.name}" (sha256 {spec.userTeacher.sha256.slice(0, 12)}…): choose the same files</span>}
       {message && <span className={message.ok ? 'ok' : 'error'} role={message.ok ? 'status' : 'alert'} data-testid="user-tfm-message">{message.text}</span>}
-      <span className="muted" title={CONTRACT_EXAMPLE}>contract format ⓘ</span>
+      <span className="muted" title={CONTRACT_EXAMPLE}>contract format <InfoIcon /></span>
     </div>
   );
 }
