@@ -13,9 +13,13 @@ test('import a pool file, see the CD diagram and Q heatmap, and reproduce them f
   await wb.waitReady('module-ensembles');
   await page.getByTestId('pool-file').setInputFiles(file);
   await expect(page.getByTestId('pool-file-name')).toContainText('(loaded)');
+  // statistics options: Demšar's zero split for Wilcoxon, Bonferroni–Dunn against the best single model
+  await page.getByTestId('wilcoxon-zero-method').selectOption('zsplit');
+  await page.getByTestId('bd-control').selectOption('best-single');
   await page.getByTestId('ensembles-run').click();
   await expect(page.getByTestId('ensembles-results')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('cd-diagram').locator('svg')).toBeVisible();
+  await expect(page.getByTestId('bonferroni-dunn')).toContainText('Bonferroni–Dunn against best-single: CD =');
   const qCells = page.getByTestId('q-heatmap').locator('rect');
   expect(await qCells.count()).toBeGreaterThanOrEqual(16);
   // the diagonal of Yule's Q is 1 (a model against itself)
@@ -27,6 +31,8 @@ test('import a pool file, see the CD diagram and Q heatmap, and reproduce them f
   const fresh = await browser.newPage();
   await fresh.goto(`/${link}`);
   await expect(fresh.getByTestId('pool-file-name')).toContainText('choose this file');
+  await expect(fresh.getByTestId('wilcoxon-zero-method')).toHaveValue('zsplit');
+  await expect(fresh.getByTestId('bd-control')).toHaveValue('best-single');
   await fresh.getByTestId('pool-file').setInputFiles(file);
   await fresh.getByTestId('ensembles-run').click();
   await expect(fresh.getByTestId('reproduction')).toHaveText(/Reproduced/, { timeout: 120_000 });

@@ -16,7 +16,7 @@ type Table<S> = { [K in keyof Required<S>]: Persistence };
 
 const ensembles: Table<EnsemblesSpec> = {
   seed: 'link', backend: 'link', pool: 'link', strategies: 'link', metric: 'link', selectionMetric: 'link', alpha: 'link', cliqueTest: 'link',
-  caruanaIterations: 'link',
+  caruanaIterations: 'link', statistics: 'link',
 };
 const tabular: Table<TabularSpec> = {
   seed: 'link', backend: 'link', view: 'link', dataset: 'link', header: 'link', userTeacher: 'link', target: 'link', sensitive: 'link', sensitiveThreshold: 'link',

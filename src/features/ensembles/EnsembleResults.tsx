@@ -39,9 +39,15 @@ export function EnsembleResults({ report, metric, digest, expectedDigest }: { re
         </table>
         {comparison && 'friedman' in comparison && (
           <p data-testid="friedman">
-            Friedman χ²({comparison.friedman.df}) = {fmt(comparison.friedman.chiSquare, 3)}, p = {comparison.friedman.p.toExponential(2)};
+            Friedman χ²({comparison.friedman.df}) = {fmt(comparison.friedman.chiSquare, 3)}{comparison.friedman.tieCorrection !== 1 ? ` (tie-corrected, C = ${fmt(comparison.friedman.tieCorrection, 4)})` : ''}, p = {comparison.friedman.p.toExponential(2)};
             Iman–Davenport F({comparison.friedman.df1}, {comparison.friedman.df2}) = {fmt(comparison.friedman.imanDavenport, 3)}, p = {comparison.friedman.pImanDavenport.toExponential(2)};
             Nemenyi CD = {fmt(comparison.nemenyi.cd, 3)} (α = {report.options.alpha}, k = {comparison.methods.length}, N = {comparison.datasets.length}).
+          </p>
+        )}
+        {comparison && 'bonferroniDunn' in comparison && comparison.bonferroniDunn && (
+          <p data-testid="bonferroni-dunn">
+            Bonferroni–Dunn against {comparison.bonferroniDunn.control}: CD = {fmt(comparison.bonferroniDunn.cd, 3)} (q = {comparison.bonferroniDunn.q});
+            {' '}significantly different: {comparison.bonferroniDunn.versus.filter((v) => v.significant).map((v) => v.method).join(', ') || 'none'}.
           </p>
         )}
         {comparison && 'error' in comparison && <p className="error">{comparison.error}</p>}

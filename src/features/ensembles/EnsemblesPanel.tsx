@@ -7,6 +7,8 @@ import { ALL_METRICS, METRICS } from '../../core/ensembles/metrics';
 import { STRATEGY_LABELS } from '../../core/ensembles/strategies/types';
 import { sha256Hex } from '../../core/runtime/loaders';
 import type { EnsemblesSpec } from '../../state/specs/ensembles';
+
+type Stats = EnsemblesSpec['statistics'];
 import { ProgressBar } from '../../viz/ProgressBar';
 import { EnsembleResults } from './EnsembleResults';
 import { useEnsemblesRun, type PoolFile } from './useEnsemblesRun';
@@ -45,8 +47,11 @@ export function EnsemblesPanel({ spec, onSpecChange, onResult, expectedDigest }:
   };
 
   const running = state.status === 'running';
-  const toggleStrategy = (id: (typeof ALL_STRATEGIES)[number]) =>
-    set({ strategies: spec.strategies.includes(id) ? spec.strategies.filter((s) => s !== id) : ALL_STRATEGIES.filter((s) => s === id || spec.strategies.includes(s)) });
+  const setStats = (patch: Partial<Stats>) => set({ statistics: { ...spec.statistics, ...patch } });
+  // unticking the Bonferroni–Dunn control also clears it: the analysis refuses a control it does not run
+  const toggleStrategy = (id: (typeof ALL_STRATEGIES)[number]) => set(spec.strategies.includes(id)
+    ? { strategies: spec.strategies.filter((s) => s !== id), statistics: { ...spec.statistics, control: spec.statistics.control === id ? null : spec.statistics.control } }
+    : { strategies: ALL_STRATEGIES.filter((s) => s === id || spec.strategies.includes(s)) });
 
   return (
     <div data-testid="ensembles-panel" data-state={state.status === 'running' ? 'loading' : state.status === 'error' ? 'error' : 'ready'}>
@@ -87,6 +92,20 @@ export function EnsemblesPanel({ spec, onSpecChange, onResult, expectedDigest }:
           <label>α <select value={spec.alpha} onChange={(e) => set({ alpha: Number(e.target.value) as 0.05 | 0.1 })}><option value={0.05}>0.05</option><option value={0.1}>0.10</option></select></label>
           <label>groups <select value={spec.cliqueTest} onChange={(e) => set({ cliqueTest: e.target.value as EnsemblesSpec['cliqueTest'] })}><option value="nemenyi">Nemenyi CD</option><option value="wilcoxon-holm">Wilcoxon + Holm</option></select></label>
           <label>Caruana iterations <input type="number" value={spec.caruanaIterations} min={1} max={500} onChange={(e) => set({ caruanaIterations: Number(e.target.value) })} /></label>
+        </div>
+        <div className="toolbar" data-testid="ensembles-statistics">
+          <label>Wilcoxon zeros <select value={spec.statistics.wilcoxonZeroMethod} data-testid="wilcoxon-zero-method" onChange={(e) => setStats({ wilcoxonZeroMethod: e.target.value as Stats['wilcoxonZeroMethod'] })}>
+            <option value="wilcox">drop (wilcox)</option><option value="pratt">rank, then drop (pratt)</option><option value="zsplit">split ranks (zsplit, Demšar)</option>
+          </select></label>
+          <label>p-value <select value={spec.statistics.wilcoxonMethod} onChange={(e) => setStats({ wilcoxonMethod: e.target.value as Stats['wilcoxonMethod'] })}>
+            <option value="auto">auto (scipy)</option><option value="exact">exact</option><option value="asymptotic">normal approximation</option>
+          </select></label>
+          <label><input type="checkbox" checked={spec.statistics.wilcoxonCorrection} onChange={(e) => setStats({ wilcoxonCorrection: e.target.checked })} /> continuity correction</label>
+          <label><input type="checkbox" checked={spec.statistics.friedmanTieCorrection} onChange={(e) => setStats({ friedmanTieCorrection: e.target.checked })} /> Friedman tie correction</label>
+          <label>Bonferroni–Dunn control <select value={spec.statistics.control ?? ''} data-testid="bd-control" onChange={(e) => setStats({ control: (e.target.value || null) as Stats['control'] })}>
+            <option value="">none</option>
+            {spec.strategies.map((id) => <option key={id} value={id}>{STRATEGY_LABELS[id]}</option>)}
+          </select></label>
         </div>
         <div className="toolbar">
           <button data-testid="ensembles-run" disabled={running} onClick={() => void run(spec, file)}>Run analysis</button>

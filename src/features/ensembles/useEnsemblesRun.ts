@@ -48,7 +48,11 @@ export function useEnsemblesRun() {
         pool = await api.loadPool(file.name, file.bytes.slice());
       }
       const report = await api.analyse(
-        { strategies: spec.strategies, alpha: spec.alpha, cliqueTest: spec.cliqueTest, caruanaIterations: spec.caruanaIterations, selectionMetric: spec.selectionMetric },
+        {
+          strategies: spec.strategies, alpha: spec.alpha, cliqueTest: spec.cliqueTest, caruanaIterations: spec.caruanaIterations, selectionMetric: spec.selectionMetric,
+          wilcoxon: { zeroMethod: spec.statistics.wilcoxonZeroMethod, method: spec.statistics.wilcoxonMethod, correction: spec.statistics.wilcoxonCorrection },
+          friedmanTieCorrection: spec.statistics.friedmanTieCorrection, control: spec.statistics.control,
+        },
         Comlink.proxy((p: EnsembleProgress) => { if (live.current === id) setState({ status: 'running', progress: p }); }),
       );
       const digest = await reportDigest(report);
