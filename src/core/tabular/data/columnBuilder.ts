@@ -74,17 +74,15 @@ export class ColumnBuilder {
   push(raw: string): void {
     const s = normaliseCell(raw);
     const r = this.report;
-    const infinite = INFINITY_RE.test(s);
-    const isMissing = infinite || this.missing.has(s);
+    let isMissing = this.missing.has(s);
     let v = NaN;
-    if (infinite) r.infinite++;
-    else if (isMissing) r.missingTokens.set(s, (r.missingTokens.get(s) ?? 0) + 1);
+    if (isMissing) r.missingTokens.set(s, (r.missingTokens.get(s) ?? 0) + 1);
     else {
       v = parseNumber(s);
-      if (Number.isNaN(v)) {
-        r.textCells++;
-        r.firstText ??= { row: this.n, text: s };
-      } else r.numberCells++;
+      // the ±∞ test runs only on cells that are not plain numbers, so numeric columns pay nothing for it
+      if (!Number.isNaN(v)) r.numberCells++;
+      else if (INFINITY_RE.test(s)) { r.infinite++; isMissing = true; }
+      else { r.textCells++; r.firstText ??= { row: this.n, text: s }; }
     }
     if (this.codes === null) {
       if (isMissing || !Number.isNaN(v)) {
