@@ -115,7 +115,7 @@ const summary = {
   gbdtBatch1UsPerRowMax: Math.max(...results.map((r) => r.students.find((s) => s.kind === 'gbdt')!.batch1UsPerRow)),
   targets: { treeRetentionEveryDataset: 0.9, treeRetentionMean: 0.96, treeBatch1UsPerRow: 20 },
   wilcoxon: {
-    note: 'two-sided test over the datasets (exact without ties, else normal with tie correction); with 5 datasets the smallest attainable p is 0.0625',
+    note: 'two-sided test over the datasets with scipy.stats.wilcoxon defaults (zeros dropped; ≤ 13 pairs: exact, over all sign flips when there are ties); with 5 datasets the smallest attainable p is 0.0625',
     gbdtDistilledVsGbdtHardLabels: wilcoxonSignedRank(gbdtAuc, results.map((r) => r.leakage.gbdtOnHardLabelsAuc)),
     gbdtDistilledVsGbdtNaiveTargets: wilcoxonSignedRank(gbdtAuc, results.map((r) => r.leakage.gbdtOnNaiveTargetsAuc)),
     gbdtVsTeacher: wilcoxonSignedRank(gbdtAuc, results.map((r) => r.teacher.testAuc)),
