@@ -3,12 +3,12 @@
 // output (temp path in the same folder, fsync, rename, fsync of the folder), so a crash or a cancel never
 // leaves a half-written checkpoint under the requested name.
 
-import { createHash, type Hash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FileTooLargeError, NotAFileError } from '../src/core/edits/errors';
 import type { ByteSource } from '../src/core/edits/safetensors';
+import { BackgroundSha256 } from './backgroundHash';
 
 /** Marker in temp names; the sidecar sweeps leftovers of killed runs at start-up. */
 export const PARTIAL_MARK = '.partial-';
@@ -57,11 +57,12 @@ export async function readRegularFile(path: string, label: string, maxBytes: num
 }
 
 /**
- * A read-only file as a ByteSource. Reads that continue where the previous one stopped feed the hash;
- * when the caller reads out of order, `sha256()` falls back to one extra sequential pass.
+ * A read-only file as a ByteSource. Reads that continue where the previous one stopped feed the hash (on a
+ * helper thread, see backgroundHash.ts); when the caller reads out of order, `sha256()` falls back to one
+ * extra sequential pass.
  */
 export class HashingFileSource implements ByteSource {
-  private hash: Hash = createHash('sha256');
+  private hash = new BackgroundSha256();
   private hashed = 0;
   private inOrder = true;
 
@@ -85,8 +86,8 @@ export class HashingFileSource implements ByteSource {
     }
     if (this.inOrder) {
       if (offset === this.hashed) {
-        this.hash.update(buf);
         this.hashed += length;
+        await this.hash.update(buf);
       } else if (offset + length > this.hashed) {
         this.inOrder = false;
       }
@@ -98,30 +99,32 @@ export class HashingFileSource implements ByteSource {
   async sha256(onBytes?: (n: number) => void): Promise<string> {
     if (!this.inOrder || this.hashed < this.size) {
       if (!this.inOrder) {
-        this.hash = createHash('sha256');
+        this.hash.close();
+        this.hash = new BackgroundSha256();
         this.hashed = 0;
       }
       const chunk = Buffer.allocUnsafe(8 << 20);
       while (this.hashed < this.size) {
         const { bytesRead } = await this.fh.read(chunk, 0, Math.min(chunk.length, this.size - this.hashed), this.hashed);
         if (bytesRead === 0) throw new Error(`${this.label}: file shrank while hashing`);
-        this.hash.update(chunk.subarray(0, bytesRead));
+        await this.hash.update(chunk.subarray(0, bytesRead));
         this.hashed += bytesRead;
         onBytes?.(bytesRead);
       }
       this.inOrder = true;
     }
-    return this.hash.copy().digest('hex');
+    return this.hash.digest();
   }
 
   async close(): Promise<void> {
+    this.hash.close();
     await this.fh.close();
   }
 }
 
 /** Appends bytes to a new file, hashing them; `finish` fsyncs and closes. */
 export class HashingFileWriter {
-  private readonly hash = createHash('sha256');
+  private readonly hash = new BackgroundSha256();
   written = 0;
 
   private constructor(readonly path: string, private readonly fh: FileHandle) {}
@@ -137,21 +140,30 @@ export class HashingFileWriter {
   async write(bytes: Uint8Array): Promise<void> {
     const pos = this.written;
     this.written += bytes.byteLength;
-    this.hash.update(bytes);
-    let off = 0;
-    while (off < bytes.byteLength) {
-      const { bytesWritten } = await this.fh.write(bytes, off, bytes.byteLength - off, pos + off);
-      off += bytesWritten;
+    const hashed = this.hash.update(bytes);
+    try {
+      let off = 0;
+      while (off < bytes.byteLength) {
+        const { bytesWritten } = await this.fh.write(bytes, off, bytes.byteLength - off, pos + off);
+        off += bytesWritten;
+      }
+    } finally {
+      await hashed;
     }
   }
 
   async finish(): Promise<{ bytes: number; sha256: string }> {
     await this.fh.sync();
     await this.fh.close();
-    return { bytes: this.written, sha256: this.hash.digest('hex') };
+    try {
+      return { bytes: this.written, sha256: await this.hash.digest() };
+    } finally {
+      this.hash.close();
+    }
   }
 
   async abort(): Promise<void> {
+    this.hash.close();
     await this.fh.close().catch(() => undefined);
   }
 }
