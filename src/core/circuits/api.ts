@@ -4,7 +4,8 @@
 // time through an EngineHost; `cancel()` aborts the run in flight at its next progress point.
 import { EngineHost } from '../runtime/engineHost';
 import { acdc } from './acdc';
-import { attribute, pairMetrics, patchExact, type RunControl } from './attribute';
+import { attribute, patchExact, type RunControl } from './attribute';
+import { attributeCircuit, labelAcdcGraph } from './attributionJob';
 import { CircuitsInputError, ModelNotLoadedError } from './errors';
 import { evidenceRecord } from './evidence';
 import { extract } from './extract';
@@ -61,15 +62,13 @@ export function createCircuitsEngine(deps: CircuitsEngineDeps): CircuitsApi {
       const runner = new CircuitRunner(m, req.metric);
       const prep = preparePairs(m, runner, req.pairs, req.metric, { batchSize: req.batchSize, chatTemplate: req.chatTemplate });
       try {
-        const r = await acdc(runner, prep, buildGraph(m.graphCfg), opts, ctl(signal, onProgress));
-        const pm = pairMetrics(prep);
-        r.graph.meta = { model: m.id, method: 'patching', acdcTau: r.tau, metric: req.metric, pairs: prep.n, cleanMetric: pm.clean, corruptedMetric: pm.corrupted, source: 'computed' };
-        return r;
+        return labelAcdcGraph(m, prep, await acdc(runner, prep, buildGraph(m.graphCfg), opts, ctl(signal, onProgress)), req.metric);
       } finally {
         disposePairs(prep);
         runner.dispose();
       }
     }),
+    attributeCircuit: (req, onProgress) => host.run(`attribute circuit ${req.modelId}`, (signal) => attributeCircuit(model(req.modelId), req, ctl(signal, onProgress))),
     extract: async (graph, opts) => extract(graph, opts),
     faithfulness: (graph, req, opts, onProgress) => host.run(`faithfulness ${req.modelId}`, async (signal) => {
       const m = model(req.modelId);

@@ -31,21 +31,35 @@ export function pairMetrics(prep: Omit<PreparedPairs, 'refusal'>): { clean: numb
 }
 
 export async function attribute(model: CircuitModel, req: AttributionRequest, ctl: RunControl = {}): Promise<CircuitGraph> {
-  if (req.method === 'patching') return patchExact(model, req, ctl);
-  const steps = req.method === 'eap' ? 1 : Math.max(1, Math.floor(req.steps ?? 5));
   const runner = new CircuitRunner(model, req.metric);
   const prep = preparePairs(model, runner, req.pairs, req.metric, { batchSize: req.batchSize, chatTemplate: req.chatTemplate });
   try {
-    const g = buildGraph(model.graphCfg);
-    const scores = await gradientScores(runner, prep, g, req.method === 'eap' ? [1] : igAlphas(steps), ctl, req.method);
-    return withScores(g, scores, {
-      model: model.id, method: req.method, metric: req.metric, pairs: prep.n, steps: req.method === 'eap-ig' ? steps : undefined,
-      ...metaOf(prep), source: 'computed',
-    });
+    return await scoreGraph(model, runner, prep, req, ctl);
   } finally {
     disposePairs(prep);
     runner.dispose();
   }
+}
+
+/**
+ * The model's full graph scored by `req.method` on pairs the caller prepared (and disposes), so a job that goes
+ * on to measure circuits on the same pairs prepares them once. Exact patching adds node scores.
+ */
+export async function scoreGraph(model: CircuitModel, runner: CircuitRunner, prep: Omit<PreparedPairs, 'refusal'>,
+  req: Pick<AttributionRequest, 'method' | 'metric' | 'steps'>, ctl: RunControl = {}): Promise<CircuitGraph> {
+  const g = buildGraph(model.graphCfg);
+  if (req.method === 'patching') {
+    const { edges, nodes } = await exactScores(runner, prep, g, ctl, true);
+    const out = withScores(g, edges, { model: model.id, method: 'patching', metric: req.metric, pairs: prep.n, ...metaOf(prep), source: 'computed' });
+    for (const n of out.nodes) if (nodes.has(n.id)) n.score = nodes.get(n.id);
+    return out;
+  }
+  const steps = req.method === 'eap' ? 1 : Math.max(1, Math.floor(req.steps ?? 5));
+  const scores = await gradientScores(runner, prep, g, req.method === 'eap' ? [1] : igAlphas(steps), ctl, req.method);
+  return withScores(g, scores, {
+    model: model.id, method: req.method, metric: req.metric, pairs: prep.n, steps: req.method === 'eap-ig' ? steps : undefined,
+    ...metaOf(prep), source: 'computed',
+  });
 }
 
 /** EAP-IG's interpolation points, as hannamw/EAP-IG get_scores_eap_ig: α = k/m for k = 0..m−1 (corrupted end included). */
@@ -113,18 +127,7 @@ export function patchedMetric(runner: CircuitRunner, prep: Omit<PreparedPairs, '
 }
 
 export async function patchExact(model: CircuitModel, req: Omit<AttributionRequest, 'method' | 'steps'>, ctl: RunControl = {}): Promise<CircuitGraph> {
-  const runner = new CircuitRunner(model, req.metric);
-  const prep = preparePairs(model, runner, req.pairs, req.metric, { batchSize: req.batchSize, chatTemplate: req.chatTemplate });
-  try {
-    const g = buildGraph(model.graphCfg);
-    const { edges, nodes } = await exactScores(runner, prep, g, ctl, true);
-    const out = withScores(g, edges, { model: model.id, method: 'patching', metric: req.metric, pairs: prep.n, ...metaOf(prep), source: 'computed' });
-    for (const n of out.nodes) if (nodes.has(n.id)) n.score = nodes.get(n.id);
-    return out;
-  } finally {
-    disposePairs(prep);
-    runner.dispose();
-  }
+  return attribute(model, { ...req, method: 'patching' }, ctl);
 }
 
 /**

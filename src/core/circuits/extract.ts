@@ -139,3 +139,13 @@ export function nodeScores(g: CircuitGraph): Map<string, number> {
 }
 
 export const circuitSize = (g: CircuitGraph): number => g.edges.filter((e) => e.inGraph).length;
+
+/**
+ * The size to ask faithfulnessCurve for so that its circuit is exactly `extract(graph, opts)`: the curve cuts each
+ * size as extract(mode, n) + prune, so top-n / greedy ask for n, and a threshold the number of edges at or above it
+ * (the same |score| order).
+ */
+export function circuitRequestSize(opts: ExtractOptions, edges: readonly CircuitEdge[]): number {
+  if (opts.mode === 'threshold') return edges.filter((e) => Math.abs(e.score) >= (opts.threshold ?? Infinity)).length;
+  return Math.min(opts.n ?? 0, edges.length);
+}

@@ -164,6 +164,31 @@ export interface FaithfulnessOptions {
   seed?: number;
 }
 
+/**
+ * The circuits tab's attribution job as one run (CircuitsApi.attributeCircuit): score the graph, cut the circuit,
+ * measure it against random circuits and draw the faithfulness curve, on one set of prepared pairs.
+ */
+export interface AttributeCircuitRequest extends Omit<AttributionRequest, 'method'> {
+  /** 'acdc' finds its own circuit (τ below) instead of cutting one from scores. */
+  method: AttributionMethod | 'acdc';
+  /** ACDC threshold τ (method 'acdc'; default acdc.ts DEFAULT_ACDC_TAU). */
+  tau?: number;
+  /** How the circuit is cut from the scores (not used by ACDC). */
+  extract: ExtractOptions;
+  /** The curve's sizes and ranking; the cut circuit is measured with the same mode and seed. */
+  faithfulness: FaithfulnessOptions;
+}
+
+export interface AttributeCircuitResult {
+  /** Every edge with its score (ACDC: its circuit, scores = metric change on removal). */
+  scored: CircuitGraph;
+  /** The circuit marked inGraph. */
+  graph: CircuitGraph;
+  /** Faithfulness of that circuit, random circuits of its size beside it. */
+  circuit: FaithfulnessPoint | null;
+  faithfulness: FaithfulnessCurve;
+}
+
 export interface ProbeRequest {
   modelId: string;
   /** Default: held-out harmful vs benign prompts of the forge (read from models/forge/heldout). */
@@ -354,6 +379,11 @@ export interface CircuitsApi {
    * removal costs less than τ of the clean/corrupted metric gap (src/core/circuits/acdc.ts).
    */
   acdc(req: Omit<AttributionRequest, 'method' | 'steps'>, opts?: AcdcOptions, onProgress?: CircuitsProgressCallback): Promise<AcdcResult>;
+  /**
+   * The attribution job in one run, with one progress total for all of it (scoring, the circuit's faithfulness,
+   * the curve) planned before the first pass, the phase as the label.
+   */
+  attributeCircuit(req: AttributeCircuitRequest, onProgress?: CircuitsProgressCallback): Promise<AttributeCircuitResult>;
   /** Marks a circuit inGraph (pure; also exported from src/core/circuits/extract.ts). */
   extract(graph: CircuitGraph, opts: ExtractOptions): Promise<CircuitGraph>;
   /** Recovered metric vs circuit size for `graph`'s scores, against random circuits of the same size. */

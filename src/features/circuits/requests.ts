@@ -1,5 +1,6 @@
 // Spec → engine requests for the circuits panel (pure, unit-tested): extraction options, which circuit sizes
 // the faithfulness chart measures, and which prompt the attention and logit-lens tabs read.
+import { circuitRequestSize as requestSizeOf } from '../../core/circuits/extract';
 import type { CircuitEdge, ExtractMode, ExtractOptions, PromptPair } from '../../core/circuits/types';
 import { circuitsSpec, type CircuitsSpec } from '../../state/specs/circuits';
 
@@ -22,15 +23,10 @@ export function faithfulnessSizes(total: number): number[] {
 }
 
 /**
- * The size to ask the faithfulness curve for so that its circuit is exactly the extracted one: the curve cuts
- * each size as `extract(mode, n)` + prune, so top-n / greedy ask for n, and a threshold asks for the number of
- * edges at or above it (the same |score| order). Sizes on the curve are counted after pruning.
+ * The size to ask the faithfulness curve for so that its circuit is exactly the extracted one (the engine's rule,
+ * which the attribution job uses too). Sizes on the curve are counted after pruning.
  */
-export function circuitRequestSize(spec: CircuitsSpec, edges: readonly CircuitEdge[]): number {
-  const x = spec.extraction;
-  if (x.mode === 'threshold') return edges.filter((e) => Math.abs(e.score) >= x.threshold).length;
-  return Math.min(x.n, edges.length);
-}
+export const circuitRequestSize = (spec: CircuitsSpec, edges: readonly CircuitEdge[]): number => requestSizeOf(extractOptions(spec), edges);
 
 /** Pairs of the one-click refusal circuit: the held-out count, or the default count when the pairs are custom. */
 export function refusalPairCount(spec: CircuitsSpec): number {

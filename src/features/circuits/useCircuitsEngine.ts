@@ -123,23 +123,15 @@ export function useCircuitsEngine() {
 
   const attribute = useCallback((spec: CircuitsSpec) => job('attribute', async (p) => {
     const api = engine();
-    await ensureModel(spec.model, p);
+    // one bar for the click: loading the model (if needed) fills the first 5 %, the job's own planned total the rest
+    const info = await ensureModel(spec.model, Comlink.proxy(withinBar(p, 0, 5)));
     const request = { modelId: spec.model, pairs: await resolvePairs(spec, p), metric: spec.metric };
-    // ACDC returns its own circuit and its faithfulness; the other methods score edges for the extraction settings
-    let scored: CircuitGraph;
-    let graph: CircuitGraph;
-    let circuit: FaithfulnessPoint | null;
-    if (spec.method === 'acdc') {
-      const found = await api.acdc(request, { tau: spec.tau }, p);
-      scored = graph = found.graph;
-      circuit = found.point;
-    } else {
-      scored = spec.method === 'patching' ? await api.patchExact(request, p) : await api.attribute({ ...request, method: spec.method, steps: spec.steps }, p);
-      graph = await api.extract(scored, extractOptions(spec));
-      circuit = await measureCircuit(api, scored, request, spec, p);
-    }
+    // one engine run scores the graph (ACDC: finds its circuit), cuts and measures the circuit and draws the curve;
     // the curve ranks edges by |score|: for ACDC, the metric change each edge's removal caused when it was tested
-    const faithfulness = await api.faithfulness(scored, request, { sizes: faithfulnessSizes(scored.edges.length), mode: faithfulnessMode(spec), seed: spec.seed }, p);
+    const { scored, graph, circuit, faithfulness } = await api.attributeCircuit({
+      ...request, method: spec.method, steps: spec.steps, tau: spec.tau, extract: extractOptions(spec),
+      faithfulness: { sizes: faithfulnessSizes(info.nEdges), mode: faithfulnessMode(spec), seed: spec.seed },
+    }, Comlink.proxy(withinBar(p, 5, 100)));
     const result: GraphResult = { graph, origin: 'attribution', faithfulness, circuit, request, digest: await digestOf(graphPayload(scored, faithfulness, undefined, circuit)) };
     setResults((r) => ({ ...r, graph: result }));
     return result;
@@ -170,8 +162,8 @@ export function useCircuitsEngine() {
     const graph = await api.extract(current.graph, extractOptions(spec));
     let circuit: FaithfulnessPoint | null = null;
     if (current.request) {
-      await ensureModel(current.request.modelId, p);
-      circuit = await measureCircuit(api, current.graph, current.request, spec, p);
+      await ensureModel(current.request.modelId, Comlink.proxy(withinBar(p, 0, 5)));
+      circuit = await measureCircuit(api, current.graph, current.request, spec, Comlink.proxy(withinBar(p, 5, 100)));
     }
     // the ablation check and the evidence record describe the circuit that was cut before: drop them
     setResults((r) => ({ ...r, [slot]: { ...current, graph, circuit, ablation: undefined, evidence: undefined } }));
@@ -194,8 +186,8 @@ export function useCircuitsEngine() {
   }), [engine, ensureModel, job, resolvePairs]);
 
   const probes = useCallback((spec: CircuitsSpec) => job('probes', async (p) => {
-    await ensureModel(spec.model, p);
-    const result = await engine().probes({ modelId: spec.model, seed: spec.seed }, p);
+    await ensureModel(spec.model, Comlink.proxy(withinBar(p, 0, 5)));
+    const result = await engine().probes({ modelId: spec.model, seed: spec.seed }, Comlink.proxy(withinBar(p, 5, 100)));
     const out = { result, digest: await digestOf(probesPayload(result)) };
     setResults((r) => ({ ...r, probes: out }));
     return out;
