@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import { isMonotone, recordProgress } from './progressRecorder';
 
 const PIMA_HEADER = 'pregnancies,glucose,blood_pressure,skin_thickness,insulin,bmi,pedigree,age,diabetic';
 
@@ -183,8 +184,13 @@ test('the embedded tfm teacher runs in the browser worker through onnxruntime-we
   await expect(page.getByTestId('dataset-name')).toContainText('768 rows');
   await keepOnly(page, 'teacher-', ['tfm']);
   await page.getByTestId('folds').fill('2');
+  const percents = await recordProgress(page, 'tabular-progress');
   await page.getByTestId('tabular-run').click();
   await expect(page.getByTestId('teacher-results')).toBeVisible({ timeout: 170_000 });
+  // the bar moves with the TFM's ONNX runs inside each fold (it sat at 0 % — starting for a whole fold) and never goes back
+  const seen = await percents();
+  expect(isMonotone(seen), seen.join(' → ')).toBe(true);
+  expect(seen.filter((v) => v > 0 && v < 100).length, seen.join(' → ')).toBeGreaterThan(3);
   const auc = Number(await page.getByTestId('teacher-auc-tfm').textContent());
   expect(auc).toBeGreaterThan(0.75);
   expect(auc).toBeLessThanOrEqual(1);
