@@ -179,8 +179,13 @@ test('attribution tab: ACDC finds the circuit itself by patching, with the τ th
   await page.getByTestId('circuits-tau').fill('0.05');
   await page.getByTestId('circuits-tau').press('Enter');
   expect(await page.evaluate(() => window.__workbench!.spec('circuits'))).toMatchObject({ method: 'acdc', tau: 0.05 });
+  const percents = await recordProgress(page, 'circuits-progress');
   await page.getByTestId('circuits-run').click();
   await expect(page.getByTestId('graph-results-attribution')).toBeVisible({ timeout: 240_000 });
+  // one percentage for the click (model load, ACDC, the faithfulness curve): it restarted at each step before
+  const seen = await percents();
+  expect(isMonotone(seen), seen.join(' → ')).toBe(true);
+  expect(seen.filter((v) => v > 0 && v < 100).length, seen.join(' → ')).toBeGreaterThan(3);
   await expect(page.getByTestId('graph-stats')).toContainText('ACDC (τ = 0.05)');
   const stats = page.getByTestId('graph-stats');
   const kept = Number(await stats.getAttribute('data-circuit-edges'));
