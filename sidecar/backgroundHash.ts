@@ -1,8 +1,11 @@
-// sha256 on a helper thread (hashWorker.mjs), so hashing a multi-GB input or output overlaps the edit maths
-// instead of adding to it: hashing every input and output is about half the CPU of a sparse survival or
-// C-Δθ pass when done in line. Small files (a header read, a JSON report) never start a thread: the first
-// few MB are kept and hashed in line if that is all there is. Chunks are copied when queued (new Uint8Array:
-// a Buffer's slice() would be a view), so callers may reuse their buffers; at most MAX_BACKLOG bytes wait for the thread before update() makes the caller wait.
+// sha256 on a helper thread (hashWorker.mjs), so hashing a multi-GB input overlaps the edit maths instead of
+// adding to it (in line, hashing both inputs was about 40 % of a sparse survival pass's CPU). Chunks in
+// shared memory (HashingFileSource reads into SharedArrayBuffers) reach the thread without a copy; others are
+// copied (new Uint8Array: a Buffer's slice() would be a view), which costs as much as hashing them in line,
+// page faults of the fresh copy included, so only small ones should come that way. Small files (a header
+// read, a JSON report) never start a thread: the first few MB are kept and hashed in line if that is all
+// there is. At most MAX_BACKLOG bytes wait for the thread before update() makes the caller wait; callers
+// must not modify shared chunks they have queued.
 
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -26,14 +29,14 @@ export class BackgroundSha256 {
   async update(bytes: Uint8Array): Promise<void> {
     if (this.failure) throw this.failure;
     if (!this.worker) {
-      this.held.push(new Uint8Array(bytes));
+      this.held.push(bytes.buffer instanceof SharedArrayBuffer ? bytes : new Uint8Array(bytes));
       this.heldBytes += bytes.byteLength;
       if (this.heldBytes < START_BYTES) return;
       this.start();
       for (const b of this.held) this.send(b);
       this.held = [];
     } else {
-      this.send(new Uint8Array(bytes));
+      this.send(bytes);
     }
     while (this.backlog > MAX_BACKLOG && !this.failure) await new Promise<void>((r) => this.backlogWaiters.push(r));
     if (this.failure) throw this.failure;
@@ -78,7 +81,12 @@ export class BackgroundSha256 {
 
   private send(b: Uint8Array): void {
     this.backlog += b.byteLength;
-    this.worker!.postMessage(b, [b.buffer as ArrayBuffer]);
+    if (b.buffer instanceof SharedArrayBuffer) {
+      this.worker!.postMessage(b);
+    } else {
+      const copy = new Uint8Array(b);
+      this.worker!.postMessage(copy, [copy.buffer]);
+    }
   }
 
   private fail(e: Error): void {

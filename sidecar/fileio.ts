@@ -3,12 +3,16 @@
 // output (temp path in the same folder, fsync, rename, fsync of the folder), so a crash or a cancel never
 // leaves a half-written checkpoint under the requested name.
 
+import { createHash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FileTooLargeError, NotAFileError } from '../src/core/edits/errors';
 import type { ByteSource } from '../src/core/edits/safetensors';
 import { BackgroundSha256 } from './backgroundHash';
+
+/** Reads at least this big go to shared memory, which the hashing thread reads without a copy. */
+const SHARED_READ_BYTES = 64 << 10;
 
 /** Marker in temp names; the sidecar sweeps leftovers of killed runs at start-up. */
 export const PARTIAL_MARK = '.partial-';
@@ -58,8 +62,8 @@ export async function readRegularFile(path: string, label: string, maxBytes: num
 
 /**
  * A read-only file as a ByteSource. Reads that continue where the previous one stopped feed the hash (on a
- * helper thread, see backgroundHash.ts); when the caller reads out of order, `sha256()` falls back to one
- * extra sequential pass.
+ * helper thread, see backgroundHash.ts: big reads land in shared memory so the thread hashes them without a
+ * copy); when the caller reads out of order, `sha256()` falls back to one extra sequential pass.
  */
 export class HashingFileSource implements ByteSource {
   private hash = new BackgroundSha256();
@@ -77,7 +81,7 @@ export class HashingFileSource implements ByteSource {
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     if (offset < 0 || offset + length > this.size) throw new RangeError(`${this.label}: read [${offset}, ${offset + length}) outside the ${this.size}-byte file`);
-    const buf = Buffer.allocUnsafe(length);
+    const buf = length >= SHARED_READ_BYTES ? Buffer.from(new SharedArrayBuffer(length)) : Buffer.allocUnsafe(length);
     let got = 0;
     while (got < length) {
       const { bytesRead } = await this.fh.read(buf, got, length - got, offset + got);
@@ -103,8 +107,8 @@ export class HashingFileSource implements ByteSource {
         this.hash = new BackgroundSha256();
         this.hashed = 0;
       }
-      const chunk = Buffer.allocUnsafe(8 << 20);
       while (this.hashed < this.size) {
+        const chunk = Buffer.from(new SharedArrayBuffer(Math.min(8 << 20, this.size - this.hashed)));
         const { bytesRead } = await this.fh.read(chunk, 0, Math.min(chunk.length, this.size - this.hashed), this.hashed);
         if (bytesRead === 0) throw new Error(`${this.label}: file shrank while hashing`);
         await this.hash.update(chunk.subarray(0, bytesRead));
@@ -124,7 +128,9 @@ export class HashingFileSource implements ByteSource {
 
 /** Appends bytes to a new file, hashing them; `finish` fsyncs and closes. */
 export class HashingFileWriter {
-  private readonly hash = new BackgroundSha256();
+  // Hashed in line: outputs are fresh arrays, and handing them to a thread would need a copy that costs
+  // as much as hashing them here.
+  private readonly hash = createHash('sha256');
   written = 0;
 
   private constructor(readonly path: string, private readonly fh: FileHandle) {}
@@ -140,30 +146,21 @@ export class HashingFileWriter {
   async write(bytes: Uint8Array): Promise<void> {
     const pos = this.written;
     this.written += bytes.byteLength;
-    const hashed = this.hash.update(bytes);
-    try {
-      let off = 0;
-      while (off < bytes.byteLength) {
-        const { bytesWritten } = await this.fh.write(bytes, off, bytes.byteLength - off, pos + off);
-        off += bytesWritten;
-      }
-    } finally {
-      await hashed;
+    this.hash.update(bytes);
+    let off = 0;
+    while (off < bytes.byteLength) {
+      const { bytesWritten } = await this.fh.write(bytes, off, bytes.byteLength - off, pos + off);
+      off += bytesWritten;
     }
   }
 
   async finish(): Promise<{ bytes: number; sha256: string }> {
     await this.fh.sync();
     await this.fh.close();
-    try {
-      return { bytes: this.written, sha256: await this.hash.digest() };
-    } finally {
-      this.hash.close();
-    }
+    return { bytes: this.written, sha256: this.hash.digest('hex') };
   }
 
   async abort(): Promise<void> {
-    this.hash.close();
     await this.fh.close().catch(() => undefined);
   }
 }
