@@ -47,6 +47,14 @@ test('one-click refusal circuit: graph, faithfulness, ablation; export its JSON 
   await expect(page.getByTestId('circuit-faithfulness')).toContainText('recovers');
   // the one click says how its circuit was found: top-n / greedy from the scores, or ACDC
   await expect(page.getByTestId('circuit-extraction')).toContainText(/Found by (ACDC|top-n|greedy)/);
+  // and so does the header: a circuit ACDC found is not announced as "eap-ig (m = 5)"
+  const foundBy = /Found by (ACDC|top-n|greedy)/.exec(await page.getByTestId('circuit-extraction').innerText())![1];
+  await expect(page.getByTestId('graph-method')).toContainText(foundBy === 'ACDC' ? 'circuit found by ACDC' : `circuit by ${foundBy} extraction`);
+  // the √-scale size axis labels (x ticks are centred, y ticks end-anchored) do not overlap
+  const ticks = (await page.getByTestId('faithfulness-chart').locator('text.recharts-cartesian-axis-tick-value[text-anchor="middle"]')
+    .evaluateAll((els) => els.map((e) => { const r = e.getBoundingClientRect(); return [r.left, r.right] as const; }))).sort((a, b) => a[0] - b[0]);
+  expect(ticks.length).toBeGreaterThan(2);
+  for (let i = 1; i < ticks.length; i++) expect(ticks[i][0], `tick ${i} starts after tick ${i - 1} ends`).toBeGreaterThanOrEqual(ticks[i - 1][1]);
   await expect(page.getByTestId('refusal-before')).toHaveText(/%/);
   await expect(page.getByTestId('refusal-after')).toHaveText(/%/);
   await expect(page.getByTestId('ablation')).toContainText('4 held-out harmful prompts');
