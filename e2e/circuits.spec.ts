@@ -94,6 +94,9 @@ test('one-click refusal circuit: graph, faithfulness, ablation; export its JSON 
   const json = JSON.parse(readFileSync(file, 'utf8'));
   expect(Object.keys(json.edges)).toHaveLength(Number(stats.total));
   expect(json.cfg).toMatchObject({ n_layers: expect.any(Number), n_heads: expect.any(Number) });
+  // EAP-IG's Graph.from_json assigns each score straight into a tensor: a null there crashes it
+  for (const n of Object.values(json.nodes) as { score?: unknown }[]) expect(n.score === undefined || Number.isFinite(n.score)).toBe(true);
+  for (const e of Object.values(json.edges) as { score: unknown }[]) expect(Number.isFinite(e.score)).toBe(true);
 
   await page.getByTestId('graph-import').setInputFiles(file);
   await expect(page.getByTestId('graph-results-import')).toBeVisible();
