@@ -12,7 +12,7 @@ import { downloadFile } from '../viz/download';
 
 type Note = { ok: boolean; text: string };
 
-const describe = (e: unknown) => (e instanceof LinkError || e instanceof SpecFileError ? `${e.message}. ${e.remedy}` : e instanceof Error ? e.message : String(e));
+const explain = (e: unknown) => (e instanceof LinkError || e instanceof SpecFileError ? `${e.message}. ${e.remedy}` : e instanceof Error ? e.message : String(e));
 
 export function ShareControls({ module, spec, digest, onOpenFile }: {
   module: ModuleId;
@@ -29,7 +29,7 @@ export function ShareControls({ module, spec, digest, onOpenFile }: {
       link = `${window.location.origin}${window.location.pathname}${encodeLink(module, spec, digest)}`;
     } catch (e) {
       const oversize = e instanceof LinkError && e.kind === 'oversize';
-      setNote({ ok: false, text: oversize ? `No link: ${e.message.replace(/^Share link refused \(oversize\): /, '')}. Use "Download spec" and share the file instead.` : describe(e) });
+      setNote({ ok: false, text: oversize ? `No link: ${e.message.replace(/^Share link refused \(oversize\): /, '')}. Use "Download spec" and share the file instead.` : explain(e) });
       return;
     }
     try {
@@ -37,7 +37,7 @@ export function ShareControls({ module, spec, digest, onOpenFile }: {
       await navigator.clipboard.writeText(link);
       setNote({ ok: true, text: 'Link copied.' });
     } catch (e) {
-      setNote({ ok: false, text: `The link could not be copied: ${describe(e)}. It is in the address bar.` });
+      setNote({ ok: false, text: `The link could not be copied: ${explain(e)}. It is in the address bar.` });
     }
   };
 
@@ -47,7 +47,7 @@ export function ShareControls({ module, spec, digest, onOpenFile }: {
       onOpenFile(decodeSpecFile(await file.text(), module));
       setNote({ ok: true, text: `Opened ${file.name}.` });
     } catch (e) {
-      setNote({ ok: false, text: describe(e) });
+      setNote({ ok: false, text: explain(e) });
     } finally {
       if (fileInput.current) fileInput.current.value = '';
     }
