@@ -3,16 +3,16 @@
 // output (temp path in the same folder, fsync, rename, fsync of the folder), so a crash or a cancel never
 // leaves a half-written checkpoint under the requested name.
 
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FileTooLargeError, NotAFileError } from '../src/core/edits/errors';
 import type { ByteSource } from '../src/core/edits/safetensors';
-import { BackgroundSha256 } from './backgroundHash';
 
-/** Reads at least this big go to shared memory, which the hashing thread reads without a copy. */
-const SHARED_READ_BYTES = 64 << 10;
+/** Reads at least this big may reuse a released buffer (see HashingFileSource.release). */
+const REUSE_MIN_BYTES = 64 << 10;
+const MAX_SPARE_BUFFERS = 4;
 
 /** Marker in temp names; the sidecar sweeps leftovers of killed runs at start-up. */
 export const PARTIAL_MARK = '.partial-';
@@ -61,12 +61,14 @@ export async function readRegularFile(path: string, label: string, maxBytes: num
 }
 
 /**
- * A read-only file as a ByteSource. Reads that continue where the previous one stopped feed the hash (on a
- * helper thread, see backgroundHash.ts: big reads land in shared memory so the thread hashes them without a
- * copy); when the caller reads out of order, `sha256()` falls back to one extra sequential pass.
+ * A read-only file as a ByteSource. Reads that continue where the previous one stopped feed the hash;
+ * when the caller reads out of order, `sha256()` falls back to one extra sequential pass. A caller done with
+ * a chunk may `release` it: the next read of the same length reuses it, which spares the page faults of
+ * fresh memory (a fresh 2 MB buffer per read cost ~1 CPU s per GB read, several times the read itself).
  */
 export class HashingFileSource implements ByteSource {
-  private hash = new BackgroundSha256();
+  private hash: Hash = createHash('sha256');
+  private readonly spare: Buffer[] = [];
   private hashed = 0;
   private inOrder = true;
 
@@ -81,7 +83,8 @@ export class HashingFileSource implements ByteSource {
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     if (offset < 0 || offset + length > this.size) throw new RangeError(`${this.label}: read [${offset}, ${offset + length}) outside the ${this.size}-byte file`);
-    const buf = length >= SHARED_READ_BYTES ? Buffer.from(new SharedArrayBuffer(length)) : Buffer.allocUnsafe(length);
+    const k = length >= REUSE_MIN_BYTES ? this.spare.findIndex((b) => b.byteLength === length) : -1;
+    const buf = k >= 0 ? this.spare.splice(k, 1)[0] : Buffer.allocUnsafe(length);
     let got = 0;
     while (got < length) {
       const { bytesRead } = await this.fh.read(buf, got, length - got, offset + got);
@@ -90,8 +93,8 @@ export class HashingFileSource implements ByteSource {
     }
     if (this.inOrder) {
       if (offset === this.hashed) {
+        this.hash.update(buf);
         this.hashed += length;
-        await this.hash.update(buf);
       } else if (offset + length > this.hashed) {
         this.inOrder = false;
       }
@@ -103,33 +106,38 @@ export class HashingFileSource implements ByteSource {
   async sha256(onBytes?: (n: number) => void): Promise<string> {
     if (!this.inOrder || this.hashed < this.size) {
       if (!this.inOrder) {
-        this.hash.close();
-        this.hash = new BackgroundSha256();
+        this.hash = createHash('sha256');
         this.hashed = 0;
       }
+      const chunk = Buffer.allocUnsafe(8 << 20);
       while (this.hashed < this.size) {
-        const chunk = Buffer.from(new SharedArrayBuffer(Math.min(8 << 20, this.size - this.hashed)));
         const { bytesRead } = await this.fh.read(chunk, 0, Math.min(chunk.length, this.size - this.hashed), this.hashed);
         if (bytesRead === 0) throw new Error(`${this.label}: file shrank while hashing`);
-        await this.hash.update(chunk.subarray(0, bytesRead));
+        this.hash.update(chunk.subarray(0, bytesRead));
         this.hashed += bytesRead;
         onBytes?.(bytesRead);
       }
       this.inOrder = true;
     }
-    return this.hash.digest();
+    return this.hash.copy().digest('hex');
+  }
+
+  /**
+   * Hands back a chunk this source returned, once nothing reads it any more (nor will: it is overwritten
+   * by a later read). Only the streaming loop calls this, for chunks its plans consumed synchronously.
+   */
+  release(bytes: Uint8Array): void {
+    if (Buffer.isBuffer(bytes) && bytes.byteLength >= REUSE_MIN_BYTES && bytes.byteOffset === 0 && this.spare.length < MAX_SPARE_BUFFERS) this.spare.push(bytes);
   }
 
   async close(): Promise<void> {
-    this.hash.close();
+    this.spare.length = 0;
     await this.fh.close();
   }
 }
 
 /** Appends bytes to a new file, hashing them; `finish` fsyncs and closes. */
 export class HashingFileWriter {
-  // Hashed in line: outputs are fresh arrays, and handing them to a thread would need a copy that costs
-  // as much as hashing them here.
   private readonly hash = createHash('sha256');
   written = 0;
 

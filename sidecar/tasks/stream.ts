@@ -2,7 +2,9 @@
 // read the same bounded chunk from each input the tensor's plan needs, let the plan compute the output
 // bytes, and append them to every output writer. The next chunk's reads are issued before the current
 // chunk is processed and writes overlap the next chunk's work, so disk and CPU run side by side. Tensors
-// without a plan are copied byte for byte. Memory stays a few chunks per input whatever the file size.
+// without a plan are copied byte for byte. Memory stays a few chunks per input whatever the file size; a
+// planned chunk's input buffers go back to their source once processed (unless passed on as an output), so
+// reads reuse memory instead of faulting in fresh pages.
 
 import { DTYPE_BYTES, decodeToF32, encodeFromF32, type Dtype } from '../../src/core/edits/dtypes';
 import { CancelledError, CheckpointMismatchError } from '../../src/core/edits/errors';
@@ -113,21 +115,30 @@ export async function runTensorPass(spec: PassSpec): Promise<void> {
       const len = Math.min(plan.chunkElems, n - s);
       return Promise.all(plan.inputs.map((i, j) => readTensor(spec.checkpoints[i], refs[j], s, len)));
     };
-    const pass = async (each: (s: number, inp: ChunkInputs) => Promise<void>) => {
+    const pass = async (each: (s: number, inp: ChunkInputs) => Promise<Uint8Array[]>) => {
       let next = n > 0 ? read(0) : null;
       for (let s = 0; s < n; s += plan.chunkElems) {
         checkAborted(spec.signal);
         const raw = await next!;
         next = s + plan.chunkElems < n ? read(s + plan.chunkElems) : null;
-        await each(s, new ChunkInputs(raw, refs.map((r) => r.dtype), scratch));
+        const outs = await each(s, new ChunkInputs(raw, refs.map((r) => r.dtype), scratch));
+        raw.forEach((bytes, j) => {
+          if (!outs.includes(bytes)) spec.checkpoints[plan.inputs[j]].files[refs[j].file].source.release(bytes);
+        });
         done += Math.min(plan.chunkElems, n - s) * width;
         spec.progress(done, total);
       }
     };
-    if (plan.prepass && proc.prepass) await pass(async (s, inp) => proc.prepass!(s, inp));
+    if (plan.prepass && proc.prepass) {
+      await pass(async (s, inp) => {
+        await proc.prepass!(s, inp);
+        return [];
+      });
+    }
     await pass(async (s, inp) => {
-      const outs = await proc.chunk(s, inp);
-      await emit(outs.map((o) => (o instanceof Float32Array ? encodeFromF32(t.dtype, o) : o)));
+      const outs = (await proc.chunk(s, inp)).map((o) => (o instanceof Float32Array ? encodeFromF32(t.dtype, o) : o));
+      await emit(outs);
+      return outs;
     });
   }
   await inflight;
