@@ -104,6 +104,8 @@ export async function runTensorPass(spec: PassSpec): Promise<void> {
         const bytes = await next!;
         next = off + len < t.end ? src.read(off + len, Math.min(COPY_BYTES, t.end - off - len)) : null;
         await emit(spec.writers.map(() => bytes));
+        // Reusable once its writes have landed.
+        void inflight.then(() => src.release(bytes), () => undefined);
         done += len;
         spec.progress(done, total);
       }
