@@ -42,7 +42,8 @@ export function applyCDeltaRaw(
   const w = DTYPE_BYTES[target.dtype];
   forEachMaskedRun(mask, elemStart, n, (a, b) => {
     const t = run(target, a, b);
-    const bv = run(base, a, b);
+    // C-Δθ's usual call has base = target: decode those bytes once.
+    const bv = base.bytes === target.bytes ? t : run(base, a, b);
     const av = run(aligned, a, b);
     strengths.forEach((s, k) => {
       const st = stats[k];
