@@ -58,6 +58,7 @@ test('share: "copied" feedback; a spec over 8 KB says why and round-trips as a f
   await expect(page.getByTestId('pairs-table').locator('tbody tr')).toHaveCount(12);
   expect(await pageFitsViewport(page), 'the page is no wider than the window').toBe(true);
   expect(await page.evaluate(() => window.location.hash), 'the address no longer claims the previous spec').toBe('#/circuits');
+  await expect(page.getByTestId('share-too-large')).toBeVisible();
   await page.getByTestId('copy-link').click();
   await expect(page.getByTestId('share-note')).toContainText('over the 8 KB limit');
   await expect(page.getByTestId('share-note')).toContainText('Download spec');
