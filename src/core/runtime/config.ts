@@ -14,6 +14,8 @@ export const RUNTIME_DEFAULTS = {
   adapterTimeoutMs: 5000,
   /** Remote (hub) models are off unless the user opts in: the workbench must work offline. */
   allowRemote: false,
+  /** Where hub ids resolve when remote models are allowed; a user may set a mirror or the loopback hub instead. */
+  hubUrl: 'https://huggingface.co/',
   /** Provider order in the browser when both are wanted; `auto` resolves its own (backendChoice.ts). */
   webProviders: ['webgpu', 'wasm'] as const,
   /**

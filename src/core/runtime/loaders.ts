@@ -90,7 +90,13 @@ async function plan(req: FileRequest, options: LoadOptions): Promise<Planned> {
   return { req, size: Number.isFinite(length) ? length : 0, response };
 }
 
-async function readBody(req: FileRequest, response: ResponseLike, agg: ProgressAggregator, signal?: AbortSignal): Promise<Uint8Array> {
+/**
+ * Reads a body with progress. `expected` is the size planned for it (manifest or Content-Length): a stream that
+ * fails short of it is a truncated download (the server or a proxy cut the connection; Chromium says
+ * ERR_CONTENT_LENGTH_MISMATCH, undici "terminated"), named as such. A body that merely ends at another length is
+ * not judged by Content-Length here, because a compressed response's Content-Length counts the encoded bytes.
+ */
+async function readBody(req: FileRequest, response: ResponseLike, agg: ProgressAggregator, signal: AbortSignal | undefined, expected: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   const add = (chunk: Uint8Array) => {
@@ -105,7 +111,11 @@ async function readBody(req: FileRequest, response: ResponseLike, agg: ProgressA
       for (;;) {
         if (signal?.aborted) throw new CancelledError(`Loading ${req.path}`);
         const { done, value } = await reader.read().catch((e: unknown) => {
-          throw signal?.aborted ? new CancelledError(`Loading ${req.path}`) : new ModelFetchError(req.url, String(e), { cause: e });
+          if (signal?.aborted) throw new CancelledError(`Loading ${req.path}`);
+          if (loaded > 0 && loaded < expected) {
+            throw new CorruptModelError(req.path, `got ${loaded} of ${expected} bytes: the connection closed before the file was complete (truncated download)`, { cause: e });
+          }
+          throw new ModelFetchError(req.url, String(e), { cause: e });
         });
         if (done) break;
         add(value);
@@ -149,7 +159,7 @@ export async function loadFiles(requests: readonly FileRequest[], options: LoadO
     }
     let bytes: Uint8Array;
     try {
-      bytes = await readBody(req, 'response' in p ? p.response : await fetchChecked(req, options), agg, options.signal);
+      bytes = await readBody(req, 'response' in p ? p.response : await fetchChecked(req, options), agg, options.signal, p.size);
     } catch (e) {
       cancelOpen(planned.slice(i + 1));
       throw e;
