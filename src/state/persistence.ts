@@ -48,6 +48,7 @@ export const SPEC_PERSISTENCE: Partial<Record<ModuleId, Record<string, Persisten
 export const APP_STATE_PERSISTENCE = {
   sidecarToken: 'none', // a bearer token printed by the sidecar: a secret
   sidecarUrl: 'history',
+  hubUrl: 'history', // the hub (or mirror, or loopback hub) hub ids resolve on: a per-browser setting, like the sidecar URL
   uploadedFileContents: 'none', // user data: never in a URL; pools/datasets are referenced by sha256
   uploadedFileMeta: 'history',
   resultSummary: 'history',

@@ -5,6 +5,7 @@ import * as Comlink from 'comlink';
 import { providerReason } from '../../core/runtime/backendChoice';
 import { RestartableWorker } from '../../core/runtime/engineHost';
 import type { LoadedModelInfo, ModelLoadOptions, RuntimeEngineApi } from '../../core/runtime/engineApi';
+import { assertRemoteAllowed, hubFileUrl } from '../../core/runtime/hub';
 import { loadManifest } from '../../core/runtime/loaders';
 import type { ProgressInfo } from '../../core/runtime/progress';
 import type { Manifest } from '../../core/runtime/registry';
@@ -143,14 +144,23 @@ export async function loadLocalFile(name: string, bytes: Uint8Array, options: Mo
   return info;
 }
 
+export interface HubLoadOptions {
+  allowRemote: boolean;
+  /** The hub URL setting (hubSetting.ts); default transformers.js's remoteHost, i.e. https://huggingface.co/. */
+  hubUrl?: string;
+  file?: string;
+  onProgress?: (p: ProgressInfo) => void;
+}
+
 /**
- * A Hugging Face hub model's ONNX file, only when the user allowed remote downloads (offline it fails before any
- * request with RemoteDisabledError). Downloads go through the engine's loader: progress, Cache API, named errors.
+ * A hub model's ONNX file, only when the user allowed remote downloads (offline it fails before any request with
+ * RemoteDisabledError). Downloads go through the engine's loader: progress, Cache API (keyed by the whole URL, so
+ * a mirror's copy never stands in for the real hub's), named errors; `cancelQueued` stops one in flight.
  */
-export async function loadHub(id: string, allowRemote: boolean, file = 'onnx/model.onnx', onProgress?: (p: ProgressInfo) => void): Promise<LoadedModelInfo> {
-  const { assertRemoteAllowed, hubFileUrl } = await import('../../core/runtime/hub');
-  assertRemoteAllowed(id, { allowRemote });
-  const url = await hubFileUrl(id, file);
+export async function loadHub(id: string, options: HubLoadOptions): Promise<LoadedModelInfo> {
+  const { file = 'onnx/model.onnx', onProgress } = options;
+  assertRemoteAllowed(id, options);
+  const url = await hubFileUrl(id, file, options);
   const info = await llm.call((api) => api.loadModelUrl(url, { name: `${id}/${file}` }, Comlink.proxy((p: ProgressInfo) => onProgress?.(p))), { label: `loading ${id}` });
   reportLoaded(`models:hub:${id}/${file}`, info);
   return info;

@@ -1,0 +1,87 @@
+// Hub ids against the loopback hub (scripts/loopbackHub.ts, started in this process): the app's hub URL setting
+// points at it, a model loads by hub id, a reload keeps the setting and loads from the Cache API with no request to
+// the hub (counted on the hub's side), and each fault the hub can inject shows its named error on the Models page;
+// a throttled download moves the progress bar and its Cancel stops it.
+import { startLoopbackHub, type HubFault, type LoopbackHub } from '../scripts/loopbackHub';
+import { expect, test, type Workbench } from './fixtures';
+
+let hub: LoopbackHub;
+test.beforeAll(async () => { hub = await startLoopbackHub(); });
+test.afterAll(async () => { await hub?.close(); });
+
+async function openModels(wb: Workbench) {
+  await wb.open('#/models');
+  await wb.waitReady('page-models');
+  await wb.waitReady('other-models');
+}
+
+async function loadByHubId(wb: Workbench, id: string) {
+  const { page } = wb;
+  await page.getByTestId('hub-id').fill(id);
+  await page.getByTestId('allow-remote').check();
+  await page.getByTestId('load-hub').click();
+}
+
+test('a hub id loads from the loopback hub; a reload keeps the hub URL and reads the Cache API without asking the hub', async ({ wb, page }) => {
+  await openModels(wb);
+  await expect(page.getByTestId('hub-url')).toHaveValue('https://huggingface.co/'); // the production default
+  await page.getByTestId('hub-url').fill(hub.url);
+  hub.clearRequests();
+  await loadByHubId(wb, 'workbench/target');
+  await expect(page.getByTestId('other-model-result')).toContainText('workbench/target: runs on', { timeout: 120_000 });
+  expect(hub.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /workbench/target/resolve/main/onnx/model.onnx 200']);
+  const cached = await page.evaluate(() => window.__workbench!.runtime.cachedFiles());
+  expect(cached).toContain(`${hub.url}workbench/target/resolve/main/onnx/model.onnx`); // keyed by the whole URL: host included
+
+  await page.reload();
+  await openModels(wb);
+  await expect(page.getByTestId('hub-url')).toHaveValue(hub.url);
+  expect(await page.evaluate(() => window.__workbench!.shareLink('alignbeam'))).not.toContain(String(hub.port));
+  hub.clearRequests();
+  await loadByHubId(wb, 'workbench/target');
+  await expect(page.getByTestId('other-model-result')).toContainText('workbench/target: runs on', { timeout: 120_000 });
+  expect(hub.requests).toEqual([]);
+});
+
+const FAULTS: { name: string; id: string; fault: HubFault; shows: RegExp }[] = [
+  { name: '404', id: 'workbench/anchor', fault: { kind: 'not-found' }, shows: /ModelNotFoundError: Model file not found: .*workbench\/anchor\/resolve\/main\/onnx\/model\.onnx \(HTTP 404\)/ },
+  { name: 'an HTML page', id: 'workbench/anchor-same', fault: { kind: 'html' }, shows: /ModelNotFoundError: .*HTML page/ },
+  { name: 'a truncated file', id: 'workbench/judge', fault: { kind: 'truncate', fraction: 0.4 }, shows: /CorruptModelError: .*got \d+ of \d+ bytes/ },
+  { name: 'a server error', id: 'workbench/anchor', fault: { kind: 'status', status: 500 }, shows: /ModelFetchError: .*HTTP 500/ },
+];
+
+test('each hub fault shows its named error and leaves nothing in the cache', async ({ wb, page }) => {
+  await openModels(wb);
+  await page.getByTestId('hub-url').fill(hub.url);
+  for (const f of FAULTS) {
+    await test.step(f.name, async () => {
+      hub.clearFaults();
+      hub.setFault(f.id, f.fault);
+      hub.clearRequests();
+      await loadByHubId(wb, f.id);
+      await expect(page.getByTestId('other-model-error')).toHaveText(f.shows);
+      expect(hub.requests.map((r) => r.fault)).toEqual([f.fault.kind]);
+    });
+  }
+  hub.clearFaults();
+  const cached = await page.evaluate(() => window.__workbench!.runtime.cachedFiles());
+  expect(cached.filter((u) => u.startsWith(hub.url))).toEqual([]);
+});
+
+test('a throttled download moves the progress bar, and Cancel stops it with CancelledError', async ({ wb, page }) => {
+  await openModels(wb);
+  await page.getByTestId('hub-url').fill(hub.url);
+  hub.setFault('workbench/anchor/onnx/model.onnx', { kind: 'slow', bytesPerSecond: 200 * 1024 }); // ≈ 10 s for 2 MB
+  await loadByHubId(wb, 'workbench/anchor');
+  const bar = page.getByTestId('hub-progress');
+  await expect(bar).toBeVisible();
+  const seen = new Set<number>();
+  await expect.poll(async () => { seen.add(Number(await bar.getAttribute('data-percent'))); return seen.size; }, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+  expect(Math.max(...seen)).toBeLessThan(100);
+  await page.getByTestId('hub-progress-cancel').click();
+  await expect(page.getByTestId('other-model-error')).toContainText('CancelledError');
+  await expect(bar).toBeHidden();
+  hub.clearFaults();
+  const cached = await page.evaluate(() => window.__workbench!.runtime.cachedFiles());
+  expect(cached.filter((u) => u.includes('workbench/anchor/'))).toEqual([]);
+});
