@@ -18,7 +18,10 @@ export interface ModelLoaderDeps {
   cache?: ModelCache;
   /** Absolute in browsers (Cache API keys), e.g. new URL('/models/', location.href).href. */
   modelsBaseUrl: string;
+  /** Read at each load, so a worker can change them between loads (llm.worker.ts `configureHub`). */
   allowRemote?: boolean;
+  /** The hub hub ids resolve on (default transformers.js's remoteHost: https://huggingface.co/). */
+  hubUrl?: string;
 }
 
 export interface LoadModelOptions {
@@ -40,7 +43,7 @@ export function createModelLoader(deps: ModelLoaderDeps): (ref: string, o?: Load
     manifest ??= loadManifest(deps.modelsBaseUrl, { fetch: deps.fetch, signal: o.signal });
     const m = await manifest.catch((e: unknown) => { manifest = undefined; throw e; });
     const source = resolveModelSource(ref, m, { allowRemote: deps.allowRemote });
-    if (source.kind === 'hub') return loadHubCausalLM(source.id, await deps.backend(), { ...opts, allowRemote: deps.allowRemote });
+    if (source.kind === 'hub') return loadHubCausalLM(source.id, await deps.backend(), { ...opts, allowRemote: deps.allowRemote, hubUrl: deps.hubUrl });
     const wanted = new Set<string>(CAUSAL_LM_FILES);
     const files = await loadManifestModel(source.model, deps.modelsBaseUrl, { ...opts, include: (p) => wanted.has(p) });
     return createCausalLM(ref, parseCausalLmFiles((f) => files.get(`${source.model.id}/${f}`), ref), await deps.backend());
