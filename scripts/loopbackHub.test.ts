@@ -1,5 +1,7 @@
 // The loopback hub over real HTTP: the hub's URL layout and headers (what fetch and transformers.js read), each
 // fault as a client sees it, the admin routes, and that transformers.js itself loads a model from it.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +58,8 @@ describe('loopback hub layout and headers', () => {
     expect(res.headers.get('content-range')).toBe(`bytes 0-0/${size}`);
     expect(await res.text()).toBe('{');
     expect((await fetch(file('workbench/target', 'config.json'), { headers: { Range: `bytes=${size}-` } })).status).toBe(416);
+    const head = await fetch(file('workbench/target', 'config.json'), { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-length'), await head.text()]).toEqual([200, String(size), '']);
   });
 
   it('serves repos under --root, folders mounted later, and 404s like the hub (JSON + X-Error-Code)', async () => {
@@ -128,5 +132,24 @@ describe('loopback hub faults', () => {
       { kind: 'not-found' }, { kind: 'html' }, { kind: 'truncate', fraction: 0.1 }, { kind: 'slow', bytesPerSecond: 1000 }, { kind: 'status', status: 500 },
     ]);
     expect(() => parseFault('boom')).toThrow(/unknown fault "boom"/);
+  });
+});
+
+describe('npm run hub', () => {
+  it('prints a ready line with its URL, serves the embedded models and applies --fault', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/loopbackHubCli.ts', '--port', '0', '--fault', 'workbench/judge=html'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      const url = await new Promise<string>((ok, fail) => {
+        child.stdout.on('data', (d: string) => { out += d; const m = out.match(/ready at (http:\/\/127\.0\.0\.1:\d+\/)/); if (m) ok(m[1]); });
+        child.once('exit', (code) => fail(new Error(`hub exited (${code}) before its ready line: ${out}`)));
+      });
+      expect((await fetch(`${url}workbench/target/resolve/main/config.json`)).status).toBe(200);
+      expect((await fetch(`${url}workbench/judge/resolve/main/config.json`)).headers.get('content-type')).toContain('text/html');
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
   });
 });
