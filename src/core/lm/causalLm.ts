@@ -1,28 +1,37 @@
-// Causal LM over ONNX Runtime for GPT-2-layout exports (the embedded forge models, or any ONNX folder with the
-// transformers.js GPT-2 contract, FACTS.md): prefill a batch of K prompts (left-padded, positions from the
-// mask), then step all K with the KV cache. The ORT backend is injected (onnxruntime-node in Node,
-// onnxruntime-web in the browser), so this file imports neither. Hub models come through `hubFiles` (URLs from
-// transformers.js's env) and fail fast with RemoteDisabledError when offline.
-import type { ModelSession, OrtBackend } from '../runtime/session';
+// Causal LM over ONNX Runtime for the decoder-only export contract of transformers.js and the onnx-community
+// exports (CONVENTIONS #16–17): gpt2, llama, mistral, qwen2, qwen3, gemma2, gemma3_text, phi3 — the embedded
+// forge models are GPT-2 layout. Sizes come from the normalised config (families.ts), the KV cache's names,
+// heads, head size and dtype from the session's own metadata (kvLayout.ts), and only declared inputs are fed
+// (`position_ids`, `num_logits_to_keep`). Prefill a batch of K prompts (left-padded, positions from the mask),
+// then step all K with the KV cache. The ORT backend is injected (onnxruntime-node in Node, onnxruntime-web in
+// the browser), so this file imports neither. Folders and hubs reach `createCausalLM` through causalLmSources.ts.
+import { VocabularyMismatchError } from '../runtime/errors';
+import type { ExternalDataFile, ModelSession, OrtBackend } from '../runtime/session';
 import { tensor, type Feeds, type TensorData } from '../runtime/tensor';
+import { ChatTemplate, type ChatMessage } from './chatTemplate';
+import type { NormalizedLmConfig } from './families';
+import { readKvLayout, toFloat32, type KvLayout } from './kvLayout';
+import type { OnnxDtype } from './onnxVariants';
 import { loadTokenizer, type LmTokenizer, type TokenizerSource } from './tokenizer';
 
-/** The config.json fields the runtime needs (Hugging Face GPT-2 names). */
-export interface CausalLmConfig {
-  n_layer: number;
-  n_head: number;
-  n_embd: number;
-  n_positions: number;
-  vocab_size: number;
-  bos_token_id?: number;
-  eos_token_id?: number;
+/** generation_config.json fields the runtime respects (its eos list wins over config.json's, as in transformers). */
+export interface GenerationDefaults {
+  eosTokenIds: number[];
+  maxNewTokens?: number;
 }
 
 /** What a model folder holds, already read (the browser passes fetched bytes, Node reads files). */
 export interface CausalLmFiles {
-  config: CausalLmConfig;
+  config: NormalizedLmConfig;
+  /** generation_config.json, parsed, when the folder has one. */
+  generationConfig?: Record<string, unknown>;
   tokenizer: TokenizerSource;
   onnx: Uint8Array;
+  /** Which file `onnx` is (onnx/model.onnx, onnx/model_q4.onnx…) and its dtype. */
+  onnxFile?: string;
+  dtype?: OnnxDtype;
+  /** Side files named by the graph, paths as the graph names them (model.onnx_data…). */
+  externalData?: ExternalDataFile[];
 }
 
 /** KV cache of a batch after prefill/step: past tensors, the attention mask so far, next position per row. */
@@ -53,18 +62,30 @@ export interface GenerateOptions {
 
 export class CausalLM {
   readonly nLayer: number;
+  /** Query heads (config); the cache has `kv.kvHeads` (GQA). */
   readonly nHead: number;
   readonly headDim: number;
   readonly nPositions: number;
   /** Logit width (≥ tokenizer vocab; wider heads are masked when picking). */
   readonly lmHeadWidth: number;
+  readonly kv: KvLayout;
+  readonly chatTemplate: ChatTemplate;
+  /** Stop ids: generation_config.json's eos list, else config.json's, else the tokenizer's eos. */
+  readonly eosIds: readonly number[];
 
-  constructor(readonly id: string, readonly config: CausalLmConfig, readonly tokenizer: LmTokenizer, private readonly session: ModelSession) {
-    this.nLayer = config.n_layer;
-    this.nHead = config.n_head;
-    this.headDim = config.n_embd / config.n_head;
-    this.nPositions = config.n_positions;
-    this.lmHeadWidth = config.vocab_size;
+  constructor(readonly id: string, readonly config: NormalizedLmConfig, readonly tokenizer: LmTokenizer, private readonly session: ModelSession,
+    readonly generation: GenerationDefaults = { eosTokenIds: config.eosTokenIds }, readonly dtype: OnnxDtype = 'fp32') {
+    this.kv = readKvLayout(id, config, session.info.inputMetadata, session.info.outputMetadata);
+    this.nLayer = config.numLayers;
+    this.nHead = config.numHeads;
+    this.headDim = this.kv.headDim;
+    this.nPositions = config.maxPositions;
+    this.lmHeadWidth = this.kv.headWidth;
+    if (tokenizer.vocabSize > this.lmHeadWidth) throw new VocabularyMismatchError(id, tokenizer.vocabSize, this.lmHeadWidth);
+    const tokEos = tokenizer.eosId;
+    const ids = generation.eosTokenIds.length > 0 ? generation.eosTokenIds : tokEos !== null ? [tokEos] : [];
+    this.eosIds = [...new Set(ids)];
+    this.chatTemplate = new ChatTemplate(id, tokenizer.chatTemplateSource, tokenizer.raw.config as Record<string, unknown>);
   }
 
   /** Tokenizer vocabulary size: ids at or above it are never picked. */
@@ -72,25 +93,37 @@ export class CausalLM {
     return Math.min(this.tokenizer.vocabSize, this.lmHeadWidth);
   }
 
+  /** The main end-of-sequence id: the tokenizer's eos when it is a stop id, else the first stop id. */
   get eosId(): number | null {
-    return this.tokenizer.eosId ?? this.config.eos_token_id ?? null;
+    const t = this.tokenizer.eosId;
+    return t !== null && (this.eosIds.length === 0 || this.eosIds.includes(t)) ? t : this.eosIds[0] ?? t;
+  }
+
+  /** A conversation rendered by the model's chat template (ChatTemplateError when there is none or it fails). */
+  renderChat(messages: readonly ChatMessage[], addGenerationPrompt = true): string {
+    return this.chatTemplate.render(messages, { addGenerationPrompt });
+  }
+
+  /** Ids of a rendered conversation (the template writes BOS itself: nothing is added). */
+  encodeChat(messages: readonly ChatMessage[], addGenerationPrompt = true): number[] {
+    return this.tokenizer.encode(this.renderChat(messages, addGenerationPrompt));
   }
 
   /** Full forward of K left-padded sequences without cache: logits [K][S·Vh] (row-major S × Vh). */
   async forwardAll(batch: readonly number[][]): Promise<{ logits: Float32Array[]; seqLen: number; padLeft: number[] }> {
-    const { feeds, S, padLeft } = this.prefillFeeds(batch);
+    const { feeds, S, padLeft } = this.prefillFeeds(batch, 0);
     const out = await this.session.run(feeds);
-    const all = out.logits.data as Float32Array; // [K,S,Vh]
+    const all = toFloat32(out.logits.type, out.logits.data); // [K,S,Vh]
     const V = this.lmHeadWidth;
     return { logits: batch.map((_, k) => all.slice(k * S * V, (k + 1) * S * V)), seqLen: S, padLeft };
   }
 
   /** Runs K prompts (any lengths; left-padded) and returns last-position logits and the cache. */
   async prefill(batch: readonly number[][]): Promise<StepResult> {
-    const { feeds, S, padLeft } = this.prefillFeeds(batch);
+    const { feeds, S, padLeft } = this.prefillFeeds(batch, 1);
     const out = await this.session.run(feeds);
     const mask = padLeft.map((p) => Array.from({ length: S }, (_, t) => (t < p ? 0 : 1)));
-    return { logits: this.lastLogits(out.logits, S), cache: { past: this.presentToPast(out), mask, nextPos: batch.map((ids) => ids.length) } };
+    return { logits: this.lastLogits(out.logits), cache: { past: this.presentToPast(out), mask, nextPos: batch.map((ids) => ids.length) } };
   }
 
   /** Feeds one new token per row (rows that finished can feed anything: their outputs are ignored). */
@@ -98,21 +131,22 @@ export class CausalLM {
     const K = tokens.length;
     if (K !== cache.mask.length) throw new Error(`step: ${K} tokens for a batch of ${cache.mask.length}`);
     const total = cache.mask[0].length + 1;
-    if (Math.max(...cache.nextPos) >= this.nPositions) throw new Error(`step: position ${Math.max(...cache.nextPos)} is past n_positions ${this.nPositions}`);
+    if (Math.max(...cache.nextPos) >= this.nPositions) throw new Error(`step: position ${Math.max(...cache.nextPos)} is past the context length ${this.nPositions}`);
     const mask = cache.mask.map((m) => [...m, 1]);
     const feeds: Feeds = {
       input_ids: tensor('int64', BigInt64Array.from(tokens, BigInt), [K, 1]),
       attention_mask: tensor('int64', BigInt64Array.from(mask.flat(), BigInt), [K, total]),
-      position_ids: tensor('int64', BigInt64Array.from(cache.nextPos, BigInt), [K, 1]),
       ...cache.past,
     };
+    if (this.kv.hasPositionIds) feeds.position_ids = tensor('int64', BigInt64Array.from(cache.nextPos, BigInt), [K, 1]);
+    if (this.kv.hasNumLogitsToKeep) feeds.num_logits_to_keep = tensor('int64', BigInt64Array.of(1n), []);
     const out = await this.session.run(feeds);
-    return { logits: this.lastLogits(out.logits, 1), cache: { past: this.presentToPast(out), mask, nextPos: cache.nextPos.map((p) => p + 1) } };
+    return { logits: this.lastLogits(out.logits), cache: { past: this.presentToPast(out), mask, nextPos: cache.nextPos.map((p) => p + 1) } };
   }
 
-  /** Greedy/top-k continuation of each prompt, stopping at eos and at n_positions; returns new ids only. */
+  /** Greedy/top-k continuation of each prompt, stopping at a stop id and at the context length; returns new ids only. */
   async generate(prompts: readonly number[][], o: GenerateOptions): Promise<number[][]> {
-    const stop = new Set(o.stopIds ?? (this.eosId !== null ? [this.eosId] : []));
+    const stop = new Set(o.stopIds ?? this.eosIds);
     const longest = Math.max(...prompts.map((p) => p.length));
     const budget = Math.min(o.maxNewTokens, this.nPositions - longest);
     const outs: number[][] = prompts.map(() => []);
@@ -134,7 +168,7 @@ export class CausalLM {
 
   /** Chat helper: greedy responses (decoded, specials skipped) for K prompts. */
   async chat(prompts: readonly string[], o: Partial<GenerateOptions> = {}): Promise<string[]> {
-    const ids = await this.generate(prompts.map((p) => this.tokenizer.applyChatTemplate(p)), { maxNewTokens: 48, ...o });
+    const ids = await this.generate(prompts.map((p) => this.tokenizer.applyChatTemplate(p)), { maxNewTokens: this.generation.maxNewTokens ?? 48, ...o });
     return ids.map((r) => this.tokenizer.decode(r, { skipSpecialTokens: true }));
   }
 
@@ -142,11 +176,12 @@ export class CausalLM {
     await this.session.dispose();
   }
 
-  private prefillFeeds(batch: readonly number[][]): { feeds: Feeds; S: number; padLeft: number[] } {
+  /** `keep`: num_logits_to_keep when the graph declares it (0 = every position, 1 = the last). */
+  private prefillFeeds(batch: readonly number[][], keep: 0 | 1): { feeds: Feeds; S: number; padLeft: number[] } {
     const K = batch.length;
     if (K === 0 || batch.some((ids) => ids.length === 0)) throw new Error('prefill needs at least one non-empty sequence');
     const S = Math.max(...batch.map((ids) => ids.length));
-    if (S > this.nPositions) throw new Error(`sequence of ${S} tokens exceeds n_positions ${this.nPositions}`);
+    if (S > this.nPositions) throw new Error(`sequence of ${S} tokens exceeds the context length ${this.nPositions}`);
     const pad = this.tokenizer.padId ?? this.eosId ?? 0;
     const padLeft = batch.map((ids) => S - ids.length);
     const ids = new BigInt64Array(K * S).fill(BigInt(pad));
@@ -161,26 +196,27 @@ export class CausalLM {
     const feeds: Feeds = {
       input_ids: tensor('int64', ids, [K, S]),
       attention_mask: tensor('int64', mask, [K, S]),
-      position_ids: tensor('int64', pos, [K, S]),
     };
-    for (let l = 0; l < this.nLayer; l++) {
-      for (const kv of ['key', 'value']) feeds[`past_key_values.${l}.${kv}`] = tensor('float32', new Float32Array(0), [K, this.nHead, 0, this.headDim]);
+    if (this.kv.hasPositionIds) feeds.position_ids = tensor('int64', pos, [K, S]);
+    if (this.kv.hasNumLogitsToKeep) feeds.num_logits_to_keep = tensor('int64', BigInt64Array.of(BigInt(keep)), []);
+    const empty = () => (this.kv.cacheDtype === 'float16' ? new Uint16Array(0) : new Float32Array(0));
+    for (const names of this.kv.past) {
+      for (const n of names) feeds[n] = tensor(this.kv.cacheDtype, empty(), [K, this.kv.kvHeads, 0, this.kv.headDim]);
     }
     return { feeds, S, padLeft };
   }
 
-  private lastLogits(logits: TensorData, S: number): Float32Array[] {
+  /** Last position of each row of logits [K, S', V] (S' = 1 when num_logits_to_keep cut it). */
+  private lastLogits(logits: TensorData): Float32Array[] {
     const V = this.lmHeadWidth;
-    const all = logits.data as Float32Array; // [K,S,V]
-    const K = logits.dims[0];
+    const all = toFloat32(logits.type, logits.data);
+    const [K, S] = logits.dims;
     return Array.from({ length: K }, (_, k) => all.slice((k * S + S - 1) * V, (k * S + S) * V));
   }
 
   private presentToPast(out: Record<string, TensorData>): Record<string, TensorData> {
     const past: Record<string, TensorData> = {};
-    for (let l = 0; l < this.nLayer; l++) {
-      for (const kv of ['key', 'value']) past[`past_key_values.${l}.${kv}`] = out[`present.${l}.${kv}`];
-    }
+    this.kv.past.forEach((names, l) => names.forEach((n, i) => { past[n] = out[this.kv.present[l][i]]; }));
     return past;
   }
 }
@@ -205,9 +241,26 @@ export function pickToken(logits: Float32Array, vocabSize: number, o: Pick<Gener
   return top[top.length - 1];
 }
 
-/** Builds a CausalLM from a folder's contents and an ORT backend. */
+/** generation_config.json's eos list (number or list) over config.json's; its max_new_tokens when set. */
+export function generationDefaults(config: NormalizedLmConfig, generationConfig?: Record<string, unknown>): GenerationDefaults {
+  const raw = generationConfig?.eos_token_id;
+  const list = (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]).filter((x): x is number => Number.isInteger(x));
+  const maxNew = generationConfig?.max_new_tokens;
+  return { eosTokenIds: list.length > 0 ? list : config.eosTokenIds, ...(Number.isInteger(maxNew) ? { maxNewTokens: maxNew as number } : {}) };
+}
+
+/**
+ * Builds a CausalLM from a folder's contents and an ORT backend. Every check that can reject the model (graph vs
+ * config, tokenizer vs head) runs before this returns; a failure after the session exists releases it.
+ */
 export async function createCausalLM(id: string, files: CausalLmFiles, backend: OrtBackend): Promise<CausalLM> {
   const tokenizer = await loadTokenizer(files.tokenizer);
-  const session = await backend.createSession(files.onnx, { file: `${id}/onnx/model.onnx` });
-  return new CausalLM(id, files.config, tokenizer, session);
+  const onnxFile = files.onnxFile ?? 'onnx/model.onnx';
+  const session = await backend.createSession(files.onnx, { file: `${id}/${onnxFile}`, ...(files.externalData?.length ? { externalData: files.externalData } : {}) });
+  try {
+    return new CausalLM(id, files.config, tokenizer, session, generationDefaults(files.config, files.generationConfig), files.dtype ?? 'fp32');
+  } catch (e) {
+    await session.dispose().catch(() => undefined);
+    throw e;
+  }
 }

@@ -1,35 +1,151 @@
 // Where a CausalLM's files come from: a hub repo (remote, opt-in; URLs from transformers.js's env, files
 // through the runtime loader for progress/cache/errors) or bytes the caller already has (an embedded model's
-// files fetched by the app, a folder read in Node: causalLmNode.ts). All end in `createCausalLM`.
+// files fetched by the app, a folder read in Node: causalLmNode.ts). All end in `createCausalLM`. This file
+// decides which files a model needs: config.json (normalised by the family table), generation_config.json and
+// chat_template.jinja when present, the tokenizer, the ONNX file of the chosen dtype (transformers.js names) and
+// its external-data chunks; and refuses a model too large for the tab before it is read where it can.
+import { ModelNotFoundError, ModelTooLargeError } from '../runtime/errors';
 import { loadHubFiles, assertRemoteAllowed, type HubOptions } from '../runtime/hub';
 import type { LoadOptions } from '../runtime/loaders';
-import type { OrtBackend } from '../runtime/session';
-import { createCausalLM, type CausalLM, type CausalLmConfig, type CausalLmFiles } from './causalLm';
+import type { ExternalDataFile, OrtBackend } from '../runtime/session';
+import { createCausalLM, type CausalLM, type CausalLmFiles } from './causalLm';
+import { normalizeConfig, type NormalizedLmConfig } from './families';
+import { externalDataChunkNames, onnxFileFor, resolveDtype, ONNX_DTYPES, type OnnxDtype, type OnnxDtypeChoice } from './onnxVariants';
 
-const FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'] as const;
+/** Always needed (the ONNX file depends on the dtype). */
+export const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
+/** Read when present. */
+export const OPTIONAL_FILES = ['generation_config.json', 'chat_template.jinja'] as const;
+/** Every ONNX file name a decoder-only folder can hold, one per dtype. */
+export const ONNX_VARIANT_FILES = ONNX_DTYPES.map((d) => onnxFileFor(d));
+/** How many external-data chunks a folder source probes for (transformers.js MAX_EXTERNAL_DATA_CHUNKS is 100). */
+const MAX_CHUNKS = 100;
 
-/** Parses the four files of a GPT-2-layout folder (keys relative to the folder). */
-export function parseCausalLmFiles(get: (file: (typeof FILES)[number]) => Uint8Array | undefined, label: string): CausalLmFiles {
-  const text = (f: (typeof FILES)[number]): Record<string, unknown> => {
-    const b = get(f);
-    if (!b) throw new Error(`${label}: ${f} is missing (a causal-LM folder needs ${FILES.join(', ')})`);
-    return JSON.parse(new TextDecoder().decode(b)) as Record<string, unknown>;
-  };
-  const config = text('config.json') as unknown as CausalLmConfig;
-  for (const k of ['n_layer', 'n_head', 'n_embd', 'n_positions', 'vocab_size'] as const) {
-    if (!Number.isInteger(config[k])) throw new Error(`${label}: config.json has no integer ${k} (GPT-2 layout expected)`);
-  }
-  const onnx = get('onnx/model.onnx');
-  if (!onnx) throw new Error(`${label}: onnx/model.onnx is missing`);
-  return { config, tokenizer: { tokenizerJson: text('tokenizer.json'), tokenizerConfig: text('tokenizer_config.json') }, onnx };
+/**
+ * What one tab can hold: ORT-web's WASM heap is a 32-bit address space (4 GiB), and the model bytes, the session's
+ * copy of the weights and the KV cache all live there; 3.5 GiB leaves room for the rest of the worker. One .onnx
+ * file above 2 GiB is past protobuf's limit whatever the backend (the weights must be in external data).
+ */
+export const TAB_LIMIT_BYTES = 3.5 * 2 ** 30;
+const PROTOBUF_LIMIT_BYTES = 2 ** 31;
+
+export interface CausalLmSourceOptions {
+  /** transformers.js dtype names; 'auto' = q8 on wasm, fp32 elsewhere (falls back to what the folder has). */
+  dtype?: OnnxDtypeChoice;
+  /** The provider the session will most likely run on, for the 'auto' dtype (default 'cpu'). */
+  provider?: 'wasm' | 'webgpu' | 'cpu';
+  /** Bytes the weights plus a KV cache of `contextTokens` may take (default TAB_LIMIT_BYTES; Node: no limit). */
+  limitBytes?: number;
+  /** KV-cache length counted in the size bound (default min(context length, 4096)). */
+  contextTokens?: number;
 }
 
 /**
- * A hub model by id (e.g. an ONNX GPT-2 export with the transformers.js layout). Offline (the default), this
- * throws RemoteDisabledError before any request.
+ * The size bound: weights (every ONNX byte) plus a batch-1 KV cache at `contextTokens`, over `limitBytes` →
+ * ModelTooLargeError naming both. Called before reading where sizes are known first (a folder, a hub listing).
  */
-export async function loadHubCausalLM(id: string, backend: OrtBackend, options: LoadOptions & HubOptions): Promise<CausalLM> {
+export function checkModelSize(model: string, config: NormalizedLmConfig, sizes: { onnx: number; external: number }, dtype: OnnxDtype,
+  o: Pick<CausalLmSourceOptions, 'limitBytes' | 'contextTokens'> = {}): void {
+  const limit = o.limitBytes ?? TAB_LIMIT_BYTES;
+  if (sizes.onnx > PROTOBUF_LIMIT_BYTES) {
+    throw new ModelTooLargeError(model, sizes.onnx, PROTOBUF_LIMIT_BYTES, 'one .onnx file over protobuf\'s 2 GiB limit; the weights must be in external data');
+  }
+  const context = o.contextTokens ?? Math.min(config.maxPositions, 4096);
+  const cacheBytes = dtype === 'fp16' || dtype === 'q4f16' ? 2 : 4;
+  const kv = 2 * config.numLayers * config.numKvHeads * config.headDim * cacheBytes * context;
+  const need = sizes.onnx + sizes.external + kv;
+  if (need > limit) {
+    const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+    throw new ModelTooLargeError(model, need, limit, `weights ${mib(sizes.onnx + sizes.external)} + KV cache ${mib(kv)} at ${context} tokens`);
+  }
+}
+
+const json = (b: Uint8Array): Record<string, unknown> => JSON.parse(new TextDecoder().decode(b)) as Record<string, unknown>;
+
+/** The normalised config of a config.json's bytes (UnsupportedFamilyError / MalformedConfigError from the table). */
+export function readConfig(bytes: Uint8Array): NormalizedLmConfig {
+  return normalizeConfig(json(bytes));
+}
+
+/**
+ * Builds CausalLmFiles from files the caller can look up by folder-relative path (`get` returns undefined when a
+ * file is absent). The dtype is resolved against the ONNX variants `get` finds; the external-data chunks are
+ * those present next to the chosen file (the session checks them against the names in the graph).
+ */
+export function parseCausalLmFiles(lookup: (file: string) => Uint8Array | undefined, label: string, o: CausalLmSourceOptions = {}): CausalLmFiles {
+  // Optional files and dtype variants are probed: a getter that throws for an absent file (readFileSync) means absent.
+  const get = (f: string): Uint8Array | undefined => {
+    try {
+      return lookup(f);
+    } catch {
+      return undefined;
+    }
+  };
+  const need = (f: string): Uint8Array => {
+    const b = get(f);
+    if (!b) throw new ModelNotFoundError(`${label}/${f}`, `${f} is missing (a causal-LM folder needs ${REQUIRED_FILES.join(', ')} and onnx/model*.onnx)`);
+    return b;
+  };
+  const config = readConfig(need('config.json'));
+  const present = ONNX_VARIANT_FILES.filter((f) => get(f) !== undefined);
+  const { dtype, file } = resolveDtype(label, o.dtype ?? 'auto', o.provider ?? 'cpu', present);
+  const onnx = need(file);
+  const externalData: ExternalDataFile[] = [];
+  for (const name of externalDataChunkNames(file, MAX_CHUNKS)) {
+    const data = get(name);
+    if (!data) break;
+    externalData.push({ path: name.slice('onnx/'.length), data });
+  }
+  checkModelSize(label, config, { onnx: onnx.byteLength, external: externalData.reduce((a, f) => a + f.data.byteLength, 0) }, dtype, o);
+  const generation = get('generation_config.json');
+  const jinja = get('chat_template.jinja');
+  return {
+    config,
+    ...(generation ? { generationConfig: json(generation) } : {}),
+    tokenizer: {
+      tokenizerJson: json(need('tokenizer.json')),
+      tokenizerConfig: json(need('tokenizer_config.json')),
+      ...(jinja ? { chatTemplateJinja: new TextDecoder().decode(jinja) } : {}),
+    },
+    onnx, onnxFile: file, dtype, externalData,
+  };
+}
+
+/** transformers.js_config.use_external_data_format: chunk count for `file` (true = 1), as transformers.js reads it. */
+export function externalChunkCount(configJson: Record<string, unknown>, file: string): number {
+  const v = (configJson['transformers.js_config'] as { use_external_data_format?: unknown } | undefined)?.use_external_data_format;
+  const base = file.replace(/^onnx\//, '');
+  const pick = v && typeof v === 'object' ? (v as Record<string, unknown>)[base] ?? (v as Record<string, unknown>).model : v;
+  return Number(pick ?? 0) || 0;
+}
+
+/**
+ * A hub model by id (an onnx-community / transformers.js layout). Offline (the default), this throws
+ * RemoteDisabledError before any request. A hub cannot be listed, so an explicit dtype's file is requested and a
+ * 404 becomes DtypeVariantMissingError; external-data chunks follow the config's transformers.js_config.
+ */
+export async function loadHubCausalLM(id: string, backend: OrtBackend, options: LoadOptions & HubOptions & CausalLmSourceOptions): Promise<CausalLM> {
   assertRemoteAllowed(id, options);
-  const files = await loadHubFiles(id, FILES, options);
-  return createCausalLM(id, parseCausalLmFiles((f) => files.get(`${id}/${f}`), id), backend);
+  const base = await loadHubFiles(id, [...REQUIRED_FILES], options);
+  const optional = new Map<string, Uint8Array>();
+  for (const f of OPTIONAL_FILES) {
+    try {
+      optional.set(f, (await loadHubFiles(id, [f], options)).get(`${id}/${f}`)!);
+    } catch (e) {
+      if (!(e instanceof ModelNotFoundError)) throw e;
+    }
+  }
+  const configJson = json(base.get(`${id}/config.json`)!);
+  const dtype = options.dtype === undefined || options.dtype === 'auto' ? (options.provider === 'wasm' ? 'q8' : 'fp32') : options.dtype;
+  const file = onnxFileFor(dtype);
+  let onnx: Map<string, Uint8Array>;
+  try {
+    onnx = await loadHubFiles(id, [file, ...externalDataChunkNames(file, externalChunkCount(configJson, file))], options);
+  } catch (e) {
+    if (e instanceof ModelNotFoundError && e.url.endsWith(file)) resolveDtype(id, dtype, options.provider ?? 'cpu', []);
+    throw e;
+  }
+  const all = new Map<string, Uint8Array>([...base, ...onnx].map(([k, v]) => [k.slice(id.length + 1), v]));
+  for (const [k, v] of optional) all.set(k, v);
+  return createCausalLM(id, parseCausalLmFiles((f) => all.get(f), id, { ...options, dtype }), backend);
 }

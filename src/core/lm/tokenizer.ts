@@ -3,12 +3,15 @@
 // tokenizer.json + tokenizer_config.json (the browser path without a file system), and adds what decoding
 // and cross-vocabulary code need: chat prefixes with the response start, special ids, and exact token bytes.
 import { AutoTokenizer, PreTrainedTokenizer, GPT2Tokenizer, LlamaTokenizer } from '@huggingface/transformers';
+import { ChatTemplate, chatTemplateSource } from './chatTemplate';
 import { tokenStringBytes, type SpaceConvention } from './tokenizerBytes';
 
 /** The two files of a Hugging Face tokenizer, already parsed. */
 export interface TokenizerSource {
   tokenizerJson: Record<string, unknown>;
   tokenizerConfig: Record<string, unknown>;
+  /** chat_template.jinja, for repos that keep the template there instead of in tokenizer_config.json. */
+  chatTemplateJinja?: string;
 }
 
 export interface LoadTokenizerOptions {
@@ -45,6 +48,8 @@ export interface LmTokenizer {
   applyChatTemplate(prompt: string): number[];
   /** A full training sequence: prefix + response + end of turn. */
   encodeChat(prompt: string, response: string): ChatEncoding;
+  /** The chat template's Jinja source, or null when the tokenizer has none (chat calls then throw ChatTemplateError). */
+  readonly chatTemplateSource: string | null;
   /** The underlying transformers.js tokenizer. */
   readonly raw: PreTrainedTokenizer;
 }
@@ -70,10 +75,11 @@ export async function loadTokenizer(source: string | TokenizerSource, options: L
   // Mirrors AutoTokenizer: the class named by tokenizer_class ("…Fast" suffix dropped), else the base class.
   const className = String(source.tokenizerConfig.tokenizer_class ?? '').replace(/Fast$/, '');
   const Class = CLASSES[className] ?? PreTrainedTokenizer;
-  return wrapTokenizer(new Class(source.tokenizerJson, source.tokenizerConfig));
+  return wrapTokenizer(new Class(source.tokenizerJson, source.tokenizerConfig), source.chatTemplateJinja);
 }
 
-export function wrapTokenizer(raw: PreTrainedTokenizer): LmTokenizer {
+/** `label` names the model in chat-template errors. */
+export function wrapTokenizer(raw: PreTrainedTokenizer, chatTemplateJinja?: string, label = 'tokenizer'): LmTokenizer {
   const vocab = raw.get_vocab();
   const byId: string[] = [];
   for (const [token, id] of vocab) byId[id] = token;
@@ -90,14 +96,19 @@ export function wrapTokenizer(raw: PreTrainedTokenizer): LmTokenizer {
   };
   const tokenBytes = (id: number): Uint8Array =>
     special.has(id) ? utf8.encode(tokenString(id)) : tokenStringBytes(tokenString(id), convention);
+  // Rendered by @huggingface/jinja with transformers.js's variables (chatTemplate.ts), but a missing or broken
+  // template is a named ChatTemplateError with a remedy instead of transformers.js's plain Error.
+  const config = (raw as unknown as { config?: Record<string, unknown> }).config ?? {};
+  const own = (raw as unknown as { chat_template?: unknown }).chat_template ?? config.chat_template;
+  const template = new ChatTemplate(label, chatTemplateSource({ chat_template: own }, chatTemplateJinja), config);
   const render = (messages: Array<{ role: string; content: string }>, addGenerationPrompt: boolean): string =>
-    raw.apply_chat_template(messages, { tokenize: false, add_generation_prompt: addGenerationPrompt }) as string;
+    template.render(messages, { addGenerationPrompt });
   // Chat strings carry BOS themselves: encoding them must not add another.
   const encodeRaw = (text: string): number[] => raw.encode(text, { add_special_tokens: false });
   const chatPrefix = (prompt: string): string => render([{ role: 'user', content: prompt }], true);
 
   return {
-    vocabSize, convention, raw,
+    vocabSize, convention, raw, chatTemplateSource: template.source,
     bosId: idOrNull(raw.bos_token_id),
     eosId: idOrNull(raw.eos_token_id),
     padId: idOrNull(raw.pad_token_id),

@@ -4,7 +4,8 @@
 
 export type RuntimeErrorCode =
   | 'WEBGPU_UNAVAILABLE' | 'DEVICE_LOST' | 'OUT_OF_MEMORY' | 'MODEL_NOT_FOUND' | 'FETCH_FAILED' | 'CORRUPT_MODEL'
-  | 'UNSUPPORTED_MODEL' | 'INPUT_MISMATCH' | 'CHECKSUM_MISMATCH' | 'CANCELLED' | 'ENGINE_BUSY' | 'REMOTE_DISABLED' | 'RUN_FAILED';
+  | 'UNSUPPORTED_MODEL' | 'INPUT_MISMATCH' | 'CHECKSUM_MISMATCH' | 'CANCELLED' | 'ENGINE_BUSY' | 'REMOTE_DISABLED' | 'RUN_FAILED'
+  | 'GRAPH_CONFIG_MISMATCH' | 'DTYPE_VARIANT_MISSING' | 'CHAT_TEMPLATE' | 'VOCAB_MISMATCH' | 'MODEL_TOO_LARGE';
 
 export abstract class RuntimeError extends Error {
   abstract readonly code: RuntimeErrorCode;
@@ -126,6 +127,61 @@ export class RemoteDisabledError extends RuntimeError {
   constructor(modelId: string) {
     super(`Offline: hub model ${modelId} cannot be fetched because remote models are disabled`,
       `Use an embedded model, load a local file, or tick "${ALLOW_REMOTE_LABEL}" on the Models page (Other models).`);
+  }
+}
+
+/** A causal-LM graph whose inputs/outputs disagree with its config.json (layers, KV heads, head size, names). */
+export class GraphConfigMismatchError extends RuntimeError {
+  override readonly name = 'GraphConfigMismatchError';
+  readonly code = 'GRAPH_CONFIG_MISMATCH';
+  readonly problems: readonly string[];
+  constructor(model: string, problems: readonly string[]) {
+    super(`${model}: the ONNX graph does not match config.json: ${problems.join('; ')}`,
+      'Use the config.json that was exported with this ONNX file (same model and revision), or re-export the model with optimum / the onnx-community recipe.');
+    this.problems = problems;
+  }
+}
+
+/** The requested dtype's ONNX file (transformers.js names: model.onnx, model_fp16.onnx, model_q4.onnx…) is absent. */
+export class DtypeVariantMissingError extends RuntimeError {
+  override readonly name = 'DtypeVariantMissingError';
+  readonly code = 'DTYPE_VARIANT_MISSING';
+  readonly available: readonly string[];
+  constructor(model: string, dtype: string, file: string, available: readonly string[]) {
+    super(`${model}: no ${dtype} variant (${file} is missing); available: ${available.length > 0 ? available.join(', ') : 'none'}`,
+      available.length > 0 ? `Pick one of the available dtypes (${available.join(', ')}).` : 'The folder has no onnx/model*.onnx file: export the model to ONNX first.');
+    this.available = available;
+  }
+}
+
+/** A chat prompt was requested but the tokenizer has no chat template, or it does not parse/render. */
+export class ChatTemplateError extends RuntimeError {
+  override readonly name = 'ChatTemplateError';
+  readonly code = 'CHAT_TEMPLATE';
+  constructor(model: string, detail: string, options?: { cause?: unknown }) {
+    super(`${model}: ${detail}`,
+      'Add the model\'s chat template ("chat_template" in tokenizer_config.json or a chat_template.jinja file, as in the original repo), or use a plain-text prompt.', options);
+  }
+}
+
+/** The tokenizer can produce ids the model's embedding/head has no row for. */
+export class VocabularyMismatchError extends RuntimeError {
+  override readonly name = 'VocabularyMismatchError';
+  readonly code = 'VOCAB_MISMATCH';
+  constructor(model: string, tokenizerSize: number, headSize: number) {
+    super(`${model}: the tokenizer has ${tokenizerSize} tokens but the model's head has ${headSize} rows`,
+      'Use the tokenizer files from the same model repo and revision as the ONNX export (a head may be wider than the tokenizer, never narrower).');
+  }
+}
+
+/** A model whose weights plus a minimal KV cache exceed what this runtime allows in one tab/process. */
+export class ModelTooLargeError extends RuntimeError {
+  override readonly name = 'ModelTooLargeError';
+  readonly code = 'MODEL_TOO_LARGE';
+  constructor(model: string, needBytes: number, limitBytes: number, detail: string) {
+    const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+    super(`${model}: needs about ${gib(needBytes)} (${detail}), over the ${gib(limitBytes)} this runtime allows`,
+      'Pick a smaller dtype variant (q4 or q4f16), a smaller model of the same family, or run it in the Node sidecar.');
   }
 }
 

@@ -64,12 +64,17 @@ async function watchDevice(): Promise<void> {
   if (lost) void lost.then((info) => { deviceLost = `${info.reason ?? 'unknown'}: ${info.message ?? ''}`; });
 }
 
+/** ORT-web reads side files (`model.onnx_data`) only from this option: the bytes, named as the graph names them. */
+function externalDataOption(options: SessionOptions): { externalData?: { path: string; data: Uint8Array }[] } {
+  return options.externalData?.length ? { externalData: options.externalData.map((f) => ({ path: f.path, data: f.data })) } : {};
+}
+
 async function createRaw(bytes: Uint8Array, provider: ExecutionProvider, options: SessionOptions): Promise<RawSession> {
   if (provider === 'webgpu') {
     if (options.simulateWebGpuFailure === 'create') throw new WebGpuUnavailableError('simulated failure (simulateWebGpuFailure: "create")');
     if (deviceLost) throw new DeviceLostError(`earlier in this page (${deviceLost})`);
     if (!platform.navigator?.gpu) throw new WebGpuUnavailableError('navigator.gpu is missing (no WebGPU in this browser or context)');
-    const session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'], logSeverityLevel: ORT_LOG_SEVERITY_ERROR });
+    const session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'], logSeverityLevel: ORT_LOG_SEVERITY_ERROR, ...externalDataOption(options) });
     await watchDevice();
     let failNext = options.simulateWebGpuFailure === 'run';
     return wrapOrtSession(session, ort.Tensor, () => {
@@ -78,7 +83,7 @@ async function createRaw(bytes: Uint8Array, provider: ExecutionProvider, options
     });
   }
   if (provider !== 'wasm') throw new Error(`onnxruntime-web has no ${provider} provider`);
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], logSeverityLevel: ORT_LOG_SEVERITY_ERROR });
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], logSeverityLevel: ORT_LOG_SEVERITY_ERROR, ...externalDataOption(options) });
   return wrapOrtSession(session, ort.Tensor);
 }
 

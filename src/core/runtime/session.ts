@@ -55,7 +55,14 @@ export interface SessionOptions {
   file?: string;
   /** Skip the pre-parse for very large models already validated elsewhere. */
   skipParse?: boolean;
+  /**
+   * The side files an ONNX file's initializers name (`model.onnx_data`, `…_data_1`), already read: ORT's
+   * `externalData` session option in both onnxruntime-node and -web (paths as the graph names them).
+   */
+  externalData?: readonly ExternalDataFile[];
 }
+
+export interface ExternalDataFile { path: string; data: Uint8Array }
 
 export interface FallbackRecord {
   from: ExecutionProvider;
@@ -112,8 +119,10 @@ async function createFirst(factory: RawSessionFactory, bytes: Uint8Array, provid
 export async function createFallbackSession(factory: RawSessionFactory, bytes: Uint8Array, providers: readonly ExecutionProvider[],
   options: SessionOptions = {}): Promise<ModelSession> {
   const model = options.skipParse ? undefined : parseOnnxModel(bytes, options.file);
-  if (model?.usesExternalData) {
-    throw new UnsupportedModelError('its weights are in an external data file (model.onnx_data), which a session from bytes cannot read; re-export with the weights inside the .onnx');
+  const given = new Set((options.externalData ?? []).map((f) => f.path));
+  const missing = model?.externalDataFiles.filter((f) => !given.has(f)) ?? [];
+  if (model?.usesExternalData && (missing.length > 0 || given.size === 0)) {
+    throw new UnsupportedModelError(`its weights are in external data files (${missing.join(', ') || 'model.onnx_data'}) that were not supplied; load them next to the .onnx (SessionOptions.externalData) or re-export with the weights inside the .onnx`);
   }
   const fallbacks: FallbackRecord[] = [];
   let { raw, provider } = await createFirst(factory, bytes, providers, options, fallbacks);

@@ -20,6 +20,8 @@ export interface OnnxModelSummary {
   initializerCount: number;
   /** Initializers stored in a side file (`model.onnx_data`): loadable in Node, not from bytes alone. */
   usesExternalData: boolean;
+  /** The side files the initializers name (`location` entries, e.g. model.onnx_data, model.onnx_data_1), in order. */
+  externalDataFiles: string[];
 }
 
 /** What this build of onnxruntime (1.30) reads; newer files are rejected with a clear message. */
@@ -78,7 +80,9 @@ export function parseOnnxModel(bytes: Uint8Array, file = 'model.onnx'): OnnxMode
   }
   const nodes = g.node ?? [];
   const initNames = new Set((g.initializer ?? []).map((t) => t.name));
-  const usesExternalData = (g.initializer ?? []).some((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL);
+  const external = (g.initializer ?? []).filter((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL);
+  const usesExternalData = external.length > 0;
+  const externalDataFiles = [...new Set(external.flatMap((t) => (t.externalData ?? []).filter((e) => e.key === 'location').map((e) => e.value ?? '')))];
   return {
     irVersion,
     producer: model.producerName ?? '',
@@ -90,5 +94,6 @@ export function parseOnnxModel(bytes: Uint8Array, file = 'model.onnx'): OnnxMode
     opTypes: [...new Set(nodes.map((n) => (n.domain ? `${n.domain}:${n.opType}` : n.opType ?? '')))].sort(),
     initializerCount: initNames.size,
     usesExternalData,
+    externalDataFiles,
   };
 }
