@@ -48,7 +48,26 @@ describe('loopback hub layout and headers', () => {
     expect(res.headers.get('access-control-expose-headers')).toMatch(/Content-Range.*ETag/);
     expect(res.headers.get('etag')).toMatch(/^".+"$/);
     expect(res.headers.get('x-repo-commit')).toMatch(/^[0-9a-f]{40}$/);
-    expect(hub.requests).toEqual([{ method: 'GET', path: '/workbench/target/resolve/main/onnx/model.onnx', status: 200 }]);
+    expect(hub.requests).toEqual([
+      { method: 'GET', path: '/workbench/target/resolve/main/onnx/model.onnx', status: 302 },
+      { method: 'GET', path: '/_lfs/workbench/target/onnx/model.onnx', status: 200 },
+    ]);
+  });
+
+  it('redirects an LFS file as the hub does, with its size and ETag on the redirect; small files come directly', async () => {
+    const res = await fetch(file('workbench/target', 'model.safetensors'), { redirect: 'manual' });
+    const size = (await readFile(new URL('target/model.safetensors', MODELS))).byteLength;
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`${hub.url}_lfs/workbench/target/model.safetensors`);
+    expect(res.headers.get('x-linked-size')).toBe(String(size));
+    expect(res.headers.get('x-linked-etag')).toMatch(/^".+"$/);
+    expect((await fetch(file('workbench/target', 'config.json'), { redirect: 'manual' })).status).toBe(200);
+    const direct = await startLoopbackHub({ lfsRedirect: false });
+    try {
+      expect((await fetch(`${direct.url}workbench/target/resolve/main/model.safetensors`, { redirect: 'manual' })).status).toBe(200);
+    } finally {
+      await direct.close();
+    }
   });
 
   it('answers the one-byte Range probe transformers.js sends for a size with 206 and Content-Range', async () => {

@@ -1,7 +1,8 @@
 // A loopback stand-in for the Hugging Face hub, for tests, e2e and offline demos: model folders served on
 // 127.0.0.1 under the hub's URL layout (`/{owner}/{name}/resolve/{revision}/{file}`) with the headers clients read
 // (Content-Length, ETag, Accept-Ranges, single-range `bytes=a-b` → 206 + Content-Range as transformers.js's
-// metadata probe asks, CORS and `Cross-Origin-Resource-Policy: cross-origin` so a COOP/COEP page may fetch), and
+// metadata probe asks, CORS and `Cross-Origin-Resource-Policy: cross-origin` so a COOP/COEP page may fetch), large
+// (LFS) files answered as the hub does, with a 302 to a content URL carrying X-Linked-Size/X-Linked-ETag, and
 // switchable faults — the failures real users meet: a 404, an HTML page instead of a file, a truncated body, a
 // throttled download, a 5xx. Faults and the request log are driven in-process (`startLoopbackHub`) or over the
 // admin routes under `/_hub/` (see README "Loopback hub"); `npm run hub` is the CLI (loopbackHubCli.ts).
@@ -33,6 +34,7 @@ export function parseFault(spec: string): HubFault {
   throw new Error(`unknown fault "${spec}": use 404, html, truncate[:fraction], slow[:bytesPerSecond] or an HTTP status`);
 }
 
+/** One request as the hub saw it; `fault` is set when an injected fault shaped this response. */
 export interface HubRequest { method: string; path: string; status: number; range?: string; fault?: HubFault['kind'] }
 
 export interface LoopbackHubOptions {
@@ -44,6 +46,11 @@ export interface LoopbackHubOptions {
   mounts?: Record<string, string>;
   /** Serve the embedded models/<id> folders as `workbench/<id>` (default true). */
   embedded?: boolean;
+  /**
+   * Answer LFS files (`.onnx`, `.onnx_data*`, `.safetensors`, `.bin`) as the hub does: 302 to `/_lfs/{id}/{file}`
+   * (the hub's CDN), which serves the bytes and the transfer faults (truncate, slow). Default true.
+   */
+  lfsRedirect?: boolean;
 }
 
 export interface LoopbackHub {
@@ -65,7 +72,8 @@ const MODELS_DIR = fileURLToPath(new URL('../models/', import.meta.url));
 /** What X-Repo-Commit says: the hub names the commit a `main` resolved to; here every repo is at one commit. */
 const COMMIT = '0000000000000000000000000000000000000000';
 const CHUNK = 16 * 1024;
-const EXPOSED = 'Content-Length, Content-Range, Content-Type, ETag, Accept-Ranges, X-Repo-Commit, X-Error-Code';
+const EXPOSED = 'Content-Length, Content-Range, Content-Type, ETag, Accept-Ranges, X-Repo-Commit, X-Error-Code, X-Linked-Size, X-Linked-ETag';
+const LFS_FILE = /\.(onnx|onnx_data(_\d+)?|safetensors|bin)$/;
 
 const HTML_PAGE = '<!doctype html><html><head><title>Workbench</title></head><body><div id="root"></div></body></html>\n';
 
@@ -79,6 +87,13 @@ export function parseResolvePath(pathname: string): { id: string; revision: stri
   const parts = pathname.split('/').slice(1).map((p) => decodeURIComponent(p));
   if (parts.length < 5 || parts[2] !== 'resolve' || parts.slice(4).some((p) => p === '' || p === '.' || p === '..')) return undefined;
   return { id: `${parts[0]}/${parts[1]}`, revision: parts[3], file: parts.slice(4).join('/') };
+}
+
+/** `/_lfs/{owner}/{name}/{file…}`, where a resolve of an LFS file redirects to. */
+function parseLfsPath(pathname: string): { id: string; revision: string; file: string } | undefined {
+  const [, lfs, owner, name, ...file] = pathname.split('/').map((p) => decodeURIComponent(p));
+  if (lfs !== '_lfs' || !owner || !name || file.length === 0 || file.some((p) => p === '' || p === '.' || p === '..')) return undefined;
+  return { id: `${owner}/${name}`, revision: 'main', file: file.join('/') };
 }
 
 function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
@@ -124,7 +139,9 @@ export async function startLoopbackHub(options: LoopbackHubOptions = {}): Promis
     res.end(JSON.stringify({ error: message }));
   };
 
-  async function serveFile(req: IncomingMessage, res: ServerResponse, fault: HubFault | undefined, parsed: { id: string; revision: string; file: string }) {
+  /** Serves a resolve (`viaLfs` false) or a content URL; `applied` records the fault that shaped the answer. */
+  async function serveFile(req: IncomingMessage, res: ServerResponse, fault: HubFault | undefined, parsed: { id: string; revision: string; file: string }, viaLfs: boolean, applied: { fault?: HubFault['kind'] }) {
+    if (fault && (fault.kind === 'not-found' || fault.kind === 'status' || fault.kind === 'html')) applied.fault = fault.kind;
     if (fault?.kind === 'not-found') return notFound(res, 'EntryNotFound', 'Entry not found');
     if (fault?.kind === 'status') { res.writeHead(fault.status, { 'Content-Type': 'text/plain' }); return void res.end(`loopback hub: injected HTTP ${fault.status}`); }
     if (fault?.kind === 'html') { res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }); return void res.end(HTML_PAGE); }
@@ -144,6 +161,11 @@ export async function startLoopbackHub(options: LoopbackHubOptions = {}): Promis
       ETag: `"${size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`,
       'X-Repo-Commit': COMMIT,
     };
+    if (!viaLfs && options.lfsRedirect !== false && LFS_FILE.test(parsed.file)) {
+      const location = `http://${req.headers.host}/_lfs/${parsed.id}/${parsed.file.split('/').map(encodeURIComponent).join('/')}`;
+      res.writeHead(302, { Location: location, 'X-Linked-Size': String(size), 'X-Linked-ETag': headers.ETag, 'X-Repo-Commit': COMMIT, 'Content-Length': '0' });
+      return void res.end();
+    }
     const range = parseRange(req.headers.range, size);
     if (range === 'unsatisfiable') {
       res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}` });
@@ -153,6 +175,7 @@ export async function startLoopbackHub(options: LoopbackHubOptions = {}): Promis
     const length = end - start + 1;
     res.writeHead(range ? 206 : 200, { ...headers, 'Content-Length': String(length), ...(range ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}) });
     if (req.method === 'HEAD' || length === 0) return void res.end();
+    if (fault?.kind === 'truncate' || fault?.kind === 'slow') applied.fault = fault.kind;
     if (fault?.kind === 'truncate') {
       const sent = Math.floor(length * (fault.fraction ?? 0.5));
       const stream = createReadStream(path, { start, end: start + sent - 1 });
@@ -203,11 +226,12 @@ export async function startLoopbackHub(options: LoopbackHubOptions = {}): Promis
     if (url.pathname.startsWith('/_hub/')) {
       return void admin(req, res, url.pathname.slice('/_hub/'.length)).catch((e: unknown) => { res.writeHead(400); res.end(String(e)); });
     }
-    const parsed = parseResolvePath(url.pathname);
+    const lfs = parseLfsPath(url.pathname);
+    const parsed = lfs ?? parseResolvePath(url.pathname);
     if (!parsed) { res.writeHead(404, { 'Content-Type': 'text/plain' }); return void res.end('loopback hub: expected /{owner}/{name}/resolve/{revision}/{file}'); }
-    const fault = faultFor(`${parsed.id}/${parsed.file}`);
-    res.on('close', () => requests.push({ method: req.method ?? 'GET', path: url.pathname, status: res.statusCode, ...(req.headers.range ? { range: req.headers.range } : {}), ...(fault ? { fault: fault.kind } : {}) }));
-    serveFile(req, res, fault, parsed).catch((e: unknown) => {
+    const applied: { fault?: HubFault['kind'] } = {};
+    res.on('close', () => requests.push({ method: req.method ?? 'GET', path: url.pathname, status: res.statusCode, ...(req.headers.range ? { range: req.headers.range } : {}), ...(applied.fault ? { fault: applied.fault } : {}) }));
+    serveFile(req, res, faultFor(`${parsed.id}/${parsed.file}`), parsed, Boolean(lfs), applied).catch((e: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(String(e));
     });
