@@ -4,7 +4,7 @@
 // parseCausalLmFiles + createCausalLM as the Node loader.
 import { createCausalLM, type CausalLM } from '../lm/causalLm';
 import { loadHubCausalLM, parseCausalLmFiles } from '../lm/causalLmSources';
-import type { ModelCache } from '../runtime/cache';
+import { withCacheRollback, type ModelCache } from '../runtime/cache';
 import { loadFiles, loadManifest, loadManifestModel, type FetchLike } from '../runtime/loaders';
 import type { ProgressCallback } from '../runtime/progress';
 import { resolveModelSource, type Manifest } from '../runtime/registry';
@@ -33,8 +33,11 @@ const isFolderUrl = (ref: string) => /^(https?:\/\/|\/|\.\.?\/)/.test(ref);
 
 export function createModelLoader(deps: ModelLoaderDeps): (ref: string, o?: LoadModelOptions) => Promise<CausalLM> {
   let manifest: Promise<Manifest> | undefined;
-  return async (ref, o = {}) => {
-    const opts = { fetch: deps.fetch, cache: deps.cache, onProgress: o.onProgress, signal: o.signal };
+  // A load that fails after some files were cached (a later 404, a graph that does not match its config)
+  // takes them back out: nothing half-loaded stays in the cache.
+  return (ref, o = {}) => withCacheRollback(deps.cache, (cache) => load(ref, o, cache));
+  async function load(ref: string, o: LoadModelOptions, cache: ModelCache | undefined): Promise<CausalLM> {
+    const opts = { fetch: deps.fetch, cache, onProgress: o.onProgress, signal: o.signal };
     if (isFolderUrl(ref)) {
       const base = ref.endsWith('/') ? ref : `${ref}/`;
       const files = await loadFiles(CAUSAL_LM_FILES.map((f) => ({ url: `${base}${f}`, path: f })), opts);
@@ -47,5 +50,5 @@ export function createModelLoader(deps: ModelLoaderDeps): (ref: string, o?: Load
     const wanted = new Set<string>(CAUSAL_LM_FILES);
     const files = await loadManifestModel(source.model, deps.modelsBaseUrl, { ...opts, include: (p) => wanted.has(p) });
     return createCausalLM(ref, parseCausalLmFiles((f) => files.get(`${source.model.id}/${f}`), ref), await deps.backend());
-  };
+  }
 }

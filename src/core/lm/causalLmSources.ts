@@ -4,7 +4,8 @@
 // decides which files a model needs: config.json (normalised by the family table), generation_config.json and
 // chat_template.jinja when present, the tokenizer, the ONNX file of the chosen dtype (transformers.js names) and
 // its external-data chunks; and refuses a model too large for the tab before it is read where it can.
-import { ModelNotFoundError, ModelTooLargeError } from '../runtime/errors';
+import { withCacheRollback } from '../runtime/cache';
+import { formatBytes, ModelNotFoundError, ModelTooLargeError } from '../runtime/errors';
 import { loadHubFiles, assertRemoteAllowed, type HubOptions } from '../runtime/hub';
 import type { LoadOptions } from '../runtime/loaders';
 import type { ExternalDataFile, OrtBackend } from '../runtime/session';
@@ -55,8 +56,7 @@ export function checkModelSize(model: string, config: NormalizedLmConfig, sizes:
   const kv = 2 * config.numLayers * config.numKvHeads * config.headDim * cacheBytes * context;
   const need = sizes.onnx + sizes.external + kv;
   if (need > limit) {
-    const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
-    throw new ModelTooLargeError(model, need, limit, `weights ${mib(sizes.onnx + sizes.external)} + KV cache ${mib(kv)} at ${context} tokens`);
+    throw new ModelTooLargeError(model, need, limit, `weights ${formatBytes(sizes.onnx + sizes.external)} + KV cache ${formatBytes(kv)} at ${context} tokens`);
   }
 }
 
@@ -126,6 +126,10 @@ export function externalChunkCount(configJson: Record<string, unknown>, file: st
  */
 export async function loadHubCausalLM(id: string, backend: OrtBackend, options: LoadOptions & HubOptions & CausalLmSourceOptions): Promise<CausalLM> {
   assertRemoteAllowed(id, options);
+  return withCacheRollback(options.cache, (cache) => loadHub(id, backend, { ...options, cache }));
+}
+
+async function loadHub(id: string, backend: OrtBackend, options: LoadOptions & HubOptions & CausalLmSourceOptions): Promise<CausalLM> {
   const base = await loadHubFiles(id, [...REQUIRED_FILES], options);
   const optional = new Map<string, Uint8Array>();
   for (const f of OPTIONAL_FILES) {

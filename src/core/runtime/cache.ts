@@ -41,3 +41,38 @@ export class CacheApiCache implements ModelCache {
   async delete(key: string) { return (await this.storage.open(this.name)).delete(key); }
   async keys() { return (await (await this.storage.open(this.name)).keys()).map((r) => r.url); }
 }
+
+/**
+ * A cache view that records what it added, so a model load that fails part-way (a later file 404s, the graph
+ * does not match its config, the model is too large) can take its new entries back out: nothing half-loaded
+ * stays in the cache. Entries that were there before the load are never touched.
+ */
+export class TrackedCache implements ModelCache {
+  private readonly added = new Set<string>();
+  constructor(private readonly inner: ModelCache) {}
+  match(key: string) { return this.inner.match(key); }
+  async put(key: string, bytes: Uint8Array) {
+    const had = (await this.inner.match(key).catch(() => undefined)) !== undefined;
+    await this.inner.put(key, bytes);
+    if (!had) this.added.add(key);
+  }
+  delete(key: string) { this.added.delete(key); return this.inner.delete(key); }
+  keys() { return this.inner.keys(); }
+  /** Deletes every entry this view added; cache errors are ignored (a miss later is harmless). */
+  async rollback(): Promise<void> {
+    for (const key of this.added) await this.inner.delete(key).catch(() => false);
+    this.added.clear();
+  }
+}
+
+/** Runs a load against a tracked view of `cache`; if the load throws, what it added is removed and the error rethrown. */
+export async function withCacheRollback<T>(cache: ModelCache | undefined, load: (cache: ModelCache | undefined) => Promise<T>): Promise<T> {
+  if (!cache) return load(undefined);
+  const tracked = new TrackedCache(cache);
+  try {
+    return await load(tracked);
+  } catch (e) {
+    await tracked.rollback();
+    throw e;
+  }
+}

@@ -174,13 +174,19 @@ export class VocabularyMismatchError extends RuntimeError {
   }
 }
 
+/** 1.50 GiB / 4.7 MiB / 512 B: sizes in messages. */
+export function formatBytes(b: number): string {
+  if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(2)} GiB`;
+  if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(1)} MiB`;
+  return b >= 1024 ? `${(b / 1024).toFixed(1)} KiB` : `${b} B`;
+}
+
 /** A model whose weights plus a minimal KV cache exceed what this runtime allows in one tab/process. */
 export class ModelTooLargeError extends RuntimeError {
   override readonly name = 'ModelTooLargeError';
   readonly code = 'MODEL_TOO_LARGE';
   constructor(model: string, needBytes: number, limitBytes: number, detail: string) {
-    const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
-    super(`${model}: needs about ${gib(needBytes)} (${detail}), over the ${gib(limitBytes)} this runtime allows`,
+    super(`${model}: needs about ${formatBytes(needBytes)} (${detail}), over the ${formatBytes(limitBytes)} this runtime allows`,
       'Pick a smaller dtype variant (q4 or q4f16), a smaller model of the same family, or run it in the Node sidecar.');
   }
 }
