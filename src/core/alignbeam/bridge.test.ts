@@ -192,3 +192,49 @@ describe('hub tokenizers (Llama 3, Qwen 3, Gemma 3)', () => {
     console.log(`bridge gemma3 → llama3 (text): ${g2l.buildMs.toFixed(0)} ms, coverage ${JSON.stringify(bridgeCoverage(g2l))}`);
   }, 120_000);
 });
+
+describe('the bridge report at real vocabulary sizes (Llama 3 128,256 ↔ Qwen 3 151,669)', () => {
+  const id = (t: LmTokenizer, s: string) => {
+    const i = Array.from({ length: t.vocabSize }, (_, j) => j).find((j) => t.tokenString(j) === s);
+    if (i === undefined) throw new Error(`${s} not in the vocabulary`);
+    return i;
+  };
+
+  it('covers every anchor id: counts add up to the real vocabulary, exact tokens dominate, few are lost', () => {
+    const l2q = getBridge(tok.llama3, tok.qwen3, 'text');
+    expect([l2q.anchorVocab, l2q.targetVocab]).toEqual([128256, 151669]);
+    const c = bridgeCoverage(l2q);
+    expect(c.exactTokens + c.approxTokens + c.lostTokens).toBe(128256);
+    expect(c.exactTokens).toBeGreaterThan(0.5 * 128256);
+    expect(c.lostTokens).toBeLessThan(0.01 * 128256);
+    expect(c.exactMass).toBeCloseTo(c.exactTokens / 128256, 12);
+  }, 120_000);
+
+  it('known tokens map both ways by bytes: "ĠHello" ↔ "ĠHello", "Ġthe" ↔ "Ġthe", newline ↔ newline', () => {
+    const l2q = getBridge(tok.llama3, tok.qwen3, 'text');
+    const q2l = getBridge(tok.qwen3, tok.llama3, 'text');
+    for (const s of ['ĠHello', 'Ġthe', 'Ċ', 'hello']) {
+      expect(tok.qwen3.tokenString(l2q.map[id(tok.llama3, s)])).toBe(s);
+      expect(l2q.match[id(tok.llama3, s)]).toBe(MATCH_EXACT);
+      expect(tok.llama3.tokenString(q2l.map[id(tok.qwen3, s)])).toBe(s);
+    }
+    // the end of turn maps by role (<|eot_id|> is not Qwen's string): llama3's eos → qwen3's eos, counted exact
+    expect(l2q.map[tok.llama3.eosId!]).toBe(tok.qwen3.eosId);
+  }, 120_000);
+
+  it('byte-level fallbacks: every single-byte token (incl. pieces of a UTF-8 character) maps exactly to the same byte', () => {
+    const l2q = getBridge(tok.llama3, tok.qwen3, 'text');
+    let singles = 0;
+    for (let i = 0; i < tok.llama3.vocabSize; i++) {
+      if (tok.llama3.specialIds.includes(i) || tok.llama3.tokenBytes(i).length !== 1) continue;
+      singles++;
+      expect(l2q.match[i]).toBe(MATCH_EXACT);
+      expect(key(tok.qwen3, l2q.map[i])).toBe(key(tok.llama3, i));
+    }
+    expect(singles).toBe(256); // all 256 bytes are tokens of a byte-level BPE
+    // a Llama-3 token Qwen has no entry for re-encodes to Qwen's first piece: approximate, a byte prefix
+    const approx = Array.from(l2q.match).indexOf(MATCH_APPROX);
+    expect(approx).toBeGreaterThanOrEqual(0);
+    expect(key(tok.llama3, approx).startsWith(key(tok.qwen3, l2q.map[approx]))).toBe(true);
+  }, 120_000);
+});

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { serialize } from '../../edits/safetensors';
-import type { NormalizedLmConfig } from '../families';
+import { normalizeConfig, type NormalizedLmConfig } from '../families';
 import { buildDecoderOnnx, type OnnxVariant } from './onnxDecoder';
 import { replicaConfig, replicaSpec, replicaWeights, type ReplicaSpec, type Weights } from './specs';
 
@@ -32,6 +32,8 @@ export interface WriteReplicaOptions {
   variants?: readonly OnnxVariant[];
   /** Defaults to EXTERNAL_DATA_REPLICAS.has(id). */
   externalData?: boolean;
+  /** Config keys replacing the spec's (e.g. more layers and width for a bench at a deployment-like size ratio). */
+  configOverrides?: Record<string, unknown>;
 }
 
 async function atomicWrite(path: string, data: Uint8Array | string): Promise<number> {
@@ -116,8 +118,9 @@ function toExternalData(model: onnxProto.onnx.ModelProto, dataFile: string): Uin
 }
 
 export async function writeReplica(id: string, dir: string, opts: WriteReplicaOptions = {}): Promise<WrittenReplica> {
-  const spec = replicaSpec(id);
-  const config = replicaConfig(id);
+  const base = replicaSpec(id);
+  const spec = opts.configOverrides ? { ...base, config: { ...base.config, ...opts.configOverrides } } : base;
+  const config = opts.configOverrides ? normalizeConfig(spec.config) : replicaConfig(id);
   const weights = replicaWeights(config);
   const variants = opts.variants ?? (['fp32', 'fp16', 'q4'] as const);
   const external = opts.externalData ?? EXTERNAL_DATA_REPLICAS.has(id);
