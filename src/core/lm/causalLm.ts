@@ -81,7 +81,12 @@ export class CausalLM {
     this.headDim = this.kv.headDim;
     this.nPositions = config.maxPositions;
     this.lmHeadWidth = this.kv.headWidth;
-    if (tokenizer.vocabSize > this.lmHeadWidth) throw new VocabularyMismatchError(id, tokenizer.vocabSize, this.lmHeadWidth);
+    // Real exports may carry special tokens past the head (Gemma 3 text: <image_soft_token> = 262144 over a
+    // 262,144-row head, for the multimodal model); text never encodes to those. A text token past it is a mismatch.
+    const special = new Set(tokenizer.specialIds);
+    for (let t = this.lmHeadWidth; t < tokenizer.vocabSize; t++) {
+      if (!special.has(t)) throw new VocabularyMismatchError(id, tokenizer.vocabSize, this.lmHeadWidth);
+    }
     const tokEos = tokenizer.eosId;
     const ids = generation.eosTokenIds.length > 0 ? generation.eosTokenIds : tokEos !== null ? [tokEos] : [];
     this.eosIds = [...new Set(ids)];

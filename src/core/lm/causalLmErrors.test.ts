@@ -109,11 +109,16 @@ describe.skipIf(!present)('causal-LM bad input', () => {
     }
   });
 
-  it('a tokenizer with more tokens than the head has rows is a VocabularyMismatchError', async () => {
-    const extra = [1024, 1025].map((id) => ({ id, content: `<|extra${id}|>`, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
+  it('a tokenizer with text tokens past the head is a VocabularyMismatchError (special ones past it are allowed, as Gemma 3 has)', async () => {
+    const added = (id: number, special: boolean) => ({ id, content: `zq${id}`, single_word: false, lstrip: false, rstrip: false, normalized: false, special });
+    const onlySpecial = variant({ tokenizer: (c) => { c.added_tokens = [...(c.added_tokens as unknown[]), added(1024, true)]; } });
+    const ok = await loadCausalLMFolder(onlySpecial, backend);
+    expect([ok.tokenizer.vocabSize, ok.vocabSize]).toEqual([1025, 1024]);
+    await ok.dispose();
+    const extra = [added(1024, false), added(1025, true)];
     const dir = variant({ tokenizer: (c) => { c.added_tokens = [...(c.added_tokens as unknown[]), ...extra]; } });
     await expect(loadCausalLMFolder(dir, backend)).rejects.toMatchObject({
-      code: 'VOCAB_MISMATCH', message: 'target: the tokenizer has 1026 tokens but the model\'s head has 1024 rows'.replace('target', dir.split('/').pop()!),
+      code: 'VOCAB_MISMATCH', message: 'target: the tokenizer has 1026 tokens but the model\'s head has 1024 rows (text tokens past the head)'.replace('target', dir.split('/').pop()!),
     });
   });
 

@@ -169,7 +169,7 @@ export class VocabularyMismatchError extends RuntimeError {
   override readonly name = 'VocabularyMismatchError';
   readonly code = 'VOCAB_MISMATCH';
   constructor(model: string, tokenizerSize: number, headSize: number) {
-    super(`${model}: the tokenizer has ${tokenizerSize} tokens but the model's head has ${headSize} rows`,
+    super(`${model}: the tokenizer has ${tokenizerSize} tokens but the model's head has ${headSize} rows (text tokens past the head)`,
       'Use the tokenizer files from the same model repo and revision as the ONNX export (a head may be wider than the tokenizer, never narrower).');
   }
 }
