@@ -53,6 +53,16 @@ describe('auditDist', () => {
     expect(audit.problems[0]).toMatch(/runtime is bundled into assets\/llm\.worker-BBPZpxQ4\.js/);
   });
 
+  it('finds a chunk that imports a file the build did not emit', () => {
+    const audit = auditDist(build({
+      'assets/llm.worker-DuCH7FtR.js': 'const o = () => import("./ortWeb-C_4B4y6t.js");',
+      'assets/llm.worker-BzOj7prh.js': 'const o = () => import("./ortWeb-CA1Cbik6.js");',
+      'assets/ortWeb-CA1Cbik6.js': 'import { a } from "./llm.worker-BzOj7prh.js";',
+    }));
+    expect(audit.missingImports).toEqual(['assets/llm.worker-DuCH7FtR.js → ./ortWeb-C_4B4y6t.js']);
+    expect(audit.problems).toHaveLength(1);
+  });
+
   it('strips only a Vite content hash from a name', () => {
     expect(unhashedName('assets/ort-wasm-simd-threaded.jsep-MDYUKy93.wasm')).toBe('ort-wasm-simd-threaded.jsep.wasm');
     expect(unhashedName('ort/ort-wasm-simd-threaded.jsep.wasm')).toBe('ort-wasm-simd-threaded.jsep.wasm');

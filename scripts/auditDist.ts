@@ -1,7 +1,9 @@
 // Checks a production build for what must be shipped once: each WebAssembly binary (ORT's is 28 MB) and
 // onnxruntime-web's JavaScript runtime, which belongs in /ort/ only (workers and transformers.js import it from
 // there at run time). Vite bundles each worker separately, so a plain `import 'onnxruntime-web'` would copy the
-// runtime into every worker chunk and its wasm into assets/ under a hashed name; this audit catches that.
+// runtime into every worker chunk and its wasm into assets/ under a hashed name; this audit catches that. It also
+// catches a chunk importing a file that is not there (a worker referenced twice is bundled twice: a source edited
+// between the two bundles gives two versions, and only one set of their shared chunks survives).
 // CLI: `tsx scripts/auditDist.ts <outDir>` exits 1 with the findings (the e2e web server runs it after building).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -18,6 +20,8 @@ export interface DistAudit {
   duplicateWasm: string[][];
   /** JavaScript files (relative, `/`-separated) that contain ORT's runtime. */
   ortRuntimeFiles: string[];
+  /** `file → ./chunk.js` imports of chunks the build did not emit (a source edited during the build mixes two). */
+  missingImports: string[];
   problems: string[];
 }
 
@@ -61,12 +65,20 @@ export function auditDist(outDir: string): DistAudit {
     .map((f) => f.rel)
     .sort();
 
+  const emitted = new Set(files.map((f) => f.rel));
+  const missingImports = files.filter((f) => /\.m?js$/.test(f.rel)).flatMap((f) => {
+    const dir = f.rel.includes('/') ? f.rel.slice(0, f.rel.lastIndexOf('/') + 1) : '';
+    const imported = [...readFileSync(f.full, 'utf8').matchAll(/(?:from|import\()\s*["'`]\.\/([^"'`]+\.m?js)["'`]/g)].map((m) => m[1]);
+    return [...new Set(imported)].filter((name) => !emitted.has(dir + name)).map((name) => `${f.rel} → ./${name}`);
+  });
+
   const problems = [
     ...duplicateWasm.map((g) => `WebAssembly shipped more than once: ${g.join(', ')}`),
     ...ortRuntimeFiles.filter((f) => f !== ORT_RUNTIME_FILE).map((f) =>
       `onnxruntime-web's runtime is bundled into ${f}; import it from /${ORT_RUNTIME_FILE} (see scripts/viteOrtFromSelfHost.ts)`),
+    ...missingImports.map((m) => `a chunk imports a file the build did not emit: ${m} (were sources edited during the build? build again)`),
   ];
-  return { totalBytes, duplicateWasm, ortRuntimeFiles, problems };
+  return { totalBytes, duplicateWasm, ortRuntimeFiles, missingImports, problems };
 }
 
 const invokedDirectly = process.argv[1]?.endsWith('auditDist.ts');
