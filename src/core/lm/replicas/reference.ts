@@ -39,9 +39,11 @@ export function referenceForward(c: NormalizedLmConfig, w: Weights, inp: RefInpu
     if (!t) throw new Error(`reference: missing tensor ${name}`);
     return t.data;
   };
+  // biases the block has: q/k/v by the qkvBias flag, the others (GPT-2's) wherever the family table names them
   const opt = (role: LayerRole, l: number) => {
+    if (/^(q|k|v|qkv)_bias$/.test(role) && !c.block.qkvBias) return undefined;
     const n = tensorName(c.tensors, role, l);
-    return n && w.has(n) ? w.get(n)!.data : undefined;
+    return n ? get(n) : undefined;
   };
   // y = W x (+ b): W [out, in] (nn.Linear) or [in, out] (Conv1D)
   const linear = (x: Float64Array, W: Float32Array, out: number, bias?: Float32Array): Float64Array => {

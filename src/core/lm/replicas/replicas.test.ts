@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { AutoModelForCausalLM, AutoTokenizer, env, type Tensor } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { f16BitsToF32 } from '../../edits/dtypes';
 import { parseHeader, parseHeaderLength } from '../../edits/safetensors';
@@ -18,6 +19,8 @@ import { REPLICAS } from './specs';
 import { VARIANT_FILES, writeReplica, type WrittenReplica } from './writeReplicaNode';
 
 let root: string;
+/** Folders written by the per-family blocks, reused by the transformers.js block at the end. */
+const written = new Map<string, WrittenReplica>();
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'replicas-'));
 });
@@ -97,6 +100,7 @@ describe.each(REPLICAS.map((r) => r.id))('%s replica', (id) => {
 
   beforeAll(async () => {
     r = await writeReplica(id, join(root, id));
+    written.set(id, r);
     tok = await loadTokenizer(r.dir);
     const tokens = tok.chatTemplateSource ? tok.applyChatTemplate('Name a prime number.') : tok.encode('The quick brown fox jumps over the lazy dog.');
     x = batchOf(tokens, tok.padId ?? tok.eosId ?? 0, S);
@@ -168,5 +172,39 @@ describe.each(REPLICAS.map((r) => r.id))('%s replica', (id) => {
       const whole = (logits: ArrayLike<number>): Run => ({ logits, from: 0, len: S });
       expect(maxDiff(whole(got.logits), whole(ref.logits), x, c.vocabSize, 0, S), v).toBeLessThan(tol);
     }
+  }, 60_000);
+});
+
+describe('transformers.js loads the replicas as it loads the public exports', () => {
+  /** Greedy continuation by the float64 reference, recomputing the whole sequence per token. */
+  function referenceGreedy(r: WrittenReplica, prompt: number[], n: number): number[] {
+    const ids = [...prompt];
+    for (let k = 0; k < n; k++) {
+      const { logits } = referenceForward(r.config, r.weights, { inputIds: [ids], attentionMask: [ids.map(() => 1)], positionIds: [ids.map((_, i) => i)] });
+      const last = logits.subarray((ids.length - 1) * r.config.vocabSize);
+      let best = 0;
+      for (let v = 1; v < last.length; v++) if (last[v] > last[best]) best = v;
+      ids.push(best);
+    }
+    return ids;
+  }
+
+  // qwen3: explicit head_dim + qk-norm; gemma2: no position_ids in the graph; llama3: external data (model.onnx_data)
+  it.each([['qwen3', 'fp32'], ['gemma2', 'fp32'], ['llama3', 'fp32'], ['gemma2', 'fp16']] as const)('%s %s: generate() matches the reference greedy tokens', async (id, dtype) => {
+    const r = written.get(id) ?? (await writeReplica(id, join(root, id)));
+    env.allowRemoteModels = false;
+    env.localModelPath = root;
+    const tokenizer = await AutoTokenizer.from_pretrained(id);
+    const model = await AutoModelForCausalLM.from_pretrained(id, { dtype, device: 'cpu' });
+    const enc = tokenizer('The capital of France is');
+    const out = (await model.generate({ ...enc, max_new_tokens: 4, do_sample: false })) as Tensor;
+    const got = (out.tolist() as bigint[][])[0].map(Number);
+    const prompt = (enc.input_ids as Tensor).tolist() as bigint[][];
+    const want = referenceGreedy(r, prompt[0].map(Number), 4);
+    // fp16 rounds the logits, so a near tie may break differently: there only the length and the prompt must hold
+    if (dtype === 'fp32') expect(got).toEqual(want);
+    else expect(got.slice(0, prompt[0].length)).toEqual(want.slice(0, prompt[0].length));
+    expect(got.length).toBe(want.length);
+    await model.dispose();
   }, 60_000);
 });
