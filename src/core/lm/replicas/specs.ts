@@ -140,9 +140,18 @@ function rng(seed: number): () => number {
  * ~ U(±1/√fan_in)·√3, norm gains near 1 (near 0 for Gemma's 1+w), biases ±0.1.
  */
 export function replicaWeights(c: NormalizedLmConfig, seed = 17): Weights {
+  return replicaTensors(c, seed, false);
+}
+
+/** Names and shapes only (empty data): what a header-only reader (the edits sidecar) sees. */
+export function replicaTensorShapes(c: NormalizedLmConfig): Weights {
+  return replicaTensors(c, 0, true);
+}
+
+function replicaTensors(c: NormalizedLmConfig, seed: number, shapesOnly: boolean): Weights {
   const rand = rng(seed);
   const w: Weights = new Map();
-  const uniform = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
+  const uniform = (n: number, scale: number) => (shapesOnly ? new Float32Array(0) : Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale));
   const put = (name: string | undefined, shape: number[], scale: number, offset = 0) => {
     if (!name) throw new Error('replicaWeights: the family table lacks a tensor this block needs');
     const data = uniform(shape.reduce((a, b) => a * b, 1), scale);
