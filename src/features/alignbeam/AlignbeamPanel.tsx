@@ -22,7 +22,7 @@ const TABS: { tab: Tab; label: string; run: string }[] = [
 ];
 
 export function AlignbeamPanel({ spec, onSpecChange, onResult, expectedDigest }: FeaturePanelProps<AlignbeamSpec>) {
-  const { pair, run, outcomes, start, cancel, kill, loadPair } = useAlignbeamEngine();
+  const { pair, run, outcomes, start, cancel, kill, loadPair, hub, setHub } = useAlignbeamEngine();
   const [csv, setCsv] = useState<CsvFile>();
   const [finished, setFinished] = useState<{ outcome: Outcome; n: number }>();
   const autoRan = useRef(false);
@@ -69,7 +69,7 @@ export function AlignbeamPanel({ spec, onSpecChange, onResult, expectedDigest }:
   const state = running ? 'loading' : run.status === 'error' ? 'error' : 'ready';
   return (
     <div data-testid="alignbeam-panel" data-state={state}>
-      <PairCard spec={spec} set={set} pair={pair} onLoad={() => void loadPair(spec)} disabled={running} />
+      <PairCard spec={spec} set={set} pair={pair} hub={hub} setHub={setHub} onLoad={() => void loadPair(spec)} disabled={running} />
       <div className="card">
         <div className="toolbar" role="tablist">
           {TABS.map((t) => (

@@ -1,11 +1,14 @@
 // The model pair: cross-vocabulary (target + anchor, bridged) or same-vocabulary (target + anchor-same), and the
 // model behind each role: an embedded id or a hub id ("org/name", fetched through the runtime only when remote
-// models are allowed; offline the runtime's RemoteDisabledError is shown here with its remedy).
+// models are allowed; offline the runtime's RemoteDisabledError is shown here with its remedy). The "allow remote
+// downloads" box and the hub URL (the Models page's setting, remembered in this browser) reach the worker's
+// configureHub before each pair load; neither goes into a share link.
 import { useState } from 'react';
 import type { PairInfo } from '../../core/alignbeam/types';
+import { ALLOW_REMOTE_LABEL } from '../../core/runtime/errors';
 import type { AlignbeamSpec } from '../../state/specs/alignbeam';
 import type { SessionBackendInfo } from '../../../workers/alignbeamUi';
-import { pairKeyOf, type PairState } from './useAlignbeamEngine';
+import { pairKeyOf, type HubSettings, type PairState } from './useAlignbeamEngine';
 
 const ROLES = [
   { key: 'target', label: 'target (domain specialist)' },
@@ -57,8 +60,9 @@ function InfoLine({ info }: { info: PairInfo }) {
   );
 }
 
-export function PairCard({ spec, set, pair, onLoad, disabled }: {
-  spec: AlignbeamSpec; set: (patch: Partial<AlignbeamSpec>) => void; pair: PairState; onLoad: () => void; disabled: boolean;
+export function PairCard({ spec, set, pair, hub, setHub, onLoad, disabled }: {
+  spec: AlignbeamSpec; set: (patch: Partial<AlignbeamSpec>) => void; pair: PairState; hub: HubSettings; setHub: (patch: Partial<HubSettings>) => void;
+  onLoad: () => void; disabled: boolean;
 }) {
   const stale = pair.status !== 'none' && pair.key !== pairKeyOf(spec);
   return (
@@ -81,8 +85,14 @@ export function PairCard({ spec, set, pair, onLoad, disabled }: {
           </select></label>
           <button data-testid="pair-load" onClick={onLoad}>Load pair</button>
         </div>
+        <div className="toolbar">
+          <label><input type="checkbox" checked={hub.allowRemote} data-testid="pair-allow-remote" onChange={(e) => setHub({ allowRemote: e.target.checked })} /> {ALLOW_REMOTE_LABEL}</label>
+          <label title="where hub ids are downloaded from: the Hugging Face hub, a mirror, or a loopback hub (npm run hub); remembered in this browser, never in a link">
+            hub URL <input type="url" value={hub.hubUrl} data-testid="pair-hub-url" style={{ width: 260 }} onChange={(e) => setHub({ hubUrl: e.target.value })} />
+          </label>
+        </div>
       </fieldset>
-      <p className="muted">Embedded ids: {EMBEDDED.join(', ')}. A hub id (<code>org/name</code>, GPT-2-layout ONNX export) is fetched only when remote models are allowed.</p>
+      <p className="muted">Embedded ids: {EMBEDDED.join(', ')}. A hub id (<code>org/name</code>: an onnx-community style export of gpt2, llama, mistral, qwen2, qwen3, gemma2, gemma3 or phi3) is fetched from the hub URL only when remote downloads are allowed.</p>
       {stale && pair.status !== 'loading' && <p className="muted" data-testid="pair-stale">The pair changed: it loads on the next run (or press Load pair).</p>}
       {pair.status === 'loading' && <p data-testid="pair-loading">Loading: {pair.stage} ({Math.round(pair.fraction * 100)} %)</p>}
       {pair.status === 'ready' && !stale && <><InfoLine info={pair.info} /><Sessions sessions={pair.sessions} /></>}

@@ -11,12 +11,16 @@ import type {
 import { useAppStore } from '../../state/appStore';
 import type { AlignbeamSpec } from '../../state/specs/alignbeam';
 import { useWorkerEngine } from '../../app/useWorkerEngine';
+import { rememberedHubUrl, rememberHubUrl } from '../../app/runtime/hubSetting';
 import type { SessionBackendInfo } from '../../../workers/alignbeamUi';
 import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
 import type { LlmWorkerApi } from '../../../workers/llm.worker';
 import { bridgeDigest, playgroundDigest, sweepDigest } from './digest';
 
 export type Tab = AlignbeamSpec['tab'];
+
+/** Where hub ids in the pair load from: off unless the user allows remote downloads (never in a link). */
+export interface HubSettings { allowRemote: boolean; hubUrl: string }
 
 export interface CsvFile { name: string; text: string; sha256: string; format: string; size: number }
 
@@ -98,6 +102,10 @@ export function suitesOf(spec: AlignbeamSpec, csv: CsvFile | undefined): SuiteNa
 export function useAlignbeamEngine() {
   const { engine, restart } = useWorkerEngine<LlmWorkerApi>(createWorker);
   const [pair, setPair] = useState<PairState>({ status: 'none' });
+  const [hub, setHubState] = useState<HubSettings>(() => ({ allowRemote: false, hubUrl: rememberedHubUrl() }));
+  // read by ensurePair at load time (a load started after a change uses the new setting)
+  const hubRef = useRef(hub);
+  const setHub = useCallback((patch: Partial<HubSettings>) => setHubState((h) => (hubRef.current = { ...h, ...patch })), []);
   const [run, setRun] = useState<RunState>({ status: 'idle' });
   const [outcomes, setOutcomes] = useState<Partial<Record<Tab, Outcome>>>({});
   // what the current worker holds: the loaded pair's key and the CSV suites registered (by sha256)
@@ -124,6 +132,8 @@ export function useAlignbeamEngine() {
         await engine().alignbeamSetBackend(spec.backend);
         held.current.backend = spec.backend;
       }
+      // hub ids resolve on the hub URL of the setting, and only when remote downloads are allowed
+      await engine().configureHub({ allowRemote: hubRef.current.allowRemote, hubUrl: rememberHubUrl(hubRef.current.hubUrl) });
       const info = await engine().alignbeamLoadPair(ps, Comlink.proxy((p: AlignbeamProgress) => {
         if (p.kind === 'load') setPair((s) => (s.status === 'loading' && s.key === key ? { ...s, stage: p.stage, fraction: p.fraction } : s));
       }));
@@ -212,7 +222,7 @@ export function useAlignbeamEngine() {
     }
   }, [ensurePair]);
 
-  return { pair, run, outcomes, start, cancel, kill, loadPair };
+  return { pair, run, outcomes, start, cancel, kill, loadPair, hub, setHub };
 }
 
 type Report = (p: RunProgress, row?: SweepRow) => void;
