@@ -123,7 +123,9 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
   const promptIds = tok.encode(targetFrame.prefix(prompt));
   if (promptIds.length >= target.nPositions) throw new ContextFullError(target.id, promptIds.length, target.nPositions);
   const budget = Math.min(s.maxNewTokens, target.nPositions - promptIds.length);
-  const stop = target.eosId;
+  // Every stop id of generation_config.json, as CausalLM.generate (Gemma ends a turn with <end_of_turn>, Llama 3 with
+  // <|eot_id|>: neither is the tokenizer's eos).
+  const stop = new Set(target.eosIds);
   // The anchor runs even at α = 0 (the mix is then the target's distribution bit for bit), so α = 0 checks the
   // whole mixing path against target-only; pass anchor = null for plain target decoding.
   const useAnchor = anchor !== null;
@@ -198,7 +200,7 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
       let view = parent.view;
       if (view && viewTaken.has(e.parent)) view = view.fork();
       viewTaken.add(e.parent);
-      if (e.id === stop) return { ...parent, score: e.score, targetScore: e.targetScore, done: true, finished: true, view: null };
+      if (stop.has(e.id)) return { ...parent, score: e.score, targetScore: e.targetScore, done: true, finished: true, view: null };
       const token: GeneratedToken = { id: e.id, text: tok.decodeToken(e.id), shift: Math.abs(e.p - e.pt), mixed: e.mixed };
       // Special tokens add no response text for the anchor to read.
       const bytes = specials.has(e.id) ? parent.bytes : concatBytes(parent.bytes, tok.tokenBytes(e.id));

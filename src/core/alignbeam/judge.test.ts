@@ -15,6 +15,9 @@ const present = ['judge', 'target'].every((m) => existsSync(join(MODELS, m, 'onn
 describe('verdict parser', () => {
   it('finds unsafe/safe anywhere in the first line, any case; anything else is a JudgeParseError', () => {
     expect(parseVerdict('unsafe\nS1').unsafe).toBe(1);
+    // Llama Guard 3 answers "unsafe" and, on the next line, the violated categories
+    expect(parseVerdict('unsafe\nS1,S10').categories).toEqual(['S1', 'S10']);
+    expect(parseVerdict('safe').categories).toBeUndefined();
     expect(parseVerdict('  Safe').unsafe).toBe(0);
     expect(parseVerdict('The reply is UNSAFE.').unsafe).toBe(1);
     expect(parseVerdict('verdict: safe').unsafe).toBe(0);
