@@ -9,7 +9,7 @@ const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionS
   'Worker', 'location', 'history', 'alert', 'requestAnimationFrame', 'getComputedStyle', 'caches'];
 
 export default tseslint.config(
-  { ignores: ['.forge-device/**', 'dist/**', 'dist-*/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'public/**', 'models/**/*.json', 'bench/results/**'] },
+  { ignores: ['.forge-device/**', 'dist/**', 'dist-*/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'public/**', 'models/**/*.json', 'bench/results/**', 'wasm/*.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -8,6 +8,7 @@ import { emptyCounts, mergeCounts, RATIO_BIN_LOWER, summarize, SurvivalCounter }
 import { EDITS_TOOL } from '../../src/core/edits/version';
 import { writeFileAtomic } from '../fileio';
 import type { JobContext, JobOutcome } from '../jobs';
+import { survivalKernel } from '../survivalKernel';
 import { Inputs, type InputRef } from './common';
 import { checkAborted, CHUNK_ELEMS, runTensorPass } from './stream';
 
@@ -39,7 +40,7 @@ export async function runSurvival(o: SurvivalOptions, ctx: JobContext): Promise<
       progress: (d, t) => ctx.progress('analyse', d, t),
       plan: (t) => {
         if (!isFloatDtype(t.dtype)) return null;
-        const c = new SurvivalCounter(o.quant, o.blocksize);
+        const c = new SurvivalCounter(o.quant, o.blocksize, survivalKernel());
         counters.set(t.name, c);
         return {
           inputs: [0, 1], chunkElems: CHUNK_ELEMS, prepass: false,

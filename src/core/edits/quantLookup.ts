@@ -44,10 +44,11 @@ export class CodeLookup {
   /** Code values (f32, as the kernels' tables), indexed by 4-bit code. */
   readonly values: Float64Array;
   private readonly fp4: boolean;
-  private readonly codePoint: Float64Array;
-  private readonly codeAnswer: Int32Array;
-  private readonly gapPoint: Float64Array;
-  private readonly gapAnswer: Float64Array;
+  // Read by the WebAssembly survival kernel, which copies them into its memory.
+  readonly codePoint: Float64Array;
+  readonly codeAnswer: Int32Array;
+  readonly gapPoint: Float64Array;
+  readonly gapAnswer: Float64Array;
 
   constructor(readonly type: QuantType) {
     this.fp4 = type === 'fp4';

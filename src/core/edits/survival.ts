@@ -10,6 +10,7 @@
 import { brainHalfTable, halfTable } from './dtypes';
 import type { QuantType } from './quant4';
 import { CodeLookup } from './quantLookup';
+import type { SurvivalKernel } from './survivalWasm';
 
 /** Histogram edges of |delta|/binWidth: bin 0 is [0, 2^-10), bin k is [2^(k-11), 2^(k-10)), the last is [4, inf). */
 export const RATIO_BIN_LOWER: readonly number[] = [0, ...Array.from({ length: 13 }, (_, k) => 2 ** (k - 10))];
@@ -103,7 +104,8 @@ export class SurvivalCounter {
   /** Ratio histogram of the current add() call, folded into counts at its end (a typed array is faster). */
   private readonly hist = new Int32Array(RATIO_BIN_LOWER.length);
 
-  constructor(readonly type: QuantType, readonly blocksize = 64) {
+  /** `kernel`: the WebAssembly loop for addBits (same counts); without it, the TypeScript loop below. */
+  constructor(readonly type: QuantType, readonly blocksize = 64, private readonly kernel: SurvivalKernel | null = null) {
     this.lut = lookupFor(type);
     this.changedIdx = new Int32Array(blocksize);
   }
@@ -141,6 +143,20 @@ export class SurvivalCounter {
    * (A NaN would win that max; NaN weights are out of scope.)
    */
   addBits(base: Uint16Array, edited: Uint16Array, dtype: 'F16' | 'BF16'): void {
+    if (this.kernel) {
+      const k = this.kernel.countBits(this.lut, this.blocksize, base, edited, dtype, this.hist);
+      const c = this.counts;
+      c.params += base.length;
+      c.changed += k.changed;
+      c.codeChanged += k.codeChanged;
+      c.dequantChanged += k.dequantChanged;
+      c.blocks += k.blocks;
+      c.blocksWithChanges += k.blocksWithChanges;
+      c.absmaxMoved += k.absmaxMoved;
+      c.collateralCodeChanges += k.collateralCodeChanges;
+      this.foldHistogram();
+      return;
+    }
     const table = dtype === 'F16' ? halfTable() : brainHalfTable();
     const n = base.length;
     const c = this.counts;

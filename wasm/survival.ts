@@ -1,0 +1,186 @@
+// AssemblyScript source of the survival kernel (wasm/survival.wasm): SurvivalCounter.addBits of
+// src/core/edits/survival.ts on raw F16/BF16 bits, with the same f32/f64 arithmetic step for step so the
+// counts are identical (tested against the TypeScript path). Build: `npm run build:wasm`; a test rebuilds it
+// and compares bytes. Not part of the TypeScript project (AssemblyScript types: i32, f64, v128...).
+//
+// Memory is laid out by the constants below; the JS side fills the CodeLookup tables once, copies each
+// chunk's two inputs to INPUT (base) and INPUT + 2 * capacity (edited), calls count(), then reads COUNTS
+// and HIST (which count() accumulates into; the caller folds and clears it).
+
+export const CODE_POINT: usize = 0; // f64[4097] bucket points of the code lookup
+export const CODE_ANSWER: usize = 32776; // i32[2 * 4097] codes: [2b] for x <= point, [2b + 1] for x > point
+export const GAP_POINT: usize = 65552; // f64[4097]
+export const GAP_ANSWER: usize = 98328; // f64[2 * 4097] bin widths / absmax
+export const VALUES: usize = 163880; // f64[16] code values
+export const HIST: usize = 164008; // i32[16] ratio histogram (14 bins used)
+export const COUNTS: usize = 164072; // i32[8] counts of the last count() call
+export const INPUT: usize = 196608; // u16 inputs (64 KiB pages from here: 3 pages of tables)
+
+const PER_UNIT: f64 = 2048;
+const SIGNED: i32 = 4096;
+const LAST_BIN: i32 = 13;
+
+/** f16 (or bf16) bits -> f32, as halfTable() / brainHalfTable(): normals and subnormals by one exact scaling. */
+// @ts-ignore: decorator
+@inline function decode(h: u32, bf16: bool): f32 {
+  if (bf16) return reinterpret<f32>(h << 16);
+  const em = h & 0x7fff;
+  const mag: u32 = em >= 0x7c00 ? (em << 13) | 0x7f800000 : reinterpret<u32>(reinterpret<f32>(em << 13) * <f32>5.192296858534828e33);
+  return reinterpret<f32>(mag | ((h & 0x8000) << 16));
+}
+
+/** Bucket of a normalised value, as `Math.min(last, v * PER_UNIT) | 0` (NaN, negatives and -Infinity -> 0). */
+// @ts-ignore: decorator
+@inline function bucket(t: f64, last: i32): i32 {
+  if (!(t > 0)) return 0;
+  return t >= <f64>last ? last : <i32>t;
+}
+
+/** CodeLookup.code */
+// @ts-ignore: decorator
+@inline function code(x: f32, fp4: bool): i32 {
+  const xd = <f64>x;
+  if (fp4) {
+    const a = Math.abs(xd);
+    const b = bucket(a * PER_UNIT, 2048);
+    const m = load<i32>(CODE_ANSWER + ((<usize>(2 * b + <i32>(a > load<f64>(CODE_POINT + (<usize>b << 3))))) << 2));
+    return xd < 0 ? m + 8 : m;
+  }
+  const b = bucket((xd + 1) * PER_UNIT, SIGNED);
+  return load<i32>(CODE_ANSWER + ((<usize>(2 * b + <i32>(xd > load<f64>(CODE_POINT + (<usize>b << 3))))) << 2));
+}
+
+/** CodeLookup.gap */
+// @ts-ignore: decorator
+@inline function gap(x: f32): f64 {
+  const xd = <f64>x;
+  const b = bucket((xd + 1) * PER_UNIT, SIGNED);
+  return load<f64>(GAP_ANSWER + ((<usize>(2 * b + <i32>(xd > load<f64>(GAP_POINT + (<usize>b << 3))))) << 3));
+}
+
+/** ratioBin of survival.ts: the histogram bin from the f64 exponent (NaN and Infinity -> last bin). */
+// @ts-ignore: decorator
+@inline function ratioBin(r: f64): i32 {
+  if (!(r >= 0)) return LAST_BIN;
+  const k = <i32>((reinterpret<u64>(r) >> 52) & 0x7ff) - 1012;
+  return k < 0 ? 0 : k > LAST_BIN ? LAST_BIN : k;
+}
+
+// @ts-ignore: decorator
+@inline function bump(bin: i32): void {
+  const p = HIST + (<usize>bin << 2);
+  store<i32>(p, load<i32>(p) + 1);
+}
+
+let codeChanged: i32 = 0;
+let dequantChanged: i32 = 0;
+let collateral: i32 = 0;
+
+/** One changed parameter: codes of both sides, dequantized values, |delta| / bin width. */
+// @ts-ignore: decorator
+@inline function changedParam(hb: u32, he: u32, amB: f32, amE: f32, invB: f32, invE: f32, fp4: bool, bf16: bool): void {
+  const b = decode(hb, bf16);
+  const y = decode(he, bf16);
+  const xb = b * invB;
+  const cb = code(xb, fp4);
+  const ce = code(y * invE, fp4);
+  if (cb != ce) codeChanged++;
+  if (<f32>load<f64>(VALUES + (<usize>cb << 3)) * amB != <f32>load<f64>(VALUES + (<usize>ce << 3)) * amE) dequantChanged++;
+  bump(ratioBin(Math.abs(<f64>y - <f64>b) / (gap(xb) * <f64>amB)));
+}
+
+// @ts-ignore: decorator
+@inline function collateralParam(hb: u32, he: u32, invB: f32, invE: f32, fp4: bool, bf16: bool): void {
+  if (code(decode(hb, bf16) * invB, fp4) != code(decode(he, bf16) * invE, fp4)) collateral++;
+}
+
+/**
+ * Counts n parameters (a chunk starting on a block boundary) in blocks of bs. Full 64-value blocks are
+ * scanned with SIMD (absmax as an unsigned max of bits & 0x7fff, changed lanes as a 64-bit mask); other
+ * block sizes and a short last block take the scalar loop.
+ */
+export function count(n: i32, capacity: i32, bs: i32, fp4: bool, bf16: bool): void {
+  const B = INPUT;
+  const E = INPUT + (<usize>capacity << 1);
+  codeChanged = 0;
+  dequantChanged = 0;
+  collateral = 0;
+  let changed: i32 = 0;
+  let blocks: i32 = 0;
+  let blocksWithChanges: i32 = 0;
+  let absmaxMoved: i32 = 0;
+  const magMask = i16x8.splat(0x7fff);
+  for (let s: i32 = 0; s < n; s += bs) {
+    const e = min(n, s + bs);
+    blocks++;
+    if (e - s == 64) {
+      let vb = i16x8.splat(0);
+      let ve = i16x8.splat(0);
+      let mask: u64 = 0;
+      for (let k: i32 = 0; k < 8; k++) {
+        const off = <usize>(s + 8 * k) << 1;
+        const xb = v128.load(B + off);
+        const xe = v128.load(E + off);
+        vb = i16x8.max_u(vb, v128.and(xb, magMask));
+        ve = i16x8.max_u(ve, v128.and(xe, magMask));
+        mask |= <u64>(~i16x8.bitmask(i16x8.eq(xb, xe)) & 0xff) << (8 * k);
+      }
+      if (mask == 0) continue;
+      const mb = max(max(max(i16x8.extract_lane_u(vb, 0), i16x8.extract_lane_u(vb, 1)), max(i16x8.extract_lane_u(vb, 2), i16x8.extract_lane_u(vb, 3))), max(max(i16x8.extract_lane_u(vb, 4), i16x8.extract_lane_u(vb, 5)), max(i16x8.extract_lane_u(vb, 6), i16x8.extract_lane_u(vb, 7))));
+      const me = max(max(max(i16x8.extract_lane_u(ve, 0), i16x8.extract_lane_u(ve, 1)), max(i16x8.extract_lane_u(ve, 2), i16x8.extract_lane_u(ve, 3))), max(max(i16x8.extract_lane_u(ve, 4), i16x8.extract_lane_u(ve, 5)), max(i16x8.extract_lane_u(ve, 6), i16x8.extract_lane_u(ve, 7))));
+      const amB = decode(mb, bf16);
+      const amE = decode(me, bf16);
+      const invB: f32 = 1 / amB;
+      const invE: f32 = 1 / amE;
+      blocksWithChanges++;
+      changed += <i32>popcnt(mask);
+      let m = mask;
+      while (m != 0) {
+        const off = <usize>(s + <i32>ctz(m)) << 1;
+        changedParam(load<u16>(B + off), load<u16>(E + off), amB, amE, invB, invE, fp4, bf16);
+        m &= m - 1;
+      }
+      if (amB == amE) continue;
+      absmaxMoved++;
+      m = ~mask;
+      while (m != 0) {
+        const off = <usize>(s + <i32>ctz(m)) << 1;
+        collateralParam(load<u16>(B + off), load<u16>(E + off), invB, invE, fp4, bf16);
+        m &= m - 1;
+      }
+      continue;
+    }
+    let mb: u32 = 0;
+    let me: u32 = 0;
+    let nc: i32 = 0;
+    for (let i = s; i < e; i++) {
+      const x = <u32>load<u16>(B + (<usize>i << 1));
+      const y = <u32>load<u16>(E + (<usize>i << 1));
+      mb = max(mb, x & 0x7fff);
+      me = max(me, y & 0x7fff);
+      if (x != y) nc++;
+    }
+    if (nc == 0) continue;
+    const amB = decode(mb, bf16);
+    const amE = decode(me, bf16);
+    const invB: f32 = 1 / amB;
+    const invE: f32 = 1 / amE;
+    blocksWithChanges++;
+    changed += nc;
+    const moved = amB != amE;
+    if (moved) absmaxMoved++;
+    for (let i = s; i < e; i++) {
+      const x = <u32>load<u16>(B + (<usize>i << 1));
+      const y = <u32>load<u16>(E + (<usize>i << 1));
+      if (x != y) changedParam(x, y, amB, amE, invB, invE, fp4, bf16);
+      else if (moved) collateralParam(x, y, invB, invE, fp4, bf16);
+    }
+  }
+  store<i32>(COUNTS, changed);
+  store<i32>(COUNTS + 4, codeChanged);
+  store<i32>(COUNTS + 8, dequantChanged);
+  store<i32>(COUNTS + 12, blocks);
+  store<i32>(COUNTS + 16, blocksWithChanges);
+  store<i32>(COUNTS + 20, absmaxMoved);
+  store<i32>(COUNTS + 24, collateral);
+}
