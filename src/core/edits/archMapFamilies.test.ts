@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { tensorName } from '../lm/families';
 import { REPLICAS, replicaConfig, replicaTensorShapes } from '../lm/replicas/specs';
 import { maskCount, maskForTensor, resolveArch } from './archMap';
+import type { CircuitSelection } from './circuit';
 import { MaskMappingError } from './errors';
 import type { TensorSpec } from './safetensors';
 
@@ -20,7 +21,7 @@ describe('archMap reads every family\'s real tensor names', () => {
     const a = resolveArch(specs, c.numHeads);
     expect(a).toEqual({ arch: c.family === 'gpt2' ? 'gpt2' : 'llama', nHeads: c.numHeads, nKvHeads: c.numKvHeads, headDim: c.headDim, dModel: c.hiddenSize });
     // head 3 of layer 1 (kv head 1 under GQA) and MLP 0
-    const sel = { heads: [[1, 3]] as [number, number][], mlps: [0] };
+    const sel: CircuitSelection = { heads: [[1, 3]], mlps: [0], nodesInGraph: 2, edgesInGraph: 1 };
     const spec = (role: 'q' | 'k' | 'o' | 'qkv' | 'down', l: number) => specs.find((s) => s.name === tensorName(c.tensors, role, l))!;
     if (c.family === 'gpt2') {
       expect(maskCount(maskForTensor(spec('qkv', 1), sel, a)!)).toBe(c.hiddenSize * 3 * c.headDim);
