@@ -1,0 +1,67 @@
+// ALIGNBEAM on real vocabularies in the browser (issue #17): architecture replicas (random weights, the real Qwen 3
+// and Llama 3 tokenizers and export contracts; written here, served by the loopback hub started in this process)
+// loaded by hub id through the pair card's "allow remote downloads" box and hub URL, then a few playground tokens.
+// Offline (box unticked) the same ids give RemoteDisabledError. Only mechanics: the models are random.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { startLoopbackHub, type LoopbackHub } from '../scripts/loopbackHub';
+import { writeReplica } from '../src/core/lm/replicas/writeReplicaNode';
+import { expect, test } from './fixtures';
+
+let hub: LoopbackHub;
+let dir: string;
+const IDS = { target: 'replicas/qwen3', anchor: 'replicas/llama3', anchorSame: 'replicas/qwen2', judge: 'replicas/qwen3' } as const;
+
+test.beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'e2e-alignbeam-hub-'));
+  const mounts: Record<string, string> = {};
+  for (const id of ['qwen3', 'llama3', 'qwen2']) {
+    await writeReplica(id, join(dir, id), { variants: ['fp32'] });
+    mounts[`replicas/${id}`] = join(dir, id);
+  }
+  hub = await startLoopbackHub({ embedded: false, mounts });
+});
+test.afterAll(async () => {
+  await hub?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function setModel(page: Page, testId: string, value: string): Promise<void> {
+  await page.getByTestId(testId).fill(value);
+  await page.getByTestId(testId).press('Enter');
+}
+
+test('a replica pair (qwen3 target, llama3 anchor) by hub id from the loopback hub runs the playground', async ({ wb, page }) => {
+  test.setTimeout(400_000);
+  await wb.open('#/alignbeam');
+  await wb.waitReady('module-alignbeam');
+  await page.getByTestId('backend').selectOption('wasm');
+  for (const [role, id] of Object.entries(IDS)) await setModel(page, `model-${role}`, id);
+  await page.getByTestId('set-maxNewTokens').fill('3');
+  await page.getByTestId('set-maxNewTokens').press('Enter');
+  await page.getByTestId('set-K').fill('2');
+  await page.getByTestId('set-K').press('Enter');
+  await page.getByTestId('pair-hub-url').fill(hub.url);
+
+  // offline: refused before any request
+  await page.getByTestId('pair-load').click();
+  await expect(page.getByTestId('pair-error')).toContainText('RemoteDisabledError', { timeout: 60_000 });
+  expect(hub.requests).toEqual([]);
+
+  await page.getByTestId('pair-allow-remote').check();
+  await page.getByTestId('prompt').fill('How do I bake bread?');
+  await page.getByTestId('alignbeam-run').click();
+  await expect(page.getByTestId('playground-results').or(page.getByTestId('run-error'))).toBeVisible({ timeout: 360_000 });
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  await expect(page.getByTestId('pair-info')).toContainText('replicas/qwen3: 151669 tokens, byte-level');
+  await expect(page.getByTestId('pair-info')).toContainText('replicas/llama3: 128256 tokens, byte-level');
+  await expect(page.getByTestId('pair-vocab')).toContainText('Different vocabularies');
+  expect(hub.requests.map((r) => `${r.path} ${r.status}`)).toContain('/replicas/llama3/resolve/main/onnx/model.onnx_data 302');
+  for (const col of ['column-target', 'column-alignbeam']) {
+    expect(Number(await page.getByTestId(`${col}-text`).getAttribute('data-tokens'))).toBeGreaterThan(0);
+  }
+  // the hub URL is remembered in this browser, never put in a link
+  expect(await page.evaluate(() => window.__workbench!.shareLink('alignbeam'))).not.toContain(String(hub.port));
+});
