@@ -3,7 +3,7 @@
 // or a hub id ('org/name', only when remote models are allowed: RemoteDisabledError otherwise). All end in the same
 // parseCausalLmFiles + createCausalLM as the Node loader.
 import { createCausalLM, type CausalLM } from '../lm/causalLm';
-import { loadHubCausalLM, parseCausalLmFiles } from '../lm/causalLmSources';
+import { loadCausalLMFrom, loadHubCausalLM, OPTIONAL_FILES, parseCausalLmFiles, type CausalLmFileFetcher } from '../lm/causalLmSources';
 import { withCacheRollback, type ModelCache } from '../runtime/cache';
 import { loadFiles, loadManifest, loadManifestModel, type FetchLike } from '../runtime/loaders';
 import type { ProgressCallback } from '../runtime/progress';
@@ -39,15 +39,17 @@ export function createModelLoader(deps: ModelLoaderDeps): (ref: string, o?: Load
   async function load(ref: string, o: LoadModelOptions, cache: ModelCache | undefined): Promise<CausalLM> {
     const opts = { fetch: deps.fetch, cache, onProgress: o.onProgress, signal: o.signal };
     if (isFolderUrl(ref)) {
+      // A folder URL cannot be listed: the same probing as a hub (optional files, dtype file, external data).
       const base = ref.endsWith('/') ? ref : `${ref}/`;
-      const files = await loadFiles(CAUSAL_LM_FILES.map((f) => ({ url: `${base}${f}`, path: f })), opts);
-      return createCausalLM(ref, parseCausalLmFiles((f) => files.get(f), ref), await deps.backend());
+      const fetchFiles: CausalLmFileFetcher = (files, progress) =>
+        loadFiles(files.map((f) => ({ url: `${base}${f}`, path: f })), progress ? opts : { ...opts, onProgress: undefined });
+      return loadCausalLMFrom(ref, fetchFiles, await deps.backend());
     }
     manifest ??= loadManifest(deps.modelsBaseUrl, { fetch: deps.fetch, signal: o.signal });
     const m = await manifest.catch((e: unknown) => { manifest = undefined; throw e; });
     const source = resolveModelSource(ref, m, { allowRemote: deps.allowRemote });
     if (source.kind === 'hub') return loadHubCausalLM(source.id, await deps.backend(), { ...opts, allowRemote: deps.allowRemote, hubUrl: deps.hubUrl });
-    const wanted = new Set<string>(CAUSAL_LM_FILES);
+    const wanted = new Set<string>([...CAUSAL_LM_FILES, ...OPTIONAL_FILES]);
     const files = await loadManifestModel(source.model, deps.modelsBaseUrl, { ...opts, include: (p) => wanted.has(p) });
     return createCausalLM(ref, parseCausalLmFiles((f) => files.get(`${source.model.id}/${f}`), ref), await deps.backend());
   }

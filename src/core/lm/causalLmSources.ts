@@ -5,13 +5,13 @@
 // chat_template.jinja when present, the tokenizer, the ONNX file of the chosen dtype (transformers.js names) and
 // its external-data chunks; and refuses a model too large for the tab before it is read where it can.
 import { withCacheRollback } from '../runtime/cache';
-import { formatBytes, ModelNotFoundError, ModelTooLargeError } from '../runtime/errors';
+import { DtypeVariantMissingError, formatBytes, ModelNotFoundError, ModelTooLargeError } from '../runtime/errors';
 import { loadHubFiles, assertRemoteAllowed, type HubOptions } from '../runtime/hub';
 import type { LoadOptions } from '../runtime/loaders';
 import type { ExternalDataFile, OrtBackend } from '../runtime/session';
 import { createCausalLM, type CausalLM, type CausalLmFiles } from './causalLm';
 import { normalizeConfig, type NormalizedLmConfig } from './families';
-import { externalDataChunkNames, onnxFileFor, resolveDtype, ONNX_DTYPES, type OnnxDtype, type OnnxDtypeChoice } from './onnxVariants';
+import { dtypeCandidates, externalDataChunkNames, onnxFileFor, resolveDtype, ONNX_DTYPES, type OnnxDtype, type OnnxDtypeChoice } from './onnxVariants';
 
 /** Always needed (the ONNX file depends on the dtype). */
 export const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
@@ -120,36 +120,58 @@ export function externalChunkCount(configJson: Record<string, unknown>, file: st
 }
 
 /**
- * A hub model by id (an onnx-community / transformers.js layout). Offline (the default), this throws
- * RemoteDisabledError before any request. A hub cannot be listed, so an explicit dtype's file is requested and a
- * 404 becomes DtypeVariantMissingError; external-data chunks follow the config's transformers.js_config.
+ * Fetches files by folder-relative path (keys of the result are those paths). `progress` is false for the small
+ * probes (config, optional files), so the caller's bar is one total over the tokenizer and the weights.
  */
-export async function loadHubCausalLM(id: string, backend: OrtBackend, options: LoadOptions & HubOptions & CausalLmSourceOptions): Promise<CausalLM> {
-  assertRemoteAllowed(id, options);
-  return withCacheRollback(options.cache, (cache) => loadHub(id, backend, { ...options, cache }));
-}
+export type CausalLmFileFetcher = (files: readonly string[], progress: boolean) => Promise<Map<string, Uint8Array>>;
 
-async function loadHub(id: string, backend: OrtBackend, options: LoadOptions & HubOptions & CausalLmSourceOptions): Promise<CausalLM> {
-  const base = await loadHubFiles(id, [...REQUIRED_FILES], options);
-  const optional = new Map<string, Uint8Array>();
+/**
+ * A causal LM from a source that cannot be listed (a hub repo, a folder URL): config.json first, the optional
+ * files where they exist (404 = absent), then one download of the tokenizer, the ONNX file of the dtype and its
+ * external-data chunks (their count from config.json's transformers.js_config). With dtype 'auto' the candidates
+ * are tried in order on 404 (transformers.js's default first); none found is DtypeVariantMissingError.
+ */
+export async function loadCausalLMFrom(label: string, fetchFiles: CausalLmFileFetcher, backend: OrtBackend, o: CausalLmSourceOptions = {}): Promise<CausalLM> {
+  const all = new Map<string, Uint8Array>(await fetchFiles(['config.json'], false));
+  const configJson = json(all.get('config.json')!);
+  readConfig(all.get('config.json')!); // an unsupported family fails before any weight is fetched
   for (const f of OPTIONAL_FILES) {
     try {
-      optional.set(f, (await loadHubFiles(id, [f], options)).get(`${id}/${f}`)!);
+      for (const [k, v] of await fetchFiles([f], false)) all.set(k, v);
     } catch (e) {
       if (!(e instanceof ModelNotFoundError)) throw e;
     }
   }
-  const configJson = json(base.get(`${id}/config.json`)!);
-  const dtype = options.dtype === undefined || options.dtype === 'auto' ? (options.provider === 'wasm' ? 'q8' : 'fp32') : options.dtype;
-  const file = onnxFileFor(dtype);
-  let onnx: Map<string, Uint8Array>;
-  try {
-    onnx = await loadHubFiles(id, [file, ...externalDataChunkNames(file, externalChunkCount(configJson, file))], options);
-  } catch (e) {
-    if (e instanceof ModelNotFoundError && e.url.endsWith(file)) resolveDtype(id, dtype, options.provider ?? 'cpu', []);
-    throw e;
+  const provider = o.provider ?? 'cpu';
+  const candidates = dtypeCandidates(o.dtype ?? 'auto', provider);
+  for (const [i, dtype] of candidates.entries()) {
+    const file = onnxFileFor(dtype);
+    try {
+      const got = await fetchFiles(['tokenizer.json', 'tokenizer_config.json', file, ...externalDataChunkNames(file, externalChunkCount(configJson, file))], true);
+      for (const [k, v] of got) all.set(k, v);
+      return await createCausalLM(label, parseCausalLmFiles((f) => all.get(f), label, { ...o, dtype }), backend);
+    } catch (e) {
+      const onnxMissing = e instanceof ModelNotFoundError && e.url.endsWith(file);
+      if (!onnxMissing) throw e;
+      if (i + 1 < candidates.length) continue;
+      throw new DtypeVariantMissingError(label, candidates.length > 1 ? `${candidates.join('/')} (auto)` : dtype, candidates.map((d) => onnxFileFor(d)).join(', '), []);
+    }
   }
-  const all = new Map<string, Uint8Array>([...base, ...onnx].map(([k, v]) => [k.slice(id.length + 1), v]));
-  for (const [k, v] of optional) all.set(k, v);
-  return createCausalLM(id, parseCausalLmFiles((f) => all.get(f), id, { ...options, dtype }), backend);
+  throw new Error('unreachable: no dtype candidates');
+}
+
+/**
+ * A hub model by id (an onnx-community / transformers.js layout). Offline (the default), this throws
+ * RemoteDisabledError before any request. Files as loadCausalLMFrom fetches them; the cache keeps nothing of a
+ * load that fails.
+ */
+export async function loadHubCausalLM(id: string, backend: OrtBackend, options: LoadOptions & HubOptions & CausalLmSourceOptions): Promise<CausalLM> {
+  assertRemoteAllowed(id, options);
+  return withCacheRollback(options.cache, async (cache) => {
+    const fetchFiles: CausalLmFileFetcher = async (files, progress) => {
+      const got = await loadHubFiles(id, files, { ...options, cache, ...(progress ? {} : { onProgress: undefined }) });
+      return new Map([...got].map(([k, v]) => [k.slice(id.length + 1), v]));
+    };
+    return loadCausalLMFrom(id, fetchFiles, backend, options);
+  });
 }

@@ -36,6 +36,13 @@ export function defaultDtype(provider: 'wasm' | 'webgpu' | 'cpu'): OnnxDtype {
 
 const AUTO_FALLBACK: readonly OnnxDtype[] = ['fp32', 'q8', 'q4', 'fp16', 'q4f16', 'int8', 'uint8', 'bnb4'];
 
+/** The dtypes to try, in order, for a source that cannot be listed (a hub, a folder URL): a choice, or auto's order. */
+export function dtypeCandidates(choice: OnnxDtypeChoice, provider: 'wasm' | 'webgpu' | 'cpu'): OnnxDtype[] {
+  if (choice !== 'auto') return [choice];
+  const first = defaultDtype(provider);
+  return [first, ...AUTO_FALLBACK.filter((d) => d !== first)];
+}
+
 /** Resolves a dtype choice against the files present; throws DtypeVariantMissingError listing what is there. */
 export function resolveDtype(model: string, choice: OnnxDtypeChoice, provider: 'wasm' | 'webgpu' | 'cpu', files: Iterable<string>): { dtype: OnnxDtype; file: string } {
   const available = availableDtypes(files);
