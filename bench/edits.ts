@@ -177,6 +177,8 @@ async function main(): Promise<void> {
       targets: {
         withinTwiceReadSha256: 2, peakRssMb: 512,
         met: Object.fromEntries(Object.entries({ survivalSparse: survivalNf4.sparse, survivalDense: survivalNf4.dense, cDeltaSparse: cDeltaTheta.sparse, cDeltaDense: cDeltaTheta.dense }).map(([k, v]) => [k, v.ratioToReadSha256Baseline <= 2])),
+        // CPU seconds: on the shared machine the steadier measure (wall time includes the neighbours' load).
+        metByCpu: Object.fromEntries(Object.entries({ survivalSparse: survivalNf4.sparse, survivalDense: survivalNf4.dense, cDeltaSparse: cDeltaTheta.sparse, cDeltaDense: cDeltaTheta.dense }).map(([k, v]) => [k, v.cpuRatioToReadSha256Baseline <= 2])),
         rssUnderLimit: Math.max(...all.map((j) => j.peakRssMb)) < 512,
       },
     };

@@ -14,11 +14,17 @@ export const GAP_ANSWER: usize = 98328; // f64[2 * 4097] bin widths / absmax
 export const VALUES: usize = 163880; // f64[16] code values
 export const HIST: usize = 164008; // i32[16] ratio histogram (14 bins used)
 export const COUNTS: usize = 164072; // i32[8] counts of the last count() call
+// Dense blocks: normalised values and |edited - base| of all 64 parameters, computed four at a time.
+const XB: usize = 165888; // f32[64]
+const XE: usize = 166144; // f32[64]
+const DIFF: usize = 166400; // f64[64]
 export const INPUT: usize = 196608; // u16 inputs (64 KiB pages from here: 3 pages of tables)
 
 const PER_UNIT: f64 = 2048;
 const SIGNED: i32 = 4096;
 const LAST_BIN: i32 = 13;
+/** Changed parameters of a 64-value block from which it is normalised whole (SIMD) rather than one by one. */
+const DENSE: i32 = 16;
 
 /** f16 (or bf16) bits -> f32, as halfTable() / brainHalfTable(): normals and subnormals by one exact scaling. */
 // @ts-ignore: decorator
@@ -76,17 +82,50 @@ let codeChanged: i32 = 0;
 let dequantChanged: i32 = 0;
 let collateral: i32 = 0;
 
-/** One changed parameter: codes of both sides, dequantized values, |delta| / bin width. */
+/** One changed parameter, normalised (xb, xe) with |edited - base| in f64: codes, dequantized values, ratio. */
+// @ts-ignore: decorator
+@inline function changedNormalised(xb: f32, xe: f32, diff: f64, amB: f32, amE: f32, fp4: bool): void {
+  const cb = code(xb, fp4);
+  const ce = code(xe, fp4);
+  if (cb != ce) codeChanged++;
+  if (<f32>load<f64>(VALUES + (<usize>cb << 3)) * amB != <f32>load<f64>(VALUES + (<usize>ce << 3)) * amE) dequantChanged++;
+  bump(ratioBin(diff / (gap(xb) * <f64>amB)));
+}
+
 // @ts-ignore: decorator
 @inline function changedParam(hb: u32, he: u32, amB: f32, amE: f32, invB: f32, invE: f32, fp4: bool, bf16: bool): void {
   const b = decode(hb, bf16);
   const y = decode(he, bf16);
-  const xb = b * invB;
-  const cb = code(xb, fp4);
-  const ce = code(y * invE, fp4);
-  if (cb != ce) codeChanged++;
-  if (<f32>load<f64>(VALUES + (<usize>cb << 3)) * amB != <f32>load<f64>(VALUES + (<usize>ce << 3)) * amE) dequantChanged++;
-  bump(ratioBin(Math.abs(<f64>y - <f64>b) / (gap(xb) * <f64>amB)));
+  changedNormalised(b * invB, y * invE, Math.abs(<f64>y - <f64>b), amB, amE, fp4);
+}
+
+/** decode() of four lanes of u32 half bits. */
+// @ts-ignore: decorator
+@inline function decode4(h: v128, bf16: bool): v128 {
+  if (bf16) return i32x4.shl(h, 16);
+  const em = v128.and(h, i32x4.splat(0x7fff));
+  const shifted = i32x4.shl(em, 13);
+  const normal = f32x4.mul(shifted, f32x4.splat(5.192296858534828e33));
+  const special = v128.or(shifted, i32x4.splat(0x7f800000));
+  const mag = v128.bitselect(special, normal, i32x4.ge_u(em, i32x4.splat(0x7c00)));
+  return v128.or(mag, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
+}
+
+/** Fills XB, XE and DIFF for the 64-value block at byte offset `off` of both inputs. */
+// @ts-ignore: decorator
+@inline function normaliseBlock(pb: usize, pe: usize, invB: f32, invE: f32, bf16: bool): void {
+  const vInvB = f32x4.splat(invB);
+  const vInvE = f32x4.splat(invE);
+  for (let k: usize = 0; k < 16; k++) {
+    const b = decode4(v128.load16x4_u(pb + (k << 3)), bf16);
+    const y = decode4(v128.load16x4_u(pe + (k << 3)), bf16);
+    v128.store(XB + (k << 4), f32x4.mul(b, vInvB));
+    v128.store(XE + (k << 4), f32x4.mul(y, vInvE));
+    const bh = v128.shuffle<i32>(b, b, 2, 3, 0, 1);
+    const yh = v128.shuffle<i32>(y, y, 2, 3, 0, 1);
+    v128.store(DIFF + (k << 5), f64x2.abs(f64x2.sub(f64x2.promote_low_f32x4(y), f64x2.promote_low_f32x4(b))));
+    v128.store(DIFF + (k << 5) + 16, f64x2.abs(f64x2.sub(f64x2.promote_low_f32x4(yh), f64x2.promote_low_f32x4(bh))));
+  }
 }
 
 // @ts-ignore: decorator
@@ -133,7 +172,27 @@ export function count(n: i32, capacity: i32, bs: i32, fp4: bool, bf16: bool): vo
       const invB: f32 = 1 / amB;
       const invE: f32 = 1 / amE;
       blocksWithChanges++;
-      changed += <i32>popcnt(mask);
+      const nc = <i32>popcnt(mask);
+      changed += nc;
+      if (nc >= DENSE) {
+        // Many changes: decode and normalise the whole block with SIMD, then count from the scratch arrays.
+        normaliseBlock(B + (<usize>s << 1), E + (<usize>s << 1), invB, invE, bf16);
+        let m = mask;
+        while (m != 0) {
+          const j = <usize>ctz(m);
+          changedNormalised(load<f32>(XB + (j << 2)), load<f32>(XE + (j << 2)), load<f64>(DIFF + (j << 3)), amB, amE, fp4);
+          m &= m - 1;
+        }
+        if (amB == amE) continue;
+        absmaxMoved++;
+        m = ~mask;
+        while (m != 0) {
+          const j = <usize>ctz(m);
+          if (code(load<f32>(XB + (j << 2)), fp4) != code(load<f32>(XE + (j << 2)), fp4)) collateral++;
+          m &= m - 1;
+        }
+        continue;
+      }
       let m = mask;
       while (m != 0) {
         const off = <usize>(s + <i32>ctz(m)) << 1;

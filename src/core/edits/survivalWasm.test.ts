@@ -21,7 +21,7 @@ function rng(seed: number): () => number {
   };
 }
 
-type EditKind = 'sparse' | 'dense' | 'signFlip' | 'zeroBlocks' | 'nonFinite' | 'tiny';
+type EditKind = 'sparse' | 'dense' | 'signFlip' | 'zeroBlocks' | 'nonFinite' | 'denseNonFinite' | 'tiny';
 
 /** Base and edited half bits of one kind of edit (F16 or BF16 bit patterns near typical weight magnitudes). */
 function makeEdit(kind: EditKind, n: number, dtype: 'F16' | 'BF16', seed: number): [Uint16Array, Uint16Array] {
@@ -55,6 +55,12 @@ function makeEdit(kind: EditKind, n: number, dtype: 'F16' | 'BF16', seed: number
         else if (u < 0.006) base[i] = inf | 0x8000;
         else if (u < 0.05) edited[i] += 1;
         break;
+      case 'denseNonFinite': // many changes per block (the kernel's whole-block path) with NaN and Infinity
+        edited[i] += 1 + Math.floor(r() * 3);
+        if (u < 0.003) edited[i] = inf | 1;
+        else if (u < 0.006) edited[i] = inf | 0x8000;
+        else if (u < 0.008) base[i] = inf;
+        break;
       case 'tiny':
         base[i] = Math.floor(r() * 0x800) | (r() < 0.5 ? 0x8000 : 0); // subnormals and the smallest normals
         edited[i] = u < 0.5 ? base[i] ^ Math.floor(r() * 8) : base[i];
@@ -73,7 +79,7 @@ function counts(type: QuantType, bs: number, base: Uint16Array, edited: Uint16Ar
 }
 
 describe('survival WebAssembly kernel', () => {
-  const kinds: EditKind[] = ['sparse', 'dense', 'signFlip', 'zeroBlocks', 'nonFinite', 'tiny'];
+  const kinds: EditKind[] = ['sparse', 'dense', 'signFlip', 'zeroBlocks', 'nonFinite', 'denseNonFinite', 'tiny'];
   for (const type of ['nf4', 'fp4'] as const)
     for (const dtype of ['F16', 'BF16'] as const)
       for (const bs of [64, 32])
