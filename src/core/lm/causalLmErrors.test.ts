@@ -48,6 +48,8 @@ describe.skipIf(!present)('causal-LM bad input', () => {
     const err = await loadCausalLMFolder(variant({ config: (c) => { c.model_type = 'mamba'; } }), backend).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnsupportedFamilyError);
     expect((err as Error).message).toMatch(/"mamba" is not a supported family; supported: gpt2, llama/);
+    // a runtime error like the others: a stable code and a remedy that cross the worker boundary
+    expect(err).toMatchObject({ code: 'UNSUPPORTED_FAMILY', remedy: expect.stringMatching(/Pick a model of one of these families/) });
   });
 
   it('a config that disagrees with the graph (layers, heads → head size) lists every problem', async () => {

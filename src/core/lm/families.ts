@@ -5,6 +5,8 @@
 // files; tensor names follow those modeling files' state dicts (also llama.cpp `llama-arch.cpp`).
 // Pure: no DOM, no Node.
 
+import { RuntimeError } from '../runtime/errors';
+
 export type FamilyId = 'gpt2' | 'llama' | 'mistral' | 'qwen2' | 'qwen3' | 'gemma2' | 'gemma3_text' | 'phi3';
 
 /** Block variants: everything a forward pass needs to know beyond the sizes. */
@@ -258,17 +260,20 @@ export const SUPPORTED_MODEL_TYPES: readonly string[] = Object.values(FAMILIES).
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
 
-export class LmConfigError extends Error {
-  override readonly name: string = 'LmConfigError';
-}
+/**
+ * Config errors are runtime errors (runtime/errors.ts): a stable `code` and a `remedy`, so they cross the worker
+ * boundary and reach the UI like every other load failure.
+ */
+export abstract class LmConfigError extends RuntimeError {}
 
 /** config.json names a `model_type` outside the table. */
 export class UnsupportedFamilyError extends LmConfigError {
   override readonly name = 'UnsupportedFamilyError';
+  readonly code = 'UNSUPPORTED_FAMILY';
   constructor(readonly modelType: string | undefined) {
     super(
-      `model_type ${JSON.stringify(modelType)} is not a supported family; supported: ${SUPPORTED_MODEL_TYPES.join(', ')}. ` +
-        'Pick a model of one of these families (e.g. onnx-community/Qwen3-0.6B-ONNX), or add the family as one row of FAMILIES in src/core/lm/families.ts.',
+      `model_type ${JSON.stringify(modelType)} is not a supported family; supported: ${SUPPORTED_MODEL_TYPES.join(', ')}.`,
+      'Pick a model of one of these families (e.g. onnx-community/Qwen3-0.6B-ONNX), or add the family as one row of FAMILIES in src/core/lm/families.ts.',
     );
   }
 }
@@ -276,13 +281,18 @@ export class UnsupportedFamilyError extends LmConfigError {
 /** A supported family, but a setting of it this code does not implement (longrope, yarn...). */
 export class UnsupportedFeatureError extends LmConfigError {
   override readonly name = 'UnsupportedFeatureError';
+  readonly code = 'UNSUPPORTED_FEATURE';
+  constructor(message: string, remedy: string) {
+    super(message, remedy);
+  }
 }
 
 /** A key is missing or has the wrong type/value. */
 export class MalformedConfigError extends LmConfigError {
   override readonly name = 'MalformedConfigError';
+  readonly code = 'MALFORMED_CONFIG';
   constructor(family: string, problem: string) {
-    super(`config.json (${family}): ${problem}. Use the config.json that ships with the model's weights.`);
+    super(`config.json (${family}): ${problem}.`, "Use the config.json that ships with the model's weights.");
   }
 }
 
@@ -405,8 +415,8 @@ function readRope(family: string, cfg: Json, spec: FamilySpec): { theta: number;
     };
   } else {
     throw new UnsupportedFeatureError(
-      `config.json (${family}): rope type "${type}" is not implemented (supported: default, linear, dynamic, llama3). ` +
-        'Pick a variant of the model without it (e.g. Phi-3-mini-4k rather than -128k), or implement it in src/core/lm/families.ts.',
+      `config.json (${family}): rope type "${type}" is not implemented (supported: default, linear, dynamic, llama3).`,
+      'Pick a variant of the model without it (e.g. Phi-3-mini-4k rather than -128k), or implement it in src/core/lm/families.ts.',
     );
   }
   return { theta, localTheta, scaling };

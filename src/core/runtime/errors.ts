@@ -5,7 +5,9 @@
 export type RuntimeErrorCode =
   | 'WEBGPU_UNAVAILABLE' | 'DEVICE_LOST' | 'OUT_OF_MEMORY' | 'MODEL_NOT_FOUND' | 'FETCH_FAILED' | 'CORRUPT_MODEL'
   | 'UNSUPPORTED_MODEL' | 'INPUT_MISMATCH' | 'CHECKSUM_MISMATCH' | 'CANCELLED' | 'ENGINE_BUSY' | 'REMOTE_DISABLED' | 'RUN_FAILED'
-  | 'GRAPH_CONFIG_MISMATCH' | 'DTYPE_VARIANT_MISSING' | 'CHAT_TEMPLATE' | 'VOCAB_MISMATCH' | 'MODEL_TOO_LARGE';
+  | 'GRAPH_CONFIG_MISMATCH' | 'DTYPE_VARIANT_MISSING' | 'CHAT_TEMPLATE' | 'VOCAB_MISMATCH' | 'MODEL_TOO_LARGE'
+  // config.json errors, classes in lm/families.ts (next to the family table they name)
+  | 'UNSUPPORTED_FAMILY' | 'UNSUPPORTED_FEATURE' | 'MALFORMED_CONFIG';
 
 export abstract class RuntimeError extends Error {
   abstract readonly code: RuntimeErrorCode;
