@@ -259,7 +259,7 @@ export function generationDefaults(config: NormalizedLmConfig, generationConfig?
  * config, tokenizer vs head) runs before this returns; a failure after the session exists releases it.
  */
 export async function createCausalLM(id: string, files: CausalLmFiles, backend: OrtBackend): Promise<CausalLM> {
-  const tokenizer = await loadTokenizer(files.tokenizer);
+  const tokenizer = await loadTokenizer(files.tokenizer, { label: id });
   const onnxFile = files.onnxFile ?? 'onnx/model.onnx';
   const session = await backend.createSession(files.onnx, { file: `${id}/${onnxFile}`, ...(files.externalData?.length ? { externalData: files.externalData } : {}) });
   try {

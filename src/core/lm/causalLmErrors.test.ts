@@ -83,7 +83,7 @@ describe.skipIf(!present)('causal-LM bad input', () => {
     try {
       expect((await lm.generate([lm.tokenizer.encode('Hello')], { maxNewTokens: 2, stopIds: [] }))[0]).toHaveLength(2);
       expect(() => lm.renderChat([{ role: 'user', content: 'Hi' }])).toThrow(expect.objectContaining({ code: 'CHAT_TEMPLATE', message: expect.stringMatching(/no chat template/) }));
-      expect(() => lm.tokenizer.applyChatTemplate('Hi')).toThrow(expect.objectContaining({ code: 'CHAT_TEMPLATE' }));
+      expect(() => lm.tokenizer.applyChatTemplate('Hi')).toThrow(expect.objectContaining({ code: 'CHAT_TEMPLATE', message: expect.stringMatching(new RegExp(`^${lm.id}: no chat template`)) }));
     } finally {
       await lm.dispose();
     }

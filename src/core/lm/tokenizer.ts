@@ -17,6 +17,8 @@ export interface TokenizerSource {
 export interface LoadTokenizerOptions {
   /** For a folder or model id: never touch the network (default true; hub ids need false). */
   localFilesOnly?: boolean;
+  /** Names the model in chat-template errors (default 'tokenizer'). */
+  label?: string;
 }
 
 export interface ChatEncoding {
@@ -70,12 +72,12 @@ function detectConvention(json: TokenizerJsonShape): SpaceConvention {
 
 export async function loadTokenizer(source: string | TokenizerSource, options: LoadTokenizerOptions = {}): Promise<LmTokenizer> {
   if (typeof source === 'string') {
-    return wrapTokenizer(await AutoTokenizer.from_pretrained(source, { local_files_only: options.localFilesOnly ?? true }));
+    return wrapTokenizer(await AutoTokenizer.from_pretrained(source, { local_files_only: options.localFilesOnly ?? true }), undefined, options.label);
   }
   // Mirrors AutoTokenizer: the class named by tokenizer_class ("…Fast" suffix dropped), else the base class.
   const className = String(source.tokenizerConfig.tokenizer_class ?? '').replace(/Fast$/, '');
   const Class = CLASSES[className] ?? PreTrainedTokenizer;
-  return wrapTokenizer(new Class(source.tokenizerJson, source.tokenizerConfig), source.chatTemplateJinja);
+  return wrapTokenizer(new Class(source.tokenizerJson, source.tokenizerConfig), source.chatTemplateJinja, options.label);
 }
 
 /** `label` names the model in chat-template errors. */
