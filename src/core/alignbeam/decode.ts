@@ -96,8 +96,8 @@ function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-function translateTop(logits: Float32Array, vocab: number, k: number, translator: Translator): SparseDist {
-  const pa = softmaxMasked(logits, vocab);
+function translateTop(logits: Float32Array, vocab: number, k: number, translator: Translator, scratch: Float64Array): SparseDist {
+  const pa = softmaxMasked(logits, vocab, scratch);
   const top = topK(pa, k);
   return translator.translate(top, top.map((i) => pa[i]));
 }
@@ -139,6 +139,9 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
   const firstView = useAnchor ? AnchorView.create(anchor.lm, anchor.frame.prefix(prompt)) : null;
   let beams: Beam[] = [{ ids: [], tokens: [], bytes: new Uint8Array(0), score: 0, targetScore: 0, done: false, finished: false, row: 0, view: firstView }];
 
+  // One distribution of each model is alive at a time (a beam's step ends before the next beam's starts): reused.
+  const ptScratch = new Float64Array(target.vocabSize);
+  const paScratch = new Float64Array(anchor ? anchor.lm.vocabSize : 0);
   for (let t = 0; t < budget; t++) {
     throwIfAborted(signal);
     const expansions: Expansion[] = [];
@@ -149,7 +152,7 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
         continue;
       }
       let mm = performance.now();
-      const pt = softmaxMasked(res.logits[beam.row], target.vocabSize);
+      const pt = softmaxMasked(res.logits[beam.row], target.vocabSize, ptScratch);
       let step: MixedStep | null = null;
       if (useAnchor && beam.view) {
         const top = topK(pt, 1)[0];
@@ -163,7 +166,7 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
             const la = await beam.view.logitsForResponseIds(beam.ids);
             anchorMs += performance.now() - am;
             mm = performance.now();
-            if (la) bridged = translateTop(la, anchor.lm.vocabSize, s.topK, anchor.translator);
+            if (la) bridged = translateTop(la, anchor.lm.vocabSize, s.topK, anchor.translator, paScratch);
           } else if (anchor.healer) {
             const ctx = await beam.view.context(text, MAX_BACK);
             anchorMs += performance.now() - am;
@@ -174,7 +177,7 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
             anchorMs += performance.now() - am;
             mm = performance.now();
             const translator = text === '' && anchor.startTranslator ? anchor.startTranslator : anchor.translator;
-            if (la) bridged = translateTop(la, anchor.lm.vocabSize, s.topK, translator);
+            if (la) bridged = translateTop(la, anchor.lm.vocabSize, s.topK, translator, paScratch);
           }
           if (bridged) {
             step = mixStep(pt, s.topK, bridged, s.alpha, s.rule);

@@ -38,6 +38,9 @@ export class Healer {
   private readonly sortedKeys: string[];
   private readonly sortedIds: number[];
   private readonly lead: { anchor: string; target: string };
+  /** Softmax buffers for `continuations` (synchronous, so one call at a time uses them). */
+  private scratchFull?: Float64Array;
+  private scratchBack?: Float64Array;
 
   /** `leads`: what each tokenization puts before the first response character (responseLead in anchorView.ts). */
   constructor(readonly anchor: LmTokenizer, readonly target: LmTokenizer, readonly bridge: VocabBridge, leads: { anchor: string; target: string }) {
@@ -67,7 +70,7 @@ export class Healer {
     const out: Continuations = { text: new Map(), special: new Map(), lostMass: 0, backedUp: 0 };
     const n = ctx.ids.length;
     const rs = ctx.responseStart;
-    const pFull = softmaxMasked(ctx.logitsAt(n - 1)!, V);
+    const pFull = softmaxMasked(ctx.logitsAt(n - 1)!, V, (this.scratchFull ??= new Float64Array(V)));
     const addToken = (b: number, w: number, start: boolean) => {
       let key = this.anchorKeys[b];
       if (key === '') {
@@ -95,7 +98,7 @@ export class Healer {
     }
     out.backedUp = n - j;
     const suffix = ctx.ids.slice(j).map((id) => this.anchorKeys[id]).join('');
-    const pj = softmaxMasked(ctx.logitsAt(j - 1)!, V);
+    const pj = softmaxMasked(ctx.logitsAt(j - 1)!, V, (this.scratchBack ??= new Float64Array(V)));
     if (exts.length > MAX_EXTENSIONS) {
       const top = new Set(topK(pj, k));
       exts = exts.filter((a) => top.has(a));

@@ -86,3 +86,19 @@ describe('which steps are mixed', () => {
     expect(shouldMix(0, 8, 0.9, 0.5)).toBe(true);
   });
 });
+
+describe('softmax into a reused buffer', () => {
+  it('gives the same values bit for bit, only the first vocab entries, and leaves earlier results of other buffers alone', () => {
+    const logits = Float32Array.from({ length: 300 }, (_, i) => Math.sin(i * 0.37) * 6);
+    const scratch = new Float64Array(400).fill(7);
+    const fresh = softmaxMasked(logits, 257);
+    const reused = softmaxMasked(logits, 257, scratch);
+    expect(reused.length).toBe(257);
+    expect(reused.buffer).toBe(scratch.buffer);
+    expect(Array.from(reused)).toEqual(Array.from(fresh));
+    const again = softmaxMasked(logits.map((v) => -v), 257, scratch); // overwrites the buffer, not `fresh`
+    expect(again[0]).not.toBe(fresh[0]);
+    expect(Array.from(softmaxMasked(logits, 257))).toEqual(Array.from(fresh));
+    expect(softmaxMasked(logits, 257, new Float64Array(10)).length).toBe(257); // too short: a fresh array
+  });
+});
