@@ -1,6 +1,7 @@
 // ALIGNBEAM on real vocabularies in the browser (issue #17): architecture replicas (random weights, the real Qwen 3
 // and Llama 3 tokenizers and export contracts; written here, served by the loopback hub started in this process)
-// loaded by hub id through the pair card's "allow remote downloads" box and hub URL, then a few playground tokens.
+// loaded by hub id through the pair card's "allow remote downloads" box and hub URL, then a few playground tokens
+// and the Bridge tab's report over the real vocabularies.
 // Offline (box unticked) the same ids give RemoteDisabledError. Only mechanics: the models are random.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,8 +34,8 @@ async function setModel(page: Page, testId: string, value: string): Promise<void
   await page.getByTestId(testId).press('Enter');
 }
 
-test('a replica pair (qwen3 target, llama3 anchor) by hub id from the loopback hub runs the playground', async ({ wb, page }) => {
-  test.setTimeout(400_000);
+test('a replica pair (qwen3 target, llama3 anchor) by hub id from the loopback hub runs the playground and the bridge report', async ({ wb, page }) => {
+  test.setTimeout(600_000);
   await wb.open('#/alignbeam');
   await wb.waitReady('module-alignbeam');
   await page.getByTestId('backend').selectOption('wasm');
@@ -62,6 +63,12 @@ test('a replica pair (qwen3 target, llama3 anchor) by hub id from the loopback h
   for (const col of ['column-target', 'column-alignbeam']) {
     expect(Number(await page.getByTestId(`${col}-text`).getAttribute('data-tokens'))).toBeGreaterThan(0);
   }
+  // the Bridge tab on the same pair: the text bridge over the real vocabularies (the anchor's answer measured too)
+  await page.getByTestId('tab-bridge').click();
+  await page.getByTestId('alignbeam-run').click();
+  await expect(page.getByTestId('bridge-results').or(page.getByTestId('run-error'))).toBeVisible({ timeout: 300_000 });
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  await expect(page.getByTestId('bridge-results')).toContainText('anchor (128256 tokens) → target (151669 tokens)');
   // the hub URL is remembered in this browser, never put in a link
   expect(await page.evaluate(() => window.__workbench!.shareLink('alignbeam'))).not.toContain(String(hub.port));
 });
