@@ -22,6 +22,12 @@ export interface AlignbeamUiApi {
 }
 
 let preference: BackendPreference = 'auto';
+
+/**
+ * The provider the 'auto' dtype is chosen for (transformers.js: q8 on wasm, fp32 elsewhere): WebGPU only when the
+ * user asked for it first; 'auto' may still end on WebGPU, but WASM is what a GPU-less browser runs, so its default.
+ */
+export const dtypeProvider = (): 'webgpu' | 'wasm' => (preference === 'webgpu' ? 'webgpu' : 'wasm');
 const sessions = new Map<string, ModelSession>();
 
 /** Wraps the web backend: sessions get the spec's backend setting and are remembered for alignbeamBackendInfo. */

@@ -4,7 +4,7 @@
 // kept in the Cache API, folder URLs, or hub ids when remote models are allowed (configureHub: the app's opt-in and
 // hub URL setting). The held-out suites are bundled (models/forge is not served).
 import { createBrowserRuntimeEngine, exposeEngine } from './runtimeWorker';
-import { alignbeamUiApi, preferredBackend, type AlignbeamUiApi } from './alignbeamUi';
+import { alignbeamUiApi, dtypeProvider, preferredBackend, type AlignbeamUiApi } from './alignbeamUi';
 import harmful from '../models/forge/heldout/harmful.jsonl?raw';
 import benign from '../models/forge/heldout/benign.jsonl?raw';
 import edgy from '../models/forge/heldout/edgy.jsonl?raw';
@@ -36,6 +36,8 @@ const loaderDeps: ModelLoaderDeps = {
   modelsBaseUrl: new URL(RUNTIME_DEFAULTS.modelsBaseUrl, globalThis.location.href).href,
   allowRemote: RUNTIME_DEFAULTS.allowRemote,
   hubUrl: RUNTIME_DEFAULTS.hubUrl,
+  // the 'auto' dtype follows the backend preference (the pair spec carries the user's dtype choice)
+  provider: dtypeProvider,
 };
 const alignbeam = createAlignbeamEngine({
   loadModel: createModelLoader(loaderDeps),

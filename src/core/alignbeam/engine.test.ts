@@ -43,6 +43,20 @@ describe.skipIf(!present)('alignbeam engine (worker API) in Node', () => {
     await expect(loader(`${BASE}models/no-such-model/`)).rejects.toThrow(/not found|404/i);
   });
 
+  it('passes the pair\'s dtype choice to every load, reports the dtype that loaded, and reloads when the choice changes', async () => {
+    const seen: string[] = [];
+    const e = createAlignbeamEngine({ loadModel: (ref, o) => { seen.push(`${ref} ${o?.dtype}`); return loader(ref, o); }, builtinSuite: async () => '' });
+    const spec = { target: 'target', anchor: 'anchor', judge: 'target' };
+    const info = await e.alignbeamLoadPair({ ...spec, dtype: 'q4' });
+    expect(seen).toEqual(['target q4', 'anchor q4']);
+    // embedded models have one file (fp32): the choice applies to hub ids and folder URLs
+    expect([info.target.dtype, info.anchor.dtype]).toEqual(['fp32', 'fp32']);
+    await e.alignbeamLoadPair({ ...spec, dtype: 'q4' });
+    expect(seen).toHaveLength(2);
+    await e.alignbeamLoadPair(spec);
+    expect(seen.slice(2)).toEqual(['target auto', 'anchor auto']);
+  }, 60_000);
+
   it('loads the pair through the manifest with monotone progress, then runs the playground and a bridge report', async () => {
     const events: AlignbeamProgress[] = [];
     const info = await engine.alignbeamLoadPair({ target: 'target', anchor: 'anchor', judge: 'judge', anchorSame: 'anchor-same' }, (p) => events.push(p));

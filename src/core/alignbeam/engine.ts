@@ -63,16 +63,20 @@ export function createAlignbeamEngine(deps: AlignbeamEngineDeps): AlignbeamEngin
     alignbeamLoadPair: (spec: PairSpec, onProgress?: (p: AlignbeamProgress) => void) => job('load model pair', async (signal) => {
       const refs = [spec.target, spec.anchor, spec.judge, ...(spec.anchorSame ? [spec.anchorSame] : [])];
       const unique = [...new Set(refs)];
+      // a model is reused only when loaded with the same dtype choice (another choice may mean another ONNX file)
+      const dtype = spec.dtype ?? 'auto';
+      const keyOf = (ref: string) => `${dtype} ${ref}`;
       for (const [i, ref] of unique.entries()) {
-        if (models.has(ref)) continue;
+        if (models.has(keyOf(ref))) continue;
         onProgress?.({ kind: 'load', stage: ref, fraction: i / (unique.length + 1) });
-        models.set(ref, await deps.loadModel(ref, {
-          signal,
+        models.set(keyOf(ref), await deps.loadModel(ref, {
+          signal, dtype,
           onProgress: (e) => { if (e.status === 'total') onProgress?.({ kind: 'load', stage: ref, fraction: (i + e.percent / 100) / (unique.length + 1) }); },
         }));
       }
-      for (const [ref, lm] of [...models]) if (!unique.includes(ref)) { models.delete(ref); await lm.dispose(); }
-      const get = (ref: string) => models.get(ref)!;
+      const wanted = new Set(unique.map(keyOf));
+      for (const [key, lm] of [...models]) if (!wanted.has(key)) { models.delete(key); await lm.dispose(); }
+      const get = (ref: string) => models.get(keyOf(ref))!;
       pair = new AlignbeamPair(
         { target: get(spec.target), anchor: get(spec.anchor), judge: get(spec.judge), anchorSame: spec.anchorSame ? get(spec.anchorSame) : null },
         { target: spec.target, anchor: spec.anchor, judge: spec.judge, anchorSame: spec.anchorSame },

@@ -75,7 +75,7 @@ export interface PairModels {
 function modelInfo(lm: CausalLM, ref: string, frame: PromptFrame): AlignbeamModelInfo {
   return {
     ref, vocabSize: lm.vocabSize, lmHeadWidth: lm.lmHeadWidth, convention: lm.tokenizer.convention,
-    hasChatTemplate: frame.problem === null, nPositions: lm.nPositions,
+    hasChatTemplate: frame.problem === null, nPositions: lm.nPositions, dtype: lm.dtype,
   };
 }
 

@@ -1,5 +1,6 @@
 // Public types of the alignbeam core: what the worker exposes and the UI programs against. Pure data (structured-
 // clone friendly: no class instances, no functions except the progress callback / signal passed into sweep).
+import type { OnnxDtype, OnnxDtypeChoice } from '../lm/onnxVariants';
 
 /** How anchor tokens are carried into the target vocabulary. */
 export type BridgeKind = 'text' | 'exact' | 'mined' | 'identity';
@@ -253,6 +254,8 @@ export interface PairSpec {
   judge: ModelRef;
   /** Optional same-vocabulary anchor for the alignbeam-same baseline. */
   anchorSame?: ModelRef;
+  /** ONNX variant for hub ids and folder URLs (transformers.js dtype names; default 'auto'); embedded ids ignore it. */
+  dtype?: OnnxDtypeChoice;
 }
 
 export interface AlignbeamModelInfo {
@@ -262,6 +265,8 @@ export interface AlignbeamModelInfo {
   convention: 'byte-level' | 'metaspace';
   hasChatTemplate: boolean;
   nPositions: number;
+  /** The dtype of the ONNX file that actually loaded (fp32 for embedded models). */
+  dtype: OnnxDtype;
 }
 
 export interface PairInfo {

@@ -2,7 +2,9 @@
 // model behind each role: an embedded id or a hub id ("org/name", fetched through the runtime only when remote
 // models are allowed; offline the runtime's RemoteDisabledError is shown here with its remedy). The "allow remote
 // downloads" box and the hub URL (the Models page's setting, remembered in this browser) reach the worker's
-// configureHub before each pair load; neither goes into a share link.
+// configureHub before each pair load; neither goes into a share link. The dtype select picks the ONNX variant hub ids
+// and folder URLs load (auto | fp32 | fp16 | q8 | q4 | q4f16; it travels in the pair spec to the loader), and each
+// model's line shows the dtype whose file actually loaded.
 import { useState } from 'react';
 import type { PairInfo } from '../../core/alignbeam/types';
 import { ALLOW_REMOTE_LABEL } from '../../core/runtime/errors';
@@ -18,6 +20,9 @@ const ROLES = [
 ] as const;
 
 const EMBEDDED = ['target', 'anchor', 'anchor-same', 'judge'];
+
+/** The transformers.js dtypes offered (the ones onnx-community exports ship); auto resolves per backend. */
+const DTYPE_CHOICES: readonly HubSettings['dtype'][] = ['auto', 'fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 
 /** Text committed on blur / Enter: a half-typed hub id must not trigger a load. */
 function ModelIdInput({ value, onChange, testId }: { value: string; onChange: (v: string) => void; testId: string }) {
@@ -45,7 +50,7 @@ function Sessions({ sessions }: { sessions: SessionBackendInfo[] }) {
 }
 
 function InfoLine({ info }: { info: PairInfo }) {
-  const m = (x: PairInfo['target']) => `${x.ref}: ${x.vocabSize} tokens, ${x.convention}, context ${x.nPositions}${x.hasChatTemplate ? '' : ', no chat template'}`;
+  const m = (x: PairInfo['target']) => `${x.ref}: ${x.vocabSize} tokens, ${x.convention}, context ${x.nPositions}, ${x.dtype} ONNX${x.hasChatTemplate ? '' : ', no chat template'}`;
   return (
     <div data-testid="pair-info">
       <ul className="muted" style={{ margin: '4px 0' }}>
@@ -64,7 +69,7 @@ export function PairCard({ spec, set, pair, hub, setHub, onLoad, disabled }: {
   spec: AlignbeamSpec; set: (patch: Partial<AlignbeamSpec>) => void; pair: PairState; hub: HubSettings; setHub: (patch: Partial<HubSettings>) => void;
   onLoad: () => void; disabled: boolean;
 }) {
-  const stale = pair.status !== 'none' && pair.key !== pairKeyOf(spec);
+  const stale = pair.status !== 'none' && pair.key !== pairKeyOf(spec, hub.dtype);
   return (
     <div className="card" data-testid="pair-card" data-state={pair.status === 'loading' ? 'loading' : pair.status === 'error' ? 'error' : 'ready'}>
       <h2>Model pair</h2>
@@ -89,6 +94,11 @@ export function PairCard({ spec, set, pair, hub, setHub, onLoad, disabled }: {
           <label><input type="checkbox" checked={hub.allowRemote} data-testid="pair-allow-remote" onChange={(e) => setHub({ allowRemote: e.target.checked })} /> {ALLOW_REMOTE_LABEL}</label>
           <label title="where hub ids are downloaded from: the Hugging Face hub, a mirror, or a loopback hub (npm run hub); remembered in this browser, never in a link">
             hub URL <input type="url" value={hub.hubUrl} data-testid="pair-hub-url" style={{ width: 260 }} onChange={(e) => setHub({ hubUrl: e.target.value })} />
+          </label>
+          <label title="which ONNX file hub ids and folder URLs load (transformers.js dtype names); auto = q8 on WASM, fp32 on WebGPU, else the first variant the repo has; embedded models have one file">
+            dtype <select value={hub.dtype} data-testid="pair-dtype" onChange={(e) => setHub({ dtype: e.target.value as HubSettings['dtype'] })}>
+              {DTYPE_CHOICES.map((d) => <option key={d} value={d}>{d}</option>)}
+            </select>
           </label>
         </div>
       </fieldset>

@@ -15,12 +15,17 @@ import { rememberedHubUrl, rememberHubUrl } from '../../app/runtime/hubSetting';
 import type { SessionBackendInfo } from '../../../workers/alignbeamUi';
 import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
 import type { LlmWorkerApi } from '../../../workers/llm.worker';
+import type { OnnxDtypeChoice } from '../../core/lm/onnxVariants';
 import { bridgeDigest, playgroundDigest, sweepDigest } from './digest';
 
 export type Tab = AlignbeamSpec['tab'];
 
-/** Where hub ids in the pair load from: off unless the user allows remote downloads (never in a link). */
-export interface HubSettings { allowRemote: boolean; hubUrl: string }
+/**
+ * Where hub ids in the pair load from: off unless the user allows remote downloads (never in a link), and which
+ * ONNX variant hub ids and folder URLs load ('auto' = transformers.js's default for the backend: q8 on WASM, fp32 on
+ * WebGPU, falling back to the variants the repo has).
+ */
+export interface HubSettings { allowRemote: boolean; hubUrl: string; dtype: OnnxDtypeChoice }
 
 export interface CsvFile { name: string; text: string; sha256: string; format: string; size: number }
 
@@ -73,9 +78,9 @@ export function pairSpecOf(spec: AlignbeamSpec): PairSpec {
   return { target: m.target, anchor: spec.pair === 'same' ? m.anchorSame : m.anchor, judge: m.judge, anchorSame: m.anchorSame };
 }
 
-/** What identifies a loaded pair: the models and the backend preference they were loaded with. */
-export function pairKeyOf(spec: AlignbeamSpec): string {
-  return JSON.stringify({ ...pairSpecOf(spec), backend: spec.backend });
+/** What identifies a loaded pair: the models, the dtype choice and the backend preference they were loaded with. */
+export function pairKeyOf(spec: AlignbeamSpec, dtype: OnnxDtypeChoice = 'auto'): string {
+  return JSON.stringify({ ...pairSpecOf(spec), dtype, backend: spec.backend });
 }
 
 /** The status bar shows the provider the loaded target really runs on, and why (its choice, or its fallback). */
@@ -102,7 +107,7 @@ export function suitesOf(spec: AlignbeamSpec, csv: CsvFile | undefined): SuiteNa
 export function useAlignbeamEngine() {
   const { engine, restart } = useWorkerEngine<LlmWorkerApi>(createWorker);
   const [pair, setPair] = useState<PairState>({ status: 'none' });
-  const [hub, setHubState] = useState<HubSettings>(() => ({ allowRemote: false, hubUrl: rememberedHubUrl() }));
+  const [hub, setHubState] = useState<HubSettings>(() => ({ allowRemote: false, hubUrl: rememberedHubUrl(), dtype: 'auto' }));
   // read by ensurePair at load time (a load started after a change uses the new setting)
   const hubRef = useRef(hub);
   const setHub = useCallback((patch: Partial<HubSettings>) => setHubState((h) => (hubRef.current = { ...h, ...patch })), []);
@@ -119,8 +124,8 @@ export function useAlignbeamEngine() {
   const cancelled = useRef(false);
 
   const ensurePair = useCallback(async (spec: AlignbeamSpec): Promise<PairInfo> => {
-    const ps = pairSpecOf(spec);
-    const key = pairKeyOf(spec);
+    const ps: PairSpec = { ...pairSpecOf(spec), dtype: hubRef.current.dtype };
+    const key = pairKeyOf(spec, ps.dtype);
     if (held.current.pair === key && held.current.info) return held.current.info;
     setPair({ status: 'loading', key, stage: 'starting', fraction: 0 });
     try {
