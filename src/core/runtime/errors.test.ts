@@ -1,6 +1,6 @@
 // Errors keep code, remedy and class name across the worker boundary, and ORT messages map to named errors.
 import { describe, expect, it } from 'vitest';
-import { classifyOrtError, InputMismatchError, reviveRuntimeError, serializeRuntimeError, DeviceLostError } from './errors';
+import { ALLOW_REMOTE_LABEL, classifyOrtError, InputMismatchError, RemoteDisabledError, reviveRuntimeError, serializeRuntimeError, DeviceLostError } from './errors';
 
 describe('runtime errors', () => {
   it('round-trip through structured clone with code, remedy and problems', () => {
@@ -24,5 +24,12 @@ describe('runtime errors', () => {
   it('leaves errors that are already named alone', () => {
     const e = new DeviceLostError('x');
     expect(classifyOrtError(e, { provider: 'webgpu' })).toBe(e);
+  });
+
+  it('RemoteDisabledError names every place that has the allow-remote box: the Models page and the ALIGNBEAM pair card', () => {
+    const remedy = new RemoteDisabledError('org/name').remedy;
+    expect(remedy).toContain(`"${ALLOW_REMOTE_LABEL}"`);
+    expect(remedy).toMatch(/Models page/);
+    expect(remedy).toMatch(/ALIGNBEAM.*pair card/);
   });
 });

@@ -120,7 +120,7 @@ export class EngineBusyError extends RuntimeError {
   }
 }
 
-/** The Models page checkbox that allows hub downloads; the offline error names it so the user can find it. */
+/** The checkbox that allows hub downloads (Models page, ALIGNBEAM pair card); the offline error names it and where it is. */
 export const ALLOW_REMOTE_LABEL = 'allow remote downloads';
 
 export class RemoteDisabledError extends RuntimeError {
@@ -128,7 +128,7 @@ export class RemoteDisabledError extends RuntimeError {
   readonly code = 'REMOTE_DISABLED';
   constructor(modelId: string) {
     super(`Offline: hub model ${modelId} cannot be fetched because remote models are disabled`,
-      `Use an embedded model, load a local file, or tick "${ALLOW_REMOTE_LABEL}" on the Models page (Other models).`);
+      `Use an embedded model, load a local file, or tick "${ALLOW_REMOTE_LABEL}" where you load it: the Models page (Other models) or the ALIGNBEAM pair card.`);
   }
 }
 
