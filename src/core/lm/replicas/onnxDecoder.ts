@@ -6,7 +6,14 @@
 // total_sequence_length, hd]. KV and hd are numbers (transformers.js builds the empty cache from them).
 // Variants as transformers.js names the files: fp32 (model.onnx), fp16 (model_fp16.onnx: fp16 weights, KV cache
 // and logits; computed in fp32 after a Cast, which keeps every op on ORT's CPU kernels), q4 (model_q4.onnx:
-// linear layers as com.microsoft MatMulNBits, 4-bit asymmetric blocks with zero points, fp32 elsewhere).
+// linear layers as com.microsoft MatMulNBits, 4-bit asymmetric blocks with zero points, fp32 elsewhere), q8
+// (model_quantized.onnx: linear layers as onnxruntime's quantize_dynamic writes them — DynamicQuantizeLinear on the
+// activation, MatMulInteger against per-tensor uint8 weights, Cast + Mul by the product of the two scales; a tied
+// head stays a float MatMul, as quantize_dynamic leaves a MatMul whose weight is not an initializer) and q4f16
+// (model_q4f16.onnx: MatMulNBits with T = float16 — fp16 activations into and out of each linear, fp16 scales —,
+// fp16 weights elsewhere, fp16 KV cache and logits; the ops between the linears run in fp32 as in fp16).
+// Optionally the graph declares `num_logits_to_keep` (int64 scalar, as optimum's exports with it): logits only for
+// the last N positions (0 = all).
 // Pure: returns the ModelProto; writeReplica.ts puts it on disk (optionally with external data).
 import type onnxProto from 'onnx-proto';
 import { f16BitsToF32, f32ToF16Bits } from '../../edits/dtypes';
@@ -15,7 +22,16 @@ import { tensorName, type LayerRole, type LayerType, type NormalizedLmConfig } f
 import { ropeInvFreq } from './rope';
 import type { Weights } from './specs';
 
-export type OnnxVariant = 'fp32' | 'fp16' | 'q4';
+export type OnnxVariant = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+
+/** Variants whose graph holds fp16 weights, caches and logits. */
+const isHalf = (v: OnnxVariant) => v === 'fp16' || v === 'q4f16';
+const roundF16 = (v: number) => f16BitsToF32(f32ToF16Bits(v));
+
+export interface DecoderOnnxOptions {
+  /** Declare `num_logits_to_keep` (int64 scalar): logits for the last N positions only, 0 = every position. */
+  numLogitsToKeep?: boolean;
+}
 const MASKED = -1e9;
 const FLOAT16 = 10;
 const FLOAT32 = 1;
@@ -26,7 +42,7 @@ function q4Block(k: number): number {
 }
 
 /** 4-bit asymmetric quantisation of W [N, K] in the MatMulNBits layout; also returns W as ORT dequantises it. */
-export function quantizeQ4(w: Float32Array, n: number, k: number): { b: Uint8Array; scales: Float32Array; zeros: Uint8Array; block: number; dequant: Float32Array } {
+export function quantizeQ4(w: Float32Array, n: number, k: number, roundScale: (v: number) => number = Math.fround): { b: Uint8Array; scales: Float32Array; zeros: Uint8Array; block: number; dequant: Float32Array } {
   const block = q4Block(k);
   const nb = Math.ceil(k / block);
   const blob = block / 2;
@@ -45,7 +61,8 @@ export function quantizeQ4(w: Float32Array, n: number, k: number): { b: Uint8Arr
         mn = Math.min(mn, w[r * k + i]);
         mx = Math.max(mx, w[r * k + i]);
       }
-      const scale = Math.fround((mx - mn) / 15 || 1);
+      // q4f16 stores the scales in fp16: quantise against the rounded scale so dequant is what ORT computes
+      const scale = roundScale((mx - mn) / 15 || 1);
       const zp = Math.min(15, Math.max(0, Math.round(-mn / scale)));
       scales[r * nb + j] = scale;
       zeros[r * zeroBytes + (j >> 1)] |= zp << ((j & 1) * 4);
@@ -60,23 +77,50 @@ export function quantizeQ4(w: Float32Array, n: number, k: number): { b: Uint8Arr
   return { b, scales, zeros, block, dequant };
 }
 
-/** The weights exactly as a variant's graph holds them (fp16-rounded, or q4-dequantised linears), for the reference. */
+/** Per-tensor asymmetric uint8 quantisation as quantize_dynamic (QUInt8, range widened to hold 0). */
+export function quantizeQ8(w: Float32Array): { q: Uint8Array; scale: number; zero: number; dequant: Float32Array } {
+  let mn = 0;
+  let mx = 0;
+  for (const v of w) {
+    mn = Math.min(mn, v);
+    mx = Math.max(mx, v);
+  }
+  const scale = Math.fround((mx - mn) / 255 || 1);
+  const zero = Math.min(255, Math.max(0, Math.round(-mn / scale)));
+  const q = new Uint8Array(w.length);
+  const dequant = new Float32Array(w.length);
+  for (let i = 0; i < w.length; i++) {
+    q[i] = Math.min(255, Math.max(0, Math.round(w[i] / scale) + zero));
+    dequant[i] = Math.fround((q[i] - zero) * scale);
+  }
+  return { q, scale, zero, dequant };
+}
+
+/**
+ * The weights exactly as a variant's graph holds them (fp16-rounded, q4/q8-dequantised linears), for the reference.
+ * q8 also quantises activations at run time (DynamicQuantizeLinear), which the reference does not model.
+ */
 export function weightsAsVariant(c: NormalizedLmConfig, w: Weights, variant: OnnxVariant): Weights {
   if (variant === 'fp32') return w;
   const out: Weights = new Map();
   const linears = new Set(linearNames(c));
+  const q4 = variant === 'q4' || variant === 'q4f16';
   for (const [name, t] of w) {
-    if (variant === 'fp16') out.set(name, { shape: t.shape, data: t.data.map((v) => f16BitsToF32(f32ToF16Bits(v))) });
-    else if (linears.has(name)) {
+    if (linears.has(name) && variant !== 'fp16') {
+      if (variant === 'q8') {
+        out.set(name, { shape: t.shape, data: quantizeQ8(t.data).dequant });
+        continue;
+      }
       const [n, k] = c.block.weightLayout === 'out_in' ? t.shape : [t.shape[1], t.shape[0]];
       const rows = c.block.weightLayout === 'out_in' ? t.data : transpose(t.data, t.shape[0], t.shape[1]);
-      const dq = quantizeQ4(rows, n, k).dequant;
+      const dq = quantizeQ4(rows, n, k, variant === 'q4f16' ? roundF16 : Math.fround).dequant;
       out.set(name, { shape: t.shape, data: c.block.weightLayout === 'out_in' ? dq : transpose(dq, n, k) });
-    } else out.set(name, t);
+    } else if (isHalf(variant)) out.set(name, { shape: t.shape, data: t.data.map(roundF16) });
+    else out.set(name, t);
   }
-  if (variant === 'q4' && c.tieWordEmbeddings) {
+  if (q4 && c.tieWordEmbeddings) {
     const e = w.get(c.tensors.embed)!;
-    out.set(c.tensors.lmHead, { shape: e.shape, data: quantizeQ4(e.data, c.vocabSize, c.hiddenSize).dequant });
+    out.set(c.tensors.lmHead, { shape: e.shape, data: quantizeQ4(e.data, c.vocabSize, c.hiddenSize, variant === 'q4f16' ? roundF16 : Math.fround).dequant });
   }
   return out;
 }
@@ -93,13 +137,14 @@ function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
   return t;
 }
 
-export function buildDecoderOnnx(c: NormalizedLmConfig, w: Weights, variant: OnnxVariant): onnxProto.onnx.ModelProto {
+export function buildDecoderOnnx(c: NormalizedLmConfig, w: Weights, variant: OnnxVariant, opts: DecoderOnnxOptions = {}): onnxProto.onnx.ModelProto {
   const g = new GraphBuilder({ opset: 17, name: c.family, producer: 'workbench-replicas', docString: `${c.family} replica (${variant})` });
   const H = c.numHeads;
   const KV = c.numKvHeads;
   const hd = c.headDim;
   const d = c.hiddenSize;
-  const kvType = variant === 'fp16' ? 'float16' : 'float32';
+  const half = isHalf(variant);
+  const kvType = half ? 'float16' : 'float32';
   let uid = 0;
   const tmp = (s: string) => `${s}_${uid++}`;
   const konst = (data: Float32Array | BigInt64Array, dims: number[]): string => {
@@ -114,16 +159,19 @@ export function buildDecoderOnnx(c: NormalizedLmConfig, w: Weights, variant: Onn
     g.node(type, ins, [out], attrs, domain ? { domain } : {});
     return out;
   };
-  /** A float weight as fp32 inside the graph (fp16 variant: stored fp16, Cast up). */
+  /** fp32 values stored as fp16 bits (the builder takes the raw bytes; a Uint16Array view has one element per value). */
+  const halfInit = (name: string, data: Float32Array, dims: number[]) => {
+    const bits = new Uint16Array(data.length);
+    for (let i = 0; i < data.length; i++) bits[i] = f32ToF16Bits(data[i]); // a loop: Uint16Array.from(map) is ~10× slower here
+    g.initializer(name, bits as unknown as Uint8Array, dims, 'float16');
+  };
+  /** A float weight as fp32 inside the graph (fp16 / q4f16: stored fp16, Cast up). */
   const weight = (name: string, data: Float32Array, dims: number[]): string => {
-    if (variant !== 'fp16') {
+    if (!half) {
       g.initializer(name, data, dims);
       return name;
     }
-    const half = new Uint16Array(data.length);
-    for (let i = 0; i < data.length; i++) half[i] = f32ToF16Bits(data[i]); // a loop: Uint16Array.from(map) is ~10× slower here
-    // the builder takes the raw bytes; a Uint16Array view has one element per value as its check expects
-    g.initializer(name, half as unknown as Uint8Array, dims, 'float16');
+    halfInit(name, data, dims);
     return op('Cast', [name], { to: FLOAT32 });
   };
   const get = (name: string | undefined) => {
@@ -140,20 +188,41 @@ export function buildDecoderOnnx(c: NormalizedLmConfig, w: Weights, variant: Onn
     const t = get(name);
     const [n, k] = c.block.weightLayout === 'out_in' ? t.shape : [t.shape[1], t.shape[0]];
     let y: string;
-    if (variant === 'q4') {
+    if (variant === 'q4' || variant === 'q4f16') {
       const rows = c.block.weightLayout === 'out_in' ? t.data : transpose(t.data, t.shape[0], t.shape[1]);
-      const q = quantizeQ4(rows, n, k);
-      const nb = Math.ceil(k / q.block);
-      g.initializer(`${name}_Q4`, q.b, [n, nb, q.block / 2], 'uint8')
-        .initializer(`${name}_scales`, q.scales, [n * nb])
-        .initializer(`${name}_zp`, q.zeros, [q.zeros.length], 'uint8');
-      y = op('MatMulNBits', [x, `${name}_Q4`, `${name}_scales`, `${name}_zp`], { K: k, N: n, bits: 4, block_size: q.block }, 'com.microsoft');
+      y = matMulNBits(x, name!, rows, n, k);
+    } else if (variant === 'q8') {
+      const wt = c.block.weightLayout === 'out_in' ? transpose(t.data, n, k) : t.data;
+      y = matMulInteger(x, name!, wt, [k, n]);
     } else {
       const wt = c.block.weightLayout === 'out_in' ? transpose(t.data, n, k) : t.data;
       y = op('MatMul', [x, weight(name!, wt, [k, n])]);
     }
     return bias ? op('Add', [y, vec(bias)]) : y;
   };
+  /** q4 / q4f16: x @ Wᵀ for W [N, K] as com.microsoft MatMulNBits (T = float16 for q4f16: Cast in and out). */
+  function matMulNBits(x: string, name: string, rows: Float32Array, n: number, k: number): string {
+    const q = quantizeQ4(rows, n, k, half ? roundF16 : Math.fround);
+    const nb = Math.ceil(k / q.block);
+    g.initializer(`${name}_Q4`, q.b, [n, nb, q.block / 2], 'uint8');
+    if (half) halfInit(`${name}_scales`, q.scales, [n * nb]);
+    else g.initializer(`${name}_scales`, q.scales, [n * nb]);
+    g.initializer(`${name}_zp`, q.zeros, [q.zeros.length], 'uint8');
+    const xin = half ? op('Cast', [x], { to: FLOAT16 }) : x;
+    const y = op('MatMulNBits', [xin, `${name}_Q4`, `${name}_scales`, `${name}_zp`], { K: k, N: n, bits: 4, block_size: q.block }, 'com.microsoft');
+    return half ? op('Cast', [y], { to: FLOAT32 }) : y;
+  }
+  /** q8: x @ W for W [K, N] as quantize_dynamic writes it (activation quantised per call, per-tensor uint8 weight). */
+  function matMulInteger(x: string, name: string, wt: Float32Array, dims: number[]): string {
+    const q = quantizeQ8(wt);
+    g.initializer(`${name}_quantized`, q.q, dims, 'uint8')
+      .initializer(`${name}_scale`, new Float32Array([q.scale]), [])
+      .initializer(`${name}_zero_point`, new Uint8Array([q.zero]), [], 'uint8');
+    const [xq, xScale, xZero] = [tmp('xq'), tmp('x_scale'), tmp('x_zero_point')];
+    g.node('DynamicQuantizeLinear', [x], [xq, xScale, xZero], {}, { name: tmp('dql') });
+    const acc = op('MatMulInteger', [xq, `${name}_quantized`, xZero, `${name}_zero_point`]); // int32
+    return op('Mul', [op('Cast', [acc], { to: FLOAT32 }), op('Mul', [xScale, `${name}_scale`])]);
+  }
   const norm = (x: string, gain: string | undefined, bias?: string): string => {
     if (c.block.norm === 'layernorm') {
       const out = tmp('ln');
@@ -169,6 +238,7 @@ export function buildDecoderOnnx(c: NormalizedLmConfig, w: Weights, variant: Onn
   // ---- inputs
   g.input('input_ids', 'int64', ['batch_size', 'sequence_length']).input('attention_mask', 'int64', ['batch_size', 'total_sequence_length']);
   if (c.exportHasPositionIds) g.input('position_ids', 'int64', ['batch_size', 'sequence_length']);
+  if (opts.numLogitsToKeep) g.input('num_logits_to_keep', 'int64', []);
   for (let l = 0; l < c.numLayers; l++) {
     g.input(`past_key_values.${l}.key`, kvType, ['batch_size', KV, 'past_sequence_length', hd])
       .input(`past_key_values.${l}.value`, kvType, ['batch_size', KV, 'past_sequence_length', hd]);
@@ -250,11 +320,11 @@ export function buildDecoderOnnx(c: NormalizedLmConfig, w: Weights, variant: Onn
       q = applyRope(q, type);
       k = applyRope(k, type);
     }
-    const cacheIn = (name: string) => (variant === 'fp16' ? op('Cast', [name], { to: FLOAT32 }) : name);
+    const cacheIn = (name: string) => (half ? op('Cast', [name], { to: FLOAT32 }) : name);
     const kAll = op('Concat', [cacheIn(`past_key_values.${l}.key`), k], { axis: 2 }); // [B,KV,T,hd]
     const vAll = op('Concat', [cacheIn(`past_key_values.${l}.value`), v], { axis: 2 });
-    g.node(variant === 'fp16' ? 'Cast' : 'Identity', [kAll], [`present.${l}.key`], variant === 'fp16' ? { to: FLOAT16 } : {}, { name: tmp('present') })
-      .node(variant === 'fp16' ? 'Cast' : 'Identity', [vAll], [`present.${l}.value`], variant === 'fp16' ? { to: FLOAT16 } : {}, { name: tmp('present') });
+    g.node(half ? 'Cast' : 'Identity', [kAll], [`present.${l}.key`], half ? { to: FLOAT16 } : {}, { name: tmp('present') })
+      .node(half ? 'Cast' : 'Identity', [vAll], [`present.${l}.value`], half ? { to: FLOAT16 } : {}, { name: tmp('present') });
     // GQA without copying the cache: q [B,KV,g,S,hd] against k, v [B,KV,1,T,hd] (head h reads kv head h / g)
     const q5 = op('Reshape', [q, i64([0, KV, H / KV, -1, hd])]);
     const kT = op('Transpose', [op('Unsqueeze', [kAll, i64([2])])], { perm: [0, 1, 2, 4, 3] }); // [B,KV,1,hd,T]
@@ -288,21 +358,20 @@ export function buildDecoderOnnx(c: NormalizedLmConfig, w: Weights, variant: Onn
     x = op('Add', [mid, mlp]);
   }
 
-  const xf = norm(x, c.tensors.finalNorm, c.tensors.finalNormBias);
+  let xf = norm(x, c.tensors.finalNorm, c.tensors.finalNormBias);
+  if (opts.numLogitsToKeep) {
+    // hidden_states[:, -num_logits_to_keep:, :] as optimum's exports: 0 keeps every position (−0 = 0)
+    const start = op('Neg', [op('Unsqueeze', ['num_logits_to_keep', zero])]);
+    xf = op('Slice', [xf, start, i64([Number.MAX_SAFE_INTEGER]), i64([1])]);
+  }
   let logits: string;
   if (!c.tieWordEmbeddings) logits = linear(xf, c.tensors.lmHead);
-  else if (variant === 'q4') {
-    // tied head: the q4 graph quantises its own copy of the embedding for the head MatMul
-    const q = quantizeQ4(embed.data, c.vocabSize, d);
-    const nb = Math.ceil(d / q.block);
-    g.initializer('lm_head_Q4', q.b, [c.vocabSize, nb, q.block / 2], 'uint8')
-      .initializer('lm_head_scales', q.scales, [c.vocabSize * nb])
-      .initializer('lm_head_zp', q.zeros, [q.zeros.length], 'uint8');
-    logits = op('MatMulNBits', [xf, 'lm_head_Q4', 'lm_head_scales', 'lm_head_zp'], { K: d, N: c.vocabSize, bits: 4, block_size: q.block }, 'com.microsoft');
-  } else logits = op('MatMul', [xf, op('Transpose', [embedName], { perm: [1, 0] })]);
+  // tied head: the q4 graphs quantise their own copy of the embedding for the head MatMul
+  else if (variant === 'q4' || variant === 'q4f16') logits = matMulNBits(xf, 'lm_head', embed.data, c.vocabSize, d);
+  else logits = op('MatMul', [xf, op('Transpose', [embedName], { perm: [1, 0] })]);
   if (c.finalLogitSoftcap !== null) logits = op('Mul', [op('Tanh', [op('Div', [logits, f32(c.finalLogitSoftcap)])]), f32(c.finalLogitSoftcap)]);
-  g.node(variant === 'fp16' ? 'Cast' : 'Identity', [logits], ['logits'], variant === 'fp16' ? { to: FLOAT16 } : {}, { name: 'logits_out' });
-  g.output('logits', kvType, ['batch_size', 'sequence_length', c.vocabSize]);
+  g.node(half ? 'Cast' : 'Identity', [logits], ['logits'], half ? { to: FLOAT16 } : {}, { name: 'logits_out' });
+  g.output('logits', kvType, ['batch_size', opts.numLogitsToKeep ? 'num_logits' : 'sequence_length', c.vocabSize]);
   for (let l = 0; l < c.numLayers; l++) {
     g.output(`present.${l}.key`, kvType, ['batch_size', KV, 'total_sequence_length', hd])
       .output(`present.${l}.value`, kvType, ['batch_size', KV, 'total_sequence_length', hd]);

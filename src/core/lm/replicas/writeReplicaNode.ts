@@ -1,8 +1,9 @@
 // Writes an architecture replica (specs.ts) as a Hugging Face model folder, in Node, for tests and the loopback
 // hub: config.json, generation_config.json, the real tokenizer.json / tokenizer_config.json from the npm
 // tokenizer packages, model.safetensors under the family's real tensor names, and onnx/model.onnx,
-// onnx/model_fp16.onnx, onnx/model_q4.onnx (transformers.js's file names); the llama3 replica keeps its fp32
-// weights in onnx/model.onnx_data (external data). Seconds per replica; the folders are never committed.
+// onnx/model_fp16.onnx, onnx/model_q4.onnx by default, onnx/model_quantized.onnx (q8) and onnx/model_q4f16.onnx on
+// request (transformers.js's file names); the llama3 replica keeps its fp32 weights in onnx/model.onnx_data
+// (external data). Seconds per replica; the folders are never committed.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -17,7 +18,9 @@ const require = createRequire(import.meta.url);
 /** Replicas whose fp32 graph stores its weights in `onnx/model.onnx_data`. */
 export const EXTERNAL_DATA_REPLICAS: ReadonlySet<string> = new Set(['llama3']);
 
-export const VARIANT_FILES: Readonly<Record<OnnxVariant, string>> = { fp32: 'model.onnx', fp16: 'model_fp16.onnx', q4: 'model_q4.onnx' };
+export const VARIANT_FILES: Readonly<Record<OnnxVariant, string>> = {
+  fp32: 'model.onnx', fp16: 'model_fp16.onnx', q8: 'model_quantized.onnx', q4: 'model_q4.onnx', q4f16: 'model_q4f16.onnx',
+};
 
 export interface WrittenReplica {
   id: string;
@@ -34,6 +37,8 @@ export interface WriteReplicaOptions {
   externalData?: boolean;
   /** Config keys replacing the spec's (e.g. more layers and width for a bench at a deployment-like size ratio). */
   configOverrides?: Record<string, unknown>;
+  /** Every written graph declares `num_logits_to_keep` (as optimum's exports with it). */
+  numLogitsToKeep?: boolean;
 }
 
 async function atomicWrite(path: string, data: Uint8Array | string): Promise<number> {
@@ -137,7 +142,7 @@ export async function writeReplica(id: string, dir: string, opts: WriteReplicaOp
     ...spec.config,
     torch_dtype: 'float32',
     // as onnx-community's config.json files tell transformers.js about external data and fp16 caches
-    'transformers.js_config': { kv_cache_dtype: { fp16: 'float16' }, ...(external ? { use_external_data_format: { 'model.onnx': true } } : {}) },
+    'transformers.js_config': { kv_cache_dtype: { fp16: 'float16', q4f16: 'float16' }, ...(external ? { use_external_data_format: { 'model.onnx': true } } : {}) },
   }));
   await put('generation_config.json', json({
     bos_token_id: config.bosTokenId, eos_token_id: config.eosTokenIds.length === 1 ? config.eosTokenIds[0] : config.eosTokenIds,
@@ -152,7 +157,7 @@ export async function writeReplica(id: string, dir: string, opts: WriteReplicaOp
     return { name, dtype: 'F32' as const, shape: t.shape, data: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) };
   }), { format: 'pt' }));
   for (const v of variants) {
-    const model = buildDecoderOnnx(config, weights, v);
+    const model = buildDecoderOnnx(config, weights, v, { numLogitsToKeep: opts.numLogitsToKeep });
     const file = VARIANT_FILES[v];
     if (external && v === 'fp32') await put(`onnx/${file}_data`, toExternalData(model, `${file}_data`));
     await put(`onnx/${file}`, onnxProto.onnx.ModelProto.encode(model).finish());
