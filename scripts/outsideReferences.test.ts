@@ -8,7 +8,7 @@ import { findOutsideReferences, scanRepository } from './outsideReferences';
 const ROOT = resolve(import.meta.dirname, '..');
 // Built from pieces so this file does not itself contain the references it describes.
 const UP = '..';
-const SIBLING = `${UP}/shared/data/tabular/`;
+const SIBLING = `${UP}/neighbour/data/tabular/`;
 const MACHINE = ['', 'work', 'main', 'models'].join('/');
 
 const scan = (file: string, text: string) => findOutsideReferences(ROOT, file, text).map((r) => r.text);
@@ -34,7 +34,7 @@ describe('findOutsideReferences', () => {
   });
 
   it('flags links in docs and machine-specific absolute paths, not system ones', () => {
-    expect(scan('README.md', `See \`${UP}/shared/DESIGN.md\`.`)).toEqual([`${UP}/shared/DESIGN.md`]);
+    expect(scan('README.md', `See \`${UP}/neighbour/DESIGN.md\`.`)).toEqual([`${UP}/neighbour/DESIGN.md`]);
     expect(scan('models/tfm/forge.json', `{ "file": "${MACHINE}/model.safetensors" }`)).toEqual([`${MACHINE}/model.safetensors`]);
     expect(scan('scripts/x.mjs', `const path = '/usr/bin/chromium';`)).toEqual([]);
     expect(scan('src/a.ts', `const spread = { ...spec }; const range = '1..3'; fetch('/models/manifest.json');`)).toEqual([]);
