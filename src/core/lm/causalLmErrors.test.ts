@@ -2,7 +2,7 @@
 // an unsupported family, a config that disagrees with the graph, a missing dtype variant, a missing or malformed
 // chat template, a tokenizer wider than the head, a model over the size bound — each a named error with a remedy;
 // and a browser-style load that fails after its files were fetched leaves nothing in the model cache.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,8 +17,6 @@ import { UnsupportedFamilyError } from './families';
 
 const MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'models');
 const SRC = join(MODELS, 'target');
-const present = existsSync(join(SRC, 'onnx', 'model.onnx'));
-if (!present) console.warn('SKIP causalLmErrors tests: models/target does not exist yet (run npm run forge)');
 
 const work = mkdtempSync(join(tmpdir(), 'lmruntime-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -41,7 +39,7 @@ function variant(edit: { config?: (c: Json) => void; tokenizerConfig?: (c: Json)
   return dir;
 }
 
-describe.skipIf(!present)('causal-LM bad input', () => {
+describe('causal-LM bad input', () => {
   const backend = createNodeBackend();
 
   it('a config of an unsupported family names the supported ones', async () => {
