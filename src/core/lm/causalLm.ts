@@ -8,7 +8,7 @@
 import { VocabularyMismatchError } from '../runtime/errors';
 import type { ExternalDataFile, ModelSession, OrtBackend } from '../runtime/session';
 import { tensor, type Feeds, type TensorData } from '../runtime/tensor';
-import { ChatTemplate, type ChatMessage } from './chatTemplate';
+import type { ChatTemplate, ChatMessage } from './chatTemplate';
 import type { NormalizedLmConfig } from './families';
 import { readKvLayout, toFloat32, type KvLayout } from './kvLayout';
 import type { OnnxDtype } from './onnxVariants';
@@ -90,7 +90,7 @@ export class CausalLM {
     const tokEos = tokenizer.eosId;
     const ids = generation.eosTokenIds.length > 0 ? generation.eosTokenIds : tokEos !== null ? [tokEos] : [];
     this.eosIds = [...new Set(ids)];
-    this.chatTemplate = new ChatTemplate(id, tokenizer.chatTemplateSource, tokenizer.raw.config as Record<string, unknown>);
+    this.chatTemplate = tokenizer.chatTemplate;
   }
 
   /** Tokenizer vocabulary size: ids at or above it are never picked. */

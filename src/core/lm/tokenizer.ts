@@ -52,6 +52,8 @@ export interface LmTokenizer {
   encodeChat(prompt: string, response: string): ChatEncoding;
   /** The chat template's Jinja source, or null when the tokenizer has none (chat calls then throw ChatTemplateError). */
   readonly chatTemplateSource: string | null;
+  /** The compiled chat template (one per tokenizer; CausalLM's chat calls render through it). */
+  readonly chatTemplate: ChatTemplate;
   /** The underlying transformers.js tokenizer. */
   readonly raw: PreTrainedTokenizer;
 }
@@ -110,7 +112,7 @@ export function wrapTokenizer(raw: PreTrainedTokenizer, chatTemplateJinja?: stri
   const chatPrefix = (prompt: string): string => render([{ role: 'user', content: prompt }], true);
 
   return {
-    vocabSize, convention, raw, chatTemplateSource: template.source,
+    vocabSize, convention, raw, chatTemplateSource: template.source, chatTemplate: template,
     bosId: idOrNull(raw.bos_token_id),
     eosId: idOrNull(raw.eos_token_id),
     padId: idOrNull(raw.pad_token_id),
