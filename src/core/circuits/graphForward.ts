@@ -113,8 +113,14 @@ export function graphForward(c: GptConfig, params: GptParams, run: GraphRun): Gr
     const ln = layerNorm(inp, take(`${pre}ln_1.weight`), take(`${pre}ln_1.bias`), c.lnEps); // [3H,B,T,d]
     const w = take(`${pre}attn.c_attn.weight`).reshape([d, 3, H, hd]).transpose([1, 2, 0, 3]).reshape([3 * H, 1, d, hd]); // [3H,1,d,hd]
     const b = take(`${pre}attn.c_attn.bias`).reshape([3 * H, 1, 1, hd]); // [3H,1,1,hd]
-    const qkv = matmul(ln, w).add(b).reshape([3, H, B, T, hd]); // [3H,B,T,d]@[3H,1,d,hd] → [3,H,B,T,hd]
-    const [q, k, v] = np.split(qkv, 3, 0).map((a) => a.reshape([H, B, T, hd]).transpose([1, 0, 2, 3])); // 3 × [B,H,T,hd]
+    // q, k, v as three products on the split inputs, not one product split afterwards: the gradient of a split
+    // output is a padded sum that jax-js fuses into the input-gradient product, which made that one kernel
+    // 2/3 of the EAP backward (bench/circuits.ts); this order keeps every backward product a plain one
+    const [lq, lk, lv] = np.split(ln, 3, 0); // 3 × [H,B,T,d]
+    const [wq, wk, wv] = np.split(w, 3, 0); // 3 × [H,1,d,hd]
+    const [bq, bk, bv] = np.split(b, 3, 0); // 3 × [H,1,1,hd]
+    const proj = (x: Arr, wx: Arr, bx: Arr): Arr => matmul(x, wx).add(bx).transpose([1, 0, 2, 3]); // [H,B,T,d]@[H,1,d,hd] → [B,H,T,hd]
+    const [q, k, v] = [proj(lq, wq, bq), proj(lk, wk, bk), proj(lv, wv, bv)]; // 3 × [B,H,T,hd]
     const scores = matmul(q, k.transpose([0, 1, 3, 2])).mul(1 / Math.sqrt(hd)); // [B,H,T,T]
     const pattern = nn.softmax(scores.add(np.tri(T).sub(1).mul(1e9)), -1); // [B,H,T,T], causal
     const z = matmul(pattern, v); // [B,H,T,hd]
