@@ -114,6 +114,8 @@ export function visibleNodes(nodes: readonly CircuitNode[], shown: readonly Circ
 }
 
 const QKV_SHIFT: Record<Qkv, number> = { q: -0.65, k: 0, v: 0.65 };
+/** widest sideways reach (px) of an arc between nodes of one column */
+const MAX_BULGE = 380;
 
 /** A cubic from the top of the source to the bottom of the destination (q/k/v enter side by side). */
 export function edgePath(a: LayoutNode, b: LayoutNode, qkv?: Qkv): string {
@@ -126,6 +128,12 @@ export function edgePath(a: LayoutNode, b: LayoutNode, qkv?: Qkv): string {
   }
   const y1 = a.y - a.r;
   const y2 = b.y + b.r;
+  if (Math.abs(x2 - x1) < 0.5 && b.row - a.row > 1) {
+    // one node per row (heads aggregated per layer): an arc diagram, bulging by the rows skipped, so the edges of
+    // a column do not lie on one line; into attention to the left, into MLPs and logits to the right
+    const bulge = Math.min(MAX_BULGE, 0.22 * (y1 - y2)) * (b.node.kind === 'attn' ? -1 : 1);
+    return `M${x1.toFixed(1)},${y1.toFixed(1)} C${(x1 + bulge).toFixed(1)},${y1.toFixed(1)} ${(x2 + bulge).toFixed(1)},${y2.toFixed(1)} ${x2.toFixed(1)},${y2.toFixed(1)}`;
+  }
   const my = (y1 + y2) / 2;
   return `M${x1.toFixed(1)},${y1.toFixed(1)} C${x1.toFixed(1)},${my.toFixed(1)} ${x2.toFixed(1)},${my.toFixed(1)} ${x2.toFixed(1)},${y2.toFixed(1)}`;
 }

@@ -1,12 +1,12 @@
-// A graph on screen (attribution, refusal circuit or imported file): view controls (top-N edges, edge/node view,
-// circuit only), the layered graph, the strongest edges, faithfulness vs circuit size against random circuits,
+// A graph on screen (attribution, refusal circuit or imported file): view controls (top-N edges, edge/node view;
+// aggregation and filters in GraphView), the layered graph, the strongest edges, faithfulness vs circuit size against random circuits,
 // the ablation check of the refusal circuit, and the exports (EAP-IG graph JSON, evidence record).
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { nodeScores } from '../../core/circuits/extract';
 import { CIRCUIT_LIMITS, type CircuitsSpec } from '../../state/specs/circuits';
-import { LayeredGraph } from '../../viz/LayeredGraph';
 import { rankEdges } from '../../viz/layeredGraphLayout';
 import { FaithfulnessChart } from './FaithfulnessChart';
+import { GraphView } from './GraphView';
 import { DigestNote, fmt, methodLabel, pct, score } from './format';
 import type { GraphResult } from './useCircuitsEngine';
 import type { EvidenceRecord } from '../../core/circuits/types';
@@ -25,8 +25,6 @@ const METRIC_LABEL = { logit_diff: 'logit difference', refusal_prob: 'refusal pr
 
 export function GraphResults({ result, spec, set, expectedDigest, onExportGraph, onExportEvidence, busy }: GraphResultsProps) {
   const { graph, faithfulness, circuit, ablation } = result;
-  // transient view state: not part of the experiment, so not in the spec or the link
-  const [onlyCircuit, setOnlyCircuit] = useState(false);
   const top = useMemo(() => rankEdges(graph.edges).slice(0, 10), [graph]);
   const scores = useMemo(() => nodeScores(graph), [graph]);
   const inCircuit = useMemo(() => graph.edges.filter((e) => e.inGraph).length, [graph]);
@@ -52,7 +50,6 @@ export function GraphResults({ result, spec, set, expectedDigest, onExportGraph,
         <div className="toolbar">
           <label>edges drawn <input type="range" min={CIRCUIT_LIMITS.topEdges.min} max={sliderMax} value={Math.min(spec.topEdges, sliderMax)} data-testid="top-edges-slider"
             onChange={(e) => set({ topEdges: Number(e.target.value) })} /> {Math.min(spec.topEdges, graph.edges.length)}</label>
-          <label><input type="checkbox" checked={onlyCircuit} data-testid="only-circuit" onChange={(e) => setOnlyCircuit(e.target.checked)} /> circuit edges only</label>
           <label><input type="radio" checked={spec.view === 'edges'} data-testid="view-edges" onChange={() => set({ view: 'edges' })} /> edges</label>
           <label><input type="radio" checked={spec.view === 'nodes'} data-testid="view-nodes" onChange={() => set({ view: 'nodes' })} /> nodes</label>
           <button disabled={busy} data-testid="export-graph" onClick={onExportGraph}>Export graph JSON</button>
@@ -60,7 +57,7 @@ export function GraphResults({ result, spec, set, expectedDigest, onExportGraph,
             title={result.origin === 'import' ? 'an imported graph carries no measured faithfulness for this workbench' : 'the assurance module reads this'}>Export evidence record</button>
         </div>
       </div>
-      <LayeredGraph graph={graph} topN={spec.topEdges} view={spec.view} onlyCircuit={onlyCircuit} nodeScores={scores} testId="circuit-graph" />
+      <GraphView key={`${graph.cfg.nLayers}x${graph.cfg.nHeads}`} graph={graph} topN={spec.topEdges} view={spec.view} nodeScores={scores} testId="circuit-graph" />
       <div className="grid2">
         <div className="card">
           <h2>Strongest edges</h2>
