@@ -5,6 +5,7 @@
 // score matrices line up with `Graph.scores` [n_forward, n_backward] of the Python library.
 import type { CircuitEdge, CircuitGraph, CircuitNode, GraphConfig, Qkv } from './types';
 import { CircuitsInputError } from './errors';
+import type { NormalizedLmConfig } from '../lm/families';
 
 export const QKV: readonly Qkv[] = ['q', 'k', 'v'];
 
@@ -96,3 +97,17 @@ export function withScores(g: CircuitGraph, scores: ArrayLike<number>, meta: Cir
 }
 
 export const cloneGraph = (g: CircuitGraph): CircuitGraph => withScores(g, g.edges.map((e) => e.score), {});
+
+/**
+ * The graph config of a model of any family in the table (families.ts). GQA stays "ungrouped" as in EAP-IG: one
+ * node per query head (nHeads = num_attention_heads); nKvHeads / dHead / modelType only travel as provenance.
+ */
+export function graphConfigForLm(c: NormalizedLmConfig): GraphConfig {
+  const out: GraphConfig = { nLayers: c.numLayers, nHeads: c.numHeads, dModel: c.hiddenSize, parallelAttnMlp: false, modelType: c.modelType };
+  if (c.numKvHeads !== c.numHeads) out.nKvHeads = c.numKvHeads;
+  if (c.headDim * c.numHeads !== c.hiddenSize) out.dHead = c.headDim;
+  return out;
+}
+
+/** The KV head whose keys and values query head h reads (h itself without GQA). */
+export const kvHeadOf = (c: GraphConfig, h: number): number => (c.nKvHeads ? Math.floor(h / (c.nHeads / c.nKvHeads)) : h);

@@ -11,6 +11,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { exportGraphJson, importGraphJson } from './json';
 import { GraphJsonError } from './errors';
+import { buildGraph, graphConfigForLm, kvHeadOf, nBackward, nForward, scoreMatrix } from './graph';
+import { normalizeConfig } from '../lm/families';
+import { replicaConfig } from '../lm/replicas/specs';
 
 type Obj = Record<string, unknown>;
 
@@ -120,5 +123,114 @@ describe('EAP-IG neuron-level graphs and hand-written files', () => {
     const bad = handWritten.replace('"neurons": [false, false, true]', '"neurons": [false, true]');
     expect(() => importGraphJson(bad)).toThrow(GraphJsonError);
     expect(() => importGraphJson(bad)).toThrow(/nodes\["a0.h0"\].neurons has 2 entries but cfg.d_model is 3/);
+  });
+});
+
+describe('EAP-IG graph JSON of a GQA llama-family model (SmolLM2-135M config)', () => {
+  // HuggingFaceTB/SmolLM2-135M config.json (the keys graph building reads): 30 layers, 9 query heads over 3 KV heads.
+  const smollm2 = normalizeConfig({
+    model_type: 'llama', num_hidden_layers: 30, num_attention_heads: 9, num_key_value_heads: 3, hidden_size: 576,
+    intermediate_size: 1536, vocab_size: 49152, max_position_embeddings: 8192, rms_norm_eps: 1e-5, rope_theta: 100000, tie_word_embeddings: true,
+  });
+
+  /**
+   * Graph.from_model and the index functions of hannamw/EAP-IG src/eap/graph.py (795f5607), transliterated:
+   *     graph.n_forward = 1 + graph.cfg['n_layers'] * (graph.cfg['n_heads'] + 1)
+   *     graph.n_backward = graph.cfg['n_layers'] * (3 * graph.cfg['n_heads'] + 1) + 1
+   *     _forward_index:  'm{l}' -> 1 + layer * (cfg.n_heads + 1) + cfg.n_heads;  'a{l}.h{h}' -> 1 + layer * (cfg.n_heads + 1) + head
+   *     _backward_index: 'logits' -> -1;  'm{l}' -> layer * (3 * cfg['n_heads'] + 1) + 3 * cfg['n_heads']
+   *                      'a{l}.h{h}' -> layer * (3 * cfg['n_heads'] + 1) + ('qkv'.index(qkv) * cfg['n_heads']) + head
+   *     for layer in range(n_layers):            # parallel_attn_mlp False
+   *         for node in residual_stream: for attn_node in attn_nodes: for letter in 'qkv': add_edge(node, attn_node, qkv=letter)
+   *         residual_stream += attn_nodes
+   *         for node in residual_stream: add_edge(node, mlp_node)
+   *         residual_stream.append(mlp_node)
+   *     for node in residual_stream: add_edge(node, logit_node)
+   * Only n_layers and n_heads (query heads) enter: the library's GQA graph is the ungrouped one.
+   */
+  function pythonFromModel(cfg: { n_layers: number; n_heads: number }): { nodes: string[]; edges: Map<string, [number, number]> } {
+    const H = cfg.n_heads;
+    const nBackward = cfg.n_layers * (3 * H + 1) + 1;
+    const fwd = (n: string): number => {
+      if (n === 'input') return 0;
+      const [l, h] = n.slice(1).split('.h').map(Number);
+      return n[0] === 'm' ? 1 + l * (H + 1) + H : 1 + l * (H + 1) + h;
+    };
+    const bwd = (n: string, qkv?: string): number => {
+      if (n === 'logits') return nBackward - 1;
+      const [l, h] = n.slice(1).split('.h').map(Number);
+      return n[0] === 'm' ? l * (3 * H + 1) + 3 * H : l * (3 * H + 1) + 'qkv'.indexOf(qkv!) * H + h;
+    };
+    const nodes = ['input'];
+    const edges = new Map<string, [number, number]>();
+    const add = (p: string, c: string, qkv?: string) => edges.set(qkv ? `${p}->${c}<${qkv}>` : `${p}->${c}`, [fwd(p), bwd(c, qkv)]);
+    const resid = ['input'];
+    for (let l = 0; l < cfg.n_layers; l++) {
+      const attn = Array.from({ length: H }, (_, h) => `a${l}.h${h}`);
+      nodes.push(...attn, `m${l}`);
+      for (const n of resid) for (const a of attn) for (const q of 'qkv') add(n, a, q);
+      resid.push(...attn);
+      for (const n of resid) add(n, `m${l}`);
+      resid.push(`m${l}`);
+    }
+    for (const n of resid) add(n, 'logits');
+    nodes.push('logits');
+    return { nodes, edges };
+  }
+
+  const cfg = graphConfigForLm(smollm2);
+  const g = buildGraph(cfg);
+  g.edges.forEach((e, i) => {
+    e.score = ((i * 7919) % 1000) / 1000 - 0.5;
+    e.inGraph = i % 3 === 0;
+  });
+  g.meta = { model: 'HuggingFaceTB/SmolLM2-135M', method: 'eap-ig', metric: 'logit_diff', steps: 5 };
+  const text = exportGraphJson(g);
+  const out = JSON.parse(text) as { cfg: Obj; nodes: Record<string, Obj>; edges: Record<string, Obj> };
+
+  it('cfg: the four keys from_model needs (n_heads = query heads), then the GQA provenance keys', () => {
+    expect(out.cfg).toEqual({ n_layers: 30, n_heads: 9, parallel_attn_mlp: false, d_model: 576, n_key_value_heads: 3, ungroup_grouped_query_attention: true, model_type: 'llama' });
+    expect(Object.keys(out.cfg).slice(0, 4)).toEqual(['n_layers', 'n_heads', 'parallel_attn_mlp', 'd_model']);
+    expect(fromJsonProblems(text)).toEqual([]);
+  });
+
+  it('nodes, edges and their [n_forward, n_backward] indices are the ones from_model builds for that cfg', () => {
+    const py = pythonFromModel(out.cfg as { n_layers: number; n_heads: number });
+    expect(Object.keys(out.nodes)).toEqual(py.nodes);
+    expect(Object.keys(out.edges)).toEqual([...py.edges.keys()]);
+    expect(py.edges.size).toBe(123_211);
+    const nb = nBackward(cfg);
+    expect([nForward(cfg), nb]).toEqual([301, 30 * 28 + 1]);
+    const m = scoreMatrix(g);
+    const misplaced = g.edges.filter((e) => {
+      const [f, b] = py.edges.get(e.id)!;
+      return m[f * nb + b] !== e.score;
+    });
+    expect(misplaced.map((e) => e.id)).toEqual([]);
+  });
+
+  it('round-trips, GQA fields included; k/v inputs of a head belong to its KV group', () => {
+    const back = importGraphJson(text);
+    expect(back.cfg).toEqual({ nLayers: 30, nHeads: 9, dModel: 576, parallelAttnMlp: false, nKvHeads: 3, modelType: 'llama' });
+    expect(back.edges.map((e) => [e.id, e.score, e.inGraph])).toEqual(g.edges.map((e) => [e.id, e.score, e.inGraph]));
+    expect(back.meta).toMatchObject({ ...g.meta, source: 'eap-ig-json' });
+    expect([0, 1, 2, 3, 5, 8].map((h) => kvHeadOf(back.cfg, h))).toEqual([0, 0, 0, 1, 1, 2]);
+  });
+
+  it('writes d_head where head_dim is not d_model / n_heads (Qwen3), and refuses a KV count that does not divide n_heads', () => {
+    const q3 = graphConfigForLm(replicaConfig('qwen3'));
+    const q3out = JSON.parse(exportGraphJson(buildGraph(q3))) as { cfg: Obj };
+    expect(q3out.cfg).toMatchObject({ n_heads: 4, d_model: 32, n_key_value_heads: 2, d_head: 16, model_type: 'qwen3' });
+    expect(importGraphJson(JSON.stringify(q3out)).cfg).toEqual(q3);
+    const bad = { ...q3out, cfg: { ...q3out.cfg, n_key_value_heads: 3 } };
+    expect(() => importGraphJson(JSON.stringify(bad))).toThrow(/n_key_value_heads \(3\) does not divide cfg.n_heads \(4\)/);
+  });
+
+  it('a file the Python library wrote for the same model (four cfg keys) reads as the same topology', () => {
+    const { cfg: c, ...rest } = out;
+    const plain = { ...rest, cfg: { n_layers: c.n_layers, n_heads: c.n_heads, parallel_attn_mlp: c.parallel_attn_mlp, d_model: c.d_model } };
+    const back = importGraphJson(JSON.stringify(plain));
+    expect(back.cfg).toEqual({ nLayers: 30, nHeads: 9, dModel: 576, parallelAttnMlp: false });
+    expect(back.edges.map((e) => e.id)).toEqual(g.edges.map((e) => e.id));
   });
 });

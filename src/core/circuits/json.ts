@@ -13,6 +13,18 @@
 //    its own NaN = unscored); a non-finite edge or neuron score is written as 0 and its place listed under the
 //    top-level "non_finite" key, which from_json ignores and this reader turns back into NaN.
 //    A "meta" key carries this workbench's provenance (model, method, metric...); from_json ignores it too.
+//    GQA models (Llama 3, SmolLM2, Qwen, Gemma, Mistral): the library runs them "ungrouped" (README: "please ungroup
+//    the GQA by setting `model.cfg.ungroup_grouped_query_attention = True`"; attribute.py asserts it when
+//    `model.cfg.n_key_value_heads is not None`), so the graph has one node per query head with its own q/k/v inputs
+//    and n_heads is the number of query heads; head h's k/v inputs reach KV head ⌊h / (n_heads / n_kv)⌋. The
+//    layout is therefore the GPT-2 one with n_heads = num_attention_heads. cfg may carry more keys than the four:
+//        graph.cfg.update(model_or_config)          # from_model, reached by from_json(d) as from_model(d['cfg'], ...)
+//        d = {'cfg': dict(self.cfg)}                # to_json
+//    so extra keys survive a round trip through the Python library. For a GQA graph this writer adds, under
+//    TransformerLens's HookedTransformerConfig names, "n_key_value_heads", "d_head" (when it is not
+//    d_model / n_heads, as in Qwen3 and Gemma) and "ungroup_grouped_query_attention": true (the convention the
+//    scores were computed in), plus the Hugging Face "model_type" when known. Note that from_json builds its graph
+//    with neuron_level=True, which allocates (n_forward, d_model): d_model must be there even for edge-level files.
 //  * circuit-tracer / Neuronpedia attribution graphs (safety-research/circuit-tracer frontend/graph_models.py):
 //      {"metadata": {...}, "qParams": {...}, "nodes": [{node_id, feature, layer, ctx_idx, feature_type, clerp,
 //       influence, activation, ...}], "links": [{source, target, weight}]}
@@ -63,6 +75,7 @@ function fromEapIg(json: Obj): CircuitGraph {
     nHeads: int('n_heads'),
     dModel: Number.isInteger(cfgIn.d_model) ? (cfgIn.d_model as number) : 0,
     parallelAttnMlp: cfgIn.parallel_attn_mlp === true,
+    ...readGqaCfg(cfgIn),
   };
   const g = buildGraph(cfg);
   for (const n of g.nodes) n.inGraph = n.kind === 'logits';
@@ -108,6 +121,37 @@ function fromEapIg(json: Obj): CircuitGraph {
   const meta: GraphMeta = isObj(json.meta) ? { ...(json.meta as GraphMeta) } : {};
   g.meta = { ...meta, source: 'eap-ig-json' };
   return g;
+}
+
+/** The optional GQA / provenance keys of cfg (see the header); TransformerLens writes null for "no GQA". */
+function readGqaCfg(cfgIn: Obj): Pick<GraphConfig, 'nKvHeads' | 'dHead' | 'modelType'> {
+  const out: Pick<GraphConfig, 'nKvHeads' | 'dHead' | 'modelType'> = {};
+  const optInt = (k: string): number | undefined => {
+    const v = cfgIn[k];
+    if (v === undefined || v === null) return undefined;
+    if (!Number.isInteger(v) || (v as number) <= 0) throw new GraphJsonError(`cfg.${k} is not a positive integer`);
+    return v as number;
+  };
+  const kv = optInt('n_key_value_heads');
+  const nHeads = cfgIn.n_heads as number;
+  if (kv !== undefined && nHeads % kv !== 0) throw new GraphJsonError(`cfg.n_key_value_heads (${kv}) does not divide cfg.n_heads (${nHeads})`);
+  if (kv !== undefined && kv !== nHeads) out.nKvHeads = kv;
+  const dHead = optInt('d_head');
+  if (dHead !== undefined && (!Number.isInteger(cfgIn.d_model) || dHead * nHeads !== cfgIn.d_model)) out.dHead = dHead;
+  if (typeof cfgIn.model_type === 'string' && cfgIn.model_type) out.modelType = cfgIn.model_type;
+  return out;
+}
+
+/** cfg as to_json writes it (dict(self.cfg) of a HookedTransformer-built graph, that key order), then the GQA keys. */
+function writeCfg(c: GraphConfig): Obj {
+  const cfg: Obj = { n_layers: c.nLayers, n_heads: c.nHeads, parallel_attn_mlp: c.parallelAttnMlp, d_model: c.dModel };
+  if (c.nKvHeads !== undefined && c.nKvHeads !== c.nHeads) {
+    cfg.n_key_value_heads = c.nKvHeads;
+    cfg.ungroup_grouped_query_attention = true;
+  }
+  if (c.dHead !== undefined && c.dHead * c.nHeads !== c.dModel) cfg.d_head = c.dHead;
+  if (c.modelType) cfg.model_type = c.modelType;
+  return cfg;
 }
 
 /** Neuron rows as from_json reads them: `torch.tensor(row).float()` of d_model booleans / scores (null and bare
@@ -160,9 +204,7 @@ function toEapIg(g: CircuitGraph): Obj {
   }
   const { raw: _raw, ...meta } = g.meta;
   void _raw;
-  // key order as to_json writes cfg (dict(self.cfg) of a HookedTransformer-built graph)
-  const cfg = { n_layers: g.cfg.nLayers, n_heads: g.cfg.nHeads, parallel_attn_mlp: g.cfg.parallelAttnMlp, d_model: g.cfg.dModel };
-  const out: Obj = { cfg, nodes, edges };
+  const out: Obj = { cfg: writeCfg(g.cfg), nodes, edges };
   const listed: Obj = {};
   if (nonFinite.edges.length) listed.edges = nonFinite.edges;
   if (Object.keys(nonFinite.neuronsScores).length) listed.neurons_scores = nonFinite.neuronsScores;

@@ -51,13 +51,25 @@ export interface CircuitEdge {
   inGraph: boolean;
 }
 
-/** The EAP-IG `cfg` block (also what `Graph.to_json` writes). */
+/**
+ * The EAP-IG `cfg` block (also what `Graph.to_json` writes). GQA models use the library's "ungrouped" convention
+ * (TransformerLens `ungroup_grouped_query_attention`): one node per query head, each with its own q/k/v inputs;
+ * head h's k and v inputs feed KV head ⌊h / (nHeads / nKvHeads)⌋, so the topology depends on nHeads only and the
+ * optional fields below are provenance that lets a reader (the edits sidecar, a Python user) map heads to weights.
+ */
 export interface GraphConfig {
   nLayers: number;
+  /** Query heads per layer (`num_attention_heads`). */
   nHeads: number;
   dModel: number;
   /** Parallel attention+MLP blocks (GPT-J style). The lab GPT is sequential: false. */
   parallelAttnMlp: boolean;
+  /** KV heads per layer when fewer than nHeads (GQA; `n_key_value_heads` in the JSON). Absent = no GQA. */
+  nKvHeads?: number;
+  /** Head width when it is not dModel / nHeads (Qwen3, Gemma 2/3; `d_head` in the JSON). */
+  dHead?: number;
+  /** Hugging Face `model_type` of the model the graph was built for (`model_type` in the JSON). */
+  modelType?: string;
 }
 
 export type { AcdcOptions, AcdcResult } from './acdc';
