@@ -40,16 +40,12 @@ export class Inputs {
   }
 }
 
-function configHeads(cfg: Record<string, unknown> | undefined): number | undefined {
-  const v = cfg?.num_attention_heads ?? cfg?.n_head;
-  return typeof v === 'number' ? v : undefined;
-}
-
-/** n_heads from the request, else the checkpoint's config.json, else the circuit's cfg. */
+/**
+ * The family and head geometry of a checkpoint (src/core/edits/archMap.ts): family from config.json's model_type or
+ * the tensor names, n_heads from the request, else config.json, else the circuit's cfg (which must agree).
+ */
 export function resolveHeads(ck: Checkpoint, sel: CircuitSelection, given?: number): ArchInfo {
-  const n = given ?? configHeads(ck.config) ?? sel.nHeads;
-  if (n === undefined) throw new MaskMappingError('number of attention heads unknown: pass nHeads, or put config.json (n_head / num_attention_heads) next to the weights');
-  return resolveArch(ck.tensors, n);
+  return resolveArch(ck.tensors, { nHeads: given, config: ck.config, circuit: sel });
 }
 
 /** Masks of every float tensor, checking that each circuit node maps onto at least one weight. */

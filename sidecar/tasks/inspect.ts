@@ -1,7 +1,7 @@
 // What GET /api/checkpoints/inspect answers: architecture, files, tensors, parameter count. It parses every
 // header (up to 100 MB of JSON each), so the sidecar runs it on a worker thread (see ../offThread.ts).
 
-import { detectArch } from '../../src/core/edits/archMap';
+import { detectFamily } from '../../src/core/edits/archMap';
 import { numel } from '../../src/core/edits/safetensors';
 import { closeCheckpoint, openCheckpoint } from '../checkpoint';
 import type { InputRef } from './common';
@@ -11,7 +11,7 @@ export async function inspectCheckpoint(ref: InputRef): Promise<Record<string, u
   try {
     const tensors = ck.tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape, bytes: t.end - t.begin, file: ck.files[t.file].name }));
     return {
-      path: ref.rel, kind: ck.kind, arch: detectArch(ck.tensors.map((t) => t.name)),
+      path: ref.rel, kind: ck.kind, arch: detectFamily(ck.tensors.map((t) => t.name)),
       files: ck.files.map((f) => ({ name: f.name, bytes: f.source.size, metadata: f.header.metadata })),
       params: ck.tensors.reduce((s, t) => s + numel(t.shape), 0), config: ck.config ?? null, tensors,
     };

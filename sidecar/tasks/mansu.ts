@@ -6,7 +6,7 @@
 // Retain statistics live in one safetensors file: "fisher/<param>" (same shape as the parameter) and
 // "cov/<param>" ([d_in, d_in]); both are optional per parameter.
 
-import { detectArch, forEachMaskedRun, type RowColMask } from '../../src/core/edits/archMap';
+import { detectFamily, forEachMaskedRun, type RowColMask } from '../../src/core/edits/archMap';
 import type { CircuitSelection } from '../../src/core/edits/circuit';
 import { decodeToF32, isFloatDtype, roundToDtype, type FloatDtype } from '../../src/core/edits/dtypes';
 import { topEigen } from '../../src/core/edits/eigen';
@@ -52,7 +52,12 @@ interface TensorReport {
 
 const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
 /** Does the weight multiply its input along its first axis? (GPT-2 Conv1D stores [in, out].) */
-const conv1d = (ck: Checkpoint, t: TensorRef) => detectArch(ck.tensors.map((x) => x.name)) === 'gpt2' && t.shape.length === 2 && /(?:^|\.)h\.\d+\./.test(t.name);
+const families = new WeakMap<Checkpoint, ReturnType<typeof detectFamily>>();
+const familyOfCk = (ck: Checkpoint) => {
+  if (!families.has(ck)) families.set(ck, detectFamily(ck.tensors.map((x) => x.name)));
+  return families.get(ck);
+};
+const conv1d = (ck: Checkpoint, t: TensorRef) => familyOfCk(ck) === 'gpt2' && t.shape.length === 2 && /(?:^|\.)h\.\d+\./.test(t.name);
 
 async function loadF32(ck: Checkpoint, t: TensorRef): Promise<Float32Array> {
   return decodeToF32(t.dtype, await readTensor(ck, t, 0, numel(t.shape)));

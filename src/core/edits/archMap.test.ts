@@ -78,7 +78,7 @@ describe('GPT-2 mapping (d=8, 2 heads of 4)', () => {
     { name: 'transformer.h.1.mlp.c_proj.bias', dtype: 'F32', shape: [8] },
     { name: 'transformer.wte.weight', dtype: 'F32', shape: [16, 8] },
   ];
-  const arch = resolveArch(specs, 2);
+  const arch = resolveArch(specs, { nHeads: 2 });
   const head1Cols = (c: number) => (c % 8) >= 4;
   const want: Record<string, (r: number, c: number) => boolean> = {
     'transformer.h.0.attn.c_attn.weight': (_r, c) => head1Cols(c),
@@ -87,7 +87,7 @@ describe('GPT-2 mapping (d=8, 2 heads of 4)', () => {
     'transformer.h.1.mlp.c_fc.weight': () => true,
     'transformer.h.1.mlp.c_proj.bias': () => true,
   };
-  it('resolves head geometry from shapes', () => expect(arch).toEqual({ arch: 'gpt2', nHeads: 2, nKvHeads: 2, headDim: 4, dModel: 8 }));
+  it('resolves head geometry from shapes', () => expect(arch).toEqual({ family: 'gpt2', familyFrom: 'tensor names', nHeads: 2, nKvHeads: 2, headDim: 4, dModel: 8 }));
   for (const spec of specs) {
     it(`touches exactly the circuit slices of ${spec.name}`, () => {
       const mask = maskForTensor(spec, circuit, arch);
@@ -97,7 +97,7 @@ describe('GPT-2 mapping (d=8, 2 heads of 4)', () => {
   }
   it('works without the transformer. prefix and refuses heads the model lacks', () => {
     const bare = specs.map((s) => ({ ...s, name: s.name.replace('transformer.', '') }));
-    expect(maskForTensor(bare[0], circuit, resolveArch(bare, 2))?.colRanges).toEqual([[4, 8], [12, 16], [20, 24]]);
+    expect(maskForTensor(bare[0], circuit, resolveArch(bare, { nHeads: 2 }))?.colRanges).toEqual([[4, 8], [12, 16], [20, 24]]);
     expect(() => maskForTensor(specs[0], parseCircuit({ nodes: { 'a0.h5': true } }), arch)).toThrow(/a0.h5 does not exist/);
   });
 });
@@ -113,7 +113,7 @@ describe('Llama mapping (d=8, 4 heads of 2, 2 kv heads)', () => {
     { name: 'model.layers.1.mlp.down_proj.weight', dtype: 'F32', shape: [8, 16] },
     { name: 'model.norm.weight', dtype: 'F32', shape: [8] },
   ];
-  const arch = resolveArch(specs, 4);
+  const arch = resolveArch(specs, { nHeads: 4 });
   const sel = parseCircuit({ nodes: { 'a0.h3': true, m1: true, 'a0.h0': false } });
   const want: Record<string, (r: number, c: number) => boolean> = {
     'model.layers.0.self_attn.q_proj.weight': (r) => r >= 6,
@@ -124,7 +124,7 @@ describe('Llama mapping (d=8, 4 heads of 2, 2 kv heads)', () => {
     'model.layers.1.mlp.up_proj.weight': () => true,
     'model.layers.1.mlp.down_proj.weight': () => true,
   };
-  it('resolves GQA geometry from shapes', () => expect(arch).toEqual({ arch: 'llama', nHeads: 4, nKvHeads: 2, headDim: 2, dModel: 8 }));
+  it('resolves GQA geometry from shapes', () => expect(arch).toEqual({ family: 'llama', familyFrom: 'tensor names', nHeads: 4, nKvHeads: 2, headDim: 2, dModel: 8 }));
   for (const spec of specs) {
     it(`touches exactly the circuit slices of ${spec.name}`, () => {
       const mask = maskForTensor(spec, sel, arch);

@@ -1,25 +1,37 @@
-// Maps circuit nodes onto weight slices, per architecture. A mask is a Cartesian product of row ranges and
-// column ranges over the tensor's 2-D view (1-D tensors have one row), which covers every case below and
-// stays a few ranges long however big the tensor is.
+// Maps circuit nodes onto weight slices for every family of the one family table (src/core/lm/families.ts): the
+// tensor names come from the table's templates (`tensorName`), the block variants (fused qkv, weight layout)
+// from its flags, so a family added there is mapped here without a new branch. A mask is a Cartesian product
+// of row ranges and column ranges over the tensor's 2-D view (1-D tensors have one row), which covers every
+// case below and stays a few ranges long however big the tensor is.
 //
-// GPT-2 (HF names, optional "transformer." prefix; Conv1D stores weights as [in, out]):
-//   head (l,h), hd = d/n_heads:  h.{l}.attn.c_attn.weight [d, 3d]: columns h*hd.. of the q, k and v thirds
-//                                h.{l}.attn.c_attn.bias   [3d]:    the same columns
-//                                h.{l}.attn.c_proj.weight [d, d]:  rows h*hd..(h+1)*hd (the head's input)
-//   MLP l:                       h.{l}.mlp.c_fc.{weight,bias}, h.{l}.mlp.c_proj.{weight,bias}, whole
-//   (attn.c_proj.bias is shared by all heads and never edited for a head.)
-// Llama family (model.layers.{l}..., nn.Linear stores [out, in]; GQA: kv head = h / (n_heads / n_kv_heads)):
-//   head (l,h):  self_attn.q_proj.weight [H*hd, d]: rows h*hd..;  q_proj.bias (Qwen) the same entries
-//                self_attn.{k,v}_proj.weight [KV*hd, d]: rows of kv head g (shared by n_heads/n_kv_heads heads)
-//                self_attn.o_proj.weight [d, H*hd]: columns h*hd..
-//   MLP l:       mlp.{gate,up,down}_proj.weight, whole
-// Only n_heads must be given; d, head_dim and n_kv_heads are read off the tensor shapes.
+// What a node owns (EAP-IG's ungrouped graph: one node per query head; see src/core/circuits/json.ts):
+//   head (l,h), hd = head_dim, g = ⌊h / (H / KV)⌋ its KV group:
+//     q (q_proj, q_proj.bias: Qwen2 / attention_bias): the head's hd output features  h·hd..(h+1)·hd
+//     k, v (and their biases): the hd output features of KV head g. Under GQA these are shared by the H/KV query
+//       heads of the group, so editing one head edits its group partners' keys and values too (the real model
+//       cannot hold a different k/v per query head; EAP-IG scores them per query head on the ungrouped model).
+//     fused qkv (Phi-3 qkv_proj [(H+2KV)·hd, d]; GPT-2 c_attn [d, 3d] as Conv1D [in, out]): the same three slices,
+//       at offsets 0 (q block), H·hd (k block) and (H+KV)·hd (v block) of the output features; GPT-2's bias too.
+//     o (o_proj / c_proj): the head's hd input features (o_proj columns; c_proj rows, Conv1D being [in, out]).
+//     Not owned by a head: the attention input norm (input_layernorm / ln_1) and Qwen3 / Gemma 3's q_norm and
+//       k_norm (one [hd] gain applied to every head of the layer), Gemma's post_attention_layernorm (applied to
+//       the sum of all heads), the o_proj / c_proj bias: each is shared by all heads of the layer.
+//   MLP l: its projections whole (gate, up, fused gate_up, down; GPT-2 c_fc, c_proj and their biases) and the
+//     norms only the MLP reads: its input norm (post_attention_layernorm in Llama/Qwen/Mistral/Phi-3, ln_2 in
+//     GPT-2, pre_feedforward_layernorm in Gemma: TransformerLens's hook_mlp_in sits before it) and Gemma's
+//     post_feedforward_layernorm.
+//   input / logits own nothing: embeddings (tied or not), lm_head and the final norm are never edited.
+//
+// The family comes from config.json's model_type when the checkpoint has one, else from the tensor names (the
+// family whose templates match most tensors; Llama, Mistral and Qwen2 share names and map identically). The
+// head geometry is read off the shapes (o_proj gives head_dim, k_proj or the fused qkv the KV heads) and, with a
+// full config.json, checked against it.
 
+import { FAMILIES, LmConfigError, normalizeConfig, SUPPORTED_MODEL_TYPES, type FamilyId, type FamilySpec, type LayerRole, type NormalizedLmConfig } from '../lm/families';
 import type { CircuitSelection } from './circuit';
 import { MaskMappingError } from './errors';
 import type { TensorSpec } from './safetensors';
 
-export type Arch = 'gpt2' | 'llama';
 export type Range = [number, number];
 
 export interface RowColMask {
@@ -30,44 +42,163 @@ export interface RowColMask {
 }
 
 export interface ArchInfo {
-  arch: Arch;
+  family: FamilyId;
+  /** Where the family was read: config.json's model_type, or the tensor names. */
+  familyFrom: 'config.json' | 'tensor names';
   nHeads: number;
   nKvHeads: number;
   headDim: number;
   dModel: number;
 }
 
-const GPT2 = /^(?:transformer\.)?h\.(\d+)\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.(weight|bias)$/;
-const LLAMA = /^(?:.*\.)?layers\.(\d+)\.(self_attn\.[qkvo]_proj|mlp\.(?:gate|up|down)_proj)\.(weight|bias)$/;
+type Ownership = 'q' | 'k' | 'v' | 'qkv' | 'o' | 'mlp';
+const OWNER: Partial<Record<LayerRole, Ownership>> = {
+  q: 'q', q_bias: 'q', k: 'k', k_bias: 'k', v: 'v', v_bias: 'v', qkv: 'qkv', qkv_bias: 'qkv', o: 'o',
+  gate: 'mlp', up: 'mlp', gate_up: 'mlp', fc: 'mlp', fc_bias: 'mlp', down: 'mlp', down_bias: 'mlp',
+  ffn_norm: 'mlp', ffn_norm_bias: 'mlp', post_ffn_norm: 'mlp',
+};
 
-export function detectArch(names: readonly string[]): Arch | null {
-  if (names.some((n) => /(?:^|\.)h\.\d+\.attn\.c_attn\.weight$/.test(n))) return 'gpt2';
-  if (names.some((n) => /layers\.\d+\.self_attn\.q_proj\.weight$/.test(n))) return 'llama';
+interface RolePattern {
+  role: LayerRole;
+  re: RegExp;
+}
+
+const patternCache = new Map<FamilyId, RolePattern[]>();
+
+/**
+ * One regex per layer template of a family. Any prefix is accepted before the layer path ("transformer." on GPT-2
+ * fine-tunes, "language_model." on multimodal Gemma 3), and the table's leading "model." is optional.
+ */
+function rolePatterns(f: FamilySpec): RolePattern[] {
+  let p = patternCache.get(f.id);
+  if (!p) {
+    p = Object.entries(f.tensors.layer).map(([role, tpl]) => {
+      const body = tpl.replace(/^model\./, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('\\{i\\}', '(\\d+)');
+      return { role: role as LayerRole, re: new RegExp(`^(?:.*\\.)?${body}$`) };
+    });
+    patternCache.set(f.id, p);
+  }
+  return p;
+}
+
+function roleOf(f: FamilySpec, name: string): { role: LayerRole; layer: number } | null {
+  for (const { role, re } of rolePatterns(f)) {
+    const m = re.exec(name);
+    if (m) return { role, layer: Number(m[1]) };
+  }
   return null;
 }
 
-/** Derives head geometry from layer-0 shapes; `nHeads` comes from config.json or the circuit cfg. */
-export function resolveArch(specs: readonly TensorSpec[], nHeads: number): ArchInfo {
-  const names = specs.map((s) => s.name);
-  const arch = detectArch(names);
-  if (!arch) throw new MaskMappingError('cannot tell the architecture: expected GPT-2 names (h.{l}.attn.c_attn.weight) or Llama names (model.layers.{l}.self_attn.q_proj.weight)');
-  if (!Number.isInteger(nHeads) || nHeads <= 0) throw new MaskMappingError(`n_heads must be a positive integer, got ${nHeads}`);
-  const find = (re: RegExp) => specs.find((s) => re.test(s.name));
-  if (arch === 'gpt2') {
-    const s = find(/h\.\d+\.attn\.c_attn\.weight$/)!;
-    const [d, d3] = s.shape;
-    if (s.shape.length !== 2 || d3 !== 3 * d || d % nHeads !== 0) {
-      throw new MaskMappingError(`${s.name} has shape [${s.shape}], expected [d, 3d] with d divisible by n_heads=${nHeads}`);
+/**
+ * The family whose layer templates match the most tensor names (it must name an attention projection); ties
+ * go to the table's order, so Llama-named checkpoints read as 'llama'. null when no family matches.
+ */
+export function detectFamily(names: readonly string[]): FamilyId | null {
+  let best: FamilyId | null = null;
+  let bestCount = 0;
+  for (const f of Object.values(FAMILIES)) {
+    let count = 0;
+    let attn = false;
+    for (const n of names) {
+      const r = roleOf(f, n);
+      if (!r) continue;
+      count++;
+      if (r.role === 'q' || r.role === 'qkv') attn = true;
     }
-    return { arch, nHeads, nKvHeads: nHeads, headDim: d / nHeads, dModel: d };
+    if (attn && count > bestCount) {
+      best = f.id;
+      bestCount = count;
+    }
   }
-  const q = find(/self_attn\.q_proj\.weight$/)!;
-  const k = find(/self_attn\.k_proj\.weight$/);
-  if (q.shape.length !== 2 || q.shape[0] % nHeads !== 0) throw new MaskMappingError(`${q.name} has shape [${q.shape}], not divisible into n_heads=${nHeads} heads`);
-  const headDim = q.shape[0] / nHeads;
-  const kvRows = k ? k.shape[0] : q.shape[0];
-  if (kvRows % headDim !== 0 || nHeads % (kvRows / headDim) !== 0) throw new MaskMappingError(`${k?.name} has ${kvRows} rows: not a whole number of kv heads dividing n_heads=${nHeads}`);
-  return { arch, nHeads, nKvHeads: kvRows / headDim, headDim, dModel: q.shape[1] };
+  return best;
+}
+
+export interface ResolveArchOptions {
+  /** n_heads given with the request (overrides config.json). */
+  nHeads?: number;
+  /** config.json next to the weights, when there is one. */
+  config?: Record<string, unknown>;
+  /** The circuit's cfg: its n_heads is the last resort, and must agree with the model's. */
+  circuit?: Pick<CircuitSelection, 'nHeads' | 'nKvHeads'>;
+}
+
+type Json = Record<string, unknown>;
+
+/** model_type of config.json ("gemma3" for multimodal Gemma 3 reads as the gemma3_text row, as in the table). */
+function configModelType(cfg: Json | undefined): string | undefined {
+  const t = cfg?.model_type;
+  return typeof t === 'string' ? t : undefined;
+}
+
+/**
+ * The full config through the table, or null when config.json is partial (a few keys written by hand) or names a
+ * setting the runtime does not implement (e.g. longrope): the mapping then reads the geometry off the shapes alone.
+ */
+function tryNormalize(cfg: Json): NormalizedLmConfig | null {
+  try {
+    return normalizeConfig(cfg);
+  } catch (e) {
+    if (e instanceof LmConfigError) return null;
+    throw e;
+  }
+}
+
+/** Reads the family, then the head geometry off layer shapes; checks it against config.json when complete. */
+export function resolveArch(specs: readonly TensorSpec[], opts: ResolveArchOptions): ArchInfo {
+  const modelType = configModelType(opts.config);
+  let family: FamilySpec;
+  let familyFrom: ArchInfo['familyFrom'];
+  if (modelType !== undefined) {
+    const spec = Object.values(FAMILIES).find((f) => f.modelTypes.includes(modelType));
+    if (!spec) throw new MaskMappingError(`config.json: model_type "${modelType}" is not a supported family (${SUPPORTED_MODEL_TYPES.join(', ')}); add it as one row of FAMILIES in src/core/lm/families.ts`);
+    family = spec;
+    familyFrom = 'config.json';
+  } else {
+    const id = detectFamily(specs.map((s) => s.name));
+    if (!id) throw new MaskMappingError('cannot tell the model family from the tensor names (expected e.g. h.{l}.attn.c_attn.weight, model.layers.{l}.self_attn.q_proj.weight or qkv_proj.weight); put config.json with model_type next to the weights');
+    family = FAMILIES[id];
+    familyFrom = 'tensor names';
+  }
+  const full = opts.config && modelType !== undefined ? tryNormalize(opts.config) : null;
+  const headsKey = opts.config ? family.keys.heads.map((k) => opts.config![k]).find((v) => v !== undefined) : undefined;
+  const nHeads = opts.nHeads ?? full?.numHeads ?? (typeof headsKey === 'number' ? headsKey : undefined) ?? opts.circuit?.nHeads;
+  if (nHeads === undefined) throw new MaskMappingError(`number of attention heads unknown: pass nHeads, or put config.json (${family.keys.heads.join(' / ')}) next to the weights`);
+  if (!Number.isInteger(nHeads) || nHeads <= 0) throw new MaskMappingError(`n_heads must be a positive integer, got ${nHeads}`);
+  const geo = geometry(specs, family, nHeads);
+  const info: ArchInfo = { family: family.id, familyFrom, nHeads, ...geo };
+  const disagree = (what: string, a: number, b: number, src: string) => {
+    if (a !== b) throw new MaskMappingError(`${src} says ${what} = ${b}, the weights have ${a} (${family.id}: ${nHeads} heads)`);
+  };
+  if (full) {
+    disagree('num_attention_heads', nHeads, full.numHeads, 'config.json');
+    disagree('num_key_value_heads', geo.nKvHeads, full.numKvHeads, 'config.json');
+    disagree('head_dim', geo.headDim, full.headDim, 'config.json');
+    disagree('hidden_size', geo.dModel, full.hiddenSize, 'config.json');
+  }
+  if (opts.circuit?.nHeads !== undefined) disagree('n_heads', nHeads, opts.circuit.nHeads, 'the circuit JSON (it was exported for another model)');
+  if (opts.circuit?.nKvHeads !== undefined) disagree('n_key_value_heads', geo.nKvHeads, opts.circuit.nKvHeads, 'the circuit JSON (it was exported for another model)');
+  return info;
+}
+
+/** head_dim and d_model from the attention output projection, KV heads from k_proj or the fused qkv. */
+function geometry(specs: readonly TensorSpec[], f: FamilySpec, nHeads: number): Omit<ArchInfo, 'family' | 'familyFrom' | 'nHeads'> {
+  const find = (role: LayerRole) => specs.find((s) => roleOf(f, s.name)?.role === role);
+  const inOut = f.block.weightLayout === 'in_out';
+  const o = find('o');
+  if (!o || o.shape.length !== 2) throw new MaskMappingError(`no 2-D attention output projection (${f.tensors.layer.o}) among the tensors: not a ${f.id} checkpoint?`);
+  const [oIn, dModel] = inOut ? [o.shape[0], o.shape[1]] : [o.shape[1], o.shape[0]];
+  if (oIn % nHeads !== 0) throw new MaskMappingError(`${o.name} has shape [${o.shape}]: ${oIn} head features are not divisible into n_heads=${nHeads} heads`);
+  const headDim = oIn / nHeads;
+  const outFeatures = (s: TensorSpec) => (s.shape.length === 1 ? s.shape[0] : inOut ? s.shape[1] : s.shape[0]);
+  const k = find('k');
+  const qkv = find('qkv');
+  const kvFeatures = k ? outFeatures(k) : qkv ? (outFeatures(qkv) - nHeads * headDim) / 2 : NaN;
+  const nKvHeads = kvFeatures / headDim;
+  if (!Number.isInteger(nKvHeads) || nKvHeads <= 0 || nHeads % nKvHeads !== 0) {
+    const t = k ?? qkv;
+    throw new MaskMappingError(`${t ? `${t.name} has shape [${t.shape}]` : 'no k projection'}: not a whole number of KV heads of ${headDim} dividing n_heads=${nHeads}`);
+  }
+  return { nKvHeads, headDim, dModel };
 }
 
 function mergeRanges(r: Range[]): Range[] {
@@ -95,44 +226,34 @@ function checkShape(name: string, shape: readonly number[], want: number[]): voi
 
 /** The mask of one tensor for a circuit, or null when the circuit touches none of it. */
 export function maskForTensor(spec: TensorSpec, sel: CircuitSelection, a: ArchInfo): RowColMask | null {
+  const f = FAMILIES[a.family];
+  const r = roleOf(f, spec.name);
+  const own = r && OWNER[r.role];
+  if (!r || !own) return null;
   const [rows, cols] = view2d(spec.shape);
-  const all: Range[] = [[0, rows]];
-  const allCols: Range[] = [[0, cols]];
-  const re = a.arch === 'gpt2' ? GPT2 : LLAMA;
-  const m = re.exec(spec.name);
-  if (!m) return null;
-  const layer = Number(m[1]);
-  const part = m[2];
-  const isWeight = m[3] === 'weight';
-  const heads = sel.heads.filter(([l]) => l === layer).map(([, h]) => h);
-  for (const h of heads) if (h >= a.nHeads) throw new MaskMappingError(`circuit head a${layer}.h${h} does not exist: the model has ${a.nHeads} heads per layer`);
-  const hd = a.headDim;
-  const headRange = (h: number): Range => [h * hd, (h + 1) * hd];
   const mk = (rr: Range[], cr: Range[]): RowColMask | null => (rr.length && cr.length ? { rows, cols, rowRanges: mergeRanges(rr), colRanges: mergeRanges(cr) } : null);
-  if (part.startsWith('mlp')) return sel.mlps.includes(layer) ? mk(all, allCols) : null;
+  if (own === 'mlp') return sel.mlps.includes(r.layer) ? mk([[0, rows]], [[0, cols]]) : null;
+  const heads = sel.heads.filter(([l]) => l === r.layer).map(([, h]) => h);
+  for (const h of heads) if (h >= a.nHeads) throw new MaskMappingError(`circuit head a${r.layer}.h${h} does not exist: the model has ${a.nHeads} heads per layer`);
   if (heads.length === 0) return null;
-  const d = a.dModel;
-  if (a.arch === 'gpt2') {
-    if (part === 'attn.c_attn') {
-      checkShape(spec.name, spec.shape, isWeight ? [d, 3 * d] : [3 * d]);
-      const cr = heads.flatMap((h) => [0, d, 2 * d].map((o): Range => [o + h * hd, o + (h + 1) * hd]));
-      return mk(all, cr);
-    }
-    if (!isWeight) return null;
-    checkShape(spec.name, spec.shape, [d, d]);
-    return mk(heads.map(headRange), allCols);
+  const { nHeads: H, nKvHeads: KV, headDim: hd, dModel: d } = a;
+  const slice = (unit: number, offset = 0): Range => [offset + unit * hd, offset + (unit + 1) * hd];
+  const groups = [...new Set(heads.map((h) => Math.floor(h / (H / KV))))];
+  const inOut = f.block.weightLayout === 'in_out';
+  const isBias = spec.shape.length === 1;
+  if (own === 'o') {
+    // the head's input features: o_proj [d, H·hd] columns, Conv1D c_proj [H·hd, d] rows
+    checkShape(spec.name, spec.shape, inOut ? [H * hd, d] : [d, H * hd]);
+    return inOut ? mk(heads.map((h) => slice(h)), [[0, cols]]) : mk([[0, rows]], heads.map((h) => slice(h)));
   }
-  const proj = part.slice(-6, -5);
-  if (proj === 'o') {
-    if (!isWeight) return null;
-    checkShape(spec.name, spec.shape, [d, a.nHeads * hd]);
-    return mk(all, heads.map(headRange));
-  }
-  const group = a.nHeads / a.nKvHeads;
-  const units = proj === 'q' ? heads : [...new Set(heads.map((h) => Math.floor(h / group)))];
-  const outDim = (proj === 'q' ? a.nHeads : a.nKvHeads) * hd;
-  checkShape(spec.name, spec.shape, isWeight ? [outDim, d] : [outDim]);
-  return isWeight ? mk(units.map(headRange), allCols) : mk(all, units.map(headRange));
+  const features: Range[] =
+    own === 'q' ? heads.map((h) => slice(h))
+    : own === 'k' || own === 'v' ? groups.map((g) => slice(g))
+    : [...heads.map((h) => slice(h)), ...groups.map((g) => slice(g, H * hd)), ...groups.map((g) => slice(g, (H + KV) * hd))];
+  const outDim = own === 'q' ? H * hd : own === 'qkv' ? (H + 2 * KV) * hd : KV * hd;
+  checkShape(spec.name, spec.shape, isBias ? [outDim] : inOut ? [d, outDim] : [outDim, d]);
+  // output features: rows of an nn.Linear [out, in], columns of a Conv1D [in, out] and of a bias [1, out] view
+  return !isBias && !inOut ? mk(features, [[0, cols]]) : mk([[0, rows]], features);
 }
 
 export function maskCount(m: RowColMask): number {

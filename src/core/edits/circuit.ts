@@ -12,9 +12,11 @@ export interface CircuitSelection {
   heads: [number, number][];
   /** MLP layers, sorted. */
   mlps: number[];
-  /** From the JSON's cfg when present. */
+  /** From the JSON's cfg when present (n_layers, n_heads, and for GQA models n_key_value_heads, model_type). */
   nLayers?: number;
   nHeads?: number;
+  nKvHeads?: number;
+  modelType?: string;
   nodesInGraph: number;
   edgesInGraph: number;
 }
@@ -85,5 +87,8 @@ export function parseCircuit(json: unknown): CircuitSelection {
   const nHeads = num(c.n_heads);
   if (nLayers !== undefined) out.nLayers = nLayers;
   if (nHeads !== undefined) out.nHeads = nHeads;
+  const nKvHeads = num(c.n_key_value_heads);
+  if (nKvHeads !== undefined) out.nKvHeads = nKvHeads;
+  if (typeof c.model_type === 'string' && c.model_type) out.modelType = c.model_type;
   return out;
 }
