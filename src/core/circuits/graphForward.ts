@@ -30,6 +30,12 @@ export interface DeltaArrays {
   mlp: Arr[];
   /** [B, T, d] (the final residual, before ln_f) */
   logits: Arr;
+  /**
+   * Optional per layer [B, T, F], added to the MLP's hidden pre-activation. No destination reads it; the EAP
+   * runner differentiates w.r.t. it only so that jax-js materialises that cotangent instead of re-evaluating the
+   * activation's derivative inside the next product's inner loop (runner.ts).
+   */
+  mlpHidden?: Arr[];
 }
 
 export interface GraphRun {
@@ -134,7 +140,8 @@ export function graphForward(c: GptConfig, params: GptParams, run: GraphRun): Gr
     let mIn = groupInput(x.ref, run.patch?.mlp[l], 1); // [B,T,d]
     if (run.delta) mIn = mIn.add(run.delta.mlp[l]);
     const h = layerNorm(mIn, take(`${pre}ln_2.weight`), take(`${pre}ln_2.bias`), c.lnEps);
-    const fc = matmul(h, take(`${pre}mlp.c_fc.weight`)).add(take(`${pre}mlp.c_fc.bias`)); // [B,T,F]
+    let fc = matmul(h, take(`${pre}mlp.c_fc.weight`)).add(take(`${pre}mlp.c_fc.bias`)); // [B,T,F]
+    if (run.delta?.mlpHidden) fc = fc.add(run.delta.mlpHidden[l]);
     const mOut = matmul(geluNew(fc), take(`${pre}mlp.c_proj.weight`)).add(take(`${pre}mlp.c_proj.bias`)); // [B,T,d]
     sources.push(mOut.ref);
     x = x.add(mOut); // resid_post

@@ -32,7 +32,7 @@ export interface HostPatch {
 }
 
 type ActsFn = (p: GptParams, tokens: Arr, posMask: Arr) => [Arr, Arr];
-type ScoresFn = (p: GptParams, embed: Arr, diff: Arr, m: MetricArrays) => Arr;
+type ScoresFn = (p: GptParams, embed: Arr, diff: Arr, m: MetricArrays) => Arr[];
 type PatchedFn = (p: GptParams, tokens: Arr, corrupt: Arr, patch: PatchArrays, m: MetricArrays) => Arr;
 
 export class CircuitRunner {
@@ -55,12 +55,17 @@ export class CircuitRunner {
       const [B, T, d] = embed.shape;
       const f = (delta: DeltaArrays, prm: GptParams, emb: Arr, mm: MetricArrays): Arr =>
         metricSum(metric, graphForward(c, prm, { embed: emb, delta, readAt: mm.posMask.ref }).logits, mm);
-      const g = grad(f)(zeroDeltas(c, B, T), p, embed, m) as DeltaArrays;
+      // the zero taps on the MLP hidden layer: with no second use, jax-js fuses the cotangent g ⊙ gelu'(fc) into
+      // the MLP input-gradient product and evaluates gelu' d times per element (it was the costliest kernel of
+      // the backward); returning the taps' gradient, summed to [F], makes that cotangent a stored array
+      const taps = Array.from({ length: c.nLayer }, () => np.zeros([B, T, c.dMlp]));
+      const g = grad(f)({ ...zeroDeltas(c, B, T), mlpHidden: taps }, p, embed, m) as DeltaArrays;
       const rows: Arr[] = [];
       for (let l = 0; l < c.nLayer; l++) rows.push(g.attn[l], g.mlp[l].reshape([1, B, T, d]));
       rows.push(g.logits.reshape([1, B, T, d]));
       const G = np.concatenate(rows, 0).reshape([nB, B * T * d]); // [nB, BTd] in backward-index order
-      return matmul(diff.reshape([nF, B * T * d]), G.transpose()); // [nF,BTd]@[BTd,nB] → [nF,nB]
+      const hidden = g.mlpHidden!.map((a) => a.sum([0, 1])); // nLayer × [F], read by no one
+      return [matmul(diff.reshape([nF, B * T * d]), G.transpose()), ...hidden]; // [nF,BTd]@[BTd,nB] → [nF,nB]
     }) as ScoresFn);
     this.patchedFn = jit(((p, tokens, corrupt, patch, m) => {
       const [, B, T, d] = corrupt.shape;
@@ -82,7 +87,9 @@ export class CircuitRunner {
 
   /** EAP score matrix for one batch: Σ_{b,t} diff_u · ∂(Σ_b w_b·metric_b)/∂input_v at the run `embed`. */
   scores(embed: Arr, diff: Arr, m: HostMetric): Float32Array {
-    return takeF32(this.scoresFn(this.params(), embed, diff, this.metricArrays(m, embed.shape[1])));
+    const [scores, ...hidden] = this.scoresFn(this.params(), embed, diff, this.metricArrays(m, embed.shape[1]));
+    for (const a of hidden) a.dispose();
+    return takeF32(scores);
   }
 
   /** Per-row metric with the edges in `patch` reading `corrupt` (not consumed). */
