@@ -9,7 +9,7 @@
 // Same maths as src/core/lab/gpt.ts (tests check logits agree); written with ops whose gradients are right
 // under jit (FACTS.md): one-hot embeddings, `split` not `slice`, products through the lab `matmul`.
 import { nn, numpy as np } from '@jax-js/jax';
-import { atPositions, geluNew, headDim, layerNorm, matmul, type Arr, type GptConfig, type GptParams } from '../lab';
+import { atPositions, geluNew, headDim, layerNorm, matmul, oneHot, type Arr, type GptConfig, type GptParams } from '../lab';
 import { attnUpstream, mlpUpstream } from './graph';
 
 /** Patch matrices per destination group; 1 = the edge carries the corrupted value. */
@@ -92,8 +92,8 @@ export function graphForward(c: GptConfig, params: GptParams, run: GraphRun): Gr
     if (T > c.nCtx) throw new Error(`sequence length ${T} exceeds nCtx ${c.nCtx}`);
     const tok = run.gatherEmbed
       ? np.take(wte.ref, run.tokens, 0) // [B,T,d]
-      : matmul(nn.oneHot(run.tokens, c.vocabSize), wte.ref); // [B,T,V]@[V,d] → [B,T,d]
-    const pos = matmul(nn.oneHot(np.arange(0, T, 1, { dtype: np.int32 }), c.nCtx), wpe); // [T,d]
+      : matmul(oneHot(run.tokens, c.vocabSize), wte.ref); // [B,T,V]@[V,d] → [B,T,d]
+    const pos = matmul(oneHot(np.arange(0, T, 1, { dtype: np.int32 }), c.nCtx), wpe); // [T,d]
     x = tok.add(pos);
   }
   const [B, T, d] = x.shape;

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chooseDevice, fromF32, fromI32, initEngine, matmul, np, readF32, takeF32 } from './engine';
+import { nn } from '@jax-js/jax';
+import { chooseDevice, fromF32, fromI32, initEngine, matmul, np, oneHot, readF32, takeF32 } from './engine';
 
 beforeAll(async () => {
   await initEngine();
@@ -75,5 +76,17 @@ describe('engine', () => {
     aB.set(a, 0);
     aB.set(a, 12);
     expect(maxAbs(takeF32(out), hostBmm(aB, b, 2, 3, 4, 5))).toBeLessThan(1e-5);
+  });
+
+  it('one-hot rows of a real vocabulary size: nn.oneHot overflows past 46,340 classes, engine oneHot does not', () => {
+    const V = 50257; // GPT-2's vocabulary
+    const ids = [V - 1, 3];
+    const count = (rows: Float32Array) => ids.reduce((bad, id, r) => {
+      for (let i = 0; i < V; i++) if (rows[r * V + i] !== (i === id ? 1 : 0)) bad++;
+      return bad;
+    }, 0);
+    expect(count(takeF32(nn.oneHot(fromI32(ids, [2]), V)))).toBeGreaterThan(0); // the canary: fails once jax-js is fixed
+    expect(count(takeF32(oneHot(fromI32(ids, [2]), V)))).toBe(0);
+    expect(Array.from(takeF32(oneHot(fromI32([-1, 4], [2]), 4)))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]); // out of range: zeros
   });
 });

@@ -110,6 +110,16 @@ function requireOps(): void {
   }
 }
 
+/**
+ * One-hot rows [..., n] (float32) of integer ids [...]. jax-js 0.1.25's `nn.oneHot` is `eye(n).slice(ids)`, whose
+ * flat index i·n + j overflows int32 once n > 46,340: rows of real vocabularies (GPT-2 50,257, Llama 3 128,256,
+ * Qwen 151,936, Gemma 262,208) came back wrong (engine.test.ts keeps the case). A broadcast comparison with
+ * arange never forms that index. Ids outside [0, n) give a zero row (nn.oneHot gave other rows for them).
+ */
+export function oneHot(ids: Arr, n: number): Arr {
+  return np.equal(ids.reshape([...ids.shape, 1]), np.arange(0, n, 1, { dtype: np.int32 })).astype(np.float32); // [..., n]
+}
+
 /** float32 array of `shape` from JS data (copied, so later edits to `data` do not reach the engine). */
 export function fromF32(data: ArrayLike<number>, shape: number[]): Arr {
   checkSize(data.length, shape);

@@ -6,7 +6,7 @@
 // product goes through engine `matmul`, which works around a batch-broadcast bug of np.matmul.
 import { nn, numpy as np } from '@jax-js/jax';
 import { headDim, type GptConfig } from './config';
-import { matmul, type Arr } from './engine';
+import { matmul, oneHot, type Arr } from './engine';
 import { HookRunner, type HookName, type HookOptions } from './hooks';
 import type { GptParams } from './params';
 
@@ -27,8 +27,8 @@ export function gptForward(c: GptConfig, params: GptParams, tokens: Arr, opts: H
   const hk = new HookRunner(c, opts);
   const p = new ParamTaker(params);
   const wte = p.take('wte.weight'); // [V, d]
-  const tok = matmul(nn.oneHot(tokens, c.vocabSize), c.tiedEmbeddings ? wte.ref : wte); // [B,T,V]@[V,d] → [B,T,d]
-  const posOh = nn.oneHot(np.arange(0, T, 1, { dtype: np.int32 }), c.nCtx); // [T, nCtx]
+  const tok = matmul(oneHot(tokens, c.vocabSize), c.tiedEmbeddings ? wte.ref : wte); // [B,T,V]@[V,d] → [B,T,d]
+  const posOh = oneHot(np.arange(0, T, 1, { dtype: np.int32 }), c.nCtx); // [T, nCtx]
   const pos = matmul(posOh, p.take('wpe.weight')); // [T,nCtx]@[nCtx,d] → [T,d], broadcast over B
   let x = hk.at('hook_embed', tok.add(pos)); // [B,T,d]
   for (let l = 0; l < c.nLayer; l++) x = block(c, hk, p, l, x, B, T);

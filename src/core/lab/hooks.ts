@@ -30,8 +30,24 @@ export interface HookOptions {
   delta?: Partial<Record<HookName, Arr>>;
 }
 
+/**
+ * The sizes the hook shapes need, for GPT-2 configs and the family decoders alike (decoder.ts `decoderDims`).
+ * headDim may differ from dModel / nHead (Qwen3, Gemma set `head_dim`).
+ */
+export interface HookDims {
+  nLayer: number;
+  nHead: number;
+  dModel: number;
+  headDim: number;
+  dMlp: number;
+  lmHeadWidth: number;
+}
+
+export const hookDims = (c: GptConfig | HookDims): HookDims => ('headDim' in c ? c : { ...c, headDim: headDim(c) });
+
 /** Every hook of a config in forward order, with its documented shape for batch B and length T. */
-export function hookShapes(c: GptConfig, B: number, T: number): Map<HookName, number[]> {
+export function hookShapes(config: GptConfig | HookDims, B: number, T: number): Map<HookName, number[]> {
+  const c = hookDims(config);
   const d = c.dModel;
   const H = c.nHead;
   const per: Record<LayerHook, number[]> = {
@@ -40,9 +56,9 @@ export function hookShapes(c: GptConfig, B: number, T: number): Map<HookName, nu
     'attn.hook_k_input': [B, T, H, d],
     'attn.hook_v_input': [B, T, H, d],
     'attn.hook_pattern': [B, H, T, T], // [batch, head, dest (query) pos, src (key) pos]
-    'attn.hook_z': [B, T, H, headDim(c)],
+    'attn.hook_z': [B, T, H, c.headDim],
     'attn.hook_head_out': [B, T, H, d], // each head's write to the residual, without c_proj.bias
-    hook_attn_out: [B, T, d], // Σ_h head_out + c_proj.bias
+    hook_attn_out: [B, T, d], // Σ_h head_out + c_proj.bias (Gemma: then its post-attention norm)
     hook_resid_mid: [B, T, d],
     hook_mlp_in: [B, T, d],
     'mlp.hook_post': [B, T, c.dMlp],
@@ -62,7 +78,7 @@ export class HookRunner {
   private readonly patch: Partial<Record<HookName, Arr>>;
   private readonly delta: Partial<Record<HookName, Arr>>;
 
-  constructor(c: GptConfig, opts: HookOptions) {
+  constructor(c: GptConfig | HookDims, opts: HookOptions) {
     this.want = new Set(opts.cache ?? []);
     this.patch = { ...opts.patch };
     this.delta = { ...opts.delta };

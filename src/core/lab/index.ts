@@ -2,11 +2,17 @@
 // Other modules (forge, circuits, edits, tabular students) import from here, not from the files.
 export { DEFAULT_GPT_CONFIG, gptConfig, headDim, toHfConfig, type GptConfig } from './config';
 export {
-  chooseDevice, fromF32, fromI32, initEngine, keep, LabEngineError, matmul, np, readF32, release, takeF32,
+  chooseDevice, fromF32, fromI32, initEngine, keep, LabEngineError, matmul, np, oneHot, readF32, release, takeF32,
   type Arr, type ArrRecord, type EngineInfo,
 } from './engine';
 export { geluNew, gptForward, layerNorm, type ForwardResult } from './gpt';
-export { hookShapes, LAYER_HOOKS, type HookName, type HookOptions, type LayerHook } from './hooks';
+export { applyRope, attentionBias, familyNorm, geluTanh, mlpActivation, rmsNorm, ropeFrequencies, ropeTables, softcap, type RopeTables } from './blocks';
+export { decoderDims, decoderForward } from './decoder';
+export {
+  decoderParamCount, decoderParamSpecs, DecoderParamsError, importDecoderParams, initDecoderParams, initDecoderParamsHost,
+  type DecoderParams, type DecoderParamSpec, type HostTensors,
+} from './decoderParams';
+export { hookDims, hookShapes, LAYER_HOOKS, type HookDims, type HookName, type HookOptions, type LayerHook } from './hooks';
 export { atPositions, logitAt, maskedCrossEntropy, positionMask } from './loss';
 export { adamwScalars, adamwUpdate, clipByGlobalNorm, DEFAULT_ADAMW, globalNorm, lrAt, type AdamWConfig } from './optim';
 export {

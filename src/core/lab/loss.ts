@@ -1,7 +1,7 @@
 // Losses and metrics written the way jax-js differentiates correctly under jit (FACTS.md): targets and
 // positions enter as one-hot / 0-1 masks multiplied and summed, never `take` or `slice`.
 import { nn, numpy as np } from '@jax-js/jax';
-import { fromF32, type Arr } from './engine';
+import { fromF32, oneHot, type Arr } from './engine';
 
 /**
  * Mean next-token cross-entropy over the positions where `mask` is 1 (e.g. response tokens only).
@@ -11,7 +11,7 @@ import { fromF32, type Arr } from './engine';
 export function maskedCrossEntropy(logits: Arr, targets: Arr, mask: Arr): Arr {
   const vh = logits.shape[logits.ndim - 1];
   const logp = nn.logSoftmax(logits, -1); // [B,T,Vh]
-  const nll = logp.mul(nn.oneHot(targets, vh)).sum(-1).neg(); // [B,T]: −log p(target)
+  const nll = logp.mul(oneHot(targets, vh)).sum(-1).neg(); // [B,T]: −log p(target)
   const total = nll.mul(mask.ref).sum(); // scalar
   return total.div(np.maximum(mask.sum(), 1)); // scalar
 }
@@ -43,5 +43,5 @@ export function atPositions(x: Arr, posMask: Arr): Arr {
 export function logitAt(logits: Arr, posMask: Arr, tokens: Arr): Arr {
   const vh = logits.shape[logits.ndim - 1];
   const last = atPositions(logits, posMask); // [B,Vh]
-  return last.mul(nn.oneHot(tokens, vh)).sum(); // scalar
+  return last.mul(oneHot(tokens, vh)).sum(); // scalar
 }
