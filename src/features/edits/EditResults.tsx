@@ -12,7 +12,7 @@ function CDeltaResult({ m, onSurvival }: { m: CDeltaManifest; onSurvival: () => 
   return (
     <>
       <p data-testid="cdelta-summary">
-        Mask ({m.mask.arch.arch}, {m.mask.arch.nHeads} heads of {m.mask.arch.headDim}: heads {m.mask.heads.join(', ') || 'none'}; MLPs {m.mask.mlps.join(', ') || 'none'}) covers {m.mask.paramsMasked.toLocaleString('en-US')} of
+        Mask ({m.mask.arch.family}, {m.mask.arch.nHeads} heads of {m.mask.arch.headDim}{m.mask.arch.nKvHeads !== m.mask.arch.nHeads ? ` over ${m.mask.arch.nKvHeads} KV heads` : ''}: heads {m.mask.heads.join(', ') || 'none'}; MLPs {m.mask.mlps.join(', ') || 'none'}) covers {m.mask.paramsMasked.toLocaleString('en-US')} of
         {' '}{m.mask.paramsTotal.toLocaleString('en-US')} parameters (<span data-testid="cdelta-percent-masked">{pct(m.mask.percentMasked)}</span>) in {m.mask.tensorsTouched} tensors;
         {' '}at s = {m.strength}, <strong data-testid="cdelta-params-changed">{m.paramsChanged.toLocaleString('en-US')}</strong> parameters changed ({pct(m.percentChanged)} of the total).
       </p>

@@ -24,7 +24,8 @@ export interface TensorInfo {
 export interface InspectResult {
   path: string;
   kind: CheckpointEntry['kind'];
-  arch: 'gpt2' | 'llama' | null;
+  /** The family whose tensor names fit (src/core/edits/archMap.ts detectFamily), null when none does. */
+  arch: string | null;
   files: { name: string; bytes: number }[];
   params: number;
   tensors: TensorInfo[];
@@ -56,7 +57,7 @@ export type { SurvivalSummary, CDeltaTensorStats };
 export interface CDeltaManifest {
   kind: 'c-delta-theta';
   strength: number;
-  mask: { arch: { arch: string; nHeads: number; nKvHeads: number; headDim: number; dModel: number }; heads: string[]; mlps: string[]; tensorsTouched: number; paramsMasked: number; paramsTotal: number; percentMasked: number };
+  mask: { arch: { family: string; familyFrom: 'config.json' | 'tensor names'; nHeads: number; nKvHeads: number; headDim: number; dModel: number }; heads: string[]; mlps: string[]; tensorsTouched: number; paramsMasked: number; paramsTotal: number; percentMasked: number };
   paramsChanged: number;
   percentChanged: number;
   /** Valid output, probably not what was meant (empty circuit, unchanged copy, NaN/±Inf); absent before 0.1.x manifests had it. */
