@@ -170,7 +170,7 @@ export function resolveArch(specs: readonly TensorSpec[], opts: ResolveArchOptio
     if (a !== b) throw new MaskMappingError(`${src} says ${what} = ${b}, the weights have ${a} (${family.id}: ${nHeads} heads)`);
   };
   if (full) {
-    disagree('num_attention_heads', nHeads, full.numHeads, 'config.json');
+    if (opts.nHeads !== undefined && opts.nHeads !== full.numHeads) throw new MaskMappingError(`the request's nHeads = ${opts.nHeads} contradicts config.json's num_attention_heads = ${full.numHeads}`);
     disagree('num_key_value_heads', geo.nKvHeads, full.numKvHeads, 'config.json');
     disagree('head_dim', geo.headDim, full.headDim, 'config.json');
     disagree('hidden_size', geo.dModel, full.hiddenSize, 'config.json');

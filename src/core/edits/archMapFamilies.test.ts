@@ -62,6 +62,7 @@ describe('archMap maps every family of the table by its real names and shapes', 
     expect(() => resolveArch(specs, { config, circuit: { nHeads: 9, nKvHeads: 3 } })).toThrow(/circuit JSON .* n_heads = 9/);
     expect(() => resolveArch(specs, { config, circuit: { nHeads: 4, nKvHeads: 4 } })).toThrow(/n_key_value_heads = 4, the weights have 2/);
     expect(() => resolveArch(specs, { config: { ...config, num_key_value_heads: 4 } })).toThrow(MaskMappingError);
+    expect(() => resolveArch(specs, { config, nHeads: 8 })).toThrow(/nHeads = 8 contradicts config.json's num_attention_heads = 4/);
     expect(() => resolveArch(specs, { config: { ...config, model_type: 'gpt_neox' } })).toThrow(/model_type "gpt_neox" is not a supported family/);
   });
 });
