@@ -11,11 +11,11 @@
 import { memo, useDeferredValue, useMemo, type MouseEvent } from 'react';
 import {
   edgePath, edgeStyle, incident, layoutGraph, NEGATIVE, POSITIVE, rankEdges, rowRank, scoreFill, visibleNodes,
-  type EdgeStyle, type GraphLayout, type LayoutNode,
+  type ArcShape, type EdgeStyle, type GraphLayout, type LayoutNode,
 } from './layeredGraphLayout';
 import { EDGE_CAP, filterEdges, nodeShown, type EdgeFilter, type ViewEdge, type ViewGraph, type ViewNode } from './graphView';
 import { useHoverLock } from './useHoverLock';
-import { useZoomPan } from './useZoomPan';
+import { useViewportWidth, useZoomPan } from './useZoomPan';
 import { intersects, labelStep, visibleRect, type Rect } from './zoomPan';
 
 export type GraphSelection = { kind: 'node' | 'edge'; id: string };
@@ -52,10 +52,8 @@ const KIND_FILL = { input: '#d9dde5', attn: '#cfe0f3', mlp: '#d7ecd9', logits: '
 const MAX_NODES = 400;
 /** smallest on-screen node radius (px), however far out the view is zoomed */
 const MIN_NODE_PX = 3;
-/** how far (layout px) an arc between nodes of one column reaches sideways: 0.75 × the widest bulge */
-const ARC_REACH = 290;
 const LABEL_WIDTH = 84;
-const CSS = '.lg-dim .lg-edge{opacity:.08}.lg-edge{cursor:pointer}.lg-node{cursor:pointer}.lg-viewport{cursor:grab;touch-action:none}.lg-viewport:focus-visible{outline:2px solid #e69f00}';
+const CSS = '.lg-dim .lg-edge{opacity:.08}.lg-edge{cursor:pointer}.lg-node{cursor:pointer}.lg-viewport{cursor:grab;touch-action:none;user-select:none;-webkit-user-select:none}.lg-viewport:focus-visible{outline:2px solid #e69f00}';
 
 const EdgeLayer = memo(function EdgeLayer({ edges }: { edges: DrawnEdge[] }) {
   return (
@@ -99,9 +97,9 @@ const NodeLayer = memo(function NodeLayer({ layout, view, scores, maxNodeAbs, k 
   );
 });
 
-/** Drawing-space box of an edge (an arc between nodes of one column reaches sideways). */
-function edgeBox(a: LayoutNode, b: LayoutNode): Rect {
-  const reach = Math.abs(a.x - b.x) < 0.5 ? ARC_REACH : 0;
+/** Drawing-space box of an edge (an arc between nodes of one column reaches 0.75 × its bulge sideways). */
+function edgeBox(a: LayoutNode, b: LayoutNode, arc: ArcShape): Rect {
+  const reach = Math.abs(a.x - b.x) < 0.5 ? 0.75 * arc.max : 0;
   return { x0: Math.min(a.x, b.x) - reach - b.r, x1: Math.max(a.x, b.x) + reach + b.r, y0: Math.min(a.y, b.y) - 40, y1: Math.max(a.y, b.y) + 40 };
 }
 
@@ -117,26 +115,37 @@ export function LayeredGraph({ graph, filter, view, nodeScores, onToggleLayer, e
   const thinBy = inRange.length > MAX_NODES ? sel.shown : null;
   const nodes = useMemo(() => (thinBy ? visibleNodes(inRange, thinBy, MAX_NODES) : inRange), [inRange, thinBy]);
   const rowCount = useMemo(() => new Set(nodes.map(rowRank)).size, [nodes]);
-  const layout = useMemo(() => layoutGraph(nodes, { rowHeight: rowCount > 24 ? 44 : 60 }), [nodes, rowCount]);
-  // tall enough that a fitted 30-layer graph keeps ~14 px between rows
-  const height = heightProp ?? Math.min(900, Math.max(420, rowCount * 14 + 60));
-  const zp = useZoomPan(layout, height);
+  const rowHeight = rowCount > 24 ? 44 : 60;
+  const fullHeight = 48 + Math.max(0, rowCount - 1) * rowHeight;
+  // small graphs at their own size; a 30-layer graph fitted into 900 px keeps ~14 px between rows
+  const height = heightProp ?? Math.max(300, Math.min(900, fullHeight + 16));
+  const vp = useViewportWidth();
+  // a drawing taller than the viewport widens to its aspect, so the fitted graph fills the width instead of a strip
+  const layoutWidth = fullHeight > height ? Math.max(860, Math.round((fullHeight * vp.width) / height)) : 860;
+  const layout = useMemo(() => layoutGraph(nodes, { rowHeight, width: layoutWidth }), [nodes, rowHeight, layoutWidth]);
+  const viewport = useMemo(() => ({ width: vp.width, height }), [vp.width, height]);
+  const zp = useZoomPan(layout, viewport, vp.el);
   const { t } = zp;
+  // arcs within a column spread over the drawing's half-width, in proportion to the rows they span
+  const arc = useMemo((): ArcShape => {
+    const max = (0.9 * (layout.width - 116)) / 2 / 0.75;
+    return { max, perPx: max / Math.max(1, layout.height - 48) };
+  }, [layout]);
   const drawn = useMemo((): DrawnEdge[] => {
     const maxAbs = Math.max(0, ...sel.shown.map((e) => (Number.isFinite(e.score) ? Math.abs(e.score) : 0)));
     return sel.shown.flatMap((edge) => {
       const a = layout.byId.get(edge.from);
       const b = layout.byId.get(edge.to);
-      return a && b ? [{ edge, d: edgePath(a, b, edge.qkv), style: edgeStyle(edge.score, maxAbs), box: edgeBox(a, b) }] : [];
+      return a && b ? [{ edge, d: edgePath(a, b, edge.qkv, arc), style: edgeStyle(edge.score, maxAbs), box: edgeBox(a, b, arc) }] : [];
     });
-  }, [sel, layout]);
+  }, [sel, layout, arc]);
   // culling follows the view a frame behind, so a drag moves one transform instead of re-listing every edge
   const cullT = useDeferredValue(t);
   const onScreen = useMemo(() => {
-    const vis = visibleRect(cullT, zp.viewport, 40);
+    const vis = visibleRect(cullT, viewport, 40);
     const kept = drawn.filter((d) => intersects(d.box, vis));
     return kept.length === drawn.length ? drawn : kept;
-  }, [drawn, cullT, zp.viewport.width, zp.viewport.height]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [drawn, cullT, viewport]);
   const scores = useMemo(() => nodeScores ?? new Map(graph.nodes.flatMap((n) => (n.score !== undefined && Number.isFinite(n.score) ? [[n.id, n.score] as const] : []))), [graph, nodeScores]);
   const maxNodeAbs = useMemo(() => Math.max(0, ...[...scores.values()].map(Math.abs)), [scores]);
   const edgeById = useMemo(() => new Map(graph.edges.map((e) => [e.id, e])), [graph]);
@@ -184,7 +193,7 @@ export function LayeredGraph({ graph, filter, view, nodeScores, onToggleLayer, e
           <button type="button" data-testid={`${testId}-fit`} onClick={zp.fit}>Fit</button>
         </span>
       </figcaption>
-      <div ref={zp.ref} className="lg-viewport" data-testid={`${testId}-viewport`} tabIndex={0} style={{ position: 'relative', height, overflow: 'hidden' }}
+      <div ref={vp.ref} className="lg-viewport" data-testid={`${testId}-viewport`} tabIndex={0} style={{ position: 'relative', height, overflow: 'hidden' }}
         aria-label="attribution graph view: + and − zoom, arrow keys pan, 0 fits the whole graph"
         onKeyDown={zp.onKeyDown} onPointerDown={zp.onPointerDown} onPointerMove={zp.onPointerMove} onPointerUp={zp.onPointerUp} onPointerCancel={zp.onPointerUp}>
         <svg width="100%" height={height} role="img" aria-label="attribution graph"
@@ -192,6 +201,10 @@ export function LayeredGraph({ graph, filter, view, nodeScores, onToggleLayer, e
           onClick={(e) => { if (zp.consumeDrag()) return; const it = itemOf(e); if (it) toggleLock(it); else clear(); }}>
           <style>{CSS}</style>
           <g transform={`translate(${t.x},${t.y}) scale(${t.k})`}>
+            {/* faint row guides under the edges, so a row can be followed to its pinned label */}
+            <g stroke="#eef1f5" pointerEvents="none">
+              {layout.rows.map((r) => <line key={r.label} x1={0} x2={layout.width} y1={r.y} y2={r.y} vectorEffect="non-scaling-stroke" />)}
+            </g>
             <g className={active && showEdges ? 'lg-dim' : ''}>{showEdges && <EdgeLayer edges={onScreen} />}</g>
             <g fill="none" pointerEvents="none" data-testid={`${testId}-highlight`}>
               {highlighted.map(({ edge, d, style }) => <path key={edge.id} d={d} stroke={style.colour} strokeWidth={Math.max(1.5, style.width)} strokeOpacity={1} vectorEffect="non-scaling-stroke" />)}

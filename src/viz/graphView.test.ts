@@ -45,6 +45,10 @@ describe('graph view aggregation', () => {
     expect(merged.net).toBeCloseTo(net, 9);
     expect(Math.sign(merged.score)).toBe(Math.sign(net));
     expect(merged.inGraph).toBe(members.some((e) => e.inGraph));
+    // the mean instead: a merged edge no longer grows with its member count
+    const mean = aggregateGraph(g, { kind: 'layer' }, new Set(), 'mean').edges.find((e) => e.id === 'a3->a7')!;
+    expect(Math.abs(mean.score)).toBeCloseTo(sumAbs(members) / members.length, 9);
+    expect(Math.sign(mean.score)).toBe(Math.sign(net));
     // into an unmerged node the edge keeps its own name: MLPs and logits read whole layers
     expect(v.edges.find((e) => e.id === 'a3->m3')!.members).toBe(9);
     // and an edge between unmerged nodes is the original edge object

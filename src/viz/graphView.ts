@@ -1,7 +1,8 @@
 // What the layered graph view draws of a large attribution graph (16–30 layers × 9–32 heads: 100k–500k edges):
 //  * aggregation: the heads of a layer collapse into one node per layer, or per block of heads (a KV group of a
 //    GQA model), unless that layer is expanded. An aggregated edge stands for all the edges between its ends
-//    (q, k and v inputs merged): its |score| is the sum of their |score|, its sign that of their signed sum.
+//    (q, k and v inputs merged): its |score| is the sum of their |score| (or, on request, the mean: a merged edge
+//    of 243 weak edges then no longer outweighs one strong edge), its sign that of their signed sum.
 //  * filters: layer range, node kind (attention / MLP), in-circuit only, |score| threshold, then the top N by
 //    |score|, never more than EDGE_CAP (the view is SVG: it must never hold hundreds of thousands of elements).
 // Pure functions, memoised by the component and unit-tested (graphView.test.ts).
@@ -67,8 +68,11 @@ function headGroup(n: CircuitNode, grouping: HeadGrouping, nHeads: number, expan
   return { id: `a${n.layer}.h${lo}-${hi}`, heads: [lo, hi] };
 }
 
+/** How a merged edge's |score| is formed from its members': their sum, or their mean. */
+export type MergedWeight = 'sum' | 'mean';
+
 /** The graph as drawn with `grouping`; layers in `expanded` keep their heads. Unchanged (no copy) when nothing merges. */
-export function aggregateGraph(g: CircuitGraph, grouping: HeadGrouping, expanded: ReadonlySet<number> = new Set()): ViewGraph {
+export function aggregateGraph(g: CircuitGraph, grouping: HeadGrouping, expanded: ReadonlySet<number> = new Set(), weight: MergedWeight = 'sum'): ViewGraph {
   const mergedInto = new Map<string, string>();
   const groups = new Map<string, ViewNode>();
   const nodes: ViewNode[] = [];
@@ -121,7 +125,8 @@ export function aggregateGraph(g: CircuitGraph, grouping: HeadGrouping, expanded
   }
   for (const { edge, abs, net, finite } of accs.values()) {
     edge.net = finite > 0 ? net : NaN;
-    edge.score = finite > 0 ? (net < 0 ? -abs : abs) : NaN;
+    const mag = weight === 'mean' ? abs / Math.max(1, finite) : abs;
+    edge.score = finite > 0 ? (net < 0 ? -mag : mag) : NaN;
   }
   return { cfg: g.cfg, nodes, edges, meta: g.meta, mergedInto };
 }

@@ -114,11 +114,15 @@ export function visibleNodes(nodes: readonly CircuitNode[], shown: readonly Circ
 }
 
 const QKV_SHIFT: Record<Qkv, number> = { q: -0.65, k: 0, v: 0.65 };
-/** widest sideways reach (px) of an arc between nodes of one column */
-const MAX_BULGE = 380;
+
+/** Sideways bulge of arcs between nodes of one column: `perPx` × the vertical distance, at most `max` (px). */
+export interface ArcShape {
+  perPx: number;
+  max: number;
+}
 
 /** A cubic from the top of the source to the bottom of the destination (q/k/v enter side by side). */
-export function edgePath(a: LayoutNode, b: LayoutNode, qkv?: Qkv): string {
+export function edgePath(a: LayoutNode, b: LayoutNode, qkv?: Qkv, arc: ArcShape = { perPx: 0.22, max: 380 }): string {
   const x1 = a.x;
   const x2 = b.x + (qkv ? QKV_SHIFT[qkv] * b.r : 0);
   if (a.row === b.row) {
@@ -131,7 +135,7 @@ export function edgePath(a: LayoutNode, b: LayoutNode, qkv?: Qkv): string {
   if (Math.abs(x2 - x1) < 0.5 && b.row - a.row > 1) {
     // one node per row (heads aggregated per layer): an arc diagram, bulging by the rows skipped, so the edges of
     // a column do not lie on one line; into attention to the left, into MLPs and logits to the right
-    const bulge = Math.min(MAX_BULGE, 0.22 * (y1 - y2)) * (b.node.kind === 'attn' ? -1 : 1);
+    const bulge = Math.min(arc.max, arc.perPx * (y1 - y2)) * (b.node.kind === 'attn' ? -1 : 1);
     return `M${x1.toFixed(1)},${y1.toFixed(1)} C${(x1 + bulge).toFixed(1)},${y1.toFixed(1)} ${(x2 + bulge).toFixed(1)},${y2.toFixed(1)} ${x2.toFixed(1)},${y2.toFixed(1)}`;
   }
   const my = (y1 + y2) / 2;

@@ -9,10 +9,22 @@ const PAN_STEP = 60;
 /** pointer travel (px) that turns a press into a drag, so a click on a node still selects it */
 const DRAG_SLOP = 4;
 
+/** The viewport element and its measured width (the layout widens to the viewport's aspect before it is fitted). */
+export function useViewportWidth(fallback = 860): { el: HTMLDivElement | null; ref: (el: HTMLDivElement | null) => void; width: number } {
+  const [el, setEl] = useState<HTMLDivElement | null>(null);
+  const [width, setWidth] = useState(fallback);
+  useLayoutEffect(() => {
+    if (!el) return;
+    setWidth(el.clientWidth || fallback);
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth || fallback));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [el, fallback]);
+  return { el, ref: setEl, width };
+}
+
 export interface ZoomPan {
-  ref: (el: HTMLDivElement | null) => void;
   t: ZoomTransform;
-  viewport: Size;
   zoomIn: () => void;
   zoomOut: () => void;
   fit: () => void;
@@ -24,23 +36,13 @@ export interface ZoomPan {
   consumeDrag: () => boolean;
 }
 
-export function useZoomPan(content: Size, height: number): ZoomPan {
-  const [el, setEl] = useState<HTMLDivElement | null>(null);
-  const [width, setWidth] = useState(860);
-  const viewport = { width, height };
+export function useZoomPan(content: Size, viewport: Size, el: HTMLElement | null): ZoomPan {
+  const { width, height } = viewport;
   const fitted = fitTransform(content, viewport);
   const [t, setT] = useState<ZoomTransform>(fitted);
   const atFit = useRef(true);
   const drag = useRef<{ x: number; y: number; moved: boolean; id: number } | null>(null);
   const dragged = useRef(false);
-
-  useLayoutEffect(() => {
-    if (!el) return;
-    setWidth(el.clientWidth || 860);
-    const ro = new ResizeObserver(() => setWidth(el.clientWidth || 860));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [el]);
 
   // a new drawing size (graph, aggregation, filters) or viewport: refit unless the user moved the view
   const fk = fitted.k;
@@ -112,5 +114,5 @@ export function useZoomPan(content: Size, height: number): ZoomPan {
     return was;
   };
 
-  return { ref: setEl, t, viewport, zoomIn: () => zoomBy(STEP), zoomOut: () => zoomBy(1 / STEP), fit, onKeyDown, onPointerDown, onPointerMove, onPointerUp, consumeDrag };
+  return { t, zoomIn: () => zoomBy(STEP), zoomOut: () => zoomBy(1 / STEP), fit, onKeyDown, onPointerDown, onPointerMove, onPointerUp, consumeDrag };
 }

@@ -1,12 +1,12 @@
 // The layered graph with its view controls for graphs of any size: how attention heads are grouped (per head,
-// per KV group of a GQA model, blocks of heads, per layer — graphs of more than 64 heads open per layer) and which
-// layers are expanded back into heads; filters (layer range, attention / MLP, circuit only, |score| threshold; the
+// per KV group of a GQA model, blocks of heads, per layer — graphs of more than 64 heads open per layer), how a
+// merged edge is weighed (Σ|score| of its edges, or their mean), and which layers are expanded back into heads; filters (layer range, attention / MLP, circuit only, |score| threshold; the
 // top-N slider lives with the spec in GraphResults). View state only: not in the spec or the share link. Mounted
 // per graph shape (key), so a graph of another size starts from its own defaults.
 import { useMemo, useState } from 'react';
 import type { CircuitGraph } from '../../core/circuits/types';
 import {
-  aggregateGraph, aggregateNodeScores, defaultGrouping, fullFilter, isFeatureGraph, kvGroupSize, type EdgeFilter, type HeadGrouping,
+  aggregateGraph, aggregateNodeScores, defaultGrouping, fullFilter, isFeatureGraph, kvGroupSize, type EdgeFilter, type HeadGrouping, type MergedWeight,
 } from '../../viz/graphView';
 import { LayeredGraph } from '../../viz/LayeredGraph';
 
@@ -36,10 +36,11 @@ export function GraphView({ graph, topN, view, nodeScores, testId = 'circuit-gra
   const featureGraph = useMemo(() => isFeatureGraph(graph), [graph]);
   const [grouping, setGrouping] = useState<HeadGrouping>(() => defaultGrouping(graph));
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
+  const [weight, setWeight] = useState<MergedWeight>('sum');
   const [filter, setFilter] = useState<Omit<EdgeFilter, 'topN'>>(() => fullFilter(graph.cfg, topN));
   const set = (p: Partial<EdgeFilter>) => setFilter((f) => ({ ...f, ...p }));
 
-  const drawn = useMemo(() => aggregateGraph(graph, grouping, expanded), [graph, grouping, expanded]);
+  const drawn = useMemo(() => aggregateGraph(graph, grouping, expanded, weight), [graph, grouping, expanded, weight]);
   const scores = useMemo(() => aggregateNodeScores(nodeScores, drawn), [nodeScores, drawn]);
   const fullFilterNow = useMemo((): EdgeFilter => ({ ...filter, topN }), [filter, topN]);
   const aggregated = grouping.kind !== 'head';
@@ -65,6 +66,14 @@ export function GraphView({ graph, topN, view, nodeScores, testId = 'circuit-gra
           <label>heads{' '}
             <select value={encode(grouping)} data-testid="head-grouping" onChange={(e) => { setGrouping(decode(e.target.value)); setExpanded(new Set()); }}>
               {groupingOptions(graph).map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+            </select>
+          </label>
+        )}
+        {aggregated && (
+          <label>merged edges{' '}
+            <select value={weight} data-testid="merged-weight" onChange={(e) => setWeight(e.target.value === 'mean' ? 'mean' : 'sum')}>
+              <option value="sum">Σ|score|</option>
+              <option value="mean">mean |score|</option>
             </select>
           </label>
         )}
