@@ -3,9 +3,10 @@
 // counts are identical (tested against the TypeScript path). Build: `npm run build:wasm`; a test rebuilds it
 // and compares bytes. Not part of the TypeScript project (AssemblyScript types: i32, f64, v128...).
 //
-// Memory is laid out by the constants below; the JS side fills the CodeLookup tables once, copies each
-// chunk's two inputs to INPUT (base) and INPUT + 2 * capacity (edited), calls count(), then reads COUNTS
-// and HIST (which count() accumulates into; the caller folds and clears it).
+// Memory is laid out by the constants below; the JS side fills the CodeLookup tables once (and, for NF4,
+// the thresholds and byte planes of the whole-block SIMD path), puts each chunk's two inputs at INPUT (base)
+// and INPUT + 2 * capacity (edited), calls count(), then reads COUNTS and HIST (which count() accumulates
+// into; the caller folds and clears it).
 
 export const CODE_POINT: usize = 0; // f64[4097] bucket points of the code lookup
 export const CODE_ANSWER: usize = 32776; // i32[2 * 4097] codes: [2b] for x <= point, [2b + 1] for x > point
@@ -18,6 +19,24 @@ export const COUNTS: usize = 164072; // i32[8] counts of the last count() call
 const XB: usize = 165888; // f32[64]
 const XE: usize = 166144; // f32[64]
 const DIFF: usize = 166400; // f64[64]
+// NF4 whole-block path (nf4Block): the 15 decision thresholds (f32) and, for four f32 tables indexed by
+// code (code value, bin width by gap index, threshold below and above the code), their four byte planes
+// (plane p holds byte p of each entry), so one i8x16.swizzle per plane gathers 16 entries at once.
+export const NF4_THRESHOLD: usize = 164352; // f32[15]
+export const NF4_PLANES: usize = 164416; // u8[4 tables][4 planes][16]
+const NF4_VALUE: usize = NF4_PLANES;
+const NF4_GAP: usize = NF4_PLANES + 64;
+const NF4_BELOW: usize = NF4_PLANES + 128;
+const NF4_ABOVE: usize = NF4_PLANES + 192;
+// Scratch of one group of 16 values in nf4Block.
+const G_XB: usize = 167936; // f32[16] normalised base values
+const G_XE: usize = 168000; // f32[16] normalised edited values
+const G_VB: usize = 168064; // f32[16] code value of the base code
+const G_VE: usize = 168128; // f32[16] code value of the edited code
+const G_BELOW: usize = 168192; // f32[16]
+const G_ABOVE: usize = 168256; // f32[16]
+const G_GAP: usize = 168320; // f32[16]
+const G_DIFF: usize = 168384; // f64[16] edited - base
 export const INPUT: usize = 196608; // u16 inputs (64 KiB pages from here: 3 pages of tables)
 
 const PER_UNIT: f64 = 2048;
@@ -133,6 +152,192 @@ let collateral: i32 = 0;
   if (code(decode(hb, bf16) * invB, fp4) != code(decode(he, bf16) * invE, fp4)) collateral++;
 }
 
+/** decode() of four lanes holding finite values only (no Infinity / NaN special case). */
+// @ts-ignore: decorator
+@inline function decodeFinite4(h: v128, bf16: bool): v128 {
+  if (bf16) return i32x4.shl(h, 16);
+  const mag = f32x4.mul(i32x4.shl(v128.and(h, i32x4.splat(0x7fff)), 13), f32x4.splat(5.192296858534828e33));
+  return v128.or(mag, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
+}
+
+/**
+ * NF4 codes of the 16 normalised values at `x` as bytes: the number of thresholds strictly below each value
+ * (what quantizeNf4's search and CodeLookup.code return for finite values), by comparing with all 15.
+ */
+// @ts-ignore: decorator
+@inline function nf4Codes16(x: usize): v128 {
+  const x0 = v128.load(x);
+  const x1 = v128.load(x + 16);
+  const x2 = v128.load(x + 32);
+  const x3 = v128.load(x + 48);
+  let c0 = i32x4.splat(0);
+  let c1 = c0;
+  let c2 = c0;
+  let c3 = c0;
+  for (let k: usize = 0; k < 15; k++) {
+    const t = v128.load32_splat(NF4_THRESHOLD + (k << 2));
+    c0 = i32x4.sub(c0, f32x4.gt(x0, t));
+    c1 = i32x4.sub(c1, f32x4.gt(x1, t));
+    c2 = i32x4.sub(c2, f32x4.gt(x2, t));
+    c3 = i32x4.sub(c3, f32x4.gt(x3, t));
+  }
+  return i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(c0, c1), i16x8.narrow_i32x4_s(c2, c3));
+}
+
+/** Four i32x4 masks (16 lanes) as one i8x16 mask. */
+// @ts-ignore: decorator
+@inline function narrowMasks(m0: v128, m1: v128, m2: v128, m3: v128): v128 {
+  return i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(m0, m1), i16x8.narrow_i32x4_s(m2, m3));
+}
+
+/** Entries c of the f32 table whose byte planes are at `planes`, for the 16 indices (< 16) in c8; 4 f32x4 to `out`. */
+// @ts-ignore: decorator
+@inline function gather16(planes: usize, c8: v128, out: usize): void {
+  const p0 = i8x16.swizzle(v128.load(planes), c8);
+  const p1 = i8x16.swizzle(v128.load(planes + 16), c8);
+  const p2 = i8x16.swizzle(v128.load(planes + 32), c8);
+  const p3 = i8x16.swizzle(v128.load(planes + 48), c8);
+  const lo01 = v128.shuffle<u8>(p0, p1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const hi01 = v128.shuffle<u8>(p0, p1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  const lo23 = v128.shuffle<u8>(p2, p3, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const hi23 = v128.shuffle<u8>(p2, p3, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  v128.store(out, v128.shuffle<u16>(lo01, lo23, 0, 8, 1, 9, 2, 10, 3, 11));
+  v128.store(out + 16, v128.shuffle<u16>(lo01, lo23, 4, 12, 5, 13, 6, 14, 7, 15));
+  v128.store(out + 32, v128.shuffle<u16>(hi01, hi23, 0, 8, 1, 9, 2, 10, 3, 11));
+  v128.store(out + 48, v128.shuffle<u16>(hi01, hi23, 4, 12, 5, 13, 6, 14, 7, 15));
+}
+
+/** Smallest and largest u8 lane. */
+// @ts-ignore: decorator
+@inline function minLaneU8(v: v128): i32 {
+  let m = i8x16.min_u(v, v128.shuffle<u8>(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+  m = i8x16.min_u(m, v128.shuffle<u8>(m, m, 4, 5, 6, 7, 0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15));
+  m = i8x16.min_u(m, v128.shuffle<u8>(m, m, 2, 3, 0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  m = i8x16.min_u(m, v128.shuffle<u8>(m, m, 1, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  return i8x16.extract_lane_u(m, 0);
+}
+
+// @ts-ignore: decorator
+@inline function maxLaneU8(v: v128): i32 {
+  let m = i8x16.max_u(v, v128.shuffle<u8>(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+  m = i8x16.max_u(m, v128.shuffle<u8>(m, m, 4, 5, 6, 7, 0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15));
+  m = i8x16.max_u(m, v128.shuffle<u8>(m, m, 2, 3, 0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  m = i8x16.max_u(m, v128.shuffle<u8>(m, m, 1, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  return i8x16.extract_lane_u(m, 0);
+}
+
+/**
+ * ratioBin's biased f64 exponent of diff / (gap * absmax) for the four values at byte offset `q` of the group
+ * scratch, without dividing. The product is exact (two f32 factors) and normal; diff is zero or normal. For
+ * normal d and n with mantissas md, mn in [1, 2), d / n rounds to a value below 2^(ed - en + 1) (it is at
+ * most 2 - 2^-52 before rounding), so its exponent is ed - en, less one when md < mn. A zero diff gets a
+ * field far below the first bin, which clamps to bin 0 as ratioBin(0) does.
+ */
+// @ts-ignore: decorator
+@inline function ratioExponents(q: usize, amB64: v128): v128 {
+  const gap = v128.load(G_GAP + q);
+  const lo = ratioExponents2(v128.load(G_DIFF + (q << 1)), f64x2.mul(f64x2.promote_low_f32x4(gap), amB64));
+  const hi = ratioExponents2(v128.load(G_DIFF + (q << 1) + 16), f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<i32>(gap, gap, 2, 3, 0, 1)), amB64));
+  // The fields lie in [-1024, 3070]: their low 32 bits as i32.
+  return v128.shuffle<i32>(lo, hi, 0, 2, 4, 6);
+}
+
+/** ratioExponents for two lanes, as i64. */
+// @ts-ignore: decorator
+@inline function ratioExponents2(d: v128, n: v128): v128 {
+  const mant = i64x2.splat(0xfffffffffffff);
+  const ed = v128.and(i64x2.shr_u(d, 52), i64x2.splat(0x7ff));
+  const en = i64x2.shr_u(n, 52);
+  // lt_s is -1 where md < mn: adding it subtracts one.
+  return i64x2.add(i64x2.add(i64x2.sub(ed, en), i64x2.splat(1023)), i64x2.lt_s(v128.and(d, mant), v128.and(n, mant)));
+}
+
+/** ratioBin of eight exponent fields (i16 lanes): exponent - 1012 clamped to [0, LAST_BIN]. */
+// @ts-ignore: decorator
+@inline function ratioBins8(e: v128): v128 {
+  return i16x8.min_s(i16x8.max_s(i16x8.sub(e, i16x8.splat(1012)), i16x8.splat(0)), i16x8.splat(<i16>LAST_BIN));
+}
+
+/**
+ * A whole 64-value NF4 block with many changes, both absmax values finite and nonzero (so every normalised
+ * value and ratio is finite), 16 values at a time with no per-value branch: codes by comparing with every
+ * threshold; code values, neighbouring thresholds and bin widths gathered by byte swizzles. The edited codes
+ * are only computed where some edited value left its base code's interval (rare for small edits). The bin
+ * width around x is the gap below code value c = code(x) or the one above it (x > value[c]), as
+ * CodeLookup.gap; NF4 gaps are exact in f32. Counts, ratios and the histogram are those of changedParam /
+ * collateralParam value for value.
+ */
+function nf4Block(pb: usize, pe: usize, amB: f32, amE: f32, bf16: bool): void {
+  const invB: f32 = 1 / amB;
+  const invE: f32 = 1 / amE;
+  const vInvB = f32x4.splat(invB);
+  const vInvE = f32x4.splat(invE);
+  const vAmB = f32x4.splat(amB);
+  const vAmE = f32x4.splat(amE);
+  const amB64 = f64x2.splat(<f64>amB);
+  const moved = amB != amE;
+  for (let g: usize = 0; g < 128; g += 32) {
+    const ob = pb + g;
+    const oe = pe + g;
+    const changedLanes = v128.not(i8x16.narrow_i16x8_s(i16x8.eq(v128.load(ob), v128.load(oe)), i16x8.eq(v128.load(ob + 16), v128.load(oe + 16))));
+    for (let q: usize = 0; q < 4; q++) {
+      const b = decodeFinite4(v128.load16x4_u(ob + (q << 3)), bf16);
+      const y = decodeFinite4(v128.load16x4_u(oe + (q << 3)), bf16);
+      v128.store(G_XB + (q << 4), f32x4.mul(b, vInvB));
+      v128.store(G_XE + (q << 4), f32x4.mul(y, vInvE));
+      // The sign of edited - base does not matter: ratioBin reads the exponent only.
+      v128.store(G_DIFF + (q << 5), f64x2.sub(f64x2.promote_low_f32x4(y), f64x2.promote_low_f32x4(b)));
+      const bh = v128.shuffle<i32>(b, b, 2, 3, 0, 1);
+      const yh = v128.shuffle<i32>(y, y, 2, 3, 0, 1);
+      v128.store(G_DIFF + (q << 5) + 16, f64x2.sub(f64x2.promote_low_f32x4(yh), f64x2.promote_low_f32x4(bh)));
+    }
+    const cb = nf4Codes16(G_XB);
+    gather16(NF4_VALUE, cb, G_VB);
+    gather16(NF4_BELOW, cb, G_BELOW);
+    gather16(NF4_ABOVE, cb, G_ABOVE);
+    let inside = i32x4.splat(-1);
+    for (let q: usize = 0; q < 64; q += 16) {
+      const xe = v128.load(G_XE + q);
+      inside = v128.and(inside, v128.and(f32x4.gt(xe, v128.load(G_BELOW + q)), f32x4.le(xe, v128.load(G_ABOVE + q))));
+    }
+    let valueE = G_VB;
+    if (!i32x4.all_true(inside)) {
+      const ce = nf4Codes16(G_XE);
+      const differ = v128.not(i8x16.eq(cb, ce));
+      codeChanged += popcnt(i8x16.bitmask(v128.and(differ, changedLanes)));
+      if (moved) collateral += popcnt(i8x16.bitmask(v128.andnot(differ, changedLanes)));
+      gather16(NF4_VALUE, ce, G_VE);
+      valueE = G_VE;
+    }
+    const dq = narrowMasks(
+      f32x4.ne(f32x4.mul(v128.load(G_VB), vAmB), f32x4.mul(v128.load(valueE), vAmE)),
+      f32x4.ne(f32x4.mul(v128.load(G_VB + 16), vAmB), f32x4.mul(v128.load(valueE + 16), vAmE)),
+      f32x4.ne(f32x4.mul(v128.load(G_VB + 32), vAmB), f32x4.mul(v128.load(valueE + 32), vAmE)),
+      f32x4.ne(f32x4.mul(v128.load(G_VB + 48), vAmB), f32x4.mul(v128.load(valueE + 48), vAmE)),
+    );
+    dequantChanged += popcnt(i8x16.bitmask(v128.and(dq, changedLanes)));
+    const above = narrowMasks(
+      f32x4.gt(v128.load(G_XB), v128.load(G_VB)),
+      f32x4.gt(v128.load(G_XB + 16), v128.load(G_VB + 16)),
+      f32x4.gt(v128.load(G_XB + 32), v128.load(G_VB + 32)),
+      f32x4.gt(v128.load(G_XB + 48), v128.load(G_VB + 48)),
+    );
+    // Gap index: (code values strictly below x) - 1 = code + (x > value[code]) - 1, clamped to [0, 14].
+    gather16(NF4_GAP, i8x16.min_s(i8x16.max_s(i8x16.sub(i8x16.sub(cb, above), i8x16.splat(1)), i8x16.splat(0)), i8x16.splat(14)), G_GAP);
+    const bins = i8x16.narrow_i16x8_u(
+      ratioBins8(i16x8.narrow_i32x4_s(ratioExponents(0, amB64), ratioExponents(16, amB64))),
+      ratioBins8(i16x8.narrow_i32x4_s(ratioExponents(32, amB64), ratioExponents(48, amB64))),
+    );
+    const lowest = minLaneU8(v128.or(bins, v128.not(changedLanes)));
+    const highest = maxLaneU8(v128.and(bins, changedLanes));
+    for (let bin = lowest; bin <= highest; bin++) {
+      const n = popcnt(i8x16.bitmask(v128.and(i8x16.eq(bins, i8x16.splat(<i8>bin)), changedLanes)));
+      const p = HIST + (<usize>bin << 2);
+      store<i32>(p, load<i32>(p) + n);
+    }
+  }
+}
+
 /** Largest of the eight u16 lanes, by halving shuffles. */
 // @ts-ignore: decorator
 @inline function maxLane(v: v128): u32 {
@@ -158,6 +363,9 @@ export function count(n: i32, capacity: i32, bs: i32, fp4: bool, bf16: bool): vo
   let blocksWithChanges: i32 = 0;
   let absmaxMoved: i32 = 0;
   const magMask = i16x8.splat(0x7fff);
+  // Absmax bits below this are finite, with a finite reciprocal (BF16: normal, as 1 / 2^-127 overflows f32).
+  const finiteBound: u32 = bf16 ? 0x7f80 : 0x7c00;
+  const smallestAbsmax: u32 = bf16 ? 0x0080 : 1;
   for (let s: i32 = 0; s < n; s += bs) {
     const e = min(n, s + bs);
     blocks++;
@@ -183,6 +391,11 @@ export function count(n: i32, capacity: i32, bs: i32, fp4: bool, bf16: bool): vo
       blocksWithChanges++;
       const nc = <i32>popcnt(mask);
       changed += nc;
+      if (nc >= DENSE && !fp4 && mb >= smallestAbsmax && me >= smallestAbsmax && mb < finiteBound && me < finiteBound) {
+        nf4Block(B + (<usize>s << 1), E + (<usize>s << 1), amB, amE, bf16);
+        if (amB != amE) absmaxMoved++;
+        continue;
+      }
       if (nc >= DENSE) {
         // Many changes: decode and normalise the whole block with SIMD, then count from the scratch arrays.
         normaliseBlock(B + (<usize>s << 1), E + (<usize>s << 1), invB, invE, bf16);

@@ -3,7 +3,7 @@
 // only instantiates it from bytes (no file or fetch access, so it runs anywhere); the sidecar loads the file.
 // SurvivalCounter keeps its TypeScript loop as the reference and the fallback when no kernel is given.
 
-import type { QuantType } from './quant4';
+import { NF4_CODE, NF4_THRESHOLDS, type QuantType } from './quant4';
 import type { CodeLookup } from './quantLookup';
 import type { SurvivalCounts } from './survival';
 
@@ -23,7 +23,7 @@ const PAGE = 65536;
 export class SurvivalKernel {
   private readonly memory: WebAssembly.Memory;
   private readonly countFn: (n: number, capacity: number, bs: number, fp4: number, bf16: number) => void;
-  private readonly at: Record<'CODE_POINT' | 'CODE_ANSWER' | 'GAP_POINT' | 'GAP_ANSWER' | 'VALUES' | 'HIST' | 'COUNTS' | 'INPUT', number>;
+  private readonly at: Record<'CODE_POINT' | 'CODE_ANSWER' | 'GAP_POINT' | 'GAP_ANSWER' | 'VALUES' | 'HIST' | 'COUNTS' | 'NF4_THRESHOLD' | 'NF4_PLANES' | 'INPUT', number>;
   /** Elements per input the memory holds. */
   private capacity = 0;
   private loaded: QuantType | null = null;
@@ -37,7 +37,32 @@ export class SurvivalKernel {
     this.memory = get<WebAssembly.Memory>('memory');
     this.countFn = get('count');
     const g = (name: string) => Number(get<WebAssembly.Global>(name).value);
-    this.at = { CODE_POINT: g('CODE_POINT'), CODE_ANSWER: g('CODE_ANSWER'), GAP_POINT: g('GAP_POINT'), GAP_ANSWER: g('GAP_ANSWER'), VALUES: g('VALUES'), HIST: g('HIST'), COUNTS: g('COUNTS'), INPUT: g('INPUT') };
+    this.at = { CODE_POINT: g('CODE_POINT'), CODE_ANSWER: g('CODE_ANSWER'), GAP_POINT: g('GAP_POINT'), GAP_ANSWER: g('GAP_ANSWER'), VALUES: g('VALUES'), HIST: g('HIST'), COUNTS: g('COUNTS'), NF4_THRESHOLD: g('NF4_THRESHOLD'), NF4_PLANES: g('NF4_PLANES'), INPUT: g('INPUT') };
+    this.loadNf4BlockTables();
+  }
+
+  /**
+   * Tables of the kernel's whole-block NF4 path (nf4Block in wasm/survival.ts): the thresholds, and the byte
+   * planes of four f32 tables indexed by code: code value, bin width (gap index k: value[k + 1] - value[k],
+   * as CodeLookup.gap, where NF4's sorted values are its codes), threshold below and above the code.
+   */
+  private loadNf4BlockTables(): void {
+    const buf = this.memory.buffer;
+    new Float32Array(buf, this.at.NF4_THRESHOLD, 15).set(NF4_THRESHOLDS);
+    const gaps = NF4_CODE.slice(1).map((v, k) => v - NF4_CODE[k]);
+    // The kernel widens an f32 gap to f64: that must be the f64 gap itself.
+    if (gaps.some((g) => Math.fround(g) !== g)) throw new Error('survival kernel: an NF4 bin width is not exact in f32');
+    const tables = [
+      NF4_CODE,
+      [...gaps, 0],
+      NF4_CODE.map((_, c) => (c === 0 ? -Infinity : NF4_THRESHOLDS[c - 1])),
+      NF4_CODE.map((_, c) => (c === 15 ? Infinity : NF4_THRESHOLDS[c])),
+    ];
+    const planes = new Uint8Array(buf, this.at.NF4_PLANES, 256);
+    tables.forEach((entries, t) => {
+      const bytes = new Uint8Array(Float32Array.from(entries).buffer);
+      for (let c = 0; c < 16; c++) for (let p = 0; p < 4; p++) planes[64 * t + 16 * p + c] = bytes[4 * c + p];
+    });
   }
 
   private loadTables(lut: CodeLookup): void {
