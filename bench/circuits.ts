@@ -1,14 +1,18 @@
-// Circuits bench (`npx tsx bench/circuits.ts [--model anchor] [--pairs 32] [--part timing|refusal|all]`).
-//  timing  EAP, EAP-IG (m = 5) and ACDC (τ = 0.02) wall and CPU time for `pairs` harmful/benign pairs on an embedded model, as a
-//          multiple of one forward+backward pass over the same batches (the baseline: the lab's ordinary
-//          forward and the gradient of the same metric w.r.t. all parameters, jitted). Best of 3 after a
-//          warm-up run (compilation). Writes bench/results/circuits.json.
+// Circuits bench (`npx tsx bench/circuits.ts [--model anchor] [--pairs 32] [--part timing|refusal|all] [--steps 5,10]`).
+//  timing  for every model in TIMING_MODELS (today the GPT-2 anchor; a llama-family replica is one more entry):
+//          EAP, EAP-IG (m = each of --steps) and ACDC (τ = 0.02) on `pairs` harmful/benign pairs, wall and CPU
+//          time as a multiple of one forward+backward pass over the same batches (the baseline: the lab's
+//          ordinary forward and the gradient of the same metric w.r.t. all parameters, jitted). After a warm-up
+//          (compilation) every quantity is timed once per round, rounds interleaved so that load drifts hit all
+//          alike; best of 3 rounds. Also the two parts the totals are made of: the clean + corrupted activation
+//          runs and one gradient step (one scores call per batch), so EAP ≈ runs + 1 step, EAP-IG(m) ≈ runs +
+//          m steps. Targets (issue 18): EAP ≤ 2×, EAP-IG ≤ (m + 2)×. Writes bench/results/circuits.json.
 //  refusal the one-click refusal circuit of the model (EAP-IG top-n/greedy or ACDC, whichever is more faithful):
 //          faithfulness of the ≤ 5 % circuit against random edges,
 //          refusal before/after ablating it (corrupt- and mean-patching, with controls), EAP-IG vs exact-patching
 //          rank agreement, probes. Writes bench/results/circuits-refusal.json. `--new-tokens` (default 16): greedy
 //          tokens per prompt in the ablation check.
-// The dev machine is shared (2 cores, other jobs): CPU seconds are the steadier figure; ratios come from one run.
+// The dev machine is shared (2 cores, other jobs): CPU seconds are the steadier figure.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -21,9 +25,11 @@ import { exactScores, gradientScores, igAlphas } from '../src/core/circuits/attr
 import { buildGraph } from '../src/core/circuits/graph';
 import { refusalPairs } from '../src/core/circuits/heldout';
 import { metricSum, type MetricArrays } from '../src/core/circuits/metric';
+import type { CircuitModel } from '../src/core/circuits/model';
 import { createNodeCircuitsEngine, loadCircuitModelFolder, loadHeldoutFolder } from '../src/core/circuits/modelNode';
-import { disposePairs, preparePairs, type PairBatch } from '../src/core/circuits/pairs';
+import { actDiff, disposePairs, interpolatedEmbed, preparePairs, type PairBatch } from '../src/core/circuits/pairs';
 import { CircuitRunner, posMask } from '../src/core/circuits/runner';
+import type { PromptPair } from '../src/core/circuits/types';
 import { spearman } from '../src/core/numeric/spearman';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,29 +40,58 @@ const flag = (name: string, def: string): string => {
 const MODEL = flag('model', 'anchor');
 const PAIRS = Number(flag('pairs', '32'));
 const PART = flag('part', 'all');
+/** EAP-IG step counts timed */
+const STEPS = flag('steps', '5,10').split(',').map(Number);
 /** greedy tokens per prompt in the ablation check: refusals open with their refusal phrase */
 const NEW_TOKENS = Number(flag('new-tokens', '16'));
 const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
-async function timed(fn: () => Promise<unknown> | unknown, repeats = 3): Promise<{ wallMs: number; cpuMs: number }> {
-  await fn(); // warm-up: traces and compiles
-  let best = { wallMs: Infinity, cpuMs: Infinity };
-  for (let i = 0; i < repeats; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await fn();
-    const wallMs = performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    const cpuMs = (c.user + c.system) / 1000;
-    if (wallMs < best.wallMs) best = { wallMs, cpuMs };
-  }
-  return { wallMs: r4(best.wallMs), cpuMs: r4(best.cpuMs) };
+/** A model of the timing table: how to load it and the pairs to time it on. */
+interface TimingEntry {
+  label: string;
+  family: string;
+  load: () => Promise<{ model: CircuitModel; pairs: PromptPair[] }>;
+  /** also time ACDC (τ = 0.02); long on big graphs */
+  acdc: boolean;
 }
 
-async function timing() {
-  const model = await loadCircuitModelFolder(join(ROOT, 'models', MODEL));
-  const data = await loadHeldoutFolder(join(ROOT, 'models/forge/heldout'));
-  const pairs = refusalPairs(model.tokenizer, data, PAIRS, 0);
+const TIMING_MODELS: TimingEntry[] = [
+  {
+    label: 'anchor', family: 'gpt2', acdc: true,
+    load: async () => {
+      const model = await loadCircuitModelFolder(join(ROOT, 'models', 'anchor'));
+      const data = await loadHeldoutFolder(join(ROOT, 'models/forge/heldout'));
+      return { model, pairs: refusalPairs(model.tokenizer, data, PAIRS, 0) };
+    },
+  },
+];
+
+interface Cost { wallMs: number; cpuMs: number }
+
+async function once(fn: () => Promise<unknown> | unknown): Promise<Cost> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const wallMs = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wallMs, cpuMs: (c.user + c.system) / 1000 };
+}
+
+/** Warm-up of each, then `rounds` interleaved rounds; best wall (and its CPU time) per quantity. */
+async function interleaved(fns: Record<string, () => Promise<unknown> | unknown>, rounds = 3): Promise<Record<string, Cost>> {
+  for (const fn of Object.values(fns)) await fn();
+  const best: Record<string, Cost> = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const [k, fn] of Object.entries(fns)) {
+      const t = await once(fn);
+      if (!best[k] || t.wallMs < best[k].wallMs) best[k] = t;
+    }
+  }
+  return Object.fromEntries(Object.entries(best).map(([k, v]) => [k, { wallMs: r4(v.wallMs), cpuMs: r4(v.cpuMs) }]));
+}
+
+async function timeModel(entry: TimingEntry) {
+  const { model, pairs } = await entry.load();
   const runner = new CircuitRunner(model, 'logit_diff');
   const g = buildGraph(model.graphCfg);
   const prep = preparePairs(model, runner, pairs, 'logit_diff', { batchSize: 16 });
@@ -69,12 +104,6 @@ async function timing() {
     minus: fromF32(b.metric.minus, [prep.B, c.lmHeadWidth]), refLogp: fromF32(new Float32Array(prep.B * c.lmHeadWidth), [prep.B, c.lmHeadWidth]),
     weight: fromF32(b.metric.weight, [prep.B]),
   });
-  const forwardBackward = await timed(async () => {
-    for (const b of prep.batches) {
-      const gr = fb(keep(model.params), fromI32(b.clean, [prep.B, prep.T]), metricOf(b));
-      for (const a of Object.values(gr)) a.dataSync();
-    }
-  });
   // EAP / EAP-IG totals include the clean and corrupted activation runs (preparePairs)
   const fresh = async (alphas: number[]) => {
     const p = preparePairs(model, runner, pairs, 'logit_diff', { batchSize: 16 });
@@ -84,30 +113,63 @@ async function timing() {
       disposePairs(p);
     }
   };
-  const eap = await timed(() => fresh([1]));
-  const eapIg = await timed(() => fresh(igAlphas(5)));
-  const activations = await timed(() => disposePairs(preparePairs(model, runner, pairs, 'logit_diff', { batchSize: 16 })));
-  // ACDC at τ = 0.02 on the prepared pairs (one patched forward per tested edge); one timed run, it is long
+  const fns: Record<string, () => Promise<unknown> | unknown> = {
+    forwardBackward: () => {
+      for (const b of prep.batches) {
+        const gr = fb(keep(model.params), fromI32(b.clean, [prep.B, prep.T]), metricOf(b));
+        for (const a of Object.values(gr)) a.dataSync();
+      }
+    },
+    activations: () => disposePairs(preparePairs(model, runner, pairs, 'logit_diff', { batchSize: 16 })),
+    gradientStep: () => {
+      for (const b of prep.batches) runner.scores(interpolatedEmbed(b, 0.5), actDiff(b), b.metric);
+    },
+    eap: () => fresh([1]),
+    ...Object.fromEntries(STEPS.map((m) => [`eapIg${m}`, () => fresh(igAlphas(m))])),
+  };
+  const ms = await interleaved(fns);
+  // ACDC at τ = 0.02 on the prepared pairs (one patched forward per tested edge); one timed run after a warm-up, it is long
   let acdcRun: Awaited<ReturnType<typeof acdc>> | undefined;
-  const acdc02 = await timed(async () => { acdcRun = await acdc(runner, prep, g, { tau: 0.02 }); }, 1);
+  if (entry.acdc) {
+    await acdc(runner, prep, g, { tau: 0.02 });
+    const t = await once(async () => { acdcRun = await acdc(runner, prep, g, { tau: 0.02 }); });
+    ms.acdcTau002 = { wallMs: r4(t.wallMs), cpuMs: r4(t.cpuMs) };
+  }
   disposePairs(prep);
   runner.dispose();
   fb.dispose();
-  const ratio = (x: { wallMs: number; cpuMs: number }) => ({ wall: r4(x.wallMs / forwardBackward.wallMs), cpu: r4(x.cpuMs / forwardBackward.cpuMs) });
+  const base = ms.forwardBackward;
+  const multiple = Object.fromEntries(Object.entries(ms).filter(([k]) => k !== 'forwardBackward')
+    .map(([k, x]) => [k, { wall: r4(x.wallMs / base.wallMs), cpu: r4(x.cpuMs / base.cpuMs) }]));
+  const targets = { eap: 2, ...Object.fromEntries(STEPS.map((m) => [`eapIg${m}`, m + 2])) } as Record<string, number>;
+  return {
+    model: entry.label,
+    family: entry.family,
+    config: { layers: c.nLayer, heads: c.nHead, dModel: c.dModel, dMlp: c.dMlp, vocab: c.vocabSize },
+    graph: { nodes: g.nodes.length, edges: g.edges.length },
+    pairs: pairs.length,
+    batch: { size: prep.B, tokens: prep.T, batches: prep.batches.length },
+    ms,
+    multipleOfForwardBackward: multiple,
+    targets: Object.fromEntries(Object.entries(targets).map(([k, t]) => [k, { atMost: t, metByCpu: multiple[k].cpu <= t, metByWall: multiple[k].wall <= t }])),
+    ...(acdcRun ? { acdcTau002: { edges: acdcRun.point.size, recovered: r4(acdcRun.point.recovered), patchedForwards: acdcRun.evaluations } } : {}),
+  };
+}
+
+async function timing() {
+  const only = flag('timing-models', '');
+  const entries = TIMING_MODELS.filter((e) => !only || only.split(',').includes(e.label));
+  const models = [];
+  for (const e of entries) models.push(await timeModel(e));
   return {
     bench: 'circuits',
     date: new Date().toISOString(),
     node: process.version,
     machine: { cpus: cpus().length, loadavg: loadavg().map(r4) },
-    model: MODEL,
-    graph: { nodes: g.nodes.length, edges: g.edges.length },
-    pairs: pairs.length,
-    batch: { size: prep.B, tokens: prep.T, batches: prep.batches.length },
     baseline: 'one forward + backward pass over the same batches: lab gptForward (fused attention) and the gradient of the logit-difference metric w.r.t. all parameters, jitted',
-    timing: 'best of 3 after one warm-up run (compilation), ms; totals include the clean and corrupted activation runs',
-    ms: { forwardBackward, activations, eap, eapIg5: eapIg, acdcTau002: acdc02 },
-    multipleOfForwardBackward: { eap: ratio(eap), eapIg5: ratio(eapIg), activations: ratio(activations), acdcTau002: ratio(acdc02) },
-    acdcTau002: { edges: acdcRun!.point.size, recovered: r4(acdcRun!.point.recovered), patchedForwards: acdcRun!.evaluations },
+    timing: 'ms; warm-up (compilation) first, then 3 interleaved rounds, best wall per quantity with its CPU time; eap/eapIg totals include the clean and corrupted activation runs; gradientStep = one EAP scores call per batch',
+    steps: STEPS,
+    models,
   };
 }
 

@@ -79,10 +79,15 @@ export async function gradientScores(runner: CircuitRunner, prep: Omit<PreparedP
   let done = 0;
   await checkpoint(ctl, 'attribute', 0, work, `${label} on ${prep.n} pairs`);
   for (const [bi, b] of prep.batches.entries()) {
-    for (let k = 1; k <= steps; k++) {
-      const s = runner.scores(interpolatedEmbed(b, alphas[k - 1]), actDiff(b), b.metric);
-      for (let i = 0; i < s.length; i++) total[i] += s[i] / steps;
-      await checkpoint(ctl, 'attribute', ++done, work, `${label} batch ${bi + 1}/${prep.batches.length}, step ${k}/${steps}`);
+    const diff = actDiff(b); // C − A, the same at every step
+    try {
+      for (let k = 1; k <= steps; k++) {
+        const s = runner.scores(interpolatedEmbed(b, alphas[k - 1]), diff.ref, b.metric);
+        for (let i = 0; i < s.length; i++) total[i] += s[i] / steps;
+        await checkpoint(ctl, 'attribute', ++done, work, `${label} batch ${bi + 1}/${prep.batches.length}, step ${k}/${steps}`);
+      }
+    } finally {
+      diff.dispose();
     }
   }
   return g.edges.map((e) => total[forwardIndex(g.cfg, e.from) * nB + backwardIndex(g.cfg, e.to, e.qkv)] / prep.n);
