@@ -1,9 +1,10 @@
-// Worker-thread side of ../offThread.ts: runs one task (a survival, C-Δθ or MANSU job, or a checkpoint
-// inspection) away from the HTTP event loop, forwards its progress, and answers with its outcome or its
-// error (name and message, since Error subclasses do not survive structured cloning). A {type: 'cancel'}
-// message aborts the job's signal, which the streaming loop checks between chunks.
+// Worker-thread side of ../offThread.ts: runs tasks (survival, C-Δθ or MANSU jobs, checkpoint inspections)
+// one at a time away from the HTTP event loop, forwards their progress, and answers each with its outcome
+// or its error (name and message, since Error subclasses do not survive structured cloning). The worker
+// stays up between tasks (the pool reuses it). A {type: 'cancel'} message aborts the named job's signal,
+// which the streaming loop checks between chunks.
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { EditsError } from '../src/core/edits/errors';
 import type { JobContext } from './jobs';
 import type { FromWorker, OffThreadTask, ToWorker } from './offThread';
@@ -13,21 +14,11 @@ import { runMansu } from './tasks/mansu';
 import { runSurvival } from './tasks/survival';
 
 const port = parentPort!;
-const task = workerData as OffThreadTask;
-const abort = new AbortController();
 const post = (m: FromWorker) => port.postMessage(m);
+/** The task running now (the pool hands a worker one task at a time). */
+let current: { jobId: string; abort: AbortController } | null = null;
 
-port.on('message', (m: ToWorker) => {
-  if (m.type === 'cancel') abort.abort();
-});
-
-const ctx: JobContext = {
-  id: task.jobId,
-  signal: abort.signal,
-  progress: (phase, done, total) => post({ type: 'progress', phase, done, total }),
-};
-
-async function run(): Promise<unknown> {
+function run(task: OffThreadTask, ctx: JobContext): Promise<unknown> {
   switch (task.kind) {
     case 'survival': return runSurvival(task.opts, ctx);
     case 'cdelta': return runCDelta(task.opts, ctx);
@@ -36,11 +27,27 @@ async function run(): Promise<unknown> {
   }
 }
 
-try {
-  post({ type: 'done', value: await run() });
-} catch (e) {
-  const err = e as Error;
-  post({ type: 'error', name: err.name, message: err.message, edits: e instanceof EditsError });
-} finally {
-  port.close();
+async function runTask(task: OffThreadTask): Promise<void> {
+  const abort = new AbortController();
+  current = { jobId: task.jobId, abort };
+  const ctx: JobContext = {
+    id: task.jobId,
+    signal: abort.signal,
+    progress: (phase, done, total) => post({ type: 'progress', phase, done, total }),
+  };
+  try {
+    const value = await run(task, ctx);
+    current = null;
+    post({ type: 'done', value });
+  } catch (e) {
+    current = null;
+    const err = e as Error;
+    post({ type: 'error', name: err.name, message: err.message, edits: e instanceof EditsError });
+  }
 }
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'run') void runTask(m.task);
+  // A cancel names its job: one that arrives after its task ended must not stop the next task.
+  else if (m.type === 'cancel' && current?.jobId === m.jobId) current.abort.abort();
+});

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { createApp, DEFAULT_ORIGINS } from './app';
 import { lockWorkspace } from './lock';
+import { prewarmWorker } from './offThread';
 import { Workspace } from './workspace';
 
 interface Args {
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   // The Host check needs the real port, which is known once listening (before any request can arrive).
   let port = args.port;
   const { app, jobs } = createApp({ workspace, token, origins: args.origins, maxBodyBytes: args.maxBodyBytes, port: () => port });
+  prewarmWorker();
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: args.port }, (info) => {
     port = info.port;
     const url = `http://127.0.0.1:${info.port}`;

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TensorSpec } from '../src/core/edits/safetensors';
 import { createApp, DEFAULT_ORIGINS } from './app';
+import { inspectOffThread, prewarmWorker, workersStarted } from './offThread';
 import { tmpWorkspace, writeBigF16 } from './testkit';
 import { Workspace } from './workspace';
 
@@ -70,5 +71,16 @@ describe('jobs off the event loop', () => {
     // Generous bounds for a loaded CI box: the maths runs elsewhere, so the loop is idle most of the time.
     expect(elu.utilization).toBeLessThan(0.5);
     expect(latencies[latencies.length >> 1]).toBeLessThan(100);
+  });
+});
+
+describe('worker pool', () => {
+  it('reuses a warm worker: one start for a prewarm and three inspections in a row', async () => {
+    prewarmWorker();
+    const before = workersStarted();
+    const ref = { rel: 'base1.safetensors', abs: join(root, 'base1.safetensors') };
+    for (let k = 0; k < 3; k++) expect((await inspectOffThread(ref)).params).toBe(4 * 1024 * 1024);
+    // Before the pool, each request started (and compiled) a worker of its own.
+    expect(workersStarted()).toBe(before);
   });
 });

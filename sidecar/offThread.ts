@@ -1,8 +1,11 @@
 // Runs the sidecar's heavy work on worker threads so the HTTP event loop only routes requests: each job
-// (and each checkpoint inspection, whose headers can hold 100 MB of JSON) gets its own worker, started
-// from jobWorker.mjs. Progress comes back as messages, cancel goes as one, errors come back by name and
-// message and are rebuilt (EditsError subclasses as EditsError with the same name, so the API still
-// answers 422 with that name). A worker that dies without answering fails its job with the reason.
+// (and each checkpoint inspection, whose headers can hold 100 MB of JSON) runs on a worker of its own,
+// started from jobWorker.mjs. Workers are pooled: starting one compiles the TypeScript sources and the
+// survival kernel again (0.3-1 s of CPU), so a finished worker waits, unreferenced, for the next task, and
+// one is started with the server. Progress comes back as messages, cancel goes as one, errors come back by
+// name and message and are rebuilt (EditsError subclasses as EditsError with the same name, so the API
+// still answers 422 with that name). A worker that dies without answering fails its task with the reason
+// and is not reused.
 
 import { Worker } from 'node:worker_threads';
 import { EditsError } from '../src/core/edits/errors';
@@ -19,7 +22,7 @@ export type OffThreadTask = { jobId: string } & (
   | { kind: 'inspect'; opts: InputRef }
 );
 
-export type ToWorker = { type: 'cancel' };
+export type ToWorker = { type: 'run'; task: OffThreadTask } | { type: 'cancel'; jobId: string };
 export type FromWorker =
   | { type: 'progress'; phase: string; done: number; total: number }
   | { type: 'done'; value: unknown }
@@ -35,34 +38,78 @@ class WorkerEditsError extends EditsError {
 }
 
 const WORKER_URL = new URL('./jobWorker.mjs', import.meta.url);
+/** Idle workers kept for later tasks; more finish only when tasks overlap, and those are closed. */
+const MAX_IDLE = 2;
+const idle: Worker[] = [];
+let started = 0;
+
+/** Workers started so far (the pool's tests read it). */
+export function workersStarted(): number {
+  return started;
+}
+
+function startWorker(): Worker {
+  const w = new Worker(WORKER_URL);
+  started++;
+  // A worker that dies while idle leaves the pool.
+  w.once('exit', () => {
+    const k = idle.indexOf(w);
+    if (k >= 0) idle.splice(k, 1);
+  });
+  return w;
+}
+
+function park(w: Worker): void {
+  if (idle.length >= MAX_IDLE) {
+    void w.terminate();
+    return;
+  }
+  // An idle worker does not keep the process alive.
+  w.unref();
+  idle.push(w);
+}
+
+/** Starts a worker ahead of the first task, so that task does not pay the start-up. */
+export function prewarmWorker(): void {
+  if (idle.length === 0) park(startWorker());
+}
 
 function runOnWorker(task: OffThreadTask, ctx?: JobContext): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { workerData: task });
+    const worker = idle.pop() ?? startWorker();
+    worker.ref();
     let settled = false;
-    const settle = (f: () => void) => {
+    const settle = (reusable: boolean, f: () => void) => {
       if (settled) return;
       settled = true;
       ctx?.signal.removeEventListener('abort', cancel);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (reusable) park(worker);
       f();
     };
-    const cancel = () => worker.postMessage({ type: 'cancel' } satisfies ToWorker);
-    if (ctx?.signal.aborted) cancel();
-    ctx?.signal.addEventListener('abort', cancel);
-    worker.on('message', (m: FromWorker) => {
+    const cancel = () => worker.postMessage({ type: 'cancel', jobId: task.jobId } satisfies ToWorker);
+    const onMessage = (m: FromWorker) => {
       if (m.type === 'progress') ctx?.progress(m.phase, m.done, m.total);
-      else if (m.type === 'done') settle(() => resolve(m.value));
+      else if (m.type === 'done') settle(true, () => resolve(m.value));
       else {
         const e = m.edits ? new WorkerEditsError(m.name, m.message) : Object.assign(new Error(m.message), { name: m.name });
-        settle(() => reject(e));
+        settle(true, () => reject(e));
       }
-    });
-    worker.on('error', (e) => settle(() => reject(e)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`${task.kind} worker exited (code ${code}) without an answer`))));
+    };
+    const onError = (e: Error) => settle(false, () => reject(e));
+    const onExit = (code: number) => settle(false, () => reject(new Error(`${task.kind} worker exited (code ${code}) without an answer`)));
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage({ type: 'run', task } satisfies ToWorker);
+    if (ctx?.signal.aborted) cancel();
+    ctx?.signal.addEventListener('abort', cancel);
   });
 }
 
-/** Runs a job on its own worker thread; the context's signal cancels it there. */
+/** Runs a job on a worker thread of its own; the context's signal cancels it there. */
 export function runJobOffThread(task: Exclude<OffThreadTask, { kind: 'inspect' }>, ctx: JobContext): Promise<JobOutcome> {
   return runOnWorker(task, ctx) as Promise<JobOutcome>;
 }
