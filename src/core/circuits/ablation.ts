@@ -16,7 +16,7 @@ import { CircuitsInputError } from './errors';
 import { nForward } from './graph';
 import { graphForward, type PatchArrays } from './graphForward';
 import { refusalPairs } from './heldout';
-import type { CircuitModel } from './model';
+import { forwardConfig, type CircuitModel } from './model';
 import { encodePrompt } from './pairs';
 import { CircuitRunner, posMask, type HostPatch } from './runner';
 import type { AblationResult, CircuitEdge, CircuitGraph } from './types';
@@ -76,7 +76,7 @@ class PatchedDecoder {
   private readonly runner: CircuitRunner;
 
   constructor(private readonly model: CircuitModel, private readonly Tm: number) {
-    const c = model.cfg;
+    const c = forwardConfig(model);
     const nF = nForward(model.graphCfg);
     this.runner = new CircuitRunner(model, 'logit_diff');
     this.step = jit(((p, tokens, at, corrupt, patch) => {

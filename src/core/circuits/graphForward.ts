@@ -10,7 +10,9 @@
 // under jit (FACTS.md): one-hot embeddings, `split` not `slice`, products through the lab `matmul`.
 import { nn, numpy as np } from '@jax-js/jax';
 import { atPositions, geluNew, headDim, layerNorm, matmul, oneHot, type Arr, type GptConfig, type GptParams } from '../lab';
+import type { NormalizedLmConfig } from '../lm/families';
 import { attnUpstream, mlpUpstream } from './graph';
+import { familyGraphForward } from './graphFamily';
 
 /** Patch matrices per destination group; 1 = the edge carries the corrupted value. */
 export interface PatchArrays {
@@ -71,7 +73,15 @@ export interface GraphRunResult {
  * Runs the model. Consumes `params` and every array in `run` (pass `keep(params)` to reuse them), the jax-js
  * ownership rule.
  */
-export function graphForward(c: GptConfig, params: GptParams, run: GraphRun): GraphRunResult {
+export function graphForward(c: GptConfig | NormalizedLmConfig, params: GptParams, run: GraphRun): GraphRunResult {
+  if ('numLayers' in c) {
+    // a family model (Llama, Qwen, Gemma...): the family decoder's block ops over the same graph (graphFamily.ts)
+    const sources: Arr[] = [];
+    const corrupt = run.corrupt ?? [];
+    const { logits } = familyGraphForward(c, params, run, sources, (B, T, d) => residualMixer(sources, corrupt, B, T, d));
+    for (const a of corrupt) a.dispose();
+    return withActs(logits, sources, run.keepActs);
+  }
   const p = { ...params };
   const take = (name: string): Arr => {
     const a = p[name];
@@ -101,15 +111,7 @@ export function graphForward(c: GptConfig, params: GptParams, run: GraphRun): Gr
   const hd = headDim(c);
   const sources: Arr[] = [x.ref]; // outputs a_u in forward order
   const corrupt = run.corrupt ?? [];
-  // input of a destination group: resid − Pᵀ·(a − c) over the sources computed so far
-  const groupInput = (resid: Arr, P: Arr | undefined, G: number): Arr => {
-    if (!P) return G === 1 ? resid : np.broadcastTo(resid.reshape([1, B, T, d]), [G, B, T, d]);
-    const n = P.shape[0];
-    const diff = np.stack(sources.slice(0, n).map((a, u) => a.ref.sub(corrupt[u].ref))).reshape([n, B * T * d]); // [n, BTd]
-    const sub = matmul(P.transpose(), diff).reshape([G, B, T, d]); // [G,n]@[n,BTd] → [G,B,T,d]
-    const out = resid.reshape([1, B, T, d]).sub(sub); // [G,B,T,d]
-    return G === 1 ? out.reshape([B, T, d]) : out;
-  };
+  const groupInput = residualMixer(sources, corrupt, B, T, d);
 
   for (let l = 0; l < c.nLayer; l++) {
     const pre = `h.${l}.`;
@@ -154,24 +156,56 @@ export function graphForward(c: GptConfig, params: GptParams, run: GraphRun): Gr
   const logits = matmul(xf, wU.transpose()); // [B,T,Vh] or [B,Vh]
   for (const a of Object.values(p)) a.dispose();
   for (const a of corrupt) a.dispose();
-  if (!run.keepActs) {
+  return withActs(logits, sources, run.keepActs);
+}
+
+/**
+ * The input of a destination group: resid − Pᵀ·(a − c) over the sources computed so far (`sources` grows as the
+ * forward runs; `corrupt` holds the corrupted run's outputs in the same order). G copies for G destinations.
+ */
+export function residualMixer(sources: Arr[], corrupt: Arr[], B: number, T: number, d: number): (resid: Arr, P: Arr | undefined, G: number) => Arr {
+  return (resid, P, G) => {
+    if (!P) return G === 1 ? resid : np.broadcastTo(resid.reshape([1, B, T, d]), [G, B, T, d]);
+    const n = P.shape[0];
+    const diff = np.stack(sources.slice(0, n).map((a, u) => a.ref.sub(corrupt[u].ref))).reshape([n, B * T * d]); // [n, BTd]
+    const sub = matmul(P.transpose(), diff).reshape([G, B, T, d]); // [G,n]@[n,BTd] → [G,B,T,d]
+    const out = resid.reshape([1, B, T, d]).sub(sub); // [G,B,T,d]
+    return G === 1 ? out.reshape([B, T, d]) : out;
+  };
+}
+
+function withActs(logits: Arr, sources: Arr[], keepActs: boolean | undefined): GraphRunResult {
+  if (!keepActs) {
     for (const a of sources) a.dispose();
     return { logits };
   }
   return { logits, acts: np.stack(sources) }; // [nForward,B,T,d]
 }
 
+/** Layer count, head count, width and MLP width of either config kind. */
+const dimsOf = (c: GptConfig | NormalizedLmConfig) =>
+  'numLayers' in c ? { L: c.numLayers, H: c.numHeads, d: c.hiddenSize, F: c.intermediateSize } : { L: c.nLayer, H: c.nHead, d: c.dModel, F: c.dMlp };
+
 /** Zero deltas for every destination input of a [B,T] run. */
-export function zeroDeltas(c: GptConfig, B: number, T: number): DeltaArrays {
+export function zeroDeltas(c: GptConfig | NormalizedLmConfig, B: number, T: number): DeltaArrays {
+  const { L, H, d } = dimsOf(c);
   return {
-    attn: Array.from({ length: c.nLayer }, () => np.zeros([3 * c.nHead, B, T, c.dModel])),
-    mlp: Array.from({ length: c.nLayer }, () => np.zeros([B, T, c.dModel])),
-    logits: np.zeros([B, T, c.dModel]),
+    attn: Array.from({ length: L }, () => np.zeros([3 * H, B, T, d])),
+    mlp: Array.from({ length: L }, () => np.zeros([B, T, d])),
+    logits: np.zeros([B, T, d]),
   };
 }
 
+/** Zero taps on each MLP's hidden layer [B, T, F] (DeltaArrays.mlpHidden). */
+export const zeroHiddenTaps = (c: GptConfig | NormalizedLmConfig, B: number, T: number): Arr[] =>
+  Array.from({ length: dimsOf(c).L }, () => np.zeros([B, T, dimsOf(c).F]));
+
 /** Upstream counts of each group, to size patch matrices. */
-export const groupSizes = (c: GptConfig) => ({
-  attn: Array.from({ length: c.nLayer }, (_, l) => attnUpstream({ nLayers: c.nLayer, nHeads: c.nHead, dModel: c.dModel, parallelAttnMlp: false }, l)),
-  mlp: Array.from({ length: c.nLayer }, (_, l) => mlpUpstream({ nLayers: c.nLayer, nHeads: c.nHead, dModel: c.dModel, parallelAttnMlp: false }, l)),
-});
+export const groupSizes = (c: GptConfig | NormalizedLmConfig) => {
+  const { L, H, d } = dimsOf(c);
+  const g = { nLayers: L, nHeads: H, dModel: d, parallelAttnMlp: false };
+  return {
+    attn: Array.from({ length: L }, (_, l) => attnUpstream(g, l)),
+    mlp: Array.from({ length: L }, (_, l) => mlpUpstream(g, l)),
+  };
+};

@@ -4,10 +4,10 @@
 //   attention      every head's pattern on one prompt, [dest][src]
 // Forwards are jitted at one padded length per call (right padding does not reach earlier positions).
 import { jit, nn, numpy as np, type OwnedFunction } from '@jax-js/jax';
-import { atPositions, fromI32, gptForward, keep, layerNorm, matmul, takeF32, type Arr, type GptParams, type HookName } from '../lab';
+import { atPositions, familyNorm, fromI32, keep, layerNorm, matmul, softcap, takeF32, type Arr, type GptParams, type HookName } from '../lab';
 import { CircuitsInputError } from './errors';
 import { refusalTokens } from './heldout';
-import type { CircuitModel } from './model';
+import { modelForward, type CircuitModel } from './model';
 import { encodePrompt } from './pairs';
 import { posMask } from './runner';
 import type { AttentionPattern, AttentionRequest, LogitLensRequest, LogitLensRow } from './types';
@@ -23,7 +23,7 @@ export function residuals(model: CircuitModel, prompts: string[], opts: { batchS
   const B = Math.max(1, Math.min(opts.batchSize ?? 32, prompts.length));
   const hooks = residHooks(L);
   const fn: OwnedFunction<(p: GptParams, t: Arr, m: Arr) => Arr> = jit((p: GptParams, t: Arr, m: Arr) => {
-    const { logits, cache } = gptForward(c, p, t, { cache: hooks });
+    const { logits, cache } = modelForward(model, p, t, { cache: hooks });
     logits.dispose();
     const at = hooks.map((h) => atPositions(cache[h]!, m.ref)); // (L+1) × [B,d]
     m.dispose();
@@ -57,14 +57,10 @@ export function logitLens(model: CircuitModel, req: Omit<LogitLensRequest, 'mode
   for (const p of positions) if (!Number.isInteger(p) || p < 0 || p >= T) throw new CircuitsInputError(`position ${p} is outside the prompt (0..${T - 1})`);
   const topK = Math.max(1, Math.min(req.topK ?? 5, c.vocabSize));
   const hooks = residHooks(L);
-  const p = model.params;
-  const lnW = p['ln_f.weight'].ref;
-  const lnB = p['ln_f.bias'].ref;
-  const wU = (c.tiedEmbeddings ? p['wte.weight'] : p['lm_head.weight']).ref; // [Vh,d]
-  const { logits, cache } = gptForward(c, keep(p), fromI32(ids, [1, T]), { cache: hooks });
+  const { logits, cache } = modelForward(model, keep(model.params), fromI32(ids, [1, T]), { cache: hooks });
   logits.dispose();
   const resid = np.stack(hooks.map((h) => cache[h]!)).reshape([L + 1, T, c.dModel]); // [L+1,T,d]
-  const all = takeF32(nn.softmax(matmul(layerNorm(resid, lnW, lnB, c.lnEps), wU.transpose()), -1)); // [L+1,T,Vh]
+  const all = takeF32(nn.softmax(unembed(model, resid), -1)); // [L+1,T,Vh]
   const vh = c.lmHeadWidth;
   const target = req.target !== undefined ? model.tokenizer.encode(req.target)[0] : refusalTokens(model.tokenizer)[0]?.id;
   const rows: LogitLensRow[] = [];
@@ -84,7 +80,7 @@ export function attentionPatterns(model: CircuitModel, req: Omit<AttentionReques
   const ids = encodePrompt(model, req.prompt, req.chatTemplate);
   const T = ids.length;
   const hooks = Array.from({ length: c.nLayer }, (_, l) => `blocks.${l}.attn.hook_pattern` as HookName);
-  const { logits, cache } = gptForward(c, keep(model.params), fromI32(ids, [1, T]), { cache: hooks });
+  const { logits, cache } = modelForward(model, keep(model.params), fromI32(ids, [1, T]), { cache: hooks });
   logits.dispose();
   const tokens = ids.map((id) => model.tokenizer.decodeToken(id));
   const out: AttentionPattern[] = [];
@@ -96,4 +92,18 @@ export function attentionPatterns(model: CircuitModel, req: Omit<AttentionReques
     }
   }
   return out;
+}
+
+/** Residuals [..., d] through the model's final norm and unembedding (and Gemma 2's final soft-cap): [..., Vh]. Consumes x. */
+function unembed(model: CircuitModel, x: Arr): Arr {
+  const p = model.params;
+  const lm = model.lm;
+  if (lm) {
+    const t = lm.tensors;
+    const normed = familyNorm(lm.block, x, p[t.finalNorm].ref, t.finalNormBias ? p[t.finalNormBias].ref : undefined, lm.normEps);
+    const head = p[lm.tieWordEmbeddings ? t.embed : t.lmHead].ref; // [V,d]
+    return softcap(matmul(normed, head.transpose()), lm.finalLogitSoftcap);
+  }
+  const wU = (model.cfg.tiedEmbeddings ? p['wte.weight'] : p['lm_head.weight']).ref; // [Vh,d]
+  return matmul(layerNorm(x, p['ln_f.weight'].ref, p['ln_f.bias'].ref, model.cfg.lnEps), wU.transpose());
 }

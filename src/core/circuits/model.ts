@@ -1,13 +1,20 @@
-// A GPT-2-layout checkpoint loaded into the lab engine for circuit work, from bytes (no file system, no DOM),
-// so the lab worker (fetched files) and Node tests (read files: modelNode.ts) share one route. It reads
-// config.json (HF GPT2Config fields), tokenizer.json + tokenizer_config.json and model.safetensors (F32, F16 or
-// BF16 tensors, HF names with or without the `transformer.` prefix), like the forge's parity check does.
+// A checkpoint loaded into the lab engine for circuit work, from bytes (no file system, no DOM), so the lab worker
+// (fetched files) and Node tests (read files: modelNode.ts) share one route. It reads config.json,
+// tokenizer.json + tokenizer_config.json and model.safetensors (F32, F16 or BF16 tensors under the checkpoint's
+// real Hugging Face names). GPT-2 configs load into the lab GPT (the forge's models, `transformer.` prefix or
+// not); every other family of src/core/lm/families.ts (Llama, Mistral, Qwen2/3, Gemma 2/3, Phi-3) loads into the
+// lab's family decoder, read through the family table.
 import { decodeToF32 } from '../edits/dtypes';
 import { parseHeader, parseHeaderLength } from '../edits/safetensors';
-import { gptConfig, importParams, initEngine, release, type GptConfig, type GptParams } from '../lab';
+import {
+  decoderForward, gptConfig, gptForward, importDecoderParams, importParams, initEngine, release,
+  type Arr, type ForwardResult, type GptConfig, type GptParams, type HookOptions,
+} from '../lab';
+import { LmConfigError, normalizeConfig, type NormalizedLmConfig } from '../lm/families';
 import { loadTokenizer, type LmTokenizer } from '../lm/tokenizer';
 import { sha256Hex } from '../runtime/loaders';
 import { CircuitsModelError } from './errors';
+import { graphConfigForLm } from './graph';
 import type { GraphConfig } from './types';
 
 export interface CircuitModelFiles {
@@ -20,7 +27,13 @@ export const CIRCUIT_MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_
 
 export interface CircuitModel {
   id: string;
+  /**
+   * Sizes every circuits routine reads (layers, heads, width, context, vocabulary). For a family model it is the
+   * GPT-shaped summary of `lm` (familyDims); the forward passes then run on `lm`.
+   */
   cfg: GptConfig;
+  /** Set for models of a family other than GPT-2: the normalised config the family decoder runs. */
+  lm?: NormalizedLmConfig;
   graphCfg: GraphConfig;
   /** Engine arrays; owned by the model (call `disposeCircuitModel`). */
   params: GptParams;
@@ -63,6 +76,35 @@ export function gptConfigFromHf(hf: Record<string, unknown>, label = 'config.jso
   });
 }
 
+/** A family config.json through the one family table; its errors become circuits model errors (code kept in the text). */
+function familyConfig(hf: Record<string, unknown>, label: string): NormalizedLmConfig {
+  try {
+    return normalizeConfig(hf);
+  } catch (e) {
+    if (e instanceof LmConfigError) throw new CircuitsModelError(`${label}: ${e.message} ${e.remedy}`);
+    throw e;
+  }
+}
+
+/**
+ * The GPT-shaped size summary of a family config (CircuitModel.cfg). Only sizes: the forward passes read `lm`.
+ * The head width may differ from dModel / nHead (Qwen3, Gemma): code that needs it reads lm.headDim.
+ */
+export function familyDims(lm: NormalizedLmConfig): GptConfig {
+  return {
+    vocabSize: lm.vocabSize, nCtx: lm.maxPositions, dModel: lm.hiddenSize, nHead: lm.numHeads, nLayer: lm.numLayers,
+    dMlp: lm.intermediateSize, tiedEmbeddings: lm.tieWordEmbeddings, lmHeadWidth: lm.vocabSize, lnEps: lm.normEps, initStd: 0.02,
+  };
+}
+
+/** The config a forward pass runs: the family decoder's for family models, the lab GPT's otherwise. */
+export const forwardConfig = (m: Pick<CircuitModel, 'cfg' | 'lm'>): GptConfig | NormalizedLmConfig => m.lm ?? m.cfg;
+
+/** The hooked forward pass of the model's engine (consumes params and tokens, as every lab forward does). */
+export function modelForward(m: Pick<CircuitModel, 'cfg' | 'lm'>, params: GptParams, tokens: Arr, opts: HookOptions = {}): ForwardResult {
+  return m.lm ? decoderForward(m.lm, params, tokens, opts) : gptForward(m.cfg, params, tokens, opts);
+}
+
 /** name → {data, shape} of every float tensor in a safetensors file. */
 export function readSafetensorsF32(bytes: Uint8Array, label = 'model.safetensors'): Map<string, { data: Float32Array; shape: number[] }> {
   let header;
@@ -85,7 +127,9 @@ export async function loadCircuitModel(id: string, files: CircuitModelFiles): Pr
     if (!files[f]) throw new CircuitsModelError(`${id}: ${f} is missing (a circuits model folder needs ${CIRCUIT_MODEL_FILES.join(', ')})`);
   }
   await initEngine();
-  const cfg = gptConfigFromHf(json(files['config.json'], `${id}/config.json`), `${id}/config.json`);
+  const hf = json(files['config.json'], `${id}/config.json`);
+  const lm = hf.model_type === undefined || hf.model_type === 'gpt2' ? undefined : familyConfig(hf, `${id}/config.json`);
+  const cfg = lm ? familyDims(lm) : gptConfigFromHf(hf, `${id}/config.json`);
   const tokenizer = await loadTokenizer({
     tokenizerJson: json(files['tokenizer.json'], `${id}/tokenizer.json`),
     tokenizerConfig: json(files['tokenizer_config.json'], `${id}/tokenizer_config.json`),
@@ -95,14 +139,15 @@ export async function loadCircuitModel(id: string, files: CircuitModelFiles): Pr
   }
   let params: GptParams;
   try {
-    params = importParams(cfg, readSafetensorsF32(files['model.safetensors'], `${id}/model.safetensors`));
+    const tensors = readSafetensorsF32(files['model.safetensors'], `${id}/model.safetensors`);
+    params = lm ? importDecoderParams(lm, tensors) : importParams(cfg, tensors);
   } catch (e) {
     if (e instanceof CircuitsModelError) throw e;
     throw new CircuitsModelError(`${id}/model.safetensors does not match config.json: ${(e as Error).message}`);
   }
   return {
-    id, cfg, params, tokenizer,
-    graphCfg: { nLayers: cfg.nLayer, nHeads: cfg.nHead, dModel: cfg.dModel, parallelAttnMlp: false },
+    id, cfg, lm, params, tokenizer,
+    graphCfg: lm ? graphConfigForLm(lm) : { nLayers: cfg.nLayer, nHeads: cfg.nHead, dModel: cfg.dModel, parallelAttnMlp: false },
     weightsSha256: await sha256Hex(files['model.safetensors']),
   };
 }

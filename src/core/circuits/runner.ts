@@ -9,10 +9,10 @@ import { fromF32, fromI32, keep, matmul, takeF32, type Arr, type GptConfig, type
 import { nBackward, nForward } from './graph';
 import { graphForward, zeroDeltas, type DeltaArrays, type PatchArrays } from './graphForward';
 import { metricRows, metricSum, type MetricArrays } from './metric';
-import type { CircuitModel } from './model';
+import { forwardConfig, type CircuitModel } from './model';
 
 /** What the runner needs of a model (tests pass a random-init lab GPT). */
-export type LabModel = Pick<CircuitModel, 'cfg' | 'graphCfg' | 'params'>;
+export type LabModel = Pick<CircuitModel, 'cfg' | 'lm' | 'graphCfg' | 'params'>;
 import type { GraphConfig, Metric } from './types';
 
 /** Host form of MetricArrays. */
@@ -44,17 +44,18 @@ export class CircuitRunner {
 
   constructor(private readonly model: LabModel, readonly metric: Metric) {
     const c = (this.cfg = model.cfg);
+    const fc = forwardConfig(model); // the family decoder's config for family models, the lab GPT's otherwise
     this.graphCfg = model.graphCfg;
     const nF = nForward(model.graphCfg);
     const nB = nBackward(model.graphCfg);
     this.actsFn = jit(((p, tokens, posMask) => {
-      const r = graphForward(c, p, { tokens, keepActs: true, readAt: posMask, gatherEmbed: true });
+      const r = graphForward(fc, p, { tokens, keepActs: true, readAt: posMask, gatherEmbed: true });
       return [r.logits, r.acts!];
     }) as ActsFn);
     this.scoresFn = jit(((p, embed, diff, m) => {
       const [B, T, d] = embed.shape;
       const f = (delta: DeltaArrays, prm: GptParams, emb: Arr, mm: MetricArrays): Arr =>
-        metricSum(metric, graphForward(c, prm, { embed: emb, delta, readAt: mm.posMask.ref }).logits, mm);
+        metricSum(metric, graphForward(fc, prm, { embed: emb, delta, readAt: mm.posMask.ref }).logits, mm);
       // the zero taps on the MLP hidden layer: with no second use, jax-js fuses the cotangent g ⊙ gelu'(fc) into
       // the MLP input-gradient product and evaluates gelu' d times per element (it was the costliest kernel of
       // the backward); returning the taps' gradient, summed to [F], makes that cotangent a stored array
@@ -70,7 +71,7 @@ export class CircuitRunner {
     this.patchedFn = jit(((p, tokens, corrupt, patch, m) => {
       const [, B, T, d] = corrupt.shape;
       const cs = np.split(corrupt, nF, 0).map((a) => a.reshape([B, T, d]));
-      return metricRows(metric, graphForward(c, p, { tokens, corrupt: cs, patch, readAt: m.posMask.ref, gatherEmbed: true }).logits, m);
+      return metricRows(metric, graphForward(fc, p, { tokens, corrupt: cs, patch, readAt: m.posMask.ref, gatherEmbed: true }).logits, m);
     }) as PatchedFn);
   }
 

@@ -32,7 +32,7 @@ export function decoderForward(c: NormalizedLmConfig, params: DecoderParams, tok
   const [B, T] = tokens.shape;
   if (T > c.maxPositions) throw new Error(`sequence length ${T} exceeds max_position_embeddings ${c.maxPositions}`);
   const hk = new HookRunner(decoderDims(c), opts);
-  const p = new Taker(params, c);
+  const p = new ParamTaker(params, c);
   const embed = p.take(c.tensors.embed); // [V, d]
   let x: Arr;
   if (opts.embed) {
@@ -59,9 +59,12 @@ export function decoderForward(c: NormalizedLmConfig, params: DecoderParams, tok
   return { logits, cache: hk.cache };
 }
 
-/** Token embedding (one-hot product: `take` gradients fail under jit), Gemma's √d scale, learned positions. */
-function embedTokens(c: NormalizedLmConfig, p: Taker, tokens: Arr, embed: Arr, T: number): Arr {
-  let x = matmul(oneHot(tokens, c.vocabSize), embed); // [B,T,V]@[V,d] → [B,T,d]
+/**
+ * Token embedding, Gemma's √d scale, learned positions. A one-hot product by default (`take` gradients fail under
+ * jit, FACTS.md); `gather` uses `take` (T·d instead of T·V·d per row) for runs never differentiated w.r.t. the table.
+ */
+export function embedTokens(c: NormalizedLmConfig, p: ParamTaker, tokens: Arr, embed: Arr, T: number, gather = false): Arr {
+  let x = gather ? np.take(embed, tokens, 0) : matmul(oneHot(tokens, c.vocabSize), embed); // [B,T,V]@[V,d] → [B,T,d]
   if (c.block.embedScale) x = x.mul(Math.sqrt(c.hiddenSize)); // Gemma: hidden_size ** 0.5 in the weights' dtype
   if (c.tensors.positionEmbed) {
     const posOh = oneHot(np.arange(0, T, 1, { dtype: np.int32 }), c.maxPositions); // [T, P]
@@ -70,20 +73,20 @@ function embedTokens(c: NormalizedLmConfig, p: Taker, tokens: Arr, embed: Arr, T
   return x;
 }
 
-function block(c: NormalizedLmConfig, hk: HookRunner, p: Taker, l: number, x: Arr, rope: RopeTables | undefined, mask: Arr, B: number, T: number): Arr {
+function block(c: NormalizedLmConfig, hk: HookRunner, p: ParamTaker, l: number, x: Arr, rope: RopeTables | undefined, mask: Arr, B: number, T: number): Arr {
   const hp = (h: string) => `blocks.${l}.${h}` as HookName;
   x = hk.at(hp('hook_resid_pre'), x); // [B,T,d]
   let attnOut = attention(c, hk, p, l, x.ref, rope, mask, B, T); // [B,T,d]
   if (c.block.sandwichNorms) attnOut = familyNorm(c.block, attnOut, p.layer('post_attn_norm', l), undefined, c.normEps);
   const mid = hk.at(hp('hook_resid_mid'), x.add(hk.at(hp('hook_attn_out'), attnOut))); // [B,T,d]
   const mlpIn = hk.at(hp('hook_mlp_in'), mid.ref); // [B,T,d]: the MLP's own copy, patchable apart from the residual
-  let mlpOut = mlp(c, hk, p, l, mlpIn); // [B,T,d]
+  let mlpOut = mlpBlock(c, p, l, mlpIn, (act) => hk.at(hp('mlp.hook_post'), act)); // [B,T,d]
   if (c.block.sandwichNorms) mlpOut = familyNorm(c.block, mlpOut, p.layer('post_ffn_norm', l), undefined, c.normEps);
   return hk.at(hp('hook_resid_post'), mid.add(hk.at(hp('hook_mlp_out'), mlpOut))); // [B,T,d]
 }
 
 /** q, k, v weights as [out, d] (nn.Linear layout) and their biases, cut from Phi-3's / GPT-2's fused tensor. */
-function qkvWeights(c: NormalizedLmConfig, p: Taker, l: number): { w: [Arr, Arr, Arr]; b: (Arr | undefined)[] } {
+export function qkvWeights(c: NormalizedLmConfig, p: ParamTaker, l: number): { w: [Arr, Arr, Arr]; b: (Arr | undefined)[] } {
   const hd = c.headDim;
   const sizes = [c.numHeads * hd, c.numKvHeads * hd]; // split points: q | k | v
   const cut = [sizes[0], sizes[0] + sizes[1]];
@@ -99,26 +102,60 @@ function qkvWeights(c: NormalizedLmConfig, p: Taker, l: number): { w: [Arr, Arr,
 }
 
 /** [B,KV,T,hd] → [B,H,T,hd]: each KV head serves its g query heads (HF `repeat_kv`). */
-function repeatKv(a: Arr, B: number, KV: number, g: number, T: number, hd: number): Arr {
+export function repeatKv(a: Arr, B: number, KV: number, g: number, T: number, hd: number): Arr {
   if (g === 1) return a;
   return np.broadcastTo(a.reshape([B, KV, 1, T, hd]), [B, KV, g, T, hd]).reshape([B, KV * g, T, hd]);
 }
 
 /** Per-query-head projection matrices [H, d, hd] from [n·hd, d] weights of n = H (q) or KV (k, v) heads. */
-function perHeadWeights(w: Arr, n: number, g: number, hd: number, d: number): Arr {
+export function perHeadWeights(w: Arr, n: number, g: number, hd: number, d: number): Arr {
   const heads = w.reshape([n, hd, d]).transpose([0, 2, 1]); // [n, d, hd]
   if (g === 1) return heads;
   return np.broadcastTo(heads.reshape([n, 1, d, hd]), [n, g, d, hd]).reshape([n * g, d, hd]); // [H, d, hd]
 }
 
-function perHeadBias(b: Arr, n: number, g: number, hd: number): Arr {
+export function perHeadBias(b: Arr, n: number, g: number, hd: number): Arr {
   const heads = b.reshape([n, 1, hd]); // [n, 1, hd]
   if (g === 1) return heads;
   return np.broadcastTo(heads.reshape([n, 1, 1, hd]), [n, g, 1, hd]).reshape([n * g, 1, hd]); // [H, 1, hd]
 }
 
+/**
+ * q, k, v [B,H,T,hd] from per-query-head normalised inputs [B,H,T,d] (q, k, v each): head h projects through its
+ * own q weights and its KV group's k/v weights (TransformerLens' ungrouped GQA). Consumes all.
+ */
+export function projectPerHead(c: NormalizedLmConfig, w: [Arr, Arr, Arr], b: (Arr | undefined)[], inputs: [Arr, Arr, Arr]): [Arr, Arr, Arr] {
+  const H = c.numHeads;
+  const g = H / c.numKvHeads;
+  return [0, 1, 2].map((i) => {
+    const n = i === 0 ? H : c.numKvHeads;
+    const out = matmul(inputs[i], perHeadWeights(w[i], n, i === 0 ? 1 : g, c.headDim, c.hiddenSize)); // [B,H,T,d]@[H,d,hd] → [B,H,T,hd]
+    const bias = b[i];
+    return bias ? out.add(perHeadBias(bias, n, i === 0 ? 1 : g, c.headDim)) : out; // [B,H,T,hd]
+  }) as [Arr, Arr, Arr];
+}
+
+/**
+ * Scaled dot-product attention of layer l on q, k, v [B,H,T,hd] (k, v already per query head): q/k norm, RoPE,
+ * scale, soft-cap, mask, softmax (through `onPattern`, a hook), then z [B,H,T,hd]. Consumes q, k, v.
+ */
+export function attendHeads(c: NormalizedLmConfig, p: ParamTaker, l: number, q: Arr, k: Arr, v: Arr, rope: RopeTables | undefined, mask: Arr,
+  onPattern: (pattern: Arr) => Arr = (x) => x): Arr {
+  if (c.block.qkNorm) {
+    q = familyNorm(c.block, q, p.layer('q_norm', l), undefined, c.normEps); // over hd, per head
+    k = familyNorm(c.block, k, p.layer('k_norm', l), undefined, c.normEps);
+  }
+  if (rope) {
+    q = applyRope(q, rope); // [B,H,T,hd]
+    k = applyRope(k, rope);
+  }
+  const scores = softcap(matmul(q, k.transpose([0, 1, 3, 2])).mul(c.attnScale), c.attnLogitSoftcap); // [B,H,T,hd]@[B,H,hd,T] → [B,H,T,T]
+  const pattern = onPattern(nn.softmax(scores.add(mask.ref), -1)); // [B,H,T,T]: rows sum to 1 over visible keys
+  return matmul(pattern, v); // [B,H,T,T]@[B,H,T,hd] → [B,H,T,hd]
+}
+
 /** Causal self-attention of layer l; returns the heads' summed write [B,T,d] (before any sandwich norm). Consumes x. */
-function attention(c: NormalizedLmConfig, hk: HookRunner, p: Taker, l: number, x: Arr, rope: RopeTables | undefined, mask: Arr, B: number, T: number): Arr {
+function attention(c: NormalizedLmConfig, hk: HookRunner, p: ParamTaker, l: number, x: Arr, rope: RopeTables | undefined, mask: Arr, B: number, T: number): Arr {
   const d = c.hiddenSize;
   const H = c.numHeads;
   const KV = c.numKvHeads;
@@ -134,14 +171,11 @@ function attention(c: NormalizedLmConfig, hk: HookRunner, p: Taker, l: number, x
   let v: Arr; // each [B,H,T,hd]
   if (names.some((n) => hk.touches(n))) {
     // per-query-head inputs, each normalised on its own, then projected through its own (q) or its group's (k, v) weights
-    [q, k, v] = [0, 1, 2].map((i) => {
-      const n = i === 0 ? H : KV;
+    const inputs = names.map((name) => {
       const perHead = np.broadcastTo(x.ref.reshape([B, T, 1, d]), [B, T, H, d]); // [B,T,H,d]
-      const inp = familyNorm(c.block, hk.at(names[i], perHead), normW.ref, normB?.ref, c.normEps).transpose([0, 2, 1, 3]); // [B,H,T,d]
-      const out = matmul(inp, perHeadWeights(w[i], n, i === 0 ? 1 : g, hd, d)); // [B,H,T,d]@[H,d,hd] → [B,H,T,hd]
-      const bias = b[i];
-      return bias ? out.add(perHeadBias(bias, n, i === 0 ? 1 : g, hd)) : out; // [B,H,T,hd]
+      return familyNorm(c.block, hk.at(name, perHead), normW.ref, normB?.ref, c.normEps).transpose([0, 2, 1, 3]); // [B,H,T,d]
     }) as [Arr, Arr, Arr];
+    [q, k, v] = projectPerHead(c, w, b, inputs);
     x.dispose();
     normW.dispose();
     normB?.dispose();
@@ -156,17 +190,7 @@ function attention(c: NormalizedLmConfig, hk: HookRunner, p: Taker, l: number, x
     v = repeatKv(project(w[2], b[2], KV), B, KV, g, T, hd);
     h.dispose();
   }
-  if (c.block.qkNorm) {
-    q = familyNorm(c.block, q, p.layer('q_norm', l), undefined, c.normEps); // over hd, per head
-    k = familyNorm(c.block, k, p.layer('k_norm', l), undefined, c.normEps);
-  }
-  if (rope) {
-    q = applyRope(q, rope); // [B,H,T,hd]
-    k = applyRope(k, rope);
-  }
-  const scores = softcap(matmul(q, k.transpose([0, 1, 3, 2])).mul(c.attnScale), c.attnLogitSoftcap); // [B,H,T,hd]@[B,H,hd,T] → [B,H,T,T]
-  const pattern = hk.at(hp('hook_pattern'), nn.softmax(scores.add(mask.ref), -1)); // [B,H,T,T]: rows sum to 1 over visible keys
-  const z = hk.at(hp('hook_z'), matmul(pattern, v).transpose([0, 2, 1, 3])); // [B,H,T,T]@[B,H,T,hd] → [B,T,H,hd]
+  const z = hk.at(hp('hook_z'), attendHeads(c, p, l, q, k, v, rope, mask, (pat) => hk.at(hp('hook_pattern'), pat)).transpose([0, 2, 1, 3])); // [B,T,H,hd]
   const wO = p.layerInOut('o', l); // [H·hd, d]: rows h·hd..(h+1)·hd belong to head h
   let out: Arr;
   if (hk.touches(hp('hook_head_out'))) {
@@ -179,8 +203,11 @@ function attention(c: NormalizedLmConfig, hk: HookRunner, p: Taker, l: number, x
   return oBias ? out.add(oBias) : out; // [B,T,d]
 }
 
-/** The MLP of layer l on its input [B,T,d] (consumed): returns its write [B,T,d] (before any sandwich norm). */
-function mlp(c: NormalizedLmConfig, hk: HookRunner, p: Taker, l: number, mlpIn: Arr): Arr {
+/**
+ * The MLP of layer l on its input [B,T,d] (consumed): returns its write [B,T,d] (before any sandwich norm).
+ * `onHidden` sees the activation [B,T,F] before the down projection (a hook).
+ */
+export function mlpBlock(c: NormalizedLmConfig, p: ParamTaker, l: number, mlpIn: Arr, onHidden: (act: Arr) => Arr = (x) => x): Arr {
   const I = c.intermediateSize;
   const h = familyNorm(c.block, mlpIn, p.layer('ffn_norm', l), c.block.norm === 'layernorm' ? p.layer('ffn_norm_bias', l) : undefined, c.normEps); // [B,T,d]
   let act: Arr;
@@ -196,14 +223,14 @@ function mlp(c: NormalizedLmConfig, hk: HookRunner, p: Taker, l: number, mlpIn: 
     const up = matmul(h, p.layerOutIn('up', l).transpose()); // [B,T,F]
     act = mlpActivation(c.block, gate, up);
   }
-  act = hk.at(`blocks.${l}.mlp.hook_post` as HookName, act); // [B,T,F]
+  act = onHidden(act); // [B,T,F]
   const out = matmul(act, p.layerInOut('down', l)); // [B,T,F]@[F,d] → [B,T,d]
   const downBias = p.maybe(tensorName(c.tensors, 'down_bias', l));
   return downBias ? out.add(downBias) : out;
 }
 
 /** Hands out each parameter once (ownership), by name or by layer role, in a chosen orientation. */
-class Taker {
+export class ParamTaker {
   private readonly left: Map<string, Arr>;
   constructor(params: DecoderParams, private readonly c: NormalizedLmConfig) {
     this.left = new Map(Object.entries(params));

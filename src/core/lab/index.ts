@@ -6,8 +6,12 @@ export {
   type Arr, type ArrRecord, type EngineInfo,
 } from './engine';
 export { geluNew, gptForward, layerNorm, type ForwardResult } from './gpt';
-export { applyRope, attentionBias, familyNorm, geluTanh, mlpActivation, rmsNorm, ropeFrequencies, ropeTables, softcap, type RopeTables } from './blocks';
-export { decoderDims, decoderForward } from './decoder';
+export {
+  applyRope, attentionBias, disposeRope, familyNorm, geluTanh, mlpActivation, rmsNorm, ropeFrequencies, ropeTables, softcap, type RopeTables,
+} from './blocks';
+export {
+  attendHeads, decoderDims, decoderForward, embedTokens, mlpBlock, ParamTaker, perHeadBias, perHeadWeights, projectPerHead, qkvWeights, repeatKv,
+} from './decoder';
 export {
   decoderParamCount, decoderParamSpecs, DecoderParamsError, importDecoderParams, initDecoderParams, initDecoderParamsHost,
   type DecoderParams, type DecoderParamSpec, type HostTensors,
