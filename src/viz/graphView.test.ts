@@ -5,7 +5,7 @@ import { buildGraph, nBackward, nForward } from '../core/circuits/graph';
 import type { CircuitGraph, GraphConfig } from '../core/circuits/types';
 import { mulberry32 } from '../core/numeric/random';
 import {
-  aggregateGraph, aggregateNodeScores, defaultGrouping, EDGE_CAP, filterEdges, fullFilter, kvGroupSize, nodeShown, type ViewEdge,
+  aggregateGraph, aggregateNodeScores, defaultGrouping, EDGE_CAP, filterEdges, fullFilter, kvGroupSize, nodeShown, topByAbs, type ViewEdge,
 } from './graphView';
 import { rankEdges } from './layeredGraphLayout';
 
@@ -127,6 +127,14 @@ describe('graph view filters', () => {
     expect(sel.shown).toEqual(expected.slice(0, EDGE_CAP));
     expect(nodeShown(g.nodes.find((n) => n.id === 'm12')!, f)).toBe(false);
     expect(nodeShown(g.nodes.find((n) => n.id === 'input')!, f)).toBe(true);
+  });
+
+  it('topByAbs is the head of the full ranking, ties and NaN included', () => {
+    expect(topByAbs(g.edges, 10)).toEqual(ranked.slice(0, 10));
+    const ties = buildGraph({ nLayers: 2, nHeads: 2, dModel: 8, parallelAttnMlp: false });
+    ties.edges.forEach((e, i) => (e.score = i % 5 === 0 ? NaN : (i % 3) - 1));
+    expect(topByAbs(ties.edges, 7)).toEqual(rankEdges(ties.edges).slice(0, 7));
+    expect(topByAbs(ties.edges, 1000)).toEqual(rankEdges(ties.edges));
   });
 
   it('an unscored (NaN) edge passes no threshold but is still drawable without one', () => {

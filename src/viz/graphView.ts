@@ -206,3 +206,17 @@ export function filterEdges(ranked: readonly ViewEdge[], nodesById: ReadonlyMap<
   }
   return { shown, hiddenCount: candidates - shown.length, hiddenAbsScore, candidates, limit };
 }
+
+/** The k best edges by |score| (rankEdges(edges).slice(0, k), ties in graph order) in one pass, without sorting all. */
+export function topByAbs<E extends CircuitEdge>(edges: readonly E[], k: number): E[] {
+  const best: { e: E; m: number }[] = [];
+  for (const e of edges) {
+    const m = Number.isFinite(e.score) ? Math.abs(e.score) : -1;
+    if (best.length === k && m <= best[k - 1].m) continue;
+    let i = best.length;
+    while (i > 0 && best[i - 1].m < m) i--;
+    best.splice(i, 0, { e, m });
+    if (best.length > k) best.pop();
+  }
+  return best.map((x) => x.e);
+}

@@ -4,7 +4,7 @@
 import { useMemo } from 'react';
 import { nodeScores } from '../../core/circuits/extract';
 import { CIRCUIT_LIMITS, type CircuitsSpec } from '../../state/specs/circuits';
-import { rankEdges } from '../../viz/layeredGraphLayout';
+import { topByAbs } from '../../viz/graphView';
 import { FaithfulnessChart } from './FaithfulnessChart';
 import { GraphView } from './GraphView';
 import { DigestNote, fmt, methodLabel, pct, score } from './format';
@@ -25,7 +25,7 @@ const METRIC_LABEL = { logit_diff: 'logit difference', refusal_prob: 'refusal pr
 
 export function GraphResults({ result, spec, set, expectedDigest, onExportGraph, onExportEvidence, busy }: GraphResultsProps) {
   const { graph, faithfulness, circuit, ablation } = result;
-  const top = useMemo(() => rankEdges(graph.edges).slice(0, 10), [graph]);
+  const top = useMemo(() => topByAbs(graph.edges, 10), [graph]);
   const scores = useMemo(() => nodeScores(graph), [graph]);
   const inCircuit = useMemo(() => graph.edges.filter((e) => e.inGraph).length, [graph]);
   const meta = graph.meta;
