@@ -61,8 +61,11 @@ export async function runCDelta(o: CDeltaOptions, ctx: JobContext): Promise<JobO
             chunk: (s, inp) => {
               const raw = inp.raw.map((bytes, j) => ({ bytes, dtype: inp.dtypes[j] }));
               const [tw, bw, aw] = baseIsTarget ? [raw[0], raw[0], raw[1]] : raw;
-              // new Uint8Array(...) copies; a Node Buffer's slice() would alias the read buffer.
-              const outs = o.outputs.map(() => new Uint8Array(tw.bytes));
+              // The last output is edited in place in the target's read buffer (the streaming loop hands it
+              // back for reuse once written); the others are copies (new Uint8Array(...) copies, a Node
+              // Buffer's slice() would alias the read buffer).
+              const last = o.outputs.length - 1;
+              const outs = o.outputs.map((_, k) => (k === last ? tw.bytes : new Uint8Array(tw.bytes)));
               applyCDeltaRaw(outs, { bytes: tw.bytes, dtype }, bw, aw, mask, s, o.outputs.map((x) => x.strength), per);
               return outs;
             },

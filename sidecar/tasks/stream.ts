@@ -3,8 +3,8 @@
 // bytes, and append them to every output writer. The next chunk's reads are issued before the current
 // chunk is processed and writes overlap the next chunk's work, so disk and CPU run side by side. Tensors
 // without a plan are copied byte for byte. Memory stays a few chunks per input whatever the file size; a
-// planned chunk's input buffers go back to their source once processed (unless passed on as an output), so
-// reads reuse memory instead of faulting in fresh pages.
+// planned chunk's input buffers go back to their source once processed (or, when passed on as an output,
+// once written), so reads reuse memory instead of faulting in fresh pages.
 
 import { DTYPE_BYTES, decodeToF32, encodeFromF32, type Dtype } from '../../src/core/edits/dtypes';
 import { CancelledError, CheckpointMismatchError } from '../../src/core/edits/errors';
@@ -125,7 +125,10 @@ export async function runTensorPass(spec: PassSpec): Promise<void> {
         next = s + plan.chunkElems < n ? read(s + plan.chunkElems) : null;
         const outs = await each(s, new ChunkInputs(raw, refs.map((r) => r.dtype), scratch));
         raw.forEach((bytes, j) => {
-          if (!outs.includes(bytes)) spec.checkpoints[plan.inputs[j]].files[refs[j].file].source.release(bytes);
+          const src = spec.checkpoints[plan.inputs[j]].files[refs[j].file].source;
+          // A buffer passed on as an output is reusable once its writes have landed.
+          if (outs.includes(bytes)) void inflight.then(() => src.release(bytes), () => undefined);
+          else src.release(bytes);
         });
         done += Math.min(plan.chunkElems, n - s) * width;
         spec.progress(done, total);

@@ -4,7 +4,7 @@
 // count what really changed after rounding to the output dtype, since f16 can swallow small deltas.
 
 import { forEachMaskedRun, maskCount, type RowColMask } from './archMap';
-import { DTYPE_BYTES, decodeToF32, encodeFromF32, type Dtype, type FloatDtype } from './dtypes';
+import { aligned as alignedBytes, brainHalfTable, DTYPE_BYTES, decodeToF32, encodeFromF32, f32ToBf16Bits, f32ToF16Bits, halfTable, type Dtype, type FloatDtype } from './dtypes';
 
 export interface CDeltaTensorStats {
   name: string;
@@ -37,6 +37,11 @@ export function applyCDeltaRaw(
   outs: Uint8Array[], target: RawChunk & { dtype: FloatDtype }, base: RawChunk, aligned: RawChunk,
   mask: RowColMask, elemStart: number, strengths: readonly number[], stats: CDeltaTensorStats[],
 ): void {
+  const half = target.dtype === 'F16' || target.dtype === 'BF16';
+  if (half && base.dtype === target.dtype && aligned.dtype === target.dtype && outs.every((o) => o.byteOffset % 2 === 0)) {
+    applyHalf(outs, target, base, aligned, mask, elemStart, strengths, stats);
+    return;
+  }
   const n = target.bytes.byteLength / DTYPE_BYTES[target.dtype];
   const run = (c: RawChunk, a: number, b: number) => decodeToF32(c.dtype, c.bytes.subarray(a * DTYPE_BYTES[c.dtype], b * DTYPE_BYTES[c.dtype]));
   const w = DTYPE_BYTES[target.dtype];
@@ -67,5 +72,51 @@ export function applyCDeltaRaw(
       }
       outs[k].set(enc, a * w);
     });
+  });
+}
+
+function halfBits(bytes: Uint8Array): Uint16Array {
+  const a = alignedBytes(bytes, 2);
+  return new Uint16Array(a.buffer, a.byteOffset, a.byteLength / 2);
+}
+
+/**
+ * applyCDeltaRaw when every input and the output are F16 (or every one BF16), the usual case: values
+ * decoded by table and encoded one by one in place, with no allocation per masked run (head masks cut a
+ * tensor into runs of head_dim values). Same arithmetic, rounding and stats order as the general path.
+ * `outs` may include the target's own buffer (the caller's in-place output): each value is read before
+ * it is written, and that output comes last.
+ */
+function applyHalf(
+  outs: Uint8Array[], target: RawChunk, base: RawChunk, aligned: RawChunk,
+  mask: RowColMask, elemStart: number, strengths: readonly number[], stats: CDeltaTensorStats[],
+): void {
+  const table = target.dtype === 'BF16' ? brainHalfTable() : halfTable();
+  const encode = target.dtype === 'BF16' ? f32ToBf16Bits : f32ToF16Bits;
+  const t = halfBits(target.bytes);
+  const b = base.bytes === target.bytes ? t : halfBits(base.bytes);
+  const a = halfBits(aligned.bytes);
+  const o = outs.map((x) => new Uint16Array(x.buffer, x.byteOffset, x.byteLength / 2));
+  forEachMaskedRun(mask, elemStart, t.length, (r0, r1) => {
+    for (let k = 0; k < strengths.length; k++) {
+      const s = strengths[k];
+      const st = stats[k];
+      const out = o[k];
+      for (let i = r0; i < r1; i++) {
+        const tv = table[t[i]];
+        const bits = encode(tv + s * (table[a[i]] - table[b[i]]));
+        out[i] = bits;
+        const wv = table[bits];
+        if (wv === tv || (Number.isNaN(wv) && Number.isNaN(tv))) continue;
+        st.changed++;
+        const d = Math.abs(wv - tv);
+        if (!Number.isFinite(wv)) st.nonFinite++;
+        else if (Number.isFinite(d)) {
+          st.sumAbs += d;
+          st.sumSq += d * d;
+          if (d > st.maxAbs) st.maxAbs = d;
+        }
+      }
+    }
   });
 }
