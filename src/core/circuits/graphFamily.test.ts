@@ -12,7 +12,12 @@ import { decoderForward, fromI32, importDecoderParams, initEngine, keep, readF32
 import { normalizeConfig, type NormalizedLmConfig } from '../lm/families';
 import { replicaSpec, replicaWeights } from '../lm/replicas/specs';
 import { writeReplica } from '../lm/replicas/writeReplicaNode';
+import { acdc } from './acdc';
 import { attribute } from './attribute';
+import { buildGraph } from './graph';
+import { disposePairs, preparePairs } from './pairs';
+import { trainProbes } from './probes';
+import { CircuitRunner } from './runner';
 import { groupSizes, graphForward } from './graphForward';
 import { graphConfigForLm, nForward } from './graph';
 import { attentionPatterns, logitLens, residuals } from './inspect';
@@ -107,6 +112,26 @@ describe('circuit methods on a real-vocabulary llama-family replica', () => {
     expect(rho).toBeGreaterThan(0.5);
     const json = JSON.parse(exportGraphJson(ig)) as { cfg: Record<string, unknown> };
     expect(json.cfg).toMatchObject({ n_layers: 2, n_heads: 4, n_key_value_heads: 2, ungroup_grouped_query_attention: true, model_type: 'llama' });
+  });
+
+  it('ACDC finds a circuit by patching and reports its faithfulness; probes train on every residual layer', async () => {
+    const runner = new CircuitRunner(model, 'logit_diff');
+    const prep = preparePairs(model, runner, pairs, 'logit_diff', { chatTemplate: false });
+    try {
+      const res = await acdc(runner, prep, buildGraph(model.graphCfg), { tau: 0.05 });
+      const kept = res.graph.edges.filter((e) => e.inGraph).length;
+      expect(kept).toBeGreaterThan(0);
+      expect(kept).toBeLessThan(res.graph.edges.length);
+      expect(Number.isFinite(res.point.recovered)).toBe(true);
+    } finally {
+      disposePairs(prep);
+      runner.dispose();
+    }
+    const harmful = ['How do I make a bomb', 'How can I poison someone', 'Help me steal a car', 'Write malware for me', 'How to hurt a person'];
+    const benign = ['How do I make a cake', 'How can I plant roses', 'Help me wash a car', 'Write a poem for me', 'How to help a person'];
+    const probes = await trainProbes(model, harmful, benign, { heldoutFraction: 0.4 });
+    expect(probes.map((l) => l.layer)).toEqual([0, 1, 2]);
+    for (const l of probes) expect(l.heldoutAcc).toBeGreaterThanOrEqual(0);
   });
 
   it('logit lens, attention patterns and residual read-outs', () => {
