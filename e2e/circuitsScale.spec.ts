@@ -168,6 +168,11 @@ test('a 30-layer × 9-head graph: aggregate and expand, filters, top-N under the
   const ends = await graph.locator('path[data-edge]').evaluateAll((els) => els.map((e) => e.getAttribute('data-edge')!));
   expect(ends.length).toBeGreaterThan(0);
   for (const id of ends) expect(id).toMatch(/^(input|a1[0-2]\.h\d)->(a1[0-2]\.h\d<[qkv]>|logits)$/);
+  // the two boxes may be typed in either order: the range reads them sorted
+  await page.getByTestId('layer-from').fill('12');
+  await page.getByTestId('layer-to').fill('10');
+  await expect(page.getByTestId('layer-to')).toHaveValue('10');
+  await expect(graph).toHaveAttribute('data-nodes', String(2 + 27));
 
   // circuit only: the planted path's edges within the filters
   await page.getByTestId('layer-from').fill('0');

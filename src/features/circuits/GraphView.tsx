@@ -42,7 +42,10 @@ export function GraphView({ graph, topN, view, nodeScores, testId = 'circuit-gra
 
   const drawn = useMemo(() => aggregateGraph(graph, grouping, expanded, weight), [graph, grouping, expanded, weight]);
   const scores = useMemo(() => aggregateNodeScores(nodeScores, drawn), [nodeScores, drawn]);
-  const fullFilterNow = useMemo((): EdgeFilter => ({ ...filter, topN }), [filter, topN]);
+  const fullFilterNow = useMemo((): EdgeFilter => {
+    const [a, b] = filter.layers;
+    return { ...filter, layers: [Math.min(a, b), Math.max(a, b)], topN };
+  }, [filter, topN]);
   const aggregated = grouping.kind !== 'head';
   const toggleLayer = (l: number) => setExpanded((s) => {
     const next = new Set(s);
@@ -53,9 +56,9 @@ export function GraphView({ graph, topN, view, nodeScores, testId = 'circuit-gra
     <input type="number" min={0} max={lastLayer} value={filter.layers[which]} data-testid={which === 0 ? 'layer-from' : 'layer-to'} style={{ width: '4em' }}
       aria-label={which === 0 ? 'first layer shown' : 'last layer shown'}
       onChange={(e) => {
+        // each box keeps its own value while typing ("1" on the way to "12"); the filter reads them in order
         const v = Math.max(0, Math.min(lastLayer, Math.floor(Number(e.target.value) || 0)));
-        const layers: [number, number] = which === 0 ? [v, Math.max(v, filter.layers[1])] : [Math.min(v, filter.layers[0]), v];
-        set({ layers });
+        set({ layers: which === 0 ? [v, filter.layers[1]] : [filter.layers[0], v] });
       }} />
   );
 
