@@ -94,9 +94,9 @@ export async function openCheckpoint(absPath: string, label: string): Promise<Ch
   return ck;
 }
 
-export function readTensor(ck: Checkpoint, t: TensorRef, elemStart: number, n: number): Promise<Uint8Array> {
+export function readTensor(ck: Checkpoint, t: TensorRef, elemStart: number, n: number, into?: Uint8Array): Promise<Uint8Array> {
   const w = DTYPE_BYTES[t.dtype];
-  return ck.files[t.file].source.read(t.begin + elemStart * w, n * w);
+  return ck.files[t.file].source.read(t.begin + elemStart * w, n * w, into);
 }
 
 export function tensorBytes(ck: Checkpoint): number {

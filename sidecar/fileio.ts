@@ -81,10 +81,12 @@ export class HashingFileSource implements ByteSource {
     return new HashingFileSource(path, label, fh, st.size);
   }
 
-  async read(offset: number, length: number): Promise<Uint8Array> {
+  /** `into` (exactly `length` bytes): read there instead of into a buffer of this source's (e.g. kernel memory). */
+  async read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
     if (offset < 0 || offset + length > this.size) throw new RangeError(`${this.label}: read [${offset}, ${offset + length}) outside the ${this.size}-byte file`);
-    const k = length >= REUSE_MIN_BYTES ? this.spare.findIndex((b) => b.byteLength === length) : -1;
-    const buf = k >= 0 ? this.spare.splice(k, 1)[0] : Buffer.allocUnsafe(length);
+    if (into && into.byteLength !== length) throw new RangeError(`${this.label}: a ${into.byteLength}-byte buffer for a ${length}-byte read`);
+    const k = !into && length >= REUSE_MIN_BYTES ? this.spare.findIndex((b) => b.byteLength === length) : -1;
+    const buf = into ?? (k >= 0 ? this.spare.splice(k, 1)[0] : Buffer.allocUnsafe(length));
     let got = 0;
     while (got < length) {
       const { bytesRead } = await this.fh.read(buf, got, length - got, offset + got);

@@ -11,10 +11,13 @@ import type { FromWorker, OffThreadTask, ToWorker } from './offThread';
 import { runCDelta } from './tasks/cdelta';
 import { inspectCheckpoint } from './tasks/inspect';
 import { runMansu } from './tasks/mansu';
+import { survivalKernel } from './survivalKernel';
 import { runSurvival } from './tasks/survival';
 
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
+/** Progress goes out at most this often (a multi-GB pass has thousands of chunks), and at every phase change or end. */
+const PROGRESS_MS = 100;
 /** The task running now (the pool hands a worker one task at a time). */
 let current: { jobId: string; abort: AbortController } | null = null;
 
@@ -30,10 +33,16 @@ function run(task: OffThreadTask, ctx: JobContext): Promise<unknown> {
 async function runTask(task: OffThreadTask): Promise<void> {
   const abort = new AbortController();
   current = { jobId: task.jobId, abort };
+  let last = { phase: '', at: 0 };
   const ctx: JobContext = {
     id: task.jobId,
     signal: abort.signal,
-    progress: (phase, done, total) => post({ type: 'progress', phase, done, total }),
+    progress: (phase, done, total) => {
+      const now = performance.now();
+      if (phase === last.phase && done < total && now - last.at < PROGRESS_MS) return;
+      last = { phase, at: now };
+      post({ type: 'progress', phase, done, total });
+    },
   };
   try {
     const value = await run(task, ctx);
@@ -46,8 +55,13 @@ async function runTask(task: OffThreadTask): Promise<void> {
   }
 }
 
+// Compiled now, so the first survival job does not wait for it.
+survivalKernel();
+
 port.on('message', (m: ToWorker) => {
   if (m.type === 'run') void runTask(m.task);
   // A cancel names its job: one that arrives after its task ended must not stop the next task.
   else if (m.type === 'cancel' && current?.jobId === m.jobId) current.abort.abort();
 });
+
+post({ type: 'ready' });

@@ -58,7 +58,8 @@ async function main(): Promise<void> {
   // The Host check needs the real port, which is known once listening (before any request can arrive).
   let port = args.port;
   const { app, jobs } = createApp({ workspace, token, origins: args.origins, maxBodyBytes: args.maxBodyBytes, port: () => port });
-  prewarmWorker();
+  // Before listening: the first job then finds a loaded worker (a failure here only costs that job a start).
+  await prewarmWorker().catch((e: unknown) => console.warn(`job worker prewarm failed: ${(e as Error).message}`));
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: args.port }, (info) => {
     port = info.port;
     const url = `http://127.0.0.1:${info.port}`;

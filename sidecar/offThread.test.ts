@@ -76,7 +76,7 @@ describe('jobs off the event loop', () => {
 
 describe('worker pool', () => {
   it('reuses a warm worker: one start for a prewarm and three inspections in a row', async () => {
-    prewarmWorker();
+    await prewarmWorker();
     const before = workersStarted();
     const ref = { rel: 'base1.safetensors', abs: join(root, 'base1.safetensors') };
     for (let k = 0; k < 3; k++) expect((await inspectOffThread(ref)).params).toBe(4 * 1024 * 1024);

@@ -24,6 +24,7 @@ export type OffThreadTask = { jobId: string } & (
 
 export type ToWorker = { type: 'run'; task: OffThreadTask } | { type: 'cancel'; jobId: string };
 export type FromWorker =
+  | { type: 'ready' }
   | { type: 'progress'; phase: string; done: number; total: number }
   | { type: 'done'; value: unknown }
   | { type: 'error'; name: string; message: string; edits: boolean };
@@ -69,9 +70,21 @@ function park(w: Worker): void {
   idle.push(w);
 }
 
-/** Starts a worker ahead of the first task, so that task does not pay the start-up. */
-export function prewarmWorker(): void {
-  if (idle.length === 0) park(startWorker());
+/** Starts a worker ahead of the first task, so that task does not pay the start-up; resolves once it is loaded. */
+export function prewarmWorker(): Promise<void> {
+  if (idle.length > 0) return Promise.resolve();
+  const w = startWorker();
+  park(w);
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: FromWorker) => {
+      if (m.type !== 'ready') return;
+      w.off('message', onMessage);
+      resolve();
+    };
+    w.on('message', onMessage);
+    w.once('error', reject);
+    w.once('exit', (code) => reject(new Error(`the job worker exited (code ${code}) while loading`)));
+  });
 }
 
 function runOnWorker(task: OffThreadTask, ctx?: JobContext): Promise<unknown> {
@@ -91,6 +104,7 @@ function runOnWorker(task: OffThreadTask, ctx?: JobContext): Promise<unknown> {
     };
     const cancel = () => worker.postMessage({ type: 'cancel', jobId: task.jobId } satisfies ToWorker);
     const onMessage = (m: FromWorker) => {
+      if (m.type === 'ready') return;
       if (m.type === 'progress') ctx?.progress(m.phase, m.done, m.total);
       else if (m.type === 'done') settle(true, () => resolve(m.value));
       else {

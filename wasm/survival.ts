@@ -4,9 +4,9 @@
 // and compares bytes. Not part of the TypeScript project (AssemblyScript types: i32, f64, v128...).
 //
 // Memory is laid out by the constants below; the JS side fills the CodeLookup tables once (and, for NF4,
-// the thresholds and byte planes of the whole-block SIMD path), puts each chunk's two inputs at INPUT (base)
-// and INPUT + 2 * capacity (edited), calls count(), then reads COUNTS and HIST (which count() accumulates
-// into; the caller folds and clears it).
+// the thresholds and byte planes of the whole-block SIMD path), puts each chunk's two inputs anywhere from
+// INPUT on (the sidecar reads them there straight from the files), calls count() with their addresses, then
+// reads COUNTS and HIST (which count() accumulates into; the caller folds and clears it).
 
 export const CODE_POINT: usize = 0; // f64[4097] bucket points of the code lookup
 export const CODE_ANSWER: usize = 32776; // i32[2 * 4097] codes: [2b] for x <= point, [2b + 1] for x > point
@@ -348,13 +348,11 @@ function nf4Block(pb: usize, pe: usize, amB: f32, amE: f32, bf16: bool): void {
 }
 
 /**
- * Counts n parameters (a chunk starting on a block boundary) in blocks of bs. Full 64-value blocks are
- * scanned with SIMD (absmax as an unsigned max of bits & 0x7fff, changed lanes as a 64-bit mask); other
+ * Counts n parameters (a chunk starting on a block boundary; base bits at B, edited at E) in blocks of bs.
+ * Full 64-value blocks are scanned with SIMD (absmax as an unsigned max of bits & 0x7fff, changed lanes as a 64-bit mask); other
  * block sizes and a short last block take the scalar loop.
  */
-export function count(n: i32, capacity: i32, bs: i32, fp4: bool, bf16: bool): void {
-  const B = INPUT;
-  const E = INPUT + (<usize>capacity << 1);
+export function count(n: i32, B: usize, E: usize, bs: i32, fp4: bool, bf16: bool): void {
   codeChanged = 0;
   dequantChanged = 0;
   collateral = 0;

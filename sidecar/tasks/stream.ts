@@ -43,6 +43,11 @@ export interface TensorPlan {
   inputs: number[];
   chunkElems: number;
   prepass: boolean;
+  /**
+   * Where chunks of input j are read (slot 0 or 1: the next chunk is read while this one is processed);
+   * by default into buffers of the source's. The survival kernel reads straight into its memory.
+   */
+  readInto?(j: number, slot: number, bytes: number): Uint8Array;
   create(): Promise<ChunkProcessor> | ChunkProcessor;
 }
 
@@ -115,7 +120,8 @@ export async function runTensorPass(spec: PassSpec): Promise<void> {
     const refs = plan.inputs.map((i) => partner(spec, i, t));
     const read = (s: number) => {
       const len = Math.min(plan.chunkElems, n - s);
-      return Promise.all(plan.inputs.map((i, j) => readTensor(spec.checkpoints[i], refs[j], s, len)));
+      const slot = (s / plan.chunkElems) & 1;
+      return Promise.all(plan.inputs.map((i, j) => readTensor(spec.checkpoints[i], refs[j], s, len, plan.readInto?.(j, slot, len * DTYPE_BYTES[refs[j].dtype]))));
     };
     const pass = async (each: (s: number, inp: ChunkInputs) => Promise<Uint8Array[]>) => {
       let next = n > 0 ? read(0) : null;

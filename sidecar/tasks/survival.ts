@@ -40,10 +40,14 @@ export async function runSurvival(o: SurvivalOptions, ctx: JobContext): Promise<
       progress: (d, t) => ctx.progress('analyse', d, t),
       plan: (t) => {
         if (!isFloatDtype(t.dtype)) return null;
-        const c = new SurvivalCounter(o.quant, o.blocksize, survivalKernel());
+        const kernel = survivalKernel();
+        const c = new SurvivalCounter(o.quant, o.blocksize, kernel);
         counters.set(t.name, c);
+        const half = t.dtype === 'F16' || t.dtype === 'BF16';
         return {
           inputs: [0, 1], chunkElems: CHUNK_ELEMS, prepass: false,
+          // Half-precision chunks of one dtype land in the kernel's memory, where it counts them without a copy.
+          readInto: kernel && half && edited.byName.get(t.name)?.dtype === t.dtype ? (j, slot, bytes) => kernel.inputBuffer(j, slot, bytes) : undefined,
           create: () => ({
             chunk: (_s, inp) => {
               const [db, de] = inp.dtypes;

@@ -111,6 +111,23 @@ describe('survival WebAssembly kernel', () => {
     expect(both(true)).toEqual(both(false));
   });
 
+  it('counts chunks read straight into its memory (no copy) as it counts copied ones, in both read slots', () => {
+    const [base, edited] = makeEdit('dense', 64 * 400, 'F16', 9);
+    const inKernel = new SurvivalCounter('nf4', 64, kernel);
+    const chunk = 64 * 100;
+    for (let s = 0; s < base.length; s += chunk) {
+      const slot = (s / chunk) & 1;
+      const views = [base, edited].map((src, j) => {
+        const bytes = kernel.inputBuffer(j, slot, chunk * 2);
+        const v = new Uint16Array(bytes.buffer, bytes.byteOffset, chunk);
+        v.set(src.subarray(s, s + chunk));
+        return v;
+      });
+      inKernel.addBits(views[0], views[1], 'F16');
+    }
+    expect(inKernel.counts).toEqual(counts('nf4', 64, base, edited, 'F16', false));
+  });
+
   it('refuses a module that is not the kernel', () => {
     // The smallest valid module: magic and version, no exports.
     expect(() => new SurvivalKernel(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]))).toThrow(SurvivalKernelMismatchError);

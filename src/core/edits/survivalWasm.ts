@@ -22,9 +22,9 @@ const PAGE = 65536;
 
 export class SurvivalKernel {
   private readonly memory: WebAssembly.Memory;
-  private readonly countFn: (n: number, capacity: number, bs: number, fp4: number, bf16: number) => void;
+  private readonly countFn: (n: number, base: number, edited: number, bs: number, fp4: number, bf16: number) => void;
   private readonly at: Record<'CODE_POINT' | 'CODE_ANSWER' | 'GAP_POINT' | 'GAP_ANSWER' | 'VALUES' | 'HIST' | 'COUNTS' | 'NF4_THRESHOLD' | 'NF4_PLANES' | 'INPUT', number>;
-  /** Elements per input the memory holds. */
+  /** Elements per input area: two read slots per input and one copy area per input, from INPUT on. */
   private capacity = 0;
   private loaded: QuantType | null = null;
 
@@ -76,26 +76,54 @@ export class SurvivalKernel {
     this.loaded = lut.type;
   }
 
+  /** Grows the memory to areas of at least `elems` values; views from inputBuffer taken before are then detached. */
+  private reserve(elems: number): void {
+    if (elems <= this.capacity) return;
+    // At least the sidecar's chunk (1 Mi values), so its reads never grow the memory under each other.
+    const capacity = Math.max(elems, 1 << 20);
+    const need = this.at.INPUT + 6 * 2 * capacity;
+    const have = this.memory.buffer.byteLength;
+    if (need > have) this.memory.grow(Math.ceil((need - have) / PAGE));
+    this.capacity = capacity;
+  }
+
+  private area(k: number): number {
+    return this.at.INPUT + k * 2 * this.capacity;
+  }
+
+  /**
+   * A buffer in kernel memory for `bytes` of input `input` (0 base, 1 edited), in read slot `slot` (0 or 1:
+   * one chunk is read while the other is counted). Reading a chunk straight into it spares countBits its
+   * copy. The first call sizes the memory for chunks of that size; a larger chunk later (or a larger copy
+   * in countBits) grows it, which detaches buffers handed out before.
+   */
+  inputBuffer(input: number, slot: number, bytes: number): Uint8Array {
+    this.reserve(Math.ceil(bytes / 2));
+    return new Uint8Array(this.memory.buffer, this.area(2 * slot + input), bytes);
+  }
+
   /**
    * Counts one chunk of raw half-precision bits (starting on a block boundary) with `lut`'s tables; adds the
-   * ratio histogram into `hist` and returns the other counts.
+   * ratio histogram into `hist` and returns the other counts. Inputs that already lie in kernel memory (see
+   * inputBuffer) are counted where they are; others are copied in first.
    */
   countBits(lut: CodeLookup, blocksize: number, base: Uint16Array, edited: Uint16Array, dtype: 'F16' | 'BF16', hist: Int32Array): KernelCounts {
     const n = base.length;
-    if (n > this.capacity) {
-      const capacity = Math.max(n, 1 << 16);
-      const need = this.at.INPUT + 4 * capacity;
-      const have = this.memory.buffer.byteLength;
-      if (need > have) this.memory.grow(Math.ceil((need - have) / PAGE));
-      this.capacity = capacity;
-    }
+    const inMemory = base.buffer === this.memory.buffer && edited.buffer === this.memory.buffer;
+    if (!inMemory) this.reserve(n);
     this.loadTables(lut);
     const buf = this.memory.buffer;
-    new Uint16Array(buf, this.at.INPUT, n).set(base);
-    new Uint16Array(buf, this.at.INPUT + 2 * this.capacity, n).set(edited);
+    let pb = base.byteOffset;
+    let pe = edited.byteOffset;
+    if (!inMemory) {
+      pb = this.area(4);
+      pe = this.area(5);
+      new Uint16Array(buf, pb, n).set(base);
+      new Uint16Array(buf, pe, n).set(edited);
+    }
     const h = new Int32Array(buf, this.at.HIST, hist.length);
     h.fill(0);
-    this.countFn(n, this.capacity, blocksize, lut.type === 'fp4' ? 1 : 0, dtype === 'BF16' ? 1 : 0);
+    this.countFn(n, pb, pe, blocksize, lut.type === 'fp4' ? 1 : 0, dtype === 'BF16' ? 1 : 0);
     for (let k = 0; k < hist.length; k++) hist[k] += h[k];
     const c = new Int32Array(buf, this.at.COUNTS, 7);
     return { changed: c[0], codeChanged: c[1], dequantChanged: c[2], blocks: c[3], blocksWithChanges: c[4], absmaxMoved: c[5], collateralCodeChanges: c[6] };
