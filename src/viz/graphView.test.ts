@@ -68,9 +68,9 @@ describe('graph view aggregation', () => {
   });
 
   it('KV groups of a GQA config (SmolLM2: 9 query heads on 3 KV heads) and head blocks', () => {
-    expect(kvGroupSize({ ...smol, nKvHeads: 3 } as GraphConfig)).toBe(3);
+    expect(kvGroupSize({ ...smol, nKvHeads: 3 })).toBe(3);
     expect(kvGroupSize(smol)).toBeNull();
-    expect(kvGroupSize({ ...smol, nKvHeads: 9 } as GraphConfig)).toBeNull();
+    expect(kvGroupSize({ ...smol, nKvHeads: 9 })).toBeNull();
     const v = aggregateGraph(g, { kind: 'block', size: 3 });
     expect(v.nodes.filter((n) => n.kind === 'attn' && n.layer === 0).map((n) => n.id)).toEqual(['a0.h0-2', 'a0.h3-5', 'a0.h6-8']);
     // blocks that do not divide H: the last is short

@@ -52,7 +52,7 @@ export function defaultGrouping(g: CircuitGraph): HeadGrouping {
  * config does not say (older files) or every head has its own KV head. Reads an optional `nKvHeads`.
  */
 export function kvGroupSize(cfg: GraphConfig): number | null {
-  const kv = (cfg as GraphConfig & { nKvHeads?: number }).nKvHeads;
+  const kv = cfg.nKvHeads;
   if (!kv || !Number.isInteger(kv) || kv <= 0 || kv >= cfg.nHeads || cfg.nHeads % kv !== 0) return null;
   return cfg.nHeads / kv;
 }
