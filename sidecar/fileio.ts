@@ -1,5 +1,5 @@
 // Node file I/O for the edits pipeline: a ByteSource over a file handle that hashes (sha256) the file as it
-// is read in order, a sequential hashing file writer with fsync, and atomic publication of a finished
+// is read in order or on a thread of its own (hashAside), a sequential hashing file writer with fsync, and atomic publication of a finished
 // output (temp path in the same folder, fsync, rename, fsync of the folder), so a crash or a cancel never
 // leaves a half-written checkpoint under the requested name.
 
@@ -7,9 +7,11 @@ import { createHash, type Hash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { FileTooLargeError, NotAFileError } from '../src/core/edits/errors';
+import { Worker } from 'node:worker_threads';
+import { FileTooLargeError, InputChangedError, NotAFileError } from '../src/core/edits/errors';
 import type { ByteSource } from '../src/core/edits/safetensors';
 
+const HASH_WORKER = new URL('./hashWorker.mjs', import.meta.url);
 /** Reads at least this big may reuse a released buffer (see HashingFileSource.release). */
 const REUSE_MIN_BYTES = 64 << 10;
 const MAX_SPARE_BUFFERS = 4;
@@ -71,6 +73,8 @@ export class HashingFileSource implements ByteSource {
   private readonly spare: Buffer[] = [];
   private hashed = 0;
   private inOrder = true;
+  /** The hash computed on a thread of its own (hashAside), with the file's size and mtime when it began. */
+  private aside: { worker: Worker; digest: Promise<string>; mtimeMs: number } | null = null;
 
   /** `label` (workspace-relative) names the file in errors; `path` is absolute. */
   private constructor(readonly path: string, readonly label: string, private readonly fh: FileHandle, readonly size: number) {}
@@ -93,7 +97,7 @@ export class HashingFileSource implements ByteSource {
       if (bytesRead === 0) throw new Error(`${this.label}: file shrank while reading (offset ${offset + got})`);
       got += bytesRead;
     }
-    if (this.inOrder) {
+    if (this.inOrder && !this.aside) {
       if (offset === this.hashed) {
         this.hash.update(buf);
         this.hashed += length;
@@ -104,8 +108,34 @@ export class HashingFileSource implements ByteSource {
     return buf;
   }
 
+  /**
+   * Hashes the whole file on a worker thread (hashWorker.mjs, reading by descriptor) while the caller
+   * reads it for its computation: sha256() then waits for that thread instead of having hashed each read
+   * on the caller's. Costs one more read of the file (from the page cache, as a rule) and saves the
+   * hashing time on the computing thread. A change of size or mtime in between fails sha256().
+   */
+  async hashAside(): Promise<void> {
+    if (this.aside) return;
+    const { mtimeMs } = await this.fh.stat();
+    const worker = new Worker(HASH_WORKER, { workerData: { fd: this.fh.fd, size: this.size } });
+    const digest = new Promise<string>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`${this.label}: the hashing thread exited (code ${code}) without a digest`)));
+    });
+    // Awaited by sha256(); a job that fails first never asks, and that rejection is not an error of its own.
+    digest.catch(() => undefined);
+    this.aside = { worker, digest, mtimeMs };
+  }
+
   /** sha256 of the whole file; an extra pass only if reads skipped or went back. */
   async sha256(onBytes?: (n: number) => void): Promise<string> {
+    if (this.aside) {
+      const digest = await this.aside.digest;
+      const st = await this.fh.stat();
+      if (st.size !== this.size || st.mtimeMs !== this.aside.mtimeMs) throw new InputChangedError(this.label);
+      return digest;
+    }
     if (!this.inOrder || this.hashed < this.size) {
       if (!this.inOrder) {
         this.hash = createHash('sha256');
@@ -134,6 +164,8 @@ export class HashingFileSource implements ByteSource {
 
   async close(): Promise<void> {
     this.spare.length = 0;
+    // The hashing thread reads by descriptor number: it must stop before the number can be reused.
+    if (this.aside) await this.aside.worker.terminate();
     await this.fh.close();
   }
 }

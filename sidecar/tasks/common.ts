@@ -19,11 +19,13 @@ export class Inputs {
   async open(role: string, ref: InputRef): Promise<Checkpoint> {
     const same = this.list.find((x) => x.ref.abs === ref.abs);
     const ck = same ? same.ck : await openCheckpoint(ref.abs, ref.rel);
+    // Hashed on threads of their own while the job computes (digests() collects the results).
+    if (!same) await Promise.all(ck.files.map((f) => f.source.hashAside()));
     this.list.push({ role, ref, ck });
     return ck;
   }
 
-  /** sha256 of each distinct input file (usually free: the edit pass already read them in order). */
+  /** sha256 of each distinct input file (hashed aside while the edit pass ran; see HashingFileSource.hashAside). */
   async digests(onBytes?: (n: number) => void): Promise<Record<string, { path: string; files: FileDigest[] }>> {
     const out: Record<string, { path: string; files: FileDigest[] }> = {};
     const done = new Map<Checkpoint, FileDigest[]>();

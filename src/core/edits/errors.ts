@@ -70,3 +70,11 @@ export class FileTooLargeError extends EditsError {
     super(`${label} is ${bytes} bytes, over the ${limit}-byte limit for this kind of file`);
   }
 }
+
+/** An input file changed (size or modification time) while a job read it: its result would describe neither version. */
+export class InputChangedError extends EditsError {
+  override readonly name = 'InputChangedError';
+  constructor(label: string) {
+    super(`${label} changed while the job read it; run the job again once nothing writes to it`);
+  }
+}
