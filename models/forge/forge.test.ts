@@ -68,4 +68,20 @@ describe('forge --tiny', () => {
     expect(reports[1].evaluation.judgeAccuracy?.n).toBe(2);
     expect(reports[0].evaluation.taskAccuracy?.n).toBe(2);
   }, 120_000);
+
+  it('trains the Llama recipe with the family decoder and exports a Llama folder whose ORT graph equals the lab', async () => {
+    const [r] = await runForge({ tiny: true, only: ['anchor-llama'], outDir: out, evalLimit: 2, log: () => {} });
+    expect(r.lastLoss).toBeLessThan(r.firstLoss);
+    expect(r.parity.logitsMaxAbsDiff).toBeLessThan(1e-4);
+    expect(r.parity.kvMaxAbsDiff).toBeLessThan(1e-4);
+    expect(r.parity.greedyEqual).toBe(true);
+    const config = JSON.parse(readFileSync(join(out, 'anchor-llama', 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({ model_type: 'llama', architectures: ['LlamaForCausalLM'], num_attention_heads: 4, num_key_value_heads: 2, tie_word_embeddings: true });
+    // real Llama tensor names, no lm_head (tied), GQA k/v projections [KV·hd, d]
+    const st = readSafetensors(new Uint8Array(readFileSync(join(out, 'anchor-llama', 'model.safetensors'))));
+    expect(st.has('lm_head.weight')).toBe(false);
+    expect(st.get('model.layers.0.self_attn.k_proj.weight')?.shape).toEqual([16, 32]);
+    expect(st.get('model.layers.0.mlp.gate_proj.weight')?.shape).toEqual([64, 32]);
+    expect(r.evaluation.harmfulRefusal?.n).toBe(2);
+  }, 120_000);
 });

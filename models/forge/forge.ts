@@ -1,4 +1,4 @@
-// `npm run forge`: corpus → tokenizers (models/tokenizers, reused) → train the four embedded models (seeded,
+// `npm run forge`: corpus → tokenizers (models/tokenizers, reused) → train the embedded models (seeded,
 // one after another) → export each as a Hugging Face folder with ONNX → parity (lab vs ORT) → held-out
 // evaluation → forge.json → models/manifest.json.
 //   --tiny            the whole pipeline on tiny shapes into a temp dir (never touches models/)
@@ -19,7 +19,7 @@ import { writeModelFolder } from './export/folder';
 import { checkParity } from './parity';
 import { readSafetensors } from './safetensors';
 import { buildModelData, loadFamilyTokenizer, MODELS_DIR } from './train/data';
-import { configOf, MODEL_IDS, RECIPES, tinyRecipe, type ModelId, type Recipe } from './train/recipe';
+import { archOf, mixOf, MODEL_IDS, RECIPES, tinyRecipe, type ModelId, type Recipe } from './train/recipe';
 import { trainModel, type TrainResult } from './train/trainModel';
 
 export interface ForgeOptions {
@@ -63,7 +63,8 @@ export async function runForge(o: ForgeOptions = {}): Promise<ForgeModelReport[]
     const meta = o.weightsDir ? JSON.parse(readFileSync(join(o.weightsDir, `${id}.train.json`), 'utf8')) as TrainMeta : undefined;
     if (meta) recipe = meta.recipe;
     const tok = await loadFamilyTokenizer(recipe.family);
-    const data = buildModelData(corpus, id, tok, recipe.augment);
+    const data = buildModelData(corpus, mixOf(recipe), tok, recipe.augment);
+    const arch = archOf(recipe, tok.vocabSize, tok);
     let train: Omit<TrainResult, 'tensors'> & { machine?: string };
     let tensors: TrainResult['tensors'];
     if (meta && o.weightsDir) {
@@ -72,29 +73,28 @@ export async function runForge(o: ForgeOptions = {}): Promise<ForgeModelReport[]
       train = meta;
     } else {
       log(`${id}: training ${recipe.steps} steps on ${data.sequences.length} sequences`);
-      const res = trainModel(recipe, configOf(recipe, tok.vocabSize), data.sequences, data.padId, {
+      const res = trainModel(recipe, arch, data.sequences, data.padId, {
         onLog: (p) => log(`${id} step ${p.step}/${recipe.steps} loss ${p.loss.toFixed(4)} (${p.elapsedS.toFixed(0)} s)`),
       });
       ({ tensors } = res);
       train = { ...res, machine: `${cpus()[0]?.model ?? 'cpu'}, 1 thread (jax-js wasm), ${cpus().length} cores present` };
     }
-    const cfg = configOf(recipe, tok.vocabSize);
     const dir = join(outDir, id);
     const forge = {
-      id, description: recipe.description, recipe, config: cfg, corpus: { seed: corpus.options.seed, hash: corpus.hash, mixHash: data.mix.hash, sequences: data.sequences.length },
+      id, description: recipe.description, recipe, config: arch.kind === 'gpt2' ? arch.cfg : arch.configJson, corpus: { seed: corpus.options.seed, hash: corpus.hash, mixHash: data.mix.hash, sequences: data.sequences.length },
       training: { steps: train.steps, tokensSeen: train.tokensSeen, wallSeconds: train.wallSeconds, cpuSeconds: train.cpuSeconds, machine: train.machine ?? 'unknown', curve: train.curve },
     };
-    const sizes = writeModelFolder({ dir, cfg, family: recipe.family, tokenizer: tok, tensors, forge });
+    const sizes = writeModelFolder({ dir, arch, family: recipe.family, tokenizer: tok, tensors, forge });
     const lm = await loadCausalLMFolder(dir);
     try {
-      const parity = await checkParity(cfg, tensors, lm, PARITY_PROMPTS, o.tiny ? 4 : 12);
+      const parity = await checkParity(arch, tensors, lm, PARITY_PROMPTS, o.tiny ? 4 : 12);
       log(`${id}: parity logits ${parity.logitsMaxAbsDiff.toExponential(2)}, kv ${parity.kvMaxAbsDiff.toExponential(2)}, greedy equal ${parity.greedyEqual}`);
       const evaluation = await evaluateModel(id, lm, { limit: o.evalLimit ?? (o.tiny ? 4 : undefined) });
       const { targets, met } = checkTargets(id, evaluation);
       // the tests re-run this sample on the committed files and expect the same counts (no stale numbers)
       const sample = await evaluateModel(id, lm, { limit: SAMPLE_LIMIT });
       log(`${id}: ${JSON.stringify(rates(evaluation))} met=${met}`);
-      writeModelFolder({ dir, cfg, family: recipe.family, tokenizer: tok, tensors,
+      writeModelFolder({ dir, arch, family: recipe.family, tokenizer: tok, tensors,
         forge: { ...forge, sizes, parity, evaluation: { ...evaluation, limit: o.evalLimit ?? null, targets, met, sample: { limit: SAMPLE_LIMIT, ...rates(sample) } } } });
       if (official) await updateManifest(outDir, id, { family: recipe.family, description: recipe.description, kind: 'causal-lm' });
       reports.push({ id, dir, firstLoss: train.curve[0].loss, lastLoss: train.curve[train.curve.length - 1].loss, parity, evaluation, met });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AutoModelForCausalLM, env, Tensor } from '@huggingface/transformers';
 import { gptConfig, initEngine } from '../../src/core/lab';
+import { normalizeConfig } from '../../src/core/lm/families';
 import type { CausalLM } from '../../src/core/lm/causalLm';
 import { loadCausalLMFolder } from '../../src/core/lm/causalLmNode';
 import { checkTargets, evaluateModel, type Evaluation } from './evaluate';
@@ -16,14 +17,15 @@ import { rates, SAMPLE_LIMIT } from './forge';
 import { checkParity } from './parity';
 import { readSafetensors } from './safetensors';
 import { MODELS_DIR } from './train/data';
-import { MODEL_IDS, RECIPES } from './train/recipe';
+import { MODEL_IDS, RECIPES, type ModelArch, type Recipe } from './train/recipe';
 
 interface ForgeJson {
-  config: Parameters<typeof gptConfig>[0];
+  /** GPT-2: the lab config; a family decoder (Llama): its config.json. */
+  config: Parameters<typeof gptConfig>[0] | Record<string, unknown>;
   evaluation: Evaluation & { limit: number | null; targets: Record<string, number>; met: boolean; sample: { limit: number } & Omit<Evaluation, 'examples'> };
   sizes: { onnxBytes: number; safetensorsBytes: number };
   training: { steps: number; wallSeconds: number; machine: string };
-  recipe: unknown;
+  recipe: Recipe;
 }
 
 const MB = 1024 * 1024;
@@ -52,7 +54,12 @@ for (const id of MODEL_IDS) {
 
     it('ORT logits equal the lab forward of model.safetensors; greedy and KV decoding agree', async () => {
       const tensors = readSafetensors(new Uint8Array(readFileSync(join(dir, 'model.safetensors'))));
-      const p = await checkParity(gptConfig(forge.config), tensors, lm, ['How many mL of 8 mg/mL contain 48 mg?', 'Hello!'], 8);
+      const configJson = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+      const arch: ModelArch = forge.recipe.llama
+        ? { kind: 'decoder', cfg: normalizeConfig(configJson), configJson }
+        : { kind: 'gpt2', cfg: gptConfig(forge.config as Parameters<typeof gptConfig>[0]) };
+      if (arch.kind === 'decoder') expect(forge.config).toEqual(configJson);
+      const p = await checkParity(arch, tensors, lm, ['How many mL of 8 mg/mL contain 48 mg?', 'Hello!'], 8);
       expect(p.logitsMaxAbsDiff).toBeLessThan(1e-4);
       expect(p.kvMaxAbsDiff).toBeLessThan(1e-4);
       expect(p.greedyEqual).toBe(true);

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initEngine } from '../../../src/core/lab';
 import { writeSafetensors } from '../safetensors';
-import { configOf, RECIPES, tinyRecipe, type ModelId } from './recipe';
+import { archOf, RECIPES, tinyRecipe, type ModelId, type SpecialIds } from './recipe';
 import { trainModel } from './trainModel';
 import type { Sequence } from './pack';
 
@@ -16,6 +16,8 @@ export interface DataDump {
   padId: number;
   dataHash: string;
   sequences: Sequence[];
+  /** The tokenizer's special ids (a Llama recipe's config.json records them). */
+  specialIds: SpecialIds;
 }
 
 async function main(): Promise<void> {
@@ -34,19 +36,18 @@ async function main(): Promise<void> {
   if (lrFlag >= 0) recipe = { ...recipe, optim: { ...recipe.optim, lr: Number(flags[lrFlag + 1]) } };
   const tag = flags.includes('--tag') ? flags[flags.indexOf('--tag') + 1] : dump.id;
   await initEngine();
-  const cfg = configOf(recipe, dump.vocabSize);
   const budgetFlag = flags.indexOf('--budget-s');
   if (budgetFlag >= 0) {
     // Calibrate: time steps 4..8 of a throwaway run (the first ones compile), then fit the step count to the
     // time budget, rounded down to a multiple of 10. The chosen count is recorded, so the run is repeatable.
     const times: number[] = [];
-    trainModel({ ...recipe, steps: 8 }, cfg, dump.sequences, dump.padId, { logEvery: 1, onLog: (p) => times.push(p.elapsedS) });
+    trainModel({ ...recipe, steps: 8 }, archOf(recipe, dump.vocabSize, dump.specialIds), dump.sequences, dump.padId, { logEvery: 1, onLog: (p) => times.push(p.elapsedS) });
     const perStep = (times[7] - times[3]) / 4;
     const steps = Math.max(10, Math.floor(Number(flags[budgetFlag + 1]) / perStep / 10) * 10);
     console.log(`${tag}: ${perStep.toFixed(3)} s/step → ${steps} steps`);
     recipe = { ...recipe, steps };
   }
-  const res = trainModel(recipe, cfg, dump.sequences, dump.padId, {
+  const res = trainModel(recipe, archOf(recipe, dump.vocabSize, dump.specialIds), dump.sequences, dump.padId, {
     onLog: (p) => console.log(`${tag} step ${p.step}/${recipe.steps} loss ${p.loss.toFixed(4)} lr ${p.lr.toExponential(2)} ${p.elapsedS.toFixed(0)}s`),
   });
   mkdirSync(outDir, { recursive: true });

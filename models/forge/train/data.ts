@@ -6,7 +6,8 @@ import { loadTokenizer, type LmTokenizer } from '../../../src/core/lm/tokenizer'
 import { buildMix, type Mix } from '../corpus/mixes';
 import type { Corpus } from '../corpus/generate';
 import { augmentRecords, type AugmentOptions } from './augment';
-import type { Family, ModelId } from './recipe';
+import type { MixName } from '../corpus/mixes';
+import type { Family } from './recipe';
 import type { Sequence } from './pack';
 
 export const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,8 +25,8 @@ export interface ModelData {
   padId: number;
 }
 
-export function buildModelData(corpus: Corpus, id: ModelId, tok: LmTokenizer, augment?: AugmentOptions): ModelData {
-  const mix = buildMix(corpus, id, 'train');
+export function buildModelData(corpus: Corpus, mixName: MixName, tok: LmTokenizer, augment?: AugmentOptions): ModelData {
+  const mix = buildMix(corpus, mixName, 'train');
   const records = augment ? augmentRecords(mix.records, augment) : mix.records;
   const sequences = records.map((r) => tok.encodeChat(r.prompt, r.response));
   const padId = tok.padId ?? tok.bosId ?? 0;

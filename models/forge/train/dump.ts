@@ -1,21 +1,25 @@
 // Writes each model's tokenized training sequences (DataDump, see cli.ts) to a folder: the input of the
-// standalone trainer. `npx tsx models/forge/train/dump.ts <outDir>`.
+// standalone trainer. `npx tsx models/forge/train/dump.ts <outDir> [id,id]`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../corpus/generate';
 import { buildModelData, loadFamilyTokenizer } from './data';
-import { MODEL_IDS, RECIPES } from './recipe';
+import { mixOf, MODEL_IDS, RECIPES } from './recipe';
 import type { DataDump } from './cli';
 
 async function main(): Promise<void> {
   const outDir = process.argv[2];
-  if (!outDir) throw new Error('usage: dump <outDir>');
+  if (!outDir) throw new Error('usage: dump <outDir> [id,id]');
   mkdirSync(outDir, { recursive: true });
   const corpus = generateCorpus(DEFAULT_CORPUS_OPTIONS);
-  for (const id of MODEL_IDS) {
+  const only = process.argv[3]?.split(',');
+  for (const id of MODEL_IDS.filter((m) => !only || only.includes(m))) {
     const tok = await loadFamilyTokenizer(RECIPES[id].family);
-    const d = buildModelData(corpus, id, tok, RECIPES[id].augment);
-    const dump: DataDump = { id, vocabSize: tok.vocabSize, padId: d.padId, dataHash: d.mix.hash, sequences: d.sequences };
+    const d = buildModelData(corpus, mixOf(RECIPES[id]), tok, RECIPES[id].augment);
+    const dump: DataDump = {
+      id, vocabSize: tok.vocabSize, padId: d.padId, dataHash: d.mix.hash, sequences: d.sequences,
+      specialIds: { bosId: tok.bosId, eosId: tok.eosId, padId: tok.padId },
+    };
     writeFileSync(join(outDir, `${id}.json`), JSON.stringify(dump));
     const lens = d.sequences.map((s) => s.ids.length).sort((a, b) => a - b);
     console.log(id, d.sequences.length, 'seqs; tokens', lens.reduce((a, b) => a + b, 0), 'max', lens[lens.length - 1]);

@@ -1,13 +1,15 @@
 // The forge recipe: per model, the training mix, tokenizer family, GPT-2 shape, batch, steps and optimizer.
 // One table so forge.json can record exactly what produced a checkpoint. Sizes are chosen for a CPU budget
 // (jax-js single-threaded wasm, ~1,800 tokens per CPU-second at d 128 × 4 layers) and the ≤ 8 MB per model
-// cap: every model here is under 1.1 M parameters (≤ 4.4 MB of F32).
+// cap: every model here is under 1.1 M parameters (≤ 4.4 MB of F32). `anchor-llama` is the anchor's mix and
+// tokenizer on a Llama-3-style decoder (config.json keys of LlamaForCausalLM, run by the lab's family decoder).
 import { DEFAULT_ADAMW, gptConfig, type AdamWConfig, type GptConfig } from '../../../src/core/lab';
+import { normalizeConfig, type NormalizedLmConfig } from '../../../src/core/lm/families';
 import type { MixName } from '../corpus/mixes';
 import type { AugmentOptions } from './augment';
 
-export type ModelId = MixName;
-export const MODEL_IDS: readonly ModelId[] = ['target', 'anchor', 'anchor-same', 'judge'];
+export type ModelId = MixName | 'anchor-llama';
+export const MODEL_IDS: readonly ModelId[] = ['target', 'anchor', 'anchor-same', 'judge', 'anchor-llama'];
 
 export type Family = 'family-a' | 'family-b';
 
@@ -26,6 +28,22 @@ export interface Recipe {
   description: string;
   /** Prompt noise (augment.ts); absent = clean records only. */
   augment?: AugmentOptions;
+  /** Training mix (corpus/mixes.ts); absent = the mix named like the model. */
+  mix?: MixName;
+  /**
+   * A Llama-family decoder instead of GPT-2: config.json keys beyond `shape` (which gives hidden_size,
+   * num_attention_heads, num_hidden_layers and max_position_embeddings); absent = GPT-2.
+   */
+  llama?: LlamaKeys;
+}
+
+/** The LlamaForCausalLM config.json keys a recipe chooses (SmolLM2 / Llama 3.2 style). */
+export interface LlamaKeys {
+  num_key_value_heads: number;
+  intermediate_size: number;
+  rope_theta: number;
+  rms_norm_eps: number;
+  tie_word_embeddings: boolean;
 }
 
 function optim(lr: number, warmupSteps: number): Omit<AdamWConfig, 'totalSteps'> {
@@ -59,16 +77,60 @@ export const RECIPES: Readonly<Record<ModelId, Recipe>> = {
     batchSize: 12, steps: 1330, optim: optim(3e-3, 30), initSeed: 104, dataSeed: 204,
     description: 'Llama Guard style judge: answers "safe" or "unsafe" after a (prompt, response) pair.',
   },
+  'anchor-llama': {
+    // SmolLM2-135M's block at toy width: GQA 4 query heads over 2 KV heads (head_dim 24), SwiGLU, RMSNorm, RoPE, tied
+    id: 'anchor-llama', family: 'family-b', mix: 'anchor', shape: { nCtx: 128, dModel: 96, nHead: 4, nLayer: 3 },
+    llama: { num_key_value_heads: 2, intermediate_size: 256, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: true },
+    batchSize: 12, steps: 2200, optim: optim(4e-3, 30), initSeed: 105, dataSeed: 205, augment: noise(305),
+    description: 'Safe Llama-family model (GQA, SwiGLU, RMSNorm, RoPE; family B vocabulary) that refuses harmful requests and answers benign ones.',
+  },
 };
 
 /** A much smaller setting for `--tiny` (CI, tests): same pipeline, seconds instead of minutes. */
 export function tinyRecipe(r: Recipe): Recipe {
-  return { ...r, shape: { nCtx: 128, dModel: 32, nHead: 2, nLayer: 1 }, batchSize: 4, steps: 12, optim: { ...r.optim, warmupSteps: 2 } };
+  const tiny: Recipe = { ...r, shape: { nCtx: 128, dModel: 32, nHead: 2, nLayer: 1 }, batchSize: 4, steps: 12, optim: { ...r.optim, warmupSteps: 2 } };
+  // keep GQA (4 query heads over 2 KV heads) in the tiny Llama
+  return r.llama ? { ...tiny, shape: { ...tiny.shape, nHead: 4 }, llama: { ...r.llama, intermediate_size: 64 } } : tiny;
 }
 
 export function configOf(r: Recipe, vocabSize: number): GptConfig {
   return gptConfig({ ...r.shape, vocabSize });
 }
+
+/** The corpus mix a recipe trains on. */
+export const mixOf = (r: Recipe): MixName => r.mix ?? (r.id as MixName);
+
+/** The architecture a recipe trains: GPT-2 (the lab's gpt.ts) or a family decoder read from its config.json. */
+export type ModelArch = { kind: 'gpt2'; cfg: GptConfig } | { kind: 'decoder'; cfg: NormalizedLmConfig; configJson: Record<string, unknown> };
+
+export interface SpecialIds {
+  bosId: number | null;
+  eosId: number | null;
+  padId: number | null;
+}
+
+/** The config.json of a Llama recipe, with the tokenizer's vocabulary size and special ids. */
+export function llamaConfigJson(r: Recipe, vocabSize: number, ids: SpecialIds): Record<string, unknown> {
+  if (!r.llama) throw new Error(`${r.id} is not a Llama recipe`);
+  return {
+    architectures: ['LlamaForCausalLM'], model_type: 'llama', vocab_size: vocabSize, hidden_size: r.shape.dModel,
+    intermediate_size: r.llama.intermediate_size, num_hidden_layers: r.shape.nLayer, num_attention_heads: r.shape.nHead,
+    num_key_value_heads: r.llama.num_key_value_heads, head_dim: r.shape.dModel / r.shape.nHead, hidden_act: 'silu',
+    max_position_embeddings: r.shape.nCtx, rms_norm_eps: r.llama.rms_norm_eps, rope_theta: r.llama.rope_theta, rope_scaling: null,
+    attention_bias: false, attention_dropout: 0, mlp_bias: false, pretraining_tp: 1, initializer_range: 0.02,
+    tie_word_embeddings: r.llama.tie_word_embeddings, use_cache: true, torch_dtype: 'float32',
+    bos_token_id: ids.bosId, eos_token_id: ids.eosId, pad_token_id: ids.padId ?? ids.bosId,
+  };
+}
+
+export function archOf(r: Recipe, vocabSize: number, ids: SpecialIds): ModelArch {
+  if (!r.llama) return { kind: 'gpt2', cfg: configOf(r, vocabSize) };
+  const configJson = llamaConfigJson(r, vocabSize, ids);
+  return { kind: 'decoder', cfg: normalizeConfig(configJson), configJson };
+}
+
+/** Context length (rows per packed batch) of either architecture. */
+export const contextOf = (a: ModelArch): number => (a.kind === 'gpt2' ? a.cfg.nCtx : a.cfg.maxPositions);
 
 export function adamwOf(r: Recipe): AdamWConfig {
   return { ...r.optim, totalSteps: r.steps };

@@ -1,10 +1,12 @@
 // Trains one forge model from tokenized sequences: seeded init, packed batches, the lab's jitted AdamW step.
 // Pure compute (no file I/O) so the same function runs in `npm run forge`, in the tiny test and in a bundled
-// standalone trainer. Returns host weights (HF GPT-2 names) and the loss curve.
+// standalone trainer. Returns host weights (HF names of the architecture) and the loss curve. GPT-2 recipes run
+// the lab's gpt.ts; Llama recipes the family decoder (decoder.ts) through the same jitted AdamW step.
 import {
-  disposeTrainState, exportParams, initParams, initTrainState, makeTrainStep, type GptConfig,
+  decoderForward, disposeTrainState, exportParams, initDecoderParams, initParams, initTrainState, makeTrainStep, makeTrainStepFor,
+  type TrainStep,
 } from '../../../src/core/lab';
-import { adamwOf, type Recipe } from './recipe';
+import { adamwOf, contextOf, type ModelArch, type Recipe } from './recipe';
 import { Packer, type Sequence } from './pack';
 
 export type HostTensors = Map<string, { data: Float32Array; shape: number[] }>;
@@ -17,7 +19,7 @@ export interface CurvePoint {
 }
 
 export interface TrainResult {
-  /** HF names with the `transformer.` prefix (GPT2LMHeadModel layout). */
+  /** HF names: GPT2LMHeadModel's (with the `transformer.` prefix) or the family's (LlamaForCausalLM's). */
   tensors: HostTensors;
   curve: CurvePoint[];
   steps: number;
@@ -32,13 +34,22 @@ export interface TrainOptions {
   logEvery?: number;
 }
 
-export function trainModel(r: Recipe, cfg: GptConfig, seqs: readonly Sequence[], padId: number, o: TrainOptions = {}): TrainResult {
+export function trainModel(r: Recipe, arch: ModelArch, seqs: readonly Sequence[], padId: number, o: TrainOptions = {}): TrainResult {
   const logEvery = o.logEvery ?? 25;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const state = initTrainState(initParams(cfg, r.initSeed));
-  const step = makeTrainStep(cfg, adamwOf(r));
-  const packer = new Packer(seqs, r.batchSize, cfg.nCtx, r.dataSeed, padId);
+  let state: ReturnType<typeof initTrainState>;
+  let step: TrainStep;
+  if (arch.kind === 'gpt2') {
+    state = initTrainState(initParams(arch.cfg, r.initSeed));
+    step = makeTrainStep(arch.cfg, adamwOf(r));
+  } else {
+    const c = arch.cfg;
+    state = initTrainState(initDecoderParams(c, r.initSeed));
+    step = makeTrainStepFor((p, tok) => decoderForward(c, p, tok).logits, adamwOf(r));
+  }
+  const nCtx = contextOf(arch);
+  const packer = new Packer(seqs, r.batchSize, nCtx, r.dataSeed, padId);
   const curve: CurvePoint[] = [];
   let acc = 0;
   let n = 0;
@@ -56,10 +67,10 @@ export function trainModel(r: Recipe, cfg: GptConfig, seqs: readonly Sequence[],
         n = 0;
       }
     }
-    const tensors = exportParams(state.params, { hfPrefix: true });
+    const tensors = exportParams(state.params, { hfPrefix: arch.kind === 'gpt2' });
     const cpu = process.cpuUsage(cpu0);
     return {
-      tensors, curve, steps: r.steps, tokensSeen: r.steps * r.batchSize * cfg.nCtx,
+      tensors, curve, steps: r.steps, tokensSeen: r.steps * r.batchSize * nCtx,
       wallSeconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6,
     };
   } finally {

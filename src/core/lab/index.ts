@@ -25,6 +25,6 @@ export {
 export { Pcg32 } from './rng';
 export { generate, makeLogitsFn, pickToken, type LogitsFn, type SampleOptions } from './sample';
 export {
-  Batcher, disposeTrainState, initTrainState, makeBatch, makeTrainStep,
-  type Example, type HostBatch, type StepStats, type TrainState,
+  Batcher, disposeTrainState, initTrainState, makeBatch, makeTrainStep, makeTrainStepFor,
+  type Example, type HostBatch, type LogitsOf, type StepStats, type TrainState, type TrainStep,
 } from './train';

@@ -92,13 +92,30 @@ export function initTrainState(params: GptParams): TrainState {
 type StepFn = (p: ArrRecord, m: ArrRecord, v: ArrRecord, tok: Arr, tgt: Arr, mask: Arr, lr: Arr, bc1: Arr, bc2: Arr) =>
   [ArrRecord, ArrRecord, ArrRecord, Arr, Arr];
 
+/** A model's logits [B, T, V] for a parameter record and tokens [B, T]; consumes both (jax-js ownership rule). */
+export type LogitsOf = (p: ArrRecord, tokens: Arr) => Arr;
+
+export interface TrainStep {
+  run: (s: TrainState, b: HostBatch) => StepStats;
+  dispose: () => void;
+}
+
 /**
  * A jitted train step for config `c` and optimizer `o`. `run(state, batch)` replaces state.params/m/v with
  * the updated arrays and returns host stats. Compiles on the first call per batch shape. Call `dispose()` when
  * done to free the compiled program.
  */
-export function makeTrainStep(c: GptConfig, o: AdamWConfig): { run: (s: TrainState, b: HostBatch) => StepStats; dispose: () => void } {
-  const lossOf = (p: ArrRecord, tok: Arr, tgt: Arr, mask: Arr): Arr => maskedCrossEntropy(gptForward(c, p, tok).logits, tgt, mask);
+export function makeTrainStep(c: GptConfig, o: AdamWConfig): TrainStep {
+  return makeTrainStepFor((p, tok) => gptForward(c, p, tok).logits, o);
+}
+
+/**
+ * The same jitted AdamW step for any forward pass (e.g. a family decoder: `(p, t) => decoderForward(cfg, p,
+ * t).logits`): masked cross-entropy of `logitsOf`, grads, global-norm clip, AdamW. Weight decay follows
+ * `isDecayed` (matrices named `*.weight`), which holds for every family's Hugging Face names.
+ */
+export function makeTrainStepFor(logitsOf: LogitsOf, o: AdamWConfig): TrainStep {
+  const lossOf = (p: ArrRecord, tok: Arr, tgt: Arr, mask: Arr): Arr => maskedCrossEntropy(logitsOf(p, tok), tgt, mask);
   const raw: StepFn = (p, m, v, tok, tgt, mask, lr, bc1, bc2) => {
     // `p` feeds both the gradient and the update: the gradient call gets its own reference.
     const [loss, grads] = valueAndGrad(lossOf)(keep(p), tok, tgt, mask);
