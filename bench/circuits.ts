@@ -18,14 +18,14 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { grad, jit, type OwnedFunction } from '@jax-js/jax';
-import { fromF32, fromI32, gptForward, keep, type Arr, type GptParams } from '../src/core/lab';
+import { fromF32, fromI32, keep, type Arr, type GptParams } from '../src/core/lab';
 import { ablateAndGenerate } from '../src/core/circuits/ablation';
 import { acdc } from '../src/core/circuits/acdc';
 import { exactScores, gradientScores, igAlphas } from '../src/core/circuits/attribute';
 import { buildGraph } from '../src/core/circuits/graph';
 import { refusalPairs } from '../src/core/circuits/heldout';
 import { metricSum, type MetricArrays } from '../src/core/circuits/metric';
-import type { CircuitModel } from '../src/core/circuits/model';
+import { modelForward, type CircuitModel } from '../src/core/circuits/model';
 import { createNodeCircuitsEngine, loadCircuitModelFolder, loadHeldoutFolder } from '../src/core/circuits/modelNode';
 import { actDiff, disposePairs, interpolatedEmbed, preparePairs, type PairBatch } from '../src/core/circuits/pairs';
 import { CircuitRunner, posMask } from '../src/core/circuits/runner';
@@ -46,7 +46,12 @@ const STEPS = flag('steps', '5,10').split(',').map(Number);
 const NEW_TOKENS = Number(flag('new-tokens', '16'));
 const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
-/** A model of the timing table: how to load it and the pairs to time it on. */
+/**
+ * A model of the timing table: how to load it and the pairs to time it on. A family model (CircuitModel.lm, e.g.
+ * a llama replica from src/core/lm/replicas written to a temporary folder and read with loadCircuitModelFolder)
+ * needs nothing else: the baseline runs modelForward, the family decoder for such models. Mind the vocabulary:
+ * the baseline unembeds every position and EAP only the metric's, so a real 128k vocabulary inflates the baseline.
+ */
 interface TimingEntry {
   label: string;
   family: string;
@@ -98,7 +103,7 @@ async function timeModel(entry: TimingEntry) {
   const c = model.cfg;
   // baseline: ordinary forward + gradient of the same metric w.r.t. every parameter, per batch
   const fb: OwnedFunction<(p: GptParams, t: Arr, m: MetricArrays) => GptParams> = jit((p: GptParams, t: Arr, m: MetricArrays) =>
-    grad((prm: GptParams, tt: Arr, mm: MetricArrays) => metricSum('logit_diff', gptForward(c, prm, tt).logits, mm))(p, t, m) as GptParams);
+    grad((prm: GptParams, tt: Arr, mm: MetricArrays) => metricSum('logit_diff', modelForward(model, prm, tt).logits, mm))(p, t, m) as GptParams);
   const metricOf = (b: PairBatch): MetricArrays => ({
     posMask: posMask(b.metric.pos, prep.T), plus: fromF32(b.metric.plus, [prep.B, c.lmHeadWidth]),
     minus: fromF32(b.metric.minus, [prep.B, c.lmHeadWidth]), refLogp: fromF32(new Float32Array(prep.B * c.lmHeadWidth), [prep.B, c.lmHeadWidth]),
@@ -166,7 +171,7 @@ async function timing() {
     date: new Date().toISOString(),
     node: process.version,
     machine: { cpus: cpus().length, loadavg: loadavg().map(r4) },
-    baseline: 'one forward + backward pass over the same batches: lab gptForward (fused attention) and the gradient of the logit-difference metric w.r.t. all parameters, jitted',
+    baseline: 'one forward + backward pass over the same batches: modelForward (lab gptForward with fused attention for GPT-2, the family decoder otherwise) and the gradient of the logit-difference metric w.r.t. all parameters, jitted',
     timing: 'ms; warm-up (compilation) first, then 3 interleaved rounds, best wall per quantity with its CPU time; eap/eapIg totals include the clean and corrupted activation runs; gradientStep = one EAP scores call per batch',
     steps: STEPS,
     models,
