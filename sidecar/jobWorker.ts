@@ -6,6 +6,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { EditsError } from '../src/core/edits/errors';
+import { SurvivalCounter } from '../src/core/edits/survival';
 import type { JobContext } from './jobs';
 import type { FromWorker, OffThreadTask, ToWorker } from './offThread';
 import { runCDelta } from './tasks/cdelta';
@@ -55,8 +56,9 @@ async function runTask(task: OffThreadTask): Promise<void> {
   }
 }
 
-// Compiled now, so the first survival job does not wait for it.
+// Compiled and tabulated now, so the first survival job does not wait for them.
 survivalKernel();
+for (const type of ['nf4', 'fp4'] as const) new SurvivalCounter(type);
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'run') void runTask(m.task);
