@@ -19,15 +19,18 @@ export const COUNTS: usize = 164072; // i32[8] counts of the last count() call
 const XB: usize = 165888; // f32[64]
 const XE: usize = 166144; // f32[64]
 const DIFF: usize = 166400; // f64[64]
-// NF4 whole-block path (nf4Block): the 15 decision thresholds (f32) and, for four f32 tables indexed by
-// code (code value, bin width by gap index, threshold below and above the code), their four byte planes
-// (plane p holds byte p of each entry), so one i8x16.swizzle per plane gathers 16 entries at once.
-export const NF4_THRESHOLD: usize = 164352; // f32[15]
+// NF4 whole-block path (nf4Block): for four f32 tables indexed by code (code value, bin width by gap index,
+// threshold below and above the code), their four byte planes (plane p holds byte p of each entry), so one
+// i8x16.swizzle per plane gathers 16 entries at once.
 export const NF4_PLANES: usize = 164416; // u8[4 tables][4 planes][16]
 const NF4_VALUE: usize = NF4_PLANES;
 const NF4_GAP: usize = NF4_PLANES + 64;
 const NF4_BELOW: usize = NF4_PLANES + 128;
 const NF4_ABOVE: usize = NF4_PLANES + 192;
+// NF4 codes by buckets of 1/16 (nf4Codes16): for bucket b = round((x + 1) * 16) clamped to [0, 31], the number
+// of thresholds below it (u8[32]) and the byte planes of its one threshold (f32[32], +Infinity if none).
+export const NF4_BUCKETS: usize = 164672;
+const NF4_BUCKET_THRESHOLD: usize = NF4_BUCKETS + 32;
 // Scratch of one group of 16 values in nf4Block.
 const G_XB: usize = 167936; // f32[16] normalised base values
 const G_XE: usize = 168000; // f32[16] normalised edited values
@@ -37,6 +40,7 @@ const G_BELOW: usize = 168192; // f32[16]
 const G_ABOVE: usize = 168256; // f32[16]
 const G_GAP: usize = 168320; // f32[16]
 const G_DIFF: usize = 168384; // f64[16] edited - base
+const G_THRESHOLD: usize = 168512; // f32[16] threshold of each value's bucket
 export const INPUT: usize = 196608; // u16 inputs (64 KiB pages from here: 3 pages of tables)
 
 const PER_UNIT: f64 = 2048;
@@ -162,7 +166,10 @@ let collateral: i32 = 0;
 
 /**
  * NF4 codes of the 16 normalised values at `x` as bytes: the number of thresholds strictly below each value
- * (what quantizeNf4's search and CodeLookup.code return for finite values), by comparing with all 15.
+ * (what quantizeNf4's search and CodeLookup.code return for finite values). x * 16 + (1.5 * 2^23 + 16)
+ * rounds (x + 1) * 16 to an integer in the f32 mantissa, its bucket; a bucket holds at most one threshold
+ * (they are more than 1/16 apart, and the JS side checks that none lies near a bucket edge, where that
+ * rounding could pick the neighbouring bucket), so one comparison with it completes the bucket's count.
  */
 // @ts-ignore: decorator
 @inline function nf4Codes16(x: usize): v128 {
@@ -170,18 +177,27 @@ let collateral: i32 = 0;
   const x1 = v128.load(x + 16);
   const x2 = v128.load(x + 32);
   const x3 = v128.load(x + 48);
-  let c0 = i32x4.splat(0);
-  let c1 = c0;
-  let c2 = c0;
-  let c3 = c0;
-  for (let k: usize = 0; k < 15; k++) {
-    const t = v128.load32_splat(NF4_THRESHOLD + (k << 2));
-    c0 = i32x4.sub(c0, f32x4.gt(x0, t));
-    c1 = i32x4.sub(c1, f32x4.gt(x1, t));
-    c2 = i32x4.sub(c2, f32x4.gt(x2, t));
-    c3 = i32x4.sub(c3, f32x4.gt(x3, t));
-  }
-  return i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(c0, c1), i16x8.narrow_i32x4_s(c2, c3));
+  const b = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(bucket4(x0), bucket4(x1)), i16x8.narrow_i32x4_s(bucket4(x2), bucket4(x3)));
+  const high = i8x16.sub(b, i8x16.splat(16));
+  const below = v128.or(i8x16.swizzle(v128.load(NF4_BUCKETS), b), i8x16.swizzle(v128.load(NF4_BUCKETS + 16), high));
+  interleave4(gather32Plane(NF4_BUCKET_THRESHOLD, b, high), gather32Plane(NF4_BUCKET_THRESHOLD + 32, b, high),
+    gather32Plane(NF4_BUCKET_THRESHOLD + 64, b, high), gather32Plane(NF4_BUCKET_THRESHOLD + 96, b, high), G_THRESHOLD);
+  const above = narrowMasks(f32x4.gt(x0, v128.load(G_THRESHOLD)), f32x4.gt(x1, v128.load(G_THRESHOLD + 16)),
+    f32x4.gt(x2, v128.load(G_THRESHOLD + 32)), f32x4.gt(x3, v128.load(G_THRESHOLD + 48)));
+  return i8x16.sub(below, above);
+}
+
+/** Bucket of four finite normalised values: round((x + 1) * 16) clamped to [0, 31]. */
+// @ts-ignore: decorator
+@inline function bucket4(x: v128): v128 {
+  const rounded = f32x4.add(f32x4.mul(x, f32x4.splat(16)), f32x4.splat(12582928));
+  return i32x4.min_s(i32x4.max_s(i32x4.sub(rounded, i32x4.splat(0x4b400000)), i32x4.splat(0)), i32x4.splat(31));
+}
+
+/** One byte plane of a 32-entry table at `plane`, for bucket indices b (0..31) and b - 16 in `high`. */
+// @ts-ignore: decorator
+@inline function gather32Plane(plane: usize, b: v128, high: v128): v128 {
+  return v128.or(i8x16.swizzle(v128.load(plane), b), i8x16.swizzle(v128.load(plane + 16), high));
 }
 
 /** Four i32x4 masks (16 lanes) as one i8x16 mask. */
@@ -193,10 +209,13 @@ let collateral: i32 = 0;
 /** Entries c of the f32 table whose byte planes are at `planes`, for the 16 indices (< 16) in c8; 4 f32x4 to `out`. */
 // @ts-ignore: decorator
 @inline function gather16(planes: usize, c8: v128, out: usize): void {
-  const p0 = i8x16.swizzle(v128.load(planes), c8);
-  const p1 = i8x16.swizzle(v128.load(planes + 16), c8);
-  const p2 = i8x16.swizzle(v128.load(planes + 32), c8);
-  const p3 = i8x16.swizzle(v128.load(planes + 48), c8);
+  interleave4(i8x16.swizzle(v128.load(planes), c8), i8x16.swizzle(v128.load(planes + 16), c8),
+    i8x16.swizzle(v128.load(planes + 32), c8), i8x16.swizzle(v128.load(planes + 48), c8), out);
+}
+
+/** Sixteen f32 values from their four byte planes (p0 holds the low bytes), as 4 f32x4 to `out`. */
+// @ts-ignore: decorator
+@inline function interleave4(p0: v128, p1: v128, p2: v128, p3: v128, out: usize): void {
   const lo01 = v128.shuffle<u8>(p0, p1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
   const hi01 = v128.shuffle<u8>(p0, p1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
   const lo23 = v128.shuffle<u8>(p2, p3, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);

@@ -20,10 +20,42 @@ export type KernelCounts = Omit<SurvivalCounts, 'params' | 'ratioHistogram'>;
 
 const PAGE = 65536;
 
+/** The byte planes of f32 entries: plane p (entries.length bytes) holds byte p of each entry. */
+function writePlanes(out: Uint8Array, entries: readonly number[]): void {
+  const bytes = new Uint8Array(Float32Array.from(entries).buffer);
+  const n = entries.length;
+  for (let c = 0; c < n; c++) for (let p = 0; p < 4; p++) out[n * p + c] = bytes[4 * c + p];
+}
+
+/**
+ * The kernel's NF4 code buckets: bucket b holds x with round((x + 1) * 16) = b (clamped to [0, 31]); per
+ * bucket the thresholds below it and the one inside (+Infinity if none). Throws unless each bucket holds at
+ * most one threshold and none lies within 1e-4 of a bucket edge, where the kernel's f32 rounding of
+ * (x + 1) * 16 might pick the neighbouring bucket.
+ */
+function nf4Buckets(): { below: number[]; threshold: number[] } {
+  const edge = (b: number) => (b - 0.5) / 16 - 1;
+  const below: number[] = [];
+  const threshold: number[] = [];
+  for (let b = 0; b < 32; b++) {
+    const lo = b === 0 ? -Infinity : edge(b);
+    const hi = b === 31 ? Infinity : edge(b + 1);
+    const inside = NF4_THRESHOLDS.filter((t) => t >= lo && t < hi);
+    if (inside.length > 1) throw new Error(`survival kernel: two NF4 thresholds in bucket ${b}`);
+    below.push(NF4_THRESHOLDS.filter((t) => t < lo).length);
+    threshold.push(inside[0] ?? Infinity);
+  }
+  for (const t of NF4_THRESHOLDS) {
+    const d = Math.abs((t + 1) * 16 - Math.round((t + 1) * 16 - 0.5) - 0.5);
+    if (d < 16e-4) throw new Error(`survival kernel: NF4 threshold ${t} lies on a bucket edge`);
+  }
+  return { below, threshold };
+}
+
 export class SurvivalKernel {
   private readonly memory: WebAssembly.Memory;
   private readonly countFn: (n: number, base: number, edited: number, bs: number, fp4: number, bf16: number) => void;
-  private readonly at: Record<'CODE_POINT' | 'CODE_ANSWER' | 'GAP_POINT' | 'GAP_ANSWER' | 'VALUES' | 'HIST' | 'COUNTS' | 'NF4_THRESHOLD' | 'NF4_PLANES' | 'INPUT', number>;
+  private readonly at: Record<'CODE_POINT' | 'CODE_ANSWER' | 'GAP_POINT' | 'GAP_ANSWER' | 'VALUES' | 'HIST' | 'COUNTS' | 'NF4_PLANES' | 'NF4_BUCKETS' | 'INPUT', number>;
   /** Elements per input area: two read slots per input and one copy area per input, from INPUT on. */
   private capacity = 0;
   private loaded: QuantType | null = null;
@@ -37,18 +69,17 @@ export class SurvivalKernel {
     this.memory = get<WebAssembly.Memory>('memory');
     this.countFn = get('count');
     const g = (name: string) => Number(get<WebAssembly.Global>(name).value);
-    this.at = { CODE_POINT: g('CODE_POINT'), CODE_ANSWER: g('CODE_ANSWER'), GAP_POINT: g('GAP_POINT'), GAP_ANSWER: g('GAP_ANSWER'), VALUES: g('VALUES'), HIST: g('HIST'), COUNTS: g('COUNTS'), NF4_THRESHOLD: g('NF4_THRESHOLD'), NF4_PLANES: g('NF4_PLANES'), INPUT: g('INPUT') };
+    this.at = { CODE_POINT: g('CODE_POINT'), CODE_ANSWER: g('CODE_ANSWER'), GAP_POINT: g('GAP_POINT'), GAP_ANSWER: g('GAP_ANSWER'), VALUES: g('VALUES'), HIST: g('HIST'), COUNTS: g('COUNTS'), NF4_PLANES: g('NF4_PLANES'), NF4_BUCKETS: g('NF4_BUCKETS'), INPUT: g('INPUT') };
     this.loadNf4BlockTables();
   }
 
   /**
-   * Tables of the kernel's whole-block NF4 path (nf4Block in wasm/survival.ts): the thresholds, and the byte
-   * planes of four f32 tables indexed by code: code value, bin width (gap index k: value[k + 1] - value[k],
-   * as CodeLookup.gap, where NF4's sorted values are its codes), threshold below and above the code.
+   * Tables of the kernel's whole-block NF4 path (nf4Block in wasm/survival.ts): the byte planes of four f32
+   * tables indexed by code (code value; bin width by gap index k, value[k + 1] - value[k] as CodeLookup.gap,
+   * NF4's sorted values being its codes; threshold below and above the code), and the code buckets.
    */
   private loadNf4BlockTables(): void {
     const buf = this.memory.buffer;
-    new Float32Array(buf, this.at.NF4_THRESHOLD, 15).set(NF4_THRESHOLDS);
     const gaps = NF4_CODE.slice(1).map((v, k) => v - NF4_CODE[k]);
     // The kernel widens an f32 gap to f64: that must be the f64 gap itself.
     if (gaps.some((g) => Math.fround(g) !== g)) throw new Error('survival kernel: an NF4 bin width is not exact in f32');
@@ -58,11 +89,10 @@ export class SurvivalKernel {
       NF4_CODE.map((_, c) => (c === 0 ? -Infinity : NF4_THRESHOLDS[c - 1])),
       NF4_CODE.map((_, c) => (c === 15 ? Infinity : NF4_THRESHOLDS[c])),
     ];
-    const planes = new Uint8Array(buf, this.at.NF4_PLANES, 256);
-    tables.forEach((entries, t) => {
-      const bytes = new Uint8Array(Float32Array.from(entries).buffer);
-      for (let c = 0; c < 16; c++) for (let p = 0; p < 4; p++) planes[64 * t + 16 * p + c] = bytes[4 * c + p];
-    });
+    tables.forEach((entries, t) => writePlanes(new Uint8Array(buf, this.at.NF4_PLANES + 64 * t, 64), entries));
+    const buckets = nf4Buckets();
+    new Uint8Array(buf, this.at.NF4_BUCKETS, 32).set(buckets.below);
+    writePlanes(new Uint8Array(buf, this.at.NF4_BUCKETS + 32, 128), buckets.threshold);
   }
 
   private loadTables(lut: CodeLookup): void {
