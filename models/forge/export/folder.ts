@@ -39,7 +39,10 @@ export function hfConfig(cfg: GptConfig, tok: LmTokenizer): Record<string, unkno
 export const configJsonOf = (a: ModelArch, tok: LmTokenizer): Record<string, unknown> => (a.kind === 'gpt2' ? hfConfig(a.cfg, tok) : a.configJson);
 
 function onnxOf(a: ModelArch, tensors: HostTensors): Uint8Array {
-  return a.kind === 'gpt2' ? exportGpt2Onnx(a.cfg, tensors) : onnxProto.onnx.ModelProto.encode(buildDecoderOnnx(a.cfg, tensors, 'fp32')).finish();
+  if (a.kind === 'gpt2') return exportGpt2Onnx(a.cfg, tensors);
+  const model = buildDecoderOnnx(a.cfg, tensors, 'fp32');
+  model.docString = `forge-trained ${a.cfg.family} decoder (fp32)`; // the builder's default names a random-weight replica
+  return onnxProto.onnx.ModelProto.encode(model).finish();
 }
 
 export function writeModelFolder(f: FolderInput): { onnxBytes: number; safetensorsBytes: number } {
