@@ -41,6 +41,7 @@ const G_ABOVE: usize = 168256; // f32[16]
 const G_GAP: usize = 168320; // f32[16]
 const G_DIFF: usize = 168384; // f64[16] edited - base
 const G_THRESHOLD: usize = 168512; // f32[16] threshold of each value's bucket
+const G_BINS: usize = 168576; // u8[64] ratio bins of the block (15 for unchanged values)
 export const INPUT: usize = 196608; // u16 inputs (64 KiB pages from here: 3 pages of tables)
 
 const PER_UNIT: f64 = 2048;
@@ -295,6 +296,8 @@ function nf4Block(pb: usize, pe: usize, amB: f32, amE: f32, bf16: bool): void {
   const vAmE = f32x4.splat(amE);
   const amB64 = f64x2.splat(<f64>amB);
   const moved = amB != amE;
+  let lowestBins = i8x16.splat(-1);
+  let highestBins = i8x16.splat(0);
   for (let g: usize = 0; g < 128; g += 32) {
     const ob = pb + g;
     const oe = pe + g;
@@ -347,13 +350,24 @@ function nf4Block(pb: usize, pe: usize, amB: f32, amE: f32, bf16: bool): void {
       ratioBins8(i16x8.narrow_i32x4_s(ratioExponents(0, amB64), ratioExponents(16, amB64))),
       ratioBins8(i16x8.narrow_i32x4_s(ratioExponents(32, amB64), ratioExponents(48, amB64))),
     );
-    const lowest = minLaneU8(v128.or(bins, v128.not(changedLanes)));
-    const highest = maxLaneU8(v128.and(bins, changedLanes));
-    for (let bin = lowest; bin <= highest; bin++) {
-      const n = popcnt(i8x16.bitmask(v128.and(i8x16.eq(bins, i8x16.splat(<i8>bin)), changedLanes)));
-      const p = HIST + (<usize>bin << 2);
-      store<i32>(p, load<i32>(p) + n);
-    }
+    // Unchanged values get bin 15, past the histogram, so the block's histogram below skips them.
+    const counted = v128.or(bins, v128.andnot(i8x16.splat(15), changedLanes));
+    v128.store(G_BINS + (g >> 1), counted);
+    lowestBins = i8x16.min_u(lowestBins, counted);
+    highestBins = i8x16.max_u(highestBins, v128.and(bins, changedLanes));
+  }
+  // The block's histogram: one pass over its 64 bins per bin value present (a few, for real edits).
+  const b0 = v128.load(G_BINS);
+  const b1 = v128.load(G_BINS + 16);
+  const b2 = v128.load(G_BINS + 32);
+  const b3 = v128.load(G_BINS + 48);
+  const highest = maxLaneU8(highestBins);
+  for (let bin = minLaneU8(lowestBins); bin <= highest; bin++) {
+    const v = i8x16.splat(<i8>bin);
+    const n = popcnt(i8x16.bitmask(i8x16.eq(b0, v))) + popcnt(i8x16.bitmask(i8x16.eq(b1, v)))
+      + popcnt(i8x16.bitmask(i8x16.eq(b2, v))) + popcnt(i8x16.bitmask(i8x16.eq(b3, v)));
+    const p = HIST + (<usize>bin << 2);
+    store<i32>(p, load<i32>(p) + n);
   }
 }
 
