@@ -157,12 +157,15 @@ let collateral: i32 = 0;
   if (code(decode(hb, bf16) * invB, fp4) != code(decode(he, bf16) * invE, fp4)) collateral++;
 }
 
-/** decode() of four lanes holding finite values only (no Infinity / NaN special case). */
+/**
+ * decode() of four lanes holding finite values only (no Infinity / NaN special case). Masks are shifts:
+ * V8 rebuilds a vector constant at each use, and this runs eight times per 16 values.
+ */
 // @ts-ignore: decorator
 @inline function decodeFinite4(h: v128, bf16: bool): v128 {
   if (bf16) return i32x4.shl(h, 16);
-  const mag = f32x4.mul(i32x4.shl(v128.and(h, i32x4.splat(0x7fff)), 13), f32x4.splat(5.192296858534828e33));
-  return v128.or(mag, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
+  const mag = f32x4.mul(i32x4.shr_u(i32x4.shl(h, 17), 4), f32x4.splat(5.192296858534828e33));
+  return v128.or(mag, i32x4.shl(i32x4.shr_u(h, 15), 31));
 }
 
 /**
@@ -178,7 +181,8 @@ let collateral: i32 = 0;
   const x1 = v128.load(x + 16);
   const x2 = v128.load(x + 32);
   const x3 = v128.load(x + 48);
-  const b = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(bucket4(x0), bucket4(x1)), i16x8.narrow_i32x4_s(bucket4(x2), bucket4(x3)));
+  // Clamped to [0, 31] once narrowed (saturating) to bytes.
+  const b = i8x16.min_s(i8x16.max_s(i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(bucket4(x0), bucket4(x1)), i16x8.narrow_i32x4_s(bucket4(x2), bucket4(x3))), i8x16.splat(0)), i8x16.splat(31));
   const high = i8x16.sub(b, i8x16.splat(16));
   const below = v128.or(i8x16.swizzle(v128.load(NF4_BUCKETS), b), i8x16.swizzle(v128.load(NF4_BUCKETS + 16), high));
   interleave4(gather32Plane(NF4_BUCKET_THRESHOLD, b, high), gather32Plane(NF4_BUCKET_THRESHOLD + 32, b, high),
@@ -188,11 +192,11 @@ let collateral: i32 = 0;
   return i8x16.sub(below, above);
 }
 
-/** Bucket of four finite normalised values: round((x + 1) * 16) clamped to [0, 31]. */
+/** Bucket of four finite normalised values, round((x + 1) * 16), before clamping. */
 // @ts-ignore: decorator
 @inline function bucket4(x: v128): v128 {
   const rounded = f32x4.add(f32x4.mul(x, f32x4.splat(16)), f32x4.splat(12582928));
-  return i32x4.min_s(i32x4.max_s(i32x4.sub(rounded, i32x4.splat(0x4b400000)), i32x4.splat(0)), i32x4.splat(31));
+  return i32x4.sub(rounded, i32x4.splat(0x4b400000));
 }
 
 /** One byte plane of a 32-entry table at `plane`, for bucket indices b (0..31) and b - 16 in `high`. */
@@ -247,7 +251,7 @@ let collateral: i32 = 0;
 }
 
 /**
- * ratioBin's biased f64 exponent of diff / (gap * absmax) for the four values at byte offset `q` of the group
+ * ratioBin's f64 exponent (unbiased) of diff / (gap * absmax) for the four values at byte offset `q` of the group
  * scratch, without dividing. The product is exact (two f32 factors) and normal; diff is zero or normal. For
  * normal d and n with mantissas md, mn in [1, 2), d / n rounds to a value below 2^(ed - en + 1) (it is at
  * most 2 - 2^-52 before rounding), so its exponent is ed - en, less one when md < mn. A zero diff gets a
@@ -258,30 +262,32 @@ let collateral: i32 = 0;
   const gap = v128.load(G_GAP + q);
   const lo = ratioExponents2(v128.load(G_DIFF + (q << 1)), f64x2.mul(f64x2.promote_low_f32x4(gap), amB64));
   const hi = ratioExponents2(v128.load(G_DIFF + (q << 1) + 16), f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<i32>(gap, gap, 2, 3, 0, 1)), amB64));
-  // The fields lie in [-1024, 3070]: their low 32 bits as i32.
+  // The exponents lie in [-2047, 2047]: their low 32 bits as i32.
   return v128.shuffle<i32>(lo, hi, 0, 2, 4, 6);
 }
 
-/** ratioExponents for two lanes, as i64. */
+/**
+ * ratioExponents for two lanes, as i64 and less the bias 1023: ed - en, less one where md < mn. Fields and
+ * mantissas are cut out with shifts (diff's sign bit shifted out), not masks (see decodeFinite4).
+ */
 // @ts-ignore: decorator
 @inline function ratioExponents2(d: v128, n: v128): v128 {
-  const mant = i64x2.splat(0xfffffffffffff);
-  const ed = v128.and(i64x2.shr_u(d, 52), i64x2.splat(0x7ff));
+  const ed = i64x2.shr_u(i64x2.shl(d, 1), 53);
   const en = i64x2.shr_u(n, 52);
   // lt_s is -1 where md < mn: adding it subtracts one.
-  return i64x2.add(i64x2.add(i64x2.sub(ed, en), i64x2.splat(1023)), i64x2.lt_s(v128.and(d, mant), v128.and(n, mant)));
+  return i64x2.add(i64x2.sub(ed, en), i64x2.lt_s(i64x2.shr_u(i64x2.shl(d, 12), 12), i64x2.shr_u(i64x2.shl(n, 12), 12)));
 }
 
-/** ratioBin of eight exponent fields (i16 lanes): exponent - 1012 clamped to [0, LAST_BIN]. */
+/** ratioBin of eight unbiased exponents (i16 lanes): exponent + 11 clamped to [0, LAST_BIN]. */
 // @ts-ignore: decorator
 @inline function ratioBins8(e: v128): v128 {
-  return i16x8.min_s(i16x8.max_s(i16x8.sub(e, i16x8.splat(1012)), i16x8.splat(0)), i16x8.splat(<i16>LAST_BIN));
+  return i16x8.min_s(i16x8.max_s(i16x8.add(e, i16x8.splat(11)), i16x8.splat(0)), i16x8.splat(<i16>LAST_BIN));
 }
 
 /**
  * A whole 64-value NF4 block with many changes, both absmax values finite and nonzero (so every normalised
- * value and ratio is finite), 16 values at a time with no per-value branch: codes by comparing with every
- * threshold; code values, neighbouring thresholds and bin widths gathered by byte swizzles. The edited codes
+ * value and ratio is finite), 16 values at a time with no per-value branch: codes by bucket (nf4Codes16);
+ * code values, neighbouring thresholds and bin widths gathered by byte swizzles. The edited codes
  * are only computed where some edited value left its base code's interval (rare for small edits). The bin
  * width around x is the gap below code value c = code(x) or the one above it (x > value[c]), as
  * CodeLookup.gap; NF4 gaps are exact in f32. Counts, ratios and the histogram are those of changedParam /
