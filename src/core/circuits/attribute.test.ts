@@ -3,7 +3,8 @@
 // metric, EAP-IG approaches exact patching as m grows, and faithfulness is 1 / 0 for the full / empty graph.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromI32, gptConfig, gptForward, initEngine, initParams, keep, takeF32, type GptParams } from '../lab';
-import { exactScores, gradientScores, hostPatch, igAlphas, patchedMetric } from './attribute';
+import { exactScores, gradientScores, hostPatch, igAlphas, patchedMetric, scoreGraph } from './attribute';
+import type { CircuitModel } from './model';
 import { faithfulnessCurve } from './faithfulness';
 import { buildGraph } from './graph';
 import { graphForward } from './graphForward';
@@ -101,6 +102,29 @@ describe('EAP and EAP-IG', () => {
         `EAP ${eap.toFixed(4)} (mean |exact| ${mean(exact.map(Math.abs)).toFixed(4)})`);
       for (let k = 1; k < errors.length; k++) expect(errors[k]).toBeLessThanOrEqual(errors[k - 1] + 1e-6);
       expect(errors[errors.length - 1]).toBeLessThan(0.75 * errors[0]);
+    } finally {
+      disposePairs(prep);
+      runner.dispose();
+    }
+  });
+
+  it('α grids: left is the library grid (corrupted end in, clean end out), the default; igGrid reaches the run', async () => {
+    expect(igAlphas(4)).toEqual([0, 0.25, 0.5, 0.75]);
+    expect(igAlphas(4, 'right')).toEqual([0.25, 0.5, 0.75, 1]);
+    expect(igAlphas(4, 'midpoint')).toEqual([0.125, 0.375, 0.625, 0.875]);
+    const model = { id: 'tiny', cfg, params, graphCfg } as unknown as CircuitModel;
+    const runner = new CircuitRunner(model, 'logit_diff');
+    const prep = prepareTokenPairs(cfg, runner, tokenPairs(3, 6, 7), 'logit_diff', { batchSize: 4, refusalIds: [] });
+    try {
+      // m = 1: the right grid is the clean run alone (= EAP), the default left grid the corrupted run alone
+      const eap = await scoreGraph(model, runner, prep, { method: 'eap', metric: 'logit_diff' });
+      const right = await scoreGraph(model, runner, prep, { method: 'eap-ig', metric: 'logit_diff', steps: 1, igGrid: 'right' });
+      const left = await scoreGraph(model, runner, prep, { method: 'eap-ig', metric: 'logit_diff', steps: 1 });
+      expect(right.meta.igGrid).toBe('right');
+      expect(left.meta.igGrid).toBeUndefined();
+      const scores = (x: typeof eap) => x.edges.map((e) => e.score ?? NaN);
+      expect(scores(right)).toEqual(scores(eap));
+      expect(Math.max(...scores(left).map((v, i) => Math.abs(v - scores(eap)[i])))).toBeGreaterThan(1e-3);
     } finally {
       disposePairs(prep);
       runner.dispose();

@@ -9,7 +9,7 @@ import { CircuitsInputError } from './errors';
 import type { CircuitModel } from './model';
 import { actDiff, disposePairs, interpolatedEmbed, preparePairs, type PairBatch, type PreparedPairs } from './pairs';
 import { CircuitRunner, type HostPatch } from './runner';
-import type { AttributionRequest, CircuitEdge, CircuitGraph, CircuitsProgressCallback, GraphConfig, CircuitsPhase } from './types';
+import type { AttributionRequest, CircuitEdge, CircuitGraph, CircuitsProgressCallback, GraphConfig, CircuitsPhase, IgGrid } from './types';
 import { CancelledError } from '../runtime/errors';
 
 export interface RunControl {
@@ -46,7 +46,7 @@ export async function attribute(model: CircuitModel, req: AttributionRequest, ct
  * on to measure circuits on the same pairs prepares them once. Exact patching adds node scores.
  */
 export async function scoreGraph(model: CircuitModel, runner: CircuitRunner, prep: Omit<PreparedPairs, 'refusal'>,
-  req: Pick<AttributionRequest, 'method' | 'metric' | 'steps'>, ctl: RunControl = {}): Promise<CircuitGraph> {
+  req: Pick<AttributionRequest, 'method' | 'metric' | 'steps' | 'igGrid'>, ctl: RunControl = {}): Promise<CircuitGraph> {
   const g = buildGraph(model.graphCfg);
   if (req.method === 'patching') {
     const { edges, nodes } = await exactScores(runner, prep, g, ctl, true);
@@ -55,15 +55,22 @@ export async function scoreGraph(model: CircuitModel, runner: CircuitRunner, pre
     return out;
   }
   const steps = req.method === 'eap' ? 1 : Math.max(1, Math.floor(req.steps ?? 5));
-  const scores = await gradientScores(runner, prep, g, req.method === 'eap' ? [1] : igAlphas(steps), ctl, req.method);
+  const grid = req.igGrid ?? 'left';
+  const scores = await gradientScores(runner, prep, g, req.method === 'eap' ? [1] : igAlphas(steps, grid), ctl, req.method);
   return withScores(g, scores, {
     model: model.id, method: req.method, metric: req.metric, pairs: prep.n, steps: req.method === 'eap-ig' ? steps : undefined,
-    ...metaOf(prep), source: 'computed',
+    ...(req.method === 'eap-ig' && grid !== 'left' ? { igGrid: grid } : {}), ...metaOf(prep), source: 'computed',
   });
 }
 
-/** EAP-IG's interpolation points, as hannamw/EAP-IG get_scores_eap_ig: α = k/m for k = 0..m−1 (corrupted end included). */
-export const igAlphas = (m: number): number[] => Array.from({ length: m }, (_, k) => k / m);
+/**
+ * EAP-IG's interpolation points. 'left' (the default) as hannamw/EAP-IG get_scores_eap_ig: α = k/m for
+ * k = 0..m−1 (corrupted end included, clean end not); 'right' k = 1..m; 'midpoint' (k + ½)/m.
+ */
+export function igAlphas(m: number, grid: IgGrid = 'left'): number[] {
+  const shift = grid === 'left' ? 0 : grid === 'right' ? 1 : 0.5;
+  return Array.from({ length: m }, (_, k) => (k + shift) / m);
+}
 
 /**
  * Edge scores of `g`'s edges (edge order, mean over pairs) with ∂metric/∂input_v averaged over runs whose

@@ -72,7 +72,7 @@ export async function attributeCircuit(model: CircuitModel, req: AttributeCircui
       scored = graph = found.graph;
       circuit = found.point;
     } else {
-      scored = await scoreGraph(model, runner, prep, { method: req.method, metric: req.metric, steps: req.steps }, within('score'));
+      scored = await scoreGraph(model, runner, prep, { method: req.method, metric: req.metric, steps: req.steps, igGrid: req.igGrid }, within('score'));
       graph = extract(scored, req.extract);
       const one = await faithfulnessCurve(runner, prep, scored, { ...fOpts, sizes: [circuitRequestSize(req.extract, scored.edges)] },
         within('circuit', 'the extracted circuit: '));

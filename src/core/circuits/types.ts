@@ -77,6 +77,7 @@ import type { AcdcOptions, AcdcResult } from './acdc';
 
 export type Metric = 'logit_diff' | 'refusal_prob' | 'kl';
 export type AttributionMethod = 'eap' | 'eap-ig' | 'patching';
+export type IgGrid = 'left' | 'right' | 'midpoint';
 
 /** Where a graph came from and how it was scored (kept in exports, needed by evidence records). */
 export interface GraphMeta {
@@ -87,6 +88,8 @@ export interface GraphMeta {
   pairs?: number;
   /** EAP-IG interpolation steps. */
   steps?: number;
+  /** EAP-IG's α grid when not the default 'left'. */
+  igGrid?: IgGrid;
   /** ACDC threshold τ when the circuit was found by ACDC (method 'patching'; scores = metric change on removal). */
   acdcTau?: number;
   /** metric on the clean run and on the corrupted run (mean over pairs). */
@@ -127,6 +130,11 @@ export interface AttributionRequest {
   metric: Metric;
   /** EAP-IG interpolation steps m (default 5); ignored by the other methods. */
   steps?: number;
+  /**
+   * EAP-IG's α grid (default 'left', the EAP-IG library's get_scores_eap_ig: α = k/m, k = 0..m−1, corrupted end
+   * in, clean end out); 'right' k = 1..m (clean end in), 'midpoint' (k + ½)/m. See the README's agreement study.
+   */
+  igGrid?: IgGrid;
   /** Pairs per forward/backward batch (default 16). */
   batchSize?: number;
   /** Wrap prompts in the model's chat template (default true). */
