@@ -23,7 +23,11 @@ import { graphConfigForLm, nForward } from './graph';
 import { attentionPatterns, logitLens, residuals } from './inspect';
 import { exportGraphJson } from './json';
 import { disposeCircuitModel, type CircuitModel } from './model';
+import { loadCircuitModel } from './model';
 import { loadCircuitModelFolder } from './modelNode';
+import { serialize } from '../edits/safetensors';
+import { f32ToBf16Bits, roundToDtype } from '../edits/dtypes';
+import { readFile } from 'node:fs/promises';
 import { spearman } from '../numeric/spearman';
 
 let root: string;
@@ -132,6 +136,27 @@ describe('circuit methods on a real-vocabulary llama-family replica', () => {
     const probes = await trainProbes(model, harmful, benign, { heldoutFraction: 0.4 });
     expect(probes.map((l) => l.layer)).toEqual([0, 1, 2]);
     for (const l of probes) expect(l.heldoutAcc).toBeGreaterThanOrEqual(0);
+  });
+
+  // BF16 is what Llama, Qwen and Gemma checkpoints ship in; F16 decoding goes through the same decodeToF32 (edits/dtypes tests)
+  it('reads a BF16 checkpoint under the real tensor names (the weights rounded as stored)', async () => {
+    const dir = join(root, 'llama3');
+    const text = (f: string) => readFile(join(dir, f));
+    const ids = fromI32([9906, 1917, 374, 264, 1296, 13], [1, 6]); // "Hello world is a test." under Llama 3
+    for (const dtype of ['BF16'] as const) {
+      const bits = f32ToBf16Bits;
+      const w = replicaWeights(model.lm!);
+      const tensors = [...w].map(([name, t]) => ({ name, dtype, shape: t.shape, data: new Uint8Array(Uint16Array.from(t.data, bits).buffer) }));
+      const m = await loadCircuitModel(`llama3-${dtype}`, {
+        'config.json': await text('config.json'), 'tokenizer.json': await text('tokenizer.json'),
+        'tokenizer_config.json': await text('tokenizer_config.json'), 'model.safetensors': serialize(tensors, { format: 'pt' }),
+      });
+      const rounded = new Map([...w].map(([name, t]) => [name, { data: Float32Array.from(t.data, (v) => roundToDtype(v, dtype)), shape: t.shape }]));
+      const want = takeF32(decoderForward(model.lm!, importDecoderParams(model.lm!, rounded), ids.ref).logits);
+      expect(maxDiff(takeF32(decoderForward(m.lm!, keep(m.params), ids.ref).logits), want)).toBe(0);
+      disposeCircuitModel(m);
+    }
+    ids.dispose();
   });
 
   it('logit lens, attention patterns and residual read-outs', () => {
