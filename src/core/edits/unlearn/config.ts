@@ -5,10 +5,13 @@
 // linear schedule), configs/experiment/unlearn/tofu (weight decay 0.01, warm-up one epoch of ten = 10 %) and
 // configs/experiment/unlearn/wmdp + the WMDP repository's rmu/unlearn.py (RMU updates layers l−2…l's MLP
 // down-projection only). Two departures, both for models of ~1 M parameters trained at lr 4e-3: the learning rate
-// (open-unlearning's 1e-5 is tuned for 1–8 B models and moves the forge models by nothing in 30 steps) and RMU's
-// steering coefficient, which the WMDP paper scales with the layer's activation norm (6.5 for Zephyr-7B's
-// layer 7, 300 for Mixtral): the default here is 4 × the frozen model's mean forget-activation norm, measured at
-// the start of the run and recorded in the manifest.
+// (open-unlearning's 1e-5 is tuned for 1–8 B models and moves the forge models by nothing in 30 steps: 1e-3 here,
+// and 1e-2 for RMU, which trains 3 of the 52 tensors; WMDP's RMU rate 5e-5 is likewise 5× open-unlearning's) and
+// RMU's steering coefficient c, which the WMDP paper scales with the layer's activation norm (6.5 for Zephyr-7B,
+// 300 for Mixtral): the default is ¼ × the frozen model's mean forget-activation norm at layer l, measured at the
+// start of the run and recorded in the manifest. Measured on `target` (8 steps, batch 4, l = 2, norm 121): c = 4 ×
+// norm cut the activation loss by half but left the forget NLL at 0.07 (the next LayerNorms absorb a c·u that is
+// not yet dominant); c = 30 ≈ ¼ × norm raised it 0.06 → 0.38 with the retain NLL unchanged (0.33 → 0.32).
 import { UnlearnConfigError } from './errors';
 import { UNLEARN_METHODS, type UnlearnMethod } from './objectives';
 
@@ -20,7 +23,8 @@ export interface UnlearnConfig {
   steps: number;
   /** Forget examples per step; the retain batch has as many (open-unlearning pairs each forget item with a retain one). */
   batchSize: number;
-  lr: number;
+  /** Peak learning rate (null: 1e-3; RMU 1e-2). The resolved config holds the number. */
+  lr: number | null;
   beta1: number;
   beta2: number;
   eps: number;
@@ -37,7 +41,7 @@ export interface UnlearnConfig {
   beta: number;
   /** RMU: the decoder layer whose output is steered (null: ⌊layers / 2⌋). */
   rmuLayer: number | null;
-  /** RMU: c in c·u (null: 4 × the frozen model's mean forget-activation norm at `rmuLayer`). */
+  /** RMU: c in c·u (null: ¼ × the frozen model's mean forget-activation norm at `rmuLayer`). */
   steeringCoeff: number | null;
   /**
    * Regexes (full match, open-unlearning's trainable_params_regex) over parameter names; null: every parameter,
@@ -54,7 +58,7 @@ export const DEFAULT_UNLEARN_CONFIG: Omit<UnlearnConfig, 'method'> = {
   seed: 0,
   steps: 30,
   batchSize: 8,
-  lr: 1e-4,
+  lr: null,
   beta1: 0.9,
   beta2: 0.999,
   eps: 1e-8,
@@ -75,10 +79,10 @@ export const DEFAULT_UNLEARN_CONFIG: Omit<UnlearnConfig, 'method'> = {
 const KEYS = new Set(['method', ...Object.keys(DEFAULT_UNLEARN_CONFIG)]);
 
 /** Fills defaults and checks every field; unknown keys and out-of-range values are UnlearnConfigError. */
-export function resolveUnlearnConfig(given: Partial<UnlearnConfig> & { method: UnlearnMethod }): UnlearnConfig {
+export function resolveUnlearnConfig(given: Partial<UnlearnConfig> & { method: UnlearnMethod }): UnlearnConfig & { lr: number } {
   const unknown = Object.keys(given).filter((k) => !KEYS.has(k));
   if (unknown.length) throw new UnlearnConfigError(`unknown unlearning option(s) ${unknown.join(', ')}; known: ${[...KEYS].join(', ')}`);
-  const c: UnlearnConfig = { ...DEFAULT_UNLEARN_CONFIG, ...given };
+  const c = { ...DEFAULT_UNLEARN_CONFIG, ...given, lr: given.lr ?? (given.method === 'rmu' ? 1e-2 : 1e-3) };
   if (!UNLEARN_METHODS.includes(c.method)) throw new UnlearnConfigError(`method "${String(c.method)}" is not one of ${UNLEARN_METHODS.join(', ')}`);
   const int = (k: keyof UnlearnConfig, min: number) => {
     const v = c[k];
@@ -120,7 +124,7 @@ export function resolveUnlearnConfig(given: Partial<UnlearnConfig> & { method: U
 }
 
 /** Learning rate at 0-based `step`: linear warm-up, then constant or linear decay to 0 at `steps` (HF get_linear_schedule_with_warmup). */
-export function unlearnLrAt(c: UnlearnConfig, step: number): number {
+export function unlearnLrAt(c: UnlearnConfig & { lr: number }, step: number): number {
   const warm = c.warmupSteps ?? Math.round(0.1 * c.steps);
   if (step < warm) return (c.lr * (step + 1)) / warm;
   if (c.schedule === 'constant') return c.lr;

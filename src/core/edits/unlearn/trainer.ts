@@ -127,7 +127,7 @@ export async function runUnlearning(
     const rng = new Pcg32(c.seed, 13);
     const u = Float32Array.from({ length: model.dModel }, () => rng.uniform());
     const norm = Math.hypot(...u);
-    const coeff = c.steeringCoeff ?? 4 * activationNorm;
+    const coeff = c.steeringCoeff ?? activationNorm / 4;
     control = u.map((x) => (x / norm) * coeff);
   }
 
@@ -227,7 +227,7 @@ type StepFn = (p: ArrRecord, frozen: ArrRecord, ref: ArrRecord, m: ArrRecord, v:
   [ArrRecord, ArrRecord, ArrRecord, Arr, Arr, Arr, Arr];
 
 /** The jitted step: objective, grads of the trainable tensors, mask, clip, AdamW, masked update. */
-function makeStep(c: UnlearnConfig, o: AdamWConfig, forward: UnlearnModel['forward'], layer: number): { fn: StepFn; dispose: () => void } {
+function makeStep(c: UnlearnConfig & { lr: number }, o: AdamWConfig, forward: UnlearnModel['forward'], layer: number): { fn: StepFn; dispose: () => void } {
   const method = c.method;
   const w = { gamma: c.gamma, alpha: c.alpha, beta: c.beta, layer };
   const lossOf = (p: ArrRecord, frozen: ArrRecord, ref: ArrRecord, x: ArrRecord): [Arr, [Arr, Arr]] => {
