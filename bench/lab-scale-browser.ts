@@ -25,6 +25,9 @@ const flag = (name: string, def: string): string => {
 const CASES = flag('cases', 'auto:smollm2-135m:1x16,auto:qwen2.5-0.5b:1x16,webgpu:smollm2-135m:1x16,webgpu:smollm2-135m@2:1x16').split(',');
 const TIMEOUT_MS = Number(flag('timeout-s', '300')) * 1000;
 
+/** One case's record: what was asked and the worker's ScaleCaseResult (or its failure). */
+type Row = { asked: string; config: string; layers?: number; B: number; T: number } & Record<string, unknown>;
+
 const PAGE = `<!doctype html><meta charset="utf-8"><title>lab scale</title><script type="module">
 window.runCase = (req, timeoutMs) => new Promise((resolve) => {
   const w = new Worker('./worker.js', { type: 'module' });
@@ -68,7 +71,7 @@ try {
   await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
   const adapter = await page.evaluate(() => (window as unknown as { adapter: () => Promise<unknown> }).adapter());
   const loadBefore = loadavg();
-  const rows = [];
+  const rows: Row[] = [];
   for (const spec of CASES) {
     const [device, nameAt, bt] = spec.split(':');
     const [name, layersText] = nameAt.split('@');
@@ -78,15 +81,14 @@ try {
     const t = Date.now();
     const r = await page.evaluate(([req, ms]) => (window as unknown as { runCase: (q: unknown, ms: number) => Promise<unknown> }).runCase(req, ms),
       [{ name, B, T, layers, prefer }, TIMEOUT_MS] as const) as { ok: boolean; result?: Record<string, unknown>; error?: string };
-    const row = r.ok ? { asked: device, ...r.result } : { asked: device, config: name, layers, B, T, failed: { stage: 'worker', message: r.error } };
+    const row: Row = r.ok ? { asked: device, config: name, layers, B, T, ...r.result } : { asked: device, config: name, layers, B, T, failed: { stage: 'worker', message: r.error } };
     rows.push({ ...row, wallS: (Date.now() - t) / 1000, software: device === 'webgpu' || undefined });
     console.log(JSON.stringify(rows.at(-1)));
   }
   const prev = existsSync(OUT) ? JSON.parse(readFileSync(OUT, 'utf8')) : {};
   // cases measured before and not re-run stay
-  type Row = { asked: string; config: string; layers?: number; B: number; T: number };
   const key = (r: Row) => `${r.asked}:${r.config}@${r.layers ?? ''}:${r.B}x${r.T}`;
-  const fresh = new Set((rows as Row[]).map(key));
+  const fresh = new Set(rows.map(key));
   const kept = ((prev.browser?.cases ?? []) as Row[]).filter((r) => !fresh.has(key(r)));
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, JSON.stringify({
