@@ -12,6 +12,7 @@
 // Measured on decoderForward's per-head hooks (src/core/lab/decoder.ts), which compute the same model as
 // circuits' graph forward with no edge patched; unlike the runner it unembeds every position (B·T·V logits).
 import { blockUntilReady, grad, jit, numpy as np } from '@jax-js/jax';
+import { graphConfigForLm, nBackward, nForward } from '../src/core/circuits/graph';
 import { normalizeConfig, type NormalizedLmConfig } from '../src/core/lm/families';
 import { atPositions, fromF32, fromI32, initEngine, keep, matmul, oneHot, takeF32, type Arr, type ArrRecord } from '../src/core/lab';
 import { decoderForward } from '../src/core/lab/decoder';
@@ -96,9 +97,6 @@ function zeroDeltas(c: NormalizedLmConfig, B: number, T: number): Record<string,
   return out;
 }
 
-export const nForwardOf = (c: NormalizedLmConfig): number => 1 + c.numLayers * (c.numHeads + 1);
-export const nBackwardOf = (c: NormalizedLmConfig): number => c.numLayers * (3 * c.numHeads + 1) + 1;
-
 /** Logit difference at each row's masked position, summed over rows (mask-multiply-sum: jit(grad)-safe). */
 function logitDiff(logits: Arr, posMask: Arr, plus: Arr, minus: Arr): Arr {
   const vh = logits.shape[2];
@@ -117,8 +115,8 @@ export async function runScaleCase(name: string, B: number, T: number, probes: S
   const c = normalizeConfig({ ...SCALE_CONFIGS[name], ...(layers ? { num_hidden_layers: layers } : {}) });
   const r: ScaleCaseResult = { config: name, layers, B, T, device: info.device, why: info.why, paramCount: decoderParamCount(c), stages: [] };
   const d = c.hiddenSize;
-  const nF = nForwardOf(c);
-  const nB = nBackwardOf(c);
+  const nF = nForward(graphConfigForLm(c)); // the EAP-IG graph's sources and destinations (circuits/graph.ts)
+  const nB = nBackward(graphConfigForLm(c));
   let stage: ScaleStage['stage'] = 'params';
   const rng = new Pcg32(7);
   const ids = () => Int32Array.from({ length: B * T }, () => rng.int(c.vocabSize));
