@@ -5,7 +5,8 @@
 // after the clean + corrupted acts forwards and after the EAP gradient call, and the time of each call (first =
 // trace + compile + run, then run only, with its CPU time). Derived: EAP-IG (m = 5) per batch = 2 acts + 5 grad
 // calls, and a formula estimate of the memory (scaleFormula.ts) printed beside the measurement.
-// Run: npx tsx bench/lab-scale.ts [--cases smollm2-135m:1x16,qwen2.5-0.5b:4x64]   → bench/results/lab-scale.json
+// Run: npx tsx bench/lab-scale.ts [--cases smollm2-135m:1x16,qwen2.5-0.5b:4x64,smollm2-135m:1x16:runner]
+//   → bench/results/lab-scale.json (`:runner` measures through circuits' CircuitRunner instead of decoderForward)
 // (`--case NAME B T` is the child mode). The browser half (bench/lab-scale-browser.ts) adds its section to the
 // same JSON.
 import { spawnSync } from 'node:child_process';
@@ -14,7 +15,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalizeConfig } from '../src/core/lm/families';
-import type { ScaleCaseResult } from './labScaleCase';
+import type { ScaleCaseResult, ScaleEngine } from './labScaleCase';
 import { SCALE_CONFIGS, watchWasmMemory } from './labScaleConfigs';
 import { eapIgPlan, maxTokensPerGradCall, preparedPairsBytes, scaleFormula } from './scaleFormula';
 
@@ -26,24 +27,25 @@ const DEFAULT_CASES = [
 ];
 const MiB = 2 ** 20;
 
-async function child(name: string, B: number, T: number): Promise<void> {
+async function child(name: string, B: number, T: number, engine: ScaleEngine): Promise<void> {
   const memory = watchWasmMemory(); // before jax-js is first imported (labScaleConfigs.ts)
   const { runScaleCase } = await import('./labScaleCase');
   const r = await runScaleCase(name, B, T, { memory, rss: () => process.memoryUsage().rss, cpuMs: () => process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 },
-    (s) => process.stderr.write(`${s}\n`));
+    (s) => process.stderr.write(`${s}\n`), undefined, engine);
   process.stdout.write(`RESULT ${JSON.stringify({ ...r, maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
 }
 
 function runCase(spec: string): CaseRow {
-  const [name, bt] = spec.split(':');
+  const [name, bt, engineText] = spec.split(':');
   const [B, T] = bt.split('x').map(Number);
+  const engine: ScaleEngine = engineText === 'runner' ? 'runner' : 'decoder';
   if (!SCALE_CONFIGS[name] || !(B > 0) || !(T > 0)) throw new Error(`bad case "${spec}": want NAME:BxT with NAME one of ${Object.keys(SCALE_CONFIGS).join(', ')}`);
-  const p = spawnSync('nice', ['-n', '10', process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), '--case', name, String(B), String(T)],
+  const p = spawnSync('nice', ['-n', '10', process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), '--case', name, String(B), String(T), engine],
     { cwd: resolve(HERE, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * MiB });
   const line = p.stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) {
     // the process died (e.g. killed for memory) before reporting: say so in the record instead of losing the case
-    return { config: name, B, T, device: 'wasm', why: '', paramCount: 0, stages: [], failed: { stage: 'params', message: `child exited ${p.status ?? p.signal} without a result` } };
+    return { config: name, engine, B, T, device: 'wasm', why: '', paramCount: 0, stages: [], failed: { stage: 'params', message: `child exited ${p.status ?? p.signal} without a result` } };
   }
   return JSON.parse(line.slice(7));
 }
@@ -56,7 +58,7 @@ function withFormula(r: CaseRow, paramCount: (c: ReturnType<typeof normalizeConf
   const formula = scaleFormula(c, r.B, r.T, paramCount(c));
   const grad = r.stages.find((s) => s.stage === 'grad');
   return {
-    ...r, formula, eapIg5: r.failed ? null : eapIgPlan(r, 5),
+    ...r, engine: r.engine ?? 'decoder', formula, eapIg5: r.failed ? null : eapIgPlan(r, 5),
     measuredOverFormula: grad?.memoryBytes && !r.failed ? +(grad.memoryBytes / formula.gradPeakBytes).toFixed(2) : null,
   };
 }
@@ -75,7 +77,7 @@ function configPlans(paramCount: (c: ReturnType<typeof normalizeConfig>) => numb
 
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--case');
-  if (at >= 0) return child(process.argv[at + 1], Number(process.argv[at + 2]), Number(process.argv[at + 3]));
+  if (at >= 0) return child(process.argv[at + 1], Number(process.argv[at + 2]), Number(process.argv[at + 3]), process.argv[at + 4] === 'runner' ? 'runner' : 'decoder');
   const { decoderParamCount } = await import('../src/core/lab/decoderParams');
   if (process.argv.includes('--formula-only')) {
     // recompute the formula columns of the cases already in the JSON (after a formula change), measure nothing
@@ -97,13 +99,13 @@ async function main(): Promise<void> {
     rows.push(row);
     const st = (s: string) => r.stages.find((x) => x.stage === s);
     const mem = (s: string) => ((st(s)?.memoryBytes ?? NaN) / MiB).toFixed(0);
-    console.log(`${r.config.padEnd(13)} B${r.B} T${String(r.T).padEnd(3)} wasm MiB params ${mem('params')} acts ${mem('acts')} grad ${mem('grad')}`
+    console.log(`${r.config.padEnd(13)} ${r.engine.padEnd(7)} B${r.B} T${String(r.T).padEnd(3)} wasm MiB params ${mem('params')} acts ${mem('acts')} grad ${mem('grad')}`
       + ` (formula ${(formula.gradPeakBytes / MiB).toFixed(0)}) | acts ${st('acts')?.ms?.toFixed(0) ?? '-'} ms grad ${st('grad')?.ms?.toFixed(0) ?? '-'} ms`
       + (plan ? ` | EAP-IG(5) ${(plan.perBatchMs / 1000).toFixed(1)} s/batch` : '') + (r.failed ? ` | FAILED at ${r.failed.stage}: ${r.failed.message}` : ''));
   }
   const prev = existsSync(OUT) ? JSON.parse(readFileSync(OUT, 'utf8')) : {};
   // cases measured before and not re-run stay (a run can add a few cases without repeating the long ones)
-  const key = (r: { config: string; B: number; T: number }) => `${r.config}:${r.B}x${r.T}`;
+  const key = (r: { config: string; B: number; T: number; engine?: ScaleEngine }) => `${r.config}:${r.B}x${r.T}:${r.engine ?? 'decoder'}`;
   const fresh = new Set(rows.map(key));
   const kept = ((prev.node?.cases ?? []) as CaseRow[]).filter((r) => !fresh.has(key(r)));
   const allRows = [...kept, ...rows].sort((a, b) => a.config.localeCompare(b.config) || a.B * a.T - b.B * b.T || a.B - b.B);

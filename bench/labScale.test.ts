@@ -1,5 +1,5 @@
-// The scale bench's own checks. On a one-layer SmolLM2-width decoder (real width, 1 of 30 layers, B1 T4) every
-// stage runs, the memory probe sees jax-js's wasm heap (installed before jax-js is imported) hold the weights and
+// The scale bench's own checks. On a one-layer SmolLM2-width decoder (real width, 1 of 30 layers, B1 T4), through
+// decoderForward and through circuits' CircuitRunner, every stage runs and returns an [nF, nB] score matrix, the memory probe sees jax-js's wasm heap (installed before jax-js is imported) hold the weights and
 // grow through the acts and gradient calls, and the formula's exact terms agree with the case. Then the formula's
 // plan agrees with what the 30-layer cases measured (bench/results/lab-scale.json): a SmolLM2 gradient call of 32
 // tokens fits wasm32 and one of 64 does not; no Qwen2.5-0.5B gradient call fits.
@@ -11,11 +11,12 @@ import { maxTokensPerGradCall, preparedPairsBytes, scaleFormula } from './scaleF
 const memory = watchWasmMemory();
 
 describe('lab scale bench', () => {
-  it('measures every stage of a real-width case and sees the engine heap', async () => {
+  it.each(['decoder', 'runner'] as const)('%s: measures every stage of a real-width case and sees the engine heap', async (engine) => {
     const { runScaleCase } = await import('./labScaleCase');
-    const r = await runScaleCase('smollm2-135m', 1, 4, { memory }, undefined, 1);
+    const r = await runScaleCase('smollm2-135m', 1, 4, { memory }, undefined, 1, engine);
     expect(r.failed).toBeUndefined();
     expect(r.stages.map((s) => s.stage)).toEqual(['params', 'acts', 'grad']);
+    // one heap for both cases of this file: the runner case starts above the decoder case's mark
     const [params, acts, grad] = r.stages.map((s) => s.memoryBytes ?? 0);
     const c = normalizeConfig({ ...SCALE_CONFIGS['smollm2-135m'], num_hidden_layers: 1 });
     const f = scaleFormula(c, 1, 4, r.paramCount);

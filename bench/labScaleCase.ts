@@ -34,8 +34,15 @@ export interface ScaleStage {
   cpuMs?: number;
 }
 
+/**
+ * Which code runs the two calls: `decoder` = decoderForward's per-head hooks (this file), `runner` = circuits'
+ * own CircuitRunner on a family CircuitModel (graphForward: unembeds one position, `take` embedding in acts).
+ */
+export type ScaleEngine = 'decoder' | 'runner';
+
 export interface ScaleCaseResult {
   config: string;
+  engine: ScaleEngine;
   /** set when the case ran fewer layers than the real config (a probe of a slow device) */
   layers?: number;
   B: number;
@@ -104,16 +111,87 @@ function logitDiff(logits: Arr, posMask: Arr, plus: Arr, minus: Arr): Arr {
   return last.ref.mul(oneHot(plus, vh)).sum().sub(last.mul(oneHot(minus, vh)).sum()); // scalar
 }
 
+/** The two calls of an EAP / EAP-IG batch: acts of a run [nF,B,T,d] (caller owns), and the score matrix at `embed`. */
+interface CasePrograms {
+  acts(tokens: Int32Array): Promise<Arr>;
+  /** consumes embed and diff; returns the [nF, nB] scores (host) */
+  grad(tokens: Int32Array, embed: Arr, diff: Arr): Promise<Float32Array>;
+  dispose(): void;
+}
+
+function decoderPrograms(c: NormalizedLmConfig, params: ArrRecord, B: number, T: number, mask: Float32Array, plusIds: Int32Array, minusIds: Int32Array): CasePrograms {
+  const d = c.hiddenSize;
+  const nF = nForward(graphConfigForLm(c));
+  const nB = nBackward(graphConfigForLm(c));
+  const hooks = sourceHooks(c);
+  const acts = jit((p: ArrRecord, tokens: Arr, posMask: Arr): [Arr, Arr] => {
+    const { logits, cache } = decoderForward(c, p, tokens, { cache: ['hook_embed', ...hooks] });
+    const rows: Arr[] = [cache.hook_embed!.reshape([1, B, T, d])];
+    for (let l = 0; l < c.numLayers; l++) {
+      rows.push(cache[`blocks.${l}.attn.hook_head_out` as HookName]!.transpose([2, 0, 1, 3])); // [B,T,H,d] → [H,B,T,d]
+      rows.push(cache[`blocks.${l}.hook_mlp_out` as HookName]!.reshape([1, B, T, d]));
+    }
+    return [atPositions(logits, posMask), np.concatenate(rows, 0)]; // [B,V], [nF,B,T,d]
+  });
+  const scores = jit((p: ArrRecord, tokens: Arr, embed: Arr, diff: Arr, posMask: Arr, plus: Arr, minus: Arr): Arr => {
+    const f = (delta: Record<string, Arr>, prm: ArrRecord, tok: Arr, emb: Arr, pm: Arr, pl: Arr, mi: Arr): Arr =>
+      logitDiff(decoderForward(c, prm, tok, { embed: emb, delta }).logits, pm, pl, mi);
+    const g = grad(f)(zeroDeltas(c, B, T), p, tokens, embed, posMask, plus, minus) as Record<string, Arr>;
+    const rows: Arr[] = [];
+    for (let l = 0; l < c.numLayers; l++) {
+      for (const x of ['q', 'k', 'v']) rows.push(g[`blocks.${l}.attn.hook_${x}_input`].transpose([2, 0, 1, 3])); // [H,B,T,d]
+      rows.push(g[`blocks.${l}.hook_mlp_in`].reshape([1, B, T, d]));
+    }
+    rows.push(g[`blocks.${c.numLayers - 1}.hook_resid_post`].reshape([1, B, T, d]));
+    const G = np.concatenate(rows, 0).reshape([nB, B * T * d]); // [nB, BTd]
+    return matmul(diff.reshape([nF, B * T * d]), G.transpose()); // [nF,BTd]@[BTd,nB] → [nF,nB]
+  });
+  return {
+    acts: async (tokens) => {
+      const [last, a] = await blockUntilReady(acts(keep(params), fromI32(tokens, [B, T]), fromF32(mask, [B, T])));
+      takeF32(last);
+      return a;
+    },
+    grad: async (tokens, embed, diff) => takeF32(await blockUntilReady(scores(keep(params), fromI32(tokens, [B, T]), embed, diff,
+      fromF32(mask, [B, T]), fromI32(plusIds, [B]), fromI32(minusIds, [B])))),
+    dispose: () => {
+      acts.dispose();
+      scores.dispose();
+    },
+  };
+}
+
+/** The same two calls through circuits' CircuitRunner (what attribute() runs) on a family model of these weights. */
+async function runnerPrograms(c: NormalizedLmConfig, params: ArrRecord, B: number, T: number, plusIds: Int32Array, minusIds: Int32Array): Promise<CasePrograms> {
+  const { CircuitRunner } = await import('../src/core/circuits/runner');
+  const { familyDims } = await import('../src/core/circuits/model');
+  const runner = new CircuitRunner({ cfg: familyDims(c), lm: c, graphCfg: graphConfigForLm(c), params }, 'logit_diff');
+  const V = c.vocabSize;
+  const pos = Array<number>(B).fill(T - 1);
+  const plus = new Float32Array(B * V);
+  const minus = new Float32Array(B * V);
+  for (let b = 0; b < B; b++) {
+    plus[b * V + plusIds[b]] = 1;
+    minus[b * V + minusIds[b]] = 1;
+  }
+  const metric = { pos, plus, minus, refLogp: null, weight: new Float32Array(B).fill(1) };
+  return {
+    acts: async (tokens) => runner.acts(tokens, pos, T).acts, // reads the last logits to host: the call has run
+    grad: async (_tokens, embed, diff) => runner.scores(embed, diff, metric),
+    dispose: () => runner.dispose(),
+  };
+}
+
 /**
  * Runs one case (`layers`: only that many of the config's layers, real width): build, acts ×2 (clean, corrupted: each a first and a second call), grad ×2 at the clean
  * embeddings. Stops at the first stage that throws and reports it (the 4 GiB wasm32 limit surfaces here as a
  * RangeError from the allocator).
  */
 export async function runScaleCase(name: string, B: number, T: number, probes: ScaleProbes, log: (s: string) => void = () => {},
-  layers?: number): Promise<ScaleCaseResult> {
+  layers?: number, engine: ScaleEngine = 'decoder'): Promise<ScaleCaseResult> {
   const info = await initEngine();
   const c = normalizeConfig({ ...SCALE_CONFIGS[name], ...(layers ? { num_hidden_layers: layers } : {}) });
-  const r: ScaleCaseResult = { config: name, layers, B, T, device: info.device, why: info.why, paramCount: decoderParamCount(c), stages: [] };
+  const r: ScaleCaseResult = { config: name, engine, layers, B, T, device: info.device, why: info.why, paramCount: decoderParamCount(c), stages: [] };
   const d = c.hiddenSize;
   const nF = nForward(graphConfigForLm(c)); // the EAP-IG graph's sources and destinations (circuits/graph.ts)
   const nB = nBackward(graphConfigForLm(c));
@@ -124,7 +202,6 @@ export async function runScaleCase(name: string, B: number, T: number, probes: S
   for (let b = 0; b < B; b++) mask[b * T + T - 1] = 1;
   const plusIds = Int32Array.from({ length: B }, (_, b) => (11 * b + 3) % c.vocabSize);
   const minusIds = Int32Array.from({ length: B }, (_, b) => (17 * b + 5) % c.vocabSize);
-  const hooks = sourceHooks(c);
   const memory = probes.memory;
   const rss = () => probes.rss?.() ?? null;
   /** Wall and CPU ms of `f`. */
@@ -142,20 +219,10 @@ export async function runScaleCase(name: string, B: number, T: number, probes: S
     log(`${name} B${B} T${T}: params built (${r.stages[0].firstMs.toFixed(0)} ms)`);
 
     stage = 'acts';
-    const acts = jit((p: ArrRecord, tokens: Arr, posMask: Arr): [Arr, Arr] => {
-      const { logits, cache } = decoderForward(c, p, tokens, { cache: ['hook_embed', ...hooks] });
-      const rows: Arr[] = [cache.hook_embed!.reshape([1, B, T, d])];
-      for (let l = 0; l < c.numLayers; l++) {
-        rows.push(cache[`blocks.${l}.attn.hook_head_out` as HookName]!.transpose([2, 0, 1, 3])); // [B,T,H,d] → [H,B,T,d]
-        rows.push(cache[`blocks.${l}.hook_mlp_out` as HookName]!.reshape([1, B, T, d]));
-      }
-      return [atPositions(logits, posMask), np.concatenate(rows, 0)]; // [B,V], [nF,B,T,d]
-    });
-    const runActs = async (tokens: Int32Array): Promise<Arr> => {
-      const [last, a] = await blockUntilReady(acts(keep(params), fromI32(tokens, [B, T]), fromF32(mask, [B, T])));
-      takeF32(last);
-      return a;
-    };
+    const progs = engine === 'runner'
+      ? await runnerPrograms(c, params, B, T, plusIds, minusIds)
+      : decoderPrograms(c, params, B, T, mask, plusIds, minusIds);
+    const runActs = progs.acts;
     const clean = ids();
     const first = await timed(() => runActs(clean));
     first.out.dispose();
@@ -166,19 +233,6 @@ export async function runScaleCase(name: string, B: number, T: number, probes: S
     log(`${name} B${B} T${T}: acts ${first.ms.toFixed(0)} / ${second.ms.toFixed(0)} ms`);
 
     stage = 'grad';
-    const scores = jit((p: ArrRecord, tokens: Arr, embed: Arr, diff: Arr, posMask: Arr, plus: Arr, minus: Arr): Arr => {
-      const f = (delta: Record<string, Arr>, prm: ArrRecord, tok: Arr, emb: Arr, pm: Arr, pl: Arr, mi: Arr): Arr =>
-        logitDiff(decoderForward(c, prm, tok, { embed: emb, delta }).logits, pm, pl, mi);
-      const g = grad(f)(zeroDeltas(c, B, T), p, tokens, embed, posMask, plus, minus) as Record<string, Arr>;
-      const rows: Arr[] = [];
-      for (let l = 0; l < c.numLayers; l++) {
-        for (const x of ['q', 'k', 'v']) rows.push(g[`blocks.${l}.attn.hook_${x}_input`].transpose([2, 0, 1, 3])); // [H,B,T,d]
-        rows.push(g[`blocks.${l}.hook_mlp_in`].reshape([1, B, T, d]));
-      }
-      rows.push(g[`blocks.${c.numLayers - 1}.hook_resid_post`].reshape([1, B, T, d]));
-      const G = np.concatenate(rows, 0).reshape([nB, B * T * d]); // [nB, BTd]
-      return matmul(diff.reshape([nF, B * T * d]), G.transpose()); // [nF,BTd]@[BTd,nB] → [nF,nB]
-    });
     const embed = (): Arr => {
       const [head, rest] = np.split(A.ref, [1], 0);
       rest.dispose();
@@ -186,18 +240,15 @@ export async function runScaleCase(name: string, B: number, T: number, probes: S
     };
     const diff = A.ref.sub(C.ref);
     const runGrad = async (): Promise<void> => {
-      const s = await blockUntilReady(scores(keep(params), fromI32(clean, [B, T]), embed(), diff.ref, fromF32(mask, [B, T]),
-        fromI32(plusIds, [B]), fromI32(minusIds, [B])));
-      if (s.shape[0] !== nF || s.shape[1] !== nB) throw new Error(`scores shape ${s.shape} is not [${nF}, ${nB}]`);
-      takeF32(s);
+      const s = await progs.grad(clean, embed(), diff.ref);
+      if (s.length !== nF * nB) throw new Error(`scores have ${s.length} entries, not ${nF} × ${nB}`);
     };
     const g1 = await timed(runGrad);
     const g2 = await timed(runGrad);
     r.stages.push({ stage, firstMs: g1.ms, ms: g2.ms, cpuMs: g2.cpuMs, memoryBytes: memory(), rssBytes: rss() });
     log(`${name} B${B} T${T}: grad ${g1.ms.toFixed(0)} / ${g2.ms.toFixed(0)} ms`);
     for (const a of [A, C, diff, ...Object.values(params)]) a.dispose();
-    acts.dispose();
-    scores.dispose();
+    progs.dispose();
   } catch (e) {
     r.failed = { stage, message: (e as Error).message };
     r.stages.push({ stage, firstMs: NaN, memoryBytes: memory(), rssBytes: rss() });
