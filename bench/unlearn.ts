@@ -12,7 +12,7 @@ import { UNLEARN_METHODS } from '../src/core/edits/unlearn/objectives';
 import { forgeUnlearnData, loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
 import { runUnlearning } from '../src/core/edits/unlearn/trainer';
 
-const ROOT = join(__dirname, '..');
+const ROOT = new URL('..', import.meta.url).pathname;
 const steps = Number(process.argv[2] ?? 20);
 const topic = process.argv[3] ?? 'poison';
 
