@@ -14,7 +14,7 @@ import { parseCircuit } from '../src/core/edits/circuit';
 import { EditsError, FileTooLargeError } from '../src/core/edits/errors';
 import { EDITS_TOOL } from '../src/core/edits/version';
 import { JobManager, OutputBusyError, type JobContext, type JobKind, type JobOutcome } from './jobs';
-import { inspectOffThread, runJobOffThread, runSurvivalOffThread } from './offThread';
+import { inspectOffThread, runJobOffThread } from './offThread';
 import { CDeltaBody, MansuBody, SurvivalBody } from './schemas';
 import type { InputRef } from './tasks/common';
 import { readRegularFile } from './fileio';
@@ -143,7 +143,7 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     const b = await body(c, SurvivalBody);
     const out = await output(b.output);
     const opts = { base: await input(b.base), edited: await input(b.edited), quant: b.quant, blocksize: b.blocksize, output: out };
-    return start(c, 'survival', [out], (ctx) => runSurvivalOffThread(opts, ctx));
+    return start(c, 'survival', [out], (ctx) => runJobOffThread({ kind: 'survival', jobId: ctx.id, opts }, ctx));
   });
 
   app.post('/api/jobs/mansu', async (c) => {

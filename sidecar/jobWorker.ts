@@ -13,7 +13,7 @@ import { runCDelta } from './tasks/cdelta';
 import { inspectCheckpoint } from './tasks/inspect';
 import { runMansu } from './tasks/mansu';
 import { survivalKernel } from './survivalKernel';
-import { countSurvival } from './tasks/survival';
+import { runSurvival } from './tasks/survival';
 
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
@@ -24,7 +24,7 @@ let current: { jobId: string; abort: AbortController } | null = null;
 
 function run(task: OffThreadTask, ctx: JobContext): Promise<unknown> {
   switch (task.kind) {
-    case 'survivalShare': return countSurvival(task.opts, ctx, task.share, task.hash);
+    case 'survival': return runSurvival(task.opts, ctx);
     case 'cdelta': return runCDelta(task.opts, ctx);
     case 'mansu': return runMansu(task.opts, ctx);
     case 'inspect': return inspectCheckpoint(task.opts);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { createApp, DEFAULT_ORIGINS } from './app';
 import { lockWorkspace } from './lock';
-import { prewarmWorkers } from './offThread';
+import { prewarmWorker } from './offThread';
 import { Workspace } from './workspace';
 
 interface Args {
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   let port = args.port;
   const { app, jobs } = createApp({ workspace, token, origins: args.origins, maxBodyBytes: args.maxBodyBytes, port: () => port });
   // Before listening: the first job then finds a loaded worker (a failure here only costs that job a start).
-  await prewarmWorkers().catch((e: unknown) => console.warn(`job worker prewarm failed: ${(e as Error).message}`));
+  await prewarmWorker().catch((e: unknown) => console.warn(`job worker prewarm failed: ${(e as Error).message}`));
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: args.port }, (info) => {
     port = info.port;
     const url = `http://127.0.0.1:${info.port}`;

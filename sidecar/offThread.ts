@@ -1,8 +1,8 @@
 // Runs the sidecar's heavy work on worker threads so the HTTP event loop only routes requests: each job
-// (and each checkpoint inspection, whose headers can hold 100 MB of JSON) runs on a worker of its own, a
-// survival job on two (its tensors in two shares), started from jobWorker.mjs. Workers are pooled: starting one compiles the TypeScript sources and the
+// (and each checkpoint inspection, whose headers can hold 100 MB of JSON) runs on a worker of its own,
+// started from jobWorker.mjs. Workers are pooled: starting one compiles the TypeScript sources and the
 // survival kernel again (0.3-1 s of CPU), so a finished worker waits, unreferenced, for the next task, and
-// two are started with the server. Progress comes back as messages, cancel goes as one, errors come back by
+// one is started with the server. Progress comes back as messages, cancel goes as one, errors come back by
 // name and message and are rebuilt (EditsError subclasses as EditsError with the same name, so the API
 // still answers 422 with that name). A worker that dies without answering fails its task with the reason
 // and is not reused.
@@ -13,10 +13,10 @@ import type { JobContext, JobOutcome } from './jobs';
 import type { CDeltaOptions } from './tasks/cdelta';
 import type { InputRef } from './tasks/common';
 import type { MansuOptions } from './tasks/mansu';
-import { writeSurvivalReport, type SurvivalCountResult, type SurvivalOptions, type SurvivalShare } from './tasks/survival';
+import type { SurvivalOptions } from './tasks/survival';
 
 export type OffThreadTask = { jobId: string } & (
-  | { kind: 'survivalShare'; opts: SurvivalOptions; share: SurvivalShare; hash: boolean }
+  | { kind: 'survival'; opts: SurvivalOptions }
   | { kind: 'cdelta'; opts: CDeltaOptions }
   | { kind: 'mansu'; opts: MansuOptions }
   | { kind: 'inspect'; opts: InputRef }
@@ -70,12 +70,9 @@ function park(w: Worker): void {
   idle.push(w);
 }
 
-/** Starts workers ahead of the first tasks (two: a survival job uses both), so those do not pay the start-up; resolves once they are loaded. */
-export async function prewarmWorkers(): Promise<void> {
-  await Promise.all(Array.from({ length: MAX_IDLE - idle.length }, () => prewarmOne()));
-}
-
-function prewarmOne(): Promise<void> {
+/** Starts a worker ahead of the first task, so that task does not pay the start-up; resolves once it is loaded. */
+export function prewarmWorker(): Promise<void> {
+  if (idle.length > 0) return Promise.resolve();
   const w = startWorker();
   park(w);
   return new Promise((resolve, reject) => {
@@ -127,45 +124,8 @@ function runOnWorker(task: OffThreadTask, ctx?: JobContext): Promise<unknown> {
 }
 
 /** Runs a job on a worker thread of its own; the context's signal cancels it there. */
-export function runJobOffThread(task: Exclude<OffThreadTask, { kind: 'inspect' | 'survivalShare' }>, ctx: JobContext): Promise<JobOutcome> {
+export function runJobOffThread(task: Exclude<OffThreadTask, { kind: 'inspect' }>, ctx: JobContext): Promise<JobOutcome> {
   return runOnWorker(task, ctx) as Promise<JobOutcome>;
-}
-
-/** Threads a survival job counts on (the inputs are hashed on threads of their own besides). */
-const SURVIVAL_SHARES = 2;
-
-/**
- * A survival job: its tensors counted in shares on as many worker threads, the first share's thread also
- * collecting the inputs' digests, then the report built and written here (a small JSON file). Progress
- * adds up the shares'; a failing share cancels the others.
- */
-export async function runSurvivalOffThread(opts: SurvivalOptions, ctx: JobContext): Promise<JobOutcome> {
-  const abort = new AbortController();
-  const stop = () => abort.abort();
-  if (ctx.signal.aborted) stop();
-  ctx.signal.addEventListener('abort', stop);
-  const progress = Array.from({ length: SURVIVAL_SHARES }, () => ({ done: 0, total: 0 }));
-  try {
-    const shares = await Promise.all(progress.map((mine, part) => {
-      const shareCtx: JobContext = {
-        id: ctx.id,
-        signal: abort.signal,
-        progress: (phase, done, total) => {
-          if (phase !== 'analyse') return ctx.progress(phase, done, total);
-          Object.assign(mine, { done, total });
-          ctx.progress(phase, progress.reduce((a, p) => a + p.done, 0), progress.reduce((a, p) => a + p.total, 0));
-        },
-      };
-      const task: OffThreadTask = { kind: 'survivalShare', jobId: ctx.id, opts, share: { part, parts: SURVIVAL_SHARES }, hash: part === 0 };
-      return (runOnWorker(task, shareCtx) as Promise<SurvivalCountResult>).catch((e: unknown) => {
-        stop();
-        throw e;
-      });
-    }));
-    return await writeSurvivalReport(opts, ctx.id, shares);
-  } finally {
-    ctx.signal.removeEventListener('abort', stop);
-  }
 }
 
 /** Opens and describes a checkpoint on a worker thread (its headers are parsed there). */

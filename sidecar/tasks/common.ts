@@ -16,11 +16,11 @@ export interface InputRef {
 export class Inputs {
   readonly list: { role: string; ref: InputRef; ck: Checkpoint }[] = [];
 
-  /** `hash`: start hashing the files on threads of their own while the job computes (digests() collects them). */
-  async open(role: string, ref: InputRef, hash = true): Promise<Checkpoint> {
+  async open(role: string, ref: InputRef): Promise<Checkpoint> {
     const same = this.list.find((x) => x.ref.abs === ref.abs);
     const ck = same ? same.ck : await openCheckpoint(ref.abs, ref.rel);
-    if (!same && hash) await Promise.all(ck.files.map((f) => f.source.hashAside()));
+    // Hashed on threads of their own while the job computes (digests() collects the results).
+    if (!same) await Promise.all(ck.files.map((f) => f.source.hashAside()));
     this.list.push({ role, ref, ck });
     return ck;
   }

@@ -78,9 +78,7 @@ export async function runTensorPass(spec: PassSpec): Promise<void> {
   const primary = spec.checkpoints[0];
   const plans = primary.tensors.map((t) => spec.plan(t));
   plans.forEach((p, k) => p?.inputs.forEach((i) => partner(spec, i, primary.tensors[k])));
-  // Without writers, a tensor without a plan is neither read nor counted in the progress.
-  const skipped = (k: number) => !plans[k] && spec.writers.length === 0;
-  const total = primary.tensors.reduce((s, t, k) => s + (skipped(k) ? 0 : (t.end - t.begin) * (plans[k]?.prepass ? 2 : 1)), 0);
+  const total = primary.tensors.reduce((s, t, k) => s + (t.end - t.begin) * (plans[k]?.prepass ? 2 : 1), 0);
   let done = 0;
   spec.progress(0, total);
   const buffers = new Map<number, Float32Array>();
@@ -102,8 +100,6 @@ export async function runTensorPass(spec: PassSpec): Promise<void> {
     for (const w of spec.writers) await w.beginTensor(t);
     const n = numel(t.shape);
     const width = DTYPE_BYTES[t.dtype];
-    // Nothing to compute or copy: a tensor of another survival share, or not a float tensor.
-    if (skipped(k)) continue;
     if (!plan) {
       const src = primary.files[t.file].source;
       let next = t.begin < t.end ? src.read(t.begin, Math.min(COPY_BYTES, t.end - t.begin)) : null;
