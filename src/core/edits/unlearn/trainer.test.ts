@@ -13,7 +13,7 @@ import type { UnlearnModel } from './model';
 import { UNLEARN_METHODS } from './objectives';
 import { folderSink, forgeUnlearnData, lastCheckpoint, loadUnlearnModelFolder } from './runNode';
 import type { SplitRecord, UnlearnData } from './splits';
-import { runUnlearning, type UnlearnResult } from './trainer';
+import { runUnlearning, type UnlearnProgress, type UnlearnResult } from './trainer';
 
 const ROOT = join(__dirname, '../../../..');
 const TARGET = join(ROOT, 'models/target');
@@ -57,8 +57,13 @@ describe('unlearning fine-tuning on the target model', () => {
   const results = new Map<string, UnlearnResult>();
   for (const method of UNLEARN_METHODS) {
     it(`${method}: the forget NLL rises, the retain NLL moves less than half as much`, async () => {
-      const r = await runUnlearning(model, data, { method, steps: 8, seed: 1, ...SHORT }, { split });
+      const events: UnlearnProgress[] = [];
+      const r = await runUnlearning(model, data, { method, steps: 8, seed: 1, ...SHORT }, { split, onProgress: (p) => events.push(p) });
       results.set(method, r);
+      // progress: steps 1…8 in order against a fixed total, evaluations at 0 and 8, 'done' last
+      expect(events.flatMap((p) => (p.kind === 'step' ? [[p.step, p.total]] : []))).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((s) => [s, 8]));
+      expect(events.flatMap((p) => (p.kind === 'eval' ? [p.step] : []))).toEqual([0, 8]);
+      expect(events[events.length - 1]).toEqual({ kind: 'done', step: 8, total: 8, status: 'done' });
       const [before, after] = [r.manifest.metrics[0], r.manifest.metrics[r.manifest.metrics.length - 1]];
       const forgetRise = after.forgetTrainNll - before.forgetTrainNll;
       expect(forgetRise).toBeGreaterThan(0.1);
