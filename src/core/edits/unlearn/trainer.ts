@@ -50,7 +50,7 @@ export interface UnlearnResult {
 
 type Encoded = Example & { id: string };
 
-function encode(model: UnlearnModel, pairs: TextPair[]): Encoded[] {
+export function encode(model: UnlearnModel, pairs: TextPair[]): Encoded[] {
   return pairs.map((p) => {
     const { ids, responseStart } = model.tokenizer.encodeChat(p.prompt, p.response);
     return { id: p.id, tokens: ids, lossFrom: responseStart };
@@ -249,7 +249,7 @@ function makeStep(c: UnlearnConfig & { lr: number }, o: AdamWConfig, forward: Un
 }
 
 /** Token-mean NLL of the response tokens of a set (batches of 16, padded rows carry no mask). Does not consume params. */
-function makeEvaluator(model: UnlearnModel, T: number, pad: number): ((params: ArrRecord, set: Example[]) => number) & { dispose: () => void } {
+export function makeEvaluator(model: UnlearnModel, T: number, pad: number): ((params: ArrRecord, set: Example[]) => number) & { dispose: () => void } {
   const fn = jit((p: ArrRecord, tok: Arr, tgt: Arr, mask: Arr): [Arr, Arr] => [sequenceNll(model.forward(p, tok).logits, tgt, mask.ref).sum(), mask.sum()]);
   const B = 16;
   const evaluate = (params: ArrRecord, set: Example[]): number => {
