@@ -1,7 +1,8 @@
 // C-Δθ on half-precision chunks: the table-driven path taken when every input is F16 (or every one BF16)
 // writes the same bits and the same stats as the general decode / encode path, which it leaves for mixed
 // dtypes (fed here the same values with the base as F32), including overflow to Infinity, NaN inputs, two
-// strengths and the last output edited in place in the target's own buffer.
+// strengths, the last output edited in place in the target's own buffer, and positions where aligned
+// equals base (skipped by the table path unless the target is NaN/Infinity or −0).
 import { describe, expect, it } from 'vitest';
 import type { RowColMask } from './archMap';
 import { applyCDeltaRaw, emptyCDeltaStats } from './cdelta';
@@ -34,7 +35,12 @@ function halfBits(dtype: 'F16' | 'BF16', r: () => number): Uint8Array {
 function run(dtype: 'F16' | 'BF16', baseAsF32: boolean) {
   const r = rng(dtype === 'F16' ? 3 : 4);
   const target = halfBits(dtype, r);
+  // −0 targets (−0 + +0 would be +0: never skipped as unchanged).
+  for (let i = 5; i < target.length / 2; i += 37) target.set([0, 0x80], 2 * i);
+  // As in a sparse fine-tune, aligned equals the target (here also the base) at two thirds of the
+  // positions: the table path skips those (including equal NaN/Infinity, which it must not skip).
   const aligned = halfBits(dtype, r);
+  for (let i = 0; i < aligned.length / 2; i++) if (i % 3 !== 0) aligned.set(target.subarray(2 * i, 2 * i + 2), 2 * i);
   const strengths = [0.5, 3];
   const stats = strengths.map(() => emptyCDeltaStats('w', ROWS * COLS, MASK));
   const outs = strengths.map(() => new Uint8Array(target.byteLength));

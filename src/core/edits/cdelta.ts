@@ -97,14 +97,23 @@ function applyHalf(
   const b = base.bytes === target.bytes ? t : halfBits(base.bytes);
   const a = halfBits(aligned.bytes);
   const o = outs.map((x) => new Uint16Array(x.buffer, x.byteOffset, x.byteLength / 2));
+  // Where aligned and base hold the same bits (most of a sparse fine-tune), W_aligned − W_base is +0 and
+  // W_target + s·0 is W_target: the output (already the target's bits) is left as it is and nothing is
+  // counted. Only when that identity is exact: a finite difference, a finite strength, and a target that is
+  // neither NaN/Infinity (re-encoding would canonicalise a NaN) nor −0 (−0 + +0 is +0). Exponent all ones:
+  const special = target.dtype === 'BF16' ? 0x7f80 : 0x7c00;
   forEachMaskedRun(mask, elemStart, t.length, (r0, r1) => {
     for (let k = 0; k < strengths.length; k++) {
       const s = strengths[k];
+      const skipEqual = Number.isFinite(s);
       const st = stats[k];
       const out = o[k];
       for (let i = r0; i < r1; i++) {
-        const tv = table[t[i]];
-        const bits = encode(tv + s * (table[a[i]] - table[b[i]]));
+        const ti = t[i];
+        const ai = a[i];
+        if (skipEqual && ai === b[i] && (ai & special) !== special && (ti & special) !== special && ti !== 0x8000) continue;
+        const tv = table[ti];
+        const bits = encode(tv + s * (table[ai] - table[b[i]]));
         out[i] = bits;
         const wv = table[bits];
         if (wv === tv || (Number.isNaN(wv) && Number.isNaN(tv))) continue;
