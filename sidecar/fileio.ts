@@ -171,39 +171,89 @@ export class HashingFileSource implements ByteSource {
   }
 }
 
-/** Appends bytes to a new file, hashing them; `finish` fsyncs and closes. */
+/** Outputs that grow past this are hashed on a thread of their own, by reading back what has landed. */
+const WRITE_HASH_ASIDE_MIN_BYTES = 32 << 20;
+/** How far the landed prefix grows before that thread is told to hash on. */
+const WRITE_HASH_ASIDE_STEP = 8 << 20;
+
+/**
+ * Appends bytes to a new file, hashing them; `finish` fsyncs and closes. A file that grows past 32 MB (a
+ * checkpoint shard) is hashed by a thread of its own (hashWorker.mjs in follow mode) that reads the landed
+ * bytes back by descriptor, from the page cache, while the job thread computes the next chunk: the digest
+ * is of what is in the file, and the job thread keeps only the write calls. Smaller files are hashed inline.
+ */
 export class HashingFileWriter {
-  private readonly hash = createHash('sha256');
+  private hash: Hash | null = createHash('sha256');
+  private aside: { worker: Worker; digest: Promise<string> } | null = null;
+  /** Reserved byte ranges by their end, in order, until they have landed (writes may complete out of order). */
+  private readonly pending: { end: number; landed: boolean }[] = [];
+  private landed = 0;
+  private told = 0;
   written = 0;
 
   private constructor(readonly path: string, private readonly fh: FileHandle) {}
 
   static async create(path: string): Promise<HashingFileWriter> {
-    return new HashingFileWriter(path, await open(path, 'wx'));
+    // Read-write: the hashing thread reads back through this descriptor.
+    return new HashingFileWriter(path, await open(path, 'wx+'));
   }
 
   /**
-   * Reserves the next `bytes.byteLength` bytes and hashes them at once, so a caller may start the next
-   * write before this one lands (positional writes, order fixed at call time).
+   * Reserves the next `bytes.byteLength` bytes, so a caller may start the next write before this one lands
+   * (positional writes, order fixed at call time); hashes them at once while the file is small.
    */
   async write(bytes: Uint8Array): Promise<void> {
     const pos = this.written;
     this.written += bytes.byteLength;
-    this.hash.update(bytes);
+    if (!this.aside && this.written >= WRITE_HASH_ASIDE_MIN_BYTES) this.startAside();
+    // Once the thread runs it hashes from offset 0, so it also covers these bytes.
+    if (!this.aside) this.hash!.update(bytes);
+    const range = { end: this.written, landed: false };
+    this.pending.push(range);
     let off = 0;
     while (off < bytes.byteLength) {
       const { bytesWritten } = await this.fh.write(bytes, off, bytes.byteLength - off, pos + off);
       off += bytesWritten;
     }
+    range.landed = true;
+    while (this.pending.length && this.pending[0].landed) this.landed = this.pending.shift()!.end;
+    if (this.aside && this.landed - this.told >= WRITE_HASH_ASIDE_STEP) {
+      this.told = this.landed;
+      this.aside.worker.postMessage({ upTo: this.landed });
+    }
+  }
+
+  private startAside(): void {
+    this.hash = null;
+    const worker = new Worker(HASH_WORKER, { workerData: { fd: this.fh.fd, follow: true }, execArgv: [] });
+    const digest = new Promise<string>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`${this.path}: the output hashing thread exited (code ${code}) without a digest`)));
+    });
+    digest.catch(() => undefined);
+    this.aside = { worker, digest };
   }
 
   async finish(): Promise<{ bytes: number; sha256: string }> {
-    await this.fh.sync();
+    if (this.landed !== this.written) throw new Error(`${this.path}: finish() with writes still in flight (${this.landed} of ${this.written} bytes landed)`);
+    let sha256: string;
+    if (this.aside) {
+      this.aside.worker.postMessage({ upTo: this.written, end: true });
+      // The thread hashes the tail while the file is fsynced.
+      [sha256] = await Promise.all([this.aside.digest, this.fh.sync()]);
+      await this.aside.worker.terminate();
+    } else {
+      await this.fh.sync();
+      sha256 = this.hash!.digest('hex');
+    }
     await this.fh.close();
-    return { bytes: this.written, sha256: this.hash.digest('hex') };
+    return { bytes: this.written, sha256 };
   }
 
   async abort(): Promise<void> {
+    // The hashing thread reads by descriptor number: it must stop before the number can be reused.
+    if (this.aside) await this.aside.worker.terminate();
     await this.fh.close().catch(() => undefined);
   }
 }
