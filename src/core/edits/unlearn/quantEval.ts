@@ -17,6 +17,7 @@ import { doubleDequantize, doubleQuantize } from '../dynamicMap';
 import { dequantize4bit, normalise, quantize4bit, type QuantType } from '../quant4';
 import { CodeLookup } from '../quantLookup';
 import { RATIO_BIN_LOWER, ratioBin } from '../survival';
+import { behaviourRates, type BehaviourPrompts, type BehaviourRates } from './behaviour';
 import type { UnlearnModel } from './model';
 import type { UnlearnData } from './splits';
 import { encode, makeEvaluator } from './trainer';
@@ -186,10 +187,12 @@ export interface VariantScores {
   /** forgetNll − the full-precision edited forget NLL (negative: quantization undoes part of the forgetting). */
   ptqGap: number;
   retainGap: number;
+  /** Greedy-decoding refusal / reproduction rates of the quantized edited model (when prompts were given). */
+  behaviour?: BehaviourRates;
 }
 
 export interface QuantEvalResult {
-  fullPrecision: { forgetNll: number; retainNll: number; baseForgetNll: number; baseRetainNll: number };
+  fullPrecision: { forgetNll: number; retainNll: number; baseForgetNll: number; baseRetainNll: number; behaviour?: BehaviourRates };
   variants: VariantScores[];
   updates: UpdateStats[];
   touched: Touched;
@@ -201,12 +204,16 @@ export interface QuantEvalResult {
  * (the first `evalSize` of each, as the trainer's metrics). `edited` holds every parameter (a checkpoint loaded
  * with loadUnlearnModelFolder, or runUnlearning's result); neither record is consumed.
  */
-export function evaluateQuantized(model: UnlearnModel, edited: ArrRecord, data: UnlearnData, o: { evalSize?: number; variants?: readonly QuantVariant[] } = {}): QuantEvalResult {
+export function evaluateQuantized(
+  model: UnlearnModel, edited: ArrRecord, data: UnlearnData,
+  o: { evalSize?: number; variants?: readonly QuantVariant[]; behaviour?: { prompts: BehaviourPrompts; maxNewTokens?: number } } = {},
+): QuantEvalResult {
   const evalSize = o.evalSize ?? 32;
   const sets = { forget: encode(model, data.evalForget.slice(0, evalSize)), retain: encode(model, data.evalRetain.slice(0, evalSize)) };
   const maxLen = Math.max(...[...sets.forget, ...sets.retain].map((e) => e.tokens.length));
   const evalFn = makeEvaluator(model, Math.min(model.maxPositions, maxLen - 1), model.tokenizer.padId ?? 0);
   const score = (p: ArrRecord) => ({ forget: evalFn(p, sets.forget), retain: evalFn(p, sets.retain) });
+  const behaviour = (p: ArrRecord) => (o.behaviour ? { behaviour: behaviourRates(model, p, o.behaviour.prompts, o.behaviour.maxNewTokens) } : {});
   try {
     const fp = score(edited);
     const fpBase = score(model.params);
@@ -216,7 +223,7 @@ export function evaluateQuantized(model: UnlearnModel, edited: ArrRecord, data: 
       try {
         const se = score(qe);
         const sb = score(qb);
-        return { variant: variantName(v), forgetNll: se.forget, retainNll: se.retain, baseForgetNll: sb.forget, baseRetainNll: sb.retain, ptqGap: se.forget - fp.forget, retainGap: se.retain - fp.retain };
+        return { variant: variantName(v), forgetNll: se.forget, retainNll: se.retain, baseForgetNll: sb.forget, baseRetainNll: sb.retain, ptqGap: se.forget - fp.forget, retainGap: se.retain - fp.retain, ...behaviour(qe) };
       } finally {
         release(qe);
         release(qb);
@@ -224,7 +231,7 @@ export function evaluateQuantized(model: UnlearnModel, edited: ArrRecord, data: 
     });
     const types = [...new Set((o.variants ?? QUANT_VARIANTS).map((v) => v.type))];
     return {
-      fullPrecision: { forgetNll: fp.forget, retainNll: fp.retain, baseForgetNll: fpBase.forget, baseRetainNll: fpBase.retain },
+      fullPrecision: { forgetNll: fp.forget, retainNll: fp.retain, baseForgetNll: fpBase.forget, baseRetainNll: fpBase.retain, ...behaviour(edited) },
       variants,
       updates: types.map((t) => updateStats(model, model.params, edited, t)),
       touched: touched(model, model.params, edited),
