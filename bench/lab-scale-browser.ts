@@ -7,7 +7,8 @@
 // buffer sizes; one binding must hold the largest tensor). Adds a `browser` section to
 // bench/results/lab-scale.json.
 // Run: npx tsx bench/lab-scale-browser.ts [--cases auto:smollm2-135m:1x16,webgpu:smollm2-135m@2:1x16] [--timeout-s 300]
-// (DEVICE:CONFIG[@LAYERS]:BxT; @LAYERS keeps the real width with fewer layers, for the slow software WebGPU)
+// (DEVICE:CONFIG[@LAYERS]:BxT[:runner]; @LAYERS keeps the real width with fewer layers, for the slow software
+// WebGPU; :runner measures through circuits' CircuitRunner, as bench/lab-scale.ts does)
 import { readFileSync, writeFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -26,7 +27,7 @@ const CASES = flag('cases', 'auto:smollm2-135m:1x16,auto:qwen2.5-0.5b:1x16,webgp
 const TIMEOUT_MS = Number(flag('timeout-s', '300')) * 1000;
 
 /** One case's record: what was asked and the worker's ScaleCaseResult (or its failure). */
-type Row = { asked: string; config: string; layers?: number; B: number; T: number } & Record<string, unknown>;
+type Row = { asked: string; config: string; engine?: string; layers?: number; B: number; T: number } & Record<string, unknown>;
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>lab scale</title><script type="module">
 window.runCase = (req, timeoutMs) => new Promise((resolve) => {
@@ -73,21 +74,22 @@ try {
   const loadBefore = loadavg();
   const rows: Row[] = [];
   for (const spec of CASES) {
-    const [device, nameAt, bt] = spec.split(':');
+    const [device, nameAt, bt, engineText] = spec.split(':');
+    const engine = engineText === 'runner' ? 'runner' : 'decoder';
     const [name, layersText] = nameAt.split('@');
     const layers = layersText ? Number(layersText) : undefined;
     const [B, T] = bt.split('x').map(Number);
     const prefer = device === 'auto' ? undefined : device;
     const t = Date.now();
     const r = await page.evaluate(([req, ms]) => (window as unknown as { runCase: (q: unknown, ms: number) => Promise<unknown> }).runCase(req, ms),
-      [{ name, B, T, layers, prefer }, TIMEOUT_MS] as const) as { ok: boolean; result?: Record<string, unknown>; error?: string };
-    const row: Row = r.ok ? { asked: device, config: name, layers, B, T, ...r.result } : { asked: device, config: name, layers, B, T, failed: { stage: 'worker', message: r.error } };
+      [{ name, B, T, layers, engine, prefer }, TIMEOUT_MS] as const) as { ok: boolean; result?: Record<string, unknown>; error?: string };
+    const row: Row = r.ok ? { asked: device, config: name, layers, B, T, ...r.result } : { asked: device, config: name, engine, layers, B, T, failed: { stage: 'worker', message: r.error } };
     rows.push({ ...row, wallS: (Date.now() - t) / 1000, software: device === 'webgpu' || undefined });
     console.log(JSON.stringify(rows.at(-1)));
   }
   const prev = existsSync(OUT) ? JSON.parse(readFileSync(OUT, 'utf8')) : {};
   // cases measured before and not re-run stay
-  const key = (r: Row) => `${r.asked}:${r.config}@${r.layers ?? ''}:${r.B}x${r.T}`;
+  const key = (r: Row) => `${r.asked}:${r.config}@${r.layers ?? ''}:${r.B}x${r.T}:${r.engine ?? 'decoder'}`;
   const fresh = new Set(rows.map(key));
   const kept = ((prev.browser?.cases ?? []) as Row[]).filter((r) => !fresh.has(key(r)));
   mkdirSync(dirname(OUT), { recursive: true });

@@ -52,7 +52,7 @@ export interface ScaleCaseResult {
   paramCount: number;
   stages: ScaleStage[];
   /** set when a stage failed (e.g. the 4 GiB wasm32 limit): the stage, and the engine's message */
-  failed?: { stage: ScaleStage['stage']; message: string };
+  failed?: { stage: ScaleStage['stage']; message: string; stackTop?: string[] };
 }
 
 /** What the host can measure: engine memory always, RSS and process CPU time where the host has them. */
@@ -250,7 +250,7 @@ export async function runScaleCase(name: string, B: number, T: number, probes: S
     for (const a of [A, C, diff, ...Object.values(params)]) a.dispose();
     progs.dispose();
   } catch (e) {
-    r.failed = { stage, message: (e as Error).message };
+    r.failed = { stage, message: (e as Error).message, stackTop: (e as Error).stack?.split('\n').slice(1, 9).map((l) => l.trim()) };
     r.stages.push({ stage, firstMs: NaN, memoryBytes: memory(), rssBytes: rss() });
   }
   return r;

@@ -11,6 +11,7 @@ interface CaseRequest {
   B: number;
   T: number;
   layers?: number;
+  engine?: 'decoder' | 'runner';
   prefer?: 'webgpu' | 'wasm';
 }
 
@@ -19,7 +20,7 @@ self.onmessage = async (e: MessageEvent<CaseRequest>) => {
     const { initEngine } = await import('../src/core/lab/engine');
     const { runScaleCase } = await import('./labScaleCase');
     await initEngine(e.data.prefer); // later initEngine() calls return this device
-    const r = await runScaleCase(e.data.name, e.data.B, e.data.T, { memory }, (s) => console.log(s), e.data.layers);
+    const r = await runScaleCase(e.data.name, e.data.B, e.data.T, { memory }, (s) => console.log(s), e.data.layers, e.data.engine);
     // the wasm memory exists (and stays at its start size) even when WebGPU ran: only report it for wasm
     if (r.device !== 'wasm') for (const s of r.stages) s.memoryBytes = null;
     self.postMessage({ ok: true, result: { ...r, crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency } });
