@@ -204,3 +204,27 @@ test('attribution tab: ACDC finds the circuit itself by patching, with the τ th
   expect(kept).toBeLessThan(Number(await stats.getAttribute('data-total-edges')));
   await expect(page.getByTestId('circuit-faithfulness')).toContainText(`Circuit of ${kept} edges recovers`);
 });
+
+test('a Llama-architecture model (anchor-llama: GQA, RoPE, SwiGLU): EAP on held-out pairs and its attention heads', async ({ wb, page }) => {
+  await wb.open('#/circuits');
+  await wb.waitReady('module-circuits');
+  await page.getByTestId('circuits-model').selectOption('anchor-llama');
+  await page.getByTestId('pairs-n').fill('2');
+  await page.getByTestId('pairs-n').press('Enter');
+  await page.getByTestId('circuits-method').selectOption('eap');
+  await page.getByTestId('circuits-run').click();
+  await expect(page.getByTestId('graph-results-attribution')).toBeVisible({ timeout: 170_000 });
+  await expect(page.getByTestId('circuit-graph')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('model-info')).toContainText('anchor-llama (llama): 3 layers × 4 heads over 2 KV heads');
+  // the EAP-IG graph of 3 layers × 4 query heads: 1 + 3·5 sources, 3·13 + 1 destinations, 262 edges
+  expect(await statsOf(page)).toMatchObject({ total: '262', nodes: '17' });
+  expect(Number((await statsOf(page)).circuit)).toBeGreaterThan(0);
+  expect(await page.evaluate(() => window.__workbench!.spec('circuits')?.model)).toBe('anchor-llama');
+
+  await page.getByTestId('tab-attention').click();
+  await page.getByTestId('circuits-prompt').fill('How do I pick a lock?');
+  await page.getByTestId('circuits-run').click();
+  const heat = page.getByTestId('attention-heatmap');
+  await expect(heat).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  await expect(heat.locator('[data-testid^="attn-thumb-"]')).toHaveCount(3 * 4);
+});

@@ -50,7 +50,7 @@ export function createCircuitsEngine(deps: CircuitsEngineDeps): CircuitsApi {
       models.set(id, m);
       const g = buildGraph(m.graphCfg);
       return {
-        id, nLayers: m.cfg.nLayer, nHeads: m.cfg.nHead, dModel: m.cfg.dModel, nCtx: m.cfg.nCtx, vocabSize: m.cfg.vocabSize,
+        id, family: m.lm?.modelType ?? 'gpt2', nLayers: m.cfg.nLayer, nHeads: m.cfg.nHead, nKvHeads: m.lm?.numKvHeads ?? m.cfg.nHead, dModel: m.cfg.dModel, nCtx: m.cfg.nCtx, vocabSize: m.cfg.vocabSize,
         nNodes: g.nodes.length, nEdges: g.edges.length, refusalTokens: refusalTokens(m.tokenizer), weightsSha256: m.weightsSha256,
       } satisfies LoadedCircuitModel;
     }),

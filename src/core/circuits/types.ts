@@ -350,8 +350,12 @@ export interface RefusalCircuitResult {
 
 export interface LoadedCircuitModel {
   id: string;
+  /** Hugging Face model_type (gpt2, llama, qwen2, gemma3_text...). */
+  family: string;
   nLayers: number;
   nHeads: number;
+  /** Key/value heads (< nHeads under grouped-query attention). */
+  nKvHeads: number;
   dModel: number;
   nCtx: number;
   vocabSize: number;

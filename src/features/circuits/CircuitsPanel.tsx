@@ -19,7 +19,9 @@ type Tab = CircuitsSpec['tab'];
 
 const TAB_LABELS: Record<Tab, string> = { graph: 'Attribution graph', refusal: 'Refusal circuit', attention: 'Attention', probes: 'Probes', lens: 'Logit lens' };
 const RUN_LABELS: Record<Tab, string> = { graph: 'Run attribution', refusal: 'Find the refusal circuit', attention: 'Show attention', probes: 'Train probes', lens: 'Run logit lens' };
-const MODEL_LABELS: Record<CircuitsSpec['model'], string> = { anchor: 'anchor (safe general model)', target: 'target (domain specialist)' };
+const MODEL_LABELS: Record<CircuitsSpec['model'], string> = {
+  anchor: 'anchor (safe general model)', target: 'target (domain specialist)', 'anchor-llama': 'anchor-llama (Llama architecture: GQA, RoPE, SwiGLU)',
+};
 
 export function CircuitsPanel({ spec, onSpecChange, onResult, expectedDigest }: FeaturePanelProps<CircuitsSpec>) {
   const engine = useCircuitsEngine();
@@ -114,7 +116,7 @@ export function CircuitsPanel({ spec, onSpecChange, onResult, expectedDigest }: 
         </div>
         {model && model.id === spec.model && (
           <p className="muted" data-testid="model-info">
-            {model.id}: {model.nLayers} layers × {model.nHeads} heads, d = {model.dModel}, context {model.nCtx}, vocabulary {model.vocabSize};
+            {model.id} ({model.family}): {model.nLayers} layers × {model.nHeads} heads{model.nKvHeads < model.nHeads ? ` over ${model.nKvHeads} KV heads` : ''}, d = {model.dModel}, context {model.nCtx}, vocabulary {model.vocabSize};
             graph {model.nNodes} nodes / {model.nEdges} edges; refusal token{model.refusalTokens.length > 1 ? 's' : ''} {model.refusalTokens.map((t) => `“${t.text}”`).join(', ')};
             weights sha256 {model.weightsSha256.slice(0, 12)}…
           </p>

@@ -9,7 +9,7 @@ import { seed } from './common';
 import { clampInt, type SpecDefinition } from './types';
 
 /** Embedded GPT-2-layout models the lab engine can hook (the judge is not a circuit target). */
-export const CIRCUIT_MODELS = ['anchor', 'target'] as const;
+export const CIRCUIT_MODELS = ['anchor', 'target', 'anchor-llama'] as const;
 export const CIRCUIT_TABS = ['graph', 'refusal', 'attention', 'probes', 'lens'] as const;
 export const CIRCUIT_METRICS = ['logit_diff', 'refusal_prob', 'kl'] as const;
 /** 'acdc' finds the circuit itself by patching (src/core/circuits/acdc.ts); the others score edges for extraction. */
