@@ -1,5 +1,5 @@
 // Circuits bench (`npx tsx bench/circuits.ts [--model anchor] [--pairs 32] [--part timing|refusal|all] [--steps 5,10]`).
-//  timing  for every model in TIMING_MODELS (today the GPT-2 anchor; a llama-family replica is one more entry):
+//  timing  for every model in TIMING_MODELS (the GPT-2 anchor and the Llama-architecture anchor-llama):
 //          EAP, EAP-IG (m = each of --steps) and ACDC (τ = 0.02) on `pairs` harmful/benign pairs, wall and CPU
 //          time as a multiple of one forward+backward pass over the same batches (the baseline: the lab's
 //          ordinary forward and the gradient of the same metric w.r.t. all parameters, jitted). After a warm-up
@@ -65,6 +65,15 @@ const TIMING_MODELS: TimingEntry[] = [
     label: 'anchor', family: 'gpt2', acdc: true,
     load: async () => {
       const model = await loadCircuitModelFolder(join(ROOT, 'models', 'anchor'));
+      const data = await loadHeldoutFolder(join(ROOT, 'models/forge/heldout'));
+      return { model, pairs: refusalPairs(model.tokenizer, data, PAIRS, 0) };
+    },
+  },
+  {
+    // the forge's Llama-architecture anchor (GQA 4 over 2 heads, RoPE, SwiGLU, RMSNorm, tied): the family decoder path
+    label: 'anchor-llama', family: 'llama', acdc: false,
+    load: async () => {
+      const model = await loadCircuitModelFolder(join(ROOT, 'models', 'anchor-llama'));
       const data = await loadHeldoutFolder(join(ROOT, 'models/forge/heldout'));
       return { model, pairs: refusalPairs(model.tokenizer, data, PAIRS, 0) };
     },
@@ -242,5 +251,5 @@ if (PART === 'all' || PART === 'timing') {
 if (PART === 'all' || PART === 'refusal') {
   const res = await refusal();
   console.log(JSON.stringify({ ...res, circuit: { ...res.circuit, inGraph: res.circuit.inGraph.length } }, null, 1));
-  writeFileSync(join(outDir, 'circuits-refusal.json'), `${JSON.stringify(res, null, 2)}\n`);
+  writeFileSync(join(outDir, MODEL === 'anchor' ? 'circuits-refusal.json' : `circuits-refusal-${MODEL}.json`), `${JSON.stringify(res, null, 2)}\n`);
 }

@@ -14,7 +14,7 @@ import { nn, numpy as np } from '@jax-js/jax';
 import { tensorName, type LayerRole, type NormalizedLmConfig } from '../lm/families';
 import { applyRope, attentionBias, disposeRope, familyNorm, mlpActivation, ropeTables, softcap, type RopeTables } from './blocks';
 import type { DecoderParams } from './decoderParams';
-import { matmul, oneHot, type Arr } from './engine';
+import { materialize, matmul, oneHot, type Arr } from './engine';
 import type { ForwardResult } from './gpt';
 import { HookRunner, type HookDims, type HookName, type HookOptions } from './hooks';
 
@@ -109,7 +109,7 @@ export function repeatKv(a: Arr, B: number, KV: number, g: number, T: number, hd
 
 /** Per-query-head projection matrices [H, d, hd] from [n·hd, d] weights of n = H (q) or KV (k, v) heads. */
 export function perHeadWeights(w: Arr, n: number, g: number, hd: number, d: number): Arr {
-  const heads = w.reshape([n, hd, d]).transpose([0, 2, 1]); // [n, d, hd]
+  const heads = materialize(w.reshape([n, hd, d]).transpose([0, 2, 1])); // [n, d, hd], contiguous (engine materialize)
   if (g === 1) return heads;
   return np.broadcastTo(heads.reshape([n, 1, d, hd]), [n, g, d, hd]).reshape([n * g, d, hd]); // [H, d, hd]
 }
@@ -182,7 +182,7 @@ function attention(c: NormalizedLmConfig, hk: HookRunner, p: ParamTaker, l: numb
   } else {
     const h = familyNorm(c.block, x, normW, normB, c.normEps); // [B,T,d]
     const project = (wi: Arr, bi: Arr | undefined, n: number): Arr => {
-      const y = matmul(h.ref, wi.transpose()); // [B,T,d]@[d,n·hd] → [B,T,n·hd]
+      const y = matmul(h.ref, materialize(wi.transpose())); // [B,T,d]@[d,n·hd] → [B,T,n·hd]
       return (bi ? y.add(bi) : y).reshape([B, T, n, hd]).transpose([0, 2, 1, 3]); // [B,n,T,hd]
     };
     q = project(w[0], b[0], H);
@@ -213,14 +213,14 @@ export function mlpBlock(c: NormalizedLmConfig, p: ParamTaker, l: number, mlpIn:
   let act: Arr;
   if (c.block.mlp === 'gelu') {
     const fcBias = p.maybe(tensorName(c.tensors, 'fc_bias', l));
-    const fc = matmul(h, p.layerOutIn('fc', l).transpose()); // [B,T,d]@[d,F] → [B,T,F]
+    const fc = matmul(h, p.layerInOut('fc', l)); // [B,T,d]@[d,F] → [B,T,F]
     act = mlpActivation(c.block, fcBias ? fc.add(fcBias) : fc, undefined);
   } else if (tensorName(c.tensors, 'gate_up', l)) {
-    const [gate, up] = np.split(matmul(h, p.layerOutIn('gate_up', l).transpose()), [I], -1); // [B,T,2F] → 2 × [B,T,F]
+    const [gate, up] = np.split(matmul(h, p.layerInOut('gate_up', l)), [I], -1); // [B,T,2F] → 2 × [B,T,F]
     act = mlpActivation(c.block, gate, up);
   } else {
-    const gate = matmul(h.ref, p.layerOutIn('gate', l).transpose()); // [B,T,d]@[d,F] → [B,T,F]
-    const up = matmul(h, p.layerOutIn('up', l).transpose()); // [B,T,F]
+    const gate = matmul(h.ref, p.layerInOut('gate', l)); // [B,T,d]@[d,F] → [B,T,F]
+    const up = matmul(h, p.layerInOut('up', l)); // [B,T,F]
     act = mlpActivation(c.block, gate, up);
   }
   act = onHidden(act); // [B,T,F]
@@ -259,10 +259,10 @@ export class ParamTaker {
     return this.c.block.weightLayout === 'out_in' ? w : w.transpose();
   }
 
-  /** A projection as [in, out] (x @ W). */
+  /** A projection as [in, out] (x @ W), in a buffer of its own when transposed (engine `materialize`). */
   layerInOut(role: LayerRole, l: number): Arr {
     const w = this.layer(role, l);
-    return this.c.block.weightLayout === 'in_out' ? w : w.transpose();
+    return this.c.block.weightLayout === 'in_out' ? w : materialize(w.transpose());
   }
 
   done(): void {

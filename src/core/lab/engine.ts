@@ -120,6 +120,17 @@ export function oneHot(ids: Arr, n: number): Arr {
   return np.equal(ids.reshape([...ids.shape, 1]), np.arange(0, n, 1, { dtype: np.int32 })).astype(np.float32); // [..., n]
 }
 
+/**
+ * `a` computed into a buffer of its own: a − 0·mean(a) is `a` bit for bit (finite `a`) and adds 0 to every
+ * gradient, but the reduction stops jax-js's fuser from folding `a`'s producer (a transpose, a broadcast, a
+ * normalisation's input) into the consumer's inner loop. Where the consumer is a matmul, that fold reads the
+ * operand with a stride in the innermost loop: a transposed nn.Linear weight made the per-head products of a
+ * Llama graph forward 2.7× slower than GPT-2's (bench/circuits.ts), and RMSNorm's input a train step 3× slower.
+ */
+export function materialize(a: Arr): Arr {
+  return a.sub(a.ref.mean(-1, { keepdims: true }).mul(0));
+}
+
 /** float32 array of `shape` from JS data (copied, so later edits to `data` do not reach the engine). */
 export function fromF32(data: ArrayLike<number>, shape: number[]): Arr {
   checkSize(data.length, shape);

@@ -2,7 +2,7 @@
 // Other modules (forge, circuits, edits, tabular students) import from here, not from the files.
 export { DEFAULT_GPT_CONFIG, gptConfig, headDim, toHfConfig, type GptConfig } from './config';
 export {
-  chooseDevice, fromF32, fromI32, initEngine, keep, LabEngineError, matmul, np, oneHot, readF32, release, takeF32,
+  chooseDevice, fromF32, fromI32, initEngine, keep, LabEngineError, materialize, matmul, np, oneHot, readF32, release, takeF32,
   type Arr, type ArrRecord, type EngineInfo,
 } from './engine';
 export { geluNew, gptForward, layerNorm, type ForwardResult } from './gpt';
