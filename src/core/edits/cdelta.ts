@@ -60,19 +60,23 @@ export function applyCDeltaRaw(
       for (let i = 0; i < written.length; i++) {
         const wv = written[i];
         const tv = t[i];
-        if (wv === tv || (Number.isNaN(wv) && Number.isNaN(tv))) continue;
-        st.changed++;
-        const d = Math.abs(wv - tv);
-        if (!Number.isFinite(wv)) st.nonFinite++;
-        else if (Number.isFinite(d)) {
-          st.sumAbs += d;
-          st.sumSq += d * d;
-          if (d > st.maxAbs) st.maxAbs = d;
-        }
+        if (wv !== tv && !(Number.isNaN(wv) && Number.isNaN(tv))) tally(st, wv, tv);
       }
       outs[k].set(enc, a * w);
     });
   });
+}
+
+/** One written value that differs from the target's: counted into the tensor's stats (small: V8 inlines it). */
+function tally(st: CDeltaTensorStats, wv: number, tv: number): void {
+  st.changed++;
+  const d = Math.abs(wv - tv);
+  if (!Number.isFinite(wv)) st.nonFinite++;
+  else if (Number.isFinite(d)) {
+    st.sumAbs += d;
+    st.sumSq += d * d;
+    if (d > st.maxAbs) st.maxAbs = d;
+  }
 }
 
 function halfBits(bytes: Uint8Array): Uint16Array {
@@ -116,15 +120,7 @@ function applyHalf(
         const bits = encode(tv + s * (table[ai] - table[b[i]]));
         out[i] = bits;
         const wv = table[bits];
-        if (wv === tv || (Number.isNaN(wv) && Number.isNaN(tv))) continue;
-        st.changed++;
-        const d = Math.abs(wv - tv);
-        if (!Number.isFinite(wv)) st.nonFinite++;
-        else if (Number.isFinite(d)) {
-          st.sumAbs += d;
-          st.sumSq += d * d;
-          if (d > st.maxAbs) st.maxAbs = d;
-        }
+        if (wv !== tv && !(Number.isNaN(wv) && Number.isNaN(tv))) tally(st, wv, tv);
       }
     }
   });

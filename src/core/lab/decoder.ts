@@ -14,7 +14,7 @@ import { nn, numpy as np } from '@jax-js/jax';
 import { tensorName, type LayerRole, type NormalizedLmConfig } from '../lm/families';
 import { applyRope, attentionBias, disposeRope, familyNorm, mlpActivation, ropeTables, softcap, type RopeTables } from './blocks';
 import type { DecoderParams } from './decoderParams';
-import { materialize, matmul, oneHot, type Arr } from './engine';
+import { materialize, matmul, oneHot, OwnedParams, type Arr } from './engine';
 import type { ForwardResult } from './gpt';
 import { HookRunner, type HookDims, type HookName, type HookOptions } from './hooks';
 
@@ -230,21 +230,13 @@ export function mlpBlock(c: NormalizedLmConfig, p: ParamTaker, l: number, mlpIn:
 }
 
 /** Hands out each parameter once (ownership), by name or by layer role, in a chosen orientation. */
-export class ParamTaker {
-  private readonly left: Map<string, Arr>;
+export class ParamTaker extends OwnedParams {
   constructor(params: DecoderParams, private readonly c: NormalizedLmConfig) {
-    this.left = new Map(Object.entries(params));
-  }
-
-  take(name: string): Arr {
-    const a = this.left.get(name);
-    if (!a) throw new Error(`parameter ${name} is missing or was already used`);
-    this.left.delete(name);
-    return a;
+    super(params);
   }
 
   maybe(name: string | undefined): Arr | undefined {
-    return name && this.left.has(name) ? this.take(name) : undefined;
+    return name && this.has(name) ? this.take(name) : undefined;
   }
 
   layer(role: LayerRole, l: number): Arr {
@@ -263,10 +255,5 @@ export class ParamTaker {
   layerInOut(role: LayerRole, l: number): Arr {
     const w = this.layer(role, l);
     return this.c.block.weightLayout === 'in_out' ? w : materialize(w.transpose());
-  }
-
-  done(): void {
-    for (const a of this.left.values()) a.dispose();
-    this.left.clear();
   }
 }

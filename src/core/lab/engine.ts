@@ -131,6 +131,33 @@ export function materialize(a: Arr): Arr {
   return a.sub(a.ref.mean(-1, { keepdims: true }).mul(0));
 }
 
+/**
+ * Hands out each array of a parameter record exactly once (the jax-js ownership rule: a forward consumes what it
+ * takes) and disposes whatever the forward did not use.
+ */
+export class OwnedParams {
+  private readonly left: Map<string, Arr>;
+  constructor(params: ArrRecord) {
+    this.left = new Map(Object.entries(params));
+  }
+
+  take(name: string): Arr {
+    const a = this.left.get(name);
+    if (!a) throw new Error(`parameter ${name} is missing or was already used`);
+    this.left.delete(name);
+    return a;
+  }
+
+  has(name: string): boolean {
+    return this.left.has(name);
+  }
+
+  done(): void {
+    for (const a of this.left.values()) a.dispose();
+    this.left.clear();
+  }
+}
+
 /** float32 array of `shape` from JS data (copied, so later edits to `data` do not reach the engine). */
 export function fromF32(data: ArrayLike<number>, shape: number[]): Arr {
   checkSize(data.length, shape);

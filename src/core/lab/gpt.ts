@@ -6,7 +6,7 @@
 // product goes through engine `matmul`, which works around a batch-broadcast bug of np.matmul.
 import { nn, numpy as np } from '@jax-js/jax';
 import { headDim, type GptConfig } from './config';
-import { matmul, oneHot, type Arr } from './engine';
+import { matmul, oneHot, OwnedParams as ParamTaker, type Arr } from './engine';
 import { HookRunner, type HookName, type HookOptions } from './hooks';
 import type { GptParams } from './params';
 
@@ -122,22 +122,4 @@ export function layerNorm(x: Arr, w: Arr, b: Arr, eps: number): Arr {
 export function geluNew(x: Arr): Arr {
   const inner = x.ref.add(x.ref.mul(x.ref).mul(x.ref).mul(0.044715)).mul(Math.sqrt(2 / Math.PI)); // √(2/π)(x+0.044715x³)
   return x.mul(0.5).mul(np.tanh(inner).add(1));
-}
-
-/** Hands out each parameter exactly once and disposes any the forward did not use (ownership rules). */
-class ParamTaker {
-  private readonly left: Map<string, Arr>;
-  constructor(params: GptParams) {
-    this.left = new Map(Object.entries(params));
-  }
-  take(name: string): Arr {
-    const a = this.left.get(name);
-    if (!a) throw new Error(`parameter ${name} is missing or was already used`);
-    this.left.delete(name);
-    return a;
-  }
-  done(): void {
-    for (const a of this.left.values()) a.dispose();
-    this.left.clear();
-  }
 }
