@@ -91,9 +91,10 @@ export const WASM32_BYTES = 2 ** 32;
 /**
  * Measured peak / formula on the 30-layer SmolLM2 gradient calls: 1.14 (1×16), 1.23 (1×32), > 1.22 (1×64, which
  * failed): the allocator's size classes (a freed block serves only a request of its own size class) and what the
- * fit missed. Plans divide the limit by it.
+ * fit missed. Since the engine's `materialize` gives transposed weights buffers of their own: 1.32 (1×16) and 1.40
+ * (1×32, runner path). Plans divide the limit by it.
  */
-export const MEASURED_OVER_FORMULA = 1.25;
+export const MEASURED_OVER_FORMULA = 1.4;
 
 /**
  * The largest tokens per gradient call (T growing at B = 1; B growing at T = 32) whose formula peak, times the
