@@ -13,7 +13,7 @@ import {
   atPositions, attentionBias, attendHeads, embedTokens, familyNorm, matmul, mlpBlock, ParamTaker, projectPerHead, qkvWeights,
   ropeTables, softcap, disposeRope, type Arr, type DecoderParams, type RopeTables,
 } from '../lab';
-import type { LayerType, NormalizedLmConfig } from '../lm/families';
+import { tensorName, type LayerType, type NormalizedLmConfig } from '../lm/families';
 import type { GraphRun, GraphRunResult } from './graphForward';
 
 /** The residual input of a destination group: resid − Pᵀ·(a − c) over the sources computed so far. */
@@ -61,7 +61,7 @@ export function familyGraphForward(c: NormalizedLmConfig, params: DecoderParams,
     let heads = matmul(z, wO); // [B,H,T,hd]@[H,hd,d] → [B,H,T,d]
     if (c.block.sandwichNorms) heads = sandwichShares(c, p, l, heads); // [B,H,T,d], Σ_h = norm(Σ_h heads)
     const headOuts = np.split(heads.ref, H, 1).map((a) => a.reshape([B, T, d])); // H × [B,T,d]
-    const oBias = p.maybe(c.tensors.layer.o_bias?.replace('{i}', String(l)));
+    const oBias = p.maybe(tensorName(c.tensors, 'o_bias', l));
     const attnOut = oBias ? heads.sum(1).add(oBias) : heads.sum(1); // [B,T,d]
     sources.push(...headOuts);
     x = x.add(attnOut); // resid_mid
