@@ -78,3 +78,11 @@ export class InputChangedError extends EditsError {
     super(`${label} changed while the job read it; run the job again once nothing writes to it`);
   }
 }
+
+/** An edited checkpoint cannot become an ONNX decoder (a tensor missing or of the wrong size, a graph past 2 GiB). */
+export class OnnxExportError extends EditsError {
+  override readonly name = 'OnnxExportError';
+  constructor(model: string, problem: string) {
+    super(`ONNX export of ${model}: ${problem}`);
+  }
+}
