@@ -2,12 +2,12 @@
 // sha256 of their serialisation (the data hash recorded in forge.json). Categories are balanced by
 // construction (task kinds and harm topics are cycled); held-out prompts come only from held-out templates
 // and are de-duplicated so each evaluation prompt counts once.
-import { createHash } from 'node:crypto';
 import type { Category, Example, Split } from './types';
 import { makeRng, type Rng } from './rng';
 import { makeTask, TASK_KINDS } from './tasks';
 import { HARM_TOPICS, makeHarmful } from './harmful';
 import { CHAT_ITEMS, EDGY_ITEMS, makeBenign } from './benign';
+import { sha256HexSync } from '../../../src/core/numeric/sha256';
 
 export const CATEGORIES: readonly Category[] = ['task', 'harmful', 'edgy', 'chat'];
 
@@ -37,7 +37,8 @@ export function serialiseJsonl(items: readonly object[]): string {
 }
 
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  // synchronous and dependency-free, so the corpus can also be generated in a browser worker (edits module)
+  return sha256HexSync(text);
 }
 
 type Draw = (rng: Rng, index: number, split: Split) => Omit<Example, 'id' | 'split'>[];
