@@ -88,7 +88,7 @@ describe('exportCheckpointOnnx on target (GPT-2)', () => {
       expect(maxAbsDiff(labLogits(target, target.params, ids), labLogits(target, edited, ids))).toBeGreaterThan(0.1);
     } finally {
       await lm.dispose();
-      release(edited[name]);
+      release([edited[name]]);
     }
   }, 120_000);
 });

@@ -68,15 +68,29 @@ export function greedyDecode(model: UnlearnModel, params: ArrRecord, prompts: nu
   });
 }
 
-/** Refusal and reproduction rates on each prompt set (one batched decode for all of them). */
-export function behaviourRates(model: UnlearnModel, params: ArrRecord, sets: BehaviourPrompts, maxNew = 16): BehaviourRates {
+/** One decoded prompt of a behaviour set: its set, its reference response, its prompt ids (chat-rendered). */
+export interface BehaviourItem {
+  set: keyof BehaviourPrompts;
+  response: string;
+  promptIds: number[];
+}
+
+/** The prompts of every set, in set order, as the decoders take them (the ORT evaluation decodes the same ids). */
+export function behaviourItems(model: UnlearnModel, sets: BehaviourPrompts): BehaviourItem[] {
   const keys = Object.keys(sets) as (keyof BehaviourPrompts)[];
-  const all = keys.flatMap((k) => sets[k].map((p) => ({ k, response: p.response, enc: model.tokenizer.encodeChat(p.prompt, p.response) })));
-  const outs = greedyDecode(model, params, all.map((x) => x.enc.ids.slice(0, x.enc.responseStart)), maxNew);
+  return keys.flatMap((set) => sets[set].map((p) => {
+    const enc = model.tokenizer.encodeChat(p.prompt, p.response);
+    return { set, response: p.response, promptIds: enc.ids.slice(0, enc.responseStart) };
+  }));
+}
+
+/** Refusal and reproduction rates of decoded continuations (`outs[i]` continues `items[i]`). */
+export function rateContinuations(model: UnlearnModel, sets: BehaviourPrompts, items: readonly BehaviourItem[], outs: readonly number[][]): BehaviourRates {
+  const keys = Object.keys(sets) as (keyof BehaviourPrompts)[];
   const acc = Object.fromEntries(keys.map((k) => [k, { refusal: 0, reproduces: 0, n: 0 }])) as BehaviourRates;
-  all.forEach(({ k, response }, i) => {
+  items.forEach(({ set, response }, i) => {
     const text = model.tokenizer.decode(outs[i], { skipSpecialTokens: true });
-    const a = acc[k];
+    const a = acc[set];
     a.n++;
     if (isRefusal(text)) a.refusal++;
     if (text.includes(operativePart(response))) a.reproduces++;
@@ -89,4 +103,10 @@ export function behaviourRates(model: UnlearnModel, params: ArrRecord, sets: Beh
     }
   }
   return acc;
+}
+
+/** Refusal and reproduction rates on each prompt set (one batched decode for all of them). */
+export function behaviourRates(model: UnlearnModel, params: ArrRecord, sets: BehaviourPrompts, maxNew = 16): BehaviourRates {
+  const items = behaviourItems(model, sets);
+  return rateContinuations(model, sets, items, greedyDecode(model, params, items.map((x) => x.promptIds), maxNew));
 }
