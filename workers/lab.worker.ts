@@ -2,18 +2,22 @@
 // the differentiable lab engine (jax-js) on an embedded model's safetensors. Model files are fetched against
 // models/manifest.json (size + sha256) through the Cache API when there is one. The forge's held-out prompt
 // suites are not served under /models/ (the forge folder stays private), so they are bundled here as text and
-// imported only when a run first needs them. Both engines have `cancel`; here it stops both.
+// imported only when a run first needs them. The edits module's in-browser unlearning engine
+// (src/core/edits/unlearn/api.ts) shares the model loader; it builds the forge corpus here (a pure generator).
+// `cancel` stops every engine.
+import * as Comlink from 'comlink';
 import { createBrowserRuntimeEngine, exposeEngine } from './runtimeWorker';
 import { createCircuitsEngine } from '../src/core/circuits/api';
 import { parseHeldout } from '../src/core/circuits/heldout';
 import type { CircuitsApi } from '../src/core/circuits/types';
+import { createUnlearnEngine, type UnlearnApi } from '../src/core/edits/unlearn/api';
 import { CacheApiCache, type CacheStorageLike } from '../src/core/runtime/cache';
 import { RUNTIME_DEFAULTS } from '../src/core/runtime/config';
 import type { RuntimeEngineApi } from '../src/core/runtime/engineApi';
 import { loadManifest, loadManifestModel, type FetchLike } from '../src/core/runtime/loaders';
 import { findModel, type Manifest } from '../src/core/runtime/registry';
 
-export type LabWorkerApi = RuntimeEngineApi & CircuitsApi;
+export type LabWorkerApi = RuntimeEngineApi & CircuitsApi & UnlearnApi;
 
 const modelsBaseUrl = new URL(RUNTIME_DEFAULTS.modelsBaseUrl, globalThis.location.href).href;
 const storage = (globalThis as { caches?: CacheStorageLike }).caches;
@@ -22,17 +26,18 @@ const fetchLike: FetchLike = (url, init) => fetch(url, init);
 let manifest: Promise<Manifest> | undefined;
 
 const runtime = createBrowserRuntimeEngine();
+const readModelFiles = async (id: string, files: readonly string[], onProgress?: (p: { done: number; total: number }) => void): Promise<Map<string, Uint8Array>> => {
+  manifest ??= loadManifest(modelsBaseUrl, { fetch: fetchLike }).catch((e: unknown) => { manifest = undefined; throw e; });
+  const loaded = await loadManifestModel(findModel(await manifest, id), modelsBaseUrl, {
+    fetch: fetchLike, cache, include: (p) => files.includes(p),
+    onProgress: (p) => {
+      if (p.status === 'total') onProgress?.({ done: p.loaded, total: p.total });
+    },
+  });
+  return new Map([...loaded].map(([k, v]) => [k.slice(id.length + 1), v]));
+};
 const circuits = createCircuitsEngine({
-  readModelFiles: async (id, files, onProgress) => {
-    manifest ??= loadManifest(modelsBaseUrl, { fetch: fetchLike }).catch((e: unknown) => { manifest = undefined; throw e; });
-    const loaded = await loadManifestModel(findModel(await manifest, id), modelsBaseUrl, {
-      fetch: fetchLike, cache, include: (p) => files.includes(p),
-      onProgress: (p) => {
-        if (p.status === 'total') onProgress?.({ phase: 'load', done: p.loaded, total: p.total, label: `loading ${id}` });
-      },
-    });
-    return new Map([...loaded].map(([k, v]) => [k.slice(id.length + 1), v]));
-  },
+  readModelFiles: (id, files, onProgress) => readModelFiles(id, files, onProgress && ((p) => onProgress({ phase: 'load', ...p, label: `loading ${id}` }))),
   heldout: async () => {
     const [harmful, benign, tasks] = await Promise.all([
       import('../models/forge/heldout/harmful.jsonl?raw'),
@@ -43,10 +48,26 @@ const circuits = createCircuitsEngine({
   },
 });
 
+const unlearn = createUnlearnEngine({
+  readModelFiles,
+  corpus: async () => {
+    const { DEFAULT_CORPUS_OPTIONS, generateCorpus } = await import('../models/forge/corpus/generate');
+    const c = generateCorpus(DEFAULT_CORPUS_OPTIONS);
+    return { records: c.examples, source: `forge corpus seed ${c.options.seed}, sha256 ${c.hash}` };
+  },
+});
+
 exposeEngine({
   ...runtime,
   ...circuits,
+  ...unlearn,
+  // the checkpoint's bytes move to the page instead of being copied
+  runUnlearn: async (req, onProgress, cancelFlag) => {
+    const r = await unlearn.runUnlearn(req, onProgress, cancelFlag);
+    return Comlink.transfer(r, [r.checkpoint.safetensors.buffer as ArrayBuffer]);
+  },
   cancel: async () => {
+    await unlearn.cancelUnlearn();
     await circuits.cancel();
     await runtime.cancel();
   },
