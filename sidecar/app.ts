@@ -133,7 +133,7 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     const outs = await Promise.all(b.outputs.map((x) => output(x.path)));
     const opts = {
       base: await input(b.base), aligned: await input(b.aligned), circuit: circ,
-      outputs: b.outputs.map((x, i) => ({ strength: x.strength, path: outs[i] })),
+      outputs: b.outputs.map((x, i) => ({ strength: x.strength, path: outs[i] })), onnx: b.onnx,
       ...(b.target ? { target: await input(b.target) } : {}), ...(b.nHeads ? { nHeads: b.nHeads } : {}),
     };
     return start(c, 'cdelta', outs, (ctx) => runJobOffThread({ kind: 'cdelta', jobId: ctx.id, opts }, ctx));
@@ -152,7 +152,7 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     const circ = await circuit(b);
     const out = await output(b.output);
     const opts = {
-      base: await input(b.base), edited: await input(b.edited), floor: b.floor, quant: b.quant, blocksize: b.blocksize, output: out,
+      base: await input(b.base), edited: await input(b.edited), floor: b.floor, quant: b.quant, blocksize: b.blocksize, output: out, onnx: b.onnx,
       ...(b.stats ? { stats: await input(b.stats) } : {}), ...(circ ? { circuit: circ } : {}), ...(b.nHeads ? { nHeads: b.nHeads } : {}),
       ...(b.fisher ? { fisher: b.fisher } : {}), ...(b.covariance ? { covariance: b.covariance } : {}),
     };

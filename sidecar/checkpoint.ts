@@ -184,7 +184,8 @@ export class CheckpointWriter {
       // Not copyFile: it opens the source blocking (a FIFO swapped in after the lstat would hang) and skips fsync.
       const w = await HashingFileWriter.create(join(this.dir, name));
       await w.write(await readRegularFile(src, name, SIDE_FILE_MAX_BYTES));
-      await w.finish();
+      // Hashed into the manifest too: config.json decides how the weights (and the exported ONNX) are read.
+      this.digests.push({ name, ...(await w.finish()) });
     }
     return this.digests;
   }

@@ -8,6 +8,8 @@ const blocksize = z.union([z.literal(64), z.literal(128), z.literal(256), z.lite
 const quant = z.enum(['nf4', 'fp4']).default('nf4');
 /** A circuit is a workspace path to an EAP-IG Graph.to_json file, or the same JSON inline. */
 const circuitFields = { circuit: rel.optional(), circuitJson: z.record(z.string(), z.unknown()).optional() };
+/** Write onnx/model.onnx for the edited weights where the family table and the size limit allow (tasks/output.ts). */
+const onnx = z.boolean().default(true);
 
 export const CDeltaBody = z.object({
   base: rel,
@@ -16,6 +18,7 @@ export const CDeltaBody = z.object({
   ...circuitFields,
   outputs: z.array(z.object({ strength: z.number(), path: rel })).min(1).max(8),
   nHeads: z.number().int().positive().optional(),
+  onnx,
 }).strict();
 
 export const SurvivalBody = z.object({
@@ -38,6 +41,7 @@ export const MansuBody = z.object({
   quant,
   blocksize,
   output: rel,
+  onnx,
 }).strict();
 
 export type CDeltaBodyT = z.infer<typeof CDeltaBody>;

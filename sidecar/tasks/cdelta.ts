@@ -1,6 +1,7 @@
 // C-Δθ job: W_out = W_target + s·(W_aligned − W_base) on the circuit mask, one output folder per strength
 // of the sweep, all written in a single streaming pass over the inputs. Each output is a drop-in model
-// folder with edit-manifest.json (inputs' sha256, mask summary, per-tensor stats, tool version).
+// folder with edit-manifest.json (inputs' sha256, mask summary, per-tensor stats, tool version) and, where the
+// family table knows the config, onnx/model.onnx of the edited weights (tasks/output.ts).
 
 import { maskCount } from '../../src/core/edits/archMap';
 import { applyCDeltaRaw, emptyCDeltaStats, type CDeltaTensorStats } from '../../src/core/edits/cdelta';
@@ -10,7 +11,7 @@ import { numel } from '../../src/core/edits/safetensors';
 import { EDITS_TOOL } from '../../src/core/edits/version';
 import type { JobContext, JobOutcome } from '../jobs';
 import { buildMasks, Inputs, nonFiniteWarning, resolveHeads, unchangedWarning, type InputRef } from './common';
-import { OutputFolder } from './output';
+import { onnxWarnings, OutputFolder } from './output';
 import { checkAborted, CHUNK_ELEMS, runTensorPass } from './stream';
 
 export interface CDeltaOptions {
@@ -21,6 +22,8 @@ export interface CDeltaOptions {
   circuit: { selection: CircuitSelection; path?: string; sha256: string };
   outputs: { strength: number; path: InputRef }[];
   nHeads?: number;
+  /** Export onnx/model.onnx per output where possible (default true). */
+  onnx?: boolean;
 }
 
 export async function runCDelta(o: CDeltaOptions, ctx: JobContext): Promise<JobOutcome> {
@@ -35,7 +38,7 @@ export async function runCDelta(o: CDeltaOptions, ctx: JobContext): Promise<JobO
     const baseIsTarget = base === target;
     const checkpoints = baseIsTarget ? [target, aligned] : [target, base, aligned];
     for (const out of o.outputs) {
-      folders.push(await OutputFolder.create(target, out.path.abs, ctx.id, { edit: 'c-delta-theta', strength: String(out.strength) }));
+      folders.push(await OutputFolder.create(target, out.path.abs, ctx.id, { edit: 'c-delta-theta', strength: String(out.strength) }, out.path.rel));
     }
     const stats = o.outputs.map(() => new Map<string, CDeltaTensorStats>());
     await runTensorPass({
@@ -92,19 +95,20 @@ export async function runCDelta(o: CDeltaOptions, ctx: JobContext): Promise<JobO
         ...(changed === 0 ? [unchangedWarning(emptyCircuit ? 'the target' : 'the target (W_aligned − W_base is zero on the mask, or every change rounds away in the target dtype)')] : []),
         ...nonFiniteWarning(tensors),
       ];
-      const { files, manifest } = await folders[k].commit((outFiles) => ({
+      const { files, manifest, onnx } = await folders[k].commit((outFiles, onnx) => ({
         tool: EDITS_TOOL, kind: 'c-delta-theta', createdAt: new Date().toISOString(), jobId: ctx.id,
         formula: 'W_out[mask] = W_target[mask] + s * (W_aligned - W_base)[mask]; W_out = W_target elsewhere',
         strength: o.outputs[k].strength,
         inputs: { ...digests, circuit: { path: o.circuit.path ?? null, sha256: o.circuit.sha256 } },
         mask: maskSummary,
         paramsChanged: changed, percentChanged: (100 * changed) / paramsTotal,
-        warnings,
+        warnings: [...warnings, ...onnxWarnings(onnx)],
         tensors,
         output: { path: o.outputs[k].path.rel, files: outFiles },
-      }));
+        onnx,
+      }), { signal: ctx.signal, onnx: o.onnx ?? true, onExport: () => ctx.progress('onnx', k, folders.length) });
       manifests.push(manifest);
-      results.push({ path: o.outputs[k].path.rel, strength: o.outputs[k].strength, paramsChanged: changed, warnings, files });
+      results.push({ path: o.outputs[k].path.rel, strength: o.outputs[k].strength, paramsChanged: changed, warnings: [...warnings, ...onnxWarnings(onnx)], files, onnx });
     }
     folders.length = 0;
     return { result: { outputs: results, mask: maskSummary }, manifest: manifests.length === 1 ? manifests[0] : manifests };

@@ -19,7 +19,7 @@ import { EDITS_TOOL } from '../../src/core/edits/version';
 import { readTensor, type Checkpoint, type TensorRef } from '../checkpoint';
 import type { JobContext, JobOutcome } from '../jobs';
 import { buildMasks, Inputs, nonFiniteWarning, resolveHeads, unchangedWarning, type InputRef } from './common';
-import { OutputFolder } from './output';
+import { onnxWarnings, OutputFolder } from './output';
 import { checkAborted, CHUNK_ELEMS, runTensorPass } from './stream';
 
 export interface MansuOptions {
@@ -34,6 +34,8 @@ export interface MansuOptions {
   quant: QuantType;
   blocksize: number;
   output: InputRef;
+  /** Export onnx/model.onnx where possible (default true). */
+  onnx?: boolean;
 }
 
 interface TensorReport {
@@ -71,7 +73,7 @@ export async function runMansu(o: MansuOptions, ctx: JobContext): Promise<JobOut
     const edited = await inputs.open('edited', o.edited);
     const stats = o.stats ? await inputs.open('retainStats', o.stats) : null;
     const masks: Map<string, RowColMask> | null = o.circuit ? buildMasks(base, o.circuit.selection, resolveHeads(base, o.circuit.selection, o.nHeads)) : null;
-    folder = await OutputFolder.create(base, o.output.abs, ctx.id, { edit: 'mansu' });
+    folder = await OutputFolder.create(base, o.output.abs, ctx.id, { edit: 'mansu' }, o.output.rel);
     const reports: TensorReport[] = [];
     await runTensorPass({
       checkpoints: [base, edited],
@@ -177,19 +179,20 @@ export async function runMansu(o: MansuOptions, ctx: JobContext): Promise<JobOut
       ...(reports.every((r) => r.changed === 0) ? [unchangedWarning('the base')] : []),
       ...nonFiniteWarning(reports),
     ];
-    const { files, manifest } = await folder.commit((outFiles) => ({
+    const { files, manifest, onnx } = await folder.commit((outFiles, onnx) => ({
       tool: EDITS_TOOL, kind: 'mansu', createdAt: new Date().toISOString(), jobId: ctx.id,
       steps: { circuitMask: Boolean(o.circuit), fisher: o.fisher ?? null, covariance: o.covariance ?? null, magnitudeFloor: o.floor },
       quant: { type: o.quant, blocksize: o.blocksize },
       ratioBinLowerEdges: RATIO_BIN_LOWER,
       inputs: { ...digests, ...(o.circuit ? { circuit: { path: o.circuit.path ?? null, sha256: o.circuit.sha256 } } : {}) },
       overall,
-      warnings,
+      warnings: [...warnings, ...onnxWarnings(onnx)],
       tensors,
       output: { path: o.output.rel, files: outFiles },
-    }));
+      onnx,
+    }), { signal: ctx.signal, onnx: o.onnx ?? true, onExport: () => ctx.progress('onnx', 0, 1) });
     folder = null;
-    return { result: { output: o.output.rel, files, overall, warnings }, manifest };
+    return { result: { output: o.output.rel, files, overall, warnings: [...warnings, ...onnxWarnings(onnx)], onnx }, manifest };
   } finally {
     await folder?.discard();
     await inputs.close();
