@@ -6,13 +6,61 @@
 //              quant, blockSize
 //   mansu    — base, target = the edited (unlearned) checkpoint, circuit (optional), output folder, quant,
 //              blockSize (circuit mask + magnitude floor; Fisher/covariance statistics are not in the spec yet)
-// floorMargin stays only so v1 links decode: the sidecar's magnitude floor moves each update to the first
-// representable value past the 4-bit decision threshold and has no margin knob, so the panel never sends it.
+// v2 adds `mode` (sidecar jobs or unlearning in the browser) and `unlearn`, the in-browser unlearning run (model,
+// method, forge topic, set sizes, steps; the run's seed is the spec's `seed`). The v1 → v2 migration opens v1
+// links on the sidecar jobs they were shared for and drops v1's floorMargin: the sidecar's magnitude floor moves
+// each update to the first representable value past the 4-bit decision threshold and has no margin knob.
 import { z } from 'zod';
 import { seed } from './common';
 import { clampInt, clampNumber, type SpecDefinition } from './types';
 
 const relPath = z.string().max(500).default('');
+
+/** Embedded models the lab engine loads for unlearning in the browser (models/<id>/model.safetensors). */
+export const UNLEARN_MODELS = ['target', 'anchor', 'anchor-same', 'anchor-llama'] as const;
+/** Baselines of src/core/edits/unlearn/objectives.ts UNLEARN_METHODS. */
+export const UNLEARN_SPEC_METHODS = ['grad_ascent', 'grad_diff', 'npo', 'rmu'] as const;
+/** Harm topics of the forge corpus (models/forge/corpus/harmful.ts HARM_TOPICS; a test keeps them equal). */
+export const FORGE_HARM_TOPICS = ['synthesis', 'poison', 'gas', 'drugtest', 'forgery', 'tamper'] as const;
+
+/** Bounds that keep an in-browser run finite (a hand-edited link is clamped into them). */
+export const UNLEARN_LIMITS = {
+  forgetSize: { min: 1, max: 256 },
+  retainSize: { min: 1, max: 1024 },
+  steps: { min: 1, max: 200 },
+  batchSize: { min: 1, max: 32 },
+  evalSize: { min: 1, max: 64 },
+  behaviourPrompts: { min: 0, max: 32 },
+  maxNewTokens: { min: 1, max: 32 },
+  lr: { min: 1e-6, max: 1 },
+} as const;
+
+const unlearn = z.object({
+  model: z.enum(UNLEARN_MODELS).default('target'),
+  method: z.enum(UNLEARN_SPEC_METHODS).default('npo'),
+  forgetTopic: z.enum(FORGE_HARM_TOPICS).default('poison'),
+  forgetSize: z.number().int().default(32),
+  retainSize: z.number().int().default(128),
+  steps: z.number().int().default(20),
+  batchSize: z.number().int().default(8),
+  /** null: the method's default learning rate (src/core/edits/unlearn/config.ts) */
+  lr: z.number().nullable().default(null),
+  /** held-out pairs per set for the forget / retain NLL */
+  evalSize: z.number().int().default(16),
+  /** held-out prompts per behaviour set greedily decoded (0: no behaviour) */
+  behaviourPrompts: z.number().int().default(8),
+  maxNewTokens: z.number().int().default(16),
+  /** MANSU's steps, each switchable for ablations, and the forget objective it trains with */
+  mansu: z.object({
+    objective: z.enum(UNLEARN_SPEC_METHODS).default('grad_diff'),
+    circuit: z.boolean().default(true),
+    fisher: z.boolean().default(true),
+    nullSpace: z.boolean().default(true),
+    floor: z.boolean().default(true),
+  }).default({ objective: 'grad_diff', circuit: true, fisher: true, nullSpace: true, floor: true }),
+});
+
+export const DEFAULT_UNLEARN_SPEC: z.infer<typeof unlearn> = unlearn.parse({});
 
 /** Block sizes the sidecar accepts (bitsandbytes quantize_4bit). */
 export const EDIT_BLOCK_SIZES = [64, 128, 256, 512, 1024, 2048, 4096] as const;
@@ -28,21 +76,37 @@ const schema = z.object({
   strength: z.number().default(1),
   quant: z.enum(['nf4', 'fp4']).default('nf4'),
   blockSize: z.number().int().default(64),
-  floorMargin: z.number().default(0.05),
+  mode: z.enum(['sidecar', 'browser']).default('sidecar'),
+  unlearn: unlearn.default(DEFAULT_UNLEARN_SPEC),
 });
 
 export type EditsSpec = z.infer<typeof schema>;
+export type UnlearnSpec = EditsSpec['unlearn'];
+
+const clampUnlearn = (u: UnlearnSpec): UnlearnSpec => {
+  const L = UNLEARN_LIMITS;
+  const int = (k: Exclude<keyof typeof L, 'lr'>) => clampInt(u[k], L[k].min, L[k].max);
+  return {
+    ...u,
+    forgetSize: int('forgetSize'), retainSize: int('retainSize'), steps: int('steps'), batchSize: int('batchSize'), evalSize: int('evalSize'),
+    behaviourPrompts: int('behaviourPrompts'), maxNewTokens: int('maxNewTokens'),
+    lr: u.lr === null || !Number.isFinite(u.lr) ? null : clampNumber(u.lr, L.lr.min, L.lr.max),
+  };
+};
 
 export const editsSpec: SpecDefinition<EditsSpec> = {
   module: 'edits',
-  version: 1,
+  version: 2,
   schema,
-  migrations: {},
+  migrations: {
+    // v1 links were sidecar jobs; floorMargin never reached the sidecar
+    1: ({ floorMargin: _unused, ...v1 }) => ({ ...v1, mode: 'sidecar' }),
+  },
   clamp: (s) => ({
     ...s,
     strength: clampNumber(s.strength, -8, 8),
     blockSize: (EDIT_BLOCK_SIZES as readonly number[]).includes(s.blockSize) ? s.blockSize : 64,
-    floorMargin: clampNumber(s.floorMargin, 0, 1),
+    unlearn: clampUnlearn(s.unlearn),
     seed: clampInt(s.seed, 0, 2 ** 31 - 1),
   }),
 };

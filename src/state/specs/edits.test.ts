@@ -1,0 +1,79 @@
+import { strToU8, zlibSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { HARM_TOPICS } from '../../../models/forge/corpus/harmful';
+import { UNLEARN_METHODS } from '../../core/edits/unlearn/objectives';
+import { base64UrlEncode, decodeLink, encodeLink } from '../linkCodec';
+import { linkSafeSpec } from '../persistence';
+import fixtures from '../fixtures/links.json';
+import { linkRefusal, rawLink } from './linkTestKit';
+import { editsSpec, FORGE_HARM_TOPICS, UNLEARN_LIMITS, UNLEARN_SPEC_METHODS, type EditsSpec } from './edits';
+
+const defaults = (): EditsSpec => editsSpec.clamp(editsSpec.schema.parse({}));
+/** A hand-made link of spec version `sv` (rawLink writes version 1). */
+const rawAt = (sv: number, s: unknown) => `#/edits?s=${base64UrlEncode(zlibSync(strToU8(JSON.stringify({ v: 1, m: 'edits', sv, s }))))}`;
+const spec = (hash: string) => decodeLink(hash)!.spec as EditsSpec;
+
+describe('edits spec v2', () => {
+  it('defaults: sidecar jobs, an NPO run on target forgetting "poison", every MANSU step on; clamping changes nothing', () => {
+    const d = defaults();
+    expect(d.mode).toBe('sidecar');
+    expect(d.unlearn).toMatchObject({ model: 'target', method: 'npo', forgetTopic: 'poison', lr: null, mansu: { circuit: true, fisher: true, nullSpace: true, floor: true } });
+    expect(editsSpec.clamp(d)).toEqual(d);
+    expect('floorMargin' in d).toBe(false);
+  });
+
+  it('migrates v1 links: the sidecar job they were shared for, floorMargin dropped, unlearning defaults filled', () => {
+    const v1 = spec(rawLink('edits', { job: 'mansu', base: 'models/base', target: 'out/u', quant: 'fp4', floorMargin: 0.3, seed: 9 }));
+    expect(v1).toMatchObject({ job: 'mansu', base: 'models/base', target: 'out/u', quant: 'fp4', seed: 9, mode: 'sidecar' });
+    expect('floorMargin' in v1).toBe(false);
+    expect(v1.unlearn).toEqual(defaults().unlearn);
+    // a v1 link never carried `mode`: whatever a hand edit put there, it opens the sidecar job
+    expect(spec(rawLink('edits', { mode: 'browser' })).mode).toBe('sidecar');
+    expect(spec(rawAt(2, { mode: 'browser' })).mode).toBe('browser');
+  });
+
+  it('round-trips an in-browser run with its seed and a digest', () => {
+    const s: EditsSpec = {
+      ...defaults(), seed: 42, mode: 'browser',
+      unlearn: { ...defaults().unlearn, model: 'anchor', method: 'grad_diff', forgetTopic: 'forgery', forgetSize: 5, retainSize: 7, steps: 3, batchSize: 2, lr: 2e-3, evalSize: 4, behaviourPrompts: 0, maxNewTokens: 4,
+        mansu: { objective: 'npo', circuit: false, fisher: true, nullSpace: false, floor: true } },
+    };
+    const back = decodeLink(encodeLink('edits', s, 'b'.repeat(64)))!;
+    expect(back.spec).toEqual(s);
+    expect(back.digest).toBe('b'.repeat(64));
+  });
+
+  it('clamps hand-edited sizes into range instead of refusing them', () => {
+    const u = spec(rawAt(2, { unlearn: { steps: 100_000, forgetSize: 0, retainSize: 1e9, batchSize: -4, evalSize: 999, behaviourPrompts: -1, maxNewTokens: 500, lr: 50 } })).unlearn;
+    const L = UNLEARN_LIMITS;
+    expect(u).toMatchObject({ steps: L.steps.max, forgetSize: L.forgetSize.min, retainSize: L.retainSize.max, batchSize: L.batchSize.min, evalSize: L.evalSize.max,
+      behaviourPrompts: 0, maxNewTokens: L.maxNewTokens.max, lr: L.lr.max });
+    expect(spec(rawAt(2, { unlearn: { lr: 0 } })).unlearn.lr).toBe(L.lr.min);
+  });
+
+  it('refuses invalid values with the field named, and specs from a newer workbench', () => {
+    expect(linkRefusal(rawAt(2, { unlearn: { method: 'gradient_ascent' } })).message).toMatch(/unlearn\.method/);
+    expect(linkRefusal(rawAt(2, { unlearn: { model: 'judge' } })).message).toMatch(/unlearn\.model/);
+    expect(linkRefusal(rawAt(2, { unlearn: { forgetTopic: 'knitting' } })).message).toMatch(/unlearn\.forgetTopic/);
+    expect(linkRefusal(rawAt(2, { unlearn: { steps: 2.5 } })).kind).toBe('invalid-spec');
+    expect(linkRefusal(rawAt(2, { unlearn: { mansu: { floor: 'yes' } } })).message).toMatch(/unlearn\.mansu\.floor/);
+    expect(linkRefusal(rawAt(2, { mode: 'cloud' })).message).toMatch(/mode/);
+    expect(linkRefusal(rawAt(3, {})).kind).toBe('future-version');
+  });
+
+  it('golden edits links (v1 and v2) keep decoding to the same specs', () => {
+    const golden = fixtures.fixtures.filter((f) => f.hash.startsWith('#/edits'));
+    expect(golden.length).toBeGreaterThanOrEqual(2);
+    for (const f of golden) expect(decodeLink(f.hash)!.spec).toEqual(f.expected);
+  });
+
+  it('names the forge topics and the baselines exactly as the corpus and the trainer do', () => {
+    expect([...FORGE_HARM_TOPICS]).toEqual([...HARM_TOPICS]);
+    expect([...UNLEARN_SPEC_METHODS]).toEqual([...UNLEARN_METHODS]);
+  });
+
+  it('keeps every spec key in links (paths are workspace-relative; the sidecar token is not in the spec)', () => {
+    const d = defaults();
+    expect(Object.keys(linkSafeSpec('edits', d)).sort()).toEqual(Object.keys(d).sort());
+  });
+});
