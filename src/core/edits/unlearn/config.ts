@@ -13,7 +13,7 @@
 // norm cut the activation loss by half but left the forget NLL at 0.07 (the next LayerNorms absorb a c·u that is
 // not yet dominant); c = 30 ≈ ¼ × norm raised it 0.06 → 0.38 with the retain NLL unchanged (0.33 → 0.32).
 import { UnlearnConfigError } from './errors';
-import { UNLEARN_METHODS, type UnlearnMethod } from './objectives';
+import { TRAINER_METHODS, type UnlearnMethod } from './objectives';
 
 export interface UnlearnConfig {
   method: UnlearnMethod;
@@ -83,7 +83,7 @@ export function resolveUnlearnConfig(given: Partial<UnlearnConfig> & { method: U
   const unknown = Object.keys(given).filter((k) => !KEYS.has(k));
   if (unknown.length) throw new UnlearnConfigError(`unknown unlearning option(s) ${unknown.join(', ')}; known: ${[...KEYS].join(', ')}`);
   const c = { ...DEFAULT_UNLEARN_CONFIG, ...given, lr: given.lr ?? (given.method === 'rmu' ? 1e-2 : 1e-3) };
-  if (!UNLEARN_METHODS.includes(c.method)) throw new UnlearnConfigError(`method "${String(c.method)}" is not one of ${UNLEARN_METHODS.join(', ')}`);
+  if (!TRAINER_METHODS.includes(c.method)) throw new UnlearnConfigError(`method "${String(c.method)}" is not one of ${TRAINER_METHODS.join(', ')}`);
   const int = (k: keyof UnlearnConfig, min: number) => {
     const v = c[k];
     if (!Number.isInteger(v) || (v as number) < min) throw new UnlearnConfigError(`${k} must be an integer ≥ ${min}, got ${String(v)}`);

@@ -9,13 +9,19 @@
 //   rmu          γ·act(h_l(forget), c·u) + α·act(h_l(retain), h_l^frozen(retain))
 //                (RMU.compute_activation_loss; Li et al. 2024 "The WMDP Benchmark", Algorithm 1; u uniform [0,1)^d
 //                normalised, as torch.rand in get_control_vector; h_l = the output of decoder layer l)
+// and one objective that teaches instead of forgetting, for C-Δθ's aligned copy (issue #20 item 5):
+//   refusal_sft  γ·NLL(forget) + α·NLL(retain), the forget set holding refusal responses to one harm topic's
+//                prompts (refusalSplit.ts): grad_diff with the forget sign flipped, i.e. plain SFT on the mix
 // NLL is Hugging Face's `outputs.loss`: the mean over every response token of the batch (labels −100 elsewhere).
 // Everything is jit(grad)-safe per src/core/lab/README.md: masks multiply and sum, no slice / take.
 import { nn, numpy as np } from '@jax-js/jax';
 import { keep, maskedCrossEntropy, oneHot, release, type Arr, type ArrRecord, type ForwardResult, type HookName, type HookOptions } from '../../lab';
 
-export type UnlearnMethod = 'grad_ascent' | 'grad_diff' | 'npo' | 'rmu';
+export type UnlearnMethod = 'grad_ascent' | 'grad_diff' | 'npo' | 'rmu' | 'refusal_sft';
+/** The four unlearning baselines (tests and benches compare these: each must raise the forget NLL). */
 export const UNLEARN_METHODS: readonly UnlearnMethod[] = ['grad_ascent', 'grad_diff', 'npo', 'rmu'];
+/** Every objective the trainer runs: the baselines and refusal_sft (which lowers the forget NLL: it teaches). */
+export const TRAINER_METHODS: readonly UnlearnMethod[] = [...UNLEARN_METHODS, 'refusal_sft'];
 
 /** A forward pass of the lab engine (gptForward or decoderForward bound to a config); consumes params and tokens. */
 export type ForwardFn = (params: ArrRecord, tokens: Arr, opts?: HookOptions) => ForwardResult;
@@ -123,7 +129,8 @@ export function objectiveLoss(
     forget = npoLoss(seq, refSeq, w.beta);
   } else {
     release(ref);
-    forget = maskedCrossEntropy(forward(keep(params), x.fTok).logits, x.fTgt, x.fMask).neg();
+    const nll = maskedCrossEntropy(forward(keep(params), x.fTok).logits, x.fTgt, x.fMask);
+    forget = method === 'refusal_sft' ? nll : nll.neg();
   }
   const retain = maskedCrossEntropy(forward(params, x.rTok).logits, x.rTgt, x.rMask);
   return [forget.ref.mul(w.gamma).add(retain.ref.mul(w.alpha)), [forget, retain]];
