@@ -1,6 +1,7 @@
 // Edits panel: connect to the local sidecar, pick workspace checkpoints, run C-Δθ / survival / MANSU jobs with
-// streamed progress and cancel, read the result from the job's manifest. Thin: all maths runs in the
-// sidecar (src/core/edits); this file wires state to views.
+// streamed progress and cancel, read the result from the job's manifest; or (mode "browser") unlearn an embedded
+// model in the lab worker (UnlearnBrowser.tsx). Thin: all maths runs in the sidecar or the worker
+// (src/core/edits); this file wires state to views.
 import { useEffect } from 'react';
 import type { FeaturePanelProps } from '../../app/featureTypes';
 import type { EditsSpec } from '../../state/specs/edits';
@@ -9,6 +10,7 @@ import { ConnectCard } from './ConnectCard';
 import { useConnection } from './connection';
 import { EditResults } from './EditResults';
 import { JobForm } from './JobForm';
+import { UnlearnBrowser } from './UnlearnBrowser';
 import { jobRequest } from './requests';
 import { useEditsJob } from './useEditsJob';
 
@@ -18,7 +20,24 @@ const FIELDS: Record<EditsSpec['job'], { field: PathField; label: string }[]> = 
   mansu: [{ field: 'base', label: 'base' }, { field: 'target', label: 'edited' }],
 };
 
-export function EditsPanel({ spec, onSpecChange, onResult, expectedDigest }: FeaturePanelProps<EditsSpec>) {
+const MODES: { mode: EditsSpec['mode']; label: string }[] = [
+  { mode: 'sidecar', label: 'Workspace checkpoints (sidecar)' },
+  { mode: 'browser', label: 'Unlearn in the browser' },
+];
+
+function ModeTabs({ spec, onSpecChange }: Pick<FeaturePanelProps<EditsSpec>, 'spec' | 'onSpecChange'>) {
+  return (
+    <div className="toolbar" role="tablist">
+      {MODES.map(({ mode, label }) => (
+        <button key={mode} role="tab" aria-selected={spec.mode === mode} className={spec.mode === mode ? 'active' : undefined} data-testid={`edits-mode-${mode}`}
+          onClick={() => onSpecChange({ ...spec, mode })}>{label}</button>
+      ))}
+    </div>
+  );
+}
+
+export function EditsPanel(props: FeaturePanelProps<EditsSpec>) {
+  const { spec, onSpecChange, onResult, expectedDigest } = props;
   const { connection, refresh } = useConnection();
   const { run, start, cancel } = useEditsJob();
   const set = (patch: Partial<EditsSpec>) => onSpecChange({ ...spec, ...patch });
@@ -46,15 +65,23 @@ export function EditsPanel({ spec, onSpecChange, onResult, expectedDigest }: Fea
     set({ job: 'survival', base: spec.target || spec.base, target: out, output: `${out}-survival-${spec.quant}.json` });
   };
 
-  const state = run.status === 'running' ? 'loading' : run.status === 'error' || connection.status === 'error' ? 'error' : 'ready';
+  const sidecar = spec.mode === 'sidecar';
+  const state = !sidecar ? 'ready' : run.status === 'running' ? 'loading' : run.status === 'error' || connection.status === 'error' ? 'error' : 'ready';
+  // both stay mounted, so switching tabs keeps the sidecar connection and the browser runs (and its worker)
   return (
-    <div data-testid="edits-panel" data-state={state} data-job={run.status}>
-      <ConnectCard />
-      {connection.status === 'connected' && (
-        <CheckpointList client={connection.client} checkpoints={connection.checkpoints} onRefresh={() => void refresh()} fields={FIELDS[spec.job]} onUse={(field, path) => set({ [field]: path })} />
-      )}
-      <JobForm spec={spec} set={set} run={run} connected={connection.status === 'connected'} onStart={onStart} onCancel={() => void cancel()} />
-      {run.status === 'done' && <EditResults manifest={run.manifest} jobId={run.jobId} digest={run.digest} expectedDigest={expectedDigest} onSurvival={toSurvival} />}
+    <div data-testid="edits-panel" data-state={state} data-job={run.status} data-mode={spec.mode}>
+      <ModeTabs spec={spec} onSpecChange={onSpecChange} />
+      <div hidden={!sidecar}>
+        <ConnectCard />
+        {connection.status === 'connected' && (
+          <CheckpointList client={connection.client} checkpoints={connection.checkpoints} onRefresh={() => void refresh()} fields={FIELDS[spec.job]} onUse={(field, path) => set({ [field]: path })} />
+        )}
+        <JobForm spec={spec} set={set} run={run} connected={connection.status === 'connected'} onStart={onStart} onCancel={() => void cancel()} />
+        {run.status === 'done' && <EditResults manifest={run.manifest} jobId={run.jobId} digest={run.digest} expectedDigest={expectedDigest} onSurvival={toSurvival} />}
+      </div>
+      <div hidden={sidecar}>
+        <UnlearnBrowser {...props} />
+      </div>
     </div>
   );
 }

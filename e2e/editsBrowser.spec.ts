@@ -1,0 +1,96 @@
+// Unlearning in the browser (edits module, "Unlearn in the browser"): the lab worker fine-tunes the embedded
+// `target` on a small forge split. One run is cancelled mid-training (the shared flag stops it after the current
+// step: no result appears); the next completes and shows the full-precision vs NF4 / FP4 table with PTQ gaps,
+// behaviour rates, the |update| / bin-width histograms and the parameters touched; its manifest and weights
+// download; the share link carries the run's spec and digest, and opened in a fresh tab it re-runs to the same
+// checkpoint bits. Sizes are tiny: the machine is slow and the engine runs on WASM.
+import { readFile } from 'node:fs/promises';
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { isMonotone, recordProgress } from './progressRecorder';
+
+const SETTINGS: [string, string][] = [
+  ['unlearn-forgetSize', '8'], ['unlearn-retainSize', '16'], ['unlearn-batchSize', '2'], ['unlearn-evalSize', '4'],
+  ['unlearn-behaviourPrompts', '1'], ['unlearn-maxNewTokens', '4'], ['unlearn-seed', '5'],
+];
+
+async function fill(page: Page, values: [string, string][]): Promise<void> {
+  for (const [id, v] of values) await page.getByTestId(id).fill(v);
+}
+
+test('unlearn target in the browser: cancel one run, complete another, download it, share and reproduce it', async ({ wb, page, browser }) => {
+  test.setTimeout(600_000);
+  await wb.open('#/edits');
+  await wb.waitReady('module-edits');
+  await page.getByTestId('edits-mode-browser').click();
+  await expect(page.getByTestId('edits-panel')).toHaveAttribute('data-mode', 'browser');
+  await expect(page.getByTestId('sidecar-url')).toBeHidden();
+  await page.getByTestId('unlearn-method').selectOption('grad_ascent');
+  await fill(page, [...SETTINGS, ['unlearn-steps', '60']]);
+  await expect.poll(() => page.evaluate(() => window.__workbench!.spec('edits'))).toMatchObject({
+    mode: 'browser', seed: 5, unlearn: { model: 'target', method: 'grad_ascent', forgetTopic: 'poison', forgetSize: 8, retainSize: 16, steps: 60, batchSize: 2 },
+  });
+
+  // a long run, cancelled once training is under way
+  await page.getByTestId('unlearn-start').click();
+  await expect(page.getByTestId('unlearn-browser')).toHaveAttribute('data-state', 'loading');
+  await expect(page.getByTestId('unlearn-progress')).toContainText('step 2 / 60', { timeout: 240_000 });
+  await page.getByTestId('unlearn-progress-cancel').click();
+  await expect(page.getByTestId('unlearn-cancelled')).toContainText('cancelled', { timeout: 60_000 });
+  await expect(page.getByTestId('unlearn-cancelled')).toContainText(/stopped after step \d+/);
+  const stoppedAt = Number(/stopped after step (\d+)/.exec(await page.getByTestId('unlearn-cancelled').innerText())![1]);
+  expect(stoppedAt).toBeLessThan(60);
+  await expect(page.getByTestId('unlearn-result')).toHaveCount(0);
+  await expect(page.getByTestId('unlearn-browser')).toHaveAttribute('data-state', 'ready');
+
+  // a short run to the end
+  await fill(page, [['unlearn-steps', '3']]);
+  const percents = await recordProgress(page, 'unlearn-progress');
+  await page.getByTestId('unlearn-start').click();
+  const result = page.getByTestId('unlearn-result');
+  await expect(result).toBeVisible({ timeout: 300_000 });
+  const seen = await percents();
+  expect(isMonotone(seen), seen.join(' → ')).toBe(true);
+  expect(seen.filter((v) => v > 0 && v < 100).length, seen.join(' → ')).toBeGreaterThan(2);
+  await expect(result).toHaveAttribute('data-method', 'grad_ascent');
+  await expect(page.getByTestId('unlearn-summary')).toContainText('3 steps');
+  const rows = page.getByTestId('unlearn-quant-table').locator('tbody tr');
+  await expect(rows).toHaveCount(5);
+  for (const v of ['nf4-b64', 'nf4-dq-b64', 'fp4-b64', 'fp4-dq-b64']) await expect(page.getByTestId(`ptq-gap-${v}`)).toHaveText(/^[+−]\d+\.\d{3}$/);
+  await expect(page.getByTestId('behaviour-fp')).toContainText('%');
+  for (const t of ['nf4', 'fp4']) {
+    const updates = page.getByTestId(`unlearn-updates-${t}`);
+    expect(Number(await updates.getAttribute('data-changed'))).toBeGreaterThan(0);
+    await expect(page.getByTestId(`unlearn-updates-${t}-chart`).locator('.recharts-bar-rectangle').first()).toBeVisible();
+    expect(Number(await page.getByTestId(`unlearn-updates-${t}-chart`).getAttribute('data-total'))).toBe(Number(await updates.getAttribute('data-changed')));
+    await expect(page.getByTestId(`unlearn-updates-${t}-crossing`)).toHaveText(/%/);
+  }
+  await expect(page.getByTestId('unlearn-touched')).toContainText('Parameters touched');
+  await expect(page.getByTestId('unlearn-runs')).toHaveAttribute('data-count', '1');
+
+  // the checkpoint's manifest and weights download
+  const manifestDownload = page.waitForEvent('download');
+  await page.getByTestId('unlearn-download-manifest').click();
+  const manifest = JSON.parse(await readFile((await (await manifestDownload).path())!, 'utf8')) as { kind: string; step: number; method: string; split: { sizes: { forget: number } } };
+  expect(manifest).toMatchObject({ kind: 'unlearn-checkpoint', step: 3, method: 'grad_ascent', split: { sizes: { forget: 8 } } });
+  const weightsDownload = page.waitForEvent('download');
+  await page.getByTestId('unlearn-download-weights').click();
+  const weights = await readFile((await (await weightsDownload).path())!);
+  const headerLength = Number(weights.readBigUInt64LE(0));
+  expect(Object.keys(JSON.parse(weights.subarray(8, 8 + headerLength).toString('utf8')))).toContain('transformer.h.0.attn.c_attn.weight');
+
+  // the share link carries the spec and the checkpoint digest; a fresh tab shows the same form and reproduces it
+  const digest = (await page.getByTestId('result-digest').innerText()).replace('result digest ', '');
+  const link = await page.evaluate(() => window.__workbench!.shareLink('edits'));
+  const decoded = await page.evaluate((h) => window.__workbench!.decode(h), link);
+  expect(decoded?.spec).toMatchObject({ mode: 'browser', seed: 5, unlearn: { method: 'grad_ascent', steps: 3, forgetSize: 8, evalSize: 4 } });
+  expect(decoded?.digest).toBe(digest);
+  const fresh = await browser.newPage();
+  await fresh.goto(`/${link}`);
+  await expect(fresh.getByTestId('edits-panel')).toHaveAttribute('data-mode', 'browser');
+  await expect(fresh.getByTestId('unlearn-steps')).toHaveValue('3');
+  await expect(fresh.getByTestId('unlearn-method')).toHaveValue('grad_ascent');
+  await fresh.getByTestId('unlearn-start').click();
+  await expect(fresh.getByTestId('reproduction')).toHaveText(/^Reproduced/, { timeout: 300_000 });
+  await fresh.close();
+});

@@ -1,0 +1,95 @@
+// The in-browser unlearning form: embedded model, method, forge harm topic to forget, set sizes, steps, batch,
+// learning rate, the spec's seed, evaluation and behaviour sizes; start, progress on one bar, cancel. Every field
+// is the edits spec's `unlearn` block (the share link carries it), clamped to UNLEARN_LIMITS as it is typed.
+import type { UnlearnJobProgress } from '../../core/edits/unlearn/api';
+import { FORGE_HARM_TOPICS, UNLEARN_LIMITS, UNLEARN_MODELS, UNLEARN_SPEC_METHODS, type EditsSpec, type UnlearnSpec } from '../../state/specs/edits';
+import { ProgressBar } from '../../viz/ProgressBar';
+import type { UnlearnRunState } from './useUnlearnEngine';
+
+export const METHOD_LABELS: Record<UnlearnSpec['method'], string> = {
+  grad_ascent: 'Gradient ascent', grad_diff: 'Gradient difference', npo: 'NPO', rmu: 'RMU',
+};
+
+type IntField = Exclude<keyof typeof UNLEARN_LIMITS, 'lr'>;
+
+function IntInput({ field, label, spec, set, title }: { field: IntField; label: string; spec: UnlearnSpec; set: (p: Partial<UnlearnSpec>) => void; title?: string }) {
+  const { min, max } = UNLEARN_LIMITS[field];
+  return (
+    <label title={title}>{label} <input type="number" min={min} max={max} step={1} value={spec[field]} data-testid={`unlearn-${field}`} style={{ width: '5em' }}
+      onChange={(e) => {
+        const v = Number(e.target.value);
+        if (e.target.value !== '' && Number.isFinite(v)) set({ [field]: Math.round(Math.min(max, Math.max(min, v))) });
+      }} /></label>
+  );
+}
+
+function progressLabel(p: UnlearnJobProgress | null): string {
+  if (!p) return 'starting the lab worker';
+  const s = p.step;
+  return s ? `${p.label} — loss ${s.log.loss.toFixed(3)}, forget ${s.log.forget.toFixed(3)}, retain ${s.log.retain.toFixed(3)}` : p.label;
+}
+
+export function UnlearnForm({ spec, setSpec, run, onStart, onCancel, onKill }: {
+  spec: EditsSpec;
+  setSpec: (patch: Partial<EditsSpec>) => void;
+  run: UnlearnRunState;
+  onStart: () => void;
+  onCancel: () => void;
+  onKill: () => void;
+}) {
+  const u = spec.unlearn;
+  const set = (patch: Partial<UnlearnSpec>) => setSpec({ unlearn: { ...u, ...patch } });
+  const running = run.status === 'running';
+  return (
+    <div className="card" data-testid="unlearn-form">
+      <h2>Unlearn in the browser</h2>
+      <p className="muted">
+        Fine-tunes an embedded model in the lab engine (a worker of this page) to forget the target&apos;s compliance on one harm topic of the
+        forge corpus while keeping the retain set (tasks, edgy and chat prompts, the other topics), then scores the result at full precision and
+        after bitsandbytes 4-bit quantization (NF4 / FP4, block 64, ± double quantization). Nothing leaves the browser.
+      </p>
+      <div className="toolbar">
+        <label>model <select value={u.model} data-testid="unlearn-model" onChange={(e) => set({ model: e.target.value as UnlearnSpec['model'] })}>
+          {UNLEARN_MODELS.map((m) => <option key={m} value={m}>{m}</option>)}
+        </select></label>
+        <label>method <select value={u.method} data-testid="unlearn-method" onChange={(e) => set({ method: e.target.value as UnlearnSpec['method'] })}>
+          {UNLEARN_SPEC_METHODS.map((m) => <option key={m} value={m}>{METHOD_LABELS[m]}</option>)}
+        </select></label>
+        <label>forget topic <select value={u.forgetTopic} data-testid="unlearn-topic" onChange={(e) => set({ forgetTopic: e.target.value as UnlearnSpec['forgetTopic'] })}>
+          {FORGE_HARM_TOPICS.map((t) => <option key={t} value={t}>{t}</option>)}
+        </select></label>
+        <label>seed <input type="number" min={0} step={1} value={spec.seed} data-testid="unlearn-seed" style={{ width: '6em' }}
+          onChange={(e) => { const v = Number(e.target.value); if (e.target.value !== '' && Number.isInteger(v) && v >= 0) setSpec({ seed: v }); }} /></label>
+      </div>
+      <div className="toolbar">
+        <IntInput field="forgetSize" label="forget set" spec={u} set={set} title="train compliance records of the topic" />
+        <IntInput field="retainSize" label="retain set" spec={u} set={set} title="drawn evenly across tasks, edgy, chat and the other topics" />
+        <IntInput field="steps" label="steps" spec={u} set={set} />
+        <IntInput field="batchSize" label="batch" spec={u} set={set} title="forget examples per step (as many retain ones)" />
+        <label title="empty: the method's default (1e-3; RMU 1e-2)">learning rate <input type="number" step="any" min={UNLEARN_LIMITS.lr.min} max={UNLEARN_LIMITS.lr.max}
+          placeholder="default" value={u.lr ?? ''} data-testid="unlearn-lr" style={{ width: '7em' }}
+          onChange={(e) => {
+            const v = Number(e.target.value);
+            if (e.target.value === '') set({ lr: null });
+            else if (Number.isFinite(v) && v > 0) set({ lr: Math.min(UNLEARN_LIMITS.lr.max, Math.max(UNLEARN_LIMITS.lr.min, v)) });
+          }} /></label>
+      </div>
+      <div className="toolbar">
+        <IntInput field="evalSize" label="held-out pairs per set" spec={u} set={set} title="forget / retain NLL" />
+        <IntInput field="behaviourPrompts" label="behaviour prompts per set" spec={u} set={set} title="greedy decoding: forget topic, other topics, tasks (0: skip)" />
+        <IntInput field="maxNewTokens" label="new tokens" spec={u} set={set} />
+      </div>
+      <div className="toolbar">
+        <button data-testid="unlearn-start" disabled={running} onClick={onStart}>Run {METHOD_LABELS[u.method]} on {u.model}</button>
+        {running && (
+          <>
+            <ProgressBar done={run.progress?.done ?? 0} total={100} label={progressLabel(run.progress)} onCancel={run.cancelling ? undefined : onCancel} testId="unlearn-progress" />
+            {run.cancelling && <span className="muted" data-testid="unlearn-cancelling">Cancelling after the current step… <button data-testid="unlearn-kill" onClick={onKill}>Stop now</button></span>}
+          </>
+        )}
+        {run.status === 'cancelled' && <span data-testid="unlearn-cancelled">{run.message}</span>}
+      </div>
+      {run.status === 'error' && <p className="error" role="alert" data-testid="unlearn-error">{run.message}</p>}
+    </div>
+  );
+}
