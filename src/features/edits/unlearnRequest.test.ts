@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { editsSpec, type EditsSpec } from '../../state/specs/edits';
+import { checkpointBaseName, checkpointDigest, unlearnRequest } from './unlearnRequest';
+
+const defaults = (): EditsSpec => editsSpec.clamp(editsSpec.schema.parse({}));
+
+describe('unlearnRequest', () => {
+  it('every field the user sets reaches the job request; the run is seeded by the spec seed', () => {
+    const spec: EditsSpec = {
+      ...defaults(), seed: 77, mode: 'browser',
+      unlearn: { ...defaults().unlearn, model: 'anchor-llama', method: 'rmu', forgetTopic: 'tamper', forgetSize: 9, retainSize: 33, steps: 4, batchSize: 3, lr: 0.02, evalSize: 5, behaviourPrompts: 2, maxNewTokens: 6 },
+    };
+    expect(unlearnRequest(spec)).toEqual({
+      modelId: 'anchor-llama', method: 'rmu', forgetTopic: 'tamper', forgetSize: 9, retainSize: 33, steps: 4, batchSize: 3, seed: 77, lr: 0.02, evalSize: 5, behaviourPrompts: 2, maxNewTokens: 6,
+    });
+    expect(checkpointBaseName(unlearnRequest(spec))).toBe('anchor-llama-rmu-tamper-s77-4steps');
+  });
+
+  it('the digest is the sha256 of the checkpoint bytes', async () => {
+    const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) & 0xff);
+    expect(await checkpointDigest(bytes)).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+});
