@@ -3,7 +3,7 @@
 // applyCDeltaRaw on F32 bytes, archMap.ts masks from the checkpoint's own tensor names). So an edit can be
 // scored in-process, and the sidecar's drop-in folders can be checked against it bit for bit. Pure.
 import { fromF32, readF32, type ArrRecord } from '../../lab';
-import { maskForTensor, resolveArch } from '../archMap';
+import { maskCount, maskForTensor, resolveArch } from '../archMap';
 import { applyCDeltaRaw, emptyCDeltaStats, type CDeltaTensorStats } from '../cdelta';
 import type { CircuitSelection } from '../circuit';
 import type { UnlearnModel } from './model';
@@ -48,4 +48,18 @@ export function cdeltaLab(model: UnlearnModel, target: ArrRecord, aligned: ArrRe
     });
   });
   return { params, stats, masked, total };
+}
+
+/** Parameters a circuit's mask covers in `model`, and all of them, from the tensor shapes alone (no arrays read). */
+export function circuitParamCount(model: UnlearnModel, sel: CircuitSelection): { masked: number; total: number } {
+  const specs = Object.entries(model.params).map(([n, a]) => ({ name: model.fileName(n), dtype: 'F32' as const, shape: [...a.shape] }));
+  const arch = resolveArch(specs, { config: model.configJson, circuit: sel });
+  let masked = 0;
+  let total = 0;
+  for (const s of specs) {
+    total += s.shape.reduce((a, b) => a * b, 1);
+    const m = maskForTensor(s, sel, arch);
+    if (m) masked += maskCount(m);
+  }
+  return { masked, total };
 }

@@ -1,0 +1,208 @@
+// C-Δθ with behaviour (issue #20 item 5), end to end on the embedded `target` (forge GPT-2, compliant on every
+// harm topic), one run:
+//   1. aligned copy: a short refusal fine-tune (`refusal_sft`) of target on ONE harm topic (refusalSplit.ts:
+//      forget = the topic's train prompts with refusals, retain = tasks, edgy, chat and the other topics'
+//      compliances), checkpoint written as a model folder;
+//   2. circuit: EAP-IG (m = 5, logit_diff "refusal token vs the benign answer's opening") on the ALIGNED copy, clean =
+//      the topic's train prompts, corrupted = length-matched benign train prompts (chat + tasks); cut two ways and
+//      exported as EAP-IG Graph JSON: `topn` (the top 5 % of edges by |score|, pruned, as the circuits module's
+//      refusal circuit) and `budget` (heads / MLPs by |node score|, kept while the mask stays under 5 % of the
+//      parameters: the paper's "< 5 % touched");
+//   3. C-Δθ W_out = W_target + s·(W_aligned − W_target) on each circuit's mask, at several s, by the REAL sidecar
+//      (sidecar/main.ts on a temp workspace, POST /api/jobs/cdelta, outputs = drop-in model folders), each output
+//      loaded back with the lab loader and compared bit for bit with the in-process edit (cdeltaLab.ts);
+//   4. the selectivity matrix (selectivity.ts): greedy refusal rate on held-out prompts of EACH harm topic,
+//      over-refusal on benign (edgy + chat) prompts, task accuracy (exact answer line), for target, the aligned
+//      copy, every C-Δθ output and each after bitsandbytes NF4 PTQ (quantEval.quantizedParams: block 64, no double
+//      quant, the blocks' Linear/Conv1D projections); parameters touched per output.
+// Writes bench/results/cdelta-behaviour.json.
+//   nice npx tsx bench/cdelta-behaviour.ts [topic=poison] [steps=60] [lr=3e-3] [strengths=1,2,4]
+import { execSync } from 'node:child_process';
+import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../models/forge/corpus/generate';
+import { attribute } from '../src/core/circuits/attribute';
+import { extract, nodeScores } from '../src/core/circuits/extract';
+import { cloneGraph } from '../src/core/circuits/graph';
+import { refusalPairs } from '../src/core/circuits/heldout';
+import { exportGraphJson } from '../src/core/circuits/json';
+import { loadCircuitModelFolder } from '../src/core/circuits/modelNode';
+import type { CircuitGraph } from '../src/core/circuits/types';
+import { parseCircuit, type CircuitSelection } from '../src/core/edits/circuit';
+import { decodeColumn, selectivityMatrix, type SelectivityColumn } from '../src/core/edits/selectivity';
+import { cdeltaLab, circuitParamCount } from '../src/core/edits/unlearn/cdeltaLab';
+import type { UnlearnModel } from '../src/core/edits/unlearn/model';
+import { quantizedParams, touched } from '../src/core/edits/unlearn/quantEval';
+import { heldoutBehaviourPrompts, refusalSplit, refusalSplitRecord } from '../src/core/edits/unlearn/refusalSplit';
+import { folderSink, lastCheckpoint, loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
+import { runUnlearning } from '../src/core/edits/unlearn/trainer';
+import { readF32, release, type ArrRecord } from '../src/core/lab';
+import { readEvents, startSidecar, tmpWorkspace } from '../sidecar/testkit';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const TARGET = join(ROOT, 'models/target');
+const topic = process.argv[2] ?? 'poison';
+const steps = Number(process.argv[3] ?? 60);
+const lr = Number(process.argv[4] ?? 3e-3);
+const strengths = (process.argv[5] ?? '1,2,4').split(',').map(Number);
+const BUDGET = 0.05;
+const PROMPTS = { perTopic: 10, benign: 16, tasks: 16 };
+const MAX_NEW = 16;
+const NF4 = { type: 'nf4', doubleQuant: false, blocksize: 64 } as const;
+
+const uptime = () => execSync('uptime').toString().trim();
+const seconds = (t: number) => Math.round((Date.now() - t) / 100) / 10;
+const timings: Record<string, number> = {};
+
+/** Node-level cut: heads and MLPs by |node score|, each kept if the mask stays under `budget` of the parameters. */
+function budgetCut(g: CircuitGraph, model: UnlearnModel, budget: number): CircuitGraph {
+  const out = cloneGraph(g);
+  const kept = new Set<string>();
+  const ranked = [...nodeScores(g).entries()].filter(([id]) => id !== 'input').sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  const selection = (ids: Set<string>): CircuitSelection => parseCircuit({ nodes: Object.fromEntries([...ids].map((id) => [id, true])) });
+  for (const [id] of ranked) {
+    const trial = new Set([...kept, id]);
+    const c = circuitParamCount(model, selection(trial));
+    if (c.masked / c.total <= budget) kept.add(id);
+  }
+  const alive = new Set([...kept, 'input', 'logits']);
+  for (const n of out.nodes) n.inGraph = alive.has(n.id);
+  for (const e of out.edges) e.inGraph = alive.has(e.from) && alive.has(e.to);
+  return out;
+}
+
+async function sidecarCDelta(ws: string, circuits: { name: string; file: string }[]): Promise<{ outputs: { circuit: string; strength: number; folder: string }[]; manifests: unknown[]; seconds: number }> {
+  const sc = await startSidecar(ws);
+  const auth = { Authorization: `Bearer ${sc.token}`, 'Content-Type': 'application/json' };
+  const outputs: { circuit: string; strength: number; folder: string }[] = [];
+  const manifests: unknown[] = [];
+  const t = Date.now();
+  try {
+    for (const c of circuits) {
+      const outs = strengths.map((s) => ({ strength: s, path: `cdelta-${c.name}-s${s}` }));
+      const res = await fetch(`${sc.url}/api/jobs/cdelta`, { method: 'POST', headers: auth, body: JSON.stringify({ base: 'target', aligned: 'aligned', circuit: c.file, outputs: outs }) });
+      if (res.status !== 202) throw new Error(`sidecar cdelta: ${res.status} ${await res.text()}`);
+      const job = (await res.json()) as { id: string; events: string };
+      const events = await readEvents(await fetch(`${sc.url}${job.events}`, { headers: auth }), () => undefined);
+      const last = events[events.length - 1];
+      if (last?.type !== 'done') throw new Error(`sidecar cdelta job ${job.id} ended ${JSON.stringify(last)}`);
+      manifests.push(await (await fetch(`${sc.url}/api/jobs/${job.id}/manifest`, { headers: auth })).json());
+      outputs.push(...outs.map((o) => ({ circuit: c.name, strength: o.strength, folder: join(ws, o.path) })));
+    }
+  } finally {
+    await sc.kill('SIGTERM');
+  }
+  return { outputs, manifests, seconds: seconds(t) };
+}
+
+const sameBits = (a: ArrRecord, b: ArrRecord): boolean => Object.keys(a).every((n) => Buffer.from(readF32(a[n]).buffer).equals(Buffer.from(readF32(b[n]).buffer)));
+
+async function main(): Promise<void> {
+  const loadBefore = uptime();
+  const tAll = Date.now();
+  const ws = await tmpWorkspace('cdelta-behaviour-');
+  const model = await loadUnlearnModelFolder(TARGET);
+  const corpus = generateCorpus(DEFAULT_CORPUS_OPTIONS);
+  const source = `forge corpus seed ${corpus.options.seed}, sha256 ${corpus.hash}`;
+
+  // 1. the aligned copy
+  const { data, retainCategories } = refusalSplit(corpus.examples, { topic, refusalSize: null, retainSize: 400, seed: 0 });
+  const split = await refusalSplitRecord(data, { source, topic, retainCategories });
+  await mkdir(join(ws, 'target'));
+  for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'model.safetensors']) await copyFile(join(TARGET, f), join(ws, 'target', f));
+  let t = Date.now();
+  const run = await runUnlearning(model, data, { method: 'refusal_sft', steps, lr, seed: 0, checkpointEvery: steps }, { split, sink: folderSink(join(ws, 'aligned-run'), TARGET, model.configJson) });
+  timings.fineTuneSeconds = seconds(t);
+  await rm(join(ws, 'aligned'), { recursive: true, force: true });
+  await rename((await lastCheckpoint(join(ws, 'aligned-run')))!, join(ws, 'aligned'));
+  const aligned = run.params;
+  console.log(`fine-tune ${timings.fineTuneSeconds} s:`, JSON.stringify(run.manifest.metrics));
+
+  // 2. circuits on the aligned copy
+  const cm = await loadCircuitModelFolder(TARGET);
+  const trainOf = (f: (e: (typeof corpus.examples)[number]) => boolean) => [...new Set(corpus.examples.filter((e) => e.split === 'train' && f(e)).map((e) => e.prompt))];
+  const pairs = refusalPairs(cm.tokenizer, { harmful: trainOf((e) => e.category === 'harmful' && e.topic === topic), benign: trainOf((e) => e.category === 'chat' || e.category === 'task') }, 32, 0);
+  t = Date.now();
+  const scored = await attribute({ ...cm, id: `target+refusal_sft(${topic})`, params: aligned as typeof cm.params }, { modelId: 'aligned', pairs, method: 'eap-ig', steps: 5, metric: 'logit_diff' });
+  timings.attributionSeconds = seconds(t);
+  const graphs = { topn: extract(scored, { mode: 'topn', n: Math.round(BUDGET * scored.edges.length) }), budget: budgetCut(scored, model, BUDGET) };
+  const circuits: Record<string, { selection: CircuitSelection; masked: number; total: number; edges: number }> = {};
+  for (const [name, g] of Object.entries(graphs)) {
+    const text = exportGraphJson(g);
+    await writeFile(join(ws, `circuit-${name}.json`), text);
+    const selection = parseCircuit(JSON.parse(text));
+    circuits[name] = { selection, ...circuitParamCount(model, selection), edges: g.edges.filter((e) => e.inGraph).length };
+    console.log(`circuit ${name}: heads ${JSON.stringify(selection.heads)} mlps ${JSON.stringify(selection.mlps)}, ${(circuits[name].masked / circuits[name].total * 100).toFixed(2)} % of parameters`);
+  }
+
+  // 3. C-Δθ by the sidecar, checked against the in-process edit
+  const sc = await sidecarCDelta(ws, Object.keys(graphs).map((name) => ({ name, file: `circuit-${name}.json` })));
+  timings.sidecarSeconds = sc.seconds;
+  const edits: { name: string; circuit: string; strength: number; params: ArrRecord; matchesInProcess: boolean; touched: ReturnType<typeof touched> }[] = [];
+  for (const name of Object.keys(graphs)) {
+    const lab = cdeltaLab(model, model.params, aligned, circuits[name].selection, strengths);
+    for (const [k, s] of strengths.entries()) {
+      const folder = sc.outputs.find((o) => o.circuit === name && o.strength === s)!.folder;
+      const loaded = await loadUnlearnModelFolder(folder);
+      edits.push({ name: `C-Δθ ${name} s=${s}`, circuit: name, strength: s, params: loaded.params, matchesInProcess: sameBits(loaded.params, lab.params[k]), touched: touched(model, model.params, loaded.params) });
+    }
+    lab.params.forEach(release);
+  }
+
+  // 4. the selectivity matrix
+  const prompts = heldoutBehaviourPrompts(corpus.examples, PROMPTS);
+  const columns: SelectivityColumn[] = [];
+  const decode = (name: string, p: ArrRecord) => {
+    const t0 = Date.now();
+    columns.push(decodeColumn(model, p, name, prompts, MAX_NEW));
+    console.log(`${name}: ${seconds(t0)} s`, JSON.stringify(columns[columns.length - 1].refusal));
+  };
+  const nf4 = (name: string, p: ArrRecord) => {
+    const q = quantizedParams(model, p, NF4);
+    decode(`${name} NF4`, q);
+    release(q);
+  };
+  t = Date.now();
+  decode('target', model.params);
+  timings.decodeOneColumnSeconds = seconds(t);
+  nf4('target', model.params);
+  decode('aligned', aligned);
+  nf4('aligned', aligned);
+  for (const e of edits) {
+    decode(e.name, e.params);
+    nf4(e.name, e.params);
+  }
+  timings.selectivitySeconds = seconds(t);
+  const matrix = selectivityMatrix(columns, topic);
+  const nf4Matrix = selectivityMatrix(columns.filter((c) => c.name.endsWith('NF4')), topic, { reference: 'target NF4' });
+  const alignedTouched = touched(model, model.params, aligned);
+  timings.totalSeconds = seconds(tAll);
+
+  const out = {
+    date: new Date().toISOString(), machine: `${cpus().length} cores; uptime before: ${loadBefore}; after: ${uptime()}`, node: process.version,
+    model: 'target (models/target)', topic,
+    fineTune: { method: 'refusal_sft', config: run.manifest.config, split, metrics: run.manifest.metrics, stepsPerSecond: run.stepsPerSecond, touched: alignedTouched },
+    attribution: { method: 'eap-ig', steps: 5, metric: 'logit_diff', pairs: pairs.length, clean: `train prompts of ${topic}`, corrupted: 'length-matched train chat + task prompts', meta: scored.meta },
+    circuits: Object.fromEntries(Object.entries(circuits).map(([k, c]) => [k, { heads: c.selection.heads, mlps: c.selection.mlps, edges: c.edges, paramsMasked: c.masked, paramsTotal: c.total, share: c.masked / c.total }])),
+    edits: edits.map((e) => ({ name: e.name, circuit: e.circuit, strength: e.strength, sidecarMatchesInProcess: e.matchesInProcess, paramsChanged: e.touched.changed, paramsTotal: e.touched.total, shareTouched: e.touched.changed / e.touched.total, tensors: e.touched.tensors.length })),
+    sidecar: { manifests: sc.manifests },
+    prompts: { ...PROMPTS, maxNewTokens: MAX_NEW, source: 'forge corpus held-out split (templates never trained on)', nf4: 'bitsandbytes NF4, block 64, no double quant; Linear/Conv1D projections of the blocks' },
+    selectivity: matrix, selectivityNf4: nf4Matrix,
+    examples: Object.fromEntries(columns.map((c) => [c.name, c.examples])),
+    timings,
+  };
+  await writeFile(join(ROOT, 'bench/results/cdelta-behaviour.json'), JSON.stringify(out, null, 2) + '\n');
+  console.table(Object.fromEntries(matrix.rows.map((r) => [r.row, Object.fromEntries(r.values.map((v, i) => [matrix.columns[i], Number(v.toFixed(2))]))])));
+  console.table(matrix.deltas.map((d) => ({ ...d, targeted: d.targeted.toFixed(2), otherMaxAbs: d.otherMaxAbs.toFixed(2), otherMean: d.otherMean.toFixed(2), benign: d.benign.toFixed(2), task: d.task.toFixed(2) })));
+  console.table(out.edits.map((e) => ({ name: e.name, share: (e.shareTouched * 100).toFixed(2) + ' %', sidecarMatchesInProcess: e.sidecarMatchesInProcess })));
+  console.log(JSON.stringify(timings), uptime());
+  for (const e of edits) release(e.params);
+  release(aligned);
+  await rm(ws, { recursive: true, force: true });
+}
+
+main().catch((e: Error) => {
+  console.error(`${e.name}: ${e.message}`);
+  process.exit(1);
+});
