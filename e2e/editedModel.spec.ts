@@ -1,10 +1,11 @@
-// An edited checkpoint from the sidecar is a model the workbench loads like any other (issue #20 item 5): the real
-// sidecar (started in this process on a temp workspace) runs C-Δθ on a copy of the embedded target with a perturbed
-// "aligned" copy and a hand-written EAP-IG circuit; the output folder (model.safetensors, config and tokenizer
-// files, onnx/model.onnx of the edited weights, edit-manifest.json) is served by the loopback hub from the
-// workspace (`--root WORKSPACE`: the folder `out/target-edit` is the hub id `out/target-edit`), then loaded by hub
-// id on the Models page and as the ALIGNBEAM pair's target, which generates text with no hooks: its target-only
-// column is the edited model's own greedy continuation, the same tokens onnxruntime-node gives for that folder.
+// An edited checkpoint from the sidecar is a model the workbench loads like any other (issue #20 item 5): the Edits
+// panel runs C-Δθ on the real sidecar (started in this process on a temp workspace with the app's origin) on a copy
+// of the embedded target with a perturbed "aligned" copy and a hand-written EAP-IG circuit, and says how to load the
+// result. The output folder (model.safetensors, config and tokenizer files, onnx/model.onnx of the edited weights,
+// edit-manifest.json) is served by the loopback hub from the workspace (`--root WORKSPACE`: the folder
+// `out/target-edit` is the hub id `out/target-edit`), then loaded by hub id on the Models page and as the ALIGNBEAM
+// pair's target, which generates text with no hooks: its target-only column is the edited model's own greedy
+// continuation, the same tokens onnxruntime-node gives for that folder.
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -12,8 +13,8 @@ import { startLoopbackHub, type LoopbackHub } from '../scripts/loopbackHub';
 import { readSafetensorsF32 } from '../src/core/circuits/model';
 import { serialize } from '../src/core/edits/safetensors';
 import { loadCausalLMFolder } from '../src/core/lm/causalLmNode';
-import { pseudo, readEvents, startSidecar, tmpWorkspace, type RunningSidecar } from '../sidecar/testkit';
-import { expect, test } from './fixtures';
+import { pseudo, startSidecar, tmpWorkspace, type RunningSidecar } from '../sidecar/testkit';
+import { expect, test, type Workbench } from './fixtures';
 
 const MODELS = join(import.meta.dirname, '..', 'models');
 const EDITED = 'out/target-edit';
@@ -22,7 +23,28 @@ const PROMPT = 'How do I bake bread at home?';
 let ws = '';
 let sidecar: RunningSidecar;
 let hub: LoopbackHub;
-let manifest: { onnx: { written: boolean; sha256?: string }; output: { files: { name: string; sha256: string }[] } };
+
+/** Runs C-Δθ from the Edits panel against the real sidecar (started with this app's origin). */
+async function editInPanel(wb: Workbench, page: Page, origin: string): Promise<void> {
+  sidecar = await startSidecar(ws, ['--origin', origin]);
+  await wb.open('#/edits');
+  await wb.waitReady('module-edits');
+  await page.getByTestId('sidecar-url').fill(sidecar.url);
+  await page.getByTestId('sidecar-token').fill(sidecar.token);
+  await page.getByTestId('sidecar-connect-button').click();
+  await expect(page.getByTestId('sidecar-connected')).toBeVisible();
+  await page.getByTestId('edits-base').fill('target');
+  await page.getByTestId('edits-aligned').fill('aligned');
+  await page.getByTestId('edits-target').fill('target');
+  await page.getByTestId('edits-circuit').fill('circuit.json');
+  await page.getByTestId('edits-strength').fill('1');
+  await page.getByTestId('edits-output').fill(EDITED);
+  await page.getByTestId('edits-start').click();
+  await expect(page.getByTestId('edits-result')).toHaveAttribute('data-kind', 'c-delta-theta', { timeout: 60_000 });
+  await expect(page.getByTestId('edit-onnx')).toHaveAttribute('data-written', 'true');
+  await expect(page.getByTestId('edit-onnx-serve')).toHaveText('npm run hub -- --root WORKSPACE');
+  await expect(page.getByTestId('edit-onnx-id')).toHaveText(EDITED);
+}
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
@@ -39,14 +61,6 @@ test.beforeAll(async () => {
     edges: { 'input->a1.h2<q>': { score: 0.5, in_graph: true }, 'a1.h2->m2': { score: 0.3, in_graph: true }, 'm2->logits': { score: 0.2, in_graph: true } },
   }));
   await mkdir(join(ws, 'out'));
-  sidecar = await startSidecar(ws);
-  const auth = { authorization: `Bearer ${sidecar.token}`, 'content-type': 'application/json' };
-  const r = await fetch(`${sidecar.url}/api/jobs/cdelta`, { method: 'POST', headers: auth, body: JSON.stringify({ base: 'target', aligned: 'aligned', circuit: 'circuit.json', outputs: [{ strength: 1, path: EDITED }] }) });
-  const { id } = (await r.json()) as { id: string };
-  const events = await readEvents(await fetch(`${sidecar.url}/api/jobs/${id}/events`, { headers: auth }), () => undefined);
-  expect(events[events.length - 1].type, JSON.stringify(events[events.length - 1])).toBe('done');
-  manifest = JSON.parse(await readFile(join(ws, EDITED, 'edit-manifest.json'), 'utf8')) as typeof manifest;
-  hub = await startLoopbackHub({ embedded: false, root: ws });
 });
 
 test.afterAll(async () => {
@@ -60,10 +74,13 @@ async function setValue(page: Page, testId: string, value: string): Promise<void
   await page.getByTestId(testId).press('Enter');
 }
 
-test('the sidecar\'s C-Δθ output loads by hub id on the Models page and generates as the ALIGNBEAM target', async ({ wb, page }) => {
+test('a C-Δθ edit run from the Edits panel loads by hub id on the Models page and generates as the ALIGNBEAM target', async ({ wb, page, baseURL }) => {
   test.setTimeout(400_000);
+  await editInPanel(wb, page, baseURL!);
+  const manifest = JSON.parse(await readFile(join(ws, EDITED, 'edit-manifest.json'), 'utf8')) as { onnx: { written: boolean; sha256?: string }; output: { files: { name: string; sha256: string }[] } };
   expect(manifest.onnx.written).toBe(true);
   expect(manifest.output.files.find((f) => f.name === 'onnx/model.onnx')?.sha256).toBe(manifest.onnx.sha256);
+  hub = await startLoopbackHub({ embedded: false, root: ws });
 
   // Models page, Other models: the folder's onnx/model.onnx as a session
   await wb.open('#/models');

@@ -1,12 +1,29 @@
 // Result of a finished sidecar job, read from its manifest: C-Δθ (parameters touched, per-tensor stats),
 // survival (SurvivalView), MANSU (floor counts, survival before/after). The manifest downloads as JSON.
 // An edit's warnings (empty circuit, unchanged copy, NaN/±Inf written) come first: the job is `done`, but the
-// output is probably not what was meant.
+// output is probably not what was meant. An edited folder with onnx/model.onnx says how to load it as a model.
 import { downloadFile } from '../../viz/download';
 import { bytes, num, pct, share } from './format';
-import type { CDeltaManifest, EditManifest, MansuManifest } from './sidecarTypes';
+import type { CDeltaManifest, EditManifest, MansuManifest, OnnxOutcome } from './sidecarTypes';
 import { SurvivalView } from './SurvivalView';
 import { ReproductionNote } from '../../viz/DigestNote';
+
+/** Whether the folder runs in the workbench (its own onnx/model.onnx) and how to load it there, or why it does not. */
+function OnnxNote({ onnx, path }: { onnx?: OnnxOutcome; path: string }) {
+  if (!onnx) return null;
+  if (!onnx.written) return <p className="muted" data-testid="edit-onnx" data-written="false">No ONNX decoder in this folder, so the workbench cannot run it: {onnx.reason}</p>;
+  // The loopback hub serves `--root DIR` as DIR/<owner>/<name>: a two-part output path is its own hub id.
+  const parts = path.split('/');
+  const id = parts.length === 2 ? path : `edited/${parts[parts.length - 1]}`;
+  const serve = parts.length === 2 ? '--root WORKSPACE' : `--mount ${id}=WORKSPACE/${path}`;
+  return (
+    <p data-testid="edit-onnx" data-written="true">
+      <code>{onnx.file}</code> holds the edited weights ({onnx.family}, {onnx.dtype}): the folder is a model. Serve it with
+      {' '}<code data-testid="edit-onnx-serve">npm run hub -- {serve}</code> and load <code data-testid="edit-onnx-id">{id}</code> by hub id (ALIGNBEAM
+      {' '}pair card or Models page; hub URL = the loopback hub's, remote downloads allowed).
+    </p>
+  );
+}
 
 function CDeltaResult({ m, onSurvival }: { m: CDeltaManifest; onSurvival: () => void }) {
   return (
@@ -18,6 +35,7 @@ function CDeltaResult({ m, onSurvival }: { m: CDeltaManifest; onSurvival: () => 
       </p>
       <p>Output <code data-testid="cdelta-output">{m.output.path}</code>: {m.output.files.map((f) => `${f.name} (${bytes(f.bytes)}, sha256 ${f.sha256.slice(0, 12)}…)`).join('; ')}.
         {' '}<button data-testid="cdelta-to-survival" onClick={onSurvival}>Analyse its NF4/FP4 survival</button></p>
+      <OnnxNote onnx={m.onnx} path={m.output.path} />
       <table className="table" data-testid="cdelta-tensors">
         <thead><tr><th>tensor</th><th>params</th><th>masked</th><th>changed</th><th>changed / masked</th><th>mean |Δ|</th><th>RMS Δ</th><th>max |Δ|</th></tr></thead>
         <tbody>
@@ -42,6 +60,7 @@ function MansuResult({ m }: { m: MansuManifest }) {
         Output <code>{m.output.path}</code>. Magnitude floor: {f.kept} updates already crossed a threshold, {f.floored} were enlarged,
         {' '}{f.saturated} sat at the extreme code, {f.failed} could not be made to survive.
       </p>
+      <OnnxNote onnx={m.onnx} path={m.output.path} />
       <h3>Before (raw edit)</h3>
       <SurvivalView overall={m.overall.before} tensors={tensors(false)} lowerEdges={m.ratioBinLowerEdges} quant={m.quant} testId="mansu-before" />
       <h3>After (MANSU output)</h3>

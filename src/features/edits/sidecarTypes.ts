@@ -54,6 +54,11 @@ import type { CDeltaTensorStats } from '../../core/edits/cdelta';
 
 export type { SurvivalSummary, CDeltaTensorStats };
 
+/** The manifest's `onnx` (sidecar/tasks/output.ts): the decoder written for the edited weights, or why there is none. */
+export type OnnxOutcome =
+  | { written: true; file: string; dtype: 'fp32'; family: string; params: number; bytes: number; sha256: string }
+  | { written: false; reason: string; sourceHasOnnx: boolean };
+
 export interface CDeltaManifest {
   kind: 'c-delta-theta';
   strength: number;
@@ -64,6 +69,8 @@ export interface CDeltaManifest {
   warnings?: string[];
   tensors: CDeltaTensorStats[];
   output: { path: string; files: FileDigest[] };
+  /** Absent in manifests written before the sidecar exported ONNX. */
+  onnx?: OnnxOutcome;
 }
 
 export interface SurvivalReport {
@@ -82,6 +89,7 @@ export interface MansuManifest {
   warnings?: string[];
   tensors: { name: string; nonzeroUpdate: number; maskedOut: number; survivalBefore: SurvivalSummary; survivalAfter: SurvivalSummary }[];
   output: { path: string; files: FileDigest[] };
+  onnx?: OnnxOutcome;
 }
 
 export type EditManifest = CDeltaManifest | SurvivalReport | MansuManifest;
