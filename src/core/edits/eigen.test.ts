@@ -1,6 +1,6 @@
 // Symmetric eigensolvers: a hand-checkable 2x2, reconstruction A·v = λ·v, and subspace iteration vs Jacobi.
 import { describe, expect, it } from 'vitest';
-import { jacobiEigen, topEigen } from './eigen';
+import { jacobiEigen, symmetricEigen, topEigen } from './eigen';
 
 function randomPsd(n: number, rank: number, seed: number): Float64Array {
   let s = seed;
@@ -47,6 +47,34 @@ describe('eigen', () => {
       let dot = 0;
       for (let r = 0; r < n; r++) dot += top.vectors[r * 4 + j] * full.vectors[r * n + j];
       expect(Math.abs(dot)).toBeCloseTo(1, 6);
+    }
+  });
+});
+
+describe('symmetricEigen (Householder + QL)', () => {
+  it('matches Jacobi and reconstructs A = V diag(λ) Vᵀ with orthonormal V', () => {
+    for (const n of [1, 2, 7, 40]) {
+      let s = 12345 + n;
+      const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+      const b = Float64Array.from({ length: n * n }, rnd);
+      const a = new Float64Array(n * n); // BᵀB: PSD like a second moment, with a repeated-ish spectrum tail
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) a[i * n + j] += b[k * n + i] * b[k * n + j];
+      const h = symmetricEigen(a, n);
+      const jac = jacobiEigen(a, n);
+      for (let i = 0; i < n; i++) expect(h.values[i]).toBeCloseTo(jac.values[i], 9);
+      for (let i = 1; i < n; i++) expect(h.values[i]).toBeLessThanOrEqual(h.values[i - 1]);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          let r = 0;
+          let o = 0;
+          for (let k = 0; k < n; k++) {
+            r += h.vectors[i * n + k] * h.values[k] * h.vectors[j * n + k];
+            o += h.vectors[k * n + i] * h.vectors[k * n + j];
+          }
+          expect(r).toBeCloseTo(a[i * n + j], 9);
+          expect(o).toBeCloseTo(i === j ? 1 : 0, 9);
+        }
+      }
     }
   });
 });

@@ -5,6 +5,7 @@
 // per-element masks over the trainable tensors, refused when it was made for another model. Pure: no Node.
 import { loadCircuitModel, modelForward, type CircuitModel, type CircuitModelFiles } from '../../circuits/model';
 import { CircuitsModelError } from '../../circuits/errors';
+import { graphConfigForLm } from '../../circuits/graph';
 import { readF32, type ArrRecord } from '../../lab';
 import { FAMILIES, tensorName, type FamilyId, type NormalizedLmConfig } from '../../lm/families';
 import type { LmTokenizer } from '../../lm/tokenizer';
@@ -32,6 +33,8 @@ export interface UnlearnModel {
   /** config.json as read (written next to checkpoints, read by the circuit mapping). */
   configJson: Record<string, unknown>;
   weightsSha256: string | null;
+  /** The circuits view of the same model (graph sizes, base params): EAP-IG attribution of the forget behaviour. */
+  circuitModel: CircuitModel;
 }
 
 /** Wraps a loaded circuits model; `fileNames` are the tensor names of its safetensors file. */
@@ -51,12 +54,13 @@ export function unlearnModelFrom(m: CircuitModel, configJson: Record<string, unk
     tokenizer: m.tokenizer,
     configJson,
     weightsSha256: m.weightsSha256,
+    circuitModel: m,
   };
 }
 
 /** A family model from arrays already built (tests: replicas), run by decoderForward under its real names. */
 export function familyUnlearnModel(id: string, lm: NormalizedLmConfig, params: ArrRecord, tokenizer: LmTokenizer, configJson: Record<string, unknown>): UnlearnModel {
-  const m = { id, lm, cfg: { nLayer: lm.numLayers, nHead: lm.numHeads, dModel: lm.hiddenSize, nCtx: lm.maxPositions, vocabSize: lm.vocabSize } } as CircuitModel;
+  const m = { id, lm, cfg: { nLayer: lm.numLayers, nHead: lm.numHeads, dModel: lm.hiddenSize, nCtx: lm.maxPositions, vocabSize: lm.vocabSize }, graphCfg: graphConfigForLm(lm) } as CircuitModel;
   return unlearnModelFrom({ ...m, params, tokenizer, weightsSha256: '' }, configJson, Object.keys(params));
 }
 

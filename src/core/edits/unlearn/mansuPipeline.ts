@@ -1,0 +1,253 @@
+// MANSU end to end in the lab engine (issue #20 item 3), each step switchable for ablations:
+//   1. circuit   EAP-IG attribution of the forget behaviour → the top-n circuit (forgetCircuit.ts); training is
+//                restricted to the circuit's heads' q/k/v/o slices and its MLPs (trainer.ts circuit masks).
+//   2. train     a forget objective (default GradDiff: forget ascent + retain descent) for `objective.steps`.
+//   3. fisher    the retain bound: Δ_i ← Δ_i / (1 + λ·F_i / mean F) with F the diagonal empirical Fisher of the
+//                retain set at the base weights (retainStats.ts) — directions the retain set relies on shrink.
+//   4. nullSpace each 4-bit-quantized projection's Δ loses its component along the retain inputs' principal
+//                subspace (the top eigenvectors of E[x xᵀ] holding `energy` of its trace): ΔW·x ≈ 0 for retain x.
+//   5. floor     the per-parameter magnitude floor: of the update's entries in quantized projections, the top
+//                `keep` share by |Δ| / local NF4 bin width is kept, the rest zeroed, and each kept change is grown
+//                just past the 4-bit decision midpoint in its direction (edits/mansu.ts applyMagnitudeFloor, the
+//                sidecar's code), so it survives NF4 by construction. Parameters outside the quantized
+//                projections (biases, norms) keep their Δ as trained.
+// The paper (arXiv 2605.15138) gives the steps; its exact λ, energy and keep values were not available to us:
+// the defaults below are ours, measured in bench/mansu.ts and named in its JSON. Pure: no Node, no DOM.
+import { fromF32, readF32, release, type ArrRecord } from '../../lab';
+import type { CircuitGraph } from '../../circuits/types';
+import { FAMILIES } from '../../lm/families';
+import { applyMagnitudeFloor, emptyFloorStats, projectRowsLastAxis, type FloorStats } from '../mansu';
+import type { QuantType } from '../quant4';
+import { blockAbsmax, normalise } from '../quant4';
+import { CodeLookup } from '../quantLookup';
+import { cutForgetCircuit, DEFAULT_FORGET_ATTRIBUTION, forgetAttribution, forgetTokenPairs, type ForgetAttributionOptions, type ForgetCircuit } from './forgetCircuit';
+import type { UnlearnConfig } from './config';
+import { UnlearnConfigError } from './errors';
+import type { UnlearnModel } from './model';
+import type { UnlearnMethod } from './objectives';
+import { bnbLinearWeights, fromBnbOrder, toBnbOrder } from './quantEval';
+import { diagonalFisher, inputSecondMoments, retainBasis } from './retainStats';
+import type { UnlearnData } from './splits';
+import { encode, runUnlearning, type UnlearnProgress, type UnlearnResult } from './trainer';
+
+export interface MansuOptions {
+  /** The forget objective and its hyper-parameters (trainer.ts); MANSU's own steps follow it. */
+  objective: Partial<UnlearnConfig> & { method: UnlearnMethod };
+  circuit: { enabled: boolean } & ForgetAttributionOptions;
+  fisher: { enabled: boolean; lambda: number; examples: number };
+  nullSpace: { enabled: boolean; energy: number; examples: number };
+  floor: { enabled: boolean; type: QuantType; blocksize: number; keep: number };
+}
+
+export const DEFAULT_MANSU_OPTIONS: MansuOptions = {
+  objective: { method: 'grad_diff', steps: 20 },
+  circuit: { enabled: true, ...DEFAULT_FORGET_ATTRIBUTION },
+  fisher: { enabled: true, lambda: 1, examples: 32 },
+  nullSpace: { enabled: true, energy: 0.9, examples: 64 },
+  floor: { enabled: true, type: 'nf4', blocksize: 64, keep: 0.1 },
+};
+
+export type MansuGiven = { objective?: Partial<UnlearnConfig> & { method: UnlearnMethod } } & { [K in Exclude<keyof MansuOptions, 'objective'>]?: Partial<MansuOptions[K]> };
+
+/** Defaults filled per step; unknown keys and out-of-range values are UnlearnConfigError. */
+export function resolveMansuOptions(given: MansuGiven = {}): MansuOptions {
+  const known = new Set(Object.keys(DEFAULT_MANSU_OPTIONS));
+  const bad = Object.keys(given).filter((k) => !known.has(k));
+  if (bad.length) throw new UnlearnConfigError(`unknown MANSU option(s) ${bad.join(', ')}; known: ${[...known].join(', ')}`);
+  const o: MansuOptions = {
+    objective: given.objective ?? DEFAULT_MANSU_OPTIONS.objective,
+    circuit: { ...DEFAULT_MANSU_OPTIONS.circuit, ...given.circuit },
+    fisher: { ...DEFAULT_MANSU_OPTIONS.fisher, ...given.fisher },
+    nullSpace: { ...DEFAULT_MANSU_OPTIONS.nullSpace, ...given.nullSpace },
+    floor: { ...DEFAULT_MANSU_OPTIONS.floor, ...given.floor },
+  };
+  for (const step of ['circuit', 'fisher', 'nullSpace', 'floor'] as const) {
+    const extra = Object.keys(o[step]).filter((k) => !(k in DEFAULT_MANSU_OPTIONS[step]));
+    if (extra.length) throw new UnlearnConfigError(`unknown ${step} option(s) ${extra.join(', ')}`);
+  }
+  const check = (ok: boolean, what: string) => {
+    if (!ok) throw new UnlearnConfigError(what);
+  };
+  check(Number.isInteger(o.circuit.edges) && o.circuit.edges >= 1, `circuit.edges must be an integer ≥ 1, got ${o.circuit.edges}`);
+  check(Number.isInteger(o.circuit.pairs) && o.circuit.pairs >= 1, `circuit.pairs must be an integer ≥ 1, got ${o.circuit.pairs}`);
+  check(Number.isInteger(o.circuit.igSteps) && o.circuit.igSteps >= 1, `circuit.igSteps must be an integer ≥ 1, got ${o.circuit.igSteps}`);
+  check(Number.isFinite(o.fisher.lambda) && o.fisher.lambda >= 0, `fisher.lambda must be ≥ 0, got ${o.fisher.lambda}`);
+  check(Number.isInteger(o.fisher.examples) && o.fisher.examples >= 1, `fisher.examples must be an integer ≥ 1, got ${o.fisher.examples}`);
+  check(o.nullSpace.energy > 0 && o.nullSpace.energy < 1, `nullSpace.energy must be in (0, 1), got ${o.nullSpace.energy}`);
+  check(Number.isInteger(o.nullSpace.examples) && o.nullSpace.examples >= 1, `nullSpace.examples must be an integer ≥ 1, got ${o.nullSpace.examples}`);
+  check(o.floor.keep > 0 && o.floor.keep <= 1, `floor.keep must be in (0, 1], got ${o.floor.keep}`);
+  check(o.floor.type === 'nf4' || o.floor.type === 'fp4', `floor.type must be nf4 or fp4, got ${String(o.floor.type)}`);
+  check(Number.isInteger(o.floor.blocksize) && o.floor.blocksize >= 2, `floor.blocksize must be an integer ≥ 2, got ${o.floor.blocksize}`);
+  return o;
+}
+
+export type MansuStage = 'circuit' | 'train' | 'fisher' | 'nullSpace' | 'floor';
+export type MansuProgress = { kind: 'stage'; stage: MansuStage; message: string } | { kind: 'train'; progress: UnlearnProgress };
+
+export interface MansuRunOptions {
+  /** Benign prompts for the attribution's corrupted side (default: the retain prompts). */
+  benignPrompts?: readonly string[];
+  onProgress?: (p: MansuProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface MansuReport {
+  options: MansuOptions;
+  circuit: { edges: number; nodes: number; heads: [number, number][]; mlps: number[]; json: string } | null;
+  /** The base model's scored attribution graph (CAD's "before"), when the circuit step or the caller computed it. */
+  train: UnlearnResult['manifest'];
+  fisher: { tensors: number; meanFisher: number; shrinkMedian: number } | null;
+  nullSpace: { tensor: string; din: number; rank: number; energy: number; normBefore: number; normAfter: number }[] | null;
+  floor: (FloorStats & { candidates: number; zeroed: number }) | null;
+  /** Seconds per stage. */
+  seconds: Partial<Record<MansuStage, number>>;
+  cancelled: boolean;
+}
+
+export interface MansuResult {
+  /** Every parameter of the edited model (the caller releases them). */
+  params: ArrRecord;
+  report: MansuReport;
+  /** The base model's forget attribution (null when the circuit step is off). */
+  baseGraph: CircuitGraph | null;
+}
+
+const norm2 = (x: Float64Array): number => Math.sqrt(x.reduce((s, v) => s + v * v, 0));
+
+/** Runs MANSU on `model` (base weights untouched); returns the edited parameters and what each step did. */
+export async function runMansu(model: UnlearnModel, data: UnlearnData, given: MansuGiven = {}, run: MansuRunOptions = {}): Promise<MansuResult> {
+  const o = resolveMansuOptions(given);
+  const progress = run.onProgress ?? (() => undefined);
+  const seconds: MansuReport['seconds'] = {};
+  const timed = async <T>(stage: MansuStage, message: string, f: () => T | Promise<T>): Promise<T> => {
+    progress({ kind: 'stage', stage, message });
+    const t0 = Date.now();
+    const r = await f();
+    seconds[stage] = (Date.now() - t0) / 1000;
+    return r;
+  };
+  const pad = model.tokenizer.padId ?? 0;
+
+  let circuit: ForgetCircuit | null = null;
+  let baseGraph: CircuitGraph | null = null;
+  if (o.circuit.enabled) {
+    await timed('circuit', 'EAP-IG attribution of the forget behaviour', async () => {
+      const pairs = forgetTokenPairs(model, data.forget, run.benignPrompts ?? data.retain.map((p) => p.prompt), o.circuit.pairs, o.circuit.seed);
+      baseGraph = await forgetAttribution(model, model.params, pairs, o.circuit.igSteps);
+      circuit = cutForgetCircuit(baseGraph, o.circuit.edges);
+    });
+  }
+  const trained = await timed('train', `${o.objective.method} on the ${circuit ? 'circuit' : 'whole model'}`, () =>
+    runUnlearning(model, data, o.objective, { circuit: (circuit as ForgetCircuit | null)?.selection, signal: run.signal, onProgress: (p) => progress({ kind: 'train', progress: p }) }));
+  const circuitReport = circuit
+    ? (() => {
+      const c = circuit as ForgetCircuit;
+      return { edges: c.graph.edges.filter((e) => e.inGraph).length, nodes: c.graph.nodes.filter((n) => n.inGraph).length, heads: c.selection.heads, mlps: c.selection.mlps, json: c.json };
+    })()
+    : null;
+  const report: MansuReport = { options: o, circuit: circuitReport, train: trained.manifest, fisher: null, nullSpace: null, floor: null, seconds, cancelled: trained.status === 'cancelled' };
+  if (trained.status === 'cancelled') return { params: trained.params, report, baseGraph };
+
+  // Δ per trained tensor, f64 (edited − base), in the engine's layout.
+  const names = trained.manifest.effective.trainable;
+  const delta = new Map<string, Float64Array>();
+  for (const n of names) {
+    const e = readF32(trained.params[n]);
+    const b = readF32(model.params[n]);
+    delta.set(n, Float64Array.from(e, (v, i) => v - b[i]));
+  }
+  release(trained.params);
+  const retainEx = encode(model, data.retain);
+
+  if (o.fisher.enabled) {
+    report.fisher = await timed('fisher', 'diagonal Fisher of the retain set', () => {
+      const fisher = diagonalFisher(model, retainEx.slice(0, o.fisher.examples), names, pad);
+      let sum = 0;
+      let count = 0;
+      for (const f of fisher.values()) {
+        for (const v of f) sum += v;
+        count += f.length;
+      }
+      const mean = sum / Math.max(1, count);
+      const shrink: number[] = [];
+      for (const [n, d] of delta) {
+        const f = fisher.get(n)!;
+        for (let i = 0; i < d.length; i++) {
+          if (d[i] === 0) continue;
+          const s = 1 / (1 + (o.fisher.lambda * f[i]) / (mean || 1));
+          d[i] *= s;
+          if (i % 7 === 0) shrink.push(s);
+        }
+      }
+      shrink.sort((a, b) => a - b);
+      return { tensors: fisher.size, meanFisher: mean, shrinkMedian: shrink.length ? shrink[shrink.length >> 1] : 1 };
+    });
+  }
+
+  const linear = new Set(bnbLinearWeights(model));
+  const inOut = FAMILIES[model.family].block.weightLayout === 'in_out';
+  const projected = names.filter((n) => linear.has(n) && delta.get(n)!.some((v) => v !== 0));
+  if (o.nullSpace.enabled) {
+    report.nullSpace = await timed('nullSpace', 'retain-input null-space projection', () => {
+      const moments = inputSecondMoments(model, retainEx.slice(0, o.nullSpace.examples), projected, pad);
+      return projected.map((n) => {
+        const shape = [...model.params[n].shape];
+        const { din, c } = moments.get(n)!;
+        const basis = retainBasis(c, din, o.nullSpace.energy);
+        // bnb order is [out, in] row-major: rows are the input axis's coefficients, projected one by one.
+        const d = Float64Array.from(toBnbOrder(Float32Array.from(delta.get(n)!), shape, inOut));
+        const before = norm2(d);
+        projectRowsLastAxis(d, din, basis.u, basis.k);
+        const back = fromBnbOrder(Float32Array.from(d), shape, inOut);
+        delta.set(n, Float64Array.from(back));
+        return { tensor: model.fileName(n), din, rank: basis.k, energy: basis.energy, normBefore: before, normAfter: norm2(d) };
+      });
+    });
+  }
+
+  const edited: ArrRecord = {};
+  let floorStats: MansuReport['floor'] = null;
+  await timed('floor', o.floor.enabled ? 'magnitude floor' : 'applying the update', () => {
+    const f = o.floor;
+    const ratios: { n: string; i: number; r: number }[] = [];
+    const ordered = new Map<string, { base: Float32Array; d: Float64Array; shape: number[] }>();
+    if (f.enabled) {
+      const lut = new CodeLookup(f.type);
+      for (const n of projected) {
+        const shape = [...model.params[n].shape];
+        const base = toBnbOrder(readF32(model.params[n]), shape, inOut);
+        const d = Float64Array.from(toBnbOrder(Float32Array.from(delta.get(n)!), shape, inOut));
+        ordered.set(n, { base, d, shape });
+        for (let st = 0; st < base.length; st += f.blocksize) {
+          const e = Math.min(base.length, st + f.blocksize);
+          const am = blockAbsmax(base, st, e);
+          if (am === 0) continue;
+          // the local bin width as quantEval.updateStats and survival.ts define it (CodeLookup.gap)
+          for (let i = st; i < e; i++) if (d[i] !== 0) ratios.push({ n, i, r: Math.abs(d[i]) / (lut.gap(normalise(base[i], am)) * am) });
+        }
+      }
+      ratios.sort((a, b) => b.r - a.r);
+      const keepN = Math.ceil(f.keep * ratios.length);
+      for (const x of ratios.slice(keepN)) ordered.get(x.n)!.d[x.i] = 0;
+      const stats = emptyFloorStats();
+      for (const [n, { base, d, shape }] of ordered) {
+        const out = Float32Array.from(base, (v, i) => Math.fround(v + d[i]));
+        applyMagnitudeFloor(base, d, out, 'F32', f.type, f.blocksize, stats);
+        edited[n] = fromF32(fromBnbOrder(out, shape, inOut), [...shape]);
+      }
+      floorStats = { ...stats, candidates: ratios.length, zeroed: ratios.length - keepN };
+    }
+    for (const n of Object.keys(model.params)) {
+      if (edited[n]) continue;
+      const d = delta.get(n);
+      if (!d) {
+        edited[n] = model.params[n].ref;
+        continue;
+      }
+      const b = readF32(model.params[n]);
+      edited[n] = fromF32(Float32Array.from(b, (v, i) => Math.fround(v + d[i])), [...model.params[n].shape]);
+    }
+  });
+  report.floor = floorStats;
+  return { params: edited, report, baseGraph };
+}
