@@ -50,12 +50,16 @@ function circuit(cfg: Record<string, unknown>): string {
   });
 }
 
+/** The events of the last job runJob ran. */
+let lastEvents: Record<string, unknown>[] = [];
+
 async function runJob(path: string, body: unknown): Promise<Record<string, unknown>> {
   const auth = { authorization: `Bearer ${sidecar.token}`, 'content-type': 'application/json' };
   const r = await fetch(`${sidecar.url}${path}`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
   const started = (await r.json()) as { id: string };
   expect(r.status, JSON.stringify(started)).toBe(202);
   const events = await readEvents(await fetch(`${sidecar.url}/api/jobs/${started.id}/events`, { headers: auth }), () => undefined);
+  lastEvents = events;
   const last = events[events.length - 1];
   expect(last.type, JSON.stringify(last)).toBe('done');
   return last.result as Record<string, unknown>;
@@ -132,6 +136,10 @@ describe('edited checkpoints carry onnx/model.onnx of their own weights', () => 
     const result = await runJob('/api/jobs/cdelta', { base: 'target', aligned: 'aligned', circuit: 'circuits/target.json', outputs: [{ strength: 1, path: 'out/gpt2' }, { strength: 2, path: 'out/gpt2-s2' }] });
     const outputs = result.outputs as { onnx: { written: boolean }; files: { name: string }[] }[];
     expect(outputs.map((o) => o.onnx.written)).toEqual([true, true]);
+    // each export is announced (a phase change is never throttled away), after the edit and hash phases
+    const phases = lastEvents.filter((e) => e.type === 'progress').map((e) => `${String(e.phase)} ${String(e.done)}`);
+    expect(phases.filter((p) => p.startsWith('onnx'))).toEqual(['onnx 0', 'onnx 1']);
+    expect(phases.indexOf('onnx 0')).toBeGreaterThan(phases.findIndex((p) => p.startsWith('hash')));
     expect((await readdir(join(root, 'out/gpt2'))).sort()).toEqual(['config.json', 'edit-manifest.json', 'forge.json', 'generation_config.json', 'model.safetensors', 'onnx', 'tokenizer.json', 'tokenizer_config.json']);
     await expectLoadableEdit('out/gpt2', 'target');
     await expectLoadableEdit('out/gpt2-s2', 'target');

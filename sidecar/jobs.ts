@@ -78,8 +78,10 @@ export class JobManager {
         const f = total > 0 ? Math.min(1, done / total) : 1;
         fraction = Math.max(fraction, f);
         const now = Date.now();
-        // Throttled: a multi-GB job would otherwise emit thousands of events a second.
-        if (now - job.lastEmit < 100 && f < 1) return;
+        // Throttled: a multi-GB job would otherwise emit thousands of events a second. A new phase always goes out
+        // (an ONNX export of seconds right after the hash phase would otherwise show as "hash").
+        const samePhase = job.last.type === 'progress' && job.last.phase === phase;
+        if (now - job.lastEmit < 100 && f < 1 && samePhase) return;
         job.lastEmit = now;
         this.emit(job, { type: 'progress', phase, done, total, fraction });
       },
