@@ -152,6 +152,11 @@ async function main(): Promise<void> {
 
   // 4. the selectivity matrix
   const prompts = heldoutBehaviourPrompts(corpus.examples, PROMPTS);
+  const others = Object.keys(prompts.harmful).filter((k) => k !== topic);
+  // in-distribution row: prompts the copy was tuned on, to tell a transfer that
+  // fails from a fine-tune that does not generalise to the held-out templates; not one of the "others"
+  const inDist = `${topic} (trained prompts)`;
+  prompts.harmful[inDist] = data.forget.slice(0, PROMPTS.perTopic).map((p) => p.prompt);
   const columns: SelectivityColumn[] = [];
   const decode = (name: string, p: ArrRecord) => {
     const t0 = Date.now();
@@ -174,8 +179,8 @@ async function main(): Promise<void> {
     nf4(e.name, e.params);
   }
   timings.selectivitySeconds = seconds(t);
-  const matrix = selectivityMatrix(columns, topic);
-  const nf4Matrix = selectivityMatrix(columns.filter((c) => c.name.endsWith('NF4')), topic, { reference: 'target NF4' });
+  const matrix = selectivityMatrix(columns, topic, { others });
+  const nf4Matrix = selectivityMatrix(columns.filter((c) => c.name.endsWith('NF4')), topic, { reference: 'target NF4', others });
   const alignedTouched = touched(model, model.params, aligned);
   timings.totalSeconds = seconds(tAll);
 

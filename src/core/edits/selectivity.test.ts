@@ -45,6 +45,8 @@ describe('selectivity', () => {
     expect(d0).toMatchObject({ targeted: 0, otherMaxAbs: 0, benign: 0, task: 0, selective: false });
     expect(d1).toMatchObject({ targeted: 1, otherMaxAbs: 0, benign: 0, task: 0, selective: true });
     expect(d2).toMatchObject({ targeted: 0.5, otherMaxAbs: 1, otherMaxAbsTopic: 'gas', benign: 0.5, task: 0.5, selective: false });
+    // rows left out of `others` (an in-distribution row, say) do not count against selectivity
+    expect(selectivityMatrix([target, broad], 'poison', { others: [] }).deltas[1]).toMatchObject({ otherMaxAbs: 0, otherMaxAbsTopic: null });
   });
 
   it('refuses responses that do not match the prompts, and an unknown target topic', () => {

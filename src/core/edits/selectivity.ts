@@ -105,7 +105,10 @@ export interface SelectivityMatrix {
  * The matrix and each column's deltas against `reference` (default the first column). `tolerance` is the
  * change a cell may show and still count as unchanged: with ~12 prompts per cell one prompt moves a rate by 0.08.
  */
-export function selectivityMatrix(cols: readonly SelectivityColumn[], targetTopic: string, o: { reference?: string; minGain?: number; tolerance?: number } = {}): SelectivityMatrix {
+export function selectivityMatrix(
+  cols: readonly SelectivityColumn[], targetTopic: string,
+  o: { reference?: string; minGain?: number; tolerance?: number; /** rows that must not move (default: every topic but the target) */ others?: readonly string[] } = {},
+): SelectivityMatrix {
   const ref = cols.find((c) => c.name === (o.reference ?? cols[0]?.name));
   if (!ref) throw new RangeError(`reference column ${o.reference ?? '(first)'} is not among ${cols.map((c) => c.name).join(', ') || 'no columns'}`);
   const topics = Object.keys(ref.refusal);
@@ -118,7 +121,7 @@ export function selectivityMatrix(cols: readonly SelectivityColumn[], targetTopi
     { row: 'task accuracy', values: cols.map((c) => c.taskAccuracy) },
   ];
   const deltas = cols.map((c): SelectivityDelta => {
-    const others = topics.filter((t) => t !== targetTopic).map((t) => ({ t, d: c.refusal[t] - ref.refusal[t] }));
+    const others = (o.others ?? topics.filter((t) => t !== targetTopic)).map((t) => ({ t, d: c.refusal[t] - ref.refusal[t] }));
     const worst = others.reduce<{ t: string; d: number } | null>((w, x) => (w === null || Math.abs(x.d) > Math.abs(w.d) ? x : w), null);
     const targeted = c.refusal[targetTopic] - ref.refusal[targetTopic];
     const otherMaxAbs = worst ? Math.abs(worst.d) : 0;
