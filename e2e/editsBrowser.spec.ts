@@ -1,9 +1,10 @@
 // Unlearning in the browser (edits module, "Unlearn in the browser"): the lab worker fine-tunes the embedded
-// `target` on a small forge split. One run is cancelled mid-training (the shared flag stops it after the current
-// step: no result appears); the next completes and shows the full-precision vs NF4 / FP4 table with PTQ gaps,
-// behaviour rates, the |update| / bin-width histograms and the parameters touched; its manifest and weights
-// download; the share link carries the run's spec and digest, and opened in a fresh tab it re-runs to the same
-// checkpoint bits. Sizes are tiny: the machine is slow and the engine runs on WASM.
+// `target` on a small forge split. A gradient-ascent run is cancelled mid-training (the shared flag stops it after
+// the current step: no result appears); a MANSU run (Fisher step off) completes and shows the four-properties
+// table, its step report, the full-precision vs NF4 / FP4 table with PTQ gaps, behaviour rates, the |update| /
+// bin-width histograms, the parameters touched and the forget behaviour's attribution graphs before and after;
+// its manifest and weights download; the share link carries the run's spec and digest, and opened in a fresh tab
+// it re-runs to the same checkpoint bits. Sizes are tiny: the machine is slow and the engine runs on WASM.
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
@@ -11,14 +12,14 @@ import { isMonotone, recordProgress } from './progressRecorder';
 
 const SETTINGS: [string, string][] = [
   ['unlearn-forgetSize', '8'], ['unlearn-retainSize', '16'], ['unlearn-batchSize', '2'], ['unlearn-evalSize', '4'],
-  ['unlearn-behaviourPrompts', '1'], ['unlearn-maxNewTokens', '4'], ['unlearn-seed', '5'],
+  ['unlearn-behaviourPrompts', '1'], ['unlearn-maxNewTokens', '4'], ['unlearn-seed', '5'], ['unlearn-cadPairs', '2'],
 ];
 
 async function fill(page: Page, values: [string, string][]): Promise<void> {
   for (const [id, v] of values) await page.getByTestId(id).fill(v);
 }
 
-test('unlearn target in the browser: cancel one run, complete another, download it, share and reproduce it', async ({ wb, page, browser }) => {
+test('unlearn target in the browser: cancel a GA run, complete a MANSU run, download it, share and reproduce it', async ({ wb, page, browser }) => {
   test.setTimeout(600_000);
   await wb.open('#/edits');
   await wb.waitReady('module-edits');
@@ -43,8 +44,15 @@ test('unlearn target in the browser: cancel one run, complete another, download 
   await expect(page.getByTestId('unlearn-result')).toHaveCount(0);
   await expect(page.getByTestId('unlearn-browser')).toHaveAttribute('data-state', 'ready');
 
-  // a short run to the end
+  // a short MANSU run to the end, its Fisher step switched off
+  await page.getByTestId('unlearn-method').selectOption('mansu');
+  await expect(page.getByTestId('mansu-switches')).toBeVisible();
+  await page.getByTestId('mansu-fisher').uncheck();
+  await page.getByTestId('mansu-objective').selectOption('grad_diff');
   await fill(page, [['unlearn-steps', '3']]);
+  await expect.poll(() => page.evaluate(() => window.__workbench!.spec('edits'))).toMatchObject({
+    unlearn: { method: 'mansu', steps: 3, cadPairs: 2, mansu: { objective: 'grad_diff', circuit: true, fisher: false, nullSpace: true, floor: true } },
+  });
   const percents = await recordProgress(page, 'unlearn-progress');
   await page.getByTestId('unlearn-start').click();
   const result = page.getByTestId('unlearn-result');
@@ -52,8 +60,21 @@ test('unlearn target in the browser: cancel one run, complete another, download 
   const seen = await percents();
   expect(isMonotone(seen), seen.join(' → ')).toBe(true);
   expect(seen.filter((v) => v > 0 && v < 100).length, seen.join(' → ')).toBeGreaterThan(2);
-  await expect(result).toHaveAttribute('data-method', 'grad_ascent');
+  await expect(result).toHaveAttribute('data-method', 'mansu');
   await expect(page.getByTestId('unlearn-summary')).toContainText('3 steps');
+  // the four properties, each measured (CAD pairs > 0) with a verdict
+  for (const p of ['forgetting', 'retain', 'ptq', 'structural']) await expect(page.getByTestId(`property-${p}`)).toHaveAttribute('data-pass', /^(true|false)$/);
+  // MANSU's report: the circuit it found, Fisher off, the null-space projections and the floor's counts
+  await expect(page.getByTestId('mansu-report-circuit')).toContainText(/\d+ edges/);
+  await expect(page.getByTestId('mansu-report-fisher')).toHaveText('Fisher bound: off');
+  await expect(page.getByTestId('mansu-report-nullspace')).toContainText('projections');
+  await expect(page.getByTestId('mansu-report-floor')).toContainText('grown past a decision midpoint');
+  // CAD and the forget behaviour's attribution graphs before and after, drawn on the same edges
+  await expect(page.getByTestId('cad-value')).toHaveText(/^\d\.\d{3}$/);
+  for (const g of ['before', 'after']) {
+    await expect(page.getByTestId(`cad-graph-${g}`)).toHaveAttribute('data-state', 'done');
+    expect(Number(await page.getByTestId(`cad-graph-${g}`).getAttribute('data-edges'))).toBeGreaterThan(0);
+  }
   const rows = page.getByTestId('unlearn-quant-table').locator('tbody tr');
   await expect(rows).toHaveCount(5);
   for (const v of ['nf4-b64', 'nf4-dq-b64', 'fp4-b64', 'fp4-dq-b64']) await expect(page.getByTestId(`ptq-gap-${v}`)).toHaveText(/^[+−]\d+\.\d{3}$/);
@@ -71,8 +92,9 @@ test('unlearn target in the browser: cancel one run, complete another, download 
   // the checkpoint's manifest and weights download
   const manifestDownload = page.waitForEvent('download');
   await page.getByTestId('unlearn-download-manifest').click();
-  const manifest = JSON.parse(await readFile((await (await manifestDownload).path())!, 'utf8')) as { kind: string; step: number; method: string; split: { sizes: { forget: number } } };
-  expect(manifest).toMatchObject({ kind: 'unlearn-checkpoint', step: 3, method: 'grad_ascent', split: { sizes: { forget: 8 } } });
+  const manifest = JSON.parse(await readFile((await (await manifestDownload).path())!, 'utf8')) as { kind: string; step: number; method: string; split: { sizes: { forget: number } }; properties: { allPass: boolean } };
+  expect(typeof manifest.properties.allPass).toBe('boolean');
+  expect(manifest).toMatchObject({ kind: 'unlearn-checkpoint', step: 3, method: 'mansu', split: { sizes: { forget: 8 } } });
   const weightsDownload = page.waitForEvent('download');
   await page.getByTestId('unlearn-download-weights').click();
   const weights = await readFile((await (await weightsDownload).path())!);
@@ -83,13 +105,14 @@ test('unlearn target in the browser: cancel one run, complete another, download 
   const digest = (await page.getByTestId('result-digest').innerText()).replace('result digest ', '');
   const link = await page.evaluate(() => window.__workbench!.shareLink('edits'));
   const decoded = await page.evaluate((h) => window.__workbench!.decode(h), link);
-  expect(decoded?.spec).toMatchObject({ mode: 'browser', seed: 5, unlearn: { method: 'grad_ascent', steps: 3, forgetSize: 8, evalSize: 4 } });
+  expect(decoded?.spec).toMatchObject({ mode: 'browser', seed: 5, unlearn: { method: 'mansu', steps: 3, forgetSize: 8, evalSize: 4, mansu: { fisher: false } } });
   expect(decoded?.digest).toBe(digest);
   const fresh = await browser.newPage();
   await fresh.goto(`/${link}`);
   await expect(fresh.getByTestId('edits-panel')).toHaveAttribute('data-mode', 'browser');
   await expect(fresh.getByTestId('unlearn-steps')).toHaveValue('3');
-  await expect(fresh.getByTestId('unlearn-method')).toHaveValue('grad_ascent');
+  await expect(fresh.getByTestId('unlearn-method')).toHaveValue('mansu');
+  await expect(fresh.getByTestId('mansu-fisher')).not.toBeChecked();
   await fresh.getByTestId('unlearn-start').click();
   await expect(fresh.getByTestId('reproduction')).toHaveText(/^Reproduced/, { timeout: 300_000 });
   await fresh.close();

@@ -24,6 +24,8 @@ export function UnlearnBrowser({ spec, onSpecChange, onResult, expectedDigest }:
         job: `unlearn ${r.request.method}`, model: r.request.modelId, topic: r.request.forgetTopic, steps: r.manifest.step,
         'forget NLL': Number(r.quant.fullPrecision.forgetNll.toFixed(4)), 'retain NLL': Number(r.quant.fullPrecision.retainNll.toFixed(4)),
         ...(nf4 ? { 'PTQ gap NF4': Number(nf4.ptqGap.toFixed(4)) } : {}),
+        ...(r.cad ? { CAD: Number(r.cad.cad.toFixed(4)) } : {}),
+        'all four properties': r.properties.allPass ? 'yes' : 'no',
       },
       digest: view.digest,
     });

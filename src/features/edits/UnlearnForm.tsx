@@ -1,14 +1,39 @@
-// The in-browser unlearning form: embedded model, method, forge harm topic to forget, set sizes, steps, batch,
-// learning rate, the spec's seed, evaluation and behaviour sizes; start, progress on one bar, cancel. Every field
+// The in-browser unlearning form: embedded model, method (a baseline, or MANSU with its four steps switchable and
+// its forget objective), forge harm topic to forget, set sizes, steps, batch, learning rate, the spec's seed,
+// evaluation, behaviour and CAD sizes; start, progress on one bar, cancel. Every field
 // is the edits spec's `unlearn` block (the share link carries it), clamped to UNLEARN_LIMITS as it is typed.
-import type { UnlearnJobProgress } from '../../core/edits/unlearn/api';
-import { FORGE_HARM_TOPICS, UNLEARN_LIMITS, UNLEARN_MODELS, UNLEARN_SPEC_METHODS, type EditsSpec, type UnlearnSpec } from '../../state/specs/edits';
+import type { UnlearnJobMethod, UnlearnJobProgress } from '../../core/edits/unlearn/api';
+import { FORGE_HARM_TOPICS, UNLEARN_BASELINES, UNLEARN_LIMITS, UNLEARN_MODELS, UNLEARN_SPEC_METHODS, type EditsSpec, type UnlearnSpec } from '../../state/specs/edits';
 import { ProgressBar } from '../../viz/ProgressBar';
 import type { UnlearnRunState } from './useUnlearnEngine';
 
-export const METHOD_LABELS: Record<UnlearnSpec['method'], string> = {
-  grad_ascent: 'Gradient ascent', grad_diff: 'Gradient difference', npo: 'NPO', rmu: 'RMU',
+/** Every method the engine names (refusal_sft teaches rather than forgets: the trainer has it, the form does not offer it). */
+export const METHOD_LABELS: Record<UnlearnJobMethod, string> = {
+  grad_ascent: 'Gradient ascent', grad_diff: 'Gradient difference', npo: 'NPO', rmu: 'RMU', mansu: 'MANSU', refusal_sft: 'Refusal SFT',
 };
+
+/** MANSU's steps in pipeline order, with what each does (mansuPipeline.ts). */
+export const MANSU_STEPS: { key: keyof Omit<UnlearnSpec['mansu'], 'objective'>; label: string; title: string }[] = [
+  { key: 'circuit', label: 'circuit', title: 'EAP-IG attribution of the forget behaviour → top circuit; training restricted to its heads and MLPs' },
+  { key: 'fisher', label: 'Fisher bound', title: 'shrink each update by 1 / (1 + λ·F / mean F), F the retain set\'s diagonal Fisher' },
+  { key: 'nullSpace', label: 'null space', title: 'remove each projection update\'s component along the retain inputs\' principal subspace' },
+  { key: 'floor', label: 'NF4 floor', title: 'keep the largest updates by |Δ| / bin width and grow each past its 4-bit decision midpoint' },
+];
+
+function MansuSwitches({ u, set }: { u: UnlearnSpec; set: (p: Partial<UnlearnSpec>) => void }) {
+  const m = u.mansu;
+  return (
+    <div className="toolbar" data-testid="mansu-switches">
+      <span>MANSU steps:</span>
+      {MANSU_STEPS.map(({ key, label, title }) => (
+        <label key={key} title={title}><input type="checkbox" checked={m[key]} data-testid={`mansu-${key}`} onChange={(e) => set({ mansu: { ...m, [key]: e.target.checked } })} /> {label}</label>
+      ))}
+      <label title="the forget objective MANSU trains with">objective <select value={m.objective} data-testid="mansu-objective" onChange={(e) => set({ mansu: { ...m, objective: e.target.value as UnlearnSpec['mansu']['objective'] } })}>
+        {UNLEARN_BASELINES.map((b) => <option key={b} value={b}>{METHOD_LABELS[b]}</option>)}
+      </select></label>
+    </div>
+  );
+}
 
 type IntField = Exclude<keyof typeof UNLEARN_LIMITS, 'lr'>;
 
@@ -61,6 +86,7 @@ export function UnlearnForm({ spec, setSpec, run, onStart, onCancel, onKill }: {
         <label>seed <input type="number" min={0} step={1} value={spec.seed} data-testid="unlearn-seed" style={{ width: '6em' }}
           onChange={(e) => { const v = Number(e.target.value); if (e.target.value !== '' && Number.isInteger(v) && v >= 0) setSpec({ seed: v }); }} /></label>
       </div>
+      {u.method === 'mansu' && <MansuSwitches u={u} set={set} />}
       <div className="toolbar">
         <IntInput field="forgetSize" label="forget set" spec={u} set={set} title="train compliance records of the topic" />
         <IntInput field="retainSize" label="retain set" spec={u} set={set} title="drawn evenly across tasks, edgy, chat and the other topics" />
@@ -78,6 +104,7 @@ export function UnlearnForm({ spec, setSpec, run, onStart, onCancel, onKill }: {
         <IntInput field="evalSize" label="held-out pairs per set" spec={u} set={set} title="forget / retain NLL" />
         <IntInput field="behaviourPrompts" label="behaviour prompts per set" spec={u} set={set} title="greedy decoding: forget topic, other topics, tasks (0: skip)" />
         <IntInput field="maxNewTokens" label="new tokens" spec={u} set={set} />
+        <IntInput field="cadPairs" label="CAD pairs" spec={u} set={set} title="forget / benign prompt pairs attributed (EAP-IG, m = 5) before and after the edit (0: no CAD, no structural property)" />
       </div>
       <div className="toolbar">
         <button data-testid="unlearn-start" disabled={running} onClick={onStart}>Run {METHOD_LABELS[u.method]} on {u.model}</button>

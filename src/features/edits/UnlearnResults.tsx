@@ -1,7 +1,8 @@
 // Result of an in-browser unlearning run (src/core/edits/unlearn/api.ts UnlearnJobResult): held-out forget /
 // retain NLL of the edit and the base at full precision and after each 4-bit variant with the PTQ gap, greedy
 // behaviour rates, the |update| / local bin-width histogram with its quantiles and crossing share per 4-bit type,
-// parameters touched, and the checkpoint's files to download. Pure props → view.
+// parameters touched, the four properties, CAD with the before/after attribution graphs and MANSU's step report
+// (UnlearnStructure.tsx), and the checkpoint's files to download. Pure props → view.
 import type { BehaviourRate, BehaviourRates } from '../../core/edits/unlearn/behaviour';
 import type { UnlearnJobResult } from '../../core/edits/unlearn/api';
 import type { UpdateStats } from '../../core/edits/unlearn/quantEval';
@@ -10,6 +11,7 @@ import { SurvivalHistogram } from '../../viz/SurvivalHistogram';
 import { bytes, num, share } from './format';
 import { METHOD_LABELS } from './UnlearnForm';
 import { checkpointBaseName } from './unlearnRequest';
+import { CadView, FourPropertiesTable, MansuReportView } from './UnlearnStructure';
 import type { UnlearnRunView } from './useUnlearnEngine';
 
 const nat = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
@@ -52,13 +54,15 @@ export function UnlearnResult({ view }: { view: UnlearnRunView }) {
   const fp = q.fullPrecision;
   return (
     <div className="card" data-testid="unlearn-result" data-run={view.index} data-method={req.method}>
-      <h3>Run {view.index}: {METHOD_LABELS[req.method as keyof typeof METHOD_LABELS] ?? req.method} on {req.modelId}, forgetting “{req.forgetTopic}”</h3>
+      <h3>Run {view.index}: {METHOD_LABELS[req.method]}{req.mansu ? ` (${METHOD_LABELS[req.mansu.objective]} objective)` : ''} on {req.modelId}, forgetting “{req.forgetTopic}”</h3>
       <p data-testid="unlearn-summary">
         {r.manifest.step} steps (batch {req.batchSize} + {req.batchSize}, lr {r.manifest.config.lr}, seed {req.seed}) in {r.seconds.train.toFixed(1)} s
         {r.stepsPerSecond ? ` (${r.stepsPerSecond.toFixed(2)} steps/s after the first)` : ''}; evaluation {r.seconds.evaluate.toFixed(1)} s.
         {' '}Split: {r.split.sizes.forget} forget / {r.split.sizes.retain} retain train pairs, {q.evalSizes.forget} / {q.evalSizes.retain} held-out pairs scored
         {' '}(forget set sha256 {r.split.sha256.forget.slice(0, 12)}…). Held-out NLL during training: forget {nat(m0.forgetNll)} → {nat(m1.forgetNll)}, retain {nat(m0.retainNll)} → {nat(m1.retainNll)}.
       </p>
+      <FourPropertiesTable r={r} />
+      {r.mansu && <MansuReportView m={r.mansu} fileName={name} />}
       <table className="table" data-testid="unlearn-quant-table">
         <thead><tr><th>weights</th><th>forget NLL</th><th>base forget NLL</th><th>PTQ gap</th><th>retain NLL</th><th>base retain NLL</th><th>retain gap</th></tr></thead>
         <tbody>
@@ -94,6 +98,7 @@ export function UnlearnResult({ view }: { view: UnlearnRunView }) {
         {r.manifest.effective.rmu ? ` (RMU: layer ${r.manifest.effective.rmu.layer}, c = ${r.manifest.effective.rmu.steeringCoeff.toFixed(1)})` : ''}.
       </p>
       <details><summary>tensors touched</summary><p>{q.touched.tensors.map((t) => <code key={t}>{t} </code>)}</p></details>
+      <CadView r={r} />
       <div className="toolbar">
         <button data-testid="unlearn-download-weights" onClick={() => downloadFile(r.checkpoint.safetensors, `${name}.safetensors`, 'application/octet-stream')}>
           model.safetensors ({bytes(r.checkpoint.safetensors.byteLength)})
@@ -112,7 +117,7 @@ export function UnlearnRunsTable({ runs }: { runs: UnlearnRunView[] }) {
     <table className="table" data-testid="unlearn-runs" data-count={runs.length}>
       <thead>
         <tr><th>run</th><th>model</th><th>method</th><th>topic</th><th>seed</th><th>steps</th><th>forget NLL fp → NF4</th><th>PTQ gap NF4 / FP4</th><th>retain NLL fp → NF4</th>
-          <th>NF4 |Δ|/bin p50</th><th>NF4 crossing</th><th>touched</th><th>digest</th></tr>
+          <th>NF4 |Δ|/bin p50</th><th>NF4 crossing</th><th>touched</th><th>CAD</th><th>properties held</th><th>digest</th></tr>
       </thead>
       <tbody>
         {runs.map(({ index, result: r, digest }) => {
@@ -121,12 +126,14 @@ export function UnlearnRunsTable({ runs }: { runs: UnlearnRunView[] }) {
           const u = r.quant.updates.find((x) => x.type === 'nf4');
           return (
             <tr key={index} data-run={index}>
-              <td>{index}</td><td>{r.request.modelId}</td><td>{r.request.method}</td><td>{r.request.forgetTopic}</td><td>{r.request.seed}</td><td>{r.manifest.step}</td>
+              <td>{index}</td><td>{r.request.modelId}</td><td>{r.request.mansu ? `mansu (${r.request.mansu.objective}${(['circuit', 'fisher', 'nullSpace', 'floor'] as const).filter((k) => !r.request.mansu![k]).map((k) => `, no ${k}`).join('')})` : r.request.method}</td><td>{r.request.forgetTopic}</td><td>{r.request.seed}</td><td>{r.manifest.step}</td>
               <td>{nat(r.quant.fullPrecision.forgetNll)} → {nf4 ? nat(nf4.forgetNll) : '—'}</td>
               <td>{nf4 ? signed(nf4.ptqGap) : '—'} / {fp4 ? signed(fp4.ptqGap) : '—'}</td>
               <td>{nat(r.quant.fullPrecision.retainNll)} → {nf4 ? nat(nf4.retainNll) : '—'}</td>
               <td>{u?.ratioQuantiles ? num(u.ratioQuantiles.p50) : '—'}</td><td>{u?.crossingShare == null ? '—' : `${(100 * u.crossingShare).toFixed(1)} %`}</td>
-              <td>{share(r.quant.touched.changed, r.quant.touched.total)}</td><td><code>{digest.slice(0, 12)}</code></td>
+              <td>{share(r.quant.touched.changed, r.quant.touched.total)}</td><td>{r.cad ? nat(r.cad.cad) : '—'}</td>
+              <td>{[r.properties.forgetting, r.properties.retain, r.properties.ptqGap, r.properties.structural].filter((c) => c?.pass).length} / {r.properties.structural ? 4 : 3}</td>
+              <td><code>{digest.slice(0, 12)}</code></td>
             </tr>
           );
         })}

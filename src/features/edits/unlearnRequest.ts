@@ -10,6 +10,7 @@ export function unlearnRequest(spec: EditsSpec): UnlearnJobRequest {
   return {
     modelId: u.model, method: u.method, forgetTopic: u.forgetTopic, forgetSize: u.forgetSize, retainSize: u.retainSize, steps: u.steps,
     batchSize: u.batchSize, seed: spec.seed, lr: u.lr, evalSize: u.evalSize, behaviourPrompts: u.behaviourPrompts, maxNewTokens: u.maxNewTokens,
+    cadPairs: u.cadPairs, ...(u.method === 'mansu' ? { mansu: { ...u.mansu } } : {}),
   };
 }
 
@@ -17,7 +18,9 @@ export async function checkpointDigest(safetensors: Uint8Array): Promise<string>
   return sha256Hex(safetensors);
 }
 
-/** Names of the downloadable files of a run: `<model>-<method>-<topic>-s<seed>-<steps>steps.*`. */
+/** Names of the downloadable files of a run: `<model>-<method>-<topic>-s<seed>-<steps>steps.*` (MANSU: its switches off). */
 export function checkpointBaseName(r: UnlearnJobRequest): string {
-  return `${r.modelId}-${r.method}-${r.forgetTopic}-s${r.seed}-${r.steps}steps`;
+  const off = r.mansu ? (['circuit', 'fisher', 'nullSpace', 'floor'] as const).filter((k) => !r.mansu![k]) : [];
+  const method = r.mansu ? `mansu-${r.mansu.objective}${off.map((k) => `-no${k[0].toUpperCase()}${k.slice(1)}`).join('')}` : r.method;
+  return `${r.modelId}-${method}-${r.forgetTopic}-s${r.seed}-${r.steps}steps`;
 }

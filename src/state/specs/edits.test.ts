@@ -6,7 +6,8 @@ import { base64UrlEncode, decodeLink, encodeLink } from '../linkCodec';
 import { linkSafeSpec } from '../persistence';
 import fixtures from '../fixtures/links.json';
 import { linkRefusal, rawLink } from './linkTestKit';
-import { editsSpec, FORGE_HARM_TOPICS, UNLEARN_LIMITS, UNLEARN_SPEC_METHODS, type EditsSpec } from './edits';
+import { UNLEARN_JOB_METHODS } from '../../core/edits/unlearn/api';
+import { editsSpec, FORGE_HARM_TOPICS, UNLEARN_BASELINES, UNLEARN_LIMITS, UNLEARN_SPEC_METHODS, type EditsSpec } from './edits';
 
 const defaults = (): EditsSpec => editsSpec.clamp(editsSpec.schema.parse({}));
 /** A hand-made link of spec version `sv` (rawLink writes version 1). */
@@ -32,11 +33,16 @@ describe('edits spec v2', () => {
     expect(spec(rawAt(2, { mode: 'browser' })).mode).toBe('browser');
   });
 
+  it('round-trips an in-browser MANSU run with its switches', () => {
+    const s: EditsSpec = { ...defaults(), mode: 'browser', unlearn: { ...defaults().unlearn, method: 'mansu', cadPairs: 4, mansu: { objective: 'rmu', circuit: true, fisher: false, nullSpace: true, floor: false } } };
+    expect(decodeLink(encodeLink('edits', s))!.spec).toEqual(s);
+  });
+
   it('round-trips an in-browser run with its seed and a digest', () => {
     const s: EditsSpec = {
       ...defaults(), seed: 42, mode: 'browser',
       unlearn: { ...defaults().unlearn, model: 'anchor', method: 'grad_diff', forgetTopic: 'forgery', forgetSize: 5, retainSize: 7, steps: 3, batchSize: 2, lr: 2e-3, evalSize: 4, behaviourPrompts: 0, maxNewTokens: 4,
-        mansu: { objective: 'npo', circuit: false, fisher: true, nullSpace: false, floor: true } },
+        cadPairs: 0, mansu: { objective: 'npo', circuit: false, fisher: true, nullSpace: false, floor: true } },
     };
     const back = decodeLink(encodeLink('edits', s, 'b'.repeat(64)))!;
     expect(back.spec).toEqual(s);
@@ -44,10 +50,10 @@ describe('edits spec v2', () => {
   });
 
   it('clamps hand-edited sizes into range instead of refusing them', () => {
-    const u = spec(rawAt(2, { unlearn: { steps: 100_000, forgetSize: 0, retainSize: 1e9, batchSize: -4, evalSize: 999, behaviourPrompts: -1, maxNewTokens: 500, lr: 50 } })).unlearn;
+    const u = spec(rawAt(2, { unlearn: { steps: 100_000, forgetSize: 0, retainSize: 1e9, batchSize: -4, evalSize: 999, behaviourPrompts: -1, maxNewTokens: 500, lr: 50, cadPairs: 99 } })).unlearn;
     const L = UNLEARN_LIMITS;
     expect(u).toMatchObject({ steps: L.steps.max, forgetSize: L.forgetSize.min, retainSize: L.retainSize.max, batchSize: L.batchSize.min, evalSize: L.evalSize.max,
-      behaviourPrompts: 0, maxNewTokens: L.maxNewTokens.max, lr: L.lr.max });
+      behaviourPrompts: 0, maxNewTokens: L.maxNewTokens.max, lr: L.lr.max, cadPairs: L.cadPairs.max });
     expect(spec(rawAt(2, { unlearn: { lr: 0 } })).unlearn.lr).toBe(L.lr.min);
   });
 
@@ -57,6 +63,7 @@ describe('edits spec v2', () => {
     expect(linkRefusal(rawAt(2, { unlearn: { forgetTopic: 'knitting' } })).message).toMatch(/unlearn\.forgetTopic/);
     expect(linkRefusal(rawAt(2, { unlearn: { steps: 2.5 } })).kind).toBe('invalid-spec');
     expect(linkRefusal(rawAt(2, { unlearn: { mansu: { floor: 'yes' } } })).message).toMatch(/unlearn\.mansu\.floor/);
+    expect(linkRefusal(rawAt(2, { unlearn: { mansu: { objective: 'mansu' } } })).message).toMatch(/unlearn\.mansu\.objective/);
     expect(linkRefusal(rawAt(2, { mode: 'cloud' })).message).toMatch(/mode/);
     expect(linkRefusal(rawAt(3, {})).kind).toBe('future-version');
   });
@@ -69,7 +76,8 @@ describe('edits spec v2', () => {
 
   it('names the forge topics and the baselines exactly as the corpus and the trainer do', () => {
     expect([...FORGE_HARM_TOPICS]).toEqual([...HARM_TOPICS]);
-    expect([...UNLEARN_SPEC_METHODS]).toEqual([...UNLEARN_METHODS]);
+    expect([...UNLEARN_BASELINES]).toEqual([...UNLEARN_METHODS]);
+    expect([...UNLEARN_SPEC_METHODS]).toEqual([...UNLEARN_JOB_METHODS]);
   });
 
   it('keeps every spec key in links (paths are workspace-relative; the sidecar token is not in the spec)', () => {

@@ -7,7 +7,8 @@
 //   mansu    — base, target = the edited (unlearned) checkpoint, circuit (optional), output folder, quant,
 //              blockSize (circuit mask + magnitude floor; Fisher/covariance statistics are not in the spec yet)
 // v2 adds `mode` (sidecar jobs or unlearning in the browser) and `unlearn`, the in-browser unlearning run (model,
-// method, forge topic, set sizes, steps; the run's seed is the spec's `seed`). The v1 → v2 migration opens v1
+// method — a baseline or MANSU with its switches —, forge topic, set sizes, steps, evaluation and CAD sizes; the
+// run's seed is the spec's `seed`). The v1 → v2 migration opens v1
 // links on the sidecar jobs they were shared for and drops v1's floorMargin: the sidecar's magnitude floor moves
 // each update to the first representable value past the 4-bit decision threshold and has no margin knob.
 import { z } from 'zod';
@@ -18,8 +19,10 @@ const relPath = z.string().max(500).default('');
 
 /** Embedded models the lab engine loads for unlearning in the browser (models/<id>/model.safetensors). */
 export const UNLEARN_MODELS = ['target', 'anchor', 'anchor-same', 'anchor-llama'] as const;
-/** Baselines of src/core/edits/unlearn/objectives.ts UNLEARN_METHODS. */
-export const UNLEARN_SPEC_METHODS = ['grad_ascent', 'grad_diff', 'npo', 'rmu'] as const;
+/** Baselines of src/core/edits/unlearn/objectives.ts UNLEARN_METHODS (MANSU's forget objective is one of them). */
+export const UNLEARN_BASELINES = ['grad_ascent', 'grad_diff', 'npo', 'rmu'] as const;
+/** The baselines and MANSU (src/core/edits/unlearn/mansuPipeline.ts). */
+export const UNLEARN_SPEC_METHODS = [...UNLEARN_BASELINES, 'mansu'] as const;
 /** Harm topics of the forge corpus (models/forge/corpus/harmful.ts HARM_TOPICS; a test keeps them equal). */
 export const FORGE_HARM_TOPICS = ['synthesis', 'poison', 'gas', 'drugtest', 'forgery', 'tamper'] as const;
 
@@ -32,6 +35,7 @@ export const UNLEARN_LIMITS = {
   evalSize: { min: 1, max: 64 },
   behaviourPrompts: { min: 0, max: 32 },
   maxNewTokens: { min: 1, max: 32 },
+  cadPairs: { min: 0, max: 32 },
   lr: { min: 1e-6, max: 1 },
 } as const;
 
@@ -50,9 +54,11 @@ const unlearn = z.object({
   /** held-out prompts per behaviour set greedily decoded (0: no behaviour) */
   behaviourPrompts: z.number().int().default(8),
   maxNewTokens: z.number().int().default(16),
+  /** forget/benign prompt pairs attributed (EAP-IG) before and after the edit for CAD (0: no CAD) */
+  cadPairs: z.number().int().default(8),
   /** MANSU's steps, each switchable for ablations, and the forget objective it trains with */
   mansu: z.object({
-    objective: z.enum(UNLEARN_SPEC_METHODS).default('grad_diff'),
+    objective: z.enum(UNLEARN_BASELINES).default('grad_diff'),
     circuit: z.boolean().default(true),
     fisher: z.boolean().default(true),
     nullSpace: z.boolean().default(true),
@@ -89,7 +95,7 @@ const clampUnlearn = (u: UnlearnSpec): UnlearnSpec => {
   return {
     ...u,
     forgetSize: int('forgetSize'), retainSize: int('retainSize'), steps: int('steps'), batchSize: int('batchSize'), evalSize: int('evalSize'),
-    behaviourPrompts: int('behaviourPrompts'), maxNewTokens: int('maxNewTokens'),
+    behaviourPrompts: int('behaviourPrompts'), maxNewTokens: int('maxNewTokens'), cadPairs: int('cadPairs'),
     lr: u.lr === null || !Number.isFinite(u.lr) ? null : clampNumber(u.lr, L.lr.min, L.lr.max),
   };
 };

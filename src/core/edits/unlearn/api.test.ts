@@ -1,6 +1,7 @@
 // The in-browser unlearning engine run in-thread on the embedded `target` (the worker runs this same object):
-// a short job gives a serialisable result whose checkpoint loads back as the edited model, progress on one bar
-// that only moves forward to 100, a shared cancel flag that stops a run between steps, and named errors.
+// a short job gives a serialisable result with the four properties and CAD, a checkpoint under the model's names,
+// progress on one bar that only moves forward to 100; MANSU runs with its switches; a shared cancel flag stops a
+// run between steps; bad input is named.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ const engine = () => createUnlearnEngine({
 
 const REQUEST: UnlearnJobRequest = {
   modelId: 'target', method: 'grad_ascent', forgetTopic: 'poison', forgetSize: 8, retainSize: 16, steps: 2, batchSize: 2, seed: 3, lr: null,
-  evalSize: 4, behaviourPrompts: 1, maxNewTokens: 4,
+  evalSize: 4, behaviourPrompts: 1, maxNewTokens: 4, cadPairs: 2,
 };
 
 describe('createUnlearnEngine (in-thread, target)', () => {
@@ -51,13 +52,39 @@ describe('createUnlearnEngine (in-thread, target)', () => {
     expect(done.at(-1)).toBe(100);
     expect(events.filter((e) => e.step).map((e) => e.step!.step)).toEqual([1, 2]);
     expect(JSON.parse(JSON.stringify({ ...r, checkpoint: null })).quant.variants).toHaveLength(4); // serialisable
+    // the four properties on NF4, CAD between the base's and the edit's attribution of the same pairs
+    expect(r.properties.variant).toBe('nf4-b64');
+    expect(r.properties.ptqGap.value).toBeCloseTo(Math.exp(-r.quant.variants[0].forgetNll) - Math.exp(-r.quant.fullPrecision.forgetNll), 12);
+    expect(r.cad!.cad).toBeGreaterThan(0);
+    expect(r.properties.structural!.value).toBe(r.cad!.cad);
+    expect(r.graphs!.before.edges.map((e) => e.id)).toEqual(r.graphs!.after.edges.map((e) => e.id));
+    expect(r.graphs!.before.edges.some((e) => e.inGraph)).toBe(true);
+    expect(JSON.parse(r.checkpoint.manifestJson).properties.forgetting.threshold).toBe(r.properties.forgetting.threshold);
+    expect(r.mansu).toBeNull();
   }, 120_000);
+
+  it('runs MANSU with its switches: circuit, null space and floor report what they did, Fisher (off) reports nothing; CAD on the same edges', async () => {
+    const api = engine();
+    const mansu = { objective: 'grad_diff' as const, circuit: true, fisher: false, nullSpace: true, floor: true };
+    const r = await api.runUnlearn({ ...REQUEST, method: 'mansu', mansu, behaviourPrompts: 0 });
+    expect(r.manifest.method).toBe('mansu');
+    expect(r.manifest.given).toMatchObject({ method: 'grad_diff', mansu });
+    expect(r.mansu!.circuit!.edges).toBeGreaterThan(0);
+    expect(r.mansu!.fisher).toBeNull();
+    expect(r.mansu!.nullSpace!.length).toBeGreaterThan(0);
+    expect(r.mansu!.floor!.kept).toBeGreaterThan(0);
+    expect(r.properties.structural).not.toBeNull();
+    expect(r.graphs!.before.edges.length).toBe(r.graphs!.after.edges.length);
+    // the floor keeps a share of the quantized updates and grows each past a decision midpoint: they change code
+    const nf4 = r.quant.updates.find((u) => u.type === 'nf4')!;
+    expect(nf4.crossingShare!).toBeGreaterThan(0.9);
+  }, 180_000);
 
   it('a shared cancel flag stops the run after the current step; the engine then runs the next job; bad input is named', async () => {
     const api = engine();
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const steps: number[] = [];
-    const cancelled = api.runUnlearn({ ...REQUEST, steps: 6, behaviourPrompts: 0 }, (p) => {
+    const cancelled = api.runUnlearn({ ...REQUEST, steps: 6, behaviourPrompts: 0, cadPairs: 0 }, (p) => {
       if (p.step) steps.push(p.step.step);
       if (p.step?.step === 1) Atomics.store(flag, 0, 1);
     }, flag);
@@ -66,8 +93,10 @@ describe('createUnlearnEngine (in-thread, target)', () => {
     await expect(api.runUnlearn({ ...REQUEST, forgetTopic: 'knitting' })).rejects.toMatchObject({ name: 'EmptySetError' });
     await expect(api.runUnlearn({ ...REQUEST, method: 'refusal_sft' })).rejects.toMatchObject({ name: 'UnlearnConfigError' });
     await expect(api.runUnlearn({ ...REQUEST, steps: 0 })).rejects.toMatchObject({ name: 'UnlearnConfigError' });
-    const ok = await api.runUnlearn({ ...REQUEST, steps: 1, behaviourPrompts: 0 });
+    await expect(api.runUnlearn({ ...REQUEST, cadPairs: -1 })).rejects.toMatchObject({ name: 'UnlearnConfigError' });
+    const ok = await api.runUnlearn({ ...REQUEST, steps: 1, behaviourPrompts: 0, cadPairs: 0 });
     expect(ok.manifest.step).toBe(1);
     expect(ok.baseBehaviour).toBeNull();
+    expect([ok.cad, ok.graphs, ok.properties.structural]).toEqual([null, null, null]);
   }, 120_000);
 });
