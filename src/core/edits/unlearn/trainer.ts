@@ -5,7 +5,7 @@
 // them all-or-nothing. A loss, gradient norm or parameter that is NaN / ±∞ stops the run with the step named; the
 // last good checkpoint is never overwritten by a bad one. Pure: no Node (runNode.ts adds the file system).
 import { jit, numpy as np, valueAndGrad, type OwnedFunction } from '@jax-js/jax';
-import { adamwUpdate, Batcher, clipByGlobalNorm, fromF32, fromI32, keep, makeBatch, release, takeF32, type AdamWConfig, type Arr, type ArrRecord, type Example, type HostBatch } from '../../lab';
+import { adamwUpdate, Batcher, clipByGlobalNorm, fromF32, fromI32, keep, makeBatch, materialize, matmul, release, takeF32, type AdamWConfig, type Arr, type ArrRecord, type Example, type HostBatch } from '../../lab';
 import { Pcg32 } from '../../lab';
 import type { CircuitSelection } from '../circuit';
 import { serialize } from '../safetensors';
@@ -33,6 +33,13 @@ export interface UnlearnRunOptions {
   sink?: CheckpointSink;
   onProgress?: (p: UnlearnProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Per-step update gates applied after AdamW (MANSU, mansuPipeline.ts): `scale` multiplies a tensor's step
+   * elementwise (the Fisher retain bound), `project` removes its component along an orthonormal basis u [din, k] of
+   * the tensor's input axis (`axis` 0: [in, out] layouts; 1: [out, in]), so the run's total change stays in the
+   * retain inputs' null space.
+   */
+  gates?: { scale?: Map<string, Float32Array>; project?: Map<string, { u: Float32Array; din: number; k: number; axis: 0 | 1 }> };
   /** Restricts updates to the circuit's slices of the trainable tensors (per-element masks). */
   circuit?: CircuitSelection;
 }
@@ -152,7 +159,12 @@ export async function runUnlearning(
 
   const o: AdamWConfig = { lr: c.lr, beta1: c.beta1, beta2: c.beta2, eps: c.eps, weightDecay: c.weightDecay, gradClip: c.gradClip, warmupSteps: 0, totalSteps: c.steps, minLrRatio: 0 };
   const step = makeStep(c, o, forward, layer);
-  const maskArrs = (): ArrRecord => (masks ? Object.fromEntries([...masks].map(([n, m]) => [n, fromF32(m, [...model.params[n].shape])])) : {});
+  const maskArrs = (): ArrRecord => {
+    const out: ArrRecord = masks ? Object.fromEntries([...masks].map(([n, m]) => [n, fromF32(m, [...model.params[n].shape])])) : {};
+    for (const [n, sc] of opts.gates?.scale ?? []) if (train.includes(n)) out[`${n}|scale`] = fromF32(sc, [...model.params[n].shape]);
+    for (const [n, b] of opts.gates?.project ?? []) if (train.includes(n) && b.k > 0) out[`${n}|u${b.axis}`] = fromF32(b.u, [b.din, b.k]);
+    return out;
+  };
   let params = keep(pick(model.params, train));
   let m: ArrRecord = Object.fromEntries(train.map((n) => [n, np.zeros([...model.params[n].shape])]));
   let v: ArrRecord = Object.fromEntries(train.map((n) => [n, np.zeros([...model.params[n].shape])]));
@@ -234,14 +246,29 @@ function makeStep(c: UnlearnConfig & { lr: number }, o: AdamWConfig, forward: Un
     const { ctrl, ...rest } = x;
     return objectiveLoss(method, w, forward, { ...frozen, ...p }, ref, rest as ObjectiveInputs, ctrl ?? null);
   };
-  const raw: StepFn = (p, frozen, ref, m, v, x, masks, lr, bc1, bc2) => {
+  const raw: StepFn = (p, frozen, ref, m, v, x, gates, lr, bc1, bc2) => {
+    const masks = Object.fromEntries(Object.entries(gates).filter(([k]) => !k.includes('|')));
     const [[loss, [f, r]], grads] = valueAndGrad(lossOf, { hasAux: true })(keep(p), frozen, ref, x);
     for (const [k, mk] of Object.entries(masks)) grads[k] = grads[k].mul(mk.ref); // restrict to the circuit
     const [clipped, norm] = clipByGlobalNorm(grads, o.gradClip);
-    const old = keep(pick(p, Object.keys(masks)));
+    const gated = [...new Set(Object.keys(gates).map((k) => k.split('|')[0]))];
+    const old = keep(pick(p, gated));
     const next = adamwUpdate(o, p, clipped, m, v, { lr, bc1, bc2 });
-    // weight decay moves every element: keep the masked-out ones exactly where they were
-    for (const [k, mk] of Object.entries(masks)) next.params[k] = old[k].ref.add(next.params[k].sub(old[k]).mul(mk));
+    for (const k of gated) {
+      // weight decay moves every element: the mask keeps the masked-out ones exactly where they were
+      let upd = next.params[k].sub(old[k].ref);
+      if (masks[k]) upd = upd.mul(masks[k].ref);
+      if (gates[`${k}|scale`]) upd = upd.mul(gates[`${k}|scale`]); // the Fisher retain bound
+      const u = gates[`${k}|u0`] ?? gates[`${k}|u1`];
+      if (u) {
+        // remove the step's component along the retain inputs' subspace U [din, k] (input axis 0 or 1)
+        const ut = materialize(u.ref.transpose());
+        upd = gates[`${k}|u0`] ? upd.ref.sub(matmul(u, matmul(ut, upd))) : upd.ref.sub(matmul(matmul(upd, u), ut));
+        if (masks[k]) upd = upd.mul(masks[k].ref); // a head's o rows: the projection mixes rows, the mask cuts back
+      }
+      next.params[k] = old[k].add(upd);
+    }
+    release(masks);
     return [next.params, next.m, next.v, loss, f, r, norm];
   };
   const compiled = jit(raw) as OwnedFunction<StepFn>;
