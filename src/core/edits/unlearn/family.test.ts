@@ -14,6 +14,7 @@ import { parseHeader, parseHeaderLength } from '../safetensors';
 import { familyUnlearnModel, type UnlearnModel } from './model';
 import { folderSink, forgeUnlearnData, lastCheckpoint } from './runNode';
 import { runUnlearning } from './trainer';
+import { runMansu } from './mansuPipeline';
 
 const ROOT = join(__dirname, '../../../..');
 let model: UnlearnModel;
@@ -56,5 +57,27 @@ describe('unlearning on a llama-family replica', () => {
     expect(names).toEqual(Object.keys(model.params).sort());
     expect(names).toContain('model.layers.0.mlp.down_proj.weight');
     release(r.params);
+  }, 300_000);
+
+  it('MANSU: GQA forget circuit, RMSNorm-input null space through the family table, NF4 floor', async () => {
+    const { data } = await forgeUnlearnData({ forgetTopic: 'forgery', forgetSize: 8, retainSize: 16 });
+    const ok = (ps: typeof data.forget) => ps.filter((p) => model.tokenizer.encodeChat(p.prompt, p.response).ids.length <= 52);
+    const short = { forget: ok(data.forget), retain: ok(data.retain), evalForget: ok(data.evalForget).slice(0, 4), evalRetain: ok(data.evalRetain).slice(0, 4) };
+    const r = await runMansu(model, short, {
+      objective: { method: 'grad_diff', steps: 2, batchSize: 4, evalSize: 4, checkpointEvery: 2 },
+      circuit: { edges: 8, pairs: 2, igSteps: 2 }, fisher: { examples: 4 }, nullSpace: { examples: 8 },
+    });
+    try {
+      expect(r.report.circuit!.edges).toBeGreaterThan(0);
+      const ns = r.report.nullSpace!;
+      // every projection role gets its input subspace: q/k/v from input_layernorm(resid_pre), o from the heads, MLP roles
+      const roles = new Set(ns.map((x) => /\.(\w+_proj)\.weight$/.exec(x.tensor)?.[1]));
+      expect([...roles].some((x) => x === 'down_proj' || x === 'gate_proj' || x === 'up_proj' || x === 'q_proj')).toBe(true);
+      for (const x of ns) if (/mlp/.test(x.tensor) && x.normBefore > 0) expect(x.normAfter / x.normBefore).toBeGreaterThan(0.999);
+      expect(r.report.floor!.failed).toBe(0);
+      expect(r.report.floor!.kept).toBeGreaterThan(0);
+    } finally {
+      release(r.params);
+    }
   }, 300_000);
 });

@@ -3,7 +3,7 @@
 // tensor names, and the tokenizer. Loads go through the circuits loader (one bytes route for worker and Node);
 // its failures become UnlearnModelError. Also: a circuit (EAP-IG Graph JSON, parsed by edits/circuit.ts) as
 // per-element masks over the trainable tensors, refused when it was made for another model. Pure: no Node.
-import { loadCircuitModel, modelForward, type CircuitModel, type CircuitModelFiles } from '../../circuits/model';
+import { familyDims, loadCircuitModel, modelForward, type CircuitModel, type CircuitModelFiles } from '../../circuits/model';
 import { CircuitsModelError } from '../../circuits/errors';
 import { graphConfigForLm } from '../../circuits/graph';
 import { readF32, type ArrRecord } from '../../lab';
@@ -60,7 +60,7 @@ export function unlearnModelFrom(m: CircuitModel, configJson: Record<string, unk
 
 /** A family model from arrays already built (tests: replicas), run by decoderForward under its real names. */
 export function familyUnlearnModel(id: string, lm: NormalizedLmConfig, params: ArrRecord, tokenizer: LmTokenizer, configJson: Record<string, unknown>): UnlearnModel {
-  const m = { id, lm, cfg: { nLayer: lm.numLayers, nHead: lm.numHeads, dModel: lm.hiddenSize, nCtx: lm.maxPositions, vocabSize: lm.vocabSize }, graphCfg: graphConfigForLm(lm) } as CircuitModel;
+  const m = { id, lm, cfg: familyDims(lm), graphCfg: graphConfigForLm(lm) } as CircuitModel;
   return unlearnModelFrom({ ...m, params, tokenizer, weightsSha256: '' }, configJson, Object.keys(params));
 }
 
