@@ -3,12 +3,15 @@
 // kept change of a quantized projection change its NF4 code, each step can be switched off, bad options are
 // named errors; CAD and the four properties on hand-made inputs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readF32, release } from '../../lab';
 import type { CircuitGraph } from '../../circuits/types';
 import { UnlearnConfigError } from './errors';
 import { circuitAttributionDivergence } from './forgetCircuit';
 import { resolveMansuOptions, runMansu } from './mansuPipeline';
+import { OutputExistsError, writeMansuFolder } from './mansuNode';
 import type { UnlearnModel } from './model';
 import { fourProperties, summarizeSeeds } from './properties';
 import { bnbLinearWeights, updateStats, type QuantEvalResult } from './quantEval';
@@ -57,6 +60,21 @@ describe('MANSU pipeline', () => {
       // every changed quantized parameter changes its NF4 code, bar the saturated ones (already at the extreme code)
       expect(u.codeChanged).toBeGreaterThanOrEqual(u.changed - f.saturated);
       expect(r.baseGraph!.edges.length).toBeGreaterThan(100);
+      // the edit as a loadable model folder (safetensors + ONNX + mansu.json + circuit.json), never overwritten
+      const dir = await mkdtemp(join(tmpdir(), 'mansu-'));
+      try {
+        const out = join(dir, 'edited');
+        await writeMansuFolder(out, join(ROOT, 'models/target'), model, r.params, r.report, null);
+        expect((await readdir(out)).sort()).toEqual(['circuit.json', 'config.json', 'generation_config.json', 'mansu.json', 'model.safetensors', 'onnx', 'tokenizer.json', 'tokenizer_config.json']);
+        const back = await loadUnlearnModelFolder(out);
+        for (const n of Object.keys(model.params)) expect(readF32(back.params[n])).toEqual(readF32(r.params[n]));
+        release(back.params);
+        expect(JSON.parse(await readFile(join(out, 'mansu.json'), 'utf8')).floor.failed).toBe(0);
+        await expect(writeMansuFolder(out, join(ROOT, 'models/target'), model, r.params, r.report, null)).rejects.toThrow(OutputExistsError);
+        expect((await readdir(dir)).filter((n) => n.startsWith('.tmp'))).toEqual([]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     } finally {
       release(r.params);
     }
