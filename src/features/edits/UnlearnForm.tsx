@@ -15,8 +15,8 @@ export const METHOD_LABELS: Record<UnlearnJobMethod, string> = {
 /** MANSU's steps in pipeline order, with what each does (mansuPipeline.ts). */
 export const MANSU_STEPS: { key: keyof Omit<UnlearnSpec['mansu'], 'objective'>; label: string; title: string }[] = [
   { key: 'circuit', label: 'circuit', title: 'EAP-IG attribution of the forget behaviour → top circuit; training restricted to its heads and MLPs' },
-  { key: 'fisher', label: 'Fisher bound', title: 'shrink each update by 1 / (1 + λ·F / mean F), F the retain set\'s diagonal Fisher' },
-  { key: 'nullSpace', label: 'null space', title: 'remove each projection update\'s component along the retain inputs\' principal subspace' },
+  { key: 'fisher', label: 'Fisher bound', title: 'each optimizer step shrinks an update by 1 / (1 + λ·F / mean F), F the retain set\'s diagonal Fisher' },
+  { key: 'nullSpace', label: 'null space', title: 'each optimizer step removes a projection update\'s component along the retain inputs\' principal subspace' },
   { key: 'floor', label: 'NF4 floor', title: 'keep the largest updates by |Δ| / bin width and grow each past its 4-bit decision midpoint' },
 ];
 
@@ -92,7 +92,7 @@ export function UnlearnForm({ spec, setSpec, run, onStart, onCancel, onKill }: {
         <IntInput field="retainSize" label="retain set" spec={u} set={set} title="drawn evenly across tasks, edgy, chat and the other topics" />
         <IntInput field="steps" label="steps" spec={u} set={set} />
         <IntInput field="batchSize" label="batch" spec={u} set={set} title="forget examples per step (as many retain ones)" />
-        <label title="empty: the method's default (1e-3; RMU 1e-2)">learning rate <input type="number" step="any" min={UNLEARN_LIMITS.lr.min} max={UNLEARN_LIMITS.lr.max}
+        <label title="empty: the method's default (1e-3; RMU 1e-2; MANSU with gradient difference 3e-3)">learning rate <input type="number" step="any" min={UNLEARN_LIMITS.lr.min} max={UNLEARN_LIMITS.lr.max}
           placeholder="default" value={u.lr ?? ''} data-testid="unlearn-lr" style={{ width: '7em' }}
           onChange={(e) => {
             const v = Number(e.target.value);

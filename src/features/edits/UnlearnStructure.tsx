@@ -87,15 +87,15 @@ export function MansuReportView({ m, fileName }: { m: MansuStageReport; fileName
           {m.circuit.edges} edges, {m.circuit.nodes} nodes; heads {m.circuit.heads.map(([l, h]) => `a${l}.h${h}`).join(', ') || 'none'}; MLPs {m.circuit.mlps.map((l) => `m${l}`).join(', ') || 'none'}
           {' '}<button data-testid="mansu-download-circuit" onClick={() => downloadFile(m.circuit!.json, `${fileName}.circuit.json`, 'application/json')}>circuit JSON</button>
         </> : 'off (the whole model trains)'}</li>
-        <li data-testid="mansu-report-fisher">Fisher bound: {m.fisher ? `${m.fisher.tensors} tensors, mean Fisher ${num(m.fisher.meanFisher)}, median shrink ×${f3(m.fisher.shrinkMedian)}` : 'off'}</li>
-        <li data-testid="mansu-report-nullspace">null space: {m.nullSpace ? `${m.nullSpace.length} projections; update norm ${num(m.nullSpace.reduce((s, t) => s + t.normBefore ** 2, 0) ** 0.5)} → ${num(m.nullSpace.reduce((s, t) => s + t.normAfter ** 2, 0) ** 0.5)}` : 'off'}</li>
+        <li data-testid="mansu-report-fisher">Fisher bound: {m.fisher ? `${m.fisher.tensors} tensors, mean Fisher ${num(m.fisher.meanFisher)}, median shrink ×${f3(m.fisher.shrinkMedian)}, ½ΣF·Δ² ${num(m.fisher.retainQuadratic)}` : 'off'}</li>
+        <li data-testid="mansu-report-nullspace">null space: {m.nullSpace ? `${m.nullSpace.length} projections gated to the retain inputs' null space; update norm ${num(m.nullSpace.reduce((s, t) => s + t.normBefore ** 2, 0) ** 0.5)}, ${num(m.nullSpace.reduce((s, t) => s + t.normAfter ** 2, 0) ** 0.5)} once re-projected (equal when the gate held)` : 'off'}</li>
         <li data-testid="mansu-report-floor">NF4 floor: {m.floor ? `${m.floor.candidates} candidate updates, ${m.floor.zeroed} zeroed, ${m.floor.kept} kept, ${m.floor.floored} grown past a decision midpoint, ${m.floor.saturated} saturated, ${m.floor.failed} still not crossing` : 'off'}</li>
       </ul>
       {m.nullSpace && m.nullSpace.length > 0 && (
         <details><summary>null-space projection per tensor</summary>
           <table className="table">
-            <thead><tr><th>tensor</th><th>inputs</th><th>retain rank</th><th>energy</th><th>‖Δ‖ before → after</th></tr></thead>
-            <tbody>{m.nullSpace.map((t) => <tr key={t.tensor}><td><code>{t.tensor}</code></td><td>{t.din}</td><td>{t.rank}</td><td>{f3(t.energy)}</td><td>{num(t.normBefore)} → {num(t.normAfter)}</td></tr>)}</tbody>
+            <thead><tr><th>tensor</th><th>inputs</th><th>retain rank</th><th>energy</th><th>‖Δ‖ / re-projected</th></tr></thead>
+            <tbody>{m.nullSpace.map((t) => <tr key={t.tensor}><td><code>{t.tensor}</code></td><td>{t.din}</td><td>{t.rank}</td><td>{f3(t.energy)}</td><td>{num(t.normBefore)} / {num(t.normAfter)}</td></tr>)}</tbody>
           </table>
         </details>
       )}

@@ -66,7 +66,11 @@ describe('createUnlearnEngine (in-thread, target)', () => {
   it('runs MANSU with its switches: circuit, null space and floor report what they did, Fisher (off) reports nothing; CAD on the same edges', async () => {
     const api = engine();
     const mansu = { objective: 'grad_diff' as const, circuit: true, fisher: false, nullSpace: true, floor: true };
-    const r = await api.runUnlearn({ ...REQUEST, method: 'mansu', mansu, behaviourPrompts: 0 });
+    const done: number[] = [];
+    const r = await api.runUnlearn({ ...REQUEST, method: 'mansu', mansu, behaviourPrompts: 0 }, (p) => done.push(p.done));
+    // MANSU's stages (circuit, subspaces, gated training, floor) fill the bar in the order they run
+    expect(done.every((d, i) => i === 0 || d >= done[i - 1]), done.join(' → ')).toBe(true);
+    expect(done.at(-1)).toBe(100);
     expect(r.manifest.method).toBe('mansu');
     expect(r.manifest.given).toMatchObject({ method: 'grad_diff', mansu });
     expect(r.mansu!.circuit!.edges).toBeGreaterThan(0);

@@ -24,7 +24,7 @@ import type { UnlearnConfig } from './config';
 import { UnlearnConfigError, UnlearnModelError } from './errors';
 import { circuitAttributionDivergence, DEFAULT_FORGET_ATTRIBUTION, forgetAttribution, forgetTokenPairs, type CadResult } from './forgetCircuit';
 import type { UnlearnManifest, StepLog } from './manifest';
-import { runMansu, type MansuReport, type MansuStage } from './mansuPipeline';
+import { DEFAULT_MANSU_OPTIONS, runMansu, type MansuReport, type MansuStage } from './mansuPipeline';
 import { checkpointTensors, loadUnlearnModel, type UnlearnModel } from './model';
 import { UNLEARN_METHODS, type UnlearnMethod } from './objectives';
 import { fourProperties, type FourProperties } from './properties';
@@ -80,7 +80,8 @@ export type UnlearnJobPhase = 'load' | 'split' | 'circuit' | 'train' | 'mansu' |
 
 /**
  * Progress of a job on one bar of `total` = 100: load 0–5, split 5–8, then (baselines) training 8–75 or (MANSU)
- * circuit 8–15, training 15–65, Fisher / null space / floor 65–75; evaluation 75–90; attribution for CAD 90–100.
+ * circuit 8–15, Fisher 15–18, retain subspaces 18–22, gated training 22–70, floor 70–75; evaluation 75–90;
+ * attribution for CAD 90–100.
  */
 export interface UnlearnJobProgress {
   phase: UnlearnJobPhase;
@@ -205,15 +206,18 @@ async function editBaseline(c: EditContext, method: UnlearnMethod): Promise<Edit
   return { params: r.params, manifest: r.manifest, safetensors: written.safetensors, stepsPerSecond: r.stepsPerSecond, mansu: null, baseGraph: null, cancelled: r.status === 'cancelled' };
 }
 
-const MANSU_BAR: Record<MansuStage, [number, number]> = { circuit: [8, 15], train: [15, 65], fisher: [65, 68], nullSpace: [68, 71], floor: [71, 75] };
+/** MANSU's stages in the order runMansu runs them (the Fisher bound and the null space gate every training step). */
+const MANSU_BAR: Record<MansuStage, [number, number]> = { circuit: [8, 15], fisher: [15, 18], nullSpace: [18, 22], train: [22, 70], floor: [70, 75] };
 
 async function editMansu(c: EditContext): Promise<Edited> {
   const sw = c.req.mansu ?? { objective: 'grad_diff', circuit: true, fisher: true, nullSpace: true, floor: true };
   const train = trainProgress(c, ...MANSU_BAR.train);
   // the circuit step scores the same pairs as the CAD attribution (cadPairs, seed), so its graph is CAD's "before"
   const pairs = Math.max(1, c.req.cadPairs || DEFAULT_FORGET_ATTRIBUTION.pairs);
+  // an empty learning rate means MANSU's own default for its default objective, else the trainer's for the method
+  const mansuLr = c.req.lr ?? (sw.objective === DEFAULT_MANSU_OPTIONS.objective.method ? DEFAULT_MANSU_OPTIONS.objective.lr : undefined);
   const r = await runMansu(c.m, c.data, {
-    objective: objectiveOf(c.req, sw.objective),
+    objective: { ...objectiveOf(c.req, sw.objective), ...(mansuLr === undefined || mansuLr === null ? {} : { lr: mansuLr }) },
     circuit: { enabled: sw.circuit, pairs, seed: c.req.seed }, fisher: { enabled: sw.fisher }, nullSpace: { enabled: sw.nullSpace }, floor: { enabled: sw.floor },
   }, {
     signal: c.signal,
