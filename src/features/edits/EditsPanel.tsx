@@ -29,7 +29,8 @@ function ModeTabs({ spec, onSpecChange }: Pick<FeaturePanelProps<EditsSpec>, 'sp
   return (
     <div className="toolbar" role="tablist">
       {MODES.map(({ mode, label }) => (
-        <button key={mode} role="tab" aria-selected={spec.mode === mode} className={spec.mode === mode ? 'active' : undefined} data-testid={`edits-mode-${mode}`}
+        <button key={mode} role="tab" aria-selected={spec.mode === mode} data-testid={`edits-mode-${mode}`}
+          style={spec.mode === mode ? { background: '#1d2330', color: '#fff' } : undefined}
           onClick={() => onSpecChange({ ...spec, mode })}>{label}</button>
       ))}
     </div>
