@@ -6,8 +6,8 @@
 //   2. circuit: EAP-IG (m = 5, logit_diff "refusal token vs the benign answer's opening") on the ALIGNED copy, clean =
 //      the topic's train prompts, corrupted = length-matched benign train prompts (chat + tasks); cut two ways and
 //      exported as EAP-IG Graph JSON: `topn` (the top 5 % of edges by |score|, pruned, as the circuits module's
-//      refusal circuit) and `budget` (heads / MLPs by |node score|, kept while the mask stays under 5 % of the
-//      parameters: the paper's "< 5 % touched");
+//      refusal circuit), `budget` (heads / MLPs by |node score|, kept while the mask stays under 5 % of the
+//      parameters: the paper's "< 5 % touched") and, as a diagnostic, `whole` (every head and MLP);
 //   3. C-Δθ W_out = W_target + s·(W_aligned − W_target) on each circuit's mask, at several s, by the REAL sidecar
 //      (sidecar/main.ts on a temp workspace, POST /api/jobs/cdelta, outputs = drop-in model folders), each output
 //      loaded back with the lab loader and compared bit for bit with the in-process edit (cdeltaLab.ts);
@@ -16,7 +16,7 @@
 //      copy, every C-Δθ output and each after bitsandbytes NF4 PTQ (quantEval.quantizedParams: block 64, no double
 //      quant, the blocks' Linear/Conv1D projections); parameters touched per output.
 // Writes bench/results/cdelta-behaviour.json.
-//   nice npx tsx bench/cdelta-behaviour.ts [topic=poison] [steps=60] [lr=3e-3] [strengths=1,2,4]
+//   nice npx tsx bench/cdelta-behaviour.ts [topic=poison] [steps=60] [lr=1e-2] [strengths=1,2,4] [tune=all|ownable]
 import { execSync } from 'node:child_process';
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -32,7 +32,7 @@ import type { CircuitGraph } from '../src/core/circuits/types';
 import { parseCircuit, type CircuitSelection } from '../src/core/edits/circuit';
 import { decodeColumn, selectivityMatrix, type SelectivityColumn } from '../src/core/edits/selectivity';
 import { cdeltaLab, circuitParamCount } from '../src/core/edits/unlearn/cdeltaLab';
-import type { UnlearnModel } from '../src/core/edits/unlearn/model';
+import { circuitMasks, type UnlearnModel } from '../src/core/edits/unlearn/model';
 import { quantizedParams, touched } from '../src/core/edits/unlearn/quantEval';
 import { heldoutBehaviourPrompts, refusalSplit, refusalSplitRecord } from '../src/core/edits/unlearn/refusalSplit';
 import { folderSink, lastCheckpoint, loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
@@ -44,8 +44,9 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const TARGET = join(ROOT, 'models/target');
 const topic = process.argv[2] ?? 'poison';
 const steps = Number(process.argv[3] ?? 60);
-const lr = Number(process.argv[4] ?? 3e-3);
+const lr = Number(process.argv[4] ?? 1e-2);
 const strengths = (process.argv[5] ?? '1,2,4').split(',').map(Number);
+const ownableOnly = process.argv[6] === 'ownable';
 const BUDGET = 0.05;
 const PROMPTS = { perTopic: 10, benign: 16, tasks: 16 };
 const MAX_NEW = 16;
@@ -111,13 +112,30 @@ async function main(): Promise<void> {
   const split = await refusalSplitRecord(data, { source, topic, retainCategories });
   await mkdir(join(ws, 'target'));
   for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'model.safetensors']) await copyFile(join(TARGET, f), join(ws, 'target', f));
+  // `ownable` (argv[6]) tunes only the tensors a circuit node can own (heads' q/k/v/o tensors, MLPs): C-Δθ never
+  // edits embeddings (tied to the unembedding here), the final norm, ln_1 or the o-projection bias, so C-Δθ over
+  // the whole graph at s = 1 is then the copy itself. Measured: that copy did not learn to refuse (README), so the
+  // default tunes every tensor, and the whole graph is cut as a third, diagnostic circuit.
+  const fullGraph: CircuitSelection = {
+    heads: Array.from({ length: model.nLayers * model.nHeads }, (_, i): [number, number] => [Math.floor(i / model.nHeads), i % model.nHeads]),
+    mlps: Array.from({ length: model.nLayers }, (_, l) => l), nodesInGraph: 0, edgesInGraph: 0,
+  };
+  const trainable = [...circuitMasks(model, fullGraph, Object.keys(model.params)).keys()].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   let t = Date.now();
-  const run = await runUnlearning(model, data, { method: 'refusal_sft', steps, lr, seed: 0, checkpointEvery: steps }, { split, sink: folderSink(join(ws, 'aligned-run'), TARGET, model.configJson) });
+  const run = await runUnlearning(model, data, { method: 'refusal_sft', steps, lr, seed: 0, checkpointEvery: steps, ...(ownableOnly ? { trainable } : {}) }, { split, sink: folderSink(join(ws, 'aligned-run'), TARGET, model.configJson) });
   timings.fineTuneSeconds = seconds(t);
   await rm(join(ws, 'aligned'), { recursive: true, force: true });
   await rename((await lastCheckpoint(join(ws, 'aligned-run')))!, join(ws, 'aligned'));
   const aligned = run.params;
   console.log(`fine-tune ${timings.fineTuneSeconds} s:`, JSON.stringify(run.manifest.metrics));
+
+  const whole = cdeltaLab(model, model.params, aligned, fullGraph, [1]);
+  const wholeGraphMaxAbsDiff = Math.max(...Object.keys(aligned).map((n) => {
+    const a = readF32(aligned[n]);
+    const b = readF32(whole.params[0][n]);
+    return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+  }));
+  whole.params.forEach(release);
 
   // 2. circuits on the aligned copy
   const cm = await loadCircuitModelFolder(TARGET);
@@ -126,7 +144,9 @@ async function main(): Promise<void> {
   t = Date.now();
   const scored = await attribute({ ...cm, id: `target+refusal_sft(${topic})`, params: aligned as typeof cm.params }, { modelId: 'aligned', pairs, method: 'eap-ig', steps: 5, metric: 'logit_diff' });
   timings.attributionSeconds = seconds(t);
-  const graphs = { topn: extract(scored, { mode: 'topn', n: Math.round(BUDGET * scored.edges.length) }), budget: budgetCut(scored, model, BUDGET) };
+  const wholeGraph = cloneGraph(scored);
+  for (const x of [...wholeGraph.nodes, ...wholeGraph.edges]) x.inGraph = true;
+  const graphs = { topn: extract(scored, { mode: 'topn', n: Math.round(BUDGET * scored.edges.length) }), budget: budgetCut(scored, model, BUDGET), whole: wholeGraph };
   const circuits: Record<string, { selection: CircuitSelection; masked: number; total: number; edges: number }> = {};
   for (const [name, g] of Object.entries(graphs)) {
     const text = exportGraphJson(g);
@@ -187,7 +207,7 @@ async function main(): Promise<void> {
   const out = {
     date: new Date().toISOString(), machine: `${cpus().length} cores; uptime before: ${loadBefore}; after: ${uptime()}`, node: process.version,
     model: 'target (models/target)', topic,
-    fineTune: { method: 'refusal_sft', config: run.manifest.config, split, metrics: run.manifest.metrics, stepsPerSecond: run.stepsPerSecond, touched: alignedTouched },
+    fineTune: { method: 'refusal_sft', config: run.manifest.config, trainableTensors: run.manifest.effective.trainable.length, split, metrics: run.manifest.metrics, stepsPerSecond: run.stepsPerSecond, touched: alignedTouched, wholeGraphCDeltaS1MaxAbsDiffFromCopy: wholeGraphMaxAbsDiff },
     attribution: { method: 'eap-ig', steps: 5, metric: 'logit_diff', pairs: pairs.length, clean: `train prompts of ${topic}`, corrupted: 'length-matched train chat + task prompts', meta: scored.meta },
     circuits: Object.fromEntries(Object.entries(circuits).map(([k, c]) => [k, { heads: c.selection.heads, mlps: c.selection.mlps, edges: c.edges, paramsMasked: c.masked, paramsTotal: c.total, share: c.masked / c.total }])),
     edits: edits.map((e) => ({ name: e.name, circuit: e.circuit, strength: e.strength, sidecarMatchesInProcess: e.matchesInProcess, paramsChanged: e.touched.changed, paramsTotal: e.touched.total, shareTouched: e.touched.changed / e.touched.total, tensors: e.touched.tensors.length })),
