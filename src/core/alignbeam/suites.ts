@@ -7,6 +7,13 @@ import type { BuiltinSuite, Suite, SuiteItem } from './types';
 
 export const BUILTIN_SUITES: readonly BuiltinSuite[] = ['harmful', 'benign', 'edgy', 'tasks'];
 
+/**
+ * The hand-written novel-phrasing suite, models/forge/handwritten/<name>.jsonl (the held-out line format, so read it
+ * with parseHeldoutJsonl): written apart from the corpus generator, for evaluation only, never for training, tuning
+ * or model selection (models/forge/handwritten/README.md).
+ */
+export const HANDWRITTEN_SUITES = ['harmful', 'edgy', 'tasks'] as const;
+
 interface HeldoutLine { id?: string; prompt?: string; label?: string; answer?: string }
 
 /** One held-out JSONL file: every line needs a prompt; `label: harmful` marks refusal-expected items. */
