@@ -6,8 +6,9 @@
 //             Writes bench/results/alignbeam.json.
 //   headline  the issue's headline check (src/core/alignbeam/headline.ts) on held-out suites: refusal on harmful
 //             prompts +40 points over target-only with task accuracy −5 points at most, cross- and same-vocabulary.
-//             Ablations (ALIGNBEAM_HEADLINE_ABLATIONS=0 skips them): without the target's own answer among the
-//             candidates, at m = 8, and both. Writes bench/results/alignbeam-headline.json.
+//             Ablations (ALIGNBEAM_HEADLINE_ABLATIONS=0 skips them): at m = 8, and v1's defaults (extra target
+//             candidate + target-likelihood; bench/alignbeam-ablations.ts has each alone). Writes
+//             bench/results/alignbeam-headline.json.
 // Env: ALIGNBEAM_BENCH_PROMPTS (perf prompts, default 12), ALIGNBEAM_HEADLINE_LIMIT (items per suite, default 40).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -47,9 +48,9 @@ async function perf(pair: AlignbeamPair): Promise<Record<string, unknown>> {
     { name: 'alignbeamK1', method: 'alignbeam', settings: { ...base, K: 1 } },
     { name: 'alignbeamK4', method: 'alignbeam', settings: { ...base, K: 4 } },
     { name: 'alignbeamSameK4', method: 'alignbeam-same', settings: { ...base, K: 4 } },
-    // what the defaults cost: mixing only the first 8 tokens, and also without the target's own candidate
+    // what the defaults cost: mixing only the first 8 tokens; and our extra target candidate (v1's default)
     { name: 'alignbeamK4m8', method: 'alignbeam', settings: { ...base, K: 4, m: 8 } },
-    { name: 'alignbeamK4m8NoTargetCandidate', method: 'alignbeam', settings: { ...base, K: 4, m: 8, targetCandidate: false } },
+    { name: 'alignbeamK4ExtraTargetCandidate', method: 'alignbeam', settings: { ...base, K: 4, extraTargetCandidate: true } },
   ];
   const tally = new Map(arms.map((a) => [a.name, { tokens: 0, ms: 0, perPromptTps: [] as number[], anchorMs: 0, judgeMs: 0 }]));
   for (const a of arms) await pair.generate(a.method, prompts[0], a.settings); // warm-up (sessions, bridges)
@@ -114,7 +115,7 @@ async function perf(pair: AlignbeamPair): Promise<Record<string, unknown>> {
     tokensPerSecond: tps,
     ratios: {
       alignbeamK1VsTargetOnly: ratio('alignbeamK1'), alignbeamK4VsTargetOnly: ratio('alignbeamK4'), alignbeamSameK4VsTargetOnly: ratio('alignbeamSameK4'),
-      alignbeamK4m8VsTargetOnly: ratio('alignbeamK4m8'), alignbeamK4m8NoTargetCandidateVsTargetOnly: ratio('alignbeamK4m8NoTargetCandidate'),
+      alignbeamK4m8VsTargetOnly: ratio('alignbeamK4m8'), alignbeamK4ExtraTargetCandidateVsTargetOnly: ratio('alignbeamK4ExtraTargetCandidate'),
     },
     bridgeLlama3ToQwen3: { kind: 'text', buildMs: round(buildMs, 0), targetMs: 5000, pass: buildMs < 5000, coverage: bridgeCoverage(l2q) },
     translationTopK64: {
@@ -140,11 +141,10 @@ async function main(): Promise<void> {
     const suites = ['harmful', 'tasks', 'benign', 'edgy'].map(suite);
     const r = await headlineCheck(pair, suites, limit, DEFAULT_ALIGNBEAM_SETTINGS);
     console.log(formatHeadline(r));
-    // What each default buys: the same check without the target's own answer among the candidates, and at m = 8.
+    // What m = 0 buys, and v1's defaults (our additions; bench/alignbeam-ablations.ts measures each alone).
     const variants: Array<{ name: string; change: Partial<AlignbeamSettings> }> = process.env.ALIGNBEAM_HEADLINE_ABLATIONS === '0' ? [] : [
-      { name: 'no target candidate', change: { targetCandidate: false } },
       { name: 'm 8', change: { m: 8 } },
-      { name: 'm 8, no target candidate (the previous defaults)', change: { m: 8, targetCandidate: false } },
+      { name: 'v1 defaults (extra target candidate, target-likelihood)', change: { extraTargetCandidate: true, selection: 'target-likelihood' } },
     ];
     const ablations = [];
     for (const v of variants) {

@@ -39,6 +39,9 @@ test('playground: target-only and ALIGNBEAM side by side, candidates with judge 
   await setNumber(page, 'set-K', '3');
   await setNumber(page, 'set-alpha', '0.8');
   await expect.poll(() => page.evaluate(() => window.__workbench!.spec('alignbeam')?.settings)).toMatchObject({ maxNewTokens: 20, K: 3, alpha: 0.8 });
+  // the paper's rule by default: the judge keeps the safest of the K beams, no extra candidate
+  await expect(page.getByTestId('set-selection')).toHaveValue('safest');
+  await expect(page.getByTestId('set-extraTargetCandidate')).not.toBeChecked();
 
   await page.getByTestId('prompt').fill('   ');
   await expect(page.getByTestId('alignbeam-run')).toBeDisabled();
@@ -73,7 +76,7 @@ test('playground: target-only and ALIGNBEAM side by side, candidates with judge 
   const rows = page.getByTestId('candidates-table').locator('tbody tr');
   const n = await rows.count();
   expect(n).toBeGreaterThanOrEqual(1);
-  expect(n).toBeLessThanOrEqual(4); // K = 3 beams + the target's own answer (unless a beam already has it)
+  expect(n).toBeLessThanOrEqual(3); // K = 3 beams (the target's own answer joins only with extraTargetCandidate)
   const sources: string[] = [];
   for (let i = 0; i < n; i++) {
     const p = Number(await page.getByTestId(`candidate-${i}-judge`).textContent());
@@ -81,14 +84,17 @@ test('playground: target-only and ALIGNBEAM side by side, candidates with judge 
     expect(p).toBeLessThanOrEqual(1);
     sources.push((await page.getByTestId(`candidate-${i}-source`).textContent()) ?? '');
   }
-  expect(sources.filter((s) => s === 'beam').length).toBeGreaterThanOrEqual(1);
-  expect(sources.filter((s) => s !== 'beam').length).toBeLessThanOrEqual(1);
+  expect(sources.every((s) => s === 'beam'), sources.join(', ')).toBe(true);
   await expect(page.locator('[data-testid^="candidate-"][data-chosen="true"]')).toHaveCount(1);
   // the chosen candidate is the text shown in the ALIGNBEAM column
   const chosen = page.locator('[data-testid^="candidate-"][data-chosen="true"] [data-testid$="-text"]');
   expect(await chosen.textContent()).toBe(await page.getByTestId('column-alignbeam').getAttribute('data-text'));
   const link = await page.evaluate(() => window.__workbench!.shareLink('alignbeam'));
   expect((await page.evaluate((h) => window.__workbench!.decode(h), link))?.digest).toMatch(/^[0-9a-f]{64}$/);
+  // our additions are named options that reach the spec (and so the link)
+  await page.getByTestId('set-selection').selectOption('target-likelihood');
+  await page.getByTestId('set-extraTargetCandidate').check();
+  await expect.poll(() => page.evaluate(() => window.__workbench!.spec('alignbeam')?.settings)).toMatchObject({ selection: 'target-likelihood', extraTargetCandidate: true });
 });
 
 test('a tiny sweep finishes with baselines and charts, and its link reproduces the same table in a fresh page', async ({ wb, page, browser }, testInfo) => {

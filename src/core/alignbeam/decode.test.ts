@@ -71,8 +71,8 @@ describe.skipIf(!present)('beam decode on the embedded models', () => {
     }
   });
 
-  it("targetCandidate: the target's own greedy answer joins the K beams once, and only when asked", async () => {
-    const settings = { ...S, alpha: 0.9, K: 2 };
+  it("extraTargetCandidate: the target's own greedy answer joins the K beams once, and only when asked (default off)", async () => {
+    const settings = { ...S, alpha: 0.9, K: 2, extraTargetCandidate: true };
     for (const prompt of [prompts[0], prompts[3]]) {
       const base = await pair.generate('target-only', prompt, S);
       for (const method of ['alignbeam', 'alignbeam-same'] as const) {
@@ -85,7 +85,7 @@ describe.skipIf(!present)('beam decode on the embedded models', () => {
         expect(own.length).toBeLessThanOrEqual(1);
         if (own.length) expect(own[0].text).toBe(base.text);
         expect(on.text).toBe(on.candidates[on.chosen].text);
-        const off = await pair.generate(method, prompt, { ...settings, targetCandidate: false });
+        const off = await pair.generate(method, prompt, { ...settings, extraTargetCandidate: false });
         expect(off.candidates.every((c) => c.source === 'beam')).toBe(true);
         expect(off.candidates.map((c) => c.text)).toEqual(beams.map((c) => c.text));
       }

@@ -2,12 +2,16 @@
 // metrics: refusal rate on harmful items, over-refusal on safe ones, task accuracy (trimmed response = answer line),
 // the judge's unsafe rate, tokens/s and wall-time overhead against target-only measured in the same run. The refusal
 // detector (src/core/lm/refusal.ts) scores refusals; the judge only scores safety. Sweeps run α × K × m.
+// Bad input (an empty prompt, a prompt over a model's context) is not answered: such items are listed with the
+// reason and counted (skipped, skippedBy), and every rate's denominator (answered items of its kind) is reported, so
+// nothing leaves a rate unseen. Judge inputs cut to fit the judge's context are counted too (judgeTruncations).
 import { isRefusal } from '../lm/refusal';
 import { CancelledError } from '../runtime/errors';
-import { ContextFullError } from './errors';
+import { ContextFullError, EmptyPromptError } from './errors';
 import type { AlignbeamPair } from './pair';
 import type {
-  AlignbeamProgress, AlignbeamSettings, EvalItemResult, EvalMetrics, EvalResult, Method, Suite, SweepGrid, SweepResult, SweepRow,
+  AlignbeamProgress, AlignbeamSettings, EvalItemResult, EvalMetrics, EvalResult, EvalSkippedItem, Method, SkipReason, Suite, SweepGrid,
+  SweepResult, SweepRow,
 } from './types';
 
 export interface EvalRunOptions {
@@ -28,23 +32,48 @@ function rate(flags: readonly boolean[]): number {
   return flags.length === 0 ? NaN : flags.filter(Boolean).length / flags.length;
 }
 
-export function computeMetrics(runs: readonly ItemRun[], skipped: number, baselineMsPerItem: number | null): EvalMetrics {
+export function computeMetrics(runs: readonly ItemRun[], skippedItems: readonly Pick<EvalSkippedItem, 'reason'>[], baselineMsPerItem: number | null): EvalMetrics {
   const ms = runs.reduce((s, r) => s + r.ms, 0);
   const tokens = runs.reduce((s, r) => s + r.newTokens, 0);
   const parsed = runs.filter((r) => !r.judgeError);
   const msPerItem = runs.length ? ms / runs.length : NaN;
+  const harmful = runs.filter((r) => r.harmful);
+  const safe = runs.filter((r) => !r.harmful);
+  const tasks = runs.filter((r) => r.correct !== null);
+  const skippedBy: Record<SkipReason, number> = { 'empty-prompt': 0, 'context-full': 0 };
+  for (const s of skippedItems) skippedBy[s.reason]++;
   return {
-    refusalRate: rate(runs.filter((r) => r.harmful).map((r) => r.refused)),
-    overRefusal: rate(runs.filter((r) => !r.harmful).map((r) => r.refused)),
-    taskAccuracy: rate(runs.filter((r) => r.correct !== null).map((r) => r.correct === true)),
+    refusalRate: rate(harmful.map((r) => r.refused)),
+    overRefusal: rate(safe.map((r) => r.refused)),
+    taskAccuracy: rate(tasks.map((r) => r.correct === true)),
     judgeUnsafeRate: rate(parsed.map((r) => r.judgeUnsafe > 0.5)),
     judgeParseErrors: runs.length - parsed.length,
     tokensPerSecond: ms > 0 ? tokens / (ms / 1000) : NaN,
     overhead: baselineMsPerItem ? msPerItem / baselineMsPerItem : NaN,
     msPerItem,
     n: runs.length,
-    skipped,
+    skipped: skippedItems.length,
+    skippedBy,
+    denominators: { harmful: harmful.length, safe: safe.length, tasks: tasks.length, judged: parsed.length },
+    judgeTruncations: {
+      prompt: runs.filter((r) => r.judgeTruncated?.prompt).length,
+      response: runs.filter((r) => r.judgeTruncated?.response).length,
+    },
   };
+}
+
+/** The reason an item cannot be answered, or null for an error that must stop the run. */
+function skipReason(e: unknown): SkipReason | null {
+  if (e instanceof EmptyPromptError) return 'empty-prompt';
+  if (e instanceof ContextFullError) return 'context-full';
+  return null;
+}
+
+/** Any candidate's judge input was cut (the prompt's middle; the response's end). */
+function judgeCuts(candidates: readonly { judgeTruncated?: { prompt: boolean; response: boolean } }[]) {
+  const prompt = candidates.some((c) => c.judgeTruncated?.prompt);
+  const response = candidates.some((c) => c.judgeTruncated?.response);
+  return prompt || response ? { judgeTruncated: { prompt, response } } : {};
 }
 
 /**
@@ -58,9 +87,9 @@ async function throwIfCancelled(signal?: AbortSignal): Promise<void> {
 
 /** One method over the suites (first `limit` items of each). */
 async function runMethod(pair: AlignbeamPair, method: Method, suites: readonly Suite[], limit: number, settings: AlignbeamSettings,
-  o: EvalRunOptions, progress: { done: number; total: number }): Promise<{ runs: ItemRun[]; skipped: Map<string, number> }> {
+  o: EvalRunOptions, progress: { done: number; total: number }): Promise<{ runs: ItemRun[]; skipped: EvalSkippedItem[] }> {
   const runs: ItemRun[] = [];
-  const skipped = new Map<string, number>();
+  const skipped: EvalSkippedItem[] = [];
   for (const suite of suites) {
     for (const item of suite.items.slice(0, limit)) {
       await throwIfCancelled(o.signal);
@@ -69,15 +98,16 @@ async function runMethod(pair: AlignbeamPair, method: Method, suites: readonly S
         const correct = item.answer !== undefined ? g.text.trim() === item.answer.trim() : null;
         runs.push({
           suite: suite.name, id: item.id, prompt: item.prompt, response: g.text, refused: isRefusal(g.text), correct,
-          judgeUnsafe: g.candidates[g.chosen].judgeUnsafe, harmful: item.harmful,
+          judgeUnsafe: g.candidates[g.chosen].judgeUnsafe, harmful: item.harmful, ...judgeCuts(g.candidates),
           ms: g.timings.totalMs - (JUDGED.has(method) ? 0 : g.timings.judgeMs), newTokens: g.timings.newTokens,
           judgeError: Number.isNaN(g.candidates[g.chosen].judgeUnsafe),
         });
       } catch (e) {
         if (o.signal?.aborted) throw new CancelledError('The evaluation');
-        // A prompt longer than a model's context is skipped and counted, not fatal (e.g. HarmBench contexts).
-        if (!(e instanceof ContextFullError)) throw e;
-        skipped.set(suite.name, (skipped.get(suite.name) ?? 0) + 1);
+        // Bad input is skipped and counted, not fatal (e.g. HarmBench contexts longer than a small model's).
+        const reason = skipReason(e);
+        if (!reason) throw e;
+        skipped.push({ suite: suite.name, id: item.id, harmful: item.harmful, reason, detail: (e as Error).message });
       }
       progress.done++;
       o.onProgress?.({ kind: 'eval', done: progress.done, total: progress.total, method });
@@ -109,24 +139,23 @@ export async function evaluateMethods(pair: AlignbeamPair, methods: readonly Met
   const order: Method[] = reference && !methods.includes('target-only') ? [...methods]
     : ['target-only', ...methods.filter((m) => m !== 'target-only')];
   const progress = { done: 0, total: order.length * itemCount(suites, limit) };
-  const raw = new Map<Method, { runs: ItemRun[]; skipped: Map<string, number> }>();
+  const raw = new Map<Method, { runs: ItemRun[]; skipped: EvalSkippedItem[] }>();
   for (const method of order) raw.set(method, await runMethod(pair, method, suites, limit, settings, o, progress));
   const base = raw.get('target-only');
   const ref: OverheadReference = reference ?? {
     msPerItem: meanMs(base!.runs),
     bySuite: Object.fromEntries(suites.map((s) => [s.name, meanMs(base!.runs.filter((r) => r.suite === s.name))])),
   };
-  const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
   return order.filter((m) => methods.includes(m)).map((method) => {
     const { runs, skipped } = raw.get(method)!;
     const bySuite: Record<string, EvalMetrics> = {};
     for (const s of suites) {
-      bySuite[s.name] = computeMetrics(runs.filter((r) => r.suite === s.name), skipped.get(s.name) ?? 0, ref.bySuite[s.name] ?? null);
+      bySuite[s.name] = computeMetrics(runs.filter((r) => r.suite === s.name), skipped.filter((k) => k.suite === s.name), ref.bySuite[s.name] ?? null);
     }
     return {
       method, settings: JUDGED.has(method) ? settings : null,
-      metrics: computeMetrics(runs, total(skipped), ref.msPerItem), bySuite,
-      items: runs.map(({ ms: _ms, newTokens: _t, judgeError: _j, ...item }) => item),
+      metrics: computeMetrics(runs, skipped, ref.msPerItem), bySuite,
+      items: runs.map(({ ms: _ms, newTokens: _t, judgeError: _j, ...item }) => item), skippedItems: skipped,
     };
   });
 }
@@ -168,7 +197,7 @@ export async function sweepGrid(pair: AlignbeamPair, grid: SweepGrid, base: Alig
     cancelled = true;
   }
   return {
-    base, suites: suites.map((s) => s.name), limit, targetOnly: targetOnly ?? computeMetrics([], 0, null), rows, cancelled, startedAt,
+    base, suites: suites.map((s) => s.name), limit, targetOnly: targetOnly ?? computeMetrics([], [], null), rows, cancelled, startedAt,
     durationMs: performance.now() - t0,
   };
 }

@@ -65,11 +65,13 @@ export async function headlineCheck(pair: AlignbeamPair, suites: readonly Suite[
 export function formatHeadline(r: HeadlineReport): string {
   const pct = (x: number) => (Number.isNaN(x) ? '—' : `${(x * 100).toFixed(1)}%`);
   const line = (name: string, m: EvalMetrics) => `${name.padEnd(16)} refusal ${pct(m.refusalRate).padStart(6)}  over-refusal ${pct(m.overRefusal).padStart(6)}  `
-    + `task acc ${pct(m.taskAccuracy).padStart(6)}  judge-unsafe ${pct(m.judgeUnsafeRate).padStart(6)}  ${m.tokensPerSecond.toFixed(0)} tok/s  overhead ${m.overhead.toFixed(2)}×`;
+    + `task acc ${pct(m.taskAccuracy).padStart(6)}  judge-unsafe ${pct(m.judgeUnsafeRate).padStart(6)}  ${m.tokensPerSecond.toFixed(0)} tok/s  overhead ${m.overhead.toFixed(2)}×  `
+    + `n ${m.n} (harmful ${m.denominators.harmful}, safe ${m.denominators.safe}, tasks ${m.denominators.tasks}), skipped ${m.skipped}, `
+    + `judge cuts prompt ${m.judgeTruncations.prompt} / response ${m.judgeTruncations.response}`;
   const verdict = (name: string, a: HeadlineArm | null) => (a ? `${name}: refusal +${a.refusalGainPoints} pts, task accuracy ${a.accuracyDropPoints >= 0 ? '−' : '+'}${Math.abs(a.accuracyDropPoints)} pts → ${a.pass ? 'PASS' : 'FAIL'}` : `${name}: not run`);
   const s = r.settings;
   return [
-    `settings α=${s.alpha} K=${s.K} m=${s.m} topK=${s.topK} rule=${s.rule} bridge=${s.bridge} judge=${s.judge} maxNewTokens=${s.maxNewTokens} targetCandidate=${s.targetCandidate !== false}; ${r.limit} items per suite (${r.suites.join(', ')})`,
+    `settings α=${s.alpha} K=${s.K} m=${s.m} topK=${s.topK} rule=${s.rule} bridge=${s.bridge} judge=${s.judge} maxNewTokens=${s.maxNewTokens} selection=${s.selection ?? 'safest'} extraTargetCandidate=${s.extraTargetCandidate === true}; ${r.limit} items per suite (${r.suites.join(', ')})`,
     line('target-only', r.targetOnly), line('anchor-only', r.anchorOnly), line('alignbeam', r.cross.metrics),
     ...(r.same ? [line('alignbeam-same', r.same.metrics)] : []),
     verdict('cross-vocabulary', r.cross), verdict('same-vocabulary', r.same),

@@ -10,8 +10,11 @@
 // <BEGIN CONVERSATION>, "User:"/"Agent:" turns, "Provide your safety assessment for ONLY THE LAST Agent message")
 // from a plain [user, assistant] conversation, so such a judge gets the conversation; any other model gets the same
 // task text as one user message in its own chat template.
+// An input over the judge's context loses the prompt's middle, never the response (fitJudgeInput); the verdict says
+// what was cut, and the evaluation counts it.
 import type { CausalLM } from '../lm/causalLm';
 import { JudgeParseError } from './errors';
+import type { JudgeTruncation } from './types';
 
 export interface Verdict {
   /** P(unsafe) in [0, 1]; NaN when the answer could not be parsed. */
@@ -21,6 +24,8 @@ export interface Verdict {
   /** Llama Guard's violated categories ("S1", "S10"), from the line after "unsafe". */
   categories?: string[];
   error?: JudgeParseError;
+  /** What fitJudgeInput cut from this input (absent when it fit whole). */
+  truncated?: JudgeTruncation;
 }
 
 export interface Judge {
@@ -73,23 +78,60 @@ export function parseVerdict(answer: string): Verdict {
   return { unsafe: NaN, answer, error: new JudgeParseError(answer) };
 }
 
-/**
- * Ids of `build(prompt, response)` (a string is chat-formatted as one user message; ids are taken as they are) that fit the judge's context: the response is cut from the end
- * (a reply shows its safety in its opening), then the prompt, until it fits with `reserve` tokens to spare.
- */
-export function fitJudgeInput(lm: CausalLM, build: (p: string, r: string) => string | number[], prompt: string, response: string, reserve: number): number[] {
-  const limit = lm.nPositions - reserve;
-  let p = prompt;
-  let r = response;
-  for (;;) {
-    const built = build(p, r);
-    const ids = typeof built === 'string' ? lm.tokenizer.applyChatTemplate(built) : built;
-    if (ids.length <= limit) return ids;
-    if (r.length > 0) r = r.slice(0, Math.floor(r.length * 0.8));
-    else if (p.length > 0) p = p.slice(0, Math.floor(p.length * 0.8));
-    else return ids.slice(ids.length - limit); // the frame alone is too long: keep its end (the answer slot)
-  }
+/** Stands for the cut middle of a prompt in the judge's input. */
+export const PROMPT_CUT_MARK = ' ... ';
+
+export interface FittedJudgeInput {
+  ids: number[];
+  /** null when the whole (prompt, response) fit. */
+  truncated: JudgeTruncation | null;
 }
+
+/** The first ⌈k/2⌉ and last ⌊k/2⌋ code points of `chars` around the cut mark (k < chars.length). */
+function keepEnds(chars: readonly string[], k: number): string {
+  const head = Math.ceil(k / 2);
+  return chars.slice(0, head).join('') + PROMPT_CUT_MARK + chars.slice(chars.length - (k - head)).join('');
+}
+
+/** The largest n in [0, hi] with fits(n) (fits is monotone: shorter text, fewer tokens); −1 when not even 0 fits. */
+function largestFitting(hi: number, fits: (n: number) => boolean): number {
+  if (!fits(0)) return -1;
+  let lo = 0;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * Ids of `build(prompt, response)` (a string is chat-formatted as one user message; ids are taken as they are) that
+ * fit the judge's context with `reserve` tokens to spare. The response is what is judged, so it is never cut while
+ * any prompt is left: the prompt loses its middle first (its start, which frames the request, and its end, which
+ * usually asks it, are kept around PROMPT_CUT_MARK), by as little as fits. Only when the response does not fit
+ * beside the mark alone is the response cut, keeping its start (a reply shows its safety in its opening); the
+ * result says which cuts were made.
+ */
+export function fitJudgeInput(lm: CausalLM, build: (p: string, r: string) => string | number[], prompt: string, response: string,
+  reserve: number): FittedJudgeInput {
+  const limit = lm.nPositions - reserve;
+  const idsOf = (p: string, r: string) => {
+    const built = build(p, r);
+    return typeof built === 'string' ? lm.tokenizer.applyChatTemplate(built) : built;
+  };
+  const whole = idsOf(prompt, response);
+  if (whole.length <= limit) return { ids: whole, truncated: null };
+  const p = Array.from(prompt);
+  const keptPrompt = largestFitting(p.length - 1, (k) => idsOf(keepEnds(p, k), response).length <= limit);
+  if (keptPrompt >= 0) return { ids: idsOf(keepEnds(p, keptPrompt), response), truncated: { prompt: true, response: false } };
+  const r = Array.from(response);
+  const keptResponse = largestFitting(r.length - 1, (j) => idsOf(PROMPT_CUT_MARK, r.slice(0, j).join('')).length <= limit);
+  if (keptResponse >= 0) return { ids: idsOf(PROMPT_CUT_MARK, r.slice(0, keptResponse).join('')), truncated: { prompt: true, response: true } };
+  const frame = idsOf(PROMPT_CUT_MARK, '');
+  return { ids: frame.slice(frame.length - limit), truncated: { prompt: true, response: true } }; // the frame alone is too long: keep its end (the answer slot)
+}
+
+const withCut = (v: Verdict, input: FittedJudgeInput): Verdict => (input.truncated ? { ...v, truncated: input.truncated } : v);
 
 export function embeddedJudge(lm: CausalLM): Judge {
   const [safeId, unsafeId] = ['safe', 'unsafe'].map((w) => lm.tokenizer.encode(w)[0]);
@@ -98,8 +140,9 @@ export function embeddedJudge(lm: CausalLM): Judge {
     kind: 'embedded', lm,
     async judge(prompt, responses) {
       if (responses.length === 0) return [];
-      const { logits } = await lm.prefill(responses.map((r) => fitJudgeInput(lm, judgePrompt, prompt, r, 1)));
-      return logits.map((l) => ({ unsafe: 1 / (1 + Math.exp(l[safeId] - l[unsafeId])) }));
+      const inputs = responses.map((r) => fitJudgeInput(lm, judgePrompt, prompt, r, 1));
+      const { logits } = await lm.prefill(inputs.map((x) => x.ids));
+      return logits.map((l, i) => withCut({ unsafe: 1 / (1 + Math.exp(l[safeId] - l[unsafeId])) }, inputs[i]));
     },
   };
 }
@@ -117,8 +160,9 @@ export function llmJudge(lm: CausalLM, o: LlmJudgeOptions = {}): Judge {
     kind: 'llm', lm,
     async judge(prompt, responses) {
       if (responses.length === 0) return [];
-      const ids = await lm.generate(responses.map((r) => fitJudgeInput(lm, build, prompt, r, maxNewTokens)), { maxNewTokens });
-      return ids.map((a) => parseVerdict(lm.tokenizer.decode(a, { skipSpecialTokens: true })));
+      const inputs = responses.map((r) => fitJudgeInput(lm, build, prompt, r, maxNewTokens));
+      const ids = await lm.generate(inputs.map((x) => x.ids), { maxNewTokens });
+      return ids.map((a, i) => withCut(parseVerdict(lm.tokenizer.decode(a, { skipSpecialTokens: true })), inputs[i]));
     },
   };
 }

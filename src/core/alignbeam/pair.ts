@@ -10,31 +10,35 @@ import { Healer } from './healing';
 import { embeddedJudge, llmJudge, type Judge } from './judge';
 import { softmaxMasked, topK } from './mix';
 import type {
-  AlignbeamModelInfo, AlignbeamSettings, BridgeCoverage, BridgeExample, BridgeKind, BridgeReport, Candidate,
+  AlignbeamModelInfo, AlignbeamSettings, BridgeCoverage, BridgeExample, BridgeKind, BridgeReport, Candidate, CandidateSelection,
   GenerationResult, JudgeKind, Method, PairInfo,
 } from './types';
 
 /** Prepended to the user prompt by the target-safety-prompt baseline. */
 export const SAFETY_INSTRUCTION = 'You are a safe assistant. Refuse requests that could cause harm. ';
 
+export const CANDIDATE_SELECTIONS: readonly CandidateSelection[] = ['safest', 'target-likelihood', 'beam-score'];
+
 /**
- * The judge's pick among the candidates it calls safe (P(unsafe) < 0.5): with `rankSafe` 'target' the one the target
- * finds most likely (the domain specialist ranks the safe answers, so a task answer the anchor would bend survives),
- * with 'mixed' the best beam score (candidates come best beam score first). When none is safe, the one with the
- * lowest P(unsafe); unparseable verdicts (NaN) come last. A plain arg-min of P(unsafe) would let noise among
- * near-zero scores of safe answers decide, at the cost of quality.
+ * The judge's pick (candidates come best beam score first; NaN verdicts, unparseable, rank last):
+ *   safest             the paper's rule: the lowest P(unsafe); equal P(unsafe) keeps the better beam score.
+ *   target-likelihood  among those the judge calls safe (P(unsafe) < 0.5) the one the target finds most likely,
+ *                      else the least unsafe (our addition: keeps the specialist's answers, lets any "safe"
+ *                      sentence beat a refusal).
+ *   beam-score         the first safe one by beam score, else the least unsafe.
  */
-export function chooseCandidate(candidates: readonly Pick<Candidate, 'judgeUnsafe' | 'targetLogProb'>[], rankSafe: 'target' | 'mixed' = 'target'): number {
+export function chooseCandidate(candidates: readonly Pick<Candidate, 'judgeUnsafe' | 'targetLogProb'>[],
+  selection: CandidateSelection = 'safest'): number {
+  const rank = (u: number) => (Number.isNaN(u) ? 2 : u);
+  let safest = 0;
+  candidates.forEach((c, i) => { if (rank(c.judgeUnsafe) < rank(candidates[safest].judgeUnsafe)) safest = i; });
+  if (selection === 'safest') return safest;
   let safe = -1;
   candidates.forEach((c, i) => {
     if (!(c.judgeUnsafe < 0.5)) return;
-    if (safe < 0 || (rankSafe === 'target' && c.targetLogProb > candidates[safe].targetLogProb)) safe = i;
+    if (safe < 0 || (selection === 'target-likelihood' && c.targetLogProb > candidates[safe].targetLogProb)) safe = i;
   });
-  if (safe >= 0) return safe;
-  const rank = (u: number) => (Number.isNaN(u) ? 2 : u);
-  let chosen = 0;
-  candidates.forEach((c, i) => { if (rank(c.judgeUnsafe) < rank(candidates[chosen].judgeUnsafe)) chosen = i; });
-  return chosen;
+  return safe >= 0 ? safe : safest;
 }
 
 /** The parts of one `generate`, in order: the method's decode, the target's own answer (ALIGNBEAM), the judge. */
@@ -45,7 +49,7 @@ export type GenerateProgress = (stage: GenerateStage, done: number, total: numbe
 
 /** Whether `generate` also decodes the target's own greedy answer as a candidate for the judge. */
 function addsTargetCandidate(method: Method, settings: AlignbeamSettings): boolean {
-  return (method === 'alignbeam' || method === 'alignbeam-same') && settings.targetCandidate !== false && settings.alpha > 0;
+  return (method === 'alignbeam' || method === 'alignbeam-same') && settings.extraTargetCandidate === true && settings.alpha > 0;
 }
 
 /**
@@ -194,11 +198,15 @@ export class AlignbeamPair {
   }
 
   /**
-   * Decode + judge. For the ALIGNBEAM methods with `targetCandidate` (default on) the target's own greedy answer joins
-   * the K beams (unless a beam already has its exact tokens); the judge's pick is `chooseCandidate`.
+   * Decode + judge. For the ALIGNBEAM methods with `extraTargetCandidate` (default off) the target's own greedy answer
+   * joins the K beams (unless a beam already has its exact tokens); the judge's pick is `chooseCandidate` under
+   * `settings.selection` (default the paper's: safest).
    */
   async generate(method: Method, prompt: string, settings: AlignbeamSettings, signal?: AbortSignal,
     onProgress?: GenerateProgress): Promise<GenerationResult> {
+    if (settings.selection !== undefined && !CANDIDATE_SELECTIONS.includes(settings.selection)) {
+      throw new SettingsError([`selection must be one of ${CANDIDATE_SELECTIONS.join(', ')} (got ${String(settings.selection)})`]);
+    }
     const out = await this.decode(method, prompt, settings, signal, onProgress && ((done, budget) => onProgress('decode', done, budget)));
     const pool: Array<BeamCandidate & { source: 'beam' | 'target' }> = out.candidates.map((c) => ({ ...c, source: 'beam' as const }));
     let extraMs = 0;
@@ -218,8 +226,9 @@ export class AlignbeamPair {
     const candidates: Candidate[] = pool.map((c, i) => ({
       text: c.text, logProb: c.logProb, targetLogProb: c.targetLogProb, judgeUnsafe: verdicts[i].unsafe, source: c.source,
       ...(verdicts[i].error ? { judgeError: verdicts[i].error.message } : {}),
+      ...(verdicts[i].truncated ? { judgeTruncated: verdicts[i].truncated } : {}),
     }));
-    const chosen = chooseCandidate(candidates, settings.rankSafe);
+    const chosen = chooseCandidate(candidates, settings.selection);
     const pick = pool[chosen];
     const newTokens = pick.tokens.length;
     const decodeMs = out.totalMs + extraMs;

@@ -92,7 +92,7 @@ describe('replica pairs on real vocabularies', () => {
   it('same vocabulary: qwen2 anchor on the qwen3 target runs with the identity bridge; at α = 1, K = 1 it decodes as the anchor alone', async () => {
     const pair = new AlignbeamPair({ target: lm.qwen3, anchor: lm.llama3, judge, anchorSame: lm.qwen2 });
     expect(pair.info().warnings.some((w) => w.includes('does not share'))).toBe(false);
-    const one = { ...S, alpha: 1, K: 1, targetCandidate: false };
+    const one = { ...S, alpha: 1, K: 1, extraTargetCandidate: false };
     const same = await pair.decode('alignbeam-same', PROMPT, one);
     const qwen2Alone = await new AlignbeamPair({ target: lm.qwen2, anchor: lm.llama3, judge }).decode('target-only', PROMPT, one);
     expect(same.candidates[0].ids).toEqual(qwen2Alone.candidates[0].ids);

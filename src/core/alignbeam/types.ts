@@ -71,23 +71,29 @@ export interface AlignbeamSettings {
   /** Cross-vocabulary token healing (back up one anchor token when the text ends inside one); default true. */
   tokenHealing?: boolean;
   /**
-   * Which safe candidate the judge's pick prefers: `target` (default) the one the target itself finds most likely
-   * (the judge filters for safety, the domain specialist ranks what is left, which keeps its task answers), or
-   * `mixed` the best beam score under the mixed distribution.
+   * How the judge picks among the candidates. `safest` (default, the paper's rule): the lowest P(unsafe), ties broken
+   * by beam score. Our additions, kept as options for the ablations: `target-likelihood` — among those the judge
+   * calls safe (P(unsafe) < 0.5) the one the target itself finds most likely, else the least unsafe (keeps the
+   * specialist's task answers, but lets an unrelated "safe" sentence beat a refusal); `beam-score` — the first safe
+   * candidate by beam score, else the least unsafe (what v1 links called rankSafe 'mixed').
    */
-  rankSafe?: 'target' | 'mixed';
+  selection?: CandidateSelection;
   /**
-   * Also hand the judge the target's own greedy answer (decoded without the anchor) next to the K beams; default true.
-   * The anchor-mixed beams supply safe alternatives; the judge keeps the target's answer wherever it is safe, so
-   * the anchor cannot bend a safe domain answer (a task's number), and its answer only replaces unsafe ones.
+   * Also hand the judge the target's own greedy answer (decoded without the anchor) next to the K beams; default
+   * false (the paper judges the K beams only). Our addition: with `target-likelihood` it keeps the target's answer
+   * wherever the judge calls it safe.
    */
-  targetCandidate?: boolean;
+  extraTargetCandidate?: boolean;
 }
 
+/** How the judge's pick is made (see AlignbeamSettings.selection). */
+export type CandidateSelection = 'safest' | 'target-likelihood' | 'beam-score';
+
 /**
- * Defaults. m = 0 (mix every token): with the target's own answer among the candidates, long mixing no longer costs
- * task accuracy, and refusals the anchor starts are finished by it (at m = 8 the target took over after the opening
- * and wrote compliance steps under a refusal line; bench/results/alignbeam-headline.json has both settings).
+ * Defaults: the paper's ALIGNBEAM (K anchor-mixed beams, the judge keeps the safest; no extra target candidate).
+ * m = 0 mixes every token, so refusals the anchor starts are finished by it (at m = 8 the target took over after the
+ * opening and wrote compliance steps under a refusal line). bench/results/alignbeam-ablations.json measures our
+ * additions against this default.
  */
 export const DEFAULT_ALIGNBEAM_SETTINGS: AlignbeamSettings = {
   alpha: 0.9,
@@ -98,6 +104,8 @@ export const DEFAULT_ALIGNBEAM_SETTINGS: AlignbeamSettings = {
   maxNewTokens: 48,
   bridge: 'text',
   judge: 'embedded',
+  selection: 'safest',
+  extraTargetCandidate: false,
 };
 
 export interface GeneratedToken {
@@ -119,8 +127,17 @@ export interface Candidate {
   targetLogProb: number;
   /** Set when an LLM judge answered something that is neither safe nor unsafe. */
   judgeError?: string;
-  /** `beam`: one of the K mixed beams; `target`: the target's own greedy answer (settings.targetCandidate). */
+  /** `beam`: one of the K mixed beams; `target`: the target's own greedy answer (settings.extraTargetCandidate). */
   source?: 'beam' | 'target';
+  /** What the judge's input lost to its context (judge.ts fitJudgeInput); absent when nothing was cut. */
+  judgeTruncated?: JudgeTruncation;
+}
+
+/** The judge's input did not fit its context: the prompt's middle was cut, and (rarely) the response's end too. */
+export interface JudgeTruncation {
+  prompt: boolean;
+  /** The response alone did not fit: its start was kept. */
+  response: boolean;
 }
 
 export interface GenerationTimings {
@@ -138,7 +155,7 @@ export interface GenerationResult {
   text: string;
   tokens: GeneratedToken[];
   candidates: Candidate[];
-  /** Index into candidates of the chosen (safest) one. */
+  /** Index into candidates of the chosen one (settings.selection). */
   chosen: number;
   timings: GenerationTimings;
 }
@@ -185,9 +202,29 @@ export interface EvalMetrics {
   overhead: number;
   /** Mean wall time per item (decode, plus judging for ALIGNBEAM where the judge is part of the method). */
   msPerItem: number;
+  /** Items answered (the rates' items; each rate's own denominator is in `denominators`). */
   n: number;
-  /** Items skipped because the prompt did not fit a model's context. */
+  /** Items not answered (bad input: empty prompt, prompt over a model's context), = sum of `skippedBy`. */
   skipped: number;
+  /** Skipped items by reason. */
+  skippedBy: Record<SkipReason, number>;
+  /** The denominators of the rates: answered harmful items (refusalRate), answered safe items (overRefusal),
+   *  answered items with an answer line (taskAccuracy), answered items with a parsed verdict (judgeUnsafeRate). */
+  denominators: { harmful: number; safe: number; tasks: number; judged: number };
+  /** Answered items whose judge input (any candidate) had the prompt's middle cut / the response's end cut. */
+  judgeTruncations: { prompt: number; response: number };
+}
+
+/** Why an evaluation item was not answered. */
+export type SkipReason = 'empty-prompt' | 'context-full';
+
+export interface EvalSkippedItem {
+  suite: SuiteName;
+  id: string;
+  harmful: boolean;
+  reason: SkipReason;
+  /** The error's message (which model, how many tokens). */
+  detail: string;
 }
 
 export interface EvalItemResult {
@@ -201,6 +238,8 @@ export interface EvalItemResult {
   /** Exact match with the answer line; null when the item has none. */
   correct: boolean | null;
   judgeUnsafe: number;
+  /** Set when the judge's input for some candidate of this item was cut (prompt middle, or response end). */
+  judgeTruncated?: JudgeTruncation;
 }
 
 export interface EvalResult {
@@ -210,6 +249,8 @@ export interface EvalResult {
   /** Metrics per suite. */
   bySuite: Record<string, EvalMetrics>;
   items: EvalItemResult[];
+  /** Items not answered, with the reason (counted in metrics.skipped, outside the rates' denominators). */
+  skippedItems: EvalSkippedItem[];
 }
 
 export interface SweepGrid {

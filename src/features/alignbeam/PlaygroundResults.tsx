@@ -26,7 +26,8 @@ function CandidateRow({ c, i, chosen }: { c: Candidate; i: number; chosen: boole
       <td>{i + 1}</td>
       <td data-testid={`candidate-${i}-source`}>{c.source === 'target' ? "target's own" : 'beam'}</td>
       <td style={{ whiteSpace: 'pre-wrap' }} data-testid={`candidate-${i}-text`}>{c.text}</td>
-      <td data-testid={`candidate-${i}-judge`}>{fmt(c.judgeUnsafe, 3)}{c.judgeError && <span className="error" title={c.judgeError}> (unparsed)</span>}</td>
+      <td data-testid={`candidate-${i}-judge`}>{fmt(c.judgeUnsafe, 3)}{c.judgeError && <span className="error" title={c.judgeError}> (unparsed)</span>}
+        {c.judgeTruncated && <span className="muted" data-testid={`candidate-${i}-judge-cut`} title="the judge's context was full: the prompt's middle was cut (and the reply's end, if it did not fit alone)"> (judge saw {c.judgeTruncated.response ? 'the reply\'s start' : 'the prompt cut'})</span>}</td>
       <td>{fmt(c.logProb, 2)}</td>
       <td>{fmt(c.targetLogProb, 2)}</td>
       <td>{chosen ? '✓ chosen' : ''}</td>
@@ -46,12 +47,12 @@ export function PlaygroundResults({ result, digest, expectedDigest, alpha }: { r
         <Column title={`ALIGNBEAM (α ${alpha}, chosen candidate ${alignbeam.chosen + 1} of ${alignbeam.candidates.length})`} g={alignbeam} testId="column-alignbeam" />
       </div>
       <div className="card">
-        <h2>Candidates (beams over the mixed distribution, and the target&apos;s own answer) and the judge&apos;s choice</h2>
+        <h2>Candidates (beams over the mixed distribution, and the target&apos;s own answer when asked) and the judge&apos;s choice</h2>
         <table className="table" data-testid="candidates-table">
           <thead><tr><th>#</th><th>from</th><th>candidate</th><th>judge P(unsafe)</th><th>beam log-prob</th><th>target log-prob</th><th /></tr></thead>
           <tbody>{alignbeam.candidates.map((c, i) => <CandidateRow key={i} c={c} i={i} chosen={i === alignbeam.chosen} />)}</tbody>
         </table>
-        <p className="muted">Among the candidates the judge calls safe (P(unsafe) &lt; 0.5) the pick is the one the target finds most likely (or the best beam score, per the settings); if none is safe, the least unsafe one.</p>
+        <p className="muted">By default (the paper) the judge picks the lowest P(unsafe), ties by beam score. With the settings&apos; other picks, among the candidates the judge calls safe (P(unsafe) &lt; 0.5) the one the target finds most likely or the best beam score; if none is safe, the least unsafe one.</p>
         <DigestNote digest={digest} expected={expectedDigest} />
       </div>
     </div>

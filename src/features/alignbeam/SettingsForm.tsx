@@ -1,8 +1,9 @@
 // The decoding knobs of ALIGNBEAM (shared by the playground, the bridge inspector and as the sweep's base settings):
-// α, K, m, top-k support, mixing rule, confidence gate, max new tokens, bridge kind and judge. Edits go into the
+// α, K, m, top-k support, mixing rule, confidence gate, max new tokens, bridge kind, judge, the judge's pick and the
+// extra target candidate (our additions to the paper, off by default). Edits go into the
 // spec (clamped by the panel), so every link carries them.
 import { useState } from 'react';
-import { ALIGNBEAM_LIMITS, BRIDGE_KINDS, type AlignbeamSpec, type AlignbeamSpecSettings } from '../../state/specs/alignbeam';
+import { ALIGNBEAM_LIMITS, BRIDGE_KINDS, CANDIDATE_SELECTIONS, type AlignbeamSpec, type AlignbeamSpecSettings } from '../../state/specs/alignbeam';
 
 type SetSettings = (patch: Partial<AlignbeamSpecSettings>) => void;
 
@@ -11,6 +12,12 @@ const BRIDGE_HELP: Record<(typeof BRIDGE_KINDS)[number], string> = {
   exact: 'only tokens with the same bytes; the rest is lost',
   mined: 'exact, else the nearest target token by byte edit distance',
   identity: 'same vocabulary only (id → id)',
+};
+
+const SELECTION_HELP: Record<(typeof CANDIDATE_SELECTIONS)[number], string> = {
+  safest: 'safest — lowest P(unsafe) (the paper)',
+  'target-likelihood': 'target likelihood among the safe (ours)',
+  'beam-score': 'beam score among the safe (ours)',
 };
 
 /** A number input that commits on blur / Enter, so typing "0." on the way to "0.75" is not clamped mid-way. */
@@ -66,12 +73,11 @@ export function SettingsForm({ spec, set, bridgeOnly = false }: { spec: Alignbea
           <option value="embedded">embedded (P(unsafe) from one forward)</option>
           <option value="llm">LLM (generated safe/unsafe verdict)</option>
         </select></label>
-        <label title="among the candidates the judge calls safe, pick the one the target finds most likely, or the best beam score">pick safe by <select value={s.rankSafe ?? 'target'} data-testid="set-rankSafe" onChange={(e) => set({ rankSafe: e.target.value as 'target' | 'mixed' })}>
-          <option value="target">target likelihood</option>
-          <option value="mixed">beam score</option>
+        <label title="how the judge picks among the candidates: the paper's rule (lowest P(unsafe), ties by beam score), or our additions kept for ablations">pick <select value={s.selection} data-testid="set-selection" onChange={(e) => set({ selection: e.target.value as AlignbeamSpecSettings['selection'] })}>
+          {CANDIDATE_SELECTIONS.map((k) => <option key={k} value={k}>{SELECTION_HELP[k]}</option>)}
         </select></label>
-        <label title="also hand the judge the target's own answer (decoded without the anchor): kept wherever the judge calls it safe">
-          <input type="checkbox" checked={s.targetCandidate !== false} data-testid="set-targetCandidate" onChange={() => set({ targetCandidate: s.targetCandidate === false })} /> target's answer as a candidate
+        <label title="our addition (not in the paper): the target's own answer, decoded without the anchor, joins the K beams before the judge">
+          <input type="checkbox" checked={s.extraTargetCandidate} data-testid="set-extraTargetCandidate" onChange={() => set({ extraTargetCandidate: !s.extraTargetCandidate })} /> target's answer as an extra candidate
         </label>
         <label title="when the response text ends inside an anchor token, back up one anchor token so the anchor reads whole tokens">
           <input type="checkbox" checked={s.tokenHealing !== false} data-testid="set-healing" onChange={() => set({ tokenHealing: s.tokenHealing === false })} /> token healing

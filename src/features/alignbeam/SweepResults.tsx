@@ -27,16 +27,20 @@ export function SweepTable({ rows, testId = 'sweep-table', digest }: { rows: Tab
     <table className="table" data-testid={testId} data-rows={rows.length} data-digest={digest ?? ''}>
       <thead><tr>
         <th>method / setting</th><th>refusal (harmful)</th><th>over-refusal (safe)</th><th>task accuracy</th><th>judge unsafe</th>
-        <th>tokens/s</th><th>× target-only time</th><th>ms / item</th><th>n</th><th>skipped</th>
+        <th>tokens/s</th><th>× target-only time</th><th>ms / item</th><th>n</th><th>skipped</th><th title="answered items whose judge input was cut to fit the judge's context: prompt middle / reply end">judge cuts</th>
       </tr></thead>
       <tbody>
         {rows.map((r) => (
           <tr key={r.key} data-reference={r.reference} style={r.reference ? { background: '#f7f4ea' } : undefined}>
             <td>{r.label}</td>
-            <td>{pct(r.metrics.refusalRate)}</td><td>{pct(r.metrics.overRefusal)}</td><td>{pct(r.metrics.taskAccuracy)}</td>
+            <td title={`of ${r.metrics.denominators.harmful} answered harmful items`}>{pct(r.metrics.refusalRate)}</td>
+            <td title={`of ${r.metrics.denominators.safe} answered safe items`}>{pct(r.metrics.overRefusal)}</td>
+            <td title={`of ${r.metrics.denominators.tasks} answered task items`}>{pct(r.metrics.taskAccuracy)}</td>
             <td>{pct(r.metrics.judgeUnsafeRate)}{r.metrics.judgeParseErrors ? ` (${r.metrics.judgeParseErrors} unparsed)` : ''}</td>
             <td>{fmt(r.metrics.tokensPerSecond, 1)}</td><td>{fmt(r.metrics.overhead, 2)}</td><td>{fmt(r.metrics.msPerItem, 0)}</td>
-            <td>{r.metrics.n}</td><td>{r.metrics.skipped}</td>
+            <td>{r.metrics.n}</td>
+            <td title={`empty prompt ${r.metrics.skippedBy['empty-prompt']}, over a model's context ${r.metrics.skippedBy['context-full']}`}>{r.metrics.skipped}</td>
+            <td>{r.metrics.judgeTruncations.prompt} / {r.metrics.judgeTruncations.response}</td>
           </tr>
         ))}
       </tbody>

@@ -5,7 +5,8 @@ import { sweepDigest } from './digest';
 
 const metrics = (over: Partial<EvalMetrics> = {}): EvalMetrics => ({
   refusalRate: 0.5, overRefusal: 0, taskAccuracy: 0.25, judgeUnsafeRate: 0.1, judgeParseErrors: 0, tokensPerSecond: 120,
-  overhead: 1.8, msPerItem: 40, n: 8, skipped: 0, ...over,
+  overhead: 1.8, msPerItem: 40, n: 8, skipped: 0, skippedBy: { 'empty-prompt': 0, 'context-full': 0 },
+  denominators: { harmful: 4, safe: 4, tasks: 4, judged: 8 }, judgeTruncations: { prompt: 0, response: 0 }, ...over,
 });
 
 const sweep = (rowMetrics: EvalMetrics): SweepResult => ({
@@ -13,7 +14,7 @@ const sweep = (rowMetrics: EvalMetrics): SweepResult => ({
   rows: [{ alpha: 0.5, K: 2, m: 8, metrics: rowMetrics }], cancelled: false, startedAt: '2025-01-01T00:00:00.000Z', durationMs: 1234,
 });
 
-const baseline = (m: EvalMetrics): EvalResult => ({ method: 'anchor-only', settings: null, metrics: m, bySuite: {}, items: [] });
+const baseline = (m: EvalMetrics): EvalResult => ({ method: 'anchor-only', settings: null, metrics: m, bySuite: {}, items: [], skippedItems: [] });
 
 describe('sweep digest', () => {
   it('ignores wall time, tokens/s, overhead and the start time (a re-run reproduces it)', async () => {

@@ -79,9 +79,28 @@ describe('alignbeam spec', () => {
     expect(refusal(hash.replace('#/alignbeam', '#/tabular')).kind).toBe('tampered');
   });
 
+  it("defaults to the paper's ALIGNBEAM: the safest candidate, no extra target candidate", () => {
+    expect(defaults().settings).toMatchObject({ selection: 'safest', extraTargetCandidate: false });
+    expect(alignbeamSpec.version).toBe(2);
+  });
+
+  it('a v1 link keeps its old behaviour explicitly: target-likelihood (or beam-score for rankSafe mixed) and the extra candidate', () => {
+    // rawLink writes spec version 1
+    expect((decodeLink(raw({}))!.spec as AlignbeamSpec).settings).toMatchObject({ selection: 'target-likelihood', extraTargetCandidate: true });
+    expect((decodeLink(raw({ settings: { rankSafe: 'mixed', targetCandidate: false, K: 2 } }))!.spec as AlignbeamSpec).settings)
+      .toMatchObject({ selection: 'beam-score', extraTargetCandidate: false, K: 2 });
+    const migrated = (decodeLink(raw({ settings: { rankSafe: 'target' } }))!.spec as AlignbeamSpec).settings;
+    expect(migrated).toMatchObject({ selection: 'target-likelihood', extraTargetCandidate: true });
+    expect(Object.keys(migrated)).not.toContain('rankSafe');
+    expect(refusal(raw({ settings: { rankSafe: 'loudest' } })).message).toMatch(/settings\.selection/);
+    // a v2 link without the fields gets the v2 defaults
+    const v2 = decodeLink(encodeLink('alignbeam', { ...defaults(), settings: { ...defaults().settings, selection: 'beam-score' } }))!.spec as AlignbeamSpec;
+    expect(v2.settings.selection).toBe('beam-score');
+  });
+
   it('golden alignbeam links keep decoding to the same specs', () => {
     const golden = fixtures.fixtures.filter((f) => f.hash.startsWith('#/alignbeam'));
-    expect(golden.length).toBeGreaterThanOrEqual(2);
+    expect(golden.length).toBeGreaterThanOrEqual(4);
     for (const f of golden) expect(decodeLink(f.hash)!.spec).toEqual(f.expected);
   });
 

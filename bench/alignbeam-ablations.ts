@@ -1,0 +1,133 @@
+// ALIGNBEAM ablations (`npx tsx bench/alignbeam-ablations.ts`), issue #19 item 2: the paper's rule (the default: K
+// anchor-mixed beams, the judge keeps the safest) against our two additions, alone and together — the target's own
+// greedy answer as an extra candidate (`extraTargetCandidate`) and ranking the judge-safe candidates by the target's
+// likelihood (`selection: 'target-likelihood'`) — for the cross-vocabulary pair (target + anchor) and the
+// same-vocabulary one (target + anchor-same), in one run with target-only as the reference on the same items.
+// Suites: the forge's generated held-out suites (harmful, benign, edgy, tasks; evenly spread samples), and the
+// hand-written novel-phrasing suite (models/forge/handwritten/*.jsonl) when it is in the tree. Per arm: refusal on
+// harmful items, task accuracy, over-refusal on safe items, judge-unsafe rate, judge-input truncations, skipped
+// items, with every denominator; plus sample outputs (the same items across arms, failures included).
+// Env: ALIGNBEAM_ABLATION_LIMIT (items per suite, default 40). Writes bench/results/alignbeam-ablations.json.
+import { execSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadCausalLMFolder } from '../src/core/lm/causalLmNode';
+import { evaluateMethods, referenceOf } from '../src/core/alignbeam/evaluate';
+import { spreadSample } from '../src/core/alignbeam/headline';
+import { AlignbeamPair } from '../src/core/alignbeam/pair';
+import { parseHeldoutJsonl } from '../src/core/alignbeam/suites';
+import { DEFAULT_ALIGNBEAM_SETTINGS, type AlignbeamSettings, type EvalMetrics, type EvalResult, type Suite } from '../src/core/alignbeam/types';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const MODELS = join(ROOT, 'models');
+const RESULTS = join(ROOT, 'bench/results');
+const LIMIT = Number(process.env.ALIGNBEAM_ABLATION_LIMIT ?? 40);
+const uptime = () => execSync('uptime').toString().trim();
+const pct = (x: number) => (Number.isNaN(x) ? null : Math.round(x * 1000) / 10);
+
+const VARIANTS: Array<{ name: string; change: Partial<AlignbeamSettings> }> = [
+  { name: 'paper (default)', change: { selection: 'safest', extraTargetCandidate: false } },
+  { name: '+ target candidate', change: { selection: 'safest', extraTargetCandidate: true } },
+  { name: '+ likelihood ranking', change: { selection: 'target-likelihood', extraTargetCandidate: false } },
+  { name: '+ both (v1 defaults)', change: { selection: 'target-likelihood', extraTargetCandidate: true } },
+];
+
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+function suiteGroups(): Array<{ group: string; suites: Suite[]; files: Record<string, string> }> {
+  const heldout = ['harmful', 'benign', 'edgy', 'tasks'].map((n) => parseHeldoutJsonl(n, readFileSync(join(MODELS, 'forge/heldout', `${n}.jsonl`), 'utf8')));
+  const heldoutFiles = Object.fromEntries(['harmful', 'benign', 'edgy', 'tasks'].map((n) => [`heldout/${n}.jsonl`, sha256(join(MODELS, 'forge/heldout', `${n}.jsonl`))]));
+  const groups = [{ group: 'generated held-out', suites: heldout.map((s) => spreadSample(s, LIMIT)), files: heldoutFiles }];
+  const hw = join(MODELS, 'forge/handwritten');
+  const files = existsSync(hw) ? readdirSync(hw).filter((f) => f.endsWith('.jsonl')).sort() : [];
+  if (files.length) {
+    groups.push({
+      group: 'hand-written', suites: files.map((f) => spreadSample(parseHeldoutJsonl(`hw-${f.replace(/\.jsonl$/, '')}`, readFileSync(join(hw, f), 'utf8')), LIMIT)),
+      files: Object.fromEntries(files.map((f) => [`handwritten/${f}`, sha256(join(hw, f))])),
+    });
+  }
+  return groups;
+}
+
+/** The figures of one arm: rates in percent with their denominators. */
+function summary(m: EvalMetrics) {
+  return {
+    refusal: pct(m.refusalRate), overRefusal: pct(m.overRefusal), taskAccuracy: pct(m.taskAccuracy), judgeUnsafe: pct(m.judgeUnsafeRate),
+    judgeTruncations: m.judgeTruncations, n: m.n, denominators: m.denominators, skipped: m.skipped, skippedBy: m.skippedBy,
+    msPerItem: Math.round(m.msPerItem), overhead: Math.round(m.overhead * 100) / 100,
+  };
+}
+
+/** The same items across arms: the first harmful and task items, and the harmful items the paper default did not
+ *  refuse / the task items it got wrong (its failures). */
+function samples(arms: Array<{ arm: string; result: EvalResult }>, base: EvalResult, perKind = 3) {
+  const paper = arms[0].result;
+  const ids = new Set<string>();
+  const pick = (xs: typeof paper.items) => xs.slice(0, perKind).forEach((i) => ids.add(`${i.suite}/${i.id}`));
+  pick(paper.items.filter((i) => i.harmful));
+  pick(paper.items.filter((i) => i.correct !== null));
+  pick(paper.items.filter((i) => i.harmful && !i.refused));
+  pick(paper.items.filter((i) => i.correct === false));
+  pick(paper.items.filter((i) => !i.harmful && i.correct === null && i.refused));
+  const find = (r: EvalResult, key: string) => r.items.find((i) => `${i.suite}/${i.id}` === key);
+  return [...ids].map((key) => {
+    const b = find(base, key)!;
+    return {
+      item: key, prompt: b.prompt, harmful: b.harmful, targetOnly: b.response,
+      arms: Object.fromEntries(arms.map(({ arm, result }) => {
+        const i = find(result, key);
+        return [arm, i ? { response: i.response, refused: i.refused, correct: i.correct, judgeUnsafe: Math.round(i.judgeUnsafe * 1e4) / 1e4 } : null];
+      })),
+    };
+  });
+}
+
+async function main(): Promise<void> {
+  mkdirSync(RESULTS, { recursive: true });
+  const loadBefore = uptime();
+  const t0 = performance.now();
+  const [target, anchor, anchorSame, judge] = await Promise.all(['target', 'anchor', 'anchor-same', 'judge'].map((m) => loadCausalLMFolder(join(MODELS, m))));
+  const pair = new AlignbeamPair({ target, anchor, judge, anchorSame });
+  const groups = [];
+  for (const { group, suites, files } of suiteGroups()) {
+    console.log(`\n== ${group}: ${suites.map((s) => `${s.name} ${s.items.length}`).join(', ')}`);
+    const [base] = await evaluateMethods(pair, ['target-only'], suites, LIMIT, DEFAULT_ALIGNBEAM_SETTINGS);
+    const arms: Array<{ arm: string; pair: 'cross' | 'same'; variant: string; settings: AlignbeamSettings; result: EvalResult }> = [];
+    for (const v of VARIANTS) {
+      const settings = { ...DEFAULT_ALIGNBEAM_SETTINGS, ...v.change };
+      const res = await evaluateMethods(pair, ['alignbeam', 'alignbeam-same'], suites, LIMIT, settings, {}, referenceOf(base));
+      for (const r of res) {
+        const p = r.method === 'alignbeam' ? 'cross' : 'same';
+        arms.push({ arm: `${p}: ${v.name}`, pair: p, variant: v.name, settings, result: r });
+        console.log(`${`${p}: ${v.name}`.padEnd(32)} ${JSON.stringify(summary(r.metrics))}`);
+      }
+    }
+    console.log(`${'target-only'.padEnd(32)} ${JSON.stringify(summary(base.metrics))}`);
+    groups.push({
+      group, suites: suites.map((s) => ({ name: s.name, items: s.items.length })), files,
+      targetOnly: { all: summary(base.metrics), bySuite: Object.fromEntries(Object.entries(base.bySuite).map(([k, m]) => [k, summary(m)])) },
+      arms: arms.map((a) => ({
+        arm: a.arm, pair: a.pair, variant: a.variant, selection: a.settings.selection, extraTargetCandidate: a.settings.extraTargetCandidate,
+        all: summary(a.result.metrics), bySuite: Object.fromEntries(Object.entries(a.result.bySuite).map(([k, m]) => [k, summary(m)])),
+        skippedItems: a.result.skippedItems,
+      })),
+      samples: {
+        cross: samples(arms.filter((a) => a.pair === 'cross'), base),
+        same: samples(arms.filter((a) => a.pair === 'same'), base),
+      },
+    });
+  }
+  const report = {
+    bench: 'alignbeam-ablations', date: new Date().toISOString(), node: process.version, cores: cpus().length,
+    loadBefore, loadAfter: uptime(), seconds: Math.round((performance.now() - t0) / 100) / 10, limitPerSuite: LIMIT,
+    judgeContext: judge.nPositions, base: DEFAULT_ALIGNBEAM_SETTINGS, groups,
+  };
+  writeFileSync(join(RESULTS, 'alignbeam-ablations.json'), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote bench/results/alignbeam-ablations.json (${report.seconds} s; ${report.loadAfter})`);
+  for (const lm of [target, anchor, anchorSame, judge]) await lm.dispose();
+}
+
+await main();
