@@ -1,22 +1,31 @@
 // "Unlearn in the browser": the edits module's in-browser path (the sidecar path handles workspace checkpoints).
-// Wires the spec's `unlearn` block to the lab worker's unlearning engine, reports each finished run to the shell
-// (history summary + the checkpoint digest for the share link), and shows the session's runs side by side, the
-// newest in full. Thin: training and evaluation live in src/core/edits/unlearn.
+// Wires the spec's `unlearn` block to the lab worker's unlearning engine, reports each finished run of the spec's
+// own seed to the shell (history summary + the checkpoint digest for the share link), runs the spec over three
+// consecutive seeds on request, and shows the session's runs side by side, the four properties over seeds per
+// configuration, and the newest run in full. Thin: training and evaluation live in src/core/edits/unlearn.
+import { useRef, useState } from 'react';
 import type { FeaturePanelProps } from '../../app/featureTypes';
 import type { EditsSpec } from '../../state/specs/edits';
 import { DigestNote } from '../../viz/DigestNote';
 import { UnlearnForm } from './UnlearnForm';
 import { UnlearnResult, UnlearnRunsTable } from './UnlearnResults';
+import { SeedSummaryTable } from './UnlearnStructure';
 import { unlearnRequest } from './unlearnRequest';
-import { useUnlearnEngine } from './useUnlearnEngine';
+import { useUnlearnEngine, type UnlearnRunView } from './useUnlearnEngine';
+
+/** Seeds one "Run over seeds" click covers: the spec's seed and the next ones. */
+export const SEEDS_PER_BATCH = 3;
 
 export function UnlearnBrowser({ spec, onSpecChange, onResult, expectedDigest }: FeaturePanelProps<EditsSpec>) {
   const { run, runs, start, cancel, kill } = useUnlearnEngine();
   const setSpec = (patch: Partial<EditsSpec>) => onSpecChange({ ...spec, ...patch });
 
-  const onStart = async () => {
-    const view = await start(unlearnRequest(spec));
-    if (!view) return;
+  const [batch, setBatch] = useState<{ at: number; total: number } | null>(null);
+  // the run whose digest the share link carries: the latest of the spec's own seed
+  const [linked, setLinked] = useState<UnlearnRunView | null>(null);
+  const stopBatch = useRef(false);
+
+  const report = (view: UnlearnRunView) => {
     const r = view.result;
     const nf4 = r.quant.variants.find((v) => v.variant === 'nf4-b64');
     onResult({
@@ -29,18 +38,40 @@ export function UnlearnBrowser({ spec, onSpecChange, onResult, expectedDigest }:
       },
       digest: view.digest,
     });
+    setLinked(view);
+  };
+
+  const runSeed = async (seed: number): Promise<boolean> => {
+    const view = await start({ ...unlearnRequest(spec), seed });
+    if (view && seed === spec.seed) report(view);
+    return view !== undefined;
+  };
+
+  const onStartSeeds = async () => {
+    stopBatch.current = false;
+    for (let i = 0; i < SEEDS_PER_BATCH && !stopBatch.current; i++) {
+      setBatch({ at: i + 1, total: SEEDS_PER_BATCH });
+      if (!(await runSeed(spec.seed + i))) break;
+    }
+    setBatch(null);
+  };
+  const onCancel = () => {
+    stopBatch.current = true;
+    cancel();
   };
 
   const latest = runs[0];
   const state = run.status === 'running' ? 'loading' : run.status === 'error' ? 'error' : 'ready';
   return (
-    <div data-testid="unlearn-browser" data-state={state} data-run-status={run.status}>
-      <UnlearnForm spec={spec} setSpec={setSpec} run={run} onStart={() => void onStart()} onCancel={cancel} onKill={kill} />
-      {latest && <DigestNote digest={latest.digest} expected={expectedDigest} />}
+    <div data-testid="unlearn-browser" data-state={batch ? 'loading' : state} data-run-status={run.status}>
+      <UnlearnForm spec={spec} setSpec={setSpec} run={run} batch={batch} seedsPerBatch={SEEDS_PER_BATCH}
+        onStart={() => void runSeed(spec.seed)} onStartSeeds={() => void onStartSeeds()} onCancel={onCancel} onKill={() => { stopBatch.current = true; kill(); }} />
+      {linked && <DigestNote digest={linked.digest} expected={expectedDigest} />}
       {runs.length > 0 && (
         <div className="card">
           <h3>Runs this session</h3>
           <UnlearnRunsTable runs={runs} />
+          <SeedSummaryTable results={runs.map((v) => v.result)} />
         </div>
       )}
       {latest && <UnlearnResult key={latest.index} view={latest} />}

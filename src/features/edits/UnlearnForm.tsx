@@ -54,17 +54,21 @@ function progressLabel(p: UnlearnJobProgress | null): string {
   return s ? `${p.label} — loss ${s.log.loss.toFixed(3)}, forget ${s.log.forget.toFixed(3)}, retain ${s.log.retain.toFixed(3)}` : p.label;
 }
 
-export function UnlearnForm({ spec, setSpec, run, onStart, onCancel, onKill }: {
+export function UnlearnForm({ spec, setSpec, run, batch, seedsPerBatch, onStart, onStartSeeds, onCancel, onKill }: {
   spec: EditsSpec;
   setSpec: (patch: Partial<EditsSpec>) => void;
   run: UnlearnRunState;
+  /** The seed batch in flight (run `at` of `total`), if any. */
+  batch: { at: number; total: number } | null;
+  seedsPerBatch: number;
   onStart: () => void;
+  onStartSeeds: () => void;
   onCancel: () => void;
   onKill: () => void;
 }) {
   const u = spec.unlearn;
   const set = (patch: Partial<UnlearnSpec>) => setSpec({ unlearn: { ...u, ...patch } });
-  const running = run.status === 'running';
+  const running = run.status === 'running' || batch !== null;
   return (
     <div className="card" data-testid="unlearn-form">
       <h2>Unlearn in the browser</h2>
@@ -108,9 +112,12 @@ export function UnlearnForm({ spec, setSpec, run, onStart, onCancel, onKill }: {
       </div>
       <div className="toolbar">
         <button data-testid="unlearn-start" disabled={running} onClick={onStart}>Run {METHOD_LABELS[u.method]} on {u.model}</button>
-        {running && (
+        <button data-testid="unlearn-start-seeds" disabled={running} onClick={onStartSeeds}
+          title="the same run with each seed in turn, for the four properties over seeds">Run seeds {spec.seed}–{spec.seed + seedsPerBatch - 1}</button>
+        {run.status === 'running' && (
           <>
-            <ProgressBar done={run.progress?.done ?? 0} total={100} label={progressLabel(run.progress)} onCancel={run.cancelling ? undefined : onCancel} testId="unlearn-progress" />
+            <ProgressBar done={run.progress?.done ?? 0} total={100} label={`${batch ? `seed ${run.request.seed} (${batch.at} of ${batch.total}): ` : ''}${progressLabel(run.progress)}`}
+              onCancel={run.cancelling ? undefined : onCancel} testId="unlearn-progress" />
             {run.cancelling && <span className="muted" data-testid="unlearn-cancelling">Cancelling after the current step… <button data-testid="unlearn-kill" onClick={onKill}>Stop now</button></span>}
           </>
         )}

@@ -1,15 +1,17 @@
 // What an in-browser unlearning run did to the model's structure and whether it has MANSU's four properties:
 // the four-properties table (forgetting, retain, PTQ gap on NF4, structural = CAD; value, threshold, margin, pass;
 // src/core/edits/unlearn/properties.ts), CAD with its companions and the forget behaviour's attribution graphs
-// before and after the edit (the circuits module's GraphView), and MANSU's per-step report. Pure props → view.
+// before and after the edit (the circuits module's GraphView), MANSU's per-step report, and the four properties
+// over seeds per configuration of the session's runs. Pure props → view.
 import { useMemo } from 'react';
 import { nodeScores } from '../../core/circuits/extract';
 import type { CircuitGraph } from '../../core/circuits/types';
-import type { MansuStageReport, UnlearnJobResult } from '../../core/edits/unlearn/api';
-import type { PropertyCheck } from '../../core/edits/unlearn/properties';
+import type { MansuStageReport, UnlearnJobRequest, UnlearnJobResult } from '../../core/edits/unlearn/api';
+import type { PropertyCheck, PropertySummary } from '../../core/edits/unlearn/properties';
 import { downloadFile } from '../../viz/download';
 import { GraphView } from '../circuits/GraphView';
 import { num } from './format';
+import { seedGroups } from './seedGroups';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
 const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}` : '—');
@@ -101,5 +103,35 @@ export function MansuReportView({ m, fileName }: { m: MansuStageReport; fileName
       )}
       <p className="muted">Time per step: {seconds}.</p>
     </div>
+  );
+}
+
+function SummaryCell({ s }: { s: PropertySummary | null }) {
+  if (!s) return <td className="muted">—</td>;
+  return <td className={s.minMargin > 0 ? 'ok' : undefined}>{f3(s.mean)} ± {f3(s.sd)}<br /><span className="muted">worst margin {signed(s.minMargin)}, holds {s.passes}/{s.n}</span></td>;
+}
+
+const configLabel = (c: Omit<UnlearnJobRequest, 'seed'>): string => {
+  const off = c.mansu ? (['circuit', 'fisher', 'nullSpace', 'floor'] as const).filter((k) => !c.mansu![k]) : [];
+  const method = c.mansu ? `mansu (${c.mansu.objective}${off.map((k) => `, no ${k}`).join('')})` : c.method;
+  return `${method} · ${c.modelId} · ${c.forgetTopic} · ${c.steps} steps`;
+};
+
+/** MANSU's four properties over seeds, one row per configuration of the session's runs (mean ± sd, worst margin). */
+export function SeedSummaryTable({ results }: { results: readonly UnlearnJobResult[] }) {
+  const groups = useMemo(() => seedGroups(results), [results]);
+  return (
+    <table className="table" data-testid="seed-summary" data-groups={groups.length}>
+      <thead><tr><th>configuration</th><th>seeds</th><th>forgetting</th><th>retain drop</th><th>PTQ gap (NF4)</th><th>CAD</th><th>all four</th></tr></thead>
+      <tbody>
+        {groups.map((g, i) => (
+          <tr key={i} data-seeds={g.seeds.length}>
+            <td>{configLabel(g.config)}</td><td>{g.seeds.join(', ')}</td>
+            <SummaryCell s={g.summary.forgetting} /><SummaryCell s={g.summary.retain} /><SummaryCell s={g.summary.ptqGap} /><SummaryCell s={g.summary.structural} />
+            <td>{g.summary.allPass} / {g.summary.seeds}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -25,8 +25,8 @@ export interface UnlearnRunView {
   digest: string;
 }
 
-/** Runs kept on screen (each holds its checkpoint's bytes: a few MB for the embedded models). */
-const KEEP_RUNS = 6;
+/** Runs kept on screen (each holds its checkpoint's bytes: a few MB for the embedded models): 4 configurations × 3 seeds. */
+const KEEP_RUNS = 12;
 
 const createWorker = () => {
   installRuntimeErrorTransfer();
