@@ -7,7 +7,8 @@
 //      the topic's train prompts, corrupted = length-matched benign train prompts (chat + tasks); cut two ways and
 //      exported as EAP-IG Graph JSON: `topn` (the top 5 % of edges by |score|, pruned, as the circuits module's
 //      refusal circuit), `budget` (heads / MLPs by |node score|, kept while the mask stays under 5 % of the
-//      parameters: the paper's "< 5 % touched") and, as a diagnostic, `whole` (every head and MLP);
+//      parameters: the paper's "< 5 % touched") and, as a diagnostic, `whole` (every head and MLP); a second
+//      diagnostic column keeps the copy's change only where no node owns weights (embeddings, norms, biases);
 //   3. C-Δθ W_out = W_target + s·(W_aligned − W_target) on each circuit's mask, at several s, by the REAL sidecar
 //      (sidecar/main.ts on a temp workspace, POST /api/jobs/cdelta, outputs = drop-in model folders), each output
 //      loaded back with the lab loader and compared bit for bit with the in-process edit (cdeltaLab.ts);
@@ -120,7 +121,8 @@ async function main(): Promise<void> {
     heads: Array.from({ length: model.nLayers * model.nHeads }, (_, i): [number, number] => [Math.floor(i / model.nHeads), i % model.nHeads]),
     mlps: Array.from({ length: model.nLayers }, (_, l) => l), nodesInGraph: 0, edgesInGraph: 0,
   };
-  const trainable = [...circuitMasks(model, fullGraph, Object.keys(model.params)).keys()].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const owned = [...circuitMasks(model, fullGraph, Object.keys(model.params)).keys()];
+  const trainable = owned.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   let t = Date.now();
   const run = await runUnlearning(model, data, { method: 'refusal_sft', steps, lr, seed: 0, checkpointEvery: steps, ...(ownableOnly ? { trainable } : {}) }, { split, sink: folderSink(join(ws, 'aligned-run'), TARGET, model.configJson) });
   timings.fineTuneSeconds = seconds(t);
@@ -136,6 +138,8 @@ async function main(): Promise<void> {
     return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
   }));
   whole.params.forEach(release);
+  // diagnostic: the copy's change where NO node owns weights (embeddings, norms, o-projection bias), target elsewhere
+  const complement: ArrRecord = Object.fromEntries(Object.keys(aligned).map((n) => [n, (owned.includes(n) ? model.params[n] : aligned[n]).ref]));
 
   // 2. circuits on the aligned copy
   const cm = await loadCircuitModelFolder(TARGET);
@@ -194,6 +198,9 @@ async function main(): Promise<void> {
   nf4('target', model.params);
   decode('aligned', aligned);
   nf4('aligned', aligned);
+  decode('copy outside every node', complement);
+  nf4('copy outside every node', complement);
+  release(complement);
   for (const e of edits) {
     decode(e.name, e.params);
     nf4(e.name, e.params);
