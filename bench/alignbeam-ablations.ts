@@ -8,6 +8,8 @@
 // harmful items, task accuracy, over-refusal on safe items, judge-unsafe rate, judge-input truncations, skipped
 // items, with every denominator; plus sample outputs (the same items across arms, failures included).
 // Env: ALIGNBEAM_ABLATION_LIMIT (items per suite, default 40). Writes bench/results/alignbeam-ablations.json.
+// `npx tsx bench/alignbeam-ablations.ts judge-fit`: the judge-context check (judgeFit below), written to
+// bench/results/alignbeam-judge-fit.json.
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,10 +17,13 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadCausalLMFolder } from '../src/core/lm/causalLmNode';
+import type { CausalLM } from '../src/core/lm/causalLm';
+import { ContextFullError } from '../src/core/alignbeam/errors';
 import { evaluateMethods, referenceOf } from '../src/core/alignbeam/evaluate';
 import { spreadSample } from '../src/core/alignbeam/headline';
+import { fitJudgeInput, judgePrompt } from '../src/core/alignbeam/judge';
 import { AlignbeamPair } from '../src/core/alignbeam/pair';
-import { parseHeldoutJsonl } from '../src/core/alignbeam/suites';
+import { parseCsvSuite, parseHeldoutJsonl } from '../src/core/alignbeam/suites';
 import { DEFAULT_ALIGNBEAM_SETTINGS, type AlignbeamSettings, type EvalMetrics, type EvalResult, type Suite } from '../src/core/alignbeam/types';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -85,12 +90,70 @@ function samples(arms: Array<{ arm: string; result: EvalResult }>, base: EvalRes
   });
 }
 
+/** v1's fit, kept here as the baseline: the response was cut first (to nothing on a long prompt), then the prompt. */
+function v1Fit(lm: CausalLM, prompt: string, response: string): { ids: number[]; response: string } {
+  let p = prompt;
+  let r = response;
+  for (;;) {
+    const ids = lm.tokenizer.applyChatTemplate(judgePrompt(p, r));
+    if (ids.length < lm.nPositions || (r === '' && p === '')) return { ids, response: r };
+    if (r.length > 0) r = r.slice(0, Math.floor(r.length * 0.8));
+    else p = p.slice(0, Math.floor(p.length * 0.8));
+  }
+}
+
+/**
+ * `judge-fit`: what the judge's 128-position context does to real inputs — every suite's prompts (the held-out and
+ * hand-written suites, AdvBench, HarmBench val with its contexts, XSTest; up to ALIGNBEAM_FIT_LIMIT each) with the
+ * target's own greedy reply: how many inputs must be cut, and how many replies the v1 fit dropped or cut against
+ * the current one (the reply whole unless it alone overflows).
+ */
+async function judgeFit(pair: AlignbeamPair): Promise<Record<string, unknown>> {
+  const limit = Number(process.env.ALIGNBEAM_FIT_LIMIT ?? 60);
+  const judge = pair.models.judge;
+  const csv = (f: string) => parseCsvSuite(f, readFileSync(join(ROOT, 'data/llm', f), 'utf8')).suite;
+  const suites = [...suiteGroups().flatMap((g) => g.suites),
+    csv('advbench_harmful_behaviors.csv'), csv('harmbench_behaviors_text_val.csv'), csv('xstest_prompts.csv')].map((s) => spreadSample(s, limit));
+  const rows = [];
+  for (const suite of suites) {
+    const t = { suite: suite.name, items: 0, overContext: 0, contextFullSkipped: 0, v1ReplyDropped: 0, v1ReplyCut: 0, nowPromptCut: 0, nowReplyCut: 0 };
+    for (const item of suite.items) {
+      let reply: string;
+      try {
+        reply = (await pair.generate('target-only', item.prompt, DEFAULT_ALIGNBEAM_SETTINGS)).text;
+      } catch (e) {
+        if (!(e instanceof ContextFullError)) throw e;
+        t.contextFullSkipped++;
+        continue;
+      }
+      t.items++;
+      const now = fitJudgeInput(judge, judgePrompt, item.prompt, reply, 1);
+      if (!now.truncated) continue;
+      t.overContext++;
+      const old = v1Fit(judge, item.prompt, reply);
+      if (old.response.trim() === '' && reply.trim() !== '') t.v1ReplyDropped++;
+      else if (old.response !== reply) t.v1ReplyCut++;
+      if (now.truncated.prompt) t.nowPromptCut++;
+      if (now.truncated.response) t.nowReplyCut++;
+    }
+    console.log(JSON.stringify(t));
+    rows.push(t);
+  }
+  return { judgeContext: judge.nPositions, limitPerSuite: limit, suites: rows };
+}
+
 async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   const loadBefore = uptime();
   const t0 = performance.now();
   const [target, anchor, anchorSame, judge] = await Promise.all(['target', 'anchor', 'anchor-same', 'judge'].map((m) => loadCausalLMFolder(join(MODELS, m))));
   const pair = new AlignbeamPair({ target, anchor, judge, anchorSame });
+  if (process.argv[2] === 'judge-fit') {
+    const fit = await judgeFit(pair);
+    writeFileSync(join(RESULTS, 'alignbeam-judge-fit.json'), `${JSON.stringify({ bench: 'alignbeam-judge-fit', date: new Date().toISOString(), loadBefore, loadAfter: uptime(), ...fit }, null, 2)}\n`);
+    for (const lm of [target, anchor, anchorSame, judge]) await lm.dispose();
+    return;
+  }
   const groups = [];
   for (const { group, suites, files } of suiteGroups()) {
     console.log(`\n== ${group}: ${suites.map((s) => `${s.name} ${s.items.length}`).join(', ')}`);
