@@ -1,8 +1,9 @@
 // Unlearning in the browser (edits module, "Unlearn in the browser"): the lab worker fine-tunes the embedded
-// `target` on a small forge split. A 200-step gradient-ascent run is cancelled mid-training (the shared flag stops it after
-// the current step: no result appears); a MANSU run (Fisher step off) completes and shows the four-properties
-// table, its step report, the full-precision vs NF4 / FP4 table with PTQ gaps, behaviour rates, the |update| /
-// bin-width histograms, the parameters touched and the forget behaviour's attribution graphs before and after;
+// `target` on a small forge split. A batch of 200-step gradient-ascent runs over three seeds is cancelled during
+// the first (the shared flag stops it after the current step, the batch stops: no result appears); a MANSU run
+// (Fisher step off) completes and shows the four-properties table, its step report, the full-precision vs NF4 /
+// FP4 table with PTQ gaps, behaviour rates, the |update| / bin-width histograms, the parameters touched, the
+// forget behaviour's attribution graphs before and after, and its row of the properties-over-seeds table;
 // its manifest and weights download; the share link carries the run's spec and digest, and opened in a fresh tab
 // it re-runs to the same checkpoint bits. Sizes are tiny: the machine is slow and the engine runs on WASM.
 import { readFile } from 'node:fs/promises';
@@ -32,10 +33,11 @@ test('unlearn target in the browser: cancel a GA run, complete a MANSU run, down
     mode: 'browser', seed: 5, unlearn: { model: 'target', method: 'grad_ascent', forgetTopic: 'poison', forgetSize: 8, retainSize: 16, steps: 200, batchSize: 8 },
   });
 
-  // a long run, cancelled once training is under way (a rendered step label: React may skip some steps' labels)
-  await page.getByTestId('unlearn-start').click();
+  // a batch over seeds 5–7 of a long run, cancelled once the first seed's training is under way (a rendered step
+  // label: React may skip some steps' labels): the batch stops too
+  await page.getByTestId('unlearn-start-seeds').click();
   await expect(page.getByTestId('unlearn-browser')).toHaveAttribute('data-state', 'loading');
-  await expect(page.getByTestId('unlearn-progress')).toContainText(/step \d+ \/ 200/, { timeout: 240_000 });
+  await expect(page.getByTestId('unlearn-progress')).toContainText(/seed 5 \(1 of 3\): step \d+ \/ 200/, { timeout: 240_000 });
   await page.getByTestId('unlearn-progress-cancel').click();
   await expect(page.getByTestId('unlearn-cancelled')).toContainText('cancelled', { timeout: 60_000 });
   await expect(page.getByTestId('unlearn-cancelled')).toContainText(/stopped after step \d+/);
@@ -43,6 +45,8 @@ test('unlearn target in the browser: cancel a GA run, complete a MANSU run, down
   expect(stoppedAt).toBeLessThan(200);
   await expect(page.getByTestId('unlearn-result')).toHaveCount(0);
   await expect(page.getByTestId('unlearn-browser')).toHaveAttribute('data-state', 'ready');
+  await expect(page.getByTestId('unlearn-progress')).toHaveCount(0);
+  await expect(page.getByTestId('unlearn-runs')).toHaveCount(0);
 
   // a short MANSU run to the end, its Fisher step switched off
   await page.getByTestId('unlearn-method').selectOption('mansu');
@@ -88,6 +92,7 @@ test('unlearn target in the browser: cancel a GA run, complete a MANSU run, down
   }
   await expect(page.getByTestId('unlearn-touched')).toContainText('Parameters touched');
   await expect(page.getByTestId('unlearn-runs')).toHaveAttribute('data-count', '1');
+  await expect(page.getByTestId('seed-summary').locator('tbody tr')).toHaveCount(1);
 
   // the checkpoint's manifest and weights download
   const manifestDownload = page.waitForEvent('download');
