@@ -158,7 +158,10 @@ function drawCategory(rng: Rng, category: Category, split: Split, count: number)
 
 const CATEGORIES: readonly Category[] = ['task', 'harmful', 'edgy', 'chat'];
 
-export function generateCorpusV4(options: CorpusOptions = DEFAULT_CORPUS_OPTIONS_V4): Corpus & { examples: ExampleV4[] } {
+/** A v4 corpus: a `Corpus` (mixes, tokenizer training and hashing read it unchanged) whose records are v4's. */
+export type CorpusV4 = Omit<Corpus, 'examples'> & { examples: ExampleV4[] };
+
+export function generateCorpusV4(options: CorpusOptions = DEFAULT_CORPUS_OPTIONS_V4): CorpusV4 {
   const examples: ExampleV4[] = [];
   for (const split of ['train', 'heldout'] as const) {
     for (const [k, category] of CATEGORIES.entries()) {
