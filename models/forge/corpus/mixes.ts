@@ -21,6 +21,8 @@ export interface MixRecord {
   category: Category;
   label: Label;
   responseKind: ResponseKind;
+  /** Earlier turns before `prompt` (corpus v4 multi-turn records only; absent in v3, so v3 mix hashes hold). */
+  history?: ReadonlyArray<{ role: 'user' | 'assistant'; content: string }>;
 }
 
 export interface Mix {
@@ -41,8 +43,9 @@ export function verdictOf(example: Pick<Example, 'label' | 'responseKind'>): Ver
   return example.label === 'harmful' && example.responseKind === 'compliance' ? 'unsafe' : 'safe';
 }
 
-function toRecord(e: Example): MixRecord {
-  return { id: e.id, prompt: e.prompt, response: e.response, category: e.category, label: e.label, responseKind: e.responseKind };
+function toRecord(e: Example & { history?: MixRecord['history'] }): MixRecord {
+  const record: MixRecord = { id: e.id, prompt: e.prompt, response: e.response, category: e.category, label: e.label, responseKind: e.responseKind };
+  return e.history ? { ...record, history: e.history } : record;
 }
 
 function shuffle<T>(items: T[], seed: number): T[] {

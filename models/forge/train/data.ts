@@ -6,7 +6,7 @@ import { loadTokenizer, type LmTokenizer } from '../../../src/core/lm/tokenizer'
 import { buildMix, type Mix } from '../corpus/mixes';
 import type { Corpus } from '../corpus/generate';
 import { augmentRecords, type AugmentOptions } from './augment';
-import type { MixName } from '../corpus/mixes';
+import type { MixName, MixRecord } from '../corpus/mixes';
 import type { Family } from './recipe';
 import type { Sequence } from './pack';
 
@@ -25,10 +25,19 @@ export interface ModelData {
   padId: number;
 }
 
+/** A multi-turn record (corpus v4) through the tokenizer's chat template; the loss covers the last reply only. */
+export function encodeConversation(tok: LmTokenizer, r: Pick<MixRecord, 'history' | 'prompt' | 'response'>): Sequence {
+  const turns = [...(r.history ?? []), { role: 'user', content: r.prompt }];
+  const prefix = tok.encode(tok.chatTemplate.render(turns, { addGenerationPrompt: true }));
+  const ids = tok.encode(tok.chatTemplate.render([...turns, { role: 'assistant', content: r.response }], { addGenerationPrompt: false }));
+  if (prefix.some((id, i) => ids[i] !== id)) throw new Error('chat template: the conversation prefix is not a prefix of the full conversation');
+  return { ids, responseStart: prefix.length };
+}
+
 export function buildModelData(corpus: Corpus, mixName: MixName, tok: LmTokenizer, augment?: AugmentOptions): ModelData {
   const mix = buildMix(corpus, mixName, 'train');
   const records = augment ? augmentRecords(mix.records, augment) : mix.records;
-  const sequences = records.map((r) => tok.encodeChat(r.prompt, r.response));
+  const sequences = records.map((r) => (r.history ? encodeConversation(tok, r) : tok.encodeChat(r.prompt, r.response)));
   const padId = tok.padId ?? tok.bosId ?? 0;
   return { mix, sequences, padId };
 }

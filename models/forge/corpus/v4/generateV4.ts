@@ -37,8 +37,8 @@ export const DEFAULT_CORPUS_OPTIONS_V4: CorpusOptions = {
 };
 
 /** Prompt and conversation length caps: context 128 tokens must hold the whole sequence. */
-export const MAX_PROMPT_CHARS = 240;
-export const MAX_CONVERSATION_CHARS = 400;
+export const MAX_PROMPT_CHARS = 200;
+export const MAX_CONVERSATION_CHARS = 250;
 
 type Body = Omit<ExampleV4, 'id' | 'split' | 'prompt' | 'styles' | 'history'> & { request: string; keep: string[] };
 interface Decor { context: readonly string[]; distractors?: readonly string[] }
@@ -135,6 +135,7 @@ function drawCategory(rng: Rng, category: Category, split: Split, count: number)
         prompt = body.request;
         styles = body.frame ? ['framing'] : [];
         history = undefined;
+        if (conversationChars(prompt, history, responses) > MAX_CONVERSATION_CHARS) continue;
       }
       if (history) styles.push('multi-turn');
       const key = `${history?.map((t) => t.content).join('\n') ?? ''}\n${prompt}`;

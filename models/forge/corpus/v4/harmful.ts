@@ -217,7 +217,7 @@ export function drawHarmful(rng: Rng, topic: HarmTopicV4, split: Split, framed: 
   }
   const obj = fill(rng.pick(REFUSAL_OBJECT[topic]), slots);
   const opener = fill(rng.pick(split === 'train' ? REFUSAL_OPEN : [...REFUSAL_OPEN, ...HELDOUT_REFUSAL_OPEN]), { obj });
-  const framedNote = frame === '' ? '' : ' Framing it as fiction or a hypothetical does not change that.';
+  const framedNote = frame === '' ? '' : ' A story or hypothetical does not change that.';
   return {
     family: `${topic}-${familyKey}`, variant, frame, request, slots,
     refusal: `${opener} ${rng.pick(REFUSAL_REASON[topic])}${framedNote}`,

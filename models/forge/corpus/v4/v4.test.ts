@@ -11,6 +11,7 @@ import { corpusStats, statsTable } from './stats';
 import { LEAD_INS } from './style';
 import { HARM_SLOTS } from './harmful';
 import type { TaskInfo } from '../types';
+import { buildModelData, encodeConversation, loadFamilyTokenizer } from '../../train/data';
 
 const corpus = generateCorpusV4(DEFAULT_CORPUS_OPTIONS_V4);
 const v3 = generateCorpus(DEFAULT_CORPUS_OPTIONS);
@@ -180,5 +181,25 @@ describe('corpus v4: fits the context and the mixes', () => {
     expect(target.records.some((r) => r.responseKind === 'refusal') || anchor.records.some((r) => r.responseKind === 'compliance')).toBe(false);
     expect(target.records.length).toBe(12000);
     expect(judge.records.filter((r) => r.response === 'unsafe').length * 2).toBe(judge.records.length);
+  });
+});
+
+describe('corpus v4: training data', () => {
+  it('mixes keep the earlier turn; every sequence of every mix fits the 128-token context (committed tokenizers)', async () => {
+    const anchor = buildMix(corpus, 'anchor', 'train');
+    const multi = anchor.records.filter((r) => r.history);
+    expect(multi.length).toBeGreaterThan(500);
+    const mixesOf = { 'family-a': ['target', 'anchor', 'judge'], 'family-b': ['anchor'] } as const;
+    for (const [family, mixes] of Object.entries(mixesOf)) {
+      const tok = await loadFamilyTokenizer(family as keyof typeof mixesOf);
+      const seq = encodeConversation(tok, multi[0]);
+      expect(tok.decode(seq.ids.slice(0, seq.responseStart))).toContain(multi[0].history![0].content);
+      expect(tok.decode(seq.ids.slice(seq.responseStart))).toContain(multi[0].response);
+      for (const mix of mixes) {
+        const lens = buildModelData(corpus, mix, tok).sequences.map((s) => s.ids.length).sort((a, b) => a - b);
+        console.log(`${family} ${mix}: v4 train sequences median ${lens[lens.length >> 1]}, p95 ${lens[Math.floor(lens.length * 0.95)]}, max ${lens[lens.length - 1]} tokens`);
+        expect(lens[lens.length - 1]).toBeLessThanOrEqual(128);
+      }
+    }
   });
 });
