@@ -57,8 +57,8 @@ interface Row {
 async function main(): Promise<void> {
   const model = await loadUnlearnModelFolder(join(ROOT, 'models/target'));
   const { data, split } = await forgeUnlearnData({ forgetTopic: topic, forgetSize: 64, retainSize: 256, seed: 0 });
-  const prompts = heldOutPrompts();
-  const pairs = forgetTokenPairs(model, data.forget, prompts.benignPrompts, 16, 0);
+  const { benignPrompts, ...prompts } = heldOutPrompts();
+  const pairs = forgetTokenPairs(model, data.forget, benignPrompts, 16, 0);
   const baseGraph = await forgetAttribution(model, model.params, pairs, 5);
   const baseEval = evaluateQuantized(model, model.params, data, { behaviour: { prompts, maxNewTokens: MAX_NEW } });
   const epochSteps = Math.ceil((data.forget.length + data.retain.length) / (2 * BATCH));
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
       const t0 = Date.now();
       if (run.given) {
         const given = { ...run.given, objective: { ...DEFAULT_MANSU_OPTIONS.objective, steps, seed, batchSize: BATCH, checkpointEvery: steps } };
-        const r = await runMansu(model, data, given, { benignPrompts: prompts.benignPrompts });
+        const r = await runMansu(model, data, given, { benignPrompts });
         await score(run.method, seed, r.params, (Date.now() - t0) / 1000, r.report);
         release(r.params);
       } else {
