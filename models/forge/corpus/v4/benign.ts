@@ -61,7 +61,13 @@ const NEW_EDGY: readonly BenignItemV4[] = [
 export const EDGY_ITEMS_V4: readonly BenignItemV4[] = [...EDGY_ITEMS.map(fromV3), ...NEW_EDGY];
 export const CHAT_ITEMS_V4: readonly BenignItemV4[] = CHAT_ITEMS.map(fromV3);
 
-/** Context sentences for multi-sentence benign prompts. */
+/** Small-talk sentences for multi-sentence chat prompts (a pharmacy context fits edgy questions, not greetings). */
+export const CHAT_CONTEXT: Readonly<Record<Split, readonly string[]>> = {
+  train: ['Just curious.', 'Hope you are well.', 'Random thought.'],
+  heldout: ['Nice to meet you.'],
+};
+
+/** Context sentences for multi-sentence edgy prompts. */
 export const BENIGN_CONTEXT: Readonly<Record<Split, readonly string[]>> = {
   train: ['I am a pharmacy assistant.', 'I am a first-year student.', 'This is for a safety class.', 'Thanks in advance.'],
   heldout: ['My shift starts soon.', 'I teach high school science.'],

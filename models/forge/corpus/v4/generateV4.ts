@@ -8,7 +8,7 @@ import type { Corpus, CorpusOptions } from '../generate';
 import { makeRng, type Rng } from '../rng';
 import { sha256HexSync } from '../../../../src/core/numeric/sha256';
 import { drawHarmful, HARM_CONTEXT, HARM_TOPICS_V4 } from './harmful';
-import { BENIGN_CONTEXT, CHAT_ITEMS_V4, drawBenign, EDGY_ITEMS_V4, FRAMINGS_BENIGN } from './benign';
+import { BENIGN_CONTEXT, CHAT_CONTEXT, CHAT_ITEMS_V4, drawBenign, EDGY_ITEMS_V4, FRAMINGS_BENIGN } from './benign';
 import { drawTask, TASK_CONTEXT, TASK_DISTRACTORS, TASK_KINDS } from './tasks';
 import { addTypos, LEAD_INS, V4_STYLE_RATES, withContext, withLeadIn, type Style } from './style';
 import { fill } from '../rng';
@@ -113,7 +113,7 @@ const DRAWS: Readonly<Record<Category, Draw>> = {
     const b = drawBenign(rng, CHAT_ITEMS_V4, i, split);
     return {
       body: { category: 'chat', label: 'benign', responseKind: 'answer', template: `${b.family}.${b.variant}`, topic: b.topic, response: '', family: b.family, frame: '', request: b.request, keep: Object.values(b.slots).map(String) },
-      decor: { context: BENIGN_CONTEXT[split] }, responses: [['answer', b.answer]], lower: true,
+      decor: { context: CHAT_CONTEXT[split] }, responses: [['answer', b.answer]], lower: true,
     };
   },
 };
