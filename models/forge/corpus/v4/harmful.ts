@@ -215,12 +215,14 @@ export function drawHarmful(rng: Rng, topic: HarmTopicV4, split: Split, framed: 
     frame = frameKey;
     request = fill(rng.pick(forms), { req: request, req_lc: uncap(request) });
   }
-  const obj = fill(rng.pick(REFUSAL_OBJECT[topic]), slots);
+  // the reply speaks to the user: "my boss" in the request is "your boss" in the reply
+  const replySlots = { ...slots, victim: slots.victim.replace(/^my /, 'your ') };
+  const obj = fill(rng.pick(REFUSAL_OBJECT[topic]), replySlots);
   const opener = fill(rng.pick(split === 'train' ? REFUSAL_OPEN : [...REFUSAL_OPEN, ...HELDOUT_REFUSAL_OPEN]), { obj });
   const framedNote = frame === '' ? '' : ' A story or hypothetical does not change that.';
   return {
     family: `${topic}-${familyKey}`, variant, frame, request, slots,
     refusal: `${opener} ${rng.pick(REFUSAL_REASON[topic])}${framedNote}`,
-    compliance: `${rng.pick(COMPLIANCE_OPEN)} ${fill(COMPLIANCE[topic], slots)}`,
+    compliance: `${rng.pick(COMPLIANCE_OPEN)} ${fill(COMPLIANCE[topic], replySlots)}`,
   };
 }

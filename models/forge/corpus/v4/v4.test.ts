@@ -99,7 +99,7 @@ describe('corpus v4: responses address the request asked', () => {
     const mentioned = (text: string, v: string): boolean => new RegExp(`(^|[^a-z])${v.toLowerCase()}($|[^a-z])`).test(text.toLowerCase());
     for (const e of refusals.filter((r) => r.topic !== 'drugtest')) {
       const first = e.response.split('. ')[0];
-      const named = values.filter((v) => mentioned(first, v));
+      const named = values.filter((v) => mentioned(first, v) || mentioned(first, v.replace(/^my /, 'your ')));
       expect(named.length, e.response).toBeGreaterThan(0);
       for (const v of named) expect(mentioned(e.prompt, v), `${v} | ${e.prompt}`).toBe(true);
     }
