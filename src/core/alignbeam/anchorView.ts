@@ -1,11 +1,11 @@
 // The anchor's view of the shared response text. Both models condition on the same committed text, not on the same
 // tokens: after each target token the anchor re-tokenizes (its chat prefix + the committed text) and reuses its KV
 // cache up to the longest common token prefix, so a merge that changes its last token costs one or two steps, not a
-// full recompute. Committed target bytes that end inside a UTF-8 character are held back until the character is
+// full recompute. The K beams' views take their last token in one batched run per step (advanceBatch). Committed target bytes that end inside a UTF-8 character are held back until the character is
 // complete (the anchor never sees U+FFFD).
 import type { CausalLM, KvCache } from '../lm/causalLm';
 import type { LmTokenizer } from '../lm/tokenizer';
-import { commonPrefixLength, truncateCache } from './kv';
+import { commonPrefixLength, splitRows, stackRows, truncateCache } from './kv';
 
 /** How a model frames a user prompt: its chat template, or a plain fallback when it has none. */
 export interface PromptFrame {
@@ -122,7 +122,7 @@ export class AnchorView {
    * does), so at α = 1 it decodes exactly as it would alone.
    */
   async logitsForResponseIds(responseIds: readonly number[]): Promise<Float32Array | null> {
-    return this.logitsForIds([...this.prefix(), ...responseIds]);
+    return this.logitsForIds(this.idsForResponse(responseIds));
   }
 
   /**
@@ -145,36 +145,98 @@ export class AnchorView {
     return { ids: want, responseStart, logitsAt: (pos) => (pos >= 0 ? hist[pos] : undefined) };
   }
 
+  /** prefix ids + the target's response ids (same-vocabulary anchors). */
+  idsForResponse(responseIds: readonly number[]): number[] {
+    return [...this.prefix(), ...responseIds];
+  }
+
   private async logitsForIds(want: number[]): Promise<Float32Array | null> {
+    const plan = this.plan(want);
+    if (plan === null || plan instanceof Float32Array) return plan;
+    if (plan === 'prefill') return this.prefillAll(want);
+    const cache = await this.feedAllButLast(want, plan);
+    const res = await this.lm.step(cache, [want[want.length - 1]]);
+    return this.commitLast(want, res.cache, res.logits[0]);
+  }
+
+  /** null: does not fit; logits: already known; 'prefill': no usable cache; else how many cached tokens to keep. */
+  private plan(want: number[]): Float32Array | null | 'prefill' | number {
     if (want.length === 0 || want.length >= this.lm.nPositions) return null;
     const lcp = commonPrefixLength(this.ids, want);
     const known = this.hist[want.length - 1];
     if (this.cache && lcp === want.length && lcp === this.ids.length && known) return known;
     // At least one token must be fed to get logits for the last position.
     const keep = Math.min(lcp, want.length - 1);
-    if (!this.cache || keep === 0) {
-      const res = await this.lm.prefill([want]);
-      this.stats.fed += want.length;
-      this.ids = want;
-      this.cache = res.cache;
-      this.hist = [];
-      this.hist[want.length - 1] = res.logits[0];
-      return res.logits[0];
-    }
+    return !this.cache || keep === 0 ? 'prefill' : keep;
+  }
+
+  private async prefillAll(want: number[]): Promise<Float32Array> {
+    const res = await this.lm.prefill([want]);
+    this.stats.fed += want.length;
+    this.ids = want;
+    this.cache = res.cache;
+    this.hist = [];
+    this.hist[want.length - 1] = res.logits[0];
+    return res.logits[0];
+  }
+
+  /** Logits of the tokens fed by feedAllButLast, until commitLast adopts them. */
+  private pendingHist: (Float32Array | undefined)[] = [];
+
+  /** Truncates to `keep` tokens and feeds want[keep .. n−2] one by one: the cache the last token is stepped on. */
+  private async feedAllButLast(want: number[], keep: number): Promise<KvCache> {
     if (keep < this.ids.length) this.stats.rollbacks++;
-    let cache = keep < this.ids.length ? truncateCache(this.cache, keep) : this.cache;
+    let cache = keep < this.ids.length ? truncateCache(this.cache!, keep) : this.cache!;
     const hist = this.hist.slice(0, keep);
     this.stats.reused += keep;
-    for (let i = keep; i < want.length; i++) {
+    for (let i = keep; i < want.length - 1; i++) {
       const res = await this.lm.step(cache, [want[i]]);
       cache = res.cache;
       hist[i] = res.logits[0];
       this.stats.fed++;
     }
+    this.pendingHist = hist;
+    return cache;
+  }
+
+  private commitLast(want: number[], cache: KvCache, logits: Float32Array): Float32Array {
+    const hist = this.pendingHist;
+    this.pendingHist = [];
+    hist[want.length - 1] = logits;
+    this.stats.fed++;
     this.ids = want;
     this.cache = cache;
     this.hist = hist;
-    return hist[want.length - 1]!;
+    return logits;
+  }
+
+  /**
+   * Brings each view to its `want` ids (prefix + response as that view tokenizes it) with one anchor run per group of
+   * views whose caches have the same length: rollbacks and extra tokens are fed per view first (the calls
+   * logitsForIds makes), then every view's last token goes in one batched step. Rows are grouped by length, not
+   * padded, so each view's logits are bit-identical to stepping it alone; later logitsFor/context calls for the same
+   * ids are free. Views whose ids do not fit are left as they are (logitsFor then returns null).
+   */
+  static async advanceBatch(items: ReadonlyArray<{ view: AnchorView; want: number[] }>): Promise<void> {
+    const ready: Array<{ view: AnchorView; want: number[]; cache: KvCache }> = [];
+    for (const { view, want } of items) {
+      const plan = view.plan(want);
+      if (plan === null || plan instanceof Float32Array) continue;
+      if (plan === 'prefill') { await view.prefillAll(want); continue; }
+      ready.push({ view, want, cache: await view.feedAllButLast(want, plan) });
+    }
+    const groups = new Map<string, typeof ready>();
+    for (const r of ready) {
+      const key = `${r.cache.mask[0].length}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    for (const group of groups.values()) {
+      const lm = group[0].view.lm;
+      if (group.some((r) => r.view.lm !== lm)) throw new Error('advanceBatch: views of different models');
+      const res = await lm.step(group.length === 1 ? group[0].cache : stackRows(group.map((r) => r.cache)), group.map((r) => r.want[r.want.length - 1]));
+      const caches = group.length === 1 ? [res.cache] : splitRows(res.cache);
+      group.forEach((r, k) => r.view.commitLast(r.want, caches[k], res.logits[k]));
+    }
   }
 }
 

@@ -10,7 +10,7 @@ import { loadCausalLMFolder } from '../lm/causalLmNode';
 import { createNodeBackend } from '../runtime/ortNode';
 import { promptFrame } from './anchorView';
 import { Translator, buildBridge } from './bridge';
-import { beamDecode, type DecodeAnchor } from './decode';
+import { beamDecode, type DecodeAnchor, type DecodeImpl } from './decode';
 import { ContextFullError, EmptyPromptError, SettingsError } from './errors';
 import { softmaxMasked } from './mix';
 import { AlignbeamPair } from './pair';
@@ -25,6 +25,7 @@ if (!present) console.warn('SKIP alignbeam decode tests: embedded models missing
 const heldout = (name: string, n: number): string[] => readFileSync(join(MODELS, 'forge/heldout', `${name}.jsonl`), 'utf8')
   .trim().split('\n').slice(0, n).map((l) => (JSON.parse(l) as { prompt: string }).prompt);
 
+const PLAIN_DECODE: DecodeImpl = { batchAnchor: false, skipAlphaZero: false };
 const S: AlignbeamSettings = { ...DEFAULT_ALIGNBEAM_SETTINGS, maxNewTokens: 24 };
 
 describe.skipIf(!present)('beam decode on the embedded models', () => {
@@ -52,7 +53,8 @@ describe.skipIf(!present)('beam decode on the embedded models', () => {
     for (const prompt of prompts) {
       const [greedy] = await lm.target.generate([lm.target.tokenizer.applyChatTemplate(prompt)], { maxNewTokens: S.maxNewTokens });
       for (const [anchor, rule] of [[anchorCross, 'linear'], [anchorSame, 'contrastive'], [null, 'linear']] as const) {
-        const out = await beamDecode(lm.target, frame, anchor, prompt, { ...S, alpha: 0, K: 1, m: 0, rule });
+        // the plain path (the anchor model runs at α = 0 too), so the whole mixing path is checked
+        const out = await beamDecode(lm.target, frame, anchor, prompt, { ...S, alpha: 0, K: 1, m: 0, rule }, undefined, undefined, PLAIN_DECODE);
         expect(out.candidates).toHaveLength(1);
         expect(out.candidates[0].ids).toEqual(greedy);
         if (anchor) {

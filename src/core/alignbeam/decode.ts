@@ -2,7 +2,12 @@
 // batch (KV rows reordered when beams fork); each beam keeps its own anchor view of its committed text (a single-row
 // anchor cache, reused up to the longest common token prefix). Mixing happens on the first m response tokens (or
 // all), optionally only where the target is unsure; outside it the target's own distribution is used and the anchor
-// is not run at all. Candidates run to the target's eos or the token budget. With α = 0 and K = 1 this is exactly
+// is not run at all. Each step first runs every beam's anchor view in one batched anchor call (views grouped by
+// cache length, so results are bit-identical to one call per beam), then mixes beam by beam. Anchor work that cannot
+// change the step is skipped: at α = 0 with K ≤ topK the mixed top-K and its values are the target's exactly (mixStep
+// returns p_t on the union support, and extra anchor ids cannot beat the target top-topK, ties going to the target
+// ids first), so only the anchor's tokenization is done (it decides whether the anchor's context is full, which
+// sets the tokens' `mixed` flag). Candidates run to the target's eos or the token budget. With α = 0 and K = 1 this is exactly
 // CausalLM.generate's greedy decode (same ids).
 import type { CausalLM, StepResult } from '../lm/causalLm';
 import { AnchorView, completeUtf8Length, type AnchorViewStats, type PromptFrame } from './anchorView';
@@ -106,6 +111,15 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
 }
 
+/** Implementation switches: the defaults are the fast path; tests turn them off to compare with the plain one. */
+export interface DecodeImpl {
+  /** Step the K anchor views in one batched run per step (default true). */
+  batchAnchor: boolean;
+  /** At α = 0 with K ≤ topK, skip the anchor model (the outcome cannot change; default true). */
+  skipAlphaZero: boolean;
+}
+export const FAST_DECODE: DecodeImpl = { batchAnchor: true, skipAlphaZero: true };
+
 /** Called after each decode step with the steps done and the token budget (a decode that ends early stops short). */
 export type TokenProgress = (done: number, budget: number) => void;
 
@@ -114,7 +128,7 @@ export type TokenProgress = (done: number, budget: number) => void;
  * `anchor` null = target alone (K-beam search over the target distribution).
  */
 export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anchor: DecodeAnchor | null, prompt: string,
-  s: DecodeSettings, signal?: AbortSignal, onToken?: TokenProgress): Promise<DecodeOutput> {
+  s: DecodeSettings, signal?: AbortSignal, onToken?: TokenProgress, impl: DecodeImpl = FAST_DECODE): Promise<DecodeOutput> {
   if (prompt.trim() === '') throw new EmptyPromptError();
   validateSettings(s);
   const t0 = performance.now();
@@ -126,9 +140,10 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
   // Every stop id of generation_config.json, as CausalLM.generate (Gemma ends a turn with <end_of_turn>, Llama 3 with
   // <|eot_id|>: neither is the tokenizer's eos).
   const stop = new Set(target.eosIds);
-  // The anchor runs even at α = 0 (the mix is then the target's distribution bit for bit), so α = 0 checks the
-  // whole mixing path against target-only; pass anchor = null for plain target decoding.
+  // With skipAlphaZero off the anchor runs even at α = 0 (the mix is then the target's distribution bit for bit), so
+  // α = 0 checks the whole mixing path against target-only; pass anchor = null for plain target decoding.
   const useAnchor = anchor !== null;
+  const skipAnchorModel = impl.skipAlphaZero && s.alpha === 0 && s.K <= s.topK;
   let targetMs = 0;
   let anchorMs = 0;
   let mixMs = 0;
@@ -139,12 +154,45 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
   const firstView = useAnchor ? AnchorView.create(anchor.lm, anchor.frame.prefix(prompt)) : null;
   let beams: Beam[] = [{ ids: [], tokens: [], bytes: new Uint8Array(0), score: 0, targetScore: 0, done: false, finished: false, row: 0, view: firstView }];
 
-  // One distribution of each model is alive at a time (a beam's step ends before the next beam's starts): reused.
-  const ptScratch = new Float64Array(target.vocabSize);
+  // One target distribution per beam row is alive at a time (all rows' anchors run before any beam mixes), one anchor
+  // distribution at a time: reused across steps.
+  const ptScratch: Float64Array[] = [];
+  const rowScratch = (row: number) => (ptScratch[row] ??= new Float64Array(target.vocabSize));
+  const responseText = (beam: Beam) => {
+    const text = decoder.decode(beam.bytes.subarray(0, completeUtf8Length(beam.bytes)));
+    return anchor?.targetLead && text.startsWith(anchor.targetLead) ? text.slice(anchor.targetLead.length) : text;
+  };
   const paScratch = new Float64Array(anchor ? anchor.lm.vocabSize : 0);
   for (let t = 0; t < budget; t++) {
     throwIfAborted(signal);
     const expansions: Expansion[] = [];
+    // Phase 1: the target distribution of every beam, and which beams the anchor reads this step.
+    const pts: Float64Array[] = [];
+    const mixNow: boolean[] = [];
+    const batch: Array<{ view: AnchorView; want: number[] }> = [];
+    let am = performance.now();
+    for (let bi = 0; bi < beams.length; bi++) {
+      const beam = beams[bi];
+      if (beam.done) continue;
+      const mm = performance.now();
+      const pt = (pts[bi] = softmaxMasked(res.logits[beam.row], target.vocabSize, rowScratch(beam.row)));
+      mixNow[bi] = useAnchor && beam.view !== null && shouldMix(t, s.m, s.confidenceGate, pt[topK(pt, 1)[0]]);
+      mixMs += performance.now() - mm;
+      if (!mixNow[bi] || !(impl.batchAnchor || skipAnchorModel)) continue;
+      am = performance.now();
+      const want = anchor!.translator.bridge.kind === 'identity' ? beam.view!.idsForResponse(beam.ids) : beam.view!.tokenize(responseText(beam));
+      if (skipAnchorModel) {
+        // the anchor's context is full exactly when its model would return null
+        if (want.length === 0 || want.length >= anchor!.lm.nPositions) beam.view = null;
+      } else batch.push({ view: beam.view!, want });
+      anchorMs += performance.now() - am;
+    }
+    if (batch.length > 0) {
+      am = performance.now();
+      await AnchorView.advanceBatch(batch);
+      anchorMs += performance.now() - am;
+    }
+    // Phase 2: mix beam by beam (the anchor calls below are free when the batch already ran them).
     for (let bi = 0; bi < beams.length; bi++) {
       const beam = beams[bi];
       if (beam.done) {
@@ -152,41 +200,40 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
         continue;
       }
       let mm = performance.now();
-      const pt = softmaxMasked(res.logits[beam.row], target.vocabSize, ptScratch);
+      const pt = pts[bi];
       let step: MixedStep | null = null;
-      if (useAnchor && beam.view) {
-        const top = topK(pt, 1)[0];
-        if (shouldMix(t, s.m, s.confidenceGate, pt[top])) {
-          mixMs += performance.now() - mm;
-          const am = performance.now();
-          let text = decoder.decode(beam.bytes.subarray(0, completeUtf8Length(beam.bytes)));
-          if (anchor.targetLead && text.startsWith(anchor.targetLead)) text = text.slice(anchor.targetLead.length);
-          let bridged: SparseDist | null = null;
-          if (anchor.translator.bridge.kind === 'identity') {
-            const la = await beam.view.logitsForResponseIds(beam.ids);
-            anchorMs += performance.now() - am;
-            mm = performance.now();
-            if (la) bridged = translateTop(la, anchor.lm.vocabSize, s.topK, anchor.translator, paScratch);
-          } else if (anchor.healer) {
-            const ctx = await beam.view.context(text, MAX_BACK);
-            anchorMs += performance.now() - am;
-            mm = performance.now();
-            if (ctx) bridged = anchor.healer.toTarget(anchor.healer.continuations(ctx, s.topK), pt, topK(pt, s.topK));
-          } else {
-            const la = await beam.view.logitsFor(text);
-            anchorMs += performance.now() - am;
-            mm = performance.now();
-            const translator = text === '' && anchor.startTranslator ? anchor.startTranslator : anchor.translator;
-            if (la) bridged = translateTop(la, anchor.lm.vocabSize, s.topK, translator, paScratch);
-          }
-          if (bridged) {
-            step = mixStep(pt, s.topK, bridged, s.alpha, s.rule);
-          } else {
-            beam.view = null; // the anchor's context is full: the rest of this beam is the target's alone
-          }
+      let mixed = false;
+      if (mixNow[bi] && beam.view && skipAnchorModel) {
+        mixed = true; // α = 0: mixStep would return the target's values on a support whose top-K is the target's
+      } else if (mixNow[bi] && beam.view) {
+        mixMs += performance.now() - mm;
+        am = performance.now();
+        const text = responseText(beam);
+        let bridged: SparseDist | null = null;
+        if (anchor!.translator.bridge.kind === 'identity') {
+          const la = await beam.view.logitsForResponseIds(beam.ids);
+          anchorMs += performance.now() - am;
+          mm = performance.now();
+          if (la) bridged = translateTop(la, anchor!.lm.vocabSize, s.topK, anchor!.translator, paScratch);
+        } else if (anchor!.healer) {
+          const ctx = await beam.view.context(text, MAX_BACK);
+          anchorMs += performance.now() - am;
+          mm = performance.now();
+          if (ctx) bridged = anchor!.healer.toTarget(anchor!.healer.continuations(ctx, s.topK), pt, topK(pt, s.topK));
+        } else {
+          const la = await beam.view.logitsFor(text);
+          anchorMs += performance.now() - am;
+          mm = performance.now();
+          const translator = text === '' && anchor!.startTranslator ? anchor!.startTranslator : anchor!.translator;
+          if (la) bridged = translateTop(la, anchor!.lm.vocabSize, s.topK, translator, paScratch);
+        }
+        if (bridged) {
+          step = mixStep(pt, s.topK, bridged, s.alpha, s.rule);
+          mixed = true;
+        } else {
+          beam.view = null; // the anchor's context is full: the rest of this beam is the target's alone
         }
       }
-      const mixed = step !== null;
       step ??= targetStep(pt, s.topK);
       for (const j of topK(step.mixed, s.K)) {
         expansions.push({ parent: bi, id: step.ids[j], p: step.mixed[j], pt: step.target[j], mixed, score: beam.score + Math.log(step.mixed[j]), targetScore: beam.targetScore + Math.log(step.target[j]) });
