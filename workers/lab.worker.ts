@@ -66,6 +66,10 @@ exposeEngine({
     const r = await unlearn.runUnlearn(req, onProgress, cancelFlag);
     return Comlink.transfer(r, [r.checkpoint.safetensors.buffer as ArrayBuffer]);
   },
+  runCDelta: async (req, onProgress, cancelFlag) => {
+    const r = await unlearn.runCDelta(req, onProgress, cancelFlag);
+    return Comlink.transfer(r, r.checkpoints.map((c) => c.safetensors.buffer as ArrayBuffer));
+  },
   cancel: async () => {
     await unlearn.cancelUnlearn();
     await circuits.cancel();

@@ -25,7 +25,7 @@ const tabular: Table<TabularSpec> = {
 };
 const edits: Table<EditsSpec> = {
   seed: 'link', job: 'link', base: 'link', aligned: 'link', target: 'link', circuit: 'link', output: 'link', strength: 'link', quant: 'link',
-  blockSize: 'link', mode: 'link', unlearn: 'link',
+  blockSize: 'link', mode: 'link', unlearn: 'link', browserRun: 'link', cdelta: 'link',
 };
 
 // A user CSV suite is referenced by name + sha256 (its rows stay in memory); the prompt is user text the link

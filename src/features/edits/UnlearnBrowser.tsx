@@ -7,6 +7,7 @@ import { useRef, useState } from 'react';
 import type { FeaturePanelProps } from '../../app/featureTypes';
 import type { EditsSpec } from '../../state/specs/edits';
 import { DigestNote } from '../../viz/DigestNote';
+import { CDeltaBrowser } from './CDeltaBrowser';
 import { UnlearnForm } from './UnlearnForm';
 import { UnlearnResult, UnlearnRunsTable } from './UnlearnResults';
 import { SeedSummaryTable } from './UnlearnStructure';
@@ -16,7 +17,26 @@ import { useUnlearnEngine, type UnlearnRunView } from './useUnlearnEngine';
 /** Seeds one "Run over seeds" click covers: the spec's seed and the next ones. */
 export const SEEDS_PER_BATCH = 3;
 
-export function UnlearnBrowser({ spec, onSpecChange, onResult, expectedDigest }: FeaturePanelProps<EditsSpec>) {
+/** The tab's two in-browser runs (the spec's `browserRun`); both stay mounted so a switch keeps each one's worker and result. */
+export function UnlearnBrowser(props: FeaturePanelProps<EditsSpec>) {
+  const { spec, onSpecChange } = props;
+  const runs: { run: EditsSpec['browserRun']; label: string }[] = [{ run: 'unlearn', label: 'Unlearning (baselines, MANSU)' }, { run: 'cdelta', label: 'C-Δθ with behaviour' }];
+  return (
+    <>
+      <div className="toolbar" role="tablist" data-testid="browser-run-tabs">
+        {runs.map(({ run, label }) => (
+          <button key={run} role="tab" aria-selected={spec.browserRun === run} data-testid={`browser-run-${run}`}
+            style={spec.browserRun === run ? { background: '#1d2330', color: '#fff' } : undefined}
+            onClick={() => onSpecChange({ ...spec, browserRun: run })}>{label}</button>
+        ))}
+      </div>
+      <div hidden={spec.browserRun !== 'unlearn'}><UnlearnRuns {...props} /></div>
+      <div hidden={spec.browserRun !== 'cdelta'}><CDeltaBrowser {...props} /></div>
+    </>
+  );
+}
+
+function UnlearnRuns({ spec, onSpecChange, onResult, expectedDigest }: FeaturePanelProps<EditsSpec>) {
   const { run, runs, start, cancel, kill } = useUnlearnEngine();
   const setSpec = (patch: Partial<EditsSpec>) => onSpecChange({ ...spec, ...patch });
 

@@ -7,14 +7,14 @@ import { linkSafeSpec } from '../persistence';
 import fixtures from '../fixtures/links.json';
 import { linkRefusal, rawLink } from './linkTestKit';
 import { UNLEARN_JOB_METHODS } from '../../core/edits/unlearn/api';
-import { editsSpec, FORGE_HARM_TOPICS, UNLEARN_BASELINES, UNLEARN_LIMITS, UNLEARN_SPEC_METHODS, type EditsSpec } from './edits';
+import { CDELTA_LIMITS, DEFAULT_CDELTA_SPEC, editsSpec, FORGE_HARM_TOPICS, UNLEARN_BASELINES, UNLEARN_LIMITS, UNLEARN_SPEC_METHODS, type EditsSpec } from './edits';
 
 const defaults = (): EditsSpec => editsSpec.clamp(editsSpec.schema.parse({}));
 /** A hand-made link of spec version `sv` (rawLink writes version 1). */
 const rawAt = (sv: number, s: unknown) => `#/edits?s=${base64UrlEncode(zlibSync(strToU8(JSON.stringify({ v: 1, m: 'edits', sv, s }))))}`;
 const spec = (hash: string) => decodeLink(hash)!.spec as EditsSpec;
 
-describe('edits spec v2', () => {
+describe('edits spec v3', () => {
   it('defaults: sidecar jobs, an NPO run on target forgetting "poison", every MANSU step on; clamping changes nothing', () => {
     const d = defaults();
     expect(d.mode).toBe('sidecar');
@@ -65,12 +65,33 @@ describe('edits spec v2', () => {
     expect(linkRefusal(rawAt(2, { unlearn: { mansu: { floor: 'yes' } } })).message).toMatch(/unlearn\.mansu\.floor/);
     expect(linkRefusal(rawAt(2, { unlearn: { mansu: { objective: 'mansu' } } })).message).toMatch(/unlearn\.mansu\.objective/);
     expect(linkRefusal(rawAt(2, { mode: 'cloud' })).message).toMatch(/mode/);
-    expect(linkRefusal(rawAt(3, {})).kind).toBe('future-version');
+    expect(linkRefusal(rawAt(4, {})).kind).toBe('future-version');
   });
 
-  it('golden edits links (v1 and v2) keep decoding to the same specs', () => {
+  it('v3: a C-Δθ-with-behaviour run round-trips; v2 links open on the unlearning run with the C-Δθ defaults', () => {
+    const s: EditsSpec = { ...defaults(), seed: 3, mode: 'browser', browserRun: 'cdelta',
+      cdelta: { ...DEFAULT_CDELTA_SPEC, model: 'anchor-same', topic: 'forgery', steps: 2, cut: 'topn', topN: 12, strengths: [0.5, 1, 8], perTopic: 1, benign: 1, tasks: 1, nf4: false } };
+    expect(decodeLink(encodeLink('edits', s, 'c'.repeat(64)))).toMatchObject({ spec: s, digest: 'c'.repeat(64) });
+    const v2 = spec(rawAt(2, { mode: 'browser', browserRun: 'cdelta', cdelta: { steps: 7 }, unlearn: { method: 'rmu' } }));
+    expect(v2).toMatchObject({ mode: 'browser', browserRun: 'unlearn', unlearn: { method: 'rmu' } });
+    expect(v2.cdelta).toEqual(DEFAULT_CDELTA_SPEC);
+    expect(defaults().browserRun).toBe('unlearn');
+  });
+
+  it('v3: clamps a hand-edited C-Δθ run into range (strengths deduplicated, capped in count and value)', () => {
+    const L = CDELTA_LIMITS;
+    const c = spec(rawAt(3, { cdelta: { steps: 1e6, pairs: 0, topN: -3, budgetPercent: 400, strengths: [1, 1, 99, -99, 2, 3, 4, 5, 6], perTopic: 0, benign: 1e5, maxNewTokens: 0, lr: 9 } })).cdelta;
+    expect(c).toMatchObject({ steps: L.steps.max, pairs: L.pairs.min, topN: L.topN.min, budgetPercent: L.budgetPercent.max, perTopic: L.perTopic.min, benign: L.benign.max, maxNewTokens: L.maxNewTokens.min, lr: L.lr.max });
+    expect(c.strengths).toEqual([1, 8, -8, 2, 3, 4]);
+    expect(spec(rawAt(3, { cdelta: { strengths: [] } })).cdelta.strengths).toEqual(DEFAULT_CDELTA_SPEC.strengths);
+    expect(linkRefusal(rawAt(3, { cdelta: { cut: 'random' } })).message).toMatch(/cdelta\.cut/);
+    expect(linkRefusal(rawAt(3, { browserRun: 'sidecar' })).message).toMatch(/browserRun/);
+    expect(linkRefusal(rawAt(3, { cdelta: { strengths: ['one'] } })).message).toMatch(/cdelta\.strengths/);
+  });
+
+  it('golden edits links (v1, v2 and v3) keep decoding to the same specs', () => {
     const golden = fixtures.fixtures.filter((f) => f.hash.startsWith('#/edits'));
-    expect(golden.length).toBeGreaterThanOrEqual(2);
+    expect(golden.length).toBeGreaterThanOrEqual(3);
     for (const f of golden) expect(decodeLink(f.hash)!.spec).toEqual(f.expected);
   });
 

@@ -11,6 +11,10 @@
 // run's seed is the spec's `seed`). The v1 → v2 migration opens v1
 // links on the sidecar jobs they were shared for and drops v1's floorMargin: the sidecar's magnitude floor moves
 // each update to the first representable value past the 4-bit decision threshold and has no margin knob.
+// v3 adds `browserRun` (which in-browser run the "Unlearn in the browser" tab shows: unlearning or C-Δθ with
+// behaviour) and `cdelta`, the C-Δθ-with-behaviour run (model, harm topic, refusal fine-tune size, circuit cut,
+// strengths, prompt counts per selectivity row, NF4 on/off; seed = the spec's `seed`). v2 links open unchanged on
+// the unlearning run with the C-Δθ defaults filled in.
 import { z } from 'zod';
 import { seed } from './common';
 import { clampInt, clampNumber, type SpecDefinition } from './types';
@@ -68,6 +72,51 @@ const unlearn = z.object({
 
 export const DEFAULT_UNLEARN_SPEC: z.infer<typeof unlearn> = unlearn.parse({});
 
+/** Bounds of a C-Δθ-with-behaviour run (a hand-edited link is clamped into them). */
+export const CDELTA_LIMITS = {
+  steps: { min: 1, max: 200 },
+  batchSize: { min: 1, max: 32 },
+  retainSize: { min: 1, max: 1024 },
+  pairs: { min: 1, max: 32 },
+  topN: { min: 1, max: 5000 },
+  budgetPercent: { min: 0.1, max: 100 },
+  strength: { min: -8, max: 8 },
+  strengths: { max: 6 },
+  perTopic: { min: 1, max: 32 },
+  benign: { min: 1, max: 64 },
+  tasks: { min: 1, max: 64 },
+  maxNewTokens: { min: 1, max: 32 },
+  lr: { min: 1e-6, max: 1 },
+} as const;
+
+/**
+ * Defaults sized so a run fits a couple of minutes in the browser: 10 refusal_sft steps, 8 attribution pairs, a
+ * 5 % parameter budget, s = 1 and 4, 2 prompts per harm topic, 4 benign, 4 tasks, 12 new tokens.
+ */
+const cdelta = z.object({
+  model: z.enum(UNLEARN_MODELS).default('target'),
+  topic: z.enum(FORGE_HARM_TOPICS).default('poison'),
+  steps: z.number().int().default(10),
+  batchSize: z.number().int().default(8),
+  /** the bench's refusal_sft learning rate */
+  lr: z.number().default(1e-2),
+  retainSize: z.number().int().default(64),
+  /** clean/corrupted pairs attributed with EAP-IG (m = 5) on the aligned copy */
+  pairs: z.number().int().default(8),
+  /** circuit: top-n edges by |score|, or heads/MLPs kept under a parameter budget (% of all parameters) */
+  cut: z.enum(['topn', 'budget']).default('budget'),
+  topN: z.number().int().default(32),
+  budgetPercent: z.number().default(5),
+  strengths: z.array(z.number()).default([1, 4]),
+  perTopic: z.number().int().default(2),
+  benign: z.number().int().default(4),
+  tasks: z.number().int().default(4),
+  maxNewTokens: z.number().int().default(12),
+  nf4: z.boolean().default(true),
+});
+
+export const DEFAULT_CDELTA_SPEC: z.infer<typeof cdelta> = cdelta.parse({});
+
 /** Block sizes the sidecar accepts (bitsandbytes quantize_4bit). */
 export const EDIT_BLOCK_SIZES = [64, 128, 256, 512, 1024, 2048, 4096] as const;
 
@@ -84,10 +133,27 @@ const schema = z.object({
   blockSize: z.number().int().default(64),
   mode: z.enum(['sidecar', 'browser']).default('sidecar'),
   unlearn: unlearn.default(DEFAULT_UNLEARN_SPEC),
+  browserRun: z.enum(['unlearn', 'cdelta']).default('unlearn'),
+  cdelta: cdelta.default(DEFAULT_CDELTA_SPEC),
 });
 
 export type EditsSpec = z.infer<typeof schema>;
 export type UnlearnSpec = EditsSpec['unlearn'];
+export type CDeltaSpec = EditsSpec['cdelta'];
+
+const clampCDelta = (c: CDeltaSpec): CDeltaSpec => {
+  const L = CDELTA_LIMITS;
+  const int = (k: 'steps' | 'batchSize' | 'retainSize' | 'pairs' | 'topN' | 'perTopic' | 'benign' | 'tasks' | 'maxNewTokens') => clampInt(c[k], L[k].min, L[k].max);
+  const strengths = [...new Set(c.strengths.filter(Number.isFinite).map((s) => clampNumber(s, L.strength.min, L.strength.max)))].slice(0, L.strengths.max);
+  return {
+    ...c,
+    steps: int('steps'), batchSize: int('batchSize'), retainSize: int('retainSize'), pairs: int('pairs'), topN: int('topN'),
+    perTopic: int('perTopic'), benign: int('benign'), tasks: int('tasks'), maxNewTokens: int('maxNewTokens'),
+    lr: Number.isFinite(c.lr) ? clampNumber(c.lr, L.lr.min, L.lr.max) : DEFAULT_CDELTA_SPEC.lr,
+    budgetPercent: clampNumber(c.budgetPercent, L.budgetPercent.min, L.budgetPercent.max),
+    strengths: strengths.length ? strengths : [...DEFAULT_CDELTA_SPEC.strengths],
+  };
+};
 
 const clampUnlearn = (u: UnlearnSpec): UnlearnSpec => {
   const L = UNLEARN_LIMITS;
@@ -102,17 +168,21 @@ const clampUnlearn = (u: UnlearnSpec): UnlearnSpec => {
 
 export const editsSpec: SpecDefinition<EditsSpec> = {
   module: 'edits',
-  version: 2,
+  version: 3,
   schema,
   migrations: {
     // v1 links were sidecar jobs; floorMargin never reached the sidecar
     1: ({ floorMargin: _unused, ...v1 }) => ({ ...v1, mode: 'sidecar' }),
+    // v2 links were sidecar jobs or unlearning runs: they open on the unlearning run (a hand-edited v2 link's
+    // browserRun/cdelta never meant anything)
+    2: ({ browserRun: _run, cdelta: _cdelta, ...v2 }) => ({ ...v2, browserRun: 'unlearn' }),
   },
   clamp: (s) => ({
     ...s,
     strength: clampNumber(s.strength, -8, 8),
     blockSize: (EDIT_BLOCK_SIZES as readonly number[]).includes(s.blockSize) ? s.blockSize : 64,
     unlearn: clampUnlearn(s.unlearn),
+    cdelta: clampCDelta(s.cdelta),
     seed: clampInt(s.seed, 0, 2 ** 31 - 1),
   }),
 };

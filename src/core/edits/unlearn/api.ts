@@ -29,6 +29,7 @@ import { checkpointTensors, loadUnlearnModel, type UnlearnModel } from './model'
 import { UNLEARN_METHODS, type UnlearnMethod } from './objectives';
 import { fourProperties, type FourProperties } from './properties';
 import { evaluateQuantized, type QuantEvalResult } from './quantEval';
+import { runCDeltaBehaviour, type CDeltaBehaviourReport, type CDeltaBehaviourRequest, type CDeltaProgress } from './cdeltaBehaviour';
 import { forgeSplit, splitRecord, type CorpusRecord, type SplitRecord, type TextPair, type UnlearnData } from './splits';
 import { runUnlearning, type UnlearnProgress } from './trainer';
 
@@ -126,9 +127,23 @@ export interface UnlearnJobResult {
   checkpoint: { safetensors: Uint8Array; configJson: string; manifestJson: string };
 }
 
+/** A C-Δθ-with-behaviour run (cdeltaBehaviour.ts): its report, and each strength's edited model as a loadable folder. */
+export interface CDeltaJobResult {
+  request: CDeltaBehaviourRequest;
+  model: LoadedUnlearnModel;
+  report: CDeltaBehaviourReport;
+  /** Per strength (request order): F32 safetensors under the model's own names. */
+  checkpoints: { strength: number; safetensors: Uint8Array }[];
+  configJson: string;
+  /** The run's record (request, split, circuit, matrix) without the circuit JSON (downloadable on its own). */
+  manifestJson: string;
+}
+
 export interface UnlearnApi {
   loadUnlearnModel(id: string, onProgress?: (p: UnlearnJobProgress) => void): Promise<LoadedUnlearnModel>;
   runUnlearn(request: UnlearnJobRequest, onProgress?: (p: UnlearnJobProgress) => void, cancelFlag?: Int32Array): Promise<UnlearnJobResult>;
+  /** refusal_sft copy → EAP-IG circuit on it → C-Δθ at each strength → the selectivity matrix (± NF4). Same cancel as runUnlearn. */
+  runCDelta(request: CDeltaBehaviourRequest, onProgress?: (p: CDeltaProgress) => void, cancelFlag?: Int32Array): Promise<CDeltaJobResult>;
   cancelUnlearn(): Promise<void>;
 }
 
@@ -315,7 +330,30 @@ export function createUnlearnEngine(deps: UnlearnEngineDeps): UnlearnApi {
     }
   };
 
+  const runCDelta = async (req: CDeltaBehaviourRequest, signal: AbortSignal, emit: (p: CDeltaProgress) => void, cancelFlag?: Int32Array): Promise<CDeltaJobResult> => {
+    const stop = new AbortController();
+    const check = () => {
+      if (!stop.signal.aborted && (signal.aborted || (cancelFlag && Atomics.load(cancelFlag, 0) === 1))) stop.abort();
+    };
+    const m = await model(req.modelId, (p) => emit({ phase: 'split', done: 0, total: 100, label: p.label }));
+    check();
+    const corpusRecords = await records();
+    const { report, edited } = await runCDeltaBehaviour(m, corpusRecords.records, corpusRecords.source, req, { emit, signal: stop.signal, check });
+    try {
+      const { json: _json, ...circuit } = report.circuit;
+      return {
+        request: req, model: describe(m), report,
+        checkpoints: req.strengths.map((strength, k) => ({ strength, safetensors: checkpointBytes(m, edited[k]) })),
+        configJson: JSON.stringify(m.configJson, null, 2) + '\n',
+        manifestJson: JSON.stringify({ kind: 'cdelta-behaviour', model: describe(m), request: req, split: report.split, fineTune: report.fineTune, circuit, columns: report.columns, matrix: report.matrix, prompts: report.prompts }, null, 2) + '\n',
+      };
+    } finally {
+      edited.forEach(release);
+    }
+  };
+
   return {
+    runCDelta: (req, onProgress, cancelFlag) => host.run(`C-Δθ ${req.modelId}`, (signal) => runCDelta(req, signal, onProgress ?? (() => undefined), cancelFlag)),
     loadUnlearnModel: (id, onProgress) => host.run(`load ${id}`, async () => describe(await model(id, onProgress))),
     runUnlearn: (req, onProgress, cancelFlag) => host.run(`unlearn ${req.modelId}`, (signal) => run(req, signal, onProgress ?? (() => undefined), cancelFlag)),
     cancelUnlearn: async () => host.cancel(),
