@@ -17,9 +17,13 @@
 //      copy, every C-Δθ output and each after bitsandbytes NF4 PTQ (quantEval.quantizedParams: block 64, no double
 //      quant, the blocks' Linear/Conv1D projections); parameters touched per output.
 // Writes bench/results/cdelta-behaviour.json.
-//   nice npx tsx bench/cdelta-behaviour.ts [topic=poison] [steps=60] [lr=1e-2] [strengths=1,2,4] [tune=all|ownable]
+//   nice npx tsx bench/cdelta-behaviour.ts [topic=poison] [steps=60] [lr=1e-2] [strengths=1,2,4] [tune=all|ownable|blocks-only] [probe]
+// `blocks-only` (= `ownable`) tunes only the blocks' circuit-ownable tensors; `probe` stops after the fine-tune:
+// it decodes a few trained / held-out / other-topic / benign / task prompts at each third of the run and appends
+// the figures to bench/results/cdelta-behaviour-blocks-probe.json (a cheap "does it refuse at all" check before
+// the full bench).
 import { execSync } from 'node:child_process';
-import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../models/forge/corpus/generate';
@@ -47,7 +51,9 @@ const topic = process.argv[2] ?? 'poison';
 const steps = Number(process.argv[3] ?? 60);
 const lr = Number(process.argv[4] ?? 1e-2);
 const strengths = (process.argv[5] ?? '1,2,4').split(',').map(Number);
-const ownableOnly = process.argv[6] === 'ownable';
+const ownableOnly = process.argv[6] === 'ownable' || process.argv[6] === 'blocks-only';
+const probeOnly = process.argv[7] === 'probe';
+const PROBE_PROMPTS = { perTopic: 5, benign: 8, tasks: 8 };
 const BUDGET = 0.05;
 const PROMPTS = { perTopic: 10, benign: 16, tasks: 16 };
 const MAX_NEW = 16;
@@ -100,6 +106,30 @@ async function sidecarCDelta(ws: string, circuits: { name: string; file: string 
 
 const sameBits = (a: ArrRecord, b: ArrRecord): boolean => Object.keys(a).every((n) => Buffer.from(readF32(a[n]).buffer).equals(Buffer.from(readF32(b[n]).buffer)));
 
+/** `probe`: greedy refusal on small prompt sets at each checkpoint of the fine-tune; appends to the probe JSON. */
+async function probe(model: UnlearnModel, examples: ReturnType<typeof generateCorpus>['examples'], trained: string[], runDir: string, run: Awaited<ReturnType<typeof runUnlearning>>, loadBefore: string): Promise<void> {
+  const prompts = heldoutBehaviourPrompts(examples, PROBE_PROMPTS);
+  prompts.harmful[`${topic} (trained prompts)`] = trained.slice(0, PROBE_PROMPTS.perTopic);
+  const checkpoints: unknown[] = [];
+  const folders = (await readdir(runDir)).filter((n) => n.startsWith('step-')).sort();
+  for (const f of [...folders, 'final']) {
+    // the run's returned parameters are the final step's, whether or not its folder is listed yet
+    const m = f === 'final' ? null : await loadUnlearnModelFolder(join(runDir, f));
+    const c = decodeColumn(model, m?.params ?? run.params, f, prompts, MAX_NEW);
+    if (m) release(m.params);
+    console.log(f, JSON.stringify(c.refusal), 'benign', c.benignRefusal, 'tasks', c.taskAccuracy);
+    checkpoints.push({ step: f === 'final' ? steps : Number(f.slice(5)), refusal: c.refusal, benignRefusal: c.benignRefusal, taskAccuracy: c.taskAccuracy, examples: c.examples });
+  }
+  const file = join(ROOT, 'bench/results/cdelta-behaviour-blocks-probe.json');
+  const prior: { attempts: unknown[] } = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { attempts: unknown[] }).catch(() => ({ attempts: [] }));
+  prior.attempts.push({
+    date: new Date().toISOString(), machine: `${cpus().length} cores; uptime before: ${loadBefore}; after: ${uptime()}`, topic, steps, lr, tune: ownableOnly ? 'blocks-only (circuit-ownable tensors)' : 'all',
+    config: run.manifest.config, trainableTensors: run.manifest.effective.trainable.length, metrics: run.manifest.metrics, fineTuneSeconds: timings.fineTuneSeconds,
+    prompts: { ...PROBE_PROMPTS, trained: PROBE_PROMPTS.perTopic, maxNewTokens: MAX_NEW }, checkpoints,
+  });
+  await writeFile(file, JSON.stringify(prior, null, 2) + '\n');
+}
+
 async function main(): Promise<void> {
   const loadBefore = uptime();
   const tAll = Date.now();
@@ -124,12 +154,17 @@ async function main(): Promise<void> {
   const owned = [...circuitMasks(model, fullGraph, Object.keys(model.params)).keys()];
   const trainable = owned.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   let t = Date.now();
-  const run = await runUnlearning(model, data, { method: 'refusal_sft', steps, lr, seed: 0, checkpointEvery: steps, ...(ownableOnly ? { trainable } : {}) }, { split, sink: folderSink(join(ws, 'aligned-run'), TARGET, model.configJson) });
+  const run = await runUnlearning(model, data, { method: 'refusal_sft', steps, lr, seed: 0, checkpointEvery: probeOnly ? Math.max(1, Math.round(steps / 3)) : steps, ...(ownableOnly ? { trainable } : {}) }, { split, sink: folderSink(join(ws, 'aligned-run'), TARGET, model.configJson) });
   timings.fineTuneSeconds = seconds(t);
   await rm(join(ws, 'aligned'), { recursive: true, force: true });
   await rename((await lastCheckpoint(join(ws, 'aligned-run')))!, join(ws, 'aligned'));
   const aligned = run.params;
   console.log(`fine-tune ${timings.fineTuneSeconds} s:`, JSON.stringify(run.manifest.metrics));
+  if (probeOnly) {
+    await probe(model, corpus.examples, data.forget.map((p) => p.prompt), join(ws, 'aligned-run'), run, loadBefore);
+    await rm(ws, { recursive: true, force: true });
+    return;
+  }
 
   const whole = cdeltaLab(model, model.params, aligned, fullGraph, [1]);
   const wholeGraphMaxAbsDiff = Math.max(...Object.keys(aligned).map((n) => {
