@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CausalLM } from '../lm/causalLm';
 import { loadCausalLMFolder } from '../lm/causalLmNode';
 import { anchorLogitsFull, AnchorView, completeUtf8Length, promptFrame, responseLead } from './anchorView';
-import { selectRows, truncateCache } from './kv';
+import { selectRows, splitRows, stackRows, truncateCache } from './kv';
 
 const MODELS = resolve(__dirname, '../../../models');
 const present = ['anchor', 'target'].every((m) => existsSync(join(MODELS, m, 'onnx/model.onnx')));
@@ -101,6 +101,42 @@ describe.skipIf(!present)('anchor view on models/anchor', () => {
     const refA = await target.step(selectRows(res.cache, [0]), [6]);
     expect(maxAbs(next.logits[2], refB.logits[0])).toBeLessThan(1e-4);
     expect(maxAbs(next.logits[1], refA.logits[0])).toBeLessThan(1e-4);
+  });
+
+  it('advanceBatch: views grown together equal views grown alone, bit for bit unpadded, within 1e-4 padded', async () => {
+    const prefix = promptFrame(anchor.tokenizer, 'anchor').prefix('How do I store bleach safely?');
+    // texts that tokenize to different lengths and force rollbacks as they grow
+    const texts = ['I cannot help; café ok.', 'Store it cool, dry.', 'Sure: 日本 bleach', 'No.'];
+    for (const pad of [false, true]) {
+      const together = texts.map(() => AnchorView.create(anchor, prefix));
+      const alone = texts.map(() => AnchorView.create(anchor, prefix));
+      const upTo = (t: string, i: number) => Array.from(t).slice(0, i).join('');
+      for (let i = 0; i <= 24; i++) {
+        await AnchorView.advanceBatch(together.map((v, k) => ({ view: v, want: v.tokenize(upTo(texts[k], i)) })), pad);
+        for (let k = 0; k < texts.length; k++) {
+          const ref = (await alone[k].logitsFor(upTo(texts[k], i)))!;
+          const got = (await together[k].logitsFor(upTo(texts[k], i)))!; // free: advanceBatch ran it
+          if (pad) expect(maxAbs(got, ref)).toBeLessThan(1e-4);
+          else expect(got).toEqual(ref);
+        }
+      }
+      expect(together.map((v) => v.stats)).toEqual(alone.map((v) => v.stats)); // same tokens fed, reused, rolled back
+      expect(together[0].stats.rollbacks).toBeGreaterThan(0);
+    }
+  });
+
+  it('stackRows left-pads one-row caches of different lengths and splitRows undoes it', async () => {
+    const rows = await Promise.all(['Hi', 'What is a mole in chemistry?'].map(async (p) => (await anchor.prefill([anchor.tokenizer.encode(p)])).cache));
+    const stacked = stackRows(rows);
+    const T = Math.max(...rows.map((r) => r.mask[0].length));
+    expect(stacked.mask.map((m) => m.length)).toEqual([T, T]);
+    expect(stacked.mask[0].filter((v) => v === 0).length).toBe(T - rows[0].mask[0].length);
+    const back = splitRows(stacked, rows.map((r) => r.mask[0].length));
+    back.forEach((c, k) => {
+      expect(c.mask).toEqual(rows[k].mask);
+      for (const name of Object.keys(c.past)) expect(c.past[name]).toEqual(rows[k].past[name]);
+    });
+    expect(() => stackRows([stacked])).toThrow(/unpadded one-row/);
   });
 
   it('response leads are read from the tokenizers: " " for the metaspace anchor, "" for the byte-level target', () => {

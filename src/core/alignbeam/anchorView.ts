@@ -1,8 +1,9 @@
 // The anchor's view of the shared response text. Both models condition on the same committed text, not on the same
 // tokens: after each target token the anchor re-tokenizes (its chat prefix + the committed text) and reuses its KV
 // cache up to the longest common token prefix, so a merge that changes its last token costs one or two steps, not a
-// full recompute. The K beams' views take their last token in one batched run per step (advanceBatch). Committed target bytes that end inside a UTF-8 character are held back until the character is
-// complete (the anchor never sees U+FFFD).
+// full recompute. The K beams' views are advanced together (advanceBatch: one anchor run per token position and
+// cache length, bit-identical to one run per view). Committed target bytes that end inside a UTF-8 character are held
+// back until the character is complete (the anchor never sees U+FFFD).
 import type { CausalLM, KvCache } from '../lm/causalLm';
 import type { LmTokenizer } from '../lm/tokenizer';
 import { commonPrefixLength, splitRows, stackRows, truncateCache } from './kv';
@@ -153,10 +154,8 @@ export class AnchorView {
   private async logitsForIds(want: number[]): Promise<Float32Array | null> {
     const plan = this.plan(want);
     if (plan === null || plan instanceof Float32Array) return plan;
-    if (plan === 'prefill') return this.prefillAll(want);
-    const cache = await this.feedAllButLast(want, plan);
-    const res = await this.lm.step(cache, [want[want.length - 1]]);
-    return this.commitLast(want, res.cache, res.logits[0]);
+    await AnchorView.advanceBatch([{ view: this, want }]);
+    return this.hist[want.length - 1]!;
   }
 
   /** null: does not fit; logits: already known; 'prefill': no usable cache; else how many cached tokens to keep. */
@@ -170,72 +169,57 @@ export class AnchorView {
     return !this.cache || keep === 0 ? 'prefill' : keep;
   }
 
-  private async prefillAll(want: number[]): Promise<Float32Array> {
-    const res = await this.lm.prefill([want]);
-    this.stats.fed += want.length;
-    this.ids = want;
-    this.cache = res.cache;
-    this.hist = [];
-    this.hist[want.length - 1] = res.logits[0];
-    return res.logits[0];
-  }
-
-  /** Logits of the tokens fed by feedAllButLast, until commitLast adopts them. */
-  private pendingHist: (Float32Array | undefined)[] = [];
-
-  /** Truncates to `keep` tokens and feeds want[keep .. n−2] one by one: the cache the last token is stepped on. */
-  private async feedAllButLast(want: number[], keep: number): Promise<KvCache> {
-    if (keep < this.ids.length) this.stats.rollbacks++;
-    let cache = keep < this.ids.length ? truncateCache(this.cache!, keep) : this.cache!;
-    const hist = this.hist.slice(0, keep);
-    this.stats.reused += keep;
-    for (let i = keep; i < want.length - 1; i++) {
-      const res = await this.lm.step(cache, [want[i]]);
-      cache = res.cache;
-      hist[i] = res.logits[0];
-      this.stats.fed++;
-    }
-    this.pendingHist = hist;
-    return cache;
-  }
-
-  private commitLast(want: number[], cache: KvCache, logits: Float32Array): Float32Array {
-    const hist = this.pendingHist;
-    this.pendingHist = [];
-    hist[want.length - 1] = logits;
-    this.stats.fed++;
-    this.ids = want;
-    this.cache = cache;
-    this.hist = hist;
-    return logits;
-  }
-
   /**
-   * Brings each view to its `want` ids (prefix + response as that view tokenizes it) with one anchor run per group of
-   * views whose caches have the same length: rollbacks and extra tokens are fed per view first (the calls
-   * logitsForIds makes), then every view's last token goes in one batched step. Rows are grouped by length, not
-   * padded, so each view's logits are bit-identical to stepping it alone; later logitsFor/context calls for the same
-   * ids are free. Views whose ids do not fit are left as they are (logitsFor then returns null).
+   * Brings each view to its `want` ids (prefix + response as that view tokenizes it; one view per item). Each view
+   * keeps its cache to the longest common prefix and feeds the rest one token at a time, as alone; the feeds of
+   * different views share anchor runs. Unpadded (default), a run takes the views whose caches have the same length,
+   * so every view's logits are bit-identical to stepping it alone. `pad` puts all views in one left-padded run per
+   * token (attention masks): fewer runs, but ONNX Runtime's reductions then group differently and logits move by
+   * ~4e-6 (bench/alignbeam.ts measures both). Later logitsFor/context calls for the same ids are free. Views whose
+   * ids do not fit are left as they are (logitsFor then returns null).
    */
-  static async advanceBatch(items: ReadonlyArray<{ view: AnchorView; want: number[] }>): Promise<void> {
-    const ready: Array<{ view: AnchorView; want: number[]; cache: KvCache }> = [];
+  static async advanceBatch(items: ReadonlyArray<{ view: AnchorView; want: number[] }>, pad = false): Promise<void> {
+    const rows: Array<{ view: AnchorView; want: number[]; cache: KvCache; next: number; hist: (Float32Array | undefined)[] }> = [];
     for (const { view, want } of items) {
       const plan = view.plan(want);
       if (plan === null || plan instanceof Float32Array) continue;
-      if (plan === 'prefill') { await view.prefillAll(want); continue; }
-      ready.push({ view, want, cache: await view.feedAllButLast(want, plan) });
+      if (plan === 'prefill') {
+        const res = await view.lm.prefill([want]);
+        view.stats.fed += want.length;
+        view.ids = want;
+        view.cache = res.cache;
+        view.hist = [];
+        view.hist[want.length - 1] = res.logits[0];
+        continue;
+      }
+      if (plan < view.ids.length) view.stats.rollbacks++;
+      view.stats.reused += plan;
+      rows.push({ view, want, cache: plan < view.ids.length ? truncateCache(view.cache!, plan) : view.cache!, next: plan, hist: view.hist.slice(0, plan) });
     }
-    const groups = new Map<string, typeof ready>();
-    for (const r of ready) {
-      const key = `${r.cache.mask[0].length}`;
-      groups.set(key, [...(groups.get(key) ?? []), r]);
+    for (;;) {
+      const pending = rows.filter((r) => r.next < r.want.length);
+      if (pending.length === 0) break;
+      const groups = new Map<number, typeof pending>();
+      for (const r of pending) {
+        const key = pad ? 0 : r.cache.mask[0].length;
+        groups.set(key, [...(groups.get(key) ?? []), r]);
+      }
+      for (const group of groups.values()) {
+        const lm = group[0].view.lm;
+        if (group.some((r) => r.view.lm !== lm)) throw new Error('advanceBatch: views of different models');
+        const res = await lm.step(group.length === 1 ? group[0].cache : stackRows(group.map((r) => r.cache)), group.map((r) => r.want[r.next]));
+        const caches = group.length === 1 ? [res.cache] : splitRows(res.cache, group.map((r) => r.cache.mask[0].length + 1));
+        group.forEach((r, k) => {
+          r.cache = caches[k];
+          r.hist[r.next++] = res.logits[k];
+          r.view.stats.fed++;
+        });
+      }
     }
-    for (const group of groups.values()) {
-      const lm = group[0].view.lm;
-      if (group.some((r) => r.view.lm !== lm)) throw new Error('advanceBatch: views of different models');
-      const res = await lm.step(group.length === 1 ? group[0].cache : stackRows(group.map((r) => r.cache)), group.map((r) => r.want[r.want.length - 1]));
-      const caches = group.length === 1 ? [res.cache] : splitRows(res.cache);
-      group.forEach((r, k) => r.view.commitLast(r.want, caches[k], res.logits[k]));
+    for (const r of rows) {
+      r.view.ids = r.want;
+      r.view.cache = r.cache;
+      r.view.hist = r.hist;
     }
   }
 }

@@ -115,10 +115,15 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 export interface DecodeImpl {
   /** Step the K anchor views in one batched run per step (default true). */
   batchAnchor: boolean;
+  /** Batch views of different lengths left-padded (fewer runs; logits move by ~4e-6, so outputs may; default false). */
+  padAnchorBatch?: boolean;
   /** At α = 0 with K ≤ topK, skip the anchor model (the outcome cannot change; default true). */
   skipAlphaZero: boolean;
 }
-export const FAST_DECODE: DecodeImpl = { batchAnchor: true, skipAlphaZero: true };
+export const FAST_DECODE: Readonly<DecodeImpl> = { batchAnchor: true, skipAlphaZero: true };
+/** What beamDecode uses when no impl is passed (pair.generate): FAST_DECODE; bench/alignbeam.ts flips padAnchorBatch
+ *  on for one arm to measure it. */
+export const DEFAULT_DECODE_IMPL: DecodeImpl = { ...FAST_DECODE };
 
 /** Called after each decode step with the steps done and the token budget (a decode that ends early stops short). */
 export type TokenProgress = (done: number, budget: number) => void;
@@ -128,7 +133,7 @@ export type TokenProgress = (done: number, budget: number) => void;
  * `anchor` null = target alone (K-beam search over the target distribution).
  */
 export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anchor: DecodeAnchor | null, prompt: string,
-  s: DecodeSettings, signal?: AbortSignal, onToken?: TokenProgress, impl: DecodeImpl = FAST_DECODE): Promise<DecodeOutput> {
+  s: DecodeSettings, signal?: AbortSignal, onToken?: TokenProgress, impl: DecodeImpl = DEFAULT_DECODE_IMPL): Promise<DecodeOutput> {
   if (prompt.trim() === '') throw new EmptyPromptError();
   validateSettings(s);
   const t0 = performance.now();
@@ -189,7 +194,7 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
     }
     if (batch.length > 0) {
       am = performance.now();
-      await AnchorView.advanceBatch(batch);
+      await AnchorView.advanceBatch(batch, impl.padAnchorBatch === true);
       anchorMs += performance.now() - am;
     }
     // Phase 2: mix beam by beam (the anchor calls below are free when the batch already ran them).

@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CausalLM } from '../lm/causalLm';
 import { loadCausalLMFolder } from '../lm/causalLmNode';
 import { promptFrame } from './anchorView';
-import { Translator, buildBridge, type BridgeKind } from './bridge';
+import { Translator, buildBridge } from './bridge';
 import { beamDecode, FAST_DECODE, type DecodeAnchor, type DecodeImpl, type DecodeSettings } from './decode';
 import { AlignbeamPair } from './pair';
 import { parseHeldoutJsonl } from './suites';
-import { DEFAULT_ALIGNBEAM_SETTINGS } from './types';
+import { DEFAULT_ALIGNBEAM_SETTINGS, type BridgeKind } from './types';
 
 const MODELS = resolve(__dirname, '../../../models');
 const IDS = ['target', 'anchor', 'anchor-same', 'judge'] as const;

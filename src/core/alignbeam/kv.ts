@@ -1,6 +1,6 @@
 // KV-cache surgery for decoding with two models on one text: select/duplicate batch rows (beam reordering of the
 // target) and truncate a single-row cache to its first n tokens (the anchor, when re-tokenizing the committed text
-// changes its last tokens), and stack/split equal-length one-row caches (the K anchor views stepped in one run). Past tensors are [B, H, T, hd] float32, row-major; CausalLM never mutates them, so a
+// changes its last tokens), and stack/split one-row caches (the K anchor views stepped in one run). Past tensors are [B, H, T, hd] float32, row-major; CausalLM never mutates them, so a
 // cache can be shared between beams and forked by reference.
 import type { KvCache } from '../lm/causalLm';
 import type { TensorData } from '../runtime/tensor';
@@ -36,34 +36,46 @@ export function truncateCache(cache: KvCache, n: number): KvCache {
   return { past, mask: [new Array<number>(n).fill(1)], nextPos: [n] };
 }
 
-/** One batch of single-row, unpadded caches of equal length (no padding: a padded batch moves logits by ~4e-6 on
- *  ONNX Runtime CPU, an unpadded one is bit-identical to running the rows one by one). */
+/**
+ * One batch of single-row, unpadded caches, left-padded to the longest (mask 0 over the padding; positions keep
+ * counting real tokens). Equal lengths need no padding and step bit-identically to the rows alone; padded rows move
+ * logits by ~4e-6 on ONNX Runtime CPU (its reductions group differently).
+ */
 export function stackRows(caches: readonly KvCache[]): KvCache {
-  const T = caches[0].mask[0].length;
   for (const c of caches) {
-    if (c.mask.length !== 1 || c.mask[0].length !== T || c.mask[0].some((v) => v !== 1)) throw new Error(`stackRows: expects unpadded one-row caches of ${T} tokens`);
+    if (c.mask.length !== 1 || c.mask[0].some((v) => v !== 1)) throw new Error('stackRows: expects unpadded one-row caches');
   }
+  const T = Math.max(...caches.map((c) => c.mask[0].length));
   const past: Record<string, TensorData> = {};
   for (const name of Object.keys(caches[0].past)) {
     const first = caches[0].past[name];
-    const rowSize = first.data.length;
+    const [, H, , hd] = first.dims;
     const Ctor = first.data.constructor as new (n: number) => Float32Array;
-    const out = new Ctor(rowSize * caches.length);
-    caches.forEach((c, k) => out.set(c.past[name].data as Float32Array, k * rowSize));
-    past[name] = { type: first.type, dims: [caches.length, ...first.dims.slice(1)], data: out };
+    const out = new Ctor(caches.length * H * T * hd);
+    caches.forEach((c, k) => {
+      const src = c.past[name].data as Float32Array;
+      const Tk = c.mask[0].length;
+      for (let h = 0; h < H; h++) out.set(src.subarray(h * Tk * hd, (h + 1) * Tk * hd), ((k * H + h) * T + T - Tk) * hd);
+    });
+    past[name] = { type: first.type, dims: [caches.length, H, T, hd], data: out };
   }
-  return { past, mask: caches.map(() => new Array<number>(T).fill(1)), nextPos: caches.map((c) => c.nextPos[0]) };
+  const mask = caches.map((c) => Array.from({ length: T }, (_, t) => (t < T - c.mask[0].length ? 0 : 1)));
+  return { past, mask, nextPos: caches.map((c) => c.nextPos[0]) };
 }
 
-/** The rows of an unpadded batch cache as one-row caches (the inverse of stackRows). */
-export function splitRows(cache: KvCache): KvCache[] {
-  return cache.mask.map((m, k) => {
+/** Row k of a (left-padded) batch cache as a one-row unpadded cache of its last lengths[k] tokens (undoes stackRows). */
+export function splitRows(cache: KvCache, lengths: readonly number[]): KvCache[] {
+  return lengths.map((n, k) => {
     const past: Record<string, TensorData> = {};
     for (const [name, t] of Object.entries(cache.past)) {
-      const rowSize = t.data.length / cache.mask.length;
-      past[name] = { type: t.type, dims: [1, ...t.dims.slice(1)], data: (t.data as Float32Array).slice(k * rowSize, (k + 1) * rowSize) };
+      const [, H, T, hd] = t.dims;
+      const src = t.data as Float32Array;
+      const Ctor = src.constructor as new (n: number) => Float32Array;
+      const out = new Ctor(H * n * hd);
+      for (let h = 0; h < H; h++) out.set(src.subarray(((k * H + h) * T + T - n) * hd, ((k * H + h) * T + T) * hd), h * n * hd);
+      past[name] = { type: t.type, dims: [1, H, n, hd], data: out };
     }
-    return { past, mask: [[...m]], nextPos: [cache.nextPos[k]] };
+    return { past, mask: [new Array<number>(n).fill(1)], nextPos: [cache.nextPos[k]] };
   });
 }
 
