@@ -1,6 +1,7 @@
 // ALIGNBEAM bench (`npx tsx bench/alignbeam.ts [perf|headline|all]`, default all), on the embedded models in Node:
 //   perf      tokens/s of ALIGNBEAM (K = 1 and K = 4, judge included) against target-only greedy on the same prompts,
-//             interleaved round by round so machine load hits all alike (ratios = the result); the text bridge
+//             interleaved round by round so machine load hits all alike (ratios = the result), with ms per token of each
+//             component and the limit target / (target + anchor + judge) beside each ratio; the text bridge
 //             llama3 → qwen3 build time (fresh tokenizers, target < 5 s); per-step translation of an anchor top-64 into
 //             target space (plain bridge on llama3 → qwen3, target < 0.5 ms; and the healed path on the embedded pair).
 //             Writes bench/results/alignbeam.json.
@@ -10,6 +11,7 @@
 //             candidate + target-likelihood; bench/alignbeam-ablations.ts has each alone). Writes
 //             bench/results/alignbeam-headline.json.
 // Env: ALIGNBEAM_BENCH_PROMPTS (perf prompts, default 12), ALIGNBEAM_HEADLINE_LIMIT (items per suite, default 40).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +23,7 @@ import { buildBridge, bridgeCoverage, Translator } from '../src/core/alignbeam/b
 import { MAX_BACK } from '../src/core/alignbeam/healing';
 import { formatHeadline, headlineCheck } from '../src/core/alignbeam/headline';
 import { softmaxMasked, topK } from '../src/core/alignbeam/mix';
+import { DEFAULT_DECODE_IMPL } from '../src/core/alignbeam/decode';
 import { AlignbeamPair } from '../src/core/alignbeam/pair';
 import { parseHeldoutJsonl } from '../src/core/alignbeam/suites';
 import { DEFAULT_ALIGNBEAM_SETTINGS, type AlignbeamSettings, type Method } from '../src/core/alignbeam/types';
@@ -32,6 +35,7 @@ const mode = process.argv[2] ?? 'all';
 const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const machine = () => `${cpus().length} cores shared with other jobs (load average ${loadavg()[0].toFixed(1)} at the end)`;
+const uptime = () => { try { return execFileSync('uptime', { encoding: 'utf8' }).trim(); } catch { return `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`; } };
 const suite = (name: string) => parseHeldoutJsonl(name, readFileSync(join(MODELS, 'forge/heldout', `${name}.jsonl`), 'utf8'));
 
 async function loadPair(): Promise<AlignbeamPair> {
@@ -43,34 +47,56 @@ async function perf(pair: AlignbeamPair): Promise<Record<string, unknown>> {
   const n = Number(process.env.ALIGNBEAM_BENCH_PROMPTS ?? 12);
   const prompts = ['harmful', 'tasks', 'benign'].flatMap((s) => suite(s).items.filter((_, i) => i % 7 === 0).slice(0, Math.ceil(n / 3)).map((i) => i.prompt));
   const base: AlignbeamSettings = { ...DEFAULT_ALIGNBEAM_SETTINGS };
-  const arms: Array<{ name: string; method: Method; settings: AlignbeamSettings }> = [
+  const arms: Array<{ name: string; method: Method; settings: AlignbeamSettings; padAnchorBatch?: boolean }> = [
     { name: 'targetOnly', method: 'target-only', settings: base },
     { name: 'alignbeamK1', method: 'alignbeam', settings: { ...base, K: 1 } },
     { name: 'alignbeamK4', method: 'alignbeam', settings: { ...base, K: 4 } },
+    // K anchor views of different token counts in one left-padded run (opt-in: logits move by ~4e-6)
+    { name: 'alignbeamK4Padded', method: 'alignbeam', settings: { ...base, K: 4 }, padAnchorBatch: true },
     { name: 'alignbeamSameK4', method: 'alignbeam-same', settings: { ...base, K: 4 } },
     // what the defaults cost: mixing only the first 8 tokens; and our extra target candidate (v1's default)
     { name: 'alignbeamK4m8', method: 'alignbeam', settings: { ...base, K: 4, m: 8 } },
     { name: 'alignbeamK4ExtraTargetCandidate', method: 'alignbeam', settings: { ...base, K: 4, extraTargetCandidate: true } },
   ];
-  const tally = new Map(arms.map((a) => [a.name, { tokens: 0, ms: 0, perPromptTps: [] as number[], anchorMs: 0, judgeMs: 0 }]));
-  for (const a of arms) await pair.generate(a.method, prompts[0], a.settings); // warm-up (sessions, bridges)
+  const tally = new Map(arms.map((a) => [a.name, { tokens: 0, ms: 0, perPromptTps: [] as number[], targetMs: 0, anchorMs: 0, judgeMs: 0, mixMs: 0 }]));
+  const generate = async (a: (typeof arms)[number], prompt: string) => {
+    DEFAULT_DECODE_IMPL.padAnchorBatch = a.padAnchorBatch === true;
+    try {
+      return await pair.generate(a.method, prompt, a.settings);
+    } finally {
+      DEFAULT_DECODE_IMPL.padAnchorBatch = false;
+    }
+  };
+  for (const a of arms) await generate(a, prompts[0]); // warm-up (sessions, bridges)
+  const texts = new Map<string, string[]>();
   for (const prompt of prompts) {
     for (const a of arms) {
       const t0 = performance.now();
-      const g = await pair.generate(a.method, prompt, a.settings);
+      const g = await generate(a, prompt);
       const ms = performance.now() - t0;
+      texts.set(a.name, [...(texts.get(a.name) ?? []), g.text]);
       const t = tally.get(a.name)!;
       t.tokens += g.timings.newTokens;
       t.ms += ms;
+      t.targetMs += g.timings.targetMs;
       t.anchorMs += g.timings.anchorMs;
       t.judgeMs += g.timings.judgeMs;
+      t.mixMs += g.timings.mixMs;
       if (g.timings.newTokens > 0) t.perPromptTps.push(g.timings.newTokens / (ms / 1000));
     }
   }
   const tps = Object.fromEntries([...tally].map(([k, t]) => [k, {
     tokensPerSecond: round(t.tokens / (t.ms / 1000), 1), newTokens: t.tokens, wallMs: round(t.ms, 0),
     anchorShare: round(t.anchorMs / t.ms), judgeShare: round(t.judgeMs / t.ms),
+    // ms per new token of each component (mix = softmax, top-k, bridge, healing; the rest of wall is bookkeeping)
+    msPerToken: { target: round(t.targetMs / t.tokens), anchor: round(t.anchorMs / t.tokens), judge: round(t.judgeMs / t.tokens), mix: round(t.mixMs / t.tokens), wall: round(t.ms / t.tokens) },
+    modelMs: t.targetMs + t.anchorMs + t.judgeMs,
   }]));
+  // The limit of an arm's ratio (#19 item 4: target cost / (target + anchor + judge cost)): target-only's wall time per
+  // token over the arm's model time per token (target + anchor + judge runs) — the ratio if mixing, bridging and
+  // bookkeeping cost nothing. Target-only's wall includes its own judge call, as its tokens/s does.
+  const limitOf = (k: string) => round((tally.get('targetOnly')!.ms / tally.get('targetOnly')!.tokens) / (tps[k].modelMs / tally.get(k)!.tokens));
+  for (const k of Object.keys(tps)) Object.assign(tps[k], { limit: limitOf(k), modelMs: round(tps[k].modelMs, 0) });
   const ratio = (k: string) => round(tps[k].tokensPerSecond / tps.targetOnly.tokensPerSecond);
 
   // Bridge build llama3 → qwen3 with fresh tokenizers (nothing cached).
@@ -113,8 +139,15 @@ async function perf(pair: AlignbeamPair): Promise<Record<string, unknown>> {
   return {
     prompts: prompts.length, settings: base,
     tokensPerSecond: tps,
+    // the goal (#19 item 4): K = 4 ≥ 0.5× target-only, K = 1 within 10 % of its limit
+    goal: {
+      K1: { ratio: ratio('alignbeamK1'), limit: limitOf('alignbeamK1'), ofLimit: round(ratio('alignbeamK1') / limitOf('alignbeamK1')), pass: ratio('alignbeamK1') >= 0.9 * limitOf('alignbeamK1') },
+      K4: { ratio: ratio('alignbeamK4'), limit: limitOf('alignbeamK4'), ofLimit: round(ratio('alignbeamK4') / limitOf('alignbeamK4')), pass: ratio('alignbeamK4') >= 0.5 },
+    },
+    paddedK4TextsDifferFromExact: texts.get('alignbeamK4Padded')!.filter((t, i) => t !== texts.get('alignbeamK4')![i]).length,
     ratios: {
       alignbeamK1VsTargetOnly: ratio('alignbeamK1'), alignbeamK4VsTargetOnly: ratio('alignbeamK4'), alignbeamSameK4VsTargetOnly: ratio('alignbeamSameK4'),
+      alignbeamK4PaddedVsTargetOnly: ratio('alignbeamK4Padded'),
       alignbeamK4m8VsTargetOnly: ratio('alignbeamK4m8'), alignbeamK4ExtraTargetCandidateVsTargetOnly: ratio('alignbeamK4ExtraTargetCandidate'),
     },
     bridgeLlama3ToQwen3: { kind: 'text', buildMs: round(buildMs, 0), targetMs: 5000, pass: buildMs < 5000, coverage: bridgeCoverage(l2q) },
@@ -130,11 +163,12 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   const pair = await loadPair();
   if (mode === 'perf' || mode === 'all') {
+    const uptimeBefore = uptime();
     const t0 = performance.now();
     const r = await perf(pair);
-    const report = { bench: 'alignbeam', date: new Date().toISOString(), machine: machine(), node: process.version, seconds: round((performance.now() - t0) / 1000, 1), ...r };
+    const report = { bench: 'alignbeam', date: new Date().toISOString(), machine: machine(), uptimeBefore, uptimeAfter: uptime(), node: process.version, seconds: round((performance.now() - t0) / 1000, 1), ...r };
     writeFileSync(join(RESULTS, 'alignbeam.json'), `${JSON.stringify(report, null, 2)}\n`);
-    console.log(JSON.stringify({ tokensPerSecond: r.tokensPerSecond, ratios: r.ratios, bridge: r.bridgeLlama3ToQwen3, translation: r.translationTopK64 }, null, 2));
+    console.log(JSON.stringify({ tokensPerSecond: r.tokensPerSecond, goal: r.goal, paddedK4TextsDifferFromExact: r.paddedK4TextsDifferFromExact, ratios: r.ratios, bridge: r.bridgeLlama3ToQwen3, translation: r.translationTopK64 }, null, 2));
   }
   if (mode === 'headline' || mode === 'all') {
     const limit = Number(process.env.ALIGNBEAM_HEADLINE_LIMIT ?? 40);

@@ -173,6 +173,7 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
     const expansions: Expansion[] = [];
     // Phase 1: the target distribution of every beam, and which beams the anchor reads this step.
     const pts: Float64Array[] = [];
+    const ptTops: number[][] = []; // topK(pt, s.topK) per beam, computed once (gate, healing, mixing)
     const mixNow: boolean[] = [];
     const batch: Array<{ view: AnchorView; want: number[] }> = [];
     let am = performance.now();
@@ -181,7 +182,8 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
       if (beam.done) continue;
       const mm = performance.now();
       const pt = (pts[bi] = softmaxMasked(res.logits[beam.row], target.vocabSize, rowScratch(beam.row)));
-      mixNow[bi] = useAnchor && beam.view !== null && shouldMix(t, s.m, s.confidenceGate, pt[topK(pt, 1)[0]]);
+      const ptTop = (ptTops[bi] = topK(pt, s.topK)); // ptTop[0] = topK(pt, 1)[0]: same order, same tie rule
+      mixNow[bi] = useAnchor && beam.view !== null && shouldMix(t, s.m, s.confidenceGate, pt[ptTop[0]]);
       mixMs += performance.now() - mm;
       if (!mixNow[bi] || !(impl.batchAnchor || skipAnchorModel)) continue;
       am = performance.now();
@@ -224,7 +226,7 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
           const ctx = await beam.view.context(text, MAX_BACK);
           anchorMs += performance.now() - am;
           mm = performance.now();
-          if (ctx) bridged = anchor!.healer.toTarget(anchor!.healer.continuations(ctx, s.topK), pt, topK(pt, s.topK));
+          if (ctx) bridged = anchor!.healer.toTarget(anchor!.healer.continuations(ctx, s.topK), pt, ptTops[bi]);
         } else {
           const la = await beam.view.logitsFor(text);
           anchorMs += performance.now() - am;
@@ -233,13 +235,13 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
           if (la) bridged = translateTop(la, anchor!.lm.vocabSize, s.topK, translator, paScratch);
         }
         if (bridged) {
-          step = mixStep(pt, s.topK, bridged, s.alpha, s.rule);
+          step = mixStep(pt, s.topK, bridged, s.alpha, s.rule, ptTops[bi]);
           mixed = true;
         } else {
           beam.view = null; // the anchor's context is full: the rest of this beam is the target's alone
         }
       }
-      step ??= targetStep(pt, s.topK);
+      step ??= targetStep(pt, s.topK, ptTops[bi]);
       for (const j of topK(step.mixed, s.K)) {
         expansions.push({ parent: bi, id: step.ids[j], p: step.mixed[j], pt: step.target[j], mixed, score: beam.score + Math.log(step.mixed[j]), targetScore: beam.targetScore + Math.log(step.target[j]) });
       }

@@ -29,17 +29,20 @@ export function softmaxMasked(logits: ArrayLike<number>, vocab: number, scratch?
 export function topK(values: ArrayLike<number>, k: number, n = values.length): number[] {
   k = Math.min(k, n);
   if (k <= 0) return [];
-  // Sorted insertion into a k-array: O(n·k) worst case, O(n) typical since most values fail the first compare.
-  const ids: number[] = [];
+  // Sorted insertion into a k-array (shifting in place, no splice): O(n·k) worst case, O(n) typical since most values
+  // fail the first compare. It runs several times per beam and step (target, anchor, healing), so it is kept tight.
+  const ids = new Int32Array(k);
+  let len = 0;
+  let floor = -Infinity; // values[ids[k − 1]] once the array is full
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (ids.length === k && !(v > values[ids[k - 1]])) continue;
-    let j = ids.length === k ? k - 1 : ids.length;
-    while (j > 0 && v > values[ids[j - 1]]) j--;
-    ids.splice(j, 0, i);
-    if (ids.length > k) ids.pop();
+    if (len === k && !(v > floor)) continue;
+    let j = len === k ? k - 1 : len++;
+    while (j > 0 && v > values[ids[j - 1]]) { ids[j] = ids[j - 1]; j--; }
+    ids[j] = i;
+    if (len === k) floor = values[ids[k - 1]];
   }
-  return ids;
+  return Array.from(ids);
 }
 
 export interface MixedStep {
@@ -53,15 +56,16 @@ export interface MixedStep {
   anchor: Float64Array;
 }
 
-/** The target's own distribution on its top-k support (an unmixed step, also used when α = 0). */
-export function targetStep(pt: Float64Array, k: number): MixedStep {
-  const ids = topK(pt, k);
+/** The target's own distribution on its top-k support (an unmixed step, also used when α = 0). `top` = topK(pt, k)
+ *  when the caller has it already. */
+export function targetStep(pt: Float64Array, k: number, top?: readonly number[]): MixedStep {
+  const ids = top ? [...top] : topK(pt, k);
   const target = Float64Array.from(ids, (id) => pt[id]);
   return { ids, mixed: target, target, anchor: new Float64Array(ids.length) };
 }
 
-export function mixStep(pt: Float64Array, k: number, bridged: SparseDist, alpha: number, rule: MixRule): MixedStep {
-  const base = targetStep(pt, k);
+export function mixStep(pt: Float64Array, k: number, bridged: SparseDist, alpha: number, rule: MixRule, top?: readonly number[]): MixedStep {
+  const base = targetStep(pt, k, top);
   const ids = [...base.ids];
   const pos = new Map(ids.map((id, j) => [id, j]));
   for (const id of bridged.ids) if (!pos.has(id)) { pos.set(id, ids.length); ids.push(id); }
