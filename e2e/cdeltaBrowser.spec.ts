@@ -1,9 +1,10 @@
-// C-Δθ with behaviour in the browser (edits module, "Unlearn in the browser" → "C-Δθ with behaviour"): a tiny run on
-// the embedded `target` (1 refusal_sft step, 1 attribution pair, s = 1 and 2, 1 prompt per row, 2 new tokens, NF4
-// on) in the lab worker shows the selectivity matrix (every harm topic, benign, tasks; target, aligned, C-Δθ at
-// each s, each ± NF4) with the targeted row highlighted, the deltas and the parameters touched; the circuit JSON
-// and the edited checkpoint at the chosen s download; the share link carries the run. Sizes are tiny: the machine
-// is slow and the engine runs on WASM. Values are not asserted (they are measured), only that each cell is a rate.
+// C-Δθ with behaviour in the browser (edits module, "Unlearn in the browser" → "C-Δθ with behaviour") on the
+// embedded `target`: a 200-step refusal fine-tune is cancelled once its steps are under way (the shared flag; no
+// result appears); then a tiny run (1 refusal_sft step, 1 attribution pair, s = 1 and 2, 1 prompt per row, 2 new
+// tokens, NF4 on) in the lab worker shows the selectivity matrix (every harm topic, benign, tasks; target, aligned,
+// C-Δθ at each s, each ± NF4) with the targeted row highlighted, the deltas and the parameters touched; the circuit
+// JSON and the edited checkpoint at the chosen s download; the share link carries the run. Sizes are tiny: the
+// machine is slow and the engine runs on WASM. Values are not asserted (they are measured), only that cells are rates.
 import { readFile } from 'node:fs/promises';
 import { test, expect } from './fixtures';
 
@@ -26,6 +27,17 @@ test('C-Δθ with behaviour in the browser: a tiny run shows the selectivity mat
     cdelta: { model: 'target', topic: 'gas', steps: 1, pairs: 1, cut: 'budget', budgetPercent: 5, strengths: [1, 2], perTopic: 1, benign: 1, tasks: 1, maxNewTokens: 2, nf4: true },
   });
 
+  // a long fine-tune cancelled once its steps are under way: the shared flag stops it after the current step
+  await page.getByTestId('cdelta-steps').fill('200');
+  await page.getByTestId('cdelta-start').click();
+  await expect(page.getByTestId('cdelta-browser')).toHaveAttribute('data-state', 'loading');
+  await expect(page.getByTestId('cdelta-progress')).toContainText(/refusal_sft step \d+ \/ 200/, { timeout: 240_000 });
+  await page.getByTestId('cdelta-progress-cancel').click();
+  await expect(page.getByTestId('cdelta-cancelled')).toContainText(/cancelled/, { timeout: 60_000 });
+  await expect(page.getByTestId('cdelta-result')).toHaveCount(0);
+  await expect(page.getByTestId('cdelta-browser')).toHaveAttribute('data-state', 'ready');
+
+  await page.getByTestId('cdelta-steps').fill('1');
   await page.getByTestId('cdelta-start').click();
   await expect(page.getByTestId('cdelta-browser')).toHaveAttribute('data-state', 'loading');
   const result = page.getByTestId('cdelta-result');

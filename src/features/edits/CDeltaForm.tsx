@@ -101,7 +101,7 @@ export function CDeltaForm({ spec, setSpec, run, onStart, onCancel, onKill }: {
       </div>
       <p className="muted" data-testid="cdelta-sizes">
         This run decodes {columns} columns × {FORGE_HARM_TOPICS.length * c.perTopic + c.benign + c.tasks} held-out prompts ({c.perTopic} per harm topic, {c.benign} benign,
-        {' '}{c.tasks} tasks; {c.maxNewTokens} new tokens each) after {c.steps} fine-tune steps. The defaults (10 steps, 2 / 4 / 4 prompts, s = 1 and 4) are sized to
+        {' '}{c.tasks} tasks; {c.maxNewTokens} new tokens each) after {c.steps} fine-tune steps. The defaults (60 steps, 2 / 4 / 4 prompts, s = 1 and 4) are sized to
         take a couple of minutes in the browser; with so few prompts one prompt moves a rate by 25–50 points: raise them for a measurement.
       </p>
       <div className="toolbar">

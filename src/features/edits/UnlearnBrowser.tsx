@@ -3,6 +3,7 @@
 // own seed to the shell (history summary + the checkpoint digest for the share link), runs the spec over three
 // consecutive seeds on request, and shows the session's runs side by side, the four properties over seeds per
 // configuration, and the newest run in full. Thin: training and evaluation live in src/core/edits/unlearn.
+// A switch above it (the spec's `browserRun`) shows the C-Δθ-with-behaviour run instead (CDeltaBrowser.tsx).
 import { useRef, useState } from 'react';
 import type { FeaturePanelProps } from '../../app/featureTypes';
 import type { EditsSpec } from '../../state/specs/edits';

@@ -90,13 +90,14 @@ export const CDELTA_LIMITS = {
 } as const;
 
 /**
- * Defaults sized so a run fits a couple of minutes in the browser: 10 refusal_sft steps, 8 attribution pairs, a
+ * Defaults sized so a run fits a couple of minutes in the browser: 60 refusal_sft steps (the bench's: 10 did not teach
+ * the copy to refuse), 8 attribution pairs, a
  * 5 % parameter budget, s = 1 and 4, 2 prompts per harm topic, 4 benign, 4 tasks, 12 new tokens.
  */
 const cdelta = z.object({
   model: z.enum(UNLEARN_MODELS).default('target'),
   topic: z.enum(FORGE_HARM_TOPICS).default('poison'),
-  steps: z.number().int().default(10),
+  steps: z.number().int().default(60),
   batchSize: z.number().int().default(8),
   /** the bench's refusal_sft learning rate */
   lr: z.number().default(1e-2),
