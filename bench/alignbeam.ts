@@ -23,7 +23,7 @@ import { buildBridge, bridgeCoverage, Translator } from '../src/core/alignbeam/b
 import { MAX_BACK } from '../src/core/alignbeam/healing';
 import { formatHeadline, headlineCheck } from '../src/core/alignbeam/headline';
 import { softmaxMasked, topK } from '../src/core/alignbeam/mix';
-import { DEFAULT_DECODE_IMPL } from '../src/core/alignbeam/decode';
+import { DEFAULT_DECODE_IMPL, FAST_DECODE, type DecodeImpl } from '../src/core/alignbeam/decode';
 import { AlignbeamPair } from '../src/core/alignbeam/pair';
 import { parseHeldoutJsonl } from '../src/core/alignbeam/suites';
 import { DEFAULT_ALIGNBEAM_SETTINGS, type AlignbeamSettings, type Method } from '../src/core/alignbeam/types';
@@ -47,12 +47,14 @@ async function perf(pair: AlignbeamPair): Promise<Record<string, unknown>> {
   const n = Number(process.env.ALIGNBEAM_BENCH_PROMPTS ?? 12);
   const prompts = ['harmful', 'tasks', 'benign'].flatMap((s) => suite(s).items.filter((_, i) => i % 7 === 0).slice(0, Math.ceil(n / 3)).map((i) => i.prompt));
   const base: AlignbeamSettings = { ...DEFAULT_ALIGNBEAM_SETTINGS };
-  const arms: Array<{ name: string; method: Method; settings: AlignbeamSettings; padAnchorBatch?: boolean }> = [
+  const arms: Array<{ name: string; method: Method; settings: AlignbeamSettings; impl?: Partial<DecodeImpl> }> = [
     { name: 'targetOnly', method: 'target-only', settings: base },
     { name: 'alignbeamK1', method: 'alignbeam', settings: { ...base, K: 1 } },
     { name: 'alignbeamK4', method: 'alignbeam', settings: { ...base, K: 4 } },
     // K anchor views of different token counts in one left-padded run (opt-in: logits move by ~4e-6)
-    { name: 'alignbeamK4Padded', method: 'alignbeam', settings: { ...base, K: 4 }, padAnchorBatch: true },
+    { name: 'alignbeamK4Padded', method: 'alignbeam', settings: { ...base, K: 4 }, impl: { padAnchorBatch: true } },
+    // the plain path (one anchor run per beam, as before #19 item 4) in the same run: the speed-up's baseline
+    { name: 'alignbeamK4Plain', method: 'alignbeam', settings: { ...base, K: 4 }, impl: { batchAnchor: false } },
     { name: 'alignbeamSameK4', method: 'alignbeam-same', settings: { ...base, K: 4 } },
     // what the defaults cost: mixing only the first 8 tokens; and our extra target candidate (v1's default)
     { name: 'alignbeamK4m8', method: 'alignbeam', settings: { ...base, K: 4, m: 8 } },
@@ -60,11 +62,11 @@ async function perf(pair: AlignbeamPair): Promise<Record<string, unknown>> {
   ];
   const tally = new Map(arms.map((a) => [a.name, { tokens: 0, ms: 0, perPromptTps: [] as number[], targetMs: 0, anchorMs: 0, judgeMs: 0, mixMs: 0 }]));
   const generate = async (a: (typeof arms)[number], prompt: string) => {
-    DEFAULT_DECODE_IMPL.padAnchorBatch = a.padAnchorBatch === true;
+    Object.assign(DEFAULT_DECODE_IMPL, a.impl);
     try {
       return await pair.generate(a.method, prompt, a.settings);
     } finally {
-      DEFAULT_DECODE_IMPL.padAnchorBatch = false;
+      Object.assign(DEFAULT_DECODE_IMPL, FAST_DECODE, { padAnchorBatch: false });
     }
   };
   for (const a of arms) await generate(a, prompts[0]); // warm-up (sessions, bridges)
@@ -145,9 +147,10 @@ async function perf(pair: AlignbeamPair): Promise<Record<string, unknown>> {
       K4: { ratio: ratio('alignbeamK4'), limit: limitOf('alignbeamK4'), ofLimit: round(ratio('alignbeamK4') / limitOf('alignbeamK4')), pass: ratio('alignbeamK4') >= 0.5 },
     },
     paddedK4TextsDifferFromExact: texts.get('alignbeamK4Padded')!.filter((t, i) => t !== texts.get('alignbeamK4')![i]).length,
+    plainK4TextsDifferFromFast: texts.get('alignbeamK4Plain')!.filter((t, i) => t !== texts.get('alignbeamK4')![i]).length,
     ratios: {
       alignbeamK1VsTargetOnly: ratio('alignbeamK1'), alignbeamK4VsTargetOnly: ratio('alignbeamK4'), alignbeamSameK4VsTargetOnly: ratio('alignbeamSameK4'),
-      alignbeamK4PaddedVsTargetOnly: ratio('alignbeamK4Padded'),
+      alignbeamK4PaddedVsTargetOnly: ratio('alignbeamK4Padded'), alignbeamK4PlainVsTargetOnly: ratio('alignbeamK4Plain'),
       alignbeamK4m8VsTargetOnly: ratio('alignbeamK4m8'), alignbeamK4ExtraTargetCandidateVsTargetOnly: ratio('alignbeamK4ExtraTargetCandidate'),
     },
     bridgeLlama3ToQwen3: { kind: 'text', buildMs: round(buildMs, 0), targetMs: 5000, pass: buildMs < 5000, coverage: bridgeCoverage(l2q) },
@@ -168,7 +171,7 @@ async function main(): Promise<void> {
     const r = await perf(pair);
     const report = { bench: 'alignbeam', date: new Date().toISOString(), machine: machine(), uptimeBefore, uptimeAfter: uptime(), node: process.version, seconds: round((performance.now() - t0) / 1000, 1), ...r };
     writeFileSync(join(RESULTS, 'alignbeam.json'), `${JSON.stringify(report, null, 2)}\n`);
-    console.log(JSON.stringify({ tokensPerSecond: r.tokensPerSecond, goal: r.goal, paddedK4TextsDifferFromExact: r.paddedK4TextsDifferFromExact, ratios: r.ratios, bridge: r.bridgeLlama3ToQwen3, translation: r.translationTopK64 }, null, 2));
+    console.log(JSON.stringify({ tokensPerSecond: r.tokensPerSecond, goal: r.goal, paddedK4TextsDifferFromExact: r.paddedK4TextsDifferFromExact, plainK4TextsDifferFromFast: r.plainK4TextsDifferFromFast, ratios: r.ratios, bridge: r.bridgeLlama3ToQwen3, translation: r.translationTopK64 }, null, 2));
   }
   if (mode === 'headline' || mode === 'all') {
     const limit = Number(process.env.ALIGNBEAM_HEADLINE_LIMIT ?? 40);
