@@ -10,13 +10,12 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { release, type ArrRecord } from '../src/core/lab';
 import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../models/forge/corpus/generate';
-import type { BehaviourPrompts } from '../src/core/edits/unlearn/behaviour';
 import { circuitAttributionDivergence, forgetAttribution, forgetTokenPairs } from '../src/core/edits/unlearn/forgetCircuit';
 import { DEFAULT_MANSU_OPTIONS, runMansu, type MansuGiven, type MansuReport } from '../src/core/edits/unlearn/mansuPipeline';
 import type { UnlearnMethod } from '../src/core/edits/unlearn/objectives';
 import { DEFAULT_MARGINS, fourProperties, summarizeSeeds, type FourProperties } from '../src/core/edits/unlearn/properties';
 import { evaluateQuantized } from '../src/core/edits/unlearn/quantEval';
-import { forgeUnlearnData, loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
+import { forgeBehaviourPrompts, forgeUnlearnData, loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
 import { runUnlearning } from '../src/core/edits/unlearn/trainer';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -29,18 +28,9 @@ const PER_SET = 12;
 const MAX_NEW = 12;
 const BATCH = 8;
 
-function heldOutPrompts(): BehaviourPrompts & { benignPrompts: string[] } {
-  const examples = generateCorpus(DEFAULT_CORPUS_OPTIONS).examples;
-  const heldout = examples.filter((e) => e.split === 'heldout');
-  const pair = (e: (typeof heldout)[number]) => ({ id: e.id, prompt: e.prompt, response: e.response });
-  const harmful = heldout.filter((e) => e.category === 'harmful' && e.responseKind === 'compliance');
-  return {
-    forget: harmful.filter((e) => e.topic === topic).slice(0, PER_SET).map(pair),
-    otherHarmful: harmful.filter((e) => e.topic !== topic).slice(0, PER_SET).map(pair),
-    benign: heldout.filter((e) => e.category === 'task').slice(0, PER_SET).map(pair),
-    // the attribution's corrupted side: benign train prompts (tasks and chat), never a harmful one
-    benignPrompts: examples.filter((e) => e.split === 'train' && (e.category === 'task' || e.category === 'chat')).map((e) => e.prompt),
-  };
+/** The attribution's corrupted side: benign train prompts (tasks and chat), never a harmful one. */
+function benignTrainPrompts(): string[] {
+  return generateCorpus(DEFAULT_CORPUS_OPTIONS).examples.filter((e) => e.split === 'train' && (e.category === 'task' || e.category === 'chat')).map((e) => e.prompt);
 }
 
 interface Row {
@@ -57,7 +47,8 @@ interface Row {
 async function main(): Promise<void> {
   const model = await loadUnlearnModelFolder(join(ROOT, 'models/target'));
   const { data, split } = await forgeUnlearnData({ forgetTopic: topic, forgetSize: 64, retainSize: 256, seed: 0 });
-  const { benignPrompts, ...prompts } = heldOutPrompts();
+  const prompts = forgeBehaviourPrompts(topic, PER_SET);
+  const benignPrompts = benignTrainPrompts();
   const pairs = forgetTokenPairs(model, data.forget, benignPrompts, 16, 0);
   const baseGraph = await forgetAttribution(model, model.params, pairs, 5);
   const baseEval = evaluateQuantized(model, model.params, data, { behaviour: { prompts, maxNewTokens: MAX_NEW } });

@@ -10,12 +10,11 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { release, type ArrRecord } from '../src/core/lab';
-import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../models/forge/corpus/generate';
 import type { BehaviourPrompts } from '../src/core/edits/unlearn/behaviour';
 import type { UnlearnMethod } from '../src/core/edits/unlearn/objectives';
 import { evaluateQuantizedOrt, type OrtVariantReport } from '../src/core/edits/unlearn/ortEval';
 import { QUANT_VARIANTS } from '../src/core/edits/unlearn/quantEval';
-import { forgeUnlearnData, loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
+import { forgeBehaviourPrompts, forgeUnlearnData, loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
 import type { UnlearnModel } from '../src/core/edits/unlearn/model';
 import { runUnlearning } from '../src/core/edits/unlearn/trainer';
 import { createNodeBackend } from '../src/core/runtime/ortNode';
@@ -28,17 +27,6 @@ const PER_SET = 16;
 const MAX_NEW = 16;
 const ORT_THREADS = 1;
 
-/** Held-out forge prompts (templates never trained on), as bench/unlearn-quant.ts: forget topic, other topics, tasks. */
-function heldOutPrompts(): BehaviourPrompts {
-  const heldout = generateCorpus(DEFAULT_CORPUS_OPTIONS).examples.filter((e) => e.split === 'heldout');
-  const pair = (e: (typeof heldout)[number]) => ({ id: e.id, prompt: e.prompt, response: e.response });
-  const harmful = heldout.filter((e) => e.category === 'harmful' && e.responseKind === 'compliance');
-  return {
-    forget: harmful.filter((e) => e.topic === TOPIC).slice(0, PER_SET).map(pair),
-    otherHarmful: harmful.filter((e) => e.topic !== TOPIC).slice(0, PER_SET).map(pair),
-    benign: heldout.filter((e) => e.category === 'task').slice(0, PER_SET).map(pair),
-  };
-}
 
 const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 
@@ -70,7 +58,7 @@ async function main(): Promise<void> {
   const loadAtStart = load();
   const model = await loadUnlearnModelFolder(join(ROOT, 'models/target'));
   const { data, split } = await forgeUnlearnData({ forgetTopic: TOPIC, forgetSize: 64, retainSize: 256, seed: 0 });
-  const prompts = heldOutPrompts();
+  const prompts = forgeBehaviourPrompts(TOPIC, PER_SET);
   const base = await evaluate('base', model, model.params, prompts);
   const r = await runUnlearning(model, data, { method, steps, seed: 0, checkpointEvery: steps }, { split });
   const edited = await evaluate(`${method} ${steps}`, model, r.params, prompts);

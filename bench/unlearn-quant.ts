@@ -10,11 +10,10 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { release } from '../src/core/lab';
-import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../models/forge/corpus/generate';
-import { behaviourRates, type BehaviourPrompts } from '../src/core/edits/unlearn/behaviour';
+import { behaviourRates } from '../src/core/edits/unlearn/behaviour';
 import type { UnlearnMethod } from '../src/core/edits/unlearn/objectives';
 import { evaluateQuantized, QUANT_VARIANTS, quantizedParams, variantName } from '../src/core/edits/unlearn/quantEval';
-import { forgeUnlearnData, loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
+import { forgeBehaviourPrompts, forgeUnlearnData, loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
 import { runUnlearning } from '../src/core/edits/unlearn/trainer';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -24,22 +23,11 @@ const methods = (process.argv[4] ?? 'npo,rmu,grad_diff,grad_ascent').split(',') 
 const PER_SET = 16;
 const MAX_NEW = 16;
 
-/** Held-out forge prompts (templates never trained on): forget topic, other harm topics (compliance), tasks. */
-function heldOutPrompts(): BehaviourPrompts {
-  const heldout = generateCorpus(DEFAULT_CORPUS_OPTIONS).examples.filter((e) => e.split === 'heldout');
-  const pair = (e: (typeof heldout)[number]) => ({ id: e.id, prompt: e.prompt, response: e.response });
-  const harmful = heldout.filter((e) => e.category === 'harmful' && e.responseKind === 'compliance');
-  return {
-    forget: harmful.filter((e) => e.topic === topic).slice(0, PER_SET).map(pair),
-    otherHarmful: harmful.filter((e) => e.topic !== topic).slice(0, PER_SET).map(pair),
-    benign: heldout.filter((e) => e.category === 'task').slice(0, PER_SET).map(pair),
-  };
-}
 
 async function main(): Promise<void> {
   const model = await loadUnlearnModelFolder(join(ROOT, 'models/target'));
   const { data, split } = await forgeUnlearnData({ forgetTopic: topic, forgetSize: 64, retainSize: 256, seed: 0 });
-  const prompts = heldOutPrompts();
+  const prompts = forgeBehaviourPrompts(topic, PER_SET);
   const t0 = Date.now();
   const base = { fullPrecision: behaviourRates(model, model.params, prompts, MAX_NEW), variants: {} as Record<string, ReturnType<typeof behaviourRates>> };
   for (const v of QUANT_VARIANTS) {

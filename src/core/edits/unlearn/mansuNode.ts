@@ -14,7 +14,7 @@ import { release } from '../../lab';
 import { EditsError } from '../errors';
 import { runMansu, type MansuGiven, type MansuReport } from './mansuPipeline';
 import { checkpointTensors, type UnlearnModel } from './model';
-import { forgeUnlearnData, loadUnlearnModelFolder } from './runNode';
+import { cliArg, forgeUnlearnData, loadUnlearnModelFolder } from './runNode';
 import type { SplitRecord } from './splits';
 
 export class OutputExistsError extends EditsError {
@@ -54,12 +54,7 @@ export async function writeMansuFolder(out: string, sourceFolder: string, model:
 }
 
 async function main(argv: string[]): Promise<void> {
-  const arg = (k: string, d?: string) => {
-    const i = argv.indexOf(`--${k}`);
-    if (i >= 0 && argv[i + 1] !== undefined) return argv[i + 1];
-    if (d === undefined) throw new Error(`--${k} is required`);
-    return d;
-  };
+  const arg = cliArg(argv);
   const folder = resolve(arg('model', 'models/target'));
   const out = resolve(arg('out'));
   if (await stat(out).then(() => true, () => false)) throw new OutputExistsError(out);

@@ -7,6 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CIRCUIT_MODEL_FILES, type CircuitModelFiles } from '../../circuits/model';
 import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../../../../models/forge/corpus/generate';
+import type { BehaviourPrompts } from './behaviour';
 import type { UnlearnConfig } from './config';
 import { UnlearnModelError } from './errors';
 import { loadUnlearnModel, type UnlearnModel } from './model';
@@ -33,6 +34,31 @@ export async function forgeUnlearnData(o: ForgeSplitOptions): Promise<{ data: Un
   const { data, retainCategories } = forgeSplit(corpus.examples, o);
   const split = await splitRecord(data, { source: o.source ?? `forge corpus seed ${corpus.options.seed}, sha256 ${corpus.hash}`, forgetTopic: o.forgetTopic, retainCategories });
   return { data, split };
+}
+
+/**
+ * Held-out forge prompts for greedy behaviour (templates never trained on): the forget topic's and the other topics'
+ * harmful prompts with the target's compliance as reference, and domain tasks with their answers; `perSet` each.
+ */
+export function forgeBehaviourPrompts(topic: string, perSet: number): BehaviourPrompts {
+  const heldout = generateCorpus(DEFAULT_CORPUS_OPTIONS).examples.filter((e) => e.split === 'heldout');
+  const pair = (e: (typeof heldout)[number]) => ({ id: e.id, prompt: e.prompt, response: e.response });
+  const harmful = heldout.filter((e) => e.category === 'harmful' && e.responseKind === 'compliance');
+  return {
+    forget: harmful.filter((e) => e.topic === topic).slice(0, perSet).map(pair),
+    otherHarmful: harmful.filter((e) => e.topic !== topic).slice(0, perSet).map(pair),
+    benign: heldout.filter((e) => e.category === 'task').slice(0, perSet).map(pair),
+  };
+}
+
+/** `--key value` reader of the CLIs; a key without a default is required. */
+export function cliArg(argv: readonly string[]): (k: string, d?: string) => string {
+  return (k, d) => {
+    const i = argv.indexOf(`--${k}`);
+    if (i >= 0 && argv[i + 1] !== undefined) return argv[i + 1];
+    if (d === undefined) throw new Error(`--${k} is required`);
+    return d;
+  };
 }
 
 export const checkpointFolderName = (step: number): string => `step-${String(step).padStart(6, '0')}`;
@@ -74,12 +100,7 @@ export async function lastCheckpoint(outDir: string): Promise<string | null> {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const arg = (k: string, d?: string) => {
-    const i = argv.indexOf(`--${k}`);
-    if (i >= 0 && argv[i + 1] !== undefined) return argv[i + 1];
-    if (d === undefined) throw new Error(`--${k} is required`);
-    return d;
-  };
+  const arg = cliArg(argv);
   const { runUnlearning } = await import('./trainer');
   const folder = resolve(arg('model', 'models/target'));
   const out = resolve(arg('out'));
