@@ -15,6 +15,7 @@ import { writeReplica } from '../lm/replicas/writeReplicaNode';
 import type { FetchLike } from '../runtime/loaders';
 import { createNodeBackend } from '../runtime/ortNode';
 import { isLlamaGuardTemplate, llamaGuardInput } from './judge';
+import { DEFAULT_DECODE_IMPL, FAST_DECODE } from './decode';
 import { createModelLoader } from './loadModel';
 import { AlignbeamPair } from './pair';
 import { DEFAULT_ALIGNBEAM_SETTINGS, type AlignbeamSettings } from './types';
@@ -106,9 +107,19 @@ describe('replica pairs on real vocabularies', () => {
     const greedy = await lm[id].generate([lm[id].tokenizer.encode(pair.frame(lm[id]).prefix(PROMPT))], { maxNewTokens: S.maxNewTokens });
     expect(only.candidates[0].ids).toEqual(greedy[0]);
     for (const rule of ['linear', 'contrastive'] as const) {
-      const ab = await pair.decode('alignbeam', PROMPT, { ...S, alpha: 0, K: 1, rule });
-      expect(ab.candidates[0].ids).toEqual(only.candidates[0].ids);
-      expect(ab.anchorStats!.fed).toBeGreaterThan(0); // the anchor really ran
+      // default path: at α = 0 the anchor model is skipped (only its tokenization runs)
+      const fast = await pair.decode('alignbeam', PROMPT, { ...S, alpha: 0, K: 1, rule });
+      expect(fast.candidates[0].ids).toEqual(only.candidates[0].ids);
+      expect(fast.anchorStats!.fed).toBe(0);
+      // plain path: the anchor really runs and the whole mixing path still gives target-only
+      Object.assign(DEFAULT_DECODE_IMPL, { skipAlphaZero: false });
+      try {
+        const ab = await pair.decode('alignbeam', PROMPT, { ...S, alpha: 0, K: 1, rule });
+        expect(ab.candidates).toEqual(fast.candidates);
+        expect(ab.anchorStats!.fed).toBeGreaterThan(0);
+      } finally {
+        Object.assign(DEFAULT_DECODE_IMPL, FAST_DECODE);
+      }
     }
   }, 120_000);
 });
