@@ -22,18 +22,18 @@
 // it decodes a few trained / held-out / other-topic / benign / task prompts at each third of the run and appends
 // the figures to bench/results/cdelta-behaviour-blocks-probe.json (a cheap "does it refuse at all" check before
 // the full bench).
+import { budgetCut } from '../src/core/edits/unlearn/cdeltaBehaviour';
 import { execSync } from 'node:child_process';
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../models/forge/corpus/generate';
 import { attribute } from '../src/core/circuits/attribute';
-import { extract, nodeScores } from '../src/core/circuits/extract';
+import { extract } from '../src/core/circuits/extract';
 import { cloneGraph } from '../src/core/circuits/graph';
 import { refusalPairs } from '../src/core/circuits/heldout';
 import { exportGraphJson } from '../src/core/circuits/json';
 import { loadCircuitModelFolder } from '../src/core/circuits/modelNode';
-import type { CircuitGraph } from '../src/core/circuits/types';
 import { parseCircuit, type CircuitSelection } from '../src/core/edits/circuit';
 import { decodeColumn, selectivityMatrix, type SelectivityColumn } from '../src/core/edits/selectivity';
 import { cdeltaLab, circuitParamCount } from '../src/core/edits/unlearn/cdeltaLab';
@@ -63,22 +63,6 @@ const uptime = () => execSync('uptime').toString().trim();
 const seconds = (t: number) => Math.round((Date.now() - t) / 100) / 10;
 const timings: Record<string, number> = {};
 
-/** Node-level cut: heads and MLPs by |node score|, each kept if the mask stays under `budget` of the parameters. */
-function budgetCut(g: CircuitGraph, model: UnlearnModel, budget: number): CircuitGraph {
-  const out = cloneGraph(g);
-  const kept = new Set<string>();
-  const ranked = [...nodeScores(g).entries()].filter(([id]) => id !== 'input').sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
-  const selection = (ids: Set<string>): CircuitSelection => parseCircuit({ nodes: Object.fromEntries([...ids].map((id) => [id, true])) });
-  for (const [id] of ranked) {
-    const trial = new Set([...kept, id]);
-    const c = circuitParamCount(model, selection(trial));
-    if (c.masked / c.total <= budget) kept.add(id);
-  }
-  const alive = new Set([...kept, 'input', 'logits']);
-  for (const n of out.nodes) n.inGraph = alive.has(n.id);
-  for (const e of out.edges) e.inGraph = alive.has(e.from) && alive.has(e.to);
-  return out;
-}
 
 async function sidecarCDelta(ws: string, circuits: { name: string; file: string }[]): Promise<{ outputs: { circuit: string; strength: number; folder: string }[]; manifests: unknown[]; seconds: number }> {
   const sc = await startSidecar(ws);
