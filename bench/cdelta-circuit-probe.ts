@@ -3,6 +3,7 @@
 // parameters, node by node) and `topn` (5 % of edges) cuts, in-process C-Δθ at s = 1, 2, and small-set greedy
 // decoding (5 prompts per topic + 5 trained poison prompts, 8 benign, 8 tasks; full precision). Prints; writes nothing.
 //   nice npx tsx bench/cdelta-circuit-probe.ts <aligned copy folder, e.g. a checkpoint of bench/cdelta-behaviour.ts ... probe>
+import { join } from 'node:path';
 import type { ArrRecord } from '../src/core/lab';
 import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../models/forge/corpus/generate';
 import { attribute } from '../src/core/circuits/attribute';
@@ -16,7 +17,7 @@ import { cdeltaLab, circuitParamCount } from '../src/core/edits/unlearn/cdeltaLa
 import { heldoutBehaviourPrompts, refusalSplit } from '../src/core/edits/unlearn/refusalSplit';
 import { loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
 import { touched } from '../src/core/edits/unlearn/quantEval';
-const T = '../models/target';
+const T = join(new URL('..', import.meta.url).pathname, 'models/target');
 const model = await loadUnlearnModelFolder(T);
 const aligned = (await loadUnlearnModelFolder(process.argv[2])).params;
 const corpus = generateCorpus(DEFAULT_CORPUS_OPTIONS);

@@ -2,13 +2,15 @@
 // refusal reference names its request's topic, every compliance reference has the compliance shape, every task
 // reference carries its unit, and a refusal reference of another topic is judged irrelevant.
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   answerUnit, contentStems, edgyReplyRelevance, harmfulReplyRelevance, namedHarmTopics, replyRelevance, summariseRelevance,
   taskReplyRelevance,
 } from './relevance';
 
-const read = (dir: string, name: string) => readFileSync(new URL(`../../../models/forge/${dir}/${name}.jsonl`, import.meta.url), 'utf8')
+const FORGE = resolve(__dirname, '../../..', 'models/forge');
+const read = (dir: string, name: string) => readFileSync(join(FORGE, dir, `${name}.jsonl`), 'utf8')
   .trim().split('\n').map((l) => JSON.parse(l) as { prompt: string; topic: string; refusal?: string; compliance?: string; reference?: string });
 
 describe('harmful replies', () => {
