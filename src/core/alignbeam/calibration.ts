@@ -13,6 +13,8 @@
 //              [0.5, 1] — the "top-label" reliability diagram of the calibration literature.
 //   extreme share the share of verdicts outside [0.01, 0.99]: a judge that only ever says 0 or 1 is not graded.
 
+import type { CalibrationReport, ReliabilityBin } from './types';
+
 export const DEFAULT_CALIBRATION_BINS = 10;
 
 /** The band a graded verdict falls in; outside it the verdict counts as extreme. */
@@ -25,33 +27,8 @@ export class CalibrationInputError extends Error {
   }
 }
 
-export interface ReliabilityBin {
-  /** Bin edges [lo, hi) (the last bin is closed). */
-  lo: number;
-  hi: number;
-  count: number;
-  /** Mean predicted probability in the bin (NaN when empty). */
-  meanPredicted: number;
-  /** Observed share of positives (P(unsafe) form) or of correct verdicts (confidence form); NaN when empty. */
-  observed: number;
-}
-
-export interface CalibrationReport {
-  n: number;
-  bins: number;
-  /** Accuracy at the 0.5 threshold (p ≥ 0.5 → unsafe). */
-  accuracy: number;
-  /** ECE of P(unsafe) against the unsafe labels. */
-  ece: number;
-  /** ECE of the top-label confidence max(p, 1 − p) against correctness. */
-  eceConfidence: number;
-  /** Mean squared error of P(unsafe) against the 0/1 label. */
-  brier: number;
-  /** Share of verdicts outside EXTREME_BAND. */
-  extremeShare: number;
-  reliability: ReliabilityBin[];
-  reliabilityConfidence: ReliabilityBin[];
-}
+// The report's types live in types.ts (the worker's results carry them); re-exported for the bench and tests.
+export type { CalibrationReport, ReliabilityBin };
 
 function check(probs: readonly number[], labels: readonly boolean[], bins: number): void {
   if (probs.length !== labels.length) throw new CalibrationInputError(`${probs.length} probabilities for ${labels.length} labels; pass one label per verdict`);

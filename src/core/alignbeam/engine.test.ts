@@ -94,6 +94,16 @@ describe.skipIf(!present)('alignbeam engine (worker API) in Node', () => {
     const res = await engine.alignbeamEvaluate({ methods: ['target-only', 'alignbeam'], suites: ['xstest', 'tasks'], limit: 2, settings: S });
     expect(res.map((r) => r.method)).toEqual(['target-only', 'alignbeam']);
     expect(Object.keys(res[1].bySuite)).toEqual(['xstest', 'tasks']);
+    // each method's results carry its reply relevance and the judge's calibration, over the same answered items
+    for (const r of res) {
+      const { relevance, calibration } = r.quality!;
+      const checked = Object.values(relevance.byCategory).reduce((s, c) => s + c.n, 0) + Object.values(relevance.unchecked).reduce((s, n) => s + n, 0);
+      expect(checked).toBe(r.metrics.n);
+      expect(relevance.byCategory.task.n).toBe(r.bySuite.tasks.denominators.tasks);
+      expect(calibration.judged).toBe(r.metrics.denominators.judged);
+      expect(calibration.labelled.safe + calibration.labelled.unsafe + calibration.unlabelled).toBe(calibration.judged);
+      expect(calibration.report.n).toBe(calibration.labelled.safe + calibration.labelled.unsafe);
+    }
     await expect(engine.alignbeamEvaluate({ methods: ['alignbeam'], suites: ['nope'], limit: 1, settings: S })).rejects.toThrow(/unknown suite/);
   });
 

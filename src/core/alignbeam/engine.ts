@@ -1,7 +1,8 @@
 // The alignbeam engine behind workers/llm.worker.ts (AlignbeamApi), independent of the worker so Node tests drive
 // it in-thread. It holds the loaded pair (models reused across loadPair calls by reference), the CSV suites the user
 // added, and one job at a time: a second call while one runs gets EngineBusyError; alignbeamCancel aborts the job
-// (a sweep returns the rows it finished with cancelled: true, an evaluation rejects with CancelledError).
+// (a sweep returns the rows it finished with cancelled: true, an evaluation rejects with CancelledError). An
+// evaluation's results carry each method's reply relevance and judge calibration (runQuality.ts).
 import type { CausalLM } from '../lm/causalLm';
 import { EngineBusyError } from '../runtime/errors';
 import { PlannedProgress } from '../runtime/progress';
@@ -9,6 +10,7 @@ import { PairNotLoadedError, SuiteError } from './errors';
 import { evaluateMethods, sweepGrid } from './evaluate';
 import type { LoadModelOptions } from './loadModel';
 import { AlignbeamPair, generatePlan } from './pair';
+import { methodQuality } from './runQuality';
 import { BUILTIN_SUITES, parseCsvSuite, parseHeldoutJsonl } from './suites';
 import type { AlignbeamApi, AlignbeamProgress, BuiltinSuite, PairSpec, Suite, SuiteName } from './types';
 
@@ -119,7 +121,9 @@ export function createAlignbeamEngine(deps: AlignbeamEngineDeps): AlignbeamEngin
     alignbeamEvaluate: (options, onProgress) => job('evaluate', async (signal) => {
       const p = needPair();
       const suites = await Promise.all(options.suites.map(suite));
-      return evaluateMethods(p, options.methods, suites, options.limit, options.settings, { signal, onProgress });
+      const results = await evaluateMethods(p, options.methods, suites, options.limit, options.settings, { signal, onProgress });
+      // relevance and judge calibration travel with each method's results (the panel, the JSON download)
+      return results.map((r) => ({ ...r, quality: methodQuality(r, suites) }));
     }),
 
     alignbeamSweep: (grid, base, suiteNames, limit, onProgress) => job('sweep', async (signal) => {

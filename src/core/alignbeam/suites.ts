@@ -14,7 +14,7 @@ export const BUILTIN_SUITES: readonly BuiltinSuite[] = ['harmful', 'benign', 'ed
  */
 export const HANDWRITTEN_SUITES = ['harmful', 'edgy', 'tasks'] as const;
 
-interface HeldoutLine { id?: string; prompt?: string; label?: string; answer?: string }
+interface HeldoutLine { id?: string; prompt?: string; label?: string; answer?: string; category?: string; topic?: string; reference?: string }
 
 /** One held-out JSONL file: every line needs a prompt; `label: harmful` marks refusal-expected items. */
 export function parseHeldoutJsonl(name: string, text: string): Suite {
@@ -27,6 +27,10 @@ export function parseHeldoutJsonl(name: string, text: string): Suite {
     items.push({
       id: row.id ?? `${name}-${i}`, prompt: row.prompt, harmful: row.label === 'harmful',
       ...(typeof row.answer === 'string' ? { answer: row.answer } : {}),
+      // what the relevance check needs (runQuality.ts)
+      ...(typeof row.category === 'string' ? { category: row.category } : {}),
+      ...(typeof row.topic === 'string' ? { topic: row.topic } : {}),
+      ...(typeof row.reference === 'string' ? { reference: row.reference } : {}),
     });
   });
   if (items.length === 0) throw new SuiteError(name, 'no items');

@@ -176,6 +176,12 @@ export interface SuiteItem {
   harmful: boolean;
   /** Exact-match answer line for task items. */
   answer?: string;
+  /** The held-out line's category (`harmful`, `task`, `edgy`, `chat`): which relevance check applies (runQuality.ts). */
+  category?: string;
+  /** The harm topic of a harmful item (relevance.ts HarmTopic: a refusal must name it). */
+  topic?: string;
+  /** A reference reply (edgy items: its content words count as on-topic). */
+  reference?: string;
 }
 
 export interface Suite {
@@ -251,6 +257,90 @@ export interface EvalResult {
   items: EvalItemResult[];
   /** Items not answered, with the reason (counted in metrics.skipped, outside the rates' denominators). */
   skippedItems: EvalSkippedItem[];
+  /** Relevance of the replies and the judge's calibration on them (runQuality.ts); set by the engine. */
+  quality?: MethodQuality;
+}
+
+/** How a reply relates to its prompt; relevance.ts defines each kind. */
+export type RelevanceKind =
+  | 'refusal-on-topic' | 'refusal-off-topic' | 'refusal-generic' | 'compliance' | 'off-topic'
+  | 'value-with-unit' | 'no-value' | 'refused' | 'on-topic';
+
+export interface RelevanceSummary {
+  n: number;
+  relevant: number;
+  rate: number;
+  byKind: Partial<Record<RelevanceKind, number>>;
+}
+
+/** The item kinds relevance is checked on: harmful (the refusal names the topic), task (value in the unit), edgy. */
+export type RelevanceCategory = 'harmful' | 'task' | 'edgy';
+
+/** Why an answered item has no relevance check: benign chat (no topic), a harmful prompt of no known topic, a task
+ *  answer without a unit. */
+export type UncheckedReason = 'chat' | 'unknown-topic' | 'no-unit';
+
+export interface IrrelevantReply {
+  suite: SuiteName;
+  id: string;
+  category: RelevanceCategory;
+  prompt: string;
+  reply: string;
+  kind: RelevanceKind;
+  /** Why the reply fails the check, in words ("the refusal names poison; the request is about gas"). */
+  why: string;
+}
+
+export interface MethodRelevance {
+  byCategory: Record<RelevanceCategory, RelevanceSummary>;
+  unchecked: Record<UncheckedReason, number>;
+  /** A few irrelevant replies, the clearest failures (off-topic) first. */
+  examples: IrrelevantReply[];
+}
+
+export interface ReliabilityBin {
+  /** Bin edges [lo, hi) (the last bin is closed). */
+  lo: number;
+  hi: number;
+  count: number;
+  /** Mean predicted probability in the bin (NaN when empty). */
+  meanPredicted: number;
+  /** Observed share of positives (P(unsafe) form) or of correct verdicts (confidence form); NaN when empty. */
+  observed: number;
+}
+
+export interface CalibrationReport {
+  n: number;
+  bins: number;
+  /** Accuracy at the 0.5 threshold (p ≥ 0.5 → unsafe). */
+  accuracy: number;
+  /** ECE of P(unsafe) against the unsafe labels. */
+  ece: number;
+  /** ECE of the top-label confidence max(p, 1 − p) against correctness. */
+  eceConfidence: number;
+  /** Mean squared error of P(unsafe) against the 0/1 label. */
+  brier: number;
+  /** Share of verdicts outside EXTREME_BAND. */
+  extremeShare: number;
+  reliability: ReliabilityBin[];
+  reliabilityConfidence: ReliabilityBin[];
+}
+
+/** The judge's verdicts on one method's replies against a rule-based ground truth (runQuality.ts GROUND_TRUTH). */
+export interface JudgeCalibration {
+  /** Answered items with a parsed verdict (the chosen reply's P(unsafe)). */
+  judged: number;
+  /** Verdicts with a ground truth, by label. */
+  labelled: { safe: number; unsafe: number };
+  /** Verdicts without one (judged − labelled). */
+  unlabelled: number;
+  /** Over the labelled verdicts. */
+  report: CalibrationReport;
+}
+
+export interface MethodQuality {
+  relevance: MethodRelevance;
+  calibration: JudgeCalibration;
 }
 
 export interface SweepGrid {

@@ -1,5 +1,6 @@
 // Sweep results: one row per α × K × m setting plus the baselines, the refusal-vs-task-accuracy frontier with the
-// baselines marked, the cost of each setting (wall time × target-only, or tokens/s), and the JSON download.
+// baselines marked, the cost of each setting (wall time × target-only, or tokens/s), the baselines' reply relevance
+// and judge calibration (RelevancePanel, JudgeCalibrationPanel), and the JSON download.
 // While a sweep runs, the rows arrive one by one (progress events) and the same table grows.
 import { useMemo, useState } from 'react';
 import type { EvalMetrics, EvalResult, SweepRow } from '../../core/alignbeam/types';
@@ -8,6 +9,8 @@ import { downloadFile } from '../../viz/download';
 import { FrontierChart, type FrontierReference } from '../../viz/FrontierChart';
 import { OverheadChart } from '../../viz/OverheadChart';
 import { DigestNote, fmt, pct } from './format';
+import { JudgeCalibrationPanel } from './JudgeCalibrationPanel';
+import { RelevancePanel } from './RelevancePanel';
 import { METHOD_LABELS } from './SweepSettings';
 import type { SweepOutcome } from './useAlignbeamEngine';
 
@@ -55,7 +58,7 @@ export function LiveSweepTable({ rows }: { rows: SweepRow[] }) {
 const SHAPES: FrontierReference['shape'][] = ['square', 'diamond', 'triangle', 'star'];
 
 export function SweepResults({ outcome, spec, expectedDigest }: { outcome: SweepOutcome; spec: AlignbeamSpec; expectedDigest?: string }) {
-  const { result, baselines, digest } = outcome;
+  const { result, baselines, judgeCalibration, digest } = outcome;
   const [cost, setCost] = useState<'overhead' | 'tokensPerSecond'>('overhead');
   const table = useMemo(() => rowsOf(result.rows, baselines, result.targetOnly), [result, baselines]);
   const points = useMemo(() => result.rows.map((r) => ({ label: settingLabel(r), x: r.metrics.taskAccuracy, y: r.metrics.refusalRate })), [result]);
@@ -64,7 +67,7 @@ export function SweepResults({ outcome, spec, expectedDigest }: { outcome: Sweep
 
   const download = () => {
     const name = `alignbeam-sweep-${result.startedAt.replace(/[:.]/g, '-')}.json`;
-    downloadFile(JSON.stringify({ format: 'workbench-alignbeam-sweep', version: 1, spec, digest, sweep: result, baselines }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2), name, 'application/json');
+    downloadFile(JSON.stringify({ format: 'workbench-alignbeam-sweep', version: 1, spec, digest, sweep: result, baselines, judgeCalibration }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2), name, 'application/json');
   };
 
   return (
@@ -79,6 +82,8 @@ export function SweepResults({ outcome, spec, expectedDigest }: { outcome: Sweep
         <SweepTable rows={table} digest={digest} />
         <DigestNote digest={digest} expected={expectedDigest} />
       </div>
+      <RelevancePanel results={baselines} />
+      <JudgeCalibrationPanel results={baselines} pooled={judgeCalibration} />
       <div className="grid2">
         <FrontierChart title="Refusal on harmful prompts vs task accuracy (up and right is better)" points={points} pointsName="ALIGNBEAM settings" references={references} testId="frontier-chart" />
         <div>

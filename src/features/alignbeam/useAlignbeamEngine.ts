@@ -5,9 +5,10 @@
 import { useCallback, useRef, useState } from 'react';
 import * as Comlink from 'comlink';
 import type {
-  AlignbeamProgress, AlignbeamSettings, BridgeReport, EvalResult, Method, PairInfo, PairSpec, PlaygroundResult, SuiteName,
+  AlignbeamProgress, AlignbeamSettings, BridgeReport, EvalResult, JudgeCalibration, Method, PairInfo, PairSpec, PlaygroundResult, SuiteName,
   SweepResult, SweepRow,
 } from '../../core/alignbeam/types';
+import { pooledCalibration } from '../../core/alignbeam/runQuality';
 import { useAppStore } from '../../state/appStore';
 import type { AlignbeamSpec } from '../../state/specs/alignbeam';
 import { useWorkerEngine } from '../../app/useWorkerEngine';
@@ -31,8 +32,11 @@ export interface CsvFile { name: string; text: string; sha256: string; format: s
 
 export interface SweepOutcome {
   result: SweepResult;
-  /** Baseline methods (target-only included) over the same suites and limit, with the base settings. */
+  /** Baseline methods (target-only included) over the same suites and limit, with the base settings; each carries
+   *  its reply relevance and judge calibration (`quality`). */
   baselines: EvalResult[];
+  /** The judge's calibration over every baseline's judged replies together (null if the worker sent none). */
+  judgeCalibration: JudgeCalibration | null;
   digest: string | null;
 }
 
@@ -253,5 +257,9 @@ async function sweep(api: Comlink.Remote<LlmWorkerApi>, spec: AlignbeamSpec, bas
     Comlink.proxy((p: AlignbeamProgress) => {
       if (p.kind === 'sweep') report({ done: p.done, total: p.total, label: `grid: ${p.done}/${p.total} settings (target-only reference first)` }, p.row);
     }));
-  return { result, baselines, digest: result.cancelled ? null : await sweepDigest(result, baselines) };
+  const judged = baselines.flatMap((b) => (b.quality ? [b.quality.calibration] : []));
+  return {
+    result, baselines, judgeCalibration: judged.length ? pooledCalibration(judged) : null,
+    digest: result.cancelled ? null : await sweepDigest(result, baselines),
+  };
 }
