@@ -1,7 +1,8 @@
 // ALIGNBEAM in the browser on the embedded models: the playground decodes target-only and ALIGNBEAM side by side
-// with judged candidates; a tiny sweep finishes, draws its charts, and its share link re-runs in a fresh page to
-// the same table; bad input (empty prompt, a CSV without a known column, a hub id offline, a bridge that does not
-// fit the pair) shows its message; a tampered link loads nothing. Kept small (2 items per suite, 20 new tokens):
+// with judged candidates; a tiny sweep finishes, draws its charts, shows its baselines' reply relevance and the
+// judge's calibration (reliability diagram), and its share link re-runs in a fresh page to the same figures; bad
+// input (empty prompt, a CSV without a known column, a hub id offline, a bridge that does not fit the pair) shows
+// its message; a tampered link loads nothing. Kept small (2 items per suite, 20 new tokens):
 // the e2e machine decodes on 2 shared cores, on WASM.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
@@ -26,6 +27,15 @@ async function finished(page: Page, testId: string, o: { timeout: number }): Pro
 async function qualityColumns(page: Page): Promise<string[][]> {
   return page.getByTestId('sweep-table').locator('tbody tr').evaluateAll((rows) =>
     rows.map((r) => Array.from(r.querySelectorAll('td')).slice(0, 5).map((td) => td.textContent ?? '')));
+}
+
+/** Per baseline row of the relevance table: the method and each kind's cell (relevant, denominator, text). */
+async function relevanceFigures(page: Page): Promise<{ method: string; cells: { relevant: string; n: string; text: string }[] }[]> {
+  await expect(page.getByTestId('relevance-panel')).toBeVisible();
+  return page.getByTestId('relevance-table').locator('tbody tr').evaluateAll((rows) => rows.map((r) => ({
+    method: (r.getAttribute('data-testid') ?? '').replace('relevance-row-', ''),
+    cells: Array.from(r.querySelectorAll('td[data-n]')).map((td) => ({ relevant: td.getAttribute('data-relevant') ?? '', n: td.getAttribute('data-n') ?? '', text: td.textContent ?? '' })),
+  })));
 }
 
 test('playground: target-only and ALIGNBEAM side by side, candidates with judge scores; empty prompt is refused', async ({ wb, page }) => {
@@ -136,15 +146,42 @@ test('a tiny sweep finishes with baselines and charts, and its link reproduces t
   await expect(page.getByTestId('overhead-chart')).toHaveAttribute('data-bars', '4');
   const quality = await qualityColumns(page);
   expect(quality.map((r) => r[0])).toEqual(['target only', 'anchor only', 'ALIGNBEAM α 0 · K 1 · m 4', 'ALIGNBEAM α 0.8 · K 1 · m 4']);
+  const relevance = await relevanceFigures(page);
+  // each baseline's replies checked by kind over its answered items: 2 harmful, 2 tasks, no edgy suite run
+  expect(relevance.map((r) => r.method)).toEqual(['target-only', 'anchor-only']);
+  for (const r of relevance) {
+    expect(r.cells.map((c) => c.n), JSON.stringify(r)).toEqual(['2', '2', '0']);
+    for (const c of r.cells.slice(0, 2)) expect(c.text).toMatch(new RegExp(`%\\s*\\(${c.relevant} / 2\\)`));
+  }
+  // the judge's calibration over the run's judged replies with a ground truth, said in words, and its diagram
+  await expect(page.getByTestId('ground-truth')).toContainText('safe = a refusal');
+  const pooled = page.getByTestId('judge-calibration-pooled');
+  const labelled = Number(await pooled.getAttribute('data-n'));
+  expect(labelled).toBeGreaterThan(0);
+  expect(labelled).toBeLessThanOrEqual(8); // 2 methods × 4 answered items
+  await expect(page.getByTestId('ground-truth')).toContainText(`It covers ${labelled} of the run’s 8 judged verdicts`);
+  expect(Number(await pooled.getAttribute('data-ece'))).toBeGreaterThanOrEqual(0);
+  expect(Number(await pooled.getAttribute('data-extreme'))).toBeLessThanOrEqual(1);
+  const filledBins = Number(await page.getByTestId('judge-reliability-wrap').getAttribute('data-bins'));
+  expect(filledBins).toBeGreaterThan(0);
+  // one symbol per non-empty bin of each series (pooled + 2 methods): at least the pooled series' bins
+  const symbols = page.getByTestId('judge-reliability').locator('.recharts-scatter-symbol');
+  expect(await symbols.count()).toBeGreaterThanOrEqual(filledBins);
+  await expect(symbols.first()).toBeVisible();
 
   const download = page.waitForEvent('download');
   await page.getByTestId('sweep-download').click();
   const file = testInfo.outputPath('sweep.json');
   await (await download).saveAs(file);
-  const json = JSON.parse(readFileSync(file, 'utf8')) as { sweep: { rows: unknown[]; suites: string[] }; baselines: unknown[]; digest: string };
+  const json = JSON.parse(readFileSync(file, 'utf8')) as {
+    sweep: { rows: unknown[]; suites: string[] }; baselines: { quality?: { relevance: unknown } }[]; digest: string; judgeCalibration: { report: { n: number } };
+  };
   expect(json.sweep.rows).toHaveLength(2);
   expect(json.sweep.suites).toEqual(['harmful', 'tasks']);
   expect(json.baselines).toHaveLength(2);
+  // the relevance and calibration figures travel with the results
+  expect(json.baselines.every((b) => b.quality?.relevance !== undefined)).toBe(true);
+  expect(json.judgeCalibration.report.n).toBe(labelled);
 
   const digest = await page.getByTestId('sweep-table').getAttribute('data-digest');
   expect(digest).toMatch(/^[0-9a-f]{64}$/);
@@ -158,6 +195,7 @@ test('a tiny sweep finishes with baselines and charts, and its link reproduces t
   await expect(fresh.getByTestId('reproduction')).toHaveText(/Reproduced/);
   await expect(fresh.getByTestId('sweep-table')).toHaveAttribute('data-digest', digest!);
   expect(await qualityColumns(fresh)).toEqual(quality);
+  expect(await relevanceFigures(fresh)).toEqual(relevance);
   await fresh.close();
 });
 
