@@ -7,6 +7,7 @@
 import type { CausalLM, KvCache } from '../lm/causalLm';
 import type { LmTokenizer } from '../lm/tokenizer';
 import { commonPrefixLength, splitRows, stackRows, truncateCache } from './kv';
+import { PrefixEncoder, type SettledPrefix } from './prefixEncoder';
 
 /** How a model frames a user prompt: its chat template, or a plain fallback when it has none. */
 export interface PromptFrame {
@@ -36,6 +37,17 @@ export function promptFrame(tok: LmTokenizer, label: string): PromptFrame {
  * "▁" to the segment after its chat prefix, "" for byte-level ones. Read from the tokenizer, not assumed.
  */
 export function responseLead(tok: LmTokenizer, frame: PromptFrame): string {
+  // pair.generate asks for it on every call: kept per (tokenizer, frame), both long-lived
+  let byFrame = leads.get(tok);
+  if (!byFrame) leads.set(tok, (byFrame = new WeakMap()));
+  let lead = byFrame.get(frame);
+  if (lead === undefined) byFrame.set(frame, (lead = readResponseLead(tok, frame)));
+  return lead;
+}
+
+const leads = new WeakMap<LmTokenizer, WeakMap<PromptFrame, string>>();
+
+function readResponseLead(tok: LmTokenizer, frame: PromptFrame): string {
   const prefix = frame.prefix('p');
   const base = tok.encode(prefix);
   const ids = tok.encode(prefix + 'x');
@@ -83,34 +95,51 @@ export interface AnchorContext {
 
 export class AnchorView {
   private ids: number[] = [];
-  private prefixIds: number[] | undefined;
   private cache: KvCache | null = null;
   /** hist[i] = logits after ids[0..i] (predicting token i+1); entries can be missing (after a prefill). */
   private hist: (Float32Array | undefined)[] = [];
+  private encoder: PrefixEncoder | undefined;
+  /** The last text tokenized and its ids (a decode step asks for the same text twice: batching, then healing). */
+  private lastText: string | null = null;
+  private lastIds: number[] = [];
+  /** The text's settled boundary (prefixEncoder.ts): ids before it are not re-encoded. */
+  private settled: SettledPrefix | null = null;
 
-  private constructor(readonly lm: CausalLM, readonly prefixText: string, readonly stats: AnchorViewStats) {}
+  private constructor(readonly lm: CausalLM, readonly prefixText: string, readonly stats: AnchorViewStats, private readonly cutPrefix: boolean) {}
 
-  static create(lm: CausalLM, prefixText: string): AnchorView {
-    return new AnchorView(lm, prefixText, { fed: 0, reused: 0, rollbacks: 0 });
+  /** `cutPrefix` false: encode the whole prefix + text at every step (PrefixEncoder's plain path, for the tests). */
+  static create(lm: CausalLM, prefixText: string, cutPrefix = true): AnchorView {
+    return new AnchorView(lm, prefixText, { fed: 0, reused: 0, rollbacks: 0 }, cutPrefix);
   }
 
   /** An independent copy (beams that fork from one parent); caches are immutable, so this shares them. */
   fork(): AnchorView {
-    const v = new AnchorView(this.lm, this.prefixText, this.stats);
+    const v = new AnchorView(this.lm, this.prefixText, this.stats, this.cutPrefix);
     v.ids = this.ids;
     v.cache = this.cache;
     v.hist = [...this.hist];
-    v.prefixIds = this.prefixIds;
+    v.encoder = this.encoder;
+    v.lastText = this.lastText;
+    v.lastIds = this.lastIds;
+    v.settled = this.settled;
     return v;
   }
 
-  private prefix(): number[] {
-    return (this.prefixIds ??= this.lm.tokenizer.encode(this.prefixText));
+  private prefixEncoder(): PrefixEncoder {
+    return (this.encoder ??= new PrefixEncoder(this.lm.tokenizer, this.prefixText, this.cutPrefix));
   }
 
-  /** Token ids of prefix + response text as this anchor tokenizes them. */
+  private prefix(): number[] {
+    return this.prefixEncoder().prefixIds;
+  }
+
+  /** Token ids of prefix + response text as this anchor tokenizes them (do not modify the array). */
   tokenize(responseText: string): number[] {
-    return this.lm.tokenizer.encode(this.prefixText + responseText);
+    if (responseText !== this.lastText) {
+      ({ ids: this.lastIds, settled: this.settled } = this.prefixEncoder().encode(responseText, this.settled));
+      this.lastText = responseText;
+    }
+    return this.lastIds;
   }
 
   /** Next-token logits after prefix + text; null when that no longer fits the anchor's context. */

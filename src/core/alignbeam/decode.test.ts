@@ -25,7 +25,7 @@ if (!present) console.warn('SKIP alignbeam decode tests: embedded models missing
 const heldout = (name: string, n: number): string[] => readFileSync(join(MODELS, 'forge/heldout', `${name}.jsonl`), 'utf8')
   .trim().split('\n').slice(0, n).map((l) => (JSON.parse(l) as { prompt: string }).prompt);
 
-const PLAIN_DECODE: DecodeImpl = { batchAnchor: false, skipAlphaZero: false };
+const PLAIN_DECODE: DecodeImpl = { batchAnchor: false, skipAlphaZero: false, cutAnchorPrefix: false, skipHopeless: false };
 const S: AlignbeamSettings = { ...DEFAULT_ALIGNBEAM_SETTINGS, maxNewTokens: 24 };
 
 describe.skipIf(!present)('beam decode on the embedded models', () => {

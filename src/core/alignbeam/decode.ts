@@ -15,7 +15,7 @@ import type { SparseDist, Translator } from './bridge';
 import { MAX_BACK, type Healer } from './healing';
 import { ContextFullError, EmptyPromptError, SettingsError } from './errors';
 import { selectRows } from './kv';
-import { mixStep, shouldMix, softmaxMasked, targetStep, topK, type MixedStep } from './mix';
+import { mixBounds, mixStep, shouldMix, softmaxMasked, targetStep, topK, type MixedStep } from './mix';
 import type { AlignbeamSettings, GeneratedToken } from './types';
 
 export type DecodeSettings = Pick<AlignbeamSettings, 'alpha' | 'K' | 'm' | 'topK' | 'rule' | 'confidenceGate' | 'maxNewTokens'>;
@@ -51,6 +51,8 @@ export interface DecodeOutput {
   mixMs: number;
   totalMs: number;
   anchorStats: AnchorViewStats | null;
+  /** Beam steps left out because none of their expansions could reach the K kept (no anchor run, no mixing). */
+  hopelessSkips: number;
 }
 
 /** Throws SettingsError listing every bad field. */
@@ -72,6 +74,8 @@ interface Beam {
   ids: number[];
   tokens: GeneratedToken[];
   bytes: Uint8Array;
+  /** The response text the anchor reads (bytes to the last complete character, target lead removed), once computed. */
+  text: string | null;
   score: number;
   targetScore: number;
   done: boolean;
@@ -107,6 +111,40 @@ function translateTop(logits: Float32Array, vocab: number, k: number, translator
   return translator.translate(top, top.map((i) => pa[i]));
 }
 
+/**
+ * Which active beams cannot place any expansion among the K kept, known before the anchor runs. Sure scores: a
+ * finished beam carries its own; a beam mixed this step (linear rule) has K expansions scoring at least
+ * score + log((1−α)·p_t) of its top-K target tokens (mixed_j ≥ (1−α)·p_t[j], in floating point too: a non-negative
+ * term is added to the same product); an unmixed one exactly score + log p_t. The K-th best sure score is then a floor
+ * for the K-th kept expansion, and a mixed beam whose ceiling (score + log of mixBounds' upper value) is below it
+ * (less a 1e-9 relative margin for rounding) loses every expansion to at least K others: its anchor run and mixing
+ * change nothing. Contrastive mixing has no lower bound, so only finished and unmixed beams set its floor.
+ */
+function hopelessBeams(beams: readonly Beam[], pts: Float64Array[], ptTops: number[][], mixNow: boolean[], s: DecodeSettings): boolean[] | null {
+  const sure: number[] = [];
+  for (let bi = 0; bi < beams.length; bi++) {
+    const beam = beams[bi];
+    if (beam.done) { sure.push(beam.score); continue; }
+    const scale = mixNow[bi] ? mixBounds(pts[bi][ptTops[bi][0]], s.alpha, s.rule).lowerScale : 1;
+    if (scale <= 0) continue;
+    const top = ptTops[bi];
+    for (let k = 0; k < Math.min(s.K, top.length); k++) sure.push(beam.score + Math.log(scale * pts[bi][top[k]]));
+  }
+  if (sure.length < s.K) return null;
+  const floor = sure.sort((a, b) => b - a)[s.K - 1];
+  if (!Number.isFinite(floor)) return null;
+  const margin = 1e-9 * (1 + Math.abs(floor));
+  let any = false;
+  const out = beams.map((beam, bi) => {
+    if (beam.done || !mixNow[bi]) return false;
+    const ceiling = beam.score + Math.log(mixBounds(pts[bi][ptTops[bi][0]], s.alpha, s.rule).upper);
+    const lost = ceiling < floor - margin;
+    if (lost) any = true;
+    return lost;
+  });
+  return any ? out : null;
+}
+
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
 }
@@ -119,8 +157,12 @@ export interface DecodeImpl {
   padAnchorBatch?: boolean;
   /** At α = 0 with K ≤ topK, skip the anchor model (the outcome cannot change; default true). */
   skipAlphaZero: boolean;
+  /** Re-encode the anchor's text only from its prompt prefix's last special token (PrefixEncoder; default true). */
+  cutAnchorPrefix: boolean;
+  /** Skip the anchor (and mixing) of beams whose best possible expansion is below the K-th sure one (default true). */
+  skipHopeless: boolean;
 }
-export const FAST_DECODE: Readonly<DecodeImpl> = { batchAnchor: true, skipAlphaZero: true };
+export const FAST_DECODE: Readonly<DecodeImpl> = { batchAnchor: true, skipAlphaZero: true, cutAnchorPrefix: true, skipHopeless: true };
 /** What beamDecode uses when no impl is passed (pair.generate): FAST_DECODE; bench/alignbeam.ts flips padAnchorBatch
  *  on for one arm to measure it. */
 export const DEFAULT_DECODE_IMPL: DecodeImpl = { ...FAST_DECODE };
@@ -156,18 +198,22 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
   let tm = performance.now();
   let res: StepResult = await target.prefill([promptIds]);
   targetMs += performance.now() - tm;
-  const firstView = useAnchor ? AnchorView.create(anchor.lm, anchor.frame.prefix(prompt)) : null;
-  let beams: Beam[] = [{ ids: [], tokens: [], bytes: new Uint8Array(0), score: 0, targetScore: 0, done: false, finished: false, row: 0, view: firstView }];
+  const firstView = useAnchor ? AnchorView.create(anchor.lm, anchor.frame.prefix(prompt), impl.cutAnchorPrefix) : null;
+  let beams: Beam[] = [{ ids: [], tokens: [], bytes: new Uint8Array(0), text: null, score: 0, targetScore: 0, done: false, finished: false, row: 0, view: firstView }];
 
   // One target distribution per beam row is alive at a time (all rows' anchors run before any beam mixes), one anchor
   // distribution at a time: reused across steps.
   const ptScratch: Float64Array[] = [];
   const rowScratch = (row: number) => (ptScratch[row] ??= new Float64Array(target.vocabSize));
   const responseText = (beam: Beam) => {
-    const text = decoder.decode(beam.bytes.subarray(0, completeUtf8Length(beam.bytes)));
-    return anchor?.targetLead && text.startsWith(anchor.targetLead) ? text.slice(anchor.targetLead.length) : text;
+    if (beam.text === null) {
+      const text = decoder.decode(beam.bytes.subarray(0, completeUtf8Length(beam.bytes)));
+      beam.text = anchor?.targetLead && text.startsWith(anchor.targetLead) ? text.slice(anchor.targetLead.length) : text;
+    }
+    return beam.text;
   };
   const paScratch = new Float64Array(anchor ? anchor.lm.vocabSize : 0);
+  let hopelessSkips = 0;
   for (let t = 0; t < budget; t++) {
     throwIfAborted(signal);
     const expansions: Expansion[] = [];
@@ -176,15 +222,20 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
     const ptTops: number[][] = []; // topK(pt, s.topK) per beam, computed once (gate, healing, mixing)
     const mixNow: boolean[] = [];
     const batch: Array<{ view: AnchorView; want: number[] }> = [];
-    let am = performance.now();
+    let mm = performance.now();
     for (let bi = 0; bi < beams.length; bi++) {
       const beam = beams[bi];
       if (beam.done) continue;
-      const mm = performance.now();
       const pt = (pts[bi] = softmaxMasked(res.logits[beam.row], target.vocabSize, rowScratch(beam.row)));
       const ptTop = (ptTops[bi] = topK(pt, s.topK)); // ptTop[0] = topK(pt, 1)[0]: same order, same tie rule
       mixNow[bi] = useAnchor && beam.view !== null && shouldMix(t, s.m, s.confidenceGate, pt[ptTop[0]]);
-      mixMs += performance.now() - mm;
+    }
+    const hopeless = impl.skipHopeless && useAnchor ? hopelessBeams(beams, pts, ptTops, mixNow, s) : null;
+    mixMs += performance.now() - mm;
+    let am = performance.now();
+    for (let bi = 0; bi < beams.length; bi++) {
+      const beam = beams[bi];
+      if (beam.done || hopeless?.[bi]) continue;
       if (!mixNow[bi] || !(impl.batchAnchor || skipAnchorModel)) continue;
       am = performance.now();
       const want = anchor!.translator.bridge.kind === 'identity' ? beam.view!.idsForResponse(beam.ids) : beam.view!.tokenize(responseText(beam));
@@ -206,7 +257,8 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
         expansions.push({ parent: bi, id: -1, p: 1, pt: 1, mixed: false, score: beam.score, targetScore: beam.targetScore });
         continue;
       }
-      let mm = performance.now();
+      if (hopeless?.[bi]) { hopelessSkips++; continue; } // none of its expansions can be among the K kept
+      mm = performance.now();
       const pt = pts[bi];
       let step: MixedStep | null = null;
       let mixed = false;
@@ -261,7 +313,7 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
       const token: GeneratedToken = { id: e.id, text: tok.decodeToken(e.id), shift: Math.abs(e.p - e.pt), mixed: e.mixed };
       // Special tokens add no response text for the anchor to read.
       const bytes = specials.has(e.id) ? parent.bytes : concatBytes(parent.bytes, tok.tokenBytes(e.id));
-      return { ids: [...parent.ids, e.id], tokens: [...parent.tokens, token], bytes, score: e.score, targetScore: e.targetScore, done: false, finished: false, row: parent.row, view };
+      return { ids: [...parent.ids, e.id], tokens: [...parent.tokens, token], bytes, text: null, score: e.score, targetScore: e.targetScore, done: false, finished: false, row: parent.row, view };
     });
     if (t + 1 >= budget) {
       beams = next.map((b) => (b.done ? b : { ...b, done: true, view: null }));
@@ -280,5 +332,5 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
   const candidates = [...beams].sort((a, b) => b.score - a.score).map((b) => ({
     ids: b.ids, tokens: b.tokens, logProb: b.score, targetLogProb: b.targetScore, finished: b.finished, text: tok.decode(b.ids, { skipSpecialTokens: true }),
   }));
-  return { candidates, targetMs, anchorMs, mixMs, totalMs: performance.now() - t0, anchorStats: firstView?.stats ?? null };
+  return { candidates, targetMs, anchorMs, mixMs, totalMs: performance.now() - t0, anchorStats: firstView?.stats ?? null, hopelessSkips };
 }

@@ -1,5 +1,7 @@
-// The fast decode path (K anchor views stepped in one batched anchor run per step, the anchor model skipped at α = 0)
-// against the plain one (one anchor run per beam, the anchor always run) on the embedded pairs, cross vocabulary
+// The fast decode path (K anchor views stepped in one batched anchor run per step, the anchor model skipped at α = 0,
+// the anchor's text re-encoded only from its prompt's last special token and its settled boundaries, beams that
+// cannot reach the K kept left out) against the plain one (one anchor run per beam, the anchor always run, the whole
+// text encoded at every step, every beam mixed) on the embedded pairs, cross vocabulary
 // (the production anchor: text bridge, token healing, start translator, response lead; and the plain text bridge)
 // and same vocabulary: candidates (ids, tokens with shifts and mixed flags, scores) must be identical to the bit,
 // for greedy and beam settings. Float equality is exact (toEqual), so a batching or cache change that moves a logit
@@ -19,7 +21,7 @@ import { DEFAULT_ALIGNBEAM_SETTINGS, type BridgeKind } from './types';
 const MODELS = resolve(__dirname, '../../../models');
 const IDS = ['target', 'anchor', 'anchor-same', 'judge'] as const;
 const present = IDS.every((m) => existsSync(join(MODELS, m, 'onnx/model.onnx')));
-const PLAIN: DecodeImpl = { batchAnchor: false, skipAlphaZero: false };
+const PLAIN: DecodeImpl = { batchAnchor: false, skipAlphaZero: false, cutAnchorPrefix: false, skipHopeless: false };
 const prompts = (name: string, n: number) => present
   ? parseHeldoutJsonl(name, readFileSync(join(MODELS, 'forge/heldout', `${name}.jsonl`), 'utf8')).items.slice(0, n).map((i) => i.prompt) : [];
 
@@ -30,6 +32,7 @@ const GRID: Array<Partial<DecodeSettings>> = [
   { K: 4, alpha: 0.5, m: 8, rule: 'linear' },
   { K: 3, alpha: 1.5, m: 0, rule: 'contrastive' },
   { K: 4, alpha: 0, m: 0 },
+  { K: 2, alpha: 0.5, m: 0, confidenceGate: 0.6 },
 ];
 
 describe.skipIf(!present)('fast decode = plain decode, bit for bit', () => {
@@ -57,6 +60,7 @@ describe.skipIf(!present)('fast decode = plain decode, bit for bit', () => {
       const anchorLm = anchors[name].lm;
       let batchedRuns = 0;
       let plainRuns = 0;
+      let hopelessSkips = 0;
       for (const prompt of ps) {
         for (const g of GRID) {
           const settings = { ...base, ...g };
@@ -68,11 +72,18 @@ describe.skipIf(!present)('fast decode = plain decode, bit for bit', () => {
           const fastCalls = spy.mock.calls.length;
           spy.mockRestore();
           expect(fast.candidates).toEqual(plain.candidates);
+          hopelessSkips += fast.hopelessSkips;
+          expect(plain.hopelessSkips).toBe(0);
           if (settings.alpha === 0) {
             expect(fastCalls).toBe(0); // the anchor model is skipped where it cannot change the step
-          } else {
+          } else if (fast.hopelessSkips === 0) {
             // same tokens fed, reused and rolled back, only grouped into fewer runs
             expect(fast.anchorStats).toEqual(plain.anchorStats);
+            expect(fastCalls).toBeLessThanOrEqual(plainCalls);
+            if (settings.K > 1) { batchedRuns += fastCalls; plainRuns += plainCalls; }
+          } else {
+            // beams left out feed nothing
+            expect(fast.anchorStats!.fed).toBeLessThanOrEqual(plain.anchorStats!.fed);
             expect(fastCalls).toBeLessThanOrEqual(plainCalls);
             if (settings.K > 1) { batchedRuns += fastCalls; plainRuns += plainCalls; }
           }
@@ -81,6 +92,8 @@ describe.skipIf(!present)('fast decode = plain decode, bit for bit', () => {
       // The K views really share runs: all of them for the same vocabulary (equal lengths); across vocabularies only
       // views whose token counts agree share a run (rows are not padded) and rollbacks are fed per view.
       expect(batchedRuns).toBeLessThan(plainRuns * (name === 'same vocabulary' ? 0.4 : 0.8));
+      // and beams that cannot reach the K kept are left out (21 / 16 / 11 beam steps in this grid when written)
+      expect(hopelessSkips).toBeGreaterThan(0);
     });
   }
 });

@@ -15,7 +15,7 @@
 import type { LmTokenizer } from '../lm/tokenizer';
 import type { AnchorContext } from './anchorView';
 import { bytesKey, mapBytes, targetIndex, type SparseDist, type TargetIndex, type VocabBridge } from './bridge';
-import { softmaxMasked, topK } from './mix';
+import { softmaxMasked, softmaxStats, topK, type SoftmaxStats } from './mix';
 
 /** How many anchor tokens healing may back up over. */
 export const MAX_BACK = 4;
@@ -41,6 +41,7 @@ export class Healer {
   /** Softmax buffers for `continuations` (synchronous, so one call at a time uses them). */
   private scratchFull?: Float64Array;
   private scratchBack?: Float64Array;
+  private readonly statsCache = new WeakMap<Float32Array, SoftmaxStats>();
 
   /** `leads`: what each tokenization puts before the first response character (responseLead in anchorView.ts). */
   constructor(readonly anchor: LmTokenizer, readonly target: LmTokenizer, readonly bridge: VocabBridge, leads: { anchor: string; target: string }) {
@@ -70,48 +71,88 @@ export class Healer {
     const out: Continuations = { text: new Map(), special: new Map(), lostMass: 0, backedUp: 0 };
     const n = ctx.ids.length;
     const rs = ctx.responseStart;
-    const pFull = softmaxMasked(ctx.logitsAt(n - 1)!, V, (this.scratchFull ??= new Float64Array(V)));
-    const addToken = (b: number, w: number, start: boolean) => {
-      let key = this.anchorKeys[b];
-      if (key === '') {
-        const t = b < V ? this.bridge.map[b] : -1;
-        if (t >= 0) out.special.set(t, (out.special.get(t) ?? 0) + w);
-        else out.lostMass += w;
-        return;
-      }
-      // At the response start the anchor's lead (a metaspace " ") is the target's (none), not text.
-      if (start && key.startsWith(this.lead.anchor)) key = this.lead.target + key.slice(this.lead.anchor.length);
-      if (key === '') { out.lostMass += w; return; }
-      out.text.set(key, (out.text.get(key) ?? 0) + w);
-    };
+    const keys = this.anchorKeys;
+    // The earliest of the last MAX_BACK boundaries whose suffix (text after it) some anchor token extends.
     let j = n;
     let exts: number[] = [];
     for (let b = Math.max(rs, n - MAX_BACK); b < n; b++) {
-      const suffix = ctx.ids.slice(b).map((id) => this.anchorKeys[id]).join('');
-      if (ctx.ids.slice(b).some((id) => this.anchorKeys[id] === '')) continue;
+      let suffix = '';
+      let special = false;
+      for (let i = b; i < n; i++) {
+        const key = keys[ctx.ids[i]] ?? ''; // ids past the bridge (none in practice) add no text, as before
+        if (key === '') { special = true; break; }
+        suffix += key;
+      }
+      if (special) continue;
       const e = this.extensions(suffix);
       if (e.length > 0 && ctx.logitsAt(b - 1)) { j = b; exts = e; break; }
     }
+    const last = ctx.logitsAt(n - 1)!;
     if (j === n) {
-      for (const b of topK(pFull, k)) addToken(b, pFull[b], n === rs);
+      const pFull = this.softmaxOf(last, V, (this.scratchFull ??= new Float64Array(V)));
+      for (const b of topK(pFull, k)) this.addToken(out, b, pFull[b], n === rs);
       return out;
     }
     out.backedUp = n - j;
-    const suffix = ctx.ids.slice(j).map((id) => this.anchorKeys[id]).join('');
-    const pj = softmaxMasked(ctx.logitsAt(j - 1)!, V, (this.scratchBack ??= new Float64Array(V)));
+    let suffix = '';
+    for (let i = j; i < n; i++) suffix += keys[ctx.ids[i]] ?? '';
+    // p(a | text before the suffix) for the extensions only; the whole distribution only where its top-k is needed.
+    const lj = ctx.logitsAt(j - 1)!;
+    const sj = this.stats(lj, V);
     if (exts.length > MAX_EXTENSIONS) {
-      const top = new Set(topK(pj, k));
+      const top = new Set(topK(softmaxMasked(lj, V, (this.scratchBack ??= new Float64Array(V))), k));
       exts = exts.filter((a) => top.has(a));
     }
     for (const a of exts) {
-      const rest = this.anchorKeys[a].slice(suffix.length);
-      out.text.set(rest, (out.text.get(rest) ?? 0) + pj[a]);
+      const rest = keys[a].slice(suffix.length);
+      out.text.set(rest, (out.text.get(rest) ?? 0) + (a < V ? Math.exp(lj[a] - sj.max) / sj.z : 0));
     }
     // The suffix as tokenized: the product of its tokens' probabilities, then the next token.
     let wEnd = 1;
-    for (let i = j; i < n; i++) wEnd *= softmaxAt(ctx.logitsAt(i - 1)!, V, ctx.ids[i]);
-    if (wEnd > 0) for (const b of topK(pFull, k)) addToken(b, wEnd * pFull[b], false);
+    for (let i = j; i < n; i++) {
+      const li = ctx.logitsAt(i - 1)!;
+      const si = this.stats(li, V);
+      const id = ctx.ids[i];
+      wEnd *= id < V ? Math.exp(li[id] - si.max) / si.z : 0;
+    }
+    if (wEnd > 0) {
+      const pFull = this.softmaxOf(last, V, (this.scratchFull ??= new Float64Array(V)));
+      for (const b of topK(pFull, k)) this.addToken(out, b, wEnd * pFull[b], false);
+    }
     return out;
+  }
+
+  /** Adds anchor token b's continuation with weight w (at the response start the anchor's lead is the target's). */
+  private addToken(out: Continuations, b: number, w: number, start: boolean): void {
+    let key = this.anchorKeys[b];
+    if (key === '') {
+      const t = b < this.bridge.anchorVocab ? this.bridge.map[b] : -1;
+      if (t >= 0) out.special.set(t, (out.special.get(t) ?? 0) + w);
+      else out.lostMass += w;
+      return;
+    }
+    if (start && key.startsWith(this.lead.anchor)) key = this.lead.target + key.slice(this.lead.anchor.length);
+    if (key === '') { out.lostMass += w; return; }
+    out.text.set(key, (out.text.get(key) ?? 0) + w);
+  }
+
+  /** softmaxMasked of an anchor position into `scratch`, keeping its max and normaliser for later steps. */
+  private softmaxOf(logits: Float32Array, V: number, scratch: Float64Array): Float64Array {
+    const st = { max: 0, z: 0 };
+    const p = softmaxMasked(logits, V, scratch, st);
+    this.statsCache.set(logits, st);
+    return p;
+  }
+
+  /**
+   * The max and normaliser of an anchor position's softmax. Positions' logits are the views' immutable history
+   * arrays, so each is summed once per decode, not once per step that backs up over it (up to MAX_BACK times), and
+   * a token's probability is then one exp: the same number softmaxMasked gives (same loops, same order).
+   */
+  private stats(logits: Float32Array, V: number): SoftmaxStats {
+    let st = this.statsCache.get(logits);
+    if (!st) this.statsCache.set(logits, (st = softmaxStats(logits, V)));
+    return st;
   }
 
   private mapKey(key: string): number {
@@ -127,21 +168,24 @@ export class Healer {
   /** Continuations → a sparse distribution over target ids (not renormalised), using the target's own top-k. */
   toTarget(c: Continuations, pt: Float64Array, targetTop: readonly number[]): SparseDist & { lostMass: number } {
     const acc = new Map<number, number>();
-    const add = (t: number, w: number) => acc.set(t, (acc.get(t) ?? 0) + w);
     let lostMass = c.lostMass;
-    for (const [t, w] of c.special) add(t, w);
+    for (const [t, w] of c.special) acc.set(t, (acc.get(t) ?? 0) + w);
     const keys = this.index.keys;
+    const share: number[] = [];
     for (const [key, w] of c.text) {
-      const mapped = this.mapKey(key);
-      const share: number[] = [];
+      share.length = 0;
       let z = 0;
       if (opensWord(key)) {
         for (const t of targetTop) {
           if (keys[t].length >= key.length && keys[t].startsWith(key) && pt[t] > 0) { share.push(t); z += pt[t]; }
         }
       }
-      if (z > 0) for (const t of share) add(t, (w * pt[t]) / z);
-      else if (mapped >= 0) add(mapped, w);
+      if (z > 0) {
+        for (const t of share) acc.set(t, (acc.get(t) ?? 0) + (w * pt[t]) / z);
+        continue;
+      }
+      const mapped = this.mapKey(key);
+      if (mapped >= 0) acc.set(mapped, (acc.get(mapped) ?? 0) + w);
       else lostMass += w;
     }
     return { ids: [...acc.keys()], probs: [...acc.values()], lostMass };
@@ -151,7 +195,7 @@ export class Healer {
 /** Whether text can continue this key inside the same token: it ends in ASCII space/punctuation or mid-character. */
 export function opensWord(key: string): boolean {
   const last = key.charCodeAt(key.length - 1);
-  if (last < 0x80) return !/[A-Za-z0-9]/.test(key[key.length - 1]);
+  if (last < 0x80) return !((last >= 0x30 && last <= 0x39) || (last >= 0x41 && last <= 0x5a) || (last >= 0x61 && last <= 0x7a));
   // Non-ASCII: open when the key ends inside a UTF-8 sequence (its last lead byte needs more bytes than follow it).
   for (let back = 1; back <= Math.min(4, key.length); back++) {
     const b = key.charCodeAt(key.length - back);
@@ -160,14 +204,6 @@ export function opensWord(key: string): boolean {
     return need > back;
   }
   return true;
-}
-
-function softmaxAt(logits: Float32Array, V: number, id: number): number {
-  let max = -Infinity;
-  for (let i = 0; i < V; i++) if (logits[i] > max) max = logits[i];
-  let z = 0;
-  for (let i = 0; i < V; i++) z += Math.exp(logits[i] - max);
-  return id < V ? Math.exp(logits[id] - max) / z : 0;
 }
 
 function lowerBound(sorted: readonly string[], key: string): number {

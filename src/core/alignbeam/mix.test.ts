@@ -2,7 +2,7 @@
 // numbers bit for bit, supports are the union of both top-k, top-k ties go to the lower id, wide lm heads are masked.
 import { describe, expect, it } from 'vitest';
 import { pickToken } from '../lm/causalLm';
-import { mixStep, shouldMix, softmaxMasked, targetStep, topK } from './mix';
+import { mixBounds, mixStep, shouldMix, softmaxMasked, softmaxStats, targetStep, topK } from './mix';
 
 const pt = Float64Array.from([0.5, 0.3, 0.15, 0.05, 0]);
 const close = (got: ArrayLike<number>, want: number[]) => want.forEach((v, j) => expect(got[j]).toBeCloseTo(v, 14));
@@ -100,5 +100,39 @@ describe('softmax into a reused buffer', () => {
     expect(again[0]).not.toBe(fresh[0]);
     expect(Array.from(softmaxMasked(logits, 257))).toEqual(Array.from(fresh));
     expect(softmaxMasked(logits, 257, new Float64Array(10)).length).toBe(257); // too short: a fresh array
+  });
+});
+
+describe('bounds used to leave out beams (decode.ts hopelessBeams)', () => {
+  it('every mixed value is at most the upper bound, and the k-th best at least (1 − α)·the k-th best target value', () => {
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let trial = 0; trial < 300; trial++) {
+      const logits = Float32Array.from({ length: 40 }, () => (rnd() - 0.5) * (trial % 3 === 0 ? 30 : 6));
+      const p = softmaxMasked(logits, 40);
+      const ids = Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => Math.floor(rnd() * 40)).filter((id, i, a) => a.indexOf(id) === i);
+      const bridged = { ids, probs: ids.map(() => rnd()) };
+      for (const rule of ['linear', 'contrastive'] as const) {
+        const alpha = rule === 'linear' ? rnd() : rnd() * 3;
+        const top = topK(p, 8);
+        const step = mixStep(p, 8, bridged, alpha, rule, top);
+        const { upper, lowerScale } = mixBounds(p[top[0]], alpha, rule);
+        for (const v of step.mixed) expect(v).toBeLessThanOrEqual(upper * (1 + 1e-12));
+        const best = topK(step.mixed, 4);
+        best.forEach((j, k) => expect(step.mixed[j]).toBeGreaterThanOrEqual(lowerScale * p[top[k]]));
+      }
+    }
+    expect(mixBounds(0.4, 0.9, 'linear').upper).toBeCloseTo(0.94, 12);
+    expect(mixBounds(0.4, 0.9, 'contrastive')).toEqual({ upper: 1, lowerScale: 0 });
+  });
+
+  it('softmaxStats gives softmaxMasked\'s values to the bit (exp(l − max) / z)', () => {
+    const logits = Float32Array.from({ length: 300 }, (_, i) => Math.cos(i * 0.71) * 9);
+    const p = softmaxMasked(logits, 257);
+    const st = softmaxStats(logits, 257);
+    for (let i = 0; i < 257; i++) expect(Math.exp(logits[i] - st.max) / st.z).toBe(p[i]);
+    const out = { max: 0, z: 0 };
+    softmaxMasked(logits, 257, undefined, out);
+    expect(out).toEqual(st);
   });
 });

@@ -15,14 +15,30 @@ import type { SparseDist } from './bridge';
  * more CPU than the exponentials (≈ 5 ms vs ≈ 1.9 ms per call, bench/alignbeam-real-vocab.ts), so decode loops keep one
  * per distribution they hold at a time. Same values either way.
  */
-export function softmaxMasked(logits: ArrayLike<number>, vocab: number, scratch?: Float64Array): Float64Array {
+export function softmaxMasked(logits: ArrayLike<number>, vocab: number, scratch?: Float64Array, stats?: SoftmaxStats): Float64Array {
   let max = -Infinity;
   for (let i = 0; i < vocab; i++) if (logits[i] > max) max = logits[i];
   const p = scratch && scratch.length >= vocab ? scratch.subarray(0, vocab) : new Float64Array(vocab);
   let z = 0;
   for (let i = 0; i < vocab; i++) z += (p[i] = Math.exp(logits[i] - max));
   for (let i = 0; i < vocab; i++) p[i] /= z;
+  if (stats) { stats.max = max; stats.z = z; }
   return p;
+}
+
+/** The max and normaliser of softmaxMasked: `Math.exp(logits[id] - max) / z` is its value at id, to the bit. */
+export interface SoftmaxStats {
+  max: number;
+  z: number;
+}
+
+/** softmaxMasked's max and normaliser without the vector (same loops, same order: the same numbers). */
+export function softmaxStats(logits: ArrayLike<number>, vocab: number): SoftmaxStats {
+  let max = -Infinity;
+  for (let i = 0; i < vocab; i++) if (logits[i] > max) max = logits[i];
+  let z = 0;
+  for (let i = 0; i < vocab; i++) z += Math.exp(logits[i] - max);
+  return { max, z };
 }
 
 /** Ids of the k largest values, largest first; ties go to the lower id (as CausalLM's greedy pick). */
@@ -65,16 +81,21 @@ export function targetStep(pt: Float64Array, k: number, top?: readonly number[])
 }
 
 export function mixStep(pt: Float64Array, k: number, bridged: SparseDist, alpha: number, rule: MixRule, top?: readonly number[]): MixedStep {
-  const base = targetStep(pt, k, top);
-  const ids = [...base.ids];
-  const pos = new Map(ids.map((id, j) => [id, j]));
-  for (const id of bridged.ids) if (!pos.has(id)) { pos.set(id, ids.length); ids.push(id); }
+  // Support = the target top-k, then the bridged ids not in it; positions looked up in a shared index over target
+  // ids (reset before returning) instead of a Map per step.
+  const ids = top ? [...top] : topK(pt, k);
+  const nTop = ids.length;
+  const at = supportIndex(pt.length);
+  for (let j = 0; j < nTop; j++) at[ids[j]] = j + 1;
+  for (const id of bridged.ids) if (at[id] === 0) { ids.push(id); at[id] = ids.length; }
   const n = ids.length;
-  const target = Float64Array.from(ids, (id) => pt[id]);
+  const target = new Float64Array(n);
+  for (let j = 0; j < n; j++) target[j] = pt[ids[j]];
   const anchor = new Float64Array(n);
   let za = 0;
   for (let j = 0; j < bridged.ids.length; j++) za += bridged.probs[j];
-  if (za > 0) for (let j = 0; j < bridged.ids.length; j++) anchor[pos.get(bridged.ids[j])!] += bridged.probs[j] / za;
+  if (za > 0) for (let j = 0; j < bridged.ids.length; j++) anchor[at[bridged.ids[j]] - 1] += bridged.probs[j] / za;
+  for (let j = 0; j < n; j++) at[ids[j]] = 0;
   // No anchor mass mapped (everything lost) or α = 0: the target's distribution, unchanged.
   if (za <= 0 || alpha === 0) return { ids, mixed: target, target, anchor };
   const mixed = new Float64Array(n);
@@ -91,6 +112,24 @@ export function mixStep(pt: Float64Array, k: number, bridged: SparseDist, alpha:
     for (let j = 0; j < n; j++) mixed[j] *= mt / z;
   }
   return { ids, mixed, target, anchor };
+}
+
+let supportAt = new Int32Array(0);
+/** 1 + position in the support per target id, 0 = absent; all zero between calls. */
+function supportIndex(vocab: number): Int32Array {
+  if (supportAt.length < vocab) supportAt = new Int32Array(vocab);
+  return supportAt;
+}
+
+/**
+ * Bounds on one beam's mixed values at a step, before the anchor runs (decode.ts skips beams that cannot reach the
+ * K-th candidate). `upper` ≥ every mixed value: linear (1−α)·max p_t + α (B(p_a) ≤ 1), contrastive 1 (the values sum
+ * to the target's mass on the support). `lowerScale`: linear mixed_j ≥ (1−α)·p_t[j], so the beam's k-th best mixed
+ * value is at least (1−α)·(its k-th best p_t); 0 where there is no such bound (contrastive).
+ */
+export function mixBounds(ptMax: number, alpha: number, rule: MixRule): { upper: number; lowerScale: number } {
+  if (rule === 'linear') return { upper: Math.min(1, Math.max(ptMax, (1 - alpha) * ptMax + alpha)), lowerScale: 1 - alpha };
+  return { upper: 1, lowerScale: 0 };
 }
 
 /** Whether step t (0-based response token) is mixed: inside the first m (0/∞ = all) and, with a gate, only when
