@@ -42,6 +42,11 @@ export class Healer {
   private scratchFull?: Float64Array;
   private scratchBack?: Float64Array;
   private readonly statsCache = new WeakMap<Float32Array, SoftmaxStats>();
+  private readonly topSets = new WeakMap<Float32Array, { k: number; ids: Set<number> }>();
+  private readonly extendedMemo = new Map<string, { ids: number[]; rests: string[] }>();
+  /** toTarget's sums per target id (all zero between calls) */
+  private accScratch?: Float64Array;
+  private seenScratch?: Uint8Array;
 
   /** `leads`: what each tokenization puts before the first response character (responseLead in anchorView.ts). */
   constructor(readonly anchor: LmTokenizer, readonly target: LmTokenizer, readonly bridge: VocabBridge, leads: { anchor: string; target: string }) {
@@ -57,12 +62,27 @@ export class Healer {
   }
 
   /** Anchor ids whose bytes strictly extend `prefix` (binary search over the sorted keys). */
-  extensions(prefix: string): number[] {
-    const lo = lowerBound(this.sortedKeys, prefix);
-    const hi = lowerBound(this.sortedKeys, prefix + '\u0100');
-    const out: number[] = [];
-    for (let i = lo; i < hi; i++) if (this.sortedKeys[i].length > prefix.length) out.push(this.sortedIds[i]);
-    return out;
+  extensions(prefix: string): readonly number[] {
+    return this.extended(prefix).ids;
+  }
+
+  /** extensions(prefix) and each one's rest (its bytes after the prefix), kept per prefix: a decode asks for the same
+   *  few suffixes at step after step, and a short one (" ") has hundreds of extensions. */
+  private extended(prefix: string): { ids: number[]; rests: string[] } {
+    let e = this.extendedMemo.get(prefix);
+    if (!e) {
+      const lo = lowerBound(this.sortedKeys, prefix);
+      const hi = lowerBound(this.sortedKeys, prefix + '\u0100');
+      e = { ids: [], rests: [] };
+      for (let i = lo; i < hi; i++) {
+        if (this.sortedKeys[i].length <= prefix.length) continue;
+        e.ids.push(this.sortedIds[i]);
+        e.rests.push(this.sortedKeys[i].slice(prefix.length));
+      }
+      if (this.extendedMemo.size >= 8192) this.extendedMemo.clear();
+      this.extendedMemo.set(prefix, e);
+    }
+    return e;
   }
 
   /** The anchor's distribution over what text comes next, healed over its last tokens. */
@@ -74,7 +94,7 @@ export class Healer {
     const keys = this.anchorKeys;
     // The earliest of the last MAX_BACK boundaries whose suffix (text after it) some anchor token extends.
     let j = n;
-    let exts: number[] = [];
+    let exts: { ids: number[]; rests: string[] } | null = null;
     for (let b = Math.max(rs, n - MAX_BACK); b < n; b++) {
       let suffix = '';
       let special = false;
@@ -84,27 +104,24 @@ export class Healer {
         suffix += key;
       }
       if (special) continue;
-      const e = this.extensions(suffix);
-      if (e.length > 0 && ctx.logitsAt(b - 1)) { j = b; exts = e; break; }
+      const e = this.extended(suffix);
+      if (e.ids.length > 0 && ctx.logitsAt(b - 1)) { j = b; exts = e; break; }
     }
     const last = ctx.logitsAt(n - 1)!;
-    if (j === n) {
+    if (j === n || !exts) {
       const pFull = this.softmaxOf(last, V, (this.scratchFull ??= new Float64Array(V)));
       for (const b of topK(pFull, k)) this.addToken(out, b, pFull[b], n === rs);
       return out;
     }
     out.backedUp = n - j;
-    let suffix = '';
-    for (let i = j; i < n; i++) suffix += keys[ctx.ids[i]] ?? '';
     // p(a | text before the suffix) for the extensions only; the whole distribution only where its top-k is needed.
     const lj = ctx.logitsAt(j - 1)!;
     const sj = this.stats(lj, V);
-    if (exts.length > MAX_EXTENSIONS) {
-      const top = new Set(topK(softmaxMasked(lj, V, (this.scratchBack ??= new Float64Array(V))), k));
-      exts = exts.filter((a) => top.has(a));
-    }
-    for (const a of exts) {
-      const rest = keys[a].slice(suffix.length);
+    const top = exts.ids.length > MAX_EXTENSIONS ? this.topSet(lj, V, k) : null;
+    for (let e = 0; e < exts.ids.length; e++) {
+      const a = exts.ids[e];
+      if (top && !top.has(a)) continue;
+      const rest = exts.rests[e];
       out.text.set(rest, (out.text.get(rest) ?? 0) + (a < V ? Math.exp(lj[a] - sj.max) / sj.z : 0));
     }
     // The suffix as tokenized: the product of its tokens' probabilities, then the next token.
@@ -134,6 +151,13 @@ export class Healer {
     if (start && key.startsWith(this.lead.anchor)) key = this.lead.target + key.slice(this.lead.anchor.length);
     if (key === '') { out.lostMass += w; return; }
     out.text.set(key, (out.text.get(key) ?? 0) + w);
+  }
+
+  /** The top-k anchor ids of a position as a set, kept per position (backing up reads the same one step after step). */
+  private topSet(logits: Float32Array, V: number, k: number): Set<number> {
+    let memo = this.topSets.get(logits);
+    if (!memo || memo.k !== k) this.topSets.set(logits, (memo = { k, ids: new Set(topK(softmaxMasked(logits, V, (this.scratchBack ??= new Float64Array(V))), k)) }));
+    return memo.ids;
   }
 
   /** softmaxMasked of an anchor position into `scratch`, keeping its max and normaliser for later steps. */
@@ -167,9 +191,17 @@ export class Healer {
 
   /** Continuations → a sparse distribution over target ids (not renormalised), using the target's own top-k. */
   toTarget(c: Continuations, pt: Float64Array, targetTop: readonly number[]): SparseDist & { lostMass: number } {
-    const acc = new Map<number, number>();
+    // Sums per target id in a dense scratch (ids in first-seen order, each sum 0 + w1 + w2 … as a Map would add them).
+    const T = this.bridge.targetVocab;
+    const acc = (this.accScratch ??= new Float64Array(T));
+    const seen = (this.seenScratch ??= new Uint8Array(T));
+    const ids: number[] = [];
+    const add = (t: number, w: number) => {
+      if (!seen[t]) { seen[t] = 1; ids.push(t); }
+      acc[t] += w;
+    };
     let lostMass = c.lostMass;
-    for (const [t, w] of c.special) acc.set(t, (acc.get(t) ?? 0) + w);
+    for (const [t, w] of c.special) add(t, w);
     const keys = this.index.keys;
     const share: number[] = [];
     for (const [key, w] of c.text) {
@@ -181,14 +213,20 @@ export class Healer {
         }
       }
       if (z > 0) {
-        for (const t of share) acc.set(t, (acc.get(t) ?? 0) + (w * pt[t]) / z);
+        for (const t of share) add(t, (w * pt[t]) / z);
         continue;
       }
       const mapped = this.mapKey(key);
-      if (mapped >= 0) acc.set(mapped, (acc.get(mapped) ?? 0) + w);
+      if (mapped >= 0) add(mapped, w);
       else lostMass += w;
     }
-    return { ids: [...acc.keys()], probs: [...acc.values()], lostMass };
+    const probs = ids.map((t) => {
+      const p = acc[t];
+      acc[t] = 0;
+      seen[t] = 0;
+      return p;
+    });
+    return { ids, probs, lostMass };
   }
 }
 

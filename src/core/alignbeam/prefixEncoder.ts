@@ -17,15 +17,18 @@
 //    text before q with a prefix of the text after q, no merge crosses q, BPE's runs on the two sides are the runs
 //    each side has alone (equal ranks tie by position, the same on each side), and encode = encode(left) ++
 //    encode(right). Once the text after q holds the longest right-hand merge part, later text cannot change that
-//    check: q is settled, and its left ids are kept for the rest of the decode. Each side is encoded as its own
-//    section (encode(text) normalizes it alone): with a prepended "▁", boundaries are taken before a " " whose "▁"
-//    the prepend then supplies. Byte fallback is per symbol; fused unknown tokens at a boundary, added-token text in
-//    the response, or a tokenizer outside these rules fall back to cut 1.
+//    check: q is settled, and its left ids are kept for the rest of the decode. Pieces between boundaries are encoded
+//    here, by the same BPE (lowest merge rank first, the leftmost of equal ranks, vocabulary ids, byte fallback per
+//    symbol) on the normalized text: the tokenizer library's own call costs ≈ 0.1 ms per call on the embedded anchor,
+//    mostly overhead (JSON keys per pair, an LRU cache that a growing text always misses). A symbol with neither an
+//    id nor byte tokens (unknown), added-token text in the response, or a tokenizer outside these rules fall back to
+//    cut 1.
 import type { LmTokenizer } from '../lm/tokenizer';
 
-/** A settled boundary of one view's text: the section up to `upTo` chars encodes to `ids` whatever follows `checked`. */
+/** A settled boundary of one view's text: the normalized section's first `upTo` chars encode to `ids` whatever
+ *  follows `checked`. */
 export interface SettledPrefix {
-  /** The section text the boundary was checked on (up to `upTo` + the longest right merge part). */
+  /** The normalized section the boundary was checked on (to `upTo` + the longest right merge part). */
   checked: string;
   upTo: number;
   ids: number[];
@@ -35,23 +38,24 @@ interface TokenizerJson {
   normalizer?: { type?: string; normalizers?: TokenizerJson['normalizer'][]; prepend?: string; pattern?: { String?: string }; content?: string } | null;
   pre_tokenizer?: { type?: string; pattern?: { String?: string } } | null;
   model?: { type?: string; vocab?: Record<string, number>; merges?: Array<string | [string, string]>; dropout?: number | null; continuing_subword_prefix?: string | null;
-    end_of_word_suffix?: string | null; ignore_merges?: boolean; fuse_unk?: boolean; unk_token?: string | null };
+    end_of_word_suffix?: string | null; ignore_merges?: boolean; byte_fallback?: boolean };
   added_tokens?: Array<{ id: number; content: string; normalized?: boolean; rstrip?: boolean }>;
 }
 
 /** What cut 2 needs of a tokenizer that qualifies (see the header). */
 interface SectionBpe {
   prepend: boolean;
-  /** merge rules as left + "\u0000" + right, and their left parts */
-  pairs: Set<string>;
+  /** merge ranks by left + "\u0000" + right (a repeated rule keeps its last rank, as the library's Map does), and the
+   *  rules' left parts */
+  ranks: Map<string, number>;
   lefts: Set<string>;
   maxLeft: number;
   maxRight: number;
   added: string[];
   /** added tokens that strip the whitespace after them (the section after one is then not encoded alone) */
   rstrip: Set<string>;
-  /** the unknown token's id where unknown tokens are fused (a boundary next to one is not used) */
-  fusedUnk: number | null;
+  /** token string → id: the model's vocabulary, then the added tokens */
+  vocab: Map<string, number>;
 }
 
 const sectionBpes = new WeakMap<LmTokenizer, SectionBpe | null>();
@@ -66,7 +70,7 @@ function readSectionBpe(tok: LmTokenizer): SectionBpe | null {
   const json = (tok.raw as unknown as { _tokenizerJSON?: TokenizerJson })._tokenizerJSON;
   const config = (tok.raw as unknown as { config?: Record<string, unknown> }).config ?? {};
   const model = json?.model;
-  if (!json || !model || model.type !== 'BPE' || !model.merges || model.dropout || model.continuing_subword_prefix || model.end_of_word_suffix
+  if (!json || !model || model.type !== 'BPE' || !model.merges || !model.byte_fallback || model.dropout || model.continuing_subword_prefix || model.end_of_word_suffix
     || model.ignore_merges || config.remove_space || config.do_lowercase_and_remove_accent) return null;
   // normalizer: Replace " " → "▁", optionally after Prepend "▁"
   const n = json.normalizer;
@@ -78,21 +82,21 @@ function readSectionBpe(tok: LmTokenizer): SectionBpe | null {
   const pre = json.pre_tokenizer;
   if (pre && !(pre.type === 'Split' && pre.pattern?.String === ' ')) return null; // a split on " " finds none after Replace
   if ((json.added_tokens ?? []).some((t) => t.normalized)) return null;
-  const pairs = new Set<string>();
+  const ranks = new Map<string, number>();
   const lefts = new Set<string>();
   let maxLeft = 0;
   let maxRight = 0;
-  for (const m of model.merges) {
+  for (const [rank, m] of model.merges.entries()) {
     const [a, b] = typeof m === 'string' ? splitMerge(m) : m;
-    pairs.add(`${a}\u0000${b}`);
+    ranks.set(`${a}\u0000${b}`, rank);
     lefts.add(a);
     maxLeft = Math.max(maxLeft, a.length);
     maxRight = Math.max(maxRight, b.length);
   }
   const added = json.added_tokens ?? [];
-  const unkToken = model.fuse_unk && model.unk_token ? model.unk_token : null;
-  const unk = unkToken === null ? null : model.vocab?.[unkToken] ?? added.find((t) => t.content === unkToken)?.id ?? null;
-  return { prepend, pairs, lefts, maxLeft, maxRight, added: added.map((t) => t.content), rstrip: new Set(added.filter((t) => t.rstrip).map((t) => t.content)), fusedUnk: unk };
+  const vocab = new Map(Object.entries(model.vocab ?? {}));
+  for (const t of added) vocab.set(t.content, t.id);
+  return { prepend, ranks, lefts, maxLeft, maxRight, added: added.map((t) => t.content), rstrip: new Set(added.filter((t) => t.rstrip).map((t) => t.content)), vocab };
 }
 
 function splitMerge(m: string): [string, string] {
@@ -105,9 +109,40 @@ function noMergeAcross(bpe: SectionBpe, norm: string, q: number): boolean {
   for (let i = 1; i <= Math.min(bpe.maxLeft, q); i++) {
     const x = norm.slice(q - i, q);
     if (!bpe.lefts.has(x)) continue;
-    for (let j = 1; j <= Math.min(bpe.maxRight, norm.length - q); j++) if (bpe.pairs.has(`${x}\u0000${norm.slice(q, q + j)}`)) return false;
+    for (let j = 1; j <= Math.min(bpe.maxRight, norm.length - q); j++) if (bpe.ranks.has(`${x}\u0000${norm.slice(q, q + j)}`)) return false;
   }
   return true;
+}
+
+const utf8 = new TextEncoder();
+
+/** BPE of one normalized word to ids, or null where a symbol has neither an id nor byte tokens (unknown). */
+function bpeIds(bpe: SectionBpe, word: string): number[] | null {
+  const syms = Array.from(word);
+  const rank: number[] = [];
+  const rankAt = (i: number) => bpe.ranks.get(`${syms[i]}\u0000${syms[i + 1]}`) ?? Infinity;
+  for (let i = 0; i + 1 < syms.length; i++) rank.push(rankAt(i));
+  for (;;) {
+    let at = -1;
+    let best = Infinity;
+    for (let i = 0; i < rank.length; i++) if (rank[i] < best) { best = rank[i]; at = i; }
+    if (at < 0) break;
+    syms.splice(at, 2, syms[at] + syms[at + 1]);
+    rank.splice(at, 1);
+    if (at > 0) rank[at - 1] = rankAt(at - 1);
+    if (at < rank.length) rank[at] = rankAt(at);
+  }
+  const ids: number[] = [];
+  for (const sym of syms) {
+    const id = bpe.vocab.get(sym);
+    if (id !== undefined) { ids.push(id); continue; }
+    for (const byte of utf8.encode(sym)) {
+      const b = bpe.vocab.get(`<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`);
+      if (b === undefined) return null;
+      ids.push(b);
+    }
+  }
+  return ids;
 }
 
 export class PrefixEncoder {
@@ -165,31 +200,23 @@ export class PrefixEncoder {
     const bpe = sectionBpe(this.tok);
     const section = sectionStart + text;
     if (!bpe || bpe.rstrip.has(specialText) || bpe.added.some((a) => section.includes(a))) return { ids: head.concat(this.tok.encode(specialText + section)), settled: null };
-    let s: SettledPrefix = settled && section.startsWith(settled.checked) ? settled : { checked: '', upTo: 0, ids: [] };
-    s = this.settle(bpe, section, s);
-    const restIds = this.tok.encode(this.piece(bpe, section, s.upTo, section.length));
-    if (bpe.fusedUnk !== null && s.ids.at(-1) === bpe.fusedUnk && restIds[0] === bpe.fusedUnk) {
-      return { ids: head.concat(this.tok.encode(specialText + section)), settled: null };
-    }
+    // the section as BPE sees it: " " → "▁", and a "▁" prepended to a non-empty section where the normalizer does
+    const norm = section === '' ? '' : (bpe.prepend ? '▁' : '') + section.replaceAll(' ', '▁');
+    const s = this.settle(bpe, norm, settled && norm.startsWith(settled.checked) ? settled : { checked: '', upTo: 0, ids: [] });
+    const restIds = s && bpeIds(bpe, norm.slice(s.upTo));
+    if (!s || !restIds) return { ids: head.concat(this.tok.encode(specialText + section)), settled: null };
     return { ids: head.concat(special, s.ids, restIds), settled: s.upTo > 0 ? s : null };
   }
 
-  /** The text whose own encoding is the section's ids between boundaries `from` and `to` (see the header). */
-  private piece(bpe: SectionBpe, section: string, from: number, to: number): string {
-    return section.slice(bpe.prepend && from > 0 ? from + 1 : from, to);
-  }
-
-  /** Moves the settled boundary as far as the text allows: the last q whose merge check is final and passes. */
-  private settle(bpe: SectionBpe, section: string, s: SettledPrefix): SettledPrefix {
-    const norm = (bpe.prepend ? '▁' : '') + section.replaceAll(' ', '▁');
-    const shift = bpe.prepend ? 1 : 0;
-    // the right side must hold the longest right merge part (+1 so a prepended boundary's piece is not empty)
-    for (let q = section.length - bpe.maxRight - 1; q > s.upTo + shift; q--) {
-      if (bpe.prepend ? section[q] !== ' ' : isLowSurrogate(section.charCodeAt(q))) continue;
-      if (!noMergeAcross(bpe, norm, q + shift)) continue;
-      const ids = this.tok.encode(this.piece(bpe, section, s.upTo, q));
-      if (bpe.fusedUnk !== null && s.ids.at(-1) === bpe.fusedUnk && ids[0] === bpe.fusedUnk) return s;
-      return { checked: section.slice(0, q + bpe.maxRight + 1), upTo: q, ids: s.ids.concat(ids) };
+  /**
+   * Moves the settled boundary as far as the text allows: the last position whose merge check is final (the text
+   * after it holds the longest right merge part) and passes. null where a piece has an unknown symbol.
+   */
+  private settle(bpe: SectionBpe, norm: string, s: SettledPrefix): SettledPrefix | null {
+    for (let q = norm.length - bpe.maxRight; q > s.upTo; q--) {
+      if (isLowSurrogate(norm.charCodeAt(q)) || !noMergeAcross(bpe, norm, q)) continue;
+      const ids = bpeIds(bpe, norm.slice(s.upTo, q));
+      return ids && { checked: norm.slice(0, q + bpe.maxRight), upTo: q, ids: s.ids.concat(ids) };
     }
     return s;
   }
