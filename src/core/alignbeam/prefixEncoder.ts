@@ -28,10 +28,12 @@ import type { LmTokenizer } from '../lm/tokenizer';
 /** A settled boundary of one view's text: the normalized section's first `upTo` chars encode to `ids` whatever
  *  follows `checked`. */
 export interface SettledPrefix {
-  /** The normalized section the boundary was checked on (to `upTo` + the longest right merge part). */
+  /** The normalized section the boundaries were checked on (the text must still start with it). */
   checked: string;
   upTo: number;
   ids: number[];
+  /** Positions up to here have had their final check (those past `upTo` failed it): later steps check new ones only. */
+  scanned: number;
 }
 
 interface TokenizerJson {
@@ -202,10 +204,10 @@ export class PrefixEncoder {
     if (!bpe || bpe.rstrip.has(specialText) || bpe.added.some((a) => section.includes(a))) return { ids: head.concat(this.tok.encode(specialText + section)), settled: null };
     // the section as BPE sees it: " " → "▁", and a "▁" prepended to a non-empty section where the normalizer does
     const norm = section === '' ? '' : (bpe.prepend ? '▁' : '') + section.replaceAll(' ', '▁');
-    const s = this.settle(bpe, norm, settled && norm.startsWith(settled.checked) ? settled : { checked: '', upTo: 0, ids: [] });
+    const s = this.settle(bpe, norm, settled && norm.startsWith(settled.checked) ? settled : { checked: '', upTo: 0, ids: [], scanned: 0 });
     const restIds = s && bpeIds(bpe, norm.slice(s.upTo));
     if (!s || !restIds) return { ids: head.concat(this.tok.encode(specialText + section)), settled: null };
-    return { ids: head.concat(special, s.ids, restIds), settled: s.upTo > 0 ? s : null };
+    return { ids: head.concat(special, s.ids, restIds), settled: s };
   }
 
   /**
@@ -213,12 +215,14 @@ export class PrefixEncoder {
    * after it holds the longest right merge part) and passes. null where a piece has an unknown symbol.
    */
   private settle(bpe: SectionBpe, norm: string, s: SettledPrefix): SettledPrefix | null {
-    for (let q = norm.length - bpe.maxRight; q > s.upTo; q--) {
+    const last = norm.length - bpe.maxRight;
+    if (last <= s.scanned) return s;
+    for (let q = last; q > Math.max(s.upTo, s.scanned); q--) {
       if (isLowSurrogate(norm.charCodeAt(q)) || !noMergeAcross(bpe, norm, q)) continue;
       const ids = bpeIds(bpe, norm.slice(s.upTo, q));
-      return ids && { checked: norm.slice(0, q + bpe.maxRight), upTo: q, ids: s.ids.concat(ids) };
+      return ids && { checked: norm, upTo: q, ids: s.ids.concat(ids), scanned: last };
     }
-    return s;
+    return { ...s, checked: norm, scanned: last };
   }
 }
 
