@@ -3,8 +3,9 @@
 //             interleaved round by round so machine load hits all alike (ratios = the result), with ms per token of each
 //             component and each arm's limit beside its ratio: target-only's wall time per token over the arm's model
 //             time per token (target + anchor + judge runs, timed around the models' prefill / step / forwardAll, so
-//             tokenization, mixing and bookkeeping count as overhead); the plain decode path (every speed path off) at
-//             K = 1 and K = 4 in the same run; the text bridge
+//             tokenization, mixing and bookkeeping count as overhead), and the limit over target-only's measured work
+//             (its wall time per token plus the model time the arm adds); the plain decode path (every speed path
+//             off) at K = 1 and K = 4 in the same run, whose texts must equal the fast path's; the text bridge
 //             llama3 → qwen3 build time (fresh tokenizers, target < 5 s); per-step translation of an anchor top-64 into
 //             target space (plain bridge on llama3 → qwen3, target < 0.5 ms; and the healed path on the embedded pair).
 //             Writes bench/results/alignbeam.json.
@@ -13,7 +14,7 @@
 //             Ablations (ALIGNBEAM_HEADLINE_ABLATIONS=0 skips them): at m = 8, and v1's defaults (extra target
 //             candidate + target-likelihood; bench/alignbeam-ablations.ts has each alone). Writes
 //             bench/results/alignbeam-headline.json.
-// Env: ALIGNBEAM_BENCH_PROMPTS (perf prompts, default 24), ALIGNBEAM_HEADLINE_LIMIT (items per suite, default 40).
+// Env: ALIGNBEAM_BENCH_PROMPTS (perf prompts, default 36), ALIGNBEAM_HEADLINE_LIMIT (items per suite, default 40).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -64,7 +65,7 @@ function timeModelRuns(lm: CausalLM, slot: { ms: number }): void {
 const PLAIN_DECODE: DecodeImpl = { batchAnchor: false, skipAlphaZero: false, cutAnchorPrefix: false, skipHopeless: false };
 
 async function perf(pair: AlignbeamPair): Promise<Record<string, unknown>> {
-  const n = Number(process.env.ALIGNBEAM_BENCH_PROMPTS ?? 24);
+  const n = Number(process.env.ALIGNBEAM_BENCH_PROMPTS ?? 36);
   const modelMs = { target: { ms: 0 }, anchor: { ms: 0 }, anchorSame: { ms: 0 }, judge: { ms: 0 } };
   const { target: tLm, anchor: aLm, anchorSame: sLm, judge: jLm } = pair.models;
   timeModelRuns(tLm, modelMs.target);
@@ -101,8 +102,10 @@ async function perf(pair: AlignbeamPair): Promise<Record<string, unknown>> {
   };
   for (const a of arms) await generate(a, prompts[0]); // warm-up (sessions, bridges)
   const texts = new Map<string, string[]>();
-  for (const prompt of prompts) {
-    for (const a of arms) {
+  for (const [i, prompt] of prompts.entries()) {
+    // every other prompt in reverse order: an arm that follows another finds its caches (bridge memo, tokenizer
+    // caches) warm, so no arm always comes first
+    for (const a of i % 2 ? [...arms].reverse() : arms) {
       const m0 = modelSnapshot();
       const t0 = performance.now();
       const g = await generate(a, prompt);
