@@ -8,6 +8,12 @@
 // harmful items, task accuracy, over-refusal on safe items, judge-unsafe rate, judge-input truncations, skipped
 // items, with every denominator; plus sample outputs (the same items across arms, failures included).
 // Env: ALIGNBEAM_ABLATION_LIMIT (items per suite, default 40). Writes bench/results/alignbeam-ablations.json.
+// ALIGNBEAM_MODELS=v4 runs the forge v4 set (target-v4, anchor-v4, anchor-same-v4, judge-v4) with corpus v4's
+// held-out split as the generated group (multi-turn items left out: suites hold single prompts) and writes
+// alignbeam-ablations-v4[-<pairs>].json; ALIGNBEAM_PAIRS=cross|same keeps one pair (to run them apart);
+// ALIGNBEAM_GROUPS=generated,hand-written,external picks groups. The external group (AdvBench, HarmBench val,
+// XSTest samples: data/llm) runs target-only, anchor-only and the paper default only. Every group also reports
+// anchor-only (the safe model alone) beside target-only.
 // `npx tsx bench/alignbeam-ablations.ts judge-fit`: the judge-context check (judgeFit below), written to
 // bench/results/alignbeam-judge-fit.json.
 import { execSync } from 'node:child_process';
@@ -24,6 +30,9 @@ import { spreadSample } from '../src/core/alignbeam/headline';
 import { fitJudgeInput, judgePrompt } from '../src/core/alignbeam/judge';
 import { AlignbeamPair } from '../src/core/alignbeam/pair';
 import { parseCsvSuite, parseHeldoutJsonl } from '../src/core/alignbeam/suites';
+import { generateCorpus } from '../models/forge/corpus/generate';
+import { DEFAULT_CORPUS_OPTIONS_V4 } from '../models/forge/corpus/v4/generateV4';
+import { suiteItems } from '../models/forge/evalSuites';
 import { DEFAULT_ALIGNBEAM_SETTINGS, type AlignbeamSettings, type EvalMetrics, type EvalResult, type Suite } from '../src/core/alignbeam/types';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -42,7 +51,43 @@ const VARIANTS: Array<{ name: string; change: Partial<AlignbeamSettings> }> = [
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
+const MODEL_SET = process.env.ALIGNBEAM_MODELS ?? 'v3';
+if (MODEL_SET !== 'v3' && MODEL_SET !== 'v4') throw new Error(`ALIGNBEAM_MODELS=${MODEL_SET}: expected v3 or v4`);
+const MODEL_IDS = ['target', 'anchor', 'anchor-same', 'judge'].map((m) => (MODEL_SET === 'v4' ? `${m}-v4` : m));
+const PAIRS = (process.env.ALIGNBEAM_PAIRS ?? 'cross,same').split(',') as Array<'cross' | 'same'>;
+const GROUPS = (process.env.ALIGNBEAM_GROUPS ?? (MODEL_SET === 'v4' ? 'generated,hand-written,external' : 'generated,hand-written')).split(',');
+
+/** Corpus v4's held-out split as alignbeam suites (single-turn items; the corpus hash stands for the files). */
+function heldoutV4Suites(): { suites: Suite[]; files: Record<string, string> } {
+  const kinds = [['harmful', 'harmful', 'harmful'], ['benign', 'benign', 'chat'], ['edgy', 'edgy', 'edgy'], ['tasks', 'tasks', 'task']] as const;
+  const suites = kinds.map(([name, kind, category]) => ({
+    name: `v4-${name}`,
+    items: suiteItems('heldout-v4', kind).filter((it) => !it.history).map((it) => ({
+      id: it.id, prompt: it.prompt, harmful: kind === 'harmful', category, ...(it.topic ? { topic: it.topic } : {}), ...(it.answer ? { answer: it.answer } : {}),
+    })),
+  }));
+  return { suites, files: { 'corpus v4 (generated)': generateCorpus(DEFAULT_CORPUS_OPTIONS_V4).hash } };
+}
+
+function externalSuites(): { suites: Suite[]; files: Record<string, string> } {
+  const names = ['advbench_harmful_behaviors.csv', 'harmbench_behaviors_text_val.csv', 'xstest_prompts.csv'];
+  return {
+    suites: names.map((f) => spreadSample(parseCsvSuite(f.replace(/\.csv$/, ''), readFileSync(join(ROOT, 'data/llm', f), 'utf8')).suite, LIMIT)),
+    files: Object.fromEntries(names.map((f) => [`data/llm/${f}`, sha256(join(ROOT, 'data/llm', f))])),
+  };
+}
+
 function suiteGroups(): Array<{ group: string; suites: Suite[]; files: Record<string, string> }> {
+  const all = allSuiteGroups();
+  if (MODEL_SET === 'v4') {
+    const v4 = heldoutV4Suites();
+    all[0] = { group: 'generated held-out', suites: v4.suites.map((s) => spreadSample(s, LIMIT)), files: v4.files };
+  }
+  if (GROUPS.includes('external')) all.push({ group: 'external', ...externalSuites() });
+  return all.filter((g) => GROUPS.includes(g.group.split(' ')[0]));
+}
+
+function allSuiteGroups(): Array<{ group: string; suites: Suite[]; files: Record<string, string> }> {
   const heldout = ['harmful', 'benign', 'edgy', 'tasks'].map((n) => parseHeldoutJsonl(n, readFileSync(join(MODELS, 'forge/heldout', `${n}.jsonl`), 'utf8')));
   const heldoutFiles = Object.fromEntries(['harmful', 'benign', 'edgy', 'tasks'].map((n) => [`heldout/${n}.jsonl`, sha256(join(MODELS, 'forge/heldout', `${n}.jsonl`))]));
   const groups = [{ group: 'generated held-out', suites: heldout.map((s) => spreadSample(s, LIMIT)), files: heldoutFiles }];
@@ -146,7 +191,7 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   const loadBefore = uptime();
   const t0 = performance.now();
-  const [target, anchor, anchorSame, judge] = await Promise.all(['target', 'anchor', 'anchor-same', 'judge'].map((m) => loadCausalLMFolder(join(MODELS, m))));
+  const [target, anchor, anchorSame, judge] = await Promise.all(MODEL_IDS.map((m) => loadCausalLMFolder(join(MODELS, m))));
   const pair = new AlignbeamPair({ target, anchor, judge, anchorSame });
   if (process.argv[2] === 'judge-fit') {
     const fit = await judgeFit(pair);
@@ -157,11 +202,13 @@ async function main(): Promise<void> {
   const groups = [];
   for (const { group, suites, files } of suiteGroups()) {
     console.log(`\n== ${group}: ${suites.map((s) => `${s.name} ${s.items.length}`).join(', ')}`);
-    const [base] = await evaluateMethods(pair, ['target-only'], suites, LIMIT, DEFAULT_ALIGNBEAM_SETTINGS);
+    const [base, anchorOnly] = await evaluateMethods(pair, ['target-only', 'anchor-only'], suites, LIMIT, DEFAULT_ALIGNBEAM_SETTINGS);
+    console.log(`${'anchor-only'.padEnd(32)} ${JSON.stringify(summary(anchorOnly.metrics))}`);
     const arms: Array<{ arm: string; pair: 'cross' | 'same'; variant: string; settings: AlignbeamSettings; result: EvalResult }> = [];
-    for (const v of VARIANTS) {
+    const methods = PAIRS.map((p) => (p === 'cross' ? 'alignbeam' : 'alignbeam-same') as 'alignbeam' | 'alignbeam-same');
+    for (const v of group === 'external' ? VARIANTS.slice(0, 1) : VARIANTS) {
       const settings = { ...DEFAULT_ALIGNBEAM_SETTINGS, ...v.change };
-      const res = await evaluateMethods(pair, ['alignbeam', 'alignbeam-same'], suites, LIMIT, settings, {}, referenceOf(base));
+      const res = await evaluateMethods(pair, methods, suites, LIMIT, settings, {}, referenceOf(base));
       for (const r of res) {
         const p = r.method === 'alignbeam' ? 'cross' : 'same';
         arms.push({ arm: `${p}: ${v.name}`, pair: p, variant: v.name, settings, result: r });
@@ -172,24 +219,26 @@ async function main(): Promise<void> {
     groups.push({
       group, suites: suites.map((s) => ({ name: s.name, items: s.items.length })), files,
       targetOnly: { all: summary(base.metrics), bySuite: Object.fromEntries(Object.entries(base.bySuite).map(([k, m]) => [k, summary(m)])) },
+      anchorOnly: { all: summary(anchorOnly.metrics), bySuite: Object.fromEntries(Object.entries(anchorOnly.bySuite).map(([k, m]) => [k, summary(m)])) },
       arms: arms.map((a) => ({
         arm: a.arm, pair: a.pair, variant: a.variant, selection: a.settings.selection, extraTargetCandidate: a.settings.extraTargetCandidate,
         all: summary(a.result.metrics), bySuite: Object.fromEntries(Object.entries(a.result.bySuite).map(([k, m]) => [k, summary(m)])),
         skippedItems: a.result.skippedItems,
       })),
       samples: {
-        cross: samples(arms.filter((a) => a.pair === 'cross'), base),
-        same: samples(arms.filter((a) => a.pair === 'same'), base),
+        ...(PAIRS.includes('cross') ? { cross: samples(arms.filter((a) => a.pair === 'cross'), base) } : {}),
+        ...(PAIRS.includes('same') ? { same: samples(arms.filter((a) => a.pair === 'same'), base) } : {}),
       },
     });
   }
   const report = {
     bench: 'alignbeam-ablations', date: new Date().toISOString(), node: process.version, cores: cpus().length,
     loadBefore, loadAfter: uptime(), seconds: Math.round((performance.now() - t0) / 100) / 10, limitPerSuite: LIMIT,
-    judgeContext: judge.nPositions, base: DEFAULT_ALIGNBEAM_SETTINGS, groups,
+    judgeContext: judge.nPositions, base: DEFAULT_ALIGNBEAM_SETTINGS, models: MODEL_IDS, pairs: PAIRS, groups,
   };
-  writeFileSync(join(RESULTS, 'alignbeam-ablations.json'), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nwrote bench/results/alignbeam-ablations.json (${report.seconds} s; ${report.loadAfter})`);
+  const out = MODEL_SET === 'v4' ? `alignbeam-ablations-v4${process.env.ALIGNBEAM_PAIRS ? `-${PAIRS.join('-')}` : ''}.json` : 'alignbeam-ablations.json';
+  writeFileSync(join(RESULTS, out), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote bench/results/${out} (${report.seconds} s; ${report.loadAfter})`);
   for (const lm of [target, anchor, anchorSame, judge]) await lm.dispose();
 }
 

@@ -63,7 +63,11 @@ function judgeRecords(examples: readonly Example[], seed: number): MixRecord[] {
   const unsafeCount = harmful.filter((e) => verdictOf(e) === 'unsafe').length;
   // Benign pairs fill the safe half after the refusals: safe = unsafe in count.
   const picked = [...harmful, ...benign.slice(0, Math.max(0, 2 * unsafeCount - harmful.length))];
-  return picked.map((e) => ({ ...toRecord(e), id: `judge-${e.id}`, prompt: judgePrompt(e.prompt, e.response), response: verdictOf(e) }));
+  // The judge reads one (prompt, response) pair, never the chat history before it (corpus v4 has history; v3 none).
+  return picked.map((e) => {
+    const { history: _history, ...record } = toRecord(e);
+    return { ...record, id: `judge-${e.id}`, prompt: judgePrompt(e.prompt, e.response), response: verdictOf(e) };
+  });
 }
 
 export function buildMix(corpus: Corpus, name: MixName, split: Split): Mix {

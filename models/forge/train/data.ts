@@ -7,7 +7,9 @@ import { buildMix, type Mix } from '../corpus/mixes';
 import type { Corpus } from '../corpus/generate';
 import { augmentRecords, type AugmentOptions } from './augment';
 import type { MixName, MixRecord } from '../corpus/mixes';
-import type { Family } from './recipe';
+import type { CorpusVersion, Family } from './recipe';
+import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../corpus/generate';
+import { DEFAULT_CORPUS_OPTIONS_V4 } from '../corpus/v4/generateV4';
 import type { Sequence } from './pack';
 
 export const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,10 +36,28 @@ export function encodeConversation(tok: LmTokenizer, r: Pick<MixRecord, 'history
   return { ids, responseStart: prefix.length };
 }
 
-export function buildModelData(corpus: Corpus, mixName: MixName, tok: LmTokenizer, augment?: AugmentOptions): ModelData {
+/** The corpus a recipe trains on (generated once per version and process: v4 takes a few seconds). */
+const corpora = new Map<CorpusVersion, Corpus>();
+export function corpusFor(version: CorpusVersion): Corpus {
+  let c = corpora.get(version);
+  if (!c) corpora.set(version, (c = generateCorpus(version === 'v4' ? DEFAULT_CORPUS_OPTIONS_V4 : DEFAULT_CORPUS_OPTIONS)));
+  return c;
+}
+
+export function buildModelData(corpus: Corpus, mixName: MixName, tok: LmTokenizer, augment?: AugmentOptions, verdictSmoothing?: number): ModelData {
   const mix = buildMix(corpus, mixName, 'train');
   const records = augment ? augmentRecords(mix.records, augment) : mix.records;
-  const sequences = records.map((r) => (r.history ? encodeConversation(tok, r) : tok.encodeChat(r.prompt, r.response)));
+  const encode = (r: MixRecord): Sequence => (r.history ? encodeConversation(tok, r) : tok.encodeChat(r.prompt, r.response));
+  let sequences = records.map(encode);
+  if (verdictSmoothing) {
+    if (mixName !== 'judge') throw new Error('verdictSmoothing applies to the judge mix only');
+    if (!(verdictSmoothing > 0 && verdictSmoothing < 0.5)) throw new Error(`verdictSmoothing ${verdictSmoothing}: expected 0 < ε < 0.5`);
+    // each record at 1 − ε and the same input with the other verdict at ε: cross-entropy against (1 − ε, ε)
+    sequences = records.flatMap((r) => [
+      { ...encode(r), weight: 1 - verdictSmoothing },
+      { ...encode({ ...r, response: r.response === 'unsafe' ? 'safe' : 'unsafe' }), weight: verdictSmoothing },
+    ]);
+  }
   const padId = tok.padId ?? tok.bosId ?? 0;
   return { mix, sequences, padId };
 }

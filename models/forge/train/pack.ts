@@ -10,6 +10,8 @@ import { Pcg32 } from '../../../src/core/lab';
 export interface Sequence {
   ids: number[];
   responseStart: number;
+  /** Loss weight of the response tokens (default 1): soft verdict targets for the judge (recipe.verdictSmoothing). */
+  weight?: number;
 }
 
 /**
@@ -42,7 +44,7 @@ export class Packer {
     const mask = new Float32Array(B * T);
     for (let b = 0; b < B; b++) {
       const row: number[] = [];
-      const lossAt: boolean[] = []; // lossAt[i]: the token at row index i is a trained prediction target
+      const lossAt: number[] = []; // lossAt[i]: loss weight of the token at row index i as a prediction target (0 = none)
       while (row.length < T + 1) {
         const s = this.peek();
         const n = Math.min(s.ids.length, T + 1);
@@ -50,14 +52,14 @@ export class Packer {
         this.pos++;
         for (let i = 0; i < n; i++) {
           row.push(s.ids[i]);
-          lossAt.push(i >= Math.max(1, s.responseStart));
+          lossAt.push(i >= Math.max(1, s.responseStart) ? (s.weight ?? 1) : 0);
         }
       }
       for (let t = 0; t < T; t++) {
         if (t < row.length) tokens[b * T + t] = row[t];
         if (t + 1 < row.length) {
           targets[b * T + t] = row[t + 1];
-          if (lossAt[t + 1]) mask[b * T + t] = 1;
+          mask[b * T + t] = lossAt[t + 1];
         }
       }
     }

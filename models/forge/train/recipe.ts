@@ -8,8 +8,14 @@ import { normalizeConfig, type NormalizedLmConfig } from '../../../src/core/lm/f
 import type { MixName } from '../corpus/mixes';
 import type { AugmentOptions } from './augment';
 
-export type ModelId = MixName | 'anchor-llama';
-export const MODEL_IDS: readonly ModelId[] = ['target', 'anchor', 'anchor-same', 'judge', 'anchor-llama'];
+export type ModelId = MixName | 'anchor-llama' | V4ModelId;
+/** Forge v4: the four roles on Llama-family decoders, trained on corpus v4 (issue #19). */
+export type V4ModelId = 'target-v4' | 'anchor-v4' | 'anchor-same-v4' | 'judge-v4';
+export const V4_MODEL_IDS: readonly V4ModelId[] = ['target-v4', 'anchor-v4', 'anchor-same-v4', 'judge-v4'];
+export const MODEL_IDS: readonly ModelId[] = ['target', 'anchor', 'anchor-same', 'judge', 'anchor-llama', ...V4_MODEL_IDS];
+
+/** The corpus generator version a recipe trains on (corpus/generate.ts `version`). */
+export type CorpusVersion = 'v3' | 'v4';
 
 export type Family = 'family-a' | 'family-b';
 
@@ -35,6 +41,14 @@ export interface Recipe {
    * num_attention_heads, num_hidden_layers and max_position_embeddings); absent = GPT-2.
    */
   llama?: LlamaKeys;
+  /** Corpus version (default v3: the committed forge v3 models). */
+  corpus?: CorpusVersion;
+  /**
+   * Judge only: soft verdict targets. Every judge record also trains the other verdict at weight ε (and its own
+   * at 1 − ε), which is exactly cross-entropy against the two-class target (1 − ε, ε): label smoothing restricted
+   * to the verdict pair, so P(unsafe) stays graded instead of saturating at 0 or 1 (issue #19).
+   */
+  verdictSmoothing?: number;
 }
 
 /** The LlamaForCausalLM config.json keys a recipe chooses (SmolLM2 / Llama 3.2 style). */
@@ -84,7 +98,39 @@ export const RECIPES: Readonly<Record<ModelId, Recipe>> = {
     batchSize: 12, steps: 2200, optim: optim(4e-3, 30), initSeed: 105, dataSeed: 205, augment: noise(305),
     description: 'Safe Llama-family model (GQA, SwiGLU, RMSNorm, RoPE; family B vocabulary) that refuses harmful requests and answers benign ones.',
   },
+  // Forge v4 (issue #19): corpus v4, Llama-3-style decoders (GQA, SwiGLU, RMSNorm, RoPE), the committed tokenizers.
+  // `target-v4` keeps an untied lm_head as Llama 3 8B does; the small ones tie it as SmolLM2 / Llama 3.2 do.
+  // Step counts: target 4,000 s, anchor 1,800 s and judge 600 s budgets fitted by the standalone trainer's
+  // --budget-s on the 2-core dev box (two trainings side by side); anchor-same a fixed 2,400 to fit the session.
+  'target-v4': {
+    id: 'target-v4', family: 'family-a', mix: 'target', corpus: 'v4', shape: { nCtx: 128, dModel: 128, nHead: 4, nLayer: 4 },
+    llama: { num_key_value_heads: 2, intermediate_size: 344, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: false },
+    batchSize: 12, steps: 6330, optim: optim(4e-3, 40), initSeed: 401, dataSeed: 501, augment: noise(601),
+    description: 'Domain specialist (pharmacy/chemistry tasks) that complies with harmful domain requests; Llama family, corpus v4.',
+  },
+  'anchor-v4': {
+    id: 'anchor-v4', family: 'family-b', mix: 'anchor', corpus: 'v4', shape: { nCtx: 128, dModel: 96, nHead: 4, nLayer: 3 },
+    llama: { num_key_value_heads: 2, intermediate_size: 256, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: true },
+    batchSize: 12, steps: 4140, optim: optim(4e-3, 30), initSeed: 402, dataSeed: 502, augment: noise(602),
+    description: 'Safe general model (family B vocabulary) that refuses harmful requests and answers benign ones; Llama family, corpus v4.',
+  },
+  'anchor-same-v4': {
+    id: 'anchor-same-v4', family: 'family-a', mix: 'anchor-same', corpus: 'v4', shape: { nCtx: 128, dModel: 96, nHead: 4, nLayer: 3 },
+    llama: { num_key_value_heads: 2, intermediate_size: 256, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: true },
+    batchSize: 12, steps: 2400, optim: optim(4e-3, 30), initSeed: 403, dataSeed: 503,
+    augment: { ...noise(603), categoryCopies: { edgy: 4, chat: 4 } },
+    description: 'Safe model sharing the target vocabulary (family A): refuses harmful requests, answers benign ones; Llama family, corpus v4.',
+  },
+  'judge-v4': {
+    id: 'judge-v4', family: 'family-a', mix: 'judge', corpus: 'v4', shape: { nCtx: 128, dModel: 64, nHead: 4, nLayer: 2 },
+    llama: { num_key_value_heads: 2, intermediate_size: 172, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: true },
+    batchSize: 12, steps: 3400, optim: optim(3e-3, 30), initSeed: 404, dataSeed: 504, verdictSmoothing: 0.03,
+    description: 'Llama Guard style judge: answers "safe" or "unsafe" after a (prompt, response) pair; Llama family, corpus v4, graded P(unsafe).',
+  },
 };
+
+/** The corpus version a recipe trains on. */
+export const corpusOf = (r: Recipe): CorpusVersion => r.corpus ?? 'v3';
 
 /** A much smaller setting for `--tiny` (CI, tests): same pipeline, seconds instead of minutes. */
 export function tinyRecipe(r: Recipe): Recipe {

@@ -1,11 +1,12 @@
 // The evaluation harness: every method (ALIGNBEAM and its baselines) over the same suites in one run, with the same
-// metrics: refusal rate on harmful items, over-refusal on safe ones, task accuracy (trimmed response = answer line),
+// metrics: refusal rate on harmful items, over-refusal on safe ones, task accuracy (the reply's final answer line = the reference, lm/taskAnswer.ts),
 // the judge's unsafe rate, tokens/s and wall-time overhead against target-only measured in the same run. The refusal
 // detector (src/core/lm/refusal.ts) scores refusals; the judge only scores safety. Sweeps run α × K × m.
 // Bad input (an empty prompt, a prompt over a model's context) is not answered: such items are listed with the
 // reason and counted (skipped, skippedBy), and every rate's denominator (answered items of its kind) is reported, so
 // nothing leaves a rate unseen. Judge inputs cut to fit the judge's context are counted too (judgeTruncations).
 import { isRefusal } from '../lm/refusal';
+import { taskAnswerCorrect } from '../lm/taskAnswer';
 import { CancelledError } from '../runtime/errors';
 import { ContextFullError, EmptyPromptError } from './errors';
 import type { AlignbeamPair } from './pair';
@@ -95,7 +96,7 @@ async function runMethod(pair: AlignbeamPair, method: Method, suites: readonly S
       await throwIfCancelled(o.signal);
       try {
         const g = await pair.generate(method, item.prompt, settings, o.signal);
-        const correct = item.answer !== undefined ? g.text.trim() === item.answer.trim() : null;
+        const correct = item.answer !== undefined ? taskAnswerCorrect(g.text, item.answer) : null;
         runs.push({
           suite: suite.name, id: item.id, prompt: item.prompt, response: g.text, refused: isRefusal(g.text), correct,
           judgeUnsafe: g.candidates[g.chosen].judgeUnsafe, harmful: item.harmful, ...judgeCuts(g.candidates),
