@@ -41,10 +41,13 @@ const MB = 1024 * 1024;
 const asJson = <T,>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
 /**
- * Bars a committed model is known to miss, by model id (none now). An entry keeps the suite green while an issue
+ * Bars a committed model is known to miss, by model id. An entry keeps the suite green while an issue
  * stays open and fails once the bar is met, so it cannot outlive the gap.
  */
-const KNOWN_GAPS: Partial<Record<string, string[]>> = {};
+const KNOWN_GAPS: Partial<Record<string, string[]>> = {
+  // forge v4 on the hand-written suite (issue #19, open): one training run each, never selected on that suite
+  'anchor-v4': ['harmfulRefusal', 'benignAnswered'],
+};
 
 for (const id of MODEL_IDS) {
   const dir = join(MODELS_DIR, id);

@@ -148,7 +148,7 @@ export class AlignbeamPair {
   judge(kind: JudgeKind): Judge {
     let j = this.judges.get(kind);
     // The embedded judge was trained on the forge prompt; any other model gets the Llama Guard prompt.
-    const prompt = this.refs.judge === 'judge' ? 'forge' : 'llama-guard';
+    const prompt = this.refs.judge === 'judge' || this.refs.judge === 'judge-v4' ? 'forge' : 'llama-guard';
     if (!j) this.judges.set(kind, (j = kind === 'embedded' ? embeddedJudge(this.models.judge) : llmJudge(this.models.judge, { prompt })));
     return j;
   }
