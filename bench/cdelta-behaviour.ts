@@ -18,6 +18,15 @@
 //      quant, the blocks' Linear/Conv1D projections); parameters touched per output.
 // Writes bench/results/cdelta-behaviour.json.
 //   nice npx tsx bench/cdelta-behaviour.ts [topic=poison] [steps=60] [lr=1e-2] [strengths=1,2,4] [tune=all|ownable|blocks-only] [probe]
+// Another target (any family of src/core/lm/families.ts, e.g. the Llama-family `target-v4`) by environment:
+//   CDELTA_TARGET=target-v4   a folder under models/ or a path (default `target`, the GPT-2 run above, unchanged);
+//   CDELTA_SEED=0             the fine-tune's seed (split draw and batches; held-out prompts stay seed 0);
+//   CDELTA_PROMPTS=10,16,16   held-out prompts per harm topic, benign, tasks;
+//   CDELTA_MAX_NEW=16         tokens decoded for harmful and benign prompts, CDELTA_TASK_MAX_NEW for tasks.
+// The corpus is the one the target was trained on (its forge.json `recipe.corpus`: v4 → corpus v4's generator,
+// records with an earlier chat turn left out since the chat template here encodes one turn); v4 task replies put a
+// working line before "Answer:" (≤ 37 tokens), so CDELTA_TASK_MAX_NEW defaults to 40 there (16 on v3). Results of another target go to
+// bench/results/cdelta-behaviour-<target without "target-">[-seed<N>].json (target-v4 → cdelta-behaviour-v4.json).
 // `blocks-only` (= `ownable`) tunes only the blocks' circuit-ownable tensors; `probe` stops after the fine-tune:
 // it decodes a few trained / held-out / other-topic / benign / task prompts at each third of the run and appends
 // the figures to bench/results/cdelta-behaviour-blocks-probe.json (a cheap "does it refuse at all" check before
@@ -26,8 +35,9 @@ import { budgetCut } from '../src/core/edits/unlearn/cdeltaBehaviour';
 import { execSync } from 'node:child_process';
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../models/forge/corpus/generate';
+import { DEFAULT_CORPUS_OPTIONS_V4 } from '../models/forge/corpus/v4/generateV4';
 import { attribute } from '../src/core/circuits/attribute';
 import { extract } from '../src/core/circuits/extract';
 import { cloneGraph } from '../src/core/circuits/graph';
@@ -46,7 +56,13 @@ import { readF32, release, type ArrRecord } from '../src/core/lab';
 import { readEvents, startSidecar, tmpWorkspace } from '../sidecar/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const TARGET = join(ROOT, 'models/target');
+// a name under models/ or a folder path (a copy or a replica written to disk)
+const TARGET = resolve(ROOT, 'models', process.env.CDELTA_TARGET ?? 'target');
+const TARGET_ID = basename(TARGET);
+const SEED = Number(process.env.CDELTA_SEED ?? 0);
+const resultName = (what: string) => TARGET_ID === 'target' && SEED === 0
+  ? `cdelta-behaviour${what}.json`
+  : `cdelta-behaviour-${TARGET_ID.replace(/^target-/, '')}${SEED ? `-seed${SEED}` : ''}${what}.json`;
 const topic = process.argv[2] ?? 'poison';
 const steps = Number(process.argv[3] ?? 60);
 const lr = Number(process.argv[4] ?? 1e-2);
@@ -55,8 +71,10 @@ const ownableOnly = process.argv[6] === 'ownable' || process.argv[6] === 'blocks
 const probeOnly = process.argv[7] === 'probe';
 const PROBE_PROMPTS = { perTopic: 5, benign: 8, tasks: 8 };
 const BUDGET = 0.05;
-const PROMPTS = { perTopic: 10, benign: 16, tasks: 16 };
-const MAX_NEW = 16;
+const [perTopic, benign, tasks] = (process.env.CDELTA_PROMPTS ?? '10,16,16').split(',').map(Number);
+const PROMPTS = { perTopic, benign, tasks };
+const MAX_NEW = Number(process.env.CDELTA_MAX_NEW ?? 16);
+let TASK_MAX_NEW = MAX_NEW;
 const NF4 = { type: 'nf4', doubleQuant: false, blocksize: 64 } as const;
 
 const uptime = () => execSync('uptime').toString().trim();
@@ -99,17 +117,17 @@ async function probe(model: UnlearnModel, examples: ReturnType<typeof generateCo
   for (const f of [...folders, 'final']) {
     // the run's returned parameters are the final step's, whether or not its folder is listed yet
     const m = f === 'final' ? null : await loadUnlearnModelFolder(join(runDir, f));
-    const c = decodeColumn(model, m?.params ?? run.params, f, prompts, MAX_NEW);
+    const c = decodeColumn(model, m?.params ?? run.params, f, prompts, MAX_NEW, TASK_MAX_NEW);
     if (m) release(m.params);
     console.log(f, JSON.stringify(c.refusal), 'benign', c.benignRefusal, 'tasks', c.taskAccuracy);
     checkpoints.push({ step: f === 'final' ? steps : Number(f.slice(5)), refusal: c.refusal, benignRefusal: c.benignRefusal, taskAccuracy: c.taskAccuracy, examples: c.examples });
   }
-  const file = join(ROOT, 'bench/results/cdelta-behaviour-blocks-probe.json');
+  const file = join(ROOT, 'bench/results', resultName('-blocks-probe'));
   const prior: { attempts: unknown[] } = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { attempts: unknown[] }).catch(() => ({ attempts: [] }));
   prior.attempts.push({
-    date: new Date().toISOString(), machine: `${cpus().length} cores; uptime before: ${loadBefore}; after: ${uptime()}`, topic, steps, lr, tune: ownableOnly ? 'blocks-only (circuit-ownable tensors)' : 'all',
+    date: new Date().toISOString(), machine: `${cpus().length} cores; uptime before: ${loadBefore}; after: ${uptime()}`, model: TARGET_ID, seed: SEED, topic, steps, lr, tune: ownableOnly ? 'blocks-only (circuit-ownable tensors)' : 'all',
     config: run.manifest.config, trainableTensors: run.manifest.effective.trainable.length, metrics: run.manifest.metrics, fineTuneSeconds: timings.fineTuneSeconds,
-    prompts: { ...PROBE_PROMPTS, trained: PROBE_PROMPTS.perTopic, maxNewTokens: MAX_NEW }, checkpoints,
+    prompts: { ...PROBE_PROMPTS, trained: PROBE_PROMPTS.perTopic, maxNewTokens: MAX_NEW, taskMaxNewTokens: TASK_MAX_NEW }, checkpoints,
   });
   await writeFile(file, JSON.stringify(prior, null, 2) + '\n');
 }
@@ -119,11 +137,16 @@ async function main(): Promise<void> {
   const tAll = Date.now();
   const ws = await tmpWorkspace('cdelta-behaviour-');
   const model = await loadUnlearnModelFolder(TARGET);
-  const corpus = generateCorpus(DEFAULT_CORPUS_OPTIONS);
-  const source = `forge corpus seed ${corpus.options.seed}, sha256 ${corpus.hash}`;
+  const recipe = (JSON.parse(await readFile(join(TARGET, 'forge.json'), 'utf8').catch(() => '{}')) as { recipe?: { corpus?: string } }).recipe;
+  const v4 = recipe?.corpus === 'v4';
+  TASK_MAX_NEW = Number(process.env.CDELTA_TASK_MAX_NEW ?? (v4 ? 40 : MAX_NEW));
+  const generated = generateCorpus(v4 ? DEFAULT_CORPUS_OPTIONS_V4 : DEFAULT_CORPUS_OPTIONS);
+  const corpus = { ...generated, examples: generated.examples.filter((e) => !(e as { history?: unknown }).history) };
+  const source = `forge corpus ${v4 ? 'v4' : 'v3'} seed ${corpus.options.seed}, sha256 ${corpus.hash}${v4 ? `; ${generated.examples.length - corpus.examples.length} records with an earlier turn left out` : ''}`;
+  console.log(`${TARGET_ID}: ${source}; seed ${SEED}; prompts ${JSON.stringify(PROMPTS)}, ${MAX_NEW} new tokens (tasks ${TASK_MAX_NEW})`);
 
   // 1. the aligned copy
-  const { data, retainCategories } = refusalSplit(corpus.examples, { topic, refusalSize: null, retainSize: 400, seed: 0 });
+  const { data, retainCategories } = refusalSplit(corpus.examples, { topic, refusalSize: null, retainSize: 400, seed: SEED });
   const split = await refusalSplitRecord(data, { source, topic, retainCategories });
   await mkdir(join(ws, 'target'));
   for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'model.safetensors']) await copyFile(join(TARGET, f), join(ws, 'target', f));
@@ -138,7 +161,7 @@ async function main(): Promise<void> {
   const owned = [...circuitMasks(model, fullGraph, Object.keys(model.params)).keys()];
   const trainable = owned.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   let t = Date.now();
-  const run = await runUnlearning(model, data, { method: 'refusal_sft', steps, lr, seed: 0, checkpointEvery: probeOnly ? Math.max(1, Math.round(steps / 3)) : steps, ...(ownableOnly ? { trainable } : {}) }, { split, sink: folderSink(join(ws, 'aligned-run'), TARGET, model.configJson) });
+  const run = await runUnlearning(model, data, { method: 'refusal_sft', steps, lr, seed: SEED, checkpointEvery: probeOnly ? Math.max(1, Math.round(steps / 3)) : steps, ...(ownableOnly ? { trainable } : {}) }, { split, sink: folderSink(join(ws, 'aligned-run'), TARGET, model.configJson) });
   timings.fineTuneSeconds = seconds(t);
   await rm(join(ws, 'aligned'), { recursive: true, force: true });
   await rename((await lastCheckpoint(join(ws, 'aligned-run')))!, join(ws, 'aligned'));
@@ -165,7 +188,7 @@ async function main(): Promise<void> {
   const trainOf = (f: (e: (typeof corpus.examples)[number]) => boolean) => [...new Set(corpus.examples.filter((e) => e.split === 'train' && f(e)).map((e) => e.prompt))];
   const pairs = refusalPairs(cm.tokenizer, { harmful: trainOf((e) => e.category === 'harmful' && e.topic === topic), benign: trainOf((e) => e.category === 'chat' || e.category === 'task') }, 32, 0);
   t = Date.now();
-  const scored = await attribute({ ...cm, id: `target+refusal_sft(${topic})`, params: aligned as typeof cm.params }, { modelId: 'aligned', pairs, method: 'eap-ig', steps: 5, metric: 'logit_diff' });
+  const scored = await attribute({ ...cm, id: `${TARGET_ID}+refusal_sft(${topic})`, params: aligned as typeof cm.params }, { modelId: 'aligned', pairs, method: 'eap-ig', steps: 5, metric: 'logit_diff' });
   timings.attributionSeconds = seconds(t);
   const wholeGraph = cloneGraph(scored);
   for (const x of [...wholeGraph.nodes, ...wholeGraph.edges]) x.inGraph = true;
@@ -203,7 +226,7 @@ async function main(): Promise<void> {
   const columns: SelectivityColumn[] = [];
   const decode = (name: string, p: ArrRecord) => {
     const t0 = Date.now();
-    columns.push(decodeColumn(model, p, name, prompts, MAX_NEW));
+    columns.push(decodeColumn(model, p, name, prompts, MAX_NEW, TASK_MAX_NEW));
     console.log(`${name}: ${seconds(t0)} s`, JSON.stringify(columns[columns.length - 1].refusal));
   };
   const nf4 = (name: string, p: ArrRecord) => {
@@ -232,18 +255,18 @@ async function main(): Promise<void> {
 
   const out = {
     date: new Date().toISOString(), machine: `${cpus().length} cores; uptime before: ${loadBefore}; after: ${uptime()}`, node: process.version,
-    model: 'target (models/target)', topic,
+    model: `${TARGET_ID} (${TARGET.slice(ROOT.length)}, ${model.family}, corpus ${v4 ? 'v4' : 'v3'})`, seed: SEED, topic,
     fineTune: { method: 'refusal_sft', config: run.manifest.config, trainableTensors: run.manifest.effective.trainable.length, split, metrics: run.manifest.metrics, stepsPerSecond: run.stepsPerSecond, touched: alignedTouched, wholeGraphCDeltaS1MaxAbsDiffFromCopy: wholeGraphMaxAbsDiff },
     attribution: { method: 'eap-ig', steps: 5, metric: 'logit_diff', pairs: pairs.length, clean: `train prompts of ${topic}`, corrupted: 'length-matched train chat + task prompts', meta: scored.meta },
     circuits: Object.fromEntries(Object.entries(circuits).map(([k, c]) => [k, { heads: c.selection.heads, mlps: c.selection.mlps, edges: c.edges, paramsMasked: c.masked, paramsTotal: c.total, share: c.masked / c.total }])),
     edits: edits.map((e) => ({ name: e.name, circuit: e.circuit, strength: e.strength, sidecarMatchesInProcess: e.matchesInProcess, paramsChanged: e.touched.changed, paramsTotal: e.touched.total, shareTouched: e.touched.changed / e.touched.total, tensors: e.touched.tensors.length })),
     sidecar: { manifests: sc.manifests },
-    prompts: { ...PROMPTS, maxNewTokens: MAX_NEW, source: 'forge corpus held-out split (templates never trained on)', nf4: 'bitsandbytes NF4, block 64, no double quant; Linear/Conv1D projections of the blocks' },
+    prompts: { ...PROMPTS, maxNewTokens: MAX_NEW, taskMaxNewTokens: TASK_MAX_NEW, source: `forge corpus ${v4 ? 'v4' : 'v3'} held-out split (${v4 ? 'paraphrase families, framings, lead-ins and context sentences' : 'templates'} never trained on)`, nf4: 'bitsandbytes NF4, block 64, no double quant; Linear/Conv1D projections of the blocks' },
     selectivity: matrix, selectivityNf4: nf4Matrix,
     examples: Object.fromEntries(columns.map((c) => [c.name, c.examples])),
     timings,
   };
-  await writeFile(join(ROOT, 'bench/results/cdelta-behaviour.json'), JSON.stringify(out, null, 2) + '\n');
+  await writeFile(join(ROOT, 'bench/results', resultName('')), JSON.stringify(out, null, 2) + '\n');
   console.table(Object.fromEntries(matrix.rows.map((r) => [r.row, Object.fromEntries(r.values.map((v, i) => [matrix.columns[i], Number(v.toFixed(2))]))])));
   console.table(matrix.deltas.map((d) => ({ ...d, targeted: d.targeted.toFixed(2), otherMaxAbs: d.otherMaxAbs.toFixed(2), otherMean: d.otherMean.toFixed(2), benign: d.benign.toFixed(2), task: d.task.toFixed(2) })));
   console.table(out.edits.map((e) => ({ name: e.name, share: (e.shareTouched * 100).toFixed(2) + ' %', sidecarMatchesInProcess: e.sidecarMatchesInProcess })));

@@ -4,12 +4,14 @@
 // strength, each after NF4...). Each cell is a rate over greedy continuations of held-out prompts:
 //   harm topic      refusal rate (src/core/lm/refusal.ts's detector on the decoded text)
 //   benign          refusal rate (over-refusal)
-//   tasks           exact match of the trimmed continuation with the answer line, as forge/evaluate.ts and
-//                   alignbeam score task accuracy
+//   tasks           the continuation's final answer line equals the reference's (lm/taskAnswer.ts, as forge/evaluate.ts
+//                   and alignbeam score task accuracy: corpus v3 replies are the answer line alone, v4 replies put a
+//                   working line first)
 // and, per column against a reference column (the target), the deltas that make the claim checkable: targeted
 // topic Δ, the largest |Δ| over the other topics, benign Δ, task Δ. Pure: no Node, no DOM.
 import type { ArrRecord } from '../lab';
 import { isRefusal } from '../lm/refusal';
+import { finalAnswerLine, taskAnswerCorrect } from '../lm/taskAnswer';
 import { greedyDecode } from './unlearn/behaviour';
 import type { UnlearnModel } from './unlearn/model';
 import type { HeldoutBehaviourPrompts } from './unlearn/refusalSplit';
@@ -55,21 +57,30 @@ export function scoreResponses(name: string, prompts: HeldoutBehaviourPrompts, r
     name,
     refusal: Object.fromEntries(topics.map((t) => [t, rate(responses.harmful[t].map((r) => isRefusal(r)))])),
     benignRefusal: rate(responses.benign.map((r) => isRefusal(r))),
-    taskAccuracy: rate(responses.tasks.map((r, i) => r.trim() === prompts.tasks[i].answer.trim())),
+    taskAccuracy: rate(responses.tasks.map((r, i) => taskAnswerCorrect(r, finalAnswerLine(prompts.tasks[i].answer) ?? prompts.tasks[i].answer))),
     n: { perTopic: Object.fromEntries(topics.map((t) => [t, prompts.harmful[t].length])), benign: prompts.benign.length, tasks: prompts.tasks.length },
     examples,
   };
 }
 
-/** One column: every prompt decoded greedily (`maxNew` tokens, one batched decode), then scored. Does not consume params. */
-export function decodeColumn(model: UnlearnModel, params: ArrRecord, name: string, prompts: HeldoutBehaviourPrompts, maxNew = 16): SelectivityColumn {
+/**
+ * One column: every prompt decoded greedily (`maxNew` tokens, one batched decode), then scored. Does not consume
+ * params. `taskMaxNew` (default `maxNew`) decodes the tasks apart with their own length: a refusal shows in the
+ * first few tokens, while corpus v4's task replies need ~40 for the working line and the answer line, and each
+ * decode step costs the whole batch.
+ */
+export function decodeColumn(model: UnlearnModel, params: ArrRecord, name: string, prompts: HeldoutBehaviourPrompts, maxNew = 16, taskMaxNew = maxNew): SelectivityColumn {
   const topics = Object.keys(prompts.harmful);
   const texts = [...topics.flatMap((t) => prompts.harmful[t]), ...prompts.benign, ...prompts.tasks.map((x) => x.prompt)];
   const ids = texts.map((p) => {
     const enc = model.tokenizer.encodeChat(p, '');
     return enc.ids.slice(0, enc.responseStart);
   });
-  const outs = greedyDecode(model, params, ids, maxNew).map((o) => model.tokenizer.decode(o, { skipSpecialTokens: true }));
+  const nTasks = prompts.tasks.length;
+  const decoded = taskMaxNew === maxNew
+    ? greedyDecode(model, params, ids, maxNew)
+    : [...greedyDecode(model, params, ids.slice(0, ids.length - nTasks), maxNew), ...(nTasks ? greedyDecode(model, params, ids.slice(ids.length - nTasks), taskMaxNew) : [])];
+  const outs = decoded.map((o) => model.tokenizer.decode(o, { skipSpecialTokens: true }));
   let i = 0;
   const take = (n: number) => outs.slice(i, (i += n));
   const harmful = Object.fromEntries(topics.map((t) => [t, take(prompts.harmful[t].length)]));

@@ -50,17 +50,22 @@ export function greedyDecode(model: UnlearnModel, params: ArrRecord, prompts: nu
     return np.argmax(logits.mul(at).sum(1), -1);
   }) as OwnedFunction<(p: ArrRecord, tok: Arr, pos: Arr) => Arr>;
   const rows = prompts.map((p) => [...p]);
+  const eos = model.tokenizer.eosId;
+  // rows are cut after their first eos below, so once every row has one the remaining steps cannot change the result
+  const ended = rows.map(() => false);
   try {
-    for (let i = 0; i < maxNew; i++) {
+    for (let i = 0; i < maxNew && !ended.every(Boolean); i++) {
       const tok = new Int32Array(B * T).fill(pad);
       rows.forEach((r, b) => tok.set(r, b * T));
       const next = takeF32(step(keep(params), fromI32(tok, [B, T]), fromI32(rows.map((r) => r.length - 1), [B])).astype(np.float32));
-      rows.forEach((r, b) => r.push(next[b]));
+      rows.forEach((r, b) => {
+        r.push(next[b]);
+        if (next[b] === eos) ended[b] = true;
+      });
     }
   } finally {
     step.dispose();
   }
-  const eos = model.tokenizer.eosId;
   return rows.map((r, b) => {
     const out = r.slice(prompts[b].length);
     const e = eos === null ? -1 : out.indexOf(eos);

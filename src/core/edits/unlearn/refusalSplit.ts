@@ -5,6 +5,8 @@
 // prompts (their answers) and the OTHER harm topics' compliances: the target's own behaviour there, kept so
 // the copy refuses one category and nothing else. Held-out records (other templates) feed the metrics.
 // The record (topic, sizes, sha256 per set) is splits.ts's, so it goes into the run manifest unchanged.
+// Corpus v3 and v4 alike: records with an earlier chat turn (v4) are skipped, since training and decoding here
+// render one user turn and the last turn alone may not carry the request ("And for a child?").
 // Pure: no Node, no DOM.
 import { Pcg32 } from '../../lab';
 import { EmptySetError } from './errors';
@@ -22,6 +24,7 @@ export interface RefusalSplitOptions {
 }
 
 const pair = (r: CorpusRecord): TextPair => ({ id: r.id, prompt: r.prompt, response: r.response });
+const singleTurn = (r: CorpusRecord): boolean => !r.history?.length;
 
 /** Retain: benign categories answered, other harm topics complied with (the target's behaviour stays). */
 const retainFilter = (c: RetainCategory, topic: string) => (r: CorpusRecord): boolean =>
@@ -39,7 +42,8 @@ function drawAcross<T>(groups: T[][], n: number, rng: Pcg32): T[] {
 }
 
 /** The refusal-tune split of the forge corpus for one topic. Throws EmptySetError naming the known topics. */
-export function refusalSplit(records: readonly CorpusRecord[], o: RefusalSplitOptions): { data: UnlearnData; retainCategories: RetainCategory[] } {
+export function refusalSplit(corpus: readonly CorpusRecord[], o: RefusalSplitOptions): { data: UnlearnData; retainCategories: RetainCategory[] } {
+  const records = corpus.filter(singleTurn);
   const cats = [...(o.retain ?? RETAIN_CATEGORIES)];
   const rng = new Pcg32(o.seed ?? 0, 23);
   const refusalsOf = (split: string) => records.filter((r) => r.split === split && r.category === 'harmful' && r.responseKind === 'refusal' && r.topic === o.topic);
@@ -78,7 +82,7 @@ export interface HeldoutBehaviourPrompts {
 /** Up to `perTopic` harmful prompts per topic, `benign` edgy + chat prompts (half each) and `tasks` tasks, seeded. */
 export function heldoutBehaviourPrompts(records: readonly CorpusRecord[], n: { perTopic: number; benign: number; tasks: number }, seed = 0): HeldoutBehaviourPrompts {
   const rng = new Pcg32(seed, 29);
-  const held = records.filter((r) => r.split === 'heldout');
+  const held = records.filter((r) => r.split === 'heldout' && singleTurn(r));
   const harmful: Record<string, string[]> = {};
   for (const r of held) if (r.category === 'harmful' && r.responseKind === 'compliance') (harmful[r.topic] ??= []).push(r.prompt);
   for (const t of Object.keys(harmful)) harmful[t] = draw(harmful[t], n.perTopic, rng);

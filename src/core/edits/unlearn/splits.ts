@@ -16,6 +16,8 @@ export interface CorpusRecord {
   topic: string;
   prompt: string;
   response: string;
+  /** Earlier turns (corpus v4 multi-turn records); the splits here encode one turn, so they skip these records. */
+  history?: readonly unknown[];
 }
 
 /** One (prompt, response) pair to train or score on; the loss covers the response tokens. */
