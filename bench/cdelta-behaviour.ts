@@ -35,7 +35,7 @@ import { budgetCut } from '../src/core/edits/unlearn/cdeltaBehaviour';
 import { execSync } from 'node:child_process';
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../models/forge/corpus/generate';
 import { DEFAULT_CORPUS_OPTIONS_V4 } from '../models/forge/corpus/v4/generateV4';
 import { attribute } from '../src/core/circuits/attribute';
@@ -192,7 +192,9 @@ async function main(): Promise<void> {
   timings.attributionSeconds = seconds(t);
   const wholeGraph = cloneGraph(scored);
   for (const x of [...wholeGraph.nodes, ...wholeGraph.edges]) x.inGraph = true;
-  const graphs = { topn: extract(scored, { mode: 'topn', n: Math.round(BUDGET * scored.edges.length) }), budget: budgetCut(scored, model, BUDGET), whole: wholeGraph };
+  // with `ownable` the copy changed nothing outside the nodes, so `whole` at s = 1 is the copy and the complement
+  // column is target (wholeGraphCDeltaS1MaxAbsDiffFromCopy records it): both diagnostics are left out, saving decodes
+  const graphs: Record<string, typeof scored> = { topn: extract(scored, { mode: 'topn', n: Math.round(BUDGET * scored.edges.length) }), budget: budgetCut(scored, model, BUDGET), ...(ownableOnly ? {} : { whole: wholeGraph }) };
   const circuits: Record<string, { selection: CircuitSelection; masked: number; total: number; edges: number }> = {};
   for (const [name, g] of Object.entries(graphs)) {
     const text = exportGraphJson(g);
@@ -240,8 +242,10 @@ async function main(): Promise<void> {
   nf4('target', model.params);
   decode('aligned', aligned);
   nf4('aligned', aligned);
-  decode('copy outside every node', complement);
-  nf4('copy outside every node', complement);
+  if (!ownableOnly) {
+    decode('copy outside every node', complement);
+    nf4('copy outside every node', complement);
+  }
   release(complement);
   for (const e of edits) {
     decode(e.name, e.params);
@@ -255,7 +259,7 @@ async function main(): Promise<void> {
 
   const out = {
     date: new Date().toISOString(), machine: `${cpus().length} cores; uptime before: ${loadBefore}; after: ${uptime()}`, node: process.version,
-    model: `${TARGET_ID} (${TARGET.slice(ROOT.length)}, ${model.family}, corpus ${v4 ? 'v4' : 'v3'})`, seed: SEED, topic,
+    model: `${TARGET_ID} (${relative(ROOT, TARGET)}, ${model.family}, corpus ${v4 ? 'v4' : 'v3'})`, seed: SEED, topic,
     fineTune: { method: 'refusal_sft', config: run.manifest.config, trainableTensors: run.manifest.effective.trainable.length, split, metrics: run.manifest.metrics, stepsPerSecond: run.stepsPerSecond, touched: alignedTouched, wholeGraphCDeltaS1MaxAbsDiffFromCopy: wholeGraphMaxAbsDiff },
     attribution: { method: 'eap-ig', steps: 5, metric: 'logit_diff', pairs: pairs.length, clean: `train prompts of ${topic}`, corrupted: 'length-matched train chat + task prompts', meta: scored.meta },
     circuits: Object.fromEntries(Object.entries(circuits).map(([k, c]) => [k, { heads: c.selection.heads, mlps: c.selection.mlps, edges: c.edges, paramsMasked: c.masked, paramsTotal: c.total, share: c.masked / c.total }])),
