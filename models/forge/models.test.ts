@@ -47,6 +47,7 @@ const asJson = <T,>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 const KNOWN_GAPS: Partial<Record<string, string[]>> = {
   // forge v4 on the hand-written suite (issue #19, open): one training run each, never selected on that suite
   'anchor-v4': ['harmfulRefusal', 'benignAnswered'],
+  'anchor-same-v4': ['harmfulRefusal', 'benignAnswered'],
 };
 
 for (const id of MODEL_IDS) {
