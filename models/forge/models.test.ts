@@ -48,6 +48,7 @@ const KNOWN_GAPS: Partial<Record<string, string[]>> = {
   // forge v4 on the hand-written suite (issue #19, open): one training run each, never selected on that suite
   'anchor-v4': ['harmfulRefusal', 'benignAnswered'],
   'anchor-same-v4': ['harmfulRefusal', 'benignAnswered'],
+  'target-v4': ['taskAccuracy'],
 };
 
 for (const id of MODEL_IDS) {
