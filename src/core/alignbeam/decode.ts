@@ -228,7 +228,11 @@ export async function beamDecode(target: CausalLM, targetFrame: PromptFrame, anc
       if (beam.done) continue;
       const pt = (pts[bi] = softmaxMasked(res.logits[beam.row], target.vocabSize, rowScratch(beam.row)));
       const ptTop = (ptTops[bi] = topK(pt, s.topK)); // ptTop[0] = topK(pt, 1)[0]: same order, same tie rule
-      mixNow[bi] = useAnchor && beam.view !== null && shouldMix(t, s.m, s.confidenceGate, pt[ptTop[0]]);
+      // Inside a multi-byte character (the target wrote its first bytes, e.g. "÷" = Ã + · in a byte-level BPE) the
+      // anchor cannot read the half character (its view holds complete characters only) and would propose the
+      // character's start again: the target completes the character alone, then mixing resumes.
+      const midCharacter = completeUtf8Length(beam.bytes) < beam.bytes.length;
+      mixNow[bi] = useAnchor && beam.view !== null && !midCharacter && shouldMix(t, s.m, s.confidenceGate, pt[ptTop[0]]);
     }
     const hopeless = impl.skipHopeless && useAnchor ? hopelessBeams(beams, pts, ptTops, mixNow, s) : null;
     mixMs += performance.now() - mm;

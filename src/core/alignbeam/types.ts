@@ -113,7 +113,7 @@ export interface GeneratedToken {
   text: string;
   /** |p_mix − p_target| of the chosen token: how much the anchor moved it (0 for unmixed steps). */
   shift: number;
-  /** Whether this step was mixed (inside m and past the confidence gate). */
+  /** Whether this step was mixed (inside m, past the confidence gate, and not inside a multi-byte character). */
   mixed: boolean;
 }
 
