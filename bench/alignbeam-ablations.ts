@@ -30,9 +30,8 @@ import { spreadSample } from '../src/core/alignbeam/headline';
 import { fitJudgeInput, judgePrompt } from '../src/core/alignbeam/judge';
 import { AlignbeamPair } from '../src/core/alignbeam/pair';
 import { parseCsvSuite, parseHeldoutJsonl } from '../src/core/alignbeam/suites';
-import { generateCorpus } from '../models/forge/corpus/generate';
-import { DEFAULT_CORPUS_OPTIONS_V4 } from '../models/forge/corpus/v4/generateV4';
 import { suiteItems } from '../models/forge/evalSuites';
+import { corpusFor } from '../models/forge/train/data';
 import { DEFAULT_ALIGNBEAM_SETTINGS, type AlignbeamSettings, type EvalMetrics, type EvalResult, type Suite } from '../src/core/alignbeam/types';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -66,7 +65,7 @@ function heldoutV4Suites(): { suites: Suite[]; files: Record<string, string> } {
       id: it.id, prompt: it.prompt, harmful: kind === 'harmful', category, ...(it.topic ? { topic: it.topic } : {}), ...(it.answer ? { answer: it.answer } : {}),
     })),
   }));
-  return { suites, files: { 'corpus v4 (generated)': generateCorpus(DEFAULT_CORPUS_OPTIONS_V4).hash } };
+  return { suites, files: { 'corpus v4 (generated)': corpusFor('v4').hash } };
 }
 
 function externalSuites(): { suites: Suite[]; files: Record<string, string> } {

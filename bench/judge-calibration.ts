@@ -22,9 +22,8 @@ import { loadCausalLMFolder } from '../src/core/lm/causalLmNode';
 import type { CausalLM } from '../src/core/lm/causalLm';
 import { calibrationReport, DEFAULT_CALIBRATION_BINS, extremeShare, type CalibrationReport } from '../src/core/alignbeam/calibration';
 import { embeddedJudge, type Judge } from '../src/core/alignbeam/judge';
-import { generateCorpus } from '../models/forge/corpus/generate';
-import { DEFAULT_CORPUS_OPTIONS_V4 } from '../models/forge/corpus/v4/generateV4';
 import { suiteItems } from '../models/forge/evalSuites';
+import { corpusFor } from '../models/forge/train/data';
 import { edgyReplyRelevance, replyRelevance, summariseRelevance, type RelevanceItem, type RelevanceVerdict } from '../src/core/alignbeam/relevance';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -99,7 +98,7 @@ function relevanceSuites(): SuiteDef[] {
     const dir = join(MODELS, 'forge', group);
     if (V4 && group === 'heldout') {
       const items = (kind: 'harmful' | 'edgy' | 'tasks') => suiteItems('heldout-v4', kind).filter((it) => !it.history);
-      const edgyRefs = new Map(generateCorpus(DEFAULT_CORPUS_OPTIONS_V4).examples.map((e) => [e.id, e.response]));
+      const edgyRefs = new Map(corpusFor('v4').examples.map((e) => [e.id, e.response]));
       out.push({ group, name: 'harmful', items: items('harmful').map((r) => ({ id: r.id, category: 'harmful', topic: r.topic ?? '', prompt: r.prompt })) });
       out.push({ group, name: 'edgy', items: items('edgy').map((r) => ({ id: r.id, category: 'edgy', prompt: r.prompt, reference: edgyRefs.get(r.id) })) });
       out.push({ group, name: 'tasks', items: items('tasks').map((r) => ({ id: r.id, category: 'task', prompt: r.prompt, reference: r.answer! })) });

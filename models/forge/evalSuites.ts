@@ -8,9 +8,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChatMessage } from '../../src/core/lm/chatTemplate';
-import { DEFAULT_CORPUS_OPTIONS_V4 } from './corpus/v4/generateV4';
-import { generateCorpus, type Corpus } from './corpus/generate';
 import { judgePrompt, verdictOf } from './corpus/mixes';
+import { corpusFor } from './train/data';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -35,14 +34,8 @@ interface JsonlLine { id: string; prompt: string; answer?: string; verdict?: 'sa
 
 const readJsonl = (path: string): JsonlLine[] => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JsonlLine);
 
-let v4Corpus: Corpus | undefined;
-function corpusV4(): Corpus {
-  v4Corpus ??= generateCorpus(DEFAULT_CORPUS_OPTIONS_V4);
-  return v4Corpus;
-}
-
 function heldoutV4(kind: SuiteKind): EvalItem[] {
-  const held = corpusV4().examples.filter((e) => e.split === 'heldout');
+  const held = corpusFor('v4').examples.filter((e) => e.split === 'heldout');
   const withHistory = (e: (typeof held)[number]): Pick<EvalItem, 'history'> => {
     const h = (e as { history?: ChatMessage[] }).history;
     return h ? { history: h } : {};

@@ -8,6 +8,7 @@ import { fromF32, readF32, release, type ArrRecord } from '../../lab';
 import type { CircuitSelection } from '../circuit';
 import { MaskMappingError } from '../errors';
 import { cdeltaLab } from './cdeltaLab';
+import { checkExactCDelta } from './cdeltaExact.fixture';
 import type { UnlearnModel } from './model';
 import { loadUnlearnModelFolder } from './runNode';
 
@@ -42,23 +43,8 @@ describe('C-Δθ in the lab engine', () => {
   it('changes exactly the circuit\'s parameters, to t + s·(a − t), at each strength', () => {
     const strengths = [1, 2.5];
     const r = cdeltaLab(model, model.params, aligned, sel, strengths);
-    let masked = 0;
-    strengths.forEach((s, k) => {
-      let changed = 0;
-      for (const n of Object.keys(model.params)) {
-        const t = readF32(model.params[n]);
-        const a = readF32(aligned[n]);
-        const o = readF32(r.params[k][n]);
-        for (let i = 0; i < t.length; i++) {
-          if (owned(n, i)) {
-            expect(o[i]).toBe(Math.fround(t[i] + s * (a[i] - t[i])));
-            changed++;
-          } else if (o[i] !== t[i]) throw new Error(`${n}[${i}] changed outside the circuit`);
-        }
-      }
-      expect(r.stats[k].reduce((x, st) => x + st.changed, 0)).toBe(changed);
-      masked = changed;
-    });
+    const masked = checkExactCDelta(model.params, aligned, r.params, strengths, owned);
+    strengths.forEach((_, k) => expect(r.stats[k].reduce((x, st) => x + st.changed, 0)).toBe(masked));
     // head: 3·32 columns × 128 rows + 96 bias + 32 rows × 128; MLP: 2 × 128·512 + 512 + 128 + 2·128
     expect(masked).toBe(3 * hd * d + 3 * hd + hd * d + 2 * d * 4 * d + 4 * d + d + 2 * d);
     expect(r.masked).toBe(masked);

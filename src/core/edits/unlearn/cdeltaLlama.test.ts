@@ -20,6 +20,7 @@ import type { CircuitSelection } from '../circuit';
 import { decodeColumn } from '../selectivity';
 import { greedyDecode } from './behaviour';
 import { cdeltaLab, circuitParamCount } from './cdeltaLab';
+import { checkExactCDelta } from './cdeltaExact.fixture';
 import { familyUnlearnModel, type UnlearnModel } from './model';
 import { heldoutBehaviourPrompts, refusalSplit } from './refusalSplit';
 
@@ -57,20 +58,7 @@ describe('C-Δθ on a Llama-family model with an untied head', () => {
   it('changes exactly the circuit\'s q rows, KV-group rows, o columns and MLP, never the other norms, embeddings or lm_head', () => {
     expect(model.params['lm_head.weight']).toBeDefined();
     const r = cdeltaLab(model, model.params, aligned, sel, [1, 3]);
-    let changed = 0;
-    [1, 3].forEach((s, k) => {
-      for (const n of Object.keys(model.params)) {
-        const t = readF32(model.params[n]);
-        const a = readF32(aligned[n]);
-        const o = readF32(r.params[k][n]);
-        for (let i = 0; i < t.length; i++) {
-          if (owned(n, i)) {
-            if (o[i] !== Math.fround(t[i] + s * (a[i] - t[i]))) throw new Error(`${n}[${i}] is not t + ${s}·(a − t)`);
-            if (k === 0) changed++;
-          } else if (o[i] !== t[i]) throw new Error(`${n}[${i}] changed outside the circuit`);
-        }
-      }
-    });
+    const changed = checkExactCDelta(model.params, aligned, r.params, [1, 3], owned);
     const ff = Number(model.configJson.intermediate_size);
     // q: hd rows; k, v: hd rows each; o: hd columns; MLP 0: gate, up [ff, d], down [d, ff] and its norm [d]
     expect(changed).toBe(4 * hd * d + 3 * ff * d + d);
