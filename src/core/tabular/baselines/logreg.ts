@@ -1,6 +1,8 @@
 // Multinomial logistic regression with L2 penalty (numeric/softmaxRegression.ts) on internally standardised
 // features, missing values imputed by the mean. Objective (sklearn's with C = 1/l2, scaled by 1/n): mean
-// cross-entropy + l2/(2n)·‖W‖², intercepts unpenalised.
+// cross-entropy + l2/(2n)·‖W‖², intercepts unpenalised; for two classes the binomial model sklearn fits (see
+// fitLogReg). Checked against scikit-learn's make_pipeline(StandardScaler(), LogisticRegression()) on the shipped
+// datasets by logreg.sklearn.test.ts.
 // Used as a baseline teacher (fit on the context) and available to students.
 
 import type { ProbMatrix } from '../../metrics/classification';
@@ -51,8 +53,12 @@ export function fitLogReg(x: FeatureMatrix, y: Int32Array, k: number, opts: LogR
   const l2 = opts.l2 ?? 1;
   const { mean, sd } = standardiser(x);
   const z = standardise(x, mean, sd);
-  // sklearn's objective is (Σ CE + l2/2·‖W‖²)/n: the shared kernel's mean-CE scale with penalty l2/n
-  const res = fitSoftmaxRegression(z, y, n, d, k, l2 / n, opts);
+  // sklearn's objective is (Σ CE + l2/2·‖W‖²)/n: the shared kernel's mean-CE scale with penalty l2/n. For two
+  // classes sklearn fits one weight vector δ (binomial loss, penalty l2/2·‖δ‖²), whereas the softmax kernel fits
+  // two columns whose loss depends only on δ = w₁ − w₀; its penalised optimum is w₁ = −w₀ = δ/2, so the penalty
+  // it puts on δ is l2/4·‖δ‖², half sklearn's (as if C = 2). Doubling it for k = 2 gives sklearn's solution exactly.
+  const penalty = (k === 2 ? 2 : 1) * l2 / n;
+  const res = fitSoftmaxRegression(z, y, n, d, k, penalty, opts);
   return { k, d, w: res.w, mean, sd, converged: res.converged };
 }
 
