@@ -7,20 +7,23 @@
 //   npx tsx models/forge/tfm/train.ts --tiny          # whole pipeline in seconds (CI), into a temp folder
 //   flags: --steps N --seed S --lr X --warmup N --max-minutes M --out DIR --models-dir DIR --no-manifest --no-export
 //          --init FILE.safetensors [--init-note TEXT] (warm start: fresh optimiser and schedule over earlier weights)
+//          --prior 1|2 (prior.ts version; default 1) --layers N (grow the --init weights to N layers: grow.ts)
+//          --long-context (adds a 2,048-row context bucket, so the model meets contexts beyond 1,024 rows)
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { DEFAULT_ADAMW, initEngine, release, type AdamWConfig, type ArrRecord } from '../../../src/core/lab';
 import { readF32 } from '../../../src/core/lab';
 import { makeRng } from '../../../src/core/tabular/data/rng';
 import { priorBatch } from '../../../src/core/tabular/tfm/batch';
 import { DEFAULT_TFM_CONFIG, tfmParamCount, type HostParams, type TfmConfig } from '../../../src/core/tabular/tfm/config';
-import { decodeTfmWeights, encodeTfmWeights } from '../../../src/core/tabular/tfm/io';
+import { configFromJson, decodeTfmWeights, encodeTfmWeights } from '../../../src/core/tabular/tfm/io';
 import { initTfmParams, toEngineParams } from '../../../src/core/tabular/tfm/model';
 import { disposeTfmTrainState, initTfmTrainState, makeTfmPredict, makeTfmTrainStep } from '../../../src/core/tabular/tfm/trainStep';
 import { evalSynthetic, syntheticBaselines, type SyntheticEval } from './evalSynthetic';
-import { PRIOR_DESCRIPTION } from './recipe';
+import { growTfmDepth } from './grow';
+import { PRIOR_DESCRIPTION, PRIOR_V2_DESCRIPTION } from './recipe';
 
 interface Bucket { B: number; Nc: number; Nq: number; p: number }
 
@@ -39,11 +42,15 @@ const flags = args();
 const tiny = flags.tiny === true;
 const num = (k: string, d: number): number => (typeof flags[k] === 'string' ? Number(flags[k]) : d);
 
-const config: TfmConfig = tiny ? { ...DEFAULT_TFM_CONFIG, dModel: 16, nHead: 2, nLayer: 1, dMlp: 32 } : { ...DEFAULT_TFM_CONFIG, dModel: 64, nHead: 4, nLayer: 3, dMlp: 128 };
-/** Batch shapes (jit compiles one program each): ~2k rows per step, context sizes 64 … 960. */
+const baseConfig: TfmConfig = tiny ? { ...DEFAULT_TFM_CONFIG, dModel: 16, nHead: 2, nLayer: 1, dMlp: 32 } : { ...DEFAULT_TFM_CONFIG, dModel: 64, nHead: 4, nLayer: 3, dMlp: 128 };
+const priorVersion = num('prior', 1) === 2 ? 2 : 1;
+const longContext = flags['long-context'] === true;
+/** Batch shapes (jit compiles one program each): ~2k rows per step, context sizes 64 … 960 (… 2,048). */
 const BUCKETS: Bucket[] = tiny
   ? [{ B: 2, Nc: 16, Nq: 8, p: 1 }]
-  : [{ B: 16, Nc: 64, Nq: 64, p: 0.3 }, { B: 8, Nc: 192, Nq: 64, p: 0.35 }, { B: 4, Nc: 448, Nq: 64, p: 0.25 }, { B: 2, Nc: 960, Nq: 64, p: 0.1 }];
+  : longContext
+    ? [{ B: 16, Nc: 64, Nq: 64, p: 0.28 }, { B: 8, Nc: 192, Nq: 64, p: 0.32 }, { B: 4, Nc: 448, Nq: 64, p: 0.23 }, { B: 2, Nc: 960, Nq: 64, p: 0.12 }, { B: 1, Nc: 1984, Nq: 64, p: 0.05 }]
+    : [{ B: 16, Nc: 64, Nq: 64, p: 0.3 }, { B: 8, Nc: 192, Nq: 64, p: 0.35 }, { B: 4, Nc: 448, Nq: 64, p: 0.25 }, { B: 2, Nc: 960, Nq: 64, p: 0.1 }];
 const seed = num('seed', 0);
 const steps = num('steps', tiny ? 6 : 5000);
 const optim: AdamWConfig = { ...DEFAULT_ADAMW, lr: num('lr', 2e-3), beta2: 0.99, weightDecay: 0.01, warmupSteps: num('warmup', tiny ? 2 : 200), totalSteps: steps, minLrRatio: 0.05 };
@@ -56,6 +63,10 @@ const initFile = typeof flags.init === 'string' ? resolve(flags.init) : null;
 const initBytes = initFile ? new Uint8Array(readFileSync(initFile)) : null;
 // forge.json records the start weights relative to its own folder: an absolute path would name one machine's checkout
 const init = initFile && initBytes ? { file: relative(outDir, initFile), sha256: createHash('sha256').update(initBytes).digest('hex'), note: typeof flags['init-note'] === 'string' ? flags['init-note'] : '' } : null;
+// --layers grows the start weights' depth (function-preserving, grow.ts); their config.json sits beside them
+const startConfig: TfmConfig = initFile ? configFromJson(JSON.parse(readFileSync(join(dirname(initFile), 'config.json'), 'utf8'))) : baseConfig;
+const config: TfmConfig = { ...startConfig, nLayer: num('layers', startConfig.nLayer) };
+const grown = initBytes !== null && config.nLayer !== startConfig.nLayer;
 
 function hostParams(params: ArrRecord): HostParams {
   return new Map(Object.entries(params).map(([k, a]) => [k, { data: readF32(a), shape: [...a.shape] }]));
@@ -67,9 +78,10 @@ async function main(): Promise<void> {
   const engine = await initEngine();
   mkdirSync(outDir, { recursive: true });
   console.log(`tfm forge: ${tfmParamCount(config)} params, ${steps} steps, out ${outDir}, engine ${engine.device}`);
-  const baselines = await syntheticBaselines(evalTasks, tiny);
+  const baselines = await syntheticBaselines(evalTasks, tiny, priorVersion);
   console.log('held-out synthetic baselines', JSON.stringify(baselines));
-  const state = initTfmTrainState(toEngineParams(config, initBytes ? decodeTfmWeights(initBytes) : initTfmParams(config, seed)));
+  const start = initBytes ? decodeTfmWeights(initBytes) : initTfmParams(config, seed);
+  const state = initTfmTrainState(toEngineParams(config, grown ? growTfmDepth(startConfig, start, config, seed) : start));
   const step = makeTfmTrainStep(config, optim);
   const predict = makeTfmPredict(config);
   const rng = makeRng(seed + 17);
@@ -83,8 +95,8 @@ async function main(): Promise<void> {
     writeFileSync(join(outDir, 'model.safetensors'), encodeTfmWeights(config, hostParams(state.params)));
     writeFileSync(join(outDir, 'config.json'), `${JSON.stringify(configJson(config), null, 2)}\n`);
     writeFileSync(join(outDir, 'forge.json'), `${JSON.stringify({
-      id: 'tfm', final, recipe: { config, optimizer: optim, buckets: BUCKETS, steps, stepsDone: state.step, seed, taskSeeds: 'step·64 + b + 1 + seed·1,000,003 (train), 3e9 + i (held-out)', init, stopped },
-      prior: PRIOR_DESCRIPTION,
+      id: 'tfm', final, recipe: { config, optimizer: optim, buckets: BUCKETS, steps, stepsDone: state.step, seed, priorVersion, taskSeeds: 'step·64 + b + 1 + seed·1,000,003 (train), 3e9 + i (held-out)', init, grownFromLayers: grown ? startConfig.nLayer : undefined, stopped },
+      prior: priorVersion === 2 ? PRIOR_V2_DESCRIPTION : PRIOR_DESCRIPTION,
       training: { seconds: Math.round((performance.now() - t0) / 1000), machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, engine: `@jax-js/jax ${engine.device} (single thread)` }, lossCurve: curve },
       evaluation: { heldOutSynthetic: { tasks: evalTasks, baselines, model: evals } },
     }, null, 1)}\n`);
@@ -93,7 +105,7 @@ async function main(): Promise<void> {
   for (let s = 0; s < steps; s++) {
     let u = rng.next();
     const bucket = BUCKETS.find((b) => (u -= b.p) < 0) ?? BUCKETS[BUCKETS.length - 1];
-    const batch = priorBatch(s * 64 + 1 + seed * 1_000_003, bucket.B, bucket.Nc, bucket.Nq, config.maxFeatures, config.maxClasses);
+    const batch = priorBatch(s * 64 + 1 + seed * 1_000_003, bucket.B, bucket.Nc, bucket.Nq, config.maxFeatures, config.maxClasses, priorVersion);
     const st = step.run(state, batch);
     if (!Number.isFinite(st.loss)) throw new Error(`loss became ${st.loss} at step ${s}`);
     acc = { loss: acc.loss + st.loss, grad: acc.grad + st.gradNorm, n: acc.n + 1 };
@@ -105,7 +117,7 @@ async function main(): Promise<void> {
     }
     const outOfTime = seconds > maxMinutes * 60;
     if ((s + 1) % evalEvery === 0 || s === steps - 1 || outOfTime) {
-      const e = evalSynthetic((b) => predict.run(state.params, b), evalTasks, tiny);
+      const e = evalSynthetic((b) => predict.run(state.params, b), evalTasks, tiny, priorVersion);
       evals.push({ step: s + 1, ...e });
       console.log(`eval @${s + 1}: ${JSON.stringify(e)}`);
       checkpoint(false);

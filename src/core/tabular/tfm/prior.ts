@@ -9,6 +9,7 @@
 // shares, then class ids are permuted. Features: some discretised to small integer codes (categorical), some
 // replaced by noise (irrelevant), some skewed; occasionally values go missing (NaN).
 import { makeRng, shuffle, type Rng } from '../data/rng';
+import { V2 } from './priorV2';
 
 export interface PriorOptions {
   /** rows to draw (context + query) */
@@ -19,6 +20,12 @@ export interface PriorOptions {
   nClasses?: number;
   maxFeatures?: number;
   maxClasses?: number;
+  /**
+   * Prior version: 1 (the committed tfm's; its draws never change) or 2 (priorV2.ts: what real tables add —
+   * extreme imbalance, many and wide categoricals, more and informative missingness, more label noise, and
+   * duplicated / near-duplicated rows that keep their label, so copying a matching context row pays off).
+   */
+  version?: 1 | 2;
 }
 
 export interface PriorTask {
@@ -29,7 +36,7 @@ export interface PriorTask {
   d: number;
   k: number;
   /** which generator made it and with what knobs, for logs and tests */
-  meta: { kind: 'scm' | 'trees'; classShares: number[]; categorical: number; irrelevant: number; missingRate: number; noise: number };
+  meta: { kind: 'scm' | 'trees'; classShares: number[]; categorical: number; irrelevant: number; missingRate: number; noise: number; duplicated?: number; missingInformative?: boolean };
 }
 
 export const PRIOR_DEFAULTS = { maxFeatures: 32, maxClasses: 10 } as const;
@@ -39,8 +46,8 @@ export function normal(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
 }
 
-const uniform = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng.next();
-const logUniform = (rng: Rng, lo: number, hi: number): number => Math.exp(uniform(rng, Math.log(lo), Math.log(hi)));
+export const uniform = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng.next();
+export const logUniform = (rng: Rng, lo: number, hi: number): number => Math.exp(uniform(rng, Math.log(lo), Math.log(hi)));
 
 type Act = (v: number) => number;
 const ACTS: Act[] = [Math.tanh, (v) => Math.max(0, v), (v) => v, Math.sin, Math.abs, (v) => 1 / (1 + Math.exp(-3 * v)), (v) => Math.max(-3, Math.min(3, v * v))];
@@ -137,7 +144,7 @@ function quantise(t: Float64Array, shares: number[]): Int32Array {
 }
 
 /** Discretises column j of x (n × d) into `levels` codes cut at random quantiles, codes permuted. */
-function makeCategorical(rng: Rng, x: Float64Array, n: number, d: number, j: number, levels: number): void {
+export function makeCategorical(rng: Rng, x: Float64Array, n: number, d: number, j: number, levels: number): void {
   const vals = Array.from({ length: n }, (_, r) => x[r * d + j]).sort((a, b) => a - b);
   const cuts = Array.from({ length: levels - 1 }, () => vals[rng.int(n)]).sort((a, b) => a - b);
   const codes = shuffle(Array.from({ length: levels }, (_, i) => i), rng);
@@ -148,9 +155,10 @@ function makeCategorical(rng: Rng, x: Float64Array, n: number, d: number, j: num
   }
 }
 
-/** One synthetic classification task. Deterministic in `seed`. */
+/** One synthetic classification task. Deterministic in `seed` (and `version`). */
 export function sampleTask(seed: number, opts: PriorOptions): PriorTask {
   const rng = makeRng(seed);
+  const v2 = opts.version === 2 ? V2 : null;
   const maxF = opts.maxFeatures ?? PRIOR_DEFAULTS.maxFeatures;
   const maxK = opts.maxClasses ?? PRIOR_DEFAULTS.maxClasses;
   const n = opts.nRows;
@@ -175,10 +183,10 @@ export function sampleTask(seed: number, opts: PriorOptions): PriorTask {
   } else {
     ({ x, t, noise } = treeTask(rng, n, d));
   }
-  const shares = classShares(rng, k);
+  const shares = v2 ? v2.classShares(rng, k) : classShares(rng, k);
   const y = quantise(t, shares);
-  if (rng.next() < 0.3) { // label noise: a few rows get a random class
-    const flip = uniform(rng, 0, 0.1);
+  if (rng.next() < (v2 ? 0.4 : 0.3)) { // label noise: a few rows get a random class
+    const flip = uniform(rng, 0, v2 ? 0.2 : 0.1);
     for (let r = 0; r < n; r++) if (rng.next() < flip) y[r] = rng.int(k);
   }
   const perm = shuffle(Array.from({ length: k }, (_, i) => i), rng);
@@ -189,7 +197,7 @@ export function sampleTask(seed: number, opts: PriorOptions): PriorTask {
   let irrelevant = 0;
   let categorical = 0;
   const pIrr = rng.next() < 0.4 ? uniform(rng, 0, 0.5) : 0;
-  const pCat = rng.next() < 0.5 ? uniform(rng, 0, 0.6) : 0;
+  const pCat = rng.next() < 0.5 ? uniform(rng, 0, v2 ? 1 : 0.6) : 0;
   for (let j = 0; j < d; j++) {
     if (d > 1 && rng.next() < pIrr) {
       irrelevant++;
@@ -200,12 +208,13 @@ export function sampleTask(seed: number, opts: PriorOptions): PriorTask {
     }
     if (rng.next() < pCat) {
       categorical++;
-      makeCategorical(rng, x, n, d, j, 2 + rng.int(7));
+      makeCategorical(rng, x, n, d, j, v2 ? v2.levels(rng) : 2 + rng.int(7));
     }
     const scale = logUniform(rng, 0.1, 10);
     const shift = normal(rng) * 3;
     for (let r = 0; r < n; r++) x[r * d + j] = x[r * d + j] * scale + shift;
   }
+  if (v2) return v2.finish(rng, { x, y, n, d, k, kind, finalShares, categorical, irrelevant, noise });
   let missingRate = 0;
   if (rng.next() < 0.15) {
     missingRate = uniform(rng, 0.01, 0.25);
