@@ -26,7 +26,7 @@ import { GbdtStudent } from './students/gbdt/gbdt';
 import type { Student, StudentKind } from './students/types';
 import { TEACHER_FACTORIES } from './teachers/registry';
 import type { Teacher } from './teachers/teacher';
-import { parseTfmContract, userOnnxTeacher } from './tfm/userTfm';
+import { loadUserTfm } from './tfm/userTfm';
 import { PlannedProgress } from '../runtime/progress';
 import type { BackendPreference, OrtBackend } from '../runtime/session';
 
@@ -145,10 +145,11 @@ export interface TabularApi {
   /** Export a student trained by the last `runDistill`. */
   exportStudent(kind: StudentKind): Promise<StudentExport>;
   /**
-   * Register a user-supplied ONNX TFM (file + JSON contract, see src/core/tabular/tfm/userTfm.ts) as teacher id
-   * 'user'. The model's inputs are checked against the contract now, so a mismatch fails here with its names.
+   * Register a user-supplied ONNX TFM (file + sidecar JSON, see src/core/tabular/tfm/userTfm.ts) as teacher id
+   * 'user'. A TabPFN v2 or TabICL export needs no JSON ('': recognised by its inputs); other models need the
+   * workbench contract. The model's inputs are checked now, so a mismatch fails here with its names.
    */
-  loadUserTeacher(onnx: Uint8Array, contractJson: string, backend?: BackendPreference): Promise<{ name: string; inputs: string[] }>;
+  loadUserTeacher(onnx: Uint8Array, contractJson: string, backend?: BackendPreference): Promise<{ name: string; inputs: string[]; format: string }>;
   /** Abort the run in flight, if any; it rejects with an AbortError. */
   cancel(): Promise<void>;
 }
@@ -390,10 +391,10 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
     }),
     loadUserTeacher: (onnx, contractJson, backend) => enqueue(async () => {
       if (!deps.userTeacherBackend) throw new TabularDataError('This engine has no ONNX backend for user-supplied TFMs.');
-      const contract = parseTfmContract(contractJson);
-      const teacher = await userOnnxTeacher(onnx, contract, await deps.userTeacherBackend(), backend);
-      userTeacher = { teacher, label: `user ONNX TFM "${contract.name}"` };
-      return { name: contract.name, inputs: [contract.inputs.xContext, contract.inputs.yContext, contract.inputs.xQuery] };
+      // contractJson '' = recognise a TabPFN v2 / TabICL export by its inputs (tfm/formats/detect.ts)
+      const loaded = await loadUserTfm(onnx, contractJson, await deps.userTeacherBackend(), backend);
+      userTeacher = { teacher: loaded.teacher, label: `user ONNX TFM "${loaded.name}" (${loaded.format})` };
+      return { name: loaded.name, inputs: loaded.inputs, format: loaded.format };
     }),
     cancel: async () => current?.abort(),
   };

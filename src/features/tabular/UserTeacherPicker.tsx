@@ -1,6 +1,7 @@
-// Adds a user-supplied ONNX TFM as a teacher: its .onnx file and a small contract JSON (input/output names,
-// limits, label dtype, probabilities or logits; format in src/core/tabular/tfm/userTfm.ts). The worker checks the
-// model against the contract at once, so a mismatch is reported here, naming the model's real inputs.
+// Adds a user-supplied ONNX TFM as a teacher. A TabPFN v2 or TabICL export is recognised from the .onnx alone
+// (src/core/tabular/tfm/formats); any other model needs a small contract JSON (input/output names, limits, label
+// dtype, probabilities or logits; format in src/core/tabular/tfm/userTfm.ts), and a sidecar JSON can tune a real
+// export. The worker checks the model at once, so a mismatch is reported here, naming the model's real inputs.
 import { useState } from 'react';
 import { sha256Hex } from '../../core/runtime/loaders';
 import type { TabularSpec } from '../../state/specs/tabular';
@@ -17,10 +18,11 @@ export function UserTeacherPicker({ spec, set, load }: {
   const [onnx, setOnnx] = useState<DataFile>();
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
 
+  /** Without a JSON file the worker recognises the export by its inputs ('' = auto-detect). */
   const register = async (model: DataFile | undefined, contractFile: File | undefined) => {
-    if (!model || !contractFile) return;
+    if (!model) return;
     try {
-      const name = await load(model, await contractFile.text());
+      const name = await load(model, contractFile ? await contractFile.text() : '');
       set({ userTeacher: { name, sha256: model.sha256 }, teachers: spec.teachers.includes('user') ? spec.teachers : [...spec.teachers, 'user'] });
       setMessage({ ok: true, text: `Teacher "${name}" (${model.name}) is ready.` });
     } catch (e) {
@@ -34,13 +36,19 @@ export function UserTeacherPicker({ spec, set, load }: {
       <label className="button">model .onnx
         <input type="file" hidden accept=".onnx" data-testid="user-tfm-onnx" onChange={(e) => {
           const f = e.target.files?.[0];
-          if (f) void f.arrayBuffer().then(async (b) => { const bytes = new Uint8Array(b); setOnnx({ name: f.name, bytes, sha256: await sha256Hex(bytes) }); setMessage(undefined); });
+          if (f) void f.arrayBuffer().then(async (b) => {
+            const bytes = new Uint8Array(b);
+            const model = { name: f.name, bytes, sha256: await sha256Hex(bytes) };
+            setOnnx(model);
+            setMessage(undefined);
+            await register(model, undefined);
+          });
         }} />
       </label>
-      <label className="button">contract .json
+      <label className="button">contract / sidecar .json
         <input type="file" hidden accept=".json" data-testid="user-tfm-contract" disabled={!onnx} onChange={(e) => void register(onnx, e.target.files?.[0])} />
       </label>
-      {onnx && !message && <span className="muted">{onnx.name}: now its contract</span>}
+      {onnx && !message && <span className="muted">{onnx.name}: recognising its format…</span>}
       {spec.userTeacher && !onnx && <span className="muted">this link used "{spec.userTeacher.name}" (sha256 {spec.userTeacher.sha256.slice(0, 12)}…): choose the same files</span>}
       {message && <span className={message.ok ? 'ok' : 'error'} role={message.ok ? 'status' : 'alert'} data-testid="user-tfm-message">{message.text}</span>}
       <span className="muted" title={CONTRACT_EXAMPLE}>contract format <InfoIcon /></span>

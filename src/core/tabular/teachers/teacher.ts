@@ -32,6 +32,8 @@ export interface TeacherLimits {
   maxClasses: number;
   /** most ensemble members spent on covering a context larger than maxContext */
   maxContextMembers: number;
+  /** what to do about too many classes, appended to that error (a format's own many-class advice) */
+  classHint?: string;
 }
 
 export const TFM_LIMITS: TeacherLimits = { maxContext: 1024, maxFeatures: 32, maxClasses: 10, maxContextMembers: 4 };
@@ -59,7 +61,7 @@ export function withinLimits(inner: Teacher, limits: TeacherLimits = TFM_LIMITS,
   return {
     id: inner.id,
     async predict(xc, yc, k, xq, signal, onProgress) {
-      if (k > limits.maxClasses) throw new TeacherContractError(`Teacher "${inner.id}" handles at most ${limits.maxClasses} classes; this task has ${k}.`);
+      if (k > limits.maxClasses) throw new TeacherContractError(`Teacher "${inner.id}" handles at most ${limits.maxClasses} classes; this task has ${k}.${limits.classHint ? ` ${limits.classHint}` : ''}`);
       if (xc.d !== xq.d) throw new TeacherContractError(`Context has ${xc.d} features but the queries have ${xq.d}.`);
       const rng = makeRng(seed);
       const B = Math.ceil(xc.d / limits.maxFeatures);

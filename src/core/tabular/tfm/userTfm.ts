@@ -1,13 +1,18 @@
-// A user-supplied ONNX tabular foundation model (a TabPFN export, say) used as a teacher. Its I/O contract is
-// declared in a small JSON next to the file, so any model with the in-context signature
-// (x_context, y_context, x_query) → class scores works without code: names, limits, label dtype and whether the
-// output is probabilities or logits. The model's real inputs are checked against the contract before any run.
+// A user-supplied ONNX tabular foundation model used as a teacher. `loadUserTfm` recognises the export's format
+// (formats/detect.ts): a real TabPFN v2 or TabICL export, run with its package's preprocessing and ensemble
+// (formats/tabpfnV2.ts, formats/tabicl.ts; an optional sidecar JSON tunes them), or any model with the in-context
+// signature (x_context, y_context, x_query) → class scores declared by the workbench contract JSON below: names,
+// limits, label dtype and whether the output is probabilities or logits. The model's real inputs are checked
+// against the contract before any run.
 import { z } from 'zod';
 import type { ProbMatrix } from '../../metrics/classification';
 import type { FeatureMatrix } from '../matrix';
 import type { BackendPreference, ModelSession, OrtBackend } from '../../runtime/session';
 import { tensor } from '../../runtime/tensor';
 import { TeacherContractError, withinLimits, type Teacher } from '../teachers/teacher';
+import { detectTfmFormat, parseSidecar, parseTabiclConfig, parseTabpfnV2Config, type TfmFormat } from './formats/detect';
+import { tabiclTeacher } from './formats/tabicl';
+import { tabpfnV2Teacher } from './formats/tabpfnV2';
 
 export const tfmContractSchema = z.object({
   format: z.literal('workbench-tfm-contract'),
@@ -60,6 +65,15 @@ const f32 = (m: FeatureMatrix) => Float32Array.from(m.x);
 export async function userOnnxTeacher(bytes: Uint8Array, contract: TfmContract, backend: OrtBackend,
   preference?: BackendPreference): Promise<Teacher & { dispose(): Promise<void> }> {
   const session = await backend.createSession(bytes, { file: `${contract.name}.onnx`, backend: preference });
+  try {
+    return { ...contractTeacher(session, contract), dispose: () => session.dispose() };
+  } catch (e) {
+    await session.dispose();
+    throw e;
+  }
+}
+
+function contractTeacher(session: ModelSession, contract: TfmContract): Teacher {
   checkSession(session, contract);
   const raw: Teacher = {
     id: contract.name,
@@ -87,6 +101,35 @@ export async function userOnnxTeacher(bytes: Uint8Array, contract: TfmContract, 
       return result;
     },
   };
-  const limited = withinLimits(raw, { maxContext: contract.maxContext, maxFeatures: contract.maxFeatures, maxClasses: contract.maxClasses, maxContextMembers: 4 });
-  return { ...limited, dispose: () => session.dispose() };
+  return withinLimits(raw, { maxContext: contract.maxContext, maxFeatures: contract.maxFeatures, maxClasses: contract.maxClasses, maxContextMembers: 4 });
+}
+
+export interface LoadedUserTfm {
+  teacher: Teacher;
+  format: TfmFormat;
+  /** teacher id */
+  name: string;
+  /** the graph's inputs, as declared */
+  inputs: string[];
+  dispose(): Promise<void>;
+}
+
+/**
+ * Loads a user TFM export of any supported format. `sidecarJson` may be '' for a TabPFN v2 or TabICL export
+ * (recognised by its input names; defaults as the packages'), and must be the workbench contract otherwise —
+ * except that a model already named x_context/y_context/x_query with a "probs" output needs none.
+ */
+export async function loadUserTfm(bytes: Uint8Array, sidecarJson: string, backend: OrtBackend, preference?: BackendPreference): Promise<LoadedUserTfm> {
+  const sidecar = parseSidecar(sidecarJson);
+  const session = await backend.createSession(bytes, { file: 'user-tfm.onnx', backend: preference });
+  try {
+    const format = detectTfmFormat(session.info.inputNames, sidecar);
+    const teacher = format === 'tabpfn-v2' ? tabpfnV2Teacher(session, parseTabpfnV2Config(sidecar))
+      : format === 'tabicl' ? tabiclTeacher(session, parseTabiclConfig(sidecar))
+        : contractTeacher(session, parseTfmContract(sidecarJson.trim() ? sidecarJson : JSON.stringify({ format: 'workbench-tfm-contract', version: 1, name: 'user-tfm' })));
+    return { teacher, format, name: teacher.id, inputs: [...session.info.inputNames], dispose: () => session.dispose() };
+  } catch (e) {
+    await session.dispose();
+    throw e;
+  }
 }

@@ -1,0 +1,124 @@
+// Real TFM export formats through the user-TFM path (loadUserTfm), on contract replicas built here: the TabPFN v2
+// and TabICL ONNX contracts with a kernel-vote head. They must load without a sidecar, give probabilities on a
+// shipped dataset, undo the class permutations (a 3-class task would fall to chance otherwise), and refuse bad
+// exports with errors that name the problem.
+import { describe, expect, it } from 'vitest';
+import { aucFromProbs } from '../../../metrics/classification';
+import { createNodeBackend } from '../../../runtime/ortNode';
+import { preprocessSplit } from '../../data/preprocess';
+import { loadSharedDataset } from '../../data/registry';
+import { stratifiedKFold } from '../../data/split';
+import { readShared } from '../../data/testData';
+import type { FeatureMatrix } from '../../matrix';
+import { DEFAULT_TFM_CONFIG } from '../config';
+import { initTfmParams } from '../model';
+import { buildTfmOnnx } from '../onnxExport';
+import { loadUserTfm } from '../userTfm';
+import { buildTabiclReplica, buildTabpfnV2Replica } from './replicas';
+
+const backend = createNodeBackend({ numThreads: 1 });
+
+function checkProbs(p: { probs: Float64Array; n: number; k: number }, n: number, k: number): void {
+  expect(p.n).toBe(n);
+  expect(p.k).toBe(k);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let c = 0; c < k; c++) { const v = p.probs[i * k + c]; expect(v).toBeGreaterThanOrEqual(0); s += v; }
+    expect(s).toBeCloseTo(1, 9);
+  }
+}
+
+/** Three well-separated classes in 3 features (class c centred on 4·e_c), labels in a scrambled row order. */
+function threeClasses(n: number, seed: number): { x: FeatureMatrix; y: Int32Array } {
+  const y = Int32Array.from({ length: n }, (_, i) => (i * 7 + seed) % 3);
+  const x = Float64Array.from({ length: n * 3 }, (_, t) => (y[Math.floor(t / 3)] === t % 3 ? 4 : 0) + Math.sin(t * 1.7 + seed));
+  return { x: { x, n, d: 3, names: ['a', 'b', 'c'] }, y };
+}
+
+async function breastCancerFold() {
+  const task = await loadSharedDataset('breast-cancer-wisconsin', readShared('breast-cancer-wisconsin.csv'));
+  const fold = stratifiedKFold(task.y, 2, 5, 1)[0];
+  return preprocessSplit(task, fold.train, fold.test);
+}
+
+describe('real TFM formats through the user-TFM path (contract replicas)', () => {
+  it.each([
+    ['tabpfn-v2 (compile_to_onnx.py: X, y, single_eval_pos, only_return_standard_out)', () => buildTabpfnV2Replica('script'), 'tabpfn-v2'],
+    ['tabpfn-v2 (traced: X, y)', () => buildTabpfnV2Replica('traced'), 'tabpfn-v2'],
+    ['tabicl (X, y_train)', () => buildTabiclReplica(), 'tabicl'],
+  ])('%s loads without a sidecar and separates breast-cancer-wisconsin', async (_label, build, format) => {
+    const { train, test } = await breastCancerFold();
+    const user = await loadUserTfm(build(), '', backend);
+    expect(user.format).toBe(format);
+    expect(user.name).toBe(format);
+    const p = await user.teacher.predict(train, train.y, 2, test);
+    checkProbs(p, test.n, 2);
+    expect(aucFromProbs(p, test.y)).toBeGreaterThan(0.9);
+    await user.dispose();
+  });
+
+  it.each([
+    ['tabpfn-v2', () => buildTabpfnV2Replica('script')],
+    ['tabicl', () => buildTabiclReplica()],
+  ])('%s undoes its class permutations on a 3-class task, and a sidecar sets members and name', async (format, build) => {
+    const ctx = threeClasses(90, 1);
+    const qry = threeClasses(30, 2);
+    const user = await loadUserTfm(build(), JSON.stringify({ format, name: 'mine', nEstimators: 3 }), backend);
+    expect(user.name).toBe('mine');
+    const progress: number[] = [];
+    const p = await user.teacher.predict(ctx.x, ctx.y, 3, qry.x, undefined, (done) => progress.push(done));
+    checkProbs(p, 30, 3);
+    let right = 0;
+    for (let i = 0; i < 30; i++) {
+      const row = [0, 1, 2].map((c) => p.probs[i * 3 + c]);
+      if (row.indexOf(Math.max(...row)) === qry.y[i]) right++;
+    }
+    expect(right).toBeGreaterThanOrEqual(28);
+    expect(progress.at(-1)).toBe(3);
+    // a class missing from the context gets probability 0, the rest still sum to 1
+    const two = Int32Array.from(ctx.y, (c) => (c === 2 ? 0 : c));
+    const q = await user.teacher.predict(ctx.x, two, 3, qry.x);
+    checkProbs(q, 30, 3);
+    for (let i = 0; i < 30; i++) expect(q.probs[i * 3 + 2]).toBe(0);
+    await user.dispose();
+  });
+
+  it('refuses bad exports and sidecars with errors that name the problem', async () => {
+    await expect(loadUserTfm(buildTabpfnV2Replica('script', { rename: { X: 'features' } }), '', backend))
+      .rejects.toThrow(/its inputs are "features", "y", "single_eval_pos", "only_return_standard_out".*Supported: TabPFN v2 \(X, y/);
+    await expect(loadUserTfm(buildTabpfnV2Replica('script', { rename: { X: 'features' } }), '{"format": "tabpfn-v2"}', backend))
+      .rejects.toThrow(/TabPFN v2 export has no input "X" \(context rows then query rows/);
+    await expect(loadUserTfm(buildTabpfnV2Replica('script', { labelDtype: 'int64' }), '', backend))
+      .rejects.toThrow(/Input "y" of this TabPFN v2 export is int64; the TabPFN v2 contract feeds float32/);
+    await expect(loadUserTfm(buildTabiclReplica({ labelDtype: 'int64' }), '', backend))
+      .rejects.toThrow(/Input "y_train" of this TabICL export is int64; the TabICL contract feeds float32/);
+    await expect(loadUserTfm(buildTabiclReplica(), '{"format": "tabicl", "output": "probs"}', backend))
+      .rejects.toThrow(/TabICL export has no output "probs" \(its outputs: logits\)/);
+    await expect(loadUserTfm(buildTabiclReplica(), '{"format": "tabicl", "nEstimators": 0}', backend)).rejects.toThrow(/invalid at "nEstimators"/);
+    await expect(loadUserTfm(buildTabiclReplica(), '{"format": "tabicl", "temperature": 1}', backend)).rejects.toThrow(/invalid at "\(root\)".*temperature/);
+    await expect(loadUserTfm(buildTabiclReplica(), '{"format": "tabpfn-v3"}', backend)).rejects.toThrow(/Unknown TFM format "tabpfn-v3"/);
+    await expect(loadUserTfm(buildTabiclReplica(), '[1]', backend)).rejects.toThrow(/must be an object/);
+  });
+
+  it('too many classes is refused through withinLimits with the format\'s advice', async () => {
+    const x: FeatureMatrix = { x: Float64Array.from({ length: 24 * 2 }, (_, i) => Math.sin(i)), n: 24, d: 2, names: ['a', 'b'] };
+    const y = Int32Array.from({ length: 24 }, (_, i) => i % 11);
+    const pfn = await loadUserTfm(buildTabpfnV2Replica('traced'), '', backend);
+    await expect(pfn.teacher.predict(x, y, 11, x)).rejects.toThrow(/handles at most 10 classes; this task has 11\. TabPFN v2 was pre-trained on at most 10 classes/);
+    const icl = await loadUserTfm(buildTabiclReplica(), '', backend);
+    await expect(icl.teacher.predict(x, y, 11, x)).rejects.toThrow(/at most 10 classes; this task has 11\. TabICL's checkpoint has max_classes 10/);
+    await Promise.all([pfn.dispose(), icl.dispose()]);
+  });
+
+  it('the workbench contract still loads, with or without its JSON', async () => {
+    const tiny = { ...DEFAULT_TFM_CONFIG, dModel: 16, nHead: 2, nLayer: 1, dMlp: 24 };
+    const bytes = buildTfmOnnx(tiny, initTfmParams(tiny, 2));
+    const auto = await loadUserTfm(bytes, '', backend);
+    expect([auto.format, auto.name]).toEqual(['workbench-tfm-contract', 'user-tfm']);
+    const named = await loadUserTfm(bytes, '{"format": "workbench-tfm-contract", "version": 1, "name": "my-tfm"}', backend);
+    expect(named.name).toBe('my-tfm');
+    const x: FeatureMatrix = { x: Float64Array.from({ length: 20 }, (_, i) => Math.cos(i)), n: 10, d: 2, names: ['a', 'b'] };
+    checkProbs(await named.teacher.predict(x, Int32Array.from({ length: 10 }, (_, i) => i % 2), 2, x), 10, 2);
+    await Promise.all([auto.dispose(), named.dispose()]);
+  });
+});
