@@ -12,6 +12,8 @@ export interface ContractInput {
   meaning: string;
   /** optional inputs are fed only where the graph declares them */
   optional?: boolean;
+  /** axes whose size changes from call to call, so a fixed size in the graph cannot run (axis → its role) */
+  dynamic?: Record<number, string>;
 }
 
 export interface FormatContract {
@@ -39,6 +41,12 @@ export function checkContract(session: ModelSession, c: FormatContract): string 
     }
     if (got.dims && got.dims.length !== want.rank) {
       throw new TeacherContractError(`Input "${want.name}" of this ${c.label} export has rank ${got.dims.length} ${shape(got.dims)}; the ${c.label} contract feeds rank ${want.rank} (${want.meaning}).`);
+    }
+    for (const [axis, role] of Object.entries(want.dynamic ?? {})) {
+      const size = got.dims?.[Number(axis)];
+      if (typeof size === 'number') {
+        throw new TeacherContractError(`Input "${want.name}" of this ${c.label} export has a fixed ${role} axis of ${size} ${shape(got.dims)} (exported without dynamic_axes for it); the adapter feeds a different count on every call. Re-export with dynamic_axes for "${want.name}" axis ${axis}.`);
+      }
     }
   }
   const extra = names.filter((n) => !c.inputs.some((i) => i.name === n));

@@ -92,6 +92,10 @@ describe('real TFM formats through the user-TFM path (contract replicas)', () =>
       .rejects.toThrow(/Input "y" of this TabPFN v2 export is int64; the TabPFN v2 contract feeds float32/);
     await expect(loadUserTfm(buildTabiclReplica({ labelDtype: 'int64' }), '', backend))
       .rejects.toThrow(/Input "y_train" of this TabICL export is int64; the TabICL contract feeds float32/);
+    // PriorLabs/TabPFN issue #97: early exports fixed the feature count of the example input
+    await expect(loadUserTfm(buildTabpfnV2Replica('traced', { fixedFeatures: 5 }), '', backend))
+      .rejects.toThrow(/Input "X" of this TabPFN v2 export has a fixed features axis of 5 \[num_datapoints, batch_size, 5\].*dynamic_axes for "X" axis 2/);
+    await expect(loadUserTfm(buildTabiclReplica({ fixedFeatures: 5 }), '', backend)).rejects.toThrow(/TabICL export has a fixed features axis of 5/);
     await expect(loadUserTfm(buildTabiclReplica(), '{"format": "tabicl", "output": "probs"}', backend))
       .rejects.toThrow(/TabICL export has no output "probs" \(its outputs: logits\)/);
     await expect(loadUserTfm(buildTabiclReplica(), '{"format": "tabicl", "nEstimators": 0}', backend)).rejects.toThrow(/invalid at "nEstimators"/);

@@ -30,6 +30,8 @@ export interface ReplicaOptions {
   labelDtype?: 'float32' | 'int64';
   /** kernel sharpness: score = τ · (2 q·c − |c|²) / features */
   tau?: number;
+  /** declare X's feature axis with this fixed size (an export traced without dynamic_axes): for the error tests */
+  fixedFeatures?: number;
 }
 
 function constants(g: GraphBuilder, tau: number): void {
@@ -86,7 +88,7 @@ export function buildTabpfnV2Replica(variant: TabpfnVariant = 'script', opts: Re
     docString: 'Contract replica of a TabPFN v2 classifier ONNX export (kernel-vote head, not TabPFN weights).' });
   const X = name('X');
   const y = name('y');
-  g.input(X, 'float32', ['num_datapoints', 'batch_size', 'num_features']).input(y, opts.labelDtype ?? 'float32', ['num_labels']);
+  g.input(X, 'float32', ['num_datapoints', 'batch_size', opts.fixedFeatures ?? 'num_features']).input(y, opts.labelDtype ?? 'float32', ['num_labels']);
   constants(g, opts.tau ?? 4);
   g.initializer('c.zero', f32(0), []).initializer('c.one', f32(1), []).initializer('c.sigma', f32(12), []).initializer('c.tiny', f32(1e-20), []).initializer('c.hi', f32(100), []).initializer('c.lo', f32(-100), []);
   if (variant === 'script') {
@@ -143,7 +145,7 @@ export function buildTabiclReplica(opts: ReplicaOptions = {}): Uint8Array {
     docString: 'Contract replica of a TabICL classifier ONNX export (kernel-vote head, not TabICL weights).' });
   const X = name('X');
   const y = name('y_train');
-  g.input(X, 'float32', ['batch', 'rows', 'features']).input(y, opts.labelDtype ?? 'float32', ['batch', 'train_size']);
+  g.input(X, 'float32', ['batch', 'rows', opts.fixedFeatures ?? 'features']).input(y, opts.labelDtype ?? 'float32', ['batch', 'train_size']);
   constants(g, opts.tau ?? 4);
   g.initializer('c.s0', int64([0]), []);
   g.node('Shape', [y], ['sep'], { start: 1, end: 2 }).node('Cast', [y], ['yf'], { to: 1 });

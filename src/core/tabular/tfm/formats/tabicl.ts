@@ -46,8 +46,8 @@ export type TabiclConfig = z.infer<typeof tabiclConfigSchema>;
 export const TABICL_CONTRACT: FormatContract = {
   label: 'TabICL',
   inputs: [
-    { name: 'X', dtype: 'float32', rank: 3, meaning: 'context rows then query rows, [batch, rows, features]' },
-    { name: 'y_train', dtype: 'float32', rank: 2, meaning: 'context labels, [batch, context rows]' },
+    { name: 'X', dtype: 'float32', rank: 3, meaning: 'context rows then query rows, [batch, rows, features]', dynamic: { 1: 'rows', 2: 'features' } },
+    { name: 'y_train', dtype: 'float32', rank: 2, meaning: 'context labels, [batch, context rows]', dynamic: { 1: 'context rows' } },
   ],
 };
 

@@ -43,8 +43,8 @@ export type TabpfnV2Config = z.infer<typeof tabpfnV2ConfigSchema>;
 export const TABPFN_V2_CONTRACT: FormatContract = {
   label: 'TabPFN v2',
   inputs: [
-    { name: 'X', dtype: 'float32', rank: 3, meaning: 'context rows then query rows, [rows, batch, features]' },
-    { name: 'y', dtype: 'float32', rank: 1, meaning: 'context labels, [context rows]' },
+    { name: 'X', dtype: 'float32', rank: 3, meaning: 'context rows then query rows, [rows, batch, features]', dynamic: { 0: 'rows', 2: 'features' } },
+    { name: 'y', dtype: 'float32', rank: 1, meaning: 'context labels, [context rows]', dynamic: { 0: 'context rows' } },
     { name: 'single_eval_pos', dtype: 'int64', rank: 0, meaning: 'number of context rows, a scalar', optional: true },
     { name: 'only_return_standard_out', dtype: 'bool', rank: 0, meaning: 'true, a scalar', optional: true },
   ],
