@@ -214,6 +214,8 @@ test('a user-supplied ONNX TFM with its JSON contract becomes a teacher; a wrong
   await page.getByTestId('dataset-file').setInputFiles(file);
   await expect(page.getByTestId('dataset-name')).toContainText('768 rows');
   await page.getByTestId('user-tfm-onnx').setInputFiles('models/tfm/onnx/model.onnx');
+  // the format is recognised from the .onnx alone (x_context, y_context, x_query: the workbench contract's defaults)
+  await expect(page.getByTestId('user-tfm-message')).toContainText('Teacher "user-tfm" (model.onnx) is ready');
   await page.getByTestId('user-tfm-contract').setInputFiles(bad);
   await expect(page.getByTestId('user-tfm-message')).toContainText('no input "ctx" (its inputs: x_context, y_context, x_query)');
   await page.getByTestId('user-tfm-contract').setInputFiles(good);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { aucFromProbs } from '../../../metrics/classification';
 import { createNodeBackend } from '../../../runtime/ortNode';
+import { tensor } from '../../../runtime/tensor';
 import { preprocessSplit } from '../../data/preprocess';
 import { loadSharedDataset } from '../../data/registry';
 import { stratifiedKFold } from '../../data/split';
@@ -14,6 +15,7 @@ import { DEFAULT_TFM_CONFIG } from '../config';
 import { initTfmParams } from '../model';
 import { buildTfmOnnx } from '../onnxExport';
 import { loadUserTfm } from '../userTfm';
+import { fitOutlierClip } from './preprocess';
 import { buildTabiclReplica, buildTabpfnV2Replica } from './replicas';
 
 const backend = createNodeBackend({ numThreads: 1 });
@@ -81,6 +83,32 @@ describe('real TFM formats through the user-TFM path (contract replicas)', () =>
     checkProbs(q, 30, 3);
     for (let i = 0; i < 30; i++) expect(q.probs[i * 3 + 2]).toBe(0);
     await user.dispose();
+  });
+
+  it('the TabPFN v2 replica normalises in graph as the package does: NaN → context mean, 12σ soft clip, z-score', async () => {
+    // 200 context rows (one NaN, one value beyond 12σ: possible only with n > 145) and 2 query rows
+    const ctxCol = Array.from({ length: 200 }, (_, i) => (i === 3 ? NaN : i === 199 ? 1e4 : 2 * Math.sin(i * 1.3)));
+    const col = [...ctxCol, 0.5, -5000];
+    const n = ctxCol.length;
+    const session = await backend.createSession(buildTabpfnV2Replica('script', { exposeNormalised: true }), { file: 'replica.onnx' });
+    const out = await session.run({
+      X: tensor('float32', Float32Array.from(col), [col.length, 1, 1]), y: tensor('float32', new Float32Array(n), [n]),
+      single_eval_pos: tensor('int64', BigInt64Array.of(BigInt(n)), []), only_return_standard_out: tensor('bool', Uint8Array.of(1), []),
+    });
+    // reference: NanHandlingEncoderStep, remove_outliers(n_sigma 12), normalize_data (ddof 1, + 1e-20, clip ±100)
+    const finite = ctxCol.filter((v) => !Number.isNaN(v));
+    const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
+    const imputed = Float64Array.from(col, (v) => (Number.isNaN(v) ? mean : v));
+    const clip = fitOutlierClip(imputed.subarray(0, n), 12);
+    const clipped = imputed.map(clip.apply);
+    const ctx = Array.from(clipped.subarray(0, n));
+    const m = ctx.reduce((a, b) => a + b, 0) / n;
+    const sd = Math.sqrt(ctx.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1)) + 1e-20;
+    const want = Array.from(clipped, (v) => Math.max(-100, Math.min(100, (v - m) / sd)));
+    expect(clip.apply(1e4)).toBeLessThan(100); // the extreme context value is pulled in to upper + log(1 + x) …
+    expect(want[n + 1]).toBeGreaterThan(-100); // … and the far query value clipped softly, not to ±100
+    Array.from(out.z.data as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(want[i], 4));
+    await session.dispose();
   });
 
   it('refuses bad exports and sidecars with errors that name the problem', async () => {

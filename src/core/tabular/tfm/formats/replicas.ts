@@ -32,6 +32,8 @@ export interface ReplicaOptions {
   tau?: number;
   /** declare X's feature axis with this fixed size (an export traced without dynamic_axes): for the error tests */
   fixedFeatures?: number;
+  /** also output the in-graph normalised features 'z' [rows, batch, features] (TabPFN), to test that step */
+  exposeNormalised?: boolean;
 }
 
 function constants(g: GraphBuilder, tau: number): void {
@@ -135,6 +137,7 @@ export function buildTabpfnV2Replica(variant: TabpfnVariant = 'script', opts: Re
   kernelVote(g, ctx, qry, 'onehot', 'nFeat', 'logitsB'); // [B,Nq,10]
   g.node('Transpose', ['logitsB'], ['output'], { perm: [1, 0, 2] })
     .output('output', 'float32', ['num_test', 'batch_size', 10]);
+  if (opts.exposeNormalised) g.output('z', 'float32', ['num_datapoints', 'batch_size', 'num_features']);
   return g.toBytes();
 }
 
