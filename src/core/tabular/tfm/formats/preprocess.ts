@@ -73,7 +73,13 @@ function interp(x: number, xp: Float64Array | number[], fp: Float64Array | numbe
   return fp[lo] + ((fp[hi] - fp[lo]) * (x - xp[lo])) / (xp[hi] - xp[lo]);
 }
 
-export interface QuantileFit { quantiles: Float64Array; references: Float64Array }
+export interface QuantileFit {
+  quantiles: Float64Array;
+  references: Float64Array;
+  /** −quantiles and −references reversed: the mirrored interpolation's grid */
+  negQuantiles: Float64Array;
+  negReferences: Float64Array;
+}
 
 /**
  * scikit-learn QuantileTransformer(output_distribution='uniform') on one column: n_quantiles reference points
@@ -86,7 +92,8 @@ export function fitQuantile(col: Float64Array, nQuantiles: number): QuantileFit 
   const references = Float64Array.from({ length: nq }, (_, i) => (nq === 1 ? 0 : i / (nq - 1)));
   const quantiles = Float64Array.from(references, (r) => (finite.length ? percentile(finite, r) : 0));
   for (let i = 1; i < nq; i++) quantiles[i] = Math.max(quantiles[i], quantiles[i - 1]);
-  return { quantiles, references };
+  const mirror = (a: Float64Array) => Float64Array.from({ length: nq }, (_, i) => -a[nq - 1 - i]);
+  return { quantiles, references, negQuantiles: mirror(quantiles), negReferences: mirror(references) };
 }
 
 /** The transform: the mean of the forward and the mirrored interpolation (ties map to their middle), in [0, 1]. */
@@ -96,9 +103,7 @@ export function quantileTransform(v: number, f: QuantileFit): number {
   const n = q.length;
   if (v === q[n - 1]) return 1;
   if (v === q[0]) return 0;
-  const negQ = Float64Array.from({ length: n }, (_, i) => -q[n - 1 - i]);
-  const negR = Float64Array.from({ length: n }, (_, i) => -f.references[n - 1 - i]);
-  return 0.5 * (interp(v, q, f.references) - interp(-v, negQ, negR));
+  return 0.5 * (interp(v, q, f.references) - interp(-v, f.negQuantiles, f.negReferences));
 }
 
 /**
@@ -164,12 +169,18 @@ export function yeoJohnson(x: number, lambda: number): number {
 }
 
 /** The Yeo–Johnson log-likelihood scikit-learn maximises (PowerTransformer._yeo_johnson_optimize). */
-export function yeoJohnsonLogLik(c: ArrayLike<number>, lambda: number): number {
-  const t = Array.from(c, (v) => yeoJohnson(v, lambda));
-  const { std } = meanStd(t, 0);
+export function yeoJohnsonLogLik(c: ArrayLike<number>, lambda: number, signedLog = signedLogSum(c)): number {
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < c.length; i++) { const t = yeoJohnson(c[i], lambda); s1 += t; s2 += t * t; }
+  const variance = Math.max(0, s2 / c.length - (s1 / c.length) ** 2);
+  return (-c.length / 2) * Math.log(variance) + (lambda - 1) * signedLog;
+}
+
+function signedLogSum(c: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < c.length; i++) s += Math.sign(c[i]) * Math.log1p(Math.abs(c[i]));
-  return (-c.length / 2) * Math.log(std * std) + (lambda - 1) * s;
+  return s;
 }
 
 /**
@@ -180,16 +191,21 @@ export function yeoJohnsonLogLik(c: ArrayLike<number>, lambda: number): number {
  */
 export function fitYeoJohnson(c: Float64Array): { lambda: number; apply: (v: number) => number } {
   const finite = Array.from(c).filter((v) => !Number.isNaN(v));
-  const f = (l: number) => -yeoJohnsonLogLik(finite, l);
+  const signedLog = signedLogSum(finite);
+  const f = (l: number) => -yeoJohnsonLogLik(finite, l, signedLog);
   let best = 0;
-  for (let l = -5; l <= 5 + 1e-9; l += 0.25) if (f(l) < f(best)) best = l;
+  let fBest = f(0);
+  for (let l = -5; l <= 5 + 1e-9; l += 0.25) { const v = f(l); if (v < fBest) { best = l; fBest = v; } }
+  // golden-section search inside the best grid cell's neighbours, one new evaluation per step
+  const g = (Math.sqrt(5) - 1) / 2;
   let a = Math.max(-5, best - 0.25);
   let b = Math.min(5, best + 0.25);
-  const g = (Math.sqrt(5) - 1) / 2;
-  for (let it = 0; it < 60; it++) {
-    const c1 = b - g * (b - a);
-    const c2 = a + g * (b - a);
-    if (f(c1) < f(c2)) b = c2; else a = c1;
+  let c1 = b - g * (b - a);
+  let c2 = a + g * (b - a);
+  let f1 = f(c1);
+  let f2 = f(c2);
+  for (let it = 0; it < 40; it++) {
+    if (f1 < f2) { b = c2; c2 = c1; f2 = f1; c1 = b - g * (b - a); f1 = f(c1); } else { a = c1; c1 = c2; f1 = f2; c2 = a + g * (b - a); f2 = f(c2); }
   }
   const lambda = (a + b) / 2;
   const { mean, std } = meanStd(finite.map((v) => yeoJohnson(v, lambda)), 0);
