@@ -3,8 +3,10 @@
 // training rows out of fold, train the GBDT / MLP / logistic-regression students on the soft targets and compare
 // them with the teacher on the test rows: AUC, retention, latency at batch 1 and batched, speedup. Also shows
 // naive vs out-of-fold soft-target collapse and what a GBDT trained on naive targets loses, and a Wilcoxon test
-// across datasets. Teachers come from the teacher registry, so the neural TFM joins the candidates when it lands
-// there. Writes bench/results/distill.json.
+// across datasets. Teachers are the registry's in-context ones (IN_CONTEXT_TEACHER_FACTORIES: tfm, kNN, logistic
+// regression) and their average: the figures are about distilling in-context teachers (their label leakage, their
+// latency), so fitted baselines such as the tuned GBDT (registered too, kind 'fitted-baseline') are never chosen
+// here; bench/tabular-protocol.ts compares against it. Writes bench/results/distill.json.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -20,7 +22,7 @@ import { wilcoxonSignedRank } from '../src/core/ensembles/wilcoxon'; // the one 
 import { trainGbdt, type GbdtStudent } from '../src/core/tabular/students/gbdt/gbdt';
 import { oneHot } from '../src/core/tabular/students/types';
 import { knnTeacher } from '../src/core/tabular/teachers/knn';
-import { TEACHER_FACTORIES } from '../src/core/tabular/teachers/registry';
+import { IN_CONTEXT_TEACHER_FACTORIES } from '../src/core/tabular/teachers/registry';
 import type { Teacher } from '../src/core/tabular/teachers/teacher';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,8 +45,8 @@ async function benchDataset(id: string) {
   const { train, test } = preprocessSplit(task, split.train, split.test, { encoding: 'onehot' });
   const testGroups = task.sensitive ? split.test.map((r) => task.sensitive!.levels[task.sensitive!.groups[r]] ?? 'missing') : undefined;
 
-  // candidate teachers: every registered teacher and their average; choose by out-of-fold AUC on the training rows
-  const singles = TEACHER_FACTORIES.map((f) => f.create());
+  // candidate teachers: every registered in-context teacher and their average; choose by out-of-fold AUC on the training rows
+  const singles = IN_CONTEXT_TEACHER_FACTORIES.map((f) => f.create());
   const candidates: Teacher[][] = [...singles.map((t) => [t]), singles];
   const scored: { teachers: Teacher[]; labels: LabelResult; oofAuc: number }[] = [];
   for (const teachers of candidates) {

@@ -17,6 +17,7 @@ import { sharedDatasetSpec } from './data/registry';
 import { stratifiedKFold, stratifiedSplit } from './data/split';
 import { classCounts, minorityClass, selectTask, type TabularTask } from './data/task';
 import { runDistillation, type DistillRun, type StudentOutcome } from './distill/run';
+import { argmaxRates, cutoffSkipReason, DEFAULT_CUTOFF_RUN, foldCutoff, summariseCutoffs, tryFoldCutoff, type CutoffRunOptions, type TeacherCutoff } from './teacherCutoff';
 import type { StrategyName } from './strategies';
 import { runStudy, type StudyResult } from './study/runner';
 import { DenseStudent } from './students/dense';
@@ -88,20 +89,43 @@ export interface TaskSummary {
 
 /** The spec's backend setting: it reaches every ONNX session a run creates (the TFM, a user TFM); default auto. */
 export interface RunBackend { backend?: BackendPreference }
-export interface TeacherRunOptions extends RunBackend { teachers: string[]; folds: number; seed: number }
+export interface TeacherRunOptions extends RunBackend {
+  teachers: string[];
+  folds: number;
+  seed: number;
+  /** the decision cut-off tuned per fold (binary tasks); default Youden's J, ONNX TFMs left out */
+  cutoff?: Partial<CutoffRunOptions>;
+}
 export interface TeacherScore {
   teacher: string;
   label: string;
   foldAuc: number[];
   aucMean: number;
   aucSd: number;
+  /** recall of the task's minority class at argmax, mean over folds */
+  minorityRecallArgmax: number;
+  /** mean per-class recall at argmax (binary: (recall + specificity) / 2), mean over folds */
+  balancedAccuracyArgmax: number;
+  /** binary tasks: the operating point at the cut-off tuned on each fold's training rows (teacherCutoff.ts) */
+  cutoff: TeacherCutoff;
   /** wall-clock ms of one fold's predict call, mean over folds */
   latencyMsMean: number;
   /** the same per query row, µs */
   usPerRow: number;
 }
 export interface Skipped { teacher: string; reason: string }
-export interface TeacherReport { dataset: string; rows: number; folds: number; scores: TeacherScore[]; skipped: Skipped[]; digest: string }
+export interface TeacherReport {
+  dataset: string;
+  rows: number;
+  folds: number;
+  /** the class whose recall the scores report */
+  minorityClass: string;
+  /** the cut-off settings the run used (defaults filled in) */
+  cutoff: CutoffRunOptions;
+  scores: TeacherScore[];
+  skipped: Skipped[];
+  digest: string;
+}
 
 export interface StudyRunOptions extends RunBackend { teachers: string[]; strategies: StrategyName[]; sizes: number[]; folds: number; seed: number }
 export interface StudyReport { result: StudyResult; skipped: Skipped[]; digest: string }
@@ -212,17 +236,20 @@ async function breathe(signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
 }
 
-export function resolveTeachers(ids: string[], user?: { teacher: Teacher; label: string }, backend?: BackendPreference): { teachers: { teacher: Teacher; label: string }[]; skipped: Skipped[] } {
-  const teachers: { teacher: Teacher; label: string }[] = [];
+/** A teacher a run will call; `onnx`: an ONNX network (the embedded or a user TFM), whose extra calls are costly. */
+export interface ResolvedTeacher { teacher: Teacher; label: string; onnx: boolean }
+
+export function resolveTeachers(ids: string[], user?: { teacher: Teacher; label: string }, backend?: BackendPreference): { teachers: ResolvedTeacher[]; skipped: Skipped[] } {
+  const teachers: ResolvedTeacher[] = [];
   const skipped: Skipped[] = [];
   for (const id of ids) {
     if (id === 'user') {
-      if (user) teachers.push(user);
+      if (user) teachers.push({ ...user, onnx: true });
       else skipped.push({ teacher: id, reason: 'no user ONNX TFM is loaded: choose its .onnx file and contract JSON' });
       continue;
     }
     const f = TEACHER_FACTORIES.find((t) => t.id === id);
-    if (f) teachers.push({ teacher: f.create({ backend }), label: f.label });
+    if (f) teachers.push({ teacher: f.create({ backend }), label: f.label, onnx: f.onnx });
     else skipped.push({ teacher: id, reason: `teacher "${id}" is not available in this build (known: ${TEACHER_FACTORIES.map((t) => t.id).join(', ')})` });
   }
   if (!teachers.length) throw new TabularDataError(`None of the chosen teachers can run: ${skipped.map((s) => s.reason).join('; ')}.`);
@@ -308,13 +335,22 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
       const t = needTask();
       const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend);
       const k = t.classNames.length;
+      const minority = minorityClass(t.y, k);
+      const cutoff: CutoffRunOptions = { ...DEFAULT_CUTOFF_RUN, ...o.cutoff };
+      const skipCutoff = teachers.map((x) => cutoffSkipReason(k, x.onnx, cutoff));
       const folds = stratifiedKFold(t.y, k, o.folds, o.seed);
-      // one unit per teacher call, planned before the first; a call moves the bar as its teacher reports steps
+      // one unit per teacher call, planned before the first; the out-of-fold scores for a cut-off score every
+      // training row, (folds − 1)× the held-out rows, so they are planned as that many units
       const call = (f: number, j: number) => `fold ${f + 1}/${folds.length} · ${teachers[j].teacher.id}`;
-      const progress = new PlannedProgress(folds.flatMap((_, f) => teachers.map((_, j) => ({ name: call(f, j), units: 1 }))),
-        (e) => onProgress?.({ phase: 'teachers', done: e.done, total: e.total, label: e.label }));
+      const tuning = (f: number, j: number) => `${call(f, j)} · cut-off`;
+      const oofUnits = Math.max(1, folds.length - 1);
+      const progress = new PlannedProgress(folds.flatMap((_, f) => teachers.flatMap((_, j) => [
+        { name: call(f, j), units: 1 }, ...(skipCutoff[j] === null ? [{ name: tuning(f, j), units: oofUnits }] : []),
+      ])), (e) => onProgress?.({ phase: 'teachers', done: e.done, total: e.total, label: e.label }));
       progress.report(call(0, 0), 0, 'starting');
       const aucs = teachers.map((): number[] => []);
+      const argmax = teachers.map((): { recall: number; balancedAccuracy: number }[] => []);
+      const cutoffs = teachers.map((): Parameters<typeof summariseCutoffs>[0] => []);
       const ms = teachers.map((): number[] => []);
       let queries = 0;
       for (let f = 0; f < folds.length; f++) {
@@ -324,20 +360,31 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
           await breathe(signal);
           const stage = call(f, j);
           progress.report(stage, 0);
+          const teacher = teachers[j].teacher;
           const t0 = performance.now();
-          const p = await teachers[j].teacher.predict(train, train.y, k, test, signal, (done, steps) => progress.step(stage, done, steps, `${stage} · step ${Math.floor(done)}/${steps}`));
+          const p = await teacher.predict(train, train.y, k, test, signal, (done, steps) => progress.step(stage, done, steps, `${stage} · step ${Math.floor(done)}/${steps}`));
           ms[j].push(performance.now() - t0);
           aucs[j].push(aucFromProbs(p, test.y));
+          argmax[j].push(argmaxRates(p, test.y, minority));
           progress.report(stage, 1);
+          if (skipCutoff[j] !== null) continue;
+          const inner = tuning(f, j);
+          cutoffs[j].push(await tryFoldCutoff(() => foldCutoff(teacher, train, p, test.y, minority, cutoff.criterion, o.seed, signal,
+            (done, total) => progress.step(inner, done, total, `${inner} · out-of-fold call ${Math.min(total, Math.floor(done) + 1)}/${total}`))));
+          progress.report(inner, 1);
         }
       }
       progress.end();
       const scores = teachers.map(({ teacher, label }, j): TeacherScore => ({
         teacher: teacher.id, label, foldAuc: aucs[j], aucMean: mean(aucs[j]), aucSd: sd(aucs[j]),
+        minorityRecallArgmax: mean(argmax[j].map((a) => a.recall)), balancedAccuracyArgmax: mean(argmax[j].map((a) => a.balancedAccuracy)),
+        cutoff: skipCutoff[j] !== null ? { status: 'skipped', reason: skipCutoff[j]! } : summariseCutoffs(cutoffs[j], cutoff.criterion),
         latencyMsMean: mean(ms[j]), usPerRow: (1000 * ms[j].reduce((a, b) => a + b, 0)) / queries,
       }));
+      // the digest covers the AUCs only, as before the cut-off columns existed, so older links still reproduce;
+      // the cut-off figures come from the same deterministic teachers on the same seeded folds
       const digest = await resultDigest({ view: 'teacher', scores: scores.map((s) => [s.teacher, s.foldAuc]) });
-      return { dataset: t.name, rows: t.y.length, folds: folds.length, scores, skipped, digest };
+      return { dataset: t.name, rows: t.y.length, folds: folds.length, minorityClass: t.classNames[minority], cutoff, scores, skipped, digest };
     }),
     runStudy: (o, onProgress) => abortable(async (signal) => {
       const t = needTask();

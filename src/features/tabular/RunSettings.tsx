@@ -1,12 +1,13 @@
-// Settings of the three tabs: teachers, folds and seed (all tabs), strategies and context sizes (study), labelling,
-// temperature, hard-label mix and students (distill). Edits go straight into the spec, so links carry them.
+// Settings of the three tabs: teachers, folds and seed (all tabs), the decision cut-off (teacher), strategies and
+// context sizes (study), labelling, temperature, hard-label mix and students (distill). Edits go straight into the
+// spec, so links carry them.
 import { useState } from 'react';
 import { TEACHER_FACTORIES } from '../../core/tabular/teachers/registry';
 import { CONTEXT_STRATEGIES, type TabularSpec } from '../../state/specs/tabular';
 
 type Set = (patch: Partial<TabularSpec>) => void;
 
-const TEACHERS: TabularSpec['teachers'] = ['tfm', 'knn', 'logreg'];
+const TEACHERS: TabularSpec['teachers'] = ['tfm', 'knn', 'logreg', 'tuned-gbdt'];
 const STUDENTS: TabularSpec['distill']['students'] = ['gbdt', 'mlp', 'logreg'];
 
 function toggle<T>(all: readonly T[], chosen: T[], id: T): T[] {
@@ -46,6 +47,23 @@ export function CommonSettings({ spec, set, userLoaded }: { spec: TabularSpec; s
       <label title="execution provider for the ONNX teachers (the TFM, a user TFM); auto skips a software WebGPU adapter">backend <select value={spec.backend} data-testid="tabular-backend" onChange={(e) => set({ backend: e.target.value as TabularSpec['backend'] })}>
         <option value="auto">auto</option><option value="webgpu">webgpu</option><option value="wasm">wasm</option>
       </select></label>
+    </div>
+  );
+}
+
+/** The teacher tab's cut-off: its criterion, and whether the ONNX TFMs pay for the out-of-fold scores too. */
+export function CutoffSettings({ spec, set }: { spec: TabularSpec; set: Set }) {
+  const c = spec.cutoff;
+  return (
+    <div className="toolbar">
+      <label title="binary tasks: the cut-off on P(minority) is tuned on out-of-fold scores of each fold's training rows, then applied to the held-out fold">
+        tuned cut-off maximises <select value={c.criterion} data-testid="cutoff-criterion" onChange={(e) => set({ cutoff: { ...c, criterion: e.target.value as TabularSpec['cutoff']['criterion'] } })}>
+          <option value="youden">Youden's J (recall + specificity − 1)</option>
+          <option value="f1">F1</option>
+        </select>
+      </label>
+      <label><input type="checkbox" data-testid="cutoff-onnx" checked={c.onnxTeachers} onChange={() => set({ cutoff: { ...c, onnxTeachers: !c.onnxTeachers } })} /> tune for TFMs too</label>
+      <span className="muted" data-testid="cutoff-hint">the cut-off's out-of-fold scores add 1.4–7× a TFM's own time per fold (german … phoneme, measured) and 2–4× the tuned GBDT's, so TFMs (embedded, user ONNX) get one only when ticked</span>
     </div>
   );
 }

@@ -10,7 +10,7 @@ import type { TabularSpec } from '../../state/specs/tabular';
 import { ProgressBar } from '../../viz/ProgressBar';
 import { DatasetCard } from './DatasetCard';
 import { DistillResults } from './DistillResults';
-import { CommonSettings, DistillSettings, StudySettings } from './RunSettings';
+import { CommonSettings, CutoffSettings, DistillSettings, StudySettings } from './RunSettings';
 import { UserTeacherPicker } from './UserTeacherPicker';
 import { StudyResults } from './StudyResults';
 import { TeacherResults } from './TeacherResults';
@@ -115,6 +115,7 @@ export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: F
         <fieldset disabled={running} style={{ border: 'none', padding: 0, margin: 0 }}>
           <CommonSettings spec={spec} set={set} userLoaded={userLoaded} />
           <UserTeacherPicker spec={spec} set={set} load={async (f, c) => { const name = await loadUserTeacher(f, c); setUserLoaded(true); return name; }} />
+          {spec.view === 'teacher' && <CutoffSettings spec={spec} set={set} />}
           {spec.view === 'study' && <StudySettings spec={spec} set={set} />}
           {spec.view === 'distill' && <DistillSettings spec={spec} set={set} />}
         </fieldset>

@@ -53,4 +53,13 @@ describe('the tabular backend setting', () => {
     await api.loadUserTeacher(tfm, contract, 'webgpu');
     expect(seen.map((o) => o.backend)).toEqual(['webgpu']);
   });
+
+  it('the cut-off criterion and the TFM opt-in go from a link to the teacher run, defaults for a link without them', async () => {
+    const spec = decodeLink(encodeLink('tabular', { ...tabularSpec.schema.parse({}), teachers: ['logreg'], folds: 2, cutoff: { criterion: 'f1', onnxTeachers: true } }))!.spec as TabularSpec;
+    const api = createTabularEngine();
+    await api.loadFile('toy.csv', csv);
+    await api.setTask({ target: 'label' });
+    expect((await api.runTeachers(teacherRunOptions(spec))).cutoff).toEqual({ criterion: 'f1', onnxTeachers: true });
+    expect(teacherRunOptions(tabularSpec.schema.parse({})).cutoff).toEqual({ criterion: 'youden', onnxTeachers: false });
+  });
 });

@@ -4,7 +4,7 @@ import type { DistillRunOptions, StudyRunOptions, TeacherRunOptions } from '../.
 import type { TabularSpec } from '../../state/specs/tabular';
 
 export function teacherRunOptions(spec: TabularSpec): TeacherRunOptions {
-  return { teachers: spec.teachers, folds: spec.folds, seed: spec.seed, backend: spec.backend };
+  return { teachers: spec.teachers, folds: spec.folds, seed: spec.seed, backend: spec.backend, cutoff: spec.cutoff };
 }
 
 export function studyRunOptions(spec: TabularSpec): StudyRunOptions {

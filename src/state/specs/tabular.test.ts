@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLink, encodeLink } from '../linkCodec';
+import { strToU8, zlibSync } from 'fflate';
+import { base64UrlEncode, decodeLink, encodeLink } from '../linkCodec';
 import { linkSafeSpec } from '../persistence';
+import { linkRefusal, rawLink } from './linkTestKit';
+import { tabularSpec, type TabularSpec } from './tabular';
 
 const decode = (spec: Record<string, unknown>) => decodeLink(encodeLink('tabular', spec))!;
 
@@ -14,5 +17,26 @@ describe('tabular spec: dataset reading options', () => {
 
   it('a link without a header setting means detection (older links decode unchanged)', () => {
     expect(decode({ target: 'class' }).spec.header).toBeUndefined();
+  });
+});
+
+describe('tabular spec v2: the tuned GBDT teacher and the decision cut-off', () => {
+  it('a v1 link (no cut-off, no tuned-gbdt) decodes with Youden\'s J and ONNX TFMs left out', () => {
+    const v1 = decodeLink(rawLink('tabular', { teachers: ['knn', 'logreg'], folds: 3 }))!.spec as TabularSpec;
+    expect(v1.cutoff).toEqual({ criterion: 'youden', onnxTeachers: false });
+    expect(v1.teachers).toEqual(['knn', 'logreg']);
+  });
+
+  it('a link carries tuned-gbdt and the criterion, and the default teachers stay the in-context three', () => {
+    const spec = { teachers: ['tuned-gbdt', 'logreg'], cutoff: { criterion: 'f1', onnxTeachers: true } };
+    expect(linkSafeSpec('tabular', spec)).toEqual(spec);
+    expect(decode(spec).spec).toMatchObject(spec);
+    expect(tabularSpec.schema.parse({}).teachers).toEqual(['tfm', 'knn', 'logreg']);
+  });
+
+  it('refuses an unknown criterion and a link from a newer spec version, naming why', () => {
+    expect(linkRefusal(rawLink('tabular', { cutoff: { criterion: 'mcc' } })).message).toMatch(/cutoff\.criterion/);
+    const newer = `#/tabular?s=${base64UrlEncode(zlibSync(strToU8(JSON.stringify({ v: 1, m: 'tabular', sv: tabularSpec.version + 1, s: {} }))))}`;
+    expect(linkRefusal(newer).message).toMatch(/newer than this workbench's 2/);
   });
 });

@@ -17,12 +17,19 @@ const schema = z.object({
   sensitive: z.string().max(200).optional(),
   // a numeric sensitive attribute (e.g. age) is split into ≤ t / > t groups
   sensitiveThreshold: z.number().optional(),
-  teachers: z.array(z.enum(['tfm', 'knn', 'logreg', 'user'])).default(['tfm', 'knn', 'logreg']),
+  /** 'tuned-gbdt' (v2): the tuned GBDT baseline, compared with the teachers but not one of the defaults (seconds per fold) */
+  teachers: z.array(z.enum(['tfm', 'knn', 'logreg', 'tuned-gbdt', 'user'])).default(['tfm', 'knn', 'logreg']),
   /** a user-supplied ONNX TFM: only its name and file hash travel; the file is chosen again to reproduce */
   userTeacher: z.object({ name: z.string().max(60), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
   strategies: z.array(z.enum(CONTEXT_STRATEGIES)).default([...CONTEXT_STRATEGIES]),
   contextSizes: z.array(z.number().int()).default([64, 256, 512]),
   folds: z.number().int().default(5),
+  /** teacher tab (v2): the decision cut-off tuned on out-of-fold training scores (src/core/tabular/teacherCutoff.ts) */
+  cutoff: z.object({
+    criterion: z.enum(['youden', 'f1']).default('youden'),
+    /** also for ONNX TFMs (the embedded TFM, a user TFM), whose out-of-fold scores cost 1.4–7× their own run */
+    onnxTeachers: z.boolean().default(false),
+  }).default({ criterion: 'youden', onnxTeachers: false }),
   distill: z.object({
     labelling: z.enum(['oof', 'naive']).default('oof'),
     temperature: z.number().default(1),
@@ -35,7 +42,10 @@ export type TabularSpec = z.infer<typeof schema>;
 
 export const tabularSpec: SpecDefinition<TabularSpec> = {
   module: 'tabular',
-  version: 1,
+  // v2 added the 'tuned-gbdt' teacher and the cut-off settings. A v1 link needs no change (it has neither; the
+  // cut-off defaults to Youden's J without ONNX TFMs); an older build refuses a v2 link as newer rather than as
+  // an unknown teacher.
+  version: 2,
   schema,
   migrations: {
     // v0 links carried a single context size.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkRunProgress } from '../../runtime/progress';
 import { loadSharedDataset } from '../data/registry';
 import { readShared } from '../data/testData';
-import { TEACHER_FACTORIES } from '../teachers/registry';
+import { IN_CONTEXT_TEACHER_FACTORIES } from '../teachers/registry';
 import { decomposeVariance } from './anova';
 import { youden } from './metrics';
 import { runStudy, type StudyConfig, type StudyEvent } from './runner';
@@ -44,7 +44,7 @@ describe('runStudy', () => {
   it('crosses datasets × folds × sizes × strategies × teachers, with progress that moves inside teacher calls', async () => {
     const pima = await loadSharedDataset('pima', readShared('pima-indians-diabetes.csv'));
     const events: StudyEvent[] = [];
-    const teachers = TEACHER_FACTORIES.map((f) => f.create());
+    const teachers = IN_CONTEXT_TEACHER_FACTORIES.map((f) => f.create());
     const res = await runStudy([{ id: 'pima', task: pima }], teachers, config, { onProgress: (e) => events.push(e) });
     const calls = 3 * 2 * 2 * teachers.length;
     expect(res.records).toHaveLength(calls);
@@ -74,7 +74,7 @@ describe('runStudy', () => {
     const pima = await loadSharedDataset('pima', readShared('pima-indians-diabetes.csv'));
     const ctrl = new AbortController();
     let last = 0;
-    const run = runStudy([{ id: 'pima', task: pima }], [TEACHER_FACTORIES[0].create()], config, {
+    const run = runStudy([{ id: 'pima', task: pima }], [IN_CONTEXT_TEACHER_FACTORIES[0].create()], config, {
       signal: ctrl.signal,
       onProgress: (e) => { last = e.done; if (e.done === 3) ctrl.abort(); },
     });
@@ -87,7 +87,7 @@ describe('runStudy', () => {
     const ctrl = new AbortController();
     let done = 0;
     const big: StudyConfig = { ...config, sizes: [64, 128, 256, 512], folds: 5 };
-    const run = runStudy([{ id: 'pima', task: pima }], TEACHER_FACTORIES.map((f) => f.create()), big, {
+    const run = runStudy([{ id: 'pima', task: pima }], IN_CONTEXT_TEACHER_FACTORIES.map((f) => f.create()), big, {
       signal: ctrl.signal,
       onProgress: (e) => { done = e.done; },
     });

@@ -7,7 +7,7 @@ import { stratifiedSplit } from '../data/split';
 import { readShared } from '../data/testData';
 import type { FeatureMatrix } from '../matrix';
 import { knnPredict } from './knn';
-import { TEACHER_FACTORIES } from './registry';
+import { IN_CONTEXT_TEACHER_FACTORIES, TEACHER_FACTORIES } from './registry';
 import { TeacherContractError, withinLimits, type Teacher } from './teacher';
 
 const fm = (rows: number[][]): FeatureMatrix => ({ x: Float64Array.from(rows.flat()), n: rows.length, d: rows[0].length, names: rows[0].map((_, j) => `f${j}`) });
@@ -53,7 +53,7 @@ describe('logistic regression golden', () => {
 });
 
 describe('baseline teachers on real data', () => {
-  it('kNN and logistic regression both separate breast-cancer-wisconsin (AUC > 0.97)', async () => {
+  it('every registered teacher (kNN, logistic regression, tfm, tuned GBDT) separates breast-cancer-wisconsin (AUC > 0.97)', async () => {
     const task = await loadSharedDataset('breast-cancer-wisconsin', readShared('breast-cancer-wisconsin.csv'));
     const s = stratifiedSplit(task.y, 2, 0.3, 1);
     const { train, test } = preprocessSplit(task, s.train, s.test);
@@ -62,6 +62,15 @@ describe('baseline teachers on real data', () => {
       expect(p.n).toBe(test.n);
       expect(aucFromProbs(p, test.y)).toBeGreaterThan(0.97);
     }
+  });
+});
+
+describe('teacher registry', () => {
+  it('says which teachers are in-context (what distillation and strategy studies choose among) and which run ONNX', () => {
+    expect(IN_CONTEXT_TEACHER_FACTORIES.map((f) => f.id)).toEqual(['knn', 'logreg', 'tfm']);
+    expect(TEACHER_FACTORIES.filter((f) => f.kind === 'fitted-baseline').map((f) => f.id)).toEqual(['tuned-gbdt']);
+    expect(TEACHER_FACTORIES.filter((f) => f.onnx).map((f) => f.id)).toEqual(['tfm']);
+    for (const f of TEACHER_FACTORIES) expect(f.create().id).toBe(f.id);
   });
 });
 
