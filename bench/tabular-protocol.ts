@@ -3,8 +3,8 @@
 // teachers from the registry (tfm loads models/tfm through it, so a retrained model is picked up), the tuned GBDT
 // as the baseline. Writes bench/results/tabular-protocol.json with every record and each paper's analysis, and
 // prints the headline tables. Defaults (all 5 outer folds, 5-fold OOF labels, study at 64/256/1,024 rows over 3 folds)
-// take about 6 min with the 106 k-parameter tfm on the shared 2-core machine (a 3-of-5-fold run took 214 s at load
-// 4–8), leaving room under 15 min for a larger tfm; env knobs:
+// took 372 s with the 106 k-parameter tfm on the shared 2-core machine at load 5–7, leaving room under 15 min for a
+// larger tfm; env knobs:
 //   PROTOCOL_DATASETS=german,pima,...   bundled datasets (default: the five benchmark sets + breast_cancer, 30 features)
 //   PROTOCOL_TEACHERS=tfm,knn,logreg    registry ids
 //   PROTOCOL_FOLDS=5 PROTOCOL_FOLDS_RUN=5 PROTOCOL_LABEL_FOLDS=5   outer folds, how many run, OOF folds
