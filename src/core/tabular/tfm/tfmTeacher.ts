@@ -32,6 +32,11 @@ export interface TfmTeacherOptions {
    * symmetric. Default DEFAULT_MEMBERS.
    */
   members?: number;
+  /**
+   * Most context rows per forward (default TFM_LIMITS.maxContext). withinLimits draws stratified subsamples of this
+   * size from a larger context; the graph itself takes any count, so a bench can measure a larger cap.
+   */
+  maxContext?: number;
 }
 
 export const DEFAULT_MEMBERS = 8;
@@ -110,7 +115,8 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
     async predict(xc, yc, k, xq, signal, onProgress) {
       if (k > TFM_CLASS_SLOTS) throw new TeacherContractError(`The TFM handles at most ${TFM_CLASS_SLOTS} classes; this task has ${k}.`);
       if (xc.d !== xq.d) throw new TeacherContractError(`Context has ${xc.d} features but the queries have ${xq.d}.`);
-      if (xc.n > TFM_LIMITS.maxContext || xc.d > TFM_LIMITS.maxFeatures) throw new TeacherContractError(`The raw TFM takes ≤ ${TFM_LIMITS.maxContext} context rows and ≤ ${TFM_LIMITS.maxFeatures} features; wrap it in withinLimits (tfmTeacher does).`);
+      const maxContext = options.maxContext ?? TFM_LIMITS.maxContext;
+      if (xc.n > maxContext || xc.d > TFM_LIMITS.maxFeatures) throw new TeacherContractError(`The raw TFM takes ≤ ${maxContext} context rows and ≤ ${TFM_LIMITS.maxFeatures} features; wrap it in withinLimits (tfmTeacher does).`);
       if (xc.n === 0 || xc.d === 0) throw new TeacherContractError('The TFM needs at least one context row and one feature.');
       for (const y of yc) if (y < 0 || y >= k) throw new TeacherContractError(`context label ${y} is not a class index in [0, ${k})`);
       const s = await open();
@@ -140,5 +146,5 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
 
 /** The TFM teacher for any input size (withinLimits over the raw ONNX teacher). */
 export function tfmTeacher(options: TfmTeacherOptions = {}): Teacher {
-  return withinLimits(tfmOnnxTeacher(options), TFM_LIMITS, options.seed ?? 0);
+  return withinLimits(tfmOnnxTeacher(options), { ...TFM_LIMITS, maxContext: options.maxContext ?? TFM_LIMITS.maxContext }, options.seed ?? 0);
 }
