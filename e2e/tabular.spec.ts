@@ -198,7 +198,7 @@ test('the embedded tfm teacher runs in the browser worker through onnxruntime-we
   // status bar says so
   await expect(page.getByTestId('active-backend')).toHaveText('wasm');
   await expect(page.getByTestId('backend-reason')).toContainText('tabular tfm/onnx/model.onnx: WASM (auto): WebGPU skipped — fallback adapter');
-  console.log(`tfm per-fold predict: ${await page.getByTestId('teacher-table').locator('tr', { hasText: 'tfm' }).locator('td').nth(3).textContent()} ms`);
+  console.log(`tfm per-fold predict: ${await page.getByTestId('teacher-ms-tfm').textContent()} ms`);
 });
 
 test('a user-supplied ONNX TFM with its JSON contract becomes a teacher; a wrong contract names the real inputs', async ({ wb, page }, testInfo) => {
@@ -252,4 +252,34 @@ test('a headerless CSV keeps its first row: no header detected, the row count ri
   await expect(page.getByTestId('header-detected')).toHaveAttribute('data-present', 'true');
   await expect.poll(() => page.evaluate(() => window.__workbench!.spec('tabular')?.header)).toBe(true);
   await expect(page.getByTestId('class-balance')).toBeVisible();
+});
+
+test('the tuned GBDT baseline is a teacher choice, with minority recall at argmax and at the tuned cut-off; the criterion travels in the link', async ({ wb, page }) => {
+  await wb.open('#/tabular');
+  await wb.waitReady('module-tabular');
+  await page.getByTestId('sample-breast-cancer-wisconsin').click();
+  await expect(page.getByTestId('class-balance')).toBeVisible();
+  await keepOnly(page, 'teacher-', ['logreg', 'tuned-gbdt', 'tfm']);
+  await page.getByTestId('folds').fill('2');
+  await expect(page.getByTestId('cutoff-hint')).toContainText('TFM');
+  await page.getByTestId('cutoff-criterion').selectOption('f1');
+  await expect.poll(() => page.evaluate(() => window.__workbench!.spec('tabular'))).toMatchObject({ teachers: ['tfm', 'logreg', 'tuned-gbdt'], cutoff: { criterion: 'f1', onnxTeachers: false } });
+  await page.getByTestId('tabular-run').click();
+  await expect(page.getByTestId('teacher-results')).toBeVisible({ timeout: 170_000 });
+  await expect(page.getByTestId('teacher-table')).toContainText('at tuned cut-off (F1)');
+  const auc = Number(await page.getByTestId('teacher-auc-tuned-gbdt').textContent());
+  expect(auc).toBeGreaterThan(0.95);
+  expect(auc).toBeLessThanOrEqual(1);
+  for (const t of ['tuned-gbdt', 'logreg']) {
+    const recall = Number(await page.getByTestId(`teacher-recall-tuned-${t}`).textContent());
+    expect(recall).toBeGreaterThan(0.8);
+    expect(recall).toBeLessThanOrEqual(1);
+    expect(Number(await page.getByTestId(`teacher-bacc-tuned-${t}`).textContent())).toBeGreaterThan(0.8);
+    expect(Number(await page.getByTestId(`teacher-recall-argmax-${t}`).textContent())).toBeGreaterThan(0.8);
+  }
+  // the TFM's cut-off is opt-in: it says why it is missing
+  await expect(page.getByTestId('teacher-cutoff-skipped-tfm')).toHaveText('not tuned');
+  await expect(page.getByTestId('cutoff-skipped')).toContainText('tfm: not tuned for ONNX TFMs unless asked');
+  const link = await page.evaluate(() => window.__workbench!.shareLink('tabular'));
+  expect((await page.evaluate((h) => window.__workbench!.decode(h), link))?.spec).toMatchObject({ teachers: ['tfm', 'logreg', 'tuned-gbdt'], cutoff: { criterion: 'f1' } });
 });

@@ -43,7 +43,7 @@ export function TeacherResults({ report, expectedDigest }: { report: TeacherRepo
               <td data-testid={`teacher-recall-argmax-${s.teacher}`}>{fmt(s.minorityRecallArgmax, 3)}</td>
               <td>{fmt(s.balancedAccuracyArgmax, 3)}</td>
               <TunedCells s={s} />
-              <td>{fmt(s.latencyMsMean, 1)}</td>
+              <td data-testid={`teacher-ms-${s.teacher}`}>{fmt(s.latencyMsMean, 1)}</td>
               <td>{fmt(s.usPerRow, 1)}</td>
             </tr>
           ))}
