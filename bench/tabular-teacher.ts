@@ -2,7 +2,7 @@
 // the shared datasets, (a) with the whole training fold as context and (b) under the neural TFM's input contract
 // (withinLimits: ≤ 1,024 stratified context rows, ≤ 32 features), plus the context-strategy study on mammography
 // and german. The comparison covers every teacher in TEACHER_FACTORIES, the tuned GBDT baseline included (full
-// context only: the TFM's input contract means nothing for it; its grid search costs 0.3–11 s per fold here); the
+// context only: the TFM's input contract means nothing for it; its grid search costs 0.6–3.2 s per fold in the committed run); the
 // strategy study covers the in-context teachers only (a context strategy is not a question for a model fitted with
 // its own hyper-parameter search). Prints tables and writes bench/results/tabular-teacher.json.
 
