@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { selfHostedAssets } from './scripts/viteSelfHostedAssets';
 import { ortFromSelfHost } from './scripts/viteOrtFromSelfHost';
+import { nodeBuildInfo } from './src/core/experiments/buildInfoNode';
 
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -18,4 +19,6 @@ export default defineConfig({
   worker: { format: 'es', plugins: () => [ortFromSelfHost()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 8192 },
   optimizeDeps: { exclude: ['onnxruntime-web', '@jax-js/jax'] },
+  // git revision, dirty flag and engine versions of this build, for run records (src/core/experiments/environment.ts)
+  define: { __WORKBENCH_BUILD__: JSON.stringify(nodeBuildInfo(import.meta.dirname)) },
 });

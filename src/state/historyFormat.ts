@@ -2,6 +2,8 @@
 // migrate → defaults → clamp path as share links, so a file from an older workbench still loads and a bad file
 // is refused with the entry and field that is wrong, before anything is written.
 import { z } from 'zod';
+import { ExperimentError } from '../core/experiments/errors';
+import { parseRunRecord, type RunRecord } from '../core/experiments/record';
 import { isModuleId, type ModuleId } from './modules';
 import { historySafeSpec } from './persistence';
 import { restoreSpec } from './linkCodec';
@@ -23,6 +25,8 @@ export interface HistoryEntry {
   summary: Record<string, string | number>;
   /** digest of the full result, to check a re-run reproduces it */
   digest?: string;
+  /** the run record (src/core/experiments/record.ts) when the run went through the experiment runner; older entries have none */
+  record?: RunRecord;
 }
 
 const entrySchema = z.object({
@@ -34,6 +38,7 @@ const entrySchema = z.object({
   createdAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date'),
   summary: z.record(z.string(), z.union([z.string().max(500), z.number()])).default({}),
   digest: z.string().max(128).optional(),
+  record: z.unknown().optional(),
 });
 
 const fileSchema = z.object({
@@ -79,6 +84,16 @@ export function parseHistoryFile(text: string): HistoryEntry[] {
     } catch (err) {
       throw new HistoryImportError(`entry ${i} (${e.module}): ${err instanceof LinkError ? err.message.replace(/^Share link refused /, '') : String(err)}`);
     }
-    return { ...e, module: e.module, specVersion: specFor(e.module)?.version ?? e.specVersion, spec };
+    let record: RunRecord | undefined;
+    if (e.record !== undefined) {
+      try {
+        record = parseRunRecord(e.record);
+      } catch (err) {
+        throw new HistoryImportError(`entry ${i} (${e.module}): run record: ${err instanceof ExperimentError ? err.message.replace(/^Experiment refused /, '') : String(err)}`);
+      }
+      if (record.experiment.module !== e.module) throw new HistoryImportError(`entry ${i}: its run record is of module "${record.experiment.module}", the entry of "${e.module}"`);
+    }
+    const { record: _raw, ...rest } = e;
+    return { ...rest, module: e.module, specVersion: specFor(e.module)?.version ?? e.specVersion, spec, ...(record ? { record } : {}) };
   });
 }
