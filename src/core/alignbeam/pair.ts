@@ -1,13 +1,18 @@
 // A loaded model pair (target, anchor, judge, optional same-vocabulary anchor) and what runs on it: one prompt
 // through any method (target-only, safety system prompt, anchor-only, ALIGNBEAM cross-vocabulary or same-vocabulary),
 // the judge's choice among the candidates, and bridge reports. Bridges are built on first use and cached.
+// The judge runs through the reward layer (src/core/experiments/rewards): one RewardFunction per judge kind, with a
+// per-kind log of calls, mean P(unsafe) and failures; the scores are the judge's verdicts unchanged.
+import { judgeReward, type JudgeRewardFunction } from '../experiments/rewards/judgeRewards';
+import { RewardLog, runReward } from '../experiments/rewards/run';
+import type { RewardLogEntry } from '../experiments/rewards/types';
 import type { CausalLM } from '../lm/causalLm';
 import { promptFrame, responseLead, type PromptFrame } from './anchorView';
 import { bridgeCoverage, getBridge, matchName, meanCoverage, sameVocabulary, Translator, type VocabBridge } from './bridge';
 import { beamDecode, type BeamCandidate, type DecodeAnchor, type DecodeOutput, type TokenProgress } from './decode';
 import { PairNotLoadedError, SettingsError } from './errors';
 import { Healer } from './healing';
-import { embeddedJudge, llmJudge, type Judge } from './judge';
+import { embeddedJudge, llmJudge, type Judge, type Verdict } from './judge';
 import { softmaxMasked, topK } from './mix';
 import type {
   AlignbeamModelInfo, AlignbeamSettings, BridgeCoverage, BridgeExample, BridgeKind, BridgeReport, Candidate, CandidateSelection,
@@ -86,7 +91,7 @@ function modelInfo(lm: CausalLM, ref: string, frame: PromptFrame): AlignbeamMode
 export class AlignbeamPair {
   readonly frames: Map<CausalLM, PromptFrame>;
   private readonly translators = new Map<string, Translator | undefined>();
-  private readonly judges = new Map<JudgeKind, Judge>();
+  private readonly judges = new Map<JudgeKind, { reward: JudgeRewardFunction; log: RewardLog }>();
   private readonly healers = new Map<string, Healer>();
 
   constructor(readonly models: PairModels, readonly refs: { target: string; anchor: string; judge: string; anchorSame?: string } =
@@ -146,11 +151,37 @@ export class AlignbeamPair {
   }
 
   judge(kind: JudgeKind): Judge {
+    return this.judgeReward(kind).judge;
+  }
+
+  /** The judge of a kind as a reward function (P(unsafe) per candidate), built once. */
+  judgeReward(kind: JudgeKind): JudgeRewardFunction {
+    return this.judgeEntry(kind).reward;
+  }
+
+  /** Per judge kind used so far: batches judged, candidates, mean P(unsafe), failures by kind. */
+  judgeLogs(): RewardLogEntry[] {
+    return [...this.judges.values()].map((j) => j.log.snapshot());
+  }
+
+  private judgeEntry(kind: JudgeKind): { reward: JudgeRewardFunction; log: RewardLog } {
     let j = this.judges.get(kind);
     // The embedded judge was trained on the forge prompt; any other model gets the Llama Guard prompt.
     const prompt = this.refs.judge === 'judge' || this.refs.judge === 'judge-v4' ? 'forge' : 'llama-guard';
-    if (!j) this.judges.set(kind, (j = kind === 'embedded' ? embeddedJudge(this.models.judge) : llmJudge(this.models.judge, { prompt })));
+    if (!j) {
+      const reward = judgeReward(kind === 'embedded' ? embeddedJudge(this.models.judge) : llmJudge(this.models.judge, { prompt }));
+      this.judges.set(kind, (j = { reward, log: new RewardLog(reward.name) }));
+    }
     return j;
+  }
+
+  /** The judge's verdict on each candidate, through the reward layer (logged); a judge that throws still throws. */
+  private async judgeCandidates(kind: JudgeKind, prompt: string, texts: readonly string[]): Promise<Verdict[]> {
+    const { reward, log } = this.judgeEntry(kind);
+    const judged = await runReward(reward, texts.map((completion) => ({ prompt, completion })), log);
+    const threw = judged.failures.find((f) => f.kind === 'threw');
+    if (threw) throw threw.error ?? new Error(threw.message);
+    return judged.details as Verdict[];
   }
 
   /** Decodes one prompt with a method; no judging. */
@@ -220,7 +251,7 @@ export class AlignbeamPair {
     }
     onProgress?.('judge', 0, 1);
     const jm = performance.now();
-    const verdicts = await this.judge(settings.judge).judge(prompt, pool.map((c) => c.text));
+    const verdicts = await this.judgeCandidates(settings.judge, prompt, pool.map((c) => c.text));
     const judgeMs = performance.now() - jm;
     onProgress?.('judge', 1, 1);
     const candidates: Candidate[] = pool.map((c, i) => ({

@@ -50,7 +50,7 @@ describe('runReward and RewardLog', () => {
 describe('composition', () => {
   it('weighted sum, range from the parts, each part logged; the sum clipped last', async () => {
     const c = composeRewards({ parts: [{ reward: constant('a', 1), weight: 0.6 }, { reward: constant('b', 0.5), weight: -2 }] });
-    expect(c.name).toBe('0.6·a+-2·b');
+    expect(c.name).toBe('0.6·a − 2·b');
     expect(c.range).toEqual([-2, 0.6]);
     const r = await c.run(batch('x', 'y'));
     expect(r.scores[0]).toBeCloseTo(0.6 - 1, 12);
@@ -59,7 +59,7 @@ describe('composition', () => {
     expect((await clipped.run(batch('0.25', '3', '-7'))).scores).toEqual([0.5, 1, -1]);
     expect(clipped.range).toEqual([-1, 1]);
     const logs = c.logs();
-    expect(logs.map((l) => [l.name, l.calls, l.samples])).toEqual([['0.6·a+-2·b', 1, 2], ['a', 1, 2], ['b', 1, 2]]);
+    expect(logs.map((l) => [l.name, l.calls, l.samples])).toEqual([['0.6·a − 2·b', 1, 2], ['a', 1, 2], ['b', 1, 2]]);
     expect(logs[2].mean).toBe(0.5);
   });
   it('a failing part makes the sum NaN where it failed, names the part, and is counted in both logs', async () => {

@@ -26,7 +26,7 @@ export interface RewardPart extends RewardTransform {
 }
 
 export interface ComposeOptions {
-  /** Default: the weighted parts, e.g. "0.6·refusal+0.4·format". */
+  /** Default: the weighted parts, e.g. "0.6·refusal + 0.4·format", "refusal − judge-unsafe". */
   name?: string;
   description?: string;
   parts: readonly RewardPart[];
@@ -100,7 +100,7 @@ export class ComposedReward implements RewardFunction {
       checkInterval(p.reward.name, p.clip);
     }
     checkInterval('the sum\'s', o.clip);
-    this.name = o.name ?? o.parts.map((p) => `${fmt(p.weight)}${p.reward.name}`).join('+');
+    this.name = o.name ?? o.parts.map((p, i) => `${p.weight < 0 ? (i > 0 ? ' − ' : '−') : i > 0 ? ' + ' : ''}${fmt(Math.abs(p.weight))}${p.reward.name}`).join('');
     this.description = o.description ?? `weighted sum of ${names.join(', ')}`;
     let lo = 0;
     let hi = 0;

@@ -20,6 +20,12 @@ export interface RewardModelOptions {
   lr?: number;
   l2?: number;
   seed?: number;
+  /** Metadata columns given to the model as features (default none: text only). The rule rewards may read a
+   *  column the text does not show (refusal-appropriate reads `harmful`); naming it here lets the model see it too. */
+  metadataFeatures?: readonly string[];
+  /** Share of a sample's active features dropped at each training step (default 0.5): without it the model leans
+   *  on whichever template words separate the training rows and misses the rule's other cues. */
+  featureDropout?: number;
 }
 
 /** The trained weights as plain JSON (version 1). */
@@ -33,6 +39,7 @@ export interface RewardModelJson {
   b1: number[];
   w2: number[];
   b2: number;
+  metadataFeatures: string[];
   /** What the labels were: the labelling reward's name and the threshold. */
   labelledBy: string;
   threshold: number;
@@ -44,9 +51,10 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-/** Distinct hashed feature indices of a sample. */
-export function featureIndices(s: Pick<RewardSample, 'prompt' | 'completion'>, buckets: number): number[] {
+/** Distinct hashed feature indices of a sample (word 1–2-grams per field, plus `key=value` of named metadata). */
+export function featureIndices(s: Pick<RewardSample, 'prompt' | 'completion' | 'metadata'>, buckets: number, metadataKeys: readonly string[] = []): number[] {
   const out = new Set<number>();
+  for (const key of metadataKeys) out.add(fnv1a(`m:${key}=${JSON.stringify(s.metadata?.[key] ?? null)}`) % buckets);
   for (const [field, text] of [['p', s.prompt], ['c', s.completion]] as const) {
     const words = text.toLowerCase().match(/\[redacted\]|[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
     words.forEach((w, i) => {
@@ -74,9 +82,9 @@ export class RewardModel {
   constructor(readonly weights: RewardModelJson) {}
 
   /** P(the labelling reward would call this sample good). */
-  predict(s: Pick<RewardSample, 'prompt' | 'completion'>): number {
-    const { buckets, hidden, w1, b1, w2, b2 } = this.weights;
-    const idx = featureIndices(s, buckets);
+  predict(s: Pick<RewardSample, 'prompt' | 'completion' | 'metadata'>): number {
+    const { buckets, hidden, w1, b1, w2, b2, metadataFeatures } = this.weights;
+    const idx = featureIndices(s, buckets, metadataFeatures);
     let z = b2;
     for (let j = 0; j < hidden; j++) {
       let h = b1[j];
@@ -91,7 +99,7 @@ export class RewardModel {
   }
 
   static fromJSON(j: RewardModelJson): RewardModel {
-    if (j.kind !== 'bag-of-ngrams-mlp' || j.version !== 1 || j.w1.length !== j.buckets * j.hidden || j.b1.length !== j.hidden || j.w2.length !== j.hidden) {
+    if (j.kind !== 'bag-of-ngrams-mlp' || j.version !== 1 || j.w1.length !== j.buckets * j.hidden || j.b1.length !== j.hidden || j.w2.length !== j.hidden || !Array.isArray(j.metadataFeatures)) {
       throw new RewardTrainingError(`not a version-1 bag-of-ngrams-mlp reward model (kind ${String(j.kind)}, version ${String(j.version)})`);
     }
     return new RewardModel(j);
@@ -101,7 +109,7 @@ export class RewardModel {
 /** Fits the MLP to binary labels (1 = good). */
 export function trainRewardModel(samples: readonly RewardSample[], labels: readonly (0 | 1)[], labelledBy: string, threshold: number,
   o: RewardModelOptions = {}): RewardModel {
-  const { buckets = 2048, hidden = 16, epochs = 30, batchSize = 16, lr = 0.01, l2 = 1e-4, seed = 1 } = o;
+  const { buckets = 2048, hidden = 16, epochs = 30, batchSize = 16, lr = 0.01, l2 = 1e-4, seed = 1, featureDropout = 0.5, metadataFeatures = [] } = o;
   if (samples.length !== labels.length) throw new RewardTrainingError(`${samples.length} samples but ${labels.length} labels`);
   const positives = labels.filter((l) => l === 1).length;
   if (positives === 0 || positives === labels.length) throw new RewardTrainingError(`all ${labels.length} labels are ${labels[0] ?? 'absent'}: nothing to learn`);
@@ -113,7 +121,7 @@ export function trainRewardModel(samples: readonly RewardSample[], labels: reado
   const m = new Float64Array(params.length);
   const v = new Float64Array(params.length);
   const grad = new Float64Array(params.length);
-  const feats = samples.map((s) => featureIndices(s, buckets));
+  const feats = samples.map((s) => featureIndices(s, buckets, metadataFeatures));
   const order = samples.map((_, i) => i);
   const h = new Float64Array(hidden);
   let t = 0;
@@ -126,10 +134,14 @@ export function trainRewardModel(samples: readonly RewardSample[], labels: reado
       const rows = order.slice(start, start + batchSize);
       grad.fill(0);
       for (const r of rows) {
+        // inverted dropout: kept features scaled by 1 / (1 − p), so prediction needs no rescaling
+        const kept = featureDropout > 0 ? feats[r].filter(() => rand() >= featureDropout) : feats[r];
+        const scale = 1 / (1 - featureDropout);
         let z = params[B2];
         for (let j = 0; j < hidden; j++) {
-          let a = params[B1 + j];
-          for (const i of feats[r]) a += params[W1 + i * hidden + j];
+          let a = 0;
+          for (const i of kept) a += params[W1 + i * hidden + j];
+          a = params[B1 + j] + a * scale;
           h[j] = a > 0 ? a : 0;
           z += params[W2 + j] * h[j];
         }
@@ -140,7 +152,7 @@ export function trainRewardModel(samples: readonly RewardSample[], labels: reado
           if (h[j] <= 0) continue;
           const dh = dz * params[W2 + j];
           grad[B1 + j] += dh;
-          for (const i of feats[r]) grad[W1 + i * hidden + j] += dh;
+          for (const i of kept) grad[W1 + i * hidden + j] += dh * scale;
         }
       }
       t++;
@@ -155,7 +167,7 @@ export function trainRewardModel(samples: readonly RewardSample[], labels: reado
     }
   }
   return new RewardModel({
-    kind: 'bag-of-ngrams-mlp', version: 1, buckets, hidden, labelledBy, threshold,
+    kind: 'bag-of-ngrams-mlp', version: 1, buckets, hidden, metadataFeatures: [...metadataFeatures], labelledBy, threshold,
     w1: Array.from(params.subarray(W1, B1)), b1: Array.from(params.subarray(B1, W2)), w2: Array.from(params.subarray(W2, B2)), b2: params[B2],
   });
 }

@@ -25,7 +25,7 @@ export type RawScores = readonly (number | null | Error)[];
 export type RewardOutput = RawScores | { scores: RawScores; details?: readonly unknown[]; components?: RewardResult[] };
 
 export interface RewardFunction {
-  /** Unique name in a registry and in logs ("refusal", "judge-unsafe", "0.6·refusal+0.4·format"). */
+  /** Unique name in a registry and in logs ("refusal", "judge-unsafe", "0.6·refusal + 0.4·format"). */
   readonly name: string;
   /** The scores it promises, [lo, hi]; ±Infinity where unbounded. A finite score outside it is counted, kept. */
   readonly range: readonly [number, number];
