@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../core/experiments/canonical';
 import { decodeExperiment, type ExperimentSpec } from '../core/experiments/envelope';
 import { ExperimentError } from '../core/experiments/errors';
 import { nodeHost } from '../core/experiments/buildInfoNode';
@@ -60,6 +61,18 @@ describe('run records', () => {
     expect(again.same).toBe(true);
     expect(again.rerun.digest).toBe(record.digest);
     expect(again.rerun.moduleDigest).toBe(record.moduleDigest);
+  });
+
+  it('the study and distill views reproduce too: their timings are kept outside the digest', async () => {
+    const study = experiment('tabular', { view: 'study', dataset: { id: 'pima' }, teachers: ['knn'], strategies: ['uniform', 'balanced'], contextSizes: [64], folds: 2 }, 3);
+    const distill = experiment('tabular', { view: 'distill', dataset: { id: 'pima' }, teachers: ['logreg'], folds: 2, distill: { students: ['logreg'] } }, 3);
+    for (const e of [study, distill]) {
+      const record = await recordRun(e, deps());
+      expect(canonicalJson(record.results)).not.toMatch(/"(latency|latencyMs|trainMs|usPerRow|speedupBatch1)"/);
+      expect(Object.keys(record.measurements as object).length).toBeGreaterThan(0);
+      const again = await reproduce(record, deps());
+      expect(again.same ? [] : again.resultPaths).toEqual([]);
+    }
   });
 
   it('detects a changed input file as a changed sha256 (and names the result paths that moved)', async () => {

@@ -4,7 +4,7 @@
 // newer or unknown version, an incomplete record, and results that no longer match their digest.
 // Format versions: 1 (this one).
 import { z } from 'zod';
-import { digestOf } from './canonical';
+import { canonicalJson, digestOf } from './canonical';
 import { decodeExperiment, experimentSchema, type ExperimentSpec, type SpecCatalogue } from './envelope';
 import { runEnvironment, environmentSchema, type HostInfo } from './environment';
 import { ExperimentError } from './errors';
@@ -90,8 +90,9 @@ export async function recordRun(experiment: ExperimentSpec, deps: RecordDeps): P
   const t0 = performance.now();
   const out = await runner.run(effective.spec, ctx);
   const durationMs = performance.now() - t0;
-  // the record keeps the results' canonical form, so the digest can be re-checked from the record alone
-  const results: unknown = JSON.parse(JSON.stringify(out.results ?? null));
+  // the record keeps the results' canonical form (NaN spelled out, not JSON's null), so the digest can be
+  // re-checked from the record alone
+  const results: unknown = JSON.parse(canonicalJson(out.results ?? null));
   return {
     format: RUN_RECORD_FORMAT, version: RUN_RECORD_VERSION, createdAt: new Date().toISOString(),
     experiment: effective, seed: effective.seed,

@@ -33,8 +33,8 @@ export interface TabularRunSpec {
   distill: { labelling: 'oof' | 'naive'; temperature: number; hardLabelMix: number; students: StudentKind[] };
 }
 
-/** Timing fields of the engine's reports: measured, not reproducible, so outside the digest. */
-const TIMING_KEYS = new Set(['latencyMsMean', 'usPerRow', 'msPerRow', 'fitMs', 'predictMs', 'latencyMs', 'trainMs', 'speedup', 'ms', 'msMean']);
+/** Timing fields of the engine's reports (api.ts, study/runner.ts, distill/run.ts): measured, not reproducible, so outside the digest. */
+const TIMING_KEYS = new Set(['latency', 'latencyMs', 'latencyMsMean', 'usPerRow', 'trainMs', 'speedupBatch1', 'speedupBatched']);
 
 /** Splits a report into its deterministic part and its timings (paths kept so nothing measured is lost). */
 export function splitTimings(value: unknown, path = '', timings: Record<string, unknown> = {}): { results: unknown; timings: Record<string, unknown> } {
@@ -42,7 +42,7 @@ export function splitTimings(value: unknown, path = '', timings: Record<string, 
   if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (TIMING_KEYS.has(k) || /(?:Ms|Seconds|Latency)$/.test(k)) timings[path ? `${path}.${k}` : k] = v;
+      if (TIMING_KEYS.has(k) || /(?:Ms|MsMean|UsPerRow)$/.test(k)) timings[path ? `${path}.${k}` : k] = v;
       else out[k] = splitTimings(v, path ? `${path}.${k}` : k, timings).results;
     }
     return { results: out, timings };
