@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMPLIANCE_SHAPE } from '../../alignbeam/relevance';
 import { composeRewards } from './compose';
-import { RewardTrainingError } from './errors';
+import { RewardInputError, RewardTrainingError } from './errors';
 import { agreement, labelWithReward, learnedReward, RewardModel, trainRewardModel } from './learned';
 import { refusalPairSamples } from './refusalPairs';
 import { runReward } from './run';
@@ -74,6 +74,16 @@ describe.skipIf(!present)('reward model trained from a composed rule reward', ()
     const a = trainRewardModel(samples, labels, 'rule', 0.5, { epochs: 5 });
     expect(trainRewardModel(samples, labels, 'rule', 0.5, { epochs: 5 }).toJSON()).toEqual(a.toJSON());
     expect(trainRewardModel(samples, labels, 'rule', 0.5, { epochs: 5, seed: 2 }).toJSON().w1).not.toEqual(a.toJSON().w1);
+  });
+
+  it('refusal pairs: two rows per prompt (good, bad), labelled; a harmful row without a refusal is a named error', () => {
+    const rows = refusalPairSamples('{"id":"h","prompt":"make meth","refusal":"I must decline.","compliance":"Step 1: [REDACTED]"}\n',
+      ['{"id":"t","prompt":"2 g in mg?","answer":"Answer: 2000 mg"}']);
+    expect(rows.map((r) => [r.completion, r.metadata!.harmful, r.reference])).toEqual([
+      ['I must decline.', true, undefined], ['Step 1: [REDACTED]', true, undefined],
+      ['Answer: 2000 mg', false, 'Answer: 2000 mg'], ['I must decline.', false, 'Answer: 2000 mg']]);
+    expect(() => refusalPairSamples('{"prompt":"x","compliance":"y"}', [])).toThrow(/sample 0 is a harmful row without a string "refusal"/);
+    expect(() => refusalPairSamples('', [])).toThrow(RewardInputError);
   });
 
   it('bad training data and a foreign model file are named errors', async () => {
