@@ -12,6 +12,8 @@ import { decodeExperiment, type ExperimentSpec } from '../core/experiments/envel
 import { ExperimentError } from '../core/experiments/errors';
 import { nodeHost } from '../core/experiments/buildInfoNode';
 import { repositoryInputs } from '../core/experiments/nodeInputs';
+import { RunnerRegistry, type RunContext } from '../core/experiments/runner';
+import { sha256HexSync } from '../core/numeric/sha256';
 import { parseRunRecord, recordRun, serialiseRunRecord, type RecordDeps, type RunRecord } from '../core/experiments/record';
 import { compareRecords, reproduce } from '../core/experiments/reproduce';
 import { createTabularEngine } from '../core/tabular/api';
@@ -42,7 +44,7 @@ describe('run records', () => {
   it('records a real tabular run in Node and reproduces its digest', async () => {
     const record = await recordRun(pimaTeachers, deps());
     const pimaBytes = readFileSync(join(root, 'public/samples/tabular/pima-indians-diabetes.csv'));
-    expect(record.inputs).toEqual([{ role: 'data', id: 'pima', sha256: (await import('../core/numeric/sha256')).sha256HexSync(pimaBytes), size: pimaBytes.byteLength }]);
+    expect(record.inputs).toEqual([{ role: 'data', id: 'pima', sha256: sha256HexSync(pimaBytes), size: pimaBytes.byteLength }]);
     expect(record.environment).toMatchObject({ runtime: 'node', backendRequested: 'auto', backendUsed: 'js' });
     expect(record.environment.gitRevision).toMatch(/^([0-9a-f]{40}|unknown)$/);
     expect(record.environment.packages['onnxruntime-node']).toMatch(/^\d+\.\d+/);
@@ -73,6 +75,15 @@ describe('run records', () => {
       const again = await reproduce(record, deps());
       expect(again.same ? [] : again.resultPaths).toEqual([]);
     }
+  });
+
+  it('an embedded-TFM run lists the model file with the sha256 models/manifest.json gives it, and reproduces', async () => {
+    const record = await recordRun(experiment('tabular', { view: 'teacher', dataset: { id: 'pima' }, teachers: ['tfm'], folds: 2 }, 5), deps());
+    const manifest = JSON.parse(readFileSync(join(root, 'models/manifest.json'), 'utf8')) as { models: { id: string; files: { path: string; sha256: string }[] }[] };
+    const onnx = manifest.models.find((m) => m.id === 'tfm')!.files.find((f) => f.path === 'onnx/model.onnx')!;
+    expect(record.inputs.find((i) => i.role === 'model')).toMatchObject({ id: 'tfm', sha256: onnx.sha256 });
+    expect(record.environment.backendUsed).toMatch(/^js\+onnxruntime-node/);
+    expect((await reproduce(record, deps())).same).toBe(true);
   });
 
   it('detects a changed input file as a changed sha256 (and names the result paths that moved)', async () => {
@@ -132,6 +143,24 @@ describe('run records', () => {
     await expect(recordRun(experiment('tabular', { dataset: { id: 'missing.csv' }, teachers: ['knn'] }, 1), deps())).rejects.toMatchObject({ kind: 'input-unavailable' });
     // the user ONNX teacher is not run by the runner yet: said so, not skipped silently
     await expect(recordRun(experiment('tabular', { dataset: { id: 'pima' }, teachers: ['knn', 'user'] }, 1), deps())).rejects.toMatchObject({ kind: 'unsupported-in-runner' });
+  });
+
+  it('a runner that reads an input outside loadInput declares it; one input read twice with other bytes is an error', async () => {
+    const bytes = new TextEncoder().encode('weights');
+    // a module's runner joining the registry (the extension point): the ensembles spec stands in for its spec
+    const declaring = { module: 'ensembles', run: async (_spec: unknown, ctx: RunContext) => {
+      ctx.reportInput({ role: 'model', id: 'judge' }, { bytes });
+      ctx.reportInput({ role: 'model', id: 'judge' }, { sha256: sha256HexSync(bytes), size: bytes.byteLength });
+      return { results: { ok: 1 }, backendUsed: 'js' };
+    } };
+    const record = await recordRun(smallPool(1), { ...deps(), runners: new RunnerRegistry().register(declaring) });
+    expect(record.inputs).toEqual([{ role: 'model', id: 'judge', sha256: sha256HexSync(bytes), size: 7 }]);
+    const changing = { ...declaring, run: async (_spec: unknown, ctx: RunContext) => {
+      ctx.reportInput({ role: 'model', id: 'judge' }, { bytes });
+      ctx.reportInput({ role: 'model', id: 'judge' }, { bytes: new TextEncoder().encode('other') });
+      return { results: {}, backendUsed: 'js' };
+    } };
+    await expect(recordRun(smallPool(1), { ...deps(), runners: new RunnerRegistry().register(changing) })).rejects.toMatchObject({ kind: 'input-unavailable' });
   });
 
   it('stores records with the history, exports and re-imports them; a bad record refuses the import', async () => {

@@ -2,7 +2,7 @@
 // envelopes through the same migrate → defaults → clamp path as share links (linkCodec.restoreSpec), today's links
 // and history entries wrapped as experiments, and the registered runners with a compile-time check that each
 // module's spec type carries every field its runner reads.
-import { decodeExperiment, makeExperiment, type ExperimentSpec, type SpecCatalogue } from '../core/experiments/envelope';
+import { DEFAULT_SEED, EXPERIMENT_FORMAT, EXPERIMENT_VERSION, decodeExperiment, makeExperiment, type ExperimentSpec, type SpecCatalogue } from '../core/experiments/envelope';
 import { ExperimentError } from '../core/experiments/errors';
 import { RunnerRegistry, type Runner } from '../core/experiments/runner';
 import { ensemblesRunner, tabularRunner, type EnsemblesRunSpec, type TabularRunSpec } from '../core/experiments/runners';
@@ -38,8 +38,8 @@ export function experimentFromLink(hash: string): { experiment: ExperimentSpec; 
 
 /** A history entry (any entry ever stored, record or not) as an experiment. */
 export function experimentFromEntry(entry: HistoryEntry): ExperimentSpec {
-  return decodeExperiment({ format: 'workbench-experiment', version: 1, module: entry.module, specVersion: entry.specVersion, spec: entry.spec,
-    seed: typeof entry.spec.seed === 'number' ? entry.spec.seed : 1234, title: entry.title.slice(0, 300) }, SPEC_CATALOGUE);
+  return decodeExperiment({ format: EXPERIMENT_FORMAT, version: EXPERIMENT_VERSION, module: entry.module, specVersion: entry.specVersion, spec: entry.spec,
+    seed: typeof entry.spec.seed === 'number' ? entry.spec.seed : DEFAULT_SEED, title: entry.title.slice(0, 300) }, SPEC_CATALOGUE);
 }
 
 /** `Spec extends Run`: a spec type that lost or retyped a field its runner reads fails to compile here. */
