@@ -1,6 +1,8 @@
 // The history export file format and its validation. Import runs every entry's spec through the same
 // migrate → defaults → clamp path as share links, so a file from an older workbench still loads and a bad file
 // is refused with the entry and field that is wrong, before anything is written.
+// An entry may carry its run record (src/core/experiments/record.ts): it is checked with the record's own reader
+// (version, schema, digest of its results), and a bad record refuses the file like a bad spec.
 import { z } from 'zod';
 import { ExperimentError } from '../core/experiments/errors';
 import { parseRunRecord, type RunRecord } from '../core/experiments/record';
