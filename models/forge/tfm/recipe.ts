@@ -19,5 +19,5 @@ export const PRIOR_V2_DESCRIPTION = {
   features: 'as version 1, but the categorical share per task reaches 1 (every feature) and a fifth of categorical columns get 9–24 levels',
   labels: 'as version 1, plus a quarter of tasks with one class at 0.3–8 % of the rows (log-uniform; extreme imbalance) and another quarter with one class shrunk by 0.02–0.3; 40 % of tasks flip 0–20 % of labels',
   missing: '30 % of tasks: a share 0.2–1 of the features lose values at a rate 1–50 %, completely at random in two thirds of them and informatively in a third (values above a random quantile go missing at 2× the rate, those below at a fifth)',
-  duplicates: '30 % of tasks: 2–40 % of rows replaced by copies of other rows, label included (the copy keeps its source\'s noisy label), near-duplicates (continuous features jittered by 1 % of their range) in half of those tasks; copies fall on both sides of the context/query split',
+  duplicates: '60 % of tasks: 5–60 % of rows replaced by copies of other rows, label included (the copy keeps its source\'s noisy label), near-duplicates (continuous features jittered by 1 % of their range) in half of those tasks; copies fall on both sides of the context/query split',
 } as const;
