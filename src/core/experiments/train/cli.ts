@@ -1,7 +1,7 @@
 // Command line of SFT / LoRA / DPO training in Node:
 //   npx tsx src/core/experiments/train/cli.ts --spec spec.json
 // spec.json is a TrainSpec (spec.ts; unknown keys are errors). Prints one line per step, writes checkpoints under
-// spec.out, stops cleanly on Ctrl-C (the step in flight finishes; the last checkpoint stays valid).
+// spec.out, stops cleanly on Ctrl-C (the step in flight finishes and a resumable checkpoint of the steps done is written).
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { initEngine, release } from '../../lab';

@@ -19,7 +19,10 @@ const trainedText = (tok: LmTokenizer, s: MaskedSequence) => {
   let cur: number[] = [];
   s.tokens.forEach((id, i) => {
     if (s.trained[i]) cur.push(id);
-    else if (cur.length) spans.push(tok.decode(cur)), (cur = []);
+    else if (cur.length) {
+      spans.push(tok.decode(cur));
+      cur = [];
+    }
   });
   if (cur.length) spans.push(tok.decode(cur));
   return spans;

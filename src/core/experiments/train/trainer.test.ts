@@ -116,7 +116,10 @@ describe('training through the lab engine', () => {
     for (const f of ['trainer_state.safetensors', 'model.safetensors', 'adapter_model.safetensors']) {
       expect(Buffer.compare(readFileSync(join(outB, 'step-000004', f)), readFileSync(join(ck, f)))).toBe(0);
     }
-    for (const r of [a, b]) release([r.params, r.lora!.arrays]);
+    for (const r of [a, b]) {
+      release(r.params);
+      release(r.lora!.arrays);
+    }
     release(loaded.params);
 
     // resuming from another model's checkpoint, or with another spec, is refused before any step
@@ -136,7 +139,25 @@ describe('training through the lab engine', () => {
     for (let i = 1; i < m.length; i++) expect(m[i]).toBeGreaterThan(m[i - 1]);
     expect(r.logs[3].accuracy).toBe(1);
     expect(r.logs[3].chosenReward! - r.logs[3].rejectedReward!).toBeCloseTo(m[3], 5);
-    release([r.params, r.lora!.arrays]);
+    release(r.params);
+    release(r.lora!.arrays);
+  }, 180_000);
+
+  it('DPO full fine-tuning (GPT-2 target, frozen-copy reference): monotone progress, cancel between steps', async () => {
+    const controller = new AbortController();
+    const events: string[] = [];
+    const r = await trainFromSpec(spec({ method: 'dpo', data: DPO, model: 'models/target', steps: 5, lr: 1e-3, labelSmoothing: 0.1, out: join(dir, 'dpo-full') }), {
+      signal: controller.signal,
+      onProgress: (p) => {
+        events.push(p.kind === 'step' ? `step ${p.step}/${p.total}` : p.kind === 'done' ? `done ${p.status} ${p.step}` : p.kind);
+        if (p.kind === 'step' && p.step === 2) controller.abort();
+      },
+    });
+    expect(events).toEqual(['prepare', 'step 1/5', 'step 2/5', 'checkpoint', 'done cancelled 2']);
+    expect((await readCheckpoint(join(dir, 'dpo-full', 'step-000002'))).state).toMatchObject({ status: 'cancelled', step: 2 });
+    expect(r.status).toBe('cancelled');
+    expect(r.logs[1].margin!).toBeGreaterThan(r.logs[0].margin!);
+    release(r.params);
   }, 180_000);
 
   it('refuses a LoRA role the family does not name', async () => {

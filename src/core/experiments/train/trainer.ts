@@ -214,6 +214,21 @@ export async function runTraining(model: TrainModel, data: EncodedData, spec: Tr
   const merged = (): ArrRecord => (plan ? applyLora(plan, keep(model.params), keep(p)) : keep(p));
   const step = makeStep(model, spec, plan, o);
   let status: 'done' | 'cancelled' = 'done';
+  let lastCheckpoint = state.step;
+  const checkpoint = async (st: TrainCheckpointState['status']): Promise<void> => {
+    if (!opts.sink) return;
+    state.status = st;
+    const all = merged();
+    const ck: TrainCheckpoint = {
+      step: state.step, state: structuredClone(state), merged: hostCopy(all),
+      trainer: new Map([...hostCopy(p, 'param.'), ...hostCopy(m, 'm.'), ...hostCopy(v, 'v.')]),
+      lora: plan ? { plan, arrays: p } : null,
+    };
+    release(all);
+    await opts.sink.write(ck);
+    lastCheckpoint = state.step;
+    progress({ kind: 'checkpoint', step: state.step });
+  };
   progress({ kind: 'prepare', message: `${n} ${spec.method === 'sft' ? 'sequences' : 'pairs'}, T ${T}, template ${data.template}${plan ? `, LoRA r ${plan.r} on ${plan.targets.length} matrices` : ', full fine-tuning'}` });
   try {
     for (let s = state.step; s < spec.steps; s++) {
@@ -239,19 +254,10 @@ export async function runTraining(model: TrainModel, data: EncodedData, spec: Tr
       state.step = t;
       progress({ kind: 'step', step: t, total: spec.steps, log });
       if (!Number.isFinite(log.loss) || !Number.isFinite(log.gradNorm)) throw new TrainError('non-finite', `step ${t}: the ${Number.isFinite(log.loss) ? 'gradient norm' : 'loss'} is ${Number.isFinite(log.loss) ? log.gradNorm : log.loss}`);
-      if (opts.sink && (t === spec.steps || (spec.checkpointEvery !== undefined && t % spec.checkpointEvery === 0))) {
-        state.status = t === spec.steps ? 'done' : 'running';
-        const all = merged();
-        const ck: TrainCheckpoint = {
-          step: t, state: structuredClone(state), merged: hostCopy(all),
-          trainer: new Map([...hostCopy(p, 'param.'), ...hostCopy(m, 'm.'), ...hostCopy(v, 'v.')]),
-          lora: plan ? { plan, arrays: p } : null,
-        };
-        release(all);
-        await opts.sink.write(ck);
-        progress({ kind: 'checkpoint', step: t });
-      }
+      if (t === spec.steps || (spec.checkpointEvery !== undefined && t % spec.checkpointEvery === 0)) await checkpoint(t === spec.steps ? 'done' : 'running');
     }
+    // a cancelled run keeps its progress: the steps done since the last checkpoint are written (resumable)
+    if (status === 'cancelled' && state.step > lastCheckpoint) await checkpoint('cancelled');
   } catch (e) {
     release(p);
     throw e;
