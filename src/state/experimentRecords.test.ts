@@ -46,6 +46,7 @@ describe('run records', () => {
     const pimaBytes = readFileSync(join(root, 'public/samples/tabular/pima-indians-diabetes.csv'));
     expect(record.inputs).toEqual([{ role: 'data', id: 'pima', sha256: sha256HexSync(pimaBytes), size: pimaBytes.byteLength }]);
     expect(record.environment).toMatchObject({ runtime: 'node', backendRequested: 'auto', backendUsed: 'js' });
+    expect(record.backend).toEqual({ requested: 'auto', chosen: 'node', used: 'js', fallbacks: [] });
     expect(record.environment.gitRevision).toMatch(/^([0-9a-f]{40}|unknown)$/);
     expect(record.environment.packages['onnxruntime-node']).toMatch(/^\d+\.\d+/);
     expect(record.seed).toBe(5);
@@ -82,7 +83,8 @@ describe('run records', () => {
     const manifest = JSON.parse(readFileSync(join(root, 'models/manifest.json'), 'utf8')) as { models: { id: string; files: { path: string; sha256: string }[] }[] };
     const onnx = manifest.models.find((m) => m.id === 'tfm')!.files.find((f) => f.path === 'onnx/model.onnx')!;
     expect(record.inputs.find((i) => i.role === 'model')).toMatchObject({ id: 'tfm', sha256: onnx.sha256 });
-    expect(record.environment.backendUsed).toMatch(/^js\+onnxruntime-node/);
+    expect(record.environment.backendUsed).toBe('onnxruntime-node:cpu');
+    expect(record.backend).toEqual({ requested: 'auto', chosen: 'node', used: 'onnxruntime-node:cpu', fallbacks: [] });
     expect((await reproduce(record, deps())).same).toBe(true);
   });
 
@@ -126,7 +128,9 @@ describe('run records', () => {
     const kindOf = (r: unknown) => refusal(() => parseRunRecord(r)).kind;
     expect(kindOf('{not json')).toBe('invalid-record');
     expect(kindOf({ ...record, format: 'something-else' })).toBe('invalid-record');
-    expect(kindOf({ ...record, version: 2 })).toBe('future-version');
+    expect(kindOf({ ...record, version: 3 })).toBe('future-version');
+    const { backend: _b, ...noBackend } = record;
+    expect(refusal(() => parseRunRecord(noBackend)).message).toContain('backend');
     expect(kindOf({ ...record, version: 0 })).toBe('unknown-version');
     const { digest: _d, ...noDigest } = record;
     expect(refusal(() => parseRunRecord(noDigest)).message).toContain('digest');
@@ -151,14 +155,14 @@ describe('run records', () => {
     const declaring = { module: 'ensembles', run: async (_spec: unknown, ctx: RunContext) => {
       ctx.reportInput({ role: 'model', id: 'judge' }, { bytes });
       ctx.reportInput({ role: 'model', id: 'judge' }, { sha256: sha256HexSync(bytes), size: bytes.byteLength });
-      return { results: { ok: 1 }, backendUsed: 'js' };
+      return { results: { ok: 1 } };
     } };
     const record = await recordRun(smallPool(1), { ...deps(), runners: new RunnerRegistry().register(declaring) });
     expect(record.inputs).toEqual([{ role: 'model', id: 'judge', sha256: sha256HexSync(bytes), size: 7 }]);
     const changing = { ...declaring, run: async (_spec: unknown, ctx: RunContext) => {
       ctx.reportInput({ role: 'model', id: 'judge' }, { bytes });
       ctx.reportInput({ role: 'model', id: 'judge' }, { bytes: new TextEncoder().encode('other') });
-      return { results: {}, backendUsed: 'js' };
+      return { results: {} };
     } };
     await expect(recordRun(smallPool(1), { ...deps(), runners: new RunnerRegistry().register(changing) })).rejects.toMatchObject({ kind: 'input-unavailable' });
   });

@@ -4,7 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TRACKED_PACKAGES, type BuildInfo, type HostInfo } from './environment';
+import { TRACKED_PACKAGES, type BuildInfo } from './environment';
+import type { BackendHost, SidecarEndpoint } from './backends/factory';
+import { nodeBackendHost } from './backends/hosts';
 
 function git(root: string, args: string[]): string | undefined {
   try {
@@ -41,7 +43,10 @@ export function nodeBuildInfo(root = process.cwd()): BuildInfo {
   };
 }
 
-/** The host of a Node run (tests, benches, sidecar, queue workers). */
-export function nodeHost(root = process.cwd()): HostInfo {
-  return { runtime: 'node', platform: `node ${process.versions.node} ${process.platform}-${process.arch}`, build: nodeBuildInfo(root) };
+/**
+ * The host of a Node run (tests, benches, sidecar, queue workers), with the ONNX runtimes the backend factory routes
+ * to: onnxruntime-node for `auto`, onnxruntime-web's WASM build for `wasm` (and `webgpu`, which Node lacks: logged).
+ */
+export function nodeHost(root = process.cwd(), options: { sidecar?: SidecarEndpoint; numThreads?: number } = {}): BackendHost {
+  return nodeBackendHost({ runtime: 'node', platform: `node ${process.versions.node} ${process.platform}-${process.arch}`, build: nodeBuildInfo(root) }, options);
 }

@@ -2,17 +2,19 @@
 // results + the digest of the results (canonical JSON → sha256). `recordRun` runs an experiment through its
 // module's runner and writes the record; `parseRunRecord` is the reader shipped with the format: it refuses a
 // newer or unknown version, an incomplete record, and results that no longer match their digest.
-// Format versions: 1 (this one).
+// Format versions: 1 (environment.backendRequested/Used written by the runner), 2 (this one: `backend` — requested,
+// chosen, used and every fallback — from the backend factory, backends/factory.ts). Version 1 records still read.
 import { z } from 'zod';
 import { canonicalJson, digestOf } from './canonical';
 import { decodeExperiment, experimentSchema, type ExperimentSpec, type SpecCatalogue } from './envelope';
 import { runEnvironment, environmentSchema, type HostInfo } from './environment';
+import { createBackend, type BackendHost, type CreateBackendOptions, type ExperimentBackend } from './backends/factory';
 import { ExperimentError } from './errors';
 import type { InputLoader, InputRef, RunContext, RunnerRegistry, RunProgress } from './runner';
 import { sha256HexSync } from '../numeric/sha256';
 
 export const RUN_RECORD_FORMAT = 'workbench-run-record';
-export const RUN_RECORD_VERSION = 1;
+export const RUN_RECORD_VERSION = 2;
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256 (64 lowercase hex digits)');
 
@@ -24,13 +26,25 @@ export const inputRecordSchema = z.object({
 });
 export type InputRecord = z.infer<typeof inputRecordSchema>;
 
+export const backendRecordSchema = z.object({
+  requested: z.enum(['auto', 'webgpu', 'wasm']),
+  chosen: z.string().max(200),
+  used: z.string().max(400),
+  fallbacks: z.array(z.object({
+    from: z.string().max(40), to: z.string().max(40).nullable(), stage: z.enum(['resolve', 'create', 'run']),
+    reason: z.string().max(2000), file: z.string().max(300).optional(),
+  }).strict()),
+}).strict();
+
 export const runRecordSchema = z.object({
   format: z.literal(RUN_RECORD_FORMAT),
-  version: z.literal(RUN_RECORD_VERSION),
+  version: z.union([z.literal(1), z.literal(RUN_RECORD_VERSION)]),
   createdAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date'),
   experiment: experimentSchema,
   seed: z.number().int(),
   environment: environmentSchema,
+  /** v2: what the backend factory routed the run to and what ran (absent in v1 records) */
+  backend: backendRecordSchema.optional(),
   /** sorted by role, then id */
   inputs: z.array(inputRecordSchema),
   results: z.unknown(),
@@ -44,8 +58,11 @@ export type RunRecord = z.infer<typeof runRecordSchema>;
 export interface RecordDeps {
   runners: RunnerRegistry;
   catalogue: SpecCatalogue;
-  host: HostInfo;
+  /** the host (a BackendHost gives the factory its ONNX runtimes; a plain HostInfo runs pure-TypeScript modules only) */
+  host: HostInfo | BackendHost;
   loadInput: InputLoader;
+  /** the factory (tests and the sidecar pass their own); default createBackend */
+  createBackend?: (preference: ExperimentSpec['backend'], host: BackendHost, options?: CreateBackendOptions) => ExperimentBackend;
   signal?: AbortSignal;
   onProgress?: (p: RunProgress) => void;
 }
@@ -68,7 +85,9 @@ export async function recordRun(experiment: ExperimentSpec, deps: RecordDeps): P
   const effective = decodeExperiment(experiment, deps.catalogue);
   const runner = deps.runners.get(effective.module);
   const inputs = inputCollector();
+  const backend = (deps.createBackend ?? createBackend)(effective.backend, deps.host);
   const ctx: RunContext = {
+    backend,
     signal: deps.signal ?? new AbortController().signal,
     onProgress: deps.onProgress ?? (() => undefined),
     host: deps.host,
@@ -88,7 +107,8 @@ export async function recordRun(experiment: ExperimentSpec, deps: RecordDeps): P
     },
   };
   const t0 = performance.now();
-  const out = await runner.run(effective.spec, ctx);
+  const out = await backend.run(() => runner.run(effective.spec, ctx));
+  const used = backend.report();
   const durationMs = performance.now() - t0;
   // the record keeps the results' canonical form (NaN spelled out, not JSON's null), so the digest can be
   // re-checked from the record alone
@@ -96,7 +116,7 @@ export async function recordRun(experiment: ExperimentSpec, deps: RecordDeps): P
   return {
     format: RUN_RECORD_FORMAT, version: RUN_RECORD_VERSION, createdAt: new Date().toISOString(),
     experiment: effective, seed: effective.seed,
-    environment: runEnvironment(deps.host, effective.backend, out.backendUsed),
+    environment: runEnvironment(deps.host, used.requested, used.used), backend: used,
     inputs: inputs.list(), results,
     ...(out.measurements !== undefined ? { measurements: JSON.parse(JSON.stringify(out.measurements)) as unknown } : {}),
     digest: digestOf(results),
@@ -131,6 +151,7 @@ export function parseRunRecord(input: string | unknown): RunRecord {
     throw new ExperimentError('invalid-record', `${issue.path.join('.') || '(record)'}: ${issue.message}`);
   }
   const record = parsed.data;
+  if (record.version >= 2 && !record.backend) throw new ExperimentError('invalid-record', 'backend: a version 2 record names the backend requested, chosen and used');
   if (record.seed !== record.experiment.seed) throw new ExperimentError('invalid-record', `seed ${record.seed} differs from the experiment's seed ${record.experiment.seed}`);
   const digest = digestOf(record.results);
   if (digest !== record.digest) throw new ExperimentError('tampered-record', `the results hash to ${digest.slice(0, 12)}…, the record says ${record.digest.slice(0, 12)}…`);

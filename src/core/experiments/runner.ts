@@ -2,6 +2,7 @@
 // A runner is a thin adapter over the module's core API; what it reads (model and data files) it reads through
 // `ctx.loadInput`, which hashes every byte it hands out, so a record lists the sha256 of each input without the
 // runner having to remember to. Inputs obtained another way are declared with `ctx.reportInput`.
+import type { ExperimentBackend } from './backends/factory';
 import { ExperimentError } from './errors';
 import type { HostInfo } from './environment';
 
@@ -19,6 +20,11 @@ export interface RunContext {
   signal: AbortSignal;
   onProgress: (p: RunProgress) => void;
   host: HostInfo;
+  /**
+   * Where the work runs (backends/factory.ts): ONNX sessions go through `backend.ort()`, so the record's
+   * backend.used and fallbacks come from the factory, not from the runner.
+   */
+  backend: ExperimentBackend;
   /** the bytes of an input; they are hashed and listed in the record */
   loadInput(ref: InputRef): Promise<Uint8Array>;
   /** an input read without loadInput (e.g. a model a library fetched itself): its bytes or its sha256 */
@@ -30,8 +36,6 @@ export interface RunOutput {
   results: unknown;
   /** non-deterministic figures (timings): kept in the record, outside the digest */
   measurements?: unknown;
-  /** what computed the results: 'js' (pure TypeScript), 'onnxruntime-node:cpu', 'onnxruntime-web:webgpu', … */
-  backendUsed: string;
   /** the module's own result digest (the one its share links carry), where it has one */
   moduleDigest?: string;
 }

@@ -28,6 +28,7 @@ import type { Student, StudentKind } from './students/types';
 import { TEACHER_FACTORIES } from './teachers/registry';
 import type { Teacher } from './teachers/teacher';
 import { loadUserTfm } from './tfm/userTfm';
+import type { TfmRuntime } from './tfm/tfmTeacher';
 import { PlannedProgress } from '../runtime/progress';
 import type { BackendPreference, OrtBackend } from '../runtime/session';
 
@@ -181,6 +182,8 @@ export interface TabularApi {
 export interface TabularEngineDeps {
   /** ONNX backend for user-supplied TFMs (the browser worker passes onnxruntime-web; Node tests onnxruntime-node) */
   userTeacherBackend?: () => Promise<OrtBackend>;
+  /** the embedded TFM's ORT backend and model bytes for this engine's runs (default: the host's, setTfmRuntime) */
+  tfmRuntime?: TfmRuntime;
 }
 
 const mean = (v: number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
@@ -239,7 +242,7 @@ async function breathe(signal: AbortSignal): Promise<void> {
 /** A teacher a run will call; `onnx`: an ONNX network (the embedded or a user TFM), whose extra calls are costly. */
 export interface ResolvedTeacher { teacher: Teacher; label: string; onnx: boolean }
 
-export function resolveTeachers(ids: string[], user?: { teacher: Teacher; label: string }, backend?: BackendPreference): { teachers: ResolvedTeacher[]; skipped: Skipped[] } {
+export function resolveTeachers(ids: string[], user?: { teacher: Teacher; label: string }, backend?: BackendPreference, tfmRuntime?: TfmRuntime): { teachers: ResolvedTeacher[]; skipped: Skipped[] } {
   const teachers: ResolvedTeacher[] = [];
   const skipped: Skipped[] = [];
   for (const id of ids) {
@@ -249,7 +252,7 @@ export function resolveTeachers(ids: string[], user?: { teacher: Teacher; label:
       continue;
     }
     const f = TEACHER_FACTORIES.find((t) => t.id === id);
-    if (f) teachers.push({ teacher: f.create({ backend }), label: f.label, onnx: f.onnx });
+    if (f) teachers.push({ teacher: f.create({ backend, ...(tfmRuntime ? { tfmRuntime } : {}) }), label: f.label, onnx: f.onnx });
     else skipped.push({ teacher: id, reason: `teacher "${id}" is not available in this build (known: ${TEACHER_FACTORIES.map((t) => t.id).join(', ')})` });
   }
   if (!teachers.length) throw new TabularDataError(`None of the chosen teachers can run: ${skipped.map((s) => s.reason).join('; ')}.`);
@@ -333,7 +336,7 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
     }),
     runTeachers: (o, onProgress) => abortable(async (signal) => {
       const t = needTask();
-      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend);
+      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend, deps.tfmRuntime);
       const k = t.classNames.length;
       const minority = minorityClass(t.y, k);
       const cutoff: CutoffRunOptions = { ...DEFAULT_CUTOFF_RUN, ...o.cutoff };
@@ -388,7 +391,7 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
     }),
     runStudy: (o, onProgress) => abortable(async (signal) => {
       const t = needTask();
-      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend);
+      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend, deps.tfmRuntime);
       const result = await runStudy([{ id: t.name, task: t }], teachers.map((x) => x.teacher), { strategies: o.strategies, sizes: o.sizes, folds: o.folds, seed: o.seed }, {
         signal, onProgress: (e) => onProgress?.({ phase: 'study', done: e.done, total: e.total, label: e.label }),
       });
@@ -397,7 +400,7 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
     }),
     runDistill: (o, onProgress) => abortable(async (signal) => {
       const t = needTask();
-      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend);
+      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend, deps.tfmRuntime);
       if (!o.students.length) throw new TabularDataError('Choose at least one student (gbdt, mlp or logreg).');
       const k = t.classNames.length;
       const split = stratifiedSplit(t.y, k, o.testFraction ?? 0.25, o.seed);

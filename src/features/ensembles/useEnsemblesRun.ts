@@ -1,10 +1,12 @@
 // Runs an ensembles analysis in the worker: load the pool (demo from the spec, or a user file checked against the
-// sha256 in the spec), analyse with progress, cancel, and compute the result digest that share links carry.
+// sha256 in the spec), analyse with progress, cancel, and compute the result digest that share links carry. The
+// pool and analysis options come from ensemblesPlan (the experiment runner's own mapping), so the panel and the
+// runner run the same analysis for the same spec.
 import { useCallback, useRef, useState } from 'react';
 import * as Comlink from 'comlink';
 import type { EnsemblesApi, PoolSummary } from '../../core/ensembles/api';
 import type { EnsembleProgress, EnsembleReport } from '../../core/ensembles/analyse';
-import { sha256Hex } from '../../core/runtime/loaders';
+import { ensembleLinkDigest, ensemblesPlan } from '../../core/experiments/runners/ensemblesPlan';
 import type { EnsemblesSpec } from '../../state/specs/ensembles';
 import { useWorkerEngine } from '../../app/useWorkerEngine';
 
@@ -19,14 +21,9 @@ export interface PoolFile { name: string; bytes: Uint8Array; sha256: string }
 
 const createWorker = () => new Worker(new URL('../../../workers/ensembles.worker.ts', import.meta.url), { type: 'module' });
 
-/** Digest of what a reader compares: every strategy score and every comparison's ranks, rounded to 1e-9. */
-export async function reportDigest(report: EnsembleReport): Promise<string> {
-  const round = (v: number | null) => (v === null ? null : Math.round(v * 1e9) / 1e9);
-  const payload = {
-    scores: Object.fromEntries(Object.entries(report.scores).map(([m, rows]) => [m, rows?.map((r) => r.map(round))])),
-    ranks: Object.fromEntries(Object.entries(report.comparisons).map(([m, c]) => [m, c && 'avgRanks' in c ? c.avgRanks.map(round) : null])),
-  };
-  return sha256Hex(new TextEncoder().encode(JSON.stringify(payload)));
+/** Digest of what a reader compares: every strategy score and every comparison's ranks, rounded to 1e-9 (the runner's moduleDigest). */
+export function reportDigest(report: EnsembleReport): Promise<string> {
+  return Promise.resolve(ensembleLinkDigest(report));
 }
 
 export function useEnsemblesRun() {
@@ -40,19 +37,16 @@ export function useEnsemblesRun() {
     setState({ status: 'running', progress: null });
     try {
       const api = engine();
+      const plan = ensemblesPlan(spec);
       let pool: PoolSummary;
-      if (spec.pool.kind === 'demo') {
-        pool = await api.loadSyntheticPool({ datasets: spec.pool.datasets, rowsOof: spec.pool.rows, rowsTest: spec.pool.rows, seed: spec.seed });
+      if (plan.pool.kind === 'demo') {
+        pool = await api.loadSyntheticPool(plan.pool.synthetic);
       } else {
-        if (!file || file.sha256 !== spec.pool.sha256) throw new Error(`this experiment needs the pool file "${spec.pool.name}" (sha256 ${spec.pool.sha256.slice(0, 12)}…): choose it above`);
+        if (!file || file.sha256 !== plan.pool.sha256) throw new Error(`this experiment needs the pool file "${plan.pool.name}" (sha256 ${plan.pool.sha256.slice(0, 12)}…): choose it above`);
         pool = await api.loadPool(file.name, file.bytes.slice());
       }
       const report = await api.analyse(
-        {
-          strategies: spec.strategies, alpha: spec.alpha, cliqueTest: spec.cliqueTest, caruanaIterations: spec.caruanaIterations, selectionMetric: spec.selectionMetric,
-          wilcoxon: { zeroMethod: spec.statistics.wilcoxonZeroMethod, method: spec.statistics.wilcoxonMethod, correction: spec.statistics.wilcoxonCorrection },
-          friedmanTieCorrection: spec.statistics.friedmanTieCorrection, control: spec.statistics.control,
-        },
+        plan.analyse,
         Comlink.proxy((p: EnsembleProgress) => { if (live.current === id) setState({ status: 'running', progress: p }); }),
       );
       const digest = await reportDigest(report);

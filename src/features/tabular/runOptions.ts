@@ -1,17 +1,5 @@
-// What each tabular view asks the engine for, read from the spec in one place, so every field a link carries
-// (the backend setting included) reaches the engine; runOptions.test.ts follows `backend` down to the ORT session.
-import type { DistillRunOptions, StudyRunOptions, TeacherRunOptions } from '../../core/tabular/api';
-import type { TabularSpec } from '../../state/specs/tabular';
-
-export function teacherRunOptions(spec: TabularSpec): TeacherRunOptions {
-  return { teachers: spec.teachers, folds: spec.folds, seed: spec.seed, backend: spec.backend, cutoff: spec.cutoff };
-}
-
-export function studyRunOptions(spec: TabularSpec): StudyRunOptions {
-  return { ...teacherRunOptions(spec), strategies: spec.strategies, sizes: spec.contextSizes };
-}
-
-export function distillRunOptions(spec: TabularSpec): DistillRunOptions {
-  const d = spec.distill;
-  return { ...teacherRunOptions(spec), students: d.students, labelling: d.labelling, temperature: d.temperature, hardLabelMix: d.hardLabelMix };
-}
+// What each tabular view asks the engine for: the experiment runner's own mapping (core/experiments/runners/
+// tabularPlan.ts), re-exported so the panel and the runner send the same options for the same spec — every field
+// a link carries (the backend setting included) reaches the engine; runOptions.test.ts follows `backend` down to
+// the ORT session and src/state/experimentFields.test.ts perturbs every spec field.
+export { distillRunOptions, studyRunOptions, teacherRunOptions } from '../../core/experiments/runners/tabularPlan';

@@ -3,9 +3,13 @@
 // return deterministic results and put timings in measurements) and exporting it here; src/state/experiments.ts
 // registers it (workbenchRunners) and checks at compile time that the module's spec type satisfies the runner's spec type.
 // Registered: tabular, ensembles (both run in Node and in a worker without a browser API).
-// Not yet: alignbeam, circuits (need an LM session / lab engine through the backend factory, issue #21 item 2),
+// Each module's spec → core-call mapping is a pure `…Plan(spec)` the runner executes and the panel shares; every
+// spec field's route into it is declared in src/state/experimentFields.ts (and tested field by field).
+// Not yet: alignbeam, circuits (need an LM session / lab engine through the backend factory, backends/),
 // edits (runs in the sidecar), curation, experiments, assurance (no spec yet).
-export { ensemblesRunner, type EnsemblesRunSpec } from './ensembles';
-export { tabularRunner, type TabularRunSpec } from './tabular';
+export { ensemblesRunner, makeEnsemblesRunner, type EnsemblesRunSpec } from './ensembles';
+export { ensemblesPlan, type EnsemblesPlan } from './ensemblesPlan';
+export { makeTabularRunner, tabularRunner, type TabularRunSpec } from './tabular';
+export { tabularPlan, type TabularPlan } from './tabularPlan';
 
 export const UNREGISTERED_MODULES = ['alignbeam', 'circuits', 'edits', 'curation', 'experiments', 'assurance'] as const;

@@ -1,37 +1,19 @@
-// Tabular runner: the tabular spec (src/state/specs/tabular.ts) → the tabular engine (src/core/tabular/api.ts),
-// in-thread. Loads the dataset through ctx.loadInput (hashed into the record), reads it the way the panel does
-// (a shared benchmark dataset by its documented columns, any other file by name and header setting), sets the
-// task and runs the spec's view. Results are the view's report without timings (they go to `measurements`); the
-// engine's own digest (the one share links carry) is kept as the record's moduleDigest.
-// Not run here: the 'user' ONNX teacher (its file and contract JSON are chosen in the page; the backend factory
-// of issue #21 item 2 will carry them). The embedded 'tfm' runs on the host's default ORT runtime.
-import { createTabularEngine, type DistillRunOptions, type TeacherRunOptions } from '../../tabular/api';
-import type { HeaderMode } from '../../tabular/data/csv';
+// Tabular runner: executes tabularPlan(spec) (tabularPlan.ts, the same options the panel sends) on the tabular
+// engine (src/core/tabular/api.ts), in-thread. Loads the dataset through ctx.loadInput (hashed into the record),
+// reads it the way the panel does (a shared benchmark dataset by its documented columns, any other file by name
+// and header setting), sets the task and runs the spec's view. The embedded TFM runs on the backend factory's ORT
+// build (ctx.backend.ort()) with the model bytes read through ctx.loadInput — the bytes hashed are the bytes run —
+// so the record's backend.used and fallbacks are what its sessions really did. Results are the view's report
+// without timings (they go to `measurements`); the engine's own digest is kept as the record's moduleDigest.
+// Not run here: the 'user' ONNX teacher (its file and contract JSON are chosen in the page).
+import { createTabularEngine, type TabularApi, type TabularEngineDeps } from '../../tabular/api';
 import { SHARED_DATASETS } from '../../tabular/data/registry';
-import type { StrategyName } from '../../tabular/strategies';
-import type { StudentKind } from '../../tabular/students/types';
 import { TEACHER_FACTORIES } from '../../tabular/teachers/registry';
-import type { BackendPreference } from '../../runtime/session';
 import { ExperimentError } from '../errors';
 import type { Runner, RunOutput } from '../runner';
+import { tabularPlan, type TabularRunSpec } from './tabularPlan';
 
-/** The fields of the tabular spec this runner reads (src/state/experiments.ts checks TabularSpec satisfies it). */
-export interface TabularRunSpec {
-  seed: number;
-  backend: BackendPreference;
-  view: 'teacher' | 'study' | 'distill';
-  dataset: { id: string; sha256?: string };
-  target?: string | number;
-  header?: HeaderMode;
-  sensitive?: string;
-  sensitiveThreshold?: number;
-  teachers: string[];
-  strategies: StrategyName[];
-  contextSizes: number[];
-  folds: number;
-  cutoff: { criterion: 'youden' | 'f1'; onnxTeachers: boolean };
-  distill: { labelling: 'oof' | 'naive'; temperature: number; hardLabelMix: number; students: StudentKind[] };
-}
+export type { TabularRunSpec } from './tabularPlan';
 
 /** Timing fields of the engine's reports (api.ts, study/runner.ts, distill/run.ts): measured, not reproducible, so outside the digest. */
 const TIMING_KEYS = new Set(['latency', 'latencyMs', 'latencyMsMean', 'usPerRow', 'trainMs', 'speedupBatch1', 'speedupBatched']);
@@ -50,47 +32,43 @@ export function splitTimings(value: unknown, path = '', timings: Record<string, 
   return { results: value, timings };
 }
 
-function teacherOptions(s: TabularRunSpec): TeacherRunOptions {
-  return { teachers: s.teachers, folds: s.folds, seed: s.seed, backend: s.backend, cutoff: s.cutoff };
+/** The tabular runner over `createEngine` (default the real engine; a test wraps it to record the calls it gets). */
+export function makeTabularRunner(createEngine: (deps: TabularEngineDeps) => TabularApi = createTabularEngine): Runner<TabularRunSpec> {
+  return {
+    module: 'tabular',
+    async run(spec, ctx): Promise<RunOutput> {
+      if (spec.teachers.includes('user')) {
+        throw new ExperimentError('unsupported-in-runner', 'teachers: the user ONNX teacher is chosen as a file in the tabular page and is not run by the experiment runner yet');
+      }
+      const plan = tabularPlan(spec);
+      const onnx = spec.teachers.some((t) => TEACHER_FACTORIES.find((f) => f.id === t)?.onnx);
+      // The embedded TFM's bytes come through the host's loader (hashed into the record) and run on the factory's backend.
+      let tfmRuntime: TabularEngineDeps['tfmRuntime'];
+      if (onnx) {
+        const model = await ctx.loadInput({ role: 'model', id: 'tfm' });
+        tfmRuntime = { backend: await ctx.backend.ort(), loadModel: async () => model };
+      }
+      const bytes = await ctx.loadInput({ role: 'data', id: plan.dataset.id, ...(plan.dataset.sha256 ? { sha256: plan.dataset.sha256 } : {}) });
+      const engine = createEngine(tfmRuntime ? { tfmRuntime } : {});
+      const abort = () => void engine.cancel();
+      ctx.signal.addEventListener('abort', abort);
+      try {
+        const shared = SHARED_DATASETS.find((d) => d.id === plan.dataset.id || d.file === plan.dataset.id);
+        const summary = shared ? await engine.loadShared(shared.id, bytes) : await engine.loadFile(plan.dataset.id, bytes, { header: plan.dataset.header });
+        const task = await engine.setTask(plan.task === 'suggested' ? summary.suggested : plan.task);
+        const progress = (p: { done: number; total: number; label: string }) => ctx.onProgress({ done: p.done, total: p.total, label: p.label });
+        const { run } = plan;
+        const report = run.view === 'teacher' ? await engine.runTeachers(run.options, progress)
+          : run.view === 'study' ? await engine.runStudy(run.options, progress)
+            : await engine.runDistill(run.options, progress);
+        const { digest, ...rest } = report;
+        const { results, timings } = splitTimings({ view: spec.view, task, report: rest });
+        return { results, measurements: timings, moduleDigest: digest };
+      } finally {
+        ctx.signal.removeEventListener('abort', abort);
+      }
+    },
+  };
 }
 
-function distillOptions(s: TabularRunSpec): DistillRunOptions {
-  const d = s.distill;
-  return { ...teacherOptions(s), students: d.students, labelling: d.labelling, temperature: d.temperature, hardLabelMix: d.hardLabelMix };
-}
-
-export const tabularRunner: Runner<TabularRunSpec> = {
-  module: 'tabular',
-  async run(spec, ctx): Promise<RunOutput> {
-    if (spec.teachers.includes('user')) {
-      throw new ExperimentError('unsupported-in-runner', 'teachers: the user ONNX teacher is chosen as a file in the tabular page and is not run by the experiment runner yet');
-    }
-    const onnx = spec.teachers.some((t) => TEACHER_FACTORIES.find((f) => f.id === t)?.onnx);
-    // The embedded TFM's teacher reads models/tfm/onnx/model.onnx itself (Node: from disk; worker: the registered
-    // loader); the same file is read here through the host's loader so its sha256 is in the record.
-    if (onnx) await ctx.loadInput({ role: 'model', id: 'tfm' });
-    const bytes = await ctx.loadInput({ role: 'data', id: spec.dataset.id, ...(spec.dataset.sha256 ? { sha256: spec.dataset.sha256 } : {}) });
-    const engine = createTabularEngine();
-    const abort = () => void engine.cancel();
-    ctx.signal.addEventListener('abort', abort);
-    try {
-      const shared = SHARED_DATASETS.find((d) => d.id === spec.dataset.id || d.file === spec.dataset.id);
-      const summary = shared ? await engine.loadShared(shared.id, bytes) : await engine.loadFile(spec.dataset.id, bytes, { header: spec.header ?? 'auto' });
-      // as the panel does: the spec's task when it names one, else the dataset's suggested one (shared: documented)
-      const choice = spec.target !== undefined ? { target: spec.target, sensitive: spec.sensitive, sensitiveThreshold: spec.sensitiveThreshold } : summary.suggested;
-      const task = await engine.setTask(choice);
-      const progress = (p: { done: number; total: number; label: string }) => ctx.onProgress({ done: p.done, total: p.total, label: p.label });
-      const report = spec.view === 'teacher' ? await engine.runTeachers(teacherOptions(spec), progress)
-        : spec.view === 'study' ? await engine.runStudy({ ...teacherOptions(spec), strategies: spec.strategies, sizes: spec.contextSizes }, progress)
-          : await engine.runDistill(distillOptions(spec), progress);
-      const { digest, ...rest } = report;
-      const { results, timings } = splitTimings({ view: spec.view, task, report: rest });
-      return {
-        results, measurements: timings, moduleDigest: digest,
-        backendUsed: onnx ? `js+onnxruntime-${ctx.host.runtime === 'node' ? 'node' : 'web'} (provider not yet reported by the tabular engine)` : 'js',
-      };
-    } finally {
-      ctx.signal.removeEventListener('abort', abort);
-    }
-  },
-};
+export const tabularRunner: Runner<TabularRunSpec> = makeTabularRunner();

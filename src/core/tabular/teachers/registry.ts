@@ -9,7 +9,7 @@
 import { knnTeacher } from './knn';
 import { logRegTeacher } from './logreg';
 import { tunedGbdtTeacher } from '../baselines/tunedGbdt';
-import { tfmTeacher } from '../tfm/tfmTeacher';
+import { tfmTeacher, type TfmRuntime } from '../tfm/tfmTeacher';
 import type { BackendPreference } from '../../runtime/session';
 import type { Teacher } from './teacher';
 
@@ -24,14 +24,18 @@ export interface TeacherFactory {
    * several more calls per fold, is opt-in for these (api.ts `CutoffRunOptions.onnxTeachers`).
    */
   onnx: boolean;
-  /** `backend`: the run's backend setting, for teachers that create ONNX sessions */
-  create(options?: { backend?: BackendPreference }): Teacher;
+  /**
+   * `backend`: the run's backend setting, for teachers that create ONNX sessions; `tfmRuntime`: the ORT backend and
+   * model bytes of the embedded TFM for this run (the experiment runner's backend factory), instead of the host's
+   * registered one
+   */
+  create(options?: { backend?: BackendPreference; tfmRuntime?: TfmRuntime }): Teacher;
 }
 
 export const TEACHER_FACTORIES: readonly TeacherFactory[] = [
   { id: 'knn', label: 'kNN (distance-weighted, in-context)', kind: 'in-context', onnx: false, create: () => knnTeacher() },
   { id: 'logreg', label: 'Logistic regression (L2, L-BFGS, fit on context)', kind: 'in-context', onnx: false, create: () => logRegTeacher() },
-  { id: 'tfm', label: 'Embedded TFM (prior-fitted network, ONNX; ≤1,024 context rows × 32 features per member)', kind: 'in-context', onnx: true, create: (o) => tfmTeacher({ backend: o?.backend }) },
+  { id: 'tfm', label: 'Embedded TFM (prior-fitted network, ONNX; ≤1,024 context rows × 32 features per member)', kind: 'in-context', onnx: true, create: (o) => tfmTeacher({ backend: o?.backend, ...(o?.tfmRuntime ? { runtime: o.tfmRuntime } : {}) }) },
   {
     id: 'tuned-gbdt', label: 'Tuned GBDT baseline (histogram GBDT, 12-point grid by inner 3-fold CV on the training rows; not CatBoost)',
     kind: 'fitted-baseline', onnx: false, create: () => tunedGbdtTeacher(),
