@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../core/experiments/canonical';
 import { decodeExperiment, type ExperimentSpec } from '../core/experiments/envelope';
-import { ExperimentError } from '../core/experiments/errors';
 import { nodeHost } from '../core/experiments/buildInfoNode';
 import { repositoryInputs } from '../core/experiments/nodeInputs';
 import { RunnerRegistry, type RunContext } from '../core/experiments/runner';
@@ -20,6 +19,7 @@ import { createTabularEngine } from '../core/tabular/api';
 import { SPEC_CATALOGUE, workbenchRunners } from './experiments';
 import { HistoryStore } from './historyStore';
 import { parseHistoryFile } from './historyFormat';
+import { refusal } from './experimentTestKit';
 
 const root = process.cwd();
 const host = nodeHost(root);
@@ -30,15 +30,6 @@ const experiment = (module: string, spec: Record<string, unknown>, seed: number)
 const pimaTeachers = experiment('tabular', { view: 'teacher', dataset: { id: 'pima' }, teachers: ['knn', 'logreg'], folds: 3 }, 5);
 const smallPool = (seed: number) => experiment('ensembles', { pool: { kind: 'demo', datasets: 4, rows: 60 }, strategies: ['best-single', 'avg-uniform', 'caruana'] }, seed);
 
-function refusal(fn: () => unknown): ExperimentError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ExperimentError) return e;
-    throw e;
-  }
-  throw new Error('expected an ExperimentError');
-}
 
 describe('run records', () => {
   it('records a real tabular run in Node and reproduces its digest', async () => {

@@ -3,7 +3,6 @@
 // experiments unchanged, and the runner registry covers every module exactly once (registered or listed as not yet).
 import { describe, expect, it } from 'vitest';
 import { decodeExperiment, makeExperiment, parseExperimentText, serialiseExperiment, withSeed } from '../core/experiments/envelope';
-import { ExperimentError } from '../core/experiments/errors';
 import { UNREGISTERED_MODULES } from '../core/experiments/runners';
 import { createEnsemblesEngine } from '../core/ensembles/api';
 import { ensembleLinkDigest } from '../core/experiments/runners/ensembles';
@@ -15,16 +14,8 @@ import { MODULE_IDS } from './modules';
 import { modulesWithSpecs, specFor } from './specs';
 import links from './fixtures/links.json';
 import golden from './fixtures/experiments.json';
+import { refusal } from './experimentTestKit';
 
-function refusal(fn: () => unknown): ExperimentError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ExperimentError) return e;
-    throw e;
-  }
-  throw new Error('expected an ExperimentError');
-}
 
 describe('experiment envelope', () => {
   it.each(golden.decodes)('golden envelope "$name" decodes', ({ raw, expected }) => {

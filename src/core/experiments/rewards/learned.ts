@@ -9,6 +9,7 @@
 import { RewardTrainingError } from './errors';
 import { runReward } from './run';
 import type { RewardFunction, RewardSample } from './types';
+import { mulberry32 } from '../../numeric/random';
 
 export interface RewardModelOptions {
   /** Hashed feature count (default 2048). */
@@ -63,17 +64,6 @@ export function featureIndices(s: Pick<RewardSample, 'prompt' | 'completion' | '
     });
   }
   return [...out];
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
