@@ -36,7 +36,8 @@ async function main(argv: string[]): Promise<void> {
   });
   release(r.params);
   if (r.lora) release(r.lora.arrays);
-  console.log(`${r.status} after ${r.step} steps (${r.data.truncated} sequences truncated to ${r.sequenceLength + 1} tokens)`);
+  const speed = r.throughput ? `, ${r.throughput.stepsPerSecond.toFixed(2)} steps/s, ${Math.round(r.throughput.tokensPerSecond)} tokens/s after the compiling step` : '';
+  console.log(`${r.status} after ${r.step} steps (${r.data.truncated} sequences truncated to ${r.sequenceLength + 1} tokens)${speed}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

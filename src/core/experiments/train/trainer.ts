@@ -113,6 +113,8 @@ export interface TrainResult {
   /** LoRA runs: the plan and the trained A / B arrays (engine orientation; the caller releases them). */
   lora: { plan: LoraPlan; arrays: ArrRecord } | null;
   sequenceLength: number;
+  /** Steps and token positions (B·T, DPO: both sides) per second after the first (compiling) step; null with < 2 steps. */
+  throughput: { stepsPerSecond: number; tokensPerSecond: number } | null;
 }
 
 const RESUME_KEYS = ['method', 'model', 'data', 'steps', 'batchSize', 'lr', 'warmupSteps', 'weightDecay', 'gradClip', 'beta', 'labelSmoothing', 'lora', 'template', 'completionOnly', 'maxLength', 'seed'] as const;
@@ -229,6 +231,8 @@ export async function runTraining(model: TrainModel, data: EncodedData, spec: Tr
     lastCheckpoint = state.step;
     progress({ kind: 'checkpoint', step: state.step });
   };
+  // step time only (batch building, the compiled step, reading the stats), the first (compiling) step excluded
+  const timed = { steps: 0, ms: 0 };
   progress({ kind: 'prepare', message: `${n} ${spec.method === 'sft' ? 'sequences' : 'pairs'}, T ${T}, template ${data.template}${plan ? `, LoRA r ${plan.r} on ${plan.targets.length} matrices` : ', full fine-tuning'}` });
   try {
     for (let s = state.step; s < spec.steps; s++) {
@@ -236,6 +240,7 @@ export async function runTraining(model: TrainModel, data: EncodedData, spec: Tr
         status = 'cancelled';
         break;
       }
+      const t0 = Date.now();
       const idx = sampler.next();
       const x = spec.method === 'sft'
         ? batchArrays('s', maskedBatch(idx.map((i) => data.sft[i]), T, pad))
@@ -252,6 +257,10 @@ export async function runTraining(model: TrainModel, data: EncodedData, spec: Tr
       if (aux.length) [log.chosenReward, log.rejectedReward, log.margin, log.accuracy] = aux.map((a) => a.item());
       state.logs.push(log);
       state.step = t;
+      if (t > 1 && s > (opts.resume?.state.step ?? 0)) {
+        timed.steps++;
+        timed.ms += Date.now() - t0;
+      }
       progress({ kind: 'step', step: t, total: spec.steps, log });
       if (!Number.isFinite(log.loss) || !Number.isFinite(log.gradNorm)) throw new TrainError('non-finite', `step ${t}: the ${Number.isFinite(log.loss) ? 'gradient norm' : 'loss'} is ${Number.isFinite(log.loss) ? log.gradNorm : log.loss}`);
       if (t === spec.steps || (spec.checkpointEvery !== undefined && t % spec.checkpointEvery === 0)) await checkpoint(t === spec.steps ? 'done' : 'running');
@@ -269,5 +278,7 @@ export async function runTraining(model: TrainModel, data: EncodedData, spec: Tr
   progress({ kind: 'done', step: state.step, total: spec.steps, status });
   const params = merged();
   if (!plan) release(p);
-  return { status, step: state.step, logs: state.logs, params, lora: plan ? { plan, arrays: p } : null, sequenceLength: T };
+  const perStep = spec.batchSize * T * (spec.method === 'dpo' ? 2 : 1);
+  const throughput = timed.steps > 0 && timed.ms > 0 ? { stepsPerSecond: (1000 * timed.steps) / timed.ms, tokensPerSecond: (1000 * timed.steps * perStep) / timed.ms } : null;
+  return { status, step: state.step, logs: state.logs, params, lora: plan ? { plan, arrays: p } : null, sequenceLength: T, throughput };
 }
