@@ -78,6 +78,7 @@ describe('SFT rows', () => {
     expectKind(() => readJsonRows('{"a": 1}\n{oops\n', 'd.jsonl'), 'bad-row', /d\.jsonl line 2: not valid JSON/);
     expectKind(() => sftRow({ messages: [{ role: 'user', content: 'only a question' }] }, 7, 'd.jsonl'), 'bad-row', /line 7: no assistant turn/);
     expectKind(() => sftRow({ text: 'x' }, 4, 'd.jsonl'), 'bad-row', /line 4: no SFT fields \(has text\)/);
+    expectKind(() => sftRow({ prompt: 'q', chosen: 'a', rejected: 'b' }, 2, 'p.jsonl'), 'bad-row', /line 2: a DPO row .* "method": "dpo"/);
     expectKind(() => readJsonRows('\n\n', 'e.jsonl'), 'empty-data', /e\.jsonl has no rows/);
   });
 });

@@ -77,6 +77,8 @@ export function sftRow(raw: unknown, line: number, file = 'data'): SftRow {
     const input = str(o, 'input');
     messages = [{ role: 'user', content: input ? `${ins}\n\n${input}` : ins }, { role: 'assistant', content: output }];
     chat = false;
+  } else if ('chosen' in o || 'rejected' in o) {
+    throw new TrainError('bad-row', `${where}: a DPO row (chosen / rejected) in SFT data; set "method": "dpo" or give SFT rows`);
   } else if ('prompt' in o || 'completion' in o) {
     const p = str(o, 'prompt');
     const c = str(o, 'completion');
