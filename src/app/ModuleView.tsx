@@ -90,7 +90,11 @@ export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: st
   };
 
   const save = async () => {
-    const entry = await historyStore().add(feature.id, current, `${feature.title} ${new Date().toLocaleTimeString()}`, result?.summary ?? {}, result?.digest);
+    const title = `${feature.title} ${new Date().toLocaleTimeString()}`;
+    // a run record (when the panel wrote one) is stored with the entry, so #/experiments can compare and reproduce it
+    const entry = result?.record
+      ? await historyStore().addRecord(result.record, title, result.summary)
+      : await historyStore().add(feature.id, current, title, result?.summary ?? {}, result?.digest);
     setSaved(entry.id);
   };
 
@@ -102,7 +106,7 @@ export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: st
           <div className="toolbar">
             <ShareControls module={feature.id} spec={current} digest={result?.digest} onOpenFile={openSpecFile} />
             <button data-testid="save-history" onClick={() => void save()}>Save to history</button>
-            {saved && <span className="ok" data-testid="saved-note">Saved.</span>}
+            {saved && <span className="ok" data-testid="saved-note" data-entry-id={saved}>Saved.</span>}
           </div>
         )}
       </header>

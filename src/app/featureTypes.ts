@@ -3,12 +3,15 @@
 import type { ComponentType } from 'react';
 import type { ModuleId } from '../state/modules';
 import type { AnySpec } from '../state/specs';
+import type { RunRecord } from '../core/experiments/record';
 
 export interface RunResult {
   /** small scalars for the history list */
   summary: Record<string, string | number>;
   /** digest of the full result: a share link carries it and a re-run is compared against it */
   digest?: string;
+  /** the run record (src/core/experiments/record.ts) where the panel writes one: "Save to history" stores it, the Experiments page compares it */
+  record?: RunRecord;
 }
 
 export interface FeaturePanelProps<S extends AnySpec = AnySpec> {

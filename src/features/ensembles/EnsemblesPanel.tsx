@@ -12,12 +12,31 @@ type Stats = EnsemblesSpec['statistics'];
 import { ProgressBar } from '../../viz/ProgressBar';
 import { EnsembleResults } from './EnsembleResults';
 import { useEnsemblesRun, type PoolFile } from './useEnsemblesRun';
+import { browserBackendHost } from '../../core/experiments/backends/hosts';
+import { rememberArtefact } from '../experiments/bundle';
+import { recordFromPanelRun } from '../experiments/panelRecord';
 
 export function EnsemblesPanel({ spec, onSpecChange, onResult, expectedDigest }: FeaturePanelProps<EnsemblesSpec>) {
   const { state, run, cancel } = useEnsemblesRun();
   const [file, setFile] = useState<PoolFile>();
   const autoRan = useRef(false);
+  // when the running run started, for the run record's duration
+  const startedAt = useRef<number | undefined>(undefined);
   const set = (patch: Partial<EnsemblesSpec>) => onSpecChange({ ...spec, ...patch });
+
+  /** The run record of the finished run (the runner's record, written from the panel's report: panelRecord.ts); undefined if it cannot be written. */
+  const runRecord = (durationMs: number) => {
+    if (state.status !== 'done') return undefined;
+    try {
+      const pool = spec.pool.kind === 'file' && file && file.sha256 === spec.pool.sha256 ? file : undefined;
+      if (pool) rememberArtefact(pool.bytes, pool.sha256);
+      const inputs = pool && spec.pool.kind === 'file' ? [{ role: 'data' as const, id: spec.pool.name, sha256: pool.sha256, size: pool.bytes.byteLength }] : [];
+      return recordFromPanelRun({ module: 'ensembles', spec, results: state.report, moduleDigest: state.digest, inputs, durationMs }, browserBackendHost());
+    } catch (e) {
+      console.warn('ensembles: no run record for this run', e);
+      return undefined;
+    }
+  };
 
   useEffect(() => {
     // A link that carries a result digest is a request to reproduce: run at once when the pool is at hand.
@@ -28,11 +47,15 @@ export function EnsemblesPanel({ spec, onSpecChange, onResult, expectedDigest }:
   }, [expectedDigest, spec, run]);
 
   useEffect(() => {
+    if (state.status === 'running') startedAt.current ??= performance.now();
     if (state.status === 'done') {
       const best = state.report.comparisons[spec.metric];
       const top = best && 'avgRanks' in best ? best.methods[best.avgRanks.indexOf(Math.min(...best.avgRanks))] : '';
-      onResult({ summary: { datasets: state.report.datasets.length, models: state.report.models.length, [`best by ${spec.metric} rank`]: top }, digest: state.digest });
+      const durationMs = startedAt.current === undefined ? 0 : performance.now() - startedAt.current;
+      startedAt.current = undefined;
+      onResult({ summary: { datasets: state.report.datasets.length, models: state.report.models.length, [`best by ${spec.metric} rank`]: top }, digest: state.digest, record: runRecord(durationMs) });
     }
+    if (state.status === 'error' || state.status === 'cancelled') startedAt.current = undefined;
     // onResult is recreated by the shell on every render; reporting once per finished run is what matters
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state]);

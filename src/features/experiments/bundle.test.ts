@@ -55,8 +55,10 @@ describe('run bundles', () => {
 
   it('refuses tampered, unknown, newer, foreign and oversized bundles by name', async () => {
     const record = await recorded;
-    const good = JSON.parse(serialiseBundle(record, 't', () => csv)) as Record<string, any>;
-    const edit = (f: (b: Record<string, any>) => void) => {
+    type RawBundle = { format: string; version: number; artefacts: { id: string; base64: string }[];
+      record: { version: number; digest?: string; results: { scores: { auc: number[][] } } } };
+    const good = JSON.parse(serialiseBundle(record, 't', () => csv)) as RawBundle;
+    const edit = (f: (b: RawBundle) => void) => {
       const b = structuredClone(good);
       f(b);
       return JSON.stringify(b);
