@@ -1,9 +1,21 @@
 // Experiments page in the browser: two small ensembles runs (seeds 11 and 12) saved with their run records, picked
 // on #/experiments, the differing field (seed) highlighted and the others not, metrics and curves shown for both;
 // one run exported as a bundle, re-imported (a third row) and reproduced in this page; a tampered copy of the
-// bundle is refused by name and history keeps its three runs.
+// bundle is refused by name and history keeps its three runs. A tabular teacher run with the embedded TFM writes
+// its record too (data file and model sha256) and reproduces in the page after a reload (inputs served by the app).
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+
+async function keepOnly(page: Page, prefix: string, keep: string[]): Promise<void> {
+  const boxes = page.locator(`[data-testid^="${prefix}"]`);
+  for (let i = 0; i < await boxes.count(); i++) {
+    const box = boxes.nth(i);
+    const id = (await box.getAttribute('data-testid'))!.slice(prefix.length);
+    if (keep.includes(id)) await box.check();
+    else await box.uncheck();
+  }
+}
 
 test('compare two recorded ensembles runs, export, import and reproduce a bundle, refuse a tampered one', async ({ wb, page }, testInfo) => {
   await wb.open('#/ensembles');
@@ -18,6 +30,7 @@ test('compare two recorded ensembles runs, export, import and reproduce a bundle
     await expect(page.getByTestId('result-digest')).toHaveText(/result digest \S+/, { timeout: 120_000 });
     await expect(page.getByTestId('result-digest')).not.toHaveText(previous, { timeout: 120_000 });
     previous = (await page.getByTestId('result-digest').textContent())!;
+    await expect(page.getByTestId('save-history')).toHaveAttribute('data-record', 'yes');
     await page.getByTestId('save-history').click();
     // stored (IndexedDB put done) once the note names a new entry
     await expect(page.getByTestId('saved-note')).toHaveAttribute('data-entry-id', /.+/);
@@ -70,4 +83,28 @@ test('compare two recorded ensembles runs, export, import and reproduce a bundle
   await page.getByTestId('bundle-file').setInputFiles(futurePath);
   await expect(page.getByTestId('experiments-message')).toHaveAttribute('data-error-kind', 'future-version');
   await expect(rows).toHaveCount(3);
+});
+
+test('a tabular run with the embedded TFM is recorded and reproduces on the Experiments page after a reload', async ({ wb, page }) => {
+  await wb.open('#/tabular');
+  await wb.waitReady('module-tabular');
+  await page.getByTestId('sample-pima').click();
+  await expect(page.getByTestId('dataset-name')).toContainText('768 rows');
+  await keepOnly(page, 'teacher-', ['knn', 'tfm']);
+  await page.getByTestId('folds').fill('2');
+  await page.getByTestId('tabular-run').click();
+  await expect(page.getByTestId('teacher-results')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('save-history')).toHaveAttribute('data-record', 'yes', { timeout: 60_000 });
+  await page.getByTestId('save-history').click();
+  await expect(page.getByTestId('saved-note')).toHaveAttribute('data-entry-id', /.+/);
+
+  // a fresh page: no artefacts held, the dataset and model come from the app itself
+  await wb.open('#/experiments');
+  await page.reload(); // a hash-only goto keeps the document (and the artefacts it holds): reload for a fresh one
+  await expect(page.locator('#root')).toHaveAttribute('data-state', 'ready');
+  await wb.waitReady('experiments-page');
+  const row = page.getByTestId('run-row').filter({ hasText: 'tabular' });
+  await expect(row).toHaveCount(1);
+  await row.getByTestId('run-reproduce').click();
+  await expect(row.getByTestId('run-reproduction')).toContainText('Reproduced', { timeout: 150_000 });
 });

@@ -105,7 +105,7 @@ export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: st
         {hasSpec && (
           <div className="toolbar">
             <ShareControls module={feature.id} spec={current} digest={result?.digest} onOpenFile={openSpecFile} />
-            <button data-testid="save-history" onClick={() => void save()}>Save to history</button>
+            <button data-testid="save-history" data-record={result?.record ? 'yes' : 'no'} onClick={() => void save()}>Save to history</button>
             {saved && <span className="ok" data-testid="saved-note" data-entry-id={saved}>Saved.</span>}
           </div>
         )}

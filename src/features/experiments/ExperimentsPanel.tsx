@@ -2,7 +2,8 @@
 // the comparison (CompareView), each exportable as a run bundle (record + the input files this browser holds) and
 // reproducible here; a bundle from another browser is imported into history and reproduced the same way.
 // Reproduce re-runs the record through the experiment runners in this page (reproduce.ts with the browser host):
-// ensembles runs in pure TypeScript; other modules' records are listed and compared (see README for which run).
+// ensembles and tabular run here (tabular in the main thread; the embedded TFM on ORT-web), inputs from the held
+// artefacts or, after a reload, from what the app serves (sample datasets, embedded models).
 import { useCallback, useEffect, useState } from 'react';
 import type { FeaturePanelProps } from '../../app/featureTypes';
 import { historyStore } from '../../app/historyContext';
@@ -10,10 +11,12 @@ import { browserBackendHost } from '../../core/experiments/backends/hosts';
 import { ExperimentError } from '../../core/experiments/errors';
 import type { RunRecord } from '../../core/experiments/record';
 import { reproduce, type ReproduceOutcome } from '../../core/experiments/reproduce';
+import type { InputRef } from '../../core/experiments/runner';
 import type { HistoryEntry } from '../../state/historyFormat';
 import { SPEC_CATALOGUE, workbenchRunners } from '../../state/experiments';
 import { artefactFor, artefactLoader, BundleError, parseBundle, rememberArtefact, serialiseBundle } from './bundle';
 import { CompareView } from './CompareView';
+import { fetchServedInput } from './tabularRecord';
 import { runLabel } from './viewModel';
 
 type RecordedEntry = HistoryEntry & { record: RunRecord };
@@ -80,7 +83,18 @@ export function ExperimentsPanel(_props: FeaturePanelProps) {
   const runReproduce = async (e: RecordedEntry) => {
     setReproductions((r) => ({ ...r, [e.id]: { status: 'running' } }));
     try {
-      const outcome = await reproduce(e.record, { runners: workbenchRunners(), catalogue: SPEC_CATALOGUE, host: browserBackendHost(), loadInput: artefactLoader(e.record) });
+      // inputs: the artefacts this page holds, else what the app serves itself (embedded models, sample datasets)
+      const held = artefactLoader(e.record);
+      const loadInput = async (ref: InputRef) => {
+        try {
+          return await held(ref);
+        } catch (missing) {
+          const served = await fetchServedInput(ref).catch(() => undefined);
+          if (!served) throw missing;
+          return served;
+        }
+      };
+      const outcome = await reproduce(e.record, { runners: workbenchRunners(), catalogue: SPEC_CATALOGUE, host: browserBackendHost(), loadInput });
       setReproductions((r) => ({ ...r, [e.id]: { status: 'done', outcome } }));
     } catch (err) {
       const text = err instanceof ExperimentError ? `${err.message} ${err.remedy}` : err instanceof Error ? err.message : String(err);
@@ -103,7 +117,7 @@ export function ExperimentsPanel(_props: FeaturePanelProps) {
           {message.text}{message.remedy ? ` ${message.remedy}` : ''}
         </p>
       )}
-      {entries && entries.length === 0 && <p data-testid="experiments-empty">No recorded runs yet: run Ensembles and press "Save to history", or import a bundle.</p>}
+      {entries && entries.length === 0 && <p data-testid="experiments-empty">No recorded runs yet: run Ensembles or Tabular and press "Save to history", or import a bundle.</p>}
       {entries && entries.length > 0 && (
         <table className="table" data-testid="runs-table">
           <thead><tr><th>compare</th><th>Saved</th><th>Module</th><th>Title</th><th>seed</th><th>digest</th><th /></tr></thead>

@@ -16,6 +16,8 @@ import { StudyResults } from './StudyResults';
 import { TeacherResults } from './TeacherResults';
 import { summaryOf } from './summary';
 import { useTabularEngine, type DataFile, type View } from './useTabularEngine';
+import { browserBackendHost } from '../../core/experiments/backends/hosts';
+import { fetchServedModel, tabularPanelRecord } from '../experiments/tabularRecord';
 
 /** A target by name must name a column; by position it must be one (negative from the end). */
 function targetFits(dataset: DatasetSummary, target: TabularSpec['target']): boolean {
@@ -33,12 +35,15 @@ const TABS: { view: View; label: string }[] = [
 export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: FeaturePanelProps<TabularSpec>) {
   const { data, run, reports, load, reload, setTask, start, cancel, kill, exportStudent, loadUserTeacher } = useTabularEngine();
   const [userLoaded, setUserLoaded] = useState(false);
-  const [finished, setFinished] = useState<{ view: View; n: number }>();
+  const [finished, setFinished] = useState<{ view: View; n: number; durationMs: number }>();
+  // the finished run the shell last heard of: a run record arriving after a newer run (or an edit) is dropped
+  const reported = useRef<typeof finished>(undefined);
   const autoRan = useRef(false);
   // a link's digest is checked only while its settings are untouched
   const [edited, setEdited] = useState(false);
   const set = (patch: Partial<TabularSpec>) => {
     setEdited(true);
+    reported.current = undefined;
     onSpecChange({ ...spec, ...patch });
   };
   const running = run.status === 'running';
@@ -48,8 +53,9 @@ export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: F
   const expected = fileMatches && !edited ? expectedDigest : undefined;
 
   const go = async (view: View) => {
+    const t0 = performance.now();
     const report = await start(view, spec);
-    if (report) setFinished((f) => ({ view, n: (f?.n ?? 0) + 1 }));
+    if (report) setFinished((f) => ({ view, n: (f?.n ?? 0) + 1, durationMs: performance.now() - t0 }));
   };
 
   useEffect(() => {
@@ -64,7 +70,15 @@ export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: F
 
   useEffect(() => {
     const report = finished && reports[finished.view];
-    if (finished && report) onResult({ summary: summaryOf(finished.view, report), digest: report.digest });
+    if (!finished || !report) return;
+    const summary = summaryOf(finished.view, report);
+    reported.current = finished;
+    onResult({ summary, digest: report.digest });
+    // then with its run record (async: an ONNX teacher's model bytes are hashed), for Save to history → #/experiments
+    if (data.status !== 'ready' || !data.task) return;
+    void tabularPanelRecord({ spec, view: finished.view, task: data.task, report, file: data.file, durationMs: finished.durationMs }, browserBackendHost(), fetchServedModel)
+      .then((record) => { if (record && reported.current === finished) onResult({ summary, digest: report.digest, record }); })
+      .catch((e: unknown) => console.warn('tabular: no run record for this run', e));
     // onResult is recreated by the shell on every render; report once per finished run
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [finished]);
