@@ -8,6 +8,7 @@ import { updateManifest } from '../../../src/core/runtime/registryNode';
 import { configFromJson, decodeTfmWeights } from '../../../src/core/tabular/tfm/io';
 import { buildTfmOnnx } from '../../../src/core/tabular/tfm/onnxExport';
 import { tfmParity } from '../../../src/core/tabular/tfm/parity';
+import { TFM_LIMITS } from '../../../src/core/tabular/teachers/teacher';
 
 export async function exportTfm(o: { dir: string; modelsDir: string; updateManifestFile: boolean }): Promise<{ maxAbsDiff: number }> {
   const config = configFromJson(JSON.parse(readFileSync(join(o.dir, 'config.json'), 'utf8')));
@@ -25,7 +26,7 @@ export async function exportTfm(o: { dir: string; modelsDir: string; updateManif
   if (o.updateManifestFile) {
     const entry = await updateManifest(o.modelsDir, 'tfm', {
       family: 'tfm', task: 'tabular-classification',
-      description: 'Prior-fitted network (TabPFN-style in-context tabular classifier) trained here on synthetic SCM/tree tasks; ≤1,024 context rows, ≤32 features, ≤10 classes',
+      description: `Prior-fitted network (TabPFN-style in-context tabular classifier, ${config.nLayer} layers × ${config.dModel}) trained here on synthetic SCM/tree tasks; ≤${TFM_LIMITS.maxContext.toLocaleString('en')} context rows per forward, ≤32 features, ≤10 classes`,
     });
     console.log(`manifest: tfm, ${entry.files.length} files`);
   }
