@@ -4,18 +4,8 @@
 // bundle is refused by name and history keeps its three runs. A tabular teacher run with the embedded TFM writes
 // its record too (data file and model sha256) and reproduces in the page after a reload (inputs served by the app).
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test, expect, keepOnly } from './fixtures';
 
-async function keepOnly(page: Page, prefix: string, keep: string[]): Promise<void> {
-  const boxes = page.locator(`[data-testid^="${prefix}"]`);
-  for (let i = 0; i < await boxes.count(); i++) {
-    const box = boxes.nth(i);
-    const id = (await box.getAttribute('data-testid'))!.slice(prefix.length);
-    if (keep.includes(id)) await box.check();
-    else await box.uncheck();
-  }
-}
 
 test('compare two recorded ensembles runs, export, import and reproduce a bundle, refuse a tampered one', async ({ wb, page }, testInfo) => {
   await wb.open('#/ensembles');

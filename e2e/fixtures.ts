@@ -45,3 +45,14 @@ export const test = base.extend<{ wb: Workbench }>({
 });
 
 export { expect };
+
+/** Keep only the given boxes among those whose test id starts with `prefix` (the teacher and strategy pickers). */
+export async function keepOnly(page: Page, prefix: string, keep: string[]): Promise<void> {
+  const boxes = page.locator(`[data-testid^="${prefix}"]`);
+  for (let i = 0; i < await boxes.count(); i++) {
+    const box = boxes.nth(i);
+    const id = (await box.getAttribute('data-testid'))!.slice(prefix.length);
+    if (keep.includes(id)) await box.check();
+    else await box.uncheck();
+  }
+}

@@ -4,7 +4,7 @@
 // class, ragged rows) show their errors in the panel.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test, expect, keepOnly } from './fixtures';
 import { isMonotone, recordProgress } from './progressRecorder';
 
 const PIMA_HEADER = 'pregnancies,glucose,blood_pressure,skin_thickness,insulin,bmi,pedigree,age,diabetic';
@@ -14,16 +14,6 @@ function writePima(path: string): void {
   writeFileSync(path, [PIMA_HEADER, ...rows].join('\n'));
 }
 
-/** Keep only the given boxes among those whose test id starts with `prefix`. */
-async function keepOnly(page: Page, prefix: string, keep: string[]): Promise<void> {
-  const boxes = page.locator(`[data-testid^="${prefix}"]`);
-  for (let i = 0; i < await boxes.count(); i++) {
-    const box = boxes.nth(i);
-    const id = (await box.getAttribute('data-testid'))!.slice(prefix.length);
-    if (keep.includes(id)) await box.check();
-    else await box.uncheck();
-  }
-}
 
 const numbersIn = async (page: Page, testId: string): Promise<number[]> =>
   (await page.getByTestId(testId).locator('tbody td').allTextContents()).map(Number).filter((v) => Number.isFinite(v));
