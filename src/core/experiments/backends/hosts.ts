@@ -7,11 +7,11 @@ import type { BackendHost, SidecarEndpoint } from './factory';
 
 /** A Node host over `hostInfo` (buildInfoNode.ts's nodeHost()): both ORT builds, and the sidecar if one runs. */
 export function nodeBackendHost(hostInfo: Omit<BackendHost, 'ort' | 'sidecar'>, options: { sidecar?: SidecarEndpoint; numThreads?: number } = {}): BackendHost {
-  const nodeModule = '../../runtime/ortNode';
+  const nodeModule = './nodeOrt';
   return {
     ...hostInfo,
     ort: {
-      node: async () => ((await import(/* @vite-ignore */ nodeModule)) as typeof import('../../runtime/ortNode')).createNodeBackend({ numThreads: options.numThreads }),
+      node: async () => ((await import(/* @vite-ignore */ nodeModule)) as typeof import('./nodeOrt')).createNodeBackend({ numThreads: options.numThreads }),
       // ORT-web in Node resolves its own wasm files (wasmPaths null); one thread, as a page without COOP/COEP
       web: async (): Promise<OrtBackend> => (await import('../../runtime/ortWeb')).createWebBackend({ wasmPaths: null, numThreads: options.numThreads ?? 1 }),
     },
