@@ -4,22 +4,8 @@
 // with the project's one Wilcoxon, and gains split by dimensionality (< 21 features vs more, the paper's cut).
 
 import { averageRanks, rankRows } from '../../ensembles/ranking';
+import { spearman as spearmanRho } from '../../numeric/spearman';
 import { wilcoxonSignedRank, type WilcoxonResult } from '../../ensembles/wilcoxon';
-
-/** Average ranks of v, 1 = smallest (ties share the mean of the ranks they span). */
-export function fractionalRanks(v: number[]): number[] {
-  // rankRows ranks 1 = best; 'lower' makes 1 = smallest
-  return rankRows([v], 'lower')[0];
-}
-
-function pearson(a: number[], b: number[]): number {
-  const n = a.length;
-  const ma = a.reduce((s, x) => s + x, 0) / n;
-  const mb = b.reduce((s, x) => s + x, 0) / n;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) { sab += (a[i] - ma) * (b[i] - mb); saa += (a[i] - ma) ** 2; sbb += (b[i] - mb) ** 2; }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
-}
 
 function checkPaired(a: number[], b: number[]): void {
   if (a.length !== b.length) throw new RangeError(`paired samples differ in length: ${a.length} vs ${b.length}`);
@@ -29,7 +15,7 @@ function checkPaired(a: number[], b: number[]): void {
 /** Spearman's ρ: Pearson correlation of average ranks (scipy.stats.spearmanr). NaN when either side is constant or n < 2. */
 export function spearman(a: number[], b: number[]): number {
   checkPaired(a, b);
-  return a.length < 2 ? NaN : pearson(fractionalRanks(a), fractionalRanks(b));
+  return a.length < 2 ? NaN : spearmanRho(a, b); // the project's one Spearman (ties averaged as scipy); NaN when a side is constant
 }
 
 /** Kendall's τ-b = (C − D) / √((n0 − n1)(n0 − n2)), n1/n2 the pairs tied in a/b (scipy.stats.kendalltau). */
