@@ -8,8 +8,8 @@
 // benches and the cut-off tuner (threshold.ts) treat it like the other baselines.
 
 import { aucFromProbs, type ProbMatrix } from '../../metrics/classification';
-import { stratifiedFolds } from '../distill/folds';
-import { takeRows, type FeatureMatrix } from '../matrix';
+import type { FeatureMatrix } from '../matrix';
+import { innerSplits } from './innerFolds';
 import { DEFAULT_GBDT, trainGbdt, type GbdtConfig, type GbdtStudent } from '../students/gbdt/gbdt';
 import { oneHot } from '../students/types';
 import type { Teacher } from '../teachers/teacher';
@@ -85,13 +85,7 @@ export function tuneGbdt(x: FeatureMatrix, y: Int32Array, k: number, options: Pa
     const skipped = `class ${counts.indexOf(smallest)} has ${smallest} row(s); the inner CV needs ≥ 2 per class`;
     return { student: fit(x, y, k, points[0], o), chosen: points[0], candidates: [], innerFolds: 0, skipped };
   }
-  const { fold } = stratifiedFolds(y, k, K, o.seed);
-  const splits = Array.from({ length: K }, (_, f) => {
-    const train: number[] = [];
-    const test: number[] = [];
-    for (let i = 0; i < y.length; i++) (fold[i] === f ? test : train).push(i);
-    return { x: takeRows(x, train), y: Int32Array.from(train, (r) => y[r]), xt: takeRows(x, test), yt: Int32Array.from(test, (r) => y[r]) };
-  });
+  const splits = innerSplits(x, y, k, K, o.seed);
   const candidates = points.map((point): GbdtCandidate => {
     const innerAucByFold: number[] = [];
     const rounds: number[] = [];

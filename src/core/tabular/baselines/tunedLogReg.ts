@@ -2,8 +2,8 @@
 // penalty C chosen by stratified inner K-fold CV on the training rows only, as sklearn's LogisticRegressionCV
 // would (scoring: ROC-AUC). "Beats tuned LR" (issue #25) is measured against this, not against C = 1 alone.
 import { aucFromProbs, type ProbMatrix } from '../../metrics/classification';
-import { stratifiedFolds } from '../distill/folds';
-import { takeRows, type FeatureMatrix } from '../matrix';
+import type { FeatureMatrix } from '../matrix';
+import { innerSplits } from './innerFolds';
 import type { Teacher } from '../teachers/teacher';
 import { fitLogReg, predictLogReg, type LogRegModel } from './logreg';
 
@@ -25,13 +25,7 @@ export function tuneLogReg(x: FeatureMatrix, y: Int32Array, k: number, opts: { g
   for (let i = 0; i < y.length; i++) counts[y[i]]++;
   const K = Math.min(opts.innerFolds ?? 3, Math.min(...counts));
   if (K < 2) return { model: fitLogReg(x, y, k), chosenC: 1, innerAuc: [], skipped: `a class has ${Math.min(...counts)} row(s); the inner CV needs ≥ 2 per class (C = 1 kept)` };
-  const { fold } = stratifiedFolds(y, k, K, opts.seed ?? 0);
-  const splits = Array.from({ length: K }, (_, f) => {
-    const tr: number[] = [];
-    const te: number[] = [];
-    for (let i = 0; i < y.length; i++) (fold[i] === f ? te : tr).push(i);
-    return { x: takeRows(x, tr), y: Int32Array.from(tr, (r) => y[r]), xt: takeRows(x, te), yt: Int32Array.from(te, (r) => y[r]) };
-  });
+  const splits = innerSplits(x, y, k, K, opts.seed ?? 0);
   const innerAuc = grid.map((C) => {
     let s = 0;
     for (const sp of splits) {
