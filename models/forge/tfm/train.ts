@@ -23,6 +23,7 @@ import { initTfmParams, toEngineParams } from '../../../src/core/tabular/tfm/mod
 import { disposeTfmTrainState, initTfmTrainState, makeTfmPredict, makeTfmTrainStep } from '../../../src/core/tabular/tfm/trainStep';
 import { evalSynthetic, syntheticBaselines, type SyntheticEval } from './evalSynthetic';
 import { growTfmDepth } from './grow';
+import { TFM_LIMITS } from '../../../src/core/tabular/teachers/teacher';
 import { PRIOR_DESCRIPTION, PRIOR_V2_DESCRIPTION } from './recipe';
 
 interface Bucket { B: number; Nc: number; Nq: number; p: number }
@@ -142,7 +143,7 @@ function configJson(c: TfmConfig): Record<string, unknown> {
       file: 'onnx/model.onnx',
       inputs: { x_context: 'float32 [1, n_ctx, n_feat]', y_context: 'int64 [1, n_ctx] class ids 0..9', x_query: 'float32 [1, n_query, n_feat]' },
       outputs: { probs: 'float32 [1, n_query, 10]' },
-      limits: { maxContext: 1024, maxFeatures: c.maxFeatures, maxClasses: c.maxClasses },
+      limits: { maxContext: TFM_LIMITS.maxContext, maxFeatures: c.maxFeatures, maxClasses: c.maxClasses },
       rules: [
         'n_ctx, n_query and n_feat (1..32) are dynamic; features are not padded by the caller: the graph uses the first n_feat rows of its input projections, which equals zero-padding to 32 slots',
         'NaN marks a missing value: the graph standardises each feature by the mean/sd of the observed context values, sets missing entries to 0 and feeds a missing indicator',
