@@ -4,6 +4,7 @@
 // suites are not served under /models/ (the forge folder stays private), so they are bundled here as text and
 // imported only when a run first needs them. The edits module's in-browser unlearning engine
 // (src/core/edits/unlearn/api.ts) shares the model loader; it builds the forge corpus here (a pure generator).
+// The experiments module's training engine (src/core/experiments/train/api.ts: SFT / LoRA / DPO) shares both.
 // `cancel` stops every engine.
 import * as Comlink from 'comlink';
 import { createBrowserRuntimeEngine, exposeEngine } from './runtimeWorker';
@@ -11,13 +12,14 @@ import { createCircuitsEngine } from '../src/core/circuits/api';
 import { parseHeldout } from '../src/core/circuits/heldout';
 import type { CircuitsApi } from '../src/core/circuits/types';
 import { createUnlearnEngine, type UnlearnApi } from '../src/core/edits/unlearn/api';
+import { createTrainEngine, type TrainApi } from '../src/core/experiments/train/api';
 import { CacheApiCache, type CacheStorageLike } from '../src/core/runtime/cache';
 import { RUNTIME_DEFAULTS } from '../src/core/runtime/config';
 import type { RuntimeEngineApi } from '../src/core/runtime/engineApi';
 import { loadManifest, loadManifestModel, type FetchLike } from '../src/core/runtime/loaders';
 import { findModel, type Manifest } from '../src/core/runtime/registry';
 
-export type LabWorkerApi = RuntimeEngineApi & CircuitsApi & UnlearnApi;
+export type LabWorkerApi = RuntimeEngineApi & CircuitsApi & UnlearnApi & TrainApi;
 
 const modelsBaseUrl = new URL(RUNTIME_DEFAULTS.modelsBaseUrl, globalThis.location.href).href;
 const storage = (globalThis as { caches?: CacheStorageLike }).caches;
@@ -48,19 +50,19 @@ const circuits = createCircuitsEngine({
   },
 });
 
-const unlearn = createUnlearnEngine({
-  readModelFiles,
-  corpus: async () => {
-    const { DEFAULT_CORPUS_OPTIONS, generateCorpus } = await import('../models/forge/corpus/generate');
-    const c = generateCorpus(DEFAULT_CORPUS_OPTIONS);
-    return { records: c.examples, source: `forge corpus seed ${c.options.seed}, sha256 ${c.hash}` };
-  },
-});
+const corpus = async () => {
+  const { DEFAULT_CORPUS_OPTIONS, generateCorpus } = await import('../models/forge/corpus/generate');
+  const c = generateCorpus(DEFAULT_CORPUS_OPTIONS);
+  return { records: c.examples, source: `forge corpus seed ${c.options.seed}, sha256 ${c.hash}` };
+};
+const unlearn = createUnlearnEngine({ readModelFiles, corpus });
+const train = createTrainEngine({ readModelFiles, corpus });
 
 exposeEngine({
   ...runtime,
   ...circuits,
   ...unlearn,
+  ...train,
   // the checkpoint's bytes move to the page instead of being copied
   runUnlearn: async (req, onProgress, cancelFlag) => {
     const r = await unlearn.runUnlearn(req, onProgress, cancelFlag);
@@ -70,7 +72,12 @@ exposeEngine({
     const r = await unlearn.runCDelta(req, onProgress, cancelFlag);
     return Comlink.transfer(r, r.checkpoints.map((c) => c.safetensors.buffer as ArrayBuffer));
   },
+  runTrain: async (req, onProgress, cancelFlag) => {
+    const r = await train.runTrain(req, onProgress, cancelFlag);
+    return Comlink.transfer(r, Object.values(r.checkpoint?.files ?? {}).map((b) => b.buffer as ArrayBuffer));
+  },
   cancel: async () => {
+    await train.cancelTrain();
     await unlearn.cancelUnlearn();
     await circuits.cancel();
     await runtime.cancel();

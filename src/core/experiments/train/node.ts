@@ -6,11 +6,11 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { readSafetensorsF32 } from '../../circuits/model';
-import { checkpointSafetensors, editedModelFolderFiles, TOKENIZER_FILES } from '../../edits/onnxExport';
+import { TOKENIZER_FILES } from '../../edits/onnxExport';
 import { checkpointFolderName, loadUnlearnModelFolder } from '../../edits/unlearn/runNode';
 import { readJsonRows } from './data';
 import { TrainError } from './errors';
-import { peftAdapter } from './lora';
+import { trainCheckpointFiles } from './checkpointFiles';
 import { encodeRows, runTraining, type CheckpointSink, type EncodedData, type TrainCheckpointState, type TrainModel, type TrainProgress, type TrainResult } from './trainer';
 import type { TrainSpec } from './spec';
 
@@ -37,22 +37,12 @@ async function sourceFiles(folder: string): Promise<Map<string, Uint8Array>> {
   return out;
 }
 
-const json = (x: unknown) => new TextEncoder().encode(JSON.stringify(x, null, 2) + '\n');
-
 /** Checkpoint folders out/step-NNNNNN, each complete or absent. */
 export async function folderCheckpointSink(model: TrainModel, modelFolder: string, outDir: string): Promise<CheckpointSink> {
   const src = await sourceFiles(modelFolder);
   return {
     async write(c) {
-      const tensors = new Map([...c.merged].map(([k, x]) => [model.fileName(k), x]));
-      const files = editedModelFolderFiles(src, model.configJson, tensors);
-      files.set('trainer_state.safetensors', checkpointSafetensors(c.trainer));
-      files.set('training_state.json', json(c.state));
-      if (c.lora) {
-        const a = peftAdapter(c.lora.plan, c.lora.arrays, model.fileName, modelFolder);
-        files.set('adapter_model.safetensors', checkpointSafetensors(a.tensors));
-        files.set('adapter_config.json', json(a.config));
-      }
+      const files = trainCheckpointFiles(model, src, c, modelFolder);
       await mkdir(outDir, { recursive: true });
       const final = join(outDir, checkpointFolderName(c.step));
       const tmp = join(outDir, `.tmp-${checkpointFolderName(c.step)}-${process.pid}`);
