@@ -10,6 +10,7 @@ import { TOKENIZER_FILES } from '../../edits/onnxExport';
 import { checkpointFolderName, loadUnlearnModelFolder } from '../../edits/unlearn/runNode';
 import { readJsonRows } from './data';
 import { TrainError } from './errors';
+import { nodeEvaluator } from './evalHooksNode';
 import { trainCheckpointFiles } from './checkpointFiles';
 import { encodeRows, runTraining, type CheckpointSink, type EncodedData, type TrainCheckpointState, type TrainModel, type TrainProgress, type TrainResult } from './trainer';
 import type { TrainSpec } from './spec';
@@ -81,6 +82,7 @@ export async function trainFromSpec(spec: TrainSpec, o: { signal?: AbortSignal; 
   const data = await readTrainData(model, spec);
   const resume = spec.resumeFrom ? await readCheckpoint(spec.resumeFrom) : undefined;
   const sink = await folderCheckpointSink(model, spec.model, spec.out);
-  const r = await runTraining(model, data, spec, { ...o, sink, resume });
+  const evaluator = await nodeEvaluator(model, spec);
+  const r = await runTraining(model, data, spec, { ...o, sink, resume, evaluator });
   return { ...r, model, data };
 }

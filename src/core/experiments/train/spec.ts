@@ -4,6 +4,7 @@
 // DPO) because the embedded models are 128-wide and learn nothing at those rates in a handful of steps.
 import { z } from 'zod';
 import { TrainError } from './errors';
+import { grpoSpecProblems, grpoSpecSchema } from './grpoSpec';
 
 /** Family-table roles a LoRA adapter may wrap (matrices only: src/core/lm/families.ts LayerRole). */
 export const LORA_ROLES = ['q', 'k', 'v', 'qkv', 'o', 'gate', 'up', 'gate_up', 'down', 'fc'] as const;
@@ -21,8 +22,28 @@ export const loraSpecSchema = z.object({
 }).strict();
 export type LoraSpec = z.infer<typeof loraSpecSchema>;
 
+/**
+ * Evaluation hooks (evalHooks.ts): the weights at step 0, every `every` steps and at the end, greedy-decoded on the
+ * suites and scored by the forge / ALIGNBEAM detectors; optionally the held-out loss of `lossData`.
+ */
+export const evalSpecSchema = z.object({
+  /** Evaluate every N steps (besides step 0 and the last); absent: step 0 and the last only. */
+  every: z.number().int().positive().optional(),
+  /** Forge suites (heldout/harmful|benign|edgy|tasks, handwritten/harmful|edgy|tasks) or .jsonl paths in the held-out line format. */
+  suites: z.array(z.string().min(1)).min(1).default(['heldout/harmful', 'heldout/benign', 'heldout/edgy', 'heldout/tasks']),
+  /** The first n items of each suite. */
+  limit: z.number().int().positive().default(16),
+  /** Greedy tokens per reply (the forge evaluation decodes 48). */
+  maxNewTokens: z.number().int().positive().default(48),
+  /** Prompts decoded together. */
+  batch: z.number().int().positive().default(16),
+  /** A data file in the run's format whose loss under the run's objective is reported at each eval. */
+  lossData: z.string().min(1).optional(),
+}).strict();
+export type EvalSpec = z.infer<typeof evalSpecSchema>;
+
 export const trainSpecSchema = z.object({
-  method: z.enum(['sft', 'dpo']),
+  method: z.enum(['sft', 'dpo', 'grpo']),
   /** Model folder (config.json, tokenizer files, model.safetensors). */
   model: z.string().min(1).default('models/target'),
   /** JSONL (or JSON array) in one of the formats data.ts reads. */
@@ -52,6 +73,10 @@ export const trainSpecSchema = z.object({
   checkpointEvery: z.number().int().positive().optional(),
   /** A checkpoint folder this run continues from (same base model and spec). */
   resumeFrom: z.string().min(1).optional(),
+  /** GRPO settings (grpoSpec.ts); required with method grpo, refused with the others. */
+  grpo: grpoSpecSchema.optional(),
+  /** Evaluation hooks; absent: no evaluation during training. */
+  eval: evalSpecSchema.optional(),
 }).strict();
 export type TrainSpec = z.infer<typeof trainSpecSchema>;
 export type TrainSpecInput = z.input<typeof trainSpecSchema>;
@@ -63,5 +88,7 @@ export function parseTrainSpec(raw: unknown): TrainSpec {
     const issues = r.error.issues.map((i) => `${i.path.join('.') || '(spec)'}: ${i.message}`).join('; ');
     throw new TrainError('invalid-spec', issues);
   }
+  const grpo = grpoSpecProblems(raw, r.data);
+  if (grpo.length) throw new TrainError('invalid-spec', grpo.join('; '));
   return r.data;
 }

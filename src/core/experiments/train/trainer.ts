@@ -12,6 +12,7 @@ import type { UnlearnModel } from '../../edits/unlearn/model';
 import { IndexSampler, maskedBatch, type MaskedBatch } from './batches';
 import { chooseRenderer, dpoRow, encodeConversation, sftRow, type MaskedSequence } from './data';
 import { TrainError } from './errors';
+import type { EvalRecord, TrainEvaluator } from './evalHooks';
 import { applyLora, initLora, planLora, toArrays, type LoraPlan } from './lora';
 import { dpoLoss, sequenceLogp, sftLoss } from './objectives';
 import type { TrainSpec } from './spec';
@@ -33,6 +34,7 @@ export interface EncodedData {
 
 /** Reads rows in the spec's method format and encodes them with the chosen template. */
 export function encodeRows(model: TrainModel, spec: Pick<TrainSpec, 'method' | 'template' | 'completionOnly'>, rows: { line: number; row: unknown }[], file = 'data'): EncodedData {
+  if (spec.method === 'grpo') throw new TrainError('invalid-spec', 'method grpo samples its completions: it runs through grpo.ts runGrpo (grpoNode.ts in Node), not runTraining');
   if (rows.length === 0) throw new TrainError('empty-data', `${file} has no rows`);
   const tok = model.tokenizer;
   const out: EncodedData = { method: spec.method, sft: [], dpo: [], template: '', truncated: 0, sha256: '' };
@@ -69,6 +71,7 @@ export type TrainProgress =
   | { kind: 'prepare'; message: string }
   | { kind: 'step'; step: number; total: number; log: StepLog }
   | { kind: 'checkpoint'; step: number }
+  | { kind: 'eval'; step: number; eval: EvalRecord }
   | { kind: 'done'; step: number; total: number; status: 'done' | 'cancelled' };
 
 /** What a checkpoint records beside the weights (training_state.json). */
@@ -83,6 +86,8 @@ export interface TrainCheckpointState {
   step: number;
   status: 'running' | 'done' | 'cancelled';
   logs: StepLog[];
+  /** Evaluations so far (spec.eval; absent in checkpoints of runs without it). */
+  evals?: EvalRecord[];
 }
 
 export interface TrainCheckpoint {
@@ -102,12 +107,16 @@ export interface TrainRunOptions {
   signal?: AbortSignal;
   sink?: CheckpointSink;
   resume?: { state: TrainCheckpointState; trainer: Map<string, { data: Float32Array; shape: number[] }> };
+  /** Required when spec.eval is set: evalHooks.ts makeEvaluator on the suites (Node: evalHooksNode.ts). */
+  evaluator?: TrainEvaluator;
 }
 
 export interface TrainResult {
   status: 'done' | 'cancelled';
   step: number;
   logs: StepLog[];
+  /** Evaluations at step 0, every spec.eval.every steps and the last (empty without spec.eval). */
+  evals: EvalRecord[];
   /** Every parameter of the trained model (merged for LoRA), engine names; the caller releases them. */
   params: ArrRecord;
   /** LoRA runs: the plan and the trained A / B arrays (engine orientation; the caller releases them). */
@@ -157,7 +166,7 @@ function makeStep(model: TrainModel, spec: TrainSpec, plan: LoraPlan | null, o: 
   return jit(raw) as OwnedFunction<StepFn>;
 }
 
-const hostCopy = (r: ArrRecord, prefix = ''): Map<string, { data: Float32Array; shape: number[] }> =>
+export const hostCopy = (r: ArrRecord, prefix = ''): Map<string, { data: Float32Array; shape: number[] }> =>
   new Map(Object.entries(r).map(([k, a]) => [prefix + k, { data: readF32(a), shape: [...a.shape] }]));
 
 function batchArrays(prefix: string, b: MaskedBatch): ArrRecord {
@@ -169,6 +178,8 @@ function batchArrays(prefix: string, b: MaskedBatch): ArrRecord {
 export async function runTraining(model: TrainModel, data: EncodedData, spec: TrainSpec, opts: TrainRunOptions = {}): Promise<TrainResult> {
   if (data.method !== spec.method) throw new TrainError('invalid-spec', `the data was encoded for ${data.method}, the spec says ${spec.method}`);
   const progress = opts.onProgress ?? (() => undefined);
+  if (spec.eval && !opts.evaluator) throw new TrainError('invalid-spec', 'the spec has an eval block but no evaluator was given to runTraining (evalHooks.ts makeEvaluator)');
+  if (opts.evaluator && JSON.stringify(opts.evaluator.spec) !== JSON.stringify(spec.eval)) throw new TrainError('invalid-spec', 'the evaluator was made for another eval block than the spec\'s');
   const plan = spec.lora ? planLora(model.family, model.nLayers, model.params, spec.lora) : null;
   const seqs = spec.method === 'sft' ? data.sft : data.dpo.flatMap((p) => [p.chosen, p.rejected]);
   const keepLen = Math.min(spec.maxLength ?? Infinity, model.maxPositions + 1);
@@ -206,6 +217,7 @@ export async function runTraining(model: TrainModel, data: EncodedData, spec: Tr
     v = take('v.');
     state.step = opts.resume.state.step;
     state.logs = [...opts.resume.state.logs];
+    state.evals = [...(opts.resume.state.evals ?? [])];
     sampler.skip(state.step);
   } else {
     p = loraInit ? toArrays(loraInit) : keep(model.params);
@@ -231,10 +243,23 @@ export async function runTraining(model: TrainModel, data: EncodedData, spec: Tr
     lastCheckpoint = state.step;
     progress({ kind: 'checkpoint', step: state.step });
   };
+  // greedy decoding only (no RNG): an eval leaves the training trajectory as it was
+  const evaluate = (): void => {
+    if (!opts.evaluator) return;
+    const all = merged();
+    try {
+      const e = opts.evaluator.evaluate(all, state.step);
+      (state.evals ??= []).push(e);
+      progress({ kind: 'eval', step: state.step, eval: e });
+    } finally {
+      release(all);
+    }
+  };
   // step time only (batch building, the compiled step, reading the stats), the first (compiling) step excluded
   const timed = { steps: 0, ms: 0 };
   progress({ kind: 'prepare', message: `${n} ${spec.method === 'sft' ? 'sequences' : 'pairs'}, T ${T}, template ${data.template}${plan ? `, LoRA r ${plan.r} on ${plan.targets.length} matrices` : ', full fine-tuning'}` });
   try {
+    if (state.step === 0) evaluate();
     for (let s = state.step; s < spec.steps; s++) {
       if (opts.signal?.aborted) {
         status = 'cancelled';
@@ -263,6 +288,7 @@ export async function runTraining(model: TrainModel, data: EncodedData, spec: Tr
       }
       progress({ kind: 'step', step: t, total: spec.steps, log });
       if (!Number.isFinite(log.loss) || !Number.isFinite(log.gradNorm)) throw new TrainError('non-finite', `step ${t}: the ${Number.isFinite(log.loss) ? 'gradient norm' : 'loss'} is ${Number.isFinite(log.loss) ? log.gradNorm : log.loss}`);
+      if (t === spec.steps || (spec.eval?.every !== undefined && t % spec.eval.every === 0)) evaluate();
       if (t === spec.steps || (spec.checkpointEvery !== undefined && t % spec.checkpointEvery === 0)) await checkpoint(t === spec.steps ? 'done' : 'running');
     }
     // a cancelled run keeps its progress: the steps done since the last checkpoint are written (resumable)
@@ -280,5 +306,5 @@ export async function runTraining(model: TrainModel, data: EncodedData, spec: Tr
   if (!plan) release(p);
   const perStep = spec.batchSize * T * (spec.method === 'dpo' ? 2 : 1);
   const throughput = timed.steps > 0 && timed.ms > 0 ? { stepsPerSecond: (1000 * timed.steps) / timed.ms, tokensPerSecond: (1000 * timed.steps * perStep) / timed.ms } : null;
-  return { status, step: state.step, logs: state.logs, params, lora: plan ? { plan, arrays: p } : null, sequenceLength: T, throughput };
+  return { status, step: state.step, logs: state.logs, evals: state.evals ?? [], params, lora: plan ? { plan, arrays: p } : null, sequenceLength: T, throughput };
 }
