@@ -4,6 +4,7 @@
 // Reproduce re-runs the record through the experiment runners in this page (reproduce.ts with the browser host):
 // ensembles and tabular run here (tabular in the main thread; the embedded TFM on ORT-web), inputs from the held
 // artefacts or, after a reload, from what the app serves (sample datasets, embedded models).
+// Below the runs: training an embedded model in this browser (TrainPanel.tsx).
 import { useCallback, useEffect, useState } from 'react';
 import type { FeaturePanelProps } from '../../app/featureTypes';
 import { historyStore } from '../../app/historyContext';
@@ -17,6 +18,7 @@ import { SPEC_CATALOGUE, workbenchRunners } from '../../state/experiments';
 import { artefactFor, artefactLoader, BundleError, parseBundle, rememberArtefact, serialiseBundle } from './bundle';
 import { CompareView } from './CompareView';
 import { fetchServedInput } from './tabularRecord';
+import { TrainPanel } from './TrainPanel';
 import { runLabel } from './viewModel';
 
 type RecordedEntry = HistoryEntry & { record: RunRecord };
@@ -149,6 +151,7 @@ export function ExperimentsPanel(_props: FeaturePanelProps) {
       )}
       {chosen.length === 1 && <p className="muted">Pick one more run to compare.</p>}
       {chosen.length >= 2 && <CompareView records={chosen.map((e) => e.record)} labels={chosen.map((e) => runLabel(e.record, e.title))} />}
+      <TrainPanel />
     </div>
   );
 }

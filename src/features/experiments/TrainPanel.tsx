@@ -1,0 +1,157 @@
+// "Train a model in this browser" on the experiments page: SFT or DPO (full or LoRA) of an embedded model in the
+// lab worker (src/core/experiments/train/api.ts through useTrainEngine.ts), on a built-in sample of the forge corpus
+// or a JSONL file the user picks (the formats the Node CLI reads; a bad row is the trainer's named error). Shows
+// progress with the latest loss, cancel, the step logs with a loss curve, which backend ran, and downloads of the
+// checkpoint's model.safetensors, its training_state.json and the rows trained on (replayable with the Node CLI).
+import { useState } from 'react';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import type { TrainJobRequest, TrainJobResult } from '../../core/experiments/train/api';
+import { ProgressBar } from '../../viz/ProgressBar';
+import { useTrainEngine } from './useTrainEngine';
+
+/** Embedded causal LMs the lab engine trains (models/manifest.json). */
+const TRAIN_MODELS = ['target', 'target-v4', 'anchor', 'anchor-v4', 'anchor-llama', 'anchor-same', 'anchor-same-v4'] as const;
+
+interface Form {
+  model: string;
+  method: 'sft' | 'dpo';
+  steps: number;
+  batchSize: number;
+  lr: number;
+  lora: boolean;
+  rank: number;
+  seed: number;
+  source: 'sample' | 'file';
+  sampleSize: number;
+  file: { name: string; text: string } | null;
+}
+
+const DEFAULTS: Form = { model: 'target', method: 'sft', steps: 10, batchSize: 4, lr: 1e-3, lora: false, rank: 8, seed: 0, source: 'sample', sampleSize: 32, file: null };
+
+function trainRequest(f: Form): TrainJobRequest {
+  return {
+    method: f.method, model: f.model, steps: f.steps, batchSize: f.batchSize, lr: f.lr, seed: f.seed,
+    ...(f.lora ? { lora: { r: f.rank, alpha: 2 * f.rank } } : {}),
+    data: f.source === 'file' && f.file ? { kind: 'jsonl', name: f.file.name, text: f.file.text } : { kind: 'forge-sample', size: f.sampleSize },
+  };
+}
+
+function saveBytes(bytes: Uint8Array | string, name: string, type: string) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+function NumberInput({ label, value, onChange, testId, integer = true, min = 1, title }: { label: string; value: number; onChange: (v: number) => void; testId: string; integer?: boolean; min?: number; title?: string }) {
+  return (
+    <label title={title}>{label}{' '}
+      <input type="number" min={min} step={integer ? 1 : 'any'} value={value} data-testid={testId} style={{ width: '6em' }}
+        onChange={(e) => { const v = Number(e.target.value); if (e.target.value !== '' && Number.isFinite(v) && v >= min && (!integer || Number.isInteger(v))) onChange(v); }} />
+    </label>
+  );
+}
+
+function TrainResultView({ result }: { result: TrainJobResult }) {
+  const ck = result.checkpoint;
+  const name = `${result.model.id}-${result.spec.method}${result.spec.lora ? '-lora' : ''}-step${result.step}`;
+  return (
+    <div data-testid="train-result" data-status={result.status} data-steps={result.step} data-backend={result.backend.device} data-weights-sha256={ck?.weightsSha256 ?? ''}>
+      <p data-testid="train-summary">
+        {result.status === 'done' ? 'Done' : 'Cancelled'}: {result.step} of {result.spec.steps} steps of {result.spec.method.toUpperCase()}
+        {result.spec.lora ? ` (LoRA r ${result.spec.lora.r})` : ' (full fine-tuning)'} on {result.model.id}, {result.data.rows} rows of {result.data.name},
+        template {result.data.template}, T {result.sequenceLength}
+        {result.throughput ? `, ${result.throughput.stepsPerSecond.toFixed(2)} steps/s (${Math.round(result.throughput.tokensPerSecond)} token positions/s)` : ''}.
+      </p>
+      <p className="muted" data-testid="train-backend">Backend: {result.backend.device} ({result.backend.why})</p>
+      {ck && <p className="muted">model.safetensors sha256 <code data-testid="train-weights-sha">{ck.weightsSha256.slice(0, 16)}…</code> (step {ck.step})</p>}
+      {result.logs.length > 1 && (
+        <div data-testid="train-loss-chart">
+        <LineChart width={520} height={200} data={result.logs} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="step" />
+          <YAxis domain={['auto', 'auto']} />
+          <Tooltip />
+          <Line type="monotone" dataKey="loss" dot={false} isAnimationActive={false} />
+        </LineChart>
+        </div>
+      )}
+      <table className="table" data-testid="train-logs">
+        <thead><tr><th>step</th><th>loss</th><th>|g|</th><th>lr</th>{result.spec.method === 'dpo' && <><th>margin</th><th>accuracy</th></>}</tr></thead>
+        <tbody>
+          {result.logs.map((l) => (
+            <tr key={l.step} data-testid="train-log-row" data-step={l.step} data-loss={String(l.loss)}>
+              <td>{l.step}</td><td>{l.loss.toFixed(4)}</td><td>{l.gradNorm.toFixed(3)}</td><td>{l.lr.toExponential(2)}</td>
+              {result.spec.method === 'dpo' && <><td>{l.margin?.toFixed(4)}</td><td>{l.accuracy?.toFixed(2)}</td></>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="toolbar">
+        {ck && <button data-testid="train-download-weights" onClick={() => saveBytes(ck.files['model.safetensors'], `${name}.safetensors`, 'application/octet-stream')}>Download model.safetensors</button>}
+        {ck && <button data-testid="train-download-state" onClick={() => saveBytes(ck.files['training_state.json'], `${name}-training_state.json`, 'application/json')}>Download training_state.json</button>}
+        <button data-testid="train-download-data" onClick={() => saveBytes(result.data.jsonl, result.data.name, 'application/jsonl')}>Download the rows (JSONL)</button>
+      </div>
+    </div>
+  );
+}
+
+export function TrainPanel() {
+  const [f, setF] = useState<Form>(DEFAULTS);
+  const set = (patch: Partial<Form>) => setF((x) => ({ ...x, ...patch }));
+  const { run, start, cancel, kill } = useTrainEngine();
+  const running = run.status === 'running';
+  const last = running ? run.logs.at(-1) : undefined;
+  const errorKind = run.status === 'error' ? (/Training refused \(([a-z-]+)\)/.exec(run.message)?.[1] ?? run.kind) : undefined;
+  return (
+    <div className="card" data-testid="train-panel" data-state={running ? 'loading' : 'ready'}>
+      <h2>Train a model in this browser</h2>
+      <p className="muted">
+        SFT or DPO (full or LoRA) of an embedded model in this page&apos;s lab worker, the Node CLI&apos;s trainer
+        (<code>src/core/experiments/train</code>) with the data given here: a sample of the forge corpus (SFT: prompt / reply rows; DPO: harmful
+        prompts with the refusal chosen over the compliance) or a JSONL file (Alpaca, prompt/completion, messages, or DPO rows).
+        WebGPU runs it where it is a hardware adapter, WASM otherwise.
+      </p>
+      <div className="toolbar">
+        <label>model <select value={f.model} data-testid="train-model" onChange={(e) => set({ model: e.target.value })}>
+          {TRAIN_MODELS.map((m) => <option key={m} value={m}>{m}</option>)}
+        </select></label>
+        <label>method <select value={f.method} data-testid="train-method" onChange={(e) => set({ method: e.target.value as Form['method'] })}>
+          <option value="sft">SFT</option>
+          <option value="dpo">DPO</option>
+        </select></label>
+        <NumberInput label="steps" value={f.steps} onChange={(steps) => set({ steps })} testId="train-steps" />
+        <NumberInput label="batch" value={f.batchSize} onChange={(batchSize) => set({ batchSize })} testId="train-batchSize" />
+        <NumberInput label="learning rate" value={f.lr} onChange={(lr) => set({ lr })} testId="train-lr" integer={false} min={1e-9} />
+        <NumberInput label="seed" value={f.seed} onChange={(seed) => set({ seed })} testId="train-seed" min={0} />
+        <label><input type="checkbox" checked={f.lora} data-testid="train-lora" onChange={(e) => set({ lora: e.target.checked })} /> LoRA</label>
+        {f.lora && <NumberInput label="rank" value={f.rank} onChange={(rank) => set({ rank })} testId="train-loraRank" title="r of B·A (alpha = 2r), on the attention projections" />}
+      </div>
+      <div className="toolbar">
+        <label>data <select value={f.source} data-testid="train-data-source" onChange={(e) => set({ source: e.target.value as Form['source'] })}>
+          <option value="sample">forge corpus sample</option>
+          <option value="file">JSONL file</option>
+        </select></label>
+        {f.source === 'sample'
+          ? <NumberInput label="rows" value={f.sampleSize} onChange={(sampleSize) => set({ sampleSize })} testId="train-sample-size" />
+          : <label className="button">{f.file ? f.file.name : 'Pick a JSONL file'}
+            <input type="file" accept=".jsonl,.json,application/json" hidden data-testid="train-data-file"
+              onChange={(ev) => { const file = ev.target.files?.[0]; if (file) void file.text().then((text) => set({ file: { name: file.name, text } })); ev.target.value = ''; }} />
+          </label>}
+      </div>
+      <div className="toolbar">
+        <button data-testid="train-start" disabled={running || (f.source === 'file' && !f.file)} onClick={() => void start(trainRequest(f))}>Train {f.model}</button>
+        {running && (
+          <>
+            <ProgressBar done={run.progress?.done ?? 0} total={100} label={run.progress?.label ?? 'starting the lab worker'} onCancel={run.cancelling ? undefined : cancel} testId="train-progress" />
+            {last && <span data-testid="train-live-loss" data-step={last.step}>loss {last.loss.toFixed(4)}</span>}
+            {run.cancelling && <span className="muted" data-testid="train-cancelling">Cancelling after the current step… <button data-testid="train-kill" onClick={kill}>Stop now</button></span>}
+          </>
+        )}
+      </div>
+      {run.status === 'error' && <p className="error" role="alert" data-testid="train-error" data-error-kind={errorKind}>{run.message}</p>}
+      {run.status === 'done' && <TrainResultView result={run.result} />}
+    </div>
+  );
+}
