@@ -15,10 +15,10 @@
 // XSTest samples: data/llm) runs target-only, anchor-only and the paper default only. Every group also reports
 // anchor-only (the safe model alone) beside target-only.
 // `npx tsx bench/alignbeam-ablations.ts judge-fit`: the judge-context check (judgeFit below), written to
-// bench/results/alignbeam-judge-fit.json.
+// bench/results/alignbeam-judge-fit.json. The suites and the per-arm summary are bench/alignbeamSuites.ts (shared
+// with bench/dpo-vs-alignbeam.ts).
 import { execSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,17 +29,15 @@ import { evaluateMethods, referenceOf } from '../src/core/alignbeam/evaluate';
 import { spreadSample } from '../src/core/alignbeam/headline';
 import { fitJudgeInput, judgePrompt } from '../src/core/alignbeam/judge';
 import { AlignbeamPair } from '../src/core/alignbeam/pair';
-import { parseCsvSuite, parseHeldoutJsonl } from '../src/core/alignbeam/suites';
-import { suiteItems } from '../models/forge/evalSuites';
-import { corpusFor } from '../models/forge/train/data';
-import { DEFAULT_ALIGNBEAM_SETTINGS, type AlignbeamSettings, type EvalMetrics, type EvalResult, type Suite } from '../src/core/alignbeam/types';
+import { parseCsvSuite } from '../src/core/alignbeam/suites';
+import { DEFAULT_ALIGNBEAM_SETTINGS, type AlignbeamSettings, type EvalResult } from '../src/core/alignbeam/types';
+import { suiteGroups, summary } from './alignbeamSuites';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const MODELS = join(ROOT, 'models');
 const RESULTS = join(ROOT, 'bench/results');
 const LIMIT = Number(process.env.ALIGNBEAM_ABLATION_LIMIT ?? 40);
 const uptime = () => execSync('uptime').toString().trim();
-const pct = (x: number) => (Number.isNaN(x) ? null : Math.round(x * 1000) / 10);
 
 const VARIANTS: Array<{ name: string; change: Partial<AlignbeamSettings> }> = [
   { name: 'paper (default)', change: { selection: 'safest', extraTargetCandidate: false } },
@@ -48,67 +46,12 @@ const VARIANTS: Array<{ name: string; change: Partial<AlignbeamSettings> }> = [
   { name: '+ both (v1 defaults)', change: { selection: 'target-likelihood', extraTargetCandidate: true } },
 ];
 
-const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
-
 const MODEL_SET = process.env.ALIGNBEAM_MODELS ?? 'v3';
 if (MODEL_SET !== 'v3' && MODEL_SET !== 'v4') throw new Error(`ALIGNBEAM_MODELS=${MODEL_SET}: expected v3 or v4`);
+const SUITE_SET = MODEL_SET as 'v3' | 'v4';
 const MODEL_IDS = ['target', 'anchor', 'anchor-same', 'judge'].map((m) => (MODEL_SET === 'v4' ? `${m}-v4` : m));
 const PAIRS = (process.env.ALIGNBEAM_PAIRS ?? 'cross,same').split(',') as Array<'cross' | 'same'>;
 const GROUPS = (process.env.ALIGNBEAM_GROUPS ?? (MODEL_SET === 'v4' ? 'generated,hand-written,external' : 'generated,hand-written')).split(',');
-
-/** Corpus v4's held-out split as alignbeam suites (single-turn items; the corpus hash stands for the files). */
-function heldoutV4Suites(): { suites: Suite[]; files: Record<string, string> } {
-  const kinds = [['harmful', 'harmful', 'harmful'], ['benign', 'benign', 'chat'], ['edgy', 'edgy', 'edgy'], ['tasks', 'tasks', 'task']] as const;
-  const suites = kinds.map(([name, kind, category]) => ({
-    name: `v4-${name}`,
-    items: suiteItems('heldout-v4', kind).filter((it) => !it.history).map((it) => ({
-      id: it.id, prompt: it.prompt, harmful: kind === 'harmful', category, ...(it.topic ? { topic: it.topic } : {}), ...(it.answer ? { answer: it.answer } : {}),
-    })),
-  }));
-  return { suites, files: { 'corpus v4 (generated)': corpusFor('v4').hash } };
-}
-
-function externalSuites(): { suites: Suite[]; files: Record<string, string> } {
-  const names = ['advbench_harmful_behaviors.csv', 'harmbench_behaviors_text_val.csv', 'xstest_prompts.csv'];
-  return {
-    suites: names.map((f) => spreadSample(parseCsvSuite(f.replace(/\.csv$/, ''), readFileSync(join(ROOT, 'data/llm', f), 'utf8')).suite, LIMIT)),
-    files: Object.fromEntries(names.map((f) => [`data/llm/${f}`, sha256(join(ROOT, 'data/llm', f))])),
-  };
-}
-
-function suiteGroups(): Array<{ group: string; suites: Suite[]; files: Record<string, string> }> {
-  const all = allSuiteGroups();
-  if (MODEL_SET === 'v4') {
-    const v4 = heldoutV4Suites();
-    all[0] = { group: 'generated held-out', suites: v4.suites.map((s) => spreadSample(s, LIMIT)), files: v4.files };
-  }
-  if (GROUPS.includes('external')) all.push({ group: 'external', ...externalSuites() });
-  return all.filter((g) => GROUPS.includes(g.group.split(' ')[0]));
-}
-
-function allSuiteGroups(): Array<{ group: string; suites: Suite[]; files: Record<string, string> }> {
-  const heldout = ['harmful', 'benign', 'edgy', 'tasks'].map((n) => parseHeldoutJsonl(n, readFileSync(join(MODELS, 'forge/heldout', `${n}.jsonl`), 'utf8')));
-  const heldoutFiles = Object.fromEntries(['harmful', 'benign', 'edgy', 'tasks'].map((n) => [`heldout/${n}.jsonl`, sha256(join(MODELS, 'forge/heldout', `${n}.jsonl`))]));
-  const groups = [{ group: 'generated held-out', suites: heldout.map((s) => spreadSample(s, LIMIT)), files: heldoutFiles }];
-  const hw = join(MODELS, 'forge/handwritten');
-  const files = existsSync(hw) ? readdirSync(hw).filter((f) => f.endsWith('.jsonl')).sort() : [];
-  if (files.length) {
-    groups.push({
-      group: 'hand-written', suites: files.map((f) => spreadSample(parseHeldoutJsonl(`hw-${f.replace(/\.jsonl$/, '')}`, readFileSync(join(hw, f), 'utf8')), LIMIT)),
-      files: Object.fromEntries(files.map((f) => [`handwritten/${f}`, sha256(join(hw, f))])),
-    });
-  }
-  return groups;
-}
-
-/** The figures of one arm: rates in percent with their denominators. */
-function summary(m: EvalMetrics) {
-  return {
-    refusal: pct(m.refusalRate), overRefusal: pct(m.overRefusal), taskAccuracy: pct(m.taskAccuracy), judgeUnsafe: pct(m.judgeUnsafeRate),
-    judgeTruncations: m.judgeTruncations, n: m.n, denominators: m.denominators, skipped: m.skipped, skippedBy: m.skippedBy,
-    msPerItem: Math.round(m.msPerItem), overhead: Math.round(m.overhead * 100) / 100,
-  };
-}
 
 /** The same items across arms: the first harmful and task items, and the harmful items the paper default did not
  *  refuse / the task items it got wrong (its failures). */
@@ -156,7 +99,7 @@ async function judgeFit(pair: AlignbeamPair): Promise<Record<string, unknown>> {
   const limit = Number(process.env.ALIGNBEAM_FIT_LIMIT ?? 60);
   const judge = pair.models.judge;
   const csv = (f: string) => parseCsvSuite(f, readFileSync(join(ROOT, 'data/llm', f), 'utf8')).suite;
-  const suites = [...suiteGroups().flatMap((g) => g.suites),
+  const suites = [...suiteGroups(SUITE_SET, GROUPS, LIMIT).flatMap((g) => g.suites),
     csv('advbench_harmful_behaviors.csv'), csv('harmbench_behaviors_text_val.csv'), csv('xstest_prompts.csv')].map((s) => spreadSample(s, limit));
   const rows = [];
   for (const suite of suites) {
@@ -199,7 +142,7 @@ async function main(): Promise<void> {
     return;
   }
   const groups = [];
-  for (const { group, suites, files } of suiteGroups()) {
+  for (const { group, suites, files } of suiteGroups(SUITE_SET, GROUPS, LIMIT)) {
     console.log(`\n== ${group}: ${suites.map((s) => `${s.name} ${s.items.length}`).join(', ')}`);
     const [base, anchorOnly] = await evaluateMethods(pair, ['target-only', 'anchor-only'], suites, LIMIT, DEFAULT_ALIGNBEAM_SETTINGS);
     console.log(`${'anchor-only'.padEnd(32)} ${JSON.stringify(summary(anchorOnly.metrics))}`);

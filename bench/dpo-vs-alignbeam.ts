@@ -1,0 +1,204 @@
+// Training-time vs decoding-time safety in one harness (`nice -n 10 npx tsx bench/dpo-vs-alignbeam.ts`, issue #21
+// item 5). The target is DPO-trained in Node with the experiments trainer (full fine-tuning) on pairs from the forge
+// corpus's TRAIN split only (safetyPairs.ts: refusal over compliance on harmful prompts, the helpful answer over a
+// refusal on task / edgy / chat prompts, 1 : 1), then measured with bench/alignbeam-ablations.ts's suites, limit,
+// detectors and settings (bench/alignbeamSuites.ts, evaluateMethods): target-only before and after DPO (the
+// checkpoint folder loaded through the ORT CausalLM the app uses), ALIGNBEAM at its default settings (cross pair) with
+// the original target and with the DPO'd one. The training budget is fixed before any evaluation (TRAINING below);
+// DPO accuracy on a validation slice of the training pairs (never trained on) is reported, not used to stop.
+// Contamination: every evaluated prompt is checked against the training prompts (exact after normalisation, and
+// near duplicates by word 5-grams). Decoding cost: tokens/s of generation per arm, measured in the same run.
+// Env: DPO_MODELS=v4 (default; v3 = models/target on corpus v3, or v4,v3), ALIGNBEAM_ABLATION_LIMIT (items per
+// suite, default 40 as the ablations), ALIGNBEAM_GROUPS (default generated,hand-written,external), DPO_STEPS (a smoke
+// run only: the reported figures use the fixed 200), DPO_OUT (checkpoint folder, default a temp folder).
+// Writes bench/results/dpo-vs-alignbeam.json.
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadCausalLMFolder } from '../src/core/lm/causalLmNode';
+import { evaluateMethods } from '../src/core/alignbeam/evaluate';
+import { AlignbeamPair } from '../src/core/alignbeam/pair';
+import { DEFAULT_ALIGNBEAM_SETTINGS, type EvalResult } from '../src/core/alignbeam/types';
+import { fromF32, fromI32, initEngine, keep, release, takeF32, type ArrRecord } from '../src/core/lab';
+import { maskedBatch } from '../src/core/experiments/train/batches';
+import { checkpointFolderName, trainFromSpec } from '../src/core/experiments/train/node';
+import { sequenceLogp } from '../src/core/experiments/train/objectives';
+import { buildSafetyPairs, promptOverlap, type SafetyPair } from '../src/core/experiments/train/safetyPairs';
+import { parseTrainSpec, type TrainSpec } from '../src/core/experiments/train/spec';
+import { encodeRows, type TrainModel } from '../src/core/experiments/train/trainer';
+import { corpusFor } from '../models/forge/train/data';
+import { suiteGroups, summary } from './alignbeamSuites';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const RESULTS = join(ROOT, 'bench/results');
+const LIMIT = Number(process.env.ALIGNBEAM_ABLATION_LIMIT ?? 40);
+const GROUPS = (process.env.ALIGNBEAM_GROUPS ?? 'generated,hand-written,external').split(',');
+const SETS = (process.env.DPO_MODELS ?? 'v4').split(',') as Array<'v3' | 'v4'>;
+const OUT = process.env.DPO_OUT ?? join(tmpdir(), 'dpo-vs-alignbeam');
+const uptime = () => execSync('uptime').toString().trim();
+
+/**
+ * The training rule, fixed before any evaluation: 512 harmful + 512 benign pairs (10 % held back for validation),
+ * full fine-tuning (LoRA is slower per step at this width: README's Training section), 200 steps of batch 8
+ * (~1.7 epochs), lr 5e-4 (1/8 of the target's pretraining peak 4e-3) with 20 warmup steps and cosine decay, TRL's
+ * β 0.1, no label smoothing, seed 0.
+ */
+const TRAINING = { harmfulPairs: 512, validationShare: 0.1, pairSeed: 0, steps: 200, batchSize: 8, lr: 5e-4, warmupSteps: 20, beta: 0.1, seed: 0 };
+const STEPS = Number(process.env.DPO_STEPS ?? TRAINING.steps);
+
+const SET_MODELS = {
+  v4: { target: 'target-v4', anchor: 'anchor-v4', judge: 'judge-v4' },
+  v3: { target: 'target', anchor: 'anchor', judge: 'judge' },
+} as const;
+
+/** Per validation pair: did the trained policy's implicit reward rank chosen over rejected (DPO accuracy), and the mean margin. */
+function validationAccuracy(model: TrainModel, trained: ArrRecord, spec: TrainSpec, pairs: readonly SafetyPair[]) {
+  const data = encodeRows(model, spec, pairs.map((p, i) => ({ line: i + 1, row: { prompt: p.prompt, chosen: p.chosen, rejected: p.rejected } })), 'validation');
+  const pad = model.tokenizer.padId ?? model.tokenizer.eosId ?? 0;
+  const logp = (params: ArrRecord, seqs: typeof data.dpo[number]['chosen'][]): Float32Array => {
+    const T = Math.min(Math.max(...seqs.map((s) => s.tokens.length)), model.maxPositions + 1) - 1;
+    const b = maskedBatch(seqs, T, pad);
+    const logits = model.forward(keep(params), fromI32(b.tokens, [b.B, b.T])).logits;
+    return takeF32(sequenceLogp(logits, fromI32(b.targets, [b.B, b.T]), fromF32(b.mask, [b.B, b.T])));
+  };
+  const byKind: Record<string, { n: number; right: number; margin: number }> = {};
+  for (let i = 0; i < data.dpo.length; i += 16) {
+    const chunk = data.dpo.slice(i, i + 16);
+    const [pc, pr, rc, rr] = [logp(trained, chunk.map((d) => d.chosen)), logp(trained, chunk.map((d) => d.rejected)),
+      logp(model.params, chunk.map((d) => d.chosen)), logp(model.params, chunk.map((d) => d.rejected))];
+    chunk.forEach((_, j) => {
+      const k = pairs[i + j].kind;
+      const z = spec.beta * ((pc[j] - rc[j]) - (pr[j] - rr[j]));
+      const e = (byKind[k] ??= { n: 0, right: 0, margin: 0 });
+      e.n++;
+      e.right += z > 0 ? 1 : 0;
+      e.margin += z;
+    });
+  }
+  const all = Object.values(byKind).reduce((a, e) => ({ n: a.n + e.n, right: a.right + e.right, margin: a.margin + e.margin }), { n: 0, right: 0, margin: 0 });
+  const fmt = (e: { n: number; right: number; margin: number }) => ({ accuracy: `${e.right}/${e.n}`, meanMargin: Math.round((e.margin / e.n) * 1000) / 1000 });
+  return { all: fmt(all), byKind: Object.fromEntries(Object.entries(byKind).map(([k, e]) => [k, fmt(e)])) };
+}
+
+/** Rates as k/n beside the percentages, plus generation speed. */
+function figures(r: EvalResult) {
+  const items = r.items;
+  const harmful = items.filter((i) => i.harmful);
+  const safe = items.filter((i) => !i.harmful);
+  const tasks = items.filter((i) => i.correct !== null);
+  return {
+    ...summary(r.metrics),
+    refusedHarmful: `${harmful.filter((i) => i.refused).length}/${harmful.length}`,
+    overRefusedSafe: `${safe.filter((i) => i.refused).length}/${safe.length}`,
+    tasksCorrect: `${tasks.filter((i) => i.correct).length}/${tasks.length}`,
+    tokensPerSecond: Math.round(r.metrics.tokensPerSecond * 10) / 10,
+  };
+}
+
+/** The same items across the four arms: DPO's failures first (harmful not refused, safe refused, tasks it broke). */
+function failureSamples(arms: Record<string, EvalResult>, perKind = 3) {
+  const key = (i: { suite: string; id: string }) => `${i.suite}/${i.id}`;
+  const before = new Map(arms['target-only'].items.map((i) => [key(i), i]));
+  const after = arms['target-only after DPO'].items;
+  const pick = new Map<string, string>();
+  const add = (why: string, xs: typeof after) => xs.slice(0, perKind).forEach((i) => pick.has(key(i)) || pick.set(key(i), why));
+  add('harmful, not refused after DPO', after.filter((i) => i.harmful && !i.refused));
+  add('safe, refused after DPO (over-refusal)', after.filter((i) => !i.harmful && i.refused));
+  add('task right before DPO, wrong after', after.filter((i) => i.correct === false && before.get(key(i))?.correct === true));
+  add('harmful, refused after DPO', after.filter((i) => i.harmful && i.refused));
+  add('task right after DPO', after.filter((i) => i.correct === true));
+  return [...pick].map(([k, why]) => ({
+    item: k, why, prompt: before.get(k)?.prompt ?? after.find((i) => key(i) === k)?.prompt,
+    arms: Object.fromEntries(Object.entries(arms).map(([arm, r]) => {
+      const i = r.items.find((x) => key(x) === k);
+      return [arm, i ? { response: i.response, refused: i.refused, correct: i.correct } : null];
+    })),
+  }));
+}
+
+async function runSet(set: 'v3' | 'v4') {
+  const names = SET_MODELS[set];
+  const corpus = corpusFor(set);
+  const records = corpus.examples.filter((e) => e.split === 'train' && !(e as { history?: unknown }).history);
+  const pairs = buildSafetyPairs(records, { harmful: TRAINING.harmfulPairs, validationShare: TRAINING.validationShare, seed: TRAINING.pairSeed });
+  const groups = suiteGroups(set, GROUPS, LIMIT);
+  const evalPrompts = groups.flatMap((g) => g.suites.flatMap((s) => s.items.map((i) => i.prompt)));
+  const trainPrompts = pairs.train.map((p) => p.prompt);
+  const overlap = {
+    all: promptOverlap(trainPrompts, evalPrompts),
+    byGroup: Object.fromEntries(groups.map((g) => [g.group, (({ exact, near, evalItems }) => ({ exact, near, evalItems }))(promptOverlap(trainPrompts, g.suites.flatMap((s) => s.items.map((i) => i.prompt))))])),
+  };
+  console.log(`[${set}] pairs: train ${pairs.train.length}, validation ${pairs.validation.length}; eval prompts in training: exact ${overlap.all.exact}/${overlap.all.evalItems}, near ${overlap.all.near}`);
+
+  const dir = join(OUT, names.target);
+  mkdirSync(dir, { recursive: true });
+  const data = join(dir, 'pairs.jsonl');
+  writeFileSync(data, pairs.train.map((p) => JSON.stringify({ prompt: p.prompt, chosen: p.chosen, rejected: p.rejected })).join('\n') + '\n');
+  const spec = parseTrainSpec({
+    method: 'dpo', model: join(ROOT, 'models', names.target), data, out: join(dir, 'run'), steps: STEPS, batchSize: TRAINING.batchSize,
+    lr: TRAINING.lr, warmupSteps: TRAINING.warmupSteps, beta: TRAINING.beta, seed: TRAINING.seed,
+  });
+  const tTrain = performance.now();
+  const trained = await trainFromSpec(spec, {
+    onProgress: (p) => {
+      if (p.kind === 'prepare') console.log(`[${set}] ${p.message}`);
+      if (p.kind === 'step' && (p.step % 20 === 0 || p.step === 1)) console.log(`[${set}] step ${p.step}/${p.total} loss ${p.log.loss.toFixed(4)} margin ${p.log.margin!.toFixed(3)} acc ${p.log.accuracy!.toFixed(2)}`);
+    },
+  });
+  const trainSeconds = Math.round((performance.now() - tTrain) / 100) / 10;
+  const validation = validationAccuracy(trained.model, trained.params, spec, pairs.validation);
+  console.log(`[${set}] trained in ${trainSeconds} s; validation DPO accuracy ${validation.all.accuracy}, margin ${validation.all.meanMargin}`);
+  release(trained.params);
+  const logs = trained.logs;
+  const checkpoint = join(spec.out, checkpointFolderName(trained.step));
+
+  const [target, anchor, judge, dpoTarget] = await Promise.all([
+    ...[names.target, names.anchor, names.judge].map((m) => loadCausalLMFolder(join(ROOT, 'models', m))), loadCausalLMFolder(checkpoint)]);
+  const original = new AlignbeamPair({ target, anchor, judge });
+  const tuned = new AlignbeamPair({ target: dpoTarget, anchor, judge }, { target: `${names.target} + DPO`, anchor: anchor.id, judge: judge.id });
+  const out = [];
+  for (const { group, suites, files } of groups) {
+    console.log(`\n[${set}] == ${group}: ${suites.map((s) => `${s.name} ${s.items.length}`).join(', ')}`);
+    const [base, beam] = await evaluateMethods(original, ['target-only', 'alignbeam'], suites, LIMIT, DEFAULT_ALIGNBEAM_SETTINGS);
+    const [dpoBase, dpoBeam] = await evaluateMethods(tuned, ['target-only', 'alignbeam'], suites, LIMIT, DEFAULT_ALIGNBEAM_SETTINGS);
+    const arms: Record<string, EvalResult> = { 'target-only': base, 'target-only after DPO': dpoBase, 'ALIGNBEAM (default)': beam, 'ALIGNBEAM (default) on the DPO target': dpoBeam };
+    for (const [arm, r] of Object.entries(arms)) console.log(`${arm.padEnd(40)} ${JSON.stringify(figures(r))}`);
+    out.push({
+      group, suites: suites.map((s) => ({ name: s.name, items: s.items.length })), files,
+      arms: Object.fromEntries(Object.entries(arms).map(([arm, r]) => [arm, { all: figures(r), bySuite: Object.fromEntries(Object.entries(r.bySuite).map(([k, m]) => [k, summary(m)])), skippedItems: r.skippedItems }])),
+      samples: failureSamples(arms),
+    });
+  }
+  for (const lm of [target, anchor, judge, dpoTarget]) await lm.dispose();
+  return {
+    set, models: { ...names, dpoCheckpoint: checkpoint },
+    pairs: { available: pairs.available, train: pairs.train.length, validation: pairs.validation.length, byKind: Object.fromEntries(['harmful', 'task', 'edgy', 'chat'].map((k) => [k, pairs.train.filter((p) => p.kind === k).length])), examples: pairs.train.slice(0, 4) },
+    overlap,
+    training: { spec: { ...spec, data: 'pairs.jsonl (built above)', model: names.target, out: undefined }, seconds: trainSeconds, throughput: trained.throughput, truncated: trained.data.truncated, sequenceLength: trained.sequenceLength,
+      first: logs[0], last: logs[logs.length - 1], every20: logs.filter((l) => l.step % 20 === 0), validation },
+    groups: out,
+  };
+}
+
+async function main(): Promise<void> {
+  mkdirSync(RESULTS, { recursive: true });
+  const loadBefore = uptime();
+  const t0 = performance.now();
+  await initEngine();
+  const sets = [];
+  // written after every model set, so a later set's failure keeps the earlier figures
+  for (const set of SETS) {
+    sets.push(await runSet(set));
+    const report = {
+      bench: 'dpo-vs-alignbeam', date: new Date().toISOString(), node: process.version, cores: cpus().length, loadBefore, loadAfter: uptime(),
+      seconds: Math.round((performance.now() - t0) / 100) / 10, limitPerSuite: LIMIT, alignbeamSettings: DEFAULT_ALIGNBEAM_SETTINGS, pair: 'cross',
+      trainingRule: { ...TRAINING, stepsRun: STEPS, method: 'dpo', fineTuning: 'full' }, sets,
+    };
+    writeFileSync(join(RESULTS, 'dpo-vs-alignbeam.json'), `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nwrote bench/results/dpo-vs-alignbeam.json (${report.seconds} s; ${report.loadAfter})`);
+  }
+}
+
+await main();
