@@ -56,12 +56,13 @@ const NOT_GRPO: Record<string, string> = {
 };
 
 /** The cross-field problems of a parsed spec (`raw`: the object as given, to see which keys were set). */
-export function grpoSpecProblems(raw: unknown, spec: { method: string; grpo?: GrpoSpec; batchSize: number; checkpointEvery?: number }): string[] {
+export function grpoSpecProblems(raw: unknown, spec: { method: string; grpo?: GrpoSpec; batchSize: number; checkpointEvery?: number; eval?: { lossData?: string } }): string[] {
   const given = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   if (spec.method !== 'grpo') return spec.grpo ? [`grpo: set, but method is "${spec.method}" (GRPO fields would be ignored)`] : [];
   if (!spec.grpo) return ['grpo: method "grpo" needs a grpo object with at least grpo.rewards'];
   const out = Object.keys(NOT_GRPO).filter((k) => k in given).map((k) => `${k}: ${NOT_GRPO[k]}`);
   const G = spec.grpo.numGenerations;
+  if (spec.eval?.lossData !== undefined) out.push('eval.lossData: GRPO has no held-out loss (its loss needs completions sampled during the run); use eval suites');
   if (spec.batchSize % G !== 0) out.push(`batchSize: ${spec.batchSize} completions per step is not a whole number of groups of grpo.numGenerations ${G}`);
   const mu = spec.grpo.numIterations;
   if (spec.checkpointEvery !== undefined && spec.checkpointEvery % mu !== 0) {
