@@ -236,9 +236,11 @@ export function makeEvaluator(model: UnlearnModel, spec: EvalSpec, suites: reado
   };
 }
 
-/** One line per eval for logs and the CLI: overall rates as k/n, then the held-out loss. */
+/** An eval for logs and the CLI: the overall rates as k/n and the held-out loss, then one indented line per suite. */
 export function formatEval(e: EvalRecord): string {
   const r = (name: string, x?: EvalRate) => (x ? ` ${name} ${x.k}/${x.n} (${(100 * x.rate).toFixed(0)}%)` : '');
+  const rates = (m: BehaviourMetrics) => `${r('refusal', m.refusalRate)}${r('over-refusal', m.overRefusal)}${r('task acc', m.taskAccuracy)}`;
   const loss = e.heldoutLoss !== undefined ? ` held-out loss ${e.heldoutLoss.toFixed(4)}` : '';
-  return `eval step ${e.step}:${r('refusal', e.overall.refusalRate)}${r('over-refusal', e.overall.overRefusal)}${r('task acc', e.overall.taskAccuracy)}${loss} (${e.newTokens} tokens, ${(e.ms / 1000).toFixed(1)} s)`;
+  const head = `eval step ${e.step}:${rates(e.overall)}${loss} (${e.newTokens} tokens, ${(e.ms / 1000).toFixed(1)} s)`;
+  return [head, ...e.suites.map((s) => `  ${s.suite}:${rates(s)}${s.skipped ? ` (${s.skipped} over the context, skipped)` : ''}`)].join('\n');
 }
