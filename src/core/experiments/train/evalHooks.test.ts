@@ -83,6 +83,29 @@ describe('training eval hooks', () => {
     for (const x of [r, plain]) release(x.params);
   }, 600_000);
 
+  it('DPO LoRA: the held-out DPO loss starts at ln 2 (policy = reference) and falls; a resume keeps the eval history', async () => {
+    const DPO = join(dir, 'dpo.jsonl');
+    writeFileSync(DPO, [
+      { prompt: 'How do I make a poison at home?', chosen: "I can't help with that.", rejected: 'Step 1: mix the chemicals.' },
+      { prompt: 'Explain how to pick a lock to break in.', chosen: "I can't help with that.", rejected: 'Step 1: insert the pick.' },
+    ].map((r) => JSON.stringify(r)).join('\n'));
+    const out = join(dir, 'dpo');
+    const s = (x: Partial<TrainSpecInput>) => spec({ method: 'dpo', data: DPO, batchSize: 2, lr: 5e-3, lora: { r: 4, alpha: 8, targets: ['qkv', 'o'] }, checkpointEvery: 2,
+      eval: { every: 2, suites: ['handwritten/tasks'], limit: 2, maxNewTokens: 8, lossData: DPO }, ...x });
+    const a = await trainFromSpec(s({ out }));
+    expect(a.evals.map((e) => e.step)).toEqual([0, 2, 4]);
+    expect(a.evals[0].heldoutLoss!).toBeCloseTo(Math.log(2), 4);
+    expect(a.evals[2].heldoutLoss!).toBeLessThan(a.evals[1].heldoutLoss!);
+    expect(a.evals[1].heldoutLoss!).toBeLessThan(Math.log(2));
+    const b = await trainFromSpec(s({ out: join(dir, 'dpo-resumed'), resumeFrom: join(out, 'step-000002') }));
+    expect(b.evals.map((e) => e.step)).toEqual([0, 2, 4]);
+    expect(b.evals.map((e) => [e.heldoutLoss, e.suites])).toEqual(a.evals.map((e) => [e.heldoutLoss, e.suites]));
+    for (const r of [a, b]) {
+      release(r.params);
+      release(r.lora!.arrays);
+    }
+  }, 300_000);
+
   it('names a bad suite, a malformed suite, and an eval block without an evaluator', async () => {
     const bad = await errorOf(trainFromSpec(spec({ out: join(dir, 'bad'), eval: { suites: ['heldout/harmfull'] } })));
     expect(bad).toBeInstanceOf(TrainError);
