@@ -93,7 +93,7 @@ for (const s of [
     const lossRel = Math.max(...nodeLosses.map((l, i) => Math.abs(l - browserLosses[i]) / Math.abs(l)));
     expect([...browserWeights.keys()].sort()).toEqual([...nodeWeights.keys()].sort());
     // the weights compared through their updates from the base: Adam divides each gradient by its own root mean
-    // square, so an element whose gradient is near eps (1e-8) turns a last-bit difference of the two wasm builds into
+    // square, so an element whose gradient is near eps (1e-8) turns a last-bit difference of the two runtimes into
     // a visible share of one step's lr; the update as a whole must agree, and no element by half a step
     const baseWeights = readF32Tensors(readFileSync('models/target/model.safetensors'));
     let weightAbs = 0;
