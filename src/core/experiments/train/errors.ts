@@ -16,7 +16,7 @@ const remedies: Record<TrainErrorKind, string> = {
   'non-finite': 'Lower the learning rate (or beta for DPO) and restart from the last good checkpoint.',
   'bad-eval-suite': 'Name eval suites as heldout/harmful, heldout/benign, heldout/edgy, heldout/tasks, handwritten/harmful, handwritten/edgy, handwritten/tasks, or give the path of a .jsonl file with one {"prompt", "label"?, "answer"?} object per line.',
   'reward-failed': 'Every completion of a GRPO step lost its reward: fix the named reward function (its last failure is quoted) or its options, or drop it from grpo.rewards.',
-  'invalid-spec': 'Fix the named field of the training spec (see README "Training (SFT/LoRA/DPO)").',
+  'invalid-spec': 'Fix the named field of the training spec (see README "Training (SFT/LoRA/DPO/GRPO)").',
 };
 
 export class TrainError extends Error {
