@@ -16,12 +16,12 @@ import { grpoFromSpec } from './grpoNode';
 import { encodePrompts, type GrpoData } from './grpoRollout';
 import { grpoRewardSchema, grpoSpecSchema } from './grpoSpec';
 import { loadTrainModelFolder } from './node';
-import { parseTrainSpec, type TrainSpecInput } from './spec';
+import { parseTrainSpec, trainSpecSchema, type TrainSpecInput } from './spec';
 import type { TrainModel } from './trainer';
 
 const dir = mkdtempSync(join(tmpdir(), 'grpo-test-'));
 const PROMPTS = join(dir, 'prompts.jsonl');
-const rows = ['Hi.', 'Hello!', 'Thanks.', 'Good day.', 'Hey there.', 'Cheers.', 'Good morning.', 'Evening!'].map((prompt) => ({ prompt }));
+const rows: { prompt: string }[] = ['Hi.', 'Hello!', 'Thanks.', 'Good day.', 'Hey there.', 'Cheers.', 'Good morning.', 'Evening!'].map((prompt) => ({ prompt }));
 writeFileSync(PROMPTS, rows.map((r) => JSON.stringify(r)).join('\n'));
 
 type GrpoInput = NonNullable<TrainSpecInput['grpo']>;
@@ -31,11 +31,9 @@ const spec = (grpo: Partial<GrpoInput>, s: Partial<TrainSpecInput> = {}) => pars
 });
 
 let model: TrainModel;
-const dataFor = (maxCompletionLength: number): GrpoData => encodePrompts(model, { template: 'auto', grpo: { maxCompletionLength } }, rows.map((row, i) => ({ line: i + 1, row })));
-const run = async (s: ReturnType<typeof spec>, o: Parameters<typeof runGrpo>[3] = {}): Promise<GrpoResult> => {
-  const r = await runGrpo(model, dataFor(s.grpo!.maxCompletionLength), s, o);
-  return r;
-};
+// the prompts encoded as grpoNode.ts encodes them (template, maxLength and maxCompletionLength from the spec)
+const dataFor = (s: ReturnType<typeof spec>): GrpoData => encodePrompts(model, { ...s, grpo: s.grpo! }, rows.map((row, i) => ({ line: i + 1, row })));
+const run = (s: ReturnType<typeof spec>, o: Parameters<typeof runGrpo>[3] = {}): Promise<GrpoResult> => runGrpo(model, dataFor(s), s, o);
 const finalParams = (r: GrpoResult) => {
   const out = Object.fromEntries(Object.entries(r.params).map(([k, a]) => [k, readF32(a)]));
   release(r.params);
@@ -97,6 +95,21 @@ describe('GRPO', () => {
     const unchanged: string[] = [];
     for (const [name, v] of Object.entries(variants)) if (fingerprint(await run(spec({ ...base, ...v }))) === before) unchanged.push(name);
     expect(unchanged, 'fields whose change left the run unchanged').toEqual([]);
+    // the top-level fields GRPO reads change the trajectory too; the others are consumed outside runGrpo or refused
+    const top: Record<string, Partial<TrainSpecInput>> = {
+      steps: { steps: 3 }, batchSize: { batchSize: 8 }, lr: { lr: 1e-3 }, warmupSteps: { warmupSteps: 2 }, weightDecay: { weightDecay: 0.5 },
+      gradClip: { gradClip: 0.01 }, lora: { lora: { r: 4, alpha: 8 } }, template: { template: 'plain' }, maxLength: { maxLength: 14 }, seed: { seed: 1 },
+    };
+    const elsewhere: Record<string, string> = {
+      method: 'selects runGrpo', grpo: 'the variants above', model: 'the folder grpoNode loads (resume compares its weights sha256)',
+      data: 'the file grpoNode reads (resume compares its sha256)', out: 'where the checkpoint sink writes', checkpointEvery: 'checkpoint cadence (resume test)',
+      resumeFrom: 'the resume test', eval: 'the evaluator grpoNode builds (eval hooks)',
+      beta: 'refused under grpo (grpoSpec.test.ts)', labelSmoothing: 'refused under grpo', completionOnly: 'refused under grpo',
+    };
+    expect(Object.keys(trainSpecSchema.shape).filter((k) => !(k in top) && !(k in elsewhere)), 'top-level fields not classified').toEqual([]);
+    const topUnchanged: string[] = [];
+    for (const [name, v] of Object.entries(top)) if (fingerprint(await run(spec(base, v))) === before) topUnchanged.push(name);
+    expect(topUnchanged, 'top-level fields whose change left the run unchanged').toEqual([]);
     // "dapo" normalises by the completion tokens of the global accumulated batch: one process, no accumulation,
     // so it is "bnpo" exactly (documented, asserted so a difference would be noticed)
     expect(fingerprint(await run(spec({ ...base, lossType: 'bnpo' })))).toBe(before);
