@@ -95,6 +95,11 @@ describe('training eval hooks', () => {
     const a = await trainFromSpec(s({ out }));
     expect(a.evals.map((e) => e.step)).toEqual([0, 2, 4]);
     expect(a.evals[0].heldoutLoss!).toBeCloseTo(Math.log(2), 4);
+    for (const e of a.evals) {
+      expect(e.suites.map((x) => [x.suite, x.n])).toEqual([['handwritten/tasks', 2]]); // suites and limit reach the evaluator
+      expect(e.newTokens).toBeGreaterThan(0);
+      expect(e.newTokens).toBeLessThanOrEqual(2 * 8); // and maxNewTokens
+    }
     expect(a.evals[2].heldoutLoss!).toBeLessThan(a.evals[1].heldoutLoss!);
     expect(a.evals[1].heldoutLoss!).toBeLessThan(Math.log(2));
     const b = await trainFromSpec(s({ out: join(dir, 'dpo-resumed'), resumeFrom: join(out, 'step-000002') }));
@@ -112,6 +117,9 @@ describe('training eval hooks', () => {
     expect((bad as TrainError).kind).toBe('bad-eval-suite');
     expect((bad as Error).message).toMatch(/"heldout\/harmfull" is not a suite \(forge suites: heldout\/harmful, /);
     expect(() => parseEvalSuites([{ name: 'mine.jsonl', text: '{"prompt": "ok"}\n{"label": "harmful"}' }])).toThrow(/bad-eval-suite.*mine\.jsonl: line 2 has no prompt/);
+    expect(() => spec({ eval: { every: 0 } })).toThrow(/invalid-spec.*eval\.every/);
+    expect(() => spec({ eval: { limit: 2, sample: true } as never })).toThrow(/invalid-spec.*eval: Unrecognized key.*sample/);
+    expect(spec({ eval: {} }).eval).toEqual({ suites: ['heldout/harmful', 'heldout/benign', 'heldout/edgy', 'heldout/tasks'], limit: 16, maxNewTokens: 48, batch: 16 });
     const s = spec({ eval: { limit: 2 } });
     const model = await loadTrainModelFolder('models/target');
     const e = await errorOf(runTraining(model, await readTrainData(model, s), s));
