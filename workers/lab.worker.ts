@@ -4,7 +4,9 @@
 // suites are not served under /models/ (the forge folder stays private), so they are bundled here as text and
 // imported only when a run first needs them. The edits module's in-browser unlearning engine
 // (src/core/edits/unlearn/api.ts) shares the model loader; it builds the forge corpus here (a pure generator).
-// The experiments module's training engine (src/core/experiments/train/api.ts: SFT / LoRA / DPO) shares both.
+// The experiments module's training engine (src/core/experiments/train/api.ts: SFT / LoRA / DPO) shares both; its
+// eval hooks read the forge's held-out and hand-written suites, bundled the same way (one chunk per suite, imported
+// when a run's eval block names it).
 // `cancel` stops every engine.
 import * as Comlink from 'comlink';
 import { createBrowserRuntimeEngine, exposeEngine } from './runtimeWorker';
@@ -12,7 +14,7 @@ import { createCircuitsEngine } from '../src/core/circuits/api';
 import { parseHeldout } from '../src/core/circuits/heldout';
 import type { CircuitsApi } from '../src/core/circuits/types';
 import { createUnlearnEngine, type UnlearnApi } from '../src/core/edits/unlearn/api';
-import { createTrainEngine, type TrainApi } from '../src/core/experiments/train/api';
+import { createTrainEngine, type ForgeEvalSuite, type TrainApi } from '../src/core/experiments/train/api';
 import { CacheApiCache, type CacheStorageLike } from '../src/core/runtime/cache';
 import { RUNTIME_DEFAULTS } from '../src/core/runtime/config';
 import type { RuntimeEngineApi } from '../src/core/runtime/engineApi';
@@ -56,7 +58,17 @@ const corpus = async () => {
   return { records: c.examples, source: `forge corpus seed ${c.options.seed}, sha256 ${c.hash}` };
 };
 const unlearn = createUnlearnEngine({ readModelFiles, corpus });
-const train = createTrainEngine({ readModelFiles, corpus });
+// literal paths, so the bundler emits each suite as its own chunk
+const evalSuites: Record<ForgeEvalSuite, () => Promise<{ default: string }>> = {
+  'heldout/harmful': () => import('../models/forge/heldout/harmful.jsonl?raw'),
+  'heldout/benign': () => import('../models/forge/heldout/benign.jsonl?raw'),
+  'heldout/edgy': () => import('../models/forge/heldout/edgy.jsonl?raw'),
+  'heldout/tasks': () => import('../models/forge/heldout/tasks.jsonl?raw'),
+  'handwritten/harmful': () => import('../models/forge/handwritten/harmful.jsonl?raw'),
+  'handwritten/edgy': () => import('../models/forge/handwritten/edgy.jsonl?raw'),
+  'handwritten/tasks': () => import('../models/forge/handwritten/tasks.jsonl?raw'),
+};
+const train = createTrainEngine({ readModelFiles, corpus, evalSuite: async (name) => (await evalSuites[name]()).default });
 
 exposeEngine({
   ...runtime,

@@ -3,9 +3,12 @@
 // or a JSONL file the user picks (the formats the Node CLI reads; a bad row is the trainer's named error). Shows
 // progress with the latest loss, cancel, the step logs with a loss curve, which backend ran, and downloads of the
 // checkpoint's model.safetensors, its training_state.json and the rows trained on (replayable with the Node CLI).
+// "Evaluate during training" adds the spec's eval block (forge suites and/or a picked .jsonl suite; small defaults,
+// since the lab decode has no KV cache) and a step × suite table of refusal / over-refusal / task accuracy as k/n.
 import { useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TrainJobRequest, TrainJobResult } from '../../core/experiments/train/api';
+import { FORGE_EVAL_SUITES, type EvalRate, type EvalRecord } from '../../core/experiments/train/evalHooks';
 import { ProgressBar } from '../../viz/ProgressBar';
 import { useTrainEngine } from './useTrainEngine';
 
@@ -24,16 +27,74 @@ interface Form {
   source: 'sample' | 'file';
   sampleSize: number;
   file: { name: string; text: string } | null;
+  /** The eval block: on/off, every N steps (0: step 0 and the last only), forge suites, a picked .jsonl suite. */
+  evalOn: boolean;
+  evalEvery: number;
+  evalSuites: string[];
+  evalFile: { name: string; text: string } | null;
+  evalLimit: number;
+  evalMaxNewTokens: number;
 }
 
-const DEFAULTS: Form = { model: 'target', method: 'sft', steps: 10, batchSize: 4, lr: 1e-3, lora: false, rank: 8, seed: 0, source: 'sample', sampleSize: 32, file: null };
+// eval defaults far below the CLI's (16 items, 48 tokens): each new token is a forward over the whole window
+const DEFAULTS: Form = {
+  model: 'target', method: 'sft', steps: 10, batchSize: 4, lr: 1e-3, lora: false, rank: 8, seed: 0, source: 'sample', sampleSize: 32, file: null,
+  evalOn: false, evalEvery: 5, evalSuites: ['heldout/harmful', 'heldout/benign', 'heldout/tasks'], evalFile: null, evalLimit: 4, evalMaxNewTokens: 24,
+};
+
+/** A picked suite's name in the spec: the held-out line format is recognised by the .jsonl ending. */
+const suiteFileName = (name: string) => (name.endsWith('.jsonl') ? name : `${name}.jsonl`);
 
 function trainRequest(f: Form): TrainJobRequest {
+  const suites = [...f.evalSuites, ...(f.evalFile ? [suiteFileName(f.evalFile.name)] : [])];
   return {
     method: f.method, model: f.model, steps: f.steps, batchSize: f.batchSize, lr: f.lr, seed: f.seed,
     ...(f.lora ? { lora: { r: f.rank, alpha: 2 * f.rank } } : {}),
     data: f.source === 'file' && f.file ? { kind: 'jsonl', name: f.file.name, text: f.file.text } : { kind: 'forge-sample', size: f.sampleSize },
+    ...(f.evalOn ? {
+      eval: { ...(f.evalEvery > 0 ? { every: f.evalEvery } : {}), suites, limit: f.evalLimit, maxNewTokens: f.evalMaxNewTokens },
+      ...(f.evalFile ? { evalTexts: { [suiteFileName(f.evalFile.name)]: f.evalFile.text } } : {}),
+    } : {}),
   };
+}
+
+const kOfN = (x?: EvalRate) => (x ? `${x.k}/${x.n}` : '');
+
+/** Step × suite: refusal on harmful items, over-refusal on benign / edgy ones, task accuracy, as k/n. */
+function EvalTable({ evals }: { evals: readonly EvalRecord[] }) {
+  return (
+    <table className="table" data-testid="train-eval-table">
+      <thead><tr><th>step</th><th>suite</th><th>refusal</th><th>over-refusal</th><th>task accuracy</th><th>skipped</th><th>first reply</th></tr></thead>
+      <tbody>
+        {evals.flatMap((e) => e.suites.map((s) => (
+          <tr key={`${e.step} ${s.suite}`} data-testid="train-eval-row" data-step={e.step} data-suite={s.suite}
+            data-refusal={kOfN(s.refusalRate)} data-over-refusal={kOfN(s.overRefusal)} data-task-accuracy={kOfN(s.taskAccuracy)} data-skipped={s.skipped}>
+            <td>{e.step}</td><td>{s.suite}</td><td>{kOfN(s.refusalRate)}</td><td>{kOfN(s.overRefusal)}</td><td>{kOfN(s.taskAccuracy)}</td><td>{s.skipped || ''}</td>
+            <td className="muted" title={s.examples[0]?.prompt}>{s.examples[0]?.response.slice(0, 80)}</td>
+          </tr>
+        )))}
+      </tbody>
+    </table>
+  );
+}
+
+function EvalSettings({ f, set }: { f: Form; set: (patch: Partial<Form>) => void }) {
+  const toggle = (name: string, on: boolean) => set({ evalSuites: on ? FORGE_EVAL_SUITES.filter((x) => x === name || f.evalSuites.includes(x)) : f.evalSuites.filter((x) => x !== name) });
+  return (
+    <div className="toolbar" data-testid="train-eval-settings">
+      <NumberInput label="every" value={f.evalEvery} onChange={(evalEvery) => set({ evalEvery })} testId="train-eval-every" min={0} title="evaluate every N steps besides step 0 and the last (0: those two only)" />
+      <NumberInput label="items per suite" value={f.evalLimit} onChange={(evalLimit) => set({ evalLimit })} testId="train-eval-limit" />
+      <NumberInput label="new tokens" value={f.evalMaxNewTokens} onChange={(evalMaxNewTokens) => set({ evalMaxNewTokens })} testId="train-eval-maxNewTokens" title="greedy tokens per reply (the forge evaluation decodes 48)" />
+      {FORGE_EVAL_SUITES.map((name) => (
+        <label key={name}><input type="checkbox" checked={f.evalSuites.includes(name)} data-testid={`train-eval-suite-${name}`} onChange={(e) => toggle(name, e.target.checked)} /> {name}</label>
+      ))}
+      <label className="button" title='a .jsonl suite: one {"prompt", "label": "harmful"?, "answer"?} per line'>{f.evalFile ? f.evalFile.name : 'Add a suite (.jsonl)'}
+        <input type="file" accept=".jsonl" hidden data-testid="train-eval-file"
+          onChange={(ev) => { const file = ev.target.files?.[0]; if (file) void file.text().then((text) => set({ evalFile: { name: file.name, text } })); ev.target.value = ''; }} />
+      </label>
+      {f.evalFile && <button data-testid="train-eval-file-remove" onClick={() => set({ evalFile: null })}>Remove {f.evalFile.name}</button>}
+    </div>
+  );
 }
 
 function saveBytes(bytes: Uint8Array | string, name: string, type: string) {
@@ -88,6 +149,7 @@ function TrainResultView({ result }: { result: TrainJobResult }) {
           ))}
         </tbody>
       </table>
+      {result.evals.length > 0 && <EvalTable evals={result.evals} />}
       <div className="toolbar">
         {ck && <button data-testid="train-download-weights" onClick={() => saveBytes(ck.files['model.safetensors'], `${name}.safetensors`, 'application/octet-stream')}>Download model.safetensors</button>}
         {ck && <button data-testid="train-download-state" onClick={() => saveBytes(ck.files['training_state.json'], `${name}-training_state.json`, 'application/json')}>Download training_state.json</button>}
@@ -111,7 +173,9 @@ export function TrainPanel() {
         SFT or DPO (full or LoRA) of an embedded model in this page&apos;s lab worker, the Node CLI&apos;s trainer
         (<code>src/core/experiments/train</code>) with the data given here: a sample of the forge corpus (SFT: prompt / reply rows; DPO: harmful
         prompts with the refusal chosen over the compliance) or a JSONL file (Alpaca, prompt/completion, messages, or DPO rows).
-        WebGPU runs it where it is a hardware adapter, WASM otherwise.
+        WebGPU runs it where it is a hardware adapter, WASM otherwise. &quot;Evaluate during training&quot; greedy-decodes the
+        forge&apos;s held-out or hand-written prompts at step 0, every N steps and the last (scored as the forge evaluation
+        scores them); decoding has no cache here, so keep suites, items and tokens small.
       </p>
       <div className="toolbar">
         <label>model <select value={f.model} data-testid="train-model" onChange={(e) => set({ model: e.target.value })}>
@@ -139,9 +203,11 @@ export function TrainPanel() {
             <input type="file" accept=".jsonl,.json,application/json" hidden data-testid="train-data-file"
               onChange={(ev) => { const file = ev.target.files?.[0]; if (file) void file.text().then((text) => set({ file: { name: file.name, text } })); ev.target.value = ''; }} />
           </label>}
+        <label><input type="checkbox" checked={f.evalOn} data-testid="train-eval" onChange={(e) => set({ evalOn: e.target.checked })} /> evaluate during training</label>
       </div>
+      {f.evalOn && <EvalSettings f={f} set={set} />}
       <div className="toolbar">
-        <button data-testid="train-start" disabled={running || (f.source === 'file' && !f.file)} onClick={() => void start(trainRequest(f))}>Train {f.model}</button>
+        <button data-testid="train-start" disabled={running || (f.source === 'file' && !f.file) || (f.evalOn && f.evalSuites.length === 0 && !f.evalFile)} onClick={() => void start(trainRequest(f))}>Train {f.model}</button>
         {running && (
           <>
             <ProgressBar done={run.progress?.done ?? 0} total={100} label={run.progress?.label ?? 'starting the lab worker'} onCancel={run.cancelling ? undefined : cancel} testId="train-progress" />
@@ -150,6 +216,7 @@ export function TrainPanel() {
           </>
         )}
       </div>
+      {running && run.evals.length > 0 && <EvalTable evals={run.evals} />}
       {run.status === 'error' && <p className="error" role="alert" data-testid="train-error" data-error-kind={errorKind}>{run.message}</p>}
       {run.status === 'done' && <TrainResultView result={run.result} />}
     </div>

@@ -2,10 +2,12 @@
 // experiments page: one run at a time with progress on one bar (the latest step's loss) and cancel. Cancel sets a
 // shared flag the worker reads after every training step (its steps never yield to the event loop, so a message
 // would wait for the end): the run stops after the step in flight and its result (status 'cancelled', the steps
-// done and their checkpoint) comes back like a finished one. "Stop now" terminates the worker.
+// done and their checkpoint) comes back like a finished one. "Stop now" terminates the worker. Evaluations (spec
+// `eval`) arrive as progress events and are kept as they come, so the panel shows them before the run ends.
 import { useCallback, useRef, useState } from 'react';
 import * as Comlink from 'comlink';
 import type { TrainJobProgress, TrainJobRequest, TrainJobResult } from '../../core/experiments/train/api';
+import type { EvalRecord } from '../../core/experiments/train/evalHooks';
 import type { StepLog } from '../../core/experiments/train/trainer';
 import { useWorkerEngine } from '../../app/useWorkerEngine';
 import type { LabWorkerApi } from '../../../workers/lab.worker';
@@ -13,7 +15,7 @@ import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
 
 export type TrainRunState =
   | { status: 'idle' }
-  | { status: 'running'; request: TrainJobRequest; progress: TrainJobProgress | null; logs: StepLog[]; cancelling: boolean }
+  | { status: 'running'; request: TrainJobRequest; progress: TrainJobProgress | null; logs: StepLog[]; evals: EvalRecord[]; cancelling: boolean }
   | { status: 'done'; result: TrainJobResult }
   | { status: 'error'; message: string; kind?: string };
 
@@ -36,11 +38,15 @@ export function useTrainEngine() {
     const id = ++live.current;
     const cancelFlag = sharedFlag();
     flag.current = cancelFlag;
-    setRun({ status: 'running', request, progress: null, logs: [], cancelling: false });
+    setRun({ status: 'running', request, progress: null, logs: [], evals: [], cancelling: false });
     try {
       const result = await engine().runTrain(request, Comlink.proxy((p: TrainJobProgress) => {
         if (live.current !== id) return;
-        setRun((r) => (r.status === 'running' ? { ...r, progress: p, logs: p.step ? [...r.logs.filter((l) => l.step < p.step!.step), p.step.log] : r.logs } : r));
+        setRun((r) => (r.status === 'running' ? {
+          ...r, progress: p,
+          logs: p.step ? [...r.logs.filter((l) => l.step < p.step!.step), p.step.log] : r.logs,
+          evals: p.eval ? [...r.evals.filter((e) => e.step < p.eval!.step), p.eval] : r.evals,
+        } : r));
       }), cancelFlag);
       if (live.current !== id) return;
       live.current++;

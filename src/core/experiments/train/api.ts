@@ -6,6 +6,11 @@
 // bytes (checkpointFiles.ts: the same files the Node sink writes). Where model files and the corpus come from is a
 // dependency, so this file has no fetch, fs or DOM.
 //
+// Eval hooks (spec `eval`, evalHooks.ts): the forge suites' texts come from `deps.evalSuite` (the worker bundles them
+// and imports them only when a run asks), a .jsonl suite and `eval.lossData` from the request's `evalTexts` (the file
+// the user picked, by the name the block gives it). The evaluator is the Node CLI's on the same texts, so the eval
+// history (`result.evals`, `evals` in training_state.json, one `eval` progress event per evaluation) is the CLI's.
+//
 // Cancel: the trainer's steps are synchronous, so a worker running one never turns its event loop and a comlink
 // `cancelTrain()` lands only after the run. The caller passes a shared Int32Array (a SharedArrayBuffer: the app is
 // cross-origin isolated); setting element 0 to 1 stops the run after the step in flight, read on every progress
@@ -20,6 +25,7 @@ import { EngineHost } from '../../runtime/engineHost';
 import { trainCheckpointFiles } from './checkpointFiles';
 import { dpoRow, readJsonRows, sftRow } from './data';
 import { TrainError } from './errors';
+import { checkEvalSuiteName, FORGE_EVAL_SUITES, makeEvaluator, parseEvalSuites, type EvalRecord, type TrainEvaluator } from './evalHooks';
 import { forgeSampleRows, rowsToJsonl, type ForgeRecord } from './forgeSample';
 import { encodeRows, runTraining, type StepLog, type TrainCheckpoint, type TrainModel, type TrainResult } from './trainer';
 import { parseTrainSpec, type TrainSpec, type TrainSpecInput } from './spec';
@@ -29,7 +35,11 @@ export interface TrainEngineDeps {
   readModelFiles(id: string, files: readonly string[], onProgress?: (p: { done: number; total: number }) => void): Promise<Map<string, Uint8Array>>;
   /** The forge corpus records (for the built-in sample). */
   corpus(): Promise<{ records: readonly ForgeRecord[]; source: string }>;
+  /** The JSONL text of a forge eval suite (evalHooks.ts FORGE_EVAL_SUITES); absent: runs with forge suites are refused. */
+  evalSuite?(name: ForgeEvalSuite): Promise<string>;
 }
+
+export type ForgeEvalSuite = (typeof FORGE_EVAL_SUITES)[number];
 
 /** Where the rows come from: inline objects, a JSONL (or JSON array) text the user picked, or the forge sample. */
 export type TrainData =
@@ -38,15 +48,22 @@ export type TrainData =
   | { kind: 'forge-sample'; size: number };
 
 /** A TrainSpec (spec.ts) whose `data` is given inline; `model` is an embedded id or "models/<id>"; `out` is ignored. */
-export type TrainJobRequest = Omit<TrainSpecInput, 'data' | 'out'> & { data: TrainData; out?: string };
+export type TrainJobRequest = Omit<TrainSpecInput, 'data' | 'out'> & {
+  data: TrainData;
+  out?: string;
+  /** Texts of the eval block's .jsonl suites and of its `lossData`, by the name the block gives them. */
+  evalTexts?: Record<string, string>;
+};
 
 /** One bar of `total` = 100: load 0–5, data 5–10, training 10–95, checkpoint 95–100. */
 export interface TrainJobProgress {
-  phase: 'load' | 'data' | 'train' | 'checkpoint';
+  phase: 'load' | 'data' | 'train' | 'eval' | 'checkpoint';
   done: number;
   total: 100;
   label: string;
   step?: { step: number; total: number; log: StepLog };
+  /** Phase 'eval': the evaluation just finished (the trainer's `eval` event). */
+  eval?: EvalRecord;
 }
 
 export interface TrainJobResult {
@@ -58,6 +75,8 @@ export interface TrainJobResult {
   status: TrainResult['status'];
   step: number;
   logs: StepLog[];
+  /** The eval history (spec.eval: step 0, every N, the last; empty without it), as the Node CLI's result.evals. */
+  evals: EvalRecord[];
   sequenceLength: number;
   throughput: TrainResult['throughput'];
   /** The rows trained on (JSONL, replayable with the Node CLI), their count, and the encoded data's sha256. */
@@ -87,15 +106,15 @@ const dataName = (d: TrainData, method: string) => (d.kind === 'forge-sample' ? 
  * JSONL data every row's fields for the method (a `bad-row` TrainError naming the line and field).
  */
 export function validateTrainRequest(req: TrainJobRequest): { spec: TrainSpec; modelId: string; rows: { line: number; row: unknown }[] | null } {
-  const { data, out: _out, ...rest } = req as TrainJobRequest & Record<string, unknown>;
+  const { data, out: _out, evalTexts, ...rest } = req as TrainJobRequest & Record<string, unknown>;
   if (!data || typeof data !== 'object' || !['rows', 'jsonl', 'forge-sample'].includes((data as TrainData).kind)) {
     throw new TrainError('invalid-spec', 'data: give { kind: "rows", name, rows }, { kind: "jsonl", name, text } or { kind: "forge-sample", size }');
   }
-  // the browser runs the offline objectives; GRPO's rollouts and the evaluation hooks are the Node CLI's
+  // the browser runs the offline objectives; GRPO's rollouts are the Node CLI's
   if (rest.method !== 'sft' && rest.method !== 'dpo') throw new TrainError('invalid-spec', `method: the browser engine trains "sft" or "dpo", got ${JSON.stringify(rest.method)} (run other methods with the Node CLI)`);
-  if (rest.eval !== undefined) throw new TrainError('invalid-spec', 'eval: evaluation hooks run with the Node CLI only');
   const spec = parseTrainSpec({ ...rest, data: dataName(data, rest.method), out: 'browser' });
   if (spec.resumeFrom !== undefined) throw new TrainError('invalid-spec', 'resumeFrom: the browser engine starts fresh runs only (resume a checkpoint with the Node CLI)');
+  if (spec.eval) evalInputs(spec.eval, evalTexts);
   const modelId = embeddedModelId(spec.model);
   if (data.kind === 'forge-sample') {
     if (!Number.isInteger(data.size) || data.size < 1) throw new TrainError('invalid-spec', `data.size: the forge sample needs a positive whole number of rows, got ${String(data.size)}`);
@@ -108,6 +127,25 @@ export function validateTrainRequest(req: TrainJobRequest): { spec: TrainSpec; m
     else dpoRow(row, line, data.name);
   }
   return { spec: { ...spec, model: `models/${modelId}` }, modelId, rows };
+}
+
+const isForgeSuite = (name: string): name is ForgeEvalSuite => (FORGE_EVAL_SUITES as readonly string[]).includes(name);
+
+/**
+ * Where each text of the eval block comes from: forge suites from the engine's deps, .jsonl suites and lossData from
+ * the request's evalTexts (a missing one is named before anything loads).
+ */
+function evalInputs(block: NonNullable<TrainSpec['eval']>, texts: unknown): { forge: ForgeEvalSuite[]; inline: Record<string, string> } {
+  if (texts !== undefined && (typeof texts !== 'object' || texts === null || Object.values(texts).some((t) => typeof t !== 'string'))) {
+    throw new TrainError('invalid-spec', 'evalTexts: give { "<suite>.jsonl": text, … } (strings)');
+  }
+  const inline = (texts ?? {}) as Record<string, string>;
+  for (const name of block.suites) {
+    checkEvalSuiteName(name);
+    if (!isForgeSuite(name) && inline[name] === undefined) throw new TrainError('bad-eval-suite', `suite ${name} is not a forge suite and its text is not in the request (the browser reads no paths: pick the file, its text goes in evalTexts["${name}"])`);
+  }
+  if (block.lossData !== undefined && inline[block.lossData] === undefined) throw new TrainError('empty-data', `eval.lossData names ${block.lossData} but its text is not in the request (evalTexts["${block.lossData}"])`);
+  return { forge: block.suites.filter(isForgeSuite), inline };
 }
 
 const MODEL_FILES = [...new Set([...CIRCUIT_MODEL_FILES, ...TOKENIZER_FILES])];
@@ -133,6 +171,18 @@ export function createTrainEngine(deps: TrainEngineDeps): TrainApi {
     return loading;
   };
 
+  /** The Node CLI's evaluator (evalHooksNode.ts nodeEvaluator) on the suites' texts. */
+  const evaluatorFor = async (model: TrainModel, spec: TrainSpec, texts: unknown): Promise<TrainEvaluator | undefined> => {
+    if (!spec.eval) return undefined;
+    const { forge, inline } = evalInputs(spec.eval, texts);
+    if (forge.length && !deps.evalSuite) throw new TrainError('bad-eval-suite', `this engine has no forge suites (${forge.join(', ')}): give the suites' texts in evalTexts`);
+    const forgeTexts = new Map(await Promise.all(forge.map(async (name) => [name, await deps.evalSuite!(name)] as const)));
+    const suites = parseEvalSuites(spec.eval.suites.map((name) => ({ name, text: isForgeSuite(name) ? forgeTexts.get(name)! : inline[name] })));
+    const lossFile = spec.eval.lossData;
+    const loss = lossFile !== undefined ? encodeRows(model, spec, readJsonRows(inline[lossFile], lossFile), lossFile) : undefined;
+    return makeEvaluator(model, spec.eval, suites, spec, loss);
+  };
+
   const run = async (req: TrainJobRequest, signal: AbortSignal, emit: (p: TrainJobProgress) => void, cancelFlag?: Int32Array): Promise<TrainJobResult> => {
     const { spec, modelId, rows: given } = validateTrainRequest(req);
     // the trainer reads `signal.aborted` between steps: the shared flag (or the host's cancel) aborts this controller
@@ -151,10 +201,16 @@ export function createTrainEngine(deps: TrainEngineDeps): TrainApi {
       rows = forgeSampleRows((await deps.corpus()).records, spec.method as 'sft' | 'dpo', size).map((row, i) => ({ line: i + 1, row }));
     }
     const encoded = encodeRows(model, spec, rows, spec.data);
+    const evaluator = await evaluatorFor(model, spec, req.evalTexts);
     check();
+    // an evaluation decodes token by token without a cache: the bar says it is running before the trainer does it
+    const every = spec.eval?.every;
+    const evalDue = (t: number) => spec.eval !== undefined && (t === spec.steps || (every !== undefined && t % every === 0));
+    const evaluating = `; evaluating on ${spec.eval?.suites.length ?? 0} suite(s), ${spec.eval?.limit ?? 0} items each`;
     let checkpoint: TrainJobResult['checkpoint'] = null;
     const r = await runTraining(model, encoded, spec, {
       signal: stop.signal,
+      evaluator,
       // built when written (the LoRA arrays of a checkpoint are live only then); only the last one is handed back
       sink: {
         write: async (c: TrainCheckpoint) => {
@@ -165,8 +221,9 @@ export function createTrainEngine(deps: TrainEngineDeps): TrainApi {
         },
       },
       onProgress: (p) => {
-        if (p.kind === 'prepare') emit({ phase: 'train', done: 10, total: 100, label: p.message });
-        if (p.kind === 'step') emit({ phase: 'train', done: share(10, 95, p.step, p.total), total: 100, label: `step ${p.step} / ${p.total}, loss ${p.log.loss.toFixed(4)}`, step: { step: p.step, total: p.total, log: p.log } });
+        if (p.kind === 'prepare') emit({ phase: 'train', done: 10, total: 100, label: `${p.message}${evaluator ? `${evaluating} (step 0)` : ''}` });
+        if (p.kind === 'step') emit({ phase: 'train', done: share(10, 95, p.step, p.total), total: 100, label: `step ${p.step} / ${p.total}, loss ${p.log.loss.toFixed(4)}${evalDue(p.step) ? evaluating : ''}`, step: { step: p.step, total: p.total, log: p.log } });
+        if (p.kind === 'eval') emit({ phase: 'eval', done: share(10, 95, p.step, spec.steps), total: 100, label: `evaluated step ${p.step}`, eval: p.eval });
         check();
       },
     });
@@ -176,7 +233,7 @@ export function createTrainEngine(deps: TrainEngineDeps): TrainApi {
     return {
       spec, model: { id: model.id, family: model.family, weightsSha256: model.weightsSha256 },
       backend: { device: engine.device, why: engine.why },
-      status: r.status, step: r.step, logs: r.logs, sequenceLength: r.sequenceLength, throughput: r.throughput,
+      status: r.status, step: r.step, logs: r.logs, evals: r.evals, sequenceLength: r.sequenceLength, throughput: r.throughput,
       data: { name: spec.data, rows: rows.length, sha256: encoded.sha256, template: encoded.template, truncated: encoded.truncated, jsonl: rowsToJsonl(rows.map((x) => x.row)) },
       checkpoint,
     };
