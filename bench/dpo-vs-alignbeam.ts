@@ -11,9 +11,10 @@
 // Env: DPO_MODELS=v4 (default; v3 = models/target on corpus v3, or v4,v3), ALIGNBEAM_ABLATION_LIMIT (items per
 // suite, default 40 as the ablations), ALIGNBEAM_GROUPS (default generated,hand-written,external), DPO_STEPS (a smoke
 // run only: the reported figures use the fixed 200), DPO_OUT (checkpoint folder, default a temp folder).
-// Writes bench/results/dpo-vs-alignbeam.json.
+// Writes bench/results/dpo-vs-alignbeam.json. `… dpo-vs-alignbeam.ts preference` recomputes the validation-pair
+// diagnostic (preference below) for the checkpoints that file records, without training or evaluating again.
 import { execSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,7 +24,7 @@ import { AlignbeamPair } from '../src/core/alignbeam/pair';
 import { DEFAULT_ALIGNBEAM_SETTINGS, type EvalResult } from '../src/core/alignbeam/types';
 import { fromF32, fromI32, initEngine, keep, release, takeF32, type ArrRecord } from '../src/core/lab';
 import { maskedBatch } from '../src/core/experiments/train/batches';
-import { checkpointFolderName, trainFromSpec } from '../src/core/experiments/train/node';
+import { checkpointFolderName, loadTrainModelFolder, trainFromSpec } from '../src/core/experiments/train/node';
 import { sequenceLogp } from '../src/core/experiments/train/objectives';
 import { buildSafetyPairs, promptOverlap, type SafetyPair } from '../src/core/experiments/train/safetyPairs';
 import { parseTrainSpec, type TrainSpec } from '../src/core/experiments/train/spec';
@@ -53,33 +54,49 @@ const SET_MODELS = {
   v3: { target: 'target', anchor: 'anchor', judge: 'judge' },
 } as const;
 
-/** Per validation pair: did the trained policy's implicit reward rank chosen over rejected (DPO accuracy), and the mean margin. */
-function validationAccuracy(model: TrainModel, trained: ArrRecord, spec: TrainSpec, pairs: readonly SafetyPair[]) {
-  const data = encodeRows(model, spec, pairs.map((p, i) => ({ line: i + 1, row: { prompt: p.prompt, chosen: p.chosen, rejected: p.rejected } })), 'validation');
-  const pad = model.tokenizer.padId ?? model.tokenizer.eosId ?? 0;
+/**
+ * On the validation pairs, per kind: DPO accuracy (the implicit reward β·(Δ log π − Δ log πref) ranks chosen first,
+ * what DPO optimises) and the absolute preference log π(chosen) > log π(rejected) of the base and of the trained
+ * model (what greedy decoding needs, roughly), with the mean per-sequence log-probs.
+ */
+function preference(base: TrainModel, trainedParams: ArrRecord, spec: Pick<TrainSpec, 'method' | 'template' | 'completionOnly' | 'beta'>, pairs: readonly SafetyPair[]) {
+  const data = encodeRows(base, spec, pairs.map((p, i) => ({ line: i + 1, row: { prompt: p.prompt, chosen: p.chosen, rejected: p.rejected } })), 'validation');
+  const pad = base.tokenizer.padId ?? base.tokenizer.eosId ?? 0;
   const logp = (params: ArrRecord, seqs: typeof data.dpo[number]['chosen'][]): Float32Array => {
-    const T = Math.min(Math.max(...seqs.map((s) => s.tokens.length)), model.maxPositions + 1) - 1;
+    const T = Math.min(Math.max(...seqs.map((s) => s.tokens.length)), base.maxPositions + 1) - 1;
     const b = maskedBatch(seqs, T, pad);
-    const logits = model.forward(keep(params), fromI32(b.tokens, [b.B, b.T])).logits;
+    const logits = base.forward(keep(params), fromI32(b.tokens, [b.B, b.T])).logits;
     return takeF32(sequenceLogp(logits, fromI32(b.targets, [b.B, b.T]), fromF32(b.mask, [b.B, b.T])));
   };
-  const byKind: Record<string, { n: number; right: number; margin: number }> = {};
+  type Tally = { n: number; dpoRight: number; margin: number; baseAbs: number; trainedAbs: number; base: [number, number]; trained: [number, number] };
+  const byKind: Record<string, Tally> = {};
   for (let i = 0; i < data.dpo.length; i += 16) {
     const chunk = data.dpo.slice(i, i + 16);
-    const [pc, pr, rc, rr] = [logp(trained, chunk.map((d) => d.chosen)), logp(trained, chunk.map((d) => d.rejected)),
-      logp(model.params, chunk.map((d) => d.chosen)), logp(model.params, chunk.map((d) => d.rejected))];
+    const [pc, pr, rc, rr] = [logp(trainedParams, chunk.map((d) => d.chosen)), logp(trainedParams, chunk.map((d) => d.rejected)),
+      logp(base.params, chunk.map((d) => d.chosen)), logp(base.params, chunk.map((d) => d.rejected))];
     chunk.forEach((_, j) => {
-      const k = pairs[i + j].kind;
       const z = spec.beta * ((pc[j] - rc[j]) - (pr[j] - rr[j]));
-      const e = (byKind[k] ??= { n: 0, right: 0, margin: 0 });
+      const e = (byKind[pairs[i + j].kind] ??= { n: 0, dpoRight: 0, margin: 0, baseAbs: 0, trainedAbs: 0, base: [0, 0], trained: [0, 0] });
       e.n++;
-      e.right += z > 0 ? 1 : 0;
+      e.dpoRight += z > 0 ? 1 : 0;
       e.margin += z;
+      e.baseAbs += rc[j] > rr[j] ? 1 : 0;
+      e.trainedAbs += pc[j] > pr[j] ? 1 : 0;
+      e.base = [e.base[0] + rc[j], e.base[1] + rr[j]];
+      e.trained = [e.trained[0] + pc[j], e.trained[1] + pr[j]];
     });
   }
-  const all = Object.values(byKind).reduce((a, e) => ({ n: a.n + e.n, right: a.right + e.right, margin: a.margin + e.margin }), { n: 0, right: 0, margin: 0 });
-  const fmt = (e: { n: number; right: number; margin: number }) => ({ accuracy: `${e.right}/${e.n}`, meanMargin: Math.round((e.margin / e.n) * 1000) / 1000 });
-  return { all: fmt(all), byKind: Object.fromEntries(Object.entries(byKind).map(([k, e]) => [k, fmt(e)])) };
+  const r1 = (x: number) => Math.round(x * 10) / 10;
+  const fmt = (e: Tally) => ({
+    dpoAccuracy: `${e.dpoRight}/${e.n}`, meanMargin: Math.round((e.margin / e.n) * 1000) / 1000,
+    chosenAboveRejected: { base: `${e.baseAbs}/${e.n}`, trained: `${e.trainedAbs}/${e.n}` },
+    meanLogp: { base: { chosen: r1(e.base[0] / e.n), rejected: r1(e.base[1] / e.n) }, trained: { chosen: r1(e.trained[0] / e.n), rejected: r1(e.trained[1] / e.n) } },
+  });
+  const all = Object.values(byKind).reduce((a, e) => ({
+    n: a.n + e.n, dpoRight: a.dpoRight + e.dpoRight, margin: a.margin + e.margin, baseAbs: a.baseAbs + e.baseAbs, trainedAbs: a.trainedAbs + e.trainedAbs,
+    base: [a.base[0] + e.base[0], a.base[1] + e.base[1]] as [number, number], trained: [a.trained[0] + e.trained[0], a.trained[1] + e.trained[1]] as [number, number],
+  }), { n: 0, dpoRight: 0, margin: 0, baseAbs: 0, trainedAbs: 0, base: [0, 0] as [number, number], trained: [0, 0] as [number, number] });
+  return { pairs: data.dpo.length, all: fmt(all), byKind: Object.fromEntries(Object.entries(byKind).map(([k, e]) => [k, fmt(e)])) };
 }
 
 /** Rates as k/n beside the percentages, plus generation speed. */
@@ -118,11 +135,15 @@ function failureSamples(arms: Record<string, EvalResult>, perKind = 3) {
   }));
 }
 
+/** The set's training and validation pairs: single-turn records of the corpus's train split only. */
+function safetyPairsOf(set: 'v3' | 'v4') {
+  const records = corpusFor(set).examples.filter((e) => e.split === 'train' && !(e as { history?: unknown }).history);
+  return buildSafetyPairs(records, { harmful: TRAINING.harmfulPairs, validationShare: TRAINING.validationShare, seed: TRAINING.pairSeed });
+}
+
 async function runSet(set: 'v3' | 'v4') {
   const names = SET_MODELS[set];
-  const corpus = corpusFor(set);
-  const records = corpus.examples.filter((e) => e.split === 'train' && !(e as { history?: unknown }).history);
-  const pairs = buildSafetyPairs(records, { harmful: TRAINING.harmfulPairs, validationShare: TRAINING.validationShare, seed: TRAINING.pairSeed });
+  const pairs = safetyPairsOf(set);
   const groups = suiteGroups(set, GROUPS, LIMIT);
   const evalPrompts = groups.flatMap((g) => g.suites.flatMap((s) => s.items.map((i) => i.prompt)));
   const trainPrompts = pairs.train.map((p) => p.prompt);
@@ -148,8 +169,8 @@ async function runSet(set: 'v3' | 'v4') {
     },
   });
   const trainSeconds = Math.round((performance.now() - tTrain) / 100) / 10;
-  const validation = validationAccuracy(trained.model, trained.params, spec, pairs.validation);
-  console.log(`[${set}] trained in ${trainSeconds} s; validation DPO accuracy ${validation.all.accuracy}, margin ${validation.all.meanMargin}`);
+  const validation = preference(trained.model, trained.params, spec, pairs.validation);
+  console.log(`[${set}] trained in ${trainSeconds} s; validation DPO accuracy ${validation.all.dpoAccuracy}, margin ${validation.all.meanMargin}`);
   release(trained.params);
   const logs = trained.logs;
   const checkpoint = join(spec.out, checkpointFolderName(trained.step));
@@ -182,7 +203,21 @@ async function runSet(set: 'v3' | 'v4') {
   };
 }
 
+/** `preference` mode: the validation-pair diagnostic again for the checkpoints a finished run recorded (same pairs). */
+async function preferenceOfRecordedRun(): Promise<void> {
+  await initEngine();
+  const file = join(RESULTS, 'dpo-vs-alignbeam.json');
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { sets: Array<{ set: 'v3' | 'v4'; models: { target: string; dpoCheckpoint: string }; training: { validation: unknown } }> };
+  for (const s of report.sets) {
+    const [base, tuned] = await Promise.all([loadTrainModelFolder(join(ROOT, 'models', s.models.target)), loadTrainModelFolder(s.models.dpoCheckpoint)]);
+    s.training.validation = preference(base, tuned.params, { method: 'dpo', template: 'auto', completionOnly: true, beta: TRAINING.beta }, safetyPairsOf(s.set).validation);
+    console.log(s.set, JSON.stringify(s.training.validation));
+  }
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'preference') return preferenceOfRecordedRun();
   mkdirSync(RESULTS, { recursive: true });
   const loadBefore = uptime();
   const t0 = performance.now();
