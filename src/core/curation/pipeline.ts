@@ -108,7 +108,7 @@ function validate(c: PipelineConfig): void {
 
 /**
  * Runs the pipeline on `chunks`. `extra` are samples curated as given (an imported data set): they skip generation
- * and injection; one citing a chunk that is not in `chunks` is the counted status 'missing-chunk' unless adaptive
+ * and are open to injection like generated ones; one citing a chunk that is not in `chunks` is the counted status 'missing-chunk' unless adaptive
  * recovery re-grounds it.
  */
 export async function runPipeline(chunks: readonly Chunk[], c: PipelineConfig, o: {
@@ -141,10 +141,9 @@ export async function runPipeline(chunks: readonly Chunk[], c: PipelineConfig, o
     firsts.push({ trace, outcome: { ok: true, sample: { ...s, calls: 0 }, raw: '', truncatedSource: false }, generator: c.generators[0], calls: 0 });
   }
 
-  // 2. injection on the generated first attempts
+  // 2. injection on the first attempts (generated and imported alike)
   let labels: InjectionLabel[] = [];
-  const nGenerated = firsts.length - (o.extra?.length ?? 0);
-  const generated = firsts.filter((f, i) => f.outcome.ok && i < nGenerated);
+  const generated = firsts.filter((f) => f.outcome.ok);
   if ((c.injectionRate ?? 0) > 0 && c.injector && !cancelled) {
     const inj = c.injector(generated.map((f) => (f.outcome as { sample: CuratedSample }).sample), chunkMap, { rate: c.injectionRate!, seed: c.seed });
     labels = inj.labels;
