@@ -159,14 +159,15 @@ export async function runPipeline(chunks: readonly Chunk[], c: PipelineConfig, o
     const judged = items.filter((x) => x.sample && chunkMap.has(x.sample.provenance.chunkId));
     const verdicts = await judge(c.gates, judged.map((x) => x.sample!), chunkMap);
     judged.forEach((x, i) => {
+      const judging = verdicts[i].reduce((a, v) => a + v.calls, 0);
       x.attempt.verdicts = verdicts[i];
-      x.attempt.calls += verdicts[i].reduce((a, v) => a + v.calls, 0);
+      x.attempt.calls += judging;
+      calls += judging; // generation and recovery calls were counted when spent
       x.attempt.rejectedBy = verdicts[i].find((v) => rejects(v, c))?.gate;
     });
     for (const x of items) {
       x.trace.attempts.push(x.attempt);
       x.trace.calls += x.attempt.calls;
-      calls += x.attempt.calls;
       if (x.sample) x.sample = x.attempt.sample = { ...x.sample, calls: x.trace.calls };
       x.trace.status = !x.sample ? 'generation-failed' : !chunkMap.has(x.sample.provenance.chunkId) ? 'missing-chunk'
         : x.attempt.rejectedBy ? 'rejected' : 'accepted';
@@ -178,6 +179,7 @@ export async function runPipeline(chunks: readonly Chunk[], c: PipelineConfig, o
     if (out.ok) return { attempt: { ...a, sample: out.sample }, sample: out.sample };
     return { attempt: { ...a, generationFailure: { reason: out.reason, raw: out.raw } } };
   };
+  calls += firsts.reduce((a, f) => a + f.calls, 0);
   if (!cancelled) {
     await gateAttempt(firsts.map((f) => ({ trace: f.trace, ...asAttempt(f.outcome, 'generate', 0, f.calls) })));
     o.onProgress?.({ phase: 'gate', done: traces.length, total: traces.length });
@@ -200,14 +202,14 @@ export async function runPipeline(chunks: readonly Chunk[], c: PipelineConfig, o
           chunkId: last.sample?.provenance.chunkId ?? t.chunkId, attempt: round, seed: attemptSeed(c.seed, traces.indexOf(t), round), diagnosis,
           ...(last.sample ? { previous: last.sample } : {}), ...(last.rejectedBy ? { gate: c.gates.find((g) => g.name === last.rejectedBy)! } : {}),
         });
+        calls += step.calls;
         if (step.action === 'drop') {
           const a: Attempt = { attempt: round, action: 'drop', note: step.note, verdicts: [], calls: step.calls };
           t.attempts.push(a);
           t.calls += a.calls;
-          calls += a.calls;
           t.status = 'dropped';
         } else {
-          items.push({ trace: t, ...asAttempt(step.outcome, step.action, round, step.calls, step.note) }); // its calls are counted with its verdicts
+          items.push({ trace: t, ...asAttempt(step.outcome, step.action, round, step.calls, step.note) });
         }
         o.onProgress?.({ phase: 'recover', done: k + 1, total: open.length });
       }
