@@ -14,7 +14,7 @@ const remedies: Record<TrainErrorKind, string> = {
   'incompatible-resume': 'Resume with the spec the checkpoint was written with (same method, LoRA settings, data and batch size), or start a new run.',
   'bad-lora-target': 'Name LoRA targets by the family table roles the model has (listed in the message), e.g. ["q", "v"] for Llama or ["qkv"] for GPT-2.',
   'non-finite': 'Lower the learning rate (or beta for DPO) and restart from the last good checkpoint.',
-  'bad-eval-suite': 'Name eval suites as heldout/harmful, heldout/benign, heldout/edgy, heldout/tasks, handwritten/harmful, handwritten/edgy, handwritten/tasks, or give the path of a .jsonl file with one {"prompt", "label"?, "answer"?} object per line.',
+  'bad-eval-suite': 'Name eval suites as heldout/harmful, heldout/benign, heldout/edgy, heldout/tasks, handwritten/harmful, handwritten/edgy, handwritten/tasks, or give the path of a .jsonl file with one {"prompt", "label"?, "answer"?} object per line (in the browser: add the file, its text goes in the request\'s evalTexts).',
   'reward-failed': 'Every completion of a GRPO step lost its reward: fix the named reward function (its last failure is quoted) or its options, or drop it from grpo.rewards.',
   'invalid-spec': 'Fix the named field of the training spec (see README "Training (SFT/LoRA/DPO/GRPO)").',
 };
