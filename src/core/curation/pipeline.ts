@@ -94,9 +94,9 @@ async function judge(gates: readonly Gate[], samples: readonly CuratedSample[], 
   return per;
 }
 
-function validate(c: PipelineConfig): void {
+function validate(c: PipelineConfig, imported: number): void {
   const bad = (m: string) => new CurationError('bad-option', m);
-  if (c.generators.length === 0) throw bad('pipeline: no generator');
+  if (c.generators.length === 0 && imported === 0) throw bad('pipeline: no generator and no imported samples');
   const rate = c.injectionRate ?? 0;
   if (!(rate >= 0 && rate <= 1)) throw bad(`pipeline: injectionRate ${rate} is not in [0, 1]`);
   if (rate > 0 && !c.injector) throw bad('pipeline: injectionRate > 0 needs an injector (inject.ts)');
@@ -114,7 +114,7 @@ function validate(c: PipelineConfig): void {
 export async function runPipeline(chunks: readonly Chunk[], c: PipelineConfig, o: {
   extra?: readonly CuratedSample[]; onProgress?: (p: PipelineProgress) => void; signal?: AbortSignal;
 } = {}): Promise<PipelineResult> {
-  validate(c);
+  validate(c, o.extra?.length ?? 0);
   const chunkMap = new Map(chunks.map((ch) => [ch.id, ch]));
   const traces: SampleTrace[] = [];
   let calls = 0;
@@ -122,7 +122,7 @@ export async function runPipeline(chunks: readonly Chunk[], c: PipelineConfig, o
   const stop = () => (o.signal?.aborted ? (cancelled = true) : false);
 
   // 1. generation: one sample per chunk per generator
-  const firsts: { trace: SampleTrace; outcome: GenerationOutcome; generator: Generator; calls: number }[] = [];
+  const firsts: { trace: SampleTrace; outcome: GenerationOutcome; generator?: Generator; calls: number }[] = [];
   const total = chunks.length * c.generators.length;
   for (const g of c.generators) {
     if (stop()) break;
@@ -138,7 +138,7 @@ export async function runPipeline(chunks: readonly Chunk[], c: PipelineConfig, o
   for (const s of o.extra ?? []) {
     const trace: SampleTrace = { id: s.id, chunkId: s.provenance.chunkId, generator: s.generator, attempts: [], status: 'rejected', calls: 0 };
     traces.push(trace);
-    firsts.push({ trace, outcome: { ok: true, sample: { ...s, calls: 0 }, raw: '', truncatedSource: false }, generator: c.generators[0], calls: 0 });
+    firsts.push({ trace, outcome: { ok: true, sample: { ...s, calls: 0 }, raw: '', truncatedSource: false }, ...(c.generators[0] ? { generator: c.generators[0] } : {}), calls: 0 });
   }
 
   // 2. injection on the first attempts (generated and imported alike)
@@ -190,7 +190,7 @@ export async function runPipeline(chunks: readonly Chunk[], c: PipelineConfig, o
   const genOf = new Map(firsts.map((f) => [f.trace, f.generator]));
   if (c.recovery !== 'none') {
     for (let round = 1; round <= budget && !stop(); round++) {
-      const open = traces.filter((t) => t.status !== 'accepted' && t.status !== 'dropped' && t.status !== 'cancelled');
+      const open = traces.filter((t) => t.status !== 'accepted' && t.status !== 'dropped' && t.status !== 'cancelled' && t.attempts[t.attempts.length - 1]?.action !== 'drop');
       if (open.length === 0) break;
       const items: { trace: SampleTrace; attempt: Attempt; sample?: CuratedSample }[] = [];
       for (const [k, t] of open.entries()) {
@@ -198,7 +198,8 @@ export async function runPipeline(chunks: readonly Chunk[], c: PipelineConfig, o
         const last = t.attempts[t.attempts.length - 1];
         const verdict = last.verdicts.find((v) => v.gate === last.rejectedBy);
         const diagnosis: Diagnosis = t.status === 'generation-failed' ? 'generation-failed' : t.status === 'missing-chunk' ? 'missing-chunk' : diagnose(verdict!);
-        const step = await recover(c.recovery, { generator: genOf.get(t)!, chunks: chunkMap, ...(c.retrieve ? { retrieve: c.retrieve } : {}) }, {
+        const generator = genOf.get(t);
+        const step = await recover(c.recovery, { ...(generator ? { generator } : {}), chunks: chunkMap, ...(c.retrieve ? { retrieve: c.retrieve } : {}) }, {
           chunkId: last.sample?.provenance.chunkId ?? t.chunkId, attempt: round, seed: attemptSeed(c.seed, traces.indexOf(t), round), diagnosis,
           ...(last.sample ? { previous: last.sample } : {}), ...(last.rejectedBy ? { gate: c.gates.find((g) => g.name === last.rejectedBy)! } : {}),
         });
@@ -207,7 +208,8 @@ export async function runPipeline(chunks: readonly Chunk[], c: PipelineConfig, o
           const a: Attempt = { attempt: round, action: 'drop', note: step.note, verdicts: [], calls: step.calls };
           t.attempts.push(a);
           t.calls += a.calls;
-          t.status = 'dropped';
+          // a citation or generation failure recovery gave up on keeps its named status; a gate's rejection is dropped
+          if (t.status === 'rejected') t.status = 'dropped';
         } else {
           items.push({ trace: t, ...asAttempt(step.outcome, step.action, round, step.calls, step.note) });
         }

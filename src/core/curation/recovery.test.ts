@@ -108,7 +108,8 @@ describe('recovery budgets and cost', () => {
     expect(t0.status).toBe('missing-chunk');
     expect(runMetrics(none).statuses['missing-chunk']).toBe(1);
     const naive = await runPipeline(chunks.slice(0, 0), { generators: [gen], gates: [], recovery: 'naive', seed: 1 }, { extra: [ghost] });
-    expect(naive.traces[0].status).toBe('dropped');
+    expect(naive.traces[0].status).toBe('missing-chunk');
+    expect(naive.traces[0].attempts.map((x) => x.action)).toEqual(['generate', 'drop']);
     expect(naive.traces[0].attempts[1].note).toMatch(/not in the corpus/);
     const retrieve = (_q: string, k: number) => chunks.slice(1, 1 + k);
     const adaptive = await runPipeline(chunks.slice(0, 0), { generators: [gen], gates: [], recovery: 'adaptive', attemptsPerSample: 1, retrieve, seed: 1 }, { extra: [ghost] });

@@ -40,7 +40,8 @@ export function diagnose(v: GateVerdict): FailureMode {
 }
 
 export interface RecoveryContext {
-  generator: Generator;
+  /** Absent when only imported samples are curated: every step that needs a regeneration then drops. */
+  generator?: Generator;
   chunks: ReadonlyMap<string, Chunk>;
   /** Re-grounding a missing citation needs it; without one such a sample cannot be recovered. */
   retrieve?: Retriever;
@@ -81,7 +82,9 @@ async function stripClaim(s: CuratedSample, gate: Gate, chunks: ReadonlyMap<stri
 }
 
 const regenerate = async (ctx: RecoveryContext, chunk: Chunk, attempt: number, seed: number, o: { hint?: string; span?: CuratedSample['provenance']['span'] } = {}) =>
-  (await generateSamples(ctx.generator, [{ chunk, attempt, seed, ...o }]))[0];
+  (await generateSamples(ctx.generator!, [{ chunk, attempt, seed, ...o }]))[0];
+
+const NO_GENERATOR = { action: 'drop', calls: 0, note: 'needs a regeneration and the run has no generator' } as const;
 
 /**
  * One recovery step for the latest attempt of a sample. `previous` is the last sample (absent when generation
@@ -91,9 +94,17 @@ export async function recover(strategy: Exclude<RecoveryStrategy, 'none'>, ctx: 
   chunkId: string; attempt: number; seed: number; diagnosis: Diagnosis; previous?: CuratedSample; gate?: Gate;
 }): Promise<RecoveryStep> {
   const chunk = ctx.chunks.get(o.chunkId);
+  const step = await recoverStep(strategy, ctx, o, chunk);
+  return step === null ? NO_GENERATOR : step;
+}
+
+/** null: the step needs a regeneration and there is no generator. */
+async function recoverStep(strategy: Exclude<RecoveryStrategy, 'none'>, ctx: RecoveryContext, o: Parameters<typeof recover>[2], chunk: Chunk | undefined): Promise<RecoveryStep | null> {
+  const regen = ctx.generator ? regenerate : null;
   if (strategy === 'naive') {
     if (!chunk) return { action: 'drop', calls: 0, note: `resampling needs the cited chunk ${o.chunkId}, which is not in the corpus` };
-    return { action: 'resample', outcome: await regenerate(ctx, chunk, o.attempt, o.seed), calls: 1, note: `new seed ${o.seed}` };
+    if (!regen) return null;
+    return { action: 'resample', outcome: await regen(ctx, chunk, o.attempt, o.seed), calls: 1, note: `new seed ${o.seed}` };
   }
   switch (o.diagnosis) {
     case 'unsafe':
@@ -102,7 +113,8 @@ export async function recover(strategy: Exclude<RecoveryStrategy, 'none'>, ctx: 
       const query = o.previous ? `${o.previous.instruction} ${o.previous.response}` : '';
       const found = query && ctx.retrieve ? ctx.retrieve(query, 1)[0] : undefined;
       if (!found) return { action: 'drop', calls: 0, note: `cited chunk ${o.chunkId} is missing and ${ctx.retrieve ? 'retrieval found nothing' : 'no retriever was given'}` };
-      return { action: 'reground', outcome: await regenerate(ctx, found, o.attempt, o.seed, { hint: HINTS.facts }), calls: 1, note: `re-grounded on retrieved chunk ${found.id}` };
+      if (!regen) return null;
+      return { action: 'reground', outcome: await regen(ctx, found, o.attempt, o.seed, { hint: HINTS.facts }), calls: 1, note: `re-grounded on retrieved chunk ${found.id}` };
     }
     case 'generation-failed':
     case 'format': {
@@ -111,22 +123,26 @@ export async function recover(strategy: Exclude<RecoveryStrategy, 'none'>, ctx: 
         if (fixed) return { action: 'fix-format', outcome: { ok: true, sample: nextAttempt(fixed, o.attempt, {}), raw: '', truncatedSource: false }, calls: 0, note: 'normalised markup and whitespace' };
       }
       if (!chunk) return { action: 'drop', calls: 0, note: `chunk ${o.chunkId} is not in the corpus` };
-      return { action: 'fix-format', outcome: await regenerate(ctx, chunk, o.attempt, o.seed, { hint: HINTS.format }), calls: 1, note: 'regenerated with the format spelled out' };
+      if (!regen) return null;
+      return { action: 'fix-format', outcome: await regen(ctx, chunk, o.attempt, o.seed, { hint: HINTS.format }), calls: 1, note: 'regenerated with the format spelled out' };
     }
     case 'unsupported-claim': {
       if (o.previous && o.gate) {
         const stripped = await stripClaim(o.previous, o.gate, ctx.chunks, o.attempt);
         if (stripped.sample) return { action: 'strip-claim', outcome: { ok: true, sample: stripped.sample, raw: '', truncatedSource: false }, calls: stripped.calls, note: 'dropped the unsupported sentence' };
-        if (!chunk) return recover('adaptive', ctx, { ...o, diagnosis: 'missing-chunk' });
-        return { action: 'reground', outcome: await regenerate(ctx, chunk, o.attempt, o.seed, { hint: HINTS.facts, span: o.previous.provenance.span }), calls: stripped.calls + 1, note: 'regenerated from the cited span, facts only' };
+        if (!chunk) return recoverStep('adaptive', ctx, { ...o, diagnosis: 'missing-chunk' }, chunk);
+        if (!regen) return null;
+        return { action: 'reground', outcome: await regen(ctx, chunk, o.attempt, o.seed, { hint: HINTS.facts, span: o.previous.provenance.span }), calls: stripped.calls + 1, note: 'regenerated from the cited span, facts only' };
       }
-      if (!chunk) return recover('adaptive', ctx, { ...o, diagnosis: 'missing-chunk' });
-      return { action: 'reground', outcome: await regenerate(ctx, chunk, o.attempt, o.seed, { hint: HINTS.facts }), calls: 1, note: 'regenerated, facts only' };
+      if (!chunk) return recoverStep('adaptive', ctx, { ...o, diagnosis: 'missing-chunk' }, chunk);
+      if (!regen) return null;
+      return { action: 'reground', outcome: await regen(ctx, chunk, o.attempt, o.seed, { hint: HINTS.facts }), calls: 1, note: 'regenerated, facts only' };
     }
     case 'contradicted-number': {
-      if (!chunk) return recover('adaptive', ctx, { ...o, diagnosis: 'missing-chunk' });
+      if (!chunk) return recoverStep('adaptive', ctx, { ...o, diagnosis: 'missing-chunk' }, chunk);
       const span = o.previous?.provenance.span;
-      return { action: 'reprompt-span', outcome: await regenerate(ctx, chunk, o.attempt, o.seed, { hint: HINTS.numbers, ...(span ? { span } : {}) }), calls: 1, note: 'regenerated from the cited span, numbers from the source only' };
+      if (!regen) return null;
+      return { action: 'reprompt-span', outcome: await regen(ctx, chunk, o.attempt, o.seed, { hint: HINTS.numbers, ...(span ? { span } : {}) }), calls: 1, note: 'regenerated from the cited span, numbers from the source only' };
     }
   }
 }
