@@ -144,7 +144,7 @@ export async function runPipeline(chunks: readonly Chunk[], c: PipelineConfig, o
   // 2. injection on the first attempts (generated and imported alike)
   let labels: InjectionLabel[] = [];
   const generated = firsts.filter((f) => f.outcome.ok);
-  if ((c.injectionRate ?? 0) > 0 && c.injector && !cancelled) {
+  if ((c.injectionRate ?? 0) > 0 && c.injector && !stop()) {
     const inj = c.injector(generated.map((f) => (f.outcome as { sample: CuratedSample }).sample), chunkMap, { rate: c.injectionRate!, seed: c.seed });
     labels = inj.labels;
     const byId = new Map(inj.samples.map((s) => [s.id, s]));
@@ -180,7 +180,7 @@ export async function runPipeline(chunks: readonly Chunk[], c: PipelineConfig, o
     return { attempt: { ...a, generationFailure: { reason: out.reason, raw: out.raw } } };
   };
   calls += firsts.reduce((a, f) => a + f.calls, 0);
-  if (!cancelled) {
+  if (!stop()) {
     await gateAttempt(firsts.map((f) => ({ trace: f.trace, ...asAttempt(f.outcome, 'generate', 0, f.calls) })));
     o.onProgress?.({ phase: 'gate', done: traces.length, total: traces.length });
   }
