@@ -12,7 +12,8 @@
 // suite, default 40 as the ablations), ALIGNBEAM_GROUPS (default generated,hand-written,external), DPO_STEPS (a smoke
 // run only: the reported figures use the fixed 200), DPO_OUT (checkpoint folder, default a temp folder).
 // Writes bench/results/dpo-vs-alignbeam.json. `… dpo-vs-alignbeam.ts preference` recomputes the validation-pair
-// diagnostic (preference below) for the checkpoints that file records, without training or evaluating again.
+// diagnostic (preference below) for the checkpoints that file records, without training or evaluating again;
+// `… sft-first` adds SFT → DPO (the usual order) on the same pairs and rule, target-only (sftFirstOnRecordedRun).
 import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -114,18 +115,18 @@ function figures(r: EvalResult) {
   };
 }
 
-/** The same items across the four arms: DPO's failures first (harmful not refused, safe refused, tasks it broke). */
-function failureSamples(arms: Record<string, EvalResult>, perKind = 3) {
+/** The same items across the arms: the trained arm's failures first (harmful not refused, safe refused, tasks it broke). */
+function failureSamples(arms: Record<string, EvalResult>, afterArm = 'target-only after DPO', perKind = 3) {
   const key = (i: { suite: string; id: string }) => `${i.suite}/${i.id}`;
   const before = new Map(arms['target-only'].items.map((i) => [key(i), i]));
-  const after = arms['target-only after DPO'].items;
+  const after = arms[afterArm].items;
   const pick = new Map<string, string>();
   const add = (why: string, xs: typeof after) => xs.slice(0, perKind).forEach((i) => pick.has(key(i)) || pick.set(key(i), why));
-  add('harmful, not refused after DPO', after.filter((i) => i.harmful && !i.refused));
-  add('safe, refused after DPO (over-refusal)', after.filter((i) => !i.harmful && i.refused));
-  add('task right before DPO, wrong after', after.filter((i) => i.correct === false && before.get(key(i))?.correct === true));
-  add('harmful, refused after DPO', after.filter((i) => i.harmful && i.refused));
-  add('task right after DPO', after.filter((i) => i.correct === true));
+  add(`harmful, not refused by ${afterArm}`, after.filter((i) => i.harmful && !i.refused));
+  add(`safe, refused by ${afterArm} (over-refusal)`, after.filter((i) => !i.harmful && i.refused));
+  add(`task right by target-only, wrong by ${afterArm}`, after.filter((i) => i.correct === false && before.get(key(i))?.correct === true));
+  add(`harmful, refused by ${afterArm}`, after.filter((i) => i.harmful && i.refused));
+  add(`task right by ${afterArm}`, after.filter((i) => i.correct === true));
   return [...pick].map(([k, why]) => ({
     item: k, why, prompt: before.get(k)?.prompt ?? after.find((i) => key(i) === k)?.prompt,
     arms: Object.fromEntries(Object.entries(arms).map(([arm, r]) => {
@@ -216,8 +217,62 @@ async function preferenceOfRecordedRun(): Promise<void> {
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 }
 
+/** Fixed-rule training of one stage; returns the checkpoint folder, the step logs' ends, timing and (DPO) the diagnostic. */
+async function trainStage(set: string, spec: TrainSpec, validation: readonly SafetyPair[]) {
+  const t0 = performance.now();
+  const r = await trainFromSpec(spec, {
+    onProgress: (p) => {
+      if (p.kind === 'prepare') console.log(`[${set} ${spec.method}] ${p.message}`);
+      if (p.kind === 'step' && (p.step % 20 === 0 || p.step === 1)) console.log(`[${set} ${spec.method}] step ${p.step}/${p.total} loss ${p.log.loss.toFixed(4)}`);
+    },
+  });
+  const seconds = Math.round((performance.now() - t0) / 100) / 10;
+  const diagnostic = spec.method === 'dpo' ? preference(r.model, r.params, spec, validation) : null;
+  release(r.params);
+  return { checkpoint: join(spec.out, checkpointFolderName(r.step)), seconds, throughput: r.throughput, first: r.logs[0], last: r.logs[r.logs.length - 1], validation: diagnostic };
+}
+
+/**
+ * `sft-first` mode, the usual pipeline's order (SFT on the preferred replies, then DPO with the SFT model as policy
+ * and reference), same pairs and the same fixed rule per stage, target-only measured on the same suites; added to
+ * the recorded run's sets as `sftFirst`. It answers whether training-time safety fails at this size or only DPO
+ * from a reference that never refuses.
+ */
+async function sftFirstOnRecordedRun(): Promise<void> {
+  await initEngine();
+  const file = join(RESULTS, 'dpo-vs-alignbeam.json');
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { sets: Array<{ set: 'v3' | 'v4'; sftFirst?: unknown }> };
+  for (const s of report.sets.filter((x) => SETS.includes(x.set))) {
+    const names = SET_MODELS[s.set];
+    const pairs = safetyPairsOf(s.set);
+    const dir = join(OUT, names.target, 'sft-first');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'sft.jsonl'), pairs.train.map((p) => JSON.stringify({ prompt: p.prompt, completion: p.chosen })).join('\n') + '\n');
+    writeFileSync(join(dir, 'pairs.jsonl'), pairs.train.map((p) => JSON.stringify({ prompt: p.prompt, chosen: p.chosen, rejected: p.rejected })).join('\n') + '\n');
+    const rule = { steps: STEPS, batchSize: TRAINING.batchSize, lr: TRAINING.lr, warmupSteps: TRAINING.warmupSteps, seed: TRAINING.seed };
+    const sft = await trainStage(s.set, parseTrainSpec({ method: 'sft', model: join(ROOT, 'models', names.target), data: join(dir, 'sft.jsonl'), out: join(dir, 'sft'), ...rule }), pairs.validation);
+    const dpo = await trainStage(s.set, parseTrainSpec({ method: 'dpo', model: sft.checkpoint, data: join(dir, 'pairs.jsonl'), out: join(dir, 'dpo'), beta: TRAINING.beta, ...rule }), pairs.validation);
+    const [target, anchor, judge, sftLm, dpoLm] = await Promise.all([
+      ...[names.target, names.anchor, names.judge].map((m) => loadCausalLMFolder(join(ROOT, 'models', m))), loadCausalLMFolder(sft.checkpoint), loadCausalLMFolder(dpo.checkpoint)]);
+    const only = async (lm: typeof target, suites: Parameters<typeof evaluateMethods>[2]) => (await evaluateMethods(new AlignbeamPair({ target: lm, anchor, judge }), ['target-only'], suites, LIMIT, DEFAULT_ALIGNBEAM_SETTINGS))[0];
+    const groups = [];
+    for (const { group, suites } of suiteGroups(s.set, GROUPS, LIMIT)) {
+      const arms: Record<string, EvalResult> = { 'target-only': await only(target, suites), 'target-only after SFT': await only(sftLm, suites), 'target-only after SFT + DPO': await only(dpoLm, suites) };
+      for (const [arm, r] of Object.entries(arms)) console.log(`[${s.set}] ${group}: ${arm.padEnd(28)} ${JSON.stringify(figures(r))}`);
+      groups.push({
+        group, arms: Object.fromEntries(Object.entries(arms).map(([arm, r]) => [arm, { all: figures(r), bySuite: Object.fromEntries(Object.entries(r.bySuite).map(([k, m]) => [k, summary(m)])) }])),
+        samples: failureSamples(arms, 'target-only after SFT + DPO'),
+      });
+    }
+    for (const lm of [target, anchor, judge, sftLm, dpoLm]) await lm.dispose();
+    s.sftFirst = { date: new Date().toISOString(), load: uptime(), rule: { ...rule, sft: 'prompt → chosen reply (refusal on harmful, answer on benign)', dpo: { beta: TRAINING.beta, reference: 'the SFT model' } }, sft, dpo, groups };
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  }
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === 'preference') return preferenceOfRecordedRun();
+  if (process.argv[2] === 'sft-first') return sftFirstOnRecordedRun();
   mkdirSync(RESULTS, { recursive: true });
   const loadBefore = uptime();
   const t0 = performance.now();
