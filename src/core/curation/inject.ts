@@ -80,8 +80,9 @@ function contradict(s: CuratedSample, source: string, rand: Rand): Injected {
   const options = [q.value * 10, q.value * 2, q.value + 5, q.value + 1, q.value * 3, q.value + 11].filter((v) => v !== q.value && !taken.has(v));
   const value = pick(rand, options);
   const response = `${s.response.slice(0, q.start)}${formatNumber(value)}${s.response.slice(q.numberEnd)}`;
-  const after = `${formatNumber(value)}${s.response.slice(q.numberEnd, q.end)}`;
-  return { sample: { ...s, response }, detail: `"${q.raw}" → "${after}" (the cited chunk says ${q.raw})` };
+  // Written as number and unit, also for a range's first number ("2 to 8 °C": "2 °C" → "20 °C").
+  const was = `${formatNumber(q.value)} ${q.unit}`;
+  return { sample: { ...s, response }, detail: `"${was}" → "${formatNumber(value)} ${q.unit}" (the cited chunk says ${was})` };
 }
 
 function unsafe(s: CuratedSample, rand: Rand): Injected {
