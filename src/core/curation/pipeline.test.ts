@@ -1,0 +1,103 @@
+// The pipeline end to end on handbook chunks: a real generator (models/target until the curation generators are
+// committed: it writes no Question/Answer pair, so every generation is a counted failure with its raw reply) next to
+// faithful imported samples cut from the chunks; a seeded share is corrupted by inject.ts with the labels kept
+// apart; the lexical claim gate catches the fabricated claims and changed numbers, the format gate the format
+// breaks, the reward gate (refusal rule − models/judge's P(unsafe)) the unsafe additions, and the metrics count
+// them against the labels. Progress and cancel.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CausalLM } from '../lm/causalLm';
+import { loadCausalLMFolder } from '../lm/causalLmNode';
+import { chunkDocuments } from './chunk';
+import { causalTextLm, sentenceSpans, type Generator } from './generate';
+import { defaultRewardRegistry } from '../experiments/rewards/registry';
+import { formatGate } from './gates/format';
+import { lexicalClaimGate } from './gates/lexicalClaims';
+import { curationRewardGate } from './gates/reward';
+import { ingestText } from './ingest';
+import { injectFailures } from './inject';
+import { rejectedSet, runMetrics } from './metrics';
+import { runPipeline, type PipelineConfig, type PipelineProgress } from './pipeline';
+import type { Chunk, CuratedSample } from './types';
+
+const ROOT = join(__dirname, '..', '..', '..');
+let lm: CausalLM;
+let judge: CausalLM;
+let gen: Generator;
+let chunks: Chunk[];
+let faithful: CuratedSample[];
+
+beforeAll(async () => {
+  lm = await loadCausalLMFolder(join(ROOT, 'models', 'target'));
+  judge = await loadCausalLMFolder(join(ROOT, 'models', 'judge'));
+  gen = { lm: causalTextLm(lm), maxNewTokens: 16 };
+  const docs = ingestText('clinic-handbook.md', readFileSync(join(ROOT, 'public', 'samples', 'curation', 'clinic-handbook.md'), 'utf8'));
+  chunks = chunkDocuments(docs, { maxChars: 240 }).chunks.filter((c) => /\d/.test(c.text)).slice(2, 12);
+  // one faithful pair per chunk: its first sentence as the answer to a question about its section
+  faithful = chunks.map((c) => {
+    const first = sentenceSpans(c.text).find((sp) => !c.text.slice(sp.start, sp.end).startsWith('#'))!;
+    const topic = c.heading.split(' > ').pop()!.toLowerCase();
+    return { id: `${c.id}:handmade:0`, instruction: `What does the handbook say about ${topic}?`, response: c.text.slice(first.start, first.end),
+      provenance: { chunkId: c.id, span: first }, generator: 'handmade', attempt: 0, calls: 0 };
+  });
+});
+afterAll(async () => { await lm?.dispose(); await judge?.dispose(); });
+
+const config = (): PipelineConfig => ({
+  generators: [gen], gates: [formatGate(), lexicalClaimGate(), curationRewardGate(defaultRewardRegistry(), { judge })], recovery: 'none',
+  injectionRate: 0.8, injector: injectFailures, seed: 5,
+});
+
+describe('curation pipeline end to end', () => {
+  it('injected failures are caught by the lexical and format gates and counted against the separate labels', async () => {
+    const progress: PipelineProgress[] = [];
+    const run = await runPipeline(chunks, config(), { extra: faithful, onProgress: (p) => progress.push(p) });
+    const m = runMetrics(run);
+    // the generator's junk: one counted failure per chunk, raw text kept
+    const generated = run.traces.filter((t) => t.generator === 'target');
+    expect(generated).toHaveLength(chunks.length);
+    expect(generated.every((t) => t.status === 'generation-failed' && t.attempts[0].generationFailure!.raw.length > 0)).toBe(true);
+    // the labels name imported samples only (the junk has no sample to corrupt) and never sit on the samples
+    expect(run.labels.length).toBe(Math.round(0.8 * faithful.length));
+    expect(new Set(run.labels.map((l) => l.mode))).toEqual(new Set(['unsupported-claim', 'contradicted-number', 'unsafe', 'format']));
+    expect(run.labels.every((l) => faithful.some((s) => s.id === l.sampleId))).toBe(true);
+    const lexical = rejectedSet(run.traces, 'lexical-cited-chunk');
+    const format = rejectedSet(run.traces, 'format');
+    const unsafe = new Set(run.traces.filter((t) => t.attempts[0].verdicts.some((v) => v.gate === 'reward' && v.mode === 'unsafe')).map((t) => t.id));
+    for (const l of run.labels) {
+      if (l.mode === 'unsupported-claim' || l.mode === 'contradicted-number') expect(lexical.has(l.sampleId), `${l.mode}: ${l.detail}`).toBe(true);
+      if (l.mode === 'format') expect(format.has(l.sampleId) || lexical.has(l.sampleId), l.detail).toBe(true);
+      if (l.mode === 'unsafe') expect(unsafe.has(l.sampleId), l.detail).toBe(true);
+    }
+    // faithful samples left alone pass every gate: nothing is rejected that was not injected
+    const injected = new Set(run.labels.map((l) => l.sampleId));
+    for (const t of run.traces.filter((x) => x.generator === 'handmade' && !injected.has(x.id))) expect(t.status, JSON.stringify(t.attempts[0].verdicts)).toBe('accepted');
+    const lex = m.gates.find((g) => g.gate === 'lexical-cited-chunk')!;
+    expect(lex.injectionPrecision).toBe(1);
+    expect(lex.recallByMode['contradicted-number']).toBe(1);
+    expect(lex.recallByMode['unsupported-claim']).toBe(1);
+    expect(m.gates.find((g) => g.gate === 'reward')!.recallByMode.unsafe).toBe(1);
+    // the judge costs one call per judged sample; the rule gates none
+    expect(m.cost.firstPass).toBe(chunks.length + faithful.length);
+    expect(m.statuses['generation-failed']).toBe(chunks.length);
+    expect(m.injected).toBe(run.labels.length);
+    // progress: generation then gating, each ending at its total
+    expect(progress[0]).toEqual({ phase: 'generate', done: chunks.length, total: chunks.length });
+    expect(progress[progress.length - 1]).toEqual({ phase: 'gate', done: run.traces.length, total: run.traces.length });
+  });
+
+  it('an AbortSignal stops the run: it says cancelled and keeps what was done', async () => {
+    const ac = new AbortController();
+    const run = await runPipeline(chunks, { ...config(), recovery: 'naive' }, { extra: faithful, signal: ac.signal, onProgress: (p) => { if (p.phase === 'generate') ac.abort(); } });
+    expect(run.cancelled).toBe(true);
+    expect(run.traces.filter((t) => t.status === 'cancelled')).toHaveLength(run.traces.length);
+    expect(run.calls).toBe(chunks.length);
+  });
+
+  it('bad configuration is a named error', async () => {
+    await expect(runPipeline(chunks, { ...config(), injector: undefined })).rejects.toThrow(/needs an injector/);
+    await expect(runPipeline(chunks, { ...config(), injectionRate: 2 })).rejects.toThrow(/not in \[0, 1\]/);
+    await expect(runPipeline(chunks, { ...config(), gates: [formatGate(), formatGate()] })).rejects.toThrow(/share a name/);
+  });
+});
