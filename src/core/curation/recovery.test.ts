@@ -122,10 +122,10 @@ describe('recovery budgets and cost', () => {
 
 describe('diagnose and fixFormat', () => {
   it('reads the mode from the verdict, else from the gate and reason', () => {
-    expect(diagnose({ gate: 'lexical', sampleId: 's', outcome: 'reject', mode: 'contradicted-number', reason: '' })).toBe('contradicted-number');
-    expect(diagnose({ gate: 'reward', sampleId: 's', outcome: 'reject', reason: 'judge-unsafe 0.9' })).toBe('unsafe');
-    expect(diagnose({ gate: 'format', sampleId: 's', outcome: 'reject', reason: 'empty answer' })).toBe('format');
-    expect(diagnose({ gate: 'grounding', sampleId: 's', outcome: 'reject', reason: 'unsupported' })).toBe('unsupported-claim');
+    expect(diagnose({ gate: 'lexical', sampleId: 's', outcome: 'reject', mode: 'contradicted-number', reason: '', calls: 0 })).toBe('contradicted-number');
+    expect(diagnose({ gate: 'reward', sampleId: 's', outcome: 'reject', reason: 'judge-unsafe 0.9', calls: 0 })).toBe('unsafe');
+    expect(diagnose({ gate: 'format', sampleId: 's', outcome: 'reject', reason: 'empty answer', calls: 0 })).toBe('format');
+    expect(diagnose({ gate: 'grounding', sampleId: 's', outcome: 'reject', reason: 'unsupported', calls: 0 })).toBe('unsupported-claim');
   });
   it('normalises markup and whitespace, or says nothing changed', () => {
     const s = imported(chunks[0], 0, '  **Between** 2 and  8 °C. ');
