@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { chunkDocument, chunkDocuments, estimateTokens, markdownSections } from './chunk';
 import { CurationError } from './errors';
 import { ingestText } from './ingest';
+import { ingestPath } from './ingestNode';
+import { HANDBOOK_PATH } from './testHandbookNode';
 import type { Chunk, CorpusDocument } from './types';
 
 const MD = [
@@ -117,5 +119,20 @@ describe('chunker', () => {
     expect(() => chunkDocument(doc, { maxChars: 5 })).toThrow(CurationError);
     expect(() => chunkDocument(doc, { maxChars: 100, overlap: 80 })).toThrow(/overlap must be between/);
     expect(() => chunkDocument(doc, { maxTokens: 0 })).toThrow(/maxTokens/);
+  });
+
+  it('cuts the shipped handbook into one chunk per section, each within 80 estimated tokens (no split needed)', () => {
+    const docs = ingestPath(HANDBOOK_PATH);
+    expect(docs).toHaveLength(1);
+    const r = chunkDocuments(docs, { maxChars: 400, maxTokens: 80 });
+    expect(r.splitForBudget).toBe(0);
+    expect(r.overBudget).toEqual([]);
+    const sections = docs[0].text.match(/^### /gm)!.length;
+    expect(sections).toBeGreaterThanOrEqual(40);
+    expect(sections).toBeLessThanOrEqual(60);
+    // The fictional-corpus notice under the title is a chunk too.
+    expect(r.chunks).toHaveLength(sections + 1);
+    expect(r.chunks[0].text).toMatch(/fictional/);
+    expectExact(docs[0], r.chunks);
   });
 });

@@ -9,7 +9,7 @@ import type { Chunk, CuratedSample, FailureMode } from './types';
 export const HANDBOOK_PATH = fileURLToPath(new URL('../../../public/samples/curation/clinic-handbook.md', import.meta.url));
 
 export function handbookChunks(): Chunk[] {
-  return chunkDocuments(ingestPath(HANDBOOK_PATH), { maxChars: 400, maxTokens: 96 }).chunks;
+  return chunkDocuments(ingestPath(HANDBOOK_PATH), { maxChars: 400, maxTokens: 80 }).chunks;
 }
 
 /** The chunk whose heading path ends with `section`. */

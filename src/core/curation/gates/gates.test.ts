@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunkMap } from '../chunk';
 import { FAITHFUL, UNFAITHFUL, chunkOf, handbookChunks, sampleFor } from '../testHandbookNode';
-import type { CuratedSample } from '../types';
+import type { CuratedSample, GateVerdict } from '../types';
 import { dedupGate } from './dedup';
 import { formatGate } from './format';
 import { checkClaims, lexicalClaimGate } from './lexicalClaims';
@@ -75,7 +75,7 @@ describe('format gate', () => {
   ];
   it('passes well-formed pairs and names each break', () => {
     const samples = cases.map(([q, a], i) => sampleFor(`f${i}`, c, q, a));
-    const verdicts = formatGate().check(samples, byId) as ReturnType<ReturnType<typeof formatGate>['check']> & unknown[];
+    const verdicts = formatGate().check(samples, byId) as GateVerdict[];
     cases.forEach(([, , want], i) => {
       const v = verdicts[i];
       if (want === null) expect(v.outcome, v.reason).toBe('pass');
