@@ -1,7 +1,7 @@
 // BM25 over the handbook (issue #22): questions about a section rank that section's chunk first; the search is
 // deterministic and scores are ordered.
 import { describe, expect, it } from 'vitest';
-import { bm25Search, buildBm25Index } from './retrieval';
+import { bm25Retriever, bm25Search, buildBm25Index } from './retrieval';
 import { FAITHFUL, chunkOf, handbookChunks } from './testHandbookNode';
 
 const chunks = handbookChunks();
@@ -44,5 +44,6 @@ describe('BM25 retrieval', () => {
     for (let i = 1; i < a.length; i++) expect(a[i].score).toBeLessThanOrEqual(a[i - 1].score);
     expect(bm25Search(index, 'zzz qqq', 3)).toEqual([]);
     expect(bm25Search(buildBm25Index([]), 'fridge', 3)).toEqual([]);
+    expect(bm25Retriever(chunks)('fridge temperature', 5)).toEqual(a.map((h) => h.chunk));
   });
 });

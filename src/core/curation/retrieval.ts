@@ -66,3 +66,9 @@ export function bm25Search(index: Bm25Index, query: string, k = 3): Bm25Hit[] {
   hits.sort((x, y) => y.score - x.score || x.i - y.i);
   return hits.slice(0, k).map(({ i, score }) => ({ chunk: index.chunks[i], score }));
 }
+
+/** A retriever over `chunks` (the `Retriever` shape the grounding gate, recovery and the pipeline take). */
+export function bm25Retriever(chunks: readonly Chunk[], options: Bm25Options = {}): (query: string, k: number) => Chunk[] {
+  const index = buildBm25Index(chunks, options);
+  return (query, k) => bm25Search(index, query, k).map((h) => h.chunk);
+}

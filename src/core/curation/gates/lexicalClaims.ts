@@ -6,7 +6,7 @@
 // evidence" unless the question supplies it.
 import { contentWords, extractQuantities, namedEntities, sentences, stem, wordTokens, type Quantity } from '../claims';
 import { sampleClaim } from '../prompts';
-import { bm25Search, buildBm25Index, type Bm25Index } from '../retrieval';
+import { bm25Retriever } from '../retrieval';
 import type { Chunk, CuratedSample, FailureMode, Gate, GateVerdict, GroundingMode } from '../types';
 
 export interface LexicalClaimOptions {
@@ -14,6 +14,8 @@ export interface LexicalClaimOptions {
   grounding?: GroundingMode;
   /** Chunks retrieved in 'retrieval' mode (default 3). */
   topK?: number;
+  /** Retrieval mode: the retriever to share with the grounding gate (default BM25 over the chunks checked). */
+  retrieve?: (query: string, k: number) => readonly Chunk[];
   /** A sentence is unsupported when more than this share of its content words is absent (default 0.5). */
   maxUnsupportedFraction?: number;
   /** Gate name in verdicts (default "lexical-<grounding>"). */
@@ -68,11 +70,11 @@ export function lexicalClaimGate(options: LexicalClaimOptions = {}): Gate {
   const topK = options.topK ?? 3;
   const fraction = options.maxUnsupportedFraction ?? 0.5;
   const name = options.name ?? `lexical-${grounding}`;
-  const indexes = new WeakMap<ReadonlyMap<string, Chunk>, Bm25Index>();
-  const indexFor = (chunks: ReadonlyMap<string, Chunk>) => {
-    let index = indexes.get(chunks);
-    if (!index) indexes.set(chunks, (index = buildBm25Index([...chunks.values()])));
-    return index;
+  const retrievers = new WeakMap<ReadonlyMap<string, Chunk>, (query: string, k: number) => readonly Chunk[]>();
+  const retrieverFor = (chunks: ReadonlyMap<string, Chunk>) => {
+    let r = options.retrieve ?? retrievers.get(chunks);
+    if (!r) retrievers.set(chunks, (r = bm25Retriever([...chunks.values()])));
+    return r;
   };
   const verdict = (s: CuratedSample, outcome: GateVerdict['outcome'], reason: string, mode?: FailureMode): GateVerdict =>
     ({ gate: name, sampleId: s.id, outcome, ...(mode ? { mode } : {}), reason, calls: 0 });
@@ -90,10 +92,10 @@ export function lexicalClaimGate(options: LexicalClaimOptions = {}): Gate {
           evidence = chunk.text;
           where = `cited chunk ${chunk.id}`;
         } else {
-          const hits = bm25Search(indexFor(chunks), sampleClaim(s.instruction, s.response), topK);
+          const hits = retrieverFor(chunks)(sampleClaim(s.instruction, s.response), topK);
           if (!hits.length) return verdict(s, 'abstain', 'retrieval found no chunk sharing a term with the claim');
-          evidence = hits.map((h) => h.chunk.text).join('\n\n');
-          where = `retrieved chunks ${hits.map((h) => h.chunk.id).join(', ')}`;
+          evidence = hits.map((h) => h.text).join('\n\n');
+          where = `retrieved chunks ${hits.map((h) => h.id).join(', ')}`;
         }
         const c = checkClaims(s.response, evidence, s.instruction, fraction);
         return c.ok ? verdict(s, 'pass', `${c.reason} (${where})`) : verdict(s, 'reject', `${c.reason} (${where})`, c.mode);
