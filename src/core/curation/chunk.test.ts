@@ -80,6 +80,14 @@ describe('chunker', () => {
     }
   });
 
+  it('reads Windows line endings: same headings, exact spans, no stray carriage returns at chunk ends', () => {
+    const [doc] = ingestText('crlf.md', MD.replace(/\n/g, '\r\n'));
+    const { chunks } = chunkDocument(doc);
+    expect(chunks.map((c) => c.heading)).toEqual(['Handbook > Storage > Vaccines', 'Handbook > Storage > Tablets', 'Handbook > Dosing']);
+    for (const c of chunks) expect(c.text.endsWith('\r')).toBe(false);
+    expectExact(doc, chunks);
+  });
+
   it('repeated text in one document gets distinct ids', () => {
     const [doc] = ingestText('r.md', '# A\nSame body.\n# B\nSame body.\n');
     const { chunks } = chunkDocument(doc);
