@@ -25,7 +25,7 @@ describe('lexical claim gate', () => {
     });
   });
 
-  it('retrieval: passes every faithful answer; a wrong number written elsewhere in the corpus is masked', async () => {
+  it('retrieval: passes every faithful answer; a wrong number or name written elsewhere in the corpus is masked', async () => {
     const gate = lexicalClaimGate({ grounding: 'retrieval' });
     for (const v of await gate.check(faithful, byId)) expect(v, `${v.sampleId}: ${v.reason}`).toMatchObject({ outcome: 'pass', gate: 'lexical-retrieval' });
     const outcomes = (await gate.check(unfaithful, byId)).map((v) => v.outcome);
