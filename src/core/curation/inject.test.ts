@@ -96,6 +96,19 @@ describe('injectFailures', () => {
     for (const s of samples) if (!injected.has(s.id)) expect(lex.get(s.id)!.outcome).toBe('pass');
   });
 
+  it('over 10 seeds at rate 1, the lexical gate diagnoses every fabricated fact and contradicted number, the format gate every break', async () => {
+    for (let seed = 0; seed < 10; seed++) {
+      const { samples, labels } = injectFailures(clean, byId, { rate: 1, seed });
+      const lex = new Map((await lexicalClaimGate().check(samples, byId)).map((v) => [v.sampleId, v]));
+      const fmt = new Map((formatGate().check(samples, byId) as GateVerdict[]).map((v) => [v.sampleId, v]));
+      for (const l of labels) {
+        if (l.mode === 'unsafe') continue;
+        const v = (l.mode === 'format' ? fmt : lex).get(l.sampleId)!;
+        expect({ outcome: v.outcome, mode: v.mode }, `seed ${seed}: ${l.detail} → ${v.reason}`).toEqual({ outcome: 'reject', mode: l.mode });
+      }
+    }
+  });
+
   it('falls back to another mode when the chosen one cannot apply, and lists samples no mode applies to', () => {
     const noNumber = clean.map((s) => ({ ...s, response: 'Keep it in a dry place.' }));
     const only = injectFailures(noNumber, byId, { rate: 0.5, seed: 2, modes: ['contradicted-number'] });

@@ -39,6 +39,12 @@ function checkQuantity(q: Quantity, evidence: readonly Quantity[], given: readon
 
 /** Checks an answer against evidence text; `instruction` supplies numbers and wording the answer may repeat. */
 export function checkClaims(response: string, evidence: string, instruction = '', maxUnsupportedFraction = 0.5): ClaimCheck {
+  // Entities first: a sentence about a medicine the evidence never names is a fabricated claim, even when its
+  // number shares a unit with the evidence (which would otherwise read as a contradicted number).
+  const evidenceWords = new Set(wordTokens(evidence));
+  const missingEntity = namedEntities(response).find((e) => !evidenceWords.has(e.toLowerCase()));
+  if (missingEntity) return { ok: false, mode: 'unsupported-claim', reason: `"${missingEntity}" is not named in the evidence` };
+
   const evidenceQuantities = extractQuantities(evidence);
   const given = extractQuantities(instruction);
   const numbers = extractQuantities(response);
@@ -46,10 +52,6 @@ export function checkClaims(response: string, evidence: string, instruction = ''
   const contradicted = failures.find((f) => f.mode === 'contradicted-number');
   if (contradicted) return contradicted;
   if (failures.length) return failures[0];
-
-  const evidenceWords = new Set(wordTokens(evidence));
-  const missingEntity = namedEntities(response).find((e) => !evidenceWords.has(e.toLowerCase()));
-  if (missingEntity) return { ok: false, mode: 'unsupported-claim', reason: `"${missingEntity}" is not named in the evidence` };
 
   const known = new Set([...contentWords(evidence), ...contentWords(instruction)].map(stem));
   let checked = 0;
