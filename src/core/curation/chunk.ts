@@ -4,7 +4,7 @@
 // boundaries under `maxChars`, with optional overlap. A token budget (the generator's context) is checked on
 // every chunk: an over-budget chunk is split further or reported, a counted outcome, never silently truncated.
 import { CurationError } from './errors';
-import { sha256OfText } from './hash';
+import { sha256HexSync } from '../numeric/sha256';
 import type { Chunk, CorpusDocument, Span } from './types';
 
 export interface ChunkOptions {
@@ -36,7 +36,7 @@ export const estimateTokens = (text: string): number => Math.ceil(text.length / 
 
 /** Id of a chunk: 16 hex digits of sha256(document id, text[, repeat]) — position-free, so reordering keeps it. */
 export function chunkId(documentId: string, text: string, repeat = 0): string {
-  return sha256OfText(`${documentId}\n${text}${repeat ? `\n#${repeat}` : ''}`).slice(0, 16);
+  return sha256HexSync(`${documentId}\n${text}${repeat ? `\n#${repeat}` : ''}`).slice(0, 16);
 }
 
 interface Section { span: Span; heading: string; hasBody: boolean }

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CurationError } from './errors';
-import { sha256HexSync } from './hash';
+import { sha256HexSync } from '../numeric/sha256';
 import { detectFormat, ingestFile, ingestText } from './ingest';
 
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -4,7 +4,7 @@
 // its text column). PDF is not read: convert it to text first (the error says so).
 import Papa from 'papaparse';
 import { CurationError } from './errors';
-import { sha256HexSync } from './hash';
+import { sha256HexSync } from '../numeric/sha256';
 import type { CorpusDocument } from './types';
 
 export type CorpusFormat = CorpusDocument['format'];
