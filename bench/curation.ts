@@ -35,7 +35,7 @@ import { injectFailures } from '../src/core/curation/inject';
 import { runMetrics, type RunMetrics } from '../src/core/curation/metrics';
 import { runPipeline } from '../src/core/curation/pipeline';
 import type { RecoveryStrategy } from '../src/core/curation/recovery';
-import { bm25Search, buildBm25Index } from '../src/core/curation/retrieval';
+import { bm25Retriever } from '../src/core/curation/retrieval';
 import type { Gate } from '../src/core/curation/types';
 import { fileSha256, modelSha256 } from '../src/core/curation/exportNode';
 
@@ -68,8 +68,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const docs = ingestText('clinic-handbook.md', readFileSync(CORPUS, 'utf8'));
   const chunks = chunkDocuments(docs, { maxChars: 320 }).chunks.filter((c) => /[.!?]/.test(c.text)).slice(0, CHUNKS);
-  const index = buildBm25Index(chunks);
-  const retrieve: Retriever = (q, k) => bm25Search(index, q, k).map((h) => h.chunk);
+  const retrieve: Retriever = bm25Retriever(chunks);
 
   const curationGens = ['curation-gen-s', 'curation-gen-l'].filter((id) => existsSync(join(folder(id), 'config.json')));
   const genIds = curationGens.length ? curationGens : ['target'];
