@@ -13,6 +13,7 @@ import { createAlignbeamEngine } from '../src/core/alignbeam/engine';
 import { createModelLoader, type ModelLoaderDeps } from '../src/core/alignbeam/loadModel';
 import { normalizeHubUrl } from '../src/core/runtime/hub';
 import type { AlignbeamApi, BuiltinSuite } from '../src/core/alignbeam/types';
+import { createCurationEngine, type CurationApi } from '../src/core/curation/engine';
 import { CacheApiCache, type CacheStorageLike } from '../src/core/runtime/cache';
 import { RUNTIME_DEFAULTS } from '../src/core/runtime/config';
 import type { RuntimeEngineApi } from '../src/core/runtime/engineApi';
@@ -22,7 +23,7 @@ export interface HubSettingsApi {
   configureHub(settings: { allowRemote: boolean; hubUrl: string }): Promise<void>;
 }
 
-export type LlmWorkerApi = RuntimeEngineApi & AlignbeamApi & AlignbeamUiApi & HubSettingsApi;
+export type LlmWorkerApi = RuntimeEngineApi & AlignbeamApi & AlignbeamUiApi & HubSettingsApi & CurationApi;
 
 const SUITES: Record<BuiltinSuite, string> = { harmful, benign, edgy, tasks };
 const storage = (globalThis as { caches?: CacheStorageLike }).caches;
@@ -39,10 +40,14 @@ const loaderDeps: ModelLoaderDeps = {
   // the 'auto' dtype follows the backend preference (the pair spec carries the user's dtype choice)
   provider: dtypeProvider,
 };
+const loadModel = createModelLoader(loaderDeps);
 const alignbeam = createAlignbeamEngine({
-  loadModel: createModelLoader(loaderDeps),
+  loadModel,
   builtinSuite: async (name) => SUITES[name],
 });
+
+// the curation engine loads its generators and grounding model through the same loader (and model cache)
+const curation = createCurationEngine({ loadModel });
 
 // Spread would call the `pair` getter once; the worker API exposes methods only.
 const { pair: _pair, ...alignbeamApi } = alignbeam;
@@ -52,12 +57,14 @@ exposeEngine({
   ...runtime,
   ...alignbeamApi,
   ...alignbeamUiApi,
+  ...curation,
   configureHub: async ({ allowRemote, hubUrl }) => {
     loaderDeps.allowRemote = allowRemote;
     loaderDeps.hubUrl = normalizeHubUrl(hubUrl);
   },
   cancel: async () => {
     await alignbeam.alignbeamCancel();
+    await curation.curationCancel();
     await runtime.cancel();
   },
 } satisfies LlmWorkerApi);

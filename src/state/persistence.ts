@@ -5,6 +5,7 @@
 // Spec keys must all be listed here; `linkSafeSpec` drops anything not marked `link` before encoding.
 import type { AlignbeamSpec } from './specs/alignbeam';
 import type { CircuitsSpec } from './specs/circuits';
+import type { CurationSpec } from './specs/curation';
 import type { EditsSpec } from './specs/edits';
 import type { EnsemblesSpec } from './specs/ensembles';
 import type { TabularSpec } from './specs/tabular';
@@ -42,7 +43,12 @@ const circuits: Table<CircuitsSpec> = {
   prompt: 'link', topEdges: 'link', view: 'link',
 };
 
-export const SPEC_PERSISTENCE: Partial<Record<ModuleId, Record<string, Persistence>>> = { ensembles, tabular, edits, alignbeam, circuits };
+// An uploaded corpus is named by file name + sha256 (its bytes stay in the page); everything else is settings.
+const curation: Table<CurationSpec> = {
+  seed: 'link', corpus: 'link', chunking: 'link', generators: 'link', decoding: 'link', injection: 'link', gates: 'link', recovery: 'link',
+};
+
+export const SPEC_PERSISTENCE: Partial<Record<ModuleId, Record<string, Persistence>>> = { ensembles, tabular, edits, alignbeam, circuits, curation };
 
 /** State outside module specs. */
 export const APP_STATE_PERSISTENCE = {

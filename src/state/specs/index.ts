@@ -2,6 +2,7 @@
 import type { ModuleId } from '../modules';
 import { alignbeamSpec } from './alignbeam';
 import { circuitsSpec } from './circuits';
+import { curationSpec } from './curation';
 import { editsSpec } from './edits';
 import { ensemblesSpec } from './ensembles';
 import { tabularSpec } from './tabular';
@@ -15,6 +16,7 @@ const registry: Partial<Record<ModuleId, SpecDefinition<AnySpec>>> = {
   edits: editsSpec as unknown as SpecDefinition<AnySpec>,
   alignbeam: alignbeamSpec as unknown as SpecDefinition<AnySpec>,
   circuits: circuitsSpec as unknown as SpecDefinition<AnySpec>,
+  curation: curationSpec as unknown as SpecDefinition<AnySpec>,
 };
 
 export function specFor(module: ModuleId): SpecDefinition<AnySpec> | undefined {

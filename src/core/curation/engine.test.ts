@@ -1,0 +1,73 @@
+// The UI's curation engine on the handbook: the extractive baseline with injection, the rule gates and adaptive
+// recovery (no model: the labels' samples are rejected by the lexical gate with a reason, some recovered, the
+// labels never reach a verdict); a real embedded generator (models/anchor) loaded through the same loader type
+// the llm worker passes, cancelled after its generation step (what was started is kept, marked cancelled); one
+// run at a time.
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CausalLM } from '../lm/causalLm';
+import { loadCausalLMFolder } from '../lm/causalLmNode';
+import { createCurationEngine, CurationBusyError, type CurationRunRequest } from './engine';
+import { extractiveSamples } from './extractive';
+import { rejectedSet } from './metrics';
+import { handbookChunks } from './testHandbookNode';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const loaded: CausalLM[] = [];
+const loadModel = async (id: string) => {
+  const lm = await loadCausalLMFolder(join(ROOT, 'models', id));
+  loaded.push(lm);
+  return lm;
+};
+afterAll(async () => { for (const lm of loaded) await lm.dispose(); });
+
+const chunks = handbookChunks().filter((c) => /\d/.test(c.text)).slice(0, 12);
+const request = (o: Partial<CurationRunRequest> = {}): CurationRunRequest => ({
+  chunks, generators: [{ model: 'extractive', maxNewTokens: 16, topK: 1, temperature: 1 }], injection: { rate: 0.5, modes: ['unsupported-claim', 'contradicted-number', 'format'] },
+  gates: { lexical: { grounding: 'cited-chunk' }, format: true, dedup: { threshold: 0.8 } }, recovery: { strategy: 'adaptive', attempts: 2 }, seed: 7, ...o,
+});
+
+describe('curation engine', () => {
+  it('extractive baseline + injection + rule gates + adaptive recovery: injected samples rejected with reasons, labels kept apart', async () => {
+    const engine = createCurationEngine({ loadModel: () => Promise.reject(new Error('no model is needed')) });
+    const { result, metrics, models } = await engine.curationRun(request());
+    expect(models).toEqual([]);
+    expect(result.traces).toHaveLength(extractiveSamples(chunks).length);
+    expect(result.labels).toHaveLength(Math.round(0.5 * result.traces.length));
+    expect(result.gateNames).toEqual(['lexical-cited-chunk', 'format', 'dedup']);
+    const lexical = rejectedSet(result.traces, 'lexical-cited-chunk');
+    for (const l of result.labels.filter((x) => x.mode !== 'format')) {
+      expect(lexical.has(l.sampleId), l.detail).toBe(true);
+      const v = result.traces.find((t) => t.id === l.sampleId)!.attempts[0].verdicts.find((x) => x.gate === 'lexical-cited-chunk')!;
+      expect(v.reason.length).toBeGreaterThan(10);
+    }
+    // no verdict carries a label's detail: ground truth is not shown to the gates
+    const reasons = result.traces.flatMap((t) => t.attempts.flatMap((a) => a.verdicts.map((v) => v.reason))).join('\n');
+    for (const l of result.labels) expect(reasons).not.toContain(l.detail);
+    expect(metrics.injected).toBe(result.labels.length);
+    expect(metrics.recovered).toBeGreaterThan(0); // strip-claim and fix-format need no model
+    expect(metrics.statuses.accepted + metrics.statuses.dropped + metrics.statuses.rejected).toBe(result.traces.length);
+  });
+
+  it('a real generator: cancelled after generation keeps what started, marked cancelled; one run at a time', async () => {
+    const engine = createCurationEngine({ loadModel });
+    const req = request({ chunks: chunks.slice(0, 3), generators: [{ model: 'anchor', maxNewTokens: 8, topK: 1, temperature: 1 }] });
+    const phases: string[] = [];
+    const run = engine.curationRun(req, (p) => {
+      phases.push(p.phase);
+      if (p.phase === 'generate') void engine.curationCancel();
+    });
+    await expect(engine.curationRun(req)).rejects.toBeInstanceOf(CurationBusyError);
+    const { result, metrics, models } = await run;
+    expect(models).toEqual([{ id: 'anchor', role: 'generator' }]);
+    expect(phases.slice(0, 2)).toEqual(['load', 'load']);
+    expect(result.cancelled).toBe(true);
+    expect(result.traces).toHaveLength(3);
+    expect(metrics.statuses.cancelled).toBe(3);
+    // the engine is free again, and the model is loaded once
+    const again = await engine.curationRun(req);
+    expect(again.result.cancelled).toBe(false);
+    expect(again.result.traces.every((t) => t.status !== 'cancelled')).toBe(true);
+    expect(loaded).toHaveLength(1);
+  }, 120_000);
+});
