@@ -14,7 +14,8 @@
 // differ; a memo of identical model calls (same prompt, options and seed) is shared by the runs of one generator
 // and seed, so first attempts are generated once per cell (model calls are still counted per run: cost is logical).
 // Env: CURATION_CHUNKS (default 40), CURATION_SEEDS (default 1,2), CURATION_RATE (injection, default 0.3),
-// CURATION_ATTEMPTS (recovery budget per sample, default 2).
+// CURATION_ATTEMPTS (recovery budget per sample, default 2), CURATION_GENERATORS / CURATION_GROUNDING (model folder
+// ids under models/, overriding the defaults above).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -70,9 +71,10 @@ async function main(): Promise<void> {
   const chunks = chunkDocuments(docs, { maxChars: 320 }).chunks.filter((c) => /[.!?]/.test(c.text)).slice(0, CHUNKS);
   const retrieve: Retriever = bm25Retriever(chunks);
 
-  const curationGens = ['curation-gen-s', 'curation-gen-l'].filter((id) => existsSync(join(folder(id), 'config.json')));
-  const genIds = curationGens.length ? curationGens : ['target'];
-  const groundingId = existsSync(join(folder('curation-grounding'), 'config.json')) ? 'curation-grounding' : null;
+  const present = (id: string) => existsSync(join(folder(id), 'config.json'));
+  const curationGens = ['curation-gen-s', 'curation-gen-l'].filter(present);
+  const genIds = process.env.CURATION_GENERATORS?.split(',') ?? (curationGens.length ? curationGens : ['target']);
+  const groundingId = process.env.CURATION_GROUNDING ?? (present('curation-grounding') ? 'curation-grounding' : null);
   const loaded: CausalLM[] = [];
   const load = async (id: string) => { const m = await loadCausalLMFolder(folder(id)); loaded.push(m); return m; };
   const judge = await load('judge');
@@ -140,8 +142,8 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, loadavgBefore: loadBefore.map((x) => round(x, 2)), loadavgAfter: loadavg().map((x) => round(x, 2)) },
     conditions: { corpus: { file: 'public/samples/curation/clinic-handbook.md', sha256: await fileSha256(CORPUS), chunks: chunks.length, maxChars: 320 },
       seeds: SEEDS, injectionRate: RATE, attemptsPerSample: ATTEMPTS, sampling: SAMPLING, strategies: STRATEGIES, gateSets: Object.keys(gateSets),
-      models: modelHashes, curationModels: curationGens.length > 0, groundingModel: groundingId,
-      note: curationGens.length ? 'forge curation generators' : 'no curation generator committed: models/target generates (no parseable pairs expected)' },
+      models: modelHashes, generators: genIds, groundingModel: groundingId,
+      note: genIds.every((id) => id.startsWith('curation-')) ? 'forge curation generators' : `generators ${genIds.join(', ')} (not trained for the generator format: parse failures expected)` },
     seconds: round((performance.now() - t0) / 1000, 1),
     gatesStudy, summary,
     runs: recoveryStudy.map((r) => ({ generator: r.generator, gates: r.gates, recovery: r.recovery, seed: r.seed, seconds: r.seconds,
