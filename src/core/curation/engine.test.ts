@@ -1,13 +1,13 @@
 // The UI's curation engine on the handbook: the extractive baseline with injection, the rule gates and adaptive
 // recovery (no model: the labels' samples are rejected by the lexical gate with a reason, some recovered, the
 // labels never reach a verdict); a real embedded generator (models/anchor) loaded through the same loader type
-// the llm worker passes, cancelled after its generation step (what was started is kept, marked cancelled); one
-// run at a time.
+// the llm worker passes, cancelled after gating (what was judged is kept, no recovery starts) and inside the
+// generation step (stops before the next model call); one run at a time.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CausalLM } from '../lm/causalLm';
 import { loadCausalLMFolder } from '../lm/causalLmNode';
-import { createCurationEngine, CurationBusyError, type CurationRunRequest } from './engine';
+import { BATCH, createCurationEngine, CurationBusyError, type CurationRunRequest } from './engine';
 import { extractiveSamples } from './extractive';
 import { rejectedSet } from './metrics';
 import { handbookChunks } from './testHandbookNode';
@@ -49,13 +49,13 @@ describe('curation engine', () => {
     expect(metrics.statuses.accepted + metrics.statuses.dropped + metrics.statuses.rejected).toBe(result.traces.length);
   });
 
-  it('a real generator: cancelled after generation keeps what started, marked cancelled; one run at a time', async () => {
+  it('a real generator: cancelled after gating keeps what was judged; one run at a time', async () => {
     const engine = createCurationEngine({ loadModel });
     const req = request({ chunks: chunks.slice(0, 3), generators: [{ model: 'anchor', maxNewTokens: 8, topK: 1, temperature: 1 }] });
     const phases: string[] = [];
     const run = engine.curationRun(req, (p) => {
       phases.push(p.phase);
-      if (p.phase === 'generate') void engine.curationCancel();
+      if (p.phase === 'gate') void engine.curationCancel();
     });
     await expect(engine.curationRun(req)).rejects.toBeInstanceOf(CurationBusyError);
     const { result, metrics, models } = await run;
@@ -63,11 +63,23 @@ describe('curation engine', () => {
     expect(phases.slice(0, 2)).toEqual(['load', 'load']);
     expect(result.cancelled).toBe(true);
     expect(result.traces).toHaveLength(3);
-    expect(metrics.statuses.cancelled).toBe(3);
+    // judged, then no recovery round started (the anchor writes no Question/Answer pair: each is a counted failure)
+    expect(result.traces.every((t) => t.attempts.length === 1)).toBe(true);
+    expect(metrics.statuses['generation-failed']).toBe(3);
     // the engine is free again, and the model is loaded once
     const again = await engine.curationRun(req);
     expect(again.result.cancelled).toBe(false);
     expect(again.result.traces.every((t) => t.status !== 'cancelled')).toBe(true);
     expect(loaded).toHaveLength(1);
+    // a cancel inside the generation step stops before the next model call: nothing of that step is kept
+    const many = request({ chunks, generators: [{ model: 'anchor', maxNewTokens: 8, topK: 1, temperature: 1 }] });
+    const seen: number[] = [];
+    const stopped = await engine.curationRun(many, (p) => {
+      if (p.phase === 'generate') { seen.push(p.done); void engine.curationCancel(); }
+    });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeLessThanOrEqual(BATCH);
+    expect(seen[0]).toBeLessThan(chunks.length);
+    expect(stopped.result).toMatchObject({ cancelled: true, traces: [] });
   }, 120_000);
 });

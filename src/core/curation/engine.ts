@@ -3,8 +3,11 @@
 // generator and grounding models through the caller's CausalLM loader (the llm worker's: embedded ids checked
 // against models/manifest.json; each model loaded once per worker), runs it with
 // progress, and returns the traces, the injection labels (kept apart: no gate saw them) and the metrics.
-// One run at a time (a second is refused by name); `curationCancel` aborts the run in flight, which stops at the
-// pipeline's next step and returns what was done, marked cancelled. No DOM: it runs in the worker and in tests.
+// One run at a time (a second is refused by name); `curationCancel` aborts the run in flight: the pipeline stops at
+// its next step and returns what was done, marked cancelled. Models answer in batches of BATCH prompts with a look
+// at the cancel between batches, so a cancel inside a long model step (generation, the grounding model's judging)
+// lands within one batch; that step's samples are then not kept (the result is cancelled with no traces).
+// No DOM: it runs in the worker and in tests.
 import type { CausalLM } from '../lm/causalLm';
 import { causalTextLm, type Generator, type TextLm } from './generate';
 import { dedupGate } from './gates/dedup';
@@ -54,6 +57,40 @@ export class CurationBusyError extends Error {
   }
 }
 
+/** Prompts a model answers between two looks at the cancel flag (and two progress reports while generating). */
+export const BATCH = 8;
+
+class RunCancelled extends Error {
+  constructor() {
+    super('curation run cancelled');
+    this.name = 'RunCancelled';
+  }
+}
+
+/** `lm` answering at most BATCH prompts per call, throwing RunCancelled between batches once `signal` aborts. */
+function cancellable(lm: TextLm, signal: AbortSignal, onAnswered: (n: number) => void): TextLm {
+  const batched = async <T,>(prompts: readonly string[], call: (part: readonly string[], offset: number) => Promise<T[]>): Promise<T[]> => {
+    const out: T[] = [];
+    for (let i = 0; i < prompts.length; i += BATCH) {
+      // a macrotask turn: ORT on WASM can resolve run after run in microtasks alone, and a worker handles the
+      // cancel message (and progress acks) only between macrotasks
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (signal.aborted) throw new RunCancelled();
+      out.push(...await call(prompts.slice(i, i + BATCH), i));
+      onAnswered(Math.min(BATCH, prompts.length - i));
+    }
+    return out;
+  };
+  return {
+    id: lm.id,
+    contextTokens: lm.contextTokens,
+    promptTokens: (p) => lm.promptTokens(p),
+    // a sampled row's seed is seed + its index (generate.ts): the offset keeps it when the prompts are split
+    complete: (prompts, o) => batched(prompts, (part, i) => lm.complete(part, { ...o, ...(o.seed !== undefined ? { seed: o.seed + i } : {}) })),
+    nextWordProbs: (prompts, words) => batched(prompts, (part) => lm.nextWordProbs(part, words)),
+  };
+}
+
 export type CausalLmLoader = (ref: string, o?: { signal?: AbortSignal }) => Promise<CausalLM>;
 
 /** The gates of a request, in the order recovery reads them: lexical, format, dedup, grounding model. */
@@ -85,32 +122,57 @@ export function createCurationEngine(deps: { loadModel: CausalLmLoader }): Curat
       if (running) throw new CurationBusyError();
       const ctl = new AbortController();
       running = ctl;
+      const modelGens = req.generators.filter((g) => g.model !== EXTRACTIVE_GENERATOR);
+      const used: CurationRunOutput['models'] = [
+        ...modelGens.map((g) => ({ id: g.model, role: 'generator' as const })),
+        ...(req.gates.grounding ? [{ id: req.gates.grounding.model, role: 'grounding' as const }] : []),
+      ];
+      const retrieve = bm25Retriever(req.chunks);
+      // generation progress inside the first step, which the pipeline reports only once each generator is done
+      let generating = true;
+      let answered = 0;
+      const total = req.chunks.length * modelGens.length;
+      const onAnswered = (n: number) => {
+        answered += n;
+        if (generating) onProgress?.({ phase: 'generate', done: Math.min(answered, total), total });
+      };
+      const cancelled = (gateNames: string[]): CurationRunOutput => {
+        const result: PipelineResult = { traces: [], labels: [], calls: 0, cancelled: true, gateNames };
+        return { result, metrics: runMetrics(result), models: used };
+      };
       try {
-        const modelGens = req.generators.filter((g) => g.model !== EXTRACTIVE_GENERATOR);
-        const used: CurationRunOutput['models'] = [
-          ...modelGens.map((g) => ({ id: g.model, role: 'generator' as const })),
-          ...(req.gates.grounding ? [{ id: req.gates.grounding.model, role: 'grounding' as const }] : []),
-        ];
         const loaded: TextLm[] = [];
         for (const [i, m] of used.entries()) {
           onProgress?.({ phase: 'load', model: m.id, done: i, total: used.length });
-          loaded.push(await textLm(m.id, ctl.signal));
+          loaded.push(cancellable(await textLm(m.id, ctl.signal), ctl.signal, onAnswered));
         }
         onProgress?.({ phase: 'load', model: '', done: used.length, total: used.length });
         const generators: Generator[] = modelGens.map((g, i) => ({ lm: loaded[i], maxNewTokens: g.maxNewTokens, topK: g.topK, temperature: g.temperature }));
-        const retrieve = bm25Retriever(req.chunks);
         const gates = buildGates(req, retrieve, req.gates.grounding ? loaded[loaded.length - 1] : undefined);
-        const result = await runPipeline(req.chunks, {
-          generators, gates, recovery: req.recovery.strategy, attemptsPerSample: req.recovery.attempts, retrieve, seed: req.seed,
-          ...(req.recovery.maxCalls ? { maxCalls: req.recovery.maxCalls } : {}),
-          ...(req.injection.rate > 0 && req.injection.modes.length
-            ? { injectionRate: req.injection.rate, injector: (s, ch, o) => injectFailures(s, ch, { ...o, modes: req.injection.modes }) }
-            : {}),
-        }, {
-          signal: ctl.signal, ...(onProgress ? { onProgress } : {}),
-          ...(modelGens.length < req.generators.length ? { extra: extractiveSamples(req.chunks) } : {}),
-        });
-        return { result, metrics: runMetrics(result), models: used };
+        try {
+          const result = await runPipeline(req.chunks, {
+            generators, gates, recovery: req.recovery.strategy, attemptsPerSample: req.recovery.attempts, retrieve, seed: req.seed,
+            ...(req.recovery.maxCalls ? { maxCalls: req.recovery.maxCalls } : {}),
+            ...(req.injection.rate > 0 && req.injection.modes.length
+              ? { injectionRate: req.injection.rate, injector: (s, ch, o) => injectFailures(s, ch, { ...o, modes: req.injection.modes }) }
+              : {}),
+          }, {
+            signal: ctl.signal,
+            onProgress: (p) => {
+              if (p.phase !== 'generate') generating = false;
+              onProgress?.(p);
+            },
+            ...(modelGens.length < req.generators.length ? { extra: extractiveSamples(req.chunks) } : {}),
+          });
+          return { result, metrics: runMetrics(result), models: used };
+        } catch (e) {
+          if (e instanceof RunCancelled) return cancelled(gates.map((g) => g.name));
+          throw e;
+        }
+      } catch (e) {
+        // a cancel during a model load ends the run as cancelled, not as a load error
+        if (ctl.signal.aborted) return cancelled([]);
+        throw e;
       } finally {
         running = null;
       }

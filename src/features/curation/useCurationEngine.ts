@@ -19,7 +19,7 @@ const createWorker = () => {
 };
 
 /** A run that ignores its cancel this long is stopped by terminating the worker. */
-const CANCEL_GRACE_MS = 5000;
+const CANCEL_GRACE_MS = 10_000;
 
 export type RunState =
   | { status: 'idle' }
