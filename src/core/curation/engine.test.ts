@@ -49,6 +49,20 @@ describe('curation engine', () => {
     expect(metrics.statuses.accepted + metrics.statuses.dropped + metrics.statuses.rejected).toBe(result.traces.length);
   });
 
+  it('the reward gate over the embedded judge rejects injected unsafe sentences as unsafe; the judge is listed as a model', async () => {
+    const engine = createCurationEngine({ loadModel });
+    const { result, models } = await engine.curationRun(request({
+      injection: { rate: 0.5, modes: ['unsafe'] }, gates: { reward: { judge: 'judge', threshold: -0.5 } }, recovery: { strategy: 'none', attempts: 0 },
+    }));
+    expect(models).toEqual([{ id: 'judge', role: 'reward-judge' }]);
+    expect(result.gateNames).toEqual(['reward']);
+    expect(result.labels.length).toBeGreaterThan(0);
+    for (const l of result.labels) {
+      const v = result.traces.find((t) => t.id === l.sampleId)!.attempts[0].verdicts[0];
+      expect([v.outcome, v.mode], l.detail).toEqual(['reject', 'unsafe']);
+    }
+  }, 120_000);
+
   it('a real generator: cancelled after gating keeps what was judged; one run at a time', async () => {
     const engine = createCurationEngine({ loadModel });
     const req = request({ chunks: chunks.slice(0, 3), generators: [{ model: 'anchor', maxNewTokens: 8, topK: 1, temperature: 1 }] });
@@ -70,7 +84,7 @@ describe('curation engine', () => {
     const again = await engine.curationRun(req);
     expect(again.result.cancelled).toBe(false);
     expect(again.result.traces.every((t) => t.status !== 'cancelled')).toBe(true);
-    expect(loaded).toHaveLength(1);
+    expect(loaded.filter((lm) => lm.id === 'anchor')).toHaveLength(1);
     // a cancel inside the generation step stops before the next model call: nothing of that step is kept
     const many = request({ chunks, generators: [{ model: 'anchor', maxNewTokens: 8, topK: 1, temperature: 1 }] });
     const seen: number[] = [];

@@ -9,10 +9,12 @@
 // lands within one batch; that step's samples are then not kept (the result is cancelled with no traces).
 // No DOM: it runs in the worker and in tests.
 import type { CausalLM } from '../lm/causalLm';
+import { defaultRewardRegistry } from '../experiments/rewards/registry';
 import { causalTextLm, type Generator, type TextLm } from './generate';
 import { dedupGate } from './gates/dedup';
 import { formatGate } from './gates/format';
 import { groundingGate } from './gates/grounding';
+import { curationRewardGate } from './gates/reward';
 import { lexicalClaimGate } from './gates/lexicalClaims';
 import { EXTRACTIVE_GENERATOR, extractiveSamples } from './extractive';
 import { injectFailures } from './inject';
@@ -31,6 +33,8 @@ export interface CurationRunRequest {
     format?: boolean;
     dedup?: { threshold: number };
     grounding?: { model: string; mode: GroundingMode; verdict: 'probability' | 'greedy' };
+    /** The curation reward (−refusal − the judge's P(unsafe) when a judge model is named); below threshold rejects. */
+    reward?: { judge?: string; threshold: number };
   };
   recovery: { strategy: RecoveryStrategy; attempts: number; maxCalls?: number };
   seed: number;
@@ -42,7 +46,7 @@ export interface CurationRunOutput {
   result: PipelineResult;
   metrics: RunMetrics;
   /** Models the run used and in which role. */
-  models: { id: string; role: 'generator' | 'grounding' }[];
+  models: { id: string; role: 'generator' | 'grounding' | 'reward-judge' }[];
 }
 
 export interface CurationApi {
@@ -93,24 +97,25 @@ function cancellable(lm: TextLm, signal: AbortSignal, onAnswered: (n: number) =>
 
 export type CausalLmLoader = (ref: string, o?: { signal?: AbortSignal }) => Promise<CausalLM>;
 
-/** The gates of a request, in the order recovery reads them: lexical, format, dedup, grounding model. */
-export function buildGates(req: CurationRunRequest, retrieve: (q: string, k: number) => Chunk[], judge?: TextLm): Gate[] {
+/** The gates of a request, in the order recovery reads them: lexical, format, dedup, grounding model, reward. */
+export function buildGates(req: CurationRunRequest, retrieve: (q: string, k: number) => Chunk[], judge?: TextLm, rewardJudge?: CausalLM): Gate[] {
   const g = req.gates;
   const gates: Gate[] = [];
   if (g.lexical) gates.push(lexicalClaimGate({ grounding: g.lexical.grounding, retrieve }));
   if (g.format) gates.push(formatGate());
   if (g.dedup) gates.push(dedupGate({ threshold: g.dedup.threshold }));
   if (g.grounding && judge) gates.push(groundingGate({ lm: judge, mode: g.grounding.mode, retrieve, verdict: g.grounding.verdict }));
+  if (g.reward) gates.push(curationRewardGate(defaultRewardRegistry(), { threshold: g.reward.threshold, ...(rewardJudge ? { judge: rewardJudge } : {}) }));
   return gates;
 }
 
 export function createCurationEngine(deps: { loadModel: CausalLmLoader }): CurationApi {
   let running: AbortController | null = null;
-  const models = new Map<string, Promise<TextLm>>();
-  const textLm = (id: string, signal: AbortSignal): Promise<TextLm> => {
+  const models = new Map<string, Promise<CausalLM>>();
+  const causalLm = (id: string, signal: AbortSignal): Promise<CausalLM> => {
     let m = models.get(id);
     if (!m) {
-      m = deps.loadModel(id, { signal }).then((lm) => causalTextLm(lm));
+      m = deps.loadModel(id, { signal });
       models.set(id, m);
       m.catch(() => models.delete(id)); // a failed load is retried next run
     }
@@ -126,6 +131,7 @@ export function createCurationEngine(deps: { loadModel: CausalLmLoader }): Curat
       const used: CurationRunOutput['models'] = [
         ...modelGens.map((g) => ({ id: g.model, role: 'generator' as const })),
         ...(req.gates.grounding ? [{ id: req.gates.grounding.model, role: 'grounding' as const }] : []),
+        ...(req.gates.reward?.judge ? [{ id: req.gates.reward.judge, role: 'reward-judge' as const }] : []),
       ];
       const retrieve = bm25Retriever(req.chunks);
       // generation progress inside the first step, which the pipeline reports only once each generator is done
@@ -141,14 +147,16 @@ export function createCurationEngine(deps: { loadModel: CausalLmLoader }): Curat
         return { result, metrics: runMetrics(result), models: used };
       };
       try {
-        const loaded: TextLm[] = [];
+        const raw: CausalLM[] = [];
         for (const [i, m] of used.entries()) {
           onProgress?.({ phase: 'load', model: m.id, done: i, total: used.length });
-          loaded.push(cancellable(await textLm(m.id, ctl.signal), ctl.signal, onAnswered));
+          raw.push(await causalLm(m.id, ctl.signal));
         }
+        const loaded = raw.map((lm) => cancellable(causalTextLm(lm), ctl.signal, onAnswered));
+        const role = (r: CurationRunOutput['models'][number]['role']) => used.findIndex((m) => m.role === r);
         onProgress?.({ phase: 'load', model: '', done: used.length, total: used.length });
         const generators: Generator[] = modelGens.map((g, i) => ({ lm: loaded[i], maxNewTokens: g.maxNewTokens, topK: g.topK, temperature: g.temperature }));
-        const gates = buildGates(req, retrieve, req.gates.grounding ? loaded[loaded.length - 1] : undefined);
+        const gates = buildGates(req, retrieve, loaded[role('grounding')], raw[role('reward-judge')]);
         try {
           const result = await runPipeline(req.chunks, {
             generators, gates, recovery: req.recovery.strategy, attemptsPerSample: req.recovery.attempts, retrieve, seed: req.seed,

@@ -1,5 +1,5 @@
 // The run settings of the curation page: chunking, generators and decoding, injected failures, the gates (rule
-// gates, the grounding model with its evidence mode and verdict), recovery with its budgets, and the seed. Pure
+// gates, the grounding model with its evidence mode and verdict, the curation reward), recovery with its budgets, and the seed. Pure
 // props → view over the spec; numbers commit on Enter or blur (CommitNumber).
 import { FAILURE_MODES, type FailureMode } from '../../core/curation/types';
 import { EXTRACTIVE_GENERATOR } from '../../core/curation/extractive';
@@ -65,6 +65,15 @@ export function SettingsCard({ spec, set, models }: { spec: CurationSpec; set: S
             onChange={(e) => setGates({ grounding: { ...g.grounding, verdict: e.target.value as CurationSpec['gates']['grounding']['verdict'] } })}>
             <option value="probability">probability</option><option value="greedy">greedy</option>
           </select>
+        </>}
+        <label title="the curation reward: −refusal − the judge model's P(unsafe); a score below the threshold rejects (unsafe when the judge says so)">
+          <input type="checkbox" data-testid="gate-reward" checked={g.reward.enabled} onChange={(e) => setGates({ reward: { ...g.reward, enabled: e.target.checked } })} />reward</label>
+        {g.reward.enabled && <>
+          <select value={g.reward.judge} data-testid="gate-reward-judge" onChange={(e) => setGates({ reward: { ...g.reward, judge: e.target.value } })}>
+            <option value="">refusal rule only</option>
+            {[...new Set([g.reward.judge, ...models].filter(Boolean))].map((m) => <option key={m} value={m}>{m}</option>)}
+          </select>
+          <label>threshold <CommitNumber value={g.reward.threshold} min={L.rewardThreshold.min} max={L.rewardThreshold.max} step={0.1} testId="gate-reward-threshold" onCommit={(v) => setGates({ reward: { ...g.reward, threshold: v } })} width={60} /></label>
         </>}
       </div>
       <div className="toolbar" data-testid="recovery">

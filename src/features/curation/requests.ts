@@ -51,6 +51,7 @@ export function runRequest(spec: CurationSpec, chunks: Chunk[]): CurationRunRequ
       format: g.format,
       ...(g.dedup.enabled ? { dedup: { threshold: g.dedup.threshold } } : {}),
       ...(g.grounding.enabled ? { grounding: { model: g.grounding.model, mode: g.grounding.mode, verdict: g.grounding.verdict } } : {}),
+      ...(g.reward.enabled ? { reward: { threshold: g.reward.threshold, ...(g.reward.judge ? { judge: g.reward.judge } : {}) } } : {}),
     },
     recovery: { strategy: spec.recovery.strategy, attempts: spec.recovery.attempts, ...(spec.recovery.maxCalls ? { maxCalls: spec.recovery.maxCalls } : {}) },
     seed: spec.seed,

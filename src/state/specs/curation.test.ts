@@ -20,7 +20,7 @@ describe('curation spec', () => {
   it('round-trips an uploaded corpus (name + sha256 only), model generators, the grounding gate and a digest', () => {
     const spec: CurationSpec = {
       ...defaults(), seed: 99, corpus: { kind: 'upload', name: 'notes ☃.csv', sha256: 'a'.repeat(64) }, generators: ['extractive', 'curation-gen-s'],
-      gates: { ...defaults().gates, grounding: { enabled: true, model: 'curation-grounding', mode: 'retrieval', verdict: 'greedy' } },
+      gates: { ...defaults().gates, grounding: { enabled: true, model: 'curation-grounding', mode: 'retrieval', verdict: 'greedy' }, reward: { enabled: true, judge: '', threshold: -1.5 } },
       recovery: { strategy: 'none', attempts: 0, maxCalls: 10 },
     };
     const back = decodeLink(encodeLink('curation', spec, 'd'.repeat(64)))!;
@@ -32,7 +32,7 @@ describe('curation spec', () => {
     const s = decodeLink(raw({
       seed: -4, chunking: { maxChars: 5, overlap: 9999, maxChunks: 0 }, generators: ['a', 'a', 'b', 'c', 'd', 'e'],
       decoding: { maxNewTokens: 100000, topK: 0, temperature: 9 }, injection: { rate: 3, modes: ['format', 'format'] },
-      gates: { dedup: { enabled: true, threshold: 0 } }, recovery: { attempts: 50, maxCalls: -1 },
+      gates: { dedup: { enabled: true, threshold: 0 }, reward: { threshold: -40 } }, recovery: { attempts: 50, maxCalls: -1 },
     }))!.spec as CurationSpec;
     expect(s.seed).toBe(0);
     expect(s.chunking).toEqual({ maxChars: CURATION_LIMITS.maxChars.min, overlap: CURATION_LIMITS.overlap.max, maxChunks: 1 });
@@ -40,6 +40,7 @@ describe('curation spec', () => {
     expect(s.decoding).toEqual({ maxNewTokens: CURATION_LIMITS.maxNewTokens.max, topK: 1, temperature: CURATION_LIMITS.temperature.max });
     expect(s.injection).toEqual({ rate: 1, modes: ['format'] });
     expect(s.gates.dedup.threshold).toBe(CURATION_LIMITS.dedupThreshold.min);
+    expect(s.gates.reward).toEqual({ enabled: false, judge: 'judge', threshold: CURATION_LIMITS.rewardThreshold.min });
     expect(s.gates.lexical).toEqual({ enabled: true, grounding: 'cited-chunk' });
     expect(s.recovery).toEqual({ strategy: 'adaptive', attempts: CURATION_LIMITS.attempts.max, maxCalls: 0 });
   });

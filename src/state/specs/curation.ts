@@ -23,6 +23,7 @@ export const CURATION_LIMITS = {
   attempts: { min: 0, max: 5 },
   maxCalls: { min: 0, max: 100_000 },
   dedupThreshold: { min: 0.1, max: 1 },
+  rewardThreshold: { min: -3, max: 3 },
 } as const;
 
 const modelId = z.string().min(1).max(200);
@@ -64,9 +65,16 @@ const schema = z.object({
       mode: z.enum(GROUNDING_MODES).default('cited-chunk'),
       verdict: z.enum(['probability', 'greedy']).default('probability'),
     }).default({ enabled: false, model: 'judge', mode: 'cited-chunk', verdict: 'probability' }),
+    /** the curation reward: −refusal − the judge model's P(unsafe) (judge '' = the refusal rule alone); below threshold rejects */
+    reward: z.object({
+      enabled: z.boolean().default(false),
+      judge: z.string().max(200).default('judge'),
+      threshold: z.number().default(-0.5),
+    }).default({ enabled: false, judge: 'judge', threshold: -0.5 }),
   }).default({
     lexical: { enabled: true, grounding: 'cited-chunk' }, format: true, dedup: { enabled: true, threshold: 0.8 },
     grounding: { enabled: false, model: 'judge', mode: 'cited-chunk', verdict: 'probability' },
+    reward: { enabled: false, judge: 'judge', threshold: -0.5 },
   }),
   recovery: z.object({
     strategy: z.enum(RECOVERY_STRATEGIES).default('adaptive'),
@@ -102,7 +110,11 @@ export const curationSpec: SpecDefinition<CurationSpec> = {
       temperature: clampNumber(s.decoding.temperature, L.temperature.min, L.temperature.max),
     },
     injection: { rate: clampNumber(s.injection.rate, 0, 1), modes: [...new Set(s.injection.modes)] },
-    gates: { ...s.gates, dedup: { ...s.gates.dedup, threshold: clampNumber(s.gates.dedup.threshold, L.dedupThreshold.min, L.dedupThreshold.max) } },
+    gates: {
+      ...s.gates,
+      dedup: { ...s.gates.dedup, threshold: clampNumber(s.gates.dedup.threshold, L.dedupThreshold.min, L.dedupThreshold.max) },
+      reward: { ...s.gates.reward, threshold: clampNumber(s.gates.reward.threshold, L.rewardThreshold.min, L.rewardThreshold.max) },
+    },
     recovery: {
       ...s.recovery,
       attempts: clampInt(s.recovery.attempts, L.attempts.min, L.attempts.max),
