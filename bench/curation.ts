@@ -5,15 +5,16 @@
 //             source, the reward gate): per-gate verdict counts, injection recall and precision (overall and per
 //             failure mode), and the Jaccard overlap of the rejected sets — the paper's "do grounded judges help"
 //             and "are hallucination and reward gates disjoint".
-//   recovery  gate set × recovery strategy (none / naive / adaptive) × generator × seed: yield, recovery rate,
-//             injection recall/precision of the whole pipeline, cost in model calls.
+//   recovery  gate set × recovery strategy (none / naive / adaptive with and without its hint line) × generator ×
+//             seed: yield, recovery rate, injection recall/precision of the whole pipeline, cost in model calls, and
+//             which recovery actions ran and how many of each were accepted.
 // Models: the forge's curation generators (curation-gen-s, curation-gen-l) and grounding model when their folders
 // exist; otherwise the embedded target generates (and writes no Question/Answer pairs: the figures then show the
 // failure counting, not a study) and the grounding gates are left out; the JSON says which ran. The reward gate is
 // −refusal − P(unsafe) of models/judge. Generation samples (top-k 5, temperature 0.7) so naive resampling can
 // differ; a memo of identical model calls (same prompt, options and seed) is shared by the runs of one generator
 // and seed, so first attempts are generated once per cell (model calls are still counted per run: cost is logical).
-// Env: CURATION_CHUNKS (default 40), CURATION_SEEDS (default 1,2), CURATION_RATE (injection, default 0.3),
+// Env: CURATION_CHUNKS (default all), CURATION_SEEDS (default 1,2,3), CURATION_RATE (injection, default 0.3),
 // CURATION_ATTEMPTS (recovery budget per sample, default 2), CURATION_GENERATORS / CURATION_GROUNDING (model folder
 // ids under models/, overriding the defaults above).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,11 +43,15 @@ import { fileSha256, modelSha256 } from '../src/core/curation/exportNode';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CORPUS = join(ROOT, 'public/samples/curation/clinic-handbook.md');
-const CHUNKS = Number(process.env.CURATION_CHUNKS ?? 40);
-const SEEDS = (process.env.CURATION_SEEDS ?? '1,2').split(',').map(Number);
+const CHUNKS = Number(process.env.CURATION_CHUNKS ?? Infinity);
+const SEEDS = (process.env.CURATION_SEEDS ?? '1,2,3').split(',').map(Number);
 const RATE = Number(process.env.CURATION_RATE ?? 0.3);
 const ATTEMPTS = Number(process.env.CURATION_ATTEMPTS ?? 2);
-const STRATEGIES: RecoveryStrategy[] = ['none', 'naive', 'adaptive'];
+/** Recovery arms: the adaptive one with and without the hint line (the forge generators never saw hints). */
+const STRATEGIES: { name: string; recovery: RecoveryStrategy; hints?: boolean }[] = [
+  { name: 'none', recovery: 'none' }, { name: 'naive', recovery: 'naive' },
+  { name: 'adaptive', recovery: 'adaptive', hints: true }, { name: 'adaptive-nohint', recovery: 'adaptive', hints: false },
+];
 const SAMPLING = { topK: 5, temperature: 0.7, maxNewTokens: 48 };
 
 /** A TextLm whose identical calls (same prompts, options) are answered from a memo. */
@@ -97,7 +102,7 @@ async function main(): Promise<void> {
   };
 
   const gatesStudy: unknown[] = [];
-  const recoveryStudy: { generator: string; gates: string; recovery: RecoveryStrategy; seed: number; metrics: RunMetrics; seconds: number }[] = [];
+  const recoveryStudy: { generator: string; gates: string; recovery: string; seed: number; metrics: RunMetrics; seconds: number; actions: Record<string, number> }[] = [];
   for (const genId of genIds) {
     const lm = await load(genId);
     for (const seed of SEEDS) {
@@ -113,11 +118,18 @@ async function main(): Promise<void> {
       console.log(`gates  ${genId} seed ${seed}: ${m.samples - m.statuses['generation-failed']}/${m.samples} parsed, ${m.injected} injected; `
         + m.gates.map((g) => `${g.gate} R ${round(g.injectionRecall, 2)} P ${round(g.injectionPrecision, 2)}`).join(' | '));
       for (const [setName, gates] of Object.entries(gateSets)) {
-        for (const recovery of STRATEGIES) {
+        for (const arm of STRATEGIES) {
+          const recovery = arm.name;
           t = performance.now();
-          const run = await runPipeline(chunks, { ...base, gates: gates(), recovery });
+          const run = await runPipeline(chunks, { ...base, gates: gates(), recovery: arm.recovery, ...(arm.hints !== undefined ? { hints: arm.hints } : {}) });
           const rm = runMetrics(run);
-          recoveryStudy.push({ generator: genId, gates: setName, recovery, seed, metrics: rm, seconds: round((performance.now() - t) / 1000, 1)! });
+          // which recovery actions ran, and how many of each ended accepted
+          const actions: Record<string, number> = {};
+          for (const tr of run.traces) for (const a of tr.attempts.slice(1)) {
+            actions[a.action] = (actions[a.action] ?? 0) + 1;
+            if (a.sample && !a.rejectedBy && a.verdicts.length) actions[`${a.action}:accepted`] = (actions[`${a.action}:accepted`] ?? 0) + 1;
+          }
+          recoveryStudy.push({ generator: genId, gates: setName, recovery, seed, metrics: rm, seconds: round((performance.now() - t) / 1000, 1)!, actions });
           console.log(`recov  ${genId} ${setName} ${recovery} seed ${seed}: yield ${round(rm.yield, 3)} recovery ${round(rm.recoveryRate, 3)} `
             + `any-gate R ${round(rm.anyGate.injectionRecall, 2)} P ${round(rm.anyGate.injectionPrecision, 2)} calls ${rm.cost.calls}`);
         }
@@ -141,14 +153,15 @@ async function main(): Promise<void> {
     git: execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim(),
     machine: { cpus: cpus().length, loadavgBefore: loadBefore.map((x) => round(x, 2)), loadavgAfter: loadavg().map((x) => round(x, 2)) },
     conditions: { corpus: { file: 'public/samples/curation/clinic-handbook.md', sha256: await fileSha256(CORPUS), chunks: chunks.length, maxChars: 320 },
-      seeds: SEEDS, injectionRate: RATE, attemptsPerSample: ATTEMPTS, sampling: SAMPLING, strategies: STRATEGIES, gateSets: Object.keys(gateSets),
+      seeds: SEEDS, injectionRate: RATE, attemptsPerSample: ATTEMPTS, sampling: SAMPLING, strategies: STRATEGIES.map((a) => a.name), gateSets: Object.keys(gateSets),
       models: modelHashes, generators: genIds, groundingModel: groundingId,
       note: genIds.every((id) => id.startsWith('curation-')) ? 'forge curation generators' : `generators ${genIds.join(', ')} (not trained for the generator format: parse failures expected)` },
     seconds: round((performance.now() - t0) / 1000, 1),
     gatesStudy, summary,
     runs: recoveryStudy.map((r) => ({ generator: r.generator, gates: r.gates, recovery: r.recovery, seed: r.seed, seconds: r.seconds,
       yield: round(r.metrics.yield), recoveryRate: round(r.metrics.recoveryRate), statuses: r.metrics.statuses, injected: r.metrics.injected,
-      anyGate: { injectionRecall: round(r.metrics.anyGate.injectionRecall), injectionPrecision: round(r.metrics.anyGate.injectionPrecision) }, cost: r.metrics.cost })),
+      anyGate: { injectionRecall: round(r.metrics.anyGate.injectionRecall), injectionPrecision: round(r.metrics.anyGate.injectionPrecision) }, cost: r.metrics.cost,
+      actions: r.actions })),
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/curation.json'), JSON.stringify(out, null, 2) + '\n');

@@ -33,6 +33,8 @@ export interface PipelineConfig {
   parseFailure?: 'pass' | 'reject';
   /** Re-grounding of missing citations (adaptive recovery). */
   retrieve?: Retriever;
+  /** Adaptive recovery adds its hint line to regeneration prompts (default true; recovery.ts). */
+  hints?: boolean;
   seed: number;
 }
 
@@ -199,7 +201,7 @@ export async function runPipeline(chunks: readonly Chunk[], c: PipelineConfig, o
         const verdict = last.verdicts.find((v) => v.gate === last.rejectedBy);
         const diagnosis: Diagnosis = t.status === 'generation-failed' ? 'generation-failed' : t.status === 'missing-chunk' ? 'missing-chunk' : diagnose(verdict!);
         const generator = genOf.get(t);
-        const step = await recover(c.recovery, { ...(generator ? { generator } : {}), chunks: chunkMap, ...(c.retrieve ? { retrieve: c.retrieve } : {}) }, {
+        const step = await recover(c.recovery, { ...(generator ? { generator } : {}), chunks: chunkMap, hints: c.hints ?? true, ...(c.retrieve ? { retrieve: c.retrieve } : {}) }, {
           chunkId: last.sample?.provenance.chunkId ?? t.chunkId, attempt: round, seed: attemptSeed(c.seed, traces.indexOf(t), round), diagnosis,
           ...(last.sample ? { previous: last.sample } : {}), ...(last.rejectedBy ? { gate: c.gates.find((g) => g.name === last.rejectedBy)! } : {}),
         });

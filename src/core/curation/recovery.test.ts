@@ -14,7 +14,7 @@ import { rewardGate } from './gates/reward';
 import { ingestText } from './ingest';
 import { runMetrics } from './metrics';
 import { runPipeline } from './pipeline';
-import { diagnose, fixFormat } from './recovery';
+import { diagnose, fixFormat, fixNumbers } from './recovery';
 import type { Chunk, CuratedSample, FailureMode, Gate } from './types';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -131,5 +131,24 @@ describe('diagnose and fixFormat', () => {
     const s = imported(chunks[0], 0, '  **Between** 2 and  8 °C. ');
     expect(fixFormat({ ...s, instruction: '# Storage range' })).toMatchObject({ instruction: 'Storage range?', response: 'Between 2 and 8 °C.' });
     expect(fixFormat({ ...s, instruction: 'Why?', response: 'Fine.' })).toBeNull();
+  });
+});
+
+describe('fixNumbers', () => {
+  const chunk: Chunk = { id: 'k', documentId: 'd', span: { start: 0, end: 90 }, heading: '',
+    text: 'Keep dry powder at 15 to 25 °C. After mixing, keep it at 2 to 8 °C. Mixed Dorvalin lasts 10 days.' };
+  const at = (response: string, sentence: number): CuratedSample => {
+    const sp = [{ start: 0, end: 31 }, { start: 32, end: 67 }, { start: 68, end: 98 }][sentence];
+    return { id: 'k:g:0', instruction: 'q?', response, generator: 'g', attempt: 0, calls: 0, provenance: { chunkId: 'k', span: sp } };
+  };
+  it('takes the cited span’s numbers of the same unit, in order; one absent number takes the one unused', () => {
+    expect(chunk.text.slice(32, 67)).toBe('After mixing, keep it at 2 to 8 °C.');
+    expect(fixNumbers(at('Between 8 and 12 °C.', 1), chunk)?.response).toBe('Between 2 and 8 °C.');
+    expect(fixNumbers(at('It lasts 14 days.', 2), chunk)?.response).toBe('It lasts 10 days.');
+  });
+  it('leaves answers whose numbers agree, or whose pairing is unclear, alone', () => {
+    expect(fixNumbers(at('Between 2 and 8 °C.', 1), chunk)).toBeNull();
+    expect(fixNumbers(at('Keep it cold.', 1), chunk)).toBeNull();
+    expect(fixNumbers(at('Take 3 tablets.', 1), chunk)).toBeNull();
   });
 });

@@ -3,22 +3,28 @@
 //   adaptive  diagnose the failure mode from the rejecting gate's verdict (its `mode`, else the gate's kind), then a
 //             targeted fix, then re-gate:
 //               unsupported-claim    strip the unsupported sentence (each one-sentence-shorter answer is re-checked
-//                                    by the rejecting gate; the first that passes is kept), else re-ground:
+//                                    by the rejecting gate; the first that passes is kept), else correct its
+//                                    numbers from the cited span (as below) when the pairing is clear, else re-ground:
 //                                    regenerate from the cited span with "use only facts written in the source";
 //                                    a citation of a missing chunk is re-grounded on the retrieved best chunk
-//               contradicted-number  re-prompt with the cited span and "use only numbers written in the source"
+//               contradicted-number  correct the number from the cited span (the span's numbers of the same unit,
+//                                    in order, when the pairing is unambiguous), else re-prompt with the cited
+//                                    span and "use only numbers written in the source"
 //               format               normalise the pair (whitespace, markup, question mark) when that is all it
 //                                    takes, else regenerate with the format spelled out
 //               unsafe               drop: nothing worth keeping is recovered from an unsafe sample
+// Hints are the one line added to the generator prompt; a generator never trained with them (the forge's) may read
+// them as noise, so `hints: false` regenerates from the same (or the span-only) prompt without them.
 // Cost is model calls: each regeneration is one, each gate verdict counts its own (rule gates 0). Budgets are the
 // caller's (pipeline.ts): attempts per sample and a run-wide call cap.
+import { extractQuantities, type Quantity } from './claims';
 import { generateSamples, sentenceSpans, type GenerationOutcome, type Generator } from './generate';
 import type { Retriever } from './gates/grounding';
 import type { Chunk, CuratedSample, FailureMode, Gate, GateVerdict } from './types';
 
 export type RecoveryStrategy = 'none' | 'naive' | 'adaptive';
 
-export type RecoveryAction = 'generate' | 'resample' | 'strip-claim' | 'reground' | 'reprompt-span' | 'fix-format' | 'drop';
+export type RecoveryAction = 'generate' | 'resample' | 'strip-claim' | 'reground' | 'reprompt-span' | 'fix-number' | 'fix-format' | 'drop';
 
 /** What went wrong with an attempt: a gate's rejection, a generation that did not parse, or a missing chunk. */
 export type Diagnosis = FailureMode | 'generation-failed' | 'missing-chunk';
@@ -45,6 +51,8 @@ export interface RecoveryContext {
   chunks: ReadonlyMap<string, Chunk>;
   /** Re-grounding a missing citation needs it; without one such a sample cannot be recovered. */
   retrieve?: Retriever;
+  /** Add the targeted hint line to regeneration prompts (default true). */
+  hints?: boolean;
 }
 
 /** One recovery step's result: the new attempt (or a drop), and the calls it cost before re-gating. */
@@ -60,6 +68,38 @@ export function fixFormat(s: CuratedSample): CuratedSample | null {
   if (instruction && !/[?.!]$/.test(instruction)) instruction += '?';
   if (!instruction || !response || (instruction === s.instruction && response === s.response)) return null;
   return { ...s, instruction, response };
+}
+
+/**
+ * The answer with its numbers corrected from the evidence (the cited span, else the chunk): per unit, when the answer
+ * and the evidence hold as many numbers, the answer's take the evidence's values in order; when one answer number is
+ * absent and exactly one evidence number of its unit is unused, it takes that one. Null when nothing is corrected.
+ */
+export function fixNumbers(s: CuratedSample, chunk: Chunk): CuratedSample | null {
+  const span = chunk.text.slice(s.provenance.span.start, s.provenance.span.end);
+  const answer = extractQuantities(s.response).filter((q) => q.unit);
+  const edits: { q: Quantity; to: string }[] = [];
+  const numberText = (text: string, q: Quantity) => text.slice(q.start, q.numberEnd);
+  for (const source of [span, chunk.text]) {
+    const evidence = extractQuantities(source).filter((q) => q.unit);
+    for (const unit of new Set(answer.map((q) => q.unit))) {
+      const a = answer.filter((q) => q.unit === unit);
+      const e = evidence.filter((q) => q.unit === unit);
+      if (e.length === 0) continue;
+      if (a.length === e.length) {
+        a.forEach((q, i) => { if (q.value !== e[i].value) edits.push({ q, to: numberText(source, e[i]) }); });
+        continue;
+      }
+      const absent = a.filter((q) => !e.some((x) => x.value === q.value));
+      const unused = e.filter((x) => !a.some((q) => q.value === x.value));
+      if (absent.length === 1 && unused.length === 1) edits.push({ q: absent[0], to: numberText(source, unused[0]) });
+    }
+    if (edits.length) break;
+  }
+  if (edits.length === 0) return null;
+  let response = s.response;
+  for (const { q, to } of [...edits].sort((x, y) => y.q.start - x.q.start)) response = response.slice(0, q.start) + to + response.slice(q.numberEnd);
+  return { ...s, response };
 }
 
 const nextAttempt = (s: CuratedSample, attempt: number, patch: Partial<CuratedSample>): CuratedSample => {
@@ -81,8 +121,10 @@ async function stripClaim(s: CuratedSample, gate: Gate, chunks: ReadonlyMap<stri
   return { sample: k < 0 ? null : { ...variants[k], id: s.id.replace(/:\d+$/, `:${attempt}`) }, calls };
 }
 
-const regenerate = async (ctx: RecoveryContext, chunk: Chunk, attempt: number, seed: number, o: { hint?: string; span?: CuratedSample['provenance']['span'] } = {}) =>
-  (await generateSamples(ctx.generator!, [{ chunk, attempt, seed, ...o }]))[0];
+const regenerate = async (ctx: RecoveryContext, chunk: Chunk, attempt: number, seed: number, o: { hint?: string; span?: CuratedSample['provenance']['span'] } = {}) => {
+  const { hint, ...rest } = o;
+  return (await generateSamples(ctx.generator!, [{ chunk, attempt, seed, ...rest, ...(hint && ctx.hints !== false ? { hint } : {}) }]))[0];
+};
 
 const NO_GENERATOR = { action: 'drop', calls: 0, note: 'needs a regeneration and the run has no generator' } as const;
 
@@ -131,6 +173,9 @@ async function recoverStep(strategy: Exclude<RecoveryStrategy, 'none'>, ctx: Rec
         const stripped = await stripClaim(o.previous, o.gate, ctx.chunks, o.attempt);
         if (stripped.sample) return { action: 'strip-claim', outcome: { ok: true, sample: stripped.sample, raw: '', truncatedSource: false }, calls: stripped.calls, note: 'dropped the unsupported sentence' };
         if (!chunk) return recoverStep('adaptive', ctx, { ...o, diagnosis: 'missing-chunk' }, chunk);
+        // an unsupported claim is often a wrong number a model judge did not name: correct it when the pairing is clear
+        const renumbered = fixNumbers(o.previous, chunk);
+        if (renumbered) return { action: 'fix-number', outcome: { ok: true, sample: nextAttempt(renumbered, o.attempt, {}), raw: '', truncatedSource: false }, calls: stripped.calls, note: `numbers corrected from the cited span: "${renumbered.response}"` };
         if (!regen) return null;
         return { action: 'reground', outcome: await regen(ctx, chunk, o.attempt, o.seed, { hint: HINTS.facts, span: o.previous.provenance.span }), calls: stripped.calls + 1, note: 'regenerated from the cited span, facts only' };
       }
@@ -140,6 +185,8 @@ async function recoverStep(strategy: Exclude<RecoveryStrategy, 'none'>, ctx: Rec
     }
     case 'contradicted-number': {
       if (!chunk) return recoverStep('adaptive', ctx, { ...o, diagnosis: 'missing-chunk' }, chunk);
+      const fixed = o.previous ? fixNumbers(o.previous, chunk) : null;
+      if (fixed) return { action: 'fix-number', outcome: { ok: true, sample: nextAttempt(fixed, o.attempt, {}), raw: '', truncatedSource: false }, calls: 0, note: `numbers corrected from the cited span: "${fixed.response}"` };
       const span = o.previous?.provenance.span;
       if (!regen) return null;
       return { action: 'reprompt-span', outcome: await regen(ctx, chunk, o.attempt, o.seed, { hint: HINTS.numbers, ...(span ? { span } : {}) }), calls: 1, note: 'regenerated from the cited span, numbers from the source only' };
