@@ -1,7 +1,7 @@
 // The extractive baseline generator: no model, one sample per chunk — "What does the source say about <section>?"
 // answered with the chunk's first sentence, cited by its exact span. It gives the pipeline faithful samples to
-// inject failures into, gate and recover when no trained generator is at hand (the forge's embedded models write
-// no Question/Answer pair), and a floor a model generator should beat. Its samples enter the pipeline as imported
+// inject failures into, gate and recover without any model (the general embedded models write no Question/Answer
+// pair; models/curation-gen-s does), and a floor a model generator should beat. Its samples enter the pipeline as imported
 // ones (no generation call, cost 0).
 import { sampleId, sentenceSpans } from './generate';
 import type { Chunk, CuratedSample } from './types';
