@@ -15,6 +15,12 @@
 // `cancelTrain()` lands only after the run. The caller passes a shared Int32Array (a SharedArrayBuffer: the app is
 // cross-origin isolated); setting element 0 to 1 stops the run after the step in flight, read on every progress
 // event. A run stopped that way returns status 'cancelled' with the steps done and their checkpoint.
+//
+// Resume: the request's `resume` carries a checkpoint as files (training_state.json + trainer_state.safetensors:
+// a previous result's checkpoint.files, or the panel's downloads picked from disk; checkpointRead.ts parses them
+// as the Node CLI's readCheckpoint does), and the trainer's own checks apply: another base model's checkpoint is
+// `foreign-checkpoint`, a changed spec or data `incompatible-resume` naming the fields. The continued run ends
+// bit-identical to an uninterrupted one with the same spec.
 import { CIRCUIT_MODEL_FILES, type CircuitModelFiles } from '../../circuits/model';
 import { TOKENIZER_FILES } from '../../edits/onnxExport';
 import { loadUnlearnModel } from '../../edits/unlearn/model';
@@ -23,6 +29,7 @@ import { initEngine, release } from '../../lab';
 import { sha256HexSync } from '../../numeric/sha256';
 import { EngineHost } from '../../runtime/engineHost';
 import { trainCheckpointFiles } from './checkpointFiles';
+import { readCheckpointFiles } from './checkpointRead';
 import { dpoRow, readJsonRows, sftRow } from './data';
 import { TrainError } from './errors';
 import { checkEvalSuiteName, FORGE_EVAL_SUITES, makeEvaluator, parseEvalSuites, type EvalRecord, type TrainEvaluator } from './evalHooks';
@@ -53,6 +60,11 @@ export type TrainJobRequest = Omit<TrainSpecInput, 'data' | 'out'> & {
   out?: string;
   /** Texts of the eval block's .jsonl suites and of its `lossData`, by the name the block gives them. */
   evalTexts?: Record<string, string>;
+  /**
+   * A checkpoint to continue from, as files (relative name → bytes; training_state.json and
+   * trainer_state.safetensors are read), with a name for messages. The spec must be the checkpoint's.
+   */
+  resume?: { name: string; files: Record<string, Uint8Array> };
 };
 
 /** One bar of `total` = 100: load 0–5, data 5–10, training 10–95, checkpoint 95–100. */
@@ -74,6 +86,8 @@ export interface TrainJobResult {
   backend: { device: string; why: string };
   status: TrainResult['status'];
   step: number;
+  /** The step of the checkpoint this run continued from (request.resume), null for a fresh run. */
+  resumedFrom: number | null;
   logs: StepLog[];
   /** The eval history (spec.eval: step 0, every N, the last; empty without it), as the Node CLI's result.evals. */
   evals: EvalRecord[];
@@ -105,20 +119,21 @@ const dataName = (d: TrainData, method: string) => (d.kind === 'forge-sample' ? 
  * Checks the request without loading anything: the spec (strict, as the CLI's), the model id, and for inline or
  * JSONL data every row's fields for the method (a `bad-row` TrainError naming the line and field).
  */
-export function validateTrainRequest(req: TrainJobRequest): { spec: TrainSpec; modelId: string; rows: { line: number; row: unknown }[] | null } {
-  const { data, out: _out, evalTexts, ...rest } = req as TrainJobRequest & Record<string, unknown>;
+export function validateTrainRequest(req: TrainJobRequest): { spec: TrainSpec; modelId: string; rows: { line: number; row: unknown }[] | null; resume: ReturnType<typeof readCheckpointFiles> | undefined } {
+  const { data, out: _out, evalTexts, resume: given, ...rest } = req as TrainJobRequest & Record<string, unknown>;
   if (!data || typeof data !== 'object' || !['rows', 'jsonl', 'forge-sample'].includes((data as TrainData).kind)) {
     throw new TrainError('invalid-spec', 'data: give { kind: "rows", name, rows }, { kind: "jsonl", name, text } or { kind: "forge-sample", size }');
   }
   // the browser runs the offline objectives; GRPO's rollouts are the Node CLI's
   if (rest.method !== 'sft' && rest.method !== 'dpo') throw new TrainError('invalid-spec', `method: the browser engine trains "sft" or "dpo", got ${JSON.stringify(rest.method)} (run other methods with the Node CLI)`);
   const spec = parseTrainSpec({ ...rest, data: dataName(data, rest.method), out: 'browser' });
-  if (spec.resumeFrom !== undefined) throw new TrainError('invalid-spec', 'resumeFrom: the browser engine starts fresh runs only (resume a checkpoint with the Node CLI)');
+  if (spec.resumeFrom !== undefined) throw new TrainError('invalid-spec', 'resumeFrom: the browser reads no paths (give the checkpoint\'s files in the request\'s resume: { name, files })');
   if (spec.eval) evalInputs(spec.eval, evalTexts);
   const modelId = embeddedModelId(spec.model);
+  const resume = resumeInput(given);
   if (data.kind === 'forge-sample') {
     if (!Number.isInteger(data.size) || data.size < 1) throw new TrainError('invalid-spec', `data.size: the forge sample needs a positive whole number of rows, got ${String(data.size)}`);
-    return { spec: { ...spec, model: `models/${modelId}` }, modelId, rows: null };
+    return { spec: { ...spec, model: `models/${modelId}` }, modelId, rows: null, resume };
   }
   const rows = data.kind === 'jsonl' ? readJsonRows(data.text, data.name) : data.rows.map((row, i) => ({ line: i + 1, row }));
   if (rows.length === 0) throw new TrainError('empty-data', `${data.name} has no rows`);
@@ -126,7 +141,15 @@ export function validateTrainRequest(req: TrainJobRequest): { spec: TrainSpec; m
     if (spec.method === 'sft') sftRow(row, line, data.name);
     else dpoRow(row, line, data.name);
   }
-  return { spec: { ...spec, model: `models/${modelId}` }, modelId, rows };
+  return { spec: { ...spec, model: `models/${modelId}` }, modelId, rows, resume };
+}
+
+/** The request's `resume` read as node.ts readCheckpoint reads a folder (a missing or corrupt file is named). */
+function resumeInput(given: unknown): ReturnType<typeof readCheckpointFiles> | undefined {
+  if (given === undefined) return undefined;
+  const r = given as { name?: unknown; files?: unknown };
+  if (!r || typeof r !== 'object' || typeof r.files !== 'object' || r.files === null) throw new TrainError('invalid-spec', 'resume: give { name, files: { "training_state.json": bytes, "trainer_state.safetensors": bytes, … } }');
+  return readCheckpointFiles(r.files as Record<string, Uint8Array>, typeof r.name === 'string' && r.name ? r.name : 'the checkpoint');
 }
 
 const isForgeSuite = (name: string): name is ForgeEvalSuite => (FORGE_EVAL_SUITES as readonly string[]).includes(name);
@@ -184,7 +207,7 @@ export function createTrainEngine(deps: TrainEngineDeps): TrainApi {
   };
 
   const run = async (req: TrainJobRequest, signal: AbortSignal, emit: (p: TrainJobProgress) => void, cancelFlag?: Int32Array): Promise<TrainJobResult> => {
-    const { spec, modelId, rows: given } = validateTrainRequest(req);
+    const { spec, modelId, rows: given, resume } = validateTrainRequest(req);
     // the trainer reads `signal.aborted` between steps: the shared flag (or the host's cancel) aborts this controller
     const stop = new AbortController();
     const check = () => {
@@ -211,6 +234,7 @@ export function createTrainEngine(deps: TrainEngineDeps): TrainApi {
     const r = await runTraining(model, encoded, spec, {
       signal: stop.signal,
       evaluator,
+      resume,
       // built when written (the LoRA arrays of a checkpoint are live only then); only the last one is handed back
       sink: {
         write: async (c: TrainCheckpoint) => {
@@ -233,7 +257,7 @@ export function createTrainEngine(deps: TrainEngineDeps): TrainApi {
     return {
       spec, model: { id: model.id, family: model.family, weightsSha256: model.weightsSha256 },
       backend: { device: engine.device, why: engine.why },
-      status: r.status, step: r.step, logs: r.logs, evals: r.evals, sequenceLength: r.sequenceLength, throughput: r.throughput,
+      status: r.status, step: r.step, resumedFrom: resume ? resume.state.step : null, logs: r.logs, evals: r.evals, sequenceLength: r.sequenceLength, throughput: r.throughput,
       data: { name: spec.data, rows: rows.length, sha256: encoded.sha256, template: encoded.template, truncated: encoded.truncated, jsonl: rowsToJsonl(rows.map((x) => x.row)) },
       checkpoint,
     };

@@ -12,6 +12,7 @@ import { readJsonRows } from './data';
 import { TrainError } from './errors';
 import { nodeEvaluator } from './evalHooksNode';
 import { trainCheckpointFiles } from './checkpointFiles';
+import { parseCheckpointState } from './checkpointRead';
 import { encodeRows, runTraining, type CheckpointSink, type EncodedData, type TrainCheckpointState, type TrainModel, type TrainProgress, type TrainResult } from './trainer';
 import type { TrainSpec } from './spec';
 
@@ -65,13 +66,13 @@ export async function folderCheckpointSink(model: TrainModel, modelFolder: strin
 
 /** A checkpoint folder's training state and exact trainer tensors, for `runTraining({ resume })`. */
 export async function readCheckpoint(folder: string): Promise<{ state: TrainCheckpointState; trainer: Map<string, { data: Float32Array; shape: number[] }> }> {
-  let state: TrainCheckpointState;
+  let text: string;
   try {
-    state = JSON.parse(await readFile(join(folder, 'training_state.json'), 'utf8')) as TrainCheckpointState;
+    text = await readFile(join(folder, 'training_state.json'), 'utf8');
   } catch (e) {
     throw new TrainError('incompatible-resume', `${folder} is not a training checkpoint (training_state.json: ${(e as Error).message})`);
   }
-  if (state.format !== 'workbench-train-checkpoint' || state.version !== 1) throw new TrainError('incompatible-resume', `${folder}/training_state.json is format ${String(state.format)} v${String(state.version)}, not workbench-train-checkpoint v1`);
+  const state = parseCheckpointState(text, folder);
   const trainer = readSafetensorsF32(new Uint8Array(await readFile(join(folder, 'trainer_state.safetensors'))), `${folder}/trainer_state.safetensors`);
   return { state, trainer };
 }
