@@ -2,12 +2,17 @@
 // lab worker (src/core/experiments/train/api.ts through useTrainEngine.ts), on a built-in sample of the forge corpus
 // or a JSONL file the user picks (the formats the Node CLI reads; a bad row is the trainer's named error). Shows
 // progress with the latest loss, cancel, the step logs with a loss curve, which backend ran, and downloads of the
-// checkpoint's model.safetensors, its training_state.json and the rows trained on (replayable with the Node CLI).
+// checkpoint's files (model.safetensors, training_state.json, trainer_state.safetensors, for LoRA the PEFT adapter)
+// and the rows trained on (replayable with the Node CLI). "Continue" resumes a cancelled run from its checkpoint in
+// memory; "Continue from checkpoint files" takes those downloads back from disk (the form is filled from the
+// checkpoint's spec, which a resume must keep) and the run continues from their step, as the Node CLI's resumeFrom.
 // "Evaluate during training" adds the spec's eval block (forge suites and/or a picked .jsonl suite; small defaults,
 // since the lab decode has no KV cache) and a step × suite table of refusal / over-refusal / task accuracy as k/n.
 import { useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TrainJobRequest, TrainJobResult } from '../../core/experiments/train/api';
+import { checkpointFileOf, readCheckpointFiles } from '../../core/experiments/train/checkpointRead';
+import type { TrainCheckpointState } from '../../core/experiments/train/trainer';
 import { FORGE_EVAL_SUITES, type EvalRate, type EvalRecord } from '../../core/experiments/train/evalHooks';
 import { ProgressBar } from '../../viz/ProgressBar';
 import { useTrainEngine } from './useTrainEngine';
@@ -34,12 +39,14 @@ interface Form {
   evalFile: { name: string; text: string } | null;
   evalLimit: number;
   evalMaxNewTokens: number;
+  /** A checkpoint picked from disk to continue from (its files by checkpoint name, and its step). */
+  resume: { name: string; files: Record<string, Uint8Array>; step: number } | null;
 }
 
 // eval defaults far below the CLI's (16 items, 48 tokens): each new token is a forward over the whole window
 const DEFAULTS: Form = {
   model: 'target', method: 'sft', steps: 10, batchSize: 4, lr: 1e-3, lora: false, rank: 8, seed: 0, source: 'sample', sampleSize: 32, file: null,
-  evalOn: false, evalEvery: 5, evalSuites: ['heldout/harmful', 'heldout/benign', 'heldout/tasks'], evalFile: null, evalLimit: 4, evalMaxNewTokens: 24,
+  evalOn: false, evalEvery: 5, evalSuites: ['heldout/harmful', 'heldout/benign', 'heldout/tasks'], evalFile: null, evalLimit: 4, evalMaxNewTokens: 24, resume: null,
 };
 
 /** A picked suite's name in the spec: the held-out line format is recognised by the .jsonl ending. */
@@ -55,7 +62,33 @@ function trainRequest(f: Form): TrainJobRequest {
       eval: { ...(f.evalEvery > 0 ? { every: f.evalEvery } : {}), suites, limit: f.evalLimit, maxNewTokens: f.evalMaxNewTokens },
       ...(f.evalFile ? { evalTexts: { [suiteFileName(f.evalFile.name)]: f.evalFile.text } } : {}),
     } : {}),
+    ...(f.resume ? { resume: { name: f.resume.name, files: f.resume.files } } : {}),
   };
+}
+
+/**
+ * The form fields a checkpoint's spec fixes (a resume must keep them): model, method, steps, batch, lr, seed, LoRA
+ * rank, and the forge sample's size when it trained on one (a picked JSONL must be picked again).
+ */
+function formOfCheckpoint(spec: TrainCheckpointState['spec']): Partial<Form> {
+  const sample = /^forge-sample-(?:sft|dpo)-(\d+)\.jsonl$/.exec(spec.data);
+  return {
+    model: spec.model.replace(/^models\//, ''), method: spec.method === 'dpo' ? 'dpo' : 'sft', steps: spec.steps, batchSize: spec.batchSize, lr: spec.lr, seed: spec.seed,
+    lora: !!spec.lora, ...(spec.lora ? { rank: spec.lora.r } : {}),
+    ...(sample ? { source: 'sample' as const, sampleSize: Number(sample[1]) } : { source: 'file' as const }),
+  };
+}
+
+/** Picked files → the checkpoint's files by name, read as the engine will (a missing or corrupt file is named). */
+async function pickCheckpoint(list: FileList): Promise<{ resume: NonNullable<Form['resume']>; form: Partial<Form> }> {
+  const files: Record<string, Uint8Array> = {};
+  for (const file of Array.from(list)) {
+    const as = checkpointFileOf(file.name);
+    if (as) files[as] = new Uint8Array(await file.arrayBuffer());
+  }
+  const name = Array.from(list).map((x) => x.name).find((n) => checkpointFileOf(n) === 'training_state.json')?.replace(/-?training_state\.json$/, '') || 'the picked checkpoint';
+  const { state } = readCheckpointFiles(files, name);
+  return { resume: { name, files, step: state.step }, form: formOfCheckpoint(state.spec) };
 }
 
 const kOfN = (x?: EvalRate) => (x ? `${x.k}/${x.n}` : '');
@@ -114,15 +147,15 @@ function NumberInput({ label, value, onChange, testId, integer = true, min = 1, 
   );
 }
 
-function TrainResultView({ result }: { result: TrainJobResult }) {
+function TrainResultView({ result, onContinue }: { result: TrainJobResult; onContinue?: () => void }) {
   const ck = result.checkpoint;
   const name = `${result.model.id}-${result.spec.method}${result.spec.lora ? '-lora' : ''}-step${result.step}`;
   return (
-    <div data-testid="train-result" data-status={result.status} data-steps={result.step} data-backend={result.backend.device} data-weights-sha256={ck?.weightsSha256 ?? ''}>
+    <div data-testid="train-result" data-status={result.status} data-steps={result.step} data-backend={result.backend.device} data-weights-sha256={ck?.weightsSha256 ?? ''} data-resumed-from={result.resumedFrom ?? ''}>
       <p data-testid="train-summary">
         {result.status === 'done' ? 'Done' : 'Cancelled'}: {result.step} of {result.spec.steps} steps of {result.spec.method.toUpperCase()}
         {result.spec.lora ? ` (LoRA r ${result.spec.lora.r})` : ' (full fine-tuning)'} on {result.model.id}, {result.data.rows} rows of {result.data.name},
-        template {result.data.template}, T {result.sequenceLength}
+        template {result.data.template}, T {result.sequenceLength}{result.resumedFrom !== null ? `, continued from step ${result.resumedFrom}` : ''}
         {result.throughput ? `, ${result.throughput.stepsPerSecond.toFixed(2)} steps/s (${Math.round(result.throughput.tokensPerSecond)} token positions/s)` : ''}.
       </p>
       <p className="muted" data-testid="train-backend">Backend: {result.backend.device} ({result.backend.why})</p>
@@ -153,7 +186,11 @@ function TrainResultView({ result }: { result: TrainJobResult }) {
       <div className="toolbar">
         {ck && <button data-testid="train-download-weights" onClick={() => saveBytes(ck.files['model.safetensors'], `${name}.safetensors`, 'application/octet-stream')}>Download model.safetensors</button>}
         {ck && <button data-testid="train-download-state" onClick={() => saveBytes(ck.files['training_state.json'], `${name}-training_state.json`, 'application/json')}>Download training_state.json</button>}
+        {ck && <button data-testid="train-download-trainer-state" title="the exact trainable tensors and AdamW moments: with training_state.json, what a resume reads" onClick={() => saveBytes(ck.files['trainer_state.safetensors'], `${name}-trainer_state.safetensors`, 'application/octet-stream')}>Download trainer_state.safetensors</button>}
+        {ck?.files['adapter_model.safetensors'] && <button data-testid="train-download-adapter" onClick={() => saveBytes(ck.files['adapter_model.safetensors'], `${name}-adapter_model.safetensors`, 'application/octet-stream')}>Download adapter_model.safetensors</button>}
+        {ck?.files['adapter_config.json'] && <button data-testid="train-download-adapter-config" onClick={() => saveBytes(ck.files['adapter_config.json'], `${name}-adapter_config.json`, 'application/json')}>Download adapter_config.json</button>}
         <button data-testid="train-download-data" onClick={() => saveBytes(result.data.jsonl, result.data.name, 'application/jsonl')}>Download the rows (JSONL)</button>
+        {onContinue && ck && <button data-testid="train-continue" onClick={onContinue}>Continue from step {ck.step} to {result.spec.steps}</button>}
       </div>
     </div>
   );
@@ -165,6 +202,16 @@ export function TrainPanel() {
   const { run, start, cancel, kill } = useTrainEngine();
   const running = run.status === 'running';
   const last = running ? run.logs.at(-1) : undefined;
+  const [pickError, setPickError] = useState<string | null>(null);
+  const onPickCheckpoint = (list: FileList | null) => {
+    if (!list?.length) return;
+    setPickError(null);
+    pickCheckpoint(list).then(({ resume, form }) => set({ ...form, resume }), (e: unknown) => setPickError(e instanceof Error ? e.message : String(e)));
+  };
+  // a cancelled run continues with its own request (a resume keeps the spec) from its checkpoint in memory
+  const continueLast = run.status === 'done' && run.result.checkpoint && run.result.checkpoint.step < run.result.spec.steps
+    ? () => { if (run.status === 'done' && run.result.checkpoint) void start({ ...run.request, resume: { name: `step ${run.result.checkpoint.step} of the last run`, files: run.result.checkpoint.files } }); }
+    : undefined;
   const errorKind = run.status === 'error' ? (/Training refused \(([a-z-]+)\)/.exec(run.message)?.[1] ?? run.kind) : undefined;
   return (
     <div className="card" data-testid="train-panel" data-state={running ? 'loading' : 'ready'}>
@@ -206,8 +253,15 @@ export function TrainPanel() {
         <label><input type="checkbox" checked={f.evalOn} data-testid="train-eval" onChange={(e) => set({ evalOn: e.target.checked })} /> evaluate during training</label>
       </div>
       {f.evalOn && <EvalSettings f={f} set={set} />}
+      <div className="toolbar" data-testid="train-resume">
+        <label className="button" title="pick a checkpoint's training_state.json and trainer_state.safetensors (the downloads below); the form takes the checkpoint's spec">Continue from checkpoint files
+          <input type="file" multiple accept=".json,.safetensors" hidden data-testid="train-resume-files" onChange={(ev) => { onPickCheckpoint(ev.target.files); ev.target.value = ''; }} />
+        </label>
+        {f.resume && <span data-testid="train-resume-info" data-step={f.resume.step}>continuing {f.resume.name} from step {f.resume.step} <button data-testid="train-resume-clear" onClick={() => set({ resume: null })}>Start fresh instead</button></span>}
+        {pickError && <span className="error" role="alert" data-testid="train-resume-error">{pickError}</span>}
+      </div>
       <div className="toolbar">
-        <button data-testid="train-start" disabled={running || (f.source === 'file' && !f.file) || (f.evalOn && f.evalSuites.length === 0 && !f.evalFile)} onClick={() => void start(trainRequest(f))}>Train {f.model}</button>
+        <button data-testid="train-start" disabled={running || (f.source === 'file' && !f.file) || (f.evalOn && f.evalSuites.length === 0 && !f.evalFile)} onClick={() => void start(trainRequest(f))}>{f.resume ? `Continue ${f.model} from step ${f.resume.step}` : `Train ${f.model}`}</button>
         {running && (
           <>
             <ProgressBar done={run.progress?.done ?? 0} total={100} label={run.progress?.label ?? 'starting the lab worker'} onCancel={run.cancelling ? undefined : cancel} testId="train-progress" />
@@ -218,7 +272,7 @@ export function TrainPanel() {
       </div>
       {running && run.evals.length > 0 && <EvalTable evals={run.evals} />}
       {run.status === 'error' && <p className="error" role="alert" data-testid="train-error" data-error-kind={errorKind}>{run.message}</p>}
-      {run.status === 'done' && <TrainResultView result={run.result} />}
+      {run.status === 'done' && <TrainResultView result={run.result} onContinue={continueLast} />}
     </div>
   );
 }

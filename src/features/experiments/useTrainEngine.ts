@@ -3,7 +3,8 @@
 // shared flag the worker reads after every training step (its steps never yield to the event loop, so a message
 // would wait for the end): the run stops after the step in flight and its result (status 'cancelled', the steps
 // done and their checkpoint) comes back like a finished one. "Stop now" terminates the worker. Evaluations (spec
-// `eval`) arrive as progress events and are kept as they come, so the panel shows them before the run ends.
+// `eval`) arrive as progress events and are kept as they come, so the panel shows them before the run ends. A
+// finished or cancelled run keeps its request beside the result, so the panel can continue it from its checkpoint.
 import { useCallback, useRef, useState } from 'react';
 import * as Comlink from 'comlink';
 import type { TrainJobProgress, TrainJobRequest, TrainJobResult } from '../../core/experiments/train/api';
@@ -16,7 +17,7 @@ import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
 export type TrainRunState =
   | { status: 'idle' }
   | { status: 'running'; request: TrainJobRequest; progress: TrainJobProgress | null; logs: StepLog[]; evals: EvalRecord[]; cancelling: boolean }
-  | { status: 'done'; result: TrainJobResult }
+  | { status: 'done'; request: TrainJobRequest; result: TrainJobResult }
   | { status: 'error'; message: string; kind?: string };
 
 const createWorker = () => {
@@ -50,7 +51,7 @@ export function useTrainEngine() {
       }), cancelFlag);
       if (live.current !== id) return;
       live.current++;
-      setRun({ status: 'done', result });
+      setRun({ status: 'done', request, result });
     } catch (e) {
       if (live.current !== id) return;
       live.current++;
