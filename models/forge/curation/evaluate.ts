@@ -53,7 +53,7 @@ export async function evaluateGrounding(lm: CausalLM, items: readonly GroundingE
       const scores = firstIds.map((id) => logits[k][id]);
       closed.push(GROUNDING_LABELS[scores.indexOf(Math.max(...scores))]);
     });
-    const outs = await lm.generate(prompts, { maxNewTokens: 6 });
+    const outs = await lm.generate(prompts, { maxNewTokens: 10 }); // "unsupported" is 7 family-A tokens
     generated.push(...outs.map((ids) => lm.tokenizer.decode(ids, { skipSpecialTokens: true })));
   }
   const labels = items.map((it) => it.label);

@@ -4,12 +4,12 @@
 // --budget-s fits the step count to a wall-time budget by timing steps 4–8 of a throwaway run (as train/cli.ts);
 // the count is recorded in train.json, so the run is repeatable with --steps.
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { initEngine } from '../../../src/core/lab';
 import type { LmTokenizer } from '../../../src/core/lm/tokenizer';
-import { writeSafetensors } from '../safetensors';
+import { readSafetensors, writeSafetensors } from '../safetensors';
 import { loadFamilyTokenizer } from '../train/data';
 import type { Sequence } from '../train/pack';
 import { archOf, tinyRecipe } from '../train/recipe';
@@ -40,6 +40,14 @@ async function main(): Promise<void> {
   const tok = await loadFamilyTokenizer(cr.family);
   const data = curationTrainingData(cr, tok);
   let recipe = asForgeRecipe(cr, Number(val('--steps') ?? 10));
+  // --arch-of ID: train this role on another recipe's architecture (shape, Llama keys, batch), e.g. the grounding
+  // role on the large generator's shape warm-started from its weights; train.json records the shape trained
+  const archFrom = val('--arch-of');
+  if (archFrom) {
+    const o = CURATION_RECIPES[archFrom as CurationModelId];
+    if (!o) throw new Error(`--arch-of ${archFrom}: not a curation recipe`);
+    recipe = { ...recipe, shape: o.shape, llama: o.llama, batchSize: o.batchSize };
+  }
   if (flags.includes('--tiny')) recipe = { ...tinyRecipe(recipe), shape: { ...tinyRecipe(recipe).shape, nCtx: 256 } };
   const ids = { bosId: tok.bosId, eosId: tok.eosId, padId: tok.padId };
   await initEngine();
@@ -51,16 +59,20 @@ async function main(): Promise<void> {
     recipe = { ...recipe, steps: Math.max(10, Math.floor(Number(budget) / perStep / 10) * 10) };
     console.log(`${id}: ${perStep.toFixed(3)} s/step (load ${loadavg()[0].toFixed(1)}) → ${recipe.steps} steps`);
   }
+  // --init FILE.safetensors: warm start from another model of the same shape (the grounding model starts from
+  // curation-gen-s, which already reads chunks and copies names and numbers from them)
+  const initPath = val('--init');
+  const initTensors = initPath ? readSafetensors(new Uint8Array(readFileSync(initPath))) : undefined;
   const load: number[] = [];
   const res = trainModel(recipe, archOf(recipe, tok.vocabSize, ids), data.sequences, data.padId, {
-    logEvery: 25,
+    logEvery: 25, initTensors,
     onLog: (p) => { load.push(loadavg()[0]); console.log(`${id} step ${p.step}/${recipe.steps} loss ${p.loss.toFixed(4)} ${p.elapsedS.toFixed(0)}s`); },
   });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, `${id}.safetensors`), writeSafetensors(res.tensors));
   const { tensors: _t, ...meta } = res;
   const machine = `${cpus()[0]?.model ?? 'cpu'}, 1 thread (jax-js wasm), ${cpus().length} cores shared; load ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`;
-  writeFileSync(join(outDir, `${id}.train.json`), JSON.stringify({ recipe: { ...cr, steps: recipe.steps, shape: recipe.shape, llama: recipe.llama, batchSize: recipe.batchSize }, dataHash: data.hash, examples: data.examples, ...meta, machine }, null, 1));
+  writeFileSync(join(outDir, `${id}.train.json`), JSON.stringify({ recipe: { ...cr, steps: recipe.steps, initFrom: initPath ?? null, shape: recipe.shape, llama: recipe.llama, batchSize: recipe.batchSize }, dataHash: data.hash, examples: data.examples, ...meta, machine }, null, 1));
   console.log(`${id} done: ${res.wallSeconds.toFixed(0)} s wall, ${res.cpuSeconds.toFixed(0)} s cpu`);
 }
 

@@ -3,7 +3,7 @@
 // standalone trainer. Returns host weights (HF names of the architecture) and the loss curve. GPT-2 recipes run
 // the lab's gpt.ts; Llama recipes the family decoder (decoder.ts) through the same jitted AdamW step.
 import {
-  decoderForward, disposeTrainState, exportParams, initDecoderParams, initParams, initTrainState, makeTrainStep, makeTrainStepFor,
+  decoderForward, disposeTrainState, exportParams, importDecoderParams, initDecoderParams, initParams, initTrainState, makeTrainStep, makeTrainStepFor,
   type TrainStep,
 } from '../../../src/core/lab';
 import { adamwOf, contextOf, type ModelArch, type Recipe } from './recipe';
@@ -32,6 +32,8 @@ export interface TrainOptions {
   /** Called every `logEvery` steps (progress, logs). */
   onLog?: (p: CurvePoint & { elapsedS: number }) => void;
   logEvery?: number;
+  /** Warm start: initial weights (HF names of the architecture) instead of the seeded init (Llama recipes). */
+  initTensors?: HostTensors;
 }
 
 export function trainModel(r: Recipe, arch: ModelArch, seqs: readonly Sequence[], padId: number, o: TrainOptions = {}): TrainResult {
@@ -45,7 +47,7 @@ export function trainModel(r: Recipe, arch: ModelArch, seqs: readonly Sequence[]
     step = makeTrainStep(arch.cfg, adamwOf(r));
   } else {
     const c = arch.cfg;
-    state = initTrainState(initDecoderParams(c, r.initSeed));
+    state = initTrainState(o.initTensors ? importDecoderParams(c, o.initTensors) : initDecoderParams(c, r.initSeed));
     step = makeTrainStepFor((p, tok) => decoderForward(c, p, tok).logits, adamwOf(r));
   }
   const nCtx = contextOf(arch);
