@@ -14,6 +14,8 @@
 // −refusal − P(unsafe) of models/judge. Generation samples (top-k 5, temperature 0.7) so naive resampling can
 // differ; a memo of identical model calls (same prompt, options and seed) is shared by the runs of one generator
 // and seed, so first attempts are generated once per cell (model calls are still counted per run: cost is logical).
+// One cell's curated dataset is exported (Alpaca/ShareGPT/messages/DPO, rejected.jsonl, manifest, card, checksums)
+// to bench/results/curation-dataset/ (CURATION_EXPORT = "generator|gate set|arm|seed").
 // Env: CURATION_CHUNKS (default all), CURATION_SEEDS (default 1,2,3), CURATION_RATE (injection, default 0.3),
 // CURATION_ATTEMPTS (recovery budget per sample, default 2), CURATION_GENERATORS / CURATION_GROUNDING (model folder
 // ids under models/, overriding the defaults above).
@@ -39,7 +41,9 @@ import { runPipeline } from '../src/core/curation/pipeline';
 import type { RecoveryStrategy } from '../src/core/curation/recovery';
 import { bm25Retriever } from '../src/core/curation/retrieval';
 import type { Gate } from '../src/core/curation/types';
-import { fileSha256, modelSha256 } from '../src/core/curation/exportNode';
+import { fileSha256, modelSha256, writeCurationExport } from '../src/core/curation/exportNode';
+import { exportDataset } from '../src/core/curation/export';
+import type { PipelineResult } from '../src/core/curation/pipeline';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CORPUS = join(ROOT, 'public/samples/curation/clinic-handbook.md');
@@ -53,6 +57,8 @@ const STRATEGIES: { name: string; recovery: RecoveryStrategy; hints?: boolean }[
   { name: 'adaptive', recovery: 'adaptive', hints: true }, { name: 'adaptive-nohint', recovery: 'adaptive', hints: false },
 ];
 const SAMPLING = { topK: 5, temperature: 0.7, maxNewTokens: 48 };
+/** The cell whose dataset is exported to bench/results/curation-dataset/ (generator|gate set|arm|seed). */
+const EXPORT_CELL = process.env.CURATION_EXPORT ?? 'curation-gen-s|lexical|adaptive-nohint|1';
 
 /** A TextLm whose identical calls (same prompts, options) are answered from a memo. */
 function memoised(lm: TextLm): TextLm {
@@ -102,6 +108,7 @@ async function main(): Promise<void> {
   };
 
   const gatesStudy: unknown[] = [];
+  let exported: { run: PipelineResult; metrics: RunMetrics; config: Record<string, unknown> } | null = null;
   const recoveryStudy: { generator: string; gates: string; recovery: string; seed: number; metrics: RunMetrics; seconds: number; actions: Record<string, number> }[] = [];
   for (const genId of genIds) {
     const lm = await load(genId);
@@ -123,6 +130,7 @@ async function main(): Promise<void> {
           t = performance.now();
           const run = await runPipeline(chunks, { ...base, gates: gates(), recovery: arm.recovery, ...(arm.hints !== undefined ? { hints: arm.hints } : {}) });
           const rm = runMetrics(run);
+          if (`${genId}|${setName}|${recovery}|${seed}` === EXPORT_CELL) exported = { run, metrics: rm, config: { generator: genId, gates: gates().map((g) => g.name), recovery, hints: arm.hints ?? null, seed, injectionRate: RATE, attemptsPerSample: ATTEMPTS, sampling: SAMPLING } };
           // which recovery actions ran, and how many of each ended accepted
           const actions: Record<string, number> = {};
           for (const tr of run.traces) for (const a of tr.attempts.slice(1)) {
@@ -164,6 +172,12 @@ async function main(): Promise<void> {
       actions: r.actions })),
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  if (exported) {
+    const files = exportDataset({ ...exported, name: `handbook QA (${EXPORT_CELL})`, models: modelHashes.filter((m) => m.role !== 'generator' || m.id === exported!.config.generator),
+      data: [{ id: 'clinic-handbook.md', sha256: out.conditions.corpus.sha256 }] });
+    await writeCurationExport(join(ROOT, 'bench/results/curation-dataset'), files);
+    console.log(`exported ${EXPORT_CELL} to bench/results/curation-dataset/ (${exported.metrics.statuses.accepted} accepted)`);
+  }
   writeFileSync(join(ROOT, 'bench/results/curation.json'), JSON.stringify(out, null, 2) + '\n');
   console.table(summary);
   console.log(`wrote bench/results/curation.json in ${out.seconds} s (load ${out.machine.loadavgBefore.join(' ')} → ${out.machine.loadavgAfter.join(' ')})`);
