@@ -1,5 +1,5 @@
-// The pipeline end to end on handbook chunks: a real generator (models/target until the curation generators are
-// committed: it writes no Question/Answer pair, so every generation is a counted failure with its raw reply) next to
+// The pipeline end to end on handbook chunks: a real generator that writes no Question/Answer pair (models/target:
+// every generation is a counted failure with its raw reply), and the forge's curation-gen-s that does, next to
 // faithful imported samples cut from the chunks; a seeded share is corrupted by inject.ts with the labels kept
 // apart; the lexical claim gate catches the fabricated claims and changed numbers, the format gate the format
 // breaks, the reward gate (refusal rule − models/judge's P(unsafe)) the unsafe additions, and the metrics count
@@ -85,6 +85,27 @@ describe('curation pipeline end to end', () => {
     // progress: generation then gating, each ending at its total
     expect(progress[0]).toEqual({ phase: 'generate', done: chunks.length, total: chunks.length });
     expect(progress[progress.length - 1]).toEqual({ phase: 'gate', done: run.traces.length, total: run.traces.length });
+  });
+
+  it('with the forge generator (curation-gen-s): pairs parse, cite their chunk and an in-chunk span, injections on them are caught', async () => {
+    const genS = await loadCausalLMFolder(join(ROOT, 'models', 'curation-gen-s'));
+    try {
+      const run = await runPipeline(chunks.slice(0, 6), { ...config(), generators: [{ lm: causalTextLm(genS), maxNewTokens: 40 }], gates: [formatGate(), lexicalClaimGate()], injectionRate: 0.5 });
+      const samples = run.traces.flatMap((t) => (t.attempts[0].sample ? [t.attempts[0].sample] : []));
+      expect(samples.length).toBeGreaterThanOrEqual(4);
+      for (const s of samples) {
+        const c = chunks.find((x) => x.id === s.provenance.chunkId)!;
+        expect(s.id.startsWith(`${c.id}:curation-gen-s:`)).toBe(true);
+        expect(0 <= s.provenance.span.start && s.provenance.span.start < s.provenance.span.end && s.provenance.span.end <= c.text.length).toBe(true);
+        expect(s.calls).toBe(1);
+      }
+      const lexical = rejectedSet(run.traces, 'lexical-cited-chunk');
+      const caught = run.labels.filter((l) => l.mode === 'unsupported-claim' || l.mode === 'contradicted-number');
+      expect(caught.length).toBeGreaterThan(0);
+      for (const l of caught) expect(lexical.has(l.sampleId), l.detail).toBe(true);
+    } finally {
+      await genS.dispose();
+    }
   });
 
   it('an AbortSignal stops the run: it says cancelled and keeps what was done', async () => {
