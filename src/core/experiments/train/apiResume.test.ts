@@ -1,6 +1,6 @@
 // Resume in the browser training engine (api.ts `resume`, checkpointRead.ts), in-thread: a 4-step run cancelled
 // after step 2 and continued from its checkpoint's files ends byte for byte as the uninterrupted 4-step run
-// (logs, model.safetensors, trainer_state.safetensors); another base model's checkpoint is foreign-checkpoint, a
+// (logs, model.safetensors, trainer_state.safetensors; LoRA: the adapter files too); another base model's checkpoint is foreign-checkpoint, a
 // changed lr or data incompatible-resume naming the field; a missing or corrupt file is named before anything
 // loads; downloaded file names map back to the checkpoint's files.
 import { readFileSync } from 'node:fs';
@@ -63,6 +63,22 @@ describe('browser training resume', () => {
     const state = JSON.parse(new TextDecoder().decode(resumed.checkpoint!.files['training_state.json'])) as { status: string; step: number; logs: unknown[] };
     expect(state).toMatchObject({ status: 'done', step: 4 });
     expect(state.logs).toHaveLength(4);
+  }, 240_000);
+
+  it('LoRA: cancelled after step 2 and continued equals the uninterrupted run, adapter files included', async () => {
+    const lora: TrainJobRequest = { ...four, lora: { r: 4 } };
+    const whole = await engine.runTrain(lora);
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const cut = await engine.runTrain(lora, (p) => {
+      if (p.step?.step === 2) Atomics.store(flag, 0, 1);
+    }, flag);
+    expect(cut.checkpoint?.step).toBe(2);
+    const resumed = await engine.runTrain({ ...lora, resume: { name: 'lora step 2', files: cut.checkpoint!.files } });
+    expect(resumed.resumedFrom).toBe(2);
+    expect(resumed.logs).toEqual(whole.logs);
+    for (const f of ['model.safetensors', 'trainer_state.safetensors', 'adapter_model.safetensors', 'adapter_config.json']) expect(same(resumed.checkpoint!.files[f], whole.checkpoint!.files[f]), f).toBe(true);
+    // a full fine-tuning spec on the LoRA checkpoint names the lora field
+    await refusedAsync(engine.runTrain({ ...four, resume: { name: 'lora step 2', files: cut.checkpoint!.files } }), 'incompatible-resume', /differs from the checkpoint's in lora/);
   }, 240_000);
 
   it('refuses another base model\'s checkpoint and a changed spec or data, naming the fields', async () => {
