@@ -26,8 +26,11 @@ const optim = (lr: number, warmupSteps: number): Recipe['optim'] => {
 const llama = (intermediate: number) => ({ num_key_value_heads: 2, intermediate_size: intermediate, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: true });
 
 export const CURATION_RECIPES: Readonly<Record<CurationModelId, CurationRecipe>> = {
+  // The committed grounding model has gen-l's shape, warm-started from curation-gen-l's weights (train.ts --init
+  // --arch-of curation-gen-l, 640 steps): the d64 × 2 run from scratch (1,340 steps) and from gen-s (840 steps,
+  // stopped at 500) stayed on a loss plateau and answered `unsupported` for every pair with evidence.
   'curation-grounding': {
-    id: 'curation-grounding', role: 'grounding', family: 'family-a', shape: { nCtx: 256, dModel: 64, nHead: 4, nLayer: 2 }, llama: llama(172),
+    id: 'curation-grounding', role: 'grounding', family: 'family-a', shape: { nCtx: 256, dModel: 128, nHead: 4, nLayer: 4 }, llama: llama(344),
     batchSize: 8, steps: 0, optim: optim(3e-3, 30), initSeed: 2211, dataSeed: 2212, sheetSeed: 2201, perSheet: 3,
     description: 'Grounding model (MiniCheck style): answers supported / unsupported / abstain after a claim and its evidence; Llama family, synthetic fact sheets.',
   },
