@@ -18,9 +18,9 @@ import { TrainError } from './errors';
 import { groupAdvantages, grpoLoss, tokenLogp, type GrpoLossConfig } from './grpoObjective';
 import { completionBatch, makePolicyFns, rewardSamples, type GrpoData } from './grpoRollout';
 import type { GrpoSpec } from './grpoSpec';
-import { applyLora, initLora, planLora, toArrays, type LoraPlan } from './lora';
+import { applyLora, planLora, type LoraPlan } from './lora';
 import type { TrainSpec } from './spec';
-import { hostCopy, type StepLog, type TrainCheckpoint, type TrainCheckpointState, type TrainModel, type TrainResult, type TrainRunOptions } from './trainer';
+import { hostCopy, startTrainRun, type StepLog, type TrainCheckpoint, type TrainCheckpointState, type TrainModel, type TrainResult, type TrainRunOptions } from './trainer';
 
 export interface GrpoStepLog extends StepLog {
   /** Mean (and std) of the composed reward over the batch's scorable completions (TRL reward, reward_std). */
@@ -108,41 +108,10 @@ export async function runGrpo(model: TrainModel, data: GrpoData, spec: TrainSpec
   const T = W - 1;
   const pad = model.tokenizer.padId ?? model.tokenizer.eosId ?? 0;
   const sampler = new IndexSampler(data.prompts.length, N / G, spec.seed);
-  const o: AdamWConfig = { lr: spec.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: spec.weightDecay, gradClip: spec.gradClip, warmupSteps: spec.warmupSteps, totalSteps: spec.steps, minLrRatio: 0 };
   const lossConfig: GrpoLossConfig = { beta: g.beta, epsilonLow: g.epsilon, epsilonHigh: g.epsilonHigh ?? g.epsilon, lossType: g.lossType, maxCompletionLength: g.maxCompletionLength };
-  const effective: Partial<TrainSpec> = { ...spec };
-  delete effective.out;
-  delete effective.resumeFrom;
-  const state: TrainCheckpointState = {
-    format: 'workbench-train-checkpoint', version: 1, model: { id: model.id, family: model.family, weightsSha256: model.weightsSha256 },
-    spec: effective as TrainCheckpointState['spec'], dataSha256: data.sha256, template: data.template, sequenceLength: T, step: 0, status: 'running', logs: [],
-  };
-
-  let p: ArrRecord;
-  let m: ArrRecord;
-  let v: ArrRecord;
-  const loraInit = plan ? initLora(plan, spec.lora!.init, spec.seed) : null;
-  const shapes: [string, number[]][] = loraInit ? [...loraInit].map(([k, x]) => [k, x.shape]) : Object.entries(model.params).map(([k, a]) => [k, [...a.shape]]);
-  if (opts.resume) {
-    checkResume(model, spec, data, opts.resume.state);
-    const t = opts.resume.trainer;
-    const take = (prefix: string) => Object.fromEntries(shapes.map(([k]) => {
-      const x = t.get(prefix + k);
-      if (!x) throw new TrainError('incompatible-resume', `the checkpoint's trainer state lacks ${prefix}${k}`);
-      return [k, fromF32(x.data, x.shape)];
-    })) as ArrRecord;
-    p = take('param.');
-    m = take('m.');
-    v = take('v.');
-    state.step = opts.resume.state.step;
-    state.logs = [...opts.resume.state.logs];
-    state.evals = [...(opts.resume.state.evals ?? [])];
-    sampler.skip(Math.ceil(state.step / g.numIterations));
-  } else {
-    p = loraInit ? toArrays(loraInit) : keep(model.params);
-    m = Object.fromEntries(shapes.map(([k, shape]) => [k, np.zeros(shape)]));
-    v = Object.fromEntries(shapes.map(([k, shape]) => [k, np.zeros(shape)]));
-  }
+  const { o, state, trainable } = startTrainRun(model, spec, plan, data, T, opts.resume && { ...opts.resume, check: (st) => checkResume(model, spec, data, st) });
+  let { p, m, v } = trainable;
+  if (opts.resume) sampler.skip(Math.ceil(state.step / g.numIterations));
 
   const merged = (): ArrRecord => (plan ? applyLora(plan, keep(model.params), keep(p)) : keep(p));
   const fns = makePolicyFns(model, W, g);

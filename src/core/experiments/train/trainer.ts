@@ -174,6 +174,41 @@ function batchArrays(prefix: string, b: MaskedBatch): ArrRecord {
   return { [`${prefix}Tok`]: fromI32(b.tokens, s), [`${prefix}Tgt`]: fromI32(b.targets, s), [`${prefix}Mask`]: fromF32(b.mask, s) };
 }
 
+/**
+ * What SFT/DPO and GRPO set up alike before their first step: AdamW's settings, the checkpoint state, and the
+ * trainable tensors with their moments — fresh (full fine-tuning: a copy of every tensor; LoRA: A and B only) or
+ * read back from `resume` after `resume.check` accepted its state. The caller advances its own batch sampler.
+ */
+export function startTrainRun(
+  model: TrainModel, spec: TrainSpec, plan: LoraPlan | null, data: { sha256: string; template: string }, sequenceLength: number,
+  resume?: TrainRunOptions['resume'] & { check: (st: TrainCheckpointState) => void },
+): { o: AdamWConfig; state: TrainCheckpointState; trainable: { p: ArrRecord; m: ArrRecord; v: ArrRecord } } {
+  const o: AdamWConfig = { lr: spec.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: spec.weightDecay, gradClip: spec.gradClip, warmupSteps: spec.warmupSteps, totalSteps: spec.steps, minLrRatio: 0 };
+  const effective: Partial<TrainSpec> = { ...spec };
+  delete effective.out;
+  delete effective.resumeFrom;
+  const state: TrainCheckpointState = {
+    format: 'workbench-train-checkpoint', version: 1, model: { id: model.id, family: model.family, weightsSha256: model.weightsSha256 },
+    spec: effective as TrainCheckpointState['spec'], dataSha256: data.sha256, template: data.template, sequenceLength, step: 0, status: 'running', logs: [],
+  };
+  const loraInit = plan ? initLora(plan, spec.lora!.init, spec.seed) : null;
+  const shapes: [string, number[]][] = loraInit ? [...loraInit].map(([k, x]) => [k, x.shape]) : Object.entries(model.params).map(([k, a]) => [k, [...a.shape]]);
+  if (resume) {
+    resume.check(resume.state);
+    const take = (prefix: string) => Object.fromEntries(shapes.map(([k]) => {
+      const x = resume.trainer.get(prefix + k);
+      if (!x) throw new TrainError('incompatible-resume', `the checkpoint's trainer state lacks ${prefix}${k}`);
+      return [k, fromF32(x.data, x.shape)];
+    })) as ArrRecord;
+    state.step = resume.state.step;
+    state.logs = [...resume.state.logs];
+    state.evals = [...(resume.state.evals ?? [])];
+    return { o, state, trainable: { p: take('param.'), m: take('m.'), v: take('v.') } };
+  }
+  const zeros = () => Object.fromEntries(shapes.map(([k, shape]) => [k, np.zeros(shape)])) as ArrRecord;
+  return { o, state, trainable: { p: loraInit ? toArrays(loraInit) : keep(model.params), m: zeros(), v: zeros() } };
+}
+
 /** Runs the spec's training of `model` on encoded data (model.params stay untouched). */
 export async function runTraining(model: TrainModel, data: EncodedData, spec: TrainSpec, opts: TrainRunOptions = {}): Promise<TrainResult> {
   if (data.method !== spec.method) throw new TrainError('invalid-spec', `the data was encoded for ${data.method}, the spec says ${spec.method}`);
@@ -189,41 +224,9 @@ export async function runTraining(model: TrainModel, data: EncodedData, spec: Tr
   const pad = model.tokenizer.padId ?? model.tokenizer.eosId ?? 0;
   const n = spec.method === 'sft' ? data.sft.length : data.dpo.length;
   const sampler = new IndexSampler(n, spec.batchSize, spec.seed);
-  const o: AdamWConfig = { lr: spec.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: spec.weightDecay, gradClip: spec.gradClip, warmupSteps: spec.warmupSteps, totalSteps: spec.steps, minLrRatio: 0 };
-  const effective: Partial<TrainSpec> = { ...spec };
-  delete effective.out;
-  delete effective.resumeFrom;
-  const state: TrainCheckpointState = {
-    format: 'workbench-train-checkpoint', version: 1, model: { id: model.id, family: model.family, weightsSha256: model.weightsSha256 },
-    spec: effective as TrainCheckpointState['spec'], dataSha256: data.sha256, template: data.template, sequenceLength: T, step: 0, status: 'running', logs: [],
-  };
-
-  // trainable state: full fine-tuning trains a copy of every tensor; LoRA trains A and B only
-  let p: ArrRecord;
-  let m: ArrRecord;
-  let v: ArrRecord;
-  const loraInit = plan ? initLora(plan, spec.lora!.init, spec.seed) : null;
-  const shapes: [string, number[]][] = loraInit ? [...loraInit].map(([k, x]) => [k, x.shape]) : Object.entries(model.params).map(([k, a]) => [k, [...a.shape]]);
-  if (opts.resume) {
-    checkResume(model, spec, data, opts.resume.state);
-    const t = opts.resume.trainer;
-    const take = (prefix: string) => Object.fromEntries(shapes.map(([k]) => {
-      const x = t.get(prefix + k);
-      if (!x) throw new TrainError('incompatible-resume', `the checkpoint's trainer state lacks ${prefix}${k}`);
-      return [k, fromF32(x.data, x.shape)];
-    })) as ArrRecord;
-    p = take('param.');
-    m = take('m.');
-    v = take('v.');
-    state.step = opts.resume.state.step;
-    state.logs = [...opts.resume.state.logs];
-    state.evals = [...(opts.resume.state.evals ?? [])];
-    sampler.skip(state.step);
-  } else {
-    p = loraInit ? toArrays(loraInit) : keep(model.params);
-    m = Object.fromEntries(shapes.map(([k, shape]) => [k, np.zeros(shape)]));
-    v = Object.fromEntries(shapes.map(([k, shape]) => [k, np.zeros(shape)]));
-  }
+  const { o, state, trainable } = startTrainRun(model, spec, plan, data, T, opts.resume && { ...opts.resume, check: (st) => checkResume(model, spec, data, st) });
+  let { p, m, v } = trainable;
+  if (opts.resume) sampler.skip(state.step);
 
   const merged = (): ArrRecord => (plan ? applyLora(plan, keep(model.params), keep(p)) : keep(p));
   const step = makeStep(model, spec, plan, o);
