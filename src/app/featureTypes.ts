@@ -4,6 +4,7 @@ import type { ComponentType } from 'react';
 import type { ModuleId } from '../state/modules';
 import type { AnySpec } from '../state/specs';
 import type { RunRecord } from '../core/experiments/record';
+import type { EvidenceDraft } from '../core/assurance/types';
 
 export interface RunResult {
   /** small scalars for the history list */
@@ -12,6 +13,8 @@ export interface RunResult {
   digest?: string;
   /** the run record (src/core/experiments/record.ts) where the panel writes one: "Save to history" stores it, the Experiments page compares it */
   record?: RunRecord;
+  /** assurance evidence this run produced (src/core/assurance/emit): the shell writes it to the evidence ledger, linked to this run */
+  evidence?: EvidenceDraft[];
 }
 
 export interface FeaturePanelProps<S extends AnySpec = AnySpec> {
