@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'sidecar/**/*.test.ts', 'models/forge/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'sidecar/**/*.test.ts', 'models/forge/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts', 'sweeps/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 60_000,
