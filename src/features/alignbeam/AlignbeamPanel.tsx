@@ -11,9 +11,10 @@ import { PairCard } from './PairCard';
 import { PlaygroundResults } from './PlaygroundResults';
 import { SettingsForm } from './SettingsForm';
 import { summaryOf } from './summary';
+import { emitAlignbeamSweep } from '../../core/assurance/emit/alignbeam';
 import { LiveSweepTable, SweepResults } from './SweepResults';
 import { SweepSettings } from './SweepSettings';
-import { useAlignbeamEngine, type CsvFile, type Outcome, type Tab } from './useAlignbeamEngine';
+import { pairSpecOf, useAlignbeamEngine, type CsvFile, type Outcome, type Tab } from './useAlignbeamEngine';
 
 const TABS: { tab: Tab; label: string; run: string }[] = [
   { tab: 'playground', label: 'Playground', run: 'Generate' },
@@ -59,7 +60,8 @@ export function AlignbeamPanel({ spec, onSpecChange, onResult, expectedDigest }:
   }, [expectedDigest, blocked]);
 
   useEffect(() => {
-    if (finished) onResult(summaryOf(finished.outcome));
+    // a sweep is evidence (behavioural / red-team per method and suite); the playground's one prompt and the bridge are not
+    if (finished) onResult({ ...summaryOf(finished.outcome), ...(finished.outcome.tab === 'sweep' ? { evidence: emitAlignbeamSweep(finished.outcome.result, { models: pairSpecOf(spec), suiteSha256: spec.csv ? { [spec.csv.name]: spec.csv.sha256 } : undefined }) } : {}) });
     // onResult is recreated by the shell on every render; report once per finished run
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [finished]);
