@@ -1,10 +1,10 @@
 // Sweep expansion: the cartesian product in a fixed order, deterministic ids that ignore titles, and the named
 // refusals (unknown axis listing the valid fields, empty axis, over the job limit, a value the module would clamp).
 import { describe, expect, it } from 'vitest';
-import { SPEC_CATALOGUE } from '../../state/experiments';
-import { expandSweep, makeSweep, SweepError, type SweepSpec } from './sweep';
-import { decodeExperiment } from './envelope';
-import { ExperimentError } from './errors';
+import { SPEC_CATALOGUE } from '../src/state/experiments';
+import { expandSweep, makeSweep, SweepError, type SweepSpec } from '../src/core/experiments/sweep';
+import { decodeExperiment } from '../src/core/experiments/envelope';
+import { ExperimentError } from '../src/core/experiments/errors';
 
 const base = decodeExperiment({ format: 'workbench-experiment', version: 1, module: 'ensembles', specVersion: 1,
   spec: { pool: { kind: 'demo', datasets: 2, rows: 40 }, strategies: ['best-single', 'avg-uniform'] }, seed: 1 }, SPEC_CATALOGUE);

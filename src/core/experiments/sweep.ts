@@ -10,7 +10,6 @@
 // the same ids and a queue that honours custom ids never runs or counts it twice.
 import { canonicalJson, digestOf } from './canonical';
 import { decodeExperiment, type ExperimentSpec, type SpecCatalogue } from './envelope';
-import { ExperimentError } from './errors';
 
 export const SWEEP_FORMAT = 'workbench-sweep';
 export const SWEEP_VERSION = 1;
