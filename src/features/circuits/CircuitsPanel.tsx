@@ -12,6 +12,7 @@ import { AttentionResults, LensResults, ProbeResults } from './AnalysisResults';
 import { ExtractionSettings, RefusalSettings, ScoringSettings } from './AttributionSettings';
 import { GraphResults } from './GraphResults';
 import { PairsCard } from './PairsCard';
+import { circuitsEvidence } from './evidence';
 import { summaryOf } from './summary';
 import { useCircuitsEngine, type GraphResult, type Job } from './useCircuitsEngine';
 
@@ -29,6 +30,8 @@ export function CircuitsPanel({ spec, onSpecChange, onResult, expectedDigest }: 
   const [finished, setFinished] = useState<{ tab: Tab; n: number }>();
   const [exportError, setExportError] = useState<string>();
   const autoRan = useRef(false);
+  // the run whose evidence may still report (a later run's summary must not be overwritten by an older run's evidence)
+  const reporting = useRef<typeof finished>(undefined);
   // a link's digest is checked only while its settings are untouched
   const [edited, setEdited] = useState(false);
   const set = (patch: Partial<CircuitsSpec>) => {
@@ -57,6 +60,13 @@ export function CircuitsPanel({ spec, onSpecChange, onResult, expectedDigest }: 
   useEffect(() => {
     const summary = finished && summaryOf(finished.tab, results);
     if (finished && summary) onResult(summary);
+    // then with its assurance evidence (a graph's record is written in the worker: async)
+    if (finished && summary) {
+      reporting.current = finished;
+      void circuitsEvidence(finished.tab, results, spec, model, engine.evidence)
+        .then((evidence) => { if (evidence.length && reporting.current === finished) onResult({ ...summary, evidence }); })
+        .catch((e: unknown) => console.warn('circuits: no evidence for this run', e));
+    }
     // onResult is recreated by the shell on every render; report once per finished run
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [finished]);
