@@ -155,6 +155,8 @@ export interface PropertyAssessment {
   requiredAccess: AccessLevel[];
   /** strongest ordered access reached by valid evidence, and whether outside-the-box evidence exists */
   achievedAccess: AccessLevel | null;
+  /** true when valid outside-the-box evidence (training data, code, documentation) bears on the property */
+  achievedOutsideTheBox?: boolean;
   evidenceIds: string[];
   /** true when the evidence is behavioural (non-mechanistic) only, while an instrument needs more than black-box */
   fragile: boolean;

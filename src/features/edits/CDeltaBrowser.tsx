@@ -3,6 +3,7 @@
 // + the sha256 of its first strength's checkpoint for the share link) and shows the last result. Thin: the loop
 // lives in src/core/edits/unlearn/cdeltaBehaviour.ts.
 import type { FeaturePanelProps } from '../../app/featureTypes';
+import { emitCDelta } from '../../core/assurance/emit/edits';
 import type { EditsSpec } from '../../state/specs/edits';
 import { DigestNote } from '../../viz/DigestNote';
 import { CDeltaForm } from './CDeltaForm';
@@ -26,6 +27,7 @@ export function CDeltaBrowser({ spec, onSpecChange, onResult, expectedDigest }: 
         'circuit mask share': Number((r.report.circuit.masked / r.report.circuit.total).toFixed(4)),
       },
       digest: view.digest,
+      evidence: emitCDelta(r),
     });
   };
 

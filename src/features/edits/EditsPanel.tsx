@@ -4,6 +4,7 @@
 // (src/core/edits); this file wires state to views.
 import { useEffect } from 'react';
 import type { FeaturePanelProps } from '../../app/featureTypes';
+import { emitSidecarSurvival } from '../../core/assurance/emit/edits';
 import type { EditsSpec } from '../../state/specs/edits';
 import { CheckpointList, type PathField } from './CheckpointList';
 import { ConnectCard } from './ConnectCard';
@@ -51,7 +52,8 @@ export function EditsPanel(props: FeaturePanelProps<EditsSpec>) {
       m.kind === 'c-delta-theta' ? { job: 'C-Δθ', strength: m.strength, 'params changed %': Number(m.percentChanged.toFixed(4)), output: m.output.path }
         : m.kind === 'survival' ? { job: 'survival', quant: m.quant.type, changed: m.overall.changed, 'code survival': m.overall.codeSurvival ?? 0 }
           : { job: 'MANSU', 'code survival before': m.overall.before.codeSurvival ?? 0, 'code survival after': m.overall.after.codeSurvival ?? 0 };
-    onResult({ summary, digest: run.digest });
+    // survival and MANSU reports are quantization-survival evidence; a C-Δθ manifest carries no behaviour or survival
+    onResult({ summary, digest: run.digest, evidence: m.kind === 'c-delta-theta' ? [] : emitSidecarSurvival(m, { base: spec.base, target: spec.target }) });
     // onResult is recreated by the shell on every render; reporting once per finished run is what matters
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [run]);

@@ -6,6 +6,7 @@
 // A switch above it (the spec's `browserRun`) shows the C-Δθ-with-behaviour run instead (CDeltaBrowser.tsx).
 import { useRef, useState } from 'react';
 import type { FeaturePanelProps } from '../../app/featureTypes';
+import { emitUnlearn } from '../../core/assurance/emit/edits';
 import type { EditsSpec } from '../../state/specs/edits';
 import { DigestNote } from '../../viz/DigestNote';
 import { CDeltaBrowser } from './CDeltaBrowser';
@@ -58,6 +59,7 @@ function UnlearnRuns({ spec, onSpecChange, onResult, expectedDigest }: FeaturePa
         'all four properties': r.properties.allPass ? 'yes' : 'no',
       },
       digest: view.digest,
+      evidence: emitUnlearn(r),
     });
     setLinked(view);
   };

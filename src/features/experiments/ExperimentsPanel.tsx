@@ -43,7 +43,7 @@ function download(text: string, name: string) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-export function ExperimentsPanel(_props: FeaturePanelProps) {
+export function ExperimentsPanel({ onResult }: FeaturePanelProps) {
   const [entries, setEntries] = useState<RecordedEntry[]>();
   const [picked, setPicked] = useState<string[]>([]);
   const [message, setMessage] = useState<Message>();
@@ -151,7 +151,7 @@ export function ExperimentsPanel(_props: FeaturePanelProps) {
       )}
       {chosen.length === 1 && <p className="muted">Pick one more run to compare.</p>}
       {chosen.length >= 2 && <CompareView records={chosen.map((e) => e.record)} labels={chosen.map((e) => runLabel(e.record, e.title))} />}
-      <TrainPanel />
+      <TrainPanel onResult={onResult} />
     </div>
   );
 }

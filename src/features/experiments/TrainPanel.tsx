@@ -8,13 +8,15 @@
 // checkpoint's spec, which a resume must keep) and the run continues from their step, as the Node CLI's resumeFrom.
 // "Evaluate during training" adds the spec's eval block (forge suites and/or a picked .jsonl suite; small defaults,
 // since the lab decode has no KV cache) and a step × suite table of refusal / over-refusal / task accuracy as k/n.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TrainJobRequest, TrainJobResult } from '../../core/experiments/train/api';
 import { checkpointFileOf, readCheckpointFiles } from '../../core/experiments/train/checkpointRead';
 import type { TrainCheckpointState } from '../../core/experiments/train/trainer';
 import { FORGE_EVAL_SUITES, type EvalRate, type EvalRecord } from '../../core/experiments/train/evalHooks';
 import { ProgressBar } from '../../viz/ProgressBar';
+import type { FeaturePanelProps } from '../../app/featureTypes';
+import { emitTraining } from '../../core/assurance/emit/training';
 import { useTrainEngine } from './useTrainEngine';
 
 /** Embedded causal LMs the lab engine trains (models/manifest.json). */
@@ -196,10 +198,18 @@ function TrainResultView({ result, onContinue }: { result: TrainJobResult; onCon
   );
 }
 
-export function TrainPanel() {
+export function TrainPanel({ onResult }: { onResult?: FeaturePanelProps['onResult'] } = {}) {
   const [f, setF] = useState<Form>(DEFAULTS);
   const set = (patch: Partial<Form>) => setF((x) => ({ ...x, ...patch }));
   const { run, start, cancel, kill } = useTrainEngine();
+  useEffect(() => {
+    // a finished run's before/after evaluation is assurance evidence (none without "Evaluate during training")
+    if (run.status !== 'done') return;
+    const r = run.result;
+    onResult?.({ summary: { job: `train ${r.spec.method}`, model: r.model.id, steps: r.step, rows: r.data.rows }, evidence: emitTraining(r) });
+    // onResult is recreated by the shell on every render; report once per finished run
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [run]);
   const running = run.status === 'running';
   const last = running ? run.logs.at(-1) : undefined;
   const [pickError, setPickError] = useState<string | null>(null);
