@@ -14,7 +14,7 @@ import { CommonSettings, CutoffSettings, DistillSettings, StudySettings } from '
 import { UserTeacherPicker } from './UserTeacherPicker';
 import { StudyResults } from './StudyResults';
 import { TeacherResults } from './TeacherResults';
-import { summaryOf } from './summary';
+import { summaryOf, tabularEvidence } from './summary';
 import { useTabularEngine, type DataFile, type View } from './useTabularEngine';
 import { browserBackendHost } from '../../core/experiments/backends/hosts';
 import { fetchServedModel, tabularPanelRecord } from '../experiments/tabularRecord';
@@ -73,11 +73,13 @@ export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: F
     if (!finished || !report) return;
     const summary = summaryOf(finished.view, report);
     reported.current = finished;
-    onResult({ summary, digest: report.digest });
+    // one drafts array for both reports: the shell writes a run's evidence once (it compares the drafts)
+    const evidence = tabularEvidence(finished.view, report, data.status === 'ready' ? { id: data.file.name, sha256: data.file.sha256, target: data.task?.target } : spec.dataset);
+    onResult({ summary, digest: report.digest, evidence });
     // then with its run record (async: an ONNX teacher's model bytes are hashed), for Save to history → #/experiments
     if (data.status !== 'ready' || !data.task) return;
     void tabularPanelRecord({ spec, view: finished.view, task: data.task, report, file: data.file, durationMs: finished.durationMs }, browserBackendHost(), fetchServedModel)
-      .then((record) => { if (record && reported.current === finished) onResult({ summary, digest: report.digest, record }); })
+      .then((record) => { if (record && reported.current === finished) onResult({ summary, digest: report.digest, record, evidence }); })
       .catch((e: unknown) => console.warn('tabular: no run record for this run', e));
     // onResult is recreated by the shell on every render; report once per finished run
     // eslint-disable-next-line react-hooks/exhaustive-deps

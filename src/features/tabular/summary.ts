@@ -1,6 +1,8 @@
-// The few scalars a finished run leaves in the history list (the full report is recomputed from the spec).
+// The few scalars a finished run leaves in the history list (the full report is recomputed from the spec), and its assurance evidence.
 import type { DistillReport, StudyReport, TeacherReport } from '../../core/tabular/api';
 import type { Reports, View } from './useTabularEngine';
+import type { EvidenceDraft } from '../../core/assurance/types';
+import { emitTabularDistill, emitTabularTeachers, type TabularDataset } from '../../core/assurance/emit/tabular';
 
 const r4 = (v: number) => (Number.isFinite(v) ? Number(v.toFixed(4)) : 'n/a');
 
@@ -18,4 +20,11 @@ export function summaryOf(view: View, report: NonNullable<Reports[View]>): Recor
   const d = report as DistillReport;
   const best = [...d.students].sort((a, b) => b.retention - a.retention)[0];
   return { view, teacher: d.teacherId, 'teacher AUC': r4(d.teacher.report.auc), 'best student': best?.kind ?? '', retention: best ? r4(best.retention) : 'n/a' };
+}
+
+/** The run's assurance evidence (src/core/assurance/emit/tabular.ts): teachers and distillation; the study emits none. */
+export function tabularEvidence(view: View, report: NonNullable<Reports[View]>, dataset: TabularDataset): EvidenceDraft[] {
+  if (view === 'teacher') return emitTabularTeachers(report as TeacherReport, dataset);
+  if (view === 'distill') return emitTabularDistill(report as DistillReport, dataset);
+  return [];
 }
