@@ -7,6 +7,7 @@ import { specFor, type AnySpec } from '../state/specs';
 import { useAppStore } from '../state/appStore';
 import type { FeatureModule, RunResult } from './featureTypes';
 import { historyStore } from './historyContext';
+import { evidenceStore } from '../state/evidenceStoreContext';
 import { replaceHash } from './useHashRoute';
 import { LinkErrorView } from './pages/LinkErrorView';
 import { ShareControls } from './ShareControls';
@@ -42,6 +43,10 @@ export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: st
   const setDigest = useAppStore((s) => s.setDigest);
   const [result, setResult] = useState<RunResult>();
   const [saved, setSaved] = useState<string>();
+  // The run's evidence goes to the ledger as soon as the run reports it (saved or not); saving then links it to the
+  // history entry. The pending write is kept so a quick "Save to history" waits for the records it must link.
+  const [evidence, setEvidence] = useState<{ ids: string[] } | { error: string }>();
+  const evidenceWrite = useRef<{ drafts: RunResult['evidence']; ids: Promise<string[]> }>(undefined);
   // A spec file replaces the panel's spec wholesale: remount the panel so no input keeps the previous spec's text.
   const [openedFiles, setOpenedFiles] = useState(0);
 
@@ -83,10 +88,25 @@ export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: st
       mirror(`#/${feature.id}`);
     }
   };
+  const writeEvidence = (r: RunResult) => {
+    // a panel re-reporting the same result (same drafts) must not write its evidence twice
+    if (!r.evidence?.length || evidenceWrite.current?.drafts === r.evidence) return;
+    let link = `#/${feature.id}`;
+    try {
+      if (hasSpec) link = encodeLink(feature.id, current, r.digest);
+    } catch {
+      // over the link limit: the record links to the module, its digest still identifies the run
+    }
+    const run = { module: feature.id, link, ...(r.digest ? { digest: r.digest } : {}), ...(r.record?.digest ? { recordDigest: r.record.digest } : {}) };
+    const ids = evidenceStore().add(r.evidence, run).then((records) => records.map((e) => e.id));
+    evidenceWrite.current = { drafts: r.evidence, ids: ids.catch(() => []) };
+    ids.then((written) => setEvidence({ ids: written }), (e: unknown) => setEvidence({ error: e instanceof Error ? e.message : String(e) }));
+  };
   const onResult = (r: RunResult) => {
     setResult(r);
     setDigest(feature.id, r.digest);
     if (hasSpec && r.digest) mirror(encodeLink(feature.id, current, r.digest));
+    writeEvidence(r);
   };
 
   const save = async () => {
@@ -96,6 +116,8 @@ export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: st
       ? await historyStore().addRecord(result.record, title, result.summary)
       : await historyStore().add(feature.id, current, title, result?.summary ?? {}, result?.digest);
     setSaved(entry.id);
+    const ids = result?.evidence && evidenceWrite.current?.drafts === result.evidence ? await evidenceWrite.current.ids : [];
+    if (ids.length) await evidenceStore().setHistoryId(ids, entry.id);
   };
 
   return (
@@ -109,6 +131,12 @@ export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: st
             {saved && <span className="ok" data-testid="saved-note" data-entry-id={saved}>Saved.</span>}
           </div>
         )}
+        {evidence && 'ids' in evidence && evidence.ids.length > 0 && (
+          <a href="#/assurance" className="muted" data-testid="evidence-note" data-count={evidence.ids.length}>
+            {evidence.ids.length} evidence record{evidence.ids.length === 1 ? '' : 's'} → Assurance
+          </a>
+        )}
+        {evidence && 'error' in evidence && <span className="error" role="alert" data-testid="evidence-error">Evidence not recorded: {evidence.error}</span>}
       </header>
       <feature.Panel key={openedFiles} spec={current} onSpecChange={onSpecChange} onResult={onResult} expectedDigest={opened.digest} />
     </section>

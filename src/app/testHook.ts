@@ -7,6 +7,8 @@ import { shownBackend, useAppStore, type BackendStatus } from '../state/appStore
 import type { HistoryStore } from '../state/historyStore';
 import { FEATURES } from './featureRegistry';
 import { historyStore } from './historyContext';
+import type { EvidenceStore } from '../state/evidenceStore';
+import { evidenceStore } from '../state/evidenceStoreContext';
 import * as runtime from './runtime/runtimeClient';
 
 export interface WorkbenchTestHook {
@@ -22,6 +24,8 @@ export interface WorkbenchTestHook {
   /** what the status bar shows: the loaded models' providers, else the probe's choice */
   backend(): BackendStatus;
   history: HistoryStore;
+  /** the assurance evidence ledger (IndexedDB workbench-evidence): list, add, import/export */
+  evidence: EvidenceStore;
   /** the runtime engine (llm worker): loads, parity, latency, cache, kill */
   runtime: typeof runtime;
 }
@@ -41,6 +45,7 @@ export function installTestHook(): void {
     decode: (hash) => decodeLink(hash),
     backend: () => shownBackend(useAppStore.getState()),
     history: historyStore(),
+    evidence: evidenceStore(),
     runtime,
   };
 }
