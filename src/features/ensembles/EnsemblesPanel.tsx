@@ -15,6 +15,7 @@ import { useEnsemblesRun, type PoolFile } from './useEnsemblesRun';
 import { browserBackendHost } from '../../core/experiments/backends/hosts';
 import { rememberArtefact } from '../experiments/bundle';
 import { recordFromPanelRun } from '../experiments/panelRecord';
+import { emitEnsembles } from '../../core/assurance/emit/ensembles';
 
 export function EnsemblesPanel({ spec, onSpecChange, onResult, expectedDigest }: FeaturePanelProps<EnsemblesSpec>) {
   const { state, run, cancel } = useEnsemblesRun();
@@ -53,7 +54,8 @@ export function EnsemblesPanel({ spec, onSpecChange, onResult, expectedDigest }:
       const top = best && 'avgRanks' in best ? best.methods[best.avgRanks.indexOf(Math.min(...best.avgRanks))] : '';
       const durationMs = startedAt.current === undefined ? 0 : performance.now() - startedAt.current;
       startedAt.current = undefined;
-      onResult({ summary: { datasets: state.report.datasets.length, models: state.report.models.length, [`best by ${spec.metric} rank`]: top }, digest: state.digest, record: runRecord(durationMs) });
+      onResult({ summary: { datasets: state.report.datasets.length, models: state.report.models.length, [`best by ${spec.metric} rank`]: top }, digest: state.digest, record: runRecord(durationMs),
+        evidence: emitEnsembles(state.report, spec.pool.kind === 'file' ? { id: spec.pool.name, sha256: spec.pool.sha256 } : { id: `synthetic demo (${spec.pool.datasets} datasets × ${spec.pool.rows} rows, seed ${spec.seed})` }) });
     }
     if (state.status === 'error' || state.status === 'cancelled') startedAt.current = undefined;
     // onResult is recreated by the shell on every render; reporting once per finished run is what matters
