@@ -12,6 +12,7 @@ import { loadCausalLMFolder } from '../lm/causalLmNode';
 import { chunkDocuments } from './chunk';
 import { causalTextLm, sentenceSpans, type Generator } from './generate';
 import { defaultRewardRegistry } from '../experiments/rewards/registry';
+import { dedupGate } from './gates/dedup';
 import { formatGate } from './gates/format';
 import { lexicalClaimGate } from './gates/lexicalClaims';
 import { curationRewardGate } from './gates/reward';
@@ -120,5 +121,22 @@ describe('curation pipeline end to end', () => {
     await expect(runPipeline(chunks, { ...config(), injector: undefined })).rejects.toThrow(/needs an injector/);
     await expect(runPipeline(chunks, { ...config(), injectionRate: 2 })).rejects.toThrow(/not in \[0, 1\]/);
     await expect(runPipeline(chunks, { ...config(), gates: [formatGate(), formatGate()] })).rejects.toThrow(/share a name/);
+  });
+});
+
+describe('recovered samples against accepted ones', () => {
+  it('a recovery that repeats a sample accepted in the first pass is rejected by dedup, naming it', async () => {
+    const [a] = faithful;
+    // the same pair with a format break: the format gate rejects it first, adaptive recovery fixes the format (0 calls),
+    // and the fixed sample is the accepted one again
+    const broken: CuratedSample = { ...a, id: `${a.provenance.chunkId}:broken:0`, instruction: a.instruction.replace(/\?$/, '') };
+    const run = await runPipeline(chunks, { generators: [], gates: [formatGate(), dedupGate()], recovery: 'adaptive', seed: 1 }, { extra: [a, broken] });
+    const [first, second] = run.traces;
+    expect(first.status).toBe('accepted');
+    // round 2 has nothing left to fix and no generator: the sample is dropped, not accepted as a duplicate
+    expect(second.attempts.map((t) => t.action)).toEqual(['generate', 'fix-format', 'drop']);
+    expect(second.attempts[1].rejectedBy).toBe('dedup');
+    expect(second.attempts[1].verdicts.find((v) => v.gate === 'dedup')!.reason).toMatch(new RegExp(`^exact duplicate of ${a.id}, accepted earlier in the run`));
+    expect(second.status).toBe('dropped');
   });
 });

@@ -11,7 +11,7 @@ import { CurationError } from './errors';
 import { generateSamples, type GenerationOutcome, type Generator } from './generate';
 import type { Retriever } from './gates/grounding';
 import { diagnose, recover, type Diagnosis, type RecoveryAction, type RecoveryStrategy } from './recovery';
-import type { Chunk, CuratedSample, Gate, GateVerdict, InjectionLabel } from './types';
+import type { Chunk, CuratedSample, Gate, GateContext, GateVerdict, InjectionLabel } from './types';
 
 /** Injects labelled failures into a share of the samples (inject.ts); the labels are kept apart. */
 export type Injector = (samples: readonly CuratedSample[], chunks: ReadonlyMap<string, Chunk>, o: { rate: number; seed: number }) =>
@@ -86,10 +86,10 @@ const rejects = (v: GateVerdict, c: PipelineConfig): boolean =>
 /** Seed of attempt `a` of trace `t` (distinct per sample and attempt, reproducible from the run seed). */
 const attemptSeed = (seed: number, t: number, a: number): number => (seed * 1_000_003 + t * 101 + a * 7919) >>> 0;
 
-async function judge(gates: readonly Gate[], samples: readonly CuratedSample[], chunks: ReadonlyMap<string, Chunk>): Promise<GateVerdict[][]> {
+async function judge(gates: readonly Gate[], samples: readonly CuratedSample[], chunks: ReadonlyMap<string, Chunk>, context: GateContext): Promise<GateVerdict[][]> {
   const per = samples.map(() => [] as GateVerdict[]);
   for (const g of gates) {
-    const vs = samples.length ? await g.check(samples, chunks) : [];
+    const vs = samples.length ? await g.check(samples, chunks, context) : [];
     if (vs.length !== samples.length) throw new CurationError('bad-option', `gate ${g.name} returned ${vs.length} verdicts for ${samples.length} samples`);
     vs.forEach((v, i) => per[i].push(v));
   }
@@ -159,7 +159,9 @@ export async function runPipeline(chunks: readonly Chunk[], c: PipelineConfig, o
   // 3. gate the first attempts (all in one batch per gate)
   const gateAttempt = async (items: { trace: SampleTrace; attempt: Attempt; sample?: CuratedSample }[]) => {
     const judged = items.filter((x) => x.sample && chunkMap.has(x.sample.provenance.chunkId));
-    const verdicts = await judge(c.gates, judged.map((x) => x.sample!), chunkMap);
+    // what the run accepted before this batch (empty for the first pass), so recovered samples are deduplicated against it
+    const accepted = traces.filter((t) => t.status === 'accepted' && t.final).map((t) => t.final!);
+    const verdicts = await judge(c.gates, judged.map((x) => x.sample!), chunkMap, { accepted });
     judged.forEach((x, i) => {
       const judging = verdicts[i].reduce((a, v) => a + v.calls, 0);
       x.attempt.verdicts = verdicts[i];

@@ -72,8 +72,17 @@ export interface GateVerdict {
   calls: number;
 }
 
+/** What a gate may know of the run beyond the batch it judges. */
+export interface GateContext {
+  /**
+   * Samples the run accepted before this batch (the first pass, earlier recovery rounds), in acceptance order: the
+   * dedup gate compares a recovered sample with them, not only with its own batch.
+   */
+  accepted: readonly CuratedSample[];
+}
+
 /** A gate: a name and a batch verdict function (sync or async; model-backed gates are async). */
 export interface Gate {
   readonly name: string;
-  check(samples: readonly CuratedSample[], chunks: ReadonlyMap<string, Chunk>): GateVerdict[] | Promise<GateVerdict[]>;
+  check(samples: readonly CuratedSample[], chunks: ReadonlyMap<string, Chunk>, context?: GateContext): GateVerdict[] | Promise<GateVerdict[]>;
 }

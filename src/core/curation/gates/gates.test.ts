@@ -58,6 +58,24 @@ describe('lexical claim gate', () => {
     expect(checkClaims('A child of 16 kg.', evidence, 'What about a child of 16 kg?').ok).toBe(true);
     expect(checkClaims('A child of 16 kg.', evidence).ok).toBe(false);
   });
+
+  it('checks what the question asserts: a medicine the evidence never names, a number it contradicts', async () => {
+    const intro = chunks[0]; // the handbook's introduction
+    const storage = chunkOf(chunks, 'Dorvalin storage');
+    // the case the bench's exported dataset showed passing: a question about an invented medicine, a common-word answer
+    const [named] = await lexicalClaimGate().check([sampleFor('q-entity', intro, 'Is Lunexamacil taken with meals?', 'Take it with food.')], byId);
+    expect(named).toMatchObject({ outcome: 'reject', mode: 'unsupported-claim', reason: expect.stringMatching(/^the question names "Lunexamacil", which the evidence does not/) });
+    const [number] = await lexicalClaimGate().check([sampleFor('q-number', storage, 'Why does mixed Dorvalin last 14 days?', 'Shake the bottle before each dose.')], byId);
+    expect(number).toMatchObject({ outcome: 'reject', mode: 'contradicted-number', reason: expect.stringMatching(/the question's number "14 days" contradicts the evidence \(it says 10 days\)/) });
+    // the same questions with the evidence's own facts pass; a case the question poses in a unit the chunk lacks passes
+    expect(checkClaims('Shake the bottle before each dose.', storage.text, 'How long does mixed Dorvalin last, 10 days?').ok).toBe(true);
+    expect(checkClaims('Keep it in the fridge.', storage.text, 'What about a child of 16 kg given mixed Dorvalin?').ok).toBe(true);
+    // a yes/no question asks about its number: "No, 10 days" to "Does it last 14 days?" is a faithful pair
+    expect(checkClaims('No, mixed Dorvalin lasts 10 days.', storage.text, 'Does mixed Dorvalin last 14 days?').ok).toBe(true);
+    // with retrieval the invented name still finds no chunk that names it
+    const [retrieved] = await lexicalClaimGate({ grounding: 'retrieval' }).check([sampleFor('q-entity-r', intro, 'Is Lunexamacil taken with meals?', 'Take it with food.')], byId);
+    expect(retrieved).toMatchObject({ outcome: 'reject', mode: 'unsupported-claim' });
+  });
 });
 
 describe('format gate', () => {
@@ -105,5 +123,14 @@ describe('dedup gate', () => {
     const strict = dedupGate({ threshold: 0.95 }).check(samples, byId) as { outcome: string }[];
     expect(strict.map((x) => x.outcome)).toEqual(['pass', 'reject', 'pass', 'pass']);
     expect(() => dedupGate({ threshold: 0 })).toThrow(/threshold/);
+  });
+
+  it('compares a batch with the samples the run accepted before it (a recovery round against the first pass)', () => {
+    const v = dedupGate().check([samples[1], samples[2], samples[3]], byId, { accepted: [samples[0]] }) as { outcome: string; reason: string }[];
+    expect(v.map((x) => x.outcome)).toEqual(['reject', 'reject', 'pass']);
+    expect(v[0].reason).toMatch(/^exact duplicate of a, accepted earlier in the run/);
+    expect(v[1].reason).toMatch(/^near duplicate of a, accepted earlier in the run/);
+    // without the context the same batch has no earlier sample to repeat
+    expect((dedupGate().check([samples[1], samples[3]], byId) as { outcome: string }[]).map((x) => x.outcome)).toEqual(['pass', 'pass']);
   });
 });

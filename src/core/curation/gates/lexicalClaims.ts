@@ -2,8 +2,9 @@
 // It reads what a sample's answer claims (quantities, named entities, content words per sentence) and looks each
 // up in the evidence: the cited chunk, the top-k chunks BM25 retrieves for the claim, or nothing (then it
 // abstains: a lexical checker cannot judge without a source). Every verdict carries a reason a reader can check.
-// Known limit, by design of a lexical baseline: a number the answer derives (a computed total) is "not in the
-// evidence" unless the question supplies it.
+// The question is read too (checkQuestion): a medicine it names or a number it asserts must not be denied by the
+// evidence. Known limit, by design of a lexical baseline: a number the answer derives (a computed total) is "not in
+// the evidence" unless the question supplies it.
 import { contentWords, extractQuantities, namedEntities, sentences, stem, wordTokens, type Quantity } from '../claims';
 import { sampleClaim } from '../prompts';
 import { bm25Retriever } from '../retrieval';
@@ -37,7 +38,35 @@ function checkQuantity(q: Quantity, evidence: readonly Quantity[], given: readon
   return { ok: false, mode: 'unsupported-claim', reason: `number "${q.raw}" is not in the evidence` };
 }
 
-/** Checks an answer against evidence text; `instruction` supplies numbers and wording the answer may repeat. */
+/**
+ * What a question asserts, checked against the evidence: a medicine (named entity) the evidence never names is an
+ * unsupported claim ("Is Lunexamacil taken with meals?"), a number whose unit the evidence states with other values
+ * is a contradicted number ("Why does mixed Dorvalin last 14 days?" on a chunk that says 10 days). Numbers are read
+ * only in wh-questions: a yes/no question asks about its number rather than asserting it ("Can a 4 year old take
+ * Pelotrex?" — No, under 6 years — is a faithful pair). A number of a unit the evidence does not use passes: a
+ * question may pose its own case. Known limit: a wh-question posing a case in a unit the chunk uses ("What is the
+ * dose for a 14 kg child?" on a chunk about a 12 kg child) reads as a contradiction. Null when the question asserts
+ * nothing the evidence denies.
+ */
+const YES_NO_QUESTION = /^(?:is|are|am|was|were|can|could|does|do|did|should|shall|may|might|must|will|would|has|have|had)\b/i;
+
+export function checkQuestion(instruction: string, evidence: string): ClaimCheck | null {
+  const evidenceWords = new Set(wordTokens(evidence));
+  const missingEntity = namedEntities(instruction).find((e) => !evidenceWords.has(e.toLowerCase()));
+  if (missingEntity) return { ok: false, mode: 'unsupported-claim', reason: `the question names "${missingEntity}", which the evidence does not` };
+  if (YES_NO_QUESTION.test(instruction.trim())) return null;
+  const evidenceQuantities = extractQuantities(evidence);
+  for (const q of extractQuantities(instruction)) {
+    const c = q.unit ? checkQuantity(q, evidenceQuantities, []) : null;
+    if (c?.mode === 'contradicted-number') return { ...c, reason: `the question's ${c.reason}` };
+  }
+  return null;
+}
+
+/**
+ * Checks a sample against evidence text: the answer first (its diagnoses are the ones recovery can act on), then
+ * what the question asserts (checkQuestion); `instruction` also supplies numbers and wording the answer may repeat.
+ */
 export function checkClaims(response: string, evidence: string, instruction = '', maxUnsupportedFraction = 0.5): ClaimCheck {
   // Entities first: a sentence about a medicine the evidence never names is a fabricated claim, even when its
   // number shares a unit with the evidence (which would otherwise read as a contradicted number).
@@ -63,6 +92,8 @@ export function checkClaims(response: string, evidence: string, instruction = ''
       return { ok: false, mode: 'unsupported-claim', reason: `sentence "${quote(sentence)}" rests on words the evidence lacks: ${missing.slice(0, 5).join(', ')}` };
     }
   }
+  const question = checkQuestion(instruction, evidence);
+  if (question) return question;
   return { ok: true, reason: `${numbers.length} number(s) and ${checked} content word(s) found in the evidence` };
 }
 
