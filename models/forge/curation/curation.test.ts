@@ -124,3 +124,21 @@ for (const id of CURATION_MODEL_IDS) {
     }, 120_000);
   });
 }
+
+describe.skipIf(!existsSync(join(MODELS_DIR, 'curation-grounding', 'forge.json')))('the grounding model records its warm start', () => {
+  it('forge.json names curation-gen-l, whose committed shape is the grounding model\'s and whose weights hash it quotes', async () => {
+    const forge = JSON.parse(readFileSync(join(MODELS_DIR, 'curation-grounding', 'forge.json'), 'utf8')) as {
+      training: { initFrom?: { model: string; weights: string; command: string } }; config: Record<string, unknown>;
+    };
+    const init = forge.training.initFrom;
+    expect(init?.model).toBe('curation-gen-l');
+    expect(init!.command).toMatch(/--init \S*curation-gen-l\.safetensors --arch-of curation-gen-l/);
+    const genl = JSON.parse(readFileSync(join(MODELS_DIR, 'curation-gen-l', 'config.json'), 'utf8')) as Record<string, unknown>;
+    for (const k of ['hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads', 'head_dim', 'vocab_size', 'tie_word_embeddings']) {
+      expect(forge.config[k], k).toEqual(genl[k]);
+    }
+    const manifest = await readManifest(join(MODELS_DIR, 'manifest.json'));
+    const weights = manifest.models.find((m) => m.id === 'curation-gen-l')!.files.find((f) => f.path === 'model.safetensors')!;
+    expect(init!.weights).toContain(weights.sha256);
+  });
+});
