@@ -18,6 +18,7 @@ export class AlignbeamPage extends WorkbenchPage {
   async run(): Promise<void> {
     await this.page.getByTestId('alignbeam-run').click();
     await this.finished('playground-results', 'run-error');
+    await this.reveal('playground-results');
   }
 
   async column(id: 'column-target' | 'column-alignbeam'): Promise<{ text: string; tokens: string }> {

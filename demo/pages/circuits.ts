@@ -13,6 +13,7 @@ export class CircuitsPage extends WorkbenchPage {
     await this.page.getByTestId('circuits-prompt').fill(prompt);
     await this.page.getByTestId('circuits-run').click();
     await this.finished('lens-results', 'circuits-error');
+    await this.reveal('lens-results');
     const rows = this.page.getByTestId('lens-table').locator('tbody tr');
     return { layers: await rows.count(), lastRow: (await rows.last().innerText()).replace(/\s+/g, ' ').trim(), model: await this.text('model-info') };
   }
@@ -24,6 +25,7 @@ export class CircuitsPage extends WorkbenchPage {
     await this.page.getByTestId('circuits-run').click();
     await this.finished('graph-results-attribution', 'circuits-error');
     await expect(this.page.getByTestId('circuit-graph')).toHaveAttribute('data-state', 'done', RUN_TIMEOUT);
+    await this.reveal('circuit-graph');
     const stats = this.page.getByTestId('graph-stats');
     return { circuitEdges: (await stats.getAttribute('data-circuit-edges'))!, totalEdges: (await stats.getAttribute('data-total-edges'))! };
   }

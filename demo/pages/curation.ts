@@ -25,6 +25,7 @@ export class CurationPage extends WorkbenchPage {
     await this.page.getByTestId('curation-run').click();
     await this.finished('curation-flow', 'curation-error');
     await this.waitReady('curation-panel');
+    await this.reveal('curation-flow');
   }
 
   async metric(key: string): Promise<string> {

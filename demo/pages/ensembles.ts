@@ -14,6 +14,7 @@ export class EnsemblesPage extends WorkbenchPage {
   async run(): Promise<void> {
     await this.page.getByTestId('ensembles-run').click();
     await this.finished('ensembles-results', 'ensembles-error');
+    await this.reveal('ensembles-results');
   }
 
   /** The first row of the strategy table (label, mean metric, average rank) and the Friedman line. */

@@ -20,6 +20,7 @@ export class ExperimentsPage extends WorkbenchPage {
     await this.rows().nth(1).getByTestId('run-pick').check();
     const spec = this.page.getByTestId('compare-spec');
     await spec.waitFor();
+    await this.reveal('compare-spec');
     const differing = await spec.locator('[data-differs="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-path') ?? ''));
     return { differing, metricRows: await this.page.getByTestId('compare-metrics-row').count() };
   }

@@ -20,6 +20,7 @@ export class TabularPage extends WorkbenchPage {
   async runTeachers(): Promise<void> {
     await this.page.getByTestId('tabular-run').click();
     await this.finished('teacher-results', 'run-error');
+    await this.reveal('teacher-results');
   }
 
   async teacherAuc(teacher: string): Promise<string> {
@@ -32,6 +33,7 @@ export class TabularPage extends WorkbenchPage {
     await this.setField('context-sizes', sizes);
     await this.page.getByTestId('tabular-run').click();
     await this.finished('study-results', 'run-error');
+    await this.reveal('study-results');
     return this.page.getByTestId('study-table').locator('tbody tr').count();
   }
 }

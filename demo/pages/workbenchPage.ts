@@ -45,6 +45,11 @@ export class WorkbenchPage {
     if (await error.count()) throw new Error(`${errorTestId}: ${(await error.first().innerText()).trim()}`);
   }
 
+  /** Scrolls a result into view so the step's screenshot (and the video) shows it. */
+  async reveal(testId: string): Promise<void> {
+    await this.page.getByTestId(testId).first().scrollIntoViewIfNeeded();
+  }
+
   async text(testId: string): Promise<string> {
     return (await this.page.getByTestId(testId).first().innerText()).trim();
   }
