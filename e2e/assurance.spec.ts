@@ -65,11 +65,11 @@ test('a run writes evidence; the report, exports, print view, tampered-ledger fl
   const first = assurance.rows().first();
   await expect(first.getByTestId('evidence-run-link')).toHaveAttribute('href', /^#\/ensembles\?s=/);
   await expect(first.getByTestId('evidence-history-link')).toBeVisible();
-  await expect(first).toContainText('CI');
+  await expect(first).toContainText(/accuracy on the test split [\d.]+ \[[\d.]+, [\d.]+\] \(wilson, n=\d+\)/);
   await expect(page.getByTestId('report-no-flags')).toBeVisible();
-  // the evidence is counted: some property is met or a gap (not only "none"), and a behavioural-only claim the
-  // instruments want more access for is fragile
-  await expect(assurance.properties().and(page.locator('[data-status="met"], [data-status="gap"]')).first()).toBeVisible();
+  // predictive performance is black-box evidence, which is what the instruments ask for accuracy: met, not fragile
+  await expect(page.locator('[data-testid="report-property"][data-property="accuracy-performance"]')).toHaveAttribute('data-status', 'met');
+  await expect(page.locator('[data-testid="report-property"][data-property="accuracy-performance"]')).toHaveAttribute('data-fragile', 'no');
   await expect(page.getByTestId('incentive-gradient').locator('.recharts-bar-rectangle').first()).toBeVisible();
   await expect(page.getByTestId('incentive-summary')).toContainText('requirements');
 
@@ -98,7 +98,8 @@ test('a run writes evidence; the report, exports, print view, tampered-ledger fl
   await expect(page.getByTestId('audit-report')).toBeVisible();
   await page.emulateMedia({ media: 'screen' });
 
-  // a tampered ledger: an unknown class, a newer record version, and the same model under two other weight hashes
+  // a tampered ledger: an unknown class, a newer record version, the same model under two other weight hashes, and
+  // a behavioural claim about another model's robustness (which the instruments want white-box access for)
   const base = file.records[0];
   const tampered: LedgerFile = {
     ...file,
@@ -108,6 +109,7 @@ test('a run writes evidence; the report, exports, print view, tampered-ledger fl
       { ...base, id: 'ev-newer-version', version: 2 },
       { ...base, id: 'ev-hash-b', model: { ...base.model, sha256: 'b'.repeat(64) } },
       { ...base, id: 'ev-hash-c', model: { ...base.model, sha256: 'c'.repeat(64) } },
+      { ...base, id: 'ev-behavioural', model: { id: 'chat-model' }, evidenceClass: 'behavioural-evaluation', scope: { behaviour: 'jailbreak refusals', sampleSize: 50, properties: ['adversarial-robustness'] } },
     ],
   };
   const tamperedPath = testInfo.outputPath('tampered-ledger.json');
@@ -119,11 +121,20 @@ test('a run writes evidence; the report, exports, print view, tampered-ledger fl
   await expect(assurance.flag('unknown-version')).toContainText('ev-newer-version');
   await expect(assurance.flag('model-hash-mismatch')).toContainText('ev-hash-b');
   await expect(page.locator('[data-record-id="ev-unknown-class"]').getByTestId('evidence-row-flags')).toContainText('unknown-class');
+  const robustness = page.locator('[data-testid="report-property"][data-property="adversarial-robustness"]');
+  await expect(robustness).toHaveAttribute('data-status', 'gap');
+  await expect(robustness.getByTestId('fragile-badge')).toBeVisible();
+  await expect(robustness).toContainText('Fragile');
+  // the report for that model alone: its own record, none of the ensembles' flags except the import's
+  await page.getByTestId('assurance-model').selectOption('chat-model');
+  await expect(assurance.rows()).toHaveCount(1);
+  await expect(assurance.flag('model-hash-mismatch')).toHaveCount(0);
+  await page.getByTestId('assurance-model').selectOption('');
   // the newer-version record is not stored (this build cannot read it), but its flag is kept across reloads
   await page.reload();
   await wb.waitReady('assurance-panel');
   await expect(assurance.flag('unknown-version')).toBeVisible();
-  await expect(assurance.rows()).toHaveCount(count + 3);
+  await expect(assurance.rows()).toHaveCount(count + 4);
 
   // a refused file imports nothing and says why
   const badPath = testInfo.outputPath('newer-ledger.json');
@@ -131,7 +142,7 @@ test('a run writes evidence; the report, exports, print view, tampered-ledger fl
   await assurance.importLedger(badPath);
   await expect(page.getByTestId('ledger-message')).toHaveAttribute('data-kind', 'error');
   await expect(page.getByTestId('ledger-message')).toContainText('nothing was stored');
-  await expect(assurance.rows()).toHaveCount(count + 3);
+  await expect(assurance.rows()).toHaveCount(count + 4);
 
   // deleting the saved history entry keeps the evidence and flags it run-missing
   await wb.go('#/history');
@@ -140,7 +151,7 @@ test('a run writes evidence; the report, exports, print view, tampered-ledger fl
   await expect(page.locator(`[data-entry-id="${historyId}"]`)).toHaveCount(0);
   await assurance.open();
   await expect(assurance.flag('run-missing')).toContainText(historyId);
-  await expect(assurance.rows()).toHaveCount(count + 3);
+  await expect(assurance.rows()).toHaveCount(count + 4);
   await expect(assurance.rows().first().getByTestId('evidence-history-gone')).toBeVisible();
 });
 

@@ -1,6 +1,7 @@
 // The audit-gap report on the page: the flags first (never merged silently), then per property the access the
 // instruments require against the access the evidence reached, its status, the fragile badge and the reason, with
-// the mechanistic evidence the workbench could add next as one-click buttons that open the module pre-filled.
+// the mechanistic evidence the workbench could add next as one-click buttons that open the module pre-filled (each
+// button's tooltip says what that evidence would show).
 import type { AuditGapReport, Instrument, LedgerFlag, PropertyAssessment } from '../../core/assurance/types';
 import { PROPERTIES } from '../../core/assurance/types';
 import { classLabel } from './format';
@@ -47,7 +48,6 @@ function NextButtons({ p }: { p: PropertyAssessment }) {
             >
               {classLabel(n.evidenceClass)} → {n.module}
             </button>
-            <span className="muted"> {n.why}</span>
           </div>
         );
       })}
@@ -67,12 +67,12 @@ export function AuditReport({ report, instruments }: { report: AuditGapReport; i
       </p>
       <FlagList flags={report.flags} />
       <table className="table" data-testid="report-properties">
-        <thead><tr><th>property</th><th>required by</th><th>required access</th><th>achieved</th><th>status</th><th>reason</th><th className="no-print">next evidence</th></tr></thead>
+        <thead><tr><th>property</th><th title="instruments of the inventory that require the property (hover a count for their names)">instruments</th><th>required access</th><th>achieved</th><th>status</th><th>reason</th><th className="no-print">next evidence</th></tr></thead>
         <tbody>
           {report.properties.map((p) => (
             <tr key={p.property} data-testid="report-property" data-property={p.property} data-status={p.status} data-fragile={p.fragile ? 'yes' : 'no'}>
               <td>{PROPERTIES[p.property]?.label ?? p.property}</td>
-              <td title={p.instruments.map((i) => names.get(i) ?? i).join('\n')}>{p.instruments.length} instrument{p.instruments.length === 1 ? '' : 's'}</td>
+              <td title={p.instruments.map((i) => names.get(i) ?? i).join('\n')}>{p.instruments.length}</td>
               <td>{p.requiredAccess.join(', ') || '—'}</td>
               <td>{p.achievedAccess ?? 'none'}</td>
               <td>
