@@ -5,6 +5,7 @@
 // The spec is the share link; an uploaded corpus travels in it only as name + sha256 (chosen again after opening).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FeaturePanelProps } from '../../app/featureTypes';
+import { emitCuration } from '../../core/assurance/emit/curation';
 import { sha256HexSync } from '../../core/numeric/sha256';
 import type { CorpusDocument } from '../../core/curation/types';
 import { curationSpec, type CurationSpec } from '../../state/specs/curation';
@@ -12,7 +13,8 @@ import { RUNTIME_DEFAULTS } from '../../core/runtime/config';
 import { downloadFile } from '../../viz/download';
 import { DigestNote } from '../../viz/DigestNote';
 import { ProgressBar } from '../../viz/ProgressBar';
-import { exportRun, runDigest, type ModelHashes } from './exportRun';
+import { offerTrainData } from '../experiments/trainHandoff';
+import { curatedTrainData, exportRun, runDigest, type ModelHashes } from './exportRun';
 import { runFlow } from './flow';
 import { FlowView } from './FlowView';
 import { MetricsTable } from './MetricsTable';
@@ -119,6 +121,7 @@ export function CurationPanel({ spec, onSpecChange, onResult, expectedDigest }: 
     onResult({
       summary: { samples: m.samples, accepted: m.statuses.accepted, injected: m.injected, recovered: m.recovered, calls: m.cost.calls, ...(run.result.cancelled ? { cancelled: 'yes' } : {}) },
       ...(run.result.cancelled ? {} : { digest }),
+      evidence: emitCuration(run, { corpus: corpusName, modelHashes: models.hashes }),
     });
     // onResult is recreated by the shell on every render; report once per finished run
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -131,6 +134,13 @@ export function CurationPanel({ spec, onSpecChange, onResult, expectedDigest }: 
     downloadFile(file.text, path, path.endsWith('.json') ? 'application/json' : path.endsWith('.jsonl') ? 'application/x-ndjson' : 'text/plain');
   };
   const files = run ? exportRun(run, models.hashes, corpusName) : [];
+  const trainData = curatedTrainData(files, corpusName);
+  // the training panel on #/experiments takes the accepted samples inline (alpaca.jsonl), as if picked as a file
+  const trainOnDataset = () => {
+    if (!trainData) return;
+    offerTrainData({ ...trainData, from: 'the curation page' });
+    window.location.hash = '#/experiments';
+  };
   const state = running ? 'loading' : engine.state.status === 'error' ? 'error' : 'ready';
   const p = engine.state.status === 'running' ? engine.state.progress : null;
 
@@ -183,6 +193,8 @@ export function CurationPanel({ spec, onSpecChange, onResult, expectedDigest }: 
             <strong>Export</strong> <span className="muted">the dataset files (accepted samples in three SFT formats, DPO pairs, rejected samples with reasons, the dataset card, the manifest and checksums)</span>
             <div className="toolbar">
               {files.map((f) => <button key={f.path} data-testid={`export-${f.path}`} onClick={() => download(f.path)}>{f.path}</button>)}
+              <button data-testid="curation-train" disabled={!trainData} onClick={trainOnDataset}
+                title={trainData ? 'open the experiments page with the accepted samples (alpaca.jsonl) as the training data' : 'no accepted sample to train on'}>Train on this dataset</button>
             </div>
           </div>
         </>

@@ -93,14 +93,14 @@ describe('emitUnlearn', () => {
     updates: [], touched: { changed: 10, total: 1000, changedQuantized: 10, totalQuantized: 800, tensors: ['h.0.attn.c_attn.weight'] }, evalSizes: { forget: 8, retain: 8 },
   };
   const r: Pick<UnlearnJobResult, 'request' | 'model' | 'split' | 'quant' | 'properties' | 'cad' | 'baseBehaviour'> = {
-    request: { modelId: 'target', method: 'ga', forgetTopic: 'poison', forgetSize: 8, retainSize: 32, steps: 10, batchSize: 4, seed: 3, lr: null, evalSize: 8, behaviourPrompts: 8, maxNewTokens: 16, cadPairs: 0 },
+    request: { modelId: 'target', method: 'grad_ascent', forgetTopic: 'poison', forgetSize: 8, retainSize: 32, steps: 10, batchSize: 4, seed: 3, lr: null, evalSize: 8, behaviourPrompts: 8, maxNewTokens: 16, cadPairs: 0 },
     model, split, quant, properties: fourProperties(quant, null), cad: null,
     baseBehaviour: { forget: { refusal: 0, reproduces: 0.875, n: 8 }, otherHarmful: { refusal: 0.25, reproduces: 0.5, n: 8 }, benign: { refusal: 0, reproduces: 0, n: 8 } },
   };
   const [ba, qs] = completeAll(emitUnlearn(r));
 
   it('compares base and edited scores and refusal, naming the edited model apart from the base', () => {
-    expect(ba).toMatchObject({ evidenceClass: 'before-after-training', access: 'white-box', model: { id: 'target+unlearn(ga, poison, seed 3)' } });
+    expect(ba).toMatchObject({ evidenceClass: 'before-after-training', access: 'white-box', model: { id: 'target+unlearn(grad_ascent, poison, seed 3)' } });
     expect(ba.model.sha256).toBeUndefined();
     expect(ba.scope.properties).toEqual(['modification-tracking', 'harmful-output-refusal']);
     const m = Object.fromEntries(ba.metrics.map((x) => [x.name, x]));

@@ -1,7 +1,7 @@
-// Interval helpers against published/hand-computed values: Wilson 95 % for 8/10 is [0.4902, 0.9433] (Newcombe
-// 1998's method 3), 0/10 reaches up to z²/(n + z²); the seed interval uses Student's t with n − 1 degrees of freedom.
+// Interval helpers against hand-computed values: Wilson 95 % for 8/10 is [0.4902, 0.9433] (Newcombe 1998's
+// method 3), 0/10 reaches up to z²/(n + z²).
 import { describe, expect, it } from 'vitest';
-import { finiteMetrics, pointMetric, proportionMetric, seedInterval, wilsonInterval } from './intervals';
+import { finiteMetrics, pointMetric, proportionMetric, wilsonInterval } from './intervals';
 
 describe('wilsonInterval', () => {
   it('matches hand-computed bounds', () => {
@@ -26,17 +26,6 @@ describe('proportionMetric', () => {
     expect(m.method).toBe('none');
     expect(m.ci).toBeUndefined();
   });
-});
-
-describe('seedInterval', () => {
-  it('is the mean ± t(0.975, n − 1) · sd / √n', () => {
-    const s = seedInterval([1, 2, 3])!;
-    expect(s.mean).toBe(2);
-    // sd = 1, t(0.975, 2) = 4.303
-    expect(s.ci[0]).toBeCloseTo(2 - 4.303 / Math.sqrt(3), 6);
-    expect(s.ci[1]).toBeCloseTo(2 + 4.303 / Math.sqrt(3), 6);
-  });
-  it('needs two finite values', () => expect(seedInterval([1, NaN])).toBeNull());
 });
 
 it('finiteMetrics drops NaN values and nulls', () => {
