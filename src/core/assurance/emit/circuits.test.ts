@@ -67,6 +67,8 @@ describe('emitCircuitsProbes', () => {
     const [p] = completeAll(emitCircuitsProbes(probes, { id: 'anchor', sha256: MODEL_SHA }));
     expect(p).toMatchObject({ evidenceClass: 'linear-probe', access: 'white-box', model: { id: 'anchor', sha256: MODEL_SHA } });
     expect(p.scope.properties).toEqual(['harmful-output-refusal', 'no-hidden-objectives']);
+    // the probe result has no held-out split size: unknown (0), not the layer count
+    expect(p.scope.sampleSize).toBe(0);
     expect(p.metrics[0]).toMatchObject({ name: 'best held-out probe accuracy (layer 1)', value: 0.9, method: 'none' });
     expect(p.metrics).toHaveLength(4);
     expect(p.claim).toMatch(/precondition/);

@@ -71,7 +71,7 @@ export function emitCircuitsEvidence(rec: CircuitsEvidence, ctx: CircuitsContext
 
 /**
  * Probes: one draft with each layer's held-out accuracy (the best layer first). The probe result does not carry its
- * held-out split size, so the accuracies have no interval and the sample size is the number of layers probed.
+ * held-out split size, so the accuracies have no interval and the sample size is recorded as 0 (unknown), not guessed.
  */
 export function emitCircuitsProbes(result: ProbeResult, model: { id: string; sha256?: string }): EvidenceDraft[] {
   if (result.length === 0) return [];
@@ -82,7 +82,7 @@ export function emitCircuitsProbes(result: ProbeResult, model: { id: string; sha
     module: 'circuits',
     model: { id: model.id, ...(model.sha256 ? { sha256: model.sha256 } : {}) },
     data: [{ id: 'forge held-out harmful and benign prompts (class-balanced, seeded split)' }],
-    scope: { behaviour: 'linear read-out of "this prompt is harmful" from the residual stream, per layer', suite: 'forge held-out harmful vs benign', sampleSize: result.length, properties: ['harmful-output-refusal', 'no-hidden-objectives'] },
+    scope: { behaviour: 'linear read-out of "this prompt is harmful" from the residual stream, per layer', suite: 'forge held-out harmful vs benign', sampleSize: 0, properties: ['harmful-output-refusal', 'no-hidden-objectives'] },
     metrics: finiteMetrics([
       pointMetric(`best held-out probe accuracy (layer ${best.layer})`, best.heldoutAcc, { higherIsBetter: true }),
       ...result.map((l) => pointMetric(`held-out probe accuracy, layer ${l.layer}`, l.heldoutAcc, { higherIsBetter: true })),
