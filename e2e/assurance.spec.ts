@@ -83,7 +83,7 @@ test('a run writes evidence; the report, exports, print view, tampered-ledger fl
   const file = JSON.parse(ledger.text) as LedgerFile;
   expect(file.format).toBe('workbench-evidence-ledger');
   expect(file.records).toHaveLength(count);
-  expect(file.records.every((r) => r.run.historyId === historyId && r.run.link.startsWith('#/ensembles?s=') && r.run.module === 'ensembles')).toBe(true);
+  expect(file.records.every((r) => r.run.historyId === historyId && r.run.link.startsWith('#/ensembles?s=') && r.run.module === 'ensembles' && /^[0-9a-f]{64}$/.test(r.run.recordDigest))).toBe(true);
   const annex = await assurance.download('export-annex');
   expect(annex.text).toContain('Annex IV');
   expect(annex.text.replace(/Generated \S+/, '')).toBe(((await page.getByTestId('annex-iv-text').textContent()) ?? '').replace(/Generated \S+/, ''));

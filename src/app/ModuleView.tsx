@@ -89,8 +89,15 @@ export function ModuleView({ feature, hash }: { feature: FeatureModule; hash: st
     }
   };
   const writeEvidence = (r: RunResult) => {
-    // a panel re-reporting the same result (same drafts) must not write its evidence twice
-    if (!r.evidence?.length || evidenceWrite.current?.drafts === r.evidence) return;
+    // a panel re-reporting the same result (same drafts) must not write its evidence twice; when it re-reports to
+    // add its run record (tabular does), the records get the record's digest
+    if (!r.evidence?.length) return;
+    const pending = evidenceWrite.current;
+    if (pending?.drafts === r.evidence) {
+      const recordDigest = r.record?.digest;
+      if (recordDigest) void pending.ids.then((ids) => evidenceStore().updateRun(ids, { recordDigest })).catch(() => undefined);
+      return;
+    }
     let link = `#/${feature.id}`;
     try {
       if (hasSpec) link = encodeLink(feature.id, current, r.digest);

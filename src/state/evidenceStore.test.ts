@@ -40,6 +40,8 @@ describe('evidence store (IndexedDB)', () => {
 
     expect(await store.setHistoryId([a.id, 'missing'], 'h-1')).toBe(1);
     expect((await store.get(a.id))?.run).toEqual({ ...run, historyId: 'h-1' });
+    expect(await store.updateRun([a.id], { recordDigest: 'f'.repeat(64) })).toBe(1);
+    expect((await store.get(a.id))?.run).toEqual({ ...run, historyId: 'h-1', recordDigest: 'f'.repeat(64) });
     await store.remove(b.id);
     expect((await store.list()).map((r) => r.id)).toEqual([a.id]);
   });

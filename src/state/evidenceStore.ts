@@ -73,12 +73,17 @@ export class EvidenceStore {
 
   /** Links records to the history entry their run was saved as. Returns how many were updated. */
   async setHistoryId(recordIds: string[], historyId: string): Promise<number> {
+    return this.updateRun(recordIds, { historyId });
+  }
+
+  /** Adds what became known about the run after its evidence was written (its history id, its run record's digest). */
+  async updateRun(recordIds: string[], patch: Pick<Partial<EvidenceRecord['run']>, 'historyId' | 'recordDigest'>): Promise<number> {
     const tx = (await this.db).transaction('records', 'readwrite');
     let n = 0;
     for (const id of recordIds) {
       const r = await tx.store.get(id);
       if (!r) continue;
-      await tx.store.put({ ...r, run: { ...r.run, historyId } });
+      await tx.store.put({ ...r, run: { ...r.run, ...patch } });
       n++;
     }
     await tx.done;
