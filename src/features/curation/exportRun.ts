@@ -1,6 +1,7 @@
 // A finished run as the export files of src/core/curation/export.ts (Alpaca / ShareGPT / messages / DPO JSONL,
 // rejected.jsonl, the dataset card, manifest.json, SHA256SUMS), with the models' weight hashes from
-// models/manifest.json and the corpus files' hashes; and the result digest a share link carries.
+// models/manifest.json and the corpus files' hashes; the accepted samples as training data for #/experiments; and
+// the result digest a share link carries.
 import { exportDataset, type ExportFile } from '../../core/curation/export';
 import { sha256HexSync } from '../../core/numeric/sha256';
 import type { PipelineResult } from '../../core/curation/pipeline';
@@ -16,6 +17,16 @@ export function exportRun(run: CurationRun, hashes: ModelHashes, corpusName: str
     models: run.models.map((m) => ({ id: m.id, role: m.role, sha256: hashes[m.id] ?? 'unknown' })),
     data, name: `curated from ${corpusName}`,
   });
+}
+
+/**
+ * The accepted samples as the training panel's data (the export's alpaca.jsonl, one Alpaca row with provenance per
+ * line); null when the run accepted nothing, since the trainer refuses an empty file.
+ */
+export function curatedTrainData(files: readonly ExportFile[], corpusName: string): { name: string; text: string } | null {
+  const alpaca = files.find((f) => f.path === 'alpaca.jsonl');
+  if (!alpaca || alpaca.text.trim() === '') return null;
+  return { name: `curated-${corpusName.replace(/\.[^.]+$/, '').replace(/[^\w-]+/g, '-')}-alpaca.jsonl`, text: alpaca.text };
 }
 
 /**

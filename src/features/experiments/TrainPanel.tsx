@@ -1,6 +1,6 @@
 // "Train a model in this browser" on the experiments page: SFT or DPO (full or LoRA) of an embedded model in the
 // lab worker (src/core/experiments/train/api.ts through useTrainEngine.ts), on a built-in sample of the forge corpus
-// or a JSONL file the user picks (the formats the Node CLI reads; a bad row is the trainer's named error). Shows
+// or a JSONL file the user picks or another page hands over (trainHandoff.ts; the formats the Node CLI reads; a bad row is the trainer's named error). Shows
 // progress with the latest loss, cancel, the step logs with a loss curve, which backend ran, and downloads of the
 // checkpoint's files (model.safetensors, training_state.json, trainer_state.safetensors, for LoRA the PEFT adapter)
 // and the rows trained on (replayable with the Node CLI). "Continue" resumes a cancelled run from its checkpoint in
@@ -17,6 +17,7 @@ import { FORGE_EVAL_SUITES, type EvalRate, type EvalRecord } from '../../core/ex
 import { ProgressBar } from '../../viz/ProgressBar';
 import type { FeaturePanelProps } from '../../app/featureTypes';
 import { emitTraining } from '../../core/assurance/emit/training';
+import { clearTrainData, pendingTrainData } from './trainHandoff';
 import { useTrainEngine } from './useTrainEngine';
 
 /** Embedded causal LMs the lab engine trains (models/manifest.json). */
@@ -199,7 +200,10 @@ function TrainResultView({ result, onContinue }: { result: TrainJobResult; onCon
 }
 
 export function TrainPanel({ onResult }: { onResult?: FeaturePanelProps['onResult'] } = {}) {
-  const [f, setF] = useState<Form>(DEFAULTS);
+  // a dataset handed over by another page (curation's "Train on this dataset") arrives as a picked JSONL file
+  const [handed] = useState(pendingTrainData);
+  const [f, setF] = useState<Form>(() => (handed ? { ...DEFAULTS, source: 'file', file: { name: handed.name, text: handed.text } } : DEFAULTS));
+  useEffect(clearTrainData, []);
   const set = (patch: Partial<Form>) => setF((x) => ({ ...x, ...patch }));
   const { run, start, cancel, kill } = useTrainEngine();
   useEffect(() => {
@@ -260,6 +264,7 @@ export function TrainPanel({ onResult }: { onResult?: FeaturePanelProps['onResul
             <input type="file" accept=".jsonl,.json,application/json" hidden data-testid="train-data-file"
               onChange={(ev) => { const file = ev.target.files?.[0]; if (file) void file.text().then((text) => set({ file: { name: file.name, text } })); ev.target.value = ''; }} />
           </label>}
+        {handed && f.file?.name === handed.name && <span className="muted" data-testid="train-data-handed">{handed.text.split('\n').filter((l) => l.trim()).length} rows from {handed.from}</span>}
         <label><input type="checkbox" checked={f.evalOn} data-testid="train-eval" onChange={(e) => set({ evalOn: e.target.checked })} /> evaluate during training</label>
       </div>
       {f.evalOn && <EvalSettings f={f} set={set} />}
