@@ -5,6 +5,7 @@
 // The spec is the share link; an uploaded corpus travels in it only as name + sha256 (chosen again after opening).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FeaturePanelProps } from '../../app/featureTypes';
+import { emitCuration } from '../../core/assurance/emit/curation';
 import { sha256HexSync } from '../../core/numeric/sha256';
 import type { CorpusDocument } from '../../core/curation/types';
 import { curationSpec, type CurationSpec } from '../../state/specs/curation';
@@ -120,6 +121,7 @@ export function CurationPanel({ spec, onSpecChange, onResult, expectedDigest }: 
     onResult({
       summary: { samples: m.samples, accepted: m.statuses.accepted, injected: m.injected, recovered: m.recovered, calls: m.cost.calls, ...(run.result.cancelled ? { cancelled: 'yes' } : {}) },
       ...(run.result.cancelled ? {} : { digest }),
+      evidence: emitCuration(run, { corpus: corpusName, modelHashes: models.hashes }),
     });
     // onResult is recreated by the shell on every render; report once per finished run
     // eslint-disable-next-line react-hooks/exhaustive-deps
