@@ -3,8 +3,8 @@
 // main story with on-screen narration (runDemo.ts), and writes the report folder. Exit code 1 if any step failed.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { runDemo } from './runDemo';
 import { startDemoServer, type DemoServer } from './server';
+import { prepareVideoRecording } from './video';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -20,6 +20,9 @@ async function main(): Promise<number> {
     },
   });
   const log = (l: string) => console.log(l);
+  if (values.video) log(`video: recording with ${prepareVideoRecording()}`);
+  // imported only now: Playwright reads PLAYWRIGHT_BROWSERS_PATH (set for --video above) when it loads
+  const { runDemo } = await import('./runDemo');
   let server: DemoServer | undefined;
   const baseUrl = values['base-url']?.replace(/\/$/, '')
     ?? (server = await startDemoServer({ outDir: values.dist, port: Number(values.port), reuseBuild: values['reuse-build'], log })).url;

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 /** vite's own entry, run with this node: killing it stops the server (an npx wrapper would leave it running) */
 const VITE = join('node_modules', 'vite', 'bin', 'vite.js');
 
+/** vite's notice about its future config loader is not the demo's business */
+const QUIET_VITE = { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' };
+
 export class DemoServerError extends Error {
   override name = 'DemoServerError';
 }
@@ -15,7 +18,7 @@ export interface DemoServer { url: string; close(): Promise<void> }
 
 function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    const p = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], env: QUIET_VITE });
     p.once('error', reject);
     p.once('exit', (code) => (code === 0 ? resolve() : reject(new DemoServerError(`${cmd} ${args.join(' ')} exited with ${code}`))));
   });
@@ -45,9 +48,9 @@ export async function startDemoServer(o: { outDir: string; port: number; reuseBu
   if (await answers(`${url}/`)) throw new DemoServerError(`port ${o.port} is already serving: stop it, pick --port, or pass --base-url ${url}`);
   if (!(o.reuseBuild && existsSync(join(o.outDir, 'index.html')))) {
     o.log(`building the app into ${o.outDir} (vite build)…`);
-    await run(process.execPath, [VITE, 'build', '--outDir', o.outDir, '--logLevel', 'warn']);
+    await run(process.execPath, [VITE, 'build', '--outDir', o.outDir, '--logLevel', 'error']);
   } else o.log(`reusing the build in ${o.outDir}`);
-  const proc = spawn(process.execPath, [VITE, 'preview', '--outDir', o.outDir, '--port', String(o.port), '--strictPort', '--host', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const proc = spawn(process.execPath, [VITE, 'preview', '--outDir', o.outDir, '--port', String(o.port), '--strictPort', '--host', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'inherit'], env: QUIET_VITE });
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   try {
     await waitForServer(`${url}/`, proc, 60_000);

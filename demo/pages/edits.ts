@@ -44,7 +44,7 @@ export class EditsPage extends WorkbenchPage {
     const result = this.page.locator(`[data-testid="edits-result"][data-kind="${kind}"]`);
     await expect(result.or(this.page.getByTestId('edits-error')).first()).toBeVisible(RUN_TIMEOUT);
     if (await this.page.getByTestId('edits-error').count()) throw new Error(`edits: ${await this.text('edits-error')}`);
-    await result.scrollIntoViewIfNeeded();
+    await this.reveal('edits-result');
   }
 
   async toSurvival(): Promise<void> {

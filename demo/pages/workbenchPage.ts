@@ -45,9 +45,12 @@ export class WorkbenchPage {
     if (await error.count()) throw new Error(`${errorTestId}: ${(await error.first().innerText()).trim()}`);
   }
 
-  /** Scrolls a result into view so the step's screenshot (and the video) shows it. */
+  /** Scrolls a result to the top of the view so the step's screenshot (and the video) shows it above the caption. */
   async reveal(testId: string): Promise<void> {
-    await this.page.getByTestId(testId).first().scrollIntoViewIfNeeded();
+    await this.page.getByTestId(testId).first().evaluate((e) => {
+      e.scrollIntoView({ block: 'start' });
+      window.scrollBy(0, -48); // the shell's header
+    });
   }
 
   async text(testId: string): Promise<string> {
