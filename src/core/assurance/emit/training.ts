@@ -8,7 +8,11 @@ import type { TrainJobResult } from '../../experiments/train/api';
 import type { EvidenceDraft, EvidenceMetric, PropertyId } from '../types';
 import { finiteMetrics, pointMetric, proportionMetric } from './intervals';
 
-type TrainEvidenceInput = Pick<TrainJobResult, 'spec' | 'model' | 'step' | 'evals' | 'data' | 'checkpoint'>;
+/** What the browser's TrainJobResult and the Node CLI's result both carry (the CLI: no checkpoint hash in memory). */
+export type TrainEvidenceInput = Pick<TrainJobResult, 'spec' | 'model' | 'step' | 'evals'> & {
+  data: Pick<TrainJobResult['data'], 'name' | 'rows' | 'sha256'>;
+  checkpoint: Pick<NonNullable<TrainJobResult['checkpoint']>, 'step' | 'weightsSha256'> | null;
+};
 
 const rateMetric = (name: string, r: EvalRate | undefined, higherIsBetter: boolean): EvidenceMetric | null =>
   (r ? proportionMetric(name, r.rate, r.n, higherIsBetter) : null);

@@ -2,7 +2,8 @@
 //   npx tsx src/core/experiments/train/cli.ts --spec spec.json
 // spec.json is a TrainSpec (spec.ts; unknown keys are errors). Prints one line per step, writes checkpoints under
 // spec.out, stops cleanly on Ctrl-C (the step in flight finishes and a resumable checkpoint of the steps done is written).
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { initEngine, release } from '../../lab';
 import { cliArg } from '../../edits/unlearn/runNode';
@@ -12,6 +13,7 @@ import { grpoFromSpec } from './grpoNode';
 import { trainFromSpec } from './node';
 import { parseTrainSpec } from './spec';
 import { TrainError } from './errors';
+import { EVIDENCE_FILE, trainEvidenceLedger } from '../../assurance/emit/trainingNode';
 
 async function main(argv: string[]): Promise<void> {
   const path = cliArg(argv)('spec');
@@ -41,6 +43,13 @@ async function main(argv: string[]): Promise<void> {
   const r = await (spec.method === 'grpo' ? grpoFromSpec(spec, o) : trainFromSpec(spec, o));
   release(r.params);
   if (r.lora) release(r.lora.arrays);
+  // the before/after evaluation as an evidence ledger file the Assurance page imports
+  const evidence = trainEvidenceLedger(spec, r);
+  if (evidence) {
+    await mkdir(spec.out, { recursive: true });
+    await writeFile(join(spec.out, EVIDENCE_FILE), evidence);
+    console.log(`evidence written to ${join(spec.out, EVIDENCE_FILE)}`);
+  }
   const speed = r.throughput ? `, ${r.throughput.stepsPerSecond.toFixed(2)} steps/s, ${Math.round(r.throughput.tokensPerSecond)} tokens/s after the compiling step` : '';
   console.log(`${r.status} after ${r.step} steps (${r.data.truncated} sequences truncated to ${r.sequenceLength + 1} tokens)${speed}`);
 }
