@@ -73,6 +73,8 @@ export class BullmqBackend implements JobBackend {
     this.redis = redisConnection(options.redisUrl);
     this.queueConnection = redisConnection(options.redisUrl);
     this.queue = new Queue<SweepJobData, RunRecord>(this.queueName, { connection: this.queueConnection, prefix: BULL_PREFIX });
+    // connection errors while Redis restarts: ioredis reconnects and BullMQ retries; nothing to report per try
+    this.queue.on('error', () => undefined);
   }
 
   private jobOptions(jobId: string): JobsOptions {
@@ -171,12 +173,17 @@ export class BullmqBackend implements JobBackend {
     const records: SweepResults['records'] = [];
     const deadLetters: DeadLetter[] = [];
     const wanted = meta.jobIds.map((id, index) => ({ id, index })).filter(({ index }) => done[index] || failed[index]);
-    const fields = await this.pipelined(wanted.map(({ id }) => ['hmget', this.keys.job(id), 'returnvalue', 'failedReason', 'attemptsMade']));
-    wanted.forEach(({ id, index }, k) => {
-      const [returnvalue, failedReason, attemptsMade] = fields[k] as (string | null)[];
-      if (done[index] && returnvalue) records.push({ jobId: id, index, record: JSON.parse(returnvalue) as RunRecord });
-      else deadLetters.push({ jobId: id, index, title: meta.titles[index], error: failedReason ?? '(no error recorded)', attempts: Number(attemptsMade ?? 0) });
-    });
+    const values = await this.pipelined(wanted.map(({ id }) => ['hget', this.keys.job(id), 'returnvalue']));
+    for (const [k, { id, index }] of wanted.entries()) {
+      const returnvalue = values[k] as string | null;
+      if (done[index] && returnvalue) {
+        records.push({ jobId: id, index, record: JSON.parse(returnvalue) as RunRecord });
+        continue;
+      }
+      // dead letters are few: read through BullMQ (field names of its job hash are its business)
+      const job = await this.queue.getJob(id);
+      deadLetters.push({ jobId: id, index, title: meta.titles[index], error: job?.failedReason || '(no error recorded)', attempts: job?.attemptsMade ?? 0 });
+    }
     return { sweepId, records, deadLetters };
   }
 
