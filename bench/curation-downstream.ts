@@ -2,9 +2,8 @@
 // → bench/results/curation-downstream.json. For each generator (curation-gen-s, curation-gen-l) × seed, the pipeline
 // curates the shipped handbook (public/samples/curation/clinic-handbook.md) under each configuration:
 //   raw        no injection, no gates: every parsed generation (the un-curated data)
-//   ungated    injection at CURATION_RATE, no gates (what an adversarially corrupted corpus teaches unfiltered)
-//   lexical    format + lexical claims (cited chunk) + reward + dedup, × recovery none / naive / adaptive
-//   grounded   format + grounding model (cited chunk) + reward + dedup, × recovery none / naive / adaptive
+//   lexical    injection at CURATION_RATE, then format + lexical claims (cited chunk) + reward + dedup, × recovery none / naive / adaptive
+//   grounded   injection at CURATION_RATE, then format + grounding model (cited chunk) + reward + dedup, × recovery none / naive / adaptive
 // (adaptive without its hint line: the better adaptive arm of bench/curation.ts with these generators). The
 // accepted samples go through the real export (export.ts → alpaca.jsonl), are read back by the trainer's own reader
 // (train/data.ts) and SFT the base model (default curation-gen-s, the smallest LM of the project: d64 × 2 layers,
@@ -12,9 +11,11 @@
 // hand-written held-out QA suite data/curation/handbook-qa-heldout.jsonl (52 questions, written apart from the
 // generator prompts, never used for tuning) greedily, scored by src/core/curation/downstream.ts: normalised exact
 // match, reference contained in the reply, numeric correctness, and the rate of replies stating a number the
-// handbook never states. The un-tuned base is the reference row.
+// handbook never states. The un-tuned base and SFT on the model-free extractive baseline (each chunk's first
+// sentence: faithful by construction) are the reference rows; each run also asks the tuned model its first 26
+// training questions (does SFT take at all, as phrased).
 // Env: CURATION_SEEDS (default 1,2), CURATION_RATE (0.3), CURATION_ATTEMPTS (2), DOWNSTREAM_BASE (curation-gen-s),
-// DOWNSTREAM_STEPS (60), DOWNSTREAM_LR (1e-3), DOWNSTREAM_BATCH (8), CURATION_GENERATORS.
+// DOWNSTREAM_STEPS (80), DOWNSTREAM_LR (3e-3, the forge's rate for these models), DOWNSTREAM_BATCH (8), CURATION_GENERATORS.
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,7 @@ import { formatGate } from '../src/core/curation/gates/format';
 import { groundingGate } from '../src/core/curation/gates/grounding';
 import { lexicalClaimGate } from '../src/core/curation/gates/lexicalClaims';
 import { curationRewardGate } from '../src/core/curation/gates/reward';
+import { extractiveSamples } from '../src/core/curation/extractive';
 import { ingestText } from '../src/core/curation/ingest';
 import { injectFailures } from '../src/core/curation/inject';
 import { runMetrics } from '../src/core/curation/metrics';
@@ -54,9 +56,9 @@ const RATE = Number(process.env.CURATION_RATE ?? 0.3);
 const ATTEMPTS = Number(process.env.CURATION_ATTEMPTS ?? 2);
 const GENERATORS = (process.env.CURATION_GENERATORS ?? 'curation-gen-s,curation-gen-l').split(',');
 const BASE = process.env.DOWNSTREAM_BASE ?? 'curation-gen-s';
-const TRAIN = { steps: Number(process.env.DOWNSTREAM_STEPS ?? 60), batchSize: Number(process.env.DOWNSTREAM_BATCH ?? 8), lr: Number(process.env.DOWNSTREAM_LR ?? 1e-3), warmupSteps: 10 };
+const TRAIN = { steps: Number(process.env.DOWNSTREAM_STEPS ?? 80), batchSize: Number(process.env.DOWNSTREAM_BATCH ?? 8), lr: Number(process.env.DOWNSTREAM_LR ?? 3e-3), warmupSteps: 10 };
 const SAMPLING = { topK: 5, temperature: 0.7, maxNewTokens: 48 };
-const DECODE = { maxNewTokens: 16, batch: 26 };
+const DECODE = { maxNewTokens: 16, batch: 52 };
 
 const folder = (id: string) => join(ROOT, 'models', id);
 const round = (x: number | null, d = 3) => (x === null ? null : Number(x.toFixed(d)));
@@ -80,7 +82,19 @@ function evaluate(model: TrainModel, params: ArrRecord, items: readonly QaItem[]
   return { summary: summariseScores(scores), scores };
 }
 
-const rateOut = (s: QaSummary) => Object.fromEntries(Object.entries(s).map(([k, r]) => [k, { k: r.k, n: r.n, rate: round(r.rate) }]));
+/**
+ * Whether SFT took at all: the tuned model asked the first TRAIN_RECALL questions it was trained on, scored by
+ * whether its reply contains the trained answer (normalised). Held-out accuracy near 0 with recall well above it
+ * means the facts were memorised as phrased, not learned as facts.
+ */
+const TRAIN_RECALL = 26;
+function trainRecall(model: TrainModel, params: ArrRecord, rows: readonly { instruction: string; output: string }[], sourceValues: ReadonlySet<number>) {
+  const items = rows.slice(0, TRAIN_RECALL).map((r, i) => ({ id: `train-${i}`, prompt: r.instruction, answer: r.output }));
+  const { contains, f1 } = evaluate(model, params, items, sourceValues).summary;
+  return { ...contains, f1 };
+}
+
+const rateOut = (s: QaSummary) => Object.fromEntries(Object.entries(s).map(([k, r]) => [k, typeof r === 'number' || r === null ? round(r) : { k: r.k, n: r.n, rate: round(r.rate) }]));
 
 async function main(): Promise<void> {
   const loadBefore = loadavg();
@@ -102,11 +116,12 @@ async function main(): Promise<void> {
     lexical: () => [formatGate(), lexicalClaimGate(), reward(), dedupGate()],
     grounded: () => [formatGate(), groundingGate({ lm: grounding, mode: 'cited-chunk', retrieve }), reward(), dedupGate()],
   };
-  const configs: { name: string; gates: string | null; recovery: PipelineConfig['recovery']; injection: boolean }[] = [
+  const configs: { name: string; gates: string | null; recovery: PipelineConfig['recovery']; injection: boolean; extractive?: boolean }[] = [
     { name: 'raw', gates: null, recovery: 'none', injection: false },
-    { name: 'ungated', gates: null, recovery: 'none', injection: true },
     ...['lexical', 'grounded'].flatMap((g) => (['none', 'naive', 'adaptive'] as const).map((recovery) => ({ name: `${g}/${recovery}`, gates: g, recovery, injection: true }))),
   ];
+  // the reference dataset: the model-free extractive baseline (each chunk's first sentence, exact span), faithful by construction
+  const extractive = { name: 'extractive', gates: null, recovery: 'none' as const, injection: false, extractive: true };
 
   const base = await loadTrainModelFolder(folder(BASE));
   const spec = parseTrainSpec({ method: 'sft', model: folder(BASE), data: 'alpaca.jsonl', out: 'unused (no checkpoint sink)', ...TRAIN });
@@ -114,20 +129,21 @@ async function main(): Promise<void> {
   console.log(`base ${BASE}: exact ${baseEval.summary.exact.k}/${items.length} numeric ${baseEval.summary.numericCorrect.k}/${baseEval.summary.numericCorrect.n} fabricated ${baseEval.summary.fabricatedNumber.k}`);
 
   const runs: Record<string, unknown>[] = [];
-  for (const genId of GENERATORS) {
-    const lm = await load(genId);
+  for (const genId of ['extractive', ...GENERATORS]) {
+    const lm = genId === 'extractive' ? null : await load(genId);
     for (const seed of SEEDS) {
-      const gen: Generator = { lm: memoised(causalTextLm(lm)), ...SAMPLING };
-      for (const c of configs) {
+      const gen: Generator | null = lm ? { lm: memoised(causalTextLm(lm)), ...SAMPLING } : null;
+      for (const c of gen ? configs : [extractive]) {
         const t = performance.now();
         const run = await runPipeline(chunks, {
-          generators: [gen], gates: c.gates ? gateSets[c.gates]() : [], recovery: c.recovery, hints: false, attemptsPerSample: ATTEMPTS, retrieve, seed,
+          generators: gen ? [gen] : [], gates: c.gates ? gateSets[c.gates]() : [], recovery: c.recovery, hints: false, attemptsPerSample: ATTEMPTS, retrieve, seed,
           ...(c.injection ? { injectionRate: RATE, injector: injectFailures } : {}),
-        });
+        }, gen ? {} : { extra: extractiveSamples(chunks) });
         const metrics = runMetrics(run);
         const files = exportDataset({ run, metrics, config: { generator: genId, config: c.name, seed }, models: [], data: [{ id: 'clinic-handbook.md', sha256: corpusSha }], name: `handbook QA (${genId} ${c.name} seed ${seed})` });
         const alpaca = files.find((f) => f.path === 'alpaca.jsonl')!.text;
-        const rows = readJsonRows(alpaca, 'alpaca.jsonl');
+        // no accepted sample → an empty file, which the trainer's reader refuses (empty-data): the base is scored instead
+        const rows = alpaca.trim() === '' ? [] : readJsonRows(alpaca, 'alpaca.jsonl');
         const trainRows = rows.map((r) => r.row as { instruction: string; output: string });
         const pipelineSeconds = (performance.now() - t) / 1000;
         let result;
@@ -139,7 +155,8 @@ async function main(): Promise<void> {
           const data = encodeRows(base, spec, rows, 'alpaca.jsonl');
           const r = await runTraining(base, data, { ...spec, seed });
           result = evaluate(base, r.params, items, sourceValues);
-          train = { firstLoss: round(r.logs[0].loss), lastLoss: round(r.logs.at(-1)!.loss), stepsPerSecond: round(r.throughput?.stepsPerSecond ?? null, 1), dataSha256: data.sha256 };
+          const recall = trainRecall(base, r.params, trainRows, sourceValues);
+          train = { recall: { k: recall.k, n: recall.n, rate: round(recall.rate), f1: round(recall.f1) }, firstLoss: round(r.logs[0].loss), lastLoss: round(r.logs.at(-1)!.loss), stepsPerSecond: round(r.throughput?.stepsPerSecond ?? null, 1), dataSha256: data.sha256 };
           release(r.params);
         }
         const s = result.summary;
@@ -147,7 +164,7 @@ async function main(): Promise<void> {
           accepted: metrics.statuses.accepted, yield: round(metrics.yield), calls: metrics.cost.calls, injected: metrics.injected,
           datasetFabricated: datasetFabricatedNumbers(trainRows, sourceValues), train, qa: rateOut(s),
           seconds: round((performance.now() - t) / 1000, 1), pipelineSeconds: round(pipelineSeconds, 1), examples: result.scores.slice(0, 4).map((x) => ({ id: x.id, reply: x.reply })) });
-        console.log(`${genId} seed ${seed} ${c.name.padEnd(17)} rows ${String(rows.length).padStart(3)} (data fabricated ${datasetFabricatedNumbers(trainRows, sourceValues).k}) → exact ${s.exact.k} contains ${s.contains.k} numeric ${s.numericCorrect.k}/${s.numericCorrect.n} fabricated ${s.fabricatedNumber.k}/${s.fabricatedNumber.n} (${round((performance.now() - t) / 1000, 1)} s)`);
+        console.log(`${genId} seed ${seed} ${c.name.padEnd(17)} rows ${String(rows.length).padStart(3)} (data fabricated ${datasetFabricatedNumbers(trainRows, sourceValues).k}) → exact ${s.exact.k} contains ${s.contains.k} F1 ${round(s.f1, 2)} numeric ${s.numericCorrect.k}/${s.numericCorrect.n} fabricated ${s.fabricatedNumber.k}/${s.fabricatedNumber.n} train recall ${(train.recall as { k: number } | undefined)?.k ?? '-'} F1 ${(train.recall as { f1: number } | undefined)?.f1 ?? '-'} (${round((performance.now() - t) / 1000, 1)} s)`);
       }
     }
   }
@@ -155,14 +172,15 @@ async function main(): Promise<void> {
   const baseUnchanged = baseAfter.scores.every((x, i) => x.reply === baseEval.scores[i].reply);
 
   // means over seeds per generator × configuration
-  type Run = { generator: string; config: string; accepted: number; datasetFabricated: { rate: number | null }; qa: Record<string, { rate: number | null }> };
+  type Run = { generator: string; config: string; accepted: number; datasetFabricated: { rate: number | null }; qa: Record<string, { rate: number | null }> & { f1: number | null }; train: { recall?: { rate: number | null; f1: number | null } } };
   const mean = (xs: (number | null)[]) => { const v = xs.filter((x): x is number => x !== null); return v.length ? round(v.reduce((a, b) => a + b, 0) / v.length) : null; };
-  const summary = GENERATORS.flatMap((g) => configs.map((c) => {
+  const summary = [['extractive', extractive] as const, ...GENERATORS.flatMap((g) => configs.map((c) => [g, c] as const))].map(([g, c]) => {
     const rs = (runs as Run[]).filter((r) => r.generator === g && r.config === c.name);
     return { generator: g, config: c.name, seeds: rs.length, accepted: mean(rs.map((r) => r.accepted)), datasetFabricated: mean(rs.map((r) => r.datasetFabricated.rate)),
-      exact: mean(rs.map((r) => r.qa.exact.rate)), contains: mean(rs.map((r) => r.qa.contains.rate)), numericCorrect: mean(rs.map((r) => r.qa.numericCorrect.rate)),
-      fabricatedNumber: mean(rs.map((r) => r.qa.fabricatedNumber.rate)), withNumber: mean(rs.map((r) => r.qa.withNumber.rate)) };
-  }));
+      exact: mean(rs.map((r) => r.qa.exact.rate)), f1: mean(rs.map((r) => r.qa.f1)), contains: mean(rs.map((r) => r.qa.contains.rate)), numericCorrect: mean(rs.map((r) => r.qa.numericCorrect.rate)),
+      fabricatedNumber: mean(rs.map((r) => r.qa.fabricatedNumber.rate)), withNumber: mean(rs.map((r) => r.qa.withNumber.rate)),
+      trainRecall: mean(rs.map((r) => r.train.recall?.rate ?? null)), trainF1: mean(rs.map((r) => r.train.recall?.f1 ?? null)) };
+  });
   const models = await Promise.all([BASE, ...GENERATORS, 'curation-grounding', 'judge'].map(async (id) => ({ id, sha256: await modelSha256(folder(id)) })));
   for (const m of loaded) await m.dispose();
   const out = {
@@ -174,7 +192,7 @@ async function main(): Promise<void> {
       suite: { file: 'data/curation/handbook-qa-heldout.jsonl', sha256: await fileSha256(SUITE), items: items.length },
       seeds: SEEDS, injectionRate: RATE, attemptsPerSample: ATTEMPTS, sampling: SAMPLING, adaptiveHints: false,
       base: BASE, train: { method: 'sft', ...TRAIN, template: spec.template, completionOnly: spec.completionOnly, data: 'the export\'s alpaca.jsonl' }, decode: { ...DECODE, greedy: true },
-      models, configs: configs.map((c) => c.name),
+      models, configs: ['extractive (reference, no model)', ...configs.map((c) => c.name)], trainRecallItems: TRAIN_RECALL,
     },
     seconds: round((performance.now() - t0) / 1000, 1),
     base: { qa: rateOut(baseEval.summary), unchangedAfterRuns: baseUnchanged, examples: baseEval.scores.slice(0, 4).map((x) => ({ id: x.id, reply: x.reply })) },

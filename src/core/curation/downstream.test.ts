@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { extractQuantities, wordTokens } from './claims';
-import { datasetFabricatedNumbers, normaliseAnswer, parseQaSuite, scoreAnswer, sourceNumberValues, summariseScores, type QaItem } from './downstream';
+import { datasetFabricatedNumbers, normaliseAnswer, parseQaSuite, scoreAnswer, sourceNumberValues, summariseScores, tokenF1, type QaItem } from './downstream';
 import { CurationError } from './errors';
 import { HANDBOOK_PATH } from './testHandbookNode';
 
@@ -60,7 +60,11 @@ describe('answer scoring', () => {
   });
 
   it('exact, contained, numeric and fabricated verdicts of written replies', () => {
-    expect(scoreAnswer(item('10 days'), '10 days.', values)).toMatchObject({ exact: true, contains: true, numericCorrect: true, fabricatedNumbers: [] });
+    expect(scoreAnswer(item('10 days'), '10 days.', values)).toMatchObject({ exact: true, contains: true, f1: 1, numericCorrect: true, fabricatedNumbers: [] });
+    // partial credit: 2 shared tokens, precision 2/4, recall 2/2 → F1 2/3
+    expect(scoreAnswer(item('10 days'), 'lasts 10 days mixed', values).f1).toBeCloseTo(2 / 3, 12);
+    expect(tokenF1('a a b', 'a b b')).toBeCloseTo(2 / 3, 12);
+    expect(tokenF1('', 'a')).toBe(0);
     expect(scoreAnswer(item('10 days'), 'Mixed Dorvalin lasts 10 days.', values)).toMatchObject({ exact: false, contains: true, numericCorrect: true });
     // a number the handbook states, but the wrong one: not fabricated, not correct
     expect(scoreAnswer(item('10 days'), 'It lasts 28 days.', values)).toMatchObject({ contains: false, numericCorrect: false, fabricatedNumbers: [] });
@@ -82,10 +86,13 @@ describe('answer scoring', () => {
       scoreAnswer(item('5 days'), '41 days', values),
     ]);
     expect(s.exact).toEqual({ k: 1, n: 3, rate: 1 / 3 });
+    // F1: 1, 0, and "41 days" vs "5 days" shares "days": 0.5
+    expect(s.f1).toBeCloseTo((1 + 0 + 0.5) / 3, 12);
     expect(s.numericCorrect).toEqual({ k: 1, n: 2, rate: 0.5 });
     expect(s.fabricatedNumber).toEqual({ k: 1, n: 3, rate: 1 / 3 });
     expect(s.withNumber).toEqual({ k: 2, n: 3, rate: 2 / 3 });
     expect(summariseScores([]).exact.rate).toBeNull();
+    expect(summariseScores([]).f1).toBeNull();
   });
 
   it('counts training answers that state numbers the source never states', () => {

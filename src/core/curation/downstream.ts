@@ -43,6 +43,21 @@ export function normaliseAnswer(text: string): string {
     .replace(/^(?:the|a|an) /, '');
 }
 
+/** Token F1 of two normalised texts (SQuAD's: shared tokens counted with multiplicity); 0 when either is empty. */
+export function tokenF1(reply: string, answer: string): number {
+  const r = reply.split(' ').filter(Boolean);
+  const a = answer.split(' ').filter(Boolean);
+  if (!r.length || !a.length) return 0;
+  const left = new Map<string, number>();
+  for (const w of a) left.set(w, (left.get(w) ?? 0) + 1);
+  let shared = 0;
+  for (const w of r) if ((left.get(w) ?? 0) > 0) { shared++; left.set(w, left.get(w)! - 1); }
+  if (shared === 0) return 0;
+  const precision = shared / r.length;
+  const recall = shared / a.length;
+  return (2 * precision * recall) / (precision + recall);
+}
+
 /** Every value a source states (number values only: a unit mismatch is the gate's business, not this count's). */
 export const sourceNumberValues = (text: string): Set<number> => new Set(extractQuantities(text).map((q) => q.value));
 
@@ -56,6 +71,8 @@ export interface AnswerScore {
   exact: boolean;
   /** The normalised answer appears in the normalised reply at word boundaries. */
   contains: boolean;
+  /** SQuAD-style token F1 of the normalised reply against the normalised answer (partial credit). */
+  f1: number;
   /** Every quantity of the answer is in the reply (same value, same unit or one side unitless); null when the answer has no number. */
   numericCorrect: boolean | null;
   /** Numbers of the reply whose value is neither in the source nor in the question. */
@@ -74,6 +91,7 @@ export function scoreAnswer(item: QaItem, reply: string, sourceValues: ReadonlyS
     id: item.id, reply,
     exact: r === a,
     contains: a !== '' && ` ${r} `.includes(` ${a} `),
+    f1: tokenF1(r, a),
     numericCorrect: ref.length ? ref.every((q) => got.some((g) => sameQuantity(q, g))) : null,
     fabricatedNumbers: got.filter((g) => !sourceValues.has(g.value) && !asked.has(g.value)).map((g) => g.raw),
     hasNumber: got.length > 0,
@@ -91,6 +109,8 @@ const rate = (flags: readonly boolean[]): Rate => {
 export interface QaSummary {
   exact: Rate;
   contains: Rate;
+  /** Mean token F1 (null over no scores). */
+  f1: number | null;
   /** Over the items whose answer has a number. */
   numericCorrect: Rate;
   /** Replies with at least one number absent from the source (over every reply). */
@@ -103,6 +123,7 @@ export function summariseScores(scores: readonly AnswerScore[]): QaSummary {
   return {
     exact: rate(scores.map((s) => s.exact)),
     contains: rate(scores.map((s) => s.contains)),
+    f1: scores.length ? scores.reduce((t, s) => t + s.f1, 0) / scores.length : null,
     numericCorrect: rate(scores.filter((s) => s.numericCorrect !== null).map((s) => s.numericCorrect === true)),
     fabricatedNumber: rate(scores.map((s) => s.fabricatedNumbers.length > 0)),
     withNumber: rate(scores.map((s) => s.hasNumber)),
