@@ -1,5 +1,6 @@
 // The demo's stories, in the order the demo tells them (`--modules` picks among these ids).
 import { alignbeamStory } from './pages/alignbeam';
+import { assuranceStory } from './pages/assurance';
 import { circuitsStory } from './pages/circuits';
 import { curationStory } from './pages/curation';
 import { editsStory } from './pages/edits';
@@ -10,7 +11,7 @@ import { tabularStory } from './pages/tabular';
 import type { Story } from './story';
 
 export const STORIES: readonly Story[] = [
-  alignbeamStory, tabularStory, ensemblesStory, circuitsStory, editsStory, curationStory, experimentsStory, hubStory,
+  alignbeamStory, tabularStory, ensemblesStory, circuitsStory, editsStory, curationStory, experimentsStory, assuranceStory, hubStory,
 ];
 
 export class UnknownDemoModuleError extends Error {
