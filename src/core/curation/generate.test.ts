@@ -23,6 +23,10 @@ describe('provenance spans', () => {
   it('sentences, heading line included, offsets exact', () => {
     expect(sentenceSpans(text).map((s) => text.slice(s.start, s.end))).toEqual(['### Kelmora', 'Kelmora is a pain tablet.', 'Each tablet holds 250 mg.', 'Adults take 2 tablets every 6 hours.']);
   });
+  it('a decimal point does not end a sentence (the handbook\'s "2.2 pounds" was cut to "2 pounds.", its start lost)', () => {
+    const w = '### Weight in pounds\nOne kilogram is 2.2 pounds. Give 0.5 mL. Done!';
+    expect(sentenceSpans(w).map((s) => w.slice(s.start, s.end))).toEqual(['### Weight in pounds', 'One kilogram is 2.2 pounds.', 'Give 0.5 mL.', 'Done!']);
+  });
   it('the sentences the answer rests on; the whole chunk when none shares a word', () => {
     const s = locateSpan(text, '250 mg per tablet.');
     expect(text.slice(s.start, s.end)).toBe('Each tablet holds 250 mg.');

@@ -112,7 +112,8 @@ const words = (s: string): string[] => s.toLowerCase().match(/[a-z0-9]+(?:[.,][0
 /** Sentence spans of `text` (ends at . ! ? or a newline), offsets in `text`. */
 export function sentenceSpans(text: string): Span[] {
   const out: Span[] = [];
-  const re = /[^.!?\n]+(?:[.!?]+(?=\s|$)|\n|$)/g;
+  // a '.', '!' or '?' ends a sentence only before whitespace or the end: "2.2 pounds" and "0.5 mL" stay whole
+  const re = /(?:[^.!?\n]|[.!?](?!\s|$))+(?:[.!?]+(?=\s|$)|\n|$)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     if (m[0].length === 0) { re.lastIndex++; continue; }
     const lead = m[0].length - m[0].trimStart().length;
