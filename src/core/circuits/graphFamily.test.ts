@@ -136,6 +136,11 @@ describe('circuit methods on a real-vocabulary llama-family replica', () => {
     const probes = await trainProbes(model, harmful, benign, { heldoutFraction: 0.4 });
     expect(probes.map((l) => l.layer)).toEqual([0, 1, 2]);
     for (const l of probes) expect(l.heldoutAcc).toBeGreaterThanOrEqual(0);
+    // 5 prompts per class, 40 % held out: 2 per class, and each accuracy is a count over those 4
+    for (const l of probes) {
+      expect(l.heldoutN).toBe(4);
+      expect(Number.isInteger(Math.round(l.heldoutAcc * 4 * 1e6) / 1e6)).toBe(true);
+    }
   });
 
   // BF16 is what Llama, Qwen and Gemma checkpoints ship in; F16 decoding goes through the same decodeToF32 (edits/dtypes tests)

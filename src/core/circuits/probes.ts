@@ -54,5 +54,5 @@ function fitLayer(layer: number, x: Float32Array, y: number[], isTest: boolean[]
     const p = predictSoftmaxRegression(z(rows), rows.length, d, 2, fit.w);
     return rows.filter((i, r) => (p[r * 2 + 1] > 0.5 ? 1 : 0) === y[i]).length / rows.length;
   };
-  return { layer, trainAcc: acc(train), heldoutAcc: acc(test) };
+  return { layer, trainAcc: acc(train), heldoutAcc: acc(test), heldoutN: test.length };
 }

@@ -226,6 +226,8 @@ export interface ProbeLayer {
   layer: number;
   trainAcc: number;
   heldoutAcc: number;
+  /** prompts in the held-out split (both classes); absent in results computed before it was recorded */
+  heldoutN?: number;
 }
 export type ProbeResult = ProbeLayer[];
 

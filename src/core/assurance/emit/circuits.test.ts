@@ -62,16 +62,25 @@ describe('emitCircuitsEvidence', () => {
 });
 
 describe('emitCircuitsProbes', () => {
-  it('reports each layer and the best one as linear-probe evidence on refusal and hidden objectives', () => {
-    const probes: ProbeResult = [{ layer: 0, trainAcc: 0.6, heldoutAcc: 0.55 }, { layer: 1, trainAcc: 1, heldoutAcc: 0.9 }, { layer: 2, trainAcc: 1, heldoutAcc: 0.85 }];
+  it('reports each layer and the best one as linear-probe evidence, with Wilson intervals over the held-out split', () => {
+    const probes: ProbeResult = [{ layer: 0, trainAcc: 0.6, heldoutAcc: 0.55, heldoutN: 20 }, { layer: 1, trainAcc: 1, heldoutAcc: 0.9, heldoutN: 20 }, { layer: 2, trainAcc: 1, heldoutAcc: 0.85, heldoutN: 20 }];
     const [p] = completeAll(emitCircuitsProbes(probes, { id: 'anchor', sha256: MODEL_SHA }));
     expect(p).toMatchObject({ evidenceClass: 'linear-probe', access: 'white-box', model: { id: 'anchor', sha256: MODEL_SHA } });
     expect(p.scope.properties).toEqual(['harmful-output-refusal', 'no-hidden-objectives']);
-    // the probe result has no held-out split size: unknown (0), not the layer count
-    expect(p.scope.sampleSize).toBe(0);
-    expect(p.metrics[0]).toMatchObject({ name: 'best held-out probe accuracy (layer 1)', value: 0.9, method: 'none' });
+    expect(p.scope.sampleSize).toBe(20);
+    // 18 of 20: Wilson [0.699, 0.972]
+    expect(p.metrics[0]).toMatchObject({ name: 'best held-out probe accuracy (layer 1)', value: 0.9, method: 'wilson', n: 20 });
+    expect(p.metrics[0].ci![0]).toBeCloseTo(0.699, 3);
+    expect(p.metrics[0].ci![1]).toBeCloseTo(0.972, 3);
     expect(p.metrics).toHaveLength(4);
+    expect(p.metrics.every((m) => m.method === 'wilson' && m.ci![0] <= m.value && m.value <= m.ci![1])).toBe(true);
     expect(p.claim).toMatch(/precondition/);
+  });
+  it('a probe result without the held-out size (computed before it was recorded): sample size 0, no interval', () => {
+    const [p] = completeAll(emitCircuitsProbes([{ layer: 1, trainAcc: 1, heldoutAcc: 0.9 }], { id: 'anchor' }));
+    expect(p.scope.sampleSize).toBe(0);
+    expect(p.metrics[0]).toMatchObject({ value: 0.9, method: 'none' });
+    expect(p.metrics[0].ci).toBeUndefined();
   });
   it('emits nothing without layers', () => expect(emitCircuitsProbes([], { id: 'anchor' })).toEqual([]));
 });

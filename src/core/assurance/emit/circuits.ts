@@ -70,22 +70,27 @@ export function emitCircuitsEvidence(rec: CircuitsEvidence, ctx: CircuitsContext
 }
 
 /**
- * Probes: one draft with each layer's held-out accuracy (the best layer first). The probe result does not carry its
- * held-out split size, so the accuracies have no interval and the sample size is recorded as 0 (unknown), not guessed.
+ * Probes: one draft with each layer's held-out accuracy (the best layer first), each with its Wilson interval over
+ * the held-out split (every layer is scored on the same prompts). A result computed before the split size was
+ * recorded has no interval and sample size 0 (unknown), not a guessed count.
  */
 export function emitCircuitsProbes(result: ProbeResult, model: { id: string; sha256?: string }): EvidenceDraft[] {
   if (result.length === 0) return [];
   const best = result.reduce((b, l) => (l.heldoutAcc > b.heldoutAcc ? l : b), result[0]);
+  const heldout = best.heldoutN ?? 0;
+  const accuracy = (name: string, l: ProbeResult[number]) => (l.heldoutN
+    ? proportionMetric(name, l.heldoutAcc, l.heldoutN, true)
+    : pointMetric(name, l.heldoutAcc, { higherIsBetter: true }));
   return [{
     evidenceClass: 'linear-probe',
     access: 'white-box',
     module: 'circuits',
     model: { id: model.id, ...(model.sha256 ? { sha256: model.sha256 } : {}) },
     data: [{ id: 'forge held-out harmful and benign prompts (class-balanced, seeded split)' }],
-    scope: { behaviour: 'linear read-out of "this prompt is harmful" from the residual stream, per layer', suite: 'forge held-out harmful vs benign', sampleSize: 0, properties: ['harmful-output-refusal', 'no-hidden-objectives'] },
+    scope: { behaviour: 'linear read-out of "this prompt is harmful" from the residual stream, per layer', suite: 'forge held-out harmful vs benign', sampleSize: heldout, properties: ['harmful-output-refusal', 'no-hidden-objectives'] },
     metrics: finiteMetrics([
-      pointMetric(`best held-out probe accuracy (layer ${best.layer})`, best.heldoutAcc, { higherIsBetter: true }),
-      ...result.map((l) => pointMetric(`held-out probe accuracy, layer ${l.layer}`, l.heldoutAcc, { higherIsBetter: true })),
+      accuracy(`best held-out probe accuracy (layer ${best.layer})`, best),
+      ...result.map((l) => accuracy(`held-out probe accuracy, layer ${l.layer}`, l)),
     ]),
     claim: `The model represents request harmfulness linearly (held-out accuracy ${best.heldoutAcc.toFixed(3)} at layer ${best.layer}; 0.5 is chance). `
       + 'It bears on hidden objectives only as a precondition: an internal harm signal can be compared with what the model outputs, '
