@@ -3,7 +3,7 @@
 // Run: npm run bench [-- ensembles]
 import { spawnSync } from 'node:child_process';
 
-const BENCHES = ['runtime', 'runtime-browser', 'ensembles', 'tabular-teacher', 'tabular-baselines', 'distill', 'gbdt', 'edits', 'alignbeam', 'circuits'];
+const BENCHES = ['runtime', 'runtime-browser', 'ensembles', 'tabular-teacher', 'tabular-baselines', 'distill', 'gbdt', 'edits', 'alignbeam', 'circuits', 'sweeps'];
 const only = process.argv.slice(2);
 const root = new URL('..', import.meta.url).pathname;
 let failed = 0;

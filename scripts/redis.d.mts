@@ -11,4 +11,4 @@ export interface RedisServer {
   restart(options?: { crash?: boolean }): Promise<void>;
 }
 export function freePort(): Promise<number>;
-export function startRedis(options?: { port?: number; dir?: string; timeoutMs?: number }): Promise<RedisServer>;
+export function startRedis(options?: { port?: number; dir?: string; timeoutMs?: number; verbose?: boolean }): Promise<RedisServer>;

@@ -37,7 +37,7 @@ function waitForPing(port, timeoutMs, exited) {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = () => {
-      if (exited()) return reject(new Error(`redis-server exited before answering on 127.0.0.1:${port} (port taken? see its output above)`));
+      if (exited()) return reject(new Error(`redis-server exited before answering on 127.0.0.1:${port} (port taken? run "node scripts/redis.mjs --port ${port}" to see its output)`));
       const sock = connect(port, '127.0.0.1');
       let buf = '';
       sock.on('connect', () => sock.write('PING\r\n'));
@@ -54,7 +54,8 @@ function waitForPing(port, timeoutMs, exited) {
 }
 
 /**
- * Starts redis-server. Options: port (default: a free one), dir (durable mode, see the header), timeoutMs.
+ * Starts redis-server. Options: port (default: a free one), dir (durable mode, see the header), timeoutMs,
+ * verbose (its log on this process's stdout/stderr).
  * `stop()` shuts it down (SIGTERM), `kill()` crashes it (SIGKILL), `restart({ crash })` does either and starts it
  * again on the same port with the same dir.
  */
@@ -66,7 +67,7 @@ export async function startRedis(options = {}) {
   let exited = false;
   const launch = async () => {
     exited = false;
-    child = spawn(BINARY, serverArgs(port, dir), { stdio: ['ignore', 'inherit', 'inherit'] });
+    child = spawn(BINARY, serverArgs(port, dir), { stdio: ['ignore', options.verbose ? 'inherit' : 'ignore', options.verbose ? 'inherit' : 'ignore'] });
     child.on('error', (e) => { exited = true; console.error(`cannot start ${BINARY}: ${e.message} (run: node scripts/ensure-redis.mjs)`); });
     child.on('exit', () => { exited = true; });
     await waitForPing(port, timeoutMs, () => exited);
@@ -91,7 +92,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const arg = (name) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
   const port = arg('--port') ? Number(arg('--port')) : 6379;
   const dir = arg('--dir');
-  const redis = await startRedis({ port, ...(dir ? { dir } : {}) });
+  const redis = await startRedis({ port, verbose: true, ...(dir ? { dir } : {}) });
   console.log(`redis-server on ${redis.url} (${dir ? `durable: append-only file in ${dir}` : 'ephemeral: nothing kept when it stops'}, maxmemory-policy noeviction); Ctrl-C stops it`);
   const stop = async () => { await redis.stop(); process.exit(0); };
   process.on('SIGINT', stop);

@@ -20,6 +20,8 @@ import type { InputRef } from './tasks/common';
 import { readRegularFile } from './fileio';
 import { MANIFEST_FILE } from './tasks/output';
 import { PathError, Workspace } from './workspace';
+import { defaultSweepBackend, mountSweeps } from './sweeps';
+import type { JobBackend } from '../sweeps/backend';
 
 export const DEFAULT_ORIGINS = ['http://127.0.0.1:4173', 'http://127.0.0.1:5173', 'http://localhost:4173', 'http://localhost:5173'];
 
@@ -30,6 +32,8 @@ export interface AppOptions {
   maxBodyBytes: number;
   /** Port we listen on, for the Host check (0 skips it: tests calling app.request directly). */
   port: () => number;
+  /** where sweeps run (sweeps.ts): default BullMQ on SWEEP_REDIS_URL, else the in-process loop */
+  sweeps?: () => JobBackend;
 }
 
 class HttpError extends Error {
@@ -214,6 +218,8 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     });
     return c.body(text.toString('utf8'), 200, { 'Content-Type': 'application/json' });
   });
+
+  mountSweeps(app, o.sweeps ?? defaultSweepBackend);
 
   return { app, jobs };
 }

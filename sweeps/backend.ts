@@ -79,6 +79,8 @@ interface LocalSweep {
   dead: Map<string, DeadLetter>;
   abort: AbortController;
   running: Promise<void>;
+  /** the loop has returned (finished or cancelled) */
+  stopped: boolean;
 }
 
 /**
@@ -91,9 +93,9 @@ export class InProcessBackend implements JobBackend {
 
   async submit(sweep: ExpandedSweep): Promise<SubmitOutcome> {
     if (this.sweeps.has(sweep.sweepId)) return { sweepId: sweep.sweepId, total: sweep.jobs.length, added: 0 };
-    const local: LocalSweep = { sweep, results: new Map(), dead: new Map(), abort: new AbortController(), running: Promise.resolve() };
+    const local: LocalSweep = { sweep, results: new Map(), dead: new Map(), abort: new AbortController(), running: Promise.resolve(), stopped: false };
     this.sweeps.set(sweep.sweepId, local);
-    local.running = this.loop(local);
+    local.running = this.loop(local).finally(() => { local.stopped = true; });
     return { sweepId: sweep.sweepId, total: sweep.jobs.length, added: sweep.jobs.length };
   }
 
@@ -131,7 +133,7 @@ export class InProcessBackend implements JobBackend {
     const done = s.results.size;
     const failed = s.dead.size;
     const cancelled = s.abort.signal.aborted;
-    return { sweepId, total, done, failed, cancelled, finished: done + failed === total || (cancelled && await settled(s.running)) };
+    return { sweepId, total, done, failed, cancelled, finished: done + failed === total || (cancelled && s.stopped) };
   }
 
   async *watch(sweepId: string, options: { intervalMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<SweepProgress> {
@@ -168,10 +170,4 @@ export class InProcessBackend implements JobBackend {
     for (const s of this.sweeps.values()) s.abort.abort();
     await Promise.all([...this.sweeps.values()].map((s) => s.running));
   }
-}
-
-/** Whether a promise has settled, without waiting for it. */
-async function settled(p: Promise<unknown>): Promise<boolean> {
-  const marker = Symbol('pending');
-  return (await Promise.race([p.then(() => true, () => true), Promise.resolve(marker)])) !== marker;
 }
