@@ -28,8 +28,31 @@ describe('buildAuditGapReport: required vs achieved access', () => {
     expect(refusal).toMatchObject({ status: 'met', fragile: false, achievedAccess: 'white-box', requiredAccess: ['white-box'] });
     expect(refusal.instruments).toEqual(['ca-sb53', 'seoul-commitments']);
     expect(refusal.evidenceIds.sort()).toEqual([graph.id, probe.id].sort());
-    expect(refusal.next.map((n) => n.evidenceClass).sort()).toEqual(['activation-patching', 'before-after-training', 'quantization-survival']);
-    expect(prop(report, 'no-hidden-objectives')).toMatchObject({ status: 'met', evidenceIds: [probe.id] });
+    // met by evidence that carries it: nothing to run next (the missing mechanistic classes are not a gap)
+    expect(refusal.next).toEqual([]);
+    expect(prop(report, 'no-hidden-objectives')).toMatchObject({ status: 'met', evidenceIds: [probe.id], next: [] });
+  });
+
+  it('lists next evidence only for gap, none and fragile properties', () => {
+    const report = buildAuditGapReport({ records: all, instruments: INSTRUMENTS });
+    for (const p of report.properties) expect(p.next.length > 0, p.property).toBe(p.status !== 'met' || p.fragile);
+    // met yet fragile: grey-box required, a behavioural record declared grey-box reaches it, but only outputs
+    const greyOnly = INSTRUMENTS.map((i) => ({ ...i, requirements: i.requirements.map((r) => ({ ...r, access: r.property === 'harmful-output-refusal' ? 'grey-box' as const : r.access })) }));
+    const fragileMet = prop(buildAuditGapReport({ records: [record(behaviouralEval({ access: 'grey-box' }))], instruments: greyOnly }), 'harmful-output-refusal');
+    expect(fragileMet).toMatchObject({ status: 'met', fragile: true });
+    expect(fragileMet.next.map((n) => n.evidenceClass)).toContain('attribution-graph');
+  });
+
+  it('says when a property\'s evidence is about several models or a combined decoding system, and keeps per-model verdicts apart', () => {
+    const system = record(behaviouralEval({ model: { id: 'alignbeam(target+anchor)' } }));
+    const pooled = prop(buildAuditGapReport({ records: [system, graph], instruments: INSTRUMENTS }), 'harmful-output-refusal');
+    expect(pooled.reason).toMatch(/Pooled over 2 models or systems \(alignbeam\(target\+anchor\), anchor\)/);
+    // the system's own report: behavioural only, fragile; the anchor's: met by its circuit, without the system's record
+    expect(prop(buildAuditGapReport({ records: [system, graph], instruments: INSTRUMENTS, model: 'alignbeam(target+anchor)' }), 'harmful-output-refusal'))
+      .toMatchObject({ status: 'gap', fragile: true, evidenceIds: [system.id] });
+    const anchor = prop(buildAuditGapReport({ records: [system, graph], instruments: INSTRUMENTS, model: 'anchor' }), 'harmful-output-refusal');
+    expect(anchor).toMatchObject({ status: 'met', evidenceIds: [graph.id] });
+    expect(anchor.reason).not.toMatch(/Pooled/);
   });
 
   it('flags behavioural evidence alone as fragile, with a gap against white-box and the mechanistic next steps', () => {

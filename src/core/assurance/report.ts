@@ -107,7 +107,13 @@ function requirementsByProperty(instruments: Instrument[]): Map<PropertyId, Requ
 const bearsOn = (r: EvidenceRecord, p: PropertyId): boolean =>
   (PROPERTIES[p].evidence as readonly string[]).includes(r.evidenceClass) && r.scope.properties.includes(p);
 
-function nextEvidence(p: PropertyId, present: Set<string>, status: PropertyAssessment['status'], needsOutside: boolean, requiredOrdered: AccessLevel | null): NextEvidence[] {
+/**
+ * What to run next for a property: only where the assessment is short (gap, none) or fragile. A property already
+ * met by evidence that can carry it needs nothing more to close the audit gap, so listing every missing
+ * mechanistic class there would read as a gap that is not one.
+ */
+function nextEvidence(p: PropertyId, present: Set<string>, status: PropertyAssessment['status'], fragile: boolean, needsOutside: boolean, requiredOrdered: AccessLevel | null): NextEvidence[] {
+  if (status === 'met' && !fragile) return [];
   const bearing = PROPERTIES[p].evidence as readonly EvidenceClass[];
   const missing = (c: EvidenceClass) => !present.has(c);
   let classes = bearing.filter((c) => EVIDENCE_CLASSES[c].mechanistic && missing(c));
@@ -157,6 +163,10 @@ function assess(p: PropertyId, req: Requirement | undefined, valid: EvidenceReco
   if (unknownHere.length) parts.push(`${plural(unknownHere.length, 'record')} of unknown class not counted.`);
   const offClass = valid.filter((r) => r.scope.properties.includes(p) && !bearsOn(r, p));
   if (offClass.length) parts.push(`${plural(offClass.length, 'record')} name this property but their class does not bear on it.`);
+  // evidence about different models (or about a decoding system built from several, alignbeam(target+anchor))
+  // is not evidence about one model: say so, so that a pooled "met" is read as the set's, not any one model's
+  const modelIds = [...new Set(bearing.map((r) => r.model.id))].sort();
+  if (modelIds.length > 1) parts.push(`Pooled over ${modelIds.length} models or systems (${modelIds.join(', ')}): evidence about one does not carry to another; pick a model for its own verdict.`);
   const goneHere = bearing.filter((r) => gone.has(r.id));
   if (goneHere.length) parts.push(`${plural(goneHere.length, 'record')} counted here point at runs no longer in the history.`);
 
@@ -170,7 +180,7 @@ function assess(p: PropertyId, req: Requirement | undefined, valid: EvidenceReco
     fragile,
     status,
     reason: parts.join(' '),
-    next: nextEvidence(p, new Set(bearing.map((r) => r.evidenceClass)), status, needsOutside, requiredOrdered),
+    next: nextEvidence(p, new Set(bearing.map((r) => r.evidenceClass)), status, fragile, needsOutside, requiredOrdered),
   };
 }
 
