@@ -34,7 +34,7 @@ describe('emitCircuitsEvidence', () => {
     ]);
     expect(g.metrics[0].method).toBe('none');
 
-    expect(a).toMatchObject({ evidenceClass: 'activation-patching', access: 'white-box', scope: { sampleSize: 8, properties: ['harmful-output-refusal'] } });
+    expect(a).toMatchObject({ evidenceClass: 'activation-patching', access: 'white-box', scope: { sampleSize: 8, properties: ['harmful-output-refusal', 'adversarial-robustness'] } });
     const before = a.metrics[0];
     // 6/8: Wilson 95 % = [0.4093, 0.9285]
     expect(before).toMatchObject({ value: 0.75, n: 8, method: 'wilson' });

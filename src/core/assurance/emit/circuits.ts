@@ -3,7 +3,10 @@
 //     scores make it 'activation-patching'): the circuit's faithfulness (recovered share of the clean − corrupted
 //     metric gap, against as many random edges) and its size; the graph's EAP-IG JSON sha256 pins the artefact;
 //   its ablation check → 'activation-patching': greedy refusal rate on held-out harmful prompts before and after
-//     cutting the circuit (Wilson over the prompts), with the random-edges control when measured;
+//     cutting the circuit (Wilson over the prompts), with the random-edges control when measured. It also bears on
+//     adversarial robustness: it measures how few components an attacker who can alter the weights must cut to
+//     disable refusal (the tampering of pre-trained components EU AI Act Art. 15(5) names), which outputs cannot
+//     show; it finds no planted trigger, and the claim says what it measured;
 //   the probes tab → 'linear-probe': held-out accuracy of a per-layer "is this prompt harmful?" probe.
 // Held-out harmful/benign pairs make the graph bear on refusal; pairs the user typed measure some other behaviour,
 // so that graph documents a mechanism (transparency) and claims nothing about refusal.
@@ -55,7 +58,7 @@ export function emitCircuitsEvidence(rec: CircuitsEvidence, ctx: CircuitsContext
       module: 'circuits',
       model,
       data: [{ id: 'forge held-out harmful prompts (ablation check)' }],
-      scope: { behaviour: `refusal of harmful prompts with the circuit ablated (${a.mode} ablation)`, suite: 'forge held-out harmful', sampleSize: a.prompts, properties: ['harmful-output-refusal'] },
+      scope: { behaviour: `refusal of harmful prompts with the circuit ablated (${a.mode} ablation)`, suite: 'forge held-out harmful', sampleSize: a.prompts, properties: ['harmful-output-refusal', 'adversarial-robustness'] },
       metrics: finiteMetrics([
         proportionMetric('refusal rate before ablation', a.refusalBefore, a.prompts, true),
         proportionMetric('refusal rate after ablating the circuit', a.refusalAfter, a.prompts),
