@@ -18,6 +18,7 @@ import { SPEC_CATALOGUE, workbenchRunners } from '../../state/experiments';
 import { artefactFor, artefactLoader, BundleError, parseBundle, rememberArtefact, serialiseBundle } from './bundle';
 import { CompareView } from './CompareView';
 import { fetchServedInput } from './tabularRecord';
+import { SweepPanel } from './SweepPanel';
 import { TrainPanel } from './TrainPanel';
 import { runLabel } from './viewModel';
 
@@ -151,6 +152,7 @@ export function ExperimentsPanel({ onResult }: FeaturePanelProps) {
       )}
       {chosen.length === 1 && <p className="muted">Pick one more run to compare.</p>}
       {chosen.length >= 2 && <CompareView records={chosen.map((e) => e.record)} labels={chosen.map((e) => runLabel(e.record, e.title))} />}
+      <SweepPanel onLanded={() => void refresh()} />
       <TrainPanel onResult={onResult} />
     </div>
   );
