@@ -11,7 +11,8 @@ import { PairCard } from './PairCard';
 import { PlaygroundResults } from './PlaygroundResults';
 import { SettingsForm } from './SettingsForm';
 import { summaryOf } from './summary';
-import { emitAlignbeamSweep } from '../../core/assurance/emit/alignbeam';
+import { embeddedWeightsSha256, emitAlignbeamSweep } from '../../core/assurance/emit/alignbeam';
+import { loadManifest } from '../../core/runtime/loaders';
 import { LiveSweepTable, SweepResults } from './SweepResults';
 import { SweepSettings } from './SweepSettings';
 import { pairSpecOf, useAlignbeamEngine, type CsvFile, type Outcome, type Tab } from './useAlignbeamEngine';
@@ -27,6 +28,8 @@ export function AlignbeamPanel({ spec, onSpecChange, onResult, expectedDigest }:
   const [csv, setCsv] = useState<CsvFile>();
   const [finished, setFinished] = useState<{ outcome: Outcome; n: number }>();
   const autoRan = useRef(false);
+  // the run whose evidence may still report (a later run's summary must not be overwritten by an older run's evidence)
+  const reported = useRef<typeof finished>(undefined);
   // a link's digest is compared only while its settings are untouched
   const [edited, setEdited] = useState(false);
   const set = (patch: Partial<AlignbeamSpec>) => {
@@ -60,8 +63,20 @@ export function AlignbeamPanel({ spec, onSpecChange, onResult, expectedDigest }:
   }, [expectedDigest, blocked]);
 
   useEffect(() => {
-    // a sweep is evidence (behavioural / red-team per method and suite); the playground's one prompt and the bridge are not
-    if (finished) onResult({ ...summaryOf(finished.outcome), ...(finished.outcome.tab === 'sweep' ? { evidence: emitAlignbeamSweep(finished.outcome.result, { models: pairSpecOf(spec), suiteSha256: spec.csv ? { [spec.csv.name]: spec.csv.sha256 } : undefined }) } : {}) });
+    reported.current = finished;
+    if (!finished) return;
+    const summary = summaryOf(finished.outcome);
+    onResult(summary);
+    // a sweep is evidence (behavioural / red-team per method and suite); the playground's one prompt and the bridge
+    // are not. Embedded models are named with their weights sha256 from the manifest (as circuits names them).
+    if (finished.outcome.tab !== 'sweep') return;
+    const { result } = finished.outcome;
+    const models = pairSpecOf(spec);
+    const suiteSha256 = spec.csv ? { [spec.csv.name]: spec.csv.sha256 } : undefined;
+    void loadManifest(new URL('/models/', window.location.href).href, { fetch: (url, init) => fetch(url, init) })
+      .then((m) => embeddedWeightsSha256(m, Object.values(models).filter((r): r is string => typeof r === 'string')))
+      .catch((e: unknown) => { console.warn('alignbeam: evidence without model hashes (manifest unreadable)', e); return undefined; })
+      .then((modelSha256) => { if (reported.current === finished) onResult({ ...summary, evidence: emitAlignbeamSweep(result, { models, suiteSha256, modelSha256 }) }); });
     // onResult is recreated by the shell on every render; report once per finished run
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [finished]);

@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { computeMetrics } from '../../alignbeam/evaluate';
 import { DEFAULT_ALIGNBEAM_SETTINGS, type EvalMetrics, type EvalResult, type Method, type SweepResult } from '../../alignbeam/types';
-import { emitAlignbeamSweep, type AlignbeamContext } from './alignbeam';
+import { readFileSync } from 'node:fs';
+import { parseManifest } from '../../runtime/registry';
+import { embeddedWeightsSha256, emitAlignbeamSweep, type AlignbeamContext } from './alignbeam';
 import { completeAll } from './drafts.fixture';
 
 type Item = { suite: string; harmful: boolean; refused: boolean; correct: boolean | null };
@@ -83,6 +85,17 @@ describe('emitAlignbeamSweep', () => {
     expect(row.scope.behaviour).toMatch(/α=0.5, K=4, m=all/);
     expect(row.scope.sampleSize).toBe(20);
     expect(row.claim).toMatch(/refused 0.800 of 10 harmful prompts/);
+  });
+
+  it('passes the embedded models\' weights sha256 (the manifest\'s model.safetensors, as circuits hashes it) to single-model methods only', () => {
+    const manifest = parseManifest(JSON.parse(readFileSync('models/manifest.json', 'utf8')));
+    const sha = embeddedWeightsSha256(manifest, ['target', 'anchor', 'org/hub-model', '/models/folder/']);
+    const anchorWeights = manifest.models.find((m) => m.id === 'anchor')!.files.find((f) => f.path === 'model.safetensors')!.sha256;
+    expect(sha).toEqual({ target: expect.stringMatching(/^[0-9a-f]{64}$/), anchor: anchorWeights });
+    const hashed = completeAll(emitAlignbeamSweep({ result: sweep, baselines: [result('anchor-only', { harmful }), result('alignbeam', { harmful })] }, { ...ctx, modelSha256: sha }));
+    expect(hashed.find((r) => r.model.id === 'anchor')!.model.sha256).toBe(anchorWeights);
+    // the combined system has no single weights file: no hash, so it never joins either model's records
+    for (const r of hashed.filter((x) => x.model.id.startsWith('alignbeam('))) expect(r.model.sha256).toBeUndefined();
   });
 
   it('emits nothing for a method with no scored item', () => {

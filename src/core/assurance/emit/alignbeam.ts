@@ -7,16 +7,32 @@
 // Metrics: refusal rate on harmful items, answer rate on benign items (1 − over-refusal), task accuracy, each with
 // its Wilson interval over its own denominator.
 import type { EvalMetrics, EvalResult, Method, SuiteName, SweepResult } from '../../alignbeam/types';
+import type { Manifest } from '../../runtime/registry';
 import type { EvidenceDraft, EvidenceMetric, PropertyId } from '../types';
 import { finiteMetrics, proportionMetric } from './intervals';
 
 /** What the panel knows about the run besides its results: the models by reference, and a CSV suite's hash. */
 export interface AlignbeamContext {
   models: { target: string; anchor: string; anchorSame?: string; judge?: string };
-  /** sha256 of each model's weights, by reference, where the caller knows it (the worker reports none today). */
+  /** sha256 of each model's weights, by reference, where the caller knows it (embeddedWeightsSha256). */
   modelSha256?: Record<string, string>;
   /** sha256 of suites the panel hashed (a user's CSV file), by suite name. */
   suiteSha256?: Record<string, string>;
+}
+
+/**
+ * The weights sha256 of the embedded models among `refs`: the manifest entry's model.safetensors, the file the
+ * circuits module hashes, so evidence from both modules names the same model the same way. ALIGNBEAM runs the
+ * entry's ONNX export, which the loader checked against the same entry's sha256 before use. Hub ids and folder
+ * URLs get none: nothing pins their weights to a hash.
+ */
+export function embeddedWeightsSha256(manifest: Manifest, refs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const ref of refs) {
+    const weights = manifest.models.find((m) => m.id === ref)?.files.find((f) => f.path === 'model.safetensors');
+    if (weights) out[ref] = weights.sha256;
+  }
+  return out;
 }
 
 /** Outside adversarial/harmful suites: refusal on them is red-teaming evidence (xstest mixes safe prompts: behavioural). */
