@@ -1,6 +1,8 @@
 // Local history: saved experiments (spec + result summary) from IndexedDB, with open, delete, export and import.
+// `#/history?entry=<id>` (the assurance page's "saved" link) highlights that entry and scrolls it into view.
 import { useCallback, useEffect, useState } from 'react';
-import { encodeLink } from '../../state/linkCodec';
+import { encodeLink, parseRoute } from '../../state/linkCodec';
+import { useHash } from '../useHashRoute';
 import type { HistoryEntry } from '../../state/historyFormat';
 import { historyStore } from '../historyContext';
 
@@ -10,6 +12,10 @@ export function HistoryPage() {
 
   const refresh = useCallback(async () => setEntries(await historyStore().list()), []);
   useEffect(() => { void refresh(); }, [refresh]);
+  const focus = parseRoute(useHash()).params.get('entry');
+  useEffect(() => {
+    if (focus && entries) document.querySelector(`[data-entry-id="${CSS.escape(focus)}"]`)?.scrollIntoView({ block: 'center' });
+  }, [focus, entries]);
 
   const exportFile = async () => {
     const blob = new Blob([await historyStore().exportJson()], { type: 'application/json' });
@@ -45,12 +51,13 @@ export function HistoryPage() {
       </div>
       {message && <p className={message.kind === 'error' ? 'error' : 'ok'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="history-message">{message.text}</p>}
       {entries && entries.length === 0 && <p data-testid="history-empty">No saved experiments yet.</p>}
+      {focus && entries && !entries.some((e) => e.id === focus) && <p className="error" data-testid="history-entry-missing">History entry {focus} is not in this browser's history (deleted, or saved in another browser).</p>}
       {entries && entries.length > 0 && (
         <table className="table" data-testid="history-table">
           <thead><tr><th>Saved</th><th>Module</th><th>Title</th><th>Summary</th><th /></tr></thead>
           <tbody>
             {entries.map((e) => (
-              <tr key={e.id} data-testid="history-row" data-entry-id={e.id}>
+              <tr key={e.id} data-testid="history-row" data-entry-id={e.id} data-focused={e.id === focus ? 'yes' : undefined} className={e.id === focus ? 'focused' : undefined}>
                 <td>{new Date(e.createdAt).toLocaleString()}</td>
                 <td>{e.module}</td>
                 <td><a href={safeLink(e)}>{e.title}</a></td>

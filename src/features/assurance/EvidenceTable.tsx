@@ -27,7 +27,7 @@ function RunLinks({ r, historyIds }: { r: EvidenceRecord; historyIds: Set<string
   return (
     <>
       {r.run.link?.startsWith('#/') ? <a href={r.run.link} data-testid="evidence-run-link">open run</a> : <span className="muted">{r.run.module} (no link)</span>}
-      {h && historyIds.has(h) && <> · <a href="#/history" data-testid="evidence-history-link" title={`history entry ${h}`}>saved</a></>}
+      {h && historyIds.has(h) && <> · <a href={`#/history?entry=${encodeURIComponent(h)}`} data-testid="evidence-history-link" title={`history entry ${h}`}>saved</a></>}
       {h && !historyIds.has(h) && <> · <span className="error" data-testid="evidence-history-gone">history entry deleted</span></>}
       {r.run.digest && <div className="muted">digest {shortHash(r.run.digest)}</div>}
     </>
