@@ -123,6 +123,14 @@ describe('buildAuditGapReport: model filter and flags', () => {
     expect(report.models).toEqual([{ id: 'anchor', sha256: SHA.anchor }, { id: 'target' }, { id: 'target', sha256: SHA.target }, { id: 'target', sha256: SHA.targetOther }]);
   });
 
+  it('says when a record without a weights hash is joined to hashed records of the same model id', () => {
+    const unhashed = record(linearProbe({ model: { id: 'anchor' } }));
+    const refusal = prop(buildAuditGapReport({ records: [graph, unhashed], instruments: INSTRUMENTS }), 'harmful-output-refusal');
+    expect(refusal.evidenceIds).toHaveLength(2);
+    expect(refusal.reason).toMatch(/1 record without a weights hash is joined to the hashed records of the same model by id alone/);
+    expect(prop(buildAuditGapReport({ records: [graph], instruments: INSTRUMENTS }), 'harmful-output-refusal').reason).not.toMatch(/without a weights hash/);
+  });
+
   it('flags records whose run is gone only when the existing runs are given', () => {
     const gone = buildAuditGapReport({ records: all, instruments: INSTRUMENTS, existingRunIds: new Set(['h-1']) });
     expect(gone.flags).toEqual([expect.objectContaining({ kind: 'run-missing', recordIds: [probe.id] })]);

@@ -167,6 +167,10 @@ function assess(p: PropertyId, req: Requirement | undefined, valid: EvidenceReco
   // is not evidence about one model: say so, so that a pooled "met" is read as the set's, not any one model's
   const modelIds = [...new Set(bearing.map((r) => r.model.id))].sort();
   if (modelIds.length > 1) parts.push(`Pooled over ${modelIds.length} models or systems (${modelIds.join(', ')}): evidence about one does not carry to another; pick a model for its own verdict.`);
+  // a record without a weights hash can only be joined to its model by id: say how many rest on the id alone
+  const hashedIds = new Set(bearing.filter((r) => r.model.sha256).map((r) => r.model.id));
+  const idOnly = bearing.filter((r) => !r.model.sha256 && hashedIds.has(r.model.id));
+  if (idOnly.length) parts.push(`${plural(idOnly.length, 'record')} without a weights hash ${idOnly.length === 1 ? 'is' : 'are'} joined to the hashed records of the same model by id alone.`);
   const goneHere = bearing.filter((r) => gone.has(r.id));
   if (goneHere.length) parts.push(`${plural(goneHere.length, 'record')} counted here point at runs no longer in the history.`);
 
