@@ -52,10 +52,10 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function moduleHtml(m: ModuleRecord, baseUrl: string): string {
   const steps = m.steps.map((s, i) => `
-      <tr class="${s.status}">
+      <tr${s.status === 'failed' ? ' class="failed"' : ''}>
         <td>${i + 1}. ${esc(s.title)}</td>
         <td>${esc(s.narration)}${s.error ? `<pre class="error">${esc(s.error)}</pre>` : ''}</td>
-        <td>${s.status}</td>
+        <td class="${s.status}">${s.status}</td>
         <td>${secs(s.durationMs)}</td>
         <td>${s.screenshot ? `<a href="${esc(s.screenshot)}"><img src="${esc(s.screenshot)}" alt="${esc(`${m.id} ${s.title}`)}" width="320"></a>` : ''}</td>
       </tr>`).join('');
