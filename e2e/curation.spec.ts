@@ -66,7 +66,7 @@ test('run on the handbook: flow = metrics, inspector shows ground truth and the 
   await expect(detail.getByTestId('ground-truth-mode')).toHaveText(/unsupported-claim|contradicted-number|unsafe|format/);
   const verdict = detail.getByTestId('inspector-attempt-0').getByTestId(`verdict-${LEXICAL}`);
   await expect(verdict).toHaveAttribute('data-outcome', 'reject');
-  await expect(verdict).toContainText(/is not in the evidence|contradicts the evidence|is not named in the evidence|the evidence lacks/);
+  await expect(verdict).toContainText(/is not in the evidence|contradicts the evidence|is not named in the evidence|the evidence lacks|the question names/);
   expect((await detail.getByTestId('inspector-attempt-0').getByTestId('inspector-span').textContent())!.length).toBeGreaterThan(5);
 
   // the exported manifest counts what the page shows
@@ -95,6 +95,17 @@ test('run on the handbook: flow = metrics, inspector shows ground truth and the 
   await expect(fresh.getByTestId('inject-rate')).toHaveValue('1');
   await expect(fresh.getByTestId('reproduction')).toHaveText(/Reproduced/, { timeout: 180_000 });
   await fresh.close();
+
+  // "Train on this dataset" opens the experiments page's training panel with the accepted samples as its data
+  const train = page.getByTestId('curation-train');
+  if (accepted === 0) {
+    await expect(train).toBeDisabled();
+  } else {
+    await train.click();
+    await expect(page).toHaveURL(/#\/experiments/);
+    await expect(page.getByTestId('train-data-source')).toHaveValue('file');
+    await expect(page.getByTestId('train-data-handed')).toHaveText(`${accepted} rows from the curation page`);
+  }
 });
 
 test('cancel stops a run; empty and binary uploads are refused by name', async ({ wb, page }, testInfo) => {
