@@ -26,6 +26,8 @@ export interface SweepJobData {
   sweepId: string;
   index: number;
   experiment: ExpandedSweep['jobs'][number]['experiment'];
+  /** written by the processor at each start (worker process id, attempt number, time) */
+  starts?: { pid: number; attempt: number; startedAt: string }[];
 }
 
 export interface BullmqBackendOptions {
