@@ -142,3 +142,33 @@ test('behavioural evidence alone leaves a white-box property fragile; a real ref
   await expect(page.locator('[data-testid="history-row"][data-focused="yes"]')).toHaveAttribute('data-entry-id', historyId);
   await expect(page.locator('[data-testid="history-row"][data-focused="yes"]')).toBeInViewport();
 });
+
+test('a real ALIGNBEAM sweep names the anchor baseline with the weights sha256 circuits uses, and the combined system apart', async ({ wb, page }) => {
+  test.setTimeout(420_000);
+  await wb.open('#/alignbeam');
+  await wb.waitReady('module-alignbeam');
+  await page.getByTestId('backend').selectOption('wasm');
+  await page.getByTestId('tab-sweep').click();
+  for (const [id, v] of [['set-maxNewTokens', '8'], ['grid-alpha', '0.8'], ['grid-K', '1'], ['grid-m', '4'], ['sweep-limit', '2']]) {
+    await page.getByTestId(id).fill(v);
+    await page.getByTestId(id).press('Enter');
+  }
+  await page.getByTestId('suite-harmful').check();
+  for (const s of ['benign', 'edgy', 'tasks']) await page.getByTestId(`suite-${s}`).uncheck();
+  await page.getByTestId('baseline-alignbeam-same').uncheck();
+  await page.getByTestId('baseline-target-safety-prompt').uncheck();
+  await expect.poll(() => page.evaluate(() => window.__workbench!.spec('alignbeam'))).toMatchObject({ tab: 'sweep', suites: ['harmful'], limit: 2, baselines: ['anchor-only'] });
+  await page.getByTestId('alignbeam-run').click();
+  await expect(page.getByTestId('sweep-results').or(page.getByTestId('run-error'))).toBeVisible({ timeout: 360_000 });
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  await expect(page.getByTestId('evidence-note')).toHaveText(/\d+ evidence records? → Assurance/, { timeout: 60_000 });
+
+  const records = await page.evaluate(async () => (await window.__workbench!.evidence.list()).filter((r) => r.module === 'alignbeam'));
+  const byModel = new Map(records.map((r) => [r.model.id, r]));
+  // built-in harmful prompts: behavioural evaluation of refusal (not red-teaming: no outside adversarial suite)
+  expect(byModel.get('anchor')).toMatchObject({ evidenceClass: 'behavioural-evaluation', model: { id: 'anchor', sha256: ANCHOR_SHA } });
+  expect(byModel.get('target')?.model.sha256).toMatch(/^[0-9a-f]{64}$/);
+  const system = byModel.get('alignbeam(target+anchor)');
+  expect(system?.model.sha256).toBeUndefined();
+  expect(system?.scope.behaviour).toMatch(/combined ALIGNBEAM decoding system/);
+});
