@@ -5,7 +5,7 @@
 //   twice; the same sweep submitted twice (at once, and again after it finished) runs nothing twice; a poisoned job
 //   (its dataset does not exist: fails on every attempt) is dead-lettered with its error and the sweep finishes;
 //   a cancelled sweep stops; a Redis crash + restart mid-sweep (append-only file, fsync always) and the sweep
-//   finishes with every result once.
+//   finishes with every result once; the sidecar's sweep routes over this backend (what the app calls).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,10 @@ import { expandSweep, makeSweep } from '../src/core/experiments/sweep';
 import { SPEC_CATALOGUE } from '../src/state/experiments';
 import { InProcessBackend, type SweepProgress } from './backend';
 import { BullmqBackend } from './bullmqBackend';
-import { cheapSweep, freshQueueName, spawnWorker, stopWorkers, type WorkerProcess } from './testkit';
+import { createApp, DEFAULT_ORIGINS } from '../sidecar/app';
+import { tmpWorkspace } from '../sidecar/testkit';
+import { Workspace } from '../sidecar/workspace';
+import { cheapExperiment, cheapSweep, freshQueueName, spawnWorker, stopWorkers, type WorkerProcess } from './testkit';
 
 const FAST_STALL = ['--lock-ms', '2000', '--stalled-ms', '1000'];
 let redis: RedisServer;
@@ -112,7 +115,7 @@ describe('sweeps on BullMQ + redis-server', () => {
     expect((await backend.queue.getJobCounts('completed')).completed).toBe(200);
   }, 240_000);
 
-  it('a poisoned job is dead-lettered with its error after its attempts; the sweep finishes; a cancel stops a sweep', async () => {
+  it('a poisoned job is dead-lettered with its error after its attempts; the sweep finishes; the sidecar routes run a sweep on the queue; a cancel stops a sweep', async () => {
     const queueName = freshQueueName();
     await start(redis.url, queueName, 1, ['--concurrency', '2', ...FAST_STALL]);
     const backend = backendFor(redis.url, queueName);
@@ -130,6 +133,16 @@ describe('sweeps on BullMQ + redis-server', () => {
       expect(d.error).toMatch(/input-unavailable.*no-such-dataset/);
       expect(d.title).toMatch(/dataset\.id="no-such-dataset"/);
     }
+
+    // the same queue behind the sidecar's routes: what the app's Experiments page calls
+    const { app } = createApp({ workspace: await Workspace.open(await tmpWorkspace('sweeps-ws-')), token: 't0k3n-sweeps-test', origins: DEFAULT_ORIGINS, maxBodyBytes: 1 << 20, port: () => 0, sweeps: () => backend });
+    const auth = { authorization: 'Bearer t0k3n-sweeps-test', 'content-type': 'application/json' };
+    const viaSidecar = makeSweep(cheapExperiment(), [{ path: 'seed', values: [7, 8, 9] }]);
+    const sub = await (await app.request('/api/sweeps', { method: 'POST', headers: auth, body: JSON.stringify({ sweep: viaSidecar }) })).json() as { sweepId: string; events: string; results: string };
+    const events = (await (await app.request(sub.events, { headers: auth })).text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    expect(events.at(-1)).toMatchObject({ type: 'finished', done: 3, total: 3 });
+    const landed = await (await app.request(sub.results, { headers: auth })).json() as { records: { record: unknown }[] };
+    expect(landed.records.map((r) => parseRunRecord(r.record).seed)).toEqual([7, 8, 9]);
 
     const long = cheapSweep(60, [], 1000);
     await backend.submit(long);
