@@ -1,7 +1,7 @@
 // Sources that cannot be listed (a hub repo, a folder URL) on the loopback hub with replica folders: dtype 'auto'
 // tries transformers.js's default first and falls back on 404 (a repo with only fp16 and q4 files loads q4 on
 // CPU), an explicit dtype that is absent is DtypeVariantMissingError, external data comes by the config's
-// transformers.js_config count, an unsupported family is refused after config.json alone, and a failed load
+// transformers.js_config count or, without it, by the graph's own locations (a missing one named), an unsupported family is refused after config.json alone, and a failed load
 // leaves the cache as it found it.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,12 @@ describe('causal LMs from the loopback hub', () => {
     await writeReplica('phi3', bad, { variants: ['q4'] });
     const cfg = JSON.parse(readFileSync(join(bad, 'config.json'), 'utf8')) as Record<string, unknown>;
     writeFileSync(join(bad, 'config.json'), JSON.stringify({ ...cfg, model_type: 'rwkv' }));
-    hub = await startLoopbackHub({ embedded: false, mounts: { 'replica/phi3': join(work, 'phi3'), 'replica/llama3': join(work, 'llama3'), 'replica/bad': bad } });
+    // the same replica without transformers.js_config's use_external_data_format hint: the graph alone names its side file
+    const nohint = join(work, 'llama3-nohint');
+    await writeReplica('llama3', nohint, { variants: ['fp32'], externalData: true });
+    const { 'transformers.js_config': _hint, ...plain } = JSON.parse(readFileSync(join(nohint, 'config.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(nohint, 'config.json'), JSON.stringify(plain));
+    hub = await startLoopbackHub({ embedded: false, mounts: { 'replica/phi3': join(work, 'phi3'), 'replica/llama3': join(work, 'llama3'), 'replica/llama3-nohint': nohint, 'replica/bad': bad } });
   }, 120_000);
   afterAll(async () => {
     await hub?.close();
@@ -62,6 +67,25 @@ describe('causal LMs from the loopback hub', () => {
     } finally {
       await lm.dispose();
     }
+  }, 60_000);
+
+  it('without the config hint, the side file the graph names is fetched after the .onnx; missing, it is ExternalDataMissingError', async () => {
+    hub.clearRequests();
+    const lm = await loadHubCausalLM('replica/llama3-nohint', backend, opts());
+    try {
+      expect(hub.requests.filter((r) => r.status === 302).map((r) => r.path.split('/resolve/main/')[1]).slice(-2)).toEqual(['onnx/model.onnx', 'onnx/model.onnx_data']);
+      expect((await lm.generate([lm.tokenizer.encode('Hi')], { maxNewTokens: 2, stopIds: [] }))[0]).toHaveLength(2);
+    } finally {
+      await lm.dispose();
+    }
+    hub.setFault('replica/llama3-nohint/onnx/model.onnx_data', { kind: 'not-found' });
+    const cache = new MemoryCache();
+    try {
+      await expect(loadHubCausalLM('replica/llama3-nohint', backend, { ...opts(), cache })).rejects.toMatchObject({ code: 'EXTERNAL_DATA_MISSING', files: ['model.onnx_data'] });
+    } finally {
+      hub.clearFaults();
+    }
+    expect(await cache.keys()).toEqual([]);
   }, 60_000);
 
   it('an unsupported family is refused after config.json alone, and the cache keeps nothing', async () => {

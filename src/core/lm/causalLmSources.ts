@@ -8,7 +8,8 @@ import { withCacheRollback } from '../runtime/cache';
 import { DtypeVariantMissingError, formatBytes, ModelNotFoundError, ModelTooLargeError } from '../runtime/errors';
 import { loadHubFiles, assertRemoteAllowed, type HubOptions } from '../runtime/hub';
 import type { LoadOptions } from '../runtime/loaders';
-import type { ExternalDataFile, OrtBackend } from '../runtime/session';
+import { collectExternalData, fetchExternalDataFiles } from '../runtime/externalData';
+import type { OrtBackend } from '../runtime/session';
 import { createCausalLM, type CausalLM, type CausalLmFiles } from './causalLm';
 import { normalizeConfig, type NormalizedLmConfig } from './families';
 import { dtypeCandidates, externalDataChunkNames, onnxFileFor, resolveDtype, ONNX_DTYPES, type OnnxDtype, type OnnxDtypeChoice } from './onnxVariants';
@@ -19,8 +20,6 @@ export const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_confi
 export const OPTIONAL_FILES = ['generation_config.json', 'chat_template.jinja'] as const;
 /** Every ONNX file name a decoder-only folder can hold, one per dtype. */
 export const ONNX_VARIANT_FILES = ONNX_DTYPES.map((d) => onnxFileFor(d));
-/** How many external-data chunks a folder source probes for (transformers.js MAX_EXTERNAL_DATA_CHUNKS is 100). */
-const MAX_CHUNKS = 100;
 
 /**
  * What one tab can hold: ORT-web's WASM heap is a 32-bit address space (4 GiB), and the model bytes, the session's
@@ -69,8 +68,8 @@ export function readConfig(bytes: Uint8Array): NormalizedLmConfig {
 
 /**
  * Builds CausalLmFiles from files the caller can look up by folder-relative path (`get` returns undefined when a
- * file is absent). The dtype is resolved against the ONNX variants `get` finds; the external-data chunks are
- * those present next to the chosen file (the session checks them against the names in the graph).
+ * file is absent). The dtype is resolved against the ONNX variants `get` finds; the external-data files are those
+ * the chosen file's graph names, next to it (runtime/externalData.ts; one absent is ExternalDataMissingError).
  */
 export function parseCausalLmFiles(lookup: (file: string) => Uint8Array | undefined, label: string, o: CausalLmSourceOptions = {}): CausalLmFiles {
   // Optional files and dtype variants are probed: a getter that throws for an absent file (readFileSync) means absent.
@@ -90,12 +89,7 @@ export function parseCausalLmFiles(lookup: (file: string) => Uint8Array | undefi
   const present = ONNX_VARIANT_FILES.filter((f) => get(f) !== undefined);
   const { dtype, file } = resolveDtype(label, o.dtype ?? 'auto', o.provider ?? 'cpu', present);
   const onnx = need(file);
-  const externalData: ExternalDataFile[] = [];
-  for (const name of externalDataChunkNames(file, MAX_CHUNKS)) {
-    const data = get(name);
-    if (!data) break;
-    externalData.push({ path: name.slice('onnx/'.length), data });
-  }
+  const externalData = collectExternalData(label, file, onnx, get);
   checkModelSize(label, config, { onnx: onnx.byteLength, external: externalData.reduce((a, f) => a + f.data.byteLength, 0) }, dtype, o);
   const generation = get('generation_config.json');
   const jinja = get('chat_template.jinja');
@@ -128,8 +122,9 @@ export type CausalLmFileFetcher = (files: readonly string[], progress: boolean) 
 /**
  * A causal LM from a source that cannot be listed (a hub repo, a folder URL): config.json first, the optional
  * files where they exist (404 = absent), then one download of the tokenizer, the ONNX file of the dtype and its
- * external-data chunks (their count from config.json's transformers.js_config). With dtype 'auto' the candidates
- * are tried in order on 404 (transformers.js's default first); none found is DtypeVariantMissingError.
+ * external-data files (config.json's transformers.js_config count brings them early; the graph's own locations
+ * decide, runtime/externalData.ts). With dtype 'auto' the candidates are tried in order on 404 (transformers.js's
+ * default first); none found is DtypeVariantMissingError.
  */
 export async function loadCausalLMFrom(label: string, fetchFiles: CausalLmFileFetcher, backend: OrtBackend, o: CausalLmSourceOptions = {}): Promise<CausalLM> {
   const all = new Map<string, Uint8Array>(await fetchFiles(['config.json'], false));
@@ -147,8 +142,11 @@ export async function loadCausalLMFrom(label: string, fetchFiles: CausalLmFileFe
   for (const [i, dtype] of candidates.entries()) {
     const file = onnxFileFor(dtype);
     try {
+      // config.json's chunk count (as transformers.js reads it) lets the weights come in the same download, under
+      // one progress total; the graph's own locations decide, and any side file the hint missed is fetched after.
       const got = await fetchFiles(['tokenizer.json', 'tokenizer_config.json', file, ...externalDataChunkNames(file, externalChunkCount(configJson, file))], true);
       for (const [k, v] of got) all.set(k, v);
+      for (const [k, v] of await fetchExternalDataFiles(label, file, all.get(file)!, (paths) => fetchFiles(paths, true), all)) all.set(k, v);
       return await createCausalLM(label, parseCausalLmFiles((f) => all.get(f), label, { ...o, dtype }), backend);
     } catch (e) {
       const onnxMissing = e instanceof ModelNotFoundError && e.url.endsWith(file);

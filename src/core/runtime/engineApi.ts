@@ -2,10 +2,11 @@
 // and what tests and debugging call in-thread. Module engines extend RuntimeEngineApi with their own methods.
 // Callbacks are separate trailing arguments (not fields of an options object) so comlink can proxy them.
 import type { Capabilities } from './capabilities';
-import type { ModelCache } from './cache';
+import { withCacheRollback, type ModelCache } from './cache';
 import { RUNTIME_DEFAULTS } from './config';
 import { EngineHost } from './engineHost';
 import { ModelNotFoundError } from './errors';
+import { collectExternalData, fetchExternalDataFiles } from './externalData';
 import { loadFiles, loadManifest, loadManifestModel, type FetchLike } from './loaders';
 import type { OnnxModelSummary } from './onnx/parse';
 import type { ProgressCallback } from './progress';
@@ -80,7 +81,7 @@ export function createRuntimeEngine(deps: RuntimeEngineDeps): RuntimeEngineApi {
     if (!s) throw new ModelNotFoundError(handle, 'no model is loaded under this handle (was the worker restarted?)');
     return s.session;
   };
-  async function open(bytes: Uint8Array, options: ModelLoadOptions = {}): Promise<LoadedModelInfo> {
+  async function open(bytes: Uint8Array, options: ModelLoadOptions & Pick<SessionOptions, 'externalData'> = {}): Promise<LoadedModelInfo> {
     const { name, ...sessionOptions } = options;
     const s = await (await getBackend()).createSession(bytes, { ...sessionOptions, file: name });
     const handle = `${name ?? 'model'}#${nextHandle++}`;
@@ -93,8 +94,14 @@ export function createRuntimeEngine(deps: RuntimeEngineDeps): RuntimeEngineApi {
     loadModelBytes: (bytes, options) => host.run('load model', () => open(bytes, options)),
     loadModelUrl: (url, options = {}, onProgress) => host.run(`load ${url}`, async (signal) => {
       const { size, sha256, ...rest } = options;
-      const files = await loadFiles([{ url, path: url, size, sha256 }], { fetch: needFetch(), cache: deps.cache, onProgress, signal });
-      return open(files.get(url)!, { name: url, ...rest });
+      // The .onnx first, then the external-data files its graph names, from the same folder URL; a load that
+      // fails half-way (a missing model.onnx_data) leaves nothing in the cache.
+      return withCacheRollback(deps.cache, async (cache) => {
+        const opts = { fetch: needFetch(), cache, onProgress, signal };
+        const onnx = (await loadFiles([{ url, path: url, size, sha256 }], opts)).get(url)!;
+        const side = await fetchExternalDataFiles(rest.name ?? url, url, onnx, (paths) => loadFiles(paths.map((p) => ({ url: p, path: p })), opts));
+        return open(onnx, { name: url, ...rest, externalData: collectExternalData(rest.name ?? url, url, onnx, (p) => side.get(p)) });
+      });
     }),
     loadEmbeddedModel: (id, options = {}, onProgress) => host.run(`load ${id}`, async (signal) => {
       const { file = 'onnx/model.onnx', ...rest } = options;

@@ -6,6 +6,7 @@ export type RuntimeErrorCode =
   | 'WEBGPU_UNAVAILABLE' | 'DEVICE_LOST' | 'OUT_OF_MEMORY' | 'MODEL_NOT_FOUND' | 'FETCH_FAILED' | 'CORRUPT_MODEL'
   | 'UNSUPPORTED_MODEL' | 'INPUT_MISMATCH' | 'CHECKSUM_MISMATCH' | 'CANCELLED' | 'ENGINE_BUSY' | 'REMOTE_DISABLED' | 'RUN_FAILED'
   | 'GRAPH_CONFIG_MISMATCH' | 'DTYPE_VARIANT_MISSING' | 'CHAT_TEMPLATE' | 'VOCAB_MISMATCH' | 'MODEL_TOO_LARGE'
+  | 'EXTERNAL_DATA_MISSING'
   // config.json errors, classes in lm/families.ts (next to the family table they name)
   | 'UNSUPPORTED_FAMILY' | 'UNSUPPORTED_FEATURE' | 'MALFORMED_CONFIG';
 
@@ -141,6 +142,21 @@ export class GraphConfigMismatchError extends RuntimeError {
     super(`${model}: the ONNX graph does not match config.json: ${problems.join('; ')}`,
       'Use the config.json that was exported with this ONNX file (same model and revision), or re-export the model with optimum / the onnx-community recipe.');
     this.problems = problems;
+  }
+}
+
+/**
+ * An .onnx file whose initializers live in side files (ONNX external data: `model.onnx_data`, `…_data_1`) was
+ * given without one of them: a missing download or file, not an unsupported model.
+ */
+export class ExternalDataMissingError extends RuntimeError {
+  override readonly name = 'ExternalDataMissingError';
+  readonly code = 'EXTERNAL_DATA_MISSING';
+  readonly files: readonly string[];
+  constructor(model: string, files: readonly string[], detail = 'not supplied', options?: { cause?: unknown }) {
+    super(`${model}: its weights are in external data ${files.length > 1 ? 'files' : 'file'} ${files.join(', ')} (${detail})`,
+      `Put ${files.join(', ')} next to the .onnx file (same folder, the names the graph gives), or re-export the model with its weights inside the .onnx.`, options);
+    this.files = files;
   }
 }
 

@@ -52,13 +52,13 @@ describe('bad model files', () => {
     await expect(node.createSession(unknownOp)).rejects.toMatchObject({ code: 'UNSUPPORTED_MODEL' });
   });
 
-  it('a model whose weights live in an external data file is UnsupportedModelError', async () => {
+  it('a model whose weights live in an external data file that was not supplied is ExternalDataMissingError naming it', async () => {
     const m = onnx.ModelProto.decode(model);
     m.graph!.initializer![0].rawData = new Uint8Array(0);
     m.graph!.initializer![0].dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
     m.graph!.initializer![0].externalData = [{ key: 'location', value: 'model.onnx_data' }];
     const bytes = onnx.ModelProto.encode(m).finish();
-    await expect(node.createSession(bytes)).rejects.toMatchObject({ code: 'UNSUPPORTED_MODEL', message: expect.stringContaining('external data file') });
+    await expect(node.createSession(bytes)).rejects.toMatchObject({ name: 'ExternalDataMissingError', code: 'EXTERNAL_DATA_MISSING', files: ['model.onnx_data'], message: expect.stringContaining('external data file model.onnx_data') });
   });
 });
 

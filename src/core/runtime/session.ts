@@ -2,7 +2,7 @@
 // skipped, validates feeds, serialises runs (one promise chain per session, as ORT sessions are not re-entrant)
 // and, when a run fails on WebGPU (device lost, OOM), re-creates the session on WASM and completes the run there.
 // ortNode.ts and ortWeb.ts only supply a `RawSessionFactory`; all policy lives here so it is tested once.
-import { classifyOrtError, CancelledError, UnsupportedModelError, type RuntimeError, type RuntimeErrorCode } from './errors';
+import { classifyOrtError, CancelledError, ExternalDataMissingError, type RuntimeError, type RuntimeErrorCode } from './errors';
 import { parseOnnxModel, type OnnxModelSummary } from './onnx/parse';
 import type { Feeds, TensorData } from './tensor';
 import { validateFeeds, type InputMeta } from './validate';
@@ -122,7 +122,7 @@ export async function createFallbackSession(factory: RawSessionFactory, bytes: U
   const given = new Set((options.externalData ?? []).map((f) => f.path));
   const missing = model?.externalDataFiles.filter((f) => !given.has(f)) ?? [];
   if (model?.usesExternalData && (missing.length > 0 || given.size === 0)) {
-    throw new UnsupportedModelError(`its weights are in external data files (${missing.join(', ') || 'model.onnx_data'}) that were not supplied; load them next to the .onnx (SessionOptions.externalData) or re-export with the weights inside the .onnx`);
+    throw new ExternalDataMissingError(options.file ?? 'model.onnx', missing.length > 0 ? missing : ['(an initializer without a location)'], 'not supplied with the .onnx bytes (SessionOptions.externalData)');
   }
   const fallbacks: FallbackRecord[] = [];
   let { raw, provider } = await createFirst(factory, bytes, providers, options, fallbacks);
