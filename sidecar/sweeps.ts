@@ -22,7 +22,7 @@ export function defaultSweepBackend(env = process.env): JobBackend {
   return new InProcessBackend();
 }
 
-export function mountSweeps(app: Hono, backendOf: () => JobBackend): void {
+export function mountSweeps(app: Hono, backendOf: () => JobBackend, answerTimeoutMs = 30_000): void {
   let backend: JobBackend | undefined;
   const get = () => (backend ??= backendOf());
   const refusal = (e: unknown) => {
@@ -30,11 +30,20 @@ export function mountSweeps(app: Hono, backendOf: () => JobBackend): void {
     if (e instanceof UnknownSweepError) return { status: 404 as const, body: { error: e.message, name: e.name } };
     return undefined;
   };
-  const guarded = <T>(fn: () => Promise<T>) => fn().catch((e: unknown) => {
-    const r = refusal(e);
-    if (r) return r;
-    throw e;
-  });
+  // A request must not hang while Redis is down (BullMQ's connections wait for it to come back, which is what
+  // workers want, not an HTTP caller: BullMQ's "failing fast when Redis is down" pattern): 503 after a bound.
+  const guarded = <T>(fn: () => Promise<T>) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bound = new Promise<{ status: 503; body: { error: string } }>((resolve) => {
+      timer = setTimeout(() => resolve({ status: 503, body: { error: `the sweep backend did not answer in ${answerTimeoutMs} ms (is Redis at SWEEP_REDIS_URL up?); try again` } }), answerTimeoutMs);
+    });
+    const work = fn().catch((e: unknown) => {
+      const r = refusal(e);
+      if (r) return r;
+      throw e;
+    });
+    return Promise.race([work, bound]).finally(() => clearTimeout(timer));
+  };
 
   app.post('/api/sweeps', async (c) => {
     const raw = await c.req.json().catch(() => undefined) as { sweep?: unknown } | undefined;
