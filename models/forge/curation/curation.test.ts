@@ -3,7 +3,10 @@
 // numbers; grounding pairs are balanced and their labels hold by construction (a changed number is absent from the
 // evidence, an abstain pair's evidence never names the claim's entity); every sequence fits the context; and each
 // committed model re-runs its held-out sample from the committed files and must reproduce forge.json's counts.
-import { existsSync, readFileSync } from 'node:fs';
+// A warm-started run's initFrom (train.ts --init) survives export into forge.json.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseGeneratorOutput } from '../../../src/core/curation/prompts';
@@ -12,10 +15,11 @@ import { readManifest } from '../../../src/core/runtime/registryNode';
 import { loadFamilyTokenizer, MODELS_DIR } from '../train/data';
 import { FOOD_SENTENCES, generateSheets, SENTENCES, type FactSheet } from './factSheets';
 import { evaluateGenerator, evaluateGrounding, heldoutGenerator, heldoutGrounding, lexicalFaithfulness } from './evaluate';
-import { CURATION_SAMPLE_LIMIT } from './export';
+import { writeSafetensors } from '../safetensors';
+import { CURATION_SAMPLE_LIMIT, curationForgeRecord, type CurationTrainMeta } from './export';
 import { CURATION_MODEL_IDS, CURATION_RECIPES } from './recipes';
 import { generatorExamples, groundingExamples, QUESTIONS } from './trainingData';
-import { curationTrainingData } from './train';
+import { curationTrainingData, initFromRecord } from './train';
 
 const small = { seed: 2201, train: 300, heldout: 60 };
 
@@ -140,5 +144,41 @@ describe.skipIf(!existsSync(join(MODELS_DIR, 'curation-grounding', 'forge.json')
     const manifest = await readManifest(join(MODELS_DIR, 'manifest.json'));
     const weights = manifest.models.find((m) => m.id === 'curation-gen-l')!.files.find((f) => f.path === 'model.safetensors')!;
     expect(init!.weights).toContain(weights.sha256);
+  });
+});
+
+describe('export keeps a warm start', () => {
+  // a train.json as train.ts writes it for `train.ts curation-grounding --steps 3 --init <dir>/curation-gen-l.safetensors
+  // --arch-of curation-gen-l` (a real two-tensor safetensors file stands in for gen-l's weights; no model is trained)
+  const cr = CURATION_RECIPES['curation-grounding'];
+  const data = { hash: 'h', examples: 2, sequences: [{ ids: [1, 2], responseStart: 1 }, { ids: [1, 3], responseStart: 1 }] };
+  const trainJson = (initFrom: unknown): CurationTrainMeta => JSON.parse(JSON.stringify({
+    recipe: { ...cr, steps: 3, initFrom }, dataHash: 'h', examples: 2, steps: 3, tokensSeen: 48, wallSeconds: 1, cpuSeconds: 1, machine: 'test', curve: [{ step: 1, loss: 7 }],
+  })) as CurationTrainMeta;
+  const training = (meta: CurationTrainMeta) => curationForgeRecord('curation-grounding', cr, {}, data, meta).training as Record<string, unknown>;
+
+  it('writes forge.json training.initFrom naming the source model, its weights hash and the command', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'curation-init-'));
+    try {
+      const path = join(dir, 'curation-gen-l.safetensors');
+      const bytes = writeSafetensors(new Map([['a', { data: new Float32Array([1, 2]), shape: [2] }], ['b', { data: new Float32Array([3]), shape: [1] }]]));
+      writeFileSync(path, bytes);
+      const args = ['curation-grounding', '--steps', '3', '--init', path, '--arch-of', 'curation-gen-l'];
+      const init = initFromRecord(path, new Uint8Array(readFileSync(path)), args);
+      const t = training(trainJson(init));
+      expect(t.initFrom).toEqual(init);
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      expect(t.initFrom).toMatchObject({ model: 'curation-gen-l', sha256: sha, archOf: 'curation-gen-l' });
+      expect((t.initFrom as { weights: string }).weights).toContain(sha);
+      // the same command shape the committed grounding model's hand-added record has
+      expect((t.initFrom as { command: string }).command).toMatch(/train\.ts curation-grounding .*--init \S*curation-gen-l\.safetensors --arch-of curation-gen-l/);
+      expect(Object.keys(t).slice(0, 2)).toEqual(['steps', 'initFrom']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('a run from scratch records no initFrom; a bare path from an older train.json is kept as the weights', () => {
+    expect(training(trainJson(null))).not.toHaveProperty('initFrom');
+    expect(training(trainJson('/tmp/w/curation-gen-l.safetensors')).initFrom).toMatchObject({ weights: '/tmp/w/curation-gen-l.safetensors' });
   });
 });

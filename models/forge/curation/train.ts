@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { initEngine } from '../../../src/core/lab';
 import type { LmTokenizer } from '../../../src/core/lm/tokenizer';
 import { readSafetensors, writeSafetensors } from '../safetensors';
@@ -29,6 +29,31 @@ export function curationTrainingData(r: CurationRecipe, tok: LmTokenizer): Curat
   const sequences = pairs.map(([p, t]) => tok.encodeChat(p, t));
   const hash = createHash('sha256').update(JSON.stringify(pairs)).digest('hex');
   return { sequences, hash, examples: pairs.length, padId: tok.padId ?? tok.bosId ?? 0 };
+}
+
+/** What a warm-started run started from; train.json keeps it as recipe.initFrom and export.ts copies it into
+ *  forge.json's training.initFrom, so a model folder says which weights it grew from. */
+export interface CurationInitFrom {
+  /** The curation model whose weights these are (train.ts writes <id>.safetensors), or null for another file. */
+  model: string | null;
+  /** The file as given to --init, with its sha256 (the model folder's model.safetensors hash when exported). */
+  weights: string;
+  sha256: string;
+  /** --arch-of: the recipe whose shape was trained, when it was not this recipe's own. */
+  archOf: string | null;
+  /** The command line that trained it. */
+  command: string;
+}
+
+/** The initFrom record of a run warm-started from `initPath` (its bytes hashed) with these train.ts flags. */
+export function initFromRecord(initPath: string, bytes: Uint8Array, args: readonly string[]): CurationInitFrom {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const archOf = args.includes('--arch-of') ? args[args.indexOf('--arch-of') + 1] ?? null : null;
+  return {
+    model: CURATION_MODEL_IDS.find((m) => basename(initPath) === `${m}.safetensors`) ?? null,
+    weights: `${initPath} (sha256 ${sha256})`, sha256, archOf,
+    command: ['npx tsx models/forge/curation/train.ts', ...args].join(' '),
+  };
 }
 
 async function main(): Promise<void> {
@@ -59,10 +84,12 @@ async function main(): Promise<void> {
     recipe = { ...recipe, steps: Math.max(10, Math.floor(Number(budget) / perStep / 10) * 10) };
     console.log(`${id}: ${perStep.toFixed(3)} s/step (load ${loadavg()[0].toFixed(1)}) → ${recipe.steps} steps`);
   }
-  // --init FILE.safetensors: warm start from another model of the same shape (the grounding model starts from
-  // curation-gen-s, which already reads chunks and copies names and numbers from them)
+  // --init FILE.safetensors: warm start from another model of the same shape (the committed grounding model started
+  // from curation-gen-l, which already reads chunks and copies names and numbers from them); recorded as initFrom
   const initPath = val('--init');
-  const initTensors = initPath ? readSafetensors(new Uint8Array(readFileSync(initPath))) : undefined;
+  const initBytes = initPath ? new Uint8Array(readFileSync(initPath)) : undefined;
+  const initTensors = initBytes ? readSafetensors(initBytes) : undefined;
+  const initFrom = initPath && initBytes ? initFromRecord(initPath, initBytes, [id, ...flags]) : null;
   const load: number[] = [];
   const res = trainModel(recipe, archOf(recipe, tok.vocabSize, ids), data.sequences, data.padId, {
     logEvery: 25, initTensors,
@@ -72,7 +99,7 @@ async function main(): Promise<void> {
   writeFileSync(join(outDir, `${id}.safetensors`), writeSafetensors(res.tensors));
   const { tensors: _t, ...meta } = res;
   const machine = `${cpus()[0]?.model ?? 'cpu'}, 1 thread (jax-js wasm), ${cpus().length} cores shared; load ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`;
-  writeFileSync(join(outDir, `${id}.train.json`), JSON.stringify({ recipe: { ...cr, steps: recipe.steps, initFrom: initPath ?? null, shape: recipe.shape, llama: recipe.llama, batchSize: recipe.batchSize }, dataHash: data.hash, examples: data.examples, ...meta, machine }, null, 1));
+  writeFileSync(join(outDir, `${id}.train.json`), JSON.stringify({ recipe: { ...cr, steps: recipe.steps, initFrom, shape: recipe.shape, llama: recipe.llama, batchSize: recipe.batchSize }, dataHash: data.hash, examples: data.examples, ...meta, machine }, null, 1));
   console.log(`${id} done: ${res.wallSeconds.toFixed(0)} s wall, ${res.cpuSeconds.toFixed(0)} s cpu`);
 }
 
