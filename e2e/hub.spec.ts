@@ -1,13 +1,27 @@
 // Hub ids against the loopback hub (scripts/loopbackHub.ts, started in this process): the app's hub URL setting
 // points at it, a model loads by hub id (through the hub's LFS redirect), a reload keeps the setting and loads from
 // the Cache API with no request to the hub (counted on the hub's side), and each fault the hub can inject shows its
-// named error on the Models page; a throttled download moves the progress bar and its Cancel stops it.
+// named error on the Models page; a throttled download moves the progress bar and its Cancel stops it. The Llama 3
+// architecture replica (src/core/lm/replicas), whose weights are in onnx/model.onnx_data (ONNX external data),
+// loads by hub id with its side file and runs; without that file it is ExternalDataMissingError naming it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startLoopbackHub, type HubFault, type LoopbackHub } from '../scripts/loopbackHub';
+import { writeReplica } from '../src/core/lm/replicas/writeReplicaNode';
 import { expect, test, type Workbench } from './fixtures';
 
 let hub: LoopbackHub;
-test.beforeAll(async () => { hub = await startLoopbackHub(); });
-test.afterAll(async () => { await hub?.close(); });
+let replicas: string;
+test.beforeAll(async () => {
+  replicas = await mkdtemp(join(tmpdir(), 'e2e-hub-replicas-'));
+  await writeReplica('llama3', join(replicas, 'llama3'), { variants: ['fp32'] }); // fp32 weights in onnx/model.onnx_data
+  hub = await startLoopbackHub({ mounts: { 'replicas/llama3': join(replicas, 'llama3') } });
+});
+test.afterAll(async () => {
+  await hub?.close();
+  if (replicas) await rm(replicas, { recursive: true, force: true });
+});
 
 async function openModels(wb: Workbench) {
   await wb.open('#/models');
@@ -44,6 +58,36 @@ test('a hub id loads from the loopback hub; a reload keeps the hub URL and reads
   await loadByHubId(wb, 'workbench/target');
   await expect(page.getByTestId('other-model-result')).toContainText('workbench/target: runs on', { timeout: 120_000 });
   expect(hub.requests).toEqual([]);
+});
+
+test('a replica whose weights are in model.onnx_data (Llama 3) loads by hub id with its side file and runs; without it, the error names the file', async ({ wb, page }) => {
+  test.setTimeout(240_000);
+  await openModels(wb);
+  await page.getByTestId('hub-url').fill(hub.url);
+  hub.setFault('replicas/llama3/onnx/model.onnx_data', { kind: 'not-found' });
+  await loadByHubId(wb, 'replicas/llama3');
+  await expect(page.getByTestId('other-model-error')).toHaveText(/^ExternalDataMissingError: replicas\/llama3\/onnx\/model\.onnx: its weights are in external data file model\.onnx_data \(.*HTTP 404.*\) — Put model\.onnx_data next to the \.onnx file/);
+  hub.clearFaults();
+  expect((await page.evaluate(() => window.__workbench!.runtime.cachedFiles())).filter((u) => u.startsWith(hub.url))).toEqual([]); // the .onnx went back out
+
+  hub.clearRequests();
+  await loadByHubId(wb, 'replicas/llama3');
+  const line = page.getByTestId('other-model-result');
+  await expect(line).toContainText('replicas/llama3: runs on', { timeout: 180_000 });
+  expect(hub.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+    'GET /replicas/llama3/resolve/main/onnx/model.onnx 302', 'GET /_lfs/replicas/llama3/onnx/model.onnx 200',
+    'GET /replicas/llama3/resolve/main/onnx/model.onnx_data 302', 'GET /_lfs/replicas/llama3/onnx/model.onnx_data 200',
+  ]);
+  // one forward pass of the loaded session (empty KV cache, 4 tokens): next-token logits over Llama 3's vocabulary
+  const handle = await line.getAttribute('data-handle');
+  const logits = await page.evaluate(async (h) => {
+    const { out } = await window.__workbench!.runtime.runSample(h!);
+    const data = out.logits.data as Float32Array;
+    return { dims: out.logits.dims, finite: data.every(Number.isFinite), spread: Math.max(...data.slice(0, 1000)) - Math.min(...data.slice(0, 1000)) };
+  }, handle);
+  expect(logits.dims).toEqual([1, 4, 128256]);
+  expect(logits.finite).toBe(true);
+  expect(logits.spread).toBeGreaterThan(0);
 });
 
 const FAULTS: { name: string; id: string; fault: HubFault; shows: RegExp }[] = [

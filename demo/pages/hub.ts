@@ -39,8 +39,8 @@ export const hubStory: Story = {
   async run(ctx) {
     const p = new ModelsPage(ctx.page, ctx.baseUrl);
     // short: TinyLlama (Llama 2 tokenizer, 32k vocabulary) loads in seconds; the 128k–262k vocabularies take longer
-    // (the Llama 3 replica keeps its weights in model.onnx_data, which the Models page's hub loader does not fetch)
-    const families = ctx.short ? ['tinyllama'] : ['tinyllama', 'qwen3', 'gemma3'];
+    // (the Llama 3 replica keeps its weights in model.onnx_data, fetched with the .onnx as its graph names it)
+    const families = ctx.short ? ['tinyllama'] : ['tinyllama', 'llama3', 'qwen3', 'gemma3'];
     let hub: LoopbackHub | undefined;
     try {
       await ctx.step('hub', `Replicas of ${families.join(', ')} (real configs, tensor names and tokenizers; random weights) are written and served by the loopback hub on 127.0.0.1.`, async () => {

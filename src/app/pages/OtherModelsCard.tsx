@@ -59,7 +59,7 @@ export function OtherModelsCard({ onCacheChange }: { onCacheChange: () => void }
       </div>
       {busy && progress && <ProgressBar done={progress.loaded} total={progress.total} label="downloading from the hub" testId="hub-progress" onCancel={() => void cancelQueued()} />}
       {result?.ok && (
-        <p data-testid="other-model-result">
+        <p data-testid="other-model-result" data-handle={result.info.handle}>
           {result.name}: runs on <strong>{result.info.executionProvider}</strong>; inputs {result.info.inputs.map((i) => `${i.name} ${i.dtype} [${i.dims?.join(', ') ?? '?'}]`).join(', ')}
         </p>
       )}
