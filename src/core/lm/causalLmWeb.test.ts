@@ -45,10 +45,10 @@ describe('llama3 replica on onnxruntime-web (WASM) and onnxruntime-node', () => 
     }
   }, 60_000);
 
-  it('a graph whose side file is not supplied names it', async () => {
+  it('a graph whose side file is not supplied names it (ExternalDataMissingError, not an unsupported model)', async () => {
     const bytes = new Uint8Array(readFileSync(join(rep.dir, 'onnx', 'model.onnx')));
     await expect(createNodeBackend().createSession(bytes)).rejects.toMatchObject({
-      code: 'UNSUPPORTED_MODEL', message: expect.stringContaining('external data files (model.onnx_data) that were not supplied'),
+      code: 'EXTERNAL_DATA_MISSING', files: ['model.onnx_data'], message: expect.stringContaining('external data file model.onnx_data (not supplied'),
     });
   });
 });
