@@ -43,8 +43,9 @@ async function main(argv: string[]): Promise<void> {
   const r = await (spec.method === 'grpo' ? grpoFromSpec(spec, o) : trainFromSpec(spec, o));
   release(r.params);
   if (r.lora) release(r.lora.arrays);
-  // the before/after evaluation as an evidence ledger file the Assurance page imports
-  const evidence = trainEvidenceLedger(spec, r);
+  // the before/after evaluation as an evidence ledger file the Assurance page imports (after the checkpoints: it
+  // names the trained model by the sha256 of the last one's weights)
+  const evidence = await trainEvidenceLedger(spec, r);
   if (evidence) {
     await mkdir(spec.out, { recursive: true });
     await writeFile(join(spec.out, EVIDENCE_FILE), evidence);
