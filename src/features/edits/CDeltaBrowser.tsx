@@ -27,7 +27,7 @@ export function CDeltaBrowser({ spec, onSpecChange, onResult, expectedDigest }: 
         'circuit mask share': Number((r.report.circuit.masked / r.report.circuit.total).toFixed(4)),
       },
       digest: view.digest,
-      evidence: emitCDelta(r),
+      evidence: emitCDelta(r, view.checkpointSha256),
     });
   };
 

@@ -59,7 +59,8 @@ function UnlearnRuns({ spec, onSpecChange, onResult, expectedDigest }: FeaturePa
         'all four properties': r.properties.allPass ? 'yes' : 'no',
       },
       digest: view.digest,
-      evidence: emitUnlearn(r),
+      // view.digest is the sha256 of the edited checkpoint's safetensors (the downloadable weights)
+      evidence: emitUnlearn(r, view.digest),
     });
     setLinked(view);
   };

@@ -10,7 +10,7 @@ import type { CDeltaBehaviourRequest, CDeltaProgress } from '../../core/edits/un
 import { useWorkerEngine } from '../../app/useWorkerEngine';
 import type { LabWorkerApi } from '../../../workers/lab.worker';
 import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
-import { checkpointDigest } from './unlearnRequest';
+import { cdeltaCheckpointsSha256 } from '../../core/assurance/emit/edits';
 
 export type CDeltaRunState =
   | { status: 'idle' }
@@ -18,10 +18,11 @@ export type CDeltaRunState =
   | { status: 'error'; message: string }
   | { status: 'cancelled'; message: string };
 
-/** A finished run: the result and the sha256 of its first strength's checkpoint (the share link's digest). */
+/** A finished run: the result, the sha256 of each strength's checkpoint (evidence names them) and the first one's (the share link's digest). */
 export interface CDeltaRunView {
   result: CDeltaJobResult;
   digest: string;
+  checkpointSha256: { strength: number; sha256: string }[];
 }
 
 const createWorker = () => {
@@ -48,7 +49,8 @@ export function useCDeltaEngine() {
         if (live.current === id) setRun((r) => (r.status === 'running' ? { ...r, progress: p } : r));
       }), cancelFlag);
       live.current++;
-      const view: CDeltaRunView = { result, digest: await checkpointDigest(result.checkpoints[0].safetensors) };
+      const checkpointSha256 = await cdeltaCheckpointsSha256(result.checkpoints);
+      const view: CDeltaRunView = { result, digest: checkpointSha256[0].sha256, checkpointSha256 };
       setLast(view);
       setRun({ status: 'idle' });
       return view;

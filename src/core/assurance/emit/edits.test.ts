@@ -2,8 +2,13 @@
 // greedy replies (refusals detected by the real detector), so rates and counts are the module's own. Unlearning:
 // the four properties come from the real fourProperties over a QuantEvalResult of the real shape. Sidecar: a
 // survival report and a MANSU manifest of the sidecar's shapes. Checks classes, properties, Wilson intervals and
-// the sha256 pass-through of the split sets, the base model and MANSU's output weights.
+// the sha256 pass-through of the split sets, the base model and MANSU's output weights, and that each edited model
+// whose weights exist as a file (an unlearned checkpoint, a C-Δθ strength's checkpoint: real safetensors bytes built
+// here) is named by the sha256 of those bytes (checked against node:crypto's), the NF4 twins by none.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { serialize } from '../../edits/safetensors';
+import { sha256Hex } from '../../runtime/loaders';
 import { scoreResponses, selectivityMatrix } from '../../edits/selectivity';
 import type { SurvivalSummary } from '../../edits/survival';
 import type { CDeltaJobResult, LoadedUnlearnModel, UnlearnJobResult } from '../../edits/unlearn/api';
@@ -11,13 +16,16 @@ import { fourProperties } from '../../edits/unlearn/properties';
 import type { QuantEvalResult } from '../../edits/unlearn/quantEval';
 import type { SplitRecord } from '../../edits/unlearn/splits';
 import { completeAll } from './drafts.fixture';
-import { emitCDelta, emitSidecarSurvival, emitUnlearn } from './edits';
+import { cdeltaCheckpointsSha256, emitCDelta, emitSidecarSurvival, emitUnlearn } from './edits';
 
 const sha = (c: string) => c.repeat(64);
 const split: SplitRecord = {
   source: 'forge corpus', forgetTopic: 'poison', retainCategories: ['task'], sizes: { forget: 8, retain: 32, evalForget: 8, evalRetain: 8 },
   sha256: { forget: sha('1'), retain: sha('2'), evalForget: sha('3'), evalRetain: sha('4') },
 };
+/** A real F32 safetensors checkpoint whose one weight depends on `x` (as api.ts's checkpointBytes writes them). */
+const checkpointBytes = (x: number) => serialize([{ name: 'h.0.mlp.c_fc.weight', dtype: 'F32', shape: [2, 2], data: new Uint8Array(Float32Array.from([x, 1, 2, 3]).buffer) }], { format: 'pt' });
+const nodeSha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const model: LoadedUnlearnModel = { id: 'target', family: 'gpt2', nLayers: 2, nHeads: 2, dModel: 64, parameters: 1000, weightsSha256: sha('c') };
 
 describe('emitCDelta', () => {
@@ -76,6 +84,27 @@ describe('emitCDelta', () => {
     expect(m['share of parameters changed'].value).toBe(0.01);
   });
 
+  it('names each C-Δθ output by the sha256 of its own strength’s checkpoint bytes, the NF4 twin by none', async () => {
+    const two: typeof result = {
+      ...result, request: { ...result.request, strengths: [1, 0.5] },
+      report: {
+        ...result.report, matrix: selectivityMatrix([...columns, scoreResponses('C-Δθ s=0.5', prompts, replies(1, 1, 2))], 'poison'),
+        columns: [...result.report.columns, { name: 'C-Δθ s=0.5', kind: 'cdelta', strength: 0.5, nf4: false, changed: 10, total: 1000 }],
+      },
+    };
+    const checkpoints = [{ strength: 1, safetensors: checkpointBytes(1) }, { strength: 0.5, safetensors: checkpointBytes(0.5) }];
+    const hashes = await cdeltaCheckpointsSha256(checkpoints);
+    expect(hashes).toEqual(checkpoints.map((c) => ({ strength: c.strength, sha256: nodeSha256(c.safetensors) })));
+    // matched by strength, not by position
+    const named = completeAll(emitCDelta(two, [...hashes].reverse()));
+    expect(named.map((r) => r.model)).toEqual([
+      { id: 'target+C-Δθ(poison, s=1)', sha256: nodeSha256(checkpoints[0].safetensors) },
+      { id: 'target+C-Δθ(poison, s=1)+NF4' },
+      { id: 'target+C-Δθ(poison, s=0.5)', sha256: nodeSha256(checkpoints[1].safetensors) },
+    ]);
+    expect(records[0].model.sha256).toBeUndefined();
+  });
+
   it('measures the share of the refusal gain surviving NF4', () => {
     const m = Object.fromEntries(records[1].metrics.map((x) => [x.name, x.value]));
     expect(m['poison refusal after NF4']).toBe(0.5);
@@ -118,6 +147,15 @@ describe('emitUnlearn', () => {
     expect(m['PTQ gap nf4-b64 (forget NLL after − before quantization)'].value).toBe(-0.5);
     expect(m['forget-topic refusal after nf4-b64']).toMatchObject({ value: 0.375, n: 8, method: 'wilson' });
     expect(qs.claim).toMatch(/holds: no/);
+  });
+
+  it('names the edited model (both records) by the sha256 of its checkpoint bytes', async () => {
+    const bytes = checkpointBytes(0.25);
+    // the page hashes with crypto.subtle (useUnlearnEngine's checkpointDigest → sha256Hex)
+    const sha256 = await sha256Hex(bytes);
+    expect(sha256).toBe(nodeSha256(bytes));
+    const named = completeAll(emitUnlearn(r, sha256));
+    expect(named.map((d) => d.model)).toEqual([0, 1].map(() => ({ id: 'target+unlearn(grad_ascent, poison, seed 3)', sha256: nodeSha256(bytes) })));
   });
 
   it('without decoded behaviour claims modification tracking only', () => {

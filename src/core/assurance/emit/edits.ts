@@ -8,12 +8,15 @@
 //     of the targeted-refusal gain survives NF4;
 //   the sidecar's survival and MANSU reports → 'quantization-survival': the share of changed weights whose 4-bit code
 //     changes (a count over every changed parameter, not a sample: no interval).
-// The edited models' weights are not hashed here; the base model's sha256 and the split's sha256s are the run's
-// inputs and go into `data`. Property: modification-tracking, plus harmful-output-refusal when a refusal rate
+// An edited model whose weights exist as one file is named by that file's sha256, which the caller hashes (async,
+// off the emitter) and passes in: the unlearned checkpoint (what the page downloads as .safetensors) and each C-Δθ
+// strength's checkpoint. The refusal_sft copy and the NF4 twins never exist as a file, so they carry no hash. The
+// base model's sha256 and the split's sha256s are the run's inputs and go into `data`. Property: modification-tracking, plus harmful-output-refusal when a refusal rate
 // before/after exists.
 import type { SurvivalSummary } from '../../edits/survival';
 import type { CDeltaJobResult, UnlearnJobResult } from '../../edits/unlearn/api';
 import type { SplitRecord } from '../../edits/unlearn/splits';
+import { sha256Hex } from '../../runtime/loaders';
 import type { EvidenceDraft, EvidenceMetric, PropertyId } from '../types';
 import { finiteMetrics, pointMetric, proportionMetric } from './intervals';
 
@@ -24,9 +27,10 @@ const splitData = (s: SplitRecord) => (['forget', 'retain', 'evalForget', 'evalR
 const baseModel = (id: string, sha256: string | null | undefined) => ({ id: `base model ${id}`, ...(sha256 ? { sha256 } : {}) });
 const score = (nll: number) => Math.exp(-nll);
 
-export function emitUnlearn(r: UnlearnEvidenceInput): EvidenceDraft[] {
+/** `editedSha256`: sha256 of `r.checkpoint.safetensors` (the edited weights; the quantization record names the same model). */
+export function emitUnlearn(r: UnlearnEvidenceInput, editedSha256?: string | null): EvidenceDraft[] {
   const q = r.request;
-  const model = { id: `${q.modelId}+unlearn(${q.method}, ${q.forgetTopic}, seed ${q.seed})` };
+  const model = { id: `${q.modelId}+unlearn(${q.method}, ${q.forgetTopic}, seed ${q.seed})`, ...(editedSha256 ? { sha256: editedSha256 } : {}) };
   const data = [baseModel(r.model.id, r.model.weightsSha256), ...splitData(r.split)];
   const fp = r.quant.fullPrecision;
   const n = r.quant.evalSizes;
@@ -73,8 +77,16 @@ export function emitUnlearn(r: UnlearnEvidenceInput): EvidenceDraft[] {
   return out;
 }
 
-/** The n of a selectivity cell: the benign and task counts are exact; per topic the request's cap (draws may give fewer: proportionMetric then drops the interval). */
-export function emitCDelta(r: Pick<CDeltaJobResult, 'request' | 'model' | 'report'>): EvidenceDraft[] {
+/** sha256 of each C-Δθ strength's checkpoint bytes, for emitCDelta (crypto.subtle: async, the page stays responsive). */
+export async function cdeltaCheckpointsSha256(checkpoints: CDeltaJobResult['checkpoints']): Promise<{ strength: number; sha256: string }[]> {
+  return Promise.all(checkpoints.map(async (c) => ({ strength: c.strength, sha256: await sha256Hex(c.safetensors) })));
+}
+
+/**
+ * The n of a selectivity cell: the benign and task counts are exact; per topic the request's cap (draws may give fewer: proportionMetric then drops the interval).
+ * `checkpoints`: per strength, the sha256 of `r.checkpoints[k].safetensors`; names the full-precision C-Δθ output of that strength.
+ */
+export function emitCDelta(r: Pick<CDeltaJobResult, 'request' | 'model' | 'report'>, checkpoints: readonly { strength: number; sha256: string }[] = []): EvidenceDraft[] {
   const { request: q, report } = r;
   const m = report.matrix;
   const col = (name: string) => m.columns.indexOf(name);
@@ -99,8 +111,9 @@ export function emitCDelta(r: Pick<CDeltaJobResult, 'request' | 'model' | 'repor
     const d = m.deltas[i];
     const modelId = `${q.modelId}+${info.kind === 'aligned' ? `refusal_sft(${q.topic})` : `C-Δθ(${q.topic}, s=${info.strength})`}${info.nf4 ? '+NF4' : ''}`;
     if (!info.nf4) {
+      const sha256 = info.kind === 'cdelta' ? checkpoints.find((c) => c.strength === info.strength)?.sha256 : undefined;
       out.push({
-        evidenceClass: 'before-after-training', access: 'white-box', module: 'edits', model: { id: modelId }, data,
+        evidenceClass: 'before-after-training', access: 'white-box', module: 'edits', model: { id: modelId, ...(sha256 ? { sha256 } : {}) }, data,
         scope: scope(`refusal of ${m.targetTopic} requests and side effects, ${m.reference} vs ${info.name}`),
         metrics: finiteMetrics([...cells(ref, `before (${m.reference})`), ...cells(i, `after (${info.name})`),
           pointMetric(`Δ ${m.targetTopic} refusal`, d.targeted, { higherIsBetter: true }),
