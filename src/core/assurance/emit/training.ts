@@ -8,7 +8,7 @@ import type { TrainJobResult } from '../../experiments/train/api';
 import type { EvidenceDraft, EvidenceMetric, PropertyId } from '../types';
 import { finiteMetrics, pointMetric, proportionMetric } from './intervals';
 
-/** What the browser's TrainJobResult and the Node CLI's result both carry (the CLI: no checkpoint hash in memory). */
+/** What the browser's TrainJobResult and the Node CLI's result both carry (the CLI: trainingNode.ts hashes the checkpoint file it wrote). */
 export type TrainEvidenceInput = Pick<TrainJobResult, 'spec' | 'model' | 'step' | 'evals'> & {
   data: Pick<TrainJobResult['data'], 'name' | 'rows' | 'sha256'>;
   checkpoint: Pick<NonNullable<TrainJobResult['checkpoint']>, 'step' | 'weightsSha256'> | null;
