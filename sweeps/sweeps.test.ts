@@ -76,15 +76,21 @@ describe('sweeps on BullMQ + redis-server', () => {
     expect(Object.values(counts).reduce((x, y) => x + y, 0)).toBe(200);
 
     await until(backend, BIG.sweepId, (p) => p.done >= 20);
-    // kill a worker while it holds jobs (it runs 2 at a time on a full queue)
+    // kill a worker mid-job: freeze it (SIGSTOP) so nothing it holds can finish, read the jobs it holds, then SIGKILL
     let victim: WorkerProcess | undefined;
-    for (let i = 0; i < 400 && !victim; i++) {
+    let held: string[] = [];
+    for (let i = 0; i < 200 && held.length === 0; i++) {
       const active = await backend.queue.getActive();
-      victim = pool.find((w) => active.filter((j) => j.processedBy === `pid-${w.pid}`).length === 2)
-        ?? pool.find((w) => active.some((j) => j.processedBy === `pid-${w.pid}`));
-      if (!victim) await new Promise((r) => setTimeout(r, 5));
+      victim = pool.find((w) => active.some((j) => j.processedBy === `pid-${w.pid}`));
+      if (!victim) {
+        await new Promise((r) => setTimeout(r, 5));
+        continue;
+      }
+      victim.child.kill('SIGSTOP');
+      held = (await backend.queue.getActive()).filter((j) => j.processedBy === `pid-${victim!.pid}`).map((j) => j.id!);
+      if (held.length === 0) victim.child.kill('SIGCONT');
     }
-    expect(victim, 'a worker holding a job').toBeDefined();
+    expect(held.length, 'jobs held by the frozen worker').toBeGreaterThan(0);
     victim!.child.kill('SIGKILL');
     await victim!.exited;
 
@@ -99,15 +105,15 @@ describe('sweeps on BullMQ + redis-server', () => {
     expect(new Set(records.map((r) => r.jobId)).size).toBe(200);
     for (const r of records) expect(r.record.digest).toBe(baseline.get(BIG.jobs[r.index].experimentDigest));
     expect(() => parseRunRecord(records[0].record)).not.toThrow();
-    // the jobs the killed worker had started and not finished: each started again by another process, completed once
+    // the jobs the killed worker held: each run again and completed by another process, once
     const completed = await backend.queue.getJobs(['completed'], 0, -1);
     expect(completed).toHaveLength(200);
-    const orphans = completed.filter((j) => {
-      const pids = (j.data.starts ?? []).map((s) => s.pid);
-      return pids.includes(victim!.pid) && pids.at(-1) !== victim!.pid;
-    });
-    expect(orphans.length).toBeGreaterThan(0);
-    for (const job of orphans) expect(job.attemptsStarted).toBeGreaterThanOrEqual(2);
+    for (const id of held) {
+      const job = completed.find((j) => j.id === id)!;
+      expect(job.processedBy).not.toBe(`pid-${victim!.pid}`);
+      expect(job.attemptsStarted).toBeGreaterThanOrEqual(2);
+      expect(job.data.starts?.at(-1)?.pid).not.toBe(victim!.pid);
+    }
     expect(completed.every((j) => (j.data.starts ?? []).length >= 1)).toBe(true);
 
     const again = await backend.submit(BIG);
