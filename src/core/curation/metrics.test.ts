@@ -1,43 +1,12 @@
 // Metrics on hand-built traces equal the values computed by hand in the comments.
 import { describe, expect, it } from 'vitest';
 import { jaccard, runMetrics } from './metrics';
-import type { Attempt, SampleTrace } from './pipeline';
-import type { CuratedSample, GateVerdict, InjectionLabel } from './types';
+import { sixSampleRun, traceBuilders } from './traces.fixture';
 
-const sample = (id: string, attempt = 0): CuratedSample => ({ id: `${id}:${attempt}`, instruction: 'q?', response: 'a.', provenance: { chunkId: id, span: { start: 0, end: 2 } }, generator: 'g', attempt, calls: 0 });
-const v = (gate: string, sampleId: string, outcome: GateVerdict['outcome'], calls = 0): GateVerdict => ({ gate, sampleId, outcome, reason: '', calls });
-/** An attempt judged by gates A (lexical, free) and B (model, 1 call each). */
-const att = (id: string, a: GateVerdict['outcome'], b: GateVerdict['outcome'], attempt = 0, genCalls = 1): Attempt => {
-  const s = sample(id, attempt);
-  const verdicts = [v('A', s.id, a), v('B', s.id, b, 1)];
-  const rej = verdicts.find((x) => x.outcome === 'reject')?.gate;
-  return { attempt, action: attempt ? 'resample' : 'generate', sample: s, verdicts, ...(rej ? { rejectedBy: rej } : {}), calls: genCalls + 1 };
-};
-const trace = (id: string, attempts: Attempt[], status: SampleTrace['status']): SampleTrace => ({
-  id: `${id}:0`, chunkId: id, generator: 'g', attempts, status, calls: attempts.reduce((x, a) => x + a.calls, 0),
-  ...(status === 'accepted' ? { final: attempts[attempts.length - 1].sample } : {}),
-});
-
-// s1: passes both → accepted first pass (2 calls)
-// s2: A rejects, B passes; recovered on attempt 1 (2 + 2 calls)
-// s3: A and B reject; attempt 1 B rejects again; stays rejected (2 + 2)
-// s4: A passes, B rejects, then dropped (2 + 0)
-// s5: B abstains, A passes → accepted (2)
-// s6: generation failed (1 call, no verdicts), never recovered
-const traces: SampleTrace[] = [
-  trace('s1', [att('s1', 'pass', 'pass')], 'accepted'),
-  trace('s2', [att('s2', 'reject', 'pass'), att('s2', 'pass', 'pass', 1)], 'accepted'),
-  trace('s3', [att('s3', 'reject', 'reject'), att('s3', 'pass', 'reject', 1)], 'rejected'),
-  trace('s4', [att('s4', 'pass', 'reject'), { attempt: 1, action: 'drop', verdicts: [], calls: 0 }], 'dropped'),
-  trace('s5', [att('s5', 'pass', 'abstain')], 'accepted'),
-  trace('s6', [{ attempt: 0, action: 'generate', generationFailure: { reason: 'empty', raw: '' }, verdicts: [], calls: 1 }], 'generation-failed'),
-];
-// injected: s2 (number), s3 (unsupported), s5 (unsafe)
-const labels: InjectionLabel[] = [
-  { sampleId: 's2:0', mode: 'contradicted-number', detail: '' },
-  { sampleId: 's3:0', mode: 'unsupported-claim', detail: '' },
-  { sampleId: 's5:0', mode: 'unsafe', detail: '' },
-];
+// The six-sample run of traces.fixture.ts, judged by gates A (lexical, free) and B (model, 1 call each):
+// accepted s1, s2 (recovered), s5; rejected s3; dropped s4; generation failed s6. Injected: s2, s3, s5.
+const { traces, labels } = sixSampleRun(['A', 'B'], 'g');
+const { att, trace } = traceBuilders(['A', 'B'], 'g');
 
 describe('runMetrics', () => {
   const m = runMetrics({ traces, labels, gateNames: ['A', 'B'] });
