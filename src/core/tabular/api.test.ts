@@ -2,19 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createTabularEngine, type TabularProgress } from './api';
 import { readShared } from './data/testData';
 import { writeParquet } from '../ensembles/fixtures/parquetWriter';
+import { toyCsv } from './toyCsv.fixture';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-
-/** A small headed CSV: two informative features, a text column, a binary label with a 3:1 imbalance. */
-function toyCsv(rows = 120): string {
-  const lines = ['x1,x2,colour,label'];
-  for (let i = 0; i < rows; i++) {
-    const y = i % 4 === 0 ? 'yes' : 'no';
-    const shift = y === 'yes' ? 1.5 : 0;
-    lines.push(`${((i * 37) % 17) / 10 + shift},${((i * 13) % 11) / 10 - shift},${['red', 'green', 'blue'][i % 3]},${y}`);
-  }
-  return lines.join('\n');
-}
 
 describe('tabular engine', () => {
   it('loads a CSV, summarises columns and classes, and cross-validates teachers reproducibly', async () => {

@@ -7,17 +7,9 @@ import { createTabularEngine } from '../../tabular/api';
 import { completeAll } from './drafts.fixture';
 import { emitTabularDistill, emitTabularTeachers } from './tabular';
 import { wilsonInterval } from './intervals';
+import { toyCsv } from '../../tabular/toyCsv.fixture';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-function toyCsv(rows = 120): string {
-  const lines = ['x1,x2,colour,label'];
-  for (let i = 0; i < rows; i++) {
-    const y = i % 4 === 0 ? 'yes' : 'no';
-    const shift = y === 'yes' ? 1.5 : 0;
-    lines.push(`${((i * 37) % 17) / 10 + shift},${((i * 13) % 11) / 10 - shift},${['red', 'green', 'blue'][i % 3]},${y}`);
-  }
-  return lines.join('\n');
-}
 const SHA = '9'.repeat(64);
 
 describe('tabular emitters', () => {
