@@ -52,7 +52,7 @@ export interface JobBackend {
   submit(sweep: ExpandedSweep): Promise<SubmitOutcome>;
   progress(sweepId: string): Promise<SweepProgress>;
   /** progress until finished (first value at once, then every change); stops early when `signal` aborts */
-  watch(sweepId: string, options?: { intervalMs?: number; signal?: AbortSignal }): AsyncGenerator<SweepProgress>;
+  watch(sweepId: string, options?: WatchOptions): AsyncGenerator<SweepProgress>;
   results(sweepId: string): Promise<SweepResults>;
   cancel(sweepId: string): Promise<{ removed: number; signalled: number }>;
   close(): Promise<void>;
@@ -72,6 +72,24 @@ export const pause = (ms: number, signal?: AbortSignal) => new Promise<void>((re
   const t = setTimeout(resolve, ms);
   signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
 });
+
+export interface WatchOptions { intervalMs?: number; signal?: AbortSignal }
+
+/**
+ * What `watch` means for every backend: poll `progress` every `intervalMs`, yield the first value and then each
+ * change, stop once the sweep is finished or `signal` aborts.
+ */
+export async function* watchByPolling(progress: () => Promise<SweepProgress>, intervalMs: number, signal?: AbortSignal): AsyncGenerator<SweepProgress> {
+  let last = '';
+  for (;;) {
+    const p = await progress();
+    const key = JSON.stringify(p);
+    if (key !== last) yield p;
+    last = key;
+    if (p.finished || signal?.aborted) return;
+    await pause(intervalMs, signal);
+  }
+}
 
 interface LocalSweep {
   sweep: ExpandedSweep;
@@ -136,16 +154,8 @@ export class InProcessBackend implements JobBackend {
     return { sweepId, total, done, failed, cancelled, finished: done + failed === total || (cancelled && s.stopped) };
   }
 
-  async *watch(sweepId: string, options: { intervalMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<SweepProgress> {
-    let last = '';
-    for (;;) {
-      const p = await this.progress(sweepId);
-      const key = JSON.stringify(p);
-      if (key !== last) yield p;
-      last = key;
-      if (p.finished || options.signal?.aborted) return;
-      await pause(options.intervalMs ?? 50, options.signal);
-    }
+  watch(sweepId: string, options: WatchOptions = {}): AsyncGenerator<SweepProgress> {
+    return watchByPolling(() => this.progress(sweepId), options.intervalMs ?? 50, options.signal);
   }
 
   async results(sweepId: string): Promise<SweepResults> {

@@ -17,7 +17,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { ExpandedSweep } from '../src/core/experiments/sweep';
 import type { RunRecord } from '../src/core/experiments/record';
-import { pause, UnknownSweepError, type DeadLetter, type JobBackend, type SubmitOutcome, type SweepProgress, type SweepResults } from './backend';
+import { UnknownSweepError, watchByPolling, type DeadLetter, type JobBackend, type SubmitOutcome, type SweepProgress, type SweepResults, type WatchOptions } from './backend';
 
 export const DEFAULT_QUEUE = 'sweeps';
 export const BULL_PREFIX = 'bull';
@@ -157,16 +157,8 @@ export class BullmqBackend implements JobBackend {
     return { sweepId, total: meta.total, done: nDone, failed: nFailed, cancelled: cancelled === 1, finished };
   }
 
-  async *watch(sweepId: string, options: { intervalMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<SweepProgress> {
-    let last = '';
-    for (;;) {
-      const p = await this.progress(sweepId);
-      const key = JSON.stringify(p);
-      if (key !== last) yield p;
-      last = key;
-      if (p.finished || options.signal?.aborted) return;
-      await pause(options.intervalMs ?? 250, options.signal);
-    }
+  watch(sweepId: string, options: WatchOptions = {}): AsyncGenerator<SweepProgress> {
+    return watchByPolling(() => this.progress(sweepId), options.intervalMs ?? 250, options.signal);
   }
 
   async results(sweepId: string): Promise<SweepResults> {
