@@ -34,7 +34,7 @@ import { chunkDocuments } from '../src/core/curation/chunk';
 import { datasetFabricatedNumbers, parseQaSuite, scoreAnswer, sourceNumberValues, summariseScores, type QaItem, type QaSummary } from '../src/core/curation/downstream';
 import { exportDataset } from '../src/core/curation/export';
 import { fileSha256, modelSha256 } from '../src/core/curation/exportNode';
-import { causalTextLm, type Generator, type TextLm } from '../src/core/curation/generate';
+import { causalTextLm, type Generator } from '../src/core/curation/generate';
 import { dedupGate } from '../src/core/curation/gates/dedup';
 import { formatGate } from '../src/core/curation/gates/format';
 import { groundingGate } from '../src/core/curation/gates/grounding';
@@ -47,6 +47,7 @@ import { runMetrics } from '../src/core/curation/metrics';
 import { runPipeline, type PipelineConfig } from '../src/core/curation/pipeline';
 import { bm25Retriever } from '../src/core/curation/retrieval';
 import type { Gate } from '../src/core/curation/types';
+import { meanOrNull, memoised, modelFolder, round } from './curationShared';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CORPUS = join(ROOT, 'public/samples/curation/clinic-handbook.md');
@@ -59,21 +60,6 @@ const BASE = process.env.DOWNSTREAM_BASE ?? 'curation-gen-s';
 const TRAIN = { steps: Number(process.env.DOWNSTREAM_STEPS ?? 80), batchSize: Number(process.env.DOWNSTREAM_BATCH ?? 8), lr: Number(process.env.DOWNSTREAM_LR ?? 3e-3), warmupSteps: 10 };
 const SAMPLING = { topK: 5, temperature: 0.7, maxNewTokens: 48 };
 const DECODE = { maxNewTokens: 16, batch: 52 };
-
-const folder = (id: string) => join(ROOT, 'models', id);
-const round = (x: number | null, d = 3) => (x === null ? null : Number(x.toFixed(d)));
-
-/** A TextLm whose identical calls are answered from a memo, so the cells of one generator and seed share first attempts. */
-function memoised(lm: TextLm): TextLm {
-  const done = new Map<string, Promise<unknown>>();
-  const memo = <T>(key: string, f: () => Promise<T>): Promise<T> => {
-    if (!done.has(key)) done.set(key, f());
-    return done.get(key) as Promise<T>;
-  };
-  return { ...lm,
-    complete: (p, o) => memo(JSON.stringify(['c', p, o]), () => lm.complete(p, o)),
-    nextWordProbs: (p, w) => memo(JSON.stringify(['p', p, w]), () => lm.nextWordProbs(p, w)) };
-}
 
 /** The QA suite answered greedily by `params` (the base's own when training did not run). */
 function evaluate(model: TrainModel, params: ArrRecord, items: readonly QaItem[], sourceValues: ReadonlySet<number>) {
@@ -108,7 +94,7 @@ async function main(): Promise<void> {
   const retrieve = bm25Retriever(chunks);
 
   const loaded: CausalLM[] = [];
-  const load = async (id: string) => { const m = await loadCausalLMFolder(folder(id)); loaded.push(m); return m; };
+  const load = async (id: string) => { const m = await loadCausalLMFolder(modelFolder(id)); loaded.push(m); return m; };
   const judge = await load('judge');
   const grounding = memoised(causalTextLm(await load('curation-grounding')));
   const reward = () => curationRewardGate(defaultRewardRegistry(), { judge });
@@ -123,8 +109,8 @@ async function main(): Promise<void> {
   // the reference dataset: the model-free extractive baseline (each chunk's first sentence, exact span), faithful by construction
   const extractive = { name: 'extractive', gates: null, recovery: 'none' as const, injection: false, extractive: true };
 
-  const base = await loadTrainModelFolder(folder(BASE));
-  const spec = parseTrainSpec({ method: 'sft', model: folder(BASE), data: 'alpaca.jsonl', out: 'unused (no checkpoint sink)', ...TRAIN });
+  const base = await loadTrainModelFolder(modelFolder(BASE));
+  const spec = parseTrainSpec({ method: 'sft', model: modelFolder(BASE), data: 'alpaca.jsonl', out: 'unused (no checkpoint sink)', ...TRAIN });
   const baseEval = evaluate(base, base.params, items, sourceValues);
   console.log(`base ${BASE}: exact ${baseEval.summary.exact.k}/${items.length} numeric ${baseEval.summary.numericCorrect.k}/${baseEval.summary.numericCorrect.n} fabricated ${baseEval.summary.fabricatedNumber.k}`);
 
@@ -173,15 +159,14 @@ async function main(): Promise<void> {
 
   // means over seeds per generator × configuration
   type Run = { generator: string; config: string; accepted: number; datasetFabricated: { rate: number | null }; qa: Record<string, { rate: number | null }> & { f1: number | null }; train: { recall?: { rate: number | null; f1: number | null } } };
-  const mean = (xs: (number | null)[]) => { const v = xs.filter((x): x is number => x !== null); return v.length ? round(v.reduce((a, b) => a + b, 0) / v.length) : null; };
   const summary = [['extractive', extractive] as const, ...GENERATORS.flatMap((g) => configs.map((c) => [g, c] as const))].map(([g, c]) => {
     const rs = (runs as Run[]).filter((r) => r.generator === g && r.config === c.name);
-    return { generator: g, config: c.name, seeds: rs.length, accepted: mean(rs.map((r) => r.accepted)), datasetFabricated: mean(rs.map((r) => r.datasetFabricated.rate)),
-      exact: mean(rs.map((r) => r.qa.exact.rate)), f1: mean(rs.map((r) => r.qa.f1)), contains: mean(rs.map((r) => r.qa.contains.rate)), numericCorrect: mean(rs.map((r) => r.qa.numericCorrect.rate)),
-      fabricatedNumber: mean(rs.map((r) => r.qa.fabricatedNumber.rate)), withNumber: mean(rs.map((r) => r.qa.withNumber.rate)),
-      trainRecall: mean(rs.map((r) => r.train.recall?.rate ?? null)), trainF1: mean(rs.map((r) => r.train.recall?.f1 ?? null)) };
+    return { generator: g, config: c.name, seeds: rs.length, accepted: meanOrNull(rs.map((r) => r.accepted)), datasetFabricated: meanOrNull(rs.map((r) => r.datasetFabricated.rate)),
+      exact: meanOrNull(rs.map((r) => r.qa.exact.rate)), f1: meanOrNull(rs.map((r) => r.qa.f1)), contains: meanOrNull(rs.map((r) => r.qa.contains.rate)), numericCorrect: meanOrNull(rs.map((r) => r.qa.numericCorrect.rate)),
+      fabricatedNumber: meanOrNull(rs.map((r) => r.qa.fabricatedNumber.rate)), withNumber: meanOrNull(rs.map((r) => r.qa.withNumber.rate)),
+      trainRecall: meanOrNull(rs.map((r) => r.train.recall?.rate ?? null)), trainF1: meanOrNull(rs.map((r) => r.train.recall?.f1 ?? null)) };
   });
-  const models = await Promise.all([BASE, ...GENERATORS, 'curation-grounding', 'judge'].map(async (id) => ({ id, sha256: await modelSha256(folder(id)) })));
+  const models = await Promise.all([BASE, ...GENERATORS, 'curation-grounding', 'judge'].map(async (id) => ({ id, sha256: await modelSha256(modelFolder(id)) })));
   for (const m of loaded) await m.dispose();
   const out = {
     bench: 'curation-downstream', version: 1, date: new Date().toISOString(),

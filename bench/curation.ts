@@ -28,7 +28,7 @@ import type { CausalLM } from '../src/core/lm/causalLm';
 import { loadCausalLMFolder } from '../src/core/lm/causalLmNode';
 import { defaultRewardRegistry } from '../src/core/experiments/rewards/registry';
 import { chunkDocuments } from '../src/core/curation/chunk';
-import { causalTextLm, type Generator, type TextLm } from '../src/core/curation/generate';
+import { causalTextLm, type Generator } from '../src/core/curation/generate';
 import { dedupGate } from '../src/core/curation/gates/dedup';
 import { formatGate } from '../src/core/curation/gates/format';
 import { groundingGate, type Retriever } from '../src/core/curation/gates/grounding';
@@ -41,6 +41,7 @@ import { runPipeline } from '../src/core/curation/pipeline';
 import type { RecoveryStrategy } from '../src/core/curation/recovery';
 import { bm25Retriever } from '../src/core/curation/retrieval';
 import type { Gate } from '../src/core/curation/types';
+import { meanOrNull, memoised, modelFolder, round } from './curationShared';
 import { fileSha256, modelSha256, writeCurationExport } from '../src/core/curation/exportNode';
 import { exportDataset } from '../src/core/curation/export';
 import type { PipelineResult } from '../src/core/curation/pipeline';
@@ -60,21 +61,6 @@ const SAMPLING = { topK: 5, temperature: 0.7, maxNewTokens: 48 };
 /** The cell whose dataset is exported to bench/results/curation-dataset/ (generator|gate set|arm|seed). */
 const EXPORT_CELL = process.env.CURATION_EXPORT ?? 'curation-gen-s|lexical|adaptive-nohint|1';
 
-/** A TextLm whose identical calls (same prompts, options) are answered from a memo. */
-function memoised(lm: TextLm): TextLm {
-  const done = new Map<string, Promise<unknown>>();
-  const memo = <T>(key: string, f: () => Promise<T>): Promise<T> => {
-    if (!done.has(key)) done.set(key, f());
-    return done.get(key) as Promise<T>;
-  };
-  return { ...lm,
-    complete: (p, o) => memo(JSON.stringify(['c', p, o]), () => lm.complete(p, o)),
-    nextWordProbs: (p, w) => memo(JSON.stringify(['p', p, w]), () => lm.nextWordProbs(p, w)) };
-}
-
-const folder = (id: string) => join(ROOT, 'models', id);
-const round = (x: number | null, d = 3) => (x === null ? null : Number(x.toFixed(d)));
-
 async function main(): Promise<void> {
   const loadBefore = loadavg();
   const t0 = performance.now();
@@ -82,16 +68,16 @@ async function main(): Promise<void> {
   const chunks = chunkDocuments(docs, { maxChars: 320 }).chunks.filter((c) => /[.!?]/.test(c.text)).slice(0, CHUNKS);
   const retrieve: Retriever = bm25Retriever(chunks);
 
-  const present = (id: string) => existsSync(join(folder(id), 'config.json'));
+  const present = (id: string) => existsSync(join(modelFolder(id), 'config.json'));
   const curationGens = ['curation-gen-s', 'curation-gen-l'].filter(present);
   const genIds = process.env.CURATION_GENERATORS?.split(',') ?? (curationGens.length ? curationGens : ['target']);
   const groundingId = process.env.CURATION_GROUNDING ?? (present('curation-grounding') ? 'curation-grounding' : null);
   const loaded: CausalLM[] = [];
-  const load = async (id: string) => { const m = await loadCausalLMFolder(folder(id)); loaded.push(m); return m; };
+  const load = async (id: string) => { const m = await loadCausalLMFolder(modelFolder(id)); loaded.push(m); return m; };
   const judge = await load('judge');
   const grounding = groundingId ? memoised(causalTextLm(await load(groundingId))) : null;
   const models = [...genIds.map((id) => ({ id, role: 'generator' })), ...(groundingId ? [{ id: groundingId, role: 'grounding' }] : []), { id: 'judge', role: 'reward judge' }];
-  const modelHashes = await Promise.all(models.map(async (m) => ({ ...m, sha256: await modelSha256(folder(m.id)) })));
+  const modelHashes = await Promise.all(models.map(async (m) => ({ ...m, sha256: await modelSha256(modelFolder(m.id)) })));
 
   const reward = () => curationRewardGate(defaultRewardRegistry(), { judge });
   const allGates = (): Gate[] => [
@@ -145,14 +131,13 @@ async function main(): Promise<void> {
     }
   }
   // means over seeds per (generator, gate set, strategy)
-  const mean = (xs: (number | null)[]) => { const v = xs.filter((x): x is number => x !== null); return v.length ? round(v.reduce((a, b) => a + b, 0) / v.length) : null; };
   const cells = new Map<string, typeof recoveryStudy>();
   for (const r of recoveryStudy) { const k = `${r.generator}|${r.gates}|${r.recovery}`; cells.set(k, [...(cells.get(k) ?? []), r]); }
   const summary = [...cells.entries()].map(([k, rs]) => {
     const [generator, gates, recovery] = k.split('|');
-    return { generator, gates, recovery, seeds: rs.length, yield: mean(rs.map((r) => r.metrics.yield)), recoveryRate: mean(rs.map((r) => r.metrics.recoveryRate)),
-      injectionRecall: mean(rs.map((r) => r.metrics.anyGate.injectionRecall)), injectionPrecision: mean(rs.map((r) => r.metrics.anyGate.injectionPrecision)),
-      calls: mean(rs.map((r) => r.metrics.cost.calls)), callsPerAccepted: mean(rs.map((r) => r.metrics.cost.perAccepted)) };
+    return { generator, gates, recovery, seeds: rs.length, yield: meanOrNull(rs.map((r) => r.metrics.yield)), recoveryRate: meanOrNull(rs.map((r) => r.metrics.recoveryRate)),
+      injectionRecall: meanOrNull(rs.map((r) => r.metrics.anyGate.injectionRecall)), injectionPrecision: meanOrNull(rs.map((r) => r.metrics.anyGate.injectionPrecision)),
+      calls: meanOrNull(rs.map((r) => r.metrics.cost.calls)), callsPerAccepted: meanOrNull(rs.map((r) => r.metrics.cost.perAccepted)) };
   });
   for (const m of loaded) await m.dispose();
 
