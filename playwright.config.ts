@@ -12,7 +12,9 @@ export default defineConfig({
   timeout: 180_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
-  workers: 1,
+  // two workers: every spec uses its own browser context, temp workspace and random ports (sidecar, hub, redis), and
+  // the whole suite passed with two workers on the 2-core box at load 10–20 (66 tests, 6 Dec); one worker left a core idle
+  workers: 2,
   retries: 0,
   reporter: [['list']],
   use: {
