@@ -66,6 +66,19 @@ describe('expandSweep', () => {
     expect(refusal({ format: 'nope' } as unknown as SweepSpec).kind).toBe('invalid-sweep');
   });
 
+  it('a sweep of a module without a runner is refused before any job exists (not dead-lettered job by job)', () => {
+    const curation = decodeExperiment({ format: 'workbench-experiment', version: 1, module: 'curation', specVersion: 1, spec: {}, seed: 1 }, SPEC_CATALOGUE);
+    let caught: unknown;
+    try {
+      expandSweep(makeSweep(curation, [{ path: 'seed', values: [1, 2] }]), SPEC_CATALOGUE);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ExperimentError);
+    expect((caught as ExperimentError).kind).toBe('no-runner');
+    expect((caught as Error).message).toContain('"curation"');
+  });
+
   it('a grid point that is no valid experiment is refused by the module spec (ExperimentError)', () => {
     expect(() => expandSweep(makeSweep(base, [{ path: 'metric', values: ['auc', 'no-such-metric'] }]), SPEC_CATALOGUE)).toThrow(ExperimentError);
   });

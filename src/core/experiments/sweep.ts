@@ -10,6 +10,8 @@
 // the same ids and a queue that honours custom ids never runs or counts it twice.
 import { canonicalJson, digestOf } from './canonical';
 import { decodeExperiment, type ExperimentSpec, type SpecCatalogue } from './envelope';
+import { ExperimentError } from './errors';
+import { UNREGISTERED_MODULES } from './runners';
 
 export const SWEEP_FORMAT = 'workbench-sweep';
 export const SWEEP_VERSION = 1;
@@ -120,6 +122,10 @@ function checkShape(raw: unknown): SweepSpec {
 export function expandSweep(raw: unknown, catalogue: SpecCatalogue, maxJobs = MAX_SWEEP_JOBS): ExpandedSweep {
   const sweep = checkShape(raw);
   const base = decodeExperiment(sweep.experiment, catalogue);
+  // refused before anything is queued: every job of such a sweep would fail on every attempt and be dead-lettered
+  if ((UNREGISTERED_MODULES as readonly string[]).includes(base.module)) {
+    throw new ExperimentError('no-runner', `a sweep of "${base.module}" cannot run: that module has no experiment runner yet (sweepable: tabular, ensembles)`);
+  }
   const fields = sweepableFields(base.spec);
   for (const axis of sweep.axes) {
     if (!fields.includes(axis.path)) throw new SweepError('unknown-axis', `"${axis.path}" is not a field of the ${base.module} spec (fields: ${fields.join(', ')})`);
