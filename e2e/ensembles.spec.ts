@@ -61,3 +61,17 @@ test('a demo-pool link with a digest re-runs by itself and matches; a tampered o
   await expect(page.getByTestId('link-error')).toBeVisible();
   await expect(page.getByTestId('ensembles-panel')).toHaveCount(0);
 });
+
+test('re-opening the very link the page mirrored, in one tick (home, then the link), re-runs and reproduces', async ({ wb, page }) => {
+  // Two hash changes in one task reach React as one render of the last hash, which equals the hash the module had
+  // mirrored: before the shell counted navigations, the module kept its old state and never checked the digest.
+  await wb.open('#/ensembles');
+  await wb.waitReady('module-ensembles');
+  await page.getByTestId('ensembles-seed').fill('78');
+  await page.getByTestId('ensembles-run').click();
+  await expect(page.getByTestId('ensembles-results')).toBeVisible({ timeout: 120_000 });
+  const link = await page.evaluate(() => window.__workbench!.shareLink('ensembles'));
+  await expect(page.getByTestId('reproduction')).toHaveCount(0);
+  await page.evaluate((l) => { window.location.hash = '#/'; window.location.hash = l; }, link);
+  await expect(page.getByTestId('reproduction')).toHaveText(/Reproduced/, { timeout: 120_000 });
+});
