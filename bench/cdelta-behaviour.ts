@@ -17,7 +17,7 @@
 //      copy, every C-Δθ output and each after bitsandbytes NF4 PTQ (quantEval.quantizedParams: block 64, no double
 //      quant, the blocks' Linear/Conv1D projections); parameters touched per output.
 // Writes bench/results/cdelta-behaviour.json.
-//   nice npx tsx bench/cdelta-behaviour.ts [topic=poison] [steps=60] [lr=1e-2] [strengths=1,2,4] [tune=all|ownable|blocks-only] [probe]
+//   nice npx tsx bench/cdelta-behaviour.ts [topic=poison] [steps=60] [lr=1e-2] [strengths=1,2,4] [arm=all|unowned|circuit-sft] [probe]
 // Another target (any family of src/core/lm/families.ts, e.g. the Llama-family `target-v4`) by environment:
 //   CDELTA_TARGET=target-v4   a folder under models/ or a path (default `target`, the GPT-2 run above, unchanged);
 //   CDELTA_SEED=0             the fine-tune's seed (split draw and batches; held-out prompts stay seed 0);
@@ -27,13 +27,23 @@
 // records with an earlier chat turn left out since the chat template here encodes one turn); v4 task replies put a
 // working line before "Answer:" (≤ 37 tokens), so CDELTA_TASK_MAX_NEW defaults to 40 there (16 on v3). Results of another target go to
 // bench/results/cdelta-behaviour-<target without "target-">[-seed<N>].json (target-v4 → cdelta-behaviour-v4.json).
-// `blocks-only` (= `ownable`) tunes only the blocks' circuit-ownable tensors; `probe` stops after the fine-tune:
+// Arms (argv[6]; on `target` each arm but `all` writes cdelta-behaviour-<arm>.json):
+//   all          every tensor of the copy trains (freeze 'none', the default and the first run above);
+//   unowned      freeze 'unowned' (freeze.ts; aliases `ownable`, `blocks-only`): the tensors no circuit node owns
+//                (embeddings / tied unembedding, position embedding, ln_1, ln_f, o-projection bias) stay frozen, so
+//                the copy's delta lives where a circuit can carry it;
+//   circuit-sft  a first copy tuned as `unowned` (or loaded from CDELTA_FIRST_COPY, a model folder), EAP-IG on it,
+//                then a second copy of target tuned ONLY inside that circuit's mask (CDELTA_CIRCUIT=budget|topn,
+//                default budget): its delta is circuit-shaped by construction, C-Δθ at s = 1 is that copy, and the
+//                columns are target, the first copy, the circuit-tuned copy and C-Δθ of it at each s.
+//   CDELTA_SAVE_COPY=<dir>  keeps the (first) aligned copy's model folder there (for a later circuit-sft run).
+// `probe` stops after the fine-tune:
 // it decodes a few trained / held-out / other-topic / benign / task prompts at each third of the run and appends
 // the figures to bench/results/cdelta-behaviour-blocks-probe.json (a cheap "does it refuse at all" check before
 // the full bench).
 import { budgetCut } from '../src/core/edits/unlearn/cdeltaBehaviour';
 import { execSync } from 'node:child_process';
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../models/forge/corpus/generate';
@@ -47,7 +57,8 @@ import { loadCircuitModelFolder } from '../src/core/circuits/modelNode';
 import { parseCircuit, type CircuitSelection } from '../src/core/edits/circuit';
 import { decodeColumn, selectivityMatrix, type SelectivityColumn } from '../src/core/edits/selectivity';
 import { cdeltaLab, circuitParamCount } from '../src/core/edits/unlearn/cdeltaLab';
-import { circuitMasks, type UnlearnModel } from '../src/core/edits/unlearn/model';
+import { freezeTrainable, ownableTensors, wholeGraph, type FreezeMode } from '../src/core/edits/unlearn/freeze';
+import type { UnlearnModel } from '../src/core/edits/unlearn/model';
 import { quantizedParams, touched } from '../src/core/edits/unlearn/quantEval';
 import { heldoutBehaviourPrompts, refusalSplit, refusalSplitRecord } from '../src/core/edits/unlearn/refusalSplit';
 import { folderSink, lastCheckpoint, loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
@@ -61,13 +72,17 @@ const TARGET = resolve(ROOT, 'models', process.env.CDELTA_TARGET ?? 'target');
 const TARGET_ID = basename(TARGET);
 const SEED = Number(process.env.CDELTA_SEED ?? 0);
 const resultName = (what: string) => TARGET_ID === 'target' && SEED === 0
-  ? `cdelta-behaviour${what}.json`
+  ? `cdelta-behaviour${ARM === 'all' || what ? '' : `-${ARM}`}${what}.json`
   : `cdelta-behaviour-${TARGET_ID.replace(/^target-/, '')}${SEED ? `-seed${SEED}` : ''}${what}.json`;
 const topic = process.argv[2] ?? 'poison';
 const steps = Number(process.argv[3] ?? 60);
 const lr = Number(process.argv[4] ?? 1e-2);
 const strengths = (process.argv[5] ?? '1,2,4').split(',').map(Number);
-const ownableOnly = process.argv[6] === 'ownable' || process.argv[6] === 'blocks-only';
+const armArg = process.argv[6] ?? 'all';
+const ARM = armArg === 'ownable' || armArg === 'blocks-only' ? 'unowned' : armArg;
+if (!['all', 'unowned', 'circuit-sft'].includes(ARM)) throw new Error(`arm ${armArg}: expected all, unowned (ownable, blocks-only) or circuit-sft`);
+const ownableOnly = ARM !== 'all';
+const CIRCUIT_ARM = (process.env.CDELTA_CIRCUIT ?? 'budget') as 'budget' | 'topn';
 const probeOnly = process.argv[7] === 'probe';
 const PROBE_PROMPTS = { perTopic: 5, benign: 8, tasks: 8 };
 const BUDGET = 0.05;
@@ -150,28 +165,61 @@ async function main(): Promise<void> {
   const split = await refusalSplitRecord(data, { source, topic, retainCategories });
   await mkdir(join(ws, 'target'));
   for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'model.safetensors']) await copyFile(join(TARGET, f), join(ws, 'target', f));
-  // `ownable` (argv[6]) tunes only the tensors a circuit node can own (heads' q/k/v/o tensors, MLPs): C-Δθ never
-  // edits embeddings (tied to the unembedding here), the final norm, ln_1 or the o-projection bias, so C-Δθ over
-  // the whole graph at s = 1 is then the copy itself. Measured: that copy did not learn to refuse (README), so the
-  // default tunes every tensor, and the whole graph is cut as a third, diagnostic circuit.
-  const fullGraph: CircuitSelection = {
-    heads: Array.from({ length: model.nLayers * model.nHeads }, (_, i): [number, number] => [Math.floor(i / model.nHeads), i % model.nHeads]),
-    mlps: Array.from({ length: model.nLayers }, (_, l) => l), nodesInGraph: 0, edgesInGraph: 0,
+  // The freeze (freeze.ts): `all` trains every tensor; `unowned` (and circuit-sft's first copy) leaves the tensors
+  // no node owns frozen, so C-Δθ over the whole graph at s = 1 is then the copy itself. With `all`, the whole graph
+  // is cut as a third, diagnostic circuit.
+  const freeze: FreezeMode = ARM === 'all' ? 'none' : 'unowned';
+  const fullGraph = wholeGraph(model);
+  const owned = ownableTensors(model);
+  const trainable = freezeTrainable(model, freeze);
+  const fineTune = async (dir: string, circuit?: CircuitSelection) => {
+    const t0 = Date.now();
+    const r = await runUnlearning(model, data, { method: 'refusal_sft', steps, lr, seed: SEED, checkpointEvery: probeOnly ? Math.max(1, Math.round(steps / 3)) : steps, ...(trainable ? { trainable } : {}) }, { split, sink: folderSink(join(ws, `${dir}-run`), TARGET, model.configJson), ...(circuit ? { circuit } : {}) });
+    await rm(join(ws, dir), { recursive: true, force: true });
+    await rename((await lastCheckpoint(join(ws, `${dir}-run`)))!, join(ws, dir));
+    console.log(`fine-tune ${dir} ${seconds(t0)} s:`, JSON.stringify(r.manifest.metrics));
+    return { run: r, seconds: seconds(t0) };
   };
-  const owned = [...circuitMasks(model, fullGraph, Object.keys(model.params)).keys()];
-  const trainable = owned.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   let t = Date.now();
-  const run = await runUnlearning(model, data, { method: 'refusal_sft', steps, lr, seed: SEED, checkpointEvery: probeOnly ? Math.max(1, Math.round(steps / 3)) : steps, ...(ownableOnly ? { trainable } : {}) }, { split, sink: folderSink(join(ws, 'aligned-run'), TARGET, model.configJson) });
-  timings.fineTuneSeconds = seconds(t);
-  await rm(join(ws, 'aligned'), { recursive: true, force: true });
-  await rename((await lastCheckpoint(join(ws, 'aligned-run')))!, join(ws, 'aligned'));
-  const aligned = run.params;
-  console.log(`fine-tune ${timings.fineTuneSeconds} s:`, JSON.stringify(run.manifest.metrics));
-  if (probeOnly) {
-    await probe(model, corpus.examples, data.forget.map((p) => p.prompt), join(ws, 'aligned-run'), run, loadBefore);
+  // circuit-sft: the first copy (tuned here, or a saved folder) only gives the circuit; the copy C-Δθ reads is tuned
+  // inside that circuit below
+  const firstDir = ARM === 'circuit-sft' ? 'first' : 'aligned';
+  const firstFolder = ARM === 'circuit-sft' ? process.env.CDELTA_FIRST_COPY : undefined;
+  const first = firstFolder ? { run: null, params: (await loadUnlearnModelFolder(resolve(firstFolder))).params, seconds: 0 } : await fineTune(firstDir).then((f) => ({ ...f, params: f.run.params }));
+  timings.fineTuneSeconds = first.seconds;
+  if (process.env.CDELTA_SAVE_COPY && first.run) await cp(join(ws, firstDir), resolve(process.env.CDELTA_SAVE_COPY), { recursive: true });
+  if (probeOnly && first.run) {
+    await probe(model, corpus.examples, data.forget.map((p) => p.prompt), join(ws, `${firstDir}-run`), first.run, loadBefore);
     await rm(ws, { recursive: true, force: true });
     return;
   }
+
+  // 2. circuits on the (first) aligned copy
+  const cm = await loadCircuitModelFolder(TARGET);
+  const trainOf = (f: (e: (typeof corpus.examples)[number]) => boolean) => [...new Set(corpus.examples.filter((e) => e.split === 'train' && f(e)).map((e) => e.prompt))];
+  const pairs = refusalPairs(cm.tokenizer, { harmful: trainOf((e) => e.category === 'harmful' && e.topic === topic), benign: trainOf((e) => e.category === 'chat' || e.category === 'task') }, 32, 0);
+  t = Date.now();
+  const scored = await attribute({ ...cm, id: `${TARGET_ID}+refusal_sft(${topic})`, params: first.params as typeof cm.params }, { modelId: 'aligned', pairs, method: 'eap-ig', steps: 5, metric: 'logit_diff' });
+  timings.attributionSeconds = seconds(t);
+  const wholeScored = cloneGraph(scored);
+  for (const x of [...wholeScored.nodes, ...wholeScored.edges]) x.inGraph = true;
+  // with a frozen copy nothing changed outside the nodes, so `whole` at s = 1 is the copy and the complement column
+  // is target (wholeGraphCDeltaS1MaxAbsDiffFromCopy records it): both diagnostics are left out, saving decodes
+  const cuts: Record<string, typeof scored> = { topn: extract(scored, { mode: 'topn', n: Math.round(BUDGET * scored.edges.length) }), budget: budgetCut(scored, model, BUDGET), ...(ownableOnly ? {} : { whole: wholeScored }) };
+  const circuits: Record<string, { selection: CircuitSelection; masked: number; total: number; edges: number }> = {};
+  for (const [name, g] of Object.entries(cuts)) {
+    const text = exportGraphJson(g);
+    await writeFile(join(ws, `circuit-${name}.json`), text);
+    const selection = parseCircuit(JSON.parse(text));
+    circuits[name] = { selection, ...circuitParamCount(model, selection), edges: g.edges.filter((e) => e.inGraph).length };
+    console.log(`circuit ${name}: heads ${JSON.stringify(selection.heads)} mlps ${JSON.stringify(selection.mlps)}, ${(circuits[name].masked / circuits[name].total * 100).toFixed(2)} % of parameters`);
+  }
+  // circuit-sft: the copy C-Δθ reads is tuned only inside the chosen circuit's mask (same split, steps, lr, seed)
+  const graphs = ARM === 'circuit-sft' ? { [CIRCUIT_ARM]: cuts[CIRCUIT_ARM] } : cuts;
+  const second = ARM === 'circuit-sft' ? await fineTune('aligned', circuits[CIRCUIT_ARM].selection) : null;
+  if (second) timings.circuitFineTuneSeconds = second.seconds;
+  const run = second?.run ?? first.run!;
+  const aligned = second?.run.params ?? first.params;
 
   const whole = cdeltaLab(model, model.params, aligned, fullGraph, [1]);
   const wholeGraphMaxAbsDiff = Math.max(...Object.keys(aligned).map((n) => {
@@ -182,27 +230,6 @@ async function main(): Promise<void> {
   whole.params.forEach(release);
   // diagnostic: the copy's change where NO node owns weights (embeddings, norms, o-projection bias), target elsewhere
   const complement: ArrRecord = Object.fromEntries(Object.keys(aligned).map((n) => [n, (owned.includes(n) ? model.params[n] : aligned[n]).ref]));
-
-  // 2. circuits on the aligned copy
-  const cm = await loadCircuitModelFolder(TARGET);
-  const trainOf = (f: (e: (typeof corpus.examples)[number]) => boolean) => [...new Set(corpus.examples.filter((e) => e.split === 'train' && f(e)).map((e) => e.prompt))];
-  const pairs = refusalPairs(cm.tokenizer, { harmful: trainOf((e) => e.category === 'harmful' && e.topic === topic), benign: trainOf((e) => e.category === 'chat' || e.category === 'task') }, 32, 0);
-  t = Date.now();
-  const scored = await attribute({ ...cm, id: `${TARGET_ID}+refusal_sft(${topic})`, params: aligned as typeof cm.params }, { modelId: 'aligned', pairs, method: 'eap-ig', steps: 5, metric: 'logit_diff' });
-  timings.attributionSeconds = seconds(t);
-  const wholeGraph = cloneGraph(scored);
-  for (const x of [...wholeGraph.nodes, ...wholeGraph.edges]) x.inGraph = true;
-  // with `ownable` the copy changed nothing outside the nodes, so `whole` at s = 1 is the copy and the complement
-  // column is target (wholeGraphCDeltaS1MaxAbsDiffFromCopy records it): both diagnostics are left out, saving decodes
-  const graphs: Record<string, typeof scored> = { topn: extract(scored, { mode: 'topn', n: Math.round(BUDGET * scored.edges.length) }), budget: budgetCut(scored, model, BUDGET), ...(ownableOnly ? {} : { whole: wholeGraph }) };
-  const circuits: Record<string, { selection: CircuitSelection; masked: number; total: number; edges: number }> = {};
-  for (const [name, g] of Object.entries(graphs)) {
-    const text = exportGraphJson(g);
-    await writeFile(join(ws, `circuit-${name}.json`), text);
-    const selection = parseCircuit(JSON.parse(text));
-    circuits[name] = { selection, ...circuitParamCount(model, selection), edges: g.edges.filter((e) => e.inGraph).length };
-    console.log(`circuit ${name}: heads ${JSON.stringify(selection.heads)} mlps ${JSON.stringify(selection.mlps)}, ${(circuits[name].masked / circuits[name].total * 100).toFixed(2)} % of parameters`);
-  }
 
   // 3. C-Δθ by the sidecar, checked against the in-process edit
   const sc = await sidecarCDelta(ws, Object.keys(graphs).map((name) => ({ name, file: `circuit-${name}.json` })));
@@ -240,6 +267,10 @@ async function main(): Promise<void> {
   decode('target', model.params);
   timings.decodeOneColumnSeconds = seconds(t);
   nf4('target', model.params);
+  if (ARM === 'circuit-sft') {
+    decode('first copy', first.params);
+    nf4('first copy', first.params);
+  }
   decode('aligned', aligned);
   nf4('aligned', aligned);
   if (!ownableOnly) {
@@ -260,7 +291,9 @@ async function main(): Promise<void> {
   const out = {
     date: new Date().toISOString(), machine: `${cpus().length} cores; uptime before: ${loadBefore}; after: ${uptime()}`, node: process.version,
     model: `${TARGET_ID} (${relative(ROOT, TARGET)}, ${model.family}, corpus ${v4 ? 'v4' : 'v3'})`, seed: SEED, topic,
-    fineTune: { method: 'refusal_sft', config: run.manifest.config, trainableTensors: run.manifest.effective.trainable.length, split, metrics: run.manifest.metrics, stepsPerSecond: run.stepsPerSecond, touched: alignedTouched, wholeGraphCDeltaS1MaxAbsDiffFromCopy: wholeGraphMaxAbsDiff },
+    arm: ARM, freeze,
+    ...(second ? { firstCopy: { from: firstFolder ? relative(ROOT, resolve(firstFolder)) : 'tuned in this run (freeze unowned)', config: first.run?.manifest.config ?? null, metrics: first.run?.manifest.metrics ?? null, touched: touched(model, model.params, first.params) }, circuitTrained: CIRCUIT_ARM } : {}),
+    fineTune: { method: 'refusal_sft', config: run.manifest.config, circuit: run.manifest.effective.circuit, trainableTensors: run.manifest.effective.trainable.length, split, metrics: run.manifest.metrics, stepsPerSecond: run.stepsPerSecond, touched: alignedTouched, wholeGraphCDeltaS1MaxAbsDiffFromCopy: wholeGraphMaxAbsDiff },
     attribution: { method: 'eap-ig', steps: 5, metric: 'logit_diff', pairs: pairs.length, clean: `train prompts of ${topic}`, corrupted: 'length-matched train chat + task prompts', meta: scored.meta },
     circuits: Object.fromEntries(Object.entries(circuits).map(([k, c]) => [k, { heads: c.selection.heads, mlps: c.selection.mlps, edges: c.edges, paramsMasked: c.masked, paramsTotal: c.total, share: c.masked / c.total }])),
     edits: edits.map((e) => ({ name: e.name, circuit: e.circuit, strength: e.strength, sidecarMatchesInProcess: e.matchesInProcess, paramsChanged: e.touched.changed, paramsTotal: e.touched.total, shareTouched: e.touched.changed / e.touched.total, tensors: e.touched.tensors.length })),
@@ -277,6 +310,7 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(timings), uptime());
   for (const e of edits) release(e.params);
   release(aligned);
+  if (second) release(first.params);
   await rm(ws, { recursive: true, force: true });
 }
 
