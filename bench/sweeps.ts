@@ -16,13 +16,12 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
-import { startRedis } from '../scripts/redis.mjs';
 import { InProcessBackend } from '../sweeps/backend';
 import { BullmqBackend, redisConnection } from '../sweeps/bullmqBackend';
 import { decodeExperiment } from '../src/core/experiments/envelope';
 import { expandSweep, makeSweep, type ExpandedSweep } from '../src/core/experiments/sweep';
 import { SPEC_CATALOGUE } from '../src/state/experiments';
-import { cheapSweep, freshQueueName, spawnWorker, stopWorkers } from '../sweeps/testkit';
+import { cheapSweep, freshQueueName, spawnWorker, startOwnedRedis, stopWorkers } from '../sweeps/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const JOBS = Number(process.env.SWEEP_BENCH_JOBS ?? 120);
@@ -36,7 +35,7 @@ const uptime = () => execSync('uptime').toString().trim();
 
 const uptimeBefore = uptime();
 const loadBefore = loadavg().map((v) => round(v));
-const redis = await startRedis();
+const redis = await startOwnedRedis();
 
 // the single-process loop (warm-up sweep first: module caches, JIT)
 const loop = new InProcessBackend();

@@ -3,6 +3,8 @@ export interface RedisServer {
   port: number;
   url: string;
   readonly pid: number | undefined;
+  /** false once the server process has exited (until a restart starts it again) */
+  readonly running: boolean;
   /** SIGTERM: a clean shutdown */
   stop(): Promise<void>;
   /** SIGKILL: a crash */

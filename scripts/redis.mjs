@@ -4,7 +4,7 @@
 //   durable ({ dir })        --appendonly yes --appendfsync always in `dir`: a restart on the same port replays
 //                            the append-only file, so queued and finished jobs survive a crash (restart test,
 //                            long local sweeps)
-// As a module: `startRedis(options)` → { port, url, stop(), kill(), restart() }. As a command:
+// As a module: `startRedis(options)` → { port, url, pid, running, stop(), kill(), restart() }. As a command:
 //   node scripts/redis.mjs [--port 6379] [--dir ./.redis-data]     (foreground; Ctrl-C stops it)
 import { spawn } from 'node:child_process';
 import { createServer, connect } from 'node:net';
@@ -82,6 +82,7 @@ export async function startRedis(options = {}) {
     port,
     url: `redis://127.0.0.1:${port}`,
     get pid() { return child.pid; },
+    get running() { return !exited && !!child; },
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),
     restart: async ({ crash = false } = {}) => { await end(crash ? 'SIGKILL' : 'SIGTERM'); await launch(); },

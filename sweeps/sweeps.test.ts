@@ -6,11 +6,9 @@
 //   (its dataset does not exist: fails on every attempt) is dead-lettered with its error and the sweep finishes;
 //   a cancelled sweep stops; a Redis crash + restart mid-sweep (append-only file, fsync always) and the sweep
 //   finishes with every result once; the sidecar's sweep routes over this backend (what the app calls).
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisServer } from '../scripts/redis.mjs';
+import type { RedisServer } from '../scripts/redis.mjs';
 import { decodeExperiment } from '../src/core/experiments/envelope';
 import { parseRunRecord } from '../src/core/experiments/record';
 import { expandSweep, makeSweep } from '../src/core/experiments/sweep';
@@ -19,9 +17,8 @@ import { InProcessBackend, type SweepProgress } from './backend';
 import { BullmqBackend, redisConnection } from './bullmqBackend';
 import type { Redis } from 'ioredis';
 import { createApp, DEFAULT_ORIGINS } from '../sidecar/app';
-import { tmpWorkspace } from '../sidecar/testkit';
 import { Workspace } from '../sidecar/workspace';
-import { cheapExperiment, cheapSweep, freshQueueName, spawnWorker, stopWorkers, type WorkerProcess } from './testkit';
+import { cheapExperiment, cheapSweep, freshQueueName, ownedTempDir, spawnWorker, startOwnedRedis, stopWorkers, type WorkerProcess } from './testkit';
 
 const FAST_STALL = ['--lock-ms', '2000', '--stalled-ms', '1000'];
 let redis: RedisServer;
@@ -103,7 +100,7 @@ async function until(backend: BullmqBackend, sweepId: string, pred: (p: SweepPro
 }
 
 beforeAll(async () => {
-  redis = await startRedis();
+  redis = await startOwnedRedis();
   const local = new InProcessBackend();
   await local.submit(BIG);
   await local.settle(BIG.sweepId);
@@ -190,7 +187,7 @@ describe('sweeps on BullMQ + redis-server', () => {
     }
 
     // the same queue behind the sidecar's routes: what the app's Experiments page calls
-    const { app } = createApp({ workspace: await Workspace.open(await tmpWorkspace('sweeps-ws-')), token: 't0k3n-sweeps-test', origins: DEFAULT_ORIGINS, maxBodyBytes: 1 << 20, port: () => 0, sweeps: () => backend });
+    const { app } = createApp({ workspace: await Workspace.open(ownedTempDir('sweeps-ws-')), token: 't0k3n-sweeps-test', origins: DEFAULT_ORIGINS, maxBodyBytes: 1 << 20, port: () => 0, sweeps: () => backend });
     const auth = { authorization: 'Bearer t0k3n-sweeps-test', 'content-type': 'application/json' };
     const viaSidecar = makeSweep(cheapExperiment(), [{ path: 'seed', values: [7, 8, 9] }]);
     const sub = await (await app.request('/api/sweeps', { method: 'POST', headers: auth, body: JSON.stringify({ sweep: viaSidecar }) })).json() as { sweepId: string; events: string; results: string };
@@ -214,8 +211,8 @@ describe('sweeps on BullMQ + redis-server', () => {
   }, 180_000);
 
   it('a Redis crash and restart mid-sweep (append-only file, fsync always): the sweep finishes, every result once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sweeps-redis-'));
-    const durable = await startRedis({ dir });
+    const dir = ownedTempDir('sweeps-redis-');
+    const durable = await startOwnedRedis({ dir });
     try {
       const queueName = freshQueueName();
       const pool = await start(durable.url, queueName, 1, ['--concurrency', '1', ...FAST_STALL]);
