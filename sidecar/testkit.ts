@@ -1,12 +1,14 @@
 // Helpers shared by the sidecar tests and bench/edits.ts: temp workspaces, checkpoint generators (small ones
 // in memory, multi-GB fp16 ones streamed to disk with bounded memory), and a real sidecar process on a
-// random loopback port that is always killed.
+// random loopback port that is always killed. The sidecar counts as started when it has printed its ready line
+// and answers /api/health; how long that may take scales with the machine's load (a fixed 30 s once ran out at
+// load 17 on a 2-core box), or SIDECAR_START_TIMEOUT_MS sets it.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, open, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeFromF32, type Dtype } from '../src/core/edits/dtypes';
 import { encodeHeader, serialize, type TensorSpec } from '../src/core/edits/safetensors';
@@ -119,36 +121,77 @@ export interface RunningSidecar {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `sidecar/main.ts` under tsx on 127.0.0.1 with a random port and waits for its ready line. `nodeArgs` go to node (e.g. --cpu-prof). */
-export function startSidecar(workspace: string, extra: string[] = [], nodeArgs: string[] = []): Promise<RunningSidecar> {
+/** How long a start may take on an idle machine; scaled by load per core (never below this). */
+export const SIDECAR_START_BASE_MS = 60_000;
+
+export class SidecarStartError extends Error {
+  override name = 'SidecarStartError';
+}
+
+/**
+ * The start limit: SIDECAR_START_TIMEOUT_MS if set (a positive number of ms, else an error), otherwise
+ * SIDECAR_START_BASE_MS × max(1, 1-minute load ÷ cores), so a box running 8 jobs per core waits 8 minutes.
+ */
+export function sidecarStartLimitMs(env: NodeJS.ProcessEnv = process.env, load = loadavg()[0], cores = availableParallelism()): number {
+  const override = env.SIDECAR_START_TIMEOUT_MS;
+  if (override !== undefined && override !== '') {
+    const ms = Number(override);
+    if (!(ms > 0)) throw new SidecarStartError(`SIDECAR_START_TIMEOUT_MS must be a positive number of milliseconds, got "${override}"`);
+    return ms;
+  }
+  return Math.round(SIDECAR_START_BASE_MS * Math.max(1, load / Math.max(1, cores)));
+}
+
+/** The last `maxLines` lines of a process's output (at most `maxChars`), for error messages. */
+export function outputTail(text: string, maxLines = 30, maxChars = 4000): string {
+  const tail = text.trimEnd().split('\n').slice(-maxLines).join('\n');
+  return tail.length > maxChars ? `…${tail.slice(-maxChars)}` : tail;
+}
+
+/**
+ * Starts `sidecar/main.ts` under tsx on 127.0.0.1 with a random port and resolves once it has printed its ready
+ * line and /api/health answers 200. `nodeArgs` go to node (e.g. --cpu-prof); `startTimeoutMs` overrides
+ * `sidecarStartLimitMs()`. If it exits first, or is not ready in time (then it is killed), the error names
+ * which, with the tail of its stderr and stdout.
+ */
+export async function startSidecar(workspace: string, extra: string[] = [], nodeArgs: string[] = [], startTimeoutMs = sidecarStartLimitMs()): Promise<RunningSidecar> {
   const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(import.meta.dirname, 'main.ts'), '--workspace', workspace, '--port', '0', ...extra], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  let exitedAs: string | undefined;
+  const exited = new Promise<void>((r) => proc.once('exit', (code, signal) => {
+    exitedAs = String(code ?? signal);
+    r();
+  }));
   const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
     await exited;
   };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void kill();
-      reject(new Error(`sidecar did not start in 30 s: ${err}`));
-    }, 30_000);
-    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^SIDECAR_READY (.*)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        const { url, token } = JSON.parse(m[1]) as { url: string; token: string };
-        resolve({ url, token, proc, stdout: () => out, kill });
+  const failure = (what: string) => new SidecarStartError(`${what}\n--- sidecar stderr (tail) ---\n${outputTail(err) || '(empty)'}\n--- sidecar stdout (tail) ---\n${outputTail(out) || '(empty)'}`);
+  const deadline = Date.now() + startTimeoutMs;
+  let lastHealth = 'not probed yet (no ready line)';
+  for (;;) {
+    if (exitedAs !== undefined) throw failure(`sidecar (pid ${proc.pid}) exited (${exitedAs}) before it was ready; ${lastHealth}`);
+    if (Date.now() > deadline) {
+      await kill();
+      throw failure(`sidecar (pid ${proc.pid}) was not ready within ${startTimeoutMs} ms (load ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores; set SIDECAR_START_TIMEOUT_MS to wait longer); health: ${lastHealth}`);
+    }
+    const m = /^SIDECAR_READY (.*)\n/m.exec(out);
+    if (m) {
+      const { url, token } = JSON.parse(m[1]) as { url: string; token: string };
+      try {
+        const res = await fetch(`${url}/api/health`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
+        await res.body?.cancel();
+        if (res.status === 200) return { url, token, proc, stdout: () => out, kill };
+        lastHealth = `last /api/health answer ${res.status}`;
+      } catch (e) {
+        lastHealth = `last /api/health probe failed: ${(e as Error).message}`;
       }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sidecar exited (${code}) before ready: ${err}`));
-    });
-  });
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 50))]);
+  }
 }
 
 /** Reads an NDJSON job event stream, calling `on` per event until the stream ends. */
