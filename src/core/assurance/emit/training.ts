@@ -12,6 +12,8 @@ import { finiteMetrics, pointMetric, proportionMetric } from './intervals';
 export type TrainEvidenceInput = Pick<TrainJobResult, 'spec' | 'model' | 'step' | 'evals'> & {
   data: Pick<TrainJobResult['data'], 'name' | 'rows' | 'sha256'>;
   checkpoint: Pick<NonNullable<TrainJobResult['checkpoint']>, 'step' | 'weightsSha256'> | null;
+  /** which weights `checkpoint` hashes when the run wrote none of its own, or why there is no hash (a `data` entry) */
+  weightsNote?: string;
 };
 
 const rateMetric = (name: string, r: EvalRate | undefined, higherIsBetter: boolean): EvidenceMetric | null =>
@@ -55,6 +57,7 @@ export function emitTraining(r: TrainEvidenceInput): EvidenceDraft[] {
       { id: `base model ${r.model.id}`, ...(r.model.weightsSha256 ? { sha256: r.model.weightsSha256 } : {}) },
       { id: `training data ${r.data.name} (${r.data.rows} rows)`, sha256: r.data.sha256 },
       ...suites.map((id) => ({ id: `eval suite ${id}` })),
+      ...(r.weightsNote ? [{ id: r.weightsNote.slice(0, 300) }] : []),
     ],
     scope: { behaviour: `refusal, over-refusal and task accuracy before and after ${how}`, suite: suites.join(' + ').slice(0, 300), sampleSize, properties: props },
     metrics,

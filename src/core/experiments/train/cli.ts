@@ -50,6 +50,11 @@ async function main(argv: string[]): Promise<void> {
     await mkdir(spec.out, { recursive: true });
     await writeFile(join(spec.out, EVIDENCE_FILE), evidence);
     console.log(`evidence written to ${join(spec.out, EVIDENCE_FILE)}`);
+  } else if (spec.eval) {
+    const steps = [...new Set(r.evals.map((e) => e.step))];
+    console.log(`no ${EVIDENCE_FILE}: ${steps.length < 2
+      ? `before/after evidence needs evaluations at two steps; this run evaluated at ${steps.map((s) => `step ${s}`).join(', ') || 'no step'} (it stopped before its first step)`
+      : 'its evaluations gave no metric'}`);
   }
   const speed = r.throughput ? `, ${r.throughput.stepsPerSecond.toFixed(2)} steps/s, ${Math.round(r.throughput.tokensPerSecond)} tokens/s after the compiling step` : '';
   console.log(`${r.status} after ${r.step} steps (${r.data.truncated} sequences truncated to ${r.sequenceLength + 1} tokens)${speed}`);
