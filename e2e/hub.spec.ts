@@ -3,7 +3,8 @@
 // the Cache API with no request to the hub (counted on the hub's side), and each fault the hub can inject shows its
 // named error on the Models page; a throttled download moves the progress bar and its Cancel stops it. The Llama 3
 // architecture replica (src/core/lm/replicas), whose weights are in onnx/model.onnx_data (ONNX external data),
-// loads by hub id with its side file and runs; without that file it is ExternalDataMissingError naming it.
+// loads by hub id with its side file (one progress bar over both, naming the file being read) and runs; without
+// that file it is ExternalDataMissingError naming it.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,9 +72,14 @@ test('a replica whose weights are in model.onnx_data (Llama 3) loads by hub id w
   expect((await page.evaluate(() => window.__workbench!.runtime.cachedFiles())).filter((u) => u.startsWith(hub.url))).toEqual([]); // the .onnx went back out
 
   hub.clearRequests();
+  // the side file (≈ 33 MB) throttled to ≈ 4 s: one bar, its label naming the file being read after the .onnx
+  hub.setFault('replicas/llama3/onnx/model.onnx_data', { kind: 'slow', bytesPerSecond: 8 << 20 });
   await loadByHubId(wb, 'replicas/llama3');
+  await expect(page.getByTestId('hub-progress')).toContainText('downloading from the hub: model.onnx_data (file 2)');
+  await expect(page.getByTestId('hub-progress')).toHaveCount(1);
   const line = page.getByTestId('other-model-result');
   await expect(line).toContainText('replicas/llama3: runs on', { timeout: 180_000 });
+  hub.clearFaults();
   expect(hub.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
     'GET /replicas/llama3/resolve/main/onnx/model.onnx 302', 'GET /_lfs/replicas/llama3/onnx/model.onnx 200',
     'GET /replicas/llama3/resolve/main/onnx/model.onnx_data 302', 'GET /_lfs/replicas/llama3/onnx/model.onnx_data 200',

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import type { LoadedModelInfo } from '../../core/runtime/engineApi';
 import { ALLOW_REMOTE_LABEL } from '../../core/runtime/errors';
-import type { ProgressInfo } from '../../core/runtime/progress';
+import { downloadBarLabel, foldDownloadBar, type DownloadBar, type ProgressInfo } from '../../core/runtime/progress';
 import { ProgressBar } from '../../viz/ProgressBar';
 import { rememberedHubUrl, rememberHubUrl } from '../runtime/hubSetting';
 import { cancelQueued, loadHub, loadLocalFile } from '../runtime/runtimeClient';
@@ -16,7 +16,7 @@ export function OtherModelsCard({ onCacheChange }: { onCacheChange: () => void }
   const [hubId, setHubId] = useState('Xenova/gpt2');
   const [allowRemote, setAllowRemote] = useState(false);
   const [hubUrl, setHubUrl] = useState(rememberedHubUrl);
-  const [progress, setProgress] = useState<{ loaded: number; total: number }>();
+  const [progress, setProgress] = useState<DownloadBar>();
   const [result, setResult] = useState<{ ok: true; name: string; info: LoadedModelInfo } | { ok: false; message: string }>();
   const [busy, setBusy] = useState(false);
 
@@ -49,7 +49,7 @@ export function OtherModelsCard({ onCacheChange }: { onCacheChange: () => void }
         <label>Hugging Face model id <input type="text" value={hubId} data-testid="hub-id" onChange={(e) => setHubId(e.target.value)} /></label>
         <label><input type="checkbox" checked={allowRemote} data-testid="allow-remote" onChange={(e) => setAllowRemote(e.target.checked)} /> {ALLOW_REMOTE_LABEL}</label>
         <button disabled={busy || !hubId.trim()} data-testid="load-hub" onClick={() => void attempt(hubId, () => loadHub(hubId.trim(), {
-          allowRemote, hubUrl: rememberHubUrl(hubUrl), onProgress: (p: ProgressInfo) => { if (p.status === 'total') setProgress({ loaded: p.loaded, total: p.total }); },
+          allowRemote, hubUrl: rememberHubUrl(hubUrl), onProgress: (p: ProgressInfo) => setProgress((bar) => foldDownloadBar(bar, p)),
         }))}>Load from hub</button>
       </div>
       <div className="toolbar">
@@ -57,7 +57,7 @@ export function OtherModelsCard({ onCacheChange }: { onCacheChange: () => void }
           hub URL <input type="url" value={hubUrl} data-testid="hub-url" onChange={(e) => setHubUrl(e.target.value)} />
         </label>
       </div>
-      {busy && progress && <ProgressBar done={progress.loaded} total={progress.total} label="downloading from the hub" testId="hub-progress" onCancel={() => void cancelQueued()} />}
+      {busy && progress && <ProgressBar done={progress.loaded} total={progress.total} label={downloadBarLabel(progress, 'downloading from the hub')} testId="hub-progress" onCancel={() => void cancelQueued()} />}
       {result?.ok && (
         <p data-testid="other-model-result" data-handle={result.info.handle}>
           {result.name}: runs on <strong>{result.info.executionProvider}</strong>; inputs {result.info.inputs.map((i) => `${i.name} ${i.dtype} [${i.dims?.join(', ') ?? '?'}]`).join(', ')}

@@ -9,7 +9,7 @@ import { ModelNotFoundError } from './errors';
 import { collectExternalData, fetchExternalDataFiles } from './externalData';
 import { loadFiles, loadManifest, loadManifestModel, type FetchLike } from './loaders';
 import type { OnnxModelSummary } from './onnx/parse';
-import type { ProgressCallback } from './progress';
+import { ProgressChain, type ProgressCallback } from './progress';
 import { findModel, type Manifest } from './registry';
 import type { ExecutionProvider, FallbackRecord, ModelSession, OrtBackend, ProviderChoice, SessionOptions } from './session';
 import type { Feeds, TensorData } from './tensor';
@@ -94,12 +94,14 @@ export function createRuntimeEngine(deps: RuntimeEngineDeps): RuntimeEngineApi {
     loadModelBytes: (bytes, options) => host.run('load model', () => open(bytes, options)),
     loadModelUrl: (url, options = {}, onProgress) => host.run(`load ${url}`, async (signal) => {
       const { size, sha256, ...rest } = options;
-      // The .onnx first, then the external-data files its graph names, from the same folder URL; a load that
-      // fails half-way (a missing model.onnx_data) leaves nothing in the cache.
+      // The .onnx first, then the external-data files its graph names, from the same folder URL, as one progress
+      // stream (one bar, one 100 %); a load that fails half-way (a missing model.onnx_data) leaves nothing in the cache.
       return withCacheRollback(deps.cache, async (cache) => {
-        const opts = { fetch: needFetch(), cache, onProgress, signal };
-        const onnx = (await loadFiles([{ url, path: url, size, sha256 }], opts)).get(url)!;
-        const side = await fetchExternalDataFiles(rest.name ?? url, url, onnx, (paths) => loadFiles(paths.map((p) => ({ url: p, path: p })), opts));
+        const chain = new ProgressChain(onProgress ?? (() => undefined));
+        const opts = { fetch: needFetch(), cache, signal };
+        const onnx = (await loadFiles([{ url, path: url, size, sha256 }], { ...opts, onProgress: chain.next() })).get(url)!;
+        const side = await fetchExternalDataFiles(rest.name ?? url, url, onnx, (paths) => loadFiles(paths.map((p) => ({ url: p, path: p })), { ...opts, onProgress: chain.next() }));
+        chain.end();
         return open(onnx, { name: url, ...rest, externalData: collectExternalData(rest.name ?? url, url, onnx, (p) => side.get(p)) });
       });
     }),

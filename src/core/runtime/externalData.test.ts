@@ -17,6 +17,7 @@ import { collectExternalData, externalDataRefs, fetchExternalDataFiles } from '.
 import type { FetchLike } from './loaders';
 import { GraphBuilder } from './onnx/builder';
 import { createNodeBackend } from './ortNode';
+import { checkProgressInvariants, type ProgressInfo } from './progress';
 import { sampleFeeds } from './sampleFeeds';
 
 const { onnx } = onnxProto;
@@ -99,7 +100,15 @@ describe('loadModelUrl (the Models page\'s hub loader) with the Llama 3 replica 
     const cache = new MemoryCache();
     const engine = createRuntimeEngine({ backend: createNodeBackend(), probe: async () => { throw new Error('unused'); }, fetch: fetchHttp, cache });
     hub.clearRequests();
-    const info = await engine.loadModelUrl(url(), { name: 'replicas/llama3/onnx/model.onnx' });
+    const events: ProgressInfo[] = [];
+    const info = await engine.loadModelUrl(url(), { name: 'replicas/llama3/onnx/model.onnx' }, (p) => events.push(p));
+    // one progress stream for the .onnx and its side file: one 100 %, one ready, loaded never back, both files' bytes
+    expect(checkProgressInvariants(events, { totalMayGrow: true })).toEqual([]);
+    expect(events.filter((e) => e.status === 'ready')).toHaveLength(1);
+    expect(events.filter((e) => e.status === 'total' && e.percent === 100)).toHaveLength(1);
+    expect(events.filter((e) => e.status === 'initiate').map((e) => e.file)).toEqual([url(), `${url()}_data`]);
+    const sizes = events.flatMap((e) => (e.status === 'done' ? [e.total] : []));
+    expect(events.at(-2)).toMatchObject({ status: 'total', loaded: sizes[0] + sizes[1], total: sizes[0] + sizes[1] });
     expect(hub.requests.map((r) => `${r.path} ${r.status}`)).toEqual([
       '/replicas/llama3/resolve/main/onnx/model.onnx 302', '/_lfs/replicas/llama3/onnx/model.onnx 200',
       '/replicas/llama3/resolve/main/onnx/model.onnx_data 302', '/_lfs/replicas/llama3/onnx/model.onnx_data 200',

@@ -1,7 +1,8 @@
 // The aggregator keeps its invariants under awkward inputs, and the checker really catches each violation.
 import { describe, expect, it } from 'vitest';
 import {
-  checkProgressInvariants, checkRunProgress, PlannedProgress, ProgressAggregator, withinBar, type PlannedProgressEvent, type ProgressInfo,
+  checkProgressInvariants, checkRunProgress, downloadBarLabel, foldDownloadBar, PlannedProgress, ProgressAggregator, ProgressChain, withinBar,
+  type DownloadBar, type PlannedProgressEvent, type ProgressInfo,
 } from './progress';
 
 function collect(run: (a: ProgressAggregator) => void, items = [{ file: 'a', size: 3 }, { file: 'b', size: 7 }]): ProgressInfo[] {
@@ -97,5 +98,80 @@ describe('withinBar', () => {
       { done: 5, total: 100, phase: 'attribute' }, { done: 100, total: 100, phase: 'ablation' },
     ]);
     expect(checkRunProgress(events)).toEqual([]);
+  });
+});
+
+describe('ProgressChain (an .onnx, then the external data its graph names: one bar)', () => {
+  /** The Models page's hub load of a model with external data: two downloads, the second planned after the first. */
+  function chained(): ProgressInfo[] {
+    const events: ProgressInfo[] = [];
+    const chain = new ProgressChain((e) => events.push(e));
+    const onnx = new ProgressAggregator([{ file: 'hub/m/onnx/model.onnx', size: 100 }], chain.next());
+    onnx.initiate('hub/m/onnx/model.onnx');
+    onnx.progress('hub/m/onnx/model.onnx', 60);
+    onnx.done('hub/m/onnx/model.onnx');
+    onnx.ready();
+    const side = new ProgressAggregator([{ file: 'hub/m/onnx/model.onnx_data', size: 900 }], chain.next());
+    side.initiate('hub/m/onnx/model.onnx_data');
+    side.progress('hub/m/onnx/model.onnx_data', 450);
+    side.done('hub/m/onnx/model.onnx_data');
+    side.ready();
+    chain.end();
+    return events;
+  }
+
+  it('one aggregate: loaded never goes back, 100 % and ready once, at the very end, with the bytes of both files', () => {
+    const events = chained();
+    const totals = events.filter((e) => e.status === 'total');
+    expect(totals.map((e) => [e.loaded, e.total])).toEqual([[60, 100], [100, 100], [100, 100], [550, 1000], [1000, 1000], [1000, 1000], [1000, 1000]]);
+    expect(totals.filter((e) => e.percent === 100)).toHaveLength(1);
+    expect(totals.at(-1)).toEqual({ status: 'total', loaded: 1000, total: 1000, percent: 100 });
+    expect(events.filter((e) => e.status === 'ready')).toHaveLength(1);
+    expect(checkProgressInvariants(events, { totalMayGrow: true })).toEqual([]);
+  });
+
+  it('without the chain the two downloads are two totals (what the bar used to show): the checker catches it', () => {
+    const events: ProgressInfo[] = [];
+    for (const [file, size] of [['model.onnx', 100], ['model.onnx_data', 900]] as const) {
+      const a = new ProgressAggregator([{ file, size }], (e) => events.push(e));
+      a.initiate(file);
+      a.done(file);
+      a.ready();
+    }
+    expect(checkProgressInvariants(events, { totalMayGrow: true })).toEqual(expect.arrayContaining([expect.stringMatching(/loaded went back 100 → 0|ready is not the last event/)]));
+  });
+
+  it('a total that shrinks is still caught with totalMayGrow', () => {
+    const shrink: ProgressInfo[] = [{ status: 'total', loaded: 10, total: 100, percent: 10 }, { status: 'total', loaded: 50, total: 50, percent: 100 }, { status: 'ready' }];
+    expect(checkProgressInvariants(shrink, { totalMayGrow: true })).toContain('event 1 (total): total changed 100 → 50');
+  });
+});
+
+describe('foldDownloadBar', () => {
+  it('one bar over the chained stream: bytes of both files, the file being read by name and place', () => {
+    const bars: DownloadBar[] = [];
+    let bar: DownloadBar | undefined;
+    const events: ProgressInfo[] = [];
+    const chain = new ProgressChain((e) => {
+      events.push(e);
+      bar = foldDownloadBar(bar, e);
+      bars.push(bar);
+    });
+    const onnx = new ProgressAggregator([{ file: 'https://hub/m/resolve/main/onnx/model.onnx', size: 100 }], chain.next());
+    onnx.initiate('https://hub/m/resolve/main/onnx/model.onnx');
+    onnx.done('https://hub/m/resolve/main/onnx/model.onnx');
+    onnx.ready();
+    expect(downloadBarLabel(bar!, 'downloading')).toBe('downloading: model.onnx (file 1)');
+    const side = new ProgressAggregator([{ file: 'https://hub/m/resolve/main/onnx/model.onnx_data', size: 300 }], chain.next());
+    side.initiate('https://hub/m/resolve/main/onnx/model.onnx_data');
+    side.progress('https://hub/m/resolve/main/onnx/model.onnx_data', 150);
+    expect(bar).toEqual({ loaded: 250, total: 400, file: 'https://hub/m/resolve/main/onnx/model.onnx_data', filesStarted: 2 });
+    expect(downloadBarLabel(bar!, 'downloading')).toBe('downloading: model.onnx_data (file 2)');
+    side.done('https://hub/m/resolve/main/onnx/model.onnx_data');
+    side.ready();
+    chain.end();
+    expect(bars.map((b) => b.loaded)).toEqual([...bars.map((b) => b.loaded)].sort((x, y) => x - y));
+    expect(bar).toMatchObject({ loaded: 400, total: 400 });
+    expect(downloadBarLabel({ loaded: 0, total: 0, filesStarted: 0 }, 'downloading')).toBe('downloading');
   });
 });

@@ -80,10 +80,59 @@ export class ProgressAggregator {
 }
 
 /**
+ * Downloads that follow one another as ONE progress stream for one bar: an .onnx, then the external-data files its
+ * graph names (which files, and so how many bytes, is known only once the .onnx is in, and the Models page fetches
+ * nothing else first to ask). Per-file events pass through; each download's aggregate is added to the bytes of
+ * those before it; 100 % and `ready` come once, from `end()`. The total is the bytes known so far: it grows when a
+ * later download starts counting, `loaded` never goes back (checkProgressInvariants with `totalMayGrow`).
+ */
+export class ProgressChain {
+  private finishedBytes = 0;
+
+  constructor(private readonly emit: ProgressCallback) {}
+
+  /** The callback for the next download (a loadFiles call). */
+  next(): ProgressCallback {
+    const base = this.finishedBytes;
+    return (p) => {
+      if (p.status === 'ready') return;
+      if (p.status !== 'total') return this.emit(p);
+      const loaded = base + p.loaded;
+      const total = base + p.total;
+      this.finishedBytes = total;
+      this.emit({ status: 'total', loaded, total, percent: total === 0 ? 0 : Math.min(99.99, (loaded / total) * 100) });
+    };
+  }
+
+  /** Every download finished: exactly 100 %, then `ready`. */
+  end(): void {
+    this.emit({ status: 'total', loaded: this.finishedBytes, total: this.finishedBytes, percent: 100 });
+    this.emit({ status: 'ready' });
+  }
+}
+
+/** What one download bar shows: the aggregate bytes, the file being read and how many files have started. */
+export interface DownloadBar { loaded: number; total: number; file?: string; filesStarted: number }
+
+/** Folds a progress stream into a DownloadBar (undefined before the first event). */
+export function foldDownloadBar(bar: DownloadBar | undefined, p: ProgressInfo): DownloadBar {
+  const b = bar ?? { loaded: 0, total: 0, filesStarted: 0 };
+  if (p.status === 'initiate') return { ...b, file: p.file, filesStarted: b.filesStarted + 1 };
+  if (p.status === 'total') return { ...b, loaded: Math.max(b.loaded, p.loaded), total: p.total };
+  return b;
+}
+
+/** The bar's label: which file, by its name in its folder, and its place in the download. */
+export function downloadBarLabel(bar: DownloadBar, what: string): string {
+  return bar.file ? `${what}: ${bar.file.slice(bar.file.lastIndexOf('/') + 1)} (file ${bar.filesStarted})` : what;
+}
+
+/**
  * Returns every violated invariant (empty = valid): fixed total, monotone loaded and percent, per-file order
  * initiate → progress* → done, per-file loaded ≤ total, a final aggregate of exactly 100 % and `ready` last.
+ * With `totalMayGrow` (a ProgressChain) the total may grow but never shrink, and percent may drop only where it grew.
  */
-export function checkProgressInvariants(events: readonly ProgressInfo[]): string[] {
+export function checkProgressInvariants(events: readonly ProgressInfo[], options: { totalMayGrow?: boolean } = {}): string[] {
   const problems: string[] = [];
   const state = new Map<string, { loaded: number; done: boolean }>();
   let total: number | undefined;
@@ -97,10 +146,11 @@ export function checkProgressInvariants(events: readonly ProgressInfo[]): string
       return;
     }
     if (e.status === 'total') {
-      if (total === undefined) total = e.total;
+      const grew = total !== undefined && e.total > total && options.totalMayGrow === true;
+      if (total === undefined || grew) total = e.total;
       else if (e.total !== total) problems.push(`${at}: total changed ${total} → ${e.total}`);
       if (e.loaded < lastLoaded) problems.push(`${at}: loaded went back ${lastLoaded} → ${e.loaded}`);
-      if (e.percent < lastPercent) problems.push(`${at}: percent went back ${lastPercent} → ${e.percent}`);
+      if (e.percent < lastPercent && !grew) problems.push(`${at}: percent went back ${lastPercent} → ${e.percent}`);
       if (e.percent < 0 || e.percent > 100 || Number.isNaN(e.percent)) problems.push(`${at}: percent ${e.percent} outside [0, 100]`);
       if (e.loaded > e.total) problems.push(`${at}: loaded ${e.loaded} > total ${e.total}`);
       lastLoaded = e.loaded;
