@@ -8,6 +8,10 @@
 //     labels (test AUC), its retention (student AUC / tfm AUC) and batch-1 latency per row against the tfm's.
 // TFM_BASELINE_ONNX=path/model.onnx adds an earlier tfm to A and B in the same run (e.g. the model before a retrain).
 // FIDELITY_DATASETS=a,b limits the datasets; TFM_EXTRA_CONTEXT=2048 adds the tfm at that context cap to A. Writes bench/results/tabular-fidelity.json.
+// Feeding ablation (issue #25): A also runs the tfm fed the old way (`tfm-legacy`: one-hot, stratified draws) and
+// with one option of DEFAULT_TFM_FEED changed at a time (TFM_ABLATION=0 skips them); B runs tfm and tfm-legacy,
+// so the naive-vs-OOF collapse is reported for both feeds. The defaults were chosen on bench/tfm-feeding.ts
+// (synthetic tasks), not here.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { aucFromProbs, perClassRecall } from '../src/core/metrics/classification';
@@ -25,7 +29,7 @@ import { oneHot } from '../src/core/tabular/students/types';
 import { logRegTeacher } from '../src/core/tabular/teachers/logreg';
 import type { Teacher } from '../src/core/tabular/teachers/teacher';
 import { DEFAULT_TFM_ONNX, nodeTfmRuntime } from '../src/core/tabular/tfm/nodeRuntime';
-import { tfmTeacher } from '../src/core/tabular/tfm/tfmTeacher';
+import { DEFAULT_TFM_FEED, LEGACY_TFM_FEED, tfmTeacher, type TfmTeacherOptions } from '../src/core/tabular/tfm/tfmTeacher';
 
 const DATA = new URL('../public/samples/tabular/', import.meta.url);
 const OUT = new URL('./results/tabular-fidelity.json', import.meta.url);
@@ -38,8 +42,20 @@ const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1,
 const sd = (v: number[]): number => { const m = mean(v); return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, v.length - 1)); };
 
 const EXTRA_CONTEXT = process.env.TFM_EXTRA_CONTEXT ? Number(process.env.TFM_EXTRA_CONTEXT) : null;
-const tfmOf = (id: string, onnx: string, maxContext?: number): Teacher => ({ ...tfmTeacher({ runtime: nodeTfmRuntime(onnx, 1), seed: SEED, maxContext }), id });
-const tfms = (): Teacher[] => [tfmOf('tfm', DEFAULT_TFM_ONNX), ...(BASELINE ? [tfmOf('tfm-baseline', BASELINE)] : [])];
+const ABLATION = process.env.TFM_ABLATION !== '0';
+const tfmOf = (id: string, onnx: string, maxContext?: number, feed: TfmTeacherOptions = {}): Teacher => ({ ...tfmTeacher({ runtime: nodeTfmRuntime(onnx, 1), seed: SEED, maxContext, ...feed }), id });
+/** The tfm with the default feed, the old feed, and (A only) each default option switched back / the alternatives. */
+const ABLATIONS: { id: string; feed: TfmTeacherOptions }[] = [
+  { id: 'tfm-onehot', feed: { categorical: 'onehot' } },
+  { id: 'tfm-stratified-draws', feed: { contextDraw: { draw: 'stratified' } } },
+  { id: 'tfm-draws-uncorrected', feed: { contextDraw: { ...DEFAULT_TFM_FEED.contextDraw, priorCorrection: false } } },
+  { id: 'tfm-8-covering-draws', feed: { contextMembers: 8, members: 4 } },
+  { id: 'tfm-T0.9', feed: { softmaxTemperature: 0.9 } },
+  { id: 'tfm-16-members', feed: { members: 16 } },
+];
+const tfms = (ablation: boolean): Teacher[] => [tfmOf('tfm', DEFAULT_TFM_ONNX), tfmOf('tfm-legacy', DEFAULT_TFM_ONNX, undefined, LEGACY_TFM_FEED),
+  ...(ablation && ABLATION ? ABLATIONS.map((a) => tfmOf(a.id, DEFAULT_TFM_ONNX, undefined, a.feed)) : []),
+  ...(BASELINE ? [tfmOf('tfm-baseline', BASELINE, undefined, LEGACY_TFM_FEED)] : [])];
 
 async function load(id: string): Promise<TabularTask> {
   return loadSharedDataset(id, readFileSync(new URL(sharedDatasetSpec(id).file, DATA), 'utf8'));
@@ -49,7 +65,7 @@ async function crossValidated(task: TabularTask) {
   const k = task.classNames.length;
   const minority = minorityClass(task.y, k);
   const splits = stratifiedKFold(task.y, k, FOLDS, SEED).map((f) => preprocessSplit(task, f.train, f.test));
-  const teachers: Teacher[] = [...tfms(), ...(EXTRA_CONTEXT ? [tfmOf(`tfm-ctx${EXTRA_CONTEXT}`, DEFAULT_TFM_ONNX, EXTRA_CONTEXT)] : []), logRegTeacher(), tunedLogRegTeacher({ seed: SEED }), tunedGbdtTeacher({ seed: SEED })];
+  const teachers: Teacher[] = [...tfms(true), ...(EXTRA_CONTEXT ? [tfmOf(`tfm-ctx${EXTRA_CONTEXT}`, DEFAULT_TFM_ONNX, EXTRA_CONTEXT)] : []), logRegTeacher(), tunedLogRegTeacher({ seed: SEED }), tunedGbdtTeacher({ seed: SEED })];
   const rows = [];
   for (const teacher of teachers) {
     const aucs: number[] = [];
@@ -67,6 +83,12 @@ async function crossValidated(task: TabularTask) {
   return rows;
 }
 
+function meanMaxProb(p: { probs: Float64Array; n: number; k: number }): number {
+  let s = 0;
+  for (let i = 0; i < p.n; i++) { let m = 0; for (let c = 0; c < p.k; c++) m = Math.max(m, p.probs[i * p.k + c]); s += m; }
+  return s / Math.max(1, p.n);
+}
+
 const collapse = (c: CollapseStats) => ({ shareAbove099: r4(c.shareConfident), meanNormalisedEntropy: r4(c.meanNormalisedEntropy) });
 
 async function distilled(task: TabularTask) {
@@ -74,7 +96,7 @@ async function distilled(task: TabularTask) {
   const s = stratifiedSplit(task.y, k, 0.25, SEED);
   const { train, test } = preprocessSplit(task, s.train, s.test, { encoding: 'onehot' });
   const out = [];
-  for (const teacher of tfms()) {
+  for (const teacher of tfms(false)) {
     const oof = await labelWithTeachers(teacher, train, { mode: 'oof', folds: FOLDS, seed: SEED });
     const naive = await labelWithTeachers(teacher, train, { mode: 'naive' });
     const run = await runDistillation(teacher, train, test, { labels: oof, students: { gbdt: { seed: SEED } }, latencyRows: test.n, teacherLatencyRows: 8 });
@@ -84,6 +106,7 @@ async function distilled(task: TabularTask) {
     out.push({
       teacher: teacher.id, teacherTestAuc: r4(run.teacher.report.auc),
       collapse: { naive: collapse(collapseStats(naive.targets)), oof: collapse(collapseStats(oof.targets)) },
+      maxProbMean: { naive: r4(meanMaxProb(naive.targets)), oof: r4(meanMaxProb(oof.targets)) },
       naiveTargetAucOnTrain: r4(aucFromProbs(naive.targets, train.y)), oofTargetAucOnTrain: r4(aucFromProbs(oof.targets, train.y)),
       gbdtStudentAuc: { oofTargets: r4(student.report.auc), naiveTargets: r4(onNaive), hardLabels: r4(onHard) },
       retention: r4(student.retention),
@@ -105,7 +128,7 @@ async function main(): Promise<void> {
     results.push({ dataset: id, cv, distill });
     console.log(`${id.padEnd(24)} ${cv.map((r) => `${r.teacher} ${r.aucMean.toFixed(3)}±${r.aucSd.toFixed(3)}`).join(' · ')}`);
     for (const d of distill.byTeacher) {
-      console.log(`${''.padEnd(24)} ${d.teacher}: share>0.99 naive ${d.collapse.naive.shareAbove099} vs oof ${d.collapse.oof.shareAbove099}; ` +
+      console.log(`${''.padEnd(24)} ${d.teacher}: share>0.99 naive ${d.collapse.naive.shareAbove099} vs oof ${d.collapse.oof.shareAbove099}; entropy ${d.collapse.naive.meanNormalisedEntropy} vs ${d.collapse.oof.meanNormalisedEntropy}; max p ${d.maxProbMean.naive} vs ${d.maxProbMean.oof}; ` +
         `gbdt student oof ${d.gbdtStudentAuc.oofTargets} naive ${d.gbdtStudentAuc.naiveTargets} hard ${d.gbdtStudentAuc.hardLabels}; retention ${(100 * d.retention).toFixed(1)} %; ` +
         `batch-1 ${d.batch1UsPerRow.student} µs/row vs ${d.batch1UsPerRow.teacher} µs (×${d.speedupBatch1})`);
     }
@@ -113,7 +136,8 @@ async function main(): Promise<void> {
   const tfmBeats = (other: string) => results.filter((r) => r.cv.find((c) => c.teacher === 'tfm')!.aucMean > r.cv.find((c) => c.teacher === other)!.aucMean).map((r) => r.dataset);
   const retention = results.map((r) => r.distill.byTeacher.find((d) => d.teacher === 'tfm')!.retention);
   const summary = {
-    tfmBeatsTunedLogReg: tfmBeats('tuned-logreg'), tfmBeatsLogReg: tfmBeats('logreg'), tfmBeatsTunedGbdt: tfmBeats('tuned-gbdt'),
+    tfmBeatsTunedLogReg: tfmBeats('tuned-logreg'),
+    legacyTfmBeatsTunedLogReg: results.filter((r) => r.cv.find((c) => c.teacher === 'tfm-legacy')!.aucMean > r.cv.find((c) => c.teacher === 'tuned-logreg')!.aucMean).map((r) => r.dataset), tfmBeatsLogReg: tfmBeats('logreg'), tfmBeatsTunedGbdt: tfmBeats('tuned-gbdt'),
     ...(BASELINE ? { tfmBeatsBaselineTfm: tfmBeats('tfm-baseline') } : {}),
     studentRetention: { min: r4(Math.min(...retention)), mean: r4(mean(retention)), targets: { everyDataset: 0.9, mean: 0.96 } },
     naiveCollapses: results.filter((r) => { const d = r.distill.byTeacher.find((x) => x.teacher === 'tfm')!; return d.collapse.naive.shareAbove099 > d.collapse.oof.shareAbove099 + 0.1; }).map((r) => r.dataset),
@@ -122,7 +146,8 @@ async function main(): Promise<void> {
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(OUT, JSON.stringify({
     bench: 'tabular-fidelity', started, finished: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? 'unknown',
-    loadAverage: { start: loadAtStart, end: loadavg()[0] }, folds: FOLDS, seed: SEED, baselineOnnx: BASELINE, summary, results,
+    loadAverage: { start: loadAtStart, end: loadavg()[0] }, folds: FOLDS, seed: SEED, baselineOnnx: BASELINE,
+    feed: { default: DEFAULT_TFM_FEED, legacy: LEGACY_TFM_FEED, ablations: ABLATION ? ABLATIONS : [] }, summary, results,
     notes: ['AUC: one-vs-rest mean for > 2 classes; fold spread is the sd over the 5 test folds.', 'Latencies are wall-clock on a shared machine; compare within this run only.'],
   }, null, 1));
   console.log(`wrote ${OUT.pathname}`);

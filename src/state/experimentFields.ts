@@ -30,6 +30,7 @@ export const TABULAR_FIELDS: FieldRoutes<TabularSpec, TabularPlan> = {
   folds: { to: 'run.options.folds' },
   'cutoff.criterion': { to: 'run.options.cutoff.criterion', given: view('teacher') },
   'cutoff.onnxTeachers': { to: 'run.options.cutoff.onnxTeachers', given: view('teacher') },
+  tfmFeed: { to: 'run.options.tfmFeed' },
   'distill.labelling': { to: 'run.options.labelling', given: view('distill') },
   'distill.temperature': { to: 'run.options.temperature', given: view('distill') },
   'distill.hardLabelMix': { to: 'run.options.hardLabelMix', given: view('distill') },

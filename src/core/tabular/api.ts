@@ -28,7 +28,7 @@ import type { Student, StudentKind } from './students/types';
 import { TEACHER_FACTORIES } from './teachers/registry';
 import type { Teacher } from './teachers/teacher';
 import { loadUserTfm } from './tfm/userTfm';
-import type { TfmRuntime } from './tfm/tfmTeacher';
+import type { TfmFeedName, TfmRuntime } from './tfm/tfmTeacher';
 import { PlannedProgress } from '../runtime/progress';
 import type { BackendPreference, OrtBackend } from '../runtime/session';
 
@@ -88,8 +88,12 @@ export interface TaskSummary {
   sensitive?: { name: string; levels: string[]; counts: number[] };
 }
 
-/** The spec's backend setting: it reaches every ONNX session a run creates (the TFM, a user TFM); default auto. */
-export interface RunBackend { backend?: BackendPreference }
+/**
+ * The spec's backend setting: it reaches every ONNX session a run creates (the TFM, a user TFM); default auto.
+ * `tfmFeed`: how the embedded TFM is fed (categorical codes, context draws; tfmTeacher.ts TFM_FEEDS), default
+ * DEFAULT_TFM_FEED_NAME; links made before the option run 'onehot-stratified'.
+ */
+export interface RunBackend { backend?: BackendPreference; tfmFeed?: TfmFeedName }
 export interface TeacherRunOptions extends RunBackend {
   teachers: string[];
   folds: number;
@@ -242,7 +246,7 @@ async function breathe(signal: AbortSignal): Promise<void> {
 /** A teacher a run will call; `onnx`: an ONNX network (the embedded or a user TFM), whose extra calls are costly. */
 export interface ResolvedTeacher { teacher: Teacher; label: string; onnx: boolean }
 
-export function resolveTeachers(ids: string[], user?: { teacher: Teacher; label: string }, backend?: BackendPreference, tfmRuntime?: TfmRuntime): { teachers: ResolvedTeacher[]; skipped: Skipped[] } {
+export function resolveTeachers(ids: string[], user?: { teacher: Teacher; label: string }, backend?: BackendPreference, tfmRuntime?: TfmRuntime, tfmFeed?: TfmFeedName): { teachers: ResolvedTeacher[]; skipped: Skipped[] } {
   const teachers: ResolvedTeacher[] = [];
   const skipped: Skipped[] = [];
   for (const id of ids) {
@@ -252,7 +256,7 @@ export function resolveTeachers(ids: string[], user?: { teacher: Teacher; label:
       continue;
     }
     const f = TEACHER_FACTORIES.find((t) => t.id === id);
-    if (f) teachers.push({ teacher: f.create({ backend, ...(tfmRuntime ? { tfmRuntime } : {}) }), label: f.label, onnx: f.onnx });
+    if (f) teachers.push({ teacher: f.create({ backend, ...(tfmRuntime ? { tfmRuntime } : {}), ...(tfmFeed ? { tfmFeed } : {}) }), label: f.label, onnx: f.onnx });
     else skipped.push({ teacher: id, reason: `teacher "${id}" is not available in this build (known: ${TEACHER_FACTORIES.map((t) => t.id).join(', ')})` });
   }
   if (!teachers.length) throw new TabularDataError(`None of the chosen teachers can run: ${skipped.map((s) => s.reason).join('; ')}.`);
@@ -336,7 +340,7 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
     }),
     runTeachers: (o, onProgress) => abortable(async (signal) => {
       const t = needTask();
-      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend, deps.tfmRuntime);
+      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend, deps.tfmRuntime, o.tfmFeed);
       const k = t.classNames.length;
       const minority = minorityClass(t.y, k);
       const cutoff: CutoffRunOptions = { ...DEFAULT_CUTOFF_RUN, ...o.cutoff };
@@ -391,7 +395,7 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
     }),
     runStudy: (o, onProgress) => abortable(async (signal) => {
       const t = needTask();
-      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend, deps.tfmRuntime);
+      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend, deps.tfmRuntime, o.tfmFeed);
       const result = await runStudy([{ id: t.name, task: t }], teachers.map((x) => x.teacher), { strategies: o.strategies, sizes: o.sizes, folds: o.folds, seed: o.seed }, {
         signal, onProgress: (e) => onProgress?.({ phase: 'study', done: e.done, total: e.total, label: e.label }),
       });
@@ -400,7 +404,7 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
     }),
     runDistill: (o, onProgress) => abortable(async (signal) => {
       const t = needTask();
-      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend, deps.tfmRuntime);
+      const { teachers, skipped } = resolveTeachers(o.teachers, userTeacher, o.backend, deps.tfmRuntime, o.tfmFeed);
       if (!o.students.length) throw new TabularDataError('Choose at least one student (gbdt, mlp or logreg).');
       const k = t.classNames.length;
       const split = stratifiedSplit(t.y, k, o.testFraction ?? 0.25, o.seed);

@@ -9,6 +9,20 @@ export interface FeatureMatrix {
   d: number;
   /** column names, length d */
   names: string[];
+  /**
+   * The one-hot indicator columns of each categorical source column, when preprocessing one-hot encoded them (in
+   * the plan's level order). Lets a teacher that wants categorical codes (the TFM) recover them from the design
+   * matrix; teachers that read one-hot columns ignore it. Row subsets keep it; anything that changes the columns
+   * must drop it.
+   */
+  categoricalGroups?: CategoricalGroup[];
+}
+
+export interface CategoricalGroup {
+  /** the source column's name */
+  name: string;
+  /** indices of its indicator columns in this matrix, one per level seen when fitting */
+  columns: number[];
 }
 
 export interface LabelledMatrix extends FeatureMatrix {

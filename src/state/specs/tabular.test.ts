@@ -37,6 +37,18 @@ describe('tabular spec v2: the tuned GBDT teacher and the decision cut-off', () 
   it('refuses an unknown criterion and a link from a newer spec version, naming why', () => {
     expect(linkRefusal(rawLink('tabular', { cutoff: { criterion: 'mcc' } })).message).toMatch(/cutoff\.criterion/);
     const newer = `#/tabular?s=${base64UrlEncode(zlibSync(strToU8(JSON.stringify({ v: 1, m: 'tabular', sv: tabularSpec.version + 1, s: {} }))))}`;
-    expect(linkRefusal(newer).message).toMatch(/newer than this workbench's 2/);
+    expect(linkRefusal(newer).message).toMatch(new RegExp(`newer than this workbench's ${tabularSpec.version}`));
+  });
+});
+
+describe('tabular spec v3: how the embedded tfm is fed', () => {
+  it('v1/v2 links decode to the feed they ran (one-hot, stratified draws); new specs default to codes + minority-complete', () => {
+    const v2 = `#/tabular?s=${base64UrlEncode(zlibSync(strToU8(JSON.stringify({ v: 1, m: 'tabular', sv: 2, s: { teachers: ['tfm'] } }))))}`;
+    expect((decodeLink(v2)!.spec as TabularSpec).tfmFeed).toBe('onehot-stratified');
+    expect((decodeLink(rawLink('tabular', { teachers: ['tfm'] }))!.spec as TabularSpec).tfmFeed).toBe('onehot-stratified');
+    expect(tabularSpec.schema.parse({}).tfmFeed).toBe('codes-minority-complete');
+    expect(decode({ tfmFeed: 'codes-minority-complete' }).spec).toMatchObject({ tfmFeed: 'codes-minority-complete' });
+    expect(decode({ tfmFeed: 'onehot-stratified' }).spec).toMatchObject({ tfmFeed: 'onehot-stratified' });
+    expect(linkRefusal(rawLink('tabular', { tfmFeed: 'ordinal' })).message).toMatch(/tfmFeed/);
   });
 });

@@ -8,6 +8,7 @@ import type { HeaderMode } from '../../tabular/data/csv';
 import type { StrategyName } from '../../tabular/strategies';
 import type { StudentKind } from '../../tabular/students/types';
 import type { BackendPreference } from '../../runtime/session';
+import type { TfmFeedName } from '../../tabular/tfm/tfmTeacher';
 
 /** The fields of the tabular spec the plan reads (src/state/experiments.ts checks TabularSpec satisfies it). */
 export interface TabularRunSpec {
@@ -24,6 +25,7 @@ export interface TabularRunSpec {
   contextSizes: number[];
   folds: number;
   cutoff: { criterion: 'youden' | 'f1'; onnxTeachers: boolean };
+  tfmFeed: TfmFeedName;
   distill: { labelling: 'oof' | 'naive'; temperature: number; hardLabelMix: number; students: StudentKind[] };
 }
 
@@ -42,7 +44,7 @@ export interface TabularPlan {
 }
 
 export function teacherRunOptions(spec: TabularRunSpec): TeacherRunOptions {
-  return { teachers: spec.teachers, folds: spec.folds, seed: spec.seed, backend: spec.backend, cutoff: spec.cutoff };
+  return { teachers: spec.teachers, folds: spec.folds, seed: spec.seed, backend: spec.backend, tfmFeed: spec.tfmFeed, cutoff: spec.cutoff };
 }
 
 export function studyRunOptions(spec: TabularRunSpec): StudyRunOptions {

@@ -2,7 +2,7 @@
 // one-hot or ordinal encoding of categoricals, standardisation. Fitting on the query rows too would leak their
 // distribution into the model, so `fitPreprocessor` sees nothing but the rows it is given.
 
-import type { FeatureMatrix, LabelledMatrix } from '../matrix';
+import type { CategoricalGroup, FeatureMatrix, LabelledMatrix } from '../matrix';
 import { TabularDataError } from './errors';
 import type { DataFrame } from './frame';
 import type { TabularTask } from './task';
@@ -88,6 +88,7 @@ function applyPlans(plans: ColumnPlan[], names: string[], frame: DataFrame, rows
   const rows = rowsArg ?? Array.from({ length: frame.nRows }, (_, i) => i);
   const d = names.length;
   const x = new Float64Array(rows.length * d);
+  const groups: CategoricalGroup[] = [];
   let off = 0;
   plans.forEach((p, j) => {
     const col = frame.columns[j];
@@ -116,9 +117,10 @@ function applyPlans(plans: ColumnPlan[], names: string[], frame: DataFrame, rows
       const s = slot.get(c >= 0 ? c : p.mode);
       if (s !== undefined) x[i * d + off + s] = 1;
     }
+    groups.push({ name: p.name, columns: p.levels.map((_, s) => off + s) });
     off += p.levels.length;
   });
-  return { x, n: rows.length, d, names };
+  return { x, n: rows.length, d, names, ...(groups.length ? { categoricalGroups: groups } : {}) };
 }
 
 /** Labelled matrices for a train/test split, preprocessing fitted on the train rows only. */

@@ -9,7 +9,7 @@
 import { knnTeacher } from './knn';
 import { logRegTeacher } from './logreg';
 import { tunedGbdtTeacher } from '../baselines/tunedGbdt';
-import { tfmTeacher, type TfmRuntime } from '../tfm/tfmTeacher';
+import { DEFAULT_TFM_FEED_NAME, TFM_FEEDS, tfmTeacher, type TfmFeedName, type TfmRuntime } from '../tfm/tfmTeacher';
 import type { BackendPreference } from '../../runtime/session';
 import type { Teacher } from './teacher';
 
@@ -27,15 +27,15 @@ export interface TeacherFactory {
   /**
    * `backend`: the run's backend setting, for teachers that create ONNX sessions; `tfmRuntime`: the ORT backend and
    * model bytes of the embedded TFM for this run (the experiment runner's backend factory), instead of the host's
-   * registered one
+   * registered one; `tfmFeed`: how the embedded TFM is fed (tfmTeacher.ts TFM_FEEDS; default DEFAULT_TFM_FEED_NAME)
    */
-  create(options?: { backend?: BackendPreference; tfmRuntime?: TfmRuntime }): Teacher;
+  create(options?: { backend?: BackendPreference; tfmRuntime?: TfmRuntime; tfmFeed?: TfmFeedName }): Teacher;
 }
 
 export const TEACHER_FACTORIES: readonly TeacherFactory[] = [
   { id: 'knn', label: 'kNN (distance-weighted, in-context)', kind: 'in-context', onnx: false, create: () => knnTeacher() },
   { id: 'logreg', label: 'Logistic regression (L2, L-BFGS, fit on context)', kind: 'in-context', onnx: false, create: () => logRegTeacher() },
-  { id: 'tfm', label: 'Embedded TFM (prior-fitted network, ONNX; ≤1,024 context rows × 32 features per member)', kind: 'in-context', onnx: true, create: (o) => tfmTeacher({ backend: o?.backend, ...(o?.tfmRuntime ? { runtime: o.tfmRuntime } : {}) }) },
+  { id: 'tfm', label: 'Embedded TFM (prior-fitted network, ONNX; ≤1,024 context rows × 32 features per member)', kind: 'in-context', onnx: true, create: (o) => tfmTeacher({ backend: o?.backend, ...(o?.tfmRuntime ? { runtime: o.tfmRuntime } : {}), ...TFM_FEEDS[o?.tfmFeed ?? DEFAULT_TFM_FEED_NAME] }) },
   {
     id: 'tuned-gbdt', label: 'Tuned GBDT baseline (histogram GBDT, 12-point grid by inner 3-fold CV on the training rows; not CatBoost)',
     kind: 'fitted-baseline', onnx: false, create: () => tunedGbdtTeacher(),

@@ -8,7 +8,7 @@ import { readShared } from '../data/testData';
 import type { FeatureMatrix } from '../matrix';
 import { knnPredict } from './knn';
 import { IN_CONTEXT_TEACHER_FACTORIES, TEACHER_FACTORIES } from './registry';
-import { TeacherContractError, withinLimits, type Teacher } from './teacher';
+import { minorityCompleteQuotas, priorCorrected, TeacherContractError, withinLimits, type Teacher } from './teacher';
 
 const fm = (rows: number[][]): FeatureMatrix => ({ x: Float64Array.from(rows.flat()), n: rows.length, d: rows[0].length, names: rows[0].map((_, j) => `f${j}`) });
 
@@ -108,5 +108,66 @@ describe('withinLimits', () => {
     await withinLimits(recorder, limits).predict(fm([[1, 2]]), Int32Array.from([0]), 2, fm([[1, 2]]));
     expect(calls).toEqual([{ n: 1, d: 2, classes: new Set([0]), names: ['f0', 'f1'] }]);
     await expect(withinLimits(recorder, limits).predict(xc, yc, 4, xc)).rejects.toBeInstanceOf(TeacherContractError);
+  });
+
+  describe('minority-complete draws', () => {
+    // 4,000 rows, 2.5 % minority (100 rows); column 0 is the row index so a draw's rows can be read back
+    const n = 4000;
+    const big = fm(Array.from({ length: n }, (_, i) => [i, Math.sin(i)]));
+    const y = Int32Array.from({ length: n }, (_, i) => (i % 40 === 7 ? 1 : 0));
+    const minority = new Set(Array.from({ length: n }, (_, i) => i).filter((i) => y[i] === 1));
+    const drawn: number[][] = [];
+    const rowsOf: Teacher = {
+      id: 'rows',
+      predict: async (c, yc, k, q): Promise<ProbMatrix> => {
+        drawn.push(Array.from({ length: c.n }, (_, i) => c.x[i * c.d]));
+        // P(1) = the draw's minority share: a calibrated teacher under the draw's class prior
+        const share = yc.reduce((a, v) => a + v, 0) / yc.length;
+        return { probs: Float64Array.from({ length: q.n * k }, (_, t) => (t % 2 ? share : 1 - share)), n: q.n, k };
+      },
+    };
+    const lim = { maxContext: 1024, maxFeatures: 32, maxClasses: 10, maxContextMembers: 4 };
+
+    it('keeps every minority row in every draw and deals the majority out without repeats', async () => {
+      drawn.length = 0;
+      const p = await withinLimits(rowsOf, lim, 3, { draw: 'minority-complete', minorityShare: 0.5 }).predict(big, y, 2, fm([[0, 0]]));
+      expect(drawn).toHaveLength(4);
+      const majority: number[] = [];
+      for (const rows of drawn) {
+        expect(rows).toHaveLength(1024);
+        for (const r of minority) expect(rows).toContain(r);
+        majority.push(...rows.filter((r) => !minority.has(r)));
+      }
+      expect(new Set(majority).size).toBe(4 * (1024 - 100));
+      // corrected back to the whole context's prior (2.5 %), though each draw shows 100 / 1,024 ≈ 9.8 %
+      expect(p.probs[1]).toBeCloseTo(0.025, 6);
+      drawn.length = 0;
+      const raw = await withinLimits(rowsOf, lim, 3, { draw: 'minority-complete', priorCorrection: false }).predict(big, y, 2, fm([[0, 0]]));
+      expect(raw.probs[1]).toBeCloseTo(100 / 1024, 6);
+    });
+
+    it('the old stratified rule (still the default of withinLimits) shows ~26 minority rows per draw', async () => {
+      drawn.length = 0;
+      await withinLimits(rowsOf, lim, 3).predict(big, y, 2, fm([[0, 0]]));
+      expect(drawn).toHaveLength(4);
+      for (const rows of drawn) expect(rows.filter((r) => minority.has(r)).length).toBe(26);
+    });
+
+    it('quotas: rare classes whole up to the share, large classes split the rest by their counts', () => {
+      expect(minorityCompleteQuotas(1024, [3900, 100], 0.5)).toEqual([924, 100]);
+      expect(minorityCompleteQuotas(1024, [3000, 1000], 0.5)).toEqual([512, 512]);
+      // cap ⌊0.5 · 1,024 / 2⌋ = 256 for each non-largest class: 900 rows → 256, 40 rows → all 40, the largest the rest
+      expect(minorityCompleteQuotas(1024, [3000, 900, 40], 0.5)).toEqual([728, 256, 40]);
+      expect(minorityCompleteQuotas(100, [10, 10, 500], 0.5).reduce((a, b) => a + b, 0)).toBe(100);
+    });
+
+    it('the label-shift correction leaves equal priors alone and keeps the binary ranking', () => {
+      const p = Float64Array.from([0.9, 0.1, 0.6, 0.4, 0.2, 0.8]);
+      expect(Array.from(priorCorrected(p, 2, [0.5, 0.5], [0.5, 0.5]))).toEqual(Array.from(p));
+      const q = priorCorrected(p, 2, [0.97, 0.03], [0.5, 0.5]);
+      expect(q[1]).toBeLessThan(q[3]);
+      expect(q[3]).toBeLessThan(q[5]);
+      expect(q[5]).toBeLessThan(0.8);
+    });
   });
 });

@@ -7,7 +7,8 @@ import type { BackendPreference, ModelSession, OrtBackend } from '../../runtime/
 import { tensor } from '../../runtime/tensor';
 import type { FeatureMatrix } from '../matrix';
 import { makeRng, shuffle } from '../data/rng';
-import { TeacherContractError, TFM_LIMITS, withinLimits, type Teacher } from '../teachers/teacher';
+import { TeacherContractError, TFM_LIMITS, withinLimits, type ContextDrawOptions, type Teacher } from '../teachers/teacher';
+import { withCategoricalCodes, type TfmCategoricalEncoding } from './categoricalCodes';
 
 export interface TfmRuntime {
   backend: OrtBackend;
@@ -37,9 +38,34 @@ export interface TfmTeacherOptions {
    * size from a larger context; the graph itself takes any count, so a bench can measure a larger cap.
    */
   maxContext?: number;
+  /**
+   * Softmax temperature applied to each member's output before averaging: p^(1/T) renormalised equals
+   * softmax(logits / T). TabPFN v2 uses 0.9. Default DEFAULT_TFM_FEED.softmaxTemperature.
+   */
+  softmaxTemperature?: number;
+  /** categorical columns as one column of context-fitted codes (categoricalCodes.ts) or as one-hot columns */
+  categorical?: TfmCategoricalEncoding;
+  /** how contexts beyond maxContext rows are drawn (teachers/teacher.ts ContextDrawOptions) */
+  contextDraw?: ContextDrawOptions;
+  /** most context draws per prediction (TFM_LIMITS.maxContextMembers, 4, by default) */
+  contextMembers?: number;
 }
 
 export const DEFAULT_MEMBERS = 8;
+
+/** How the tfm is fed before this option set existed (one-hot, stratified draws, T = 1): reachable as an option. */
+export const LEGACY_TFM_FEED = { categorical: 'onehot', contextDraw: { draw: 'stratified' }, softmaxTemperature: 1 } as const satisfies TfmTeacherOptions;
+
+/**
+ * The defaults, chosen on synthetic tasks (bench/tfm-feeding.ts; models/forge/tfm/README.md "Feeding"), not on the
+ * shipped datasets.
+ */
+export const DEFAULT_TFM_FEED = { categorical: 'codes', contextDraw: { draw: 'minority-complete', minorityShare: 0.5 }, softmaxTemperature: 1 } as const satisfies TfmTeacherOptions;
+
+/** The feeds a share link can name (src/state/specs/tabular.ts `tfmFeed`; links before it mean 'onehot-stratified'). */
+export const TFM_FEEDS = { 'onehot-stratified': LEGACY_TFM_FEED, 'codes-minority-complete': DEFAULT_TFM_FEED } as const;
+export type TfmFeedName = keyof typeof TFM_FEEDS;
+export const DEFAULT_TFM_FEED_NAME: TfmFeedName = 'codes-minority-complete';
 
 /** Output width of the graph: the model's class slots. */
 export const TFM_CLASS_SLOTS = 10;
@@ -98,6 +124,15 @@ async function runMember(s: ModelSession, xc: FeatureMatrix, yc: Int32Array, k: 
   return probs;
 }
 
+/** Rows of p raised to 1/T and renormalised, in place (softmax(logits / T) from softmax(logits)). */
+function sharpen(p: Float64Array, k: number, invT: number): void {
+  for (let i = 0; i < p.length / k; i++) {
+    let s = 0;
+    for (let c = 0; c < k; c++) { p[i * k + c] = Math.pow(p[i * k + c], invT); s += p[i * k + c]; }
+    for (let c = 0; c < k; c++) p[i * k + c] = s > 0 ? p[i * k + c] / s : 1 / k;
+  }
+}
+
 /** The raw ONNX teacher: inputs must already be within TFM_LIMITS. */
 export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dispose(): Promise<void> } {
   let session: Promise<ModelSession> | null = null;
@@ -121,6 +156,7 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
       for (const y of yc) if (y < 0 || y >= k) throw new TeacherContractError(`context label ${y} is not a class index in [0, ${k})`);
       const s = await open();
       const members = Math.max(1, options.members ?? DEFAULT_MEMBERS);
+      const invT = 1 / (options.softmaxTemperature ?? DEFAULT_TFM_FEED.softmaxTemperature);
       const rng = makeRng(options.seed ?? 0);
       const probs = new Float64Array(xq.n * k);
       // one step per ONNX run: every member runs every query chunk
@@ -133,6 +169,7 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
         const classPerm = Array.from({ length: k }, (_, c) => c);
         if (m > 0) { shuffle(featPerm, rng); shuffle(classPerm, rng); }
         const p = await runMember(s, xc, yc, k, xq, featPerm, classPerm, chunk, signal, () => onProgress?.(++done, steps));
+        if (invT !== 1) sharpen(p, k, invT);
         for (let i = 0; i < probs.length; i++) probs[i] += p[i] / members;
       }
       return { probs, n: xq.n, k } satisfies ProbMatrix;
@@ -144,7 +181,12 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
   };
 }
 
-/** The TFM teacher for any input size (withinLimits over the raw ONNX teacher). */
+/**
+ * The TFM teacher for any input size: categorical codes (by default), then withinLimits over the raw ONNX teacher
+ * with the chosen context draws. `{ ...LEGACY_TFM_FEED }` reproduces the teacher before these options.
+ */
 export function tfmTeacher(options: TfmTeacherOptions = {}): Teacher {
-  return withinLimits(tfmOnnxTeacher(options), { ...TFM_LIMITS, maxContext: options.maxContext ?? TFM_LIMITS.maxContext }, options.seed ?? 0);
+  const limits = { ...TFM_LIMITS, maxContext: options.maxContext ?? TFM_LIMITS.maxContext, maxContextMembers: options.contextMembers ?? TFM_LIMITS.maxContextMembers };
+  const limited = withinLimits(tfmOnnxTeacher(options), limits, options.seed ?? 0, options.contextDraw ?? DEFAULT_TFM_FEED.contextDraw);
+  return (options.categorical ?? DEFAULT_TFM_FEED.categorical) === 'codes' ? withCategoricalCodes(limited) : limited;
 }
