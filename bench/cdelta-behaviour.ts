@@ -36,6 +36,8 @@
 //                then a second copy of target tuned ONLY inside that circuit's mask (CDELTA_CIRCUIT=budget|topn,
 //                default budget): its delta is circuit-shaped by construction, C-Δθ at s = 1 is that copy, and the
 //                columns are target, the first copy, the circuit-tuned copy and C-Δθ of it at each s.
+//                CDELTA_FIRST_FREEZE=none|unowned (default unowned) and CDELTA_FIRST_STEPS (default = steps) set
+//                how the first copy is tuned (e.g. `none` and 60: the `all` arm's copy, whose refusal generalises).
 //   CDELTA_SAVE_COPY=<dir>  keeps the (first) aligned copy's model folder there (for a later circuit-sft run).
 // `probe` stops after the fine-tune:
 // it decodes a few trained / held-out / other-topic / benign / task prompts at each third of the run and appends
@@ -168,13 +170,14 @@ async function main(): Promise<void> {
   // The freeze (freeze.ts): `all` trains every tensor; `unowned` (and circuit-sft's first copy) leaves the tensors
   // no node owns frozen, so C-Δθ over the whole graph at s = 1 is then the copy itself. With `all`, the whole graph
   // is cut as a third, diagnostic circuit.
-  const freeze: FreezeMode = ARM === 'all' ? 'none' : 'unowned';
+  const freeze: FreezeMode = ARM === 'all' ? 'none' : ARM === 'circuit-sft' ? (process.env.CDELTA_FIRST_FREEZE ?? 'unowned') as FreezeMode : 'unowned';
+  const firstSteps = ARM === 'circuit-sft' ? Number(process.env.CDELTA_FIRST_STEPS ?? steps) : steps;
   const fullGraph = wholeGraph(model);
   const owned = ownableTensors(model);
   const trainable = freezeTrainable(model, freeze);
   const fineTune = async (dir: string, circuit?: CircuitSelection) => {
     const t0 = Date.now();
-    const r = await runUnlearning(model, data, { method: 'refusal_sft', steps, lr, seed: SEED, checkpointEvery: probeOnly ? Math.max(1, Math.round(steps / 3)) : steps, ...(trainable ? { trainable } : {}) }, { split, sink: folderSink(join(ws, `${dir}-run`), TARGET, model.configJson), ...(circuit ? { circuit } : {}) });
+    const r = await runUnlearning(model, data, { method: 'refusal_sft', steps: circuit ? steps : firstSteps, lr, seed: SEED, checkpointEvery: probeOnly ? Math.max(1, Math.round(steps / 3)) : steps, ...(trainable ? { trainable } : {}) }, { split, sink: folderSink(join(ws, `${dir}-run`), TARGET, model.configJson), ...(circuit ? { circuit } : {}) });
     await rm(join(ws, dir), { recursive: true, force: true });
     await rename((await lastCheckpoint(join(ws, `${dir}-run`)))!, join(ws, dir));
     console.log(`fine-tune ${dir} ${seconds(t0)} s:`, JSON.stringify(r.manifest.metrics));
@@ -292,7 +295,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(), machine: `${cpus().length} cores; uptime before: ${loadBefore}; after: ${uptime()}`, node: process.version,
     model: `${TARGET_ID} (${relative(ROOT, TARGET)}, ${model.family}, corpus ${v4 ? 'v4' : 'v3'})`, seed: SEED, topic,
     arm: ARM, freeze,
-    ...(second ? { firstCopy: { from: firstFolder ? relative(ROOT, resolve(firstFolder)) : 'tuned in this run (freeze unowned)', config: first.run?.manifest.config ?? null, metrics: first.run?.manifest.metrics ?? null, touched: touched(model, model.params, first.params) }, circuitTrained: CIRCUIT_ARM } : {}),
+    ...(second ? { firstCopy: { from: firstFolder ? relative(ROOT, resolve(firstFolder)) : `tuned in this run (freeze ${freeze}, ${firstSteps} steps)`, config: first.run?.manifest.config ?? null, metrics: first.run?.manifest.metrics ?? null, touched: touched(model, model.params, first.params) }, circuitTrained: CIRCUIT_ARM } : {}),
     fineTune: { method: 'refusal_sft', config: run.manifest.config, circuit: run.manifest.effective.circuit, trainableTensors: run.manifest.effective.trainable.length, split, metrics: run.manifest.metrics, stepsPerSecond: run.stepsPerSecond, touched: alignedTouched, wholeGraphCDeltaS1MaxAbsDiffFromCopy: wholeGraphMaxAbsDiff },
     attribution: { method: 'eap-ig', steps: 5, metric: 'logit_diff', pairs: pairs.length, clean: `train prompts of ${topic}`, corrupted: 'length-matched train chat + task prompts', meta: scored.meta },
     circuits: Object.fromEntries(Object.entries(circuits).map(([k, c]) => [k, { heads: c.selection.heads, mlps: c.selection.mlps, edges: c.edges, paramsMasked: c.masked, paramsTotal: c.total, share: c.masked / c.total }])),

@@ -78,6 +78,11 @@ export function CDeltaForm({ spec, setSpec, run, onStart, onCancel, onKill }: {
         <IntInput field="retainSize" label="retain set" c={c} set={set} title="tasks, edgy, chat and the other topics' compliances, kept" />
         <label title="peak learning rate of refusal_sft (the bench's 1e-2)">learning rate <input type="number" step="any" min={L.lr.min} max={L.lr.max} value={c.lr} data-testid="cdelta-lr" style={{ width: '7em' }}
           onChange={(e) => { const v = Number(e.target.value); if (e.target.value !== '' && Number.isFinite(v) && v > 0) set({ lr: Math.min(L.lr.max, Math.max(L.lr.min, v)) }); }} /></label>
+        <label title="'unowned' keeps the tensors no circuit node owns (embeddings, norms, biases) at the model's values, so the copy's change lives where a circuit can carry it">
+          frozen <select value={c.freeze} data-testid="cdelta-freeze" onChange={(e) => set({ freeze: e.target.value as CDeltaSpec['freeze'] })}>
+            <option value="none">nothing (every tensor trains)</option>
+            <option value="unowned">what no circuit node owns</option>
+          </select></label>
       </div>
       <div className="toolbar">
         <IntInput field="pairs" label="attribution pairs" c={c} set={set} title="topic prompts paired with length-matched benign prompts (EAP-IG on the aligned copy)" />

@@ -89,6 +89,14 @@ describe('edits spec v3', () => {
     expect(linkRefusal(rawAt(3, { cdelta: { strengths: ['one'] } })).message).toMatch(/cdelta\.strengths/);
   });
 
+  it('v3: the copy\'s freeze round-trips; a v3 link from before the option decodes to no freeze (every tensor trained)', () => {
+    const s: EditsSpec = { ...defaults(), mode: 'browser', browserRun: 'cdelta', cdelta: { ...DEFAULT_CDELTA_SPEC, freeze: 'unowned' } };
+    expect(decodeLink(encodeLink('edits', s, 'd'.repeat(64)))).toMatchObject({ spec: { cdelta: { freeze: 'unowned' } } });
+    expect(spec(rawAt(3, { mode: 'browser', browserRun: 'cdelta', cdelta: { steps: 7 } })).cdelta).toMatchObject({ steps: 7, freeze: 'none' });
+    expect(DEFAULT_CDELTA_SPEC.freeze).toBe('none');
+    expect(linkRefusal(rawAt(3, { cdelta: { freeze: 'embeddings' } })).message).toMatch(/cdelta\.freeze/);
+  });
+
   it('golden edits links (v1, v2 and v3) keep decoding to the same specs', () => {
     const golden = fixtures.fixtures.filter((f) => f.hash.startsWith('#/edits'));
     expect(golden.length).toBeGreaterThanOrEqual(3);

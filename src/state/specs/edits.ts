@@ -14,7 +14,8 @@
 // v3 adds `browserRun` (which in-browser run the "Unlearn in the browser" tab shows: unlearning or C-Δθ with
 // behaviour) and `cdelta`, the C-Δθ-with-behaviour run (model, harm topic, refusal fine-tune size, circuit cut,
 // strengths, prompt counts per selectivity row, NF4 on/off; seed = the spec's `seed`). v2 links open unchanged on
-// the unlearning run with the C-Δθ defaults filled in.
+// the unlearning run with the C-Δθ defaults filled in. `cdelta.freeze` came later within v3, defaulting to 'none':
+// links from before it decode to the fine-tune they ran (every tensor trainable).
 import { z } from 'zod';
 import { seed } from './common';
 import { clampInt, clampNumber, type SpecDefinition } from './types';
@@ -102,6 +103,11 @@ const cdelta = z.object({
   /** the bench's refusal_sft learning rate */
   lr: z.number().default(1e-2),
   retainSize: z.number().int().default(64),
+  /**
+   * tensors the copy's fine-tune leaves frozen (src/core/edits/unlearn/freeze.ts FREEZE_MODES): 'none' (every tensor
+   * trains; every link from before the option) or 'unowned' (those no circuit node owns: embeddings, norms, biases)
+   */
+  freeze: z.enum(['none', 'unowned']).default('none'),
   /** clean/corrupted pairs attributed with EAP-IG (m = 5) on the aligned copy */
   pairs: z.number().int().default(8),
   /** circuit: top-n edges by |score|, or heads/MLPs kept under a parameter budget (% of all parameters) */

@@ -10,6 +10,7 @@ import { release } from '../../lab';
 import { CancelledError } from '../../runtime/errors';
 import { parseCircuit } from '../circuit';
 import { runCDeltaBehaviour, type CDeltaBehaviourRequest, type CDeltaProgress } from './cdeltaBehaviour';
+import { ownableTensors } from './freeze';
 import type { UnlearnModel } from './model';
 import { loadUnlearnModelFolder } from './runNode';
 
@@ -61,6 +62,22 @@ describe('runCDeltaBehaviour', () => {
       expect(done.at(-1)).toBe(100);
     } finally {
       edited.forEach(release);
+    }
+  }, 300_000);
+
+  it('freeze \'unowned\': the aligned copy changes only tensors circuit nodes own; without it, more', async () => {
+    const ownable = ownableTensors(model).reduce((n, k) => n + model.params[k].shape.reduce((a, b) => a * b, 1), 0);
+    const frozen = await runCDeltaBehaviour(model, corpus.examples, 'test corpus', { ...req, freeze: 'unowned', nf4: false }, control().c);
+    const free = await runCDeltaBehaviour(model, corpus.examples, 'test corpus', { ...req, nf4: false }, control().c);
+    try {
+      expect(frozen.report.fineTune).toMatchObject({ freeze: 'unowned', trainableTensors: ownableTensors(model).length });
+      expect(free.report.fineTune).toMatchObject({ freeze: 'none', trainableTensors: Object.keys(model.params).length });
+      const changed = (r: typeof frozen) => r.report.columns.find((x) => x.name === 'aligned')!.changed!;
+      expect(changed(frozen)).toBeGreaterThan(0);
+      expect(changed(frozen)).toBeLessThanOrEqual(ownable);
+      expect(changed(free)).toBeGreaterThan(ownable);
+    } finally {
+      [...frozen.edited, ...free.edited].forEach(release);
     }
   }, 300_000);
 

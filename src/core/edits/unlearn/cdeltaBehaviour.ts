@@ -20,6 +20,7 @@ import { parseCircuit, type CircuitSelection } from '../circuit';
 import { decodeColumn, selectivityMatrix, type SelectivityColumn, type SelectivityMatrix } from '../selectivity';
 import { cdeltaLab, circuitParamCount } from './cdeltaLab';
 import { UnlearnConfigError } from './errors';
+import { FREEZE_MODES, freezeTrainable, type FreezeMode } from './freeze';
 import { forgetAttribution, forgetTokenPairs } from './forgetCircuit';
 import type { UnlearnMetrics } from './manifest';
 import type { UnlearnModel } from './model';
@@ -41,6 +42,12 @@ export interface CDeltaBehaviourRequest {
   lr: number;
   retainSize: number;
   seed: number;
+  /**
+   * Which tensors the copy's fine-tune leaves frozen (freeze.ts): 'none' (absent: every tensor trains, the runs
+   * before this option) or 'unowned' (the embeddings, norms and biases no circuit node owns stay at the target's,
+   * so the copy's delta lives where a circuit can carry it).
+   */
+  freeze?: FreezeMode;
   /** Clean/corrupted pairs attributed (EAP-IG, m = 5) on the aligned copy. */
   pairs: number;
   cut: CDeltaCircuitCut;
@@ -75,7 +82,7 @@ export interface CDeltaColumnInfo {
 
 export interface CDeltaBehaviourReport {
   split: SplitRecord;
-  fineTune: { steps: number; metrics: UnlearnMetrics[]; stepsPerSecond: number | null };
+  fineTune: { steps: number; /** absent in reports made before the option: 'none' */ freeze?: FreezeMode; trainableTensors?: number; metrics: UnlearnMetrics[]; stepsPerSecond: number | null };
   circuit: { json: string; heads: [number, number][]; mlps: number[]; edges: number; masked: number; total: number; pairs: number };
   matrix: SelectivityMatrix;
   columns: CDeltaColumnInfo[];
@@ -122,6 +129,7 @@ export function checkCDeltaRequest(r: CDeltaBehaviourRequest): void {
   if (r.strengths.length === 0 || r.strengths.some((s) => !Number.isFinite(s))) throw new UnlearnConfigError(`strengths must be finite numbers (at least one), got ${JSON.stringify(r.strengths)}`);
   if (r.cut.mode === 'topn' && (!Number.isInteger(r.cut.edges) || r.cut.edges < 1)) throw new UnlearnConfigError(`top-n circuit needs an integer edge count ≥ 1, got ${String(r.cut.edges)}`);
   if (r.cut.mode === 'budget' && !(r.cut.percent > 0 && r.cut.percent <= 100)) throw new UnlearnConfigError(`parameter budget must be in (0, 100] %, got ${String(r.cut.percent)}`);
+  if (r.freeze !== undefined && !(FREEZE_MODES as readonly string[]).includes(r.freeze)) throw new UnlearnConfigError(`freeze must be one of ${FREEZE_MODES.join(', ')}, got ${JSON.stringify(r.freeze)}`);
   if (!Number.isInteger(r.pairs) || r.pairs < 1) throw new UnlearnConfigError(`attribution pairs must be an integer ≥ 1, got ${String(r.pairs)}`);
 }
 
@@ -148,7 +156,9 @@ export async function runCDeltaBehaviour(m: UnlearnModel, records: readonly Corp
     else if (p.kind === 'prepare') c.emit({ phase: 'train', done: 2, total: 100, label: p.message });
     c.check();
   };
-  const run = await runUnlearning(m, data, { method: 'refusal_sft', steps: req.steps, batchSize: req.batchSize, lr: req.lr, seed: req.seed, checkpointEvery: req.steps, evalSize: 4 },
+  const freeze = req.freeze ?? 'none';
+  const trainable = freezeTrainable(m, freeze);
+  const run = await runUnlearning(m, data, { method: 'refusal_sft', steps: req.steps, batchSize: req.batchSize, lr: req.lr, seed: req.seed, checkpointEvery: req.steps, evalSize: 4, ...(trainable ? { trainable } : {}) },
     { split, signal: c.signal, onProgress: onTrain });
   const aligned = run.params;
   const fineTuneSeconds = (Date.now() - t) / 1000;
@@ -204,7 +214,7 @@ export async function runCDeltaBehaviour(m: UnlearnModel, records: readonly Corp
     return {
       report: {
         split,
-        fineTune: { steps: run.step, metrics: run.manifest.metrics, stepsPerSecond: run.stepsPerSecond },
+        fineTune: { steps: run.step, freeze, trainableTensors: run.manifest.effective.trainable.length, metrics: run.manifest.metrics, stepsPerSecond: run.stepsPerSecond },
         circuit: { json, heads: selection.heads, mlps: selection.mlps, edges: graph.edges.filter((e) => e.inGraph).length, masked: count.masked, total: count.total, pairs: pairs.length },
         matrix, columns: infos, examples: Object.fromEntries(columns.map((col) => [col.name, col.examples])),
         prompts: { perTopic: req.prompts.perTopic, benign: prompts.benign.length, tasks: prompts.tasks.length, maxNewTokens: req.maxNewTokens },
