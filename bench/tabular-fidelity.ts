@@ -50,7 +50,7 @@ const ABLATIONS: { id: string; feed: TfmTeacherOptions }[] = [
   { id: 'tfm-stratified-draws', feed: { contextDraw: { draw: 'stratified' } } },
   { id: 'tfm-draws-uncorrected', feed: { contextDraw: { ...DEFAULT_TFM_FEED.contextDraw, priorCorrection: false } } },
   { id: 'tfm-8-covering-draws', feed: { contextMembers: 8, members: 4 } },
-  { id: 'tfm-T0.9', feed: { softmaxTemperature: 0.9 } },
+  { id: 'tfm-T1', feed: { softmaxTemperature: 1 } },
   { id: 'tfm-16-members', feed: { members: 16 } },
 ];
 const tfms = (ablation: boolean): Teacher[] => [tfmOf('tfm', DEFAULT_TFM_ONNX), tfmOf('tfm-legacy', DEFAULT_TFM_ONNX, undefined, LEGACY_TFM_FEED),

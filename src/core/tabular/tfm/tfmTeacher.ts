@@ -40,7 +40,7 @@ export interface TfmTeacherOptions {
   maxContext?: number;
   /**
    * Softmax temperature applied to each member's output before averaging: p^(1/T) renormalised equals
-   * softmax(logits / T). TabPFN v2 uses 0.9. Default DEFAULT_TFM_FEED.softmaxTemperature.
+   * softmax(logits / T). TabPFN v2 uses 0.9. Default: 1 for the raw tfmOnnxTeacher, DEFAULT_TFM_FEED's for tfmTeacher.
    */
   softmaxTemperature?: number;
   /** categorical columns as one column of context-fitted codes (categoricalCodes.ts) or as one-hot columns */
@@ -60,7 +60,7 @@ export const LEGACY_TFM_FEED = { categorical: 'onehot', contextDraw: { draw: 'st
  * The defaults, chosen on synthetic tasks (bench/tfm-feeding.ts; models/forge/tfm/README.md "Feeding"), not on the
  * shipped datasets.
  */
-export const DEFAULT_TFM_FEED = { categorical: 'codes', contextDraw: { draw: 'minority-complete', minorityShare: 0.5 }, softmaxTemperature: 1 } as const satisfies TfmTeacherOptions;
+export const DEFAULT_TFM_FEED = { categorical: 'codes', contextDraw: { draw: 'minority-complete', minorityShare: 0.5 }, softmaxTemperature: 0.9 } as const satisfies TfmTeacherOptions;
 
 /** The feeds a share link can name (src/state/specs/tabular.ts `tfmFeed`; links before it mean 'onehot-stratified'). */
 export const TFM_FEEDS = { 'onehot-stratified': LEGACY_TFM_FEED, 'codes-minority-complete': DEFAULT_TFM_FEED } as const;
@@ -156,7 +156,7 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
       for (const y of yc) if (y < 0 || y >= k) throw new TeacherContractError(`context label ${y} is not a class index in [0, ${k})`);
       const s = await open();
       const members = Math.max(1, options.members ?? DEFAULT_MEMBERS);
-      const invT = 1 / (options.softmaxTemperature ?? DEFAULT_TFM_FEED.softmaxTemperature);
+      const invT = 1 / (options.softmaxTemperature ?? 1);
       const rng = makeRng(options.seed ?? 0);
       const probs = new Float64Array(xq.n * k);
       // one step per ONNX run: every member runs every query chunk
@@ -187,6 +187,7 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
  */
 export function tfmTeacher(options: TfmTeacherOptions = {}): Teacher {
   const limits = { ...TFM_LIMITS, maxContext: options.maxContext ?? TFM_LIMITS.maxContext, maxContextMembers: options.contextMembers ?? TFM_LIMITS.maxContextMembers };
-  const limited = withinLimits(tfmOnnxTeacher(options), limits, options.seed ?? 0, options.contextDraw ?? DEFAULT_TFM_FEED.contextDraw);
+  const raw = tfmOnnxTeacher({ ...options, softmaxTemperature: options.softmaxTemperature ?? DEFAULT_TFM_FEED.softmaxTemperature });
+  const limited = withinLimits(raw, limits, options.seed ?? 0, options.contextDraw ?? DEFAULT_TFM_FEED.contextDraw);
   return (options.categorical ?? DEFAULT_TFM_FEED.categorical) === 'codes' ? withCategoricalCodes(limited) : limited;
 }

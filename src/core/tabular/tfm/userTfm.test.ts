@@ -8,7 +8,7 @@ import { stratifiedKFold } from '../data/split';
 import { readShared } from '../data/testData';
 import { TeacherContractError } from '../teachers/teacher';
 import { DEFAULT_TFM_ONNX } from './nodeRuntime';
-import { tfmTeacher } from './tfmTeacher';
+import { LEGACY_TFM_FEED, tfmTeacher } from './tfmTeacher';
 import { parseTfmContract, userOnnxTeacher } from './userTfm';
 
 const contract = (extra: Record<string, unknown> = {}) => JSON.stringify({ format: 'workbench-tfm-contract', version: 1, name: 'my-tfm', ...extra });
@@ -20,7 +20,8 @@ describe('user-supplied ONNX TFM with a JSON contract', () => {
     const { train, test } = preprocessSplit(task, fold.train, fold.test);
     const user = await userOnnxTeacher(new Uint8Array(readFileSync(DEFAULT_TFM_ONNX)), parseTfmContract(contract()), createNodeBackend());
     const p = await user.predict(train, train.y, 2, test);
-    const q = await tfmTeacher({ members: 1 }).predict(train, train.y, 2, test);
+    // the contract teacher feeds the design matrix as it comes, at T = 1: the embedded teacher's old feed
+    const q = await tfmTeacher({ members: 1, ...LEGACY_TFM_FEED }).predict(train, train.y, 2, test);
     let worst = 0;
     for (let i = 0; i < p.probs.length; i++) worst = Math.max(worst, Math.abs(p.probs[i] - q.probs[i]));
     expect(worst).toBeLessThan(1e-6);
