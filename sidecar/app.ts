@@ -18,6 +18,7 @@ import { inspectOffThread, runJobOffThread } from './offThread';
 import { CDeltaBody, MansuBody, SurvivalBody } from './schemas';
 import type { InputRef } from './tasks/common';
 import { readRegularFile } from './fileio';
+import { survivalEvidencePath } from './tasks/evidence';
 import { MANIFEST_FILE } from './tasks/output';
 import { PathError, Workspace } from './workspace';
 import { defaultSweepBackend, mountSweeps } from './sweeps';
@@ -146,8 +147,13 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
   app.post('/api/jobs/survival', async (c) => {
     const b = await body(c, SurvivalBody);
     const out = await output(b.output);
-    const opts = { base: await input(b.base), edited: await input(b.edited), quant: b.quant, blocksize: b.blocksize, output: out };
-    return start(c, 'survival', [out], (ctx) => runJobOffThread({ kind: 'survival', jobId: ctx.id, opts }, ctx));
+    // the evidence file is an output too: a report name near the limit leaves it no room, said as such
+    const evidence = await output(survivalEvidencePath(b.output)).catch((e: unknown) => {
+      if (e instanceof PathError && e.status === 400) throw new PathError(400, `the report's evidence file ${survivalEvidencePath(b.output).split('/').pop()!.slice(0, 32)}… does not fit (survival report names are limited to 220 bytes so that it does): ${e.message}`);
+      throw e;
+    });
+    const opts = { base: await input(b.base), edited: await input(b.edited), quant: b.quant, blocksize: b.blocksize, output: out, evidence };
+    return start(c, 'survival', [out, evidence], (ctx) => runJobOffThread({ kind: 'survival', jobId: ctx.id, opts }, ctx));
   });
 
   app.post('/api/jobs/mansu', async (c) => {

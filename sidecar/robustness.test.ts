@@ -169,8 +169,15 @@ describe('output names', () => {
     expect(over.status).toBe(400);
     expect(over.json.error).toMatch(/300 bytes long/);
     expect(jobs.list().length).toBe(before);
-    const fits = await runJob('/api/jobs/survival', { base: 'gpt2/base', edited: 'gpt2/aligned', output: `${'é'.repeat(112)}.json` });
+    // a survival report's evidence file (x.evidence.json, 9 bytes more) must fit too: report names up to 220 bytes
+    const noRoom = await call('/api/jobs/survival', { base: 'gpt2/base', edited: 'gpt2/aligned', output: `${'é'.repeat(108)}.json` });
+    expect(noRoom.status).toBe(400);
+    expect(noRoom.json.error).toMatch(/evidence file .* does not fit \(survival report names are limited to 220 bytes/);
+    expect(jobs.list().length).toBe(before);
+    const fits = await runJob('/api/jobs/survival', { base: 'gpt2/base', edited: 'gpt2/aligned', output: `${'é'.repeat(107)}.json` });
     expect(fits.state).toBe('done');
+    const cdeltaFits = await runJob('/api/jobs/cdelta', { base: 'gpt2/base', aligned: 'gpt2/aligned', circuitJson: { nodes: { m0: true } }, outputs: [{ strength: 1, path: 'é'.repeat(114) + 'x' }] });
+    expect(cdeltaFits.state).toBe('done');
   });
 });
 

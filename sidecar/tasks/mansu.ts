@@ -19,6 +19,7 @@ import { EDITS_TOOL } from '../../src/core/edits/version';
 import { readTensor, type Checkpoint, type TensorRef } from '../checkpoint';
 import type { JobContext, JobOutcome } from '../jobs';
 import { buildMasks, Inputs, nonFiniteWarning, resolveHeads, unchangedWarning, type InputRef } from './common';
+import { EVIDENCE_FILE, jobEvidenceLedger } from './evidence';
 import { onnxWarnings, OutputFolder } from './output';
 import { checkAborted, CHUNK_ELEMS, runTensorPass } from './stream';
 
@@ -179,7 +180,7 @@ export async function runMansu(o: MansuOptions, ctx: JobContext): Promise<JobOut
       ...(reports.every((r) => r.changed === 0) ? [unchangedWarning('the base')] : []),
       ...nonFiniteWarning(reports),
     ];
-    const { files, manifest, onnx } = await folder.commit((outFiles, onnx) => ({
+    const { files, manifest, onnx, evidence } = await folder.commit((outFiles, onnx) => ({
       tool: EDITS_TOOL, kind: 'mansu', createdAt: new Date().toISOString(), jobId: ctx.id,
       steps: { circuitMask: Boolean(o.circuit), fisher: o.fisher ?? null, covariance: o.covariance ?? null, magnitudeFloor: o.floor },
       quant: { type: o.quant, blocksize: o.blocksize },
@@ -190,9 +191,9 @@ export async function runMansu(o: MansuOptions, ctx: JobContext): Promise<JobOut
       tensors,
       output: { path: o.output.rel, files: outFiles },
       onnx,
-    }), { signal: ctx.signal, onnx: o.onnx ?? true, onExport: () => ctx.progress('onnx', 0, 1) });
+    }), { signal: ctx.signal, onnx: o.onnx ?? true, onExport: () => ctx.progress('onnx', 0, 1), evidence: (m) => jobEvidenceLedger(m as Parameters<typeof jobEvidenceLedger>[0]) });
     folder = null;
-    return { result: { output: o.output.rel, files, overall, warnings: [...warnings, ...onnxWarnings(onnx)], onnx }, manifest };
+    return { result: { output: o.output.rel, files, overall, warnings: [...warnings, ...onnxWarnings(onnx)], onnx, evidence: evidence ? `${o.output.rel}/${EVIDENCE_FILE}` : null }, manifest };
   } finally {
     await folder?.discard();
     await inputs.close();

@@ -1,7 +1,7 @@
 // An output model folder built under a temp name next to its final path and published by one rename once
-// every shard, the index, the side files, onnx/model.onnx and the manifest are written and fsynced. Until then
-// nothing exists under the final name; a cancel or error removes the temp folder, a crash leaves it for the
-// start-up sweep.
+// every shard, the index, the side files, onnx/model.onnx, the manifest and (for jobs that measure something)
+// evidence.json are written and fsynced. Until then nothing exists under the final name; a cancel or error removes
+// the temp folder, a crash leaves it for the start-up sweep.
 //
 // onnx/model.onnx: the workbench runs models through ORT from an ONNX decoder, so an edited folder that only had
 // safetensors would not load there, and the source's own onnx/ would hold the old weights. So the written weights
@@ -17,6 +17,7 @@ import { numel } from '../../src/core/edits/safetensors';
 import { LmConfigError, normalizeConfig, type NormalizedLmConfig } from '../../src/core/lm/families';
 import { CheckpointWriter, closeCheckpoint, openCheckpoint, readTensor, type Checkpoint, type FileDigest, type TensorRef } from '../checkpoint';
 import { fsyncPath, HashingFileWriter, partialPath, publish } from '../fileio';
+import { EVIDENCE_FILE } from './evidence';
 import { checkAborted } from './stream';
 
 export const MANIFEST_FILE = 'edit-manifest.json';
@@ -45,12 +46,16 @@ export interface CommitOptions {
   onnx?: boolean;
   /** Called once per output before its export starts (a progress phase for the UI). */
   onExport?: () => void;
+  /** The job's evidence ledger from the manifest (null: none), written as evidence.json in the folder before it is published. */
+  evidence?: (manifest: unknown) => string | null;
 }
 
 export interface Committed {
   files: FileDigest[];
   manifest: unknown;
   onnx: OnnxOutcome;
+  /** whether evidence.json was written */
+  evidence: boolean;
 }
 
 /**
@@ -94,9 +99,15 @@ export class OutputFolder {
     const mp = join(this.tempPath, MANIFEST_FILE);
     await writeFile(mp, JSON.stringify(m, null, 2));
     await fsyncPath(mp);
+    const ledger = o.evidence?.(m) ?? null;
+    if (ledger !== null) {
+      const ep = join(this.tempPath, EVIDENCE_FILE);
+      await writeFile(ep, ledger);
+      await fsyncPath(ep);
+    }
     await fsyncPath(this.tempPath);
     await publish(this.tempPath, this.finalPath);
-    return { files, manifest: m, onnx };
+    return { files, manifest: m, onnx, evidence: ledger !== null };
   }
 
   /**

@@ -1,6 +1,6 @@
 // Survival job: how much of the edit base → edited survives NF4/FP4 quantization, per tensor and overall
 // (see src/core/edits/survival.ts for the definitions). Streams both checkpoints once; writes a JSON report
-// (atomically) that doubles as the job's manifest.
+// (atomically) that doubles as the job's manifest, and its evidence file beside it (evidence.ts).
 
 import { aligned, isFloatDtype } from '../../src/core/edits/dtypes';
 import type { QuantType } from '../../src/core/edits/quant4';
@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../fileio';
 import type { JobContext, JobOutcome } from '../jobs';
 import { survivalKernel } from '../survivalKernel';
 import { Inputs, type InputRef } from './common';
+import { jobEvidenceLedger } from './evidence';
 import { checkAborted, CHUNK_ELEMS, runTensorPass } from './stream';
 
 /** Half-precision bits of a chunk (copied only if the read landed on an odd offset). */
@@ -24,6 +25,8 @@ export interface SurvivalOptions {
   quant: QuantType;
   blocksize: number;
   output: InputRef;
+  /** where the evidence file goes (evidence.ts survivalEvidencePath), checked like an output */
+  evidence: InputRef;
 }
 
 export async function runSurvival(o: SurvivalOptions, ctx: JobContext): Promise<JobOutcome> {
@@ -67,7 +70,7 @@ export async function runSurvival(o: SurvivalOptions, ctx: JobContext): Promise<
       return { name, ...summarize(c.counts) };
     });
     const report = {
-      tool: EDITS_TOOL, kind: 'survival', createdAt: new Date().toISOString(), jobId: ctx.id,
+      tool: EDITS_TOOL, kind: 'survival' as const, createdAt: new Date().toISOString(), jobId: ctx.id,
       quant: { type: o.quant, blocksize: o.blocksize, reference: 'bitsandbytes quantize_4bit (codes use the exact f32 absmax; double quantization does not change codes)' },
       ratioBinLowerEdges: RATIO_BIN_LOWER,
       inputs: digests,
@@ -75,7 +78,9 @@ export async function runSurvival(o: SurvivalOptions, ctx: JobContext): Promise<
       tensors,
     };
     const written = await writeFileAtomic(o.output.abs, ctx.id, JSON.stringify(report, null, 2));
-    return { result: { output: o.output.rel, ...written, overall: report.overall }, manifest: report };
+    const ledger = jobEvidenceLedger(report);
+    if (ledger) await writeFileAtomic(o.evidence.abs, ctx.id, ledger);
+    return { result: { output: o.output.rel, ...written, overall: report.overall, evidence: ledger ? o.evidence.rel : null }, manifest: report };
   } finally {
     await inputs.close();
   }
