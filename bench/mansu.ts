@@ -3,7 +3,9 @@
 // width, parameters touched, behaviour after quantization, and its compute cost relative to one epoch of
 // fine-tuning (one pass over forget + retain = |forget ∪ retain| / (2 × batch) GradDiff steps, timed in this run).
 // Ablations switch MANSU's steps off one at a time (one seed each). The split, steps and margins are in the JSON.
-// Writes bench/results/mansu.json.
+// Seeds 0–2 are the dev seeds (MANSU's defaults were chosen on them), 3 and up are fresh: the summary reports the
+// two groups apart. A method may name its own seeds: `mansu@0-5`, `npo@3-5`; `mansu-noguard` is MANSU without its
+// retain guard (the defaults before it). Writes bench/results/mansu.json (or the file named by MANSU_OUT).
 //   nice npx tsx bench/mansu.ts [steps=20] [seeds=3] [topic=poison] [methods=grad_ascent,grad_diff,npo,rmu,mansu] [ablations=1]
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -22,7 +24,14 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const steps = Number(process.argv[2] ?? 20);
 const seeds = Number(process.argv[3] ?? 3);
 const topic = process.argv[4] ?? 'poison';
-const methods = (process.argv[5] ?? 'grad_ascent,grad_diff,npo,rmu,mansu').split(',');
+const methodSpecs = (process.argv[5] ?? 'grad_ascent,grad_diff,npo,rmu,mansu').split(',').map((m) => {
+  const [name, range] = m.split('@');
+  const [a, b] = (range ?? `0-${seeds - 1}`).split('-').map(Number);
+  return { name, seedList: Array.from({ length: (b ?? a) - a + 1 }, (_, i) => a + i) };
+});
+const methods = methodSpecs.map((m) => m.name);
+const DEV_SEEDS = 3;
+const OUT = process.env.MANSU_OUT ?? 'bench/results/mansu.json';
 const ablations = (process.argv[6] ?? '1') === '1';
 const PER_SET = 12;
 const MAX_NEW = 12;
@@ -63,6 +72,8 @@ async function main(): Promise<void> {
     const { train: _t, options: _o, circuit, ...rest } = mansu ?? ({} as MansuReport);
     const row: Row = { method, seed, seconds, costEpochs: 0, properties, cad, eval: e, ...(mansu ? { mansu: { ...rest, circuit: circuit ? { ...circuit, json: '' } : null, circuitJsonBytes: circuit?.json.length } } : {}) };
     rows.push(row);
+    // written after every row too, so a run cut short keeps what it measured (marked partial)
+    await writeFile(join(ROOT, OUT), JSON.stringify({ partial: true, date: new Date().toISOString(), split, steps, margins: DEFAULT_MARGINS, base: { eval: baseEval }, rows }, null, 1) + '\n');
     const p = properties;
     console.log(method, seed, `forget drop ${p.forgetting.value.toFixed(3)} retain drop ${p.retain.value.toFixed(3)} ptq gap ${p.ptqGap.value.toFixed(4)} CAD ${cad.cad.toFixed(4)} all ${p.allPass} | ${seconds.toFixed(0)} s | load ${loadavg()[0].toFixed(1)}`);
   };
@@ -73,15 +84,16 @@ async function main(): Promise<void> {
     epochSeconds = (Date.now() - t0) / 1000;
     release(r.params);
   }
-  const runs: { method: string; given?: MansuGiven; seeds: number }[] = methods.map((m) => ({ method: m, seeds, given: m === 'mansu' ? {} : undefined }));
+  const givenOf = (m: string): MansuGiven | undefined => (m === 'mansu' ? {} : m === 'mansu-noguard' ? { retainGuard: { enabled: false } } : undefined);
+  const runs: { method: string; given?: MansuGiven; seedList: number[] }[] = methodSpecs.map((m) => ({ method: m.name, seedList: m.seedList, given: givenOf(m.name) }));
   if (ablations && methods.includes('mansu')) {
-    for (const step of ['circuit', 'fisher', 'nullSpace', 'floor'] as const) runs.push({ method: `mansu −${step}`, seeds: 1, given: { [step]: { enabled: false } } });
+    for (const step of ['circuit', 'fisher', 'nullSpace', 'floor', 'retainGuard'] as const) runs.push({ method: `mansu −${step}`, seedList: [0], given: { [step]: { enabled: false } } });
     // MANSU's objective at MANSU's learning rate with every step off: what the four steps add to it
     const off = { enabled: false };
-    runs.push({ method: 'mansu objective alone', seeds: 1, given: { circuit: off, fisher: off, nullSpace: off, floor: off } });
+    runs.push({ method: 'mansu objective alone', seedList: [0], given: { circuit: off, fisher: off, nullSpace: off, floor: off, retainGuard: off } });
   }
   for (const run of runs) {
-    for (let seed = 0; seed < run.seeds; seed++) {
+    for (const seed of run.seedList) {
       const t0 = Date.now();
       if (run.given) {
         const given = { ...run.given, objective: { ...DEFAULT_MANSU_OPTIONS.objective, steps, seed, batchSize: BATCH, checkpointEvery: steps } };
@@ -96,11 +108,14 @@ async function main(): Promise<void> {
       rows[rows.length - 1].costEpochs = rows[rows.length - 1].seconds / epochSeconds;
     }
   }
-  const byMethod = [...new Set(rows.map((r) => r.method))].map((m) => {
-    const rs = rows.filter((r) => r.method === m);
+  // one summary per method and seed group: dev seeds (< DEV_SEEDS, defaults chosen on them) and fresh ones
+  const group = (seed: number) => (seed < DEV_SEEDS ? 'dev' : 'fresh');
+  const byMethod = [...new Set(rows.map((r) => `${r.method}|${group(r.seed)}`))].map((key) => {
+    const [m, g] = key.split('|');
+    const rs = rows.filter((r) => r.method === m && group(r.seed) === g);
     const q = rs.map((r) => r.eval.updates[0].ratioQuantiles?.p50 ?? 0);
     return {
-      method: m, seeds: rs.length, summary: summarizeSeeds(rs.map((r) => r.properties)),
+      method: m, group: g, seedList: rs.map((r) => r.seed), seeds: rs.length, summary: summarizeSeeds(rs.map((r) => r.properties)),
       nf4RatioP50: q.reduce((a, b) => a + b, 0) / q.length,
       nf4CrossingShare: rs.reduce((a, r) => a + (r.eval.updates[0].crossingShare ?? 0), 0) / rs.length,
       touchedShare: rs.reduce((a, r) => a + r.eval.touched.changed / r.eval.touched.total, 0) / rs.length,
@@ -109,17 +124,18 @@ async function main(): Promise<void> {
   });
   const out = {
     date: new Date().toISOString(), machine: `${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end`, node: process.version,
-    model: 'target', split, steps, seeds, batchSize: BATCH, margins: DEFAULT_MARGINS,
+    model: 'target', split, steps, seeds: methodSpecs.map((m) => `${m.name}@${m.seedList.join(',')}`), devSeeds: `0–${DEV_SEEDS - 1} (MANSU's defaults chosen on them); higher seeds fresh`,
+    mansuDefaults: DEFAULT_MANSU_OPTIONS, batchSize: BATCH, margins: DEFAULT_MARGINS,
     scores: 'S = exp(−token-mean NLL) of held-out forget / retain responses; PTQ gap = S_forget(NF4) − S_forget(fp), positive = recovery',
     cad: 'CAD = 1 − cos(EAP-IG edge scores before, after); logit_diff forget-response token vs refusal token; 16 forget/benign pairs, m = 5',
     epoch: { steps: epochSteps, seconds: epochSeconds }, behaviourPrompts: { perSet: PER_SET, maxNewTokens: MAX_NEW },
     base: { eval: baseEval }, byMethod, rows,
   };
-  await writeFile(join(ROOT, 'bench/results/mansu.json'), JSON.stringify(out, null, 1) + '\n');
+  await writeFile(join(ROOT, OUT), JSON.stringify(out, null, 1) + '\n');
   const f = (s: { mean: number; sd: number }) => `${s.mean.toFixed(3)} ± ${s.sd.toFixed(3)}`;
   console.table(byMethod.map((b) => ({
-    method: b.method, seeds: b.seeds, 'forget drop': f(b.summary.forgetting), 'retain drop': f(b.summary.retain), 'PTQ gap (NF4)': f(b.summary.ptqGap),
-    CAD: b.summary.structural ? f(b.summary.structural) : '-', 'all four': `${b.summary.allPass}/${b.seeds}`, '|Δ|/bin p50': b.nf4RatioP50.toPrecision(3),
+    method: b.method, group: `${b.group} ${b.seedList.join(',')}`, 'forget drop': f(b.summary.forgetting), 'retain drop': f(b.summary.retain), 'PTQ gap (NF4)': f(b.summary.ptqGap),
+    CAD: b.summary.structural ? f(b.summary.structural) : '-', 'all four': `${b.summary.allPass}/${b.seeds}`, 'min margins f/r/ptq/cad': [b.summary.forgetting, b.summary.retain, b.summary.ptqGap, b.summary.structural].map((x) => x?.minMargin.toFixed(3) ?? '-').join(' '), '|Δ|/bin p50': b.nf4RatioP50.toPrecision(3),
     crossing: b.nf4CrossingShare.toFixed(3), touched: b.touchedShare.toFixed(3), epochs: b.costEpochs.toFixed(2),
   })));
 }

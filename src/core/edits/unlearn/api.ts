@@ -222,7 +222,7 @@ async function editBaseline(c: EditContext, method: UnlearnMethod): Promise<Edit
 }
 
 /** MANSU's stages in the order runMansu runs them (the Fisher bound and the null space gate every training step). */
-const MANSU_BAR: Record<MansuStage, [number, number]> = { circuit: [8, 15], fisher: [15, 18], nullSpace: [18, 22], train: [22, 70], floor: [70, 75] };
+const MANSU_BAR: Record<MansuStage, [number, number]> = { circuit: [8, 15], fisher: [15, 18], nullSpace: [18, 22], train: [22, 70], floor: [70, 75], retainGuard: [70, 75] };
 
 async function editMansu(c: EditContext): Promise<Edited> {
   const sw = c.req.mansu ?? { objective: 'grad_diff', circuit: true, fisher: true, nullSpace: true, floor: true };

@@ -18,6 +18,10 @@ export interface StepLog {
   retain: number;
   gradNorm: number;
   lr: number;
+  /** With a retain guard (trainer.ts `retainGuard`): the guard set's token-mean NLL after this update. */
+  guardNll?: number;
+  /** With a retain guard: the update raised the guard NLL past its bound and was undone (params and moments restored). */
+  rejected?: boolean;
 }
 
 export interface UnlearnMetrics {

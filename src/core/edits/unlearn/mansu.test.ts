@@ -34,7 +34,7 @@ const objective = { method: 'grad_diff' as const, steps: 3, batchSize: 4, evalSi
 
 describe('MANSU pipeline', () => {
   it('circuit → gated training → floor: changes stay in the circuit, off the retain subspace, and cross NF4 bins', async () => {
-    const r = await runMansu(model, data, { objective, circuit: { edges: 12, pairs: 4, igSteps: 2 }, nullSpace: { examples: 16 }, fisher: { examples: 8 }, floor: { keep: 0.2 } });
+    const r = await runMansu(model, data, { objective, circuit: { edges: 12, pairs: 4, igSteps: 2 }, nullSpace: { examples: 16 }, fisher: { examples: 8 }, floor: { keep: 0.2 }, retainGuard: { enabled: false } });
     try {
       const c = r.report.circuit!;
       expect(c.edges).toBeGreaterThan(0);
@@ -80,9 +80,12 @@ describe('MANSU pipeline', () => {
     }
   }, 600_000);
 
-  it('every step switches off: no circuit, no Fisher, no null space, no floor = the objective alone', async () => {
-    const r = await runMansu(model, data, { objective, circuit: { enabled: false }, fisher: { enabled: false }, nullSpace: { enabled: false }, floor: { enabled: false } });
+  it('every step switches off: no circuit, no Fisher, no null space, no floor, no retain guard = the objective alone', async () => {
+    const off = { enabled: false };
+    const r = await runMansu(model, data, { objective, circuit: off, fisher: off, nullSpace: off, floor: off, retainGuard: off });
     try {
+      expect(r.report.retainGuard).toBeNull();
+      expect(r.report.train.losses.some((l) => l.guardNll !== undefined)).toBe(false);
       expect(r.report.circuit).toBeNull();
       expect(r.report.fisher).toBeNull();
       expect(r.report.nullSpace).toBeNull();

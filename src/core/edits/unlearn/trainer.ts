@@ -42,6 +42,13 @@ export interface UnlearnRunOptions {
   gates?: { scale?: Map<string, Float32Array>; project?: Map<string, { u: Float32Array; din: number; k: number; axis: 0 | 1 }> };
   /** Restricts updates to the circuit's slices of the trainable tensors (per-element masks). */
   circuit?: CircuitSelection;
+  /**
+   * A retain-validation guard (MANSU's `retainGuard`, mansuPipeline.ts): after every update the token-mean NLL of
+   * `examples` (retain pairs the run does not train on) is measured; an update that raises it more than `maxRise`
+   * nats above the starting model's is undone (params and AdamW moments restored) and the learning rate scaled by
+   * `backoff` for the rest of the run (0: stop at the last accepted update). Absent: every update is kept.
+   */
+  retainGuard?: { examples: TextPair[]; maxRise: number; backoff: number };
 }
 
 export interface UnlearnResult {
@@ -109,7 +116,8 @@ export async function runUnlearning(
 
   progress({ kind: 'prepare', message: 'tokenising' });
   const sets = { forget: encode(model, data.forget), retain: encode(model, data.retain), evalForget: encode(model, data.evalForget.slice(0, c.evalSize)),
-    evalRetain: encode(model, data.evalRetain.slice(0, c.evalSize)), trainForget: encode(model, data.forget.slice(0, c.evalSize)) };
+    evalRetain: encode(model, data.evalRetain.slice(0, c.evalSize)), trainForget: encode(model, data.forget.slice(0, c.evalSize)),
+    guard: encode(model, opts.retainGuard?.examples ?? []) };
   const maxLen = Math.max(...Object.values(sets).flat().map((e) => e.tokens.length));
   const T = Math.min(model.maxPositions, maxLen - 1);
   const pad = model.tokenizer.padId ?? 0;
@@ -173,6 +181,17 @@ export async function runUnlearning(
   let status: 'done' | 'cancelled' = 'done';
   let done = 0;
   let t1: number | null = null;
+  // the retain guard: its starting NLL, the learning-rate scale its rejections leave, the updates accepted (AdamW's t)
+  const guard = opts.retainGuard && sets.guard.length ? opts.retainGuard : null;
+  const guardNll = (): number => {
+    const all = full();
+    const g = evalFn(all, sets.guard);
+    release(all);
+    return g;
+  };
+  const guardBase = guard ? guardNll() : 0;
+  let lrScale = 1;
+  let accepted = 0;
   const t0 = Date.now();
   try {
     manifest.metrics.push(metricsAt(full(), 0));
@@ -181,17 +200,36 @@ export async function runUnlearning(
         status = 'cancelled';
         break;
       }
+      if (lrScale === 0) break; // the guard stopped the run: the last accepted update is the result
       const inputs: ArrRecord = { ...batchArrays('f', forgetBatches.next()), ...batchArrays('r', retainBatches.next()) };
       if (control) inputs.ctrl = fromF32(control, [model.dModel]);
-      const lr = unlearnLrAt(c, s);
+      const lr = unlearnLrAt(c, s) * lrScale;
       const t = s + 1;
-      const sc = { lr: np.array(lr), bc1: np.array(1 - c.beta1 ** t), bc2: np.array(1 - c.beta2 ** t) };
+      const ta = accepted + 1; // = t without a guard; a rejected update does not advance AdamW's bias correction
+      const sc = { lr: np.array(lr), bc1: np.array(1 - c.beta1 ** ta), bc2: np.array(1 - c.beta2 ** ta) };
       const ref = needsReference(c.method) ? keep(model.params) : {};
+      const prev = guard ? { params: keep(params), m: keep(m), v: keep(v) } : null;
       const [p2, m2, v2, loss, f, r, norm] = step.fn(params, keep(frozen), ref, m, v, inputs, maskArrs(), sc.lr, sc.bc1, sc.bc2);
       params = p2;
       m = m2;
       v = v2;
       const log: StepLog = { step: t, loss: loss.item(), forget: f.item(), retain: r.item(), gradNorm: norm.item(), lr };
+      if (guard && prev) {
+        log.guardNll = guardNll();
+        log.rejected = !(log.guardNll - guardBase <= guard.maxRise); // NaN counts as a rise
+        if (log.rejected) {
+          release(params);
+          release(m);
+          release(v);
+          ({ params, m, v } = prev);
+          lrScale *= guard.backoff;
+        } else {
+          release(prev.params);
+          release(prev.m);
+          release(prev.v);
+          accepted++;
+        }
+      } else accepted++;
       done = t;
       if (s === 0) t1 = Date.now();
       manifest.losses.push(log);
@@ -218,6 +256,8 @@ export async function runUnlearning(
         lastGood = t;
       }
     }
+    // the guard stopped the run between checkpoints: the metrics of the update it ends on
+    if (lrScale === 0 && manifest.metrics[manifest.metrics.length - 1].step !== done) manifest.metrics.push(metricsAt(full(), done));
   } catch (e) {
     release(params);
     throw e;
