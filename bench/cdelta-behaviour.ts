@@ -270,7 +270,8 @@ async function main(): Promise<void> {
   decode('target', model.params);
   timings.decodeOneColumnSeconds = seconds(t);
   nf4('target', model.params);
-  if (ARM === 'circuit-sft') {
+  // a first copy loaded from a folder was measured by the run that tuned it
+  if (ARM === 'circuit-sft' && !firstFolder) {
     decode('first copy', first.params);
     nf4('first copy', first.params);
   }
