@@ -45,10 +45,11 @@ function levelOf(m: FeatureMatrix, i: number, cols: number[]): number {
 /**
  * Context and queries with every one-hot group replaced by one column of codes fitted on the context (at the
  * group's first column's position; other columns keep their order). Both matrices must share the columns.
+ * `codedColumns`: the output indices holding codes (for adapters that treat categoricals apart, TabPFN v2's).
  */
-export function categoricalCodes(xc: FeatureMatrix, xq: FeatureMatrix): { xc: FeatureMatrix; xq: FeatureMatrix } {
+export function categoricalCodes(xc: FeatureMatrix, xq: FeatureMatrix): { xc: FeatureMatrix; xq: FeatureMatrix; codedColumns: number[] } {
   const groups = validGroups(xc);
-  if (!groups.length || xq.d !== xc.d) return { xc, xq };
+  if (!groups.length || xq.d !== xc.d) return { xc, xq, codedColumns: [] };
   const groupAt = new Map(groups.map((g) => [g.columns[0], g]));
   const inGroup = new Set(groups.flatMap((g) => g.columns));
   // output columns: a plain column index, or a group
@@ -81,7 +82,7 @@ export function categoricalCodes(xc: FeatureMatrix, xq: FeatureMatrix): { xc: Fe
     }
     return { x, n: m.n, d, names: out.map((c) => (typeof c === 'number' ? m.names[c] : c.name)) };
   };
-  return { xc: encode(xc), xq: encode(xq) };
+  return { xc: encode(xc), xq: encode(xq), codedColumns: out.flatMap((c, o) => (typeof c === 'number' ? [] : [o])) };
 }
 
 /** `inner` fed categorical codes (see the header); ids and progress pass through. */

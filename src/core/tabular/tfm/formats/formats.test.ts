@@ -10,6 +10,8 @@ import { preprocessSplit } from '../../data/preprocess';
 import { loadSharedDataset } from '../../data/registry';
 import { stratifiedKFold } from '../../data/split';
 import { readShared } from '../../data/testData';
+import type { ModelSession, OrtBackend } from '../../../runtime/session';
+import { fitPreprocessor } from '../../data/preprocess';
 import type { FeatureMatrix } from '../../matrix';
 import { DEFAULT_TFM_CONFIG } from '../config';
 import { initTfmParams } from '../model';
@@ -43,7 +45,44 @@ async function breastCancerFold() {
   return preprocessSplit(task, fold.train, fold.test);
 }
 
+/** The real node backend, recording the feature width (last axis of X) of every run. */
+function widthRecorder(widths: number[]): OrtBackend {
+  return {
+    name: backend.name,
+    defaultProviders: backend.defaultProviders,
+    async createSession(bytes, options): Promise<ModelSession> {
+      const s = await backend.createSession(bytes, options);
+      return { info: s.info, executionProvider: s.executionProvider, dispose: () => s.dispose(),
+        run: (feeds, o) => { widths.push(feeds.X.dims[feeds.X.dims.length - 1]); return s.run(feeds, o); } };
+    },
+  };
+}
+
 describe('real TFM formats through the user-TFM path (contract replicas)', () => {
+  it.each([
+    ['tabpfn-v2', () => buildTabpfnV2Replica('script')],
+    ['tabicl', () => buildTabiclReplica()],
+  ])('%s gets german\'s categoricals as ordinal codes (as its package feeds them), one-hot when the sidecar asks', async (format, build) => {
+    const task = await loadSharedDataset('german', readShared('german.csv'));
+    const rows = Array.from({ length: 260 }, (_, i) => i);
+    const pre = fitPreprocessor(task.features, rows.slice(0, 200));
+    const xc = pre.transform(task.features, rows.slice(0, 200));
+    const xq = pre.transform(task.features, rows.slice(200));
+    const width = async (sidecar: Record<string, unknown>): Promise<number> => {
+      const widths: number[] = [];
+      const user = await loadUserTfm(build(), JSON.stringify({ format, nEstimators: 2, ...sidecar }), widthRecorder(widths));
+      checkProbs(await user.teacher.predict(xc, task.y.slice(0, 200), 2, xq), xq.n, 2);
+      await user.dispose();
+      return Math.max(...widths);
+    };
+    const codes = await width({});
+    const onehot = await width({ categoricalEncoding: 'onehot' });
+    // 20 source columns (7 numeric) vs 61 one-hot/numeric columns; TabPFN v2 adds quantile copies and a fingerprint
+    expect(codes).toBeLessThan(onehot);
+    expect(codes).toBeLessThanOrEqual(format === 'tabicl' ? 20 : 20 + 7 + 1);
+    expect(onehot).toBeGreaterThan(40);
+  });
+
   it.each([
     ['tabpfn-v2 (compile_to_onnx.py: X, y, single_eval_pos, only_return_standard_out)', () => buildTabpfnV2Replica('script'), 'tabpfn-v2'],
     ['tabpfn-v2 (traced: X, y)', () => buildTabpfnV2Replica('traced'), 'tabpfn-v2'],

@@ -21,6 +21,7 @@ import { tensor } from '../../../runtime/tensor';
 import { makeRng, type Rng } from '../../data/rng';
 import type { FeatureMatrix } from '../../matrix';
 import { TeacherContractError, withinLimits, type Teacher } from '../../teachers/teacher';
+import { withCategoricalCodes } from '../categoricalCodes';
 import { checkContract, compactLabels, expandProbs, softmaxRows, type FormatContract } from './common';
 import { circularShifts, column, fitOutlierClip, fitStandard, fitYeoJohnson, latinSquare, nonConstantColumns } from './preprocess';
 
@@ -35,6 +36,12 @@ export const tabiclConfigSchema = z.object({
   classShuffleMethod: shuffleMethod.default('shift'),
   outlierThreshold: z.number().positive().default(4),
   softmaxTemperature: z.number().positive().default(0.9),
+  /**
+   * 'codes' (default; the package's TransformToNumerical ordinal-encodes categoricals): the design matrix's one-hot
+   * groups become one column of context-fitted codes each (../categoricalCodes.ts); 'onehot': as they come (the
+   * adapter before this option)
+   */
+  categoricalEncoding: z.enum(['codes', 'onehot']).default('codes'),
   maxContext: z.number().int().min(2).default(48_000),
   maxFeatures: z.number().int().min(1).default(2_000),
   maxClasses: z.number().int().min(2).max(10).default(10),
@@ -154,6 +161,7 @@ function rawTeacher(session: ModelSession, config: TabiclConfig, output: string,
 /** Checks the session against the TabICL contract and returns the teacher (any input size via withinLimits). */
 export function tabiclTeacher(session: ModelSession, config: TabiclConfig, seed = 0, queryChunk = 1024): Teacher {
   const output = checkContract(session, { ...TABICL_CONTRACT, output: config.output });
-  return withinLimits(rawTeacher(session, config, output, seed, queryChunk),
+  const limited = withinLimits(rawTeacher(session, config, output, seed, queryChunk),
     { maxContext: config.maxContext, maxFeatures: config.maxFeatures, maxClasses: config.maxClasses, maxContextMembers: 4, classHint: TABICL_CLASS_HINT }, seed);
+  return config.categoricalEncoding === 'codes' ? withCategoricalCodes(limited) : limited;
 }

@@ -9,8 +9,9 @@
 //   src/tabpfn/preprocessing.py          default_classifier_preprocessor_configs: half the members
 //                                         'quantile_uni_coarse' appended to the originals (+ SVD), half 'none'
 // and the two-input export in tests/test_classifier_interface.py at b474f152269050e99664562e44795e12d7d30fb0.
-// Simplified here (stated in the README): no SVD components appended, categorical columns pass through as they
-// come (no 'ordinal_very_common_categories_shuffled' re-coding), the fingerprint hash is not SHA-256, and the
+// Categorical columns: the design matrix's one-hot groups are fed as context-fitted ordinal codes, flagged
+// categorical (categoricalEncoding 'codes', the default). Simplified here (stated in the README): no SVD components
+// appended, the codes are in level order (not 'ordinal_very_common_categories_shuffled'), the fingerprint hash is not SHA-256, and the
 // seeded permutations come from the project's Rng (same scheme, different draws than numpy's).
 import { z } from 'zod';
 import type { ProbMatrix } from '../../../metrics/classification';
@@ -19,6 +20,7 @@ import { tensor, type Feeds } from '../../../runtime/tensor';
 import { makeRng } from '../../data/rng';
 import type { FeatureMatrix } from '../../matrix';
 import { TeacherContractError, withinLimits, type Teacher } from '../../teachers/teacher';
+import { categoricalCodes } from '../categoricalCodes';
 import { checkContract, compactLabels, expandProbs, permutation, softmaxRows, type FormatContract } from './common';
 import { column, fingerprints, fitQuantile, inferCategorical, nonConstantColumns, quantileTransform } from './preprocess';
 
@@ -31,6 +33,13 @@ export const tabpfnV2ConfigSchema = z.object({
   softmaxTemperature: z.number().positive().default(0.9),
   /** column indices (of the teacher's input matrix) that are categorical whatever their distinct count */
   categoricalFeatures: z.array(z.number().int().min(0)).default([]),
+  /**
+   * 'codes' (default, as TabPFNClassifier feeds categoricals: ordinal codes, flagged categorical): the design
+   * matrix's one-hot groups become one column of context-fitted codes each (../categoricalCodes.ts), marked
+   * categorical; 'onehot': the one-hot columns as they come (the adapter before this option). Ignored when
+   * categoricalFeatures is set (those indices refer to the one-hot matrix).
+   */
+  categoricalEncoding: z.enum(['codes', 'onehot']).default('codes'),
   maxContext: z.number().int().min(2).default(10_000),
   maxFeatures: z.number().int().min(1).default(500),
   maxClasses: z.number().int().min(2).max(10).default(10),
@@ -151,6 +160,16 @@ function rawTeacher(session: ModelSession, config: TabpfnV2Config, output: strin
 /** Checks the session against the TabPFN v2 contract and returns the teacher (any input size via withinLimits). */
 export function tabpfnV2Teacher(session: ModelSession, config: TabpfnV2Config, seed = 0, queryChunk = 1024): Teacher {
   const output = checkContract(session, { ...TABPFN_V2_CONTRACT, output: config.output });
-  return withinLimits(rawTeacher(session, config, output, seed, queryChunk),
-    { maxContext: config.maxContext, maxFeatures: config.maxFeatures, maxClasses: config.maxClasses, maxContextMembers: 4, classHint: TABPFN_CLASS_HINT }, seed);
+  const limited = (c: TabpfnV2Config): Teacher => withinLimits(rawTeacher(session, c, output, seed, queryChunk),
+    { maxContext: c.maxContext, maxFeatures: c.maxFeatures, maxClasses: c.maxClasses, maxContextMembers: 4, classHint: TABPFN_CLASS_HINT }, seed);
+  const plain = limited(config);
+  if (config.categoricalEncoding === 'onehot' || config.categoricalFeatures.length) return plain;
+  return {
+    id: config.name,
+    predict(xc, yc, k, xq, signal, onProgress) {
+      const coded = categoricalCodes(xc, xq);
+      if (!coded.codedColumns.length) return plain.predict(xc, yc, k, xq, signal, onProgress);
+      return limited({ ...config, categoricalFeatures: coded.codedColumns }).predict(coded.xc, yc, k, coded.xq, signal, onProgress);
+    },
+  };
 }
