@@ -308,6 +308,13 @@ async function main(): Promise<void> {
     timings,
   };
   await writeFile(join(ROOT, 'bench/results', resultName('')), JSON.stringify(out, null, 2) + '\n');
+  if (ARM !== 'all' && resultName('') !== resultName('').replace(`-${ARM}`, '')) {
+    // the `all` run's file indexes the arms measured next to it: file, date, circuits, deltas vs target (fp, NF4)
+    const main = join(ROOT, 'bench/results', resultName('').replace(`-${ARM}`, ''));
+    const index = JSON.parse(await readFile(main, 'utf8')) as { arms?: Record<string, unknown> };
+    index.arms = { ...index.arms, [ARM]: { file: resultName(''), date: out.date, steps, lr, freeze, ...(second ? { circuitTrained: CIRCUIT_ARM } : {}), circuits: out.circuits, deltas: matrix.deltas, deltasNf4: nf4Matrix.deltas } };
+    await writeFile(main, JSON.stringify(index, null, 2) + '\n');
+  }
   console.table(Object.fromEntries(matrix.rows.map((r) => [r.row, Object.fromEntries(r.values.map((v, i) => [matrix.columns[i], Number(v.toFixed(2))]))])));
   console.table(matrix.deltas.map((d) => ({ ...d, targeted: d.targeted.toFixed(2), otherMaxAbs: d.otherMaxAbs.toFixed(2), otherMean: d.otherMean.toFixed(2), benign: d.benign.toFixed(2), task: d.task.toFixed(2) })));
   console.table(out.edits.map((e) => ({ name: e.name, share: (e.shareTouched * 100).toFixed(2) + ' %', sidecarMatchesInProcess: e.sidecarMatchesInProcess })));
