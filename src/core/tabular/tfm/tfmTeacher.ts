@@ -1,7 +1,8 @@
 // The embedded neural TFM as a `Teacher`: one ONNX forward per query chunk through an injected ORT backend
 // (onnxruntime-node in tests/benches/forge, onnxruntime-web in the tabular worker — same `OrtBackend`), wrapped
 // in `withinLimits` so inputs beyond 1,024 context rows or 32 features follow the stated subsampling/ensembling
-// rule. The session is created on first use and reused; runs are serialised by the session itself.
+// rule, and fed as DEFAULT_TFM_FEED says (categorical codes, minority-complete draws, T = 0.9; the old feed is
+// LEGACY_TFM_FEED). The session is created on first use and reused; runs are serialised by the session itself.
 import type { ProbMatrix } from '../../metrics/classification';
 import type { BackendPreference, ModelSession, OrtBackend } from '../../runtime/session';
 import { tensor } from '../../runtime/tensor';
