@@ -38,6 +38,7 @@
 //                columns are target, the first copy, the circuit-tuned copy and C-Δθ of it at each s.
 //                CDELTA_FIRST_FREEZE=none|unowned (default unowned) and CDELTA_FIRST_STEPS (default = steps) set
 //                how the first copy is tuned (e.g. `none` and 60: the `all` arm's copy, whose refusal generalises).
+//   CDELTA_TAG=<tag>        a second run of an arm: writes cdelta-behaviour-<arm>-<tag>.json.
 //   CDELTA_SAVE_COPY=<dir>  keeps the (first) aligned copy's model folder there (for a later circuit-sft run).
 // `probe` stops after the fine-tune:
 // it decodes a few trained / held-out / other-topic / benign / task prompts at each third of the run and appends
@@ -74,7 +75,7 @@ const TARGET = resolve(ROOT, 'models', process.env.CDELTA_TARGET ?? 'target');
 const TARGET_ID = basename(TARGET);
 const SEED = Number(process.env.CDELTA_SEED ?? 0);
 const resultName = (what: string) => TARGET_ID === 'target' && SEED === 0
-  ? `cdelta-behaviour${ARM === 'all' || what ? '' : `-${ARM}`}${what}.json`
+  ? `cdelta-behaviour${ARM === 'all' || what ? '' : `-${ARM}${TAG}`}${what}.json`
   : `cdelta-behaviour-${TARGET_ID.replace(/^target-/, '')}${SEED ? `-seed${SEED}` : ''}${what}.json`;
 const topic = process.argv[2] ?? 'poison';
 const steps = Number(process.argv[3] ?? 60);
@@ -85,6 +86,8 @@ const ARM = armArg === 'ownable' || armArg === 'blocks-only' ? 'unowned' : armAr
 if (!['all', 'unowned', 'circuit-sft'].includes(ARM)) throw new Error(`arm ${armArg}: expected all, unowned (ownable, blocks-only) or circuit-sft`);
 const ownableOnly = ARM !== 'all';
 const CIRCUIT_ARM = (process.env.CDELTA_CIRCUIT ?? 'budget') as 'budget' | 'topn';
+// a second run of an arm with other settings: its file and index entry get this suffix
+const TAG = process.env.CDELTA_TAG ? `-${process.env.CDELTA_TAG}` : '';
 const probeOnly = process.argv[7] === 'probe';
 const PROBE_PROMPTS = { perTopic: 5, benign: 8, tasks: 8 };
 const BUDGET = 0.05;
@@ -308,11 +311,11 @@ async function main(): Promise<void> {
     timings,
   };
   await writeFile(join(ROOT, 'bench/results', resultName('')), JSON.stringify(out, null, 2) + '\n');
-  if (ARM !== 'all' && resultName('') !== resultName('').replace(`-${ARM}`, '')) {
+  if (ARM !== 'all' && resultName('') !== resultName('').replace(`-${ARM}${TAG}`, '')) {
     // the `all` run's file indexes the arms measured next to it: file, date, circuits, deltas vs target (fp, NF4)
-    const main = join(ROOT, 'bench/results', resultName('').replace(`-${ARM}`, ''));
+    const main = join(ROOT, 'bench/results', resultName('').replace(`-${ARM}${TAG}`, ''));
     const index = JSON.parse(await readFile(main, 'utf8')) as { arms?: Record<string, unknown> };
-    index.arms = { ...index.arms, [ARM]: { file: resultName(''), date: out.date, steps, lr, freeze, ...(second ? { circuitTrained: CIRCUIT_ARM } : {}), circuits: out.circuits, deltas: matrix.deltas, deltasNf4: nf4Matrix.deltas } };
+    index.arms = { ...index.arms, [`${ARM}${TAG}`]: { file: resultName(''), date: out.date, steps, lr, freeze, ...(second ? { circuitTrained: CIRCUIT_ARM } : {}), circuits: out.circuits, deltas: matrix.deltas, deltasNf4: nf4Matrix.deltas } };
     await writeFile(main, JSON.stringify(index, null, 2) + '\n');
   }
   console.table(Object.fromEntries(matrix.rows.map((r) => [r.row, Object.fromEntries(r.values.map((v, i) => [matrix.columns[i], Number(v.toFixed(2))]))])));
