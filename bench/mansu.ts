@@ -84,10 +84,11 @@ async function main(): Promise<void> {
     epochSeconds = (Date.now() - t0) / 1000;
     release(r.params);
   }
-  const givenOf = (m: string): MansuGiven | undefined => (m === 'mansu' ? {} : m === 'mansu-noguard' ? { retainGuard: { enabled: false } } : undefined);
+  const givenOf = (m: string): MansuGiven | undefined => (m === 'mansu' ? { retainGuard: { enabled: true } } : m === 'mansu-noguard' ? { retainGuard: { enabled: false } } : undefined);
   const runs: { method: string; given?: MansuGiven; seedList: number[] }[] = methodSpecs.map((m) => ({ method: m.name, seedList: m.seedList, given: givenOf(m.name) }));
   if (ablations && methods.includes('mansu')) {
-    for (const step of ['circuit', 'fisher', 'nullSpace', 'floor', 'retainGuard'] as const) runs.push({ method: `mansu −${step}`, seedList: [0], given: { [step]: { enabled: false } } });
+    // ablations of the guarded pipeline (the bench's 'mansu' row): each step switched off on its own
+    for (const step of ['circuit', 'fisher', 'nullSpace', 'floor', 'retainGuard'] as const) runs.push({ method: `mansu −${step}`, seedList: [0], given: { retainGuard: { enabled: true }, [step]: { enabled: false } } });
     // MANSU's objective at MANSU's learning rate with every step off: what the four steps add to it
     const off = { enabled: false };
     runs.push({ method: 'mansu objective alone', seedList: [0], given: { circuit: off, fisher: off, nullSpace: off, floor: off, retainGuard: off } });

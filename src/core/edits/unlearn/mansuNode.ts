@@ -4,7 +4,7 @@
 // did, the split) and circuit.json (the forget circuit, EAP-IG Graph JSON). Written into a temp folder and renamed:
 // the output is complete or absent, and an existing output is never overwritten.
 // CLI: npx tsx src/core/edits/unlearn/mansuNode.ts --model models/target --topic poison --out /tmp/m
-//        [--seed 0] [--steps 20] [--no-circuit] [--no-fisher] [--no-null-space] [--no-floor] [--no-retain-guard]
+//        [--seed 0] [--steps 20] [--no-circuit] [--no-fisher] [--no-null-space] [--no-floor] [--retain-guard]
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -67,7 +67,8 @@ async function main(argv: string[]): Promise<void> {
   if (argv.includes('--no-fisher')) given.fisher = off;
   if (argv.includes('--no-null-space')) given.nullSpace = off;
   if (argv.includes('--no-floor')) given.floor = off;
-  if (argv.includes('--no-retain-guard')) given.retainGuard = off;
+  // the retain guard is ours, not the paper's: off unless asked for
+  if (argv.includes('--retain-guard')) given.retainGuard = { enabled: true };
   const controller = new AbortController();
   process.on('SIGINT', () => controller.abort());
   const r = await runMansu(model, data, given, {
