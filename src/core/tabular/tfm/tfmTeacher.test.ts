@@ -7,6 +7,7 @@ import { loadSharedDataset } from '../data/registry';
 import { stratifiedKFold } from '../data/split';
 import { readShared } from '../data/testData';
 import type { FeatureMatrix } from '../matrix';
+import { applyTemperature } from '../distill/label';
 import { TeacherContractError } from '../teachers/teacher';
 import { DEFAULT_TFM_CONFIG, type TfmConfig } from './config';
 import { initTfmParams } from './model';
@@ -43,6 +44,17 @@ describe('TFM teacher (ONNX, random weights)', () => {
     for (let i = 0; i < 6; i++) expect(wide.probs[2 * i] + wide.probs[2 * i + 1]).toBeCloseTo(1, 6);
     await expect(tfmOnnxTeacher({ runtime }).predict(matrix(1100, 4, 1), new Int32Array(1100), 2, matrix(2, 4, 1))).rejects.toThrow(TeacherContractError);
     await expect(tfmTeacher({ runtime }).predict(matrix(20, 3, 1), new Int32Array(20), 11, matrix(2, 3, 1))).rejects.toThrow(TeacherContractError);
+  });
+});
+
+describe('TFM teacher softmax temperature', () => {
+  it('sharpens each member as softmax(logits / T): one member at T = 0.9 is the T = 1 output at temperature 0.9', async () => {
+    const yc = Int32Array.from({ length: 30 }, (_, i) => i % 3);
+    const plain = await tfmOnnxTeacher({ runtime, members: 1 }).predict(matrix(30, 5, 5), yc, 3, matrix(9, 5, 6));
+    const sharp = await tfmOnnxTeacher({ runtime, members: 1, softmaxTemperature: 0.9 }).predict(matrix(30, 5, 5), yc, 3, matrix(9, 5, 6));
+    const expected = applyTemperature(plain, 0.9).probs;
+    expect(sharp.probs.some((v, i) => Math.abs(v - plain.probs[i]) > 1e-6)).toBe(true);
+    expected.forEach((v, i) => expect(sharp.probs[i]).toBeCloseTo(v, 9));
   });
 });
 

@@ -9,6 +9,7 @@ import { tensor } from '../../runtime/tensor';
 import type { FeatureMatrix } from '../matrix';
 import { makeRng, shuffle } from '../data/rng';
 import { TeacherContractError, TFM_LIMITS, withinLimits, type ContextDrawOptions, type Teacher } from '../teachers/teacher';
+import { applyTemperature } from '../distill/label';
 import { withCategoricalCodes, type TfmCategoricalEncoding } from './categoricalCodes';
 
 export interface TfmRuntime {
@@ -125,15 +126,6 @@ async function runMember(s: ModelSession, xc: FeatureMatrix, yc: Int32Array, k: 
   return probs;
 }
 
-/** Rows of p raised to 1/T and renormalised, in place (softmax(logits / T) from softmax(logits)). */
-function sharpen(p: Float64Array, k: number, invT: number): void {
-  for (let i = 0; i < p.length / k; i++) {
-    let s = 0;
-    for (let c = 0; c < k; c++) { p[i * k + c] = Math.pow(p[i * k + c], invT); s += p[i * k + c]; }
-    for (let c = 0; c < k; c++) p[i * k + c] = s > 0 ? p[i * k + c] / s : 1 / k;
-  }
-}
-
 /** The raw ONNX teacher: inputs must already be within TFM_LIMITS. */
 export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dispose(): Promise<void> } {
   let session: Promise<ModelSession> | null = null;
@@ -157,7 +149,7 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
       for (const y of yc) if (y < 0 || y >= k) throw new TeacherContractError(`context label ${y} is not a class index in [0, ${k})`);
       const s = await open();
       const members = Math.max(1, options.members ?? DEFAULT_MEMBERS);
-      const invT = 1 / (options.softmaxTemperature ?? 1);
+      const T = options.softmaxTemperature ?? 1;
       const rng = makeRng(options.seed ?? 0);
       const probs = new Float64Array(xq.n * k);
       // one step per ONNX run: every member runs every query chunk
@@ -170,8 +162,9 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
         const classPerm = Array.from({ length: k }, (_, c) => c);
         if (m > 0) { shuffle(featPerm, rng); shuffle(classPerm, rng); }
         const p = await runMember(s, xc, yc, k, xq, featPerm, classPerm, chunk, signal, () => onProgress?.(++done, steps));
-        if (invT !== 1) sharpen(p, k, invT);
-        for (let i = 0; i < probs.length; i++) probs[i] += p[i] / members;
+        // p^(1/T) renormalised = softmax(logits / T): distillation's temperature, applied per member
+        const pt = T === 1 ? p : applyTemperature({ probs: p, n: xq.n, k }, T).probs;
+        for (let i = 0; i < probs.length; i++) probs[i] += pt[i] / members;
       }
       return { probs, n: xq.n, k } satisfies ProbMatrix;
     },
