@@ -19,9 +19,9 @@ const K = 10;
 const F = 32;
 const sizes = (tiny: boolean) => (tiny ? { Nc: 16, Nq: 8, B: 2 } : { Nc: 256, Nq: 128, B: 8 });
 
-function tasks(count: number, tiny: boolean, version: 1 | 2): PriorTask[] {
+function tasks(count: number, tiny: boolean, version: 1 | 2 | 3): PriorTask[] {
   const { Nc, Nq } = sizes(tiny);
-  return Array.from({ length: count }, (_, i) => sampleTask(3e9 + i, { nRows: Nc + Nq, maxFeatures: F, maxClasses: K, version }));
+  return Array.from({ length: count }, (_, i) => sampleTask(3e9 + i, { nRows: Nc + Nq, maxFeatures: F, maxClasses: K, version, contextRows: Nc }));
 }
 
 /** Scores per-task probabilities (n × k, k = the task's classes) against its query labels. */
@@ -53,7 +53,7 @@ function mean(evals: SyntheticEval[]): SyntheticEval {
 }
 
 /** Model score on the held-out tasks; `predict` maps a host batch to probabilities [B, Nq, K]. */
-export function evalSynthetic(predict: (b: HostBatch) => Float32Array, count: number, tiny: boolean, version: 1 | 2 = 1): SyntheticEval {
+export function evalSynthetic(predict: (b: HostBatch) => Float32Array, count: number, tiny: boolean, version: 1 | 2 | 3 = 1): SyntheticEval {
   const { Nc, Nq, B } = sizes(tiny);
   const all = tasks(count, tiny, version);
   const out: SyntheticEval[] = [];
@@ -68,7 +68,7 @@ export function evalSynthetic(predict: (b: HostBatch) => Float32Array, count: nu
 }
 
 /** The same tasks scored by class frequencies, kNN and logistic regression on the same context. */
-export async function syntheticBaselines(count: number, tiny: boolean, version: 1 | 2 = 1): Promise<Record<string, SyntheticEval>> {
+export async function syntheticBaselines(count: number, tiny: boolean, version: 1 | 2 | 3 = 1): Promise<Record<string, SyntheticEval>> {
   const { Nc } = sizes(tiny);
   const res: Record<string, SyntheticEval[]> = { prior: [], knn: [], logreg: [] };
   for (const t of tasks(count, tiny, version)) {

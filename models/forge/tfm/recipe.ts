@@ -21,3 +21,11 @@ export const PRIOR_V2_DESCRIPTION = {
   missing: '30 % of tasks: a share 0.2–1 of the features lose values at a rate 1–50 %, completely at random in two thirds of them and informatively in a third (values above a random quantile go missing at 2× the rate, those below at a fifth)',
   duplicates: '60 % of tasks: 5–60 % of rows replaced by copies of other rows, label included (the copy keeps its source\'s noisy label), near-duplicates (continuous features jittered by 1 % of their range) in half of those tasks; copies fall on both sides of the context/query split',
 } as const;
+
+/** Prior version 3 (`--prior 3`): version 2 plus exact query copies of context rows (priorV3.ts). */
+export const PRIOR_V3_DESCRIPTION = {
+  ...PRIOR_V2_DESCRIPTION,
+  version: 3,
+  source: 'src/core/tabular/tfm/prior.ts with version 3 (the v2 task of the same seed, then priorV3.ts)',
+  queryCopies: '50 % of tasks: a share 10–60 % of the query rows replaced by exact copies of random context rows — every feature, missing cells included, and the label as the context shows it (no noise on the copy), as when a teacher scores rows of its own context',
+} as const;

@@ -7,7 +7,9 @@
 //   npx tsx models/forge/tfm/train.ts --tiny          # whole pipeline in seconds (CI), into a temp folder
 //   flags: --steps N --seed S --lr X --warmup N --max-minutes M --out DIR --models-dir DIR --no-manifest --no-export
 //          --init FILE.safetensors [--init-note TEXT] (warm start: fresh optimiser and schedule over earlier weights)
-//          --prior 1|2 (prior.ts version; default 1) --layers N (grow the --init weights to N layers: grow.ts)
+//          --prior 1|2|3 (prior.ts version; default 1) --eval-prior 1|2|3 (held-out tasks' version; default the
+//          training prior's, but 2 when training on 3, so a v3 fine-tune is judged on the tasks v2 models were)
+//          --layers N (grow the --init weights to N layers: grow.ts)
 //          --long-context (adds a 2,048-row context bucket, so the model meets contexts beyond 1,024 rows)
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,7 +26,7 @@ import { disposeTfmTrainState, initTfmTrainState, makeTfmPredict, makeTfmTrainSt
 import { evalSynthetic, syntheticBaselines, type SyntheticEval } from './evalSynthetic';
 import { growTfmDepth } from './grow';
 import { TFM_LIMITS } from '../../../src/core/tabular/teachers/teacher';
-import { PRIOR_DESCRIPTION, PRIOR_V2_DESCRIPTION } from './recipe';
+import { PRIOR_DESCRIPTION, PRIOR_V2_DESCRIPTION, PRIOR_V3_DESCRIPTION } from './recipe';
 
 interface Bucket { B: number; Nc: number; Nq: number; p: number }
 
@@ -44,7 +46,9 @@ const tiny = flags.tiny === true;
 const num = (k: string, d: number): number => (typeof flags[k] === 'string' ? Number(flags[k]) : d);
 
 const baseConfig: TfmConfig = tiny ? { ...DEFAULT_TFM_CONFIG, dModel: 16, nHead: 2, nLayer: 1, dMlp: 32 } : { ...DEFAULT_TFM_CONFIG, dModel: 64, nHead: 4, nLayer: 3, dMlp: 128 };
-const priorVersion = num('prior', 1) === 2 ? 2 : 1;
+const asVersion = (v: number): 1 | 2 | 3 => (v === 3 ? 3 : v === 2 ? 2 : 1);
+const priorVersion = asVersion(num('prior', 1));
+const evalPriorVersion = asVersion(num('eval-prior', priorVersion === 3 ? 2 : priorVersion));
 const longContext = flags['long-context'] === true;
 /** Batch shapes (jit compiles one program each): ~2k rows per step, context sizes 64 … 960 (… 2,048). */
 const BUCKETS: Bucket[] = tiny
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
   const engine = await initEngine();
   mkdirSync(outDir, { recursive: true });
   console.log(`tfm forge: ${tfmParamCount(config)} params, ${steps} steps, out ${outDir}, engine ${engine.device}`);
-  const baselines = await syntheticBaselines(evalTasks, tiny, priorVersion);
+  const baselines = await syntheticBaselines(evalTasks, tiny, evalPriorVersion);
   console.log('held-out synthetic baselines', JSON.stringify(baselines));
   const start = initBytes ? decodeTfmWeights(initBytes) : initTfmParams(config, seed);
   const state = initTfmTrainState(toEngineParams(config, grown ? growTfmDepth(startConfig, start, config, seed) : start));
@@ -96,8 +100,8 @@ async function main(): Promise<void> {
     writeFileSync(join(outDir, 'model.safetensors'), encodeTfmWeights(config, hostParams(state.params)));
     writeFileSync(join(outDir, 'config.json'), `${JSON.stringify(configJson(config), null, 2)}\n`);
     writeFileSync(join(outDir, 'forge.json'), `${JSON.stringify({
-      id: 'tfm', final, recipe: { config, optimizer: optim, buckets: BUCKETS, steps, stepsDone: state.step, seed, priorVersion, taskSeeds: 'step·64 + b + 1 + seed·1,000,003 (train), 3e9 + i (held-out)', init, grownFromLayers: grown ? startConfig.nLayer : undefined, stopped },
-      prior: priorVersion === 2 ? PRIOR_V2_DESCRIPTION : PRIOR_DESCRIPTION,
+      id: 'tfm', final, recipe: { config, optimizer: optim, buckets: BUCKETS, steps, stepsDone: state.step, seed, priorVersion, evalPriorVersion, taskSeeds: 'step·64 + b + 1 + seed·1,000,003 (train), 3e9 + i (held-out)', init, grownFromLayers: grown ? startConfig.nLayer : undefined, stopped },
+      prior: priorVersion === 3 ? PRIOR_V3_DESCRIPTION : priorVersion === 2 ? PRIOR_V2_DESCRIPTION : PRIOR_DESCRIPTION,
       training: { seconds: Math.round((performance.now() - t0) / 1000), machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, engine: `@jax-js/jax ${engine.device} (single thread)` }, lossCurve: curve },
       evaluation: { heldOutSynthetic: { tasks: evalTasks, baselines, model: evals } },
     }, null, 1)}\n`);
@@ -118,7 +122,7 @@ async function main(): Promise<void> {
     }
     const outOfTime = seconds > maxMinutes * 60;
     if ((s + 1) % evalEvery === 0 || s === steps - 1 || outOfTime) {
-      const e = evalSynthetic((b) => predict.run(state.params, b), evalTasks, tiny, priorVersion);
+      const e = evalSynthetic((b) => predict.run(state.params, b), evalTasks, tiny, evalPriorVersion);
       evals.push({ step: s + 1, ...e });
       console.log(`eval @${s + 1}: ${JSON.stringify(e)}`);
       checkpoint(false);

@@ -10,6 +10,7 @@
 // replaced by noise (irrelevant), some skewed; occasionally values go missing (NaN).
 import { makeRng, shuffle, type Rng } from '../data/rng';
 import { V2 } from './priorV2';
+import { addQueryCopies } from './priorV3';
 
 export interface PriorOptions {
   /** rows to draw (context + query) */
@@ -23,9 +24,13 @@ export interface PriorOptions {
   /**
    * Prior version: 1 (the committed tfm's; its draws never change) or 2 (priorV2.ts: what real tables add —
    * extreme imbalance, many and wide categoricals, more and informative missingness, more label noise, and
-   * duplicated / near-duplicated rows that keep their label, so copying a matching context row pays off).
+   * duplicated / near-duplicated rows that keep their label, so copying a matching context row pays off) or 3
+   * (priorV3.ts: the v2 task of the same seed with some query rows made exact copies of context rows, label
+   * included — what a teacher meets when it scores its own context; needs `contextRows`).
    */
-  version?: 1 | 2;
+  version?: 1 | 2 | 3;
+  /** version 3: the first `contextRows` rows are the context, the rest the queries (the split the copies cross) */
+  contextRows?: number;
 }
 
 export interface PriorTask {
@@ -36,7 +41,7 @@ export interface PriorTask {
   d: number;
   k: number;
   /** which generator made it and with what knobs, for logs and tests */
-  meta: { kind: 'scm' | 'trees'; classShares: number[]; categorical: number; irrelevant: number; missingRate: number; noise: number; duplicated?: number; missingInformative?: boolean };
+  meta: { kind: 'scm' | 'trees'; classShares: number[]; categorical: number; irrelevant: number; missingRate: number; noise: number; duplicated?: number; missingInformative?: boolean; queryCopies?: number };
 }
 
 export const PRIOR_DEFAULTS = { maxFeatures: 32, maxClasses: 10 } as const;
@@ -157,6 +162,10 @@ export function makeCategorical(rng: Rng, x: Float64Array, n: number, d: number,
 
 /** One synthetic classification task. Deterministic in `seed` (and `version`). */
 export function sampleTask(seed: number, opts: PriorOptions): PriorTask {
+  if (opts.version === 3) {
+    if (opts.contextRows === undefined) throw new Error('prior version 3 needs contextRows (the context/query split)');
+    return addQueryCopies(seed, sampleTask(seed, { ...opts, version: 2 }), opts.contextRows);
+  }
   const rng = makeRng(seed);
   const v2 = opts.version === 2 ? V2 : null;
   const maxF = opts.maxFeatures ?? PRIOR_DEFAULTS.maxFeatures;
