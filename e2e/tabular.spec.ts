@@ -195,7 +195,7 @@ test('a user-supplied ONNX TFM with its JSON contract becomes a teacher; a wrong
   const file = testInfo.outputPath('pima.csv');
   writePima(file);
   const good = testInfo.outputPath('contract.json');
-  writeFileSync(good, JSON.stringify({ format: 'workbench-tfm-contract', version: 1, name: 'my-tfm' }));
+  writeFileSync(good, JSON.stringify({ format: 'workbench-tfm-contract', version: 1, name: 'my-tfm', categoricalEncoding: 'codes' }));
   const bad = testInfo.outputPath('bad-contract.json');
   writeFileSync(bad, JSON.stringify({ format: 'workbench-tfm-contract', version: 1, name: 'bad', inputs: { xContext: 'ctx' } }));
 
@@ -206,10 +206,13 @@ test('a user-supplied ONNX TFM with its JSON contract becomes a teacher; a wrong
   await page.getByTestId('user-tfm-onnx').setInputFiles('models/tfm/onnx/model.onnx');
   // the format is recognised from the .onnx alone (x_context, y_context, x_query: the workbench contract's defaults)
   await expect(page.getByTestId('user-tfm-message')).toContainText('Teacher "user-tfm" (model.onnx) is ready');
+  // without a contract the workbench contract's default categorical input: one-hot columns, as before the field
+  await expect(page.getByTestId('user-tfm-categorical')).toHaveAttribute('data-encoding', 'onehot');
   await page.getByTestId('user-tfm-contract').setInputFiles(bad);
   await expect(page.getByTestId('user-tfm-message')).toContainText('no input "ctx" (its inputs: x_context, y_context, x_query)');
   await page.getByTestId('user-tfm-contract').setInputFiles(good);
   await expect(page.getByTestId('user-tfm-message')).toContainText('Teacher "my-tfm"');
+  await expect(page.getByTestId('user-tfm-categorical')).toHaveText('workbench-tfm-contract: categoricals as one column of integer codes each');
   await keepOnly(page, 'teacher-', ['user']);
   await page.getByTestId('folds').fill('2');
   await page.getByTestId('tabular-run').click();

@@ -28,6 +28,7 @@ import type { Student, StudentKind } from './students/types';
 import { TEACHER_FACTORIES } from './teachers/registry';
 import type { Teacher } from './teachers/teacher';
 import { loadUserTfm } from './tfm/userTfm';
+import type { TfmCategoricalEncoding } from './tfm/categoricalCodes';
 import type { TfmFeedName, TfmRuntime } from './tfm/tfmTeacher';
 import { PlannedProgress } from '../runtime/progress';
 import type { BackendPreference, OrtBackend } from '../runtime/session';
@@ -177,8 +178,9 @@ export interface TabularApi {
    * Register a user-supplied ONNX TFM (file + sidecar JSON, see src/core/tabular/tfm/userTfm.ts) as teacher id
    * 'user'. A TabPFN v2 or TabICL export needs no JSON ('': recognised by its inputs); other models need the
    * workbench contract. The model's inputs are checked now, so a mismatch fails here with its names.
+   * `categoricalEncoding`: how categorical columns will reach it (one-hot columns, or one column of codes each).
    */
-  loadUserTeacher(onnx: Uint8Array, contractJson: string, backend?: BackendPreference): Promise<{ name: string; inputs: string[]; format: string }>;
+  loadUserTeacher(onnx: Uint8Array, contractJson: string, backend?: BackendPreference): Promise<{ name: string; inputs: string[]; format: string; categoricalEncoding: TfmCategoricalEncoding }>;
   /** Abort the run in flight, if any; it rejects with an AbortError. */
   cancel(): Promise<void>;
 }
@@ -448,7 +450,7 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
       // contractJson '' = recognise a TabPFN v2 / TabICL export by its inputs (tfm/formats/detect.ts)
       const loaded = await loadUserTfm(onnx, contractJson, await deps.userTeacherBackend(), backend);
       userTeacher = { teacher: loaded.teacher, label: `user ONNX TFM "${loaded.name}" (${loaded.format})` };
-      return { name: loaded.name, inputs: loaded.inputs, format: loaded.format };
+      return { name: loaded.name, inputs: loaded.inputs, format: loaded.format, categoricalEncoding: loaded.categoricalEncoding };
     }),
     cancel: async () => current?.abort(),
   };

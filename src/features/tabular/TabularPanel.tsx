@@ -130,7 +130,7 @@ export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: F
         </div>
         <fieldset disabled={running} style={{ border: 'none', padding: 0, margin: 0 }}>
           <CommonSettings spec={spec} set={set} userLoaded={userLoaded} />
-          <UserTeacherPicker spec={spec} set={set} load={async (f, c) => { const name = await loadUserTeacher(f, c); setUserLoaded(true); return name; }} />
+          <UserTeacherPicker spec={spec} set={set} load={async (f, c) => { const loaded = await loadUserTeacher(f, c); setUserLoaded(true); return loaded; }} />
           {spec.view === 'teacher' && <CutoffSettings spec={spec} set={set} />}
           {spec.view === 'study' && <StudySettings spec={spec} set={set} />}
           {spec.view === 'distill' && <DistillSettings spec={spec} set={set} />}

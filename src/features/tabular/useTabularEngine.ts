@@ -21,6 +21,8 @@ import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
 
 export type View = TabularSpec['view'];
 export interface DataFile { name: string; bytes: Uint8Array; sha256: string }
+/** A user TFM the worker accepted: its name, recognised format and how categorical columns will reach it. */
+export interface UserTfmLoaded { name: string; format: string; categoricalEncoding: 'codes' | 'onehot' }
 
 export type DataState =
   | { status: 'empty' }
@@ -181,11 +183,14 @@ export function useTabularEngine() {
     setRun((r) => (r.status === 'running' ? { status: 'cancelled', view: r.view } : r));
   }, [restart]);
 
-  /** Checks a user ONNX TFM against its contract in the worker; resolves with its name, rejects with the reason. */
-  const loadUserTeacher = useCallback(async (onnx: DataFile, contract: string): Promise<string> => {
-    const { name } = await engine().loadUserTeacher(onnx.bytes.slice(), contract);
+  /**
+   * Checks a user ONNX TFM against its contract in the worker; resolves with its name, format and how categorical
+   * columns will reach it, rejects with the reason.
+   */
+  const loadUserTeacher = useCallback(async (onnx: DataFile, contract: string): Promise<UserTfmLoaded> => {
+    const { name, format, categoricalEncoding } = await engine().loadUserTeacher(onnx.bytes.slice(), contract);
     userTfm.current = { onnx, contract };
-    return name;
+    return { name, format, categoricalEncoding };
   }, [engine]);
 
   return { data, run, reports, load, reload, setTask, start, cancel, kill, exportStudent, loadUserTeacher };

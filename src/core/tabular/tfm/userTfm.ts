@@ -2,7 +2,10 @@
 // (formats/detect.ts): a real TabPFN v2 or TabICL export, run with its package's preprocessing and ensemble
 // (formats/tabpfnV2.ts, formats/tabicl.ts; an optional sidecar JSON tunes them), or any model with the in-context
 // signature (x_context, y_context, x_query) → class scores declared by the workbench contract JSON below: names,
-// limits, label dtype and whether the output is probabilities or logits. The model's real inputs are checked
+// limits, label dtype, whether the output is probabilities or logits, and how categorical columns reach it
+// (`categoricalEncoding`: 'onehot', the design matrix as it comes and the default, so contracts written before the
+// field behave as they did; 'codes', one column of context-fitted integer codes per source column, as the embedded
+// tfm and the TabPFN v2 / TabICL adapters feed them: categoricalCodes.ts). The model's real inputs are checked
 // against the contract before any run.
 import { z } from 'zod';
 import type { ProbMatrix } from '../../metrics/classification';
@@ -13,6 +16,7 @@ import { TeacherContractError, withinLimits, type Teacher } from '../teachers/te
 import { detectTfmFormat, parseSidecar, parseTabiclConfig, parseTabpfnV2Config, type TfmFormat } from './formats/detect';
 import { tabiclTeacher } from './formats/tabicl';
 import { tabpfnV2Teacher } from './formats/tabpfnV2';
+import { withCategoricalCodes, type TfmCategoricalEncoding } from './categoricalCodes';
 
 export const tfmContractSchema = z.object({
   format: z.literal('workbench-tfm-contract'),
@@ -32,6 +36,8 @@ export const tfmContractSchema = z.object({
   maxContext: z.number().int().min(1).default(1024),
   maxFeatures: z.number().int().min(1).default(32),
   maxClasses: z.number().int().min(2).default(10),
+  /** categorical columns as their one-hot columns (default: what every contract got before the field) or as codes */
+  categoricalEncoding: z.enum(['codes', 'onehot']).default('onehot'),
 });
 
 export type TfmContract = z.infer<typeof tfmContractSchema>;
@@ -101,7 +107,9 @@ function contractTeacher(session: ModelSession, contract: TfmContract): Teacher 
       return result;
     },
   };
-  return withinLimits(raw, { maxContext: contract.maxContext, maxFeatures: contract.maxFeatures, maxClasses: contract.maxClasses, maxContextMembers: 4 });
+  const limited = withinLimits(raw, { maxContext: contract.maxContext, maxFeatures: contract.maxFeatures, maxClasses: contract.maxClasses, maxContextMembers: 4 });
+  // codes outside the limits, as tfmTeacher does: the feature limit then counts source columns, not indicators
+  return contract.categoricalEncoding === 'codes' ? withCategoricalCodes(limited) : limited;
 }
 
 export interface LoadedUserTfm {
@@ -111,6 +119,8 @@ export interface LoadedUserTfm {
   name: string;
   /** the graph's inputs, as declared */
   inputs: string[];
+  /** how categorical columns reach the model (the contract's or sidecar's `categoricalEncoding`, else its default) */
+  categoricalEncoding: TfmCategoricalEncoding;
   dispose(): Promise<void>;
 }
 
@@ -124,10 +134,23 @@ export async function loadUserTfm(bytes: Uint8Array, sidecarJson: string, backen
   const session = await backend.createSession(bytes, { file: 'user-tfm.onnx', backend: preference });
   try {
     const format = detectTfmFormat(session.info.inputNames, sidecar);
-    const teacher = format === 'tabpfn-v2' ? tabpfnV2Teacher(session, parseTabpfnV2Config(sidecar))
-      : format === 'tabicl' ? tabiclTeacher(session, parseTabiclConfig(sidecar))
-        : contractTeacher(session, parseTfmContract(sidecarJson.trim() ? sidecarJson : JSON.stringify({ format: 'workbench-tfm-contract', version: 1, name: 'user-tfm' })));
-    return { teacher, format, name: teacher.id, inputs: [...session.info.inputNames], dispose: () => session.dispose() };
+    let teacher: Teacher;
+    let categoricalEncoding: TfmCategoricalEncoding;
+    if (format === 'tabpfn-v2') {
+      const config = parseTabpfnV2Config(sidecar);
+      teacher = tabpfnV2Teacher(session, config);
+      // explicit categoricalFeatures index the one-hot matrix, so they keep it (tabpfnV2.ts)
+      categoricalEncoding = config.categoricalFeatures.length ? 'onehot' : config.categoricalEncoding;
+    } else if (format === 'tabicl') {
+      const config = parseTabiclConfig(sidecar);
+      teacher = tabiclTeacher(session, config);
+      categoricalEncoding = config.categoricalEncoding;
+    } else {
+      const contract = parseTfmContract(sidecarJson.trim() ? sidecarJson : JSON.stringify({ format: 'workbench-tfm-contract', version: 1, name: 'user-tfm' }));
+      teacher = contractTeacher(session, contract);
+      categoricalEncoding = contract.categoricalEncoding;
+    }
+    return { teacher, format, name: teacher.id, inputs: [...session.info.inputNames], categoricalEncoding, dispose: () => session.dispose() };
   } catch (e) {
     await session.dispose();
     throw e;
