@@ -6,7 +6,8 @@
 //     soft targets — the share of rows with max probability > 0.99 and the mean normalised entropy (collapse is the
 //     label leakage of in-context teachers) — and a GBDT student trained on OOF targets, naive targets and hard
 //     labels (test AUC), its retention (student AUC / tfm AUC) and batch-1 latency per row against the tfm's.
-// TFM_BASELINE_ONNX=path/model.onnx adds an earlier tfm to A and B in the same run (e.g. the model before a retrain).
+// TFM_BASELINE_ONNX=path/model.onnx adds an earlier tfm to A and B in the same run (e.g. the model before a retrain),
+// fed the old way unless TFM_BASELINE_FEED=default.
 // FIDELITY_DATASETS=a,b limits the datasets; TFM_EXTRA_CONTEXT=2048 adds the tfm at that context cap to A. Writes bench/results/tabular-fidelity.json.
 // Feeding ablation (issue #25): A also runs the tfm fed the old way (`tfm-legacy`: one-hot, stratified draws) and
 // with one option of DEFAULT_TFM_FEED changed at a time (TFM_ABLATION=0 skips them); B runs tfm and tfm-legacy,
@@ -37,6 +38,8 @@ const DATASETS = (process.env.FIDELITY_DATASETS ?? 'german,pima,breast-cancer-wi
 const FOLDS = 5;
 const SEED = 0;
 const BASELINE = process.env.TFM_BASELINE_ONNX ?? null;
+/** TFM_BASELINE_FEED=default feeds the earlier tfm as the current one is fed (a like-for-like retrain comparison); else the old feed */
+const BASELINE_FEED: TfmTeacherOptions = process.env.TFM_BASELINE_FEED === 'default' ? {} : LEGACY_TFM_FEED;
 const r4 = (v: number): number => Math.round(v * 1e4) / 1e4;
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
 const sd = (v: number[]): number => { const m = mean(v); return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, v.length - 1)); };
@@ -47,6 +50,7 @@ const tfmOf = (id: string, onnx: string, maxContext?: number, feed: TfmTeacherOp
 /** The tfm with the default feed, the old feed, and (A only) each default option switched back / the alternatives. */
 const ABLATIONS: { id: string; feed: TfmTeacherOptions }[] = [
   { id: 'tfm-onehot', feed: { categorical: 'onehot' } },
+  { id: 'tfm-fixed-code-order', feed: { codeOrder: 'fixed' } },
   { id: 'tfm-stratified-draws', feed: { contextDraw: { draw: 'stratified' } } },
   { id: 'tfm-draws-uncorrected', feed: { contextDraw: { ...DEFAULT_TFM_FEED.contextDraw, priorCorrection: false } } },
   { id: 'tfm-8-covering-draws', feed: { contextMembers: 8, members: 4 } },
@@ -55,7 +59,7 @@ const ABLATIONS: { id: string; feed: TfmTeacherOptions }[] = [
 ];
 const tfms = (ablation: boolean): Teacher[] => [tfmOf('tfm', DEFAULT_TFM_ONNX), tfmOf('tfm-legacy', DEFAULT_TFM_ONNX, undefined, LEGACY_TFM_FEED),
   ...(ablation && ABLATION ? ABLATIONS.map((a) => tfmOf(a.id, DEFAULT_TFM_ONNX, undefined, a.feed)) : []),
-  ...(BASELINE ? [tfmOf('tfm-baseline', BASELINE, undefined, LEGACY_TFM_FEED)] : [])];
+  ...(BASELINE ? [tfmOf('tfm-baseline', BASELINE, undefined, BASELINE_FEED)] : [])];
 
 async function load(id: string): Promise<TabularTask> {
   return loadSharedDataset(id, readFileSync(new URL(sharedDatasetSpec(id).file, DATA), 'utf8'));

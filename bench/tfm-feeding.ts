@@ -6,7 +6,10 @@
 //  B. contexts beyond 1,024 rows with a rare class: bayesFamily members (known AUC*) at 1–5 % positives and
 //     held-out prior-v2 tasks filtered to a 0.5–10 % minority, 6,000 context rows: stratified draws (the old rule)
 //     vs minority-complete draws with and without the label-shift correction, and with draws covering the context;
-//  C. softmax temperature 1 vs 0.9 and 8 vs 4 members on held-out prior-v2 tasks within one context.
+//  C. softmax temperature 1 vs 0.9 and 8 vs 4 members on held-out prior-v2 tasks within one context;
+//  D. the order of categorical codes: fixed vs shuffled per member (TabPFN v2's `ordinal_shuffled`), on A's tasks
+//     at the default feed otherwise.
+// FEEDING_STUDIES=D (any of ABCD) runs only those studies and writes tfm-feeding-<letters>.json instead.
 // Reported per variant: mean AUC, mean log-loss, ECE, paired wins against the first variant. FEEDING_TASKS scales
 // the task counts (default 1). Writes bench/results/tfm-feeding.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,7 +23,8 @@ import { sampleTask, type PriorTask } from '../src/core/tabular/tfm/prior';
 import { DEFAULT_TFM_ONNX, nodeTfmRuntime } from '../src/core/tabular/tfm/nodeRuntime';
 import { tfmTeacher, type TfmTeacherOptions } from '../src/core/tabular/tfm/tfmTeacher';
 
-const OUT = new URL('./results/tfm-feeding.json', import.meta.url);
+const STUDIES = (process.env.FEEDING_STUDIES ?? 'ABCD').toUpperCase();
+const OUT = new URL(`./results/tfm-feeding${STUDIES === 'ABCD' ? '' : `-${STUDIES}`}.json`, import.meta.url);
 const SCALE = Number(process.env.FEEDING_TASKS ?? 1);
 const HELD_OUT = 3.5e9;
 const runtime = nodeTfmRuntime(DEFAULT_TFM_ONNX, 1);
@@ -145,27 +149,32 @@ async function main(): Promise<void> {
   const started = new Date().toISOString();
   const load0 = loadavg()[0];
   const legacyCtx = { draw: 'stratified' } as const;
-  const a = await study('A. categorical encoding (held-out prior v2, 512 context rows)', categoricalCases(Math.round(60 * SCALE)), [
+  const run = async (letter: string, go: () => Promise<Awaited<ReturnType<typeof study>>>) => (STUDIES.includes(letter) ? [await go()] : []);
+  const a = await run('A', () => study('A. categorical encoding (held-out prior v2, 512 context rows)', categoricalCases(Math.round(60 * SCALE)), [
     { id: 'one-hot (old)', options: { categorical: 'onehot', softmaxTemperature: 1 } },
     { id: 'codes', options: { categorical: 'codes', softmaxTemperature: 1 } },
-  ]);
-  const b = await study('B. context draws, 6,000 context rows with a rare class', imbalancedCases(Math.round(6 * SCALE), Math.round(8 * SCALE)), [
+  ]));
+  const b = await run('B', () => study('B. context draws, 6,000 context rows with a rare class', imbalancedCases(Math.round(6 * SCALE), Math.round(8 * SCALE)), [
     { id: 'stratified ×4 (old)', options: { contextDraw: legacyCtx, softmaxTemperature: 1 } },
     { id: 'minority-complete 0.5 ×4, corrected', options: { contextDraw: { draw: 'minority-complete', minorityShare: 0.5 }, softmaxTemperature: 1 } },
     { id: 'minority-complete 0.5 ×4, uncorrected', options: { contextDraw: { draw: 'minority-complete', minorityShare: 0.5, priorCorrection: false }, softmaxTemperature: 1 } },
     { id: 'minority-complete 0.25 ×4, corrected', options: { contextDraw: { draw: 'minority-complete', minorityShare: 0.25 }, softmaxTemperature: 1 } },
     { id: 'minority-complete 0.5 ×8 covering, corr.', options: { contextDraw: { draw: 'minority-complete', minorityShare: 0.5 }, contextMembers: 8, members: 4, softmaxTemperature: 1 } },
-  ]);
-  const c = await study('C. members and temperature (held-out prior v2, 512 context rows)', withinContextCases(Math.round(60 * SCALE)), [
+  ]));
+  const c = await run('C', () => study('C. members and temperature (held-out prior v2, 512 context rows)', withinContextCases(Math.round(60 * SCALE)), [
     { id: '8 members, T = 1 (old)', options: { members: 8, softmaxTemperature: 1 } },
     { id: '8 members, T = 0.9', options: { members: 8, softmaxTemperature: 0.9 } },
     { id: '4 members, T = 1', options: { members: 4, softmaxTemperature: 1 } },
     { id: '16 members, T = 1', options: { members: 16, softmaxTemperature: 1 } },
-  ]);
+  ]));
+  const d = await run('D', () => study('D. categorical code order (held-out prior v2, 512 context rows)', categoricalCases(Math.round(60 * SCALE)), [
+    { id: 'codes, fixed order', options: { categorical: 'codes', codeOrder: 'fixed' } },
+    { id: 'codes, shuffled per member', options: { categorical: 'codes', codeOrder: 'shuffled-per-member' } },
+  ]));
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(OUT, JSON.stringify({
     bench: 'tfm-feeding', started, finished: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? 'unknown',
-    loadAverage: { start: load0, end: loadavg()[0] }, heldOutSeedsFrom: HELD_OUT, studies: [a, b, c],
+    loadAverage: { start: load0, end: loadavg()[0] }, heldOutSeedsFrom: HELD_OUT, studies: [...a, ...b, ...c, ...d],
   }, null, 1));
   console.log(`wrote ${OUT.pathname}`);
 }

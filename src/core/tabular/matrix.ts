@@ -16,6 +16,12 @@ export interface FeatureMatrix {
    * must drop it.
    */
   categoricalGroups?: CategoricalGroup[];
+  /**
+   * Columns that hold categorical codes 0..L−1 (written by the tfm's categoricalCodes.ts), so a teacher can treat
+   * their values as unordered (the tfm's per-member code shuffle). Row subsets keep it; column subsets must remap
+   * it (teachers/teacher.ts `columns`).
+   */
+  codedColumns?: number[];
 }
 
 export interface CategoricalGroup {

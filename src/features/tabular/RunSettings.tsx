@@ -47,8 +47,8 @@ export function CommonSettings({ spec, set, userLoaded }: { spec: TabularSpec; s
       <label title="execution provider for the ONNX teachers (the TFM, a user TFM); auto skips a software WebGPU adapter">backend <select value={spec.backend} data-testid="tabular-backend" onChange={(e) => set({ backend: e.target.value as TabularSpec['backend'] })}>
         <option value="auto">auto</option><option value="webgpu">webgpu</option><option value="wasm">wasm</option>
       </select></label>
-      <label title="how the embedded tfm is fed: categorical columns as codes fitted on the context and every rare-class row in each context draw (default), or the one-hot design matrix with stratified draws (links made before this option)">tfm input <select value={spec.tfmFeed} data-testid="tfm-feed" onChange={(e) => set({ tfmFeed: e.target.value as TabularSpec['tfmFeed'] })}>
-        <option value="codes-minority-complete">codes, minority-complete draws</option><option value="onehot-stratified">one-hot, stratified draws (old)</option>
+      <label title="how the embedded tfm is fed: categorical columns as codes fitted on the context (their level order shuffled per ensemble member, as TabPFN v2 does) and every rare-class row in each context draw (default), or the one-hot design matrix with stratified draws (links made before this option)">tfm input <select value={spec.tfmFeed} data-testid="tfm-feed" onChange={(e) => set({ tfmFeed: e.target.value as TabularSpec['tfmFeed'] })}>
+        <option value="shuffled-codes-minority-complete">codes shuffled per member, minority-complete draws</option><option value="codes-minority-complete">codes in fixed order, minority-complete draws (v3 links)</option><option value="onehot-stratified">one-hot, stratified draws (old)</option>
       </select></label>
     </div>
   );

@@ -42,11 +42,16 @@ describe('tabular spec v2: the tuned GBDT teacher and the decision cut-off', () 
 });
 
 describe('tabular spec v3: how the embedded tfm is fed', () => {
-  it('v1/v2 links decode to the feed they ran (one-hot, stratified draws); new specs default to codes + minority-complete', () => {
+  it('v1/v2 links decode to the feed they ran (one-hot, stratified draws); new specs default to per-member shuffled codes + minority-complete', () => {
     const v2 = `#/tabular?s=${base64UrlEncode(zlibSync(strToU8(JSON.stringify({ v: 1, m: 'tabular', sv: 2, s: { teachers: ['tfm'] } }))))}`;
     expect((decodeLink(v2)!.spec as TabularSpec).tfmFeed).toBe('onehot-stratified');
     expect((decodeLink(rawLink('tabular', { teachers: ['tfm'] }))!.spec as TabularSpec).tfmFeed).toBe('onehot-stratified');
-    expect(tabularSpec.schema.parse({}).tfmFeed).toBe('codes-minority-complete');
+    expect(tabularSpec.schema.parse({}).tfmFeed).toBe('shuffled-codes-minority-complete');
+    // a v3 link ran the codes in fixed order; one that names a feed keeps it
+    const v3 = (s: object) => `#/tabular?s=${base64UrlEncode(zlibSync(strToU8(JSON.stringify({ v: 1, m: 'tabular', sv: 3, s }))))}`;
+    expect((decodeLink(v3({ teachers: ['tfm'] }))!.spec as TabularSpec).tfmFeed).toBe('codes-minority-complete');
+    expect((decodeLink(v3({ tfmFeed: 'onehot-stratified' }))!.spec as TabularSpec).tfmFeed).toBe('onehot-stratified');
+    expect(decode({ tfmFeed: 'shuffled-codes-minority-complete' }).spec).toMatchObject({ tfmFeed: 'shuffled-codes-minority-complete' });
     expect(decode({ tfmFeed: 'codes-minority-complete' }).spec).toMatchObject({ tfmFeed: 'codes-minority-complete' });
     expect(decode({ tfmFeed: 'onehot-stratified' }).spec).toMatchObject({ tfmFeed: 'onehot-stratified' });
     expect(linkRefusal(rawLink('tabular', { tfmFeed: 'ordinal' })).message).toMatch(/tfmFeed/);

@@ -33,9 +33,11 @@ const schema = z.object({
   /**
    * v3: how the embedded tfm is fed (src/core/tabular/tfm/tfmTeacher.ts TFM_FEEDS): categorical columns as
    * context-fitted codes and minority-complete context draws (the default), or the one-hot design matrix with
-   * stratified draws (what every v1/v2 link ran, so older links decode to it and reproduce their results)
+   * stratified draws (what every v1/v2 link ran, so older links decode to it and reproduce their results).
+   * v4: the default also relabels the codes' levels per ensemble member ('shuffled-codes-minority-complete');
+   * v3 links decode to the fixed order they ran ('codes-minority-complete').
    */
-  tfmFeed: z.enum(['codes-minority-complete', 'onehot-stratified']).default('codes-minority-complete'),
+  tfmFeed: z.enum(['shuffled-codes-minority-complete', 'codes-minority-complete', 'onehot-stratified']).default('shuffled-codes-minority-complete'),
   distill: z.object({
     labelling: z.enum(['oof', 'naive']).default('oof'),
     temperature: z.number().default(1),
@@ -50,14 +52,17 @@ export const tabularSpec: SpecDefinition<TabularSpec> = {
   module: 'tabular',
   // v2 added the 'tuned-gbdt' teacher and the cut-off settings. A v1 link needs no change (it has neither; the
   // cut-off defaults to Youden's J without ONNX TFMs); an older build refuses a v2 link as newer rather than as
-  // an unknown teacher. v3 added tfmFeed: v1/v2 links decode to the feed they ran ('onehot-stratified').
-  version: 3,
+  // an unknown teacher. v3 added tfmFeed: v1/v2 links decode to the feed they ran ('onehot-stratified'). v4 made
+  // the per-member code shuffle the default feed: v3 links decode to 'codes-minority-complete'.
+  version: 4,
   schema,
   migrations: {
     // v0 links carried a single context size.
     0: (old) => (typeof old.contextSize === 'number' ? { ...old, contextSizes: [old.contextSize] } : old),
     // v2 → v3 (v0/v1 links pass here too): the tfm was fed one-hot columns and stratified draws before tfmFeed
     2: (old) => ({ tfmFeed: 'onehot-stratified', ...old }),
+    // v3 → v4: the default feed then kept the codes' order fixed
+    3: (old) => ({ tfmFeed: 'codes-minority-complete', ...old }),
   },
   clamp: (s) => ({
     ...s,

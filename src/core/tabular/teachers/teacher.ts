@@ -63,7 +63,8 @@ export function priorCorrected(p: Float64Array, k: number, target: number[], dra
 function columns(x: FeatureMatrix, cols: number[]): FeatureMatrix {
   const out = new Float64Array(x.n * cols.length);
   for (let i = 0; i < x.n; i++) for (let j = 0; j < cols.length; j++) out[i * cols.length + j] = x.x[i * x.d + cols[j]];
-  return { x: out, n: x.n, d: cols.length, names: cols.map((c) => x.names[c]) };
+  const coded = x.codedColumns?.length ? cols.flatMap((c, j) => (x.codedColumns!.includes(c) ? [j] : [])) : [];
+  return { x: out, n: x.n, d: cols.length, names: cols.map((c) => x.names[c]), ...(coded.length ? { codedColumns: coded } : {}) };
 }
 
 /**

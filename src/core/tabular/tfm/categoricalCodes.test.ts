@@ -51,6 +51,10 @@ describe('categorical codes for the tfm', () => {
     const coded = categoricalCodes(ctx, q);
     expect(coded.xc.names).toEqual(['age', 'colour', 'height']);
     expect(coded.xc.d).toBe(3);
+    // both matrices name their code columns, so the teacher can relabel levels per member (codeOrder)
+    expect(coded.codedColumns).toEqual([1]);
+    expect(coded.xc.codedColumns).toEqual([1]);
+    expect(coded.xq.codedColumns).toEqual([1]);
     expect(Array.from({ length: 4 }, (_, i) => coded.xc.x[i * 3 + 1])).toEqual([0, 1, 0, 1]);
     // blue is unseen in the context → NaN (the model's missing value); a missing cell arrives imputed to the mode (red)
     expect(coded.xq.x[1]).toBeNaN();

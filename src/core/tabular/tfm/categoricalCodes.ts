@@ -68,6 +68,7 @@ export function categoricalCodes(xc: FeatureMatrix, xq: FeatureMatrix): { xc: Fe
     for (let l = 0; l < present.length; l++) if (present[l]) code[l] = next++;
     codeMaps.set(g, code);
   }
+  const codedColumns = out.flatMap((c, o) => (typeof c === 'number' ? [] : [o]));
   const encode = (m: FeatureMatrix): FeatureMatrix => {
     const d = out.length;
     const x = new Float64Array(m.n * d);
@@ -80,9 +81,9 @@ export function categoricalCodes(xc: FeatureMatrix, xq: FeatureMatrix): { xc: Fe
         x[i * d + o] = code >= 0 ? code : NaN;
       }
     }
-    return { x, n: m.n, d, names: out.map((c) => (typeof c === 'number' ? m.names[c] : c.name)) };
+    return { x, n: m.n, d, names: out.map((c) => (typeof c === 'number' ? m.names[c] : c.name)), codedColumns };
   };
-  return { xc: encode(xc), xq: encode(xq), codedColumns: out.flatMap((c, o) => (typeof c === 'number' ? [] : [o])) };
+  return { xc: encode(xc), xq: encode(xq), codedColumns };
 }
 
 /** `inner` fed categorical codes (see the header); ids and progress pass through. */

@@ -68,3 +68,45 @@ describe('the committed TFM (models/tfm)', () => {
     expect(aucFromProbs(p, test.y)).toBeGreaterThan(0.9);
   });
 });
+
+describe('TFM teacher categorical code order', () => {
+  // column 1 holds codes 0..3 (as categoricalCodes writes them), the others are numeric
+  function coded(n: number, seed: number, levels = 4): FeatureMatrix {
+    const m = matrix(n, 4, seed);
+    for (let i = 0; i < n; i++) m.x[i * 4 + 1] = (i * 7 + seed) % levels;
+    return { ...m, codedColumns: [1] };
+  }
+  const yc = Int32Array.from({ length: 36 }, (_, i) => (i * 5) % 3);
+
+  it('relabels the coded levels of members after the first, and nothing else', async () => {
+    const fixed = (members: number) => tfmOnnxTeacher({ runtime, members, codeOrder: 'fixed' });
+    const shuffled = (members: number) => tfmOnnxTeacher({ runtime, members, codeOrder: 'shuffled-per-member' });
+    // member 0 sees the codes as given
+    const one = await fixed(1).predict(coded(36, 1), yc, 3, coded(9, 2));
+    (await shuffled(1).predict(coded(36, 1), yc, 3, coded(9, 2))).probs.forEach((v, i) => expect(v).toBe(one.probs[i]));
+    // later members see other codes: the output moves
+    const a = await fixed(6).predict(coded(36, 1), yc, 3, coded(9, 2));
+    const b = await shuffled(6).predict(coded(36, 1), yc, 3, coded(9, 2));
+    expect(b.probs.some((v, i) => Math.abs(v - a.probs[i]) > 1e-5)).toBe(true);
+    // a single level has only the identity relabelling, and a matrix without coded columns is untouched: the
+    // feature and class permutations are the fixed order's, bit for bit
+    const single = await fixed(6).predict(coded(36, 1, 1), yc, 3, coded(9, 2, 1));
+    (await shuffled(6).predict(coded(36, 1, 1), yc, 3, coded(9, 2, 1))).probs.forEach((v, i) => expect(v).toBe(single.probs[i]));
+    const plain = await fixed(6).predict(matrix(36, 4, 1), yc, 3, matrix(9, 4, 2));
+    (await shuffled(6).predict(matrix(36, 4, 1), yc, 3, matrix(9, 4, 2))).probs.forEach((v, i) => expect(v).toBe(plain.probs[i]));
+  });
+
+  it('keeps the coded columns through withinLimits feature blocks', async () => {
+    const wide = matrix(20, 40, 3);
+    const seen: string[][] = [];
+    const inner = { id: 'spy', async predict(xc: FeatureMatrix, _y: Int32Array, k: number, xq: FeatureMatrix) {
+      seen.push((xc.codedColumns ?? []).map((j) => xc.names[j]));
+      expect(xq.codedColumns).toEqual(xc.codedColumns);
+      return { probs: new Float64Array(xq.n * k).fill(1 / k), n: xq.n, k };
+    } };
+    const { withinLimits: limit, TFM_LIMITS: limits } = await import('../teachers/teacher');
+    await limit(inner, limits, 0).predict({ ...wide, codedColumns: [3, 17, 38] }, new Int32Array(20), 2, { ...matrix(4, 40, 4), codedColumns: [3, 17, 38] });
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.flat().sort()).toEqual(['f17', 'f3', 'f38']);
+  });
+});

@@ -7,7 +7,7 @@ import type { ProbMatrix } from '../../metrics/classification';
 import type { BackendPreference, ModelSession, OrtBackend } from '../../runtime/session';
 import { tensor } from '../../runtime/tensor';
 import type { FeatureMatrix } from '../matrix';
-import { makeRng, shuffle } from '../data/rng';
+import { makeRng, shuffle, type Rng } from '../data/rng';
 import { TeacherContractError, TFM_LIMITS, withinLimits, type ContextDrawOptions, type Teacher } from '../teachers/teacher';
 import { applyTemperature } from '../distill/label';
 import { withCategoricalCodes, type TfmCategoricalEncoding } from './categoricalCodes';
@@ -47,6 +47,13 @@ export interface TfmTeacherOptions {
   softmaxTemperature?: number;
   /** categorical columns as one column of context-fitted codes (categoricalCodes.ts) or as one-hot columns */
   categorical?: TfmCategoricalEncoding;
+  /**
+   * Order of the categorical codes per member. 'fixed': every member sees the context-fitted codes as they are.
+   * 'shuffled-per-member': members after the first relabel each coded column's levels by a seeded permutation,
+   * as TabPFN v2's `ordinal_shuffled` preprocessing does, so the ensemble averages over the arbitrary order the
+   * codes put on unordered levels. Default DEFAULT_TFM_FEED's (bench/tfm-feeding.ts study D decided it).
+   */
+  codeOrder?: TfmCodeOrder;
   /** how contexts beyond maxContext rows are drawn (teachers/teacher.ts ContextDrawOptions) */
   contextDraw?: ContextDrawOptions;
   /** most context draws per prediction (TFM_LIMITS.maxContextMembers, 4, by default) */
@@ -55,6 +62,8 @@ export interface TfmTeacherOptions {
 
 export const DEFAULT_MEMBERS = 8;
 
+export type TfmCodeOrder = 'fixed' | 'shuffled-per-member';
+
 /** How the tfm is fed before this option set existed (one-hot, stratified draws, T = 1): reachable as an option. */
 export const LEGACY_TFM_FEED = { categorical: 'onehot', contextDraw: { draw: 'stratified' }, softmaxTemperature: 1 } as const satisfies TfmTeacherOptions;
 
@@ -62,12 +71,22 @@ export const LEGACY_TFM_FEED = { categorical: 'onehot', contextDraw: { draw: 'st
  * The defaults, chosen on synthetic tasks (bench/tfm-feeding.ts; models/forge/tfm/README.md "Feeding"), not on the
  * shipped datasets.
  */
-export const DEFAULT_TFM_FEED = { categorical: 'codes', contextDraw: { draw: 'minority-complete', minorityShare: 0.5 }, softmaxTemperature: 0.9 } as const satisfies TfmTeacherOptions;
+export const DEFAULT_TFM_FEED = {
+  categorical: 'codes', codeOrder: 'shuffled-per-member', contextDraw: { draw: 'minority-complete', minorityShare: 0.5 }, softmaxTemperature: 0.9,
+} as const satisfies TfmTeacherOptions;
 
-/** The feeds a share link can name (src/state/specs/tabular.ts `tfmFeed`; links before it mean 'onehot-stratified'). */
-export const TFM_FEEDS = { 'onehot-stratified': LEGACY_TFM_FEED, 'codes-minority-complete': DEFAULT_TFM_FEED } as const;
+/** The default feed before the per-member code shuffle (tabular links v3 named it 'codes-minority-complete'). */
+export const FIXED_CODES_TFM_FEED = { ...DEFAULT_TFM_FEED, codeOrder: 'fixed' } as const satisfies TfmTeacherOptions;
+
+/**
+ * The feeds a share link can name (src/state/specs/tabular.ts `tfmFeed`): links before v3 mean 'onehot-stratified',
+ * v3 links 'codes-minority-complete'.
+ */
+export const TFM_FEEDS = {
+  'onehot-stratified': LEGACY_TFM_FEED, 'codes-minority-complete': FIXED_CODES_TFM_FEED, 'shuffled-codes-minority-complete': DEFAULT_TFM_FEED,
+} as const;
 export type TfmFeedName = keyof typeof TFM_FEEDS;
-export const DEFAULT_TFM_FEED_NAME: TfmFeedName = 'codes-minority-complete';
+export const DEFAULT_TFM_FEED_NAME: TfmFeedName = 'shuffled-codes-minority-complete';
 
 /** Output width of the graph: the model's class slots. */
 export const TFM_CLASS_SLOTS = 10;
@@ -97,23 +116,49 @@ async function nodeDefaultRuntime(): Promise<TfmRuntime> {
   return mod.nodeTfmRuntime();
 }
 
-/** Rows of `m` with columns in `perm` order, as float32 (NaN stays NaN: the graph treats it as missing). */
-function permutedF32(m: FeatureMatrix, from: number, to: number, perm: number[]): Float32Array {
+/** Level relabelling per coded column (source column index → new code of each old code). */
+type CodePerms = Map<number, Int32Array>;
+
+/**
+ * Rows of `m` with columns in `perm` order, as float32 (NaN stays NaN: the graph treats it as missing); a coded
+ * column's values go through its level relabelling when `codes` has one.
+ */
+function permutedF32(m: FeatureMatrix, from: number, to: number, perm: number[], codes?: CodePerms): Float32Array {
   const out = new Float32Array((to - from) * perm.length);
-  for (let i = from; i < to; i++) for (let j = 0; j < perm.length; j++) out[(i - from) * perm.length + j] = m.x[i * m.d + perm[j]];
+  for (let i = from; i < to; i++) {
+    for (let j = 0; j < perm.length; j++) {
+      const v = m.x[i * m.d + perm[j]];
+      const relabel = codes?.get(perm[j]);
+      // codes outside the context's levels cannot occur (categoricalCodes makes them NaN); keep them as they are
+      out[(i - from) * perm.length + j] = relabel && Number.isInteger(v) && v >= 0 && v < relabel.length ? relabel[v] : v;
+    }
+  }
   return out;
+}
+
+/** A seeded relabelling of every coded column's levels (0..L−1, L read off the context). */
+function shuffledCodes(xc: FeatureMatrix, rng: Rng): CodePerms {
+  const perms: CodePerms = new Map();
+  for (const j of xc.codedColumns ?? []) {
+    let levels = 0;
+    for (let i = 0; i < xc.n; i++) { const v = xc.x[i * xc.d + j]; if (Number.isInteger(v) && v >= levels) levels = v + 1; }
+    const p = Array.from({ length: levels }, (_, l) => l);
+    shuffle(p, rng);
+    perms.set(j, Int32Array.from(p));
+  }
+  return perms;
 }
 
 /** One forward over all queries (in chunks) with features reordered by featPerm and class c fed as classPerm[c]. */
 async function runMember(s: ModelSession, xc: FeatureMatrix, yc: Int32Array, k: number, xq: FeatureMatrix, featPerm: number[],
-  classPerm: number[], chunk: number, signal?: AbortSignal, onChunk?: () => void): Promise<Float64Array> {
-  const xContext = tensor('float32', permutedF32(xc, 0, xc.n, featPerm), [1, xc.n, xc.d]);
+  classPerm: number[], codes: CodePerms | undefined, chunk: number, signal?: AbortSignal, onChunk?: () => void): Promise<Float64Array> {
+  const xContext = tensor('float32', permutedF32(xc, 0, xc.n, featPerm, codes), [1, xc.n, xc.d]);
   const yContext = tensor('int64', BigInt64Array.from(yc, (v) => BigInt(classPerm[v])), [1, xc.n]);
   const probs = new Float64Array(xq.n * k);
   for (let from = 0; from < xq.n; from += chunk) {
     signal?.throwIfAborted();
     const to = Math.min(xq.n, from + chunk);
-    const out = await s.run({ x_context: xContext, y_context: yContext, x_query: tensor('float32', permutedF32(xq, from, to, featPerm), [1, to - from, xq.d]) }, { signal });
+    const out = await s.run({ x_context: xContext, y_context: yContext, x_query: tensor('float32', permutedF32(xq, from, to, featPerm, codes), [1, to - from, xq.d]) }, { signal });
     const p = out.probs.data as Float32Array; // [1, rows, 10]
     for (let i = 0; i < to - from; i++) {
       let sum = 0;
@@ -151,6 +196,8 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
       const members = Math.max(1, options.members ?? DEFAULT_MEMBERS);
       const T = options.softmaxTemperature ?? 1;
       const rng = makeRng(options.seed ?? 0);
+      const shuffleCodes = options.codeOrder === 'shuffled-per-member' && (xc.codedColumns?.length ?? 0) > 0;
+      const codeRng = makeRng(((options.seed ?? 0) ^ 0x5eed) >>> 0);
       const probs = new Float64Array(xq.n * k);
       // one step per ONNX run: every member runs every query chunk
       const steps = members * Math.ceil(xq.n / chunk);
@@ -161,7 +208,9 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
         const featPerm = Array.from({ length: xc.d }, (_, j) => j);
         const classPerm = Array.from({ length: k }, (_, c) => c);
         if (m > 0) { shuffle(featPerm, rng); shuffle(classPerm, rng); }
-        const p = await runMember(s, xc, yc, k, xq, featPerm, classPerm, chunk, signal, () => onProgress?.(++done, steps));
+        // its own stream, so turning the code shuffle on leaves the feature and class permutations as they were
+        const codes = m > 0 && shuffleCodes ? shuffledCodes(xc, codeRng) : undefined;
+        const p = await runMember(s, xc, yc, k, xq, featPerm, classPerm, codes, chunk, signal, () => onProgress?.(++done, steps));
         // p^(1/T) renormalised = softmax(logits / T): distillation's temperature, applied per member
         const pt = T === 1 ? p : applyTemperature({ probs: p, n: xq.n, k }, T).probs;
         for (let i = 0; i < probs.length; i++) probs[i] += pt[i] / members;
