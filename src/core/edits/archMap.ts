@@ -20,6 +20,12 @@
 //     norms only the MLP reads: its input norm (post_attention_layernorm in Llama/Qwen/Mistral/Phi-3, ln_2 in
 //     GPT-2, pre_feedforward_layernorm in Gemma: TransformerLens's hook_mlp_in sits before it) and Gemma's
 //     post_feedforward_layernorm.
+//   MLP neuron (l,j) (`CircuitSelection.neurons`, a finer cut than whole MLPs; EAP-IG graphs have no such node):
+//     its row of the MLP input matrix and its bias entry — output feature j of fc / gate / up and their biases
+//     (features j and I+j of a fused gate_up [2I, d], gate first) — and its input feature j of down (c_proj rows
+//     in GPT-2's Conv1D [I, d], down_proj columns in nn.Linear [d, I]). Not owned by a neuron: the MLP's input norm
+//     and Gemma's post-FFN norm (every neuron reads / writes through them) and the down bias (added once). A
+//     selected whole MLP wins over its neurons.
 //   input / logits own nothing: embeddings (tied or not), lm_head and the final norm are never edited.
 //
 // The family comes from config.json's model_type when the checkpoint has one, else from the tensor names (the
@@ -232,7 +238,7 @@ export function maskForTensor(spec: TensorSpec, sel: CircuitSelection, a: ArchIn
   if (!r || !own) return null;
   const [rows, cols] = view2d(spec.shape);
   const mk = (rr: Range[], cr: Range[]): RowColMask | null => (rr.length && cr.length ? { rows, cols, rowRanges: mergeRanges(rr), colRanges: mergeRanges(cr) } : null);
-  if (own === 'mlp') return sel.mlps.includes(r.layer) ? mk([[0, rows]], [[0, cols]]) : null;
+  if (own === 'mlp') return sel.mlps.includes(r.layer) ? mk([[0, rows]], [[0, cols]]) : neuronMask(spec, r.role, r.layer, sel, f.block.weightLayout === 'in_out', mk);
   const heads = sel.heads.filter(([l]) => l === r.layer).map(([, h]) => h);
   for (const h of heads) if (h >= a.nHeads) throw new MaskMappingError(`circuit head a${r.layer}.h${h} does not exist: the model has ${a.nHeads} heads per layer`);
   if (heads.length === 0) return null;
@@ -254,6 +260,31 @@ export function maskForTensor(spec: TensorSpec, sel: CircuitSelection, a: ArchIn
   checkShape(spec.name, spec.shape, isBias ? [outDim] : inOut ? [d, outDim] : [outDim, d]);
   // output features: rows of an nn.Linear [out, in], columns of a Conv1D [in, out] and of a bias [1, out] view
   return !isBias && !inOut ? mk(features, [[0, cols]]) : mk([[0, rows]], features);
+}
+
+/** Roles a single MLP neuron owns a slice of: where its index is an output feature, or (down) an input feature. */
+const NEURON_OUT_ROLES: readonly LayerRole[] = ['fc', 'fc_bias', 'gate', 'up', 'gate_up'];
+
+/** The slice of an MLP tensor that `sel.neurons` own in `layer` (see the header), or null. */
+function neuronMask(spec: TensorSpec, role: LayerRole, layer: number, sel: CircuitSelection, inOut: boolean,
+  mk: (rr: Range[], cr: Range[]) => RowColMask | null): RowColMask | null {
+  const js = (sel.neurons ?? []).filter(([l]) => l === layer).map(([, j]) => j);
+  const isDown = role === 'down';
+  if (js.length === 0 || (!isDown && !NEURON_OUT_ROLES.includes(role))) return null;
+  const isBias = spec.shape.length === 1;
+  if (spec.shape.length > 2) throw new MaskMappingError(`${spec.name} has shape [${spec.shape}]: an MLP projection must be 1-D or 2-D`);
+  // the neuron axis: output features (fc/gate/up: Conv1D and bias columns, nn.Linear rows); down: input features
+  const neuronAxisIsRows = isBias ? false : isDown ? inOut : !inOut;
+  const [rows, cols] = isBias ? [1, spec.shape[0]] : [spec.shape[0], spec.shape[1]];
+  const axisLen = neuronAxisIsRows ? rows : cols;
+  const fused = role === 'gate_up';
+  if (fused && axisLen % 2 !== 0) throw new MaskMappingError(`${spec.name} has shape [${spec.shape}]: a fused gate_up needs an even number of output features`);
+  const nNeurons = fused ? axisLen / 2 : axisLen;
+  for (const j of js) {
+    if (!Number.isInteger(j) || j < 0 || j >= nNeurons) throw new MaskMappingError(`circuit neuron m${layer}.n${j} does not exist: ${spec.name} has ${nNeurons} neurons`);
+  }
+  const features: Range[] = js.flatMap((j): Range[] => (fused ? [[j, j + 1], [nNeurons + j, nNeurons + j + 1]] : [[j, j + 1]]));
+  return neuronAxisIsRows ? mk(features, [[0, cols]]) : mk([[0, rows]], features);
 }
 
 export function maskCount(m: RowColMask): number {

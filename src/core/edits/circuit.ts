@@ -12,6 +12,11 @@ export interface CircuitSelection {
   heads: [number, number][];
   /** MLP layers, sorted. */
   mlps: number[];
+  /**
+   * Single MLP neurons as [layer, index] (a finer cut than `mlps`, made by code: EAP-IG Graph JSON has no neuron
+   * nodes, so parseCircuit never sets it). What a neuron owns: archMap.ts.
+   */
+  neurons?: [number, number][];
   /** From the JSON's cfg when present (n_layers, n_heads, and for GQA models n_key_value_heads, model_type). */
   nLayers?: number;
   nHeads?: number;

@@ -108,7 +108,7 @@ export function circuitMasks(model: UnlearnModel, sel: CircuitSelection, trainab
   if (sel.nLayers !== undefined && sel.nLayers !== model.nLayers) throw foreign(`it has ${sel.nLayers} layers, the model ${model.nLayers}`);
   if (sel.nHeads !== undefined && sel.nHeads !== model.nHeads) throw foreign(`it has ${sel.nHeads} heads per layer, the model ${model.nHeads}`);
   if (sel.modelType !== undefined && !FAMILIES[model.family].modelTypes.includes(sel.modelType)) throw foreign(`it was made on a ${sel.modelType} model, this one is ${model.family}`);
-  const bad = [...sel.mlps.filter((l) => l >= model.nLayers).map((l) => `m${l}`), ...sel.heads.filter(([l, h]) => l >= model.nLayers || h >= model.nHeads).map(([l, h]) => `a${l}.h${h}`)];
+  const bad = [...sel.mlps.filter((l) => l >= model.nLayers).map((l) => `m${l}`), ...(sel.neurons ?? []).filter(([l]) => l >= model.nLayers).map(([l, j]) => `m${l}.n${j}`), ...sel.heads.filter(([l, h]) => l >= model.nLayers || h >= model.nHeads).map(([l, h]) => `a${l}.h${h}`)];
   if (bad.length) throw foreign(`nodes ${bad.slice(0, 5).join(', ')} do not exist in it`);
   const specs = Object.entries(model.params).map(([n, a]) => ({ name: model.fileName(n), dtype: 'F32' as const, shape: [...a.shape] }));
   const out = new Map<string, Float32Array>();
