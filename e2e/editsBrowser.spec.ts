@@ -1,7 +1,7 @@
 // Unlearning in the browser (edits module, "Unlearn in the browser"): the lab worker fine-tunes the embedded
 // `target` on a small forge split. A batch of 200-step gradient-ascent runs over three seeds is cancelled during
 // the first (the shared flag stops it after the current step, the batch stops: no result appears); a MANSU run
-// (Fisher step off) completes and shows the four-properties table, its step report, the full-precision vs NF4 /
+// (Fisher step off, its retain guard — ours, off by default — on) completes and shows the four-properties table, its step report, the full-precision vs NF4 /
 // FP4 table with PTQ gaps, behaviour rates, the |update| / bin-width histograms, the parameters touched, the
 // forget behaviour's attribution graphs before and after, and its row of the properties-over-seeds table;
 // its manifest and weights download; the share link carries the run's spec and digest, and opened in a fresh tab
@@ -48,14 +48,16 @@ test('unlearn target in the browser: cancel a GA run, complete a MANSU run, down
   await expect(page.getByTestId('unlearn-progress')).toHaveCount(0);
   await expect(page.getByTestId('unlearn-runs')).toHaveCount(0);
 
-  // a short MANSU run to the end, its Fisher step switched off
+  // a short MANSU run to the end, its Fisher step switched off and its retain guard (off by default) on
   await page.getByTestId('unlearn-method').selectOption('mansu');
   await expect(page.getByTestId('mansu-switches')).toBeVisible();
   await page.getByTestId('mansu-fisher').uncheck();
+  await expect(page.getByTestId('mansu-retainGuard')).not.toBeChecked();
+  await page.getByTestId('mansu-retainGuard').check();
   await page.getByTestId('mansu-objective').selectOption('grad_diff');
   await fill(page, [['unlearn-steps', '3'], ['unlearn-batchSize', '2']]);
   await expect.poll(() => page.evaluate(() => window.__workbench!.spec('edits'))).toMatchObject({
-    unlearn: { method: 'mansu', steps: 3, cadPairs: 2, mansu: { objective: 'grad_diff', circuit: true, fisher: false, nullSpace: true, floor: true } },
+    unlearn: { method: 'mansu', steps: 3, cadPairs: 2, mansu: { objective: 'grad_diff', circuit: true, fisher: false, nullSpace: true, floor: true, retainGuard: true } },
   });
   const percents = await recordProgress(page, 'unlearn-progress');
   await page.getByTestId('unlearn-start').click();
@@ -73,6 +75,8 @@ test('unlearn target in the browser: cancel a GA run, complete a MANSU run, down
   await expect(page.getByTestId('mansu-report-fisher')).toHaveText('Fisher bound: off');
   await expect(page.getByTestId('mansu-report-nullspace')).toContainText('projections');
   await expect(page.getByTestId('mansu-report-floor')).toContainText('grown past a decision midpoint');
+  // the guard ran: a quarter of the 16 retain pairs held aside
+  await expect(page.getByTestId('mansu-report-retainguard')).toContainText('4 retain pairs held aside');
   // CAD and the forget behaviour's attribution graphs before and after, drawn on the same edges
   await expect(page.getByTestId('cad-value')).toHaveText(/^\d\.\d{3}$/);
   for (const g of ['before', 'after']) {
@@ -110,7 +114,7 @@ test('unlearn target in the browser: cancel a GA run, complete a MANSU run, down
   const digest = (await page.getByTestId('result-digest').innerText()).replace('result digest ', '');
   const link = await page.evaluate(() => window.__workbench!.shareLink('edits'));
   const decoded = await page.evaluate((h) => window.__workbench!.decode(h), link);
-  expect(decoded?.spec).toMatchObject({ mode: 'browser', seed: 5, unlearn: { method: 'mansu', steps: 3, forgetSize: 8, evalSize: 4, mansu: { fisher: false } } });
+  expect(decoded?.spec).toMatchObject({ mode: 'browser', seed: 5, unlearn: { method: 'mansu', steps: 3, forgetSize: 8, evalSize: 4, mansu: { fisher: false, retainGuard: true } } });
   expect(decoded?.digest).toBe(digest);
   const fresh = await browser.newPage();
   await fresh.goto(`/${link}`);
@@ -118,6 +122,7 @@ test('unlearn target in the browser: cancel a GA run, complete a MANSU run, down
   await expect(fresh.getByTestId('unlearn-steps')).toHaveValue('3');
   await expect(fresh.getByTestId('unlearn-method')).toHaveValue('mansu');
   await expect(fresh.getByTestId('mansu-fisher')).not.toBeChecked();
+  await expect(fresh.getByTestId('mansu-retainGuard')).toBeChecked();
   await fresh.getByTestId('unlearn-start').click();
   await expect(fresh.getByTestId('reproduction')).toHaveText(/^Reproduced/, { timeout: 300_000 });
   await fresh.close();

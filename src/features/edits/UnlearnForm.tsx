@@ -1,5 +1,5 @@
-// The in-browser unlearning form: embedded model, method (a baseline, or MANSU with its four steps switchable and
-// its forget objective), forge harm topic to forget, set sizes, steps, batch, learning rate, the spec's seed,
+// The in-browser unlearning form: embedded model, method (a baseline, or MANSU with its four steps switchable, its
+// retain guard (ours, off by default) and its forget objective), forge harm topic to forget, set sizes, steps, batch, learning rate, the spec's seed,
 // evaluation, behaviour and CAD sizes; start, progress on one bar, cancel. Every field
 // is the edits spec's `unlearn` block (the share link carries it), clamped to UNLEARN_LIMITS as it is typed.
 import type { UnlearnJobMethod, UnlearnJobProgress } from '../../core/edits/unlearn/api';
@@ -18,6 +18,8 @@ export const MANSU_STEPS: { key: keyof Omit<UnlearnSpec['mansu'], 'objective'>; 
   { key: 'fisher', label: 'Fisher bound', title: 'each optimizer step shrinks an update by 1 / (1 + λ·F / mean F), F the retain set\'s diagonal Fisher' },
   { key: 'nullSpace', label: 'null space', title: 'each optimizer step removes a projection update\'s component along the retain inputs\' principal subspace' },
   { key: 'floor', label: 'NF4 floor', title: 'keep the largest updates by |Δ| / bin width and grow each past its 4-bit decision midpoint' },
+  // ours, not the paper's: off by default (CLI --retain-guard)
+  { key: 'retainGuard', label: 'retain guard (ours)', title: 'not in the paper, off by default: up to 48 retain train pairs (at most a quarter) held aside; a step that raises their NLL more than 0.05 nat above the base model\'s is undone and the learning rate halved; the floor\'s keep is halved while the floored edit does the same (mansuPipeline.ts)' },
 ];
 
 function MansuSwitches({ u, set }: { u: UnlearnSpec; set: (p: Partial<UnlearnSpec>) => void }) {

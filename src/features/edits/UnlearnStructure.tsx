@@ -92,6 +92,7 @@ export function MansuReportView({ m, fileName }: { m: MansuStageReport; fileName
         <li data-testid="mansu-report-fisher">Fisher bound: {m.fisher ? `${m.fisher.tensors} tensors, mean Fisher ${num(m.fisher.meanFisher)}, median shrink ×${f3(m.fisher.shrinkMedian)}, ½ΣF·Δ² ${num(m.fisher.retainQuadratic)}` : 'off'}</li>
         <li data-testid="mansu-report-nullspace">null space: {m.nullSpace ? `${m.nullSpace.length} projections gated to the retain inputs' null space; update norm ${num(m.nullSpace.reduce((s, t) => s + t.normBefore ** 2, 0) ** 0.5)}, ${num(m.nullSpace.reduce((s, t) => s + t.normAfter ** 2, 0) ** 0.5)} once re-projected (equal when the gate held)` : 'off'}</li>
         <li data-testid="mansu-report-floor">NF4 floor: {m.floor ? `${m.floor.candidates} candidate updates, ${m.floor.zeroed} zeroed, ${m.floor.kept} kept, ${m.floor.floored} grown past a decision midpoint, ${m.floor.saturated} saturated, ${m.floor.failed} still not crossing` : 'off'}</li>
+        <li data-testid="mansu-report-retainguard">retain guard (ours): {m.retainGuard ? `${m.retainGuard.holdout} retain pairs held aside (base NLL ${f3(m.retainGuard.baseNll)}, allowed rise ${f3(m.retainGuard.maxRise)}), ${m.retainGuard.rejectedSteps.length} steps undone, ${m.retainGuard.floorTries.length} floor tries` : 'off'}</li>
       </ul>
       {m.nullSpace && m.nullSpace.length > 0 && (
         <details><summary>null-space projection per tensor</summary>
@@ -113,7 +114,7 @@ function SummaryCell({ s }: { s: PropertySummary | null }) {
 
 const configLabel = (c: Omit<UnlearnJobRequest, 'seed'>): string => {
   const off = c.mansu ? (['circuit', 'fisher', 'nullSpace', 'floor'] as const).filter((k) => !c.mansu![k]) : [];
-  const method = c.mansu ? `mansu (${c.mansu.objective}${off.map((k) => `, no ${k}`).join('')})` : c.method;
+  const method = c.mansu ? `mansu (${c.mansu.objective}${off.map((k) => `, no ${k}`).join('')}${c.mansu.retainGuard ? ', retain guard' : ''})` : c.method;
   return `${method} · ${c.modelId} · ${c.forgetTopic} · ${c.steps} steps`;
 };
 

@@ -15,10 +15,14 @@ describe('unlearnRequest', () => {
       modelId: 'anchor-llama', method: 'rmu', forgetTopic: 'tamper', forgetSize: 9, retainSize: 33, steps: 4, batchSize: 3, seed: 77, lr: 0.02, evalSize: 5, behaviourPrompts: 2, maxNewTokens: 6, cadPairs: 3,
     });
     expect(checkpointBaseName(unlearnRequest(spec))).toBe('anchor-llama-rmu-tamper-s77-4steps');
-    const mansu = { objective: 'npo' as const, circuit: true, fisher: false, nullSpace: true, floor: false };
+    const mansu = { objective: 'npo' as const, circuit: true, fisher: false, nullSpace: true, floor: false, retainGuard: false };
     const m = unlearnRequest({ ...spec, unlearn: { ...spec.unlearn, method: 'mansu', mansu } });
     expect(m).toMatchObject({ method: 'mansu', mansu });
     expect(checkpointBaseName(m)).toBe('anchor-llama-mansu-npo-noFisher-noFloor-tamper-s77-4steps');
+    // the retain guard (ours, off by default) reaches the request and names the files when on
+    const guarded = unlearnRequest({ ...spec, unlearn: { ...spec.unlearn, method: 'mansu', mansu: { ...mansu, retainGuard: true } } });
+    expect(guarded.mansu).toEqual({ ...mansu, retainGuard: true });
+    expect(checkpointBaseName(guarded)).toBe('anchor-llama-mansu-npo-noFisher-noFloor-retainGuard-tamper-s77-4steps');
   });
 
   it('the digest is the sha256 of the checkpoint bytes', async () => {

@@ -18,9 +18,12 @@ export async function checkpointDigest(safetensors: Uint8Array): Promise<string>
   return sha256Hex(safetensors);
 }
 
-/** Names of the downloadable files of a run: `<model>-<method>-<topic>-s<seed>-<steps>steps.*` (MANSU: its switches off). */
+/**
+ * Names of the downloadable files of a run: `<model>-<method>-<topic>-s<seed>-<steps>steps.*` (MANSU: its switches
+ * off, and `-retainGuard` when the guard, off by default, is on).
+ */
 export function checkpointBaseName(r: UnlearnJobRequest): string {
   const off = r.mansu ? (['circuit', 'fisher', 'nullSpace', 'floor'] as const).filter((k) => !r.mansu![k]) : [];
-  const method = r.mansu ? `mansu-${r.mansu.objective}${off.map((k) => `-no${k[0].toUpperCase()}${k.slice(1)}`).join('')}` : r.method;
+  const method = r.mansu ? `mansu-${r.mansu.objective}${off.map((k) => `-no${k[0].toUpperCase()}${k.slice(1)}`).join('')}${r.mansu.retainGuard ? '-retainGuard' : ''}` : r.method;
   return `${r.modelId}-${method}-${r.forgetTopic}-s${r.seed}-${r.steps}steps`;
 }

@@ -18,7 +18,7 @@ describe('edits spec v3', () => {
   it('defaults: sidecar jobs, an NPO run on target forgetting "poison", every MANSU step on; clamping changes nothing', () => {
     const d = defaults();
     expect(d.mode).toBe('sidecar');
-    expect(d.unlearn).toMatchObject({ model: 'target', method: 'npo', forgetTopic: 'poison', lr: null, mansu: { circuit: true, fisher: true, nullSpace: true, floor: true } });
+    expect(d.unlearn).toMatchObject({ model: 'target', method: 'npo', forgetTopic: 'poison', lr: null, mansu: { circuit: true, fisher: true, nullSpace: true, floor: true, retainGuard: false } });
     expect(editsSpec.clamp(d)).toEqual(d);
     expect('floorMargin' in d).toBe(false);
   });
@@ -34,7 +34,7 @@ describe('edits spec v3', () => {
   });
 
   it('round-trips an in-browser MANSU run with its switches', () => {
-    const s: EditsSpec = { ...defaults(), mode: 'browser', unlearn: { ...defaults().unlearn, method: 'mansu', cadPairs: 4, mansu: { objective: 'rmu', circuit: true, fisher: false, nullSpace: true, floor: false } } };
+    const s: EditsSpec = { ...defaults(), mode: 'browser', unlearn: { ...defaults().unlearn, method: 'mansu', cadPairs: 4, mansu: { objective: 'rmu', circuit: true, fisher: false, nullSpace: true, floor: false, retainGuard: false } } };
     expect(decodeLink(encodeLink('edits', s))!.spec).toEqual(s);
   });
 
@@ -42,7 +42,7 @@ describe('edits spec v3', () => {
     const s: EditsSpec = {
       ...defaults(), seed: 42, mode: 'browser',
       unlearn: { ...defaults().unlearn, model: 'anchor', method: 'grad_diff', forgetTopic: 'forgery', forgetSize: 5, retainSize: 7, steps: 3, batchSize: 2, lr: 2e-3, evalSize: 4, behaviourPrompts: 0, maxNewTokens: 4,
-        cadPairs: 0, mansu: { objective: 'npo', circuit: false, fisher: true, nullSpace: false, floor: true } },
+        cadPairs: 0, mansu: { objective: 'npo', circuit: false, fisher: true, nullSpace: false, floor: true, retainGuard: false } },
     };
     const back = decodeLink(encodeLink('edits', s, 'b'.repeat(64)))!;
     expect(back.spec).toEqual(s);
@@ -95,6 +95,18 @@ describe('edits spec v3', () => {
     expect(spec(rawAt(3, { mode: 'browser', browserRun: 'cdelta', cdelta: { steps: 7 } })).cdelta).toMatchObject({ steps: 7, freeze: 'none' });
     expect(DEFAULT_CDELTA_SPEC.freeze).toBe('none');
     expect(linkRefusal(rawAt(3, { cdelta: { freeze: 'embeddings' } })).message).toMatch(/cdelta\.freeze/);
+  });
+
+  it('MANSU\'s retain guard (ours, off by default) round-trips; links from before the switch decode to the guard off', () => {
+    const on: EditsSpec = { ...defaults(), mode: 'browser', unlearn: { ...defaults().unlearn, method: 'mansu', mansu: { ...defaults().unlearn.mansu, fisher: false, retainGuard: true } } };
+    expect(decodeLink(encodeLink('edits', on, 'e'.repeat(64)))).toMatchObject({ spec: on, digest: 'e'.repeat(64) });
+    expect((decodeLink(encodeLink('edits', on))!.spec as EditsSpec).unlearn.mansu.retainGuard).toBe(true);
+    expect(defaults().unlearn.mansu.retainGuard).toBe(false);
+    // a v3 link written before the switch (its mansu block without the key), and a v2 link: no guard
+    expect(spec(rawAt(3, { mode: 'browser', unlearn: { method: 'mansu', mansu: { objective: 'npo', circuit: true, fisher: false, nullSpace: true, floor: true } } })).unlearn.mansu)
+      .toEqual({ objective: 'npo', circuit: true, fisher: false, nullSpace: true, floor: true, retainGuard: false });
+    expect(spec(rawAt(2, { mode: 'browser', unlearn: { method: 'mansu' } })).unlearn.mansu.retainGuard).toBe(false);
+    expect(linkRefusal(rawAt(3, { unlearn: { mansu: { retainGuard: 'on' } } })).message).toMatch(/unlearn\.mansu\.retainGuard/);
   });
 
   it('golden edits links (v1, v2 and v3) keep decoding to the same specs', () => {

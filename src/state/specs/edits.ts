@@ -15,7 +15,9 @@
 // behaviour) and `cdelta`, the C-Δθ-with-behaviour run (model, harm topic, refusal fine-tune size, circuit cut,
 // strengths, prompt counts per selectivity row, NF4 on/off; seed = the spec's `seed`). v2 links open unchanged on
 // the unlearning run with the C-Δθ defaults filled in. `cdelta.freeze` came later within v3, defaulting to 'none':
-// links from before it decode to the fine-tune they ran (every tensor trainable).
+// links from before it decode to the fine-tune they ran (every tensor trainable). `unlearn.mansu.retainGuard`
+// (MANSU's retain guard, ours and off by default: mansuPipeline.ts) came later within v3 too, defaulting to false:
+// links from before it decode to the run they ran, without the guard.
 import { z } from 'zod';
 import { seed } from './common';
 import { clampInt, clampNumber, type SpecDefinition } from './types';
@@ -68,7 +70,9 @@ const unlearn = z.object({
     fisher: z.boolean().default(true),
     nullSpace: z.boolean().default(true),
     floor: z.boolean().default(true),
-  }).default({ objective: 'grad_diff', circuit: true, fisher: true, nullSpace: true, floor: true }),
+    /** the retain guard (not in the paper: off unless asked for; mansuPipeline.ts `retainGuard`) */
+    retainGuard: z.boolean().default(false),
+  }).default({ objective: 'grad_diff', circuit: true, fisher: true, nullSpace: true, floor: true, retainGuard: false }),
 });
 
 export const DEFAULT_UNLEARN_SPEC: z.infer<typeof unlearn> = unlearn.parse({});

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../../../../models/forge/corpus/generate';
 import { parseHeader, parseHeaderLength } from '../safetensors';
-import { createUnlearnEngine, type UnlearnJobProgress, type UnlearnJobRequest } from './api';
+import { createUnlearnEngine, mansuStepSwitches, type UnlearnJobProgress, type UnlearnJobRequest } from './api';
+import { resolveMansuOptions } from './mansuPipeline';
 
 const ROOT = new URL('../../../../', import.meta.url).pathname;
 
@@ -62,6 +63,13 @@ describe('createUnlearnEngine (in-thread, target)', () => {
     expect(JSON.parse(r.checkpoint.manifestJson).properties.forgetting.threshold).toBe(r.properties.forgetting.threshold);
     expect(r.mansu).toBeNull();
   }, 120_000);
+
+  it('MANSU\'s retain guard switch reaches the pipeline\'s options: on when asked, off when absent (requests from before it)', () => {
+    const sw = { objective: 'grad_diff' as const, circuit: true, fisher: false, nullSpace: true, floor: true };
+    expect(resolveMansuOptions(mansuStepSwitches({ ...sw, retainGuard: true })).retainGuard.enabled).toBe(true);
+    expect(resolveMansuOptions(mansuStepSwitches({ ...sw, retainGuard: false })).retainGuard.enabled).toBe(false);
+    expect(resolveMansuOptions(mansuStepSwitches(sw))).toMatchObject({ retainGuard: { enabled: false }, fisher: { enabled: false }, nullSpace: { enabled: true }, floor: { enabled: true } });
+  });
 
   it('runs MANSU with its switches: circuit, null space and floor report what they did, Fisher (off) reports nothing; CAD on the same edges', async () => {
     const api = engine();

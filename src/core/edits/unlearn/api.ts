@@ -24,7 +24,7 @@ import type { UnlearnConfig } from './config';
 import { UnlearnConfigError, UnlearnModelError } from './errors';
 import { circuitAttributionDivergence, DEFAULT_FORGET_ATTRIBUTION, forgetAttribution, forgetTokenPairs, type CadResult } from './forgetCircuit';
 import type { UnlearnManifest, StepLog } from './manifest';
-import { DEFAULT_MANSU_OPTIONS, runMansu, type MansuReport, type MansuStage } from './mansuPipeline';
+import { DEFAULT_MANSU_OPTIONS, runMansu, type MansuGiven, type MansuReport, type MansuStage } from './mansuPipeline';
 import { checkpointTensors, loadUnlearnModel, type UnlearnModel } from './model';
 import { UNLEARN_METHODS, type UnlearnMethod } from './objectives';
 import { fourProperties, type FourProperties } from './properties';
@@ -50,6 +50,8 @@ export interface MansuSwitches {
   fisher: boolean;
   nullSpace: boolean;
   floor: boolean;
+  /** the retain guard (ours, not the paper's; absent = off, as in requests made before the switch) */
+  retainGuard?: boolean;
 }
 
 /** One in-browser unlearning job. Every field is the user's choice (the edits spec's `unlearn` block). */
@@ -221,6 +223,11 @@ async function editBaseline(c: EditContext, method: UnlearnMethod): Promise<Edit
   return { params: r.params, manifest: r.manifest, safetensors: written.safetensors, stepsPerSecond: r.stepsPerSecond, mansu: null, baseGraph: null, cancelled: r.status === 'cancelled' };
 }
 
+/** The on/off part of runMansu's options from the request's switches (the circuit's pairs and seed come apart). */
+export function mansuStepSwitches(sw: MansuSwitches): Pick<MansuGiven, 'fisher' | 'nullSpace' | 'floor' | 'retainGuard'> {
+  return { fisher: { enabled: sw.fisher }, nullSpace: { enabled: sw.nullSpace }, floor: { enabled: sw.floor }, retainGuard: { enabled: sw.retainGuard === true } };
+}
+
 /** MANSU's stages in the order runMansu runs them (the Fisher bound and the null space gate every training step). */
 const MANSU_BAR: Record<MansuStage, [number, number]> = { circuit: [8, 15], fisher: [15, 18], nullSpace: [18, 22], train: [22, 70], floor: [70, 75], retainGuard: [70, 75] };
 
@@ -233,7 +240,7 @@ async function editMansu(c: EditContext): Promise<Edited> {
   const mansuLr = c.req.lr ?? (sw.objective === DEFAULT_MANSU_OPTIONS.objective.method ? DEFAULT_MANSU_OPTIONS.objective.lr : undefined);
   const r = await runMansu(c.m, c.data, {
     objective: { ...objectiveOf(c.req, sw.objective), ...(mansuLr === undefined || mansuLr === null ? {} : { lr: mansuLr }) },
-    circuit: { enabled: sw.circuit, pairs, seed: c.req.seed }, fisher: { enabled: sw.fisher }, nullSpace: { enabled: sw.nullSpace }, floor: { enabled: sw.floor },
+    circuit: { enabled: sw.circuit, pairs, seed: c.req.seed }, ...mansuStepSwitches(sw),
   }, {
     signal: c.signal,
     onProgress: (p) => {
