@@ -96,6 +96,14 @@ describe('TFM teacher categorical code order', () => {
     (await shuffled(6).predict(matrix(36, 4, 1), yc, 3, matrix(9, 4, 2))).probs.forEach((v, i) => expect(v).toBe(plain.probs[i]));
   });
 
+  it('is the default of tfmTeacher (DEFAULT_TFM_FEED), not only of an explicit option', async () => {
+    const byDefault = await tfmTeacher({ runtime }).predict(coded(36, 1), yc, 3, coded(9, 2));
+    const shuffledOut = await tfmTeacher({ runtime, codeOrder: 'shuffled-per-member' }).predict(coded(36, 1), yc, 3, coded(9, 2));
+    const fixedOut = await tfmTeacher({ runtime, codeOrder: 'fixed' }).predict(coded(36, 1), yc, 3, coded(9, 2));
+    byDefault.probs.forEach((v, i) => expect(v).toBe(shuffledOut.probs[i]));
+    expect(byDefault.probs.some((v, i) => Math.abs(v - fixedOut.probs[i]) > 1e-5)).toBe(true);
+  });
+
   it('keeps the coded columns through withinLimits feature blocks', async () => {
     const wide = matrix(20, 40, 3);
     const seen: string[][] = [];

@@ -51,7 +51,8 @@ export interface TfmTeacherOptions {
    * Order of the categorical codes per member. 'fixed': every member sees the context-fitted codes as they are.
    * 'shuffled-per-member': members after the first relabel each coded column's levels by a seeded permutation,
    * as TabPFN v2's `ordinal_shuffled` preprocessing does, so the ensemble averages over the arbitrary order the
-   * codes put on unordered levels. Default DEFAULT_TFM_FEED's (bench/tfm-feeding.ts study D decided it).
+   * codes put on unordered levels. Default: 'fixed' for the raw tfmOnnxTeacher, DEFAULT_TFM_FEED's for tfmTeacher
+   * (bench/tfm-feeding.ts study D decided it).
    */
   codeOrder?: TfmCodeOrder;
   /** how contexts beyond maxContext rows are drawn (teachers/teacher.ts ContextDrawOptions) */
@@ -230,7 +231,9 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
  */
 export function tfmTeacher(options: TfmTeacherOptions = {}): Teacher {
   const limits = { ...TFM_LIMITS, maxContext: options.maxContext ?? TFM_LIMITS.maxContext, maxContextMembers: options.contextMembers ?? TFM_LIMITS.maxContextMembers };
-  const raw = tfmOnnxTeacher({ ...options, softmaxTemperature: options.softmaxTemperature ?? DEFAULT_TFM_FEED.softmaxTemperature });
+  const raw = tfmOnnxTeacher({
+    ...options, softmaxTemperature: options.softmaxTemperature ?? DEFAULT_TFM_FEED.softmaxTemperature, codeOrder: options.codeOrder ?? DEFAULT_TFM_FEED.codeOrder,
+  });
   const limited = withinLimits(raw, limits, options.seed ?? 0, options.contextDraw ?? DEFAULT_TFM_FEED.contextDraw);
   return (options.categorical ?? DEFAULT_TFM_FEED.categorical) === 'codes' ? withCategoricalCodes(limited) : limited;
 }
