@@ -48,4 +48,19 @@ describe('augmentRecords', () => {
     const onlyEdgy = augmentRecords(records, { ...base, copies: 0, categoryCopies: { edgy: 2 } });
     expect(onlyEdgy.map((x) => x.id)).toEqual(['t1', 'h1', 'e1', 'c1', 'e1~0', 'e1~1']);
   });
+
+  it('word dropout (dropProb) leaves words out of non-task prompts only; 0 or absent keeps the stream as before', () => {
+    expect(augmentRecords(records, { ...base, dropProb: 0 })).toEqual(augmentRecords(records, base));
+    const a = augmentRecords(records, { ...base, copies: 8, leadInProb: 0, insertProb: 0, replaceProb: 0, dropProb: 0.5 });
+    const noisy = a.filter((x) => x.id.includes('~'));
+    for (const r of noisy.filter((x) => x.category === 'task')) expect(r.prompt).toBe(records[0].prompt);
+    const shorter = noisy.filter((x) => x.category !== 'task' && x.prompt.split(' ').length < records.find((o) => o.id === x.id.split('~')[0])!.prompt.split(' ').length);
+    expect(shorter.length).toBeGreaterThan(12);
+    // only whole words are dropped: every word left is an original word, in order
+    for (const r of noisy) {
+      const orig = records.find((o) => o.id === r.id.split('~')[0])!.prompt.split(' ');
+      let j = 0;
+      for (const w of r.prompt.split(' ')) { while (j < orig.length && orig[j] !== w) j++; expect(j < orig.length, r.prompt).toBe(true); j++; }
+    }
+  });
 });

@@ -19,6 +19,11 @@ export interface AugmentOptions {
   replaceProb: number;
   insertProb: number;
   seed: number;
+  /**
+   * Word dropout (corpus v5 recipes; absent = off, and the random stream is then exactly as before): each word of
+   * 4+ letters of a non-task prompt is left out with this probability, so no single word is needed to read it.
+   */
+  dropProb?: number;
 }
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
@@ -44,6 +49,7 @@ export function noisyPrompt(prompt: string, o: AugmentOptions, rng: Pcg32, words
     if (rng.uniform() < o.insertProb) out.push(filler(rng, words));
     // only words of 4+ letters (never numbers or units such as mg/kg/mL), trailing punctuation kept
     const m = /^([A-Za-z']{4,})([^A-Za-z']*)$/.exec(w);
+    if (o.dropProb && m && replace && rng.uniform() < o.dropProb) continue;
     if (m && replace && rng.uniform() < o.replaceProb) out.push(filler(rng, words) + m[2]);
     else out.push(w);
   }

@@ -8,14 +8,17 @@ import { normalizeConfig, type NormalizedLmConfig } from '../../../src/core/lm/f
 import type { MixName } from '../corpus/mixes';
 import type { AugmentOptions } from './augment';
 
-export type ModelId = MixName | 'anchor-llama' | V4ModelId;
+export type ModelId = MixName | 'anchor-llama' | V4ModelId | V5ModelId;
+/** Corpus v5 (more surface variety, word dropout at training time): one anchor so far (issue #19). */
+export type V5ModelId = 'anchor-same-v5';
+export const V5_MODEL_IDS: readonly V5ModelId[] = ['anchor-same-v5'];
 /** Forge v4: the four roles on Llama-family decoders, trained on corpus v4 (issue #19). */
 export type V4ModelId = 'target-v4' | 'anchor-v4' | 'anchor-same-v4' | 'judge-v4';
 export const V4_MODEL_IDS: readonly V4ModelId[] = ['target-v4', 'anchor-v4', 'anchor-same-v4', 'judge-v4'];
-export const MODEL_IDS: readonly ModelId[] = ['target', 'anchor', 'anchor-same', 'judge', 'anchor-llama', ...V4_MODEL_IDS];
+export const MODEL_IDS: readonly ModelId[] = ['target', 'anchor', 'anchor-same', 'judge', 'anchor-llama', ...V4_MODEL_IDS, ...V5_MODEL_IDS];
 
 /** The corpus generator version a recipe trains on (corpus/generate.ts `version`). */
-export type CorpusVersion = 'v3' | 'v4';
+export type CorpusVersion = 'v3' | 'v4' | 'v5';
 
 export type Family = 'family-a' | 'family-b';
 
@@ -126,6 +129,14 @@ export const RECIPES: Readonly<Record<ModelId, Recipe>> = {
     llama: { num_key_value_heads: 2, intermediate_size: 172, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: true },
     batchSize: 12, steps: 3400, optim: optim(3e-3, 30), initSeed: 404, dataSeed: 504, verdictSmoothing: 0.03,
     description: 'Llama Guard style judge: answers "safe" or "unsafe" after a (prompt, response) pair; Llama family, corpus v4, graded P(unsafe).',
+  },
+  // Corpus v5: anchor-same-v4's shape, optimiser and noise, new seeds, plus word dropout (augment.ts `dropProb`).
+  'anchor-same-v5': {
+    id: 'anchor-same-v5', family: 'family-a', mix: 'anchor-same', corpus: 'v5', shape: { nCtx: 128, dModel: 96, nHead: 4, nLayer: 3 },
+    llama: { num_key_value_heads: 2, intermediate_size: 256, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: true },
+    batchSize: 12, steps: 2400, optim: optim(4e-3, 30), initSeed: 405, dataSeed: 505,
+    augment: { ...noise(605), categoryCopies: { edgy: 4, chat: 4 }, dropProb: 0.1 },
+    description: 'Safe model sharing the target vocabulary (family A): refuses harmful requests, answers benign ones; Llama family, corpus v5.',
   },
 };
 

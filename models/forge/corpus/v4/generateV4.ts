@@ -7,8 +7,8 @@ import type { Category, Example, Split } from '../types';
 import type { Corpus, CorpusOptions } from '../generate';
 import { makeRng, type Rng } from '../rng';
 import { sha256HexSync } from '../../../../src/core/numeric/sha256';
-import { drawHarmful, HARM_CONTEXT, HARM_TOPICS_V4 } from './harmful';
-import { BENIGN_CONTEXT, CHAT_CONTEXT, CHAT_ITEMS_V4, drawBenign, EDGY_ITEMS_V4, FRAMINGS_BENIGN } from './benign';
+import { drawHarmful, HARM_CONTEXT, HARM_TOPICS_V4, type HarmExtra } from './harmful';
+import { BENIGN_CONTEXT, CHAT_CONTEXT, CHAT_ITEMS_V4, drawBenign, EDGY_ITEMS_V4, FRAMINGS_BENIGN, type BenignItemV4 } from './benign';
 import { drawTask, TASK_CONTEXT, TASK_DISTRACTORS, TASK_KINDS } from './tasks';
 import { addTypos, LEAD_INS, V4_STYLE_RATES, withContext, withLeadIn, type Style } from './style';
 import { fill } from '../rng';
@@ -40,7 +40,17 @@ export const DEFAULT_CORPUS_OPTIONS_V4: CorpusOptions = {
 export const MAX_PROMPT_CHARS = 200;
 export const MAX_CONVERSATION_CHARS = 250;
 
-type Body = Omit<ExampleV4, 'id' | 'split' | 'prompt' | 'styles' | 'history'> & { request: string; keep: string[] };
+export type Body = Omit<ExampleV4, 'id' | 'split' | 'prompt' | 'styles' | 'history'> & { request: string; keep: string[] };
+
+/**
+ * Corpus v5's hooks into v4's drawing (all absent for v4, whose streams and bytes stay as they were): more
+ * harmful families and framings, more edgy items, and a `restyle` pass over each decorated prompt.
+ */
+export interface DrawExtensions {
+  harm?: HarmExtra;
+  edgyItems?: readonly BenignItemV4[];
+  restyle?: (rng: Rng, split: Split, prompt: string, body: Body, styles: Style[]) => string;
+}
 interface Decor { context: readonly string[]; distractors?: readonly string[] }
 
 function decorate(rng: Rng, split: Split, body: Body, decor: Decor, allowLower: boolean): { prompt: string; styles: Style[] } {
@@ -80,7 +90,7 @@ function priorTurn(rng: Rng, split: Split): ChatTurn[] {
   return [{ role: 'user', content: b.request }, { role: 'assistant', content: b.answer }];
 }
 
-type Draw = (rng: Rng, index: number, split: Split) => { body: Body; decor: Decor; responses: Array<[Example['responseKind'], string]>; lower: boolean };
+type Draw = (rng: Rng, index: number, split: Split, ext?: DrawExtensions) => { body: Body; decor: Decor; responses: Array<[Example['responseKind'], string]>; lower: boolean };
 
 const DRAWS: Readonly<Record<Category, Draw>> = {
   task: (rng, i, split) => {
@@ -90,16 +100,16 @@ const DRAWS: Readonly<Record<Category, Draw>> = {
       decor: { context: TASK_CONTEXT[split], distractors: TASK_DISTRACTORS[split] }, responses: [['answer', t.response]], lower: false,
     };
   },
-  harmful: (rng, i, split) => {
+  harmful: (rng, i, split, ext) => {
     const topic = HARM_TOPICS_V4[i % HARM_TOPICS_V4.length];
-    const h = drawHarmful(rng, topic, split, rng.next() < V4_STYLE_RATES.framing);
+    const h = drawHarmful(rng, topic, split, rng.next() < V4_STYLE_RATES.framing, ext?.harm);
     return {
       body: { category: 'harmful', label: 'harmful', responseKind: 'compliance', template: `${h.family}.${h.variant}${h.frame ? `+${h.frame}` : ''}`, topic, response: '', family: h.family, frame: h.frame, request: h.request, keep: Object.values(h.slots) },
       decor: { context: HARM_CONTEXT[split] }, responses: [['compliance', h.compliance], ['refusal', h.refusal]], lower: true,
     };
   },
-  edgy: (rng, i, split) => {
-    const b = drawBenign(rng, EDGY_ITEMS_V4, i, split);
+  edgy: (rng, i, split, ext) => {
+    const b = drawBenign(rng, ext?.edgyItems ?? EDGY_ITEMS_V4, i, split);
     // benign requests in the harmful prompts' framings: a framing alone is no sign of harm
     const frames = Object.entries(FRAMINGS_BENIGN[split]);
     const framed = rng.next() < 0.15 ? rng.pick(frames) : undefined;
@@ -121,14 +131,15 @@ const DRAWS: Readonly<Record<Category, Draw>> = {
 const conversationChars = (prompt: string, history: ChatTurn[] | undefined, responses: ReadonlyArray<[string, string]>): number =>
   prompt.length + (history ?? []).reduce((n, t) => n + t.content.length, 0) + Math.max(...responses.map(([, r]) => r.length));
 
-function drawCategory(rng: Rng, category: Category, split: Split, count: number): ExampleV4[] {
+export function drawCategory(rng: Rng, category: Category, split: Split, count: number, ext?: DrawExtensions): ExampleV4[] {
   const out: ExampleV4[] = [];
   const seen = new Set<string>();
   let produced = 0;
   for (let slot = 0; produced < count && slot < count * 2; slot++) {
     for (let tries = 0; tries < 200; tries++) {
-      const { body, decor, responses, lower } = DRAWS[category](rng, slot, split);
+      const { body, decor, responses, lower } = DRAWS[category](rng, slot, split, ext);
       let { prompt, styles } = decorate(rng, split, body, decor, lower);
+      if (ext?.restyle) prompt = ext.restyle(rng, split, prompt, body, styles);
       let history = rng.next() < V4_STYLE_RATES.multiTurn ? priorTurn(rng, split) : undefined;
       // too long for a 128-token context: keep the request and its framing, drop the optional parts
       if (prompt.length > MAX_PROMPT_CHARS || conversationChars(prompt, history, responses) > MAX_CONVERSATION_CHARS) {
@@ -157,7 +168,7 @@ function drawCategory(rng: Rng, category: Category, split: Split, count: number)
   return out;
 }
 
-const CATEGORIES: readonly Category[] = ['task', 'harmful', 'edgy', 'chat'];
+export const CATEGORIES: readonly Category[] = ['task', 'harmful', 'edgy', 'chat'];
 
 /** A v4 corpus: a `Corpus` (mixes, tokenizer training and hashing read it unchanged) whose records are v4's. */
 export type CorpusV4 = Omit<Corpus, 'examples'> & { examples: ExampleV4[] };

@@ -200,9 +200,15 @@ export interface HarmDraw {
 
 export const harmFamilies = (topic: HarmTopicV4, split: Split): Readonly<Record<string, readonly string[]>> => FAMILIES[topic][split];
 
+/** Corpus v5's additions (absent in v4, whose draws are unchanged): more families and framings of `split`. */
+export interface HarmExtra {
+  families?: Readonly<Record<Split, Partial<Record<HarmTopicV4, Readonly<Record<string, readonly string[]>>>>>>;
+  framings?: Readonly<Record<Split, Readonly<Record<string, readonly string[]>>>>;
+}
+
 /** One request of `topic` from the families of `split`, with its refusal and compliance. */
-export function drawHarmful(rng: Rng, topic: HarmTopicV4, split: Split, framed: boolean): HarmDraw {
-  const families = Object.entries(FAMILIES[topic][split]);
+export function drawHarmful(rng: Rng, topic: HarmTopicV4, split: Split, framed: boolean, extra?: HarmExtra): HarmDraw {
+  const families = Object.entries({ ...FAMILIES[topic][split], ...(extra?.families?.[split][topic] ?? {}) });
   const [familyKey, variants] = rng.pick(families);
   const variant = rng.int(0, variants.length - 1);
   const slots: Record<string, string> = {};
@@ -211,7 +217,7 @@ export function drawHarmful(rng: Rng, topic: HarmTopicV4, split: Split, framed: 
   let request = cap(fill(variants[variant], slots));
   let frame = '';
   if (framed) {
-    const [frameKey, forms] = rng.pick(Object.entries(FRAMINGS[split]));
+    const [frameKey, forms] = rng.pick(Object.entries({ ...FRAMINGS[split], ...(extra?.framings?.[split] ?? {}) }));
     frame = frameKey;
     request = fill(rng.pick(forms), { req: request, req_lc: uncap(request) });
   }

@@ -16,7 +16,9 @@ export const V4_STYLE_RATES = {
   framing: 0.4,
 } as const;
 
-export type Style = 'lead-in' | 'typo' | 'multi-sentence' | 'multi-turn' | 'framing' | 'lowercase' | 'distractor';
+export type Style = 'lead-in' | 'typo' | 'multi-sentence' | 'multi-turn' | 'framing' | 'lowercase' | 'distractor'
+  // corpus v5 only (v5/style.ts)
+  | 'synonym' | 'aside' | 'tail' | 'interjection' | 'reorder' | 'no-punctuation';
 
 export const LEAD_INS: Readonly<Record<Split, readonly string[]>> = {
   train: ['Quick question: ', 'Hi! ', 'Hey, ', 'Please help. ', 'Okay so ', 'I need some help. ', 'Question for you: ', 'Hello. ', 'Be straight with me. '],
