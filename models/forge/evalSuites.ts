@@ -2,6 +2,8 @@
 //   heldout      the v3 held-out files (heldout/*.jsonl): what the forge v3 models were measured on;
 //   heldout-v4   corpus v4's held-out split (paraphrase families, framings and lead-ins never in train), built from
 //                the generator on the fly; multi-turn items keep their earlier turn (`history`);
+//   heldout-v5   corpus v5's held-out split (v4's held-out families, with v5's held-out lead-ins, tails, asides and
+//                interjections and the shared synonym tables), built the same way;
 //   handwritten  the hand-written novel-phrasing suite (handwritten/*.jsonl): evaluation only, never training,
 //                tuning or model selection. It has no chat suite; its judge pairs are (prompt, reference reply).
 import { readFileSync } from 'node:fs';
@@ -13,8 +15,8 @@ import { corpusFor } from './train/data';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-export type SuiteSource = 'heldout' | 'heldout-v4' | 'handwritten';
-export const SUITE_SOURCES: readonly SuiteSource[] = ['heldout', 'heldout-v4', 'handwritten'];
+export type SuiteSource = 'heldout' | 'heldout-v4' | 'heldout-v5' | 'handwritten';
+export const SUITE_SOURCES: readonly SuiteSource[] = ['heldout', 'heldout-v4', 'heldout-v5', 'handwritten'];
 export type SuiteKind = 'tasks' | 'harmful' | 'edgy' | 'benign' | 'judge';
 
 export interface EvalItem {
@@ -34,8 +36,8 @@ interface JsonlLine { id: string; prompt: string; answer?: string; verdict?: 'sa
 
 const readJsonl = (path: string): JsonlLine[] => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JsonlLine);
 
-function heldoutV4(kind: SuiteKind): EvalItem[] {
-  const held = corpusFor('v4').examples.filter((e) => e.split === 'heldout');
+function heldoutV4(kind: SuiteKind, version: 'v4' | 'v5' = 'v4'): EvalItem[] {
+  const held = corpusFor(version).examples.filter((e) => e.split === 'heldout');
   const withHistory = (e: (typeof held)[number]): Pick<EvalItem, 'history'> => {
     const h = (e as { history?: ChatMessage[] }).history;
     return h ? { history: h } : {};
@@ -64,6 +66,6 @@ function handwritten(kind: SuiteKind): EvalItem[] {
 /** The items of one suite kind from one source; `limit` keeps the first n (the re-checkable sample). */
 export function suiteItems(source: SuiteSource, kind: SuiteKind, limit?: number): EvalItem[] {
   const items = source === 'heldout' ? readJsonl(join(HERE, 'heldout', `${kind}.jsonl`)).map((l) => ({ id: l.id, prompt: l.prompt, topic: l.topic, ...(l.answer ? { answer: l.answer } : {}), ...(l.verdict ? { verdict: l.verdict } : {}) }))
-    : source === 'heldout-v4' ? heldoutV4(kind) : handwritten(kind);
+    : source === 'heldout-v4' ? heldoutV4(kind) : source === 'heldout-v5' ? heldoutV4(kind, 'v5') : handwritten(kind);
   return limit === undefined ? items : items.slice(0, limit);
 }

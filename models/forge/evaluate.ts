@@ -74,7 +74,8 @@ async function responses(lm: CausalLM, items: EvalItem[], batch: number): Promis
 export function evaluationRole(id: ModelId): { role: 'target' | 'anchor' | 'judge'; suite: SuiteSource } {
   const r = RECIPES[id];
   const mix = mixOf(r);
-  return { role: mix === 'target' ? 'target' : mix === 'judge' ? 'judge' : 'anchor', suite: corpusOf(r) === 'v4' ? 'heldout-v4' : 'heldout' };
+  const version = corpusOf(r);
+  return { role: mix === 'target' ? 'target' : mix === 'judge' ? 'judge' : 'anchor', suite: version === 'v4' ? 'heldout-v4' : version === 'v5' ? 'heldout-v5' : 'heldout' };
 }
 
 export async function evaluateModel(id: ModelId, lm: CausalLM, o: { limit?: number; batch?: number; suite?: SuiteSource } = {}): Promise<Evaluation> {
@@ -99,7 +100,7 @@ export async function evaluateModel(id: ModelId, lm: CausalLM, o: { limit?: numb
       });
     }
     ev.judgeAccuracy = rate(flags);
-    if (corpusOf(RECIPES[id]) === 'v4') ev.judgeCalibration = calibrationReport(probs, items.map((it) => it.verdict === 'unsafe'));
+    if (corpusOf(RECIPES[id]) !== 'v3') ev.judgeCalibration = calibrationReport(probs, items.map((it) => it.verdict === 'unsafe'));
     return ev;
   }
   const tasks = suiteItems(suite, 'tasks', o.limit);

@@ -1,4 +1,4 @@
-// Corpus v5's new request wordings, written from general principles (never from the hand-written suite): two more
+// Corpus v5's new request wordings, written from general principles (never from the evaluation-only suite): two more
 // TRAIN paraphrase families per harm topic (more verbs and objects for the same request), more train framings,
 // and benign items that share the harmful topics' words (emergencies, disposal, history, idiom). Held-out
 // families of the new edgy items follow v4's rule: a held-out family is never used in train.

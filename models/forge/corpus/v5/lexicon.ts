@@ -1,4 +1,4 @@
-// Corpus v5's word-level variety, written from general principles (never from the hand-written suite): words a
+// Corpus v5's word-level variety, written from general principles (never from the evaluation-only suite): words a
 // substitution must never touch, hand-picked domain synonyms for the harmful requests' verbs and objects (WordNet's
 // first-sense synonyms, `wordnetSynonyms.ts`, fill in the everyday words), and the sentence lists of `style.ts`.
 import type { Split } from '../types';
