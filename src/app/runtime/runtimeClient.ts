@@ -5,7 +5,7 @@ import * as Comlink from 'comlink';
 import { providerReason } from '../../core/runtime/backendChoice';
 import { RestartableWorker } from '../../core/runtime/engineHost';
 import type { LoadedModelInfo, ModelLoadOptions, RuntimeEngineApi } from '../../core/runtime/engineApi';
-import { assertRemoteAllowed, hubFileUrl } from '../../core/runtime/hub';
+import { assertRemoteAllowed, hubFileUrl, hubTreeUrl } from '../../core/runtime/hub';
 import { loadManifest } from '../../core/runtime/loaders';
 import type { ProgressInfo } from '../../core/runtime/progress';
 import type { Manifest } from '../../core/runtime/registry';
@@ -161,7 +161,9 @@ export async function loadHub(id: string, options: HubLoadOptions): Promise<Load
   const { file = 'onnx/model.onnx', onProgress } = options;
   assertRemoteAllowed(id, options);
   const url = await hubFileUrl(id, file, options);
-  const info = await llm.call((api) => api.loadModelUrl(url, { name: `${id}/${file}` }, Comlink.proxy((p: ProgressInfo) => onProgress?.(p))), { label: `loading ${id}` });
+  // the folder's listing gives the bar its byte total up front (.onnx + external data); without it the total grows
+  const listing = { url: await hubTreeUrl(id, file.slice(0, file.lastIndexOf('/') + 1), options), file };
+  const info = await llm.call((api) => api.loadModelUrl(url, { name: `${id}/${file}`, listing }, Comlink.proxy((p: ProgressInfo) => onProgress?.(p))), { label: `loading ${id}` });
   reportLoaded(`models:hub:${id}/${file}`, info);
   return info;
 }

@@ -6,7 +6,8 @@ import { withCacheRollback, type ModelCache } from './cache';
 import { RUNTIME_DEFAULTS } from './config';
 import { EngineHost } from './engineHost';
 import { ModelNotFoundError } from './errors';
-import { collectExternalData, fetchExternalDataFiles } from './externalData';
+import { collectExternalData, externalDataRefs, fetchExternalDataFiles } from './externalData';
+import { exactChainTotal, fetchHubListing, guessedChainTotal } from './hubListing';
 import { loadFiles, loadManifest, loadManifestModel, type FetchLike } from './loaders';
 import type { OnnxModelSummary } from './onnx/parse';
 import { ProgressChain, type ProgressCallback } from './progress';
@@ -30,10 +31,17 @@ export interface LoadedModelInfo {
 
 export type ModelLoadOptions = Pick<SessionOptions, 'preferredProviders' | 'backend' | 'simulateWebGpuFailure'> & { name?: string };
 
+/**
+ * Where a hub lists the .onnx's folder (hub.ts hubTreeUrl) and the .onnx's path in the repo: its sizes give the one
+ * progress bar its total before the first byte (hubListing.ts). Optional: without it, or when the listing fails,
+ * the total grows once the side files are known.
+ */
+export interface HubListingSource { url: string; file: string }
+
 export interface RuntimeEngineApi {
   capabilities(): Promise<Capabilities>;
   loadModelBytes(bytes: Uint8Array, options?: ModelLoadOptions): Promise<LoadedModelInfo>;
-  loadModelUrl(url: string, options?: ModelLoadOptions & { size?: number; sha256?: string }, onProgress?: ProgressCallback): Promise<LoadedModelInfo>;
+  loadModelUrl(url: string, options?: ModelLoadOptions & { size?: number; sha256?: string; listing?: HubListingSource }, onProgress?: ProgressCallback): Promise<LoadedModelInfo>;
   /** Loads `<baseUrl><id>/<file>` of an embedded model, verified against models/manifest.json. */
   loadEmbeddedModel(id: string, options?: ModelLoadOptions & { file?: string }, onProgress?: ProgressCallback): Promise<LoadedModelInfo>;
   /** Which provider each loaded model runs on now (it changes after a run-time fallback). */
@@ -93,13 +101,18 @@ export function createRuntimeEngine(deps: RuntimeEngineDeps): RuntimeEngineApi {
     capabilities: () => deps.probe(),
     loadModelBytes: (bytes, options) => host.run('load model', () => open(bytes, options)),
     loadModelUrl: (url, options = {}, onProgress) => host.run(`load ${url}`, async (signal) => {
-      const { size, sha256, ...rest } = options;
+      const { size, sha256, listing: listingAt, ...rest } = options;
       // The .onnx first, then the external-data files its graph names, from the same folder URL, as one progress
       // stream (one bar, one 100 %); a load that fails half-way (a missing model.onnx_data) leaves nothing in the cache.
       return withCacheRollback(deps.cache, async (cache) => {
-        const chain = new ProgressChain(onProgress ?? (() => undefined));
+        // the hub's listing sizes the bar up front; not asked when the .onnx is cached (no request, nothing slow)
+        const cached = listingAt ? await deps.cache?.keys().then((k) => k.includes(url), () => false) : false;
+        const listing = listingAt && !cached ? await fetchHubListing(listingAt.url, needFetch(), signal) : undefined;
+        const chain = new ProgressChain(onProgress ?? (() => undefined), listing && listingAt ? guessedChainTotal(listing, listingAt.file) : undefined);
         const opts = { fetch: needFetch(), cache, signal };
         const onnx = (await loadFiles([{ url, path: url, size, sha256 }], { ...opts, onProgress: chain.next() })).get(url)!;
+        // the side files the graph really names, sized by the same listing (undefined: one is not listed)
+        if (listing && listingAt) chain.expect(exactChainTotal(listing, listingAt.file, externalDataRefs(onnx, listingAt.file).map((r) => r.path)));
         const side = await fetchExternalDataFiles(rest.name ?? url, url, onnx, (paths) => loadFiles(paths.map((p) => ({ url: p, path: p })), { ...opts, onProgress: chain.next() }));
         chain.end();
         return open(onnx, { name: url, ...rest, externalData: collectExternalData(rest.name ?? url, url, onnx, (p) => side.get(p)) });

@@ -41,6 +41,17 @@ export async function hubFileUrl(id: string, file: string, options: Pick<HubOpti
   return `${normalizeHubUrl(options.hubUrl ?? env.remoteHost)}${path}${file}`;
 }
 
+/**
+ * URL of the hub's listing of `folder` in repo `id` (the Hugging Face API, `api/models/{id}/tree/{revision}/{folder}`:
+ * each file's path and size), for a progress total known up front (hubListing.ts). Hubs and mirrors without the
+ * API answer 404 and the caller goes without.
+ */
+export async function hubTreeUrl(id: string, folder: string, options: Pick<HubOptions, 'revision' | 'hubUrl'> = {}): Promise<string> {
+  const { env } = await import('@huggingface/transformers');
+  const path = folder.replace(/^\/+|\/+$/g, '');
+  return `${normalizeHubUrl(options.hubUrl ?? env.remoteHost)}api/models/${id}/tree/${encodeURIComponent(options.revision ?? 'main')}${path ? `/${path}` : ''}`;
+}
+
 /** Loads files of a hub repo (keys are `<id>/<file>`); throws RemoteDisabledError unless remote is allowed. */
 export async function loadHubFiles(id: string, files: readonly string[], options: LoadOptions & HubOptions): Promise<Map<string, Uint8Array>> {
   assertRemoteAllowed(id, options);

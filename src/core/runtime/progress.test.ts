@@ -141,6 +141,59 @@ describe('ProgressChain (an .onnx, then the external data its graph names: one b
     expect(checkProgressInvariants(events, { totalMayGrow: true })).toEqual(expect.arrayContaining([expect.stringMatching(/loaded went back 100 → 0|ready is not the last event/)]));
   });
 
+  /** The same two downloads with the chain's total expected up front (the hub listing), corrected after the .onnx. */
+  function planned(expected: number | undefined, corrected?: number): ProgressInfo[] {
+    const events: ProgressInfo[] = [];
+    const chain = new ProgressChain((e) => events.push(e), expected);
+    const onnx = new ProgressAggregator([{ file: 'hub/m/onnx/model.onnx', size: 100 }], chain.next());
+    onnx.initiate('hub/m/onnx/model.onnx');
+    onnx.progress('hub/m/onnx/model.onnx', 60);
+    onnx.done('hub/m/onnx/model.onnx');
+    onnx.ready();
+    if (corrected !== undefined) chain.expect(corrected);
+    const side = new ProgressAggregator([{ file: 'hub/m/onnx/model.onnx_data', size: 900 }], chain.next());
+    side.initiate('hub/m/onnx/model.onnx_data');
+    side.progress('hub/m/onnx/model.onnx_data', 450);
+    side.done('hub/m/onnx/model.onnx_data');
+    side.ready();
+    chain.end();
+    return events;
+  }
+  const percents = (events: ProgressInfo[]) => events.flatMap((e) => (e.status === 'total' ? [e.percent] : []));
+  const isSorted = (v: number[]) => v.every((x, i) => i === 0 || x >= v[i - 1]);
+
+  it('with the total known up front (hub listing sizes) the total is fixed from the first event: the bar never moves back', () => {
+    const events = planned(1000);
+    const totals = events.filter((e) => e.status === 'total');
+    expect(totals.map((e) => [e.loaded, e.total])).toEqual([[60, 1000], [100, 1000], [100, 1000], [550, 1000], [1000, 1000], [1000, 1000], [1000, 1000]]);
+    expect(isSorted(percents(events))).toBe(true);
+    // the strict check (no growing total allowed) holds; without the up-front total it does not: 10 % → 60 % → 10 %
+    expect(checkProgressInvariants(events)).toEqual([]);
+    expect(checkProgressInvariants(chained())).toEqual(expect.arrayContaining([expect.stringMatching(/total changed 100 → 1000/), expect.stringMatching(/percent went back 99\.99 → 55/)]));
+    expect(isSorted(percents(chained()))).toBe(false);
+  });
+
+  it('a guess too large (a file named like external data that the graph does not name) is corrected down after the .onnx: the bar only jumps forward', () => {
+    const events = planned(1300, 1000);
+    expect(events.filter((e) => e.status === 'total').map((e) => e.total)).toEqual([1300, 1300, 1300, 1000, 1000, 1000, 1000]);
+    expect(isSorted(percents(events))).toBe(true);
+    expect(checkProgressInvariants(events, { totalMayShrink: true })).toEqual([]);
+    expect(checkProgressInvariants(events)).toEqual(expect.arrayContaining([expect.stringMatching(/total changed 1300 → 1000/)]));
+  });
+
+  it('a guess too small (a side file not in the listing, or no listing: undefined) falls back to today\'s growing total', () => {
+    const events = planned(100, undefined);
+    expect(events.filter((e) => e.status === 'total').map((e) => e.total)).toEqual(chained().filter((e) => e.status === 'total').map((e) => (e as { total: number }).total));
+    expect(checkProgressInvariants(events, { totalMayGrow: true })).toEqual([]);
+    const dropped: ProgressInfo[] = [];
+    const chain = new ProgressChain((e) => dropped.push(e), 1000);
+    chain.expect(undefined);
+    const onnx = new ProgressAggregator([{ file: 'm.onnx', size: 100 }], chain.next());
+    onnx.initiate('m.onnx');
+    onnx.done('m.onnx');
+    expect(dropped.at(-1)).toMatchObject({ status: 'total', loaded: 100, total: 100 });
+  });
+
   it('a total that shrinks is still caught with totalMayGrow', () => {
     const shrink: ProgressInfo[] = [{ status: 'total', loaded: 10, total: 100, percent: 10 }, { status: 'total', loaded: 50, total: 50, percent: 100 }, { status: 'ready' }];
     expect(checkProgressInvariants(shrink, { totalMayGrow: true })).toContain('event 1 (total): total changed 100 → 50');

@@ -81,15 +81,23 @@ export class ProgressAggregator {
 
 /**
  * Downloads that follow one another as ONE progress stream for one bar: an .onnx, then the external-data files its
- * graph names (which files, and so how many bytes, is known only once the .onnx is in, and the Models page fetches
- * nothing else first to ask). Per-file events pass through; each download's aggregate is added to the bytes of
- * those before it; 100 % and `ready` come once, from `end()`. The total is the bytes known so far: it grows when a
- * later download starts counting, `loaded` never goes back (checkProgressInvariants with `totalMayGrow`).
+ * graph names (which files, and so how many bytes, is known only once the .onnx is in). Per-file events pass
+ * through; each download's aggregate is added to the bytes of those before it; 100 % and `ready` come once, from
+ * `end()`. With `expectedTotal` (every download's bytes, known up front: the hub listing's sizes, hubListing.ts)
+ * the total is fixed from the first event and the bar never moves back. Without it the total is the bytes known so
+ * far: it grows once when a later download starts counting (the percent drops there), `loaded` never goes back
+ * (checkProgressInvariants with `totalMayGrow`). `expect()` corrects the expectation between downloads (the files
+ * the graph really names); a total that then shrinks only moves the bar forward (`totalMayShrink`).
  */
 export class ProgressChain {
   private finishedBytes = 0;
 
-  constructor(private readonly emit: ProgressCallback) {}
+  constructor(private readonly emit: ProgressCallback, private expectedTotal?: number) {}
+
+  /** Sets or corrects the expected bytes of the whole chain before the next download (undefined: unknown). */
+  expect(total: number | undefined): void {
+    this.expectedTotal = total;
+  }
 
   /** The callback for the next download (a loadFiles call). */
   next(): ProgressCallback {
@@ -98,8 +106,9 @@ export class ProgressChain {
       if (p.status === 'ready') return;
       if (p.status !== 'total') return this.emit(p);
       const loaded = base + p.loaded;
-      const total = base + p.total;
-      this.finishedBytes = total;
+      this.finishedBytes = base + p.total;
+      // the bytes known so far, or the expectation while it is larger (a later download still to come)
+      const total = Math.max(this.finishedBytes, this.expectedTotal ?? 0);
       this.emit({ status: 'total', loaded, total, percent: total === 0 ? 0 : Math.min(99.99, (loaded / total) * 100) });
     };
   }
@@ -130,9 +139,11 @@ export function downloadBarLabel(bar: DownloadBar, what: string): string {
 /**
  * Returns every violated invariant (empty = valid): fixed total, monotone loaded and percent, per-file order
  * initiate → progress* → done, per-file loaded ≤ total, a final aggregate of exactly 100 % and `ready` last.
- * With `totalMayGrow` (a ProgressChain) the total may grow but never shrink, and percent may drop only where it grew.
+ * With `totalMayGrow` (a ProgressChain without an up-front total) the total may grow, and percent may drop only
+ * where it grew; with `totalMayShrink` (a chain whose expected total was corrected down) it may shrink, which only
+ * raises the percent. Without either, a changed total is a problem.
  */
-export function checkProgressInvariants(events: readonly ProgressInfo[], options: { totalMayGrow?: boolean } = {}): string[] {
+export function checkProgressInvariants(events: readonly ProgressInfo[], options: { totalMayGrow?: boolean; totalMayShrink?: boolean } = {}): string[] {
   const problems: string[] = [];
   const state = new Map<string, { loaded: number; done: boolean }>();
   let total: number | undefined;
@@ -147,7 +158,8 @@ export function checkProgressInvariants(events: readonly ProgressInfo[], options
     }
     if (e.status === 'total') {
       const grew = total !== undefined && e.total > total && options.totalMayGrow === true;
-      if (total === undefined || grew) total = e.total;
+      const shrank = total !== undefined && e.total < total && options.totalMayShrink === true;
+      if (total === undefined || grew || shrank) total = e.total;
       else if (e.total !== total) problems.push(`${at}: total changed ${total} → ${e.total}`);
       if (e.loaded < lastLoaded) problems.push(`${at}: loaded went back ${lastLoaded} → ${e.loaded}`);
       if (e.percent < lastPercent && !grew) problems.push(`${at}: percent went back ${lastPercent} → ${e.percent}`);
