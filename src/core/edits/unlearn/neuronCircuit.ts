@@ -131,10 +131,24 @@ export interface NeuronBudgetCircuit {
   total: number;
 }
 
+/**
+ * How units are ranked: 'score' = |score| (the default: a head's score sums over its head_dim outputs, so heads
+ * rank first and take most of a small budget), 'density' = |score| per parameter the unit owns (a variant).
+ */
+export type UnitRanking = 'score' | 'density';
+
 /** Heads and neurons by |score|, each kept while the whole mask stays ≤ `budget` (a share of all parameters). */
-export function neuronBudgetCut(model: UnlearnModel, scored: readonly ScoredUnit[], budget: number): NeuronBudgetCircuit {
+export function neuronBudgetCut(model: UnlearnModel, scored: readonly ScoredUnit[], budget: number, rank: UnitRanking = 'score'): NeuronBudgetCircuit {
   if (!(budget > 0 && budget <= 1)) throw new UnlearnConfigError(`parameter budget must be in (0, 1], got ${budget}`);
-  const ranked = [...scored].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+  if (rank !== 'score' && rank !== 'density') throw new UnlearnConfigError(`unit ranking must be score or density, got ${String(rank)}`);
+  const size = new Map<string, number>();
+  const sizeOf = (u: ScoredUnit) => {
+    const k = u.kind === 'head' ? `h${u.layer}` : `n${u.layer}`;
+    if (!size.has(k)) size.set(k, circuitParamCount(model, unitSelection([u])).masked);
+    return size.get(k)!;
+  };
+  const key = (u: ScoredUnit) => (rank === 'score' ? Math.abs(u.score) : Math.abs(u.score) / sizeOf(u));
+  const ranked = [...scored].sort((a, b) => key(b) - key(a));
   const kept: ScoredUnit[] = [];
   let masked = 0;
   let total = 0;
