@@ -20,6 +20,7 @@ import { taskAnswerCorrect } from '../src/core/lm/taskAnswer';
 import { replyRelevance, summariseRelevance, type RelevanceItem } from '../src/core/alignbeam/relevance';
 import { suiteItems, type EvalItem } from '../models/forge/evalSuites';
 import { corpusFor } from '../models/forge/train/data';
+import type { ExampleV4 } from '../models/forge/corpus/v4/generateV4';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const MODELS = join(ROOT, 'models');
@@ -49,7 +50,7 @@ const grams = (w: readonly string[], n: number): string[] => w.slice(0, Math.max
 let v5Grams: Set<string> | undefined;
 /** Whether a prompt shares a 6-word run with any corpus v5 prompt (train or held-out, earlier turns included). */
 function sharesSixGramWithV5(prompt: string): boolean {
-  v5Grams ??= new Set(corpusFor('v5').examples.flatMap((e) => [e.prompt, ...(e.history ?? []).filter((t) => t.role === 'user').map((t) => t.content)]).flatMap((t) => grams(words(t), 6)));
+  v5Grams ??= new Set((corpusFor('v5').examples as ExampleV4[]).flatMap((e) => [e.prompt, ...(e.history ?? []).filter((t) => t.role === 'user').map((t) => t.content)]).flatMap((t) => grams(words(t), 6)));
   return grams(words(prompt), 6).some((g) => v5Grams!.has(g));
 }
 
