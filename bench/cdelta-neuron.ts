@@ -116,7 +116,9 @@ async function main(): Promise<void> {
   const complianceRecs = refusalRecs.map((r, i) => compliances.find((c) => c.prompt === r.prompt) ?? compliances[i % compliances.length]);
   const pair = (e: (typeof train)[number]) => ({ id: e.id, prompt: e.prompt, response: e.response });
   let t = Date.now();
-  const scored = unitScores(model, aligned, encode(model, refusalRecs.map(pair)), encode(model, complianceRecs.map(pair)));
+  // CDELTA_SCORE=delta: the variant scoring each unit by Σ (W_copy − W_target)·∂m/∂W over the weights it owns
+  const SCORE = process.env.CDELTA_SCORE ?? 'activation';
+  const scored = unitScores(model, aligned, encode(model, refusalRecs.map(pair)), encode(model, complianceRecs.map(pair)), 8, SCORE === 'delta' ? model.params : undefined);
   const scoreSeconds = (Date.now() - t) / 1000;
   t = Date.now();
   const cut = neuronBudgetCut(model, scored, BUDGET);
@@ -156,9 +158,11 @@ async function main(): Promise<void> {
   const wantNf4 = (name: string) => NF4_COLUMNS === 'all' || NF4_COLUMNS.split(',').includes(name);
   const all: { name: string; params: () => ArrRecord; nf4: boolean }[] = [];
   const edit = (kind: string, s: number) => ({ name: `${kind} s=${s}`, params: () => maskedCDelta(model.params, aligned, masks[kind], [s])[0], nf4: false });
-  for (const s of strengths) for (const kind of Object.keys(masks)) all.push(edit(kind, s));
-  all.push({ name: 'target', params: () => model.params, nf4: false });
-  all.push({ name: 'aligned', params: () => aligned, nf4: false });
+  // CDELTA_ONLY=<kinds>: decode only these masks' columns (target and the copy only when listed too)
+  const only = process.env.CDELTA_ONLY?.split(',');
+  for (const s of strengths) for (const kind of Object.keys(masks)) if (!only || only.includes(kind)) all.push(edit(kind, s));
+  if (!only || only.includes('target')) all.push({ name: 'target', params: () => model.params, nf4: false });
+  if (!only || only.includes('aligned')) all.push({ name: 'aligned', params: () => aligned, nf4: false });
   for (const p of [...all]) if (wantNf4(p.name)) all.push({ ...p, name: `${p.name} NF4`, nf4: true });
   // most informative first (target and the copy were measured by the `unowned` arm on the same prompts; the copy's
   // NLLs are compared with that run's), so a run cut short by the machine's load still answers the question;
@@ -174,7 +178,7 @@ async function main(): Promise<void> {
       command: `nice npx tsx bench/cdelta-neuron.ts ${topic} ${steps} ${lr} ${strengths.join(',')}`,
       model: 'target (models/target, gpt2, corpus v3)', topic, seed: SEED,
       copy: { folder: relative(ROOT, copy), arm: 'unowned (bench/cdelta-behaviour.ts): refusal_sft, tensors no node owns frozen', steps, lr, config: copyRecord.config ?? null, metrics: copyRecord.metrics ?? null, touched: touched(model, model.params, aligned) },
-      scores: { method: 'grad × activation of each head / neuron output (from output-projection gradients)', metric: 'mean log p(refusal) − mean log p(compliance), sequence log-probs of the response tokens', pairs: refusalRecs.length, samePromptPairs: complianceRecs.filter((c, i) => c.prompt === refusalRecs[i].prompt).length, seconds: scoreSeconds,
+      scores: { method: SCORE === 'delta' ? 'Σ (W_copy − W_target)·∂m/∂W over the weights each head / neuron owns (variant)' : 'grad × activation of each head / neuron output (from output-projection gradients)', metric: 'mean log p(refusal) − mean log p(compliance), sequence log-probs of the response tokens', pairs: refusalRecs.length, samePromptPairs: complianceRecs.filter((c, i) => c.prompt === refusalRecs[i].prompt).length, seconds: scoreSeconds,
         top: [...scored].sort((a, b) => Math.abs(b.score) - Math.abs(a.score)).slice(0, 20).map((u) => ({ unit: unitName(u), score: u.score })),
         headScores: scored.filter((u) => u.kind === 'head').map((u) => ({ unit: unitName(u), score: u.score })) },
       circuit: { budget: BUDGET, ranking: '|score|', units: cut.kept.length, heads: cut.selection.heads, neuronsPerLayer: perLayer, neurons: cut.selection.neurons, paramsMasked: cut.masked, paramsTotal: cut.total, share: cut.masked / cut.total, cutSeconds, cdeltaLabMatchesElementMask: labMatchesMask },

@@ -21,6 +21,7 @@ import { FAMILIES, tensorName, type LayerRole } from '../../lm/families';
 import { maskForTensor, resolveArch, type RowColMask } from '../archMap';
 import type { CircuitSelection } from '../circuit';
 import { circuitParamCount } from './cdeltaLab';
+import { ownableTensors } from './freeze';
 import { UnlearnConfigError, UnlearnModelError } from './errors';
 import type { UnlearnModel } from './model';
 import { sequenceNll } from './objectives';
@@ -72,11 +73,13 @@ function mlpWidth(model: UnlearnModel, l: number): number {
  * Grad × activation of every head and every MLP neuron of `params` for m = mean log p(refusal) − mean
  * log p(compliance) (see the header). `refusals` / `compliances` are encoded examples (tokens, lossFrom).
  */
-export function unitScores(model: UnlearnModel, params: ArrRecord, refusals: readonly Example[], compliances: readonly Example[], batchSize = 8): ScoredUnit[] {
+export function unitScores(model: UnlearnModel, params: ArrRecord, refusals: readonly Example[], compliances: readonly Example[], batchSize = 8,
+  /** Variant (ours): score = Σ over every weight the unit owns of (params − deltaFrom)·∂m/∂W, the first-order share of the metric that the unit's part of the copy's change carries; `deltaFrom` = the target. */
+  deltaFrom?: ArrRecord): ScoredUnit[] {
   if (refusals.length === 0 || compliances.length === 0) throw new UnlearnConfigError('unit scores need at least one refusal and one compliance example');
   const L = model.nLayers;
   const outs = Array.from({ length: L }, (_, l) => ({ o: roleTensor(model, 'o', l), down: roleTensor(model, 'down', l) }));
-  const names = outs.flatMap((x) => [x.o, x.down]);
+  const names = deltaFrom ? ownableTensors(model) : outs.flatMap((x) => [x.o, x.down]);
   const frozenNames = Object.keys(params).filter((n) => !names.includes(n));
   const pick = (r: ArrRecord, ns: readonly string[]): ArrRecord => Object.fromEntries(ns.map((n) => [n, r[n]]));
   const rows = [...refusals.map((e) => ({ e, w: 1 / refusals.length })), ...compliances.map((e) => ({ e, w: -1 / compliances.length }))];
@@ -109,6 +112,28 @@ export function unitScores(model: UnlearnModel, params: ArrRecord, refusals: rea
   const specs = Object.keys(params).map((n) => specOf(model, n));
   const arch = resolveArch(specs, { config: model.configJson });
   const out: ScoredUnit[] = [];
+  if (deltaFrom) {
+    const delta = new Map(names.map((n) => {
+      const a = readF32(params[n]);
+      const t = readF32(deltaFrom[n]);
+      return [n, Float32Array.from(a, (v, i) => v - t[i])];
+    }));
+    const units: CircuitUnit[] = [];
+    for (let l = 0; l < L; l++) {
+      for (let h = 0; h < model.nHeads; h++) units.push({ kind: 'head', layer: l, index: h });
+      for (let j = 0; j < mlpWidth(model, l); j++) units.push({ kind: 'neuron', layer: l, index: j });
+    }
+    for (const u of units) {
+      const sel = unitSelection([u]);
+      let score = 0;
+      for (const n of names) {
+        const m = maskForTensor(specOf(model, n), sel, arch);
+        if (m) score += maskedDot(m, delta.get(n)!, grads.get(n)!);
+      }
+      out.push({ ...u, score });
+    }
+    return out;
+  }
   for (let l = 0; l < L; l++) {
     const wo = readF32(params[outs[l].o]);
     const wd = readF32(params[outs[l].down]);
