@@ -200,6 +200,28 @@ describe('unitScores (grad × activation from the output projections)', () => {
     }
     // neurons carry nonzero, varied scores (the metric's gradient reaches them)
     expect(new Set(scores.filter((u) => u.kind === 'neuron').map((u) => u.score.toFixed(6))).size).toBeGreaterThan(100);
+
+    // the Δ-weighted variant: a change Δ confined to neuron m2.n40's weights scores Δ·∇m for that neuron (the
+    // derivative of m along Δ, finite difference) and exactly 0 for every other unit
+    const sel = unitSelection([{ kind: 'neuron', layer: 2, index: 40 }]);
+    const masks = circuitMasks(model, sel, Object.keys(model.params));
+    const shifted = (k: number): ArrRecord => Object.fromEntries(Object.entries(model.params).map(([n, a]) => {
+      const m = masks.get(n);
+      if (!m) return [n, a.ref];
+      const w = Float32Array.from(readF32(a));
+      for (let i = 0; i < w.length; i++) if (m[i]) w[i] += k * 0.01 * Math.sin(i);
+      return [n, fromF32(w, [...a.shape])];
+    }));
+    const before = shifted(-1);
+    const deltaScores = unitScores(model, model.params, ref, com, 4, before);
+    const target = deltaScores.find((u) => u.kind === 'neuron' && u.layer === 2 && u.index === 40)!;
+    expect(deltaScores.filter((u) => u !== target).every((u) => u.score === 0)).toBe(true);
+    const up = shifted(0.5);
+    const dn = shifted(-0.5);
+    const fdDelta = metric(up) - metric(dn);
+    expect(Math.abs(target.score - fdDelta)).toBeLessThan(0.02 * Math.abs(fdDelta) + 1e-4);
+    expect(Math.abs(target.score)).toBeGreaterThan(0);
+    [before, up, dn].forEach(release);
     f.dispose();
   }, 300_000);
 });
