@@ -6,8 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { checkFieldRoutes, schemaLeaves } from '../core/experiments/specFields';
 import { tabularPlan } from '../core/experiments/runners/tabularPlan';
 import { ensemblesPlan } from '../core/experiments/runners/ensemblesPlan';
+import { alignbeamPlan } from '../core/experiments/runners/alignbeamPlan';
 import { MODULE_FIELDS } from './experimentFields';
 import { workbenchRunners } from './experiments';
+import { alignbeamSpec } from './specs/alignbeam';
 import { ensemblesSpec } from './specs/ensembles';
 import { tabularSpec } from './specs/tabular';
 
@@ -26,6 +28,12 @@ describe('spec field routes', () => {
   it('ensembles: every field reaches the pool or the analysis options, demo and file pools', () => {
     expect(checkFieldRoutes(MODULE_FIELDS.ensembles, ensemblesSpec.schema.parse({}))).toEqual([]);
   });
+
+  for (const tab of ['playground', 'bridge', 'sweep'] as const) {
+    it(`alignbeam (${tab} tab): every field reaches the pair, the settings or the tab's job`, () => {
+      expect(checkFieldRoutes(MODULE_FIELDS.alignbeam, alignbeamSpec.schema.parse({ tab }))).toEqual([]);
+    });
+  }
 
   it('walks every leaf of the schema, nested objects and union branches included', () => {
     const tabular = [...schemaLeaves(tabularSpec.schema).keys()];
@@ -47,5 +55,8 @@ describe('spec field routes', () => {
     // the seed of a demo pool is the seed of the analysis: dropping it would make every seed run the same pool
     const dropsSeed = { ...MODULE_FIELDS.ensembles, plan: (s: Parameters<typeof ensemblesPlan>[0]) => ensemblesPlan({ ...s, seed: 1 }) };
     expect(checkFieldRoutes(dropsSeed, ensemblesSpec.schema.parse({})).map((p) => p.field)).toEqual(['seed']);
+    // an alignbeam plan that kept the core's default candidate selection would run the paper's rule whatever a link asks
+    const dropsSelection = { ...MODULE_FIELDS.alignbeam, plan: (s: Parameters<typeof alignbeamPlan>[0]) => alignbeamPlan({ ...s, settings: { ...s.settings, selection: 'safest' } }) };
+    expect(checkFieldRoutes(dropsSelection, alignbeamSpec.schema.parse({})).map((p) => p.field)).toEqual(['settings.selection']);
   });
 });

@@ -3,8 +3,10 @@
 // reaches no core call. The maps are typed over the spec types, so a new spec field does not compile until it is
 // routed here; experimentFields.test.ts perturbs every field and checks the plan changed where declared.
 import type { FieldRoutes, ModuleFields } from '../core/experiments/specFields';
+import { alignbeamPlan, type AlignbeamPlan } from '../core/experiments/runners/alignbeamPlan';
 import { ensemblesPlan, type EnsemblesPlan } from '../core/experiments/runners/ensemblesPlan';
 import { tabularPlan, type TabularPlan } from '../core/experiments/runners/tabularPlan';
+import { alignbeamSpec, type AlignbeamSpec } from './specs/alignbeam';
 import { ensemblesSpec, type EnsemblesSpec } from './specs/ensembles';
 import { tabularSpec, type TabularSpec } from './specs/tabular';
 
@@ -60,8 +62,44 @@ export const ENSEMBLES_FIELDS: FieldRoutes<EnsemblesSpec, EnsemblesPlan> = {
   'statistics.control': { to: 'analyse.control' },
 };
 
+const tab = (t: AlignbeamSpec['tab']) => (s: AlignbeamSpec): AlignbeamSpec => ({ ...s, tab: t });
+const sweepWithCsv = (s: AlignbeamSpec): AlignbeamSpec => ({ ...s, tab: 'sweep', csv: { name: 'suite.csv', sha256: 'e'.repeat(64) } });
+
+export const ALIGNBEAM_FIELDS: FieldRoutes<AlignbeamSpec, AlignbeamPlan> = {
+  seed: { notPassed: 'ALIGNBEAM decodes by greedy/beam search and the judge reads probabilities: nothing is drawn at random, so no core call takes a seed (the record still carries it)' },
+  backend: { to: 'backend' },
+  tab: { to: 'run.tab' },
+  pair: { to: 'pair.anchor' },
+  'models.target': { to: 'pair.target' },
+  'models.anchor': { to: 'pair.anchor' },
+  'models.anchorSame': { to: 'pair.anchorSame' },
+  'models.judge': { to: 'pair.judge' },
+  prompt: { to: 'run.prompt', given: tab('playground') },
+  'settings.alpha': { to: 'run.settings.alpha', given: tab('playground') },
+  'settings.K': { to: 'run.settings.K', given: tab('playground') },
+  'settings.m': { to: 'run.settings.m', given: tab('playground') },
+  'settings.topK': { to: 'run.settings.topK', given: tab('playground') },
+  'settings.rule': { to: 'run.settings.rule', given: tab('playground') },
+  'settings.confidenceGate': { to: 'run.settings.confidenceGate', given: tab('playground') },
+  'settings.maxNewTokens': { to: 'run.settings.maxNewTokens', given: tab('playground') },
+  'settings.bridge': { to: 'run.kind', given: tab('bridge') },
+  'settings.judge': { to: 'run.settings.judge', given: tab('playground') },
+  'settings.tokenHealing': { to: 'run.settings.tokenHealing', given: tab('playground') },
+  'settings.selection': { to: 'run.settings.selection', given: tab('playground') },
+  'settings.extraTargetCandidate': { to: 'run.settings.extraTargetCandidate', given: tab('playground') },
+  'grid.alpha': { to: 'run.grid.alpha', given: tab('sweep') },
+  'grid.K': { to: 'run.grid.K', given: tab('sweep') },
+  'grid.m': { to: 'run.grid.m', given: tab('sweep') },
+  suites: { to: 'run.suites', given: tab('sweep') },
+  'csv.name': { to: 'run.csv.name', given: sweepWithCsv },
+  'csv.sha256': { to: 'run.csv.sha256', given: sweepWithCsv },
+  limit: { to: 'run.limit', given: tab('sweep') },
+  baselines: { to: 'run.methods', given: tab('sweep') },
+};
+
 /** The modules whose runners are registered (src/state/experiments.ts), with their field routes. */
 export const MODULE_FIELDS = {
   tabular: { module: 'tabular', schema: tabularSpec.schema, clamp: tabularSpec.clamp, plan: tabularPlan, routes: TABULAR_FIELDS } satisfies ModuleFields<TabularSpec, TabularPlan>,
   ensembles: { module: 'ensembles', schema: ensemblesSpec.schema, clamp: ensemblesSpec.clamp, plan: ensemblesPlan, routes: ENSEMBLES_FIELDS } satisfies ModuleFields<EnsemblesSpec, EnsemblesPlan>,
+  alignbeam: { module: 'alignbeam', schema: alignbeamSpec.schema, clamp: alignbeamSpec.clamp, plan: alignbeamPlan, routes: ALIGNBEAM_FIELDS } satisfies ModuleFields<AlignbeamSpec, AlignbeamPlan>,
 };

@@ -5,12 +5,13 @@
 import { DEFAULT_SEED, EXPERIMENT_FORMAT, EXPERIMENT_VERSION, decodeExperiment, makeExperiment, type ExperimentSpec, type SpecCatalogue } from '../core/experiments/envelope';
 import { ExperimentError } from '../core/experiments/errors';
 import { RunnerRegistry, type Runner } from '../core/experiments/runner';
-import { ensemblesRunner, tabularRunner, type EnsemblesRunSpec, type TabularRunSpec } from '../core/experiments/runners';
+import { alignbeamRunner, ensemblesRunner, tabularRunner, type AlignbeamRunSpec, type EnsemblesRunSpec, type TabularRunSpec } from '../core/experiments/runners';
 import type { HistoryEntry } from './historyFormat';
 import { decodeLink, restoreSpec } from './linkCodec';
 import { LinkError } from './linkErrors';
 import { isModuleId } from './modules';
 import { modulesWithSpecs, specFor } from './specs';
+import type { AlignbeamSpec } from './specs/alignbeam';
 import type { EnsemblesSpec } from './specs/ensembles';
 import type { TabularSpec } from './specs/tabular';
 
@@ -51,5 +52,6 @@ function bind<Spec extends Run, Run>(runner: Runner<Run>): Runner<Spec> {
 export function workbenchRunners(): RunnerRegistry {
   return new RunnerRegistry()
     .register(bind<TabularSpec, TabularRunSpec>(tabularRunner))
-    .register(bind<EnsemblesSpec, EnsemblesRunSpec>(ensemblesRunner));
+    .register(bind<EnsemblesSpec, EnsemblesRunSpec>(ensemblesRunner))
+    .register(bind<AlignbeamSpec, AlignbeamRunSpec>(alignbeamRunner));
 }

@@ -5,7 +5,7 @@
 import { useCallback, useRef, useState } from 'react';
 import * as Comlink from 'comlink';
 import type {
-  AlignbeamProgress, AlignbeamSettings, BridgeReport, EvalResult, JudgeCalibration, Method, PairInfo, PairSpec, PlaygroundResult, SuiteName,
+  AlignbeamProgress, AlignbeamSettings, BridgeReport, EvalResult, JudgeCalibration, PairInfo, PairSpec, PlaygroundResult, SuiteName,
   SweepResult, SweepRow,
 } from '../../core/alignbeam/types';
 import { pooledCalibration } from '../../core/alignbeam/runQuality';
@@ -18,6 +18,7 @@ import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
 import type { LlmWorkerApi } from '../../../workers/llm.worker';
 import type { OnnxDtypeChoice } from '../../core/lm/onnxVariants';
 import { bridgeDigest, playgroundDigest, sweepDigest } from './digest';
+import { alignbeamPairOf, alignbeamPlan, alignbeamSettingsOf, type AlignbeamTabPlan } from '../../core/experiments/runners/alignbeamPlan';
 
 export type Tab = AlignbeamSpec['tab'];
 
@@ -77,9 +78,9 @@ const CANCEL_GRACE_MS = 3000;
 
 const isCancel = (e: unknown) => e instanceof Error && (e.name === 'CancelledError' || (e as { code?: string }).code === 'CANCELLED' || /abort/i.test(e.message));
 
+/** The pair the spec names (the experiment runner's plan: core/experiments/runners/alignbeamPlan.ts). */
 export function pairSpecOf(spec: AlignbeamSpec): PairSpec {
-  const m = spec.models;
-  return { target: m.target, anchor: spec.pair === 'same' ? m.anchorSame : m.anchor, judge: m.judge, anchorSame: m.anchorSame };
+  return alignbeamPairOf(spec);
 }
 
 /** What identifies a loaded pair: the models, the dtype choice and the backend preference they were loaded with. */
@@ -98,14 +99,16 @@ function reportBackend(sessions: readonly SessionBackendInfo[]): void {
   });
 }
 
-/** The core's settings from the spec's (null gate = always mix; m 0 = every token). */
+/** The core's settings from the spec's, as the experiment runner's plan makes them (null gate = always mix; m 0 = every token). */
 export function settingsOf(spec: AlignbeamSpec): AlignbeamSettings {
-  const { confidenceGate, ...rest } = spec.settings;
-  return { ...rest, ...(confidenceGate === null ? {} : { confidenceGate }) };
+  return alignbeamSettingsOf(spec);
 }
 
+/** The sweep plan's built-in suites, then the CSV suite when the chosen file is the one the spec pins. */
 export function suitesOf(spec: AlignbeamSpec, csv: CsvFile | undefined): SuiteName[] {
-  return [...spec.suites, ...(spec.csv && csv?.sha256 === spec.csv.sha256 ? [csv.name] : [])];
+  const plan = alignbeamPlan({ ...spec, tab: 'sweep' }).run;
+  if (plan.tab !== 'sweep') throw new Error('unreachable: a sweep plan');
+  return [...plan.suites, ...(plan.csv && csv?.sha256 === plan.csv.sha256 ? [csv.name] : [])];
 }
 
 export function useAlignbeamEngine() {
@@ -172,21 +175,21 @@ export function useAlignbeamEngine() {
       await ensurePair(spec);
       step();
       const api = engine();
-      const settings = settingsOf(spec);
+      // the same plan the experiment runner executes (core/experiments/runners/alignbeamPlan.ts)
+      const job = alignbeamPlan({ ...spec, tab }).run;
       let outcome: Outcome;
-      if (tab === 'playground') {
+      if (job.tab === 'playground') {
         report({ done: 0, total: 1, label: 'decoding target-only and ALIGNBEAM' });
-        const result = await api.alignbeamPlayground(spec.prompt, settings, Comlink.proxy((p: AlignbeamProgress) => {
+        const result = await api.alignbeamPlayground(job.prompt, job.settings, Comlink.proxy((p: AlignbeamProgress) => {
           if (p.kind === 'playground') report({ done: p.done, total: p.total, label: p.label });
         }));
-        outcome = { tab, result, digest: await playgroundDigest(result), prompt: spec.prompt };
-      } else if (tab === 'bridge') {
+        outcome = { tab: 'playground', result, digest: await playgroundDigest(result), prompt: job.prompt };
+      } else if (job.tab === 'bridge') {
         report({ done: 0, total: 1, label: 'building the bridge' });
-        // without a prompt the engine measures along the anchor's answers to a few held-out prompts
-        const result = await api.alignbeamBridgeReport(spec.settings.bridge, spec.prompt.trim() ? [spec.prompt] : undefined);
-        outcome = { tab, result, digest: await bridgeDigest(result) };
+        const result = await api.alignbeamBridgeReport(job.kind, job.prompts ?? undefined);
+        outcome = { tab: 'bridge', result, digest: await bridgeDigest(result) };
       } else {
-        outcome = { tab, result: await sweep(api, spec, settings, csv, held.current.csv, report, step) };
+        outcome = { tab: 'sweep', result: await sweep(api, spec, job, csv, held.current.csv, report, step) };
       }
       live.current++;
       settled.current++;
@@ -237,10 +240,11 @@ export function useAlignbeamEngine() {
 type Report = (p: RunProgress, row?: SweepRow) => void;
 
 /** Baselines over the suites, then the grid; a cancel during the grid keeps the rows done (no digest then). */
-async function sweep(api: Comlink.Remote<LlmWorkerApi>, spec: AlignbeamSpec, base: AlignbeamSettings, csv: CsvFile | undefined,
+async function sweep(api: Comlink.Remote<LlmWorkerApi>, spec: AlignbeamSpec, job: Extract<AlignbeamTabPlan, { tab: 'sweep' }>, csv: CsvFile | undefined,
   registered: Set<string>, report: Report, step: () => void): Promise<SweepOutcome> {
-  if (spec.csv) {
-    if (!csv || csv.sha256 !== spec.csv.sha256) throw new Error(`This sweep needs the CSV suite "${spec.csv.name}" (sha256 ${spec.csv.sha256.slice(0, 12)}…): choose that file in the suites box, or remove it from the sweep.`);
+  const base = job.settings;
+  if (job.csv) {
+    if (!csv || csv.sha256 !== job.csv.sha256) throw new Error(`This sweep needs the CSV suite "${job.csv.name}" (sha256 ${job.csv.sha256.slice(0, 12)}…): choose that file in the suites box, or remove it from the sweep.`);
     if (!registered.has(csv.sha256)) {
       await api.alignbeamAddCsvSuite({ name: csv.name, csv: csv.text });
       registered.add(csv.sha256);
@@ -248,12 +252,11 @@ async function sweep(api: Comlink.Remote<LlmWorkerApi>, spec: AlignbeamSpec, bas
   }
   const suites = suitesOf(spec, csv);
   if (suites.length === 0) throw new Error('No suite chosen: tick at least one held-out suite or load a CSV.');
-  const methods: Method[] = ['target-only', ...spec.baselines];
-  const baselines = await api.alignbeamEvaluate({ methods, suites, limit: spec.limit, settings: base }, Comlink.proxy((p: AlignbeamProgress) => {
+  const baselines = await api.alignbeamEvaluate({ methods: job.methods, suites, limit: job.limit, settings: base }, Comlink.proxy((p: AlignbeamProgress) => {
     if (p.kind === 'eval') report({ done: p.done, total: p.total, label: `baselines: ${p.method} (${p.done}/${p.total} items)` });
   }));
   step();
-  const result = await api.alignbeamSweep({ alpha: spec.grid.alpha, K: spec.grid.K, m: spec.grid.m }, base, suites, spec.limit,
+  const result = await api.alignbeamSweep(job.grid, base, suites, job.limit,
     Comlink.proxy((p: AlignbeamProgress) => {
       if (p.kind === 'sweep') report({ done: p.done, total: p.total, label: `grid: ${p.done}/${p.total} settings (target-only reference first)` }, p.row);
     }));
