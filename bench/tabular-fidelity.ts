@@ -8,7 +8,7 @@
 //     labels (test AUC), its retention (student AUC / tfm AUC) and batch-1 latency per row against the tfm's.
 // TFM_BASELINE_ONNX=path/model.onnx adds an earlier tfm to A and B in the same run (e.g. the model before a retrain),
 // fed the old way unless TFM_BASELINE_FEED=default.
-// FIDELITY_DATASETS=a,b limits the datasets; TFM_EXTRA_CONTEXT=2048 adds the tfm at that context cap to A. Writes bench/results/tabular-fidelity.json.
+// FIDELITY_DATASETS=a,b limits the datasets; FIDELITY_TAG=x writes tabular-fidelity-x.json; TFM_EXTRA_CONTEXT=2048 adds the tfm at that context cap to A. Writes bench/results/tabular-fidelity.json.
 // Feeding ablation (issue #25): A also runs the tfm fed the old way (`tfm-legacy`: one-hot, stratified draws) and
 // with one option of DEFAULT_TFM_FEED changed at a time (TFM_ABLATION=0 skips them); B runs tfm and tfm-legacy,
 // so the naive-vs-OOF collapse is reported for both feeds. The defaults were chosen on bench/tfm-feeding.ts
@@ -33,7 +33,8 @@ import { DEFAULT_TFM_ONNX, nodeTfmRuntime } from '../src/core/tabular/tfm/nodeRu
 import { DEFAULT_TFM_FEED, LEGACY_TFM_FEED, tfmTeacher, type TfmTeacherOptions } from '../src/core/tabular/tfm/tfmTeacher';
 
 const DATA = new URL('../public/samples/tabular/', import.meta.url);
-const OUT = new URL('./results/tabular-fidelity.json', import.meta.url);
+/** FIDELITY_TAG=x writes results/tabular-fidelity-x.json (a side run that must not replace the main results) */
+const OUT = new URL(`./results/tabular-fidelity${process.env.FIDELITY_TAG ? `-${process.env.FIDELITY_TAG}` : ''}.json`, import.meta.url);
 const DATASETS = (process.env.FIDELITY_DATASETS ?? 'german,pima,breast-cancer-wisconsin,mammography,phoneme').split(',');
 const FOLDS = 5;
 const SEED = 0;

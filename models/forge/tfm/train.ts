@@ -9,7 +9,8 @@
 //          --init FILE.safetensors [--init-note TEXT] (warm start: fresh optimiser and schedule over earlier weights)
 //          --prior 1|2|3 (prior.ts version; default 1) --eval-prior 1|2|3 (held-out tasks' version; default the
 //          training prior's, but 2 when training on 3, so a v3 fine-tune is judged on the tasks v2 models were)
-//          --layers N (grow the --init weights to N layers: grow.ts)
+//          --query-copy-tasks P (prior 3: share of tasks with exact query copies, default 0.5; above 0.5 the
+//          copied share of their queries rises too, to 0.3–0.9 at P = 1) --layers N (grow the --init weights to N layers: grow.ts)
 //          --long-context (adds a 2,048-row context bucket, so the model meets contexts beyond 1,024 rows)
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ import { disposeTfmTrainState, initTfmTrainState, makeTfmPredict, makeTfmTrainSt
 import { evalSynthetic, syntheticBaselines, type SyntheticEval } from './evalSynthetic';
 import { growTfmDepth } from './grow';
 import { TFM_LIMITS } from '../../../src/core/tabular/teachers/teacher';
+import { V3_QUERY_COPIES, type QueryCopyRates } from '../../../src/core/tabular/tfm/priorV3';
 import { PRIOR_DESCRIPTION, PRIOR_V2_DESCRIPTION, PRIOR_V3_DESCRIPTION } from './recipe';
 
 interface Bucket { B: number; Nc: number; Nq: number; p: number }
@@ -48,6 +50,8 @@ const num = (k: string, d: number): number => (typeof flags[k] === 'string' ? Nu
 const baseConfig: TfmConfig = tiny ? { ...DEFAULT_TFM_CONFIG, dModel: 16, nHead: 2, nLayer: 1, dMlp: 32 } : { ...DEFAULT_TFM_CONFIG, dModel: 64, nHead: 4, nLayer: 3, dMlp: 128 };
 const asVersion = (v: number): 1 | 2 | 3 => (v === 3 ? 3 : v === 2 ? 2 : 1);
 const priorVersion = asVersion(num('prior', 1));
+const queryCopyTasks = num('query-copy-tasks', V3_QUERY_COPIES.taskShare);
+const queryCopies: QueryCopyRates = queryCopyTasks > V3_QUERY_COPIES.taskShare ? { taskShare: queryCopyTasks, minShare: 0.3, maxShare: 0.9 } : { ...V3_QUERY_COPIES, taskShare: queryCopyTasks };
 const evalPriorVersion = asVersion(num('eval-prior', priorVersion === 3 ? 2 : priorVersion));
 const longContext = flags['long-context'] === true;
 /** Batch shapes (jit compiles one program each): ~2k rows per step, context sizes 64 … 960 (… 2,048). */
@@ -100,7 +104,7 @@ async function main(): Promise<void> {
     writeFileSync(join(outDir, 'model.safetensors'), encodeTfmWeights(config, hostParams(state.params)));
     writeFileSync(join(outDir, 'config.json'), `${JSON.stringify(configJson(config), null, 2)}\n`);
     writeFileSync(join(outDir, 'forge.json'), `${JSON.stringify({
-      id: 'tfm', final, recipe: { config, optimizer: optim, buckets: BUCKETS, steps, stepsDone: state.step, seed, priorVersion, evalPriorVersion, taskSeeds: 'step·64 + b + 1 + seed·1,000,003 (train), 3e9 + i (held-out)', init, grownFromLayers: grown ? startConfig.nLayer : undefined, stopped },
+      id: 'tfm', final, recipe: { config, optimizer: optim, buckets: BUCKETS, steps, stepsDone: state.step, seed, priorVersion, queryCopies: priorVersion === 3 ? queryCopies : undefined, evalPriorVersion, taskSeeds: 'step·64 + b + 1 + seed·1,000,003 (train), 3e9 + i (held-out)', init, grownFromLayers: grown ? startConfig.nLayer : undefined, stopped },
       prior: priorVersion === 3 ? PRIOR_V3_DESCRIPTION : priorVersion === 2 ? PRIOR_V2_DESCRIPTION : PRIOR_DESCRIPTION,
       training: { seconds: Math.round((performance.now() - t0) / 1000), machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, engine: `@jax-js/jax ${engine.device} (single thread)` }, lossCurve: curve },
       evaluation: { heldOutSynthetic: { tasks: evalTasks, baselines, model: evals } },
@@ -110,7 +114,7 @@ async function main(): Promise<void> {
   for (let s = 0; s < steps; s++) {
     let u = rng.next();
     const bucket = BUCKETS.find((b) => (u -= b.p) < 0) ?? BUCKETS[BUCKETS.length - 1];
-    const batch = priorBatch(s * 64 + 1 + seed * 1_000_003, bucket.B, bucket.Nc, bucket.Nq, config.maxFeatures, config.maxClasses, priorVersion);
+    const batch = priorBatch(s * 64 + 1 + seed * 1_000_003, bucket.B, bucket.Nc, bucket.Nq, config.maxFeatures, config.maxClasses, priorVersion, priorVersion === 3 ? queryCopies : undefined);
     const st = step.run(state, batch);
     if (!Number.isFinite(st.loss)) throw new Error(`loss became ${st.loss} at step ${s}`);
     acc = { loss: acc.loss + st.loss, grad: acc.grad + st.gradNorm, n: acc.n + 1 };

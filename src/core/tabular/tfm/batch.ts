@@ -4,6 +4,7 @@
 import { fromF32, fromI32, type Arr } from '../../lab';
 import type { TfmInputs } from './model';
 import { sampleTask } from './prior';
+import type { QueryCopyRates } from './priorV3';
 
 export interface HostBatch {
   B: number;
@@ -59,10 +60,10 @@ export function packTask(batch: HostBatch, b: number, x: ArrayLike<number>, y: A
 }
 
 /** B prior tasks with seeds seed0 … seed0+B−1, each of Nc + Nq rows, from prior `version` (prior.ts). */
-export function priorBatch(seed0: number, B: number, Nc: number, Nq: number, F: number, maxClasses: number, version: 1 | 2 | 3 = 1): HostBatch {
+export function priorBatch(seed0: number, B: number, Nc: number, Nq: number, F: number, maxClasses: number, version: 1 | 2 | 3 = 1, queryCopies?: QueryCopyRates): HostBatch {
   const batch = emptyBatch(B, Nc, Nq, F);
   for (let b = 0; b < B; b++) {
-    const t = sampleTask(seed0 + b, { nRows: Nc + Nq, maxFeatures: F, maxClasses, version, contextRows: Nc });
+    const t = sampleTask(seed0 + b, { nRows: Nc + Nq, maxFeatures: F, maxClasses, version, contextRows: Nc, queryCopies });
     packTask(batch, b, t.x, t.y, t.d);
   }
   return batch;

@@ -10,7 +10,7 @@
 // replaced by noise (irrelevant), some skewed; occasionally values go missing (NaN).
 import { makeRng, shuffle, type Rng } from '../data/rng';
 import { V2 } from './priorV2';
-import { addQueryCopies } from './priorV3';
+import { addQueryCopies, type QueryCopyRates } from './priorV3';
 
 export interface PriorOptions {
   /** rows to draw (context + query) */
@@ -31,6 +31,8 @@ export interface PriorOptions {
   version?: 1 | 2 | 3;
   /** version 3: the first `contextRows` rows are the context, the rest the queries (the split the copies cross) */
   contextRows?: number;
+  /** version 3: how often and how many query rows are copies (default priorV3.ts V3_QUERY_COPIES) */
+  queryCopies?: QueryCopyRates;
 }
 
 export interface PriorTask {
@@ -164,7 +166,7 @@ export function makeCategorical(rng: Rng, x: Float64Array, n: number, d: number,
 export function sampleTask(seed: number, opts: PriorOptions): PriorTask {
   if (opts.version === 3) {
     if (opts.contextRows === undefined) throw new Error('prior version 3 needs contextRows (the context/query split)');
-    return addQueryCopies(seed, sampleTask(seed, { ...opts, version: 2 }), opts.contextRows);
+    return addQueryCopies(seed, sampleTask(seed, { ...opts, version: 2 }), opts.contextRows, opts.queryCopies);
   }
   const rng = makeRng(seed);
   const v2 = opts.version === 2 ? V2 : null;

@@ -14,17 +14,20 @@ import { uniform, type PriorTask } from './prior';
 /** The v3 knobs (priorV3.test.ts checks them; recipe.ts describes them in words). */
 export const V3_QUERY_COPIES = { taskShare: 0.5, minShare: 0.1, maxShare: 0.6, seedSalt: 0x5eed_0003 } as const;
 
+/** How often and how many query rows are copies (a forge knob, `--query-copy-tasks`; default V3_QUERY_COPIES). */
+export interface QueryCopyRates { taskShare: number; minShare: number; maxShare: number }
+
 /**
  * In half of the tasks a share 10–60 % of the query rows (rows ≥ contextRows) become exact copies of random
  * context rows: every feature (missing cells included) and the label exactly as the context shows it. No noise
  * is added to the copy, so the Bayes answer for such a query is the copied label with certainty.
  */
-export function addQueryCopies(seed: number, task: PriorTask, contextRows: number): PriorTask {
+export function addQueryCopies(seed: number, task: PriorTask, contextRows: number, rates: QueryCopyRates = V3_QUERY_COPIES): PriorTask {
   const { x, y, n, d } = task;
   if (contextRows < 1 || contextRows >= n) return { ...task, meta: { ...task.meta, queryCopies: 0 } };
   const rng = makeRng((seed ^ V3_QUERY_COPIES.seedSalt) >>> 0);
-  if (rng.next() >= V3_QUERY_COPIES.taskShare) return { ...task, meta: { ...task.meta, queryCopies: 0 } };
-  const share = uniform(rng, V3_QUERY_COPIES.minShare, V3_QUERY_COPIES.maxShare);
+  if (rng.next() >= rates.taskShare) return { ...task, meta: { ...task.meta, queryCopies: 0 } };
+  const share = uniform(rng, rates.minShare, rates.maxShare);
   let copies = 0;
   for (let r = contextRows; r < n; r++) {
     if (rng.next() >= share) continue;
