@@ -9,7 +9,8 @@
 //     query rows) plus 144 more (3e9 + 48 …), scored by the teacher: mean AUC and log-loss, and paired
 //     differences against the first model with their standard error.
 // TFM_MODELS=name=path.onnx,name=path.onnx compares models in one run (default: the committed models/tfm).
-// SELFLABEL_TASKS (A, default 40) and HELDOUT_TASKS (B, default 192). Writes bench/results/tfm-selflabel.json.
+// SELFLABEL_TASKS (A, default 40) and HELDOUT_TASKS (B, default 192); SELFLABEL_RAW=1 scores with the bare network
+// (one member, T = 1); SELFLABEL_TAG=x writes tfm-selflabel-x.json. Writes bench/results/tfm-selflabel.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { aucFromProbs, logLoss, type ProbMatrix } from '../src/core/metrics/classification';
@@ -20,7 +21,10 @@ import { DEFAULT_TFM_ONNX, nodeTfmRuntime } from '../src/core/tabular/tfm/nodeRu
 import { sampleTask, type PriorTask } from '../src/core/tabular/tfm/prior';
 import { tfmTeacher } from '../src/core/tabular/tfm/tfmTeacher';
 
-const OUT = new URL('./results/tfm-selflabel.json', import.meta.url);
+const TAG = process.env.SELFLABEL_TAG ? `-${process.env.SELFLABEL_TAG}` : '';
+const OUT = new URL(`./results/tfm-selflabel${TAG}.json`, import.meta.url);
+/** SELFLABEL_RAW=1: one member at T = 1 (the bare network, no test-time ensemble or temperature) */
+const RAW = process.env.SELFLABEL_RAW === '1';
 const MODELS = (process.env.TFM_MODELS ?? `tfm=${DEFAULT_TFM_ONNX}`).split(',').map((s) => { const [name, path] = s.split('='); return { name, path }; });
 const SELF_TASKS = Number(process.env.SELFLABEL_TASKS ?? 40);
 const HELD_TASKS = Number(process.env.HELDOUT_TASKS ?? 192);
@@ -56,7 +60,7 @@ function selfTasks(): { t: PriorTask; m: LabelledMatrix }[] {
 }
 
 async function selfLabelling(path: string, tasks: { t: PriorTask; m: LabelledMatrix }[]) {
-  const teacher = tfmTeacher({ runtime: nodeTfmRuntime(path, 1), seed: 0 });
+  const teacher = tfmTeacher({ runtime: nodeTfmRuntime(path, 1), seed: 0, ...(RAW ? { members: 1, softmaxTemperature: 1 } : {}) });
   const rows = [];
   for (const { t, m } of tasks) {
     const naive = await labelWithTeachers(teacher, m, { mode: 'naive' });
@@ -95,7 +99,7 @@ function heldOutTasks(): { xc: LabelledMatrix; xq: LabelledMatrix }[] {
 }
 
 async function heldOut(path: string, tasks: { xc: LabelledMatrix; xq: LabelledMatrix }[]) {
-  const teacher = tfmTeacher({ runtime: nodeTfmRuntime(path, 1), seed: 0 });
+  const teacher = tfmTeacher({ runtime: nodeTfmRuntime(path, 1), seed: 0, ...(RAW ? { members: 1, softmaxTemperature: 1 } : {}) });
   const auc: number[] = [];
   const ll: number[] = [];
   for (const { xc, xq } of tasks) {
@@ -127,7 +131,7 @@ async function main(): Promise<void> {
   });
   for (const p of paired) console.log(`${p.model} − ${p.vs}: ΔAUC ${p.aucDelta} ± ${p.aucDeltaSe} (W/L ${p.aucWins}/${p.aucLosses}), Δlog-loss ${p.logLossDelta} ± ${p.logLossDeltaSe}`);
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores: cpus().length, load: loadavg() }, results, paired }, null, 1)}\n`);
+  writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), raw: RAW, machine: { cpu: cpus()[0]?.model, cores: cpus().length, load: loadavg() }, results, paired }, null, 1)}\n`);
 }
 
 main().catch((e: unknown) => { console.error(e); process.exit(1); });
