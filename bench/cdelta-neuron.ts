@@ -139,6 +139,11 @@ async function main(): Promise<void> {
     magnitude: magnitudeMask(model.params, aligned, count),
     random: randomMask(model.params, ownableTensors(model), count, SEED),
   };
+  // CDELTA_MAGNITUDE_SHARES=0.1,0.2,…: larger magnitude masks (share of all parameters), to find the size at which
+  // ANY mask starts to carry the refusal (decode them with CDELTA_ONLY=magnitude-10%,…)
+  for (const share of (process.env.CDELTA_MAGNITUDE_SHARES ?? '').split(',').filter(Boolean).map(Number)) {
+    masks[`magnitude-${Math.round(share * 100)}%`] = magnitudeMask(model.params, aligned, Math.round(share * cut.total));
+  }
   const maskInfo = Object.fromEntries(Object.entries(masks).map(([k, m]) => [k, { entries: maskSize(m), share: maskSize(m) / cut.total, deltaNormShare: deltaShare(model.params, aligned, m), tensors: m.size }]));
   console.log('masks', JSON.stringify(maskInfo));
   // the neuron mask through cdeltaLab (archMap's row/column masks) and through the element mask agree bit for bit
