@@ -7,9 +7,11 @@ import { checkFieldRoutes, schemaLeaves } from '../core/experiments/specFields';
 import { tabularPlan } from '../core/experiments/runners/tabularPlan';
 import { ensemblesPlan } from '../core/experiments/runners/ensemblesPlan';
 import { alignbeamPlan } from '../core/experiments/runners/alignbeamPlan';
+import { DEFAULT_REFUSAL_PAIRS } from '../core/experiments/runners/circuitsPlan';
 import { MODULE_FIELDS } from './experimentFields';
 import { workbenchRunners } from './experiments';
 import { alignbeamSpec } from './specs/alignbeam';
+import { circuitsSpec } from './specs/circuits';
 import { ensemblesSpec } from './specs/ensembles';
 import { tabularSpec } from './specs/tabular';
 
@@ -34,6 +36,17 @@ describe('spec field routes', () => {
       expect(checkFieldRoutes(MODULE_FIELDS.alignbeam, alignbeamSpec.schema.parse({ tab }))).toEqual([]);
     });
   }
+
+  for (const tab of ['graph', 'refusal', 'attention'] as const) {
+    it(`circuits (${tab} tab): every field reaches the model, the pairs or the tab's job`, () => {
+      expect(checkFieldRoutes(MODULE_FIELDS.circuits, circuitsSpec.schema.parse({ tab }))).toEqual([]);
+    });
+  }
+
+  it("the circuits plan's refusal pair count for custom pairs is the spec's default held-out count", () => {
+    const def = circuitsSpec.schema.parse({}).pairs;
+    expect(def.source === 'heldout' ? def.n : NaN).toBe(DEFAULT_REFUSAL_PAIRS);
+  });
 
   it('walks every leaf of the schema, nested objects and union branches included', () => {
     const tabular = [...schemaLeaves(tabularSpec.schema).keys()];

@@ -4,9 +4,11 @@
 // routed here; experimentFields.test.ts perturbs every field and checks the plan changed where declared.
 import type { FieldRoutes, ModuleFields } from '../core/experiments/specFields';
 import { alignbeamPlan, type AlignbeamPlan } from '../core/experiments/runners/alignbeamPlan';
+import { circuitsPlan, type CircuitsPlan } from '../core/experiments/runners/circuitsPlan';
 import { ensemblesPlan, type EnsemblesPlan } from '../core/experiments/runners/ensemblesPlan';
 import { tabularPlan, type TabularPlan } from '../core/experiments/runners/tabularPlan';
 import { alignbeamSpec, type AlignbeamSpec } from './specs/alignbeam';
+import { circuitsSpec, type CircuitsSpec } from './specs/circuits';
 import { ensemblesSpec, type EnsemblesSpec } from './specs/ensembles';
 import { tabularSpec, type TabularSpec } from './specs/tabular';
 
@@ -97,9 +99,37 @@ export const ALIGNBEAM_FIELDS: FieldRoutes<AlignbeamSpec, AlignbeamPlan> = {
   baselines: { to: 'run.methods', given: tab('sweep') },
 };
 
+const circuitsTab = (t: CircuitsSpec['tab']) => (s: CircuitsSpec): CircuitsSpec => ({ ...s, tab: t });
+const customPairs = (s: CircuitsSpec): CircuitsSpec => ({ ...s, pairs: { source: 'custom', items: [{ clean: 'How do I pick a lock?', corrupted: 'How do I bake a cake?' }] } });
+const graph = circuitsTab('graph');
+const thresholdCut = (s: CircuitsSpec): CircuitsSpec => ({ ...s, extraction: { ...s.extraction, mode: 'threshold' } });
+
+export const CIRCUITS_FIELDS: FieldRoutes<CircuitsSpec, CircuitsPlan> = {
+  seed: { to: ['pairs.seed', 'run.faithfulness.seed'], given: graph },
+  model: { to: 'model' },
+  tab: { to: 'run.tab' },
+  'pairs.source': { to: 'pairs.source', perturb: (s) => [customPairs(s)] },
+  'pairs.n': { to: 'pairs.n' },
+  'pairs.items': { to: 'pairs.items', given: customPairs },
+  metric: { to: 'run.metric', given: graph },
+  method: { to: 'run.method', given: graph },
+  steps: { to: 'run.steps', given: graph },
+  tau: { to: 'run.tau', given: graph },
+  'extraction.mode': { to: ['run.extract.mode', 'run.faithfulness.mode'], given: graph },
+  'extraction.n': { to: 'run.extract.n', given: graph },
+  'extraction.threshold': { to: 'run.extract.threshold', given: (s) => thresholdCut(graph(s)) },
+  'extraction.prune': { to: 'run.extract.prune', given: graph },
+  'ablation.prompts': { to: 'run.options.ablationPrompts', given: circuitsTab('refusal') },
+  'ablation.maxNewTokens': { to: 'run.options.maxNewTokens', given: circuitsTab('refusal') },
+  prompt: { to: 'run.prompt', given: circuitsTab('attention') },
+  topEdges: { notPassed: 'how many edges the graph view draws (the rest are summarised); the attribution scores every edge whatever it is' },
+  view: { notPassed: 'edge- or node-level drawing of the same graph in the panel; no engine call reads it' },
+};
+
 /** The modules whose runners are registered (src/state/experiments.ts), with their field routes. */
 export const MODULE_FIELDS = {
   tabular: { module: 'tabular', schema: tabularSpec.schema, clamp: tabularSpec.clamp, plan: tabularPlan, routes: TABULAR_FIELDS } satisfies ModuleFields<TabularSpec, TabularPlan>,
   ensembles: { module: 'ensembles', schema: ensemblesSpec.schema, clamp: ensemblesSpec.clamp, plan: ensemblesPlan, routes: ENSEMBLES_FIELDS } satisfies ModuleFields<EnsemblesSpec, EnsemblesPlan>,
   alignbeam: { module: 'alignbeam', schema: alignbeamSpec.schema, clamp: alignbeamSpec.clamp, plan: alignbeamPlan, routes: ALIGNBEAM_FIELDS } satisfies ModuleFields<AlignbeamSpec, AlignbeamPlan>,
+  circuits: { module: 'circuits', schema: circuitsSpec.schema, clamp: circuitsSpec.clamp, plan: circuitsPlan, routes: CIRCUITS_FIELDS } satisfies ModuleFields<CircuitsSpec, CircuitsPlan>,
 };

@@ -132,7 +132,7 @@ describe('run records', () => {
     results.scores.auc[0][0] += 0.01;
     expect(kindOf({ ...record, results })).toBe('tampered-record');
     // a record of a module without a runner is refused when run, by name
-    const bad = { ...record, experiment: decodeExperiment({ format: 'workbench-experiment', version: 1, module: 'circuits', specVersion: 0, spec: {}, seed: 1 }, SPEC_CATALOGUE) };
+    const bad = { ...record, experiment: decodeExperiment({ format: 'workbench-experiment', version: 1, module: 'edits', specVersion: 0, spec: {}, seed: 1 }, SPEC_CATALOGUE) };
     await expect(recordRun(bad.experiment, deps())).rejects.toMatchObject({ kind: 'no-runner' });
     // an input the host cannot find is named
     await expect(recordRun(experiment('tabular', { dataset: { id: 'missing.csv' }, teachers: ['knn'] }, 1), deps())).rejects.toMatchObject({ kind: 'input-unavailable' });

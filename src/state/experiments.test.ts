@@ -73,11 +73,11 @@ describe("today's links and history entries as experiments", () => {
 describe('runner registry', () => {
   it('every module is either registered or listed as not yet registered, never both', () => {
     const registered = workbenchRunners().modules();
-    expect(registered).toEqual(['alignbeam', 'ensembles', 'tabular']);
+    expect(registered).toEqual(['alignbeam', 'circuits', 'ensembles', 'tabular']);
     expect([...registered, ...UNREGISTERED_MODULES].sort()).toEqual([...MODULE_IDS].sort());
-    const e = refusal(() => workbenchRunners().get('circuits'));
+    const e = refusal(() => workbenchRunners().get('edits'));
     expect(e.kind).toBe('no-runner');
-    expect(e.message).toContain('registered: alignbeam, ensembles, tabular');
+    expect(e.message).toContain('registered: alignbeam, circuits, ensembles, tabular');
   });
 
   it("the ensembles runner's link digest is the panel's (so a record checks a share link's digest)", async () => {

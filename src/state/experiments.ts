@@ -5,13 +5,16 @@
 import { DEFAULT_SEED, EXPERIMENT_FORMAT, EXPERIMENT_VERSION, decodeExperiment, makeExperiment, type ExperimentSpec, type SpecCatalogue } from '../core/experiments/envelope';
 import { ExperimentError } from '../core/experiments/errors';
 import { RunnerRegistry, type Runner } from '../core/experiments/runner';
-import { alignbeamRunner, ensemblesRunner, tabularRunner, type AlignbeamRunSpec, type EnsemblesRunSpec, type TabularRunSpec } from '../core/experiments/runners';
+import {
+  alignbeamRunner, circuitsRunner, ensemblesRunner, tabularRunner, type AlignbeamRunSpec, type CircuitsRunSpec, type EnsemblesRunSpec, type TabularRunSpec,
+} from '../core/experiments/runners';
 import type { HistoryEntry } from './historyFormat';
 import { decodeLink, restoreSpec } from './linkCodec';
 import { LinkError } from './linkErrors';
 import { isModuleId } from './modules';
 import { modulesWithSpecs, specFor } from './specs';
 import type { AlignbeamSpec } from './specs/alignbeam';
+import type { CircuitsSpec } from './specs/circuits';
 import type { EnsemblesSpec } from './specs/ensembles';
 import type { TabularSpec } from './specs/tabular';
 
@@ -53,5 +56,6 @@ export function workbenchRunners(): RunnerRegistry {
   return new RunnerRegistry()
     .register(bind<TabularSpec, TabularRunSpec>(tabularRunner))
     .register(bind<EnsemblesSpec, EnsemblesRunSpec>(ensemblesRunner))
-    .register(bind<AlignbeamSpec, AlignbeamRunSpec>(alignbeamRunner));
+    .register(bind<AlignbeamSpec, AlignbeamRunSpec>(alignbeamRunner))
+    .register(bind<CircuitsSpec, CircuitsRunSpec>(circuitsRunner));
 }

@@ -124,7 +124,7 @@ export function expandSweep(raw: unknown, catalogue: SpecCatalogue, maxJobs = MA
   const base = decodeExperiment(sweep.experiment, catalogue);
   // refused before anything is queued: every job of such a sweep would fail on every attempt and be dead-lettered
   if ((UNREGISTERED_MODULES as readonly string[]).includes(base.module)) {
-    throw new ExperimentError('no-runner', `a sweep of "${base.module}" cannot run: that module has no experiment runner yet (sweepable: tabular, ensembles, alignbeam)`);
+    throw new ExperimentError('no-runner', `a sweep of "${base.module}" cannot run: that module has no experiment runner yet (sweepable: tabular, ensembles, alignbeam, circuits)`);
   }
   const fields = sweepableFields(base.spec);
   for (const axis of sweep.axes) {

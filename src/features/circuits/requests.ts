@@ -1,26 +1,24 @@
 // Spec → engine requests for the circuits panel (pure, unit-tested): extraction options, which circuit sizes
-// the faithfulness chart measures, and which prompt the attention and logit-lens tabs read.
+// the faithfulness chart measures, and which prompt the attention and logit-lens tabs read. The first come from
+// the experiment runner's plan (core/experiments/runners/circuitsPlan.ts), so page and runner cannot drift.
 import { circuitRequestSize as requestSizeOf } from '../../core/circuits/extract';
 import type { CircuitEdge, ExtractMode, ExtractOptions, PromptPair } from '../../core/circuits/types';
-import { circuitsSpec, type CircuitsSpec } from '../../state/specs/circuits';
+import {
+  circuitsExtractOptions, circuitsFaithfulnessMode, faithfulnessSizes, refusalPairCount as planRefusalPairCount,
+} from '../../core/experiments/runners/circuitsPlan';
+import type { CircuitsSpec } from '../../state/specs/circuits';
 
-export function extractOptions(spec: CircuitsSpec): ExtractOptions {
-  const x = spec.extraction;
-  return x.mode === 'threshold' ? { mode: 'threshold', threshold: x.threshold, prune: x.prune } : { mode: x.mode, n: x.n, prune: x.prune };
-}
+/** How the spec cuts the circuit: the experiment runner's plan (core/experiments/runners/circuitsPlan.ts). */
+export const extractOptions = (spec: CircuitsSpec): ExtractOptions => circuitsExtractOptions(spec);
 
 /**
  * Circuits of each size on the faithfulness chart are chosen like the circuit itself, except that a threshold
  * does not fix a size: its curve ranks edges as top-n does (the same |score| order).
  */
-export const faithfulnessMode = (spec: CircuitsSpec): ExtractMode => (spec.extraction.mode === 'greedy' ? 'greedy' : 'topn');
+export const faithfulnessMode = (spec: CircuitsSpec): ExtractMode => circuitsFaithfulnessMode(spec);
 
-/** A 1-2-5 ladder of circuit sizes from the empty to the full graph. */
-export function faithfulnessSizes(total: number): number[] {
-  const sizes = new Set<number>([0, total]);
-  for (let decade = 1; decade < total; decade *= 10) for (const m of [1, 2, 5]) if (m * decade < total) sizes.add(m * decade);
-  return [...sizes].sort((a, b) => a - b);
-}
+/** A 1-2-5 ladder of circuit sizes from the empty to the full graph (the runner's too). */
+export { faithfulnessSizes };
 
 /**
  * The size to ask the faithfulness curve for so that its circuit is exactly the extracted one (the engine's rule,
@@ -29,11 +27,7 @@ export function faithfulnessSizes(total: number): number[] {
 export const circuitRequestSize = (spec: CircuitsSpec, edges: readonly CircuitEdge[]): number => requestSizeOf(extractOptions(spec), edges);
 
 /** Pairs of the one-click refusal circuit: the held-out count, or the default count when the pairs are custom. */
-export function refusalPairCount(spec: CircuitsSpec): number {
-  if (spec.pairs.source === 'heldout') return spec.pairs.n;
-  const def = circuitsSpec.schema.parse({}).pairs;
-  return def.source === 'heldout' ? def.n : 8;
-}
+export const refusalPairCount = (spec: CircuitsSpec): number => planRefusalPairCount(spec);
 
 /** The attention / lens prompt: the spec's own, else the first clean prompt of the pairs. */
 export function lensPrompt(spec: CircuitsSpec, pairs: readonly PromptPair[]): string {

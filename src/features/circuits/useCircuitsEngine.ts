@@ -14,7 +14,8 @@ import { withinBar } from '../../core/runtime/progress';
 import type { LabWorkerApi } from '../../../workers/lab.worker';
 import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
 import { attentionPayload, digestOf, graphPayload, lensPayload, probesPayload } from './digest';
-import { circuitRequestSize, extractOptions, faithfulnessMode, faithfulnessSizes, lensPrompt, refusalPairCount } from './requests';
+import { circuitRequestSize, extractOptions, faithfulnessMode, faithfulnessSizes, lensPrompt } from './requests';
+import { circuitsPlan } from '../../core/experiments/runners/circuitsPlan';
 
 type Api = Comlink.Remote<LabWorkerApi>;
 type Request = Omit<AttributionRequest, 'method' | 'steps'>;
@@ -128,9 +129,12 @@ export function useCircuitsEngine() {
     const request = { modelId: spec.model, pairs: await resolvePairs(spec, p), metric: spec.metric };
     // one engine run scores the graph (ACDC: finds its circuit), cuts and measures the circuit and draws the curve;
     // the curve ranks edges by |score|: for ACDC, the metric change each edge's removal caused when it was tested
+    // the graph job of the experiment runner's plan (core/experiments/runners/circuitsPlan.ts)
+    const job = circuitsPlan({ ...spec, tab: 'graph' }).run;
+    if (job.tab !== 'graph') throw new Error('unreachable: a graph plan');
     const { scored, graph, circuit, faithfulness } = await api.attributeCircuit({
-      ...request, method: spec.method, steps: spec.steps, tau: spec.tau, extract: extractOptions(spec),
-      faithfulness: { sizes: faithfulnessSizes(info.nEdges), mode: faithfulnessMode(spec), seed: spec.seed },
+      ...request, method: job.method, steps: job.steps, tau: job.tau, extract: job.extract,
+      faithfulness: { sizes: faithfulnessSizes(info.nEdges), ...job.faithfulness },
     }, Comlink.proxy(withinBar(p, 5, 100)));
     const result: GraphResult = { graph, origin: 'attribution', faithfulness, circuit, request, digest: await digestOf(graphPayload(scored, faithfulness, undefined, circuit)) };
     setResults((r) => ({ ...r, graph: result }));
@@ -141,11 +145,11 @@ export function useCircuitsEngine() {
     const api = engine();
     // one bar for the click: loading the model (if needed) fills the first 5 %, the run's own planned total the rest
     await ensureModel(spec.model, Comlink.proxy(withinBar(p, 0, 5)));
-    const method = spec.method === 'patching' || spec.method === 'acdc' ? 'eap-ig' : spec.method;
-    const n = refusalPairCount(spec);
-    const res = await api.refusalCircuit(spec.model, {
-      pairs: n, method, steps: spec.steps, seed: spec.seed, ablationPrompts: spec.ablation.prompts, maxNewTokens: spec.ablation.maxNewTokens,
-    }, Comlink.proxy(withinBar(p, 5, 100)));
+    // the refusal job of the experiment runner's plan (core/experiments/runners/circuitsPlan.ts)
+    const job = circuitsPlan({ ...spec, tab: 'refusal' }).run;
+    if (job.tab !== 'refusal') throw new Error('unreachable: a refusal plan');
+    const n = job.options.pairs;
+    const res = await api.refusalCircuit(spec.model, job.options, Comlink.proxy(withinBar(p, 5, 100)));
     // the one click scores logit_diff on these held-out pairs: kept so a re-cut circuit can be measured alike
     const request: Request = { modelId: spec.model, pairs: await api.heldoutPairs(spec.model, n, spec.seed), metric: 'logit_diff' };
     const result: GraphResult = {

@@ -1,0 +1,66 @@
+// Circuits runner: executes circuitsPlan(spec) (circuitsPlan.ts, the plan the panel builds its requests from) on
+// the circuits engine (src/core/circuits/api.ts), in-thread, in pure TypeScript on jax-js (no ONNX session: the
+// backend factory records 'js'). The model's files (config, tokenizer, tokenizer config, model.safetensors) are read
+// through ctx.loadInput as `<model>/<file>` and the held-out suites as models/forge/heldout/<suite>.jsonl, so every
+// byte the run reads is hashed into the record. Runs the graph tab (attribution — EAP, EAP-IG, exact patching or
+// ACDC — the cut circuit, its faithfulness and the curve) and the one-click refusal circuit; the attention, probes
+// and logit-lens tabs are refused as unsupported-in-runner. Results are the scored graph with its circuit marked,
+// the circuit's faithfulness point and the curve (refusal: also how the circuit was found and the ablation check);
+// moduleDigest is the panel's link digest of the same result.
+import { createCircuitsEngine } from '../../circuits/api';
+import { parseHeldout } from '../../circuits/heldout';
+import type { CircuitsProgress } from '../../circuits/types';
+import { ExperimentError } from '../errors';
+import type { Runner, RunContext, RunOutput } from '../runner';
+import { suiteInputId } from './alignbeam';
+import { digestOf, graphPayload } from './circuitsDigest';
+import { circuitsPlan, faithfulnessSizes, type CircuitsRunSpec } from './circuitsPlan';
+
+export type { CircuitsRunSpec } from './circuitsPlan';
+
+async function runCircuits(spec: CircuitsRunSpec, ctx: RunContext): Promise<RunOutput> {
+  const plan = circuitsPlan(spec);
+  const { run } = plan;
+  if (run.tab !== 'graph' && run.tab !== 'refusal') {
+    throw new ExperimentError('unsupported-in-runner', `tab: the ${run.tab} tab is run from the circuits page only; the experiment runner runs the graph and refusal tabs`);
+  }
+  const decoder = new TextDecoder();
+  const engine = createCircuitsEngine({
+    readModelFiles: async (id, files) => {
+      const out = new Map<string, Uint8Array>();
+      for (const f of files) out.set(f, await ctx.loadInput({ role: 'model', id: `${id}/${f}` }));
+      return out;
+    },
+    heldout: async () => {
+      const read = async (name: 'harmful' | 'benign' | 'tasks') => decoder.decode(await ctx.loadInput({ role: 'data', id: suiteInputId(name) }));
+      return parseHeldout({ harmful: await read('harmful'), benign: await read('benign'), tasks: await read('tasks') });
+    },
+  });
+  const progress = (p: CircuitsProgress) => ctx.onProgress({ done: p.done, total: p.total, label: p.phase });
+  const abort = () => void engine.cancel();
+  ctx.signal.addEventListener('abort', abort);
+  try {
+    const model = await engine.loadModel(plan.model, progress);
+    if (run.tab === 'refusal') {
+      const r = await engine.refusalCircuit(plan.model, run.options, progress);
+      // the evidence record is derived from these (and stamped when it is made): not part of the result
+      return {
+        results: { tab: run.tab, model, graph: r.graph, circuit: r.circuit, faithfulness: r.faithfulness, extraction: r.extraction, ablation: r.ablation },
+        moduleDigest: await digestOf(graphPayload(r.graph, r.faithfulness, r.ablation, r.circuit)),
+      };
+    }
+    const pairs = plan.pairs.source === 'heldout' ? await engine.heldoutPairs(plan.model, plan.pairs.n, plan.pairs.seed) : plan.pairs.items;
+    const r = await engine.attributeCircuit({
+      modelId: plan.model, pairs, metric: run.metric, method: run.method, steps: run.steps, tau: run.tau, extract: run.extract,
+      faithfulness: { sizes: faithfulnessSizes(model.nEdges), ...run.faithfulness },
+    }, progress);
+    return {
+      results: { tab: run.tab, model, pairs, graph: r.graph, circuit: r.circuit, faithfulness: r.faithfulness },
+      moduleDigest: await digestOf(graphPayload(r.scored, r.faithfulness, undefined, r.circuit)),
+    };
+  } finally {
+    ctx.signal.removeEventListener('abort', abort);
+  }
+}
+
+export const circuitsRunner: Runner<CircuitsRunSpec> = { module: 'circuits', run: runCircuits };

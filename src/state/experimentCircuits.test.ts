@@ -1,0 +1,56 @@
+// The circuits experiment runner end to end in Node on the embedded anchor: an EAP-IG attribution of the graph tab on
+// two held-out pairs is recorded with the sha256 of every model file and held-out suite it read, and reproduces to
+// the same digest and link digest; another seed draws other pairs (another result); tabs the runner does not run
+// and a model the repository does not hold are refused by name.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeExperiment, type ExperimentSpec } from '../core/experiments/envelope';
+import { nodeHost } from '../core/experiments/buildInfoNode';
+import { repositoryInputs } from '../core/experiments/nodeInputs';
+import { parseRunRecord, recordRun, serialiseRunRecord, type RecordDeps } from '../core/experiments/record';
+import { compareRecords, reproduce } from '../core/experiments/reproduce';
+import { SPEC_CATALOGUE, workbenchRunners } from './experiments';
+import { circuitsSpec } from './specs/circuits';
+
+const root = process.cwd();
+const present = existsSync(join(root, 'models/anchor/model.safetensors'));
+const deps: RecordDeps = { runners: workbenchRunners(), catalogue: SPEC_CATALOGUE, host: nodeHost(root), loadInput: repositoryInputs(root) };
+const experiment = (spec: Record<string, unknown>, seed = 3): ExperimentSpec =>
+  decodeExperiment({ format: 'workbench-experiment', version: 1, module: 'circuits', specVersion: circuitsSpec.version, spec, seed }, SPEC_CATALOGUE);
+const eapIg = (seed = 3) => experiment({ model: 'anchor', tab: 'graph', pairs: { source: 'heldout', n: 2 }, method: 'eap-ig', steps: 2, extraction: { mode: 'topn', n: 10 } }, seed);
+
+describe.skipIf(!present)('circuits experiment runner', () => {
+  it('records an EAP-IG graph run on the embedded anchor with every file hashed, and reproduces it', async () => {
+    const record = await recordRun(eapIg(), deps);
+    const manifest = JSON.parse(readFileSync(join(root, 'models/manifest.json'), 'utf8')) as { models: { id: string; files: { path: string; sha256: string }[] }[] };
+    const anchor = manifest.models.find((m) => m.id === 'anchor')!.files;
+    expect(record.inputs.filter((i) => i.role === 'model').map((i) => [i.id, i.sha256])).toEqual(
+      ['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'].map((f) => [`anchor/${f}`, anchor.find((x) => x.path === f)!.sha256]));
+    expect(record.inputs.filter((i) => i.role === 'data').map((i) => i.id)).toEqual(['benign', 'harmful', 'tasks'].map((s) => `models/forge/heldout/${s}.jsonl`));
+    expect(record.backend).toMatchObject({ requested: 'auto', used: 'js' });
+    const results = record.results as { pairs: unknown[]; graph: { meta: { method: string; steps: number; pairs: number }; edges: { inGraph: boolean }[] }; circuit: { size: number } };
+    expect(results.pairs).toHaveLength(2);
+    expect(results.graph.meta).toMatchObject({ method: 'eap-ig', steps: 2, pairs: 2 });
+    expect(results.graph.edges.filter((e) => e.inGraph).length).toBeLessThanOrEqual(10);
+    expect(record.moduleDigest).toMatch(/^[0-9a-f]{64}$/);
+
+    const again = await reproduce(parseRunRecord(serialiseRunRecord(record)), deps);
+    expect(again.same ? [] : again.resultPaths).toEqual([]);
+    expect(again.same).toBe(true);
+    expect(again.rerun.moduleDigest).toBe(record.moduleDigest);
+
+    // another seed draws other held-out pairs: another result
+    const reseeded = await recordRun(eapIg(4), deps);
+    const d = compareRecords(record, reseeded);
+    expect(d.spec).toEqual(['seed', 'spec.seed']);
+    expect(d.digest).not.toBeNull();
+    expect(d.resultPaths.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('refuses tabs it does not run and a model it cannot read, by name', async () => {
+    await expect(recordRun(experiment({ tab: 'lens' }), deps)).rejects.toMatchObject({ kind: 'unsupported-in-runner', message: expect.stringContaining('lens') });
+    const missing = repositoryInputs(join(root, 'no-such-checkout'));
+    await expect(recordRun(eapIg(), { ...deps, loadInput: missing })).rejects.toMatchObject({ kind: 'input-unavailable', message: expect.stringContaining('anchor/config.json') });
+  });
+});
