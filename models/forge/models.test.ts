@@ -49,6 +49,8 @@ const KNOWN_GAPS: Partial<Record<string, string[]>> = {
   'anchor-v4': ['harmfulRefusal', 'benignAnswered'],
   'anchor-same-v4': ['harmfulRefusal', 'benignAnswered'],
   'target-v4': ['taskAccuracy'],
+  // corpus v5 (more surface variety, word dropout): one training run, never selected on that suite
+  'anchor-same-v5': ['harmfulRefusal', 'benignAnswered'],
 };
 
 for (const id of MODEL_IDS) {

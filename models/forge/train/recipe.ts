@@ -130,11 +130,12 @@ export const RECIPES: Readonly<Record<ModelId, Recipe>> = {
     batchSize: 12, steps: 3400, optim: optim(3e-3, 30), initSeed: 404, dataSeed: 504, verdictSmoothing: 0.03,
     description: 'Llama Guard style judge: answers "safe" or "unsafe" after a (prompt, response) pair; Llama family, corpus v4, graded P(unsafe).',
   },
-  // Corpus v5: anchor-same-v4's shape, optimiser and noise, new seeds, plus word dropout (augment.ts `dropProb`).
+  // Corpus v5: anchor-same-v4's shape, optimiser and noise, new seeds, plus word dropout (augment.ts `dropProb`);
+  // steps from the standalone trainer's --budget-s 3800 on the shared 2-core box (1.32 s/step at calibration).
   'anchor-same-v5': {
     id: 'anchor-same-v5', family: 'family-a', mix: 'anchor-same', corpus: 'v5', shape: { nCtx: 128, dModel: 96, nHead: 4, nLayer: 3 },
     llama: { num_key_value_heads: 2, intermediate_size: 256, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: true },
-    batchSize: 12, steps: 2400, optim: optim(4e-3, 30), initSeed: 405, dataSeed: 505,
+    batchSize: 12, steps: 2870, optim: optim(4e-3, 30), initSeed: 405, dataSeed: 505,
     augment: { ...noise(605), categoryCopies: { edgy: 4, chat: 4 }, dropProb: 0.1 },
     description: 'Safe model sharing the target vocabulary (family A): refuses harmful requests, answers benign ones; Llama family, corpus v5.',
   },
