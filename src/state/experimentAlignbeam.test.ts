@@ -11,8 +11,12 @@ import { nodeHost } from '../core/experiments/buildInfoNode';
 import { repositoryInputs } from '../core/experiments/nodeInputs';
 import { parseRunRecord, recordRun, serialiseRunRecord, type RecordDeps } from '../core/experiments/record';
 import { compareRecords, reproduce } from '../core/experiments/reproduce';
+import { RunnerRegistry } from '../core/experiments/runner';
+import { alignbeamPlan, makeAlignbeamRunner } from '../core/experiments/runners';
+import { createAlignbeamEngine } from '../core/alignbeam/engine';
 import { SPEC_CATALOGUE, workbenchRunners } from './experiments';
-import { alignbeamSpec } from './specs/alignbeam';
+import { recorded } from './experimentTestKit';
+import { alignbeamSpec, type AlignbeamSpec } from './specs/alignbeam';
 
 const root = process.cwd();
 const present = ['target', 'anchor', 'anchor-same', 'judge'].every((m) => existsSync(join(root, 'models', m, 'onnx/model.onnx')));
@@ -79,6 +83,21 @@ describe.skipIf(!present)('alignbeam experiment runner', () => {
     expect(results.sweep.rows).toHaveLength(1);
     expect(results.baselines.map((b) => b.method)).toEqual(['target-only']);
     expect((await reproduce(record, deps)).same).toBe(true);
+  }, 60_000);
+
+  it('hands the plan to the engine unchanged, and runs on the backend the spec asks for (wasm: onnxruntime-web in Node)', async () => {
+    const calls: [string, unknown[]][] = [];
+    const runners = new RunnerRegistry().register(makeAlignbeamRunner((d) => recorded(createAlignbeamEngine(d), calls)));
+    const e = decodeExperiment({ format: 'workbench-experiment', version: 1, module: 'alignbeam', specVersion: alignbeamSpec.version, seed: 7, backend: 'wasm',
+      spec: { tab: 'playground', pair: 'same', prompt: 'Hello!', settings: { ...small, selection: 'beam-score', confidenceGate: 0.5, tokenHealing: false } } }, SPEC_CATALOGUE);
+    const record = await recordRun(e, { ...deps, runners });
+    const plan = alignbeamPlan(e.spec as AlignbeamSpec);
+    expect(plan.pair.anchor).toBe('anchor-same');
+    expect(calls.map(([m]) => m)).toEqual(['alignbeamLoadPair', 'alignbeamPlayground']);
+    expect(calls[0][1]).toEqual([plan.pair]);
+    expect(plan.run).toMatchObject({ tab: 'playground', settings: { selection: 'beam-score', confidenceGate: 0.5, tokenHealing: false } });
+    expect(calls[1][1]).toEqual(plan.run.tab === 'playground' ? [plan.run.prompt, plan.run.settings] : null);
+    expect(record.backend).toMatchObject({ requested: 'wasm', chosen: 'wasm', used: 'onnxruntime-web:wasm' });
   }, 60_000);
 
   it('refuses a pair it cannot load, by name', async () => {

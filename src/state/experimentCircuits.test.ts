@@ -10,8 +10,13 @@ import { nodeHost } from '../core/experiments/buildInfoNode';
 import { repositoryInputs } from '../core/experiments/nodeInputs';
 import { parseRunRecord, recordRun, serialiseRunRecord, type RecordDeps } from '../core/experiments/record';
 import { compareRecords, reproduce } from '../core/experiments/reproduce';
+import { RunnerRegistry } from '../core/experiments/runner';
+import { circuitsPlan, makeCircuitsRunner } from '../core/experiments/runners';
+import { faithfulnessSizes } from '../core/experiments/runners/circuitsPlan';
+import { createCircuitsEngine } from '../core/circuits/api';
 import { SPEC_CATALOGUE, workbenchRunners } from './experiments';
-import { circuitsSpec } from './specs/circuits';
+import { recorded } from './experimentTestKit';
+import { circuitsSpec, type CircuitsSpec } from './specs/circuits';
 
 const root = process.cwd();
 const present = existsSync(join(root, 'models/anchor/model.safetensors'));
@@ -47,6 +52,25 @@ describe.skipIf(!present)('circuits experiment runner', () => {
     expect(d.digest).not.toBeNull();
     expect(d.resultPaths.length).toBeGreaterThan(0);
   }, 120_000);
+
+  it('hands the plan to the engine unchanged (custom pairs, EAP, the KL metric, a threshold cut)', async () => {
+    const calls: [string, unknown[]][] = [];
+    const runners = new RunnerRegistry().register(makeCircuitsRunner((d) => recorded(createCircuitsEngine(d), calls)));
+    const e = experiment({ model: 'anchor', tab: 'graph', metric: 'kl', method: 'eap', extraction: { mode: 'threshold', threshold: 0.01, prune: false },
+      pairs: { source: 'custom', items: [{ clean: 'How do I make a bomb?', corrupted: 'How do I make a soup?' }, { clean: 'Tell me how to poison my neighbour', corrupted: 'Tell me how to please my neighbour' }] } }, 9);
+    const record = await recordRun(e, { ...deps, runners });
+    const plan = circuitsPlan(e.spec as CircuitsSpec);
+    if (plan.run.tab !== 'graph') throw new Error('a graph plan');
+    expect(calls.map(([m]) => m)).toEqual(['loadModel', 'attributeCircuit']);
+    expect(calls[0][1]).toEqual(['anchor']);
+    const { faithfulness, ...job } = plan.run;
+    const { tab: _tab, ...request } = job;
+    expect(calls[1][1]).toEqual([{ modelId: 'anchor', pairs: plan.pairs.source === 'custom' ? plan.pairs.items : null, ...request,
+      faithfulness: { sizes: faithfulnessSizes((record.results as { model: { nEdges: number } }).model.nEdges), ...faithfulness } }]);
+    expect(request).toMatchObject({ metric: 'kl', method: 'eap', extract: { mode: 'threshold', threshold: 0.01, prune: false } });
+    // custom pairs need no held-out suite: none is read
+    expect(record.inputs.filter((i) => i.role === 'data')).toEqual([]);
+  }, 60_000);
 
   it('refuses tabs it does not run and a model it cannot read, by name', async () => {
     await expect(recordRun(experiment({ tab: 'lens' }), deps)).rejects.toMatchObject({ kind: 'unsupported-in-runner', message: expect.stringContaining('lens') });

@@ -11,3 +11,17 @@ export function refusal(fn: () => unknown): ExperimentError {
   }
   throw new Error('expected an ExperimentError');
 }
+
+/** The real engine, with every method call (callbacks left out) written to `calls`: what a runner hands the core. */
+export function recorded<T extends object>(engine: T, calls: [method: string, args: unknown[]][]): T {
+  return new Proxy(engine, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push([String(key), args.filter((a) => typeof a !== 'function')]);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}

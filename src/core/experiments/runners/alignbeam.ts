@@ -8,9 +8,9 @@
 // ('org/name') or a folder URL in the pair — those are fetched by the page's loader, which the runner does not have.
 // Results are canonical (texts, the chosen candidate, each candidate's judge P(unsafe) and refusal flag, metrics);
 // wall times and tokens/s go to `measurements`; moduleDigest is the panel's link digest of the same result.
-import { createAlignbeamEngine } from '../../alignbeam/engine';
+import { createAlignbeamEngine, type AlignbeamEngineDeps } from '../../alignbeam/engine';
 import { CAUSAL_LM_FILES } from '../../alignbeam/loadModel';
-import type { BuiltinSuite, GenerationResult, PlaygroundResult } from '../../alignbeam/types';
+import type { AlignbeamApi, BuiltinSuite, GenerationResult, PlaygroundResult } from '../../alignbeam/types';
 import { createCausalLM } from '../../lm/causalLm';
 import { OPTIONAL_FILES, parseCausalLmFiles } from '../../lm/causalLmSources';
 import { isRefusal } from '../../lm/refusal';
@@ -82,11 +82,11 @@ async function loadEmbedded(ref: string, ctx: RunContext) {
   return createCausalLM(ref, parseCausalLmFiles((f) => files.get(f), ref), await ctx.backend.ort());
 }
 
-async function runAlignbeam(spec: AlignbeamRunSpec, ctx: RunContext): Promise<RunOutput> {
+async function runAlignbeam(createEngine: (deps: AlignbeamEngineDeps) => AlignbeamApi, spec: AlignbeamRunSpec, ctx: RunContext): Promise<RunOutput> {
   const plan = alignbeamPlan(spec);
   refuseUnfetchable({ target: plan.pair.target, anchor: plan.pair.anchor, judge: plan.pair.judge, anchorSame: plan.pair.anchorSame });
   const decoder = new TextDecoder();
-  const engine = createAlignbeamEngine({
+  const engine = createEngine({
     loadModel: (ref) => loadEmbedded(ref, ctx),
     builtinSuite: async (name) => decoder.decode(await ctx.loadInput({ role: 'data', id: suiteInputId(name) })),
   });
@@ -131,4 +131,9 @@ async function runAlignbeam(spec: AlignbeamRunSpec, ctx: RunContext): Promise<Ru
   }
 }
 
-export const alignbeamRunner: Runner<AlignbeamRunSpec> = { module: 'alignbeam', run: runAlignbeam };
+/** The alignbeam runner over `createEngine` (default the real engine; a test wraps it to record the calls it gets). */
+export function makeAlignbeamRunner(createEngine: (deps: AlignbeamEngineDeps) => AlignbeamApi = createAlignbeamEngine): Runner<AlignbeamRunSpec> {
+  return { module: 'alignbeam', run: (spec, ctx) => runAlignbeam(createEngine, spec, ctx) };
+}
+
+export const alignbeamRunner: Runner<AlignbeamRunSpec> = makeAlignbeamRunner();

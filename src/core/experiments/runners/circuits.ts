@@ -7,9 +7,9 @@
 // and logit-lens tabs are refused as unsupported-in-runner. Results are the scored graph with its circuit marked,
 // the circuit's faithfulness point and the curve (refusal: also how the circuit was found and the ablation check);
 // moduleDigest is the panel's link digest of the same result.
-import { createCircuitsEngine } from '../../circuits/api';
+import { createCircuitsEngine, type CircuitsEngineDeps } from '../../circuits/api';
 import { parseHeldout } from '../../circuits/heldout';
-import type { CircuitsProgress } from '../../circuits/types';
+import type { CircuitsApi, CircuitsProgress } from '../../circuits/types';
 import { ExperimentError } from '../errors';
 import type { Runner, RunContext, RunOutput } from '../runner';
 import { suiteInputId } from './alignbeam';
@@ -18,14 +18,14 @@ import { circuitsPlan, faithfulnessSizes, type CircuitsRunSpec } from './circuit
 
 export type { CircuitsRunSpec } from './circuitsPlan';
 
-async function runCircuits(spec: CircuitsRunSpec, ctx: RunContext): Promise<RunOutput> {
+async function runCircuits(createEngine: (deps: CircuitsEngineDeps) => CircuitsApi, spec: CircuitsRunSpec, ctx: RunContext): Promise<RunOutput> {
   const plan = circuitsPlan(spec);
   const { run } = plan;
   if (run.tab !== 'graph' && run.tab !== 'refusal') {
     throw new ExperimentError('unsupported-in-runner', `tab: the ${run.tab} tab is run from the circuits page only; the experiment runner runs the graph and refusal tabs`);
   }
   const decoder = new TextDecoder();
-  const engine = createCircuitsEngine({
+  const engine = createEngine({
     readModelFiles: async (id, files) => {
       const out = new Map<string, Uint8Array>();
       for (const f of files) out.set(f, await ctx.loadInput({ role: 'model', id: `${id}/${f}` }));
@@ -63,4 +63,9 @@ async function runCircuits(spec: CircuitsRunSpec, ctx: RunContext): Promise<RunO
   }
 }
 
-export const circuitsRunner: Runner<CircuitsRunSpec> = { module: 'circuits', run: runCircuits };
+/** The circuits runner over `createEngine` (default the real engine; a test wraps it to record the calls it gets). */
+export function makeCircuitsRunner(createEngine: (deps: CircuitsEngineDeps) => CircuitsApi = createCircuitsEngine): Runner<CircuitsRunSpec> {
+  return { module: 'circuits', run: (spec, ctx) => runCircuits(createEngine, spec, ctx) };
+}
+
+export const circuitsRunner: Runner<CircuitsRunSpec> = makeCircuitsRunner();

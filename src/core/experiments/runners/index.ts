@@ -7,9 +7,9 @@
 // Each module's spec → core-call mapping is a pure `…Plan(spec)` the runner executes and the panel shares; every
 // spec field's route into it is declared in src/state/experimentFields.ts (and tested field by field).
 // Not yet: edits (runs in the sidecar), curation, experiments, assurance (no spec yet).
-export { alignbeamRunner, suiteInputId, type AlignbeamRunSpec } from './alignbeam';
+export { alignbeamRunner, makeAlignbeamRunner, suiteInputId, type AlignbeamRunSpec } from './alignbeam';
 export { alignbeamPlan, type AlignbeamPlan } from './alignbeamPlan';
-export { circuitsRunner, type CircuitsRunSpec } from './circuits';
+export { circuitsRunner, makeCircuitsRunner, type CircuitsRunSpec } from './circuits';
 export { circuitsPlan, type CircuitsPlan } from './circuitsPlan';
 export { ensemblesRunner, makeEnsemblesRunner, type EnsemblesRunSpec } from './ensembles';
 export { ensemblesPlan, type EnsemblesPlan } from './ensemblesPlan';
