@@ -1,7 +1,7 @@
 // The circuits experiment runner end to end in Node on the embedded anchor: an EAP-IG attribution of the graph tab on
 // two held-out pairs is recorded with the sha256 of every model file and held-out suite it read, and reproduces to
-// the same digest and link digest; another seed draws other pairs (another result); tabs the runner does not run
-// and a model the repository does not hold are refused by name.
+// the same digest and link digest; another seed draws other pairs (another result); the logit lens reproduces too;
+// a model the repository does not hold is refused by name.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,8 +72,16 @@ describe.skipIf(!present)('circuits experiment runner', () => {
     expect(record.inputs.filter((i) => i.role === 'data')).toEqual([]);
   }, 60_000);
 
-  it('refuses tabs it does not run and a model it cannot read, by name', async () => {
-    await expect(recordRun(experiment({ tab: 'lens' }), deps)).rejects.toMatchObject({ kind: 'unsupported-in-runner', message: expect.stringContaining('lens') });
+  it('the logit lens on the first clean held-out prompt records and reproduces', async () => {
+    const record = await recordRun(experiment({ model: 'anchor', tab: 'lens', pairs: { source: 'heldout', n: 1 } }), deps);
+    const results = record.results as { prompt: string; rows: { top: unknown[] }[] };
+    expect(results.prompt.length).toBeGreaterThan(0);
+    expect(results.rows.length).toBeGreaterThan(0);
+    expect(results.rows.every((r) => r.top.length === 5)).toBe(true);
+    expect((await reproduce(record, deps)).same).toBe(true);
+  }, 60_000);
+
+  it('refuses a model it cannot read, by name', async () => {
     const missing = repositoryInputs(join(root, 'no-such-checkout'));
     await expect(recordRun(eapIg(), { ...deps, loadInput: missing })).rejects.toMatchObject({ kind: 'input-unavailable', message: expect.stringContaining('anchor/config.json') });
   });

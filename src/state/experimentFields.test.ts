@@ -37,7 +37,7 @@ describe('spec field routes', () => {
     });
   }
 
-  for (const tab of ['graph', 'refusal', 'attention'] as const) {
+  for (const tab of ['graph', 'refusal', 'attention', 'lens', 'probes'] as const) {
     it(`circuits (${tab} tab): every field reaches the model, the pairs or the tab's job`, () => {
       expect(checkFieldRoutes(MODULE_FIELDS.circuits, circuitsSpec.schema.parse({ tab }))).toEqual([]);
     });

@@ -15,7 +15,7 @@ import type { LabWorkerApi } from '../../../workers/lab.worker';
 import { installRuntimeErrorTransfer } from '../../../workers/comlinkErrors';
 import { attentionPayload, digestOf, graphPayload, lensPayload, probesPayload } from './digest';
 import { circuitRequestSize, extractOptions, faithfulnessMode, faithfulnessSizes, lensPrompt } from './requests';
-import { circuitsPlan } from '../../core/experiments/runners/circuitsPlan';
+import { circuitsPlan, LENS_TOP_K } from '../../core/experiments/runners/circuitsPlan';
 
 type Api = Comlink.Remote<LabWorkerApi>;
 type Request = Omit<AttributionRequest, 'method' | 'steps'>;
@@ -191,7 +191,8 @@ export function useCircuitsEngine() {
 
   const probes = useCallback((spec: CircuitsSpec) => job('probes', async (p) => {
     await ensureModel(spec.model, Comlink.proxy(withinBar(p, 0, 5)));
-    const result = await engine().probes({ modelId: spec.model, seed: spec.seed }, Comlink.proxy(withinBar(p, 5, 100)));
+    const job = circuitsPlan({ ...spec, tab: 'probes' }).run;
+    const result = await engine().probes({ modelId: spec.model, seed: job.tab === 'probes' ? job.seed : spec.seed }, Comlink.proxy(withinBar(p, 5, 100)));
     const out = { result, digest: await digestOf(probesPayload(result)) };
     setResults((r) => ({ ...r, probes: out }));
     return out;
@@ -200,7 +201,8 @@ export function useCircuitsEngine() {
   const lens = useCallback((spec: CircuitsSpec) => job('lens', async (p) => {
     await ensureModel(spec.model, p);
     const prompt = lensPrompt(spec, await resolvePairs(spec, p));
-    const rows = await engine().logitLens({ modelId: spec.model, prompt, topK: 5 });
+    const job = circuitsPlan({ ...spec, tab: 'lens' }).run;
+    const rows = await engine().logitLens({ modelId: spec.model, prompt, topK: job.tab === 'lens' ? job.topK : LENS_TOP_K });
     const out = { prompt, rows, digest: await digestOf(lensPayload(rows)) };
     setResults((r) => ({ ...r, lens: out }));
     return out;

@@ -2,18 +2,17 @@
 // the circuits engine (src/core/circuits/api.ts), in-thread, in pure TypeScript on jax-js (no ONNX session: the
 // backend factory records 'js'). The model's files (config, tokenizer, tokenizer config, model.safetensors) are read
 // through ctx.loadInput as `<model>/<file>` and the held-out suites as models/forge/heldout/<suite>.jsonl, so every
-// byte the run reads is hashed into the record. Runs the graph tab (attribution — EAP, EAP-IG, exact patching or
-// ACDC — the cut circuit, its faithfulness and the curve) and the one-click refusal circuit; the attention, probes
-// and logit-lens tabs are refused as unsupported-in-runner. Results are the scored graph with its circuit marked,
-// the circuit's faithfulness point and the curve (refusal: also how the circuit was found and the ablation check);
-// moduleDigest is the panel's link digest of the same result.
+// byte the run reads is hashed into the record. Runs every tab: the graph tab (attribution — EAP, EAP-IG, exact
+// patching or ACDC — the cut circuit, its faithfulness and the curve), the one-click refusal circuit (also how the
+// circuit was found and the ablation check), attention patterns and the logit lens on the tab's prompt, and the
+// linear probes. moduleDigest is the panel's link digest of the same result.
 import { createCircuitsEngine, type CircuitsEngineDeps } from '../../circuits/api';
 import { parseHeldout } from '../../circuits/heldout';
 import type { CircuitsApi, CircuitsProgress } from '../../circuits/types';
 import { ExperimentError } from '../errors';
 import type { Runner, RunContext, RunOutput } from '../runner';
 import { suiteInputId } from './alignbeam';
-import { digestOf, graphPayload } from './circuitsDigest';
+import { attentionPayload, digestOf, graphPayload, lensPayload, probesPayload } from './circuitsDigest';
 import { circuitsPlan, faithfulnessSizes, type CircuitsRunSpec } from './circuitsPlan';
 
 export type { CircuitsRunSpec } from './circuitsPlan';
@@ -21,9 +20,6 @@ export type { CircuitsRunSpec } from './circuitsPlan';
 async function runCircuits(createEngine: (deps: CircuitsEngineDeps) => CircuitsApi, spec: CircuitsRunSpec, ctx: RunContext): Promise<RunOutput> {
   const plan = circuitsPlan(spec);
   const { run } = plan;
-  if (run.tab !== 'graph' && run.tab !== 'refusal') {
-    throw new ExperimentError('unsupported-in-runner', `tab: the ${run.tab} tab is run from the circuits page only; the experiment runner runs the graph and refusal tabs`);
-  }
   const decoder = new TextDecoder();
   const engine = createEngine({
     readModelFiles: async (id, files) => {
@@ -49,7 +45,22 @@ async function runCircuits(createEngine: (deps: CircuitsEngineDeps) => CircuitsA
         moduleDigest: await digestOf(graphPayload(r.graph, r.faithfulness, r.ablation, r.circuit)),
       };
     }
+    if (run.tab === 'probes') {
+      const r = await engine.probes({ modelId: plan.model, seed: run.seed }, progress);
+      return { results: { tab: run.tab, model, probes: r }, moduleDigest: await digestOf(probesPayload(r)) };
+    }
     const pairs = plan.pairs.source === 'heldout' ? await engine.heldoutPairs(plan.model, plan.pairs.n, plan.pairs.seed) : plan.pairs.items;
+    if (run.tab === 'attention' || run.tab === 'lens') {
+      // the panel's rule (features/circuits/requests.ts lensPrompt): the spec's prompt, else the first clean prompt
+      const prompt = run.prompt.trim() ? run.prompt : pairs[0]?.clean;
+      if (prompt === undefined) throw new ExperimentError('invalid-spec', 'prompt: empty, and there is no pair whose clean prompt could stand in');
+      if (run.tab === 'lens') {
+        const rows = await engine.logitLens({ modelId: plan.model, prompt, topK: run.topK });
+        return { results: { tab: run.tab, model, prompt, rows }, moduleDigest: await digestOf(lensPayload(rows)) };
+      }
+      const patterns = await engine.attention({ modelId: plan.model, prompt });
+      return { results: { tab: run.tab, model, prompt, patterns }, moduleDigest: await digestOf(attentionPayload(patterns)) };
+    }
     const r = await engine.attributeCircuit({
       modelId: plan.model, pairs, metric: run.metric, method: run.method, steps: run.steps, tau: run.tau, extract: run.extract,
       faithfulness: { sizes: faithfulnessSizes(model.nEdges), ...run.faithfulness },

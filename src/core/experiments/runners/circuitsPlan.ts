@@ -1,7 +1,7 @@
 // What a circuits spec asks the circuits engine (src/core/circuits/api.ts) for, in one place: the embedded model,
 // the prompt pairs (held-out, drawn with the seed, or the user's), and the tab's job — the graph tab's attribution
 // job (method, EAP-IG steps m, metric, ACDC τ, how the circuit is cut, how the faithfulness curve ranks and seeds),
-// the one-click refusal circuit's options, or the prompt the attention / logit-lens tabs read. The experiment runner
+// the one-click refusal circuit's options, the prompt the attention / logit-lens tabs read, or the probes' seed. The experiment runner
 // (circuits.ts) executes this plan; the circuits panel (features/circuits/requests.ts, useCircuitsEngine.ts) builds
 // its engine requests from it, so the page cannot drift from the runner. src/state/experimentFields.ts declares where
 // each spec field lands; experimentFields.test.ts perturbs every one of them.
@@ -30,9 +30,15 @@ export type CircuitsTabPlan =
   | { tab: 'graph'; metric: Metric; method: AttributionMethod | 'acdc'; steps: number; tau: number; extract: ExtractOptions; faithfulness: { mode: ExtractMode; seed: number } }
   /** engine.refusalCircuit: held-out pairs, EAP-IG (or EAP), an edge budget, faithfulness and an ablation check */
   | { tab: 'refusal'; options: Required<Pick<RefusalCircuitOptions, 'pairs' | 'method' | 'steps' | 'seed' | 'ablationPrompts' | 'maxNewTokens'>> }
-  /** attention patterns / logit lens on one prompt ('' = the first clean prompt of the pairs) */
-  | { tab: 'attention' | 'lens'; prompt: string }
-  | { tab: 'probes' };
+  /** attention patterns on one prompt ('' = the first clean prompt of the pairs) */
+  | { tab: 'attention'; prompt: string }
+  /** the logit lens on one prompt ('' = the first clean prompt of the pairs), the top LENS_TOP_K tokens per layer */
+  | { tab: 'lens'; prompt: string; topK: number }
+  /** linear probes per layer on the held-out harmful vs benign prompts, split with the seed */
+  | { tab: 'probes'; seed: number };
+
+/** Tokens per layer and position the logit-lens tab shows. */
+export const LENS_TOP_K = 5;
 
 export interface CircuitsPlan {
   model: string;
@@ -76,6 +82,7 @@ export function circuitsPlan(spec: CircuitsRunSpec): CircuitsPlan {
         ablationPrompts: spec.ablation.prompts, maxNewTokens: spec.ablation.maxNewTokens,
       },
     }
-      : spec.tab === 'probes' ? { tab: 'probes' } : { tab: spec.tab, prompt: spec.prompt };
+      : spec.tab === 'probes' ? { tab: 'probes', seed: spec.seed }
+        : spec.tab === 'lens' ? { tab: 'lens', prompt: spec.prompt, topK: LENS_TOP_K } : { tab: 'attention', prompt: spec.prompt };
   return { model: spec.model, pairs, run };
 }
