@@ -61,7 +61,8 @@ function selfTasks(): { t: PriorTask; m: LabelledMatrix }[] {
 
 async function selfLabelling(path: string, tasks: { t: PriorTask; m: LabelledMatrix }[]) {
   const teacher = tfmTeacher({ runtime: nodeTfmRuntime(path, 1), seed: 0, ...(RAW ? { members: 1, softmaxTemperature: 1 } : {}) });
-  const rows = [];
+  interface Both { naive: number; oof: number }
+  const rows: { duplicated: number; share099: Both; maxProb: Both; aucOnOwnLabels: Both }[] = [];
   for (const { t, m } of tasks) {
     const naive = await labelWithTeachers(teacher, m, { mode: 'naive' });
     const oof = await labelWithTeachers(teacher, m, { mode: 'oof', folds: 5, seed: 0 });
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
   const self = selfTasks();
   const held = heldOutTasks();
   console.log(`A: ${self.length} self-labelling tasks; B: ${held.length} held-out tasks; load ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
-  const results = [];
+  const results: { model: string; selfLabelling: Awaited<ReturnType<typeof selfLabelling>>; heldOut: { auc: number; logLoss: number; perTaskAuc: number[]; perTaskLogLoss: number[] } }[] = [];
   for (const { name, path } of MODELS) {
     const a = await selfLabelling(path, self);
     const b = await heldOut(path, held);
