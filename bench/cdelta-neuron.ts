@@ -19,12 +19,13 @@ import { execSync } from 'node:child_process';
 import { cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { maskForTensor, resolveArch } from '../src/core/edits/archMap';
 import { decodeColumn, selectivityMatrix, type SelectivityColumn } from '../src/core/edits/selectivity';
 import { magnitudeMask, maskedCDelta, maskSize, randomMask, type ElementMasks } from '../src/core/edits/unlearn/deltaMasks';
 import { ownableTensors } from '../src/core/edits/unlearn/freeze';
 import { cdeltaLab } from '../src/core/edits/unlearn/cdeltaLab';
 import { circuitMasks } from '../src/core/edits/unlearn/model';
-import { neuronBudgetCut, unitName, unitScores } from '../src/core/edits/unlearn/neuronCircuit';
+import { neuronBudgetCut, unitName, unitScores, unitSelection, type ScoredUnit } from '../src/core/edits/unlearn/neuronCircuit';
 import { quantizedParams, touched } from '../src/core/edits/unlearn/quantEval';
 import { heldoutBehaviourPrompts } from '../src/core/edits/unlearn/refusalSplit';
 import { encode } from '../src/core/edits/unlearn/trainer';
@@ -78,6 +79,29 @@ async function alignedCopy(): Promise<string> {
   return COPY;
 }
 
+/** ‖W_copy − W_target‖² over the weights each head / neuron owns (archMap masks). */
+function unitDeltaNorms(model: Awaited<ReturnType<typeof loadUnlearnModelFolder>>, aligned: ArrRecord): ScoredUnit[] {
+  const names = ownableTensors(model);
+  const units: ScoredUnit[] = [];
+  for (let l = 0; l < model.nLayers; l++) {
+    for (let h = 0; h < model.nHeads; h++) units.push({ kind: 'head', layer: l, index: h, score: 0 });
+    for (let j = 0; j < 4 * model.dModel; j++) units.push({ kind: 'neuron', layer: l, index: j, score: 0 });
+  }
+  const specs = Object.keys(model.params).map((n) => ({ name: model.fileName(n), dtype: 'F32' as const, shape: [...model.params[n].shape] }));
+  const arch = resolveArch(specs, { config: model.configJson });
+  for (const n of names) {
+    const t = readF32(model.params[n]);
+    const a = readF32(aligned[n]);
+    const spec = specs.find((x) => x.name === model.fileName(n))!;
+    for (const u of units) {
+      const m = maskForTensor(spec, unitSelection([u]), arch);
+      if (!m) continue;
+      for (const [r0, r1] of m.rowRanges) for (let r = r0; r < r1; r++) for (const [c0, c1] of m.colRanges) for (let i = r * m.cols + c0; i < r * m.cols + c1; i++) u.score += (a[i] - t[i]) ** 2;
+    }
+  }
+  return units;
+}
+
 /** Share of ‖Δ‖² inside a per-element mask (how much of the copy's change the mask carries). */
 function deltaShare(target: ArrRecord, aligned: ArrRecord, masks: ElementMasks): number {
   let inside = 0;
@@ -119,7 +143,9 @@ async function main(): Promise<void> {
   let t = Date.now();
   // CDELTA_SCORE=delta: the variant scoring each unit by Σ (W_copy − W_target)·∂m/∂W over the weights it owns
   const SCORE = process.env.CDELTA_SCORE ?? 'activation';
-  const scored = unitScores(model, aligned, encode(model, refusalRecs.map(pair)), encode(model, complianceRecs.map(pair)), 8, SCORE === 'delta' ? model.params : undefined);
+  // CDELTA_SCORE=dnorm (a diagnostic, not attribution): each unit scored by ‖Δθ‖² over the weights it owns, to tell
+  // whether unit-shaped masks can carry the change at all when chosen by where the copy moved
+  const scored = SCORE === 'dnorm' ? unitDeltaNorms(model, aligned) : unitScores(model, aligned, encode(model, refusalRecs.map(pair)), encode(model, complianceRecs.map(pair)), 8, SCORE === 'delta' ? model.params : undefined);
   const scoreSeconds = (Date.now() - t) / 1000;
   t = Date.now();
   const cut = neuronBudgetCut(model, scored, BUDGET);
@@ -184,7 +210,7 @@ async function main(): Promise<void> {
       command: `nice npx tsx bench/cdelta-neuron.ts ${topic} ${steps} ${lr} ${strengths.join(',')}`,
       model: 'target (models/target, gpt2, corpus v3)', topic, seed: SEED,
       copy: { folder: relative(ROOT, copy), arm: 'unowned (bench/cdelta-behaviour.ts): refusal_sft, tensors no node owns frozen', steps, lr, config: copyRecord.config ?? null, metrics: copyRecord.metrics ?? null, touched: touched(model, model.params, aligned) },
-      scores: { method: SCORE === 'delta' ? 'Σ (W_copy − W_target)·∂m/∂W over the weights each head / neuron owns (variant)' : 'grad × activation of each head / neuron output (from output-projection gradients)', metric: 'mean log p(refusal) − mean log p(compliance), sequence log-probs of the response tokens', pairs: refusalRecs.length, samePromptPairs: complianceRecs.filter((c, i) => c.prompt === refusalRecs[i].prompt).length, seconds: scoreSeconds,
+      scores: { method: SCORE === 'dnorm' ? '‖Δθ‖² over the weights each head / neuron owns (diagnostic, not attribution)' : SCORE === 'delta' ? 'Σ (W_copy − W_target)·∂m/∂W over the weights each head / neuron owns (variant)' : 'grad × activation of each head / neuron output (from output-projection gradients)', metric: 'mean log p(refusal) − mean log p(compliance), sequence log-probs of the response tokens', pairs: refusalRecs.length, samePromptPairs: complianceRecs.filter((c, i) => c.prompt === refusalRecs[i].prompt).length, seconds: scoreSeconds,
         top: [...scored].sort((a, b) => Math.abs(b.score) - Math.abs(a.score)).slice(0, 20).map((u) => ({ unit: unitName(u), score: u.score })),
         headScores: scored.filter((u) => u.kind === 'head').map((u) => ({ unit: unitName(u), score: u.score })) },
       circuit: { budget: BUDGET, ranking: '|score|', units: cut.kept.length, heads: cut.selection.heads, neuronsPerLayer: perLayer, neurons: cut.selection.neurons, paramsMasked: cut.masked, paramsTotal: cut.total, share: cut.masked / cut.total, cutSeconds, cdeltaLabMatchesElementMask: labMatchesMask },
