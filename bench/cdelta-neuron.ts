@@ -15,6 +15,10 @@
 // after NF4 (block 64) where CDELTA_NF4 allows it (default: every column). Results are written after every column
 // (a cut-short run keeps what it measured) to bench/results/cdelta-neuron.json.
 //   nice npx tsx bench/cdelta-neuron.ts [topic=poison] [steps=300] [lr=1e-2] [strengths=1,2,4] [copy-only]
+// Environment: CDELTA_COPY=<folder> (the aligned copy; default .cdelta-cache/…, tuned when absent), CDELTA_BUDGET=0.05,
+// CDELTA_SCORE=activation|delta|dnorm (dnorm: ‖Δθ‖² per unit, a diagnostic), CDELTA_MAGNITUDE_SHARES=0.1,… (larger
+// magnitude masks), CDELTA_ONLY=<mask kinds,target,aligned>, CDELTA_ORDER=<column names first>, CDELTA_NF4=all|none|<names>,
+// CDELTA_PROMPTS=10,16,16, CDELTA_TAG=<tag> (→ cdelta-neuron-<tag>.json).
 import { execSync } from 'node:child_process';
 import { cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
