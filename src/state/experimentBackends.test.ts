@@ -15,24 +15,11 @@ import { ensemblesPlan, makeEnsemblesRunner, makeTabularRunner, tabularPlan } fr
 import { createEnsemblesEngine } from '../core/ensembles/api';
 import { createTabularEngine } from '../core/tabular/api';
 import { SPEC_CATALOGUE } from './experiments';
+import { recorded } from './experimentTestKit';
 import type { EnsemblesSpec } from './specs/ensembles';
 import type { TabularSpec } from './specs/tabular';
 
 type Call = [method: string, args: unknown[]];
-
-/** The real engine, with every method call (callbacks left out) written to `calls`. */
-function recorded<T extends object>(engine: T, calls: Call[]): T {
-  return new Proxy(engine, {
-    get(target, key) {
-      const value: unknown = Reflect.get(target, key);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.push([String(key), args.filter((a) => typeof a !== 'function')]);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'experiment-backends-'));
 /** 96 rows, two informative features, a binary label. */
