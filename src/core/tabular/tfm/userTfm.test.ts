@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { widthRecorder } from './widthRecorder';
 import { aucFromProbs } from '../../metrics/classification';
 import { createNodeBackend } from '../../runtime/ortNode';
 import { preprocessSplit } from '../data/preprocess';
@@ -10,7 +11,6 @@ import { TeacherContractError } from '../teachers/teacher';
 import { DEFAULT_TFM_ONNX } from './nodeRuntime';
 import { LEGACY_TFM_FEED, tfmTeacher } from './tfmTeacher';
 import { loadUserTfm, parseTfmContract, userOnnxTeacher } from './userTfm';
-import type { ModelSession, OrtBackend } from '../../runtime/session';
 import { fitPreprocessor } from '../data/preprocess';
 import { categoricalCodes } from './categoricalCodes';
 import { DEFAULT_TFM_CONFIG } from './config';
@@ -49,20 +49,6 @@ describe('user-supplied ONNX TFM with a JSON contract', () => {
   });
 });
 
-/** The real node backend, recording the feature width (last axis of x_context) of every run. */
-function widthRecorder(widths: number[]): OrtBackend {
-  const backend = createNodeBackend({ numThreads: 1 });
-  return {
-    name: backend.name,
-    defaultProviders: backend.defaultProviders,
-    async createSession(bytes, options): Promise<ModelSession> {
-      const s = await backend.createSession(bytes, options);
-      return { info: s.info, executionProvider: s.executionProvider, dispose: () => s.dispose(),
-        run: (feeds, o) => { widths.push(feeds.x_context.dims[feeds.x_context.dims.length - 1]); return s.run(feeds, o); } };
-    },
-  };
-}
-
 describe('the workbench contract declares its categorical input', () => {
   it('one-hot by default (as before the field), one column of codes per categorical with "categoricalEncoding": "codes"', async () => {
     // a small real user model: the tfm architecture at toy size, random weights, exported to ONNX here
@@ -76,7 +62,7 @@ describe('the workbench contract declares its categorical input', () => {
     const yc = task.y.slice(0, 120);
     const run = async (extra: Record<string, unknown>, x = { xc, xq }) => {
       const widths: number[] = [];
-      const user = await loadUserTfm(bytes, contract(extra), widthRecorder(widths));
+      const user = await loadUserTfm(bytes, contract(extra), widthRecorder(widths, 'x_context'));
       const p = await user.teacher.predict(x.xc, yc, 2, x.xq);
       await user.dispose();
       return { p, widths, encoding: user.categoricalEncoding };

@@ -3,6 +3,7 @@
 // shipped dataset, undo the class permutations (a 3-class task would fall to chance otherwise), and refuse bad
 // exports with errors that name the problem.
 import { describe, expect, it } from 'vitest';
+import { widthRecorder } from '../widthRecorder';
 import { aucFromProbs } from '../../../metrics/classification';
 import { createNodeBackend } from '../../../runtime/ortNode';
 import { tensor } from '../../../runtime/tensor';
@@ -10,7 +11,6 @@ import { preprocessSplit } from '../../data/preprocess';
 import { loadSharedDataset } from '../../data/registry';
 import { stratifiedKFold } from '../../data/split';
 import { readShared } from '../../data/testData';
-import type { ModelSession, OrtBackend } from '../../../runtime/session';
 import { fitPreprocessor } from '../../data/preprocess';
 import type { FeatureMatrix } from '../../matrix';
 import { DEFAULT_TFM_CONFIG } from '../config';
@@ -45,19 +45,6 @@ async function breastCancerFold() {
   return preprocessSplit(task, fold.train, fold.test);
 }
 
-/** The real node backend, recording the feature width (last axis of X) of every run. */
-function widthRecorder(widths: number[]): OrtBackend {
-  return {
-    name: backend.name,
-    defaultProviders: backend.defaultProviders,
-    async createSession(bytes, options): Promise<ModelSession> {
-      const s = await backend.createSession(bytes, options);
-      return { info: s.info, executionProvider: s.executionProvider, dispose: () => s.dispose(),
-        run: (feeds, o) => { widths.push(feeds.X.dims[feeds.X.dims.length - 1]); return s.run(feeds, o); } };
-    },
-  };
-}
-
 describe('real TFM formats through the user-TFM path (contract replicas)', () => {
   it.each([
     ['tabpfn-v2', () => buildTabpfnV2Replica('script')],
@@ -70,7 +57,7 @@ describe('real TFM formats through the user-TFM path (contract replicas)', () =>
     const xq = pre.transform(task.features, rows.slice(200));
     const width = async (sidecar: Record<string, unknown>): Promise<number> => {
       const widths: number[] = [];
-      const user = await loadUserTfm(build(), JSON.stringify({ format, nEstimators: 2, ...sidecar }), widthRecorder(widths));
+      const user = await loadUserTfm(build(), JSON.stringify({ format, nEstimators: 2, ...sidecar }), widthRecorder(widths, 'X', backend));
       checkProbs(await user.teacher.predict(xc, task.y.slice(0, 200), 2, xq), xq.n, 2);
       await user.dispose();
       return Math.max(...widths);
