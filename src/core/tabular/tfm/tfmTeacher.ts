@@ -126,10 +126,11 @@ type CodePerms = Map<number, Int32Array>;
  */
 function permutedF32(m: FeatureMatrix, from: number, to: number, perm: number[], codes?: CodePerms): Float32Array {
   const out = new Float32Array((to - from) * perm.length);
+  const relabels = perm.map((c) => codes?.get(c));
   for (let i = from; i < to; i++) {
     for (let j = 0; j < perm.length; j++) {
       const v = m.x[i * m.d + perm[j]];
-      const relabel = codes?.get(perm[j]);
+      const relabel = relabels[j];
       // codes outside the context's levels cannot occur (categoricalCodes makes them NaN); keep them as they are
       out[(i - from) * perm.length + j] = relabel && Number.isInteger(v) && v >= 0 && v < relabel.length ? relabel[v] : v;
     }
