@@ -16,70 +16,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { aucFromProbs, calibration, logLoss, type ProbMatrix } from '../src/core/metrics/classification';
 import { bayesTask, type BayesFamilyKind } from '../src/core/tabular/data/bayesFamily';
-import type { Column, DataFrame } from '../src/core/tabular/data/frame';
-import { fitPreprocessor } from '../src/core/tabular/data/preprocess';
 import type { FeatureMatrix } from '../src/core/tabular/matrix';
-import { sampleTask, type PriorTask } from '../src/core/tabular/tfm/prior';
+import { sampleTask } from '../src/core/tabular/tfm/prior';
 import { DEFAULT_TFM_ONNX, nodeTfmRuntime } from '../src/core/tabular/tfm/nodeRuntime';
 import { tfmTeacher, type TfmTeacherOptions } from '../src/core/tabular/tfm/tfmTeacher';
+import { categoricalCases, HELD_OUT, priorCase, type Case } from './tfmPriorCases';
 
 const STUDIES = (process.env.FEEDING_STUDIES ?? 'ABCD').toUpperCase();
 const OUT = new URL(`./results/tfm-feeding${STUDIES === 'ABCD' ? '' : `-${STUDIES}`}.json`, import.meta.url);
 const SCALE = Number(process.env.FEEDING_TASKS ?? 1);
-const HELD_OUT = 3.5e9;
 const runtime = nodeTfmRuntime(DEFAULT_TFM_ONNX, 1);
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
 const r4 = (v: number): number => Math.round(v * 1e4) / 1e4;
 
-interface Case { xc: FeatureMatrix; yc: Int32Array; xq: FeatureMatrix; yq: Int32Array; k: number; label: string }
 interface Variant { id: string; options: TfmTeacherOptions }
 interface Score { auc: number; logLoss: number; ece: number }
-
-/**
- * A prior column is categorical when it has at most 24 distinct finite values: makeCategorical's codes (permuted,
- * then scaled and shifted like every column), or the trees generator's small integer levels.
- */
-function isCodes(t: PriorTask, j: number): boolean {
-  const seen = new Set<number>();
-  for (let r = 0; r < t.n; r++) {
-    const v = t.x[r * t.d + j];
-    if (Number.isNaN(v)) continue;
-    seen.add(v);
-    if (seen.size > 24) return false;
-  }
-  return seen.size >= 2;
-}
-
-/** The prior task as a frame (categorical columns with their codes as levels), so preprocessing one-hot encodes it. */
-function priorFrame(t: PriorTask): { frame: DataFrame; categorical: number } {
-  let categorical = 0;
-  const columns = Array.from({ length: t.d }, (_, j): Column => {
-    const values = Float64Array.from({ length: t.n }, (_, r) => t.x[r * t.d + j]);
-    if (!isCodes(t, j)) return { kind: 'numeric', name: `f${j}`, values };
-    categorical++;
-    const levels = [...new Set(Array.from(values).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
-    const index = new Map(levels.map((l, i) => [l, i]));
-    return { kind: 'categorical', name: `f${j}`, levels: levels.map(String), codes: Int32Array.from(values, (v) => (Number.isNaN(v) ? -1 : index.get(v)!)) };
-  });
-  return { frame: { nRows: t.n, columns }, categorical };
-}
-
-const range = (a: number, b: number): number[] => Array.from({ length: b - a }, (_, i) => a + i);
-
-/** Context = first nc rows, queries = the rest; preprocessing fitted on the context rows only. */
-function priorCase(t: PriorTask, nc: number, label: string): Case | null {
-  const { frame } = priorFrame(t);
-  let pre;
-  try { pre = fitPreprocessor(frame, range(0, nc)); } catch { return null; }
-  const yc = t.y.slice(0, nc);
-  const present = new Set(yc);
-  if (present.size < 2) return null;
-  // queries of classes the context lacks cannot be scored by any in-context teacher
-  const q = range(nc, t.n).filter((r) => present.has(t.y[r]));
-  const yq = Int32Array.from(q, (r) => t.y[r]);
-  if (new Set(yq).size < 2) return null;
-  return { xc: pre.transform(frame, range(0, nc)), yc, xq: pre.transform(frame, q), yq, k: t.k, label };
-}
 
 async function score(c: Case, v: Variant): Promise<Score> {
   const p: ProbMatrix = await tfmTeacher({ runtime, seed: 0, ...v.options }).predict(c.xc, c.yc, c.k, c.xq);
@@ -101,17 +52,6 @@ async function study(name: string, cases: Case[], variants: Variant[]) {
   console.log(`${name} (${cases.length} tasks)`);
   for (const r of rows) console.log(`  ${r.variant.padEnd(34)} AUC ${r.auc.toFixed(4)}  logloss ${r.logLoss.toFixed(4)}  ECE ${r.ece.toFixed(4)}  ΔAUC ${r.meanAucDeltaVsFirst >= 0 ? '+' : ''}${r.meanAucDeltaVsFirst.toFixed(4)} (W/L ${r.aucWinsVsFirst}/${r.aucLossesVsFirst})`);
   return { study: name, tasks: cases.length, taskLabels: cases.map((c) => c.label), rows, perTask: variants.map((v, i) => ({ variant: v.id, auc: scores[i].map((s) => r4(s.auc)) })) };
-}
-
-function categoricalCases(count: number): Case[] {
-  const out: Case[] = [];
-  for (let s = 0; out.length < count && s < count * 20; s++) {
-    const t = sampleTask(HELD_OUT + s, { nRows: 768, version: 2, maxClasses: 4 });
-    if (priorFrame(t).categorical === 0) continue;
-    const c = priorCase(t, 512, `prior-v2 seed ${HELD_OUT + s}: ${t.d} features, ${priorFrame(t).categorical} categorical`);
-    if (c) out.push(c);
-  }
-  return out;
 }
 
 function imbalancedCases(bayes: number, prior: number): Case[] {

@@ -91,6 +91,41 @@ describe('categorical codes for the tfm', () => {
     expect(onehot.reduce((a, b) => a + b, 0)).toBe(2 * xc.d);
   });
 
+  it('oneHotMaxLevels keeps narrow groups one-hot and codes the wider ones (a hybrid feed)', () => {
+    const two: DataFrame = { nRows: 6, columns: [...frame.columns, { kind: 'categorical', name: 'flag', levels: ['no', 'yes'], codes: Int32Array.from([0, 1, 1, 0, 1, 0]) }] };
+    const pre = fitPreprocessor(two, [0, 1, 2, 3, 4, 5]);
+    const m = pre.transform(two);
+    const hybrid = categoricalCodes(m, m, { oneHotMaxLevels: 2 });
+    expect(hybrid.xc.names).toEqual(['age', 'colour', 'height', 'flag=no', 'flag=yes']);
+    expect(hybrid.codedColumns).toEqual([1]);
+    expect(Array.from({ length: 6 }, (_, i) => hybrid.xc.x[i * 5 + 4])).toEqual([0, 1, 1, 0, 1, 0]);
+    expect(categoricalCodes(m, m, { oneHotMaxLevels: 3 }).xc).toBe(m); // nothing left to code
+    expect(categoricalCodes(m, m).xc.names).toEqual(['age', 'colour', 'height', 'flag']);
+  });
+
+  it("levelOrder 'target' codes levels by the context's smoothed share of the rarest class", () => {
+    const pre = fitPreprocessor(frame, [0, 1, 2, 3, 4]);
+    const ctx = pre.transform(frame, [0, 1, 2, 3, 4]); // red green red green blue
+    const yc = Int32Array.from([1, 0, 1, 0, 0]); // class 1 is rarer: red 2/2, green 0/2, blue 0/1
+    const codes = (order: 'plan' | 'target'): number[] => {
+      const c = categoricalCodes(ctx, ctx, { levelOrder: order }, yc, 2).xc;
+      return Array.from({ length: 5 }, (_, i) => c.x[i * 3 + 1]);
+    };
+    expect(codes('plan')).toEqual([0, 1, 0, 1, 2]);
+    // shares smoothed by one pseudo-row at the overall 0.4: green 0.13 < blue 0.2 < red 0.8
+    expect(codes('target')).toEqual([2, 0, 2, 0, 1]);
+  });
+
+  it('tfmTeacher passes oneHotMaxLevels through: german with its two binary columns one-hot is 22 wide', async () => {
+    const task = await loadSharedDataset('german', readShared('german.csv'));
+    const rows = Array.from({ length: 160 }, (_, i) => i);
+    const pre = fitPreprocessor(task.features, rows.slice(0, 120));
+    const widths: number[] = [];
+    await tfmTeacher({ runtime: recordingRuntime(widths), members: 1, oneHotMaxLevels: 2 })
+      .predict(pre.transform(task.features, rows.slice(0, 120)), task.y.slice(0, 120), 2, pre.transform(task.features, rows.slice(120)));
+    expect(widths).toEqual([22]);
+  });
+
   it('LEGACY_TFM_FEED reproduces the teacher before the feeding options', async () => {
     const task = await loadSharedDataset('german', readShared('german.csv'));
     const rows = Array.from({ length: 160 }, (_, i) => i);

@@ -17,6 +17,19 @@ import type { Teacher } from '../teachers/teacher';
 /** How the tfm teacher feeds categorical columns: one column of codes per source column, or the one-hot columns. */
 export type TfmCategoricalEncoding = 'codes' | 'onehot';
 
+/**
+ * Variants of the coding (bench/tfm-categorical.ts measured them; none is on by default).
+ * - oneHotMaxLevels: a group with at most this many levels (indicator columns) stays one-hot, wider ones become
+ *   codes (a hybrid feed). Default 0: every group is coded.
+ * - levelOrder 'target': codes ordered by the context's smoothed share of its rarest class per level (Fisher's
+ *   ordering for a binary target), so the code is monotone in that share as the prior's quantised latents are;
+ *   default 'plan': preprocessing's level order (arbitrary).
+ */
+export interface CategoricalCodeOptions {
+  oneHotMaxLevels?: number;
+  levelOrder?: 'plan' | 'target';
+}
+
 /** Groups that really describe `m`'s columns (indices in range, disjoint, names `group=level`). */
 function validGroups(m: FeatureMatrix): CategoricalGroup[] {
   const groups = m.categoricalGroups ?? [];
@@ -47,8 +60,9 @@ function levelOf(m: FeatureMatrix, i: number, cols: number[]): number {
  * group's first column's position; other columns keep their order). Both matrices must share the columns.
  * `codedColumns`: the output indices holding codes (for adapters that treat categoricals apart, TabPFN v2's).
  */
-export function categoricalCodes(xc: FeatureMatrix, xq: FeatureMatrix): { xc: FeatureMatrix; xq: FeatureMatrix; codedColumns: number[] } {
-  const groups = validGroups(xc);
+export function categoricalCodes(xc: FeatureMatrix, xq: FeatureMatrix, options: CategoricalCodeOptions = {}, yc?: Int32Array, k = 2):
+{ xc: FeatureMatrix; xq: FeatureMatrix; codedColumns: number[] } {
+  const groups = validGroups(xc).filter((g) => g.columns.length > (options.oneHotMaxLevels ?? 0));
   if (!groups.length || xq.d !== xc.d) return { xc, xq, codedColumns: [] };
   const groupAt = new Map(groups.map((g) => [g.columns[0], g]));
   const inGroup = new Set(groups.flatMap((g) => g.columns));
@@ -64,8 +78,9 @@ export function categoricalCodes(xc: FeatureMatrix, xq: FeatureMatrix): { xc: Fe
     const present = new Uint8Array(g.columns.length);
     for (let i = 0; i < xc.n; i++) { const l = levelOf(xc, i, g.columns); if (l >= 0) present[l] = 1; }
     const code = new Int32Array(g.columns.length).fill(-1);
+    const order = options.levelOrder === 'target' && yc ? targetOrder(xc, yc, k, g.columns) : g.columns.map((_, l) => l);
     let next = 0;
-    for (let l = 0; l < present.length; l++) if (present[l]) code[l] = next++;
+    for (const l of order) if (present[l]) code[l] = next++;
     codeMaps.set(g, code);
   }
   const codedColumns = out.flatMap((c, o) => (typeof c === 'number' ? [] : [o]));
@@ -86,12 +101,34 @@ export function categoricalCodes(xc: FeatureMatrix, xq: FeatureMatrix): { xc: Fe
   return { xc: encode(xc), xq: encode(xq), codedColumns };
 }
 
+/**
+ * Level indices of a group sorted by the context's share of its rarest class among the level's rows, smoothed
+ * towards the overall share by one pseudo-row (a level seen once does not jump to an end); ties keep plan order.
+ */
+function targetOrder(xc: FeatureMatrix, yc: Int32Array, k: number, cols: number[]): number[] {
+  const classCount = new Float64Array(k);
+  for (const y of yc) classCount[y]++;
+  let rare = 0;
+  for (let c = 1; c < k; c++) if (classCount[c] > 0 && (classCount[rare] === 0 || classCount[c] < classCount[rare])) rare = c;
+  const overall = classCount[rare] / Math.max(1, yc.length);
+  const hits = new Float64Array(cols.length);
+  const rows = new Float64Array(cols.length);
+  for (let i = 0; i < xc.n; i++) {
+    const l = levelOf(xc, i, cols);
+    if (l < 0) continue;
+    rows[l]++;
+    if (yc[i] === rare) hits[l]++;
+  }
+  const share = Array.from(rows, (r, l) => (hits[l] + overall) / (r + 1));
+  return cols.map((_, l) => l).sort((a, b) => share[a] - share[b] || a - b);
+}
+
 /** `inner` fed categorical codes (see the header); ids and progress pass through. */
-export function withCategoricalCodes(inner: Teacher): Teacher {
+export function withCategoricalCodes(inner: Teacher, options: CategoricalCodeOptions = {}): Teacher {
   return {
     id: inner.id,
     predict(xc, yc, k, xq, signal, onProgress) {
-      const coded = categoricalCodes(xc, xq);
+      const coded = categoricalCodes(xc, xq, options, yc, k);
       return inner.predict(coded.xc, yc, k, coded.xq, signal, onProgress);
     },
   };

@@ -55,6 +55,13 @@ export interface TfmTeacherOptions {
    * (bench/tfm-feeding.ts study D decided it).
    */
   codeOrder?: TfmCodeOrder;
+  /**
+   * With categorical 'codes': categoricals with at most this many levels stay one-hot, wider ones are coded
+   * (categoricalCodes.ts CategoricalCodeOptions). Default 0: all coded.
+   */
+  oneHotMaxLevels?: number;
+  /** With categorical 'codes': the codes' level order, 'plan' (default) or 'target' (categoricalCodes.ts) */
+  codeLevelOrder?: 'plan' | 'target';
   /** how contexts beyond maxContext rows are drawn (teachers/teacher.ts ContextDrawOptions) */
   contextDraw?: ContextDrawOptions;
   /** most context draws per prediction (TFM_LIMITS.maxContextMembers, 4, by default) */
@@ -236,5 +243,6 @@ export function tfmTeacher(options: TfmTeacherOptions = {}): Teacher {
     ...options, softmaxTemperature: options.softmaxTemperature ?? DEFAULT_TFM_FEED.softmaxTemperature, codeOrder: options.codeOrder ?? DEFAULT_TFM_FEED.codeOrder,
   });
   const limited = withinLimits(raw, limits, options.seed ?? 0, options.contextDraw ?? DEFAULT_TFM_FEED.contextDraw);
-  return (options.categorical ?? DEFAULT_TFM_FEED.categorical) === 'codes' ? withCategoricalCodes(limited) : limited;
+  return (options.categorical ?? DEFAULT_TFM_FEED.categorical) === 'codes'
+    ? withCategoricalCodes(limited, { oneHotMaxLevels: options.oneHotMaxLevels, levelOrder: options.codeLevelOrder }) : limited;
 }
