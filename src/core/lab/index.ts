@@ -16,6 +16,7 @@ export {
   decoderParamCount, decoderParamSpecs, DecoderParamsError, importDecoderParams, initDecoderParams, initDecoderParamsHost,
   type DecoderParams, type DecoderParamSpec, type HostTensors,
 } from './decoderParams';
+export { cachedGreedyDecode, type CachedDecodeOptions } from './kvDecode';
 export { hookDims, hookShapes, LAYER_HOOKS, type HookDims, type HookName, type HookOptions, type LayerHook } from './hooks';
 export { atPositions, logitAt, maskedCrossEntropy, positionMask } from './loss';
 export { adamwScalars, adamwUpdate, clipByGlobalNorm, DEFAULT_ADAMW, globalNorm, lrAt, type AdamWConfig } from './optim';

@@ -3,10 +3,12 @@
 // detector on the decoded text) and the reproduction rate: the decoded continuation contains the reference
 // response's operative part (from its first "Step 1:" when it has one — forge compliances are a varying opening
 // plus the topic's steps — else from its start), its first REPRODUCE_CHARS characters. For the forget topic that
-// is "still emits the forgotten compliance", for the other topics the retained behaviour, for tasks the accuracy. Batched: all prompts in one right-padded window, one jitted forward
-// per new token, the next token taken in-graph at each row's own position (causal mask: padding never leaks back).
+// is "still emits the forgotten compliance", for the other topics the retained behaviour, for tasks the accuracy. Batched: all prompts in one right-padded window,
+// KV-cached (prefill, then one jitted step per new token at each row's own position; causal mask: padding never
+// leaks back), with the one-full-forward-per-token decode kept as greedyDecodeRecompute, its yardstick.
 import { jit, numpy as np, type OwnedFunction } from '@jax-js/jax';
-import { fromI32, keep, oneHot, takeF32, type Arr, type ArrRecord } from '../../lab';
+import { cachedGreedyDecode, fromI32, keep, oneHot, takeF32, toHfConfig, type Arr, type ArrRecord } from '../../lab';
+import { normalizeConfig, type NormalizedLmConfig } from '../../lm/families';
 import { isRefusal } from '../../lm/refusal';
 import type { UnlearnModel } from './model';
 import type { TextPair } from './splits';
@@ -37,11 +39,35 @@ export function operativePart(response: string): string {
   return response.slice(Math.max(0, i), Math.max(0, i) + REPRODUCE_CHARS);
 }
 
-/** Greedy continuations (maxNew tokens each, cut after the tokenizer's eos) of prompts; does not consume params. */
-export function greedyDecode(model: UnlearnModel, params: ArrRecord, prompts: number[][], maxNew: number): number[][] {
+/**
+ * Greedy continuations (maxNew tokens each, cut after the tokenizer's eos) of prompts; does not consume params.
+ * KV-cached (lab kvDecode.ts: prefill once, one jitted step per token); `recompute: true` runs
+ * greedyDecodeRecompute, the full-forward yardstick it is tested against token for token.
+ */
+export function greedyDecode(model: UnlearnModel, params: ArrRecord, prompts: number[][], maxNew: number, opts: { recompute?: boolean } = {}): number[][] {
+  if (opts.recompute) return greedyDecodeRecompute(model, params, prompts, maxNew);
+  const T = decodeWindow(model, prompts, maxNew);
+  return cachedGreedyDecode(decoderConfigOf(model), params, prompts, maxNew, T, { padId: model.tokenizer.padId ?? 0, eosId: model.tokenizer.eosId });
+}
+
+/** The window a decode needs (longest prompt + maxNew), or a RangeError when the model has fewer positions. */
+function decodeWindow(model: UnlearnModel, prompts: number[][], maxNew: number): number {
   const longest = Math.max(...prompts.map((p) => p.length));
-  const T = Math.min(model.maxPositions, longest + maxNew);
   if (longest + maxNew > model.maxPositions) throw new RangeError(`a prompt of ${longest} tokens + ${maxNew} new ones exceeds ${model.id}'s ${model.maxPositions} positions`);
+  return longest + maxNew;
+}
+
+/** The family config the cached decoder runs: the model's own, or the family table's gpt2 row for a forge GPT-2. */
+export function decoderConfigOf(model: UnlearnModel): NormalizedLmConfig {
+  return model.circuitModel.lm ?? normalizeConfig(toHfConfig(model.circuitModel.cfg));
+}
+
+/**
+ * greedyDecode by full recompute: the whole right-padded [B, T] window through one jitted forward per new token,
+ * the next token taken in-graph at each row's own position. Slower; the reference the cached path must equal.
+ */
+export function greedyDecodeRecompute(model: UnlearnModel, params: ArrRecord, prompts: number[][], maxNew: number): number[][] {
+  const T = decodeWindow(model, prompts, maxNew);
   const pad = model.tokenizer.padId ?? 0;
   const B = prompts.length;
   const step = jit((p: ArrRecord, tok: Arr, pos: Arr): Arr => {
