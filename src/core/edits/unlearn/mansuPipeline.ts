@@ -221,9 +221,22 @@ export async function runMansu(model: UnlearnModel, data: UnlearnData, given: Ma
       }
     });
   }
-  const trained = await timed('train', `${o.objective.method} on the ${circuit ? 'circuit' : 'whole model'}`, () =>
-    runUnlearning(model, trainData, o.objective, {
-      circuit: sel, gates, signal: run.signal, retainGuard: guardSplit ? { examples: guardSplit.guard, maxRise: g.maxRise, backoff: g.backoff } : undefined, onProgress: (p) => progress({ kind: 'train', progress: p }) }));
+  // the guard set's NLL rise of an edit over the base model (trainer.ts's evaluator, same token-mean NLL); the base
+  // NLL is measured once here and handed to the trainer, whose per-step guard compares against the same number
+  const guardEx = guardSplit ? encode(model, guardSplit.guard) : [];
+  const guardEval = guardSplit ? makeEvaluator(model, Math.min(model.maxPositions, Math.max(...guardEx.map((e) => e.tokens.length)) - 1), pad) : null;
+  let guardBase = 0;
+  let trained: Awaited<ReturnType<typeof runUnlearning>>;
+  try {
+    guardBase = guardEval ? guardEval(model.params, guardEx) : 0;
+    trained = await timed('train', `${o.objective.method} on the ${circuit ? 'circuit' : 'whole model'}`, () =>
+      runUnlearning(model, trainData, o.objective, {
+        circuit: sel, gates, signal: run.signal, retainGuard: guardSplit ? { examples: guardSplit.guard, maxRise: g.maxRise, backoff: g.backoff, baseNll: guardBase } : undefined,
+        onProgress: (p) => progress({ kind: 'train', progress: p }) }));
+  } catch (e) {
+    guardEval?.dispose();
+    throw e;
+  }
   const circuitReport = circuit
     ? (() => {
       const c = circuit as ForgetCircuit;
@@ -231,7 +244,10 @@ export async function runMansu(model: UnlearnModel, data: UnlearnData, given: Ma
     })()
     : null;
   const report: MansuReport = { options: o, circuit: circuitReport, train: trained.manifest, fisher: null, nullSpace: null, floor: null, retainGuard: null, seconds, cancelled: trained.status === 'cancelled' };
-  if (trained.status === 'cancelled') return { params: trained.params, report, baseGraph };
+  if (trained.status === 'cancelled') {
+    guardEval?.dispose();
+    return { params: trained.params, report, baseGraph };
+  }
 
   // Δ per trained tensor, f64 (edited − base), in the engine's layout.
   const names = trained.manifest.effective.trainable;
@@ -278,10 +294,6 @@ export async function runMansu(model: UnlearnModel, data: UnlearnData, given: Ma
     }
     return out;
   };
-  // the guard set's NLL rise of an edit over the base model (trainer.ts's evaluator, same token-mean NLL)
-  const guardEx = guardSplit ? encode(model, guardSplit.guard) : [];
-  const guardEval = guardSplit ? makeEvaluator(model, Math.min(model.maxPositions, Math.max(...guardEx.map((e) => e.tokens.length)) - 1), pad) : null;
-  const guardBase = guardEval ? guardEval(model.params, guardEx) : 0;
   const rejectedSteps = trained.manifest.losses.filter((l) => l.rejected).map((l) => l.step);
   let edited: ArrRecord = {};
   let floorStats: MansuReport['floor'] = null;

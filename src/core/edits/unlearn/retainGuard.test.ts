@@ -83,6 +83,17 @@ describe('retain guard', () => {
     }
   }, 120_000);
 
+  it('a base NLL handed in (MANSU measures it once, before training) is the one compared against, not measured again', async () => {
+    // the run above rejects its first update against the measured base; against a base of 1e9 nats nothing is a rise
+    const r = await runUnlearning(model, train, { ...config, lr: 1e-1 }, { retainGuard: { examples: guard, maxRise: 0, backoff: 0, baseNll: 1e9 } });
+    try {
+      expect(r.manifest.losses.length).toBe(config.steps);
+      expect(r.manifest.losses.some((l) => l.rejected)).toBe(false);
+    } finally {
+      release(r.params);
+    }
+  }, 120_000);
+
   it('MANSU: the floor halves its keep share while the floored edit raises the guard NLL past the bound', async () => {
     const maxRise = 0.01;
     const r = await runMansu(model, data, {

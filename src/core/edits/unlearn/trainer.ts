@@ -47,8 +47,10 @@ export interface UnlearnRunOptions {
    * `examples` (retain pairs the run does not train on) is measured; an update that raises it more than `maxRise`
    * nats above the starting model's is undone (params and AdamW moments restored) and the learning rate scaled by
    * `backoff` for the rest of the run (0: stop at the last accepted update). Absent: every update is kept.
+   * `baseNll`: the starting model's guard NLL when the caller has measured it already (MANSU does, for its floor
+   * check), so it is not computed a second time.
    */
-  retainGuard?: { examples: TextPair[]; maxRise: number; backoff: number };
+  retainGuard?: { examples: TextPair[]; maxRise: number; backoff: number; baseNll?: number };
 }
 
 export interface UnlearnResult {
@@ -189,7 +191,7 @@ export async function runUnlearning(
     release(all);
     return g;
   };
-  const guardBase = guard ? guardNll() : 0;
+  const guardBase = guard ? (guard.baseNll ?? guardNll()) : 0;
   let lrScale = 1;
   let accepted = 0;
   const t0 = Date.now();
