@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     behaviourPrompts: { perSet: PER_SET, maxNewTokens: MAX_NEW, source: 'forge corpus held-out split' },
     quantized: 'bitsandbytes 4-bit PTQ (quantEval.ts quantizedParams): the dequantized Linear/Conv1D projections, exported as an fp32 ONNX decoder with KV cache',
     decoders: {
-      lab: 'jax-js greedyDecode: right-padded batch, one jitted full forward per new token',
+      lab: 'jax-js greedyDecode: right-padded batch, KV-cached (prefill + one jitted step per new token; before 2026-12-07 a full forward per token)',
       ort: `onnxruntime-node CPU, ${ORT_THREADS} intra-op thread: CausalLM prefill (left-padded) + KV-cached steps`,
     },
     base, edited,
