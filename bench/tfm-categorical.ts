@@ -11,10 +11,14 @@
 //     how much of G's differences is the ensemble's own seed noise;
 //  S. the variants that could become options, on held-out prior-v2 tasks with categoricals (the tasks of
 //     bench/tfm-feeding.ts studies A and D, seeds from 3.5e9: dev data; options are chosen here, never on G);
+//  D. (not in the default parts; CATEG_PARTS=D) the shipped datasets once, 5-fold CV as G: the default feed (32
+//     members on inputs with codes), v4's default (8 members), v4's feed with one-hot categoricals, the old feed.
 //  T. confirmation on fresh held-out tasks (seeds from 3.5e9 + 60,000, CATEG_CONFIRM tasks, default 180) for the
 //     variants S left standing: default vs 16 and 32 members. The rule, fixed before T ran: a variant replaces the
 //     default only if its mean ΔAUC is above 0 by 2 standard errors and it wins more tasks than it loses.
 //     Per-task AUC on 256 query rows is volatile (a few tasks swing ±0.3), so the median Δ is reported too.
+// Every variant of P–T runs 8 members unless it names a count: the diagnosis is of v4's default (8 members), which
+// T then replaced (DEFAULT_TFM_FEED.membersWithCodes).
 // Writes bench/results/tfm-categorical.json (CATEG_TAG=x: tfm-categorical-x.json).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -27,7 +31,7 @@ import { TFM_LIMITS, withinLimits, type Teacher } from '../src/core/tabular/teac
 import { withCategoricalCodes } from '../src/core/tabular/tfm/categoricalCodes';
 import { DEFAULT_TFM_ONNX, nodeTfmRuntime } from '../src/core/tabular/tfm/nodeRuntime';
 import { sampleTask } from '../src/core/tabular/tfm/prior';
-import { DEFAULT_TFM_FEED, tfmOnnxTeacher, tfmTeacher, type TfmTeacherOptions } from '../src/core/tabular/tfm/tfmTeacher';
+import { DEFAULT_TFM_FEED, LEGACY_TFM_FEED, TFM_FEEDS, tfmOnnxTeacher, tfmTeacher, type TfmTeacherOptions } from '../src/core/tabular/tfm/tfmTeacher';
 import { categoricalCases, distinctLevels, HELD_OUT, priorFrame, type Case } from './tfmPriorCases';
 
 const PARTS = (process.env.CATEG_PARTS ?? 'PGRST').toUpperCase();
@@ -41,7 +45,8 @@ const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1,
 const sd = (v: number[]): number => { const m = mean(v); return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, v.length - 1)); };
 const r4 = (v: number): number => Math.round(v * 1e4) / 1e4;
 
-const tfm = (options: TfmTeacherOptions = {}): Teacher => tfmTeacher({ runtime, seed: SEED, ...options });
+const V4 = TFM_FEEDS['shuffled-codes-minority-complete'];
+const tfm = (options: TfmTeacherOptions = {}): Teacher => tfmTeacher({ runtime, seed: SEED, ...V4, ...options });
 
 const REPEAT_SEEDS = [0, 1, 2, 3, 4];
 
@@ -126,13 +131,13 @@ async function germanSeeds() {
   const { k, splits } = await germanSplits();
   const checking = (g: CategoricalGroup): boolean => g.name === 'checking_status';
   const variants: { id: string; teacher: (seed: number) => Teacher }[] = [
-    { id: 'default (codes shuffled per member, 8 members)', teacher: (seed) => tfmTeacher({ runtime, seed }) },
-    { id: 'codes, fixed order', teacher: (seed) => tfmTeacher({ runtime, seed, codeOrder: 'fixed' }) },
-    { id: 'one-hot', teacher: (seed) => tfmTeacher({ runtime, seed, categorical: 'onehot' }) },
-    { id: 'codes, 32 members', teacher: (seed) => tfmTeacher({ runtime, seed, members: 32 }) },
-    { id: 'codes ordered by target share (fixed order)', teacher: (seed) => tfmTeacher({ runtime, seed, codeLevelOrder: 'target', codeOrder: 'fixed' }) },
-    { id: 'one-hot only checking_status', teacher: (seed) => groupsKept(tfmTeacher({ runtime, seed }), (g) => !checking(g)) },
-    { id: 'codes only checking_status', teacher: (seed) => groupsKept(tfmTeacher({ runtime, seed }), checking) },
+    { id: 'default (codes shuffled per member, 8 members)', teacher: (seed) => tfmTeacher({ runtime, seed, ...V4 }) },
+    { id: 'codes, fixed order', teacher: (seed) => tfmTeacher({ runtime, seed, ...V4, codeOrder: 'fixed' }) },
+    { id: 'one-hot', teacher: (seed) => tfmTeacher({ runtime, seed, ...V4, categorical: 'onehot' }) },
+    { id: 'codes, 32 members', teacher: (seed) => tfmTeacher({ runtime, seed, ...V4, members: 32 }) },
+    { id: 'codes ordered by target share (fixed order)', teacher: (seed) => tfmTeacher({ runtime, seed, ...V4, codeLevelOrder: 'target', codeOrder: 'fixed' }) },
+    { id: 'one-hot only checking_status', teacher: (seed) => groupsKept(tfmTeacher({ runtime, seed, ...V4 }), (g) => !checking(g)) },
+    { id: 'codes only checking_status', teacher: (seed) => groupsKept(tfmTeacher({ runtime, seed, ...V4 }), checking) },
   ];
   const rows = [];
   for (const v of variants) {
@@ -147,6 +152,40 @@ async function germanSeeds() {
     console.log(`  ${v.id.padEnd(52)} 5-fold AUC over seeds ${mean(perSeed).toFixed(4)} ± ${sd(perSeed).toFixed(4)}  [${perSeed.map((a) => a.toFixed(4)).join(' ')}]`);
   }
   return rows;
+}
+
+const SHIPPED = ['german', 'pima', 'breast-cancer-wisconsin', 'mammography', 'phoneme'];
+
+/** D: the shipped datasets, reported once after T chose the feed (nothing was tuned on them). */
+async function shipped() {
+  const variants: { id: string; options: TfmTeacherOptions }[] = [
+    { id: 'default feed (32 members with codes)', options: {} },
+    { id: 'v4 default (8 members)', options: V4 },
+    { id: 'v4 feed, one-hot categoricals', options: { ...V4, categorical: 'onehot' } },
+    { id: 'old feed (one-hot, stratified draws, T = 1)', options: LEGACY_TFM_FEED },
+  ];
+  const out = [];
+  for (const id of SHIPPED) {
+    const task = await loadSharedDataset(id, readFileSync(new URL(`../public/samples/tabular/${sharedDatasetSpec(id).file}`, import.meta.url), 'utf8'));
+    const k = task.classNames.length;
+    const splits = stratifiedKFold(task.y, k, FOLDS, SEED).map((f) => preprocessSplit(task, f.train, f.test));
+    console.log(`  ${id}`);
+    const rows = [];
+    for (const v of variants) {
+      const t = tfmTeacher({ runtime, seed: SEED, ...v.options });
+      const aucs: number[] = [];
+      const ms: number[] = [];
+      for (const { train, test } of splits) {
+        const t0 = performance.now();
+        aucs.push(aucFromProbs(await t.predict(train, train.y, k, test), test.y));
+        ms.push(performance.now() - t0);
+      }
+      rows.push({ variant: v.id, aucMean: r4(mean(aucs)), aucSd: r4(sd(aucs)), aucByFold: aucs.map(r4), msPerCall: Math.round(mean(ms)) });
+      console.log(`    ${v.id.padEnd(46)} AUC ${mean(aucs).toFixed(4)} ± ${sd(aucs).toFixed(4)}  ${Math.round(mean(ms))} ms/call`);
+    }
+    out.push({ dataset: id, rows });
+  }
+  return out;
 }
 
 type SyntheticVariant = { id: string; options: TfmTeacherOptions };
@@ -190,6 +229,7 @@ async function main(): Promise<void> {
   if (PARTS.includes('P')) { const p = priorWidths(); out.priorWidths = p; console.log('P. prior-v2 categorical widths', JSON.stringify(p.summary)); }
   if (PARTS.includes('G')) { console.log('G. german, 5-fold CV'); out.german = await german(); }
   if (PARTS.includes('R')) { console.log('R. german, teacher seeds 0–4'); out.germanSeeds = await germanSeeds(); }
+  if (PARTS.includes('D')) { console.log('D. shipped datasets, 5-fold CV'); out.shipped = await shipped(); }
   if (PARTS.includes('S')) {
     const cases = categoricalCases(TASKS);
     console.log(`S. held-out prior-v2 tasks with categoricals (${cases.length})`);

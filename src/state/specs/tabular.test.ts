@@ -46,11 +46,16 @@ describe('tabular spec v3: how the embedded tfm is fed', () => {
     const v2 = `#/tabular?s=${base64UrlEncode(zlibSync(strToU8(JSON.stringify({ v: 1, m: 'tabular', sv: 2, s: { teachers: ['tfm'] } }))))}`;
     expect((decodeLink(v2)!.spec as TabularSpec).tfmFeed).toBe('onehot-stratified');
     expect((decodeLink(rawLink('tabular', { teachers: ['tfm'] }))!.spec as TabularSpec).tfmFeed).toBe('onehot-stratified');
-    expect(tabularSpec.schema.parse({}).tfmFeed).toBe('shuffled-codes-minority-complete');
+    expect(tabularSpec.schema.parse({}).tfmFeed).toBe('shuffled-codes-32-members-minority-complete');
     // a v3 link ran the codes in fixed order; one that names a feed keeps it
     const v3 = (s: object) => `#/tabular?s=${base64UrlEncode(zlibSync(strToU8(JSON.stringify({ v: 1, m: 'tabular', sv: 3, s }))))}`;
     expect((decodeLink(v3({ teachers: ['tfm'] }))!.spec as TabularSpec).tfmFeed).toBe('codes-minority-complete');
     expect((decodeLink(v3({ tfmFeed: 'onehot-stratified' }))!.spec as TabularSpec).tfmFeed).toBe('onehot-stratified');
+    // a v4 link ran 8 members on every table
+    const v4 = (s: object) => `#/tabular?s=${base64UrlEncode(zlibSync(strToU8(JSON.stringify({ v: 1, m: 'tabular', sv: 4, s }))))}`;
+    expect((decodeLink(v4({ teachers: ['tfm'] }))!.spec as TabularSpec).tfmFeed).toBe('shuffled-codes-minority-complete');
+    expect((decodeLink(v4({ tfmFeed: 'codes-minority-complete' }))!.spec as TabularSpec).tfmFeed).toBe('codes-minority-complete');
+    expect(decode({ tfmFeed: 'shuffled-codes-32-members-minority-complete' }).spec).toMatchObject({ tfmFeed: 'shuffled-codes-32-members-minority-complete' });
     expect(decode({ tfmFeed: 'shuffled-codes-minority-complete' }).spec).toMatchObject({ tfmFeed: 'shuffled-codes-minority-complete' });
     expect(decode({ tfmFeed: 'codes-minority-complete' }).spec).toMatchObject({ tfmFeed: 'codes-minority-complete' });
     expect(decode({ tfmFeed: 'onehot-stratified' }).spec).toMatchObject({ tfmFeed: 'onehot-stratified' });

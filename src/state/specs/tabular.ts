@@ -36,8 +36,11 @@ const schema = z.object({
    * stratified draws (what every v1/v2 link ran, so older links decode to it and reproduce their results).
    * v4: the default also relabels the codes' levels per ensemble member ('shuffled-codes-minority-complete');
    * v3 links decode to the fixed order they ran ('codes-minority-complete').
+   * v5: the default runs 32 members on tables with categorical codes ('shuffled-codes-32-members-minority-complete');
+   * v4 links decode to the 8 members they ran ('shuffled-codes-minority-complete').
    */
-  tfmFeed: z.enum(['shuffled-codes-minority-complete', 'codes-minority-complete', 'onehot-stratified']).default('shuffled-codes-minority-complete'),
+  tfmFeed: z.enum(['shuffled-codes-32-members-minority-complete', 'shuffled-codes-minority-complete', 'codes-minority-complete', 'onehot-stratified'])
+    .default('shuffled-codes-32-members-minority-complete'),
   distill: z.object({
     labelling: z.enum(['oof', 'naive']).default('oof'),
     temperature: z.number().default(1),
@@ -53,8 +56,9 @@ export const tabularSpec: SpecDefinition<TabularSpec> = {
   // v2 added the 'tuned-gbdt' teacher and the cut-off settings. A v1 link needs no change (it has neither; the
   // cut-off defaults to Youden's J without ONNX TFMs); an older build refuses a v2 link as newer rather than as
   // an unknown teacher. v3 added tfmFeed: v1/v2 links decode to the feed they ran ('onehot-stratified'). v4 made
-  // the per-member code shuffle the default feed: v3 links decode to 'codes-minority-complete'.
-  version: 4,
+  // the per-member code shuffle the default feed: v3 links decode to 'codes-minority-complete'. v5 made 32 members
+  // on tables with categorical codes the default: v4 links decode to 'shuffled-codes-minority-complete'.
+  version: 5,
   schema,
   migrations: {
     // v0 links carried a single context size.
@@ -63,6 +67,8 @@ export const tabularSpec: SpecDefinition<TabularSpec> = {
     2: (old) => ({ tfmFeed: 'onehot-stratified', ...old }),
     // v3 → v4: the default feed then kept the codes' order fixed
     3: (old) => ({ tfmFeed: 'codes-minority-complete', ...old }),
+    // v4 → v5: the default feed then ran 8 members on every table
+    4: (old) => ({ tfmFeed: 'shuffled-codes-minority-complete', ...old }),
   },
   clamp: (s) => ({
     ...s,

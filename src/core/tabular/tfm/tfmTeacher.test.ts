@@ -13,7 +13,8 @@ import { DEFAULT_TFM_CONFIG, type TfmConfig } from './config';
 import { initTfmParams } from './model';
 import { DEFAULT_TFM_ONNX } from './nodeRuntime';
 import { buildTfmOnnx } from './onnxExport';
-import { tfmOnnxTeacher, tfmTeacher, type TfmRuntime } from './tfmTeacher';
+import { TFM_FEEDS, tfmOnnxTeacher, tfmTeacher, type TfmRuntime } from './tfmTeacher';
+import { widthRecorder } from './widthRecorder';
 
 const tiny: TfmConfig = { ...DEFAULT_TFM_CONFIG, dModel: 16, nHead: 2, nLayer: 1, dMlp: 24, initStd: 0.3 };
 const runtime: TfmRuntime = { backend: createNodeBackend({ numThreads: 1 }), loadModel: async () => buildTfmOnnx(tiny, initTfmParams(tiny, 2)) };
@@ -116,5 +117,22 @@ describe('TFM teacher categorical code order', () => {
     await limit(inner, limits, 0).predict({ ...wide, codedColumns: [3, 17, 38] }, new Int32Array(20), 2, { ...matrix(4, 40, 4), codedColumns: [3, 17, 38] });
     expect(seen.length).toBeGreaterThan(1);
     expect(seen.flat().sort()).toEqual(['f17', 'f3', 'f38']);
+  });
+
+  it('runs membersWithCodes members on inputs with coded columns only: 32 by default, 8 in v4 links and with an explicit count', async () => {
+    const runs = async (options: Parameters<typeof tfmTeacher>[0], x: (n: number, seed: number) => FeatureMatrix): Promise<number> => {
+      const widths: number[] = [];
+      await tfmTeacher({ ...options, runtime: { ...runtime, backend: widthRecorder(widths, 'x_query') } }).predict(x(36, 1), yc, 3, x(9, 2));
+      return widths.length; // one ONNX run per member (9 queries: one chunk)
+    };
+    const plain = (n: number, seed: number) => matrix(n, 4, seed);
+    expect(await runs({}, coded)).toBe(32);
+    expect(await runs({}, plain)).toBe(8);
+    expect(await runs({ ...TFM_FEEDS['shuffled-codes-32-members-minority-complete'] }, coded)).toBe(32);
+    expect(await runs({ ...TFM_FEEDS['shuffled-codes-minority-complete'] }, coded)).toBe(8);
+    expect(await runs({ ...TFM_FEEDS['codes-minority-complete'] }, coded)).toBe(8);
+    expect(await runs({ members: 16 }, coded)).toBe(16);
+    expect(await runs({ members: 2, membersWithCodes: 5 }, coded)).toBe(5);
+    expect(await runs({ members: 2, membersWithCodes: 5 }, plain)).toBe(2);
   });
 });

@@ -1,8 +1,8 @@
 // The embedded neural TFM as a `Teacher`: one ONNX forward per query chunk through an injected ORT backend
 // (onnxruntime-node in tests/benches/forge, onnxruntime-web in the tabular worker — same `OrtBackend`), wrapped
 // in `withinLimits` so inputs beyond 1,024 context rows or 32 features follow the stated subsampling/ensembling
-// rule, and fed as DEFAULT_TFM_FEED says (categorical codes, minority-complete draws, T = 0.9; the old feed is
-// LEGACY_TFM_FEED). The session is created on first use and reused; runs are serialised by the session itself.
+// rule, and fed as DEFAULT_TFM_FEED says (categorical codes relabelled per member, 32 members for inputs with codes,
+// minority-complete draws, T = 0.9; the old feed is LEGACY_TFM_FEED). The session is created on first use and reused; runs are serialised by the session itself.
 import type { ProbMatrix } from '../../metrics/classification';
 import type { BackendPreference, ModelSession, OrtBackend } from '../../runtime/session';
 import { tensor } from '../../runtime/tensor';
@@ -35,6 +35,13 @@ export interface TfmTeacherOptions {
    * symmetric. Default DEFAULT_MEMBERS.
    */
   members?: number;
+  /**
+   * Members when the (block's) input has coded categorical columns: each member after the first sees another
+   * relabelling of the codes (codeOrder 'shuffled-per-member'), one more arbitrary order to average over.
+   * Default: `members` for the raw tfmOnnxTeacher; for tfmTeacher DEFAULT_TFM_FEED's when `members` is not given
+   * (bench/tfm-categorical.ts part T decided it on held-out synthetic tasks with categoricals).
+   */
+  membersWithCodes?: number;
   /**
    * Most context rows per forward (default TFM_LIMITS.maxContext). withinLimits draws stratified subsamples of this
    * size from a larger context; the graph itself takes any count, so a bench can measure a larger cap.
@@ -76,25 +83,35 @@ export type TfmCodeOrder = 'fixed' | 'shuffled-per-member';
 export const LEGACY_TFM_FEED = { categorical: 'onehot', contextDraw: { draw: 'stratified' }, softmaxTemperature: 1 } as const satisfies TfmTeacherOptions;
 
 /**
- * The defaults, chosen on synthetic tasks (bench/tfm-feeding.ts; models/forge/tfm/README.md "Feeding"), not on the
- * shipped datasets.
+ * The default feed of tabular links v4 ('shuffled-codes-minority-complete'): codes relabelled per member, 8
+ * members whatever the input (`members` pinned, so tfmTeacher does not add the current default's membersWithCodes).
+ */
+export const SHUFFLED_CODES_TFM_FEED = {
+  categorical: 'codes', codeOrder: 'shuffled-per-member', contextDraw: { draw: 'minority-complete', minorityShare: 0.5 }, softmaxTemperature: 0.9, members: DEFAULT_MEMBERS,
+} as const satisfies TfmTeacherOptions;
+
+/**
+ * The defaults, chosen on synthetic tasks (bench/tfm-feeding.ts, bench/tfm-categorical.ts; models/forge/tfm/README.md
+ * "Feeding"), not on the shipped datasets: v4's feed with 32 members for inputs that have coded categoricals
+ * (8 otherwise).
  */
 export const DEFAULT_TFM_FEED = {
-  categorical: 'codes', codeOrder: 'shuffled-per-member', contextDraw: { draw: 'minority-complete', minorityShare: 0.5 }, softmaxTemperature: 0.9,
+  categorical: 'codes', codeOrder: 'shuffled-per-member', contextDraw: SHUFFLED_CODES_TFM_FEED.contextDraw, softmaxTemperature: 0.9, membersWithCodes: 32,
 } as const satisfies TfmTeacherOptions;
 
 /** The default feed before the per-member code shuffle (tabular links v3 named it 'codes-minority-complete'). */
-export const FIXED_CODES_TFM_FEED = { ...DEFAULT_TFM_FEED, codeOrder: 'fixed' } as const satisfies TfmTeacherOptions;
+export const FIXED_CODES_TFM_FEED = { ...SHUFFLED_CODES_TFM_FEED, codeOrder: 'fixed' } as const satisfies TfmTeacherOptions;
 
 /**
  * The feeds a share link can name (src/state/specs/tabular.ts `tfmFeed`): links before v3 mean 'onehot-stratified',
- * v3 links 'codes-minority-complete'.
+ * v3 links 'codes-minority-complete', v4 links 'shuffled-codes-minority-complete'.
  */
 export const TFM_FEEDS = {
-  'onehot-stratified': LEGACY_TFM_FEED, 'codes-minority-complete': FIXED_CODES_TFM_FEED, 'shuffled-codes-minority-complete': DEFAULT_TFM_FEED,
+  'onehot-stratified': LEGACY_TFM_FEED, 'codes-minority-complete': FIXED_CODES_TFM_FEED, 'shuffled-codes-minority-complete': SHUFFLED_CODES_TFM_FEED,
+  'shuffled-codes-32-members-minority-complete': DEFAULT_TFM_FEED,
 } as const;
 export type TfmFeedName = keyof typeof TFM_FEEDS;
-export const DEFAULT_TFM_FEED_NAME: TfmFeedName = 'shuffled-codes-minority-complete';
+export const DEFAULT_TFM_FEED_NAME: TfmFeedName = 'shuffled-codes-32-members-minority-complete';
 
 /** Output width of the graph: the model's class slots. */
 export const TFM_CLASS_SLOTS = 10;
@@ -202,10 +219,11 @@ export function tfmOnnxTeacher(options: TfmTeacherOptions = {}): Teacher & { dis
       if (xc.n === 0 || xc.d === 0) throw new TeacherContractError('The TFM needs at least one context row and one feature.');
       for (const y of yc) if (y < 0 || y >= k) throw new TeacherContractError(`context label ${y} is not a class index in [0, ${k})`);
       const s = await open();
-      const members = Math.max(1, options.members ?? DEFAULT_MEMBERS);
+      const hasCodes = (xc.codedColumns?.length ?? 0) > 0;
+      const members = Math.max(1, (hasCodes ? options.membersWithCodes : undefined) ?? options.members ?? DEFAULT_MEMBERS);
       const T = options.softmaxTemperature ?? 1;
       const rng = makeRng(options.seed ?? 0);
-      const shuffleCodes = options.codeOrder === 'shuffled-per-member' && (xc.codedColumns?.length ?? 0) > 0;
+      const shuffleCodes = options.codeOrder === 'shuffled-per-member' && hasCodes;
       const codeRng = makeRng(((options.seed ?? 0) ^ 0x5eed) >>> 0);
       const probs = new Float64Array(xq.n * k);
       // one step per ONNX run: every member runs every query chunk
@@ -241,6 +259,8 @@ export function tfmTeacher(options: TfmTeacherOptions = {}): Teacher {
   const limits = { ...TFM_LIMITS, maxContext: options.maxContext ?? TFM_LIMITS.maxContext, maxContextMembers: options.contextMembers ?? TFM_LIMITS.maxContextMembers };
   const raw = tfmOnnxTeacher({
     ...options, softmaxTemperature: options.softmaxTemperature ?? DEFAULT_TFM_FEED.softmaxTemperature, codeOrder: options.codeOrder ?? DEFAULT_TFM_FEED.codeOrder,
+    // an explicit member count applies to every input, as it did before membersWithCodes existed
+    membersWithCodes: options.membersWithCodes ?? (options.members === undefined ? DEFAULT_TFM_FEED.membersWithCodes : undefined),
   });
   const limited = withinLimits(raw, limits, options.seed ?? 0, options.contextDraw ?? DEFAULT_TFM_FEED.contextDraw);
   return (options.categorical ?? DEFAULT_TFM_FEED.categorical) === 'codes'
