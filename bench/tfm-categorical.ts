@@ -38,6 +38,7 @@ const PARTS = (process.env.CATEG_PARTS ?? 'PGRST').toUpperCase();
 const OUT = new URL(`./results/tfm-categorical${process.env.CATEG_TAG ? `-${process.env.CATEG_TAG}` : ''}.json`, import.meta.url);
 const TASKS = Math.round(60 * Number(process.env.CATEG_TASKS ?? 1));
 const CONFIRM = Number(process.env.CATEG_CONFIRM ?? 180);
+const DATA = new URL('../public/samples/tabular/', import.meta.url);
 const FOLDS = 5;
 const SEED = 0;
 const runtime = nodeTfmRuntime(DEFAULT_TFM_ONNX, 1);
@@ -90,7 +91,7 @@ function priorWidths() {
 }
 
 async function germanSplits() {
-  const task = await loadSharedDataset('german', readFileSync(new URL(`../public/samples/tabular/${sharedDatasetSpec('german').file}`, import.meta.url), 'utf8'));
+  const task = await loadSharedDataset('german', readFileSync(new URL(sharedDatasetSpec('german').file, DATA), 'utf8'));
   const k = task.classNames.length;
   return { k, splits: stratifiedKFold(task.y, k, FOLDS, SEED).map((f) => preprocessSplit(task, f.train, f.test)) };
 }
@@ -166,7 +167,7 @@ async function shipped() {
   ];
   const out = [];
   for (const id of SHIPPED) {
-    const task = await loadSharedDataset(id, readFileSync(new URL(`../public/samples/tabular/${sharedDatasetSpec(id).file}`, import.meta.url), 'utf8'));
+    const task = await loadSharedDataset(id, readFileSync(new URL(sharedDatasetSpec(id).file, DATA), 'utf8'));
     const k = task.classNames.length;
     const splits = stratifiedKFold(task.y, k, FOLDS, SEED).map((f) => preprocessSplit(task, f.train, f.test));
     console.log(`  ${id}`);
