@@ -49,10 +49,12 @@ const VARIANTS: Array<{ name: string; change: Partial<AlignbeamSettings> }> = [
 const MODEL_SET = process.env.ALIGNBEAM_MODELS ?? 'v3';
 if (MODEL_SET !== 'v3' && MODEL_SET !== 'v4') throw new Error(`ALIGNBEAM_MODELS=${MODEL_SET}: expected v3 or v4`);
 const SUITE_SET = MODEL_SET as 'v3' | 'v4';
-// ALIGNBEAM_ANCHOR_SAME=<model id> swaps the same-vocabulary anchor (e.g. anchor-same-v5 beside the v4 set); the
-// output name then carries `-<id>`.
+// ALIGNBEAM_ANCHOR=<model id> / ALIGNBEAM_ANCHOR_SAME=<model id> swap the cross- / same-vocabulary anchor (e.g. the
+// v5 anchors beside the v4 target and judge); the output name then carries `-<id>` for each swap.
+const ANCHOR = process.env.ALIGNBEAM_ANCHOR ?? null;
 const ANCHOR_SAME = process.env.ALIGNBEAM_ANCHOR_SAME ?? null;
-const MODEL_IDS = ['target', 'anchor', 'anchor-same', 'judge'].map((m) => (m === 'anchor-same' && ANCHOR_SAME ? ANCHOR_SAME : MODEL_SET === 'v4' ? `${m}-v4` : m));
+const SWAPS: Record<string, string | null> = { anchor: ANCHOR, 'anchor-same': ANCHOR_SAME };
+const MODEL_IDS = ['target', 'anchor', 'anchor-same', 'judge'].map((m) => SWAPS[m] ?? (MODEL_SET === 'v4' ? `${m}-v4` : m));
 const PAIRS = (process.env.ALIGNBEAM_PAIRS ?? 'cross,same').split(',') as Array<'cross' | 'same'>;
 const GROUPS = (process.env.ALIGNBEAM_GROUPS ?? (MODEL_SET === 'v4' ? 'generated,hand-written,external' : 'generated,hand-written')).split(',');
 
@@ -181,7 +183,7 @@ async function main(): Promise<void> {
     loadBefore, loadAfter: uptime(), seconds: Math.round((performance.now() - t0) / 100) / 10, limitPerSuite: LIMIT,
     judgeContext: judge.nPositions, base: DEFAULT_ALIGNBEAM_SETTINGS, models: MODEL_IDS, pairs: PAIRS, groups,
   };
-  const out = `${MODEL_SET === 'v4' ? `alignbeam-ablations-v4${process.env.ALIGNBEAM_PAIRS ? `-${PAIRS.join('-')}` : ''}` : 'alignbeam-ablations'}${ANCHOR_SAME ? `-${ANCHOR_SAME}` : ''}.json`;
+  const out = `${MODEL_SET === 'v4' ? `alignbeam-ablations-v4${process.env.ALIGNBEAM_PAIRS ? `-${PAIRS.join('-')}` : ''}` : 'alignbeam-ablations'}${ANCHOR ? `-${ANCHOR}` : ''}${ANCHOR_SAME ? `-${ANCHOR_SAME}` : ''}.json`;
   writeFileSync(join(RESULTS, out), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwrote bench/results/${out} (${report.seconds} s; ${report.loadAfter})`);
   for (const lm of [target, anchor, anchorSame, judge]) await lm.dispose();

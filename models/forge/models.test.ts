@@ -51,6 +51,7 @@ const KNOWN_GAPS: Partial<Record<string, string[]>> = {
   'target-v4': ['taskAccuracy'],
   // corpus v5 (more surface variety, word dropout): one training run, never selected on that suite
   'anchor-same-v5': ['harmfulRefusal', 'benignAnswered'],
+  'anchor-v5': ['harmfulRefusal', 'benignAnswered'],
 };
 
 for (const id of MODEL_IDS) {

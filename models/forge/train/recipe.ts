@@ -9,9 +9,9 @@ import type { MixName } from '../corpus/mixes';
 import type { AugmentOptions } from './augment';
 
 export type ModelId = MixName | 'anchor-llama' | V4ModelId | V5ModelId;
-/** Corpus v5 (more surface variety, word dropout at training time): one anchor so far (issue #19). */
-export type V5ModelId = 'anchor-same-v5';
-export const V5_MODEL_IDS: readonly V5ModelId[] = ['anchor-same-v5'];
+/** Corpus v5 (more surface variety, word dropout at training time): the two anchors (issue #19). */
+export type V5ModelId = 'anchor-same-v5' | 'anchor-v5';
+export const V5_MODEL_IDS: readonly V5ModelId[] = ['anchor-same-v5', 'anchor-v5'];
 /** Forge v4: the four roles on Llama-family decoders, trained on corpus v4 (issue #19). */
 export type V4ModelId = 'target-v4' | 'anchor-v4' | 'anchor-same-v4' | 'judge-v4';
 export const V4_MODEL_IDS: readonly V4ModelId[] = ['target-v4', 'anchor-v4', 'anchor-same-v4', 'judge-v4'];
@@ -138,6 +138,15 @@ export const RECIPES: Readonly<Record<ModelId, Recipe>> = {
     batchSize: 12, steps: 2870, optim: optim(4e-3, 30), initSeed: 405, dataSeed: 505,
     augment: { ...noise(605), categoryCopies: { edgy: 4, chat: 4 }, dropProb: 0.1 },
     description: 'Safe model sharing the target vocabulary (family A): refuses harmful requests, answers benign ones; Llama family, corpus v5.',
+  },
+  // The cross-vocabulary anchor on corpus v5: anchor-v4's shape and family B tokenizer, anchor-same-v5's augmentation
+  // (edgy/chat copies, word dropout 0.1) so the two v5 anchors differ only in vocabulary, seeds and steps.
+  'anchor-v5': {
+    id: 'anchor-v5', family: 'family-b', mix: 'anchor', corpus: 'v5', shape: { nCtx: 128, dModel: 96, nHead: 4, nLayer: 3 },
+    llama: { num_key_value_heads: 2, intermediate_size: 256, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: true },
+    batchSize: 12, steps: 4500, optim: optim(4e-3, 30), initSeed: 406, dataSeed: 506,
+    augment: { ...noise(606), categoryCopies: { edgy: 4, chat: 4 }, dropProb: 0.1 },
+    description: 'Safe general model (family B vocabulary) that refuses harmful requests and answers benign ones; Llama family, corpus v5.',
   },
 };
 

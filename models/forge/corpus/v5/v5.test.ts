@@ -20,12 +20,12 @@ const corpus = generateCorpusV5(DEFAULT_CORPUS_OPTIONS_V5);
 const v4 = generateCorpus(DEFAULT_CORPUS_OPTIONS_V4);
 const train = corpus.examples.filter((e) => e.split === 'train');
 const heldout = corpus.examples.filter((e) => e.split === 'heldout');
-/** The corpus anchor-same-v5 was trained on (forge.json `corpus.hash`): the generator must keep producing it. */
+/** The corpus anchor-same-v5 and anchor-v5 were trained on (forge.json `corpus.hash`): the generator must keep producing it. */
 const V5_HASH = '687542d706b998ffa5b680c98818a022337e3a080b780d47a4a4bd2d5adf837f';
 const SMALL: CorpusOptions = { version: 5, seed: 7, train: { task: 60, harmful: 40, edgy: 30, chat: 20 }, heldout: { task: 12, harmful: 8, edgy: 6, chat: 4 } };
 
 describe('corpus v5: v3 and v4 untouched, determinism and routing', () => {
-  it('v4 keeps the hash its committed models were trained on; v5 the hash anchor-same-v5 was trained on', () => {
+  it('v4 keeps the hash its committed models were trained on; v5 the hash the v5 anchors were trained on', () => {
     expect(v4.hash).toBe('1570e97de897d33146b5b7f4d0309bd9aa83a1bfaba45ef4aa716858550cd583');
     expect(corpus.hash).toBe(V5_HASH);
     expect(V3_HASH).not.toBe(corpus.hash);
