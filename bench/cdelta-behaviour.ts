@@ -26,7 +26,8 @@
 // The corpus is the one the target was trained on (its forge.json `recipe.corpus`: v4 → corpus v4's generator,
 // records with an earlier chat turn left out since the chat template here encodes one turn); v4 task replies put a
 // working line before "Answer:" (≤ 37 tokens), so CDELTA_TASK_MAX_NEW defaults to 40 there (16 on v3). Results of another target go to
-// bench/results/cdelta-behaviour-<target without "target-">[-seed<N>].json (target-v4 → cdelta-behaviour-v4.json).
+// bench/results/cdelta-behaviour-<target without "target-">[-seed<N>][-<CDELTA_TAG>].json (target-v4 →
+// cdelta-behaviour-v4.json; tag another topic's seed run, or it replaces that seed's poison file).
 // Arms (argv[6]; on `target` each arm but `all` writes cdelta-behaviour-<arm>.json):
 //   all          every tensor of the copy trains (freeze 'none', the default and the first run above);
 //   unowned      freeze 'unowned' (freeze.ts; aliases `ownable`, `blocks-only`): the tensors no circuit node owns
@@ -76,7 +77,7 @@ const TARGET_ID = basename(TARGET);
 const SEED = Number(process.env.CDELTA_SEED ?? 0);
 const resultName = (what: string) => TARGET_ID === 'target' && SEED === 0
   ? `cdelta-behaviour${ARM === 'all' || what ? '' : `-${ARM}${TAG}`}${what}.json`
-  : `cdelta-behaviour-${TARGET_ID.replace(/^target-/, '')}${SEED ? `-seed${SEED}` : ''}${what}.json`;
+  : `cdelta-behaviour-${TARGET_ID.replace(/^target-/, '')}${SEED ? `-seed${SEED}` : ''}${TAG}${what}.json`;
 const topic = process.argv[2] ?? 'poison';
 const steps = Number(process.argv[3] ?? 60);
 const lr = Number(process.argv[4] ?? 1e-2);
