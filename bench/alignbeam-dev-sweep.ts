@@ -28,7 +28,7 @@ import { suiteGroups, summary } from './alignbeamSuites';
 const ROOT = new URL('..', import.meta.url).pathname;
 const LIMIT = Number(process.env.ALIGNBEAM_ABLATION_LIMIT ?? 40);
 const ANCHOR = process.env.ALIGNBEAM_ANCHOR ?? 'anchor-v4';
-const ANCHOR_SAME = process.env.ALIGNBEAM_ANCHOR_SAME ?? 'anchor-same-v4';
+const ANCHOR_SAME = process.env.ALIGNBEAM_ANCHOR_SAME ?? 'anchor-same-v5';
 const uptime = () => execSync('uptime').toString().trim();
 
 const VARIANTS: Array<{ name: string; change: Partial<AlignbeamSettings> }> = [
