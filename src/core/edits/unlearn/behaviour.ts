@@ -41,11 +41,10 @@ export function operativePart(response: string): string {
 
 /**
  * Greedy continuations (maxNew tokens each, cut after the tokenizer's eos) of prompts; does not consume params.
- * KV-cached (lab kvDecode.ts: prefill once, one jitted step per token); `recompute: true` runs
- * greedyDecodeRecompute, the full-forward yardstick it is tested against token for token.
+ * KV-cached (lab kvDecode.ts: prefill once, one jitted step per token); greedyDecodeRecompute is the full-forward
+ * yardstick it is tested against token for token.
  */
-export function greedyDecode(model: UnlearnModel, params: ArrRecord, prompts: number[][], maxNew: number, opts: { recompute?: boolean } = {}): number[][] {
-  if (opts.recompute) return greedyDecodeRecompute(model, params, prompts, maxNew);
+export function greedyDecode(model: UnlearnModel, params: ArrRecord, prompts: number[][], maxNew: number): number[][] {
   const T = decodeWindow(model, prompts, maxNew);
   return cachedGreedyDecode(decoderConfigOf(model), params, prompts, maxNew, T, { padId: model.tokenizer.padId ?? 0, eosId: model.tokenizer.eosId });
 }
