@@ -14,7 +14,7 @@ import { decoderForward } from './decoder';
 import { importDecoderParams } from './decoderParams';
 import { fromI32, initEngine, keep, release, takeF32, type Arr, type ArrRecord } from './engine';
 import { gptForward } from './gpt';
-import { kvSession } from './kvDecode';
+import { cachedGreedyDecode, kvSession } from './kvDecode';
 import { initParams } from './params';
 
 beforeAll(async () => {
@@ -94,5 +94,21 @@ describe('cached steps equal the full forward', () => {
     release(params);
     expect(scale).toBeGreaterThan(0.05);
     expect(worst).toBeLessThan(1e-4);
+  });
+});
+
+describe('cachedGreedyDecode refuses rows it cannot continue', () => {
+  it('an empty prompt row or an empty batch is a named RangeError (not a read of cache slot −1)', () => {
+    const cfg = gptConfig({ vocabSize: V, nCtx: 32, dModel: 32, nHead: 2, nLayer: 1 });
+    const params = initParams(cfg, 5);
+    const c = normalizeConfig(toHfConfig(cfg));
+    try {
+      expect(() => cachedGreedyDecode(c, params, [[5, 6], []], 4, 8, { padId: 0, eosId: null })).toThrow(/prompt row 1 has no tokens/);
+      expect(() => cachedGreedyDecode(c, params, [], 4, 8, { padId: 0, eosId: null })).toThrow(/no prompts/);
+      // and a good batch still decodes
+      expect(cachedGreedyDecode(c, params, [[5, 6], [7]], 3, 8, { padId: 0, eosId: null }).map((r) => r.length)).toEqual([3, 3]);
+    } finally {
+      release(params);
+    }
   });
 });

@@ -235,6 +235,10 @@ export function kvSession(c: NormalizedLmConfig, params: ArrRecord, B: number, P
  * S = window slots (the caller checks window ≤ the model's positions). Does not consume params.
  */
 export function cachedGreedyDecode(c: NormalizedLmConfig, params: ArrRecord, prompts: number[][], maxNew: number, window: number, o: CachedDecodeOptions): number[][] {
+  // an empty row has no position to predict from (the cache would read slot −1): refuse it by name, as an empty batch
+  if (prompts.length === 0) throw new RangeError('no prompts to decode');
+  const empty = prompts.findIndex((r) => r.length === 0);
+  if (empty >= 0) throw new RangeError(`prompt row ${empty} has no tokens: a continuation needs at least one (encode the prompt with its chat template)`);
   const P = Math.max(...prompts.map((r) => r.length));
   if (P + maxNew - 1 > window) throw new RangeError(`a cache of ${window} slots cannot hold ${P} prompt tokens + ${maxNew} new ones`);
   const rows = prompts.map((r) => [...r]);
