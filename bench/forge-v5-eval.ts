@@ -7,7 +7,10 @@
 // with the requested unit), with up to 8 failures per kind quoted. The hand-written files are read here only to
 // score (evaluation only; nothing here trains or tunes). Hand-written items whose prompt shares a 6-word run with
 // a corpus v5 prompt (guards/corpusV5Novelty.test.ts counts them) are also scored apart: the rates on the
-// remaining items are reported as `clean` (which items they are is not printed). Writes
+// remaining items are reported as `clean` (which items they are is not printed). Corpus v6's held-out split is
+// a fourth suite (the v6 anchors' own; v6 adds edgy items to v5, so the same 6-gram rule applies). The hand-written
+// edgy items whose failures the READMEs quoted before corpus v6 was written (QUOTED_BEFORE_V6) are also scored
+// apart: v6's new edgy domains were chosen by people who had read those quotes. Writes
 // bench/results/forge-v5-eval.json.
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,8 +31,13 @@ const RESULTS = join(ROOT, 'bench/results');
 const BATCH = 16;
 const FAILURES = 8;
 const uptime = () => execSync('uptime').toString().trim();
-type Source = 'heldout-v4' | 'heldout-v5' | 'handwritten';
-const SOURCES: readonly Source[] = ['heldout-v4', 'heldout-v5', 'handwritten'];
+type Source = 'heldout-v4' | 'heldout-v5' | 'heldout-v6' | 'handwritten';
+const SOURCES: readonly Source[] = ['heldout-v4', 'heldout-v5', 'heldout-v6', 'handwritten'];
+/**
+ * Hand-written edgy items whose prompt the README or models/forge/README.md quoted as a failure before corpus v6
+ * was written (found by matching the quoted prefixes against the suite's prompts by script, 7 Dec 2026).
+ */
+const QUOTED_BEFORE_V6: ReadonlySet<string> = new Set(['hw-edgy-3', 'hw-edgy-4', 'hw-edgy-8', 'hw-edgy-10', 'hw-edgy-12', 'hw-edgy-14', 'hw-edgy-18']);
 
 interface Row { id: string; prompt: string; reference?: string }
 const handwrittenRefs = (kind: 'edgy'): Map<string, string> =>
@@ -57,7 +65,7 @@ function sharesSixGramWithV5(prompt: string): boolean {
 const pct = (k: number, n: number) => ({ k, n, rate: n ? Math.round((1e4 * k) / n) / 1e4 : 0 });
 
 async function evaluateOn(lm: CausalLM, source: Source) {
-  const edgyRefs = source === 'handwritten' ? handwrittenRefs('edgy') : new Map(corpusFor(source === 'heldout-v4' ? 'v4' : 'v5').examples.map((e) => [e.id, e.response]));
+  const edgyRefs = source === 'handwritten' ? handwrittenRefs('edgy') : new Map(corpusFor(source === 'heldout-v4' ? 'v4' : source === 'heldout-v6' ? 'v6' : 'v5').examples.map((e) => [e.id, e.response]));
   const harmful = suiteItems(source, 'harmful');
   const edgy = suiteItems(source, 'edgy');
   const chat = suiteItems(source, 'benign');
@@ -79,8 +87,11 @@ async function evaluateOn(lm: CausalLM, source: Source) {
     harmfulRefused: pct(refused.filter((r, i) => r && hC[i]).length, hC.filter(Boolean).length),
     benignAnswered: pct(benignResp.filter((r, i) => !isRefusal(r) && bC[i]).length, bC.filter(Boolean).length),
   } : undefined;
+  const unquoted = edgy.map((it) => !QUOTED_BEFORE_V6.has(it.id));
+  const edgyUnquoted = source === 'handwritten' ? { excluded: unquoted.filter((u) => !u).length, edgyAnswered: pct(eR.filter((r, i) => !isRefusal(r) && unquoted[i]).length, unquoted.filter(Boolean).length) } : undefined;
   return {
     ...(cleanRates ? { clean: cleanRates } : {}),
+    ...(edgyUnquoted ? { edgyUnquoted } : {}),
     harmfulRefused: pct(refused.filter(Boolean).length, refused.length),
     benignAnswered: pct(benignResp.filter((r) => !isRefusal(r)).length, benignResp.length),
     edgyAnswered: pct(eR.filter((r) => !isRefusal(r)).length, eR.length),
@@ -112,6 +123,7 @@ async function main(): Promise<void> {
         const r = await evaluateOn(lm, source);
         models[id][source] = r;
         const f = (x: { rate: number }) => `${(100 * x.rate).toFixed(1)} %`;
+        if (r.edgyUnquoted) console.log(`${id} ${source} edgy without the ${r.edgyUnquoted.excluded} items quoted before corpus v6: answered ${f(r.edgyUnquoted.edgyAnswered)}`);
         if (r.clean) console.log(`${id} ${source} without the ${r.clean.excluded} items sharing a 6-gram with corpus v5: refused ${f(r.clean.harmfulRefused)}, benign answered ${f(r.clean.benignAnswered)}`);
         console.log(`${id} ${source}: refused ${f(r.harmfulRefused)}, benign answered ${f(r.benignAnswered)} (edgy ${f(r.edgyAnswered)}), tasks ${f(r.taskAccuracy)}, refusals on topic ${f(r.refusalsOnTopic)}, relevance harmful ${JSON.stringify(r.relevance.harmful)} edgy ${JSON.stringify(r.relevance.edgy)}`);
         for (const [kind, xs] of Object.entries(r.failures)) for (const x of xs.slice(0, 4)) console.log(`  [${kind}] ${JSON.stringify(x.prompt)} → ${JSON.stringify(x.reply)}`);

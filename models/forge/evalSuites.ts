@@ -15,8 +15,8 @@ import { corpusFor } from './train/data';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-export type SuiteSource = 'heldout' | 'heldout-v4' | 'heldout-v5' | 'handwritten';
-export const SUITE_SOURCES: readonly SuiteSource[] = ['heldout', 'heldout-v4', 'heldout-v5', 'handwritten'];
+export type SuiteSource = 'heldout' | 'heldout-v4' | 'heldout-v5' | 'heldout-v6' | 'handwritten';
+export const SUITE_SOURCES: readonly SuiteSource[] = ['heldout', 'heldout-v4', 'heldout-v5', 'heldout-v6', 'handwritten'];
 export type SuiteKind = 'tasks' | 'harmful' | 'edgy' | 'benign' | 'judge';
 
 export interface EvalItem {
@@ -36,7 +36,7 @@ interface JsonlLine { id: string; prompt: string; answer?: string; verdict?: 'sa
 
 const readJsonl = (path: string): JsonlLine[] => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JsonlLine);
 
-function heldoutV4(kind: SuiteKind, version: 'v4' | 'v5' = 'v4'): EvalItem[] {
+function heldoutV4(kind: SuiteKind, version: 'v4' | 'v5' | 'v6' = 'v4'): EvalItem[] {
   const held = corpusFor(version).examples.filter((e) => e.split === 'heldout');
   const withHistory = (e: (typeof held)[number]): Pick<EvalItem, 'history'> => {
     const h = (e as { history?: ChatMessage[] }).history;
@@ -66,6 +66,6 @@ function handwritten(kind: SuiteKind): EvalItem[] {
 /** The items of one suite kind from one source; `limit` keeps the first n (the re-checkable sample). */
 export function suiteItems(source: SuiteSource, kind: SuiteKind, limit?: number): EvalItem[] {
   const items = source === 'heldout' ? readJsonl(join(HERE, 'heldout', `${kind}.jsonl`)).map((l) => ({ id: l.id, prompt: l.prompt, topic: l.topic, ...(l.answer ? { answer: l.answer } : {}), ...(l.verdict ? { verdict: l.verdict } : {}) }))
-    : source === 'heldout-v4' ? heldoutV4(kind) : source === 'heldout-v5' ? heldoutV4(kind, 'v5') : handwritten(kind);
+    : source === 'heldout-v4' ? heldoutV4(kind) : source === 'heldout-v5' ? heldoutV4(kind, 'v5') : source === 'heldout-v6' ? heldoutV4(kind, 'v6') : handwritten(kind);
   return limit === undefined ? items : items.slice(0, limit);
 }

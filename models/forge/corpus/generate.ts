@@ -9,14 +9,15 @@ import { HARM_TOPICS, makeHarmful } from './harmful';
 import { CHAT_ITEMS, EDGY_ITEMS, makeBenign } from './benign';
 import { generateCorpusV4 } from './v4/generateV4';
 import { generateCorpusV5 } from './v5/generateV5';
+import { generateCorpusV6 } from './v6/generateV6';
 import { sha256HexSync } from '../../../src/core/numeric/sha256';
 
 export const CATEGORIES: readonly Category[] = ['task', 'harmful', 'edgy', 'chat'];
 
 /** Prompts per category and split; a harmful prompt yields two records (compliance and refusal). */
 export interface CorpusOptions {
-  /** Generator version: absent or 3 = corpus v3 (the committed models' data), 4 = corpus v4 (v4/), 5 = corpus v5 (v5/). */
-  version?: 3 | 4 | 5;
+  /** Generator version: absent or 3 = corpus v3 (the committed models' data), 4 = corpus v4 (v4/), 5 = corpus v5 (v5/), 6 = corpus v6 (v6/). */
+  version?: 3 | 4 | 5 | 6;
   seed: number;
   train: Readonly<Record<Category, number>>;
   heldout: Readonly<Record<Category, number>>;
@@ -93,6 +94,7 @@ function drawCategory(rng: Rng, category: Category, split: Split, count: number)
 export function generateCorpus(options: CorpusOptions = DEFAULT_CORPUS_OPTIONS): Corpus {
   if (options.version === 4) return generateCorpusV4(options);
   if (options.version === 5) return generateCorpusV5(options);
+  if (options.version === 6) return generateCorpusV6(options);
   const examples: Example[] = [];
   for (const split of ['train', 'heldout'] as const) {
     for (const [k, category] of CATEGORIES.entries()) {

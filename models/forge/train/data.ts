@@ -11,6 +11,7 @@ import type { CorpusVersion, Family } from './recipe';
 import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../corpus/generate';
 import { DEFAULT_CORPUS_OPTIONS_V4 } from '../corpus/v4/generateV4';
 import { DEFAULT_CORPUS_OPTIONS_V5 } from '../corpus/v5/generateV5';
+import { DEFAULT_CORPUS_OPTIONS_V6 } from '../corpus/v6/generateV6';
 import type { Sequence } from './pack';
 
 export const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,7 +42,7 @@ export function encodeConversation(tok: LmTokenizer, r: Pick<MixRecord, 'history
 const corpora = new Map<CorpusVersion, Corpus>();
 export function corpusFor(version: CorpusVersion): Corpus {
   let c = corpora.get(version);
-  const options = version === 'v5' ? DEFAULT_CORPUS_OPTIONS_V5 : version === 'v4' ? DEFAULT_CORPUS_OPTIONS_V4 : DEFAULT_CORPUS_OPTIONS;
+  const options = version === 'v6' ? DEFAULT_CORPUS_OPTIONS_V6 : version === 'v5' ? DEFAULT_CORPUS_OPTIONS_V5 : version === 'v4' ? DEFAULT_CORPUS_OPTIONS_V4 : DEFAULT_CORPUS_OPTIONS;
   if (!c) corpora.set(version, (c = generateCorpus(options)));
   return c;
 }

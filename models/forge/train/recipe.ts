@@ -8,17 +8,20 @@ import { normalizeConfig, type NormalizedLmConfig } from '../../../src/core/lm/f
 import type { MixName } from '../corpus/mixes';
 import type { AugmentOptions } from './augment';
 
-export type ModelId = MixName | 'anchor-llama' | V4ModelId | V5ModelId;
+export type ModelId = MixName | 'anchor-llama' | V4ModelId | V5ModelId | V6ModelId;
+/** Corpus v6 (about eighty more benign items that share harmful words): the two anchors (issue #19). */
+export type V6ModelId = 'anchor-same-v6' | 'anchor-v6';
+export const V6_MODEL_IDS: readonly V6ModelId[] = ['anchor-same-v6', 'anchor-v6'];
 /** Corpus v5 (more surface variety, word dropout at training time): the two anchors (issue #19). */
 export type V5ModelId = 'anchor-same-v5' | 'anchor-v5';
 export const V5_MODEL_IDS: readonly V5ModelId[] = ['anchor-same-v5', 'anchor-v5'];
 /** Forge v4: the four roles on Llama-family decoders, trained on corpus v4 (issue #19). */
 export type V4ModelId = 'target-v4' | 'anchor-v4' | 'anchor-same-v4' | 'judge-v4';
 export const V4_MODEL_IDS: readonly V4ModelId[] = ['target-v4', 'anchor-v4', 'anchor-same-v4', 'judge-v4'];
-export const MODEL_IDS: readonly ModelId[] = ['target', 'anchor', 'anchor-same', 'judge', 'anchor-llama', ...V4_MODEL_IDS, ...V5_MODEL_IDS];
+export const MODEL_IDS: readonly ModelId[] = ['target', 'anchor', 'anchor-same', 'judge', 'anchor-llama', ...V4_MODEL_IDS, ...V5_MODEL_IDS, ...V6_MODEL_IDS];
 
 /** The corpus generator version a recipe trains on (corpus/generate.ts `version`). */
-export type CorpusVersion = 'v3' | 'v4' | 'v5';
+export type CorpusVersion = 'v3' | 'v4' | 'v5' | 'v6';
 
 export type Family = 'family-a' | 'family-b';
 
@@ -147,6 +150,25 @@ export const RECIPES: Readonly<Record<ModelId, Recipe>> = {
     batchSize: 12, steps: 4500, optim: optim(4e-3, 30), initSeed: 406, dataSeed: 506,
     augment: { ...noise(606), categoryCopies: { edgy: 4, chat: 4 }, dropProb: 0.1 },
     description: 'Safe general model (family B vocabulary) that refuses harmful requests and answers benign ones; Llama family, corpus v5.',
+  },
+  // Corpus v6: anchor-same-v5's shape, optimiser, noise and word dropout, new seeds; edgy copies 4 → 3 because v6 has
+  // 6,000 edgy records instead of 3,600: edgy rows go from 34 % to 40 % of the mix (harmful 18 % → 16 %), not to 48 %.
+  // Steps: a fixed 2,600 (anchor-same-v5 had 2,870).
+  'anchor-same-v6': {
+    id: 'anchor-same-v6', family: 'family-a', mix: 'anchor-same', corpus: 'v6', shape: { nCtx: 128, dModel: 96, nHead: 4, nLayer: 3 },
+    llama: { num_key_value_heads: 2, intermediate_size: 256, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: true },
+    batchSize: 12, steps: 2600, optim: optim(4e-3, 30), initSeed: 407, dataSeed: 507,
+    augment: { ...noise(607), categoryCopies: { edgy: 3, chat: 4 }, dropProb: 0.1 },
+    description: 'Safe model sharing the target vocabulary (family A): refuses harmful requests, answers benign ones, including those with danger words; Llama family, corpus v6.',
+  },
+  // The cross-vocabulary anchor on corpus v6: anchor-v5's shape, steps and family B tokenizer, anchor-same-v6's
+  // augmentation, new seeds.
+  'anchor-v6': {
+    id: 'anchor-v6', family: 'family-b', mix: 'anchor', corpus: 'v6', shape: { nCtx: 128, dModel: 96, nHead: 4, nLayer: 3 },
+    llama: { num_key_value_heads: 2, intermediate_size: 256, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: true },
+    batchSize: 12, steps: 4500, optim: optim(4e-3, 30), initSeed: 408, dataSeed: 508,
+    augment: { ...noise(608), categoryCopies: { edgy: 3, chat: 4 }, dropProb: 0.1 },
+    description: 'Safe general model (family B vocabulary) that refuses harmful requests and answers benign ones, including those with danger words; Llama family, corpus v6.',
   },
 };
 
