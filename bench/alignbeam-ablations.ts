@@ -8,7 +8,7 @@
 // harmful items, task accuracy, over-refusal on safe items, judge-unsafe rate, judge-input truncations, skipped
 // items, with every denominator; plus sample outputs (the same items across arms, failures included).
 // Env: ALIGNBEAM_ABLATION_LIMIT (items per suite, default 40). Writes bench/results/alignbeam-ablations.json.
-// ALIGNBEAM_MODELS=v4 runs the forge v4 set (target-v4, anchor-v4, anchor-same-v5, judge-v4) with corpus v4's
+// ALIGNBEAM_MODELS=v4 runs the forge v4 set (target-v4, anchor-v4, anchor-same-v6, judge-v4) with corpus v4's
 // held-out split as the generated group (multi-turn items left out: suites hold single prompts) and writes
 // alignbeam-ablations-v4[-<pairs>].json; ALIGNBEAM_PAIRS=cross|same keeps one pair (to run them apart);
 // ALIGNBEAM_GROUPS=generated,hand-written,external picks groups. The external group (AdvBench, HarmBench val,
@@ -54,10 +54,11 @@ const SUITE_SET = MODEL_SET as 'v3' | 'v4';
 const ANCHOR = process.env.ALIGNBEAM_ANCHOR ?? null;
 const ANCHOR_SAME = process.env.ALIGNBEAM_ANCHOR_SAME ?? null;
 const SWAPS: Record<string, string | null> = { anchor: ANCHOR, 'anchor-same': ANCHOR_SAME };
-// anchor-same-v4 is no longer committed (the 40 MB budget for all embedded models, models.test.ts): the v4 set's
-// same-vocabulary anchor is anchor-same-v5 unless ALIGNBEAM_ANCHOR_SAME names another (rebuild anchor-same-v4 with
-// `npm run forge -- --only anchor-same-v4` to rerun the README's first v4 table).
-const V4_SET: Record<string, string> = { target: 'target-v4', anchor: 'anchor-v4', 'anchor-same': 'anchor-same-v5', judge: 'judge-v4' };
+// anchor-same-v4 and anchor-same-v5 are no longer committed (the 40 MB budget for all embedded models,
+// models.test.ts): the v4 set's same-vocabulary anchor is anchor-same-v6 (adopted by the rule in
+// models/forge/README.md) unless ALIGNBEAM_ANCHOR_SAME names another (rebuild the older ones with
+// `npm run forge -- --only anchor-same-v4` or the dump/train route there to rerun the README's earlier tables).
+const V4_SET: Record<string, string> = { target: 'target-v4', anchor: 'anchor-v4', 'anchor-same': 'anchor-same-v6', judge: 'judge-v4' };
 const MODEL_IDS = ['target', 'anchor', 'anchor-same', 'judge'].map((m) => SWAPS[m] ?? (MODEL_SET === 'v4' ? V4_SET[m] : m));
 const PAIRS = (process.env.ALIGNBEAM_PAIRS ?? 'cross,same').split(',') as Array<'cross' | 'same'>;
 const GROUPS = (process.env.ALIGNBEAM_GROUPS ?? (MODEL_SET === 'v4' ? 'generated,hand-written,external' : 'generated,hand-written')).split(',');

@@ -1,5 +1,5 @@
 // ALIGNBEAM mixing strength chosen on dev data, reported once on untuned data (issue #19 item 3):
-// `ALIGNBEAM_ANCHOR=anchor-v5 ALIGNBEAM_ANCHOR_SAME=anchor-same-v5 npx tsx bench/alignbeam-dev-sweep.ts`.
+// `ALIGNBEAM_ANCHOR=anchor-v5 ALIGNBEAM_ANCHOR_SAME=anchor-same-v6 npx tsx bench/alignbeam-dev-sweep.ts`.
 // The default α 0.9 (mix every token) was never chosen on data. Here a small grid — α ∈ {0.8, 0.9, 0.95}, the
 // confidence gate off or at 0.99 (mix only where the target's top token has p < 0.99), for the paper's rule and our
 // two ranking additions — runs on corpus v4's GENERATED held-out split only (dev), for the cross- and the
@@ -28,7 +28,7 @@ import { suiteGroups, summary } from './alignbeamSuites';
 const ROOT = new URL('..', import.meta.url).pathname;
 const LIMIT = Number(process.env.ALIGNBEAM_ABLATION_LIMIT ?? 40);
 const ANCHOR = process.env.ALIGNBEAM_ANCHOR ?? 'anchor-v4';
-const ANCHOR_SAME = process.env.ALIGNBEAM_ANCHOR_SAME ?? 'anchor-same-v5';
+const ANCHOR_SAME = process.env.ALIGNBEAM_ANCHOR_SAME ?? 'anchor-same-v6';
 const uptime = () => execSync('uptime').toString().trim();
 
 const VARIANTS: Array<{ name: string; change: Partial<AlignbeamSettings> }> = [

@@ -11,7 +11,7 @@
 //             held-out suites (harmful, edgy, tasks; benign chat has no topic to check), with examples of
 //             irrelevant replies; and the edgy check's false-positive rate (another topic's reference passing).
 // Writes bench/results/judge-calibration.json. JUDGE_CALIBRATION_MODELS=v4: the forge v4 set (judge-v4; target-v4,
-// anchor-v4, anchor-same-v5: anchor-same-v4 is no longer committed) with corpus v4's held-out split as the generated group (single-turn items), written to
+// anchor-v4, anchor-same-v6: anchor-same-v4 and -v5 are no longer committed) with corpus v4's held-out split as the generated group (single-turn items), written to
 // bench/results/judge-calibration-v4.json.
 import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,7 +30,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const MODELS = join(ROOT, 'models');
 const RESULTS = join(ROOT, 'bench/results');
 const V4 = process.env.JUDGE_CALIBRATION_MODELS === 'v4';
-const REPLY_MODELS = V4 ? ['target-v4', 'anchor-v4', 'anchor-same-v5'] : ['target', 'anchor', 'anchor-same', 'anchor-llama'];
+const REPLY_MODELS = V4 ? ['target-v4', 'anchor-v4', 'anchor-same-v6'] : ['target', 'anchor', 'anchor-same', 'anchor-llama'];
 const JUDGE_ID = V4 ? 'judge-v4' : 'judge';
 const MAX_NEW_TOKENS = 48;
 const BATCH = 16;

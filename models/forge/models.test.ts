@@ -52,6 +52,8 @@ const KNOWN_GAPS: Partial<Record<string, string[]>> = {
   // corpus v5 (more surface variety, word dropout): one training run, never selected on that suite
   'anchor-same-v5': ['harmfulRefusal', 'benignAnswered'],
   'anchor-v5': ['harmfulRefusal', 'benignAnswered'],
+  // corpus v6 (benign items that share harmful words): one training run, adopted by a rule on generated splits only
+  'anchor-same-v6': ['harmfulRefusal', 'benignAnswered'],
 };
 
 for (const id of MODEL_IDS) {

@@ -20,7 +20,7 @@ const ROLES = [
 ] as const;
 
 // forge v3 (the defaults) and forge v4 (Llama family, corpus v4: issue #19), all listed in models/manifest.json
-const EMBEDDED = ['target', 'anchor', 'anchor-same', 'judge', 'target-v4', 'anchor-v4', 'judge-v4', 'anchor-v5', 'anchor-same-v5'];
+const EMBEDDED = ['target', 'anchor', 'anchor-same', 'judge', 'target-v4', 'anchor-v4', 'judge-v4', 'anchor-v5', 'anchor-same-v6'];
 
 /** The transformers.js dtypes offered (the ones onnx-community exports ship); auto resolves per backend. */
 const DTYPE_CHOICES: readonly HubSettings['dtype'][] = ['auto', 'fp32', 'fp16', 'q8', 'q4', 'q4f16'];

@@ -21,7 +21,7 @@ import { clearTrainData, pendingTrainData } from './trainHandoff';
 import { useTrainEngine } from './useTrainEngine';
 
 /** Embedded causal LMs the lab engine trains (models/manifest.json). */
-const TRAIN_MODELS = ['target', 'target-v4', 'anchor', 'anchor-v4', 'anchor-llama', 'anchor-same', 'anchor-same-v5'] as const;
+const TRAIN_MODELS = ['target', 'target-v4', 'anchor', 'anchor-v4', 'anchor-llama', 'anchor-same', 'anchor-same-v6'] as const;
 
 interface Form {
   model: string;
