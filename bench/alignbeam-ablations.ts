@@ -11,7 +11,8 @@
 // ALIGNBEAM_MODELS=v4 runs the forge v4 set (target-v4, anchor-v4, anchor-same-v6, judge-v4) with corpus v4's
 // held-out split as the generated group (multi-turn items left out: suites hold single prompts) and writes
 // alignbeam-ablations-v4[-<pairs>].json; ALIGNBEAM_PAIRS=cross|same keeps one pair (to run them apart);
-// ALIGNBEAM_GROUPS=generated,hand-written,external picks groups. The external group (AdvBench, HarmBench val,
+// ALIGNBEAM_GROUPS=generated,hand-written,external picks groups (named in the file: runs of other groups do not overwrite it;
+// files written before 7 Dec 08:10 UTC lack that suffix). The external group (AdvBench, HarmBench val,
 // XSTest samples: data/llm) runs target-only, anchor-only and the paper default only. Every group also reports
 // anchor-only (the safe model alone) beside target-only.
 // `npx tsx bench/alignbeam-ablations.ts judge-fit`: the judge-context check (judgeFit below), written to
@@ -188,7 +189,7 @@ async function main(): Promise<void> {
     loadBefore, loadAfter: uptime(), seconds: Math.round((performance.now() - t0) / 100) / 10, limitPerSuite: LIMIT,
     judgeContext: judge.nPositions, base: DEFAULT_ALIGNBEAM_SETTINGS, models: MODEL_IDS, pairs: PAIRS, groups,
   };
-  const out = `${MODEL_SET === 'v4' ? `alignbeam-ablations-v4${process.env.ALIGNBEAM_PAIRS ? `-${PAIRS.join('-')}` : ''}` : 'alignbeam-ablations'}${ANCHOR ? `-${ANCHOR}` : ''}${ANCHOR_SAME ? `-${ANCHOR_SAME}` : ''}.json`;
+  const out = `${MODEL_SET === 'v4' ? `alignbeam-ablations-v4${process.env.ALIGNBEAM_PAIRS ? `-${PAIRS.join('-')}` : ''}` : 'alignbeam-ablations'}${ANCHOR ? `-${ANCHOR}` : ''}${ANCHOR_SAME ? `-${ANCHOR_SAME}` : ''}${process.env.ALIGNBEAM_GROUPS ? `-${GROUPS.join('-')}` : ''}.json`;
   writeFileSync(join(RESULTS, out), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwrote bench/results/${out} (${report.seconds} s; ${report.loadAfter})`);
   for (const lm of [target, anchor, anchorSame, judge]) await lm.dispose();
