@@ -27,12 +27,19 @@ export const V5_EXTENSIONS: DrawExtensions = {
 };
 
 export function generateCorpusV5(options: CorpusOptions = DEFAULT_CORPUS_OPTIONS_V5): CorpusV4 {
+  return generateWithExtensions(options, V5_EXTENSIONS, 50_021);
+}
+
+/**
+ * v4's drawing with `extensions`, one random stream per (split, category) offset by `streamOffset` so that each
+ * corpus version draws apart from the others (v5: 50,021; v6: 60,029).
+ */
+export function generateWithExtensions(options: CorpusOptions, extensions: DrawExtensions, streamOffset: number): CorpusV4 {
   const examples: ExampleV4[] = [];
   for (const split of ['train', 'heldout'] as const) {
     for (const [k, category] of CATEGORIES.entries()) {
-      // one stream per (split, category), distinct from v3's and v4's streams
-      const rng = makeRng((options.seed * 1000003 + 50_021 + (split === 'train' ? 0 : 500) + k * 17) >>> 0);
-      examples.push(...drawCategory(rng, category, split, options[split][category], V5_EXTENSIONS));
+      const rng = makeRng((options.seed * 1000003 + streamOffset + (split === 'train' ? 0 : 500) + k * 17) >>> 0);
+      examples.push(...drawCategory(rng, category, split, options[split][category], extensions));
     }
   }
   const text = examples.map((e) => JSON.stringify(e)).join('\n') + '\n';

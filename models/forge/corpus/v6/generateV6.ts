@@ -5,10 +5,8 @@
 // Written from general knowledge, without reading the evaluation-only suites; guards/corpusV6Novelty.test.ts
 // checks that no new prompt shares a 6-word run with them. Reached only through generateCorpus({ version: 6 }).
 import type { CorpusOptions } from '../generate';
-import { makeRng } from '../rng';
-import { sha256HexSync } from '../../../../src/core/numeric/sha256';
-import { CATEGORIES, drawCategory, type CorpusV4, type DrawExtensions, type ExampleV4 } from '../v4/generateV4';
-import { EDGY_ITEMS_V5, V5_EXTENSIONS } from '../v5/generateV5';
+import type { CorpusV4, DrawExtensions } from '../v4/generateV4';
+import { EDGY_ITEMS_V5, generateWithExtensions, V5_EXTENSIONS } from '../v5/generateV5';
 import { EDGY_IDIOMS_V6 } from './edgyIdioms';
 import { EDGY_SAFE_CONTEXTS_V6 } from './edgySafeContexts';
 
@@ -26,14 +24,5 @@ export const EDGY_ITEMS_V6 = [...EDGY_ITEMS_V5, ...NEW_EDGY_V6];
 export const V6_EXTENSIONS: DrawExtensions = { ...V5_EXTENSIONS, edgyItems: EDGY_ITEMS_V6 };
 
 export function generateCorpusV6(options: CorpusOptions = DEFAULT_CORPUS_OPTIONS_V6): CorpusV4 {
-  const examples: ExampleV4[] = [];
-  for (const split of ['train', 'heldout'] as const) {
-    for (const [k, category] of CATEGORIES.entries()) {
-      // one stream per (split, category), distinct from v3's, v4's and v5's streams
-      const rng = makeRng((options.seed * 1000003 + 60_029 + (split === 'train' ? 0 : 500) + k * 17) >>> 0);
-      examples.push(...drawCategory(rng, category, split, options[split][category], V6_EXTENSIONS));
-    }
-  }
-  const text = examples.map((e) => JSON.stringify(e)).join('\n') + '\n';
-  return { options, examples, hash: sha256HexSync(text) };
+  return generateWithExtensions(options, V6_EXTENSIONS, 60_029);
 }
