@@ -5,6 +5,7 @@
 // changes the scale a block dequantizes with. The map is built in f32 like torch; its construction follows
 // create_dynamic_map step by step but was not compared bit for bit with a torch run (none available here).
 
+import { QuantBlocksizeError } from './errors';
 import { blockAbsmax, normalise } from './quant4';
 
 /** bitsandbytes create_dynamic_map(signed=True, max_exponent_bits=7, total_bits=8), sorted ascending. */
@@ -67,6 +68,8 @@ export interface DoubleQuantized {
 }
 
 export function doubleQuantize(absmax: Float32Array, blocksize = 256, code: Float32Array = createDynamicMap()): DoubleQuantized {
+  // Checked before the loop: blocksize 0 would make Infinity blocks, a fraction would cut blocks mid-element.
+  if (!Number.isInteger(blocksize) || blocksize < 1) throw new QuantBlocksizeError(blocksize, 'a positive integer');
   let sum = 0;
   for (const v of absmax) sum += v;
   const offset = Math.fround(sum / absmax.length);

@@ -86,3 +86,14 @@ export class OnnxExportError extends EditsError {
     super(`ONNX export of ${model}: ${problem}`);
   }
 }
+
+/**
+ * A quantization block size the format cannot use: not a positive integer, or (4-bit codes, two per byte) odd.
+ * A tensor whose length the block size does not divide is not an error: its last block is short, as in bitsandbytes.
+ */
+export class QuantBlocksizeError extends EditsError {
+  override readonly name = 'QuantBlocksizeError';
+  constructor(readonly blocksize: number, readonly requirement: string) {
+    super(`quantization block size ${blocksize} is not ${requirement}; use a power of two such as bitsandbytes' 64 (4-bit weights) or 256 (double-quantized absmax)`);
+  }
+}

@@ -1,6 +1,7 @@
 // NF4/FP4 codes against blocks computed by hand from the bitsandbytes tables and CUDA decision trees.
 import { describe, expect, it } from 'vitest';
 import { createDynamicMap, doubleDequantize, doubleQuantize, quantize8bitDynamic } from './dynamicMap';
+import { EditsError, QuantBlocksizeError } from './errors';
 import { codeAt, dequantize4bit, FP4_CODE, NF4_CODE, NF4_THRESHOLDS, quantize4bit, quantizeFp4, quantizeNf4 } from './quant4';
 
 describe('NF4', () => {
@@ -131,5 +132,23 @@ describe('double quantization', () => {
     absmax.forEach((v, i) => (worst = Math.max(worst, Math.abs(back[i] - v))));
     expect(worst).toBeLessThan(0.05 * 0.05);
     expect(worst).toBeGreaterThan(0);
+  });
+});
+
+describe('bad block sizes (issue #20 bad input)', () => {
+  it('are a named QuantBlocksizeError with a remedy, for 4-bit blocks and double-quantization blocks', () => {
+    const data = new Float32Array([1, -2, 3, 4]);
+    for (const bs of [0, -64, 63, 1, 64.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const e = (() => { try { quantize4bit(data, 'nf4', bs); } catch (err) { return err; } return null; })();
+      expect(e, `blocksize ${bs}`).toBeInstanceOf(QuantBlocksizeError);
+      expect(e).toBeInstanceOf(EditsError);
+      expect((e as QuantBlocksizeError).blocksize).toBe(bs);
+      expect((e as Error).message).toMatch(/even integer >= 2.*bitsandbytes' 64/);
+    }
+    expect(() => quantize4bit(data, 'fp4', 2)).not.toThrow();
+    for (const bs of [0, -1, 2.5, Number.NaN]) expect(() => doubleQuantize(data, bs), `blocksize ${bs}`).toThrow(QuantBlocksizeError);
+    // An odd size is fine for the 8-bit absmax level (one code per byte); a size that does not divide gives a short last block.
+    const dq = doubleQuantize(new Float32Array([1, 2, 3, 4, 5]), 3);
+    expect(dq.absmax2.length).toBe(2);
   });
 });

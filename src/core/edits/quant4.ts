@@ -6,6 +6,8 @@
 // Quirk kept on purpose: an all-zero block has absmax 0, 0 * (1/0) is NaN, and every comparison with NaN is
 // false, so bitsandbytes stores NF4 code 0 (-1.0) and FP4 code 0 (+0); both dequantize to 0.
 
+import { QuantBlocksizeError } from './errors';
+
 export type QuantType = 'nf4' | 'fp4';
 
 /** bitsandbytes NF4 code table (functional.get_4bit_type('nf4')). */
@@ -87,7 +89,7 @@ export interface Quantized4 {
 }
 
 export function quantize4bit(data: Float32Array, type: QuantType, blocksize = 64): Quantized4 {
-  if (!Number.isInteger(blocksize) || blocksize < 2 || blocksize % 2 !== 0) throw new RangeError(`blocksize must be an even integer >= 2, got ${blocksize}`);
+  if (!Number.isInteger(blocksize) || blocksize < 2 || blocksize % 2 !== 0) throw new QuantBlocksizeError(blocksize, 'an even integer >= 2');
   const n = data.length;
   const nBlocks = Math.ceil(n / blocksize);
   const absmax = new Float32Array(nBlocks);
