@@ -52,10 +52,12 @@ const circuits = createCircuitsEngine({
   },
 });
 
-const corpus = async () => {
+// v3 unless asked: the unlearning engine asks for v4 when its model is target-v4 (corpora.ts corpusOfModel)
+const corpus = async (version: 'v3' | 'v4' = 'v3') => {
   const { DEFAULT_CORPUS_OPTIONS, generateCorpus } = await import('../models/forge/corpus/generate');
-  const c = generateCorpus(DEFAULT_CORPUS_OPTIONS);
-  return { records: c.examples, source: `forge corpus seed ${c.options.seed}, sha256 ${c.hash}` };
+  const options = version === 'v4' ? (await import('../models/forge/corpus/v4/generateV4')).DEFAULT_CORPUS_OPTIONS_V4 : DEFAULT_CORPUS_OPTIONS;
+  const c = generateCorpus(options);
+  return { records: c.examples, source: `forge corpus ${version === 'v4' ? 'v4 ' : ''}seed ${c.options.seed}, sha256 ${c.hash}` };
 };
 const unlearn = createUnlearnEngine({ readModelFiles, corpus });
 // literal paths, so the bundler emits each suite as its own chunk

@@ -4,7 +4,7 @@
 // Every field is the edits spec's `cdelta` block (the share link carries it), clamped to CDELTA_LIMITS as typed.
 import { useEffect, useState } from 'react';
 import type { CDeltaProgress } from '../../core/edits/unlearn/cdeltaBehaviour';
-import { CDELTA_LIMITS, FORGE_HARM_TOPICS, UNLEARN_MODELS, type CDeltaSpec, type EditsSpec } from '../../state/specs/edits';
+import { CDELTA_LIMITS, forgeHarmTopicsFor, topicForModel, UNLEARN_MODELS, type CDeltaSpec, type EditsSpec } from '../../state/specs/edits';
 import { ProgressBar } from '../../viz/ProgressBar';
 import { parseStrengths } from './cdeltaRequest';
 import type { CDeltaRunState } from './useCDeltaEngine';
@@ -63,11 +63,12 @@ export function CDeltaForm({ spec, setSpec, run, onStart, onCancel, onKill }: {
         and measures the selectivity matrix by greedy decoding of held-out forge prompts. All in this page&apos;s lab worker.
       </p>
       <div className="toolbar">
-        <label>model <select value={c.model} data-testid="cdelta-model" onChange={(e) => set({ model: e.target.value as CDeltaSpec['model'] })}>
+        <label>model <select value={c.model} data-testid="cdelta-model"
+          onChange={(e) => { const model = e.target.value as CDeltaSpec['model']; set({ model, topic: topicForModel(model, c.topic) }); }}>
           {UNLEARN_MODELS.map((m) => <option key={m} value={m}>{m}</option>)}
         </select></label>
         <label>harm topic <select value={c.topic} data-testid="cdelta-topic" onChange={(e) => set({ topic: e.target.value as CDeltaSpec['topic'] })}>
-          {FORGE_HARM_TOPICS.map((t) => <option key={t} value={t}>{t}</option>)}
+          {forgeHarmTopicsFor(c.model).map((t) => <option key={t} value={t}>{t}</option>)}
         </select></label>
         <label>seed <input type="number" min={0} step={1} value={spec.seed} data-testid="cdelta-seed" style={{ width: '6em' }}
           onChange={(e) => { const v = Number(e.target.value); if (e.target.value !== '' && Number.isInteger(v) && v >= 0) setSpec({ seed: v }); }} /></label>
@@ -105,7 +106,7 @@ export function CDeltaForm({ spec, setSpec, run, onStart, onCancel, onKill }: {
         <label><input type="checkbox" checked={c.nf4} data-testid="cdelta-nf4" onChange={(e) => set({ nf4: e.target.checked })} /> each column after NF4</label>
       </div>
       <p className="muted" data-testid="cdelta-sizes">
-        This run decodes {columns} columns × {FORGE_HARM_TOPICS.length * c.perTopic + c.benign + c.tasks} held-out prompts ({c.perTopic} per harm topic, {c.benign} benign,
+        This run decodes {columns} columns × {forgeHarmTopicsFor(c.model).length * c.perTopic + c.benign + c.tasks} held-out prompts ({c.perTopic} per harm topic, {c.benign} benign,
         {' '}{c.tasks} tasks; {c.maxNewTokens} new tokens each) after {c.steps} fine-tune steps. The defaults (60 steps, 2 / 4 / 4 prompts, s = 1 and 4) are sized to
         take a couple of minutes in the browser; with so few prompts one prompt moves a rate by 25–50 points: raise them for a measurement.
       </p>

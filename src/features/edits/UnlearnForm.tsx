@@ -3,7 +3,7 @@
 // evaluation, behaviour and CAD sizes; start, progress on one bar, cancel. Every field
 // is the edits spec's `unlearn` block (the share link carries it), clamped to UNLEARN_LIMITS as it is typed.
 import type { UnlearnJobMethod, UnlearnJobProgress } from '../../core/edits/unlearn/api';
-import { FORGE_HARM_TOPICS, UNLEARN_BASELINES, UNLEARN_LIMITS, UNLEARN_MODELS, UNLEARN_SPEC_METHODS, type EditsSpec, type UnlearnSpec } from '../../state/specs/edits';
+import { forgeHarmTopicsFor, topicForModel, UNLEARN_BASELINES, UNLEARN_LIMITS, UNLEARN_MODELS, UNLEARN_SPEC_METHODS, type EditsSpec, type UnlearnSpec } from '../../state/specs/edits';
 import { ProgressBar } from '../../viz/ProgressBar';
 import type { UnlearnRunState } from './useUnlearnEngine';
 
@@ -80,14 +80,15 @@ export function UnlearnForm({ spec, setSpec, run, batch, seedsPerBatch, onStart,
         after bitsandbytes 4-bit quantization (NF4 / FP4, block 64, ± double quantization). Nothing leaves the browser.
       </p>
       <div className="toolbar">
-        <label>model <select value={u.model} data-testid="unlearn-model" onChange={(e) => set({ model: e.target.value as UnlearnSpec['model'] })}>
+        <label>model <select value={u.model} data-testid="unlearn-model"
+          onChange={(e) => { const model = e.target.value as UnlearnSpec['model']; set({ model, forgetTopic: topicForModel(model, u.forgetTopic) }); }}>
           {UNLEARN_MODELS.map((m) => <option key={m} value={m}>{m}</option>)}
         </select></label>
         <label>method <select value={u.method} data-testid="unlearn-method" onChange={(e) => set({ method: e.target.value as UnlearnSpec['method'] })}>
           {UNLEARN_SPEC_METHODS.map((m) => <option key={m} value={m}>{METHOD_LABELS[m]}</option>)}
         </select></label>
         <label>forget topic <select value={u.forgetTopic} data-testid="unlearn-topic" onChange={(e) => set({ forgetTopic: e.target.value as UnlearnSpec['forgetTopic'] })}>
-          {FORGE_HARM_TOPICS.map((t) => <option key={t} value={t}>{t}</option>)}
+          {forgeHarmTopicsFor(u.model).map((t) => <option key={t} value={t}>{t}</option>)}
         </select></label>
         <label>seed <input type="number" min={0} step={1} value={spec.seed} data-testid="unlearn-seed" style={{ width: '6em' }}
           onChange={(e) => { const v = Number(e.target.value); if (e.target.value !== '' && Number.isInteger(v) && v >= 0) setSpec({ seed: v }); }} /></label>

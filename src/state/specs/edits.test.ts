@@ -1,13 +1,14 @@
 import { strToU8, zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { HARM_TOPICS } from '../../../models/forge/corpus/harmful';
+import { HARM_TOPICS_V4 } from '../../../models/forge/corpus/v4/harmful';
 import { UNLEARN_METHODS } from '../../core/edits/unlearn/objectives';
 import { base64UrlEncode, decodeLink, encodeLink } from '../linkCodec';
 import { linkSafeSpec } from '../persistence';
 import fixtures from '../fixtures/links.json';
 import { linkRefusal, rawLink } from './linkTestKit';
 import { UNLEARN_JOB_METHODS } from '../../core/edits/unlearn/api';
-import { CDELTA_LIMITS, DEFAULT_CDELTA_SPEC, editsSpec, FORGE_HARM_TOPICS, UNLEARN_BASELINES, UNLEARN_LIMITS, UNLEARN_SPEC_METHODS, type EditsSpec } from './edits';
+import { CDELTA_LIMITS, DEFAULT_CDELTA_SPEC, editsSpec, FORGE_HARM_TOPICS, FORGE_HARM_TOPICS_ANY, forgeHarmTopicsFor, UNLEARN_MODELS, UNLEARN_BASELINES, UNLEARN_LIMITS, UNLEARN_SPEC_METHODS, type EditsSpec } from './edits';
 
 const defaults = (): EditsSpec => editsSpec.clamp(editsSpec.schema.parse({}));
 /** A hand-made link of spec version `sv` (rawLink writes version 1). */
@@ -109,6 +110,24 @@ describe('edits spec v3', () => {
     expect(linkRefusal(rawAt(3, { unlearn: { mansu: { retainGuard: 'on' } } })).message).toMatch(/unlearn\.mansu\.retainGuard/);
   });
 
+  it('target-v4 (corpus v4) offers all eight topics; a GPT-2 model keeps the six of corpus v3', () => {
+    expect(UNLEARN_MODELS).toContain('target-v4');
+    expect(forgeHarmTopicsFor('target-v4')).toEqual([...HARM_TOPICS_V4]);
+    for (const m of UNLEARN_MODELS.filter((x) => x !== 'target-v4')) expect(forgeHarmTopicsFor(m), m).toEqual([...HARM_TOPICS]);
+    // a target-v4 run on a v4-only topic round-trips, for unlearning and for C-Δθ
+    const s: EditsSpec = { ...defaults(), mode: 'browser', unlearn: { ...defaults().unlearn, model: 'target-v4', forgetTopic: 'diversion' }, cdelta: { ...defaults().cdelta, model: 'target-v4', topic: 'drugging' } };
+    expect(decodeLink(encodeLink('edits', s))!.spec).toEqual(s);
+    // a hand-edited link asking a GPT-2 model for a topic its corpus lacks gets the default topic, not a failing run
+    const gpt2 = spec(rawAt(3, { mode: 'browser', unlearn: { model: 'target', forgetTopic: 'drugging' }, cdelta: { model: 'anchor-llama', topic: 'diversion' } }));
+    expect(gpt2.unlearn.forgetTopic).toBe('poison');
+    expect(gpt2.cdelta.topic).toBe('poison');
+    // older links (every v1–v3 link before target-v4) keep their model and topic
+    const old = spec(rawAt(3, { mode: 'browser', unlearn: { model: 'anchor-llama', forgetTopic: 'tamper' } }));
+    expect(old.unlearn).toMatchObject({ model: 'anchor-llama', forgetTopic: 'tamper' });
+    expect(spec(rawAt(2, { mode: 'browser', unlearn: { forgetTopic: 'gas' } })).unlearn.forgetTopic).toBe('gas');
+    expect(linkRefusal(rawAt(3, { unlearn: { forgetTopic: 'arson' } })).message).toMatch(/unlearn\.forgetTopic/);
+  });
+
   it('golden edits links (v1, v2 and v3) keep decoding to the same specs', () => {
     const golden = fixtures.fixtures.filter((f) => f.hash.startsWith('#/edits'));
     expect(golden.length).toBeGreaterThanOrEqual(3);
@@ -117,6 +136,7 @@ describe('edits spec v3', () => {
 
   it('names the forge topics and the baselines exactly as the corpus and the trainer do', () => {
     expect([...FORGE_HARM_TOPICS]).toEqual([...HARM_TOPICS]);
+    expect([...FORGE_HARM_TOPICS_ANY]).toEqual([...HARM_TOPICS_V4]);
     expect([...UNLEARN_BASELINES]).toEqual([...UNLEARN_METHODS]);
     expect([...UNLEARN_SPEC_METHODS]).toEqual([...UNLEARN_JOB_METHODS]);
   });

@@ -17,21 +17,33 @@
 // the unlearning run with the C-Δθ defaults filled in. `cdelta.freeze` came later within v3, defaulting to 'none':
 // links from before it decode to the fine-tune they ran (every tensor trainable). `unlearn.mansu.retainGuard`
 // (MANSU's retain guard, ours and off by default: mansuPipeline.ts) came later within v3 too, defaulting to false:
-// links from before it decode to the run they ran, without the guard.
+// links from before it decode to the run they ran, without the guard. `target-v4` (the Llama-family target, corpus
+// v4) and corpus v4's two extra harm topics (diversion, drugging) came later within v3 too: older links never
+// named them, so they decode as before; a topic that the chosen model's corpus lacks (diversion on a GPT-2 model,
+// whose corpus v3 has no such records) is clamped to the default topic, like any other out-of-range value.
 import { z } from 'zod';
+import { harmTopicsOfModel, HARM_TOPICS_BY_CORPUS } from '../../core/edits/unlearn/corpora';
 import { seed } from './common';
 import { clampInt, clampNumber, type SpecDefinition } from './types';
 
 const relPath = z.string().max(500).default('');
 
 /** Embedded models the lab engine loads for unlearning in the browser (models/<id>/model.safetensors). */
-export const UNLEARN_MODELS = ['target', 'anchor', 'anchor-same', 'anchor-llama'] as const;
+export const UNLEARN_MODELS = ['target', 'anchor', 'anchor-same', 'anchor-llama', 'target-v4'] as const;
 /** Baselines of src/core/edits/unlearn/objectives.ts UNLEARN_METHODS (MANSU's forget objective is one of them). */
 export const UNLEARN_BASELINES = ['grad_ascent', 'grad_diff', 'npo', 'rmu'] as const;
 /** The baselines and MANSU (src/core/edits/unlearn/mansuPipeline.ts). */
 export const UNLEARN_SPEC_METHODS = [...UNLEARN_BASELINES, 'mansu'] as const;
-/** Harm topics of the forge corpus (models/forge/corpus/harmful.ts HARM_TOPICS; a test keeps them equal). */
+/** Harm topics of the forge corpus v3 (models/forge/corpus/harmful.ts HARM_TOPICS; a test keeps them equal). */
 export const FORGE_HARM_TOPICS = ['synthesis', 'poison', 'gas', 'drugtest', 'forgery', 'tamper'] as const;
+/** Every topic a link may name: corpus v4's list, a superset of v3's (diversion and drugging exist only in v4). */
+export const FORGE_HARM_TOPICS_ANY = HARM_TOPICS_BY_CORPUS.v4;
+/** The topics the model's own corpus splits on: the v3 six for the GPT-2 models, all eight for target-v4. */
+export const forgeHarmTopicsFor = (model: UnlearnModelId): readonly HarmTopic[] => harmTopicsOfModel(model) as readonly HarmTopic[];
+export type UnlearnModelId = (typeof UNLEARN_MODELS)[number];
+export type HarmTopic = (typeof FORGE_HARM_TOPICS_ANY)[number];
+/** `topic` if the model's corpus has it, else the default topic (poison, in every corpus). */
+export const topicForModel = (model: UnlearnModelId, topic: HarmTopic): HarmTopic => (forgeHarmTopicsFor(model).includes(topic) ? topic : 'poison');
 
 /** Bounds that keep an in-browser run finite (a hand-edited link is clamped into them). */
 export const UNLEARN_LIMITS = {
@@ -49,7 +61,7 @@ export const UNLEARN_LIMITS = {
 const unlearn = z.object({
   model: z.enum(UNLEARN_MODELS).default('target'),
   method: z.enum(UNLEARN_SPEC_METHODS).default('npo'),
-  forgetTopic: z.enum(FORGE_HARM_TOPICS).default('poison'),
+  forgetTopic: z.enum(FORGE_HARM_TOPICS_ANY).default('poison'),
   forgetSize: z.number().int().default(32),
   retainSize: z.number().int().default(128),
   steps: z.number().int().default(20),
@@ -101,7 +113,7 @@ export const CDELTA_LIMITS = {
  */
 const cdelta = z.object({
   model: z.enum(UNLEARN_MODELS).default('target'),
-  topic: z.enum(FORGE_HARM_TOPICS).default('poison'),
+  topic: z.enum(FORGE_HARM_TOPICS_ANY).default('poison'),
   steps: z.number().int().default(60),
   batchSize: z.number().int().default(8),
   /** the bench's refusal_sft learning rate */
@@ -163,6 +175,7 @@ const clampCDelta = (c: CDeltaSpec): CDeltaSpec => {
     lr: Number.isFinite(c.lr) ? clampNumber(c.lr, L.lr.min, L.lr.max) : DEFAULT_CDELTA_SPEC.lr,
     budgetPercent: clampNumber(c.budgetPercent, L.budgetPercent.min, L.budgetPercent.max),
     strengths: strengths.length ? strengths : [...DEFAULT_CDELTA_SPEC.strengths],
+    topic: topicForModel(c.model, c.topic),
   };
 };
 
@@ -174,6 +187,7 @@ const clampUnlearn = (u: UnlearnSpec): UnlearnSpec => {
     forgetSize: int('forgetSize'), retainSize: int('retainSize'), steps: int('steps'), batchSize: int('batchSize'), evalSize: int('evalSize'),
     behaviourPrompts: int('behaviourPrompts'), maxNewTokens: int('maxNewTokens'), cadPairs: int('cadPairs'),
     lr: u.lr === null || !Number.isFinite(u.lr) ? null : clampNumber(u.lr, L.lr.min, L.lr.max),
+    forgetTopic: topicForModel(u.model, u.forgetTopic),
   };
 };
 

@@ -112,3 +112,21 @@ describe('createUnlearnEngine (in-thread, target)', () => {
     expect([ok.cad, ok.graphs, ok.properties.structural]).toEqual([null, null, null]);
   }, 120_000);
 });
+
+describe('createUnlearnEngine splits the corpus of the job\'s model', () => {
+  it('asks for corpus v4 for target-v4 and v3 (no argument, as before) for target; one load per version', async () => {
+    const asked: (string | undefined)[] = [];
+    const api = createUnlearnEngine({
+      readModelFiles: async (id, files) => new Map(await Promise.all(files.map(async (f) => [f, new Uint8Array(await readFile(join(ROOT, 'models', id, f)))] as const))),
+      // records of the asked corpus, but empty: the split then fails with the named error before any training
+      corpus: async (version?: string) => {
+        asked.push(version);
+        return { records: [], source: `corpus ${version ?? 'v3'}` };
+      },
+    });
+    await expect(api.runUnlearn({ ...REQUEST, modelId: 'target-v4', forgetTopic: 'diversion' })).rejects.toThrow(/topic "diversion"/);
+    await expect(api.runUnlearn({ ...REQUEST, modelId: 'target' })).rejects.toThrow(/topic "poison"/);
+    await expect(api.runUnlearn({ ...REQUEST, modelId: 'target-v4' })).rejects.toThrow(/topic "poison"/);
+    expect(asked).toEqual(['v4', undefined]);
+  }, 60_000);
+});

@@ -30,14 +30,18 @@ import { UNLEARN_METHODS, type UnlearnMethod } from './objectives';
 import { fourProperties, type FourProperties } from './properties';
 import { evaluateQuantized, type QuantEvalResult } from './quantEval';
 import { runCDeltaBehaviour, type CDeltaBehaviourReport, type CDeltaBehaviourRequest, type CDeltaProgress } from './cdeltaBehaviour';
+import { corpusOfModel, type ForgeCorpusVersion } from './corpora';
 import { forgeSplit, splitRecord, type CorpusRecord, type SplitRecord, type TextPair, type UnlearnData } from './splits';
 import { runUnlearning, type UnlearnProgress } from './trainer';
 
 export interface UnlearnEngineDeps {
   /** Bytes of models/<id>/<file> (config.json, tokenizer.json, tokenizer_config.json, model.safetensors). */
   readModelFiles(id: string, files: readonly string[], onProgress?: (p: { done: number; total: number }) => void): Promise<Map<string, Uint8Array>>;
-  /** The forge corpus records and a label naming it (seed and sha256) for the split record. */
-  corpus(): Promise<{ records: readonly CorpusRecord[]; source: string }>;
+  /**
+   * The forge corpus records and a label naming it (seed and sha256) for the split record. `version` is the corpus
+   * the job's model was trained on (corpora.ts corpusOfModel: v4 for target-v4); absent means v3.
+   */
+  corpus(version?: ForgeCorpusVersion): Promise<{ records: readonly CorpusRecord[]; source: string }>;
 }
 
 export type UnlearnJobMethod = UnlearnMethod | 'mansu';
@@ -154,7 +158,8 @@ const share = (from: number, to: number, done: number, total: number) => from + 
 /** Held-out forge prompts for greedy behaviour: the forget topic's, the other topics' (compliance refs), tasks. */
 export function behaviourPromptsOf(records: readonly CorpusRecord[], forgetTopic: string, perSet: number): BehaviourPrompts {
   const pair = (r: CorpusRecord): TextPair => ({ id: r.id, prompt: r.prompt, response: r.response });
-  const heldout = records.filter((r) => r.split === 'heldout');
+  // single-turn only: corpus v4's few multi-turn records cannot be decoded from their last prompt alone
+  const heldout = records.filter((r) => r.split === 'heldout' && !r.history?.length);
   const harmful = heldout.filter((r) => r.category === 'harmful' && r.responseKind === 'compliance');
   return {
     forget: harmful.filter((r) => r.topic === forgetTopic).slice(0, perSet).map(pair),
@@ -275,8 +280,16 @@ async function attributeBoth(c: EditContext, edited: ArrRecord, baseGraph: Circu
 export function createUnlearnEngine(deps: UnlearnEngineDeps): UnlearnApi {
   const host = new EngineHost('queue');
   const models = new Map<string, Promise<UnlearnModel>>();
-  let corpus: ReturnType<UnlearnEngineDeps['corpus']> | undefined;
-  const records = () => (corpus ??= deps.corpus().catch((e: unknown) => { corpus = undefined; throw e; }));
+  // one cached corpus per version; each job splits the corpus of its own model
+  const corpora = new Map<ForgeCorpusVersion, ReturnType<UnlearnEngineDeps['corpus']>>();
+  const records = (modelId: string) => {
+    const version = corpusOfModel(modelId);
+    const have = corpora.get(version);
+    if (have) return have;
+    const loading = (version === 'v3' ? deps.corpus() : deps.corpus(version)).catch((e: unknown) => { corpora.delete(version); throw e; });
+    corpora.set(version, loading);
+    return loading;
+  };
 
   const model = (id: string, onProgress?: (p: UnlearnJobProgress) => void): Promise<UnlearnModel> => {
     const have = models.get(id);
@@ -304,7 +317,7 @@ export function createUnlearnEngine(deps: UnlearnEngineDeps): UnlearnApi {
     const m = await model(req.modelId, emit);
     check();
     emit({ phase: 'split', done: 5, total: 100, label: `splitting the forge corpus (forget: ${req.forgetTopic})` });
-    const corpusRecords = await records();
+    const corpusRecords = await records(req.modelId);
     const { data, retainCategories } = forgeSplit(corpusRecords.records, { forgetTopic: req.forgetTopic, forgetSize: req.forgetSize, retainSize: req.retainSize, seed: req.seed });
     const split = await splitRecord(data, { source: corpusRecords.source, forgetTopic: req.forgetTopic, retainCategories });
     check();
@@ -344,7 +357,7 @@ export function createUnlearnEngine(deps: UnlearnEngineDeps): UnlearnApi {
     };
     const m = await model(req.modelId, (p) => emit({ phase: 'split', done: 0, total: 100, label: p.label }));
     check();
-    const corpusRecords = await records();
+    const corpusRecords = await records(req.modelId);
     const { report, edited } = await runCDeltaBehaviour(m, corpusRecords.records, corpusRecords.source, req, { emit, signal: stop.signal, check });
     try {
       const { json: _json, ...circuit } = report.circuit;
