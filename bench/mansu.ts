@@ -6,18 +6,21 @@
 // Seeds 0–2 are the dev seeds (MANSU's defaults were chosen on them), 3 and up are fresh: the summary reports the
 // two groups apart. A method may name its own seeds: `mansu@0-5`, `npo@3-5`; `mansu-noguard` is MANSU without its
 // retain guard (the defaults before it). Writes bench/results/mansu.json (or the file named by MANSU_OUT).
+// MANSU_TARGET=target-v4 runs on the Llama-family target instead, with the split, attribution prompts and behaviour
+// prompts from its own corpus (v4), and writes bench/results/mansu-v4.json unless MANSU_OUT names another file;
+// the v4 run never writes mansu.json.
 //   nice npx tsx bench/mansu.ts [steps=20] [seeds=3] [topic=poison] [methods=grad_ascent,grad_diff,npo,rmu,mansu] [ablations=1]
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { release, type ArrRecord } from '../src/core/lab';
-import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../models/forge/corpus/generate';
+import { corpusOfModel } from '../src/core/edits/unlearn/corpora';
 import { circuitAttributionDivergence, forgetAttribution, forgetTokenPairs } from '../src/core/edits/unlearn/forgetCircuit';
 import { DEFAULT_MANSU_OPTIONS, runMansu, type MansuGiven, type MansuReport } from '../src/core/edits/unlearn/mansuPipeline';
 import type { UnlearnMethod } from '../src/core/edits/unlearn/objectives';
 import { DEFAULT_MARGINS, fourProperties, summarizeSeeds, type FourProperties } from '../src/core/edits/unlearn/properties';
 import { evaluateQuantized } from '../src/core/edits/unlearn/quantEval';
-import { forgeBehaviourPrompts, forgeUnlearnData, loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
+import { forgeBehaviourPrompts, forgeCorpus, forgeUnlearnData, loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
 import { runUnlearning } from '../src/core/edits/unlearn/trainer';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -31,15 +34,20 @@ const methodSpecs = (process.argv[5] ?? 'grad_ascent,grad_diff,npo,rmu,mansu').s
 });
 const methods = methodSpecs.map((m) => m.name);
 const DEV_SEEDS = 3;
-const OUT = process.env.MANSU_OUT ?? 'bench/results/mansu.json';
+const TARGETS = ['target', 'target-v4'] as const;
+const MODEL_ID = process.env.MANSU_TARGET ?? 'target';
+if (!(TARGETS as readonly string[]).includes(MODEL_ID)) throw new Error(`MANSU_TARGET must be one of ${TARGETS.join(', ')}, got ${MODEL_ID}`);
+const CORPUS = corpusOfModel(MODEL_ID);
+const OUT = process.env.MANSU_OUT ?? (MODEL_ID === 'target' ? 'bench/results/mansu.json' : 'bench/results/mansu-v4.json');
+if (MODEL_ID !== 'target' && /(^|\/)mansu\.json$/.test(OUT)) throw new Error(`${MODEL_ID} results must not overwrite ${OUT} (the target's); name another MANSU_OUT`);
 const ablations = (process.argv[6] ?? '1') === '1';
 const PER_SET = 12;
 const MAX_NEW = 12;
 const BATCH = 8;
 
-/** The attribution's corrupted side: benign train prompts (tasks and chat), never a harmful one. */
+/** The attribution's corrupted side: benign single-turn train prompts (tasks and chat) of the model's corpus, never a harmful one. */
 function benignTrainPrompts(): string[] {
-  return generateCorpus(DEFAULT_CORPUS_OPTIONS).examples.filter((e) => e.split === 'train' && (e.category === 'task' || e.category === 'chat')).map((e) => e.prompt);
+  return forgeCorpus(CORPUS).examples.filter((e) => e.split === 'train' && (e.category === 'task' || e.category === 'chat') && !(e as { history?: readonly unknown[] }).history?.length).map((e) => e.prompt);
 }
 
 interface Row {
@@ -54,9 +62,9 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const model = await loadUnlearnModelFolder(join(ROOT, 'models/target'));
-  const { data, split } = await forgeUnlearnData({ forgetTopic: topic, forgetSize: 64, retainSize: 256, seed: 0 });
-  const prompts = forgeBehaviourPrompts(topic, PER_SET);
+  const model = await loadUnlearnModelFolder(join(ROOT, 'models', MODEL_ID));
+  const { data, split } = await forgeUnlearnData({ corpus: CORPUS, forgetTopic: topic, forgetSize: 64, retainSize: 256, seed: 0 });
+  const prompts = forgeBehaviourPrompts(topic, PER_SET, CORPUS);
   const benignPrompts = benignTrainPrompts();
   const pairs = forgetTokenPairs(model, data.forget, benignPrompts, 16, 0);
   const baseGraph = await forgetAttribution(model, model.params, pairs, 5);
@@ -73,7 +81,7 @@ async function main(): Promise<void> {
     const row: Row = { method, seed, seconds, costEpochs: 0, properties, cad, eval: e, ...(mansu ? { mansu: { ...rest, circuit: circuit ? { ...circuit, json: '' } : null, circuitJsonBytes: circuit?.json.length } } : {}) };
     rows.push(row);
     // written after every row too, so a run cut short keeps what it measured (marked partial)
-    await writeFile(join(ROOT, OUT), JSON.stringify({ partial: true, date: new Date().toISOString(), split, steps, margins: DEFAULT_MARGINS, base: { eval: baseEval }, rows }, null, 1) + '\n');
+    await writeFile(join(ROOT, OUT), JSON.stringify({ partial: true, date: new Date().toISOString(), model: MODEL_ID, corpus: CORPUS, split, steps, margins: DEFAULT_MARGINS, base: { eval: baseEval }, rows }, null, 1) + '\n');
     const p = properties;
     console.log(method, seed, `forget drop ${p.forgetting.value.toFixed(3)} retain drop ${p.retain.value.toFixed(3)} ptq gap ${p.ptqGap.value.toFixed(4)} CAD ${cad.cad.toFixed(4)} all ${p.allPass} | ${seconds.toFixed(0)} s | load ${loadavg()[0].toFixed(1)}`);
   };
@@ -125,7 +133,7 @@ async function main(): Promise<void> {
   });
   const out = {
     date: new Date().toISOString(), machine: `${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end`, node: process.version,
-    model: 'target', split, steps, seeds: methodSpecs.map((m) => `${m.name}@${m.seedList.join(',')}`), devSeeds: `0–${DEV_SEEDS - 1} (MANSU's defaults chosen on them); higher seeds fresh`,
+    model: MODEL_ID, corpus: CORPUS, split, steps, seeds: methodSpecs.map((m) => `${m.name}@${m.seedList.join(',')}`), devSeeds: `0–${DEV_SEEDS - 1} (MANSU's defaults chosen on them); higher seeds fresh`,
     mansuDefaults: DEFAULT_MANSU_OPTIONS, batchSize: BATCH, margins: DEFAULT_MARGINS,
     scores: 'S = exp(−token-mean NLL) of held-out forget / retain responses; PTQ gap = S_forget(NF4) − S_forget(fp), positive = recovery',
     cad: 'CAD = 1 − cos(EAP-IG edge scores before, after); logit_diff forget-response token vs refusal token; 16 forget/benign pairs, m = 5',

@@ -5,10 +5,11 @@
 // full-precision forget NLL), greedy-decoding refusal and reproduction rates on held-out forge prompts (forget
 // topic, other harm topics, benign tasks), |update| / local bin width quantiles, the share of updates that change
 // their 4-bit code, the parameters touched. The baseline is the unedited model scored the same way in the same run.
-// Writes bench/results/unlearn-quant.json.   nice npx tsx bench/unlearn-quant.ts [steps=20] [topic=poison] [methods=npo,rmu,grad_diff,grad_ascent]
+// Writes bench/results/unlearn-quant.json (UNLEARN_TARGET=target-v4: target-v4 on corpus v4, unlearn-quant-v4.json).   nice npx tsx bench/unlearn-quant.ts [steps=20] [topic=poison] [methods=npo,rmu,grad_diff,grad_ascent]
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { benchTarget } from './benchTarget';
 import { release } from '../src/core/lab';
 import { behaviourRates } from '../src/core/edits/unlearn/behaviour';
 import type { UnlearnMethod } from '../src/core/edits/unlearn/objectives';
@@ -17,6 +18,7 @@ import { forgeBehaviourPrompts, forgeUnlearnData, loadUnlearnModelFolder } from 
 import { runUnlearning } from '../src/core/edits/unlearn/trainer';
 
 const ROOT = new URL('..', import.meta.url).pathname;
+const TARGET = benchTarget('bench/results/unlearn-quant.json');
 const steps = Number(process.argv[2] ?? 20);
 const topic = process.argv[3] ?? 'poison';
 const methods = (process.argv[4] ?? 'npo,rmu,grad_diff,grad_ascent').split(',') as UnlearnMethod[];
@@ -25,9 +27,9 @@ const MAX_NEW = 16;
 
 
 async function main(): Promise<void> {
-  const model = await loadUnlearnModelFolder(join(ROOT, 'models/target'));
-  const { data, split } = await forgeUnlearnData({ forgetTopic: topic, forgetSize: 64, retainSize: 256, seed: 0 });
-  const prompts = forgeBehaviourPrompts(topic, PER_SET);
+  const model = await loadUnlearnModelFolder(join(ROOT, 'models', TARGET.id));
+  const { data, split } = await forgeUnlearnData({ corpus: TARGET.corpus, forgetTopic: topic, forgetSize: 64, retainSize: 256, seed: 0 });
+  const prompts = forgeBehaviourPrompts(topic, PER_SET, TARGET.corpus);
   const t0 = Date.now();
   const base = { fullPrecision: behaviourRates(model, model.params, prompts, MAX_NEW), variants: {} as Record<string, ReturnType<typeof behaviourRates>> };
   for (const v of QUANT_VARIANTS) {
@@ -47,11 +49,11 @@ async function main(): Promise<void> {
   }
   const out = {
     date: new Date().toISOString(), machine: `${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end`, node: process.version,
-    model: 'target', split, steps, behaviourPrompts: { perSet: PER_SET, maxNewTokens: MAX_NEW, source: 'forge corpus held-out split' },
+    model: TARGET.id, corpus: TARGET.corpus, split, steps, behaviourPrompts: { perSet: PER_SET, maxNewTokens: MAX_NEW, source: 'forge corpus held-out split' },
     quantized: 'bitsandbytes 4-bit PTQ as transformers applies it: Linear/Conv1D projections of the blocks; embeddings, norms, biases, lm_head full precision',
     base: { ...base, seconds: baseSeconds }, rows,
   };
-  await writeFile(join(ROOT, 'bench/results/unlearn-quant.json'), JSON.stringify(out, null, 2) + '\n');
+  await writeFile(join(ROOT, TARGET.out), JSON.stringify(out, null, 2) + '\n');
   console.table(rows.map((x) => ({
     method: x.method, forget: x.fullPrecision.forgetNll.toFixed(3), retain: x.fullPrecision.retainNll.toFixed(3),
     ...Object.fromEntries(x.variants.map((v) => [`gap ${v.variant}`, v.ptqGap.toFixed(3)])),

@@ -2,23 +2,26 @@
 // same forge split (forget: compliance on one harm topic; retain: tasks, edgy, chat, the other topics), reporting
 // steps/s (first, compiling step excluded), process CPU per step, and the forget / retain NLL before and after.
 // The baseline is gradient ascent in the same run: its step is one forward + backward of the forget batch, i.e.
-// a plain fine-tuning step, so each method's cost is a multiple of that. Writes bench/results/unlearn.json.
+// a plain fine-tuning step, so each method's cost is a multiple of that. Writes bench/results/unlearn.json
+// (UNLEARN_TARGET=target-v4: target-v4 on its corpus v4, written to unlearn-v4.json).
 // npx tsx bench/unlearn.ts [steps=20] [topic=poison]
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { benchTarget } from './benchTarget';
 import { release } from '../src/core/lab';
 import { UNLEARN_METHODS } from '../src/core/edits/unlearn/objectives';
 import { forgeUnlearnData, loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
 import { runUnlearning } from '../src/core/edits/unlearn/trainer';
 
 const ROOT = new URL('..', import.meta.url).pathname;
+const TARGET = benchTarget('bench/results/unlearn.json');
 const steps = Number(process.argv[2] ?? 20);
 const topic = process.argv[3] ?? 'poison';
 
 async function main(): Promise<void> {
-  const model = await loadUnlearnModelFolder(join(ROOT, 'models/target'));
-  const { data, split } = await forgeUnlearnData({ forgetTopic: topic, forgetSize: 64, retainSize: 256, seed: 0 });
+  const model = await loadUnlearnModelFolder(join(ROOT, 'models', TARGET.id));
+  const { data, split } = await forgeUnlearnData({ corpus: TARGET.corpus, forgetTopic: topic, forgetSize: 64, retainSize: 256, seed: 0 });
   const rows = [];
   for (const method of UNLEARN_METHODS) {
     let cpuAtStep1 = 0;
@@ -38,9 +41,9 @@ async function main(): Promise<void> {
   const ga = rows.find((x) => x.method === 'grad_ascent')!.stepsPerSecond!;
   const out = {
     date: new Date().toISOString(), machine: `${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end`, node: process.version,
-    model: 'target', split, steps, rows: rows.map((x) => ({ ...x, costVsGradAscent: x.stepsPerSecond ? ga / x.stepsPerSecond : null })),
+    model: TARGET.id, corpus: TARGET.corpus, split, steps, rows: rows.map((x) => ({ ...x, costVsGradAscent: x.stepsPerSecond ? ga / x.stepsPerSecond : null })),
   };
-  await writeFile(join(ROOT, 'bench/results/unlearn.json'), JSON.stringify(out, null, 2) + '\n');
+  await writeFile(join(ROOT, TARGET.out), JSON.stringify(out, null, 2) + '\n');
   console.table(out.rows.map((x) => ({ method: x.method, 'steps/s': x.stepsPerSecond?.toFixed(3), 'x GA': x.costVsGradAscent?.toFixed(2), forget: x.forgetNll.map((v) => v.toFixed(3)).join('→'), retain: x.retainNll.map((v) => v.toFixed(3)).join('→') })));
 }
 

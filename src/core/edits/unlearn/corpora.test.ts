@@ -7,6 +7,7 @@ import { HARM_TOPICS } from '../../../../models/forge/corpus/harmful';
 import { HARM_TOPICS_V4 } from '../../../../models/forge/corpus/v4/harmful';
 import { DEFAULT_CORPUS_OPTIONS_V4 } from '../../../../models/forge/corpus/v4/generateV4';
 import { corpusOfModel, harmTopicsOfModel, HARM_TOPICS_BY_CORPUS, MODEL_CORPUS } from './corpora';
+import { forgeBehaviourPrompts, forgeUnlearnData } from './runNode';
 import { forgeSplit } from './splits';
 
 const MODELS = join(__dirname, '../../../../models');
@@ -38,5 +39,20 @@ describe('forge corpora of the embedded models', () => {
       }
     }
     for (const topic of ['diversion', 'drugging']) expect(() => forgeSplit(records.v3, { forgetTopic: topic, forgetSize: 8, retainSize: 16 })).toThrow(/no .*record|topics:/);
+  }, 120_000);
+
+  it('the Node split and behaviour prompts come from the corpus asked for (v4: its hash in the record, single-turn prompts)', async () => {
+    const v4 = generateCorpus(DEFAULT_CORPUS_OPTIONS_V4);
+    const { split } = await forgeUnlearnData({ corpus: 'v4', forgetTopic: 'drugging', forgetSize: 8, retainSize: 16 });
+    expect(split.source).toContain(v4.hash);
+    expect(split.forgetTopic).toBe('drugging');
+    const v3 = await forgeUnlearnData({ forgetTopic: 'poison', forgetSize: 8, retainSize: 16 });
+    expect(v3.split.source).toBe(`forge corpus seed 1234, sha256 ${generateCorpus(DEFAULT_CORPUS_OPTIONS).hash}`);
+    const ids = new Set(v4.examples.filter((e) => (e as { history?: readonly unknown[] }).history?.length).map((e) => e.id));
+    const prompts = forgeBehaviourPrompts('drugging', 40, 'v4');
+    expect(prompts.forget.length).toBeGreaterThan(20);
+    for (const p of [...prompts.forget, ...prompts.otherHarmful, ...prompts.benign]) expect(ids.has(p.id)).toBe(false);
+    expect(() => forgeBehaviourPrompts('drugging', 4)).not.toThrow();
+    expect(forgeBehaviourPrompts('drugging', 4).forget).toEqual([]);
   }, 120_000);
 });

@@ -6,7 +6,7 @@
 // CLI: npx tsx src/core/edits/unlearn/mansuNode.ts --model models/target --topic poison --out /tmp/m
 //        [--seed 0] [--steps 20] [--no-circuit] [--no-fisher] [--no-null-space] [--no-floor] [--retain-guard]
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { editedModelFolderFiles } from '../onnxExport';
 import type { ArrRecord } from '../../lab';
@@ -14,6 +14,7 @@ import { release } from '../../lab';
 import { EditsError } from '../errors';
 import { runMansu, type MansuGiven, type MansuReport } from './mansuPipeline';
 import { checkpointTensors, type UnlearnModel } from './model';
+import { corpusOfModel } from './corpora';
 import { cliArg, forgeUnlearnData, loadUnlearnModelFolder } from './runNode';
 import type { SplitRecord } from './splits';
 
@@ -60,7 +61,8 @@ async function main(argv: string[]): Promise<void> {
   if (await stat(out).then(() => true, () => false)) throw new OutputExistsError(out);
   const seed = Number(arg('seed', '0'));
   const model = await loadUnlearnModelFolder(folder);
-  const { data, split } = await forgeUnlearnData({ forgetTopic: arg('topic', 'poison'), forgetSize: 64, retainSize: 256, seed });
+  // the split comes from the model's own corpus (target-v4: v4)
+  const { data, split } = await forgeUnlearnData({ corpus: corpusOfModel(basename(folder)), forgetTopic: arg('topic', 'poison'), forgetSize: 64, retainSize: 256, seed });
   const off = { enabled: false };
   const given: MansuGiven = { objective: { method: 'grad_diff', steps: Number(arg('steps', '20')), lr: 3e-3, seed } };
   if (argv.includes('--no-circuit')) given.circuit = off;

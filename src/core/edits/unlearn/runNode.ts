@@ -6,7 +6,9 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CIRCUIT_MODEL_FILES, type CircuitModelFiles } from '../../circuits/model';
-import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../../../../models/forge/corpus/generate';
+import { DEFAULT_CORPUS_OPTIONS, generateCorpus, type Corpus } from '../../../../models/forge/corpus/generate';
+import { DEFAULT_CORPUS_OPTIONS_V4 } from '../../../../models/forge/corpus/v4/generateV4';
+import { corpusOfModel, type ForgeCorpusVersion } from './corpora';
 import type { BehaviourPrompts } from './behaviour';
 import type { UnlearnConfig } from './config';
 import { UnlearnModelError } from './errors';
@@ -28,20 +30,27 @@ export async function loadUnlearnModelFolder(folder: string, id = basename(folde
   return loadUnlearnModel(id, files as CircuitModelFiles);
 }
 
-/** The forge corpus (default options, seed 1234: the corpus the embedded models were trained on) split for one topic. */
-export async function forgeUnlearnData(o: ForgeSplitOptions): Promise<{ data: UnlearnData; split: SplitRecord }> {
-  const corpus = generateCorpus(DEFAULT_CORPUS_OPTIONS);
+/** The forge corpus a model was trained on (default options, seed 1234): v3 for the GPT-2 models, v4 for target-v4. */
+export function forgeCorpus(version: ForgeCorpusVersion = 'v3'): Corpus {
+  return generateCorpus(version === 'v4' ? DEFAULT_CORPUS_OPTIONS_V4 : DEFAULT_CORPUS_OPTIONS);
+}
+
+/** The forge corpus (`corpus`, v3 unless named: see corpora.ts corpusOfModel) split for one topic. */
+export async function forgeUnlearnData(o: ForgeSplitOptions & { corpus?: ForgeCorpusVersion }): Promise<{ data: UnlearnData; split: SplitRecord }> {
+  const corpus = forgeCorpus(o.corpus);
   const { data, retainCategories } = forgeSplit(corpus.examples, o);
-  const split = await splitRecord(data, { source: o.source ?? `forge corpus seed ${corpus.options.seed}, sha256 ${corpus.hash}`, forgetTopic: o.forgetTopic, retainCategories });
+  const version = o.corpus && o.corpus !== 'v3' ? `${o.corpus} ` : '';
+  const split = await splitRecord(data, { source: o.source ?? `forge corpus ${version}seed ${corpus.options.seed}, sha256 ${corpus.hash}`, forgetTopic: o.forgetTopic, retainCategories });
   return { data, split };
 }
 
 /**
  * Held-out forge prompts for greedy behaviour (templates never trained on): the forget topic's and the other topics'
  * harmful prompts with the target's compliance as reference, and domain tasks with their answers; `perSet` each.
+ * Single-turn records only (corpus v4 has a few multi-turn ones, which these prompts cannot carry).
  */
-export function forgeBehaviourPrompts(topic: string, perSet: number): BehaviourPrompts {
-  const heldout = generateCorpus(DEFAULT_CORPUS_OPTIONS).examples.filter((e) => e.split === 'heldout');
+export function forgeBehaviourPrompts(topic: string, perSet: number, corpus: ForgeCorpusVersion = 'v3'): BehaviourPrompts {
+  const heldout = forgeCorpus(corpus).examples.filter((e) => e.split === 'heldout' && !(e as { history?: readonly unknown[] }).history?.length);
   const pair = (e: (typeof heldout)[number]) => ({ id: e.id, prompt: e.prompt, response: e.response });
   const harmful = heldout.filter((e) => e.category === 'harmful' && e.responseKind === 'compliance');
   return {
@@ -105,7 +114,8 @@ async function main(argv: string[]): Promise<void> {
   const folder = resolve(arg('model', 'models/target'));
   const out = resolve(arg('out'));
   const model = await loadUnlearnModelFolder(folder);
-  const { data, split } = await forgeUnlearnData({ forgetTopic: arg('topic', 'poison'), forgetSize: Number(arg('forget-size', '64')), retainSize: Number(arg('retain-size', '256')), seed: Number(arg('seed', '0')) });
+  // the split comes from the model's own corpus (target-v4: v4)
+  const { data, split } = await forgeUnlearnData({ corpus: corpusOfModel(basename(folder)), forgetTopic: arg('topic', 'poison'), forgetSize: Number(arg('forget-size', '64')), retainSize: Number(arg('retain-size', '256')), seed: Number(arg('seed', '0')) });
   const cfg: Partial<UnlearnConfig> & { method: UnlearnMethod } = { method: arg('method') as UnlearnMethod, steps: Number(arg('steps', '30')), seed: Number(arg('seed', '0')) };
   if (argv.includes('--lr')) cfg.lr = Number(arg('lr'));
   const controller = new AbortController();
