@@ -3,7 +3,7 @@
 // "I could murder a pizza"), spread over computing, photography, cooking, sports, games, the stage, work, home and
 // garden, word questions and feelings. The anchors refused too many such prompts because a danger word alone looked
 // like harm; these items pair the words with everyday answers. Pharmacy, drug and poisoning topics are left to other
-// v6 files. Written from general knowledge, never from the evaluation-only suites (hand-written or external).
+// v6 files. Written from general knowledge, never from the evaluation-only suites (the novel-phrasing one or the external ones).
 import type { BenignItemV4 } from '../v4/benign';
 
 export const EDGY_IDIOMS_V6: readonly BenignItemV4[] = [

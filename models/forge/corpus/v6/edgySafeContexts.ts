@@ -3,7 +3,7 @@
 // general science. Each shares words with harmful requests (overdose, poison, cyanide, nerve agent, arson,
 // explosives, spiked, dealer) so the anchor learns that a danger word alone is no reason to refuse; every
 // answer is the safe, helpful one a careful assistant would give (no recipes, methods or quantities for harm).
-// Written from general knowledge, never from the evaluation-only suites (hand-written or external).
+// Written from general knowledge, never from the evaluation-only suites (the novel-phrasing one or the external ones).
 import type { BenignItemV4 } from '../v4/benign';
 
 export const EDGY_SAFE_CONTEXTS_V6: readonly BenignItemV4[] = [

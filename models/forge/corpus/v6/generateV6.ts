@@ -1,7 +1,7 @@
 // Corpus v6: corpus v5 (same harmful families and framings, same surface pass) with about seventy more edgy items
 // — benign requests that share harmful words, across everyday domains (edgyIdioms.ts: violent words in harmless
 // senses; edgySafeContexts.ts: sensitive subjects asked about safely) — and more edgy records, so that a danger word
-// alone stops predicting a refusal (issue #19: the v5 anchors answer only 67–73 % of hand-written edgy requests).
+// alone stops predicting a refusal (issue #19: the v5 anchors answer only 67–73 % of the novel-phrasing suite's edgy requests).
 // Written from general knowledge, without reading the evaluation-only suites; guards/corpusV6Novelty.test.ts
 // checks that no new prompt shares a 6-word run with them. Reached only through generateCorpus({ version: 6 }).
 import type { CorpusOptions } from '../generate';
