@@ -5,8 +5,8 @@ import { corpusOfModel, type ForgeCorpusVersion } from '../src/core/edits/unlear
 
 export const BENCH_TARGETS = ['target', 'target-v4'] as const;
 
-export function benchTarget(resultFile: string, env = process.env.UNLEARN_TARGET): { id: string; corpus: ForgeCorpusVersion; out: string } {
-  const id = env ?? 'target';
-  if (!(BENCH_TARGETS as readonly string[]).includes(id)) throw new Error(`UNLEARN_TARGET must be one of ${BENCH_TARGETS.join(', ')}, got ${id}`);
+export function benchTarget(resultFile: string, variable = 'UNLEARN_TARGET'): { id: string; corpus: ForgeCorpusVersion; out: string } {
+  const id = process.env[variable] ?? 'target';
+  if (!(BENCH_TARGETS as readonly string[]).includes(id)) throw new Error(`${variable} must be one of ${BENCH_TARGETS.join(', ')}, got ${id}`);
   return { id, corpus: corpusOfModel(id), out: id === 'target' ? resultFile : resultFile.replace(/\.json$/, '-v4.json') };
 }

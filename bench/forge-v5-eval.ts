@@ -21,7 +21,7 @@ import type { CausalLM } from '../src/core/lm/causalLm';
 import { isRefusal } from '../src/core/lm/refusal';
 import { taskAnswerCorrect } from '../src/core/lm/taskAnswer';
 import { replyRelevance, summariseRelevance, type RelevanceItem } from '../src/core/alignbeam/relevance';
-import { suiteItems, type EvalItem } from '../models/forge/evalSuites';
+import { generatedVersionOf, suiteItems, type EvalItem } from '../models/forge/evalSuites';
 import { corpusFor } from '../models/forge/train/data';
 import type { ExampleV4 } from '../models/forge/corpus/v4/generateV4';
 
@@ -65,7 +65,7 @@ function sharesSixGramWithV5(prompt: string): boolean {
 const pct = (k: number, n: number) => ({ k, n, rate: n ? Math.round((1e4 * k) / n) / 1e4 : 0 });
 
 async function evaluateOn(lm: CausalLM, source: Source) {
-  const edgyRefs = source === 'handwritten' ? handwrittenRefs('edgy') : new Map(corpusFor(source === 'heldout-v4' ? 'v4' : source === 'heldout-v6' ? 'v6' : 'v5').examples.map((e) => [e.id, e.response]));
+  const edgyRefs = source === 'handwritten' ? handwrittenRefs('edgy') : new Map(corpusFor(generatedVersionOf(source)).examples.map((e) => [e.id, e.response]));
   const harmful = suiteItems(source, 'harmful');
   const edgy = suiteItems(source, 'edgy');
   const chat = suiteItems(source, 'benign');

@@ -4,6 +4,7 @@
 //                the generator on the fly; multi-turn items keep their earlier turn (`history`);
 //   heldout-v5   corpus v5's held-out split (v4's held-out families, with v5's held-out lead-ins, tails, asides and
 //                interjections and the shared synonym tables), built the same way;
+//   heldout-v6   corpus v6's held-out split (v5's, plus the held-out families of v6's new edgy items);
 //   handwritten  the hand-written novel-phrasing suite (handwritten/*.jsonl): evaluation only, never training,
 //                tuning or model selection. It has no chat suite; its judge pairs are (prompt, reference reply).
 import { readFileSync } from 'node:fs';
@@ -12,11 +13,16 @@ import { fileURLToPath } from 'node:url';
 import type { ChatMessage } from '../../src/core/lm/chatTemplate';
 import { judgePrompt, verdictOf } from './corpus/mixes';
 import { corpusFor } from './train/data';
+import type { CorpusVersion } from './train/recipe';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 export type SuiteSource = 'heldout' | 'heldout-v4' | 'heldout-v5' | 'heldout-v6' | 'handwritten';
 export const SUITE_SOURCES: readonly SuiteSource[] = ['heldout', 'heldout-v4', 'heldout-v5', 'heldout-v6', 'handwritten'];
+
+/** The corpus version whose generated held-out split a `heldout-vN` source is. */
+export const generatedVersionOf = (source: Exclude<SuiteSource, 'heldout' | 'handwritten'>): Exclude<CorpusVersion, 'v3'> =>
+  source.slice('heldout-'.length) as Exclude<CorpusVersion, 'v3'>;
 export type SuiteKind = 'tasks' | 'harmful' | 'edgy' | 'benign' | 'judge';
 
 export interface EvalItem {
@@ -36,7 +42,7 @@ interface JsonlLine { id: string; prompt: string; answer?: string; verdict?: 'sa
 
 const readJsonl = (path: string): JsonlLine[] => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JsonlLine);
 
-function heldoutV4(kind: SuiteKind, version: 'v4' | 'v5' | 'v6' = 'v4'): EvalItem[] {
+function heldoutGenerated(kind: SuiteKind, version: Exclude<CorpusVersion, 'v3'>): EvalItem[] {
   const held = corpusFor(version).examples.filter((e) => e.split === 'heldout');
   const withHistory = (e: (typeof held)[number]): Pick<EvalItem, 'history'> => {
     const h = (e as { history?: ChatMessage[] }).history;
@@ -66,6 +72,6 @@ function handwritten(kind: SuiteKind): EvalItem[] {
 /** The items of one suite kind from one source; `limit` keeps the first n (the re-checkable sample). */
 export function suiteItems(source: SuiteSource, kind: SuiteKind, limit?: number): EvalItem[] {
   const items = source === 'heldout' ? readJsonl(join(HERE, 'heldout', `${kind}.jsonl`)).map((l) => ({ id: l.id, prompt: l.prompt, topic: l.topic, ...(l.answer ? { answer: l.answer } : {}), ...(l.verdict ? { verdict: l.verdict } : {}) }))
-    : source === 'heldout-v4' ? heldoutV4(kind) : source === 'heldout-v5' ? heldoutV4(kind, 'v5') : source === 'heldout-v6' ? heldoutV4(kind, 'v6') : handwritten(kind);
+    : source === 'handwritten' ? handwritten(kind) : heldoutGenerated(kind, generatedVersionOf(source));
   return limit === undefined ? items : items.slice(0, limit);
 }

@@ -75,7 +75,7 @@ export function evaluationRole(id: ModelId): { role: 'target' | 'anchor' | 'judg
   const r = RECIPES[id];
   const mix = mixOf(r);
   const version = corpusOf(r);
-  return { role: mix === 'target' ? 'target' : mix === 'judge' ? 'judge' : 'anchor', suite: version === 'v4' ? 'heldout-v4' : version === 'v5' ? 'heldout-v5' : version === 'v6' ? 'heldout-v6' : 'heldout' };
+  return { role: mix === 'target' ? 'target' : mix === 'judge' ? 'judge' : 'anchor', suite: version === 'v3' ? 'heldout' : `heldout-${version}` };
 }
 
 export async function evaluateModel(id: ModelId, lm: CausalLM, o: { limit?: number; batch?: number; suite?: SuiteSource } = {}): Promise<Evaluation> {

@@ -114,7 +114,7 @@ describe('createUnlearnEngine (in-thread, target)', () => {
 });
 
 describe('createUnlearnEngine splits the corpus of the job\'s model', () => {
-  it('asks for corpus v4 for target-v4 and v3 (no argument, as before) for target; one load per version', async () => {
+  it('asks for corpus v4 for target-v4 and v3 for target; one load per version', async () => {
     const asked: (string | undefined)[] = [];
     const api = createUnlearnEngine({
       readModelFiles: async (id, files) => new Map(await Promise.all(files.map(async (f) => [f, new Uint8Array(await readFile(join(ROOT, 'models', id, f)))] as const))),
@@ -127,6 +127,6 @@ describe('createUnlearnEngine splits the corpus of the job\'s model', () => {
     await expect(api.runUnlearn({ ...REQUEST, modelId: 'target-v4', forgetTopic: 'diversion' })).rejects.toThrow(/topic "diversion"/);
     await expect(api.runUnlearn({ ...REQUEST, modelId: 'target' })).rejects.toThrow(/topic "poison"/);
     await expect(api.runUnlearn({ ...REQUEST, modelId: 'target-v4' })).rejects.toThrow(/topic "poison"/);
-    expect(asked).toEqual(['v4', undefined]);
+    expect(asked).toEqual(['v4', 'v3']);
   }, 60_000);
 });

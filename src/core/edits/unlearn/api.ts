@@ -286,7 +286,7 @@ export function createUnlearnEngine(deps: UnlearnEngineDeps): UnlearnApi {
     const version = corpusOfModel(modelId);
     const have = corpora.get(version);
     if (have) return have;
-    const loading = (version === 'v3' ? deps.corpus() : deps.corpus(version)).catch((e: unknown) => { corpora.delete(version); throw e; });
+    const loading = deps.corpus(version).catch((e: unknown) => { corpora.delete(version); throw e; });
     corpora.set(version, loading);
     return loading;
   };

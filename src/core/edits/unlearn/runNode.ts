@@ -30,9 +30,14 @@ export async function loadUnlearnModelFolder(folder: string, id = basename(folde
   return loadUnlearnModel(id, files as CircuitModelFiles);
 }
 
+const corpora = new Map<ForgeCorpusVersion, Corpus>();
+
 /** The forge corpus a model was trained on (default options, seed 1234): v3 for the GPT-2 models, v4 for target-v4. */
 export function forgeCorpus(version: ForgeCorpusVersion = 'v3'): Corpus {
-  return generateCorpus(version === 'v4' ? DEFAULT_CORPUS_OPTIONS_V4 : DEFAULT_CORPUS_OPTIONS);
+  // generated once per version and process: v4 takes seconds, and a bench asks for it up to three times
+  let c = corpora.get(version);
+  if (!c) corpora.set(version, (c = generateCorpus(version === 'v4' ? DEFAULT_CORPUS_OPTIONS_V4 : DEFAULT_CORPUS_OPTIONS)));
+  return c;
 }
 
 /** The forge corpus (`corpus`, v3 unless named: see corpora.ts corpusOfModel) split for one topic. */
