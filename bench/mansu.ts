@@ -15,6 +15,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { release, type ArrRecord } from '../src/core/lab';
 import { benchTarget } from './benchTarget';
+import { behaviourMaxNew } from '../src/core/edits/unlearn/corpora';
 import { circuitAttributionDivergence, forgetAttribution, forgetTokenPairs } from '../src/core/edits/unlearn/forgetCircuit';
 import { DEFAULT_MANSU_OPTIONS, runMansu, type MansuGiven, type MansuReport } from '../src/core/edits/unlearn/mansuPipeline';
 import type { UnlearnMethod } from '../src/core/edits/unlearn/objectives';
@@ -39,7 +40,8 @@ const OUT = process.env.MANSU_OUT ?? defaultOut;
 if (MODEL_ID !== 'target' && /(^|\/)mansu\.json$/.test(OUT)) throw new Error(`${MODEL_ID} results must not overwrite ${OUT} (the target's); name another MANSU_OUT`);
 const ablations = (process.argv[6] ?? '1') === '1';
 const PER_SET = 12;
-const MAX_NEW = 12;
+// 12 new tokens on target; on target-v4 its corpus's length (corpora.ts behaviourMaxNew: runs before 2026-12-07 11:00 UTC used 12)
+const MAX_NEW = behaviourMaxNew(MODEL_ID, 12);
 const BATCH = 8;
 
 /** The attribution's corrupted side: benign single-turn train prompts (tasks and chat) of the model's corpus, never a harmful one. */

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { benchTarget } from './benchTarget';
 import { release } from '../src/core/lab';
 import { behaviourRates } from '../src/core/edits/unlearn/behaviour';
+import { behaviourMaxNew } from '../src/core/edits/unlearn/corpora';
 import type { UnlearnMethod } from '../src/core/edits/unlearn/objectives';
 import { evaluateQuantized, QUANT_VARIANTS, quantizedParams, variantName } from '../src/core/edits/unlearn/quantEval';
 import { forgeBehaviourPrompts, forgeUnlearnData, loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
@@ -23,7 +24,8 @@ const steps = Number(process.argv[2] ?? 20);
 const topic = process.argv[3] ?? 'poison';
 const methods = (process.argv[4] ?? 'npo,rmu,grad_diff,grad_ascent').split(',') as UnlearnMethod[];
 const PER_SET = 16;
-const MAX_NEW = 16;
+// 16 new tokens on target; target-v4's compliances restate the request first, so its corpus's length (corpora.ts)
+const MAX_NEW = behaviourMaxNew(TARGET.id, 16);
 
 
 async function main(): Promise<void> {

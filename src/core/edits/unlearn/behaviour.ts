@@ -40,6 +40,24 @@ export function operativePart(response: string): string {
 }
 
 /**
+ * The fewest reply tokens after which the decoded text contains `response`'s operative part, the reply being the
+ * response as the model's chat template encodes it after `prompt`: the shortest greedy decode that can reproduce it,
+ * scored as rateContinuations scores. 0 when even the whole reply does not contain it.
+ */
+export function operativeTokenCount(model: UnlearnModel, pair: { prompt: string; response: string }): number {
+  const op = operativePart(pair.response);
+  const enc = model.tokenizer.encodeChat(pair.prompt, pair.response);
+  const reply = enc.ids.slice(enc.responseStart);
+  for (let k = 1; k <= reply.length; k++) if (model.tokenizer.decode(reply.slice(0, k), { skipSpecialTokens: true }).includes(op)) return k;
+  return 0;
+}
+
+/** The decode-length rule of corpora.ts BEHAVIOUR_MAX_NEW_BY_CORPUS: the most tokens any of `pairs` needs to finish its operative part. */
+export function operativeDecodeLength(model: UnlearnModel, pairs: readonly { prompt: string; response: string }[]): number {
+  return pairs.reduce((m, p) => Math.max(m, operativeTokenCount(model, p)), 0);
+}
+
+/**
  * Greedy continuations (maxNew tokens each, cut after the tokenizer's eos) of prompts; does not consume params.
  * KV-cached (lab kvDecode.ts: prefill once, one jitted step per token); greedyDecodeRecompute is the full-forward
  * yardstick it is tested against token for token.
