@@ -36,11 +36,16 @@ export interface ReplicaOptions {
   exposeNormalised?: boolean;
 }
 
+/** The kernel vote's constants. */
 function constants(g: GraphBuilder, tau: number): void {
   g.initializer('c.two', f32(2), [])
     .initializer('c.tau', f32(tau), []).initializer('c.eps', f32(1e-3), []).initializer('c.eye10', EYE10, [10, 10])
-    .initializer('c.i0', int64([0]), [1]).initializer('c.i1', int64([1]), [1]).initializer('c.i2', int64([2]), [1])
-    .initializer('c.end', int64([2 ** 62]), [1]);
+    .initializer('c.i1', int64([1]), [1]).initializer('c.i2', int64([2]), [1]);
+}
+
+/** The row-slicing constants (split). */
+function sliceConstants(g: GraphBuilder): void {
+  g.initializer('c.i0', int64([0]), [1]).initializer('c.end', int64([2 ** 62]), [1]);
 }
 
 /** Rows [0, sep) and [sep, end) of `x` along `axis` (an int64 [1] initializer name). */
@@ -85,13 +90,37 @@ export type TabpfnVariant = 'script' | 'traced';
  * 'traced' = the test export where only X and y stay graph inputs (single_eval_pos is then len(y)).
  */
 export function buildTabpfnV2Replica(variant: TabpfnVariant = 'script', opts: ReplicaOptions = {}): Uint8Array {
-  const name = (n: string) => opts.rename?.[n] ?? n;
   const g = new GraphBuilder({ opset: 17, name: 'tabpfn-v2-replica', producer: 'workbench-tfm-replica',
     docString: 'Contract replica of a TabPFN v2 classifier ONNX export (kernel-vote head, not TabPFN weights).' });
+  tabpfnV2ContractInputs(g, variant, opts);
+  constants(g, opts.tau ?? 4);
+  // labels → rank among the context's distinct labels → one-hot over 10 slots
+  g.node('Unique', ['yf'], ['uniq'], { sorted: 1 }).node('Unsqueeze', ['yf', 'c.i1'], ['ycol'])
+    .node('Greater', ['ycol', 'uniq'], ['gt']).node('Cast', ['gt'], ['gtf'], { to: 1 })
+    .node('ReduceSum', ['gtf', 'c.i1'], ['rank'], { keepdims: 0 }).node('Cast', ['rank'], ['ranki'], { to: 7 })
+    .node('Gather', ['c.eye10', 'ranki'], ['onehot']); // [n_ctx, 10]
+  g.node('Transpose', ['z'], ['zb'], { perm: [1, 0, 2] }); // [B,N,F]
+  const [ctx, qry] = split(g, 'zb', 'sep', 'c.i1', 'zbs');
+  g.node('Shape', [opts.rename?.X ?? 'X'], ['nFeat'], { start: 2, end: 3 });
+  kernelVote(g, ctx, qry, 'onehot', 'nFeat', 'logitsB'); // [B,Nq,10]
+  g.node('Transpose', ['logitsB'], ['output'], { perm: [1, 0, 2] })
+    .output('output', 'float32', ['num_test', 'batch_size', 10]);
+  if (opts.exposeNormalised) g.output('z', 'float32', ['num_datapoints', 'batch_size', 'num_features']);
+  return g.toBytes();
+}
+
+/**
+ * The TabPFN v2 export's inputs and its in-graph preprocessing, shared by the kernel-vote replica and the
+ * real-architecture one (tabpfnV2Arch.ts). Declares the inputs (renamed per opts) and defines: 'sep' int64 [1]
+ * (context rows), 'yf' float32 [n_ctx] (context labels), 'ok' bool [N, B, F] (not NaN), 'z' float32 [N, B, F]
+ * (NaN → context mean, 12σ soft clip, z-score over the context, clip ±100), and the constants c.* it uses.
+ */
+export function tabpfnV2ContractInputs(g: GraphBuilder, variant: TabpfnVariant, opts: ReplicaOptions = {}): void {
+  const name = (n: string) => opts.rename?.[n] ?? n;
   const X = name('X');
   const y = name('y');
   g.input(X, 'float32', ['num_datapoints', 'batch_size', opts.fixedFeatures ?? 'num_features']).input(y, opts.labelDtype ?? 'float32', ['num_labels']);
-  constants(g, opts.tau ?? 4);
+  sliceConstants(g);
   g.initializer('c.zero', f32(0), []).initializer('c.one', f32(1), []).initializer('c.sigma', f32(12), []).initializer('c.tiny', f32(1e-20), []).initializer('c.hi', f32(100), []).initializer('c.lo', f32(-100), []);
   if (variant === 'script') {
     g.input(name('single_eval_pos'), 'int64', []).input(name('only_return_standard_out'), 'bool', []);
@@ -126,19 +155,6 @@ export function buildTabpfnV2Replica(variant: TabpfnVariant = 'script', opts: Re
   weightedStd(g, trb, 'ones', 'm3', 's3');
   g.node('Add', ['s3', 'c.tiny'], ['s3e']).node('Sub', ['xb', 'm3'], ['zc']).node('Div', ['zc', 's3e'], ['z0'])
     .node('Max', ['z0', 'c.lo'], ['z1']).node('Min', ['z1', 'c.hi'], ['z']);
-  // labels → rank among the context's distinct labels → one-hot over 10 slots
-  g.node('Unique', ['yf'], ['uniq'], { sorted: 1 }).node('Unsqueeze', ['yf', 'c.i1'], ['ycol'])
-    .node('Greater', ['ycol', 'uniq'], ['gt']).node('Cast', ['gt'], ['gtf'], { to: 1 })
-    .node('ReduceSum', ['gtf', 'c.i1'], ['rank'], { keepdims: 0 }).node('Cast', ['rank'], ['ranki'], { to: 7 })
-    .node('Gather', ['c.eye10', 'ranki'], ['onehot']); // [n_ctx, 10]
-  g.node('Transpose', ['z'], ['zb'], { perm: [1, 0, 2] }); // [B,N,F]
-  const [ctx, qry] = split(g, 'zb', 'sep', 'c.i1', 'zbs');
-  g.node('Shape', [X], ['nFeat'], { start: 2, end: 3 });
-  kernelVote(g, ctx, qry, 'onehot', 'nFeat', 'logitsB'); // [B,Nq,10]
-  g.node('Transpose', ['logitsB'], ['output'], { perm: [1, 0, 2] })
-    .output('output', 'float32', ['num_test', 'batch_size', 10]);
-  if (opts.exposeNormalised) g.output('z', 'float32', ['num_datapoints', 'batch_size', 'num_features']);
-  return g.toBytes();
 }
 
 /** A TabICL classifier export: X [B, T, H], y_train [B, train_size] → logits [B, test_size, num_classes]. */
@@ -150,6 +166,7 @@ export function buildTabiclReplica(opts: ReplicaOptions = {}): Uint8Array {
   const y = name('y_train');
   g.input(X, 'float32', ['batch', 'rows', opts.fixedFeatures ?? 'features']).input(y, opts.labelDtype ?? 'float32', ['batch', 'train_size']);
   constants(g, opts.tau ?? 4);
+  sliceConstants(g);
   g.initializer('c.s0', int64([0]), []);
   g.node('Shape', [y], ['sep'], { start: 1, end: 2 }).node('Cast', [y], ['yf'], { to: 1 });
   const [ctx, qry] = split(g, X, 'sep', 'c.i1', 'xs');
