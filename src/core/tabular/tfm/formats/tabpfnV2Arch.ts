@@ -2,7 +2,7 @@
 // the public export (replicas.ts: names, dtypes, ranks, dynamic axes, the in-graph NaN / 12σ / z-score
 // preprocessing) over the PerFeatureTransformer of the v2 classifier, with deterministic weights named as its torch
 // state dict (tabpfnV2ArchWeights.ts). Read at PriorLabs/TabPFN 0f1848deb157d5d042e64cdb5c37c22c6384f151:
-//   model/loading.py      load_model: features_per_group 2 (v2 classifier config), nhid = emsize·4, decoder
+//   model/loading.py      load_model: features_per_group from the config (1 or 2; 2 here), nhid = emsize·4, decoder
 //                         {"standard": Linear(emsize, nhid), GELU, Linear(nhid, 10)}, pre_norm False, LayerNorms
 //                         without affine, multiquery_item_attention_for_test_set True, feature_positional_embedding
 //                         "subspace"; get_encoder / get_y_encoder (the encoder steps below)
@@ -23,7 +23,7 @@
 //                         rows attend to context rows only, with every head's keys/values from head 0
 //                         (reuse_first_head_kv)); x = LN(x + MLP(Linear, GELU, Linear, no biases))
 //   model/multi_head_attention.py  _w_qkv [3, nhead, d_k, emsize], _w_out [nhead, d_v, emsize], scale 1/√d_k
-// Simplified (also in the README): small width (emsize 32, 2 layers, 4 heads; the release is 192, 12, 6);
+// Simplified (also in the README): small width (emsize 32, 2 layers, 4 heads; InferenceConfig allows 128/192, 12, 4/6);
 // untrained weights, and no zero init of the last sub-layers (tabpfnV2ArchWeights.ts); the per-call torch.randn
 // feature embeddings are a fixed table of seeded normals (the same vector for group g on every call, as the fixed
 // model seed gives, but other draws); ±inf inputs are not given their +2/+4 indicators (the adapters never feed

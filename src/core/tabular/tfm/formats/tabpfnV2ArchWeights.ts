@@ -10,14 +10,14 @@
 import { mulberry32 } from '../../../numeric/random';
 
 export interface TabpfnV2ArchConfig {
-  /** model width (emsize 192 in the released v2 classifier; small here) */
+  /** model width (model/config.py InferenceConfig: 128 or 192; small here) */
   emsize: number;
   nhead: number;
-  /** 12 in the release */
+  /** 12 in every InferenceConfig */
   nlayers: number;
   /** MLP and decoder hidden width = emsize · nhidFactor (4 in every v2 config) */
   nhidFactor: number;
-  /** features per token (2 in the v2 classifier config) */
+  /** features per token (InferenceConfig: 1 or 2; 2 here, as the v2 classifier) */
   featuresPerGroup: number;
   /** decoder outputs (max_num_classes 10) */
   nOut: number;
