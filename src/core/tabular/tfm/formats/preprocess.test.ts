@@ -55,6 +55,9 @@ describe('TFM package preprocessing, hand-checked', () => {
     const qry = fingerprints(m, 7, false);
     expect(qry[0]).toBe(qry[1]); // no de-duplication for queries
     expect(qry[0]).not.toBe(ctx[0]);
+    // duplicated rows holding NaN are told apart too (NaN + offset stays NaN: this looped forever before)
+    const nan = fingerprints(matrix([[NaN, 2], [NaN, 2], [NaN, NaN], [NaN, NaN]]), 7, true);
+    expect(new Set(nan).size).toBe(4);
   });
 
   it('shuffles: circular shifts as Python slices them; Latin squares put every feature in every slot once', () => {

@@ -119,7 +119,9 @@ export function fingerprints(m: FeatureMatrix, salt: number, dedupe: boolean): F
   const bytes = new Uint8Array(buf.buffer);
   const hash = (add: number): number => {
     for (let j = 0; j < m.d; j++) buf[j] += add;
-    let h1 = 0xdeadbeef ^ salt;
+    // NaN + add is still NaN, so a duplicated context row holding a NaN would rehash to the same value forever:
+    // the offset is hashed as well (as PriorLabs/TabPFN's later _hash_with_offset hashes it with the row bytes)
+    let h1 = Math.imul(0xdeadbeef ^ salt ^ add, add ? 2654435761 : 1);
     let h2 = 0x41c6ce57 ^ salt;
     for (const b of bytes) {
       h1 = Math.imul(h1 ^ b, 2654435761);

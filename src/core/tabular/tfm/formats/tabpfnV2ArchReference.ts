@@ -95,7 +95,7 @@ function attention(xq: Vec[], xkv: Vec[], wqkv: Float32Array, wout: Float32Array
 }
 
 /** The in-graph preprocessing of one column (context = first sep rows): [value, nan indicator] per row. */
-function preprocessColumn(col: Vec, sep: number): { z: Vec; nan: Vec } {
+export function preprocessColumn(col: Vec, sep: number): { z: Vec; nan: Vec } {
   const N = col.length;
   const nan = col.map((v) => (Number.isNaN(v) ? -2 : 0));
   let s = 0;
