@@ -12,6 +12,9 @@
 //   PROTOCOL_BASELINE=tuned|plain     tuned GBDT (default) or the untuned GBDT on true labels
 //   PROTOCOL_OPENML_SUITES=99  PROTOCOL_OPENML_DATASETS=31,37  PROTOCOL_OPENML_MAX_ROWS=20000   (online only)
 //   PROTOCOL_OUT=bench/results/tabular-protocol.json   PROTOCOL_LABEL="…"  a note stored in the result (e.g. "reduced run")
+//   PROTOCOL_FROM_RECORDS=results.json   runs nothing: merges the run records of a protocol sweep (the `--out` file of
+//       `npm run sweep -- sweeps/examples/tabular-protocol.json [--redis …]`, one job per dataset) into one result and
+//       prints / writes it as below (src/core/experiments/runners/tabularProtocolRecords.ts)
 
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -19,10 +22,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tunedGbdtTeacher, DEFAULT_TUNE_GBDT } from '../src/core/tabular/baselines/tunedGbdt';
+import { protocolFromRecords } from '../src/core/experiments/runners/tabularProtocolRecords';
+import type { RunRecord } from '../src/core/experiments/record';
 import { loadSharedDataset, sharedDatasetSpec } from '../src/core/tabular/data/registry';
 import { STRATEGY_NAMES, type StrategyName } from '../src/core/tabular/strategies';
-import { DEFAULT_PROTOCOL, plainGbdtBaseline, runProtocol, type ProtocolBaseline, type ProtocolConfig } from '../src/core/tabular/study/protocol';
+import { DEFAULT_PROTOCOL, runProtocol, type ProtocolConfig, type ProtocolResult } from '../src/core/tabular/study/protocol';
+import { protocolBaseline } from '../src/core/tabular/study/protocolRun';
 import { loadOpenMlDatasets, shippedSensitive, type ProtocolDataset } from '../src/core/tabular/study/protocolSources';
 import { TEACHER_FACTORIES } from '../src/core/tabular/teachers/registry';
 
@@ -54,15 +59,11 @@ const teachers = teacherIds.map((id) => {
   if (!f) throw new RangeError(`PROTOCOL_TEACHERS: unknown teacher "${id}" (registry: ${TEACHER_FACTORIES.map((t) => t.id).join(', ')}).`);
   return f.create();
 });
-const baseline: ProtocolBaseline = env.PROTOCOL_BASELINE === 'plain' ? plainGbdtBaseline() : {
-  teacher: tunedGbdtTeacher({ seed: 0 }),
-  note: `tuned GBDT (src/core/tabular/baselines/tunedGbdt.ts): ${DEFAULT_TUNE_GBDT.grid.learningRate.length * DEFAULT_TUNE_GBDT.grid.maxDepth.length * DEFAULT_TUNE_GBDT.grid.minChildWeight.length}-point grid ` +
-    `(η ${DEFAULT_TUNE_GBDT.grid.learningRate.join('/')}, depth ${DEFAULT_TUNE_GBDT.grid.maxDepth.join('/')}, min child weight ${DEFAULT_TUNE_GBDT.grid.minChildWeight.join('/')}), ` +
-    `inner stratified ${DEFAULT_TUNE_GBDT.innerFolds}-fold CV on the training fold, rounds by early stopping`,
-};
+const baseline = protocolBaseline(env.PROTOCOL_BASELINE === 'plain' ? 'plain' : 'tuned-gbdt', 0);
+const fromRecords = env.PROTOCOL_FROM_RECORDS;
 
 const datasets: ProtocolDataset[] = [];
-for (const id of datasetIds) {
+for (const id of fromRecords ? [] : datasetIds) {
   const task = await loadSharedDataset(id, readFileSync(resolve(ROOT, 'public/samples/tabular', sharedDatasetSpec(id).file), 'utf8'));
   datasets.push({ id, task, source: 'shipped', sensitive: shippedSensitive(id, task) });
 }
@@ -82,17 +83,20 @@ const started = new Date().toISOString();
 const loadStart = loadavg();
 let lastPct = -1;
 const t0 = performance.now();
-const result = await runProtocol(datasets, teachers, baseline, config, {
-  onProgress: (e) => {
-    const pct = Math.floor((100 * e.done) / e.total);
-    if (pct !== lastPct && pct % 5 === 0) { lastPct = pct; process.stderr.write(`${pct}% ${((performance.now() - t0) / 1000).toFixed(0)} s · ${e.label}\n`); }
-  },
-});
+const result: ProtocolResult = fromRecords
+  ? protocolFromRecords((JSON.parse(readFileSync(resolve(fromRecords), 'utf8')) as { records: { record: RunRecord }[] }).records.map((r) => r.record))
+  : await runProtocol(datasets, teachers, baseline, config, {
+    onProgress: (e) => {
+      const pct = Math.floor((100 * e.done) / e.total);
+      if (pct !== lastPct && pct % 5 === 0) { lastPct = pct; process.stderr.write(`${pct}% ${((performance.now() - t0) / 1000).toFixed(0)} s · ${e.label}\n`); }
+    },
+  });
 const seconds = (performance.now() - t0) / 1000;
 
 const a = result.analyses;
 const f3 = (v: number): string => (Number.isFinite(v) ? v.toFixed(3) : '—');
-console.log(`\nDistillation (mean over ${config.foldsRun} of ${config.folds} folds; GBDT student on ${config.labelFolds}-fold OOF soft targets)`);
+const rc = result.config;
+console.log(`\nDistillation (mean over ${rc.foldsRun} of ${rc.folds} folds; GBDT student on ${rc.labelFolds}-fold OOF soft targets)`);
 console.log('dataset                   d  teacher  teacher AUC  student AUC  retention  baseline AUC  ECE t/s');
 for (const d of a.distill) {
   console.log(`${d.dataset.padEnd(24)} ${String(d.features).padStart(2)}  ${d.teacher.padEnd(7)}  ${f3(d.teacherAuc).padStart(11)}  ${f3(d.studentAuc).padStart(11)}  ` +
@@ -116,7 +120,7 @@ writeFileSync(out, JSON.stringify({
   bench: 'tabular-protocol', label: env.PROTOCOL_LABEL ?? null, started, finished: new Date().toISOString(), seconds,
   machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', loadavgStart: loadStart, loadavgEnd: loadavg() },
   git: { revision: git('git rev-parse HEAD'), dirty: git('git status --porcelain') !== '' },
-  spec: { env: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('PROTOCOL_'))), datasets: datasetIds, teachers: teacherIds, openml: { suites, datasets: openmlIds, skipped: openmlSkipped } },
+  spec: { env: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('PROTOCOL_'))), fromRecords: fromRecords ?? null, datasets: result.datasets.map((d) => d.id), teachers: result.teachers, openml: { suites, datasets: openmlIds, skipped: openmlSkipped } },
   models: { tfmOnnxSha256: sha256(resolve(ROOT, 'models/tfm/onnx/model.onnx')) },
   notes: [
     'Sensitive attributes: german age ≤ 25 / > 25 (the registry column; personal_status_sex mixes sex with marital status), pima age ≤ 30 / > 30; fairness gaps = largest − smallest group AUC / TPR with the minority class as positive.',

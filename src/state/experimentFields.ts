@@ -39,6 +39,11 @@ export const TABULAR_FIELDS: FieldRoutes<TabularSpec, TabularPlan> = {
   'distill.temperature': { to: 'run.options.temperature', given: view('distill') },
   'distill.hardLabelMix': { to: 'run.options.hardLabelMix', given: view('distill') },
   'distill.students': { to: 'run.options.students', given: view('distill') },
+  'protocol.baseline': { to: 'run.options.baseline', given: view('protocol') },
+  'protocol.foldsRun': { to: 'run.options.foldsRun', given: view('protocol') },
+  'protocol.labelFolds': { to: 'run.options.labelFolds', given: view('protocol') },
+  'protocol.study': { to: 'run.options.study', given: view('protocol') },
+  'protocol.studyFolds': { to: 'run.options.study.folds', given: view('protocol') },
 };
 
 const filePool = (s: EnsemblesSpec): EnsemblesSpec => ({ ...s, pool: { kind: 'file', name: 'pool.csv', sha256: 'c'.repeat(64) } });

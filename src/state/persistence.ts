@@ -22,7 +22,7 @@ const ensembles: Table<EnsemblesSpec> = {
 const tabular: Table<TabularSpec> = {
   seed: 'link', backend: 'link', view: 'link', dataset: 'link', header: 'link', userTeacher: 'link', target: 'link', sensitive: 'link', sensitiveThreshold: 'link',
   teachers: 'link', strategies: 'link',
-  contextSizes: 'link', folds: 'link', cutoff: 'link', tfmFeed: 'link', distill: 'link',
+  contextSizes: 'link', folds: 'link', cutoff: 'link', tfmFeed: 'link', distill: 'link', protocol: 'link',
 };
 const edits: Table<EditsSpec> = {
   seed: 'link', job: 'link', base: 'link', aligned: 'link', target: 'link', circuit: 'link', output: 'link', strength: 'link', quant: 'link',

@@ -19,6 +19,8 @@ import { classCounts, minorityClass, selectTask, type TabularTask } from './data
 import { runDistillation, type DistillRun, type StudentOutcome } from './distill/run';
 import { argmaxRates, cutoffSkipReason, DEFAULT_CUTOFF_RUN, foldCutoff, summariseCutoffs, tryFoldCutoff, type CutoffRunOptions, type TeacherCutoff } from './teacherCutoff';
 import type { StrategyName } from './strategies';
+import type { ProtocolResult } from './study/protocol';
+import { runProtocolOnTask, type ProtocolViewOptions } from './study/protocolRun';
 import { runStudy, type StudyResult } from './study/runner';
 import { DenseStudent } from './students/dense';
 import { exportDenseOnnx } from './students/exportDense';
@@ -33,7 +35,7 @@ import type { TfmFeedName, TfmRuntime } from './tfm/tfmTeacher';
 import { PlannedProgress } from '../runtime/progress';
 import type { BackendPreference, OrtBackend } from '../runtime/session';
 
-export type TabularPhase = 'teachers' | 'study' | 'distill';
+export type TabularPhase = 'teachers' | 'study' | 'distill' | 'protocol';
 
 /** Progress of one run: monotone `done` against a fixed `total`, ending at done = total. */
 export interface TabularProgress { phase: TabularPhase; done: number; total: number; label: string }
@@ -148,6 +150,10 @@ export interface DistillRunOptions extends RunBackend {
   /** share of rows held out to compare students with the teacher; default 0.25 */
   testFraction?: number;
 }
+/** The seed studies' protocol on the loaded task (study/protocolRun.ts): in-context teachers only. */
+export interface ProtocolRunOptions extends RunBackend, ProtocolViewOptions { teachers: string[] }
+export interface ProtocolReport { result: ProtocolResult; skipped: Skipped[]; digest: string }
+
 /** A distillation run without the trained models and per-row targets (they stay in the engine). */
 export type DistillReport = Omit<DistillRun, 'models' | 'labels'> & { warnings: string[]; trainRows: number; testRows: number; skipped: Skipped[]; digest: string };
 
@@ -172,6 +178,12 @@ export interface TabularApi {
   runStudy(options: StudyRunOptions, onProgress?: TabularProgressCallback): Promise<StudyReport>;
   /** Label a training split with the teachers (out-of-fold by default), train students, compare on held-out rows. */
   runDistill(options: DistillRunOptions, onProgress?: TabularProgressCallback): Promise<DistillReport>;
+  /**
+   * The seed studies at their protocol on this one dataset (study/protocol.ts): baseline, OOF-labelled students,
+   * retention, calibration, fairness, latency, the pool's Yule's Q and (optionally) the context study. A sweep runs
+   * one dataset per job and study/protocolMerge.ts joins them into the cross-dataset analyses.
+   */
+  runProtocol(options: ProtocolRunOptions, onProgress?: TabularProgressCallback): Promise<ProtocolReport>;
   /** Export a student trained by the last `runDistill`. */
   exportStudent(kind: StudentKind): Promise<StudentExport>;
   /**
@@ -432,6 +444,24 @@ export function createTabularEngine(deps: TabularEngineDeps = {}): TabularApi {
         teacherId: run.teacherId, teacher: run.teacher, collapse: run.collapse, students: run.students,
         warnings: run.labels.warnings, trainRows: train.n, testRows: test.n, skipped, digest,
       };
+    }),
+    runProtocol: (o, onProgress) => abortable(async (signal) => {
+      const t = needTask();
+      // the protocol distils in-context teachers and compares them with its baseline: a fitted baseline is no teacher here
+      const fitted = o.teachers.filter((id) => TEACHER_FACTORIES.find((f) => f.id === id)?.kind === 'fitted-baseline');
+      if (fitted.length === o.teachers.length) throw new TabularDataError(`The protocol needs an in-context teacher (tfm, knn, logreg or a user TFM): ${fitted.join(', ')} is a fitted baseline, which the protocol uses as its baseline (${o.baseline}).`);
+      const { teachers, skipped } = resolveTeachers(o.teachers.filter((id) => !fitted.includes(id)), userTeacher, o.backend, deps.tfmRuntime, o.tfmFeed);
+      for (const id of fitted) skipped.push({ teacher: id, reason: `"${id}" is a fitted baseline, not an in-context teacher: the protocol compares every teacher with its baseline (${o.baseline})` });
+      const result = await runProtocolOnTask(t, dataset?.format === 'shared' ? dataset.name : null, teachers.map((x) => x.teacher), o, {
+        signal, onProgress: (e) => onProgress?.({ phase: 'protocol', done: e.done, total: e.total, label: e.label }),
+      });
+      const digest = await resultDigest({
+        view: 'protocol',
+        baseline: result.baselineRecords.map((b) => [b.fold, b.auc]),
+        distill: result.distillRecords.map((d) => [d.fold, d.teacher, d.teacherAuc, d.studentAuc]),
+        study: result.study?.records.map((r) => [r.fold, r.strategy, r.size, r.teacher, r.auc]) ?? null,
+      });
+      return { result, skipped, digest };
     }),
     exportStudent: (kind) => enqueue(async () => {
       const model = distilled?.models.find((m) => m.kind === kind);

@@ -2,4 +2,4 @@
 // tabularPlan.ts), re-exported so the panel and the runner send the same options for the same spec — every field
 // a link carries (the backend setting included) reaches the engine; runOptions.test.ts follows `backend` down to
 // the ORT session and src/state/experimentFields.test.ts perturbs every spec field.
-export { distillRunOptions, studyRunOptions, teacherRunOptions } from '../../core/experiments/runners/tabularPlan';
+export { distillRunOptions, protocolRunOptions, studyRunOptions, teacherRunOptions } from '../../core/experiments/runners/tabularPlan';

@@ -5,7 +5,7 @@ import { useCallback, useRef, useState } from 'react';
 import * as Comlink from 'comlink';
 import type { HeaderMode } from '../../core/tabular/data/csv';
 import type {
-  DatasetSummary, DistillReport, StudyReport, TabularProgress, TaskChoice, TaskSummary, TeacherReport,
+  DatasetSummary, DistillReport, ProtocolReport, StudyReport, TabularProgress, TaskChoice, TaskSummary, TeacherReport,
 } from '../../core/tabular/api';
 import { SHARED_DATASETS } from '../../core/tabular/data/registry';
 import { sha256Hex } from '../../core/runtime/loaders';
@@ -13,7 +13,7 @@ import type { StudentKind } from '../../core/tabular/students/types';
 import { downloadFile } from '../../viz/download';
 import type { TabularSpec } from '../../state/specs/tabular';
 import { useWorkerEngine } from '../../app/useWorkerEngine';
-import { distillRunOptions, studyRunOptions, teacherRunOptions } from './runOptions';
+import { distillRunOptions, protocolRunOptions, studyRunOptions, teacherRunOptions } from './runOptions';
 import { providerReason } from '../../core/runtime/backendChoice';
 import { useAppStore } from '../../state/appStore';
 import type { TabularWorkerApi } from '../../../workers/tabular.worker';
@@ -36,7 +36,7 @@ export type RunState =
   | { status: 'error'; view: View; message: string }
   | { status: 'cancelled'; view: View };
 
-export interface Reports { teacher?: TeacherReport; study?: StudyReport; distill?: DistillReport }
+export interface Reports { teacher?: TeacherReport; study?: StudyReport; distill?: DistillReport; protocol?: ProtocolReport }
 
 const createWorker = () => {
   // the worker sends errors in the runtime's wire format (workers/comlinkErrors.ts): this side must decode it
@@ -147,7 +147,8 @@ export function useTabularEngine() {
       const onProgress = Comlink.proxy((p: TabularProgress) => setRun((r) => (r.status === 'running' && r.view === view ? { ...r, progress: p } : r)));
       const report = view === 'teacher' ? await api.runTeachers(teacherRunOptions(spec), onProgress)
         : view === 'study' ? await api.runStudy(studyRunOptions(spec), onProgress)
-          : await api.runDistill(distillRunOptions(spec), onProgress);
+          : view === 'protocol' ? await api.runProtocol(protocolRunOptions(spec), onProgress)
+            : await api.runDistill(distillRunOptions(spec), onProgress);
       setReports((r) => ({ ...r, [view]: report }));
       // the status bar shows what the run's ONNX teacher really ran on (the TFM: WASM under auto on a software GPU)
       const session = (await api.tabularBackendInfo().catch(() => [])).at(-1);

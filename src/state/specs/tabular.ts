@@ -8,7 +8,8 @@ export const CONTEXT_STRATEGIES = ['uniform', 'stratified', 'balanced', 'oversam
 const schema = z.object({
   seed,
   backend: backendPreference,
-  view: z.enum(['teacher', 'study', 'distill']).default('teacher'),
+  /** v6: 'protocol', the seed studies' protocol on this dataset (one sweep job per dataset; see `protocol`) */
+  view: z.enum(['teacher', 'study', 'distill', 'protocol']).default('teacher'),
   dataset: dataRef.default({ id: 'german' }),
   /** target column: its name, or its position (0-based; negative from the end, -1 = the last column) */
   target: z.union([z.string().max(200), z.number().int().min(-10_000).max(10_000)]).optional(),
@@ -47,6 +48,18 @@ const schema = z.object({
     hardLabelMix: z.number().default(0),
     students: z.array(z.enum(['gbdt', 'mlp', 'logreg'])).default(['gbdt', 'mlp', 'logreg']),
   }).default({ labelling: 'oof', temperature: 1, hardLabelMix: 0, students: ['gbdt', 'mlp', 'logreg'] }),
+  /**
+   * v6, the 'protocol' view (src/core/tabular/study/protocolRun.ts): the baseline every teacher and student is
+   * compared with (the tuned GBDT, or the untuned GBDT on true labels), how many of the `folds` outer folds run, K of
+   * the out-of-fold labelling, and the context study over `strategies` × `contextSizes` with its own fold count.
+   */
+  protocol: z.object({
+    baseline: z.enum(['tuned-gbdt', 'plain']).default('tuned-gbdt'),
+    foldsRun: z.number().int().default(5),
+    labelFolds: z.number().int().default(5),
+    study: z.boolean().default(true),
+    studyFolds: z.number().int().default(3),
+  }).default({ baseline: 'tuned-gbdt', foldsRun: 5, labelFolds: 5, study: true, studyFolds: 3 }),
 });
 
 export type TabularSpec = z.infer<typeof schema>;
@@ -57,8 +70,9 @@ export const tabularSpec: SpecDefinition<TabularSpec> = {
   // cut-off defaults to Youden's J without ONNX TFMs); an older build refuses a v2 link as newer rather than as
   // an unknown teacher. v3 added tfmFeed: v1/v2 links decode to the feed they ran ('onehot-stratified'). v4 made
   // the per-member code shuffle the default feed: v3 links decode to 'codes-minority-complete'. v5 made 32 members
-  // on tables with categorical codes the default: v4 links decode to 'shuffled-codes-minority-complete'.
-  version: 5,
+  // on tables with categorical codes the default: v4 links decode to 'shuffled-codes-minority-complete'. v6 added
+  // the 'protocol' view and its settings; no older link has either, so v5 links decode unchanged.
+  version: 6,
   schema,
   migrations: {
     // v0 links carried a single context size.
@@ -76,6 +90,7 @@ export const tabularSpec: SpecDefinition<TabularSpec> = {
     folds: clampInt(s.folds, 2, 20),
     strategies: [...new Set(s.strategies)],
     teachers: [...new Set(s.teachers)],
+    protocol: { ...s.protocol, foldsRun: clampInt(s.protocol.foldsRun, 1, clampInt(s.folds, 2, 20)), labelFolds: clampInt(s.protocol.labelFolds, 2, 20), studyFolds: clampInt(s.protocol.studyFolds, 2, 20) },
     distill: { ...s.distill, temperature: clampNumber(s.distill.temperature, 0.05, 20), hardLabelMix: clampNumber(s.distill.hardLabelMix, 0, 1) },
   }),
 };

@@ -16,7 +16,7 @@ import { tabularPlan, type TabularRunSpec } from './tabularPlan';
 export type { TabularRunSpec } from './tabularPlan';
 
 /** Timing fields of the engine's reports (api.ts, study/runner.ts, distill/run.ts): measured, not reproducible, so outside the digest. */
-const TIMING_KEYS = new Set(['latency', 'latencyMs', 'latencyMsMean', 'usPerRow', 'trainMs', 'speedupBatch1', 'speedupBatched']);
+const TIMING_KEYS = new Set(['latency', 'latencyMs', 'latencyMsMean', 'usPerRow', 'trainMs', 'speedupBatch1', 'speedupBatched', 'medianSpeedupBatch1', 'minSpeedupBatch1']);
 
 /** Splits a report into its deterministic part and its timings (paths kept so nothing measured is lost). */
 export function splitTimings(value: unknown, path = '', timings: Record<string, unknown> = {}): { results: unknown; timings: Record<string, unknown> } {
@@ -30,6 +30,26 @@ export function splitTimings(value: unknown, path = '', timings: Record<string, 
     return { results: out, timings };
   }
   return { results: value, timings };
+}
+
+/**
+ * The inverse of splitTimings: the timings put back at their paths (`report.result.latency[0].speedupBatch1`), so a
+ * run record's results and measurements give the report as the engine returned it (a protocol sweep's merge needs
+ * the latency records). Returns a copy.
+ */
+export function joinTimings(results: unknown, timings: Record<string, unknown>): unknown {
+  const out = structuredClone(results);
+  for (const [path, value] of Object.entries(timings)) {
+    const keys = [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
+    let at = out as Record<string | number, unknown>;
+    for (const k of keys.slice(0, -1)) {
+      const next = at?.[k];
+      if (typeof next !== 'object' || next === null) throw new ExperimentError('invalid-record', `measurement ${path}: the results have nothing at ${String(k)}`);
+      at = next as Record<string | number, unknown>;
+    }
+    at[keys[keys.length - 1]] = value;
+  }
+  return out;
 }
 
 /** The tabular runner over `createEngine` (default the real engine; a test wraps it to record the calls it gets). */
@@ -60,7 +80,8 @@ export function makeTabularRunner(createEngine: (deps: TabularEngineDeps) => Tab
         const { run } = plan;
         const report = run.view === 'teacher' ? await engine.runTeachers(run.options, progress)
           : run.view === 'study' ? await engine.runStudy(run.options, progress)
-            : await engine.runDistill(run.options, progress);
+            : run.view === 'protocol' ? await engine.runProtocol(run.options, progress)
+              : await engine.runDistill(run.options, progress);
         const { digest, ...rest } = report;
         const { results, timings } = splitTimings({ view: spec.view, task, report: rest });
         return { results, measurements: timings, moduleDigest: digest };

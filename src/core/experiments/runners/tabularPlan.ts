@@ -3,7 +3,8 @@
 // (features/tabular/runOptions.ts re-exports these) sends the same options, so the page cannot drift from the
 // runner. src/state/experimentFields.ts declares, for every field of the tabular spec, where in this plan it
 // lands; experimentFields.test.ts perturbs each field and checks the plan changed there.
-import type { DistillRunOptions, StudyRunOptions, TaskChoice, TeacherRunOptions } from '../../tabular/api';
+import type { DistillRunOptions, ProtocolRunOptions, StudyRunOptions, TaskChoice, TeacherRunOptions } from '../../tabular/api';
+import type { ProtocolBaselineKind } from '../../tabular/study/protocolRun';
 import type { HeaderMode } from '../../tabular/data/csv';
 import type { StrategyName } from '../../tabular/strategies';
 import type { StudentKind } from '../../tabular/students/types';
@@ -14,7 +15,7 @@ import type { TfmFeedName } from '../../tabular/tfm/tfmTeacher';
 export interface TabularRunSpec {
   seed: number;
   backend: BackendPreference;
-  view: 'teacher' | 'study' | 'distill';
+  view: 'teacher' | 'study' | 'distill' | 'protocol';
   dataset: { id: string; sha256?: string };
   target?: string | number;
   header?: HeaderMode;
@@ -27,12 +28,14 @@ export interface TabularRunSpec {
   cutoff: { criterion: 'youden' | 'f1'; onnxTeachers: boolean };
   tfmFeed: TfmFeedName;
   distill: { labelling: 'oof' | 'naive'; temperature: number; hardLabelMix: number; students: StudentKind[] };
+  protocol: { baseline: ProtocolBaselineKind; foldsRun: number; labelFolds: number; study: boolean; studyFolds: number };
 }
 
 export type TabularViewOptions =
   | { view: 'teacher'; options: TeacherRunOptions }
   | { view: 'study'; options: StudyRunOptions }
-  | { view: 'distill'; options: DistillRunOptions };
+  | { view: 'distill'; options: DistillRunOptions }
+  | { view: 'protocol'; options: ProtocolRunOptions };
 
 export interface TabularPlan {
   /** the spec's backend setting: the factory routes on it and every ONNX session of the run is created with it */
@@ -58,10 +61,21 @@ export function distillRunOptions(spec: TabularRunSpec): DistillRunOptions {
   return { ...shared, students: d.students, labelling: d.labelling, temperature: d.temperature, hardLabelMix: d.hardLabelMix };
 }
 
+/** The protocol: outer folds = the spec's folds; its context study crosses the spec's strategies and sizes. */
+export function protocolRunOptions(spec: TabularRunSpec): ProtocolRunOptions {
+  const { cutoff: _teacherTabOnly, ...shared } = teacherRunOptions(spec);
+  const p = spec.protocol;
+  return {
+    ...shared, baseline: p.baseline, foldsRun: p.foldsRun, labelFolds: p.labelFolds,
+    study: p.study ? { strategies: spec.strategies, sizes: spec.contextSizes, folds: p.studyFolds } : false,
+  };
+}
+
 export function viewRunOptions(spec: TabularRunSpec): TabularViewOptions {
   return spec.view === 'teacher' ? { view: 'teacher', options: teacherRunOptions(spec) }
     : spec.view === 'study' ? { view: 'study', options: studyRunOptions(spec) }
-      : { view: 'distill', options: distillRunOptions(spec) };
+      : spec.view === 'protocol' ? { view: 'protocol', options: protocolRunOptions(spec) }
+        : { view: 'distill', options: distillRunOptions(spec) };
 }
 
 export function tabularPlan(spec: TabularRunSpec): TabularPlan {

@@ -99,7 +99,7 @@ export interface LatencyRecord {
 
 export interface ProtocolDatasetInfo {
   id: string;
-  source: 'shipped' | 'openml';
+  source: 'shipped' | 'openml' | 'file';
   openmlId?: number;
   rows: number;
   /** raw feature columns (the dimensionality split reads this) and columns after one-hot encoding */

@@ -80,7 +80,10 @@ export interface ProtocolRecords {
   baselineRecords: BaselineRecord[];
   distillRecords: DistillRecord[];
   latency: LatencyRecord[];
-  pools: { dataset: string; k: number; labels: number[]; probs: Map<string, number[]> }[];
+  /** per dataset: each model's test-fold probabilities (for Yule's Q) … */
+  pools?: { dataset: string; k: number; labels: number[]; probs: Map<string, number[]> }[];
+  /** … or the per-dataset diversity already computed from them (merging results of one-dataset runs) */
+  poolDiversity?: PoolDiversity[];
 }
 
 const mean = (v: number[]): number => {
@@ -179,7 +182,7 @@ function fairnessRows(r: ProtocolRecords): FairnessRow[] {
 }
 
 function poolDiversity(r: ProtocolRecords): ProtocolAnalyses['diversity'] {
-  const perDataset = r.pools.map((p): PoolDiversity => {
+  const perDataset = r.poolDiversity ?? (r.pools ?? []).map((p): PoolDiversity => {
     const models = [...p.probs.keys()];
     const dv = diversity(models, models.map((m) => Float64Array.from(p.probs.get(m)!)), p.labels, p.k);
     const t = r.teachers.map((id) => models.indexOf(id));

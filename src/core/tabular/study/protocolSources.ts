@@ -10,7 +10,7 @@ import type { SensitiveGroups, TabularTask } from '../data/task';
 export interface ProtocolDataset {
   id: string;
   task: TabularTask;
-  source: 'shipped' | 'openml';
+  source: 'shipped' | 'openml' | 'file';
   openmlId?: number;
   /** the attribute fairness gaps are measured across (defaults to task.sensitive) */
   sensitive?: SensitiveGroups;

@@ -147,6 +147,25 @@ export async function runStudy(datasets: StudyDataset[], teachers: Teacher[], co
   };
 }
 
+/**
+ * Studies of one config over different datasets, as one (a sweep runs one dataset per job): datasets and records
+ * concatenated in the order given, summary and variance recomputed from the records as runStudy does. runStudy draws
+ * each dataset's folds and contexts from the config's seed alone, so the combined result equals one run over all.
+ */
+export function combineStudies(parts: StudyResult[]): StudyResult {
+  if (!parts.length) throw new RangeError('combineStudies needs at least one study.');
+  const [first] = parts;
+  const key = (r: StudyResult) => JSON.stringify({ config: r.config, teachers: r.teachers });
+  const odd = parts.find((r) => key(r) !== key(first));
+  if (odd) throw new RangeError(`Studies with different settings cannot be combined: ${key(first)} vs ${key(odd)}.`);
+  const datasets = parts.flatMap((r) => r.datasets);
+  const ids = datasets.map((d) => d.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice !== undefined) throw new RangeError(`Dataset "${twice}" appears in more than one study part.`);
+  const records = parts.flatMap((r) => r.records);
+  return { config: first.config, datasets, teachers: first.teachers, records, summary: summarise(records), variance: decompose(records, ids) };
+}
+
 function summarise(records: StudyRecord[]): StudySummaryRow[] {
   const groups = new Map<string, StudyRecord[]>();
   for (const r of records) {
