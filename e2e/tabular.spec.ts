@@ -276,3 +276,44 @@ test('the tuned GBDT baseline is a teacher choice, with minority recall at argma
   const link = await page.evaluate(() => window.__workbench!.shareLink('tabular'));
   expect((await page.evaluate((h) => window.__workbench!.decode(h), link))?.spec).toMatchObject({ teachers: ['tfm', 'logreg', 'tuned-gbdt'], cutoff: { criterion: 'f1' } });
 });
+
+test('the protocol tab runs the seed studies\' protocol on one dataset; its link carries the settings and reproduces', async ({ wb, page, browser }) => {
+  await wb.open('#/tabular');
+  await wb.waitReady('module-tabular');
+  await page.getByTestId('sample-pima').click();
+  await expect(page.getByTestId('class-balance')).toBeVisible();
+  await keepOnly(page, 'teacher-', ['knn', 'logreg']);
+  await page.getByTestId('folds').fill('3');
+  await page.getByTestId('tab-protocol').click();
+  await page.getByTestId('protocol-baseline').selectOption('plain');
+  await page.getByTestId('protocol-folds-run').fill('1');
+  await page.getByTestId('protocol-label-folds').fill('2');
+  await page.getByTestId('protocol-study').uncheck();
+  await expect.poll(() => page.evaluate(() => window.__workbench!.spec('tabular'))).toMatchObject({
+    view: 'protocol', teachers: ['knn', 'logreg'], folds: 3, protocol: { baseline: 'plain', foldsRun: 1, labelFolds: 2, study: false },
+  });
+  await expect(page.getByTestId('tabular-run')).toHaveText('Run protocol');
+  await page.getByTestId('tabular-run').click();
+  await expect(page.getByTestId('protocol-results')).toBeVisible({ timeout: 120_000 });
+  for (const t of ['knn', 'logreg']) {
+    const cells = await page.getByTestId(`protocol-row-${t}`).locator('td').allTextContents();
+    const [teacherAuc, studentAuc] = [Number(cells[1]), Number(cells[2])];
+    expect(teacherAuc).toBeGreaterThan(0.7);
+    expect(studentAuc).toBeGreaterThan(0.7);
+    expect(cells[3]).toMatch(/^\d+\.\d %$/);
+  }
+  // pima is audited by its age band (≤ 30 / > 30), as in the bench
+  await expect(page.getByTestId('protocol-table')).toContainText('AUC gap teacher → student');
+  await expect(page.getByTestId('protocol-results')).toContainText('age band');
+  await expect(page.getByTestId('protocol-q')).toContainText("Yule's Q");
+  const digest = (await page.getByTestId('result-digest').textContent())!.replace('result digest ', '');
+  const link = await page.evaluate(() => window.__workbench!.shareLink('tabular'));
+  expect((await page.evaluate((h) => window.__workbench!.decode(h), link))?.spec).toMatchObject({ view: 'protocol', protocol: { baseline: 'plain', foldsRun: 1, labelFolds: 2, study: false } });
+
+  const fresh = await browser.newPage();
+  await fresh.goto(`/${link}`);
+  await fresh.getByTestId('sample-pima').click();
+  await expect(fresh.getByTestId('reproduction')).toHaveText(/Reproduced/, { timeout: 120_000 });
+  await expect(fresh.getByTestId('result-digest')).toHaveText(`result digest ${digest}`);
+  await fresh.close();
+});

@@ -1,5 +1,5 @@
-// Settings of the three tabs: teachers, folds and seed (all tabs), the decision cut-off (teacher), strategies and
-// context sizes (study), labelling, temperature, hard-label mix and students (distill). Edits go straight into the
+// Settings of the four tabs: teachers, folds and seed (all tabs), the decision cut-off (teacher), strategies and
+// context sizes (study), labelling, temperature, hard-label mix and students (distill), baseline and folds (protocol). Edits go straight into the
 // spec, so links carry them.
 import { useState } from 'react';
 import { TEACHER_FACTORIES } from '../../core/tabular/teachers/registry';
@@ -103,6 +103,28 @@ export function DistillSettings({ spec, set }: { spec: TabularSpec; set: Set }) 
       {STUDENTS.map((s) => (
         <label key={s}><input type="checkbox" data-testid={`student-${s}`} checked={d.students.includes(s)} onChange={() => setD({ students: toggle(STUDENTS, d.students, s) })} /> {s}</label>
       ))}
+    </div>
+  );
+}
+
+/**
+ * The protocol tab: its baseline, outer folds run, K of the out-of-fold labelling and the context study (over the
+ * study tab's strategies and sizes). The teachers are the in-context ones chosen above; a fitted baseline is skipped.
+ */
+export function ProtocolSettings({ spec, set }: { spec: TabularSpec; set: Set }) {
+  const p = spec.protocol;
+  const setP = (patch: Partial<TabularSpec['protocol']>) => set({ protocol: { ...p, ...patch } });
+  return (
+    <div className="toolbar">
+      <label>baseline <select value={p.baseline} data-testid="protocol-baseline" onChange={(e) => setP({ baseline: e.target.value as TabularSpec['protocol']['baseline'] })}>
+        <option value="tuned-gbdt">tuned GBDT (12-point grid, inner 3-fold CV)</option>
+        <option value="plain">GBDT on true labels (untuned)</option>
+      </select></label>
+      <label>outer folds run <input type="number" min={1} max={spec.folds} value={p.foldsRun} data-testid="protocol-folds-run" style={{ width: 60 }} onChange={(e) => setP({ foldsRun: Number(e.target.value) })} /> of {spec.folds}</label>
+      <label>OOF label folds <input type="number" min={2} max={20} value={p.labelFolds} data-testid="protocol-label-folds" style={{ width: 60 }} onChange={(e) => setP({ labelFolds: Number(e.target.value) })} /></label>
+      <label><input type="checkbox" checked={p.study} data-testid="protocol-study" onChange={() => setP({ study: !p.study })} /> context study</label>
+      {p.study && <label>study folds <input type="number" min={2} max={20} value={p.studyFolds} data-testid="protocol-study-folds" style={{ width: 60 }} onChange={(e) => setP({ studyFolds: Number(e.target.value) })} /></label>}
+      <span className="muted">the study crosses the context-study tab&apos;s strategies and sizes</span>
     </div>
   );
 }

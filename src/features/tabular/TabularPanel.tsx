@@ -1,5 +1,6 @@
-// Tabular panel: load a table, then three tabs over it — teacher (k-fold AUC per teacher), study (context
-// strategies × sizes × teachers) and distill (OOF-labelled students vs the teacher). Runs go to the tabular worker
+// Tabular panel: load a table, then four tabs over it — teacher (k-fold AUC per teacher), study (context
+// strategies × sizes × teachers), distill (OOF-labelled students vs the teacher) and protocol (the seed studies'
+// protocol on this dataset; a sweep over datasets gives the cross-dataset analyses). Runs go to the tabular worker
 // with progress and cancel; each finished run reports its digest so a share link can check a re-run. Thin: the
 // maths is in src/core/tabular (api.ts is the engine).
 import { useEffect, useRef, useState } from 'react';
@@ -10,7 +11,8 @@ import type { TabularSpec } from '../../state/specs/tabular';
 import { ProgressBar } from '../../viz/ProgressBar';
 import { DatasetCard } from './DatasetCard';
 import { DistillResults } from './DistillResults';
-import { CommonSettings, CutoffSettings, DistillSettings, StudySettings } from './RunSettings';
+import { ProtocolResults } from './ProtocolResults';
+import { CommonSettings, CutoffSettings, DistillSettings, ProtocolSettings, StudySettings } from './RunSettings';
 import { UserTeacherPicker } from './UserTeacherPicker';
 import { StudyResults } from './StudyResults';
 import { TeacherResults } from './TeacherResults';
@@ -30,6 +32,7 @@ const TABS: { view: View; label: string }[] = [
   { view: 'teacher', label: 'Teacher' },
   { view: 'study', label: 'Context study' },
   { view: 'distill', label: 'Distill' },
+  { view: 'protocol', label: 'Protocol' },
 ];
 
 export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: FeaturePanelProps<TabularSpec>) {
@@ -134,10 +137,11 @@ export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: F
           {spec.view === 'teacher' && <CutoffSettings spec={spec} set={set} />}
           {spec.view === 'study' && <StudySettings spec={spec} set={set} />}
           {spec.view === 'distill' && <DistillSettings spec={spec} set={set} />}
+          {spec.view === 'protocol' && <ProtocolSettings spec={spec} set={set} />}
         </fieldset>
         <div className="toolbar">
           <button data-testid="tabular-run" disabled={running || !ready} onClick={() => void go(spec.view)}>
-            {spec.view === 'teacher' ? 'Run teachers' : spec.view === 'study' ? 'Run strategy study' : 'Distil students'}
+            {spec.view === 'teacher' ? 'Run teachers' : spec.view === 'study' ? 'Run strategy study' : spec.view === 'protocol' ? 'Run protocol' : 'Distil students'}
           </button>
           {!ready && !running && <span className="muted">Load a table and choose a target with at least two classes first.</span>}
           {running && (
@@ -154,6 +158,7 @@ export function TabularPanel({ spec, onSpecChange, onResult, expectedDigest }: F
       </div>
       {spec.view === 'teacher' && reports.teacher && <TeacherResults report={reports.teacher} expectedDigest={expected} />}
       {spec.view === 'study' && reports.study && <StudyResults report={reports.study} expectedDigest={expected} />}
+      {spec.view === 'protocol' && reports.protocol && <ProtocolResults report={reports.protocol} expectedDigest={expected} />}
       {spec.view === 'distill' && reports.distill && <DistillResults report={reports.distill} labelling={spec.distill.labelling} expectedDigest={expected} onExport={exportStudent} />}
     </div>
   );
