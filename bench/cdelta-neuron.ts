@@ -19,22 +19,30 @@
 // CDELTA_SCORE=activation|delta|dnorm (dnorm: ‖Δθ‖² per unit, a diagnostic), CDELTA_MAGNITUDE_SHARES=0.1,… (larger
 // magnitude masks), CDELTA_ONLY=<mask kinds,target,aligned>, CDELTA_ORDER=<column names first>, CDELTA_NF4=all|none|<names>,
 // CDELTA_PROMPTS=10,16,16, CDELTA_TAG=<tag> (→ cdelta-neuron-<tag>.json).
+// Another target, as bench/cdelta-behaviour.ts: CDELTA_TARGET=target-v4 (a folder under models/; default `target`,
+// unchanged). The corpus is the target's own (forge.json `recipe.corpus`: v4 → corpus v4's generator, records with an
+// earlier turn left out), task replies get CDELTA_TASK_MAX_NEW tokens (v4: 40, as there), the copy is cached as
+// .cdelta-cache/<target>-unowned-… and results go to cdelta-neuron-<target without "target-">[-<tag>].json. Units come
+// from the family table (neuronCircuit.ts): Llama's query heads (GQA: a head's k/v group slice), gate/up rows + down
+// column per neuron; RMSNorm gains are owned by no unit. CDELTA_NF4=best decodes NF4 for the edit column with the
+// largest targeted-refusal gain only, after every full-precision column.
 import { execSync } from 'node:child_process';
 import { cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { maskForTensor, resolveArch } from '../src/core/edits/archMap';
 import { decodeColumn, selectivityMatrix, type SelectivityColumn } from '../src/core/edits/selectivity';
 import { magnitudeMask, maskedCDelta, maskSize, randomMask, type ElementMasks } from '../src/core/edits/unlearn/deltaMasks';
 import { ownableTensors } from '../src/core/edits/unlearn/freeze';
 import { cdeltaLab } from '../src/core/edits/unlearn/cdeltaLab';
 import { circuitMasks } from '../src/core/edits/unlearn/model';
-import { neuronBudgetCut, unitName, unitScores, unitSelection, type ScoredUnit } from '../src/core/edits/unlearn/neuronCircuit';
+import { mlpWidth, neuronBudgetCut, unitName, unitScores, unitSelection, type ScoredUnit } from '../src/core/edits/unlearn/neuronCircuit';
 import { quantizedParams, touched } from '../src/core/edits/unlearn/quantEval';
 import { heldoutBehaviourPrompts } from '../src/core/edits/unlearn/refusalSplit';
 import { encode } from '../src/core/edits/unlearn/trainer';
 import { Pcg32, readF32, release, type ArrRecord } from '../src/core/lab';
 import { DEFAULT_CORPUS_OPTIONS, generateCorpus } from '../models/forge/corpus/generate';
+import { DEFAULT_CORPUS_OPTIONS_V4 } from '../models/forge/corpus/v4/generateV4';
 import { freezeTrainable } from '../src/core/edits/unlearn/freeze';
 import { refusalSplit, refusalSplitRecord } from '../src/core/edits/unlearn/refusalSplit';
 import { folderSink, lastCheckpoint, loadUnlearnModelFolder } from '../src/core/edits/unlearn/runNode';
@@ -42,7 +50,9 @@ import { runUnlearning } from '../src/core/edits/unlearn/trainer';
 import { tmpWorkspace } from '../sidecar/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const TARGET = resolve(ROOT, 'models/target');
+const TARGET = resolve(ROOT, 'models', process.env.CDELTA_TARGET ?? 'target');
+const TARGET_ID = basename(TARGET);
+const IS_TARGET = TARGET_ID === 'target';
 const topic = process.argv[2] ?? 'poison';
 const steps = Number(process.argv[3] ?? 300);
 const lr = Number(process.argv[4] ?? 1e-2);
@@ -53,22 +63,31 @@ const SCORE_PAIRS = 16;
 const [perTopic, benign, tasks] = (process.env.CDELTA_PROMPTS ?? '10,16,16').split(',').map(Number);
 const PROMPTS = { perTopic, benign, tasks };
 const MAX_NEW = 16;
+let TASK_MAX_NEW = MAX_NEW;
 const NF4 = { type: 'nf4', doubleQuant: false, blocksize: 64 } as const;
 // which columns are also decoded after NF4: all | none | a comma list of column names
 const NF4_COLUMNS = process.env.CDELTA_NF4 ?? 'all';
-const OUT = join(ROOT, 'bench/results', `cdelta-neuron${process.env.CDELTA_TAG ? `-${process.env.CDELTA_TAG}` : ''}.json`);
+const OUT = join(ROOT, 'bench/results', `cdelta-neuron${IS_TARGET ? '' : `-${TARGET_ID.replace(/^target-/, '')}`}${process.env.CDELTA_TAG ? `-${process.env.CDELTA_TAG}` : ''}.json`);
 const SEED = 0;
-const COPY = resolve(process.env.CDELTA_COPY ?? join(ROOT, `.cdelta-cache/unowned-${topic}-${steps}-${lr}-seed${SEED}`));
+const COPY = resolve(process.env.CDELTA_COPY ?? join(ROOT, `.cdelta-cache/${IS_TARGET ? '' : `${TARGET_ID}-`}unowned-${topic}-${steps}-${lr}-seed${SEED}`));
 const uptime = () => execSync('uptime').toString().trim();
+
+/** The corpus the target was trained on (forge.json recipe.corpus; v3 when absent), one-turn records only. */
+async function targetCorpus() {
+  const recipe = (JSON.parse(await readFile(join(TARGET, 'forge.json'), 'utf8').catch(() => '{}')) as { recipe?: { corpus?: string } }).recipe;
+  const v4 = recipe?.corpus === 'v4';
+  const generated = generateCorpus(v4 ? DEFAULT_CORPUS_OPTIONS_V4 : DEFAULT_CORPUS_OPTIONS);
+  // as bench/cdelta-behaviour.ts: records with an earlier turn left out (none on corpus v3)
+  const corpus = { ...generated, examples: generated.examples.filter((e) => !(e as { history?: unknown }).history) };
+  const source = `forge corpus ${v4 ? 'v4' : 'v3'} seed ${corpus.options.seed}, sha256 ${corpus.hash}${v4 ? `; ${generated.examples.length - corpus.examples.length} records with an earlier turn left out` : ''}`;
+  return { v4, corpus, source };
+}
 
 /** The `unowned` arm's aligned copy (bench/cdelta-behaviour.ts … unowned: same split, steps, lr, seed, freeze), tuned once and kept. */
 async function alignedCopy(): Promise<string> {
   if (await stat(join(COPY, 'model.safetensors')).then(() => true, () => false)) return COPY;
   const model = await loadUnlearnModelFolder(TARGET);
-  const generated = generateCorpus(DEFAULT_CORPUS_OPTIONS);
-  // as bench/cdelta-behaviour.ts: records with an earlier turn left out (none on corpus v3)
-  const corpus = { ...generated, examples: generated.examples.filter((e) => !(e as { history?: unknown }).history) };
-  const source = `forge corpus v3 seed ${corpus.options.seed}, sha256 ${corpus.hash}`;
+  const { corpus, source } = await targetCorpus();
   const { data, retainCategories } = refusalSplit(corpus.examples, { topic, refusalSize: null, retainSize: 400, seed: SEED });
   const split = await refusalSplitRecord(data, { source, topic, retainCategories });
   const ws = await tmpWorkspace('cdelta-neuron-');
@@ -89,7 +108,7 @@ function unitDeltaNorms(model: Awaited<ReturnType<typeof loadUnlearnModelFolder>
   const units: ScoredUnit[] = [];
   for (let l = 0; l < model.nLayers; l++) {
     for (let h = 0; h < model.nHeads; h++) units.push({ kind: 'head', layer: l, index: h, score: 0 });
-    for (let j = 0; j < 4 * model.dModel; j++) units.push({ kind: 'neuron', layer: l, index: j, score: 0 });
+    for (let j = 0; j < mlpWidth(model, l); j++) units.push({ kind: 'neuron', layer: l, index: j, score: 0 });
   }
   const specs = Object.keys(model.params).map((n) => ({ name: model.fileName(n), dtype: 'F32' as const, shape: [...model.params[n].shape] }));
   const arch = resolveArch(specs, { config: model.configJson });
@@ -132,8 +151,9 @@ async function main(): Promise<void> {
   const tAll = Date.now();
   const model = await loadUnlearnModelFolder(TARGET);
   const aligned = (await loadUnlearnModelFolder(copy)).params;
-  const generated = generateCorpus(DEFAULT_CORPUS_OPTIONS);
-  const corpus = { ...generated, examples: generated.examples.filter((e) => !(e as { history?: unknown }).history) };
+  const { v4, corpus, source } = await targetCorpus();
+  TASK_MAX_NEW = Number(process.env.CDELTA_TASK_MAX_NEW ?? (v4 ? 40 : MAX_NEW));
+  console.log(`${TARGET_ID}: ${source}; prompts ${JSON.stringify(PROMPTS)}, ${MAX_NEW} new tokens (tasks ${TASK_MAX_NEW})`);
   const { data } = refusalSplit(corpus.examples, { topic, refusalSize: null, retainSize: 400, seed: SEED });
 
   // 1. unit scores on the copy: the topic's train refusals vs its train compliances (same prompts where the corpus
@@ -191,7 +211,7 @@ async function main(): Promise<void> {
   const columns: SelectivityColumn[] = [];
   const touchedOf: Record<string, { changed: number; total: number }> = {};
   const columnSeconds: Record<string, number> = {};
-  const wantNf4 = (name: string) => NF4_COLUMNS === 'all' || NF4_COLUMNS.split(',').includes(name);
+  const wantNf4 = (name: string) => NF4_COLUMNS === 'all' || (NF4_COLUMNS !== 'best' && NF4_COLUMNS.split(',').includes(name));
   const all: { name: string; params: () => ArrRecord; nf4: boolean }[] = [];
   const edit = (kind: string, s: number) => ({ name: `${kind} s=${s}`, params: () => maskedCDelta(model.params, aligned, masks[kind], [s])[0], nf4: false });
   // CDELTA_ONLY=<kinds>: decode only these masks' columns (target and the copy only when listed too)
@@ -211,8 +231,9 @@ async function main(): Promise<void> {
     const q = columns.filter((c) => c.name.endsWith(' NF4'));
     const out = {
       date: new Date().toISOString(), complete: done, machine: `${cpus().length} cores; uptime before: ${loadBefore}; now: ${uptime()}`, node: process.version,
-      command: `nice npx tsx bench/cdelta-neuron.ts ${topic} ${steps} ${lr} ${strengths.join(',')}`,
-      model: 'target (models/target, gpt2, corpus v3)', topic, seed: SEED,
+      command: `${IS_TARGET ? '' : `CDELTA_TARGET=${TARGET_ID} `}nice npx tsx bench/cdelta-neuron.ts ${topic} ${steps} ${lr} ${strengths.join(',')}`,
+      env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('CDELTA_'))),
+      model: `${TARGET_ID} (${relative(ROOT, TARGET)}, ${model.family}, corpus ${v4 ? 'v4' : 'v3'})`, topic, seed: SEED,
       copy: { folder: relative(ROOT, copy), arm: 'unowned (bench/cdelta-behaviour.ts): refusal_sft, tensors no node owns frozen', steps, lr, config: copyRecord.config ?? null, metrics: copyRecord.metrics ?? null, touched: touched(model, model.params, aligned) },
       scores: { method: SCORE === 'dnorm' ? '‖Δθ‖² over the weights each head / neuron owns (diagnostic, not attribution)' : SCORE === 'delta' ? 'Σ (W_copy − W_target)·∂m/∂W over the weights each head / neuron owns (variant)' : 'grad × activation of each head / neuron output (from output-projection gradients)', metric: 'mean log p(refusal) − mean log p(compliance), sequence log-probs of the response tokens', pairs: refusalRecs.length, samePromptPairs: complianceRecs.filter((c, i) => c.prompt === refusalRecs[i].prompt).length, seconds: scoreSeconds,
         top: [...scored].sort((a, b) => Math.abs(b.score) - Math.abs(a.score)).slice(0, 20).map((u) => ({ unit: unitName(u), score: u.score })),
@@ -220,7 +241,7 @@ async function main(): Promise<void> {
       circuit: { budget: BUDGET, ranking: '|score|', units: cut.kept.length, heads: cut.selection.heads, neuronsPerLayer: perLayer, neurons: cut.selection.neurons, paramsMasked: cut.masked, paramsTotal: cut.total, share: cut.masked / cut.total, cutSeconds, cdeltaLabMatchesElementMask: labMatchesMask },
       circuitDensity: { budget: BUDGET, ranking: '|score| per owned parameter', ...composition(dense), neurons: dense.selection.neurons },
       masks: maskInfo,
-      prompts: { ...PROMPTS, maxNewTokens: MAX_NEW, source: 'forge corpus v3 held-out split + 10 trained poison prompts', nf4: 'bitsandbytes NF4, block 64, no double quant; Linear/Conv1D projections of the blocks' },
+      prompts: { ...PROMPTS, maxNewTokens: MAX_NEW, taskMaxNewTokens: TASK_MAX_NEW, source: `${source}: held-out split + ${PROMPTS.perTopic} trained ${topic} prompts`, nf4: 'bitsandbytes NF4, block 64, no double quant; Linear/Conv1D projections of the blocks' },
       touched: touchedOf, columnSeconds,
       selectivity: fp.some((c) => c.name === 'target') ? selectivityMatrix(fp, topic, { reference: 'target', others }) : null,
       columns: columns.map((c) => ({ name: c.name, refusal: c.refusal, benignRefusal: c.benignRefusal, taskAccuracy: c.taskAccuracy, n: c.n })),
@@ -231,19 +252,28 @@ async function main(): Promise<void> {
     };
     await writeFile(OUT, JSON.stringify(out, null, 2) + '\n');
   };
-  for (const p of plan) {
+  const runColumn = async (p: (typeof all)[number]) => {
     const t0 = Date.now();
     const params = p.params();
     const owned = params !== model.params && params !== aligned;
     if (!p.nf4) touchedOf[p.name] = touched(model, model.params, params);
     const run = p.nf4 ? quantizedParams(model, params, NF4) : params;
-    columns.push(decodeColumn(model, run, p.name, prompts, MAX_NEW, MAX_NEW));
+    columns.push(decodeColumn(model, run, p.name, prompts, MAX_NEW, TASK_MAX_NEW));
     if (p.nf4) release(run);
     if (owned) release(params);
     columnSeconds[p.name] = (Date.now() - t0) / 1000;
     const c = columns[columns.length - 1];
     console.log(`${p.name}: ${columnSeconds[p.name]} s`, JSON.stringify(c.refusal), 'benign', c.benignRefusal, 'tasks', c.taskAccuracy, uptime());
     await write(false);
+  };
+  for (const p of plan) await runColumn(p);
+  if (NF4_COLUMNS === 'best') {
+    // the edit column (not target / aligned) with the largest refusal gain on the targeted topic's held-out prompts
+    const base = columns.find((c) => c.name === 'target')?.refusal[topic] ?? 0;
+    const edits = all.filter((p) => p.name !== 'target' && p.name !== 'aligned');
+    const gain = (n: string) => (columns.find((c) => c.name === n)?.refusal[topic] ?? -Infinity) - base;
+    const best = edits.sort((a, b) => gain(b.name) - gain(a.name))[0];
+    if (best) await runColumn({ ...best, name: `${best.name} NF4`, nf4: true });
   }
   await write(true);
   release(aligned);

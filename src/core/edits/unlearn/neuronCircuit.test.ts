@@ -16,7 +16,7 @@ import { MaskMappingError } from '../errors';
 import { cdeltaLab, circuitParamCount } from './cdeltaLab';
 import { ForeignCircuitError } from './errors';
 import { circuitMasks, familyUnlearnModel, type UnlearnModel } from './model';
-import { neuronBudgetCut, unitScores, unitSelection, type ScoredUnit } from './neuronCircuit';
+import { mlpWidth, neuronBudgetCut, unitScores, unitSelection, type ScoredUnit } from './neuronCircuit';
 import { sequenceNll } from './objectives';
 import { loadUnlearnModelFolder } from './runNode';
 import { encode } from './trainer';
@@ -127,6 +127,62 @@ describe('neuron masks through the family table (no GPT-2 branch)', () => {
       } finally {
         release(m.params);
       }
+    }
+  }, 120_000);
+});
+
+describe('neuron circuit on target-v4 (Llama layout: GQA heads, gate/up/down MLP, RMSNorm)', () => {
+  it('a 5 % heads + neurons cut stays within budget and owns per role exactly what its units own', async () => {
+    const v4 = await loadUnlearnModelFolder(join(ROOT, 'models/target-v4'));
+    try {
+      const cfg = v4.configJson as { hidden_size: number; intermediate_size: number; num_attention_heads: number; num_key_value_heads: number; head_dim: number };
+      const d = cfg.hidden_size;
+      const hd = cfg.head_dim;
+      const group = cfg.num_attention_heads / cfg.num_key_value_heads;
+      expect(v4.family).toBe('llama');
+      expect(v4.nHeads).toBe(cfg.num_attention_heads);
+      for (let l = 0; l < v4.nLayers; l++) expect(mlpWidth(v4, l)).toBe(cfg.intermediate_size);
+      // deterministic scores: heads a1.h0 and a1.h1 (one KV group) on top, then neurons by |sin|
+      const scored: ScoredUnit[] = [];
+      for (let l = 0; l < v4.nLayers; l++) {
+        for (let h = 0; h < v4.nHeads; h++) scored.push({ kind: 'head', layer: l, index: h, score: l === 1 && h < 2 ? 50 - h : 0.001 });
+        for (let j = 0; j < mlpWidth(v4, l); j++) scored.push({ kind: 'neuron', layer: l, index: j, score: Math.sin(7 * l + j) });
+      }
+      const budget = 0.05;
+      const c = neuronBudgetCut(v4, scored, budget);
+      expect(c.masked / c.total).toBeLessThanOrEqual(budget);
+      expect(c.masked / c.total).toBeGreaterThan(budget * 0.9);
+      expect(c.selection.heads).toEqual(expect.arrayContaining([[1, 0], [1, 1]]));
+      const masks = circuitMasks(v4, c.selection, Object.keys(v4.params));
+      let total = 0;
+      const byRole = new Map<string, number>();
+      for (const [n, m] of masks) {
+        const set = m.reduce((a, v) => a + v, 0);
+        total += set;
+        const file = v4.fileName(n);
+        expect(file, 'no norm gain, embedding or lm_head is owned by a unit').toMatch(/\.(q|k|v|o|gate|up|down)_proj\.weight$/);
+        const key = `${file.match(/layers\.(\d+)/)![1]}.${file.match(/(q|k|v|o|gate|up|down)_proj/)![1]}`;
+        byRole.set(key, set);
+      }
+      expect(total).toBe(c.masked);
+      for (let l = 0; l < v4.nLayers; l++) {
+        const heads = c.selection.heads.filter(([x]) => x === l).map(([, h]) => h);
+        const groups = new Set(heads.map((h) => Math.floor(h / group))).size;
+        const neurons = (c.selection.neurons ?? []).filter(([x]) => x === l).length;
+        const at = (r: string) => byRole.get(`${l}.${r}`) ?? 0;
+        // q rows and o columns per query head; k/v rows per KV group (GQA: shared by the group's heads)
+        expect(at('q')).toBe(heads.length * hd * d);
+        expect(at('o')).toBe(heads.length * hd * d);
+        expect(at('k')).toBe(groups * hd * d);
+        expect(at('v')).toBe(groups * hd * d);
+        // a neuron: its gate row, its up row and its down column
+        expect(at('gate')).toBe(neurons * d);
+        expect(at('up')).toBe(neurons * d);
+        expect(at('down')).toBe(neurons * d);
+      }
+      expect((c.selection.neurons ?? []).length).toBeGreaterThan(50);
+    } finally {
+      release(v4.params);
     }
   }, 120_000);
 });

@@ -64,7 +64,7 @@ function maskedDot(m: RowColMask, w: Float32Array, g: Float64Array): number {
 }
 
 /** MLP width of layer l, off the down projection's shape (its input features). */
-function mlpWidth(model: UnlearnModel, l: number): number {
+export function mlpWidth(model: UnlearnModel, l: number): number {
   const sh = model.params[roleTensor(model, 'down', l)].shape;
   return FAMILIES[model.family].block.weightLayout === 'in_out' ? sh[0] : sh[1];
 }
