@@ -83,8 +83,9 @@ const started = new Date().toISOString();
 const loadStart = loadavg();
 let lastPct = -1;
 const t0 = performance.now();
+const records = fromRecords ? (JSON.parse(readFileSync(resolve(fromRecords), 'utf8')) as { records: { record: RunRecord }[] }).records.map((r) => r.record) : [];
 const result: ProtocolResult = fromRecords
-  ? protocolFromRecords((JSON.parse(readFileSync(resolve(fromRecords), 'utf8')) as { records: { record: RunRecord }[] }).records.map((r) => r.record))
+  ? protocolFromRecords(records)
   : await runProtocol(datasets, teachers, baseline, config, {
     onProgress: (e) => {
       const pct = Math.floor((100 * e.done) / e.total);
@@ -117,7 +118,9 @@ console.log(`\n${seconds.toFixed(0)} s`);
 
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify({
-  bench: 'tabular-protocol', label: env.PROTOCOL_LABEL ?? null, started, finished: new Date().toISOString(), seconds,
+  bench: 'tabular-protocol', label: env.PROTOCOL_LABEL ?? null, started, finished: new Date().toISOString(),
+  // merged from records, the run's time is the jobs' (each record's own duration; the sweep's wall time is the submitter's)
+  seconds: fromRecords ? null : seconds, jobSeconds: fromRecords ? records.map((r) => r.durationMs / 1000) : null,
   machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', loadavgStart: loadStart, loadavgEnd: loadavg() },
   git: { revision: git('git rev-parse HEAD'), dirty: git('git status --porcelain') !== '' },
   spec: { env: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('PROTOCOL_'))), fromRecords: fromRecords ?? null, datasets: result.datasets.map((d) => d.id), teachers: result.teachers, openml: { suites, datasets: openmlIds, skipped: openmlSkipped } },
