@@ -30,6 +30,7 @@
 // classifier for > max_classes classes) are absent; SkippableLinear / the ISAB's -100 skip marks only the reserved
 // CLS columns, which RowInteraction overwrites anyway, so they are not computed; weights are seeded random (no
 // TabICL training), scaled so every stage moves the output. Pure: no DOM, no Node.
+import { geluExact } from '../../../numeric/erf';
 import { mulberry32 } from '../../../numeric/random';
 
 export interface TabiclArchConfig {
@@ -179,39 +180,7 @@ function layerNorm(x: Mat, w: TabiclWeights, p: string): Mat {
   return y;
 }
 
-function erf(x: number): number {
-  // Abramowitz–Stegun 7.1.26 is too coarse for 1e-4 parity through many layers: use the series / continued
-  // fraction split instead (|error| < 1e-13)
-  const ax = Math.abs(x);
-  if (ax < 2.5) {
-    let term = x;
-    let sum = x;
-    const x2 = x * x;
-    for (let n = 1; n < 80; n++) {
-      term *= -x2 / n;
-      const add = term / (2 * n + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17) break;
-    }
-    return (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  // erfc continued fraction (Lentz) for the tail
-  let f = ax;
-  let C = ax;
-  let Dd = 0;
-  for (let n = 1; n < 200; n++) {
-    const an = n / 2;
-    Dd = ax + an * Dd;
-    Dd = 1 / Dd;
-    C = ax + an / C;
-    const delta = C * Dd;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  const erfc = Math.exp(-ax * ax) / (f * Math.sqrt(Math.PI));
-  return Math.sign(x) * (1 - erfc);
-}
-const gelu = (x: Mat): Mat => ({ ...x, data: x.data.map((v) => 0.5 * v * (1 + erf(v / Math.SQRT2))) });
+const gelu = (x: Mat): Mat => ({ ...x, data: x.data.map(geluExact) });
 const add = (a: Mat, b: Mat): Mat => ({ ...a, data: a.data.map((v, i) => v + b.data[i]) });
 const sliceRows = (x: Mat, from: number, to: number): Mat => ({ data: x.data.slice(from * x.cols, to * x.cols), rows: to - from, cols: x.cols });
 

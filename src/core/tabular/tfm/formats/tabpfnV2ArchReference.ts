@@ -2,6 +2,7 @@
 // modules (PriorLabs/TabPFN 0f1848deb157d5d042e64cdb5c37c22c6384f151) for clarity, not speed: the export's
 // contract in ([rows, batch, features] X, [context] y, sep) and out ([query rows, batch, 10] logits). The ONNX
 // graph must agree with it; see the builder's header for the architecture and what is simplified. Pure.
+import { geluExact as gelu } from '../../../numeric/erf';
 import { archTensor, layerName, RANDOM_FEATURE_TABLE, type ArchWeights, type TabpfnV2ArchConfig } from './tabpfnV2ArchWeights';
 
 type Vec = Float64Array;
@@ -16,39 +17,6 @@ function linear(x: Vec, W: Float32Array, out: number, b?: Float32Array): Vec {
     y[o] = s;
   }
   return y;
-}
-
-const gelu = (v: number): number => 0.5 * v * (1 + erf(v / Math.SQRT2));
-
-/** erf to ~1e-15 (Abramowitz–Stegun 7.1.26 is too coarse for parity; series / continued fraction instead). */
-function erf(x: number): number {
-  const ax = Math.abs(x);
-  if (ax < 2.5) {
-    let sum = x;
-    let term = x;
-    for (let n = 1; n < 80; n++) {
-      term *= -x * x / n;
-      const add = term / (2 * n + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17) break;
-    }
-    return (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  // erfc continued fraction (Lentz) for the tails
-  let f = ax;
-  let C = ax;
-  let D = 0;
-  for (let n = 1; n < 200; n++) {
-    const an = n / 2;
-    D = ax + an * D;
-    D = D === 0 ? 1e-300 : 1 / D;
-    C = ax + an / C;
-    const delta = C * D;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  const erfc = Math.exp(-ax * ax) / (f * Math.sqrt(Math.PI));
-  return Math.sign(x) * (1 - erfc);
 }
 
 /** LayerNorm without affine parameters (layer_norm_with_elementwise_affine False), eps 1e-5. */
