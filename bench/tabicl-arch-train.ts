@@ -10,8 +10,8 @@
 // TABICL_STEPS (default 4000) step cap, TABICL_EVAL_TASKS (default 40) held-out tasks.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { jit, valueAndGrad, type OwnedFunction } from '@jax-js/jax';
-import { adamwScalars, adamwUpdate, clipByGlobalNorm, DEFAULT_ADAMW, fromF32, fromI32, initEngine, keep, release, takeF32, type AdamWConfig, type Arr, type ArrRecord } from '../src/core/lab';
+import { DEFAULT_ADAMW, fromF32, fromI32, initEngine, keep, release, takeF32, type AdamWConfig, type Arr, type ArrRecord } from '../src/core/lab';
+import { trainJitAdamw } from './jaxTrainLoop';
 import { aucFromProbs } from '../src/core/metrics/classification';
 import { createNodeBackend } from '../src/core/runtime/ortNode';
 import { tensor } from '../src/core/runtime/tensor';
@@ -112,40 +112,13 @@ async function main(): Promise<void> {
   if (!(portGap < 1e-3)) throw new Error('the jax-js port does not match the reference');
 
   const loss = (p: ArrRecord, inp: TabiclTrainInputs, yq: Arr, wq: Arr): Arr => tfmLoss(tabiclTrainForward(C, p, inp, B, freqs), yq, wq);
-  type StepFn = (p: ArrRecord, m: ArrRecord, v: ArrRecord, inp: TabiclTrainInputs, yq: Arr, wq: Arr, lr: Arr, bc1: Arr, bc2: Arr) => [ArrRecord, ArrRecord, ArrRecord, Arr];
-  const raw: StepFn = (p, m, v, inp, yq, wq, lr, bc1, bc2) => {
-    const [l, grads] = valueAndGrad(loss)(keep(p), inp, yq, wq);
-    const [clipped, norm] = clipByGlobalNorm(grads, OPTIM.gradClip);
-    norm.dispose();
-    const next = adamwUpdate(OPTIM, p, clipped, m, v, { lr, bc1, bc2 });
-    return [next.params, next.m, next.v, l];
-  };
-  const step = jit(raw) as OwnedFunction<StepFn>;
-  const zeros = (): ArrRecord => Object.fromEntries(Object.entries(params).map(([k, a]) => [k, a.ref.mul(0)]));
-  let state = { p: params, m: zeros(), v: zeros() };
-  const t0 = performance.now();
-  const curve: { step: number; loss: number; seconds: number }[] = [];
-  let acc = 0;
-  let steps = 0;
-  for (; steps < MAX_STEPS && performance.now() - t0 < MINUTES * 60_000; steps++) {
-    const b = priorBatch(steps);
-    const sc = adamwScalars(OPTIM, steps);
-    const [p, m, v, l] = step(state.p, state.m, state.v, toTrainInputs(C, b), fromI32(b.yq, [B, Nq]), fromF32(b.wq, [B, Nq]), sc.lr, sc.bc1, sc.bc2);
-    state = { p, m, v };
-    const lv = l.item();
-    if (!Number.isFinite(lv)) throw new Error(`loss ${lv} at step ${steps}`);
-    acc += lv;
-    if ((steps + 1) % 25 === 0) {
-      curve.push({ step: steps + 1, loss: +(acc / 25).toFixed(4), seconds: Math.round((performance.now() - t0) / 1000) });
-      console.log(`step ${steps + 1} loss ${(acc / 25).toFixed(4)} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-      acc = 0;
-    }
-  }
-  const seconds = Math.round((performance.now() - t0) / 1000);
-  step.dispose();
+  const run = trainJitAdamw({
+    params, loss, optim: OPTIM, maxSteps: MAX_STEPS, minutes: MINUTES, logEvery: 25,
+    batch: (s) => { const b = priorBatch(s); return { inputs: toTrainInputs(C, b), target: fromI32(b.yq, [B, Nq]), weight: fromF32(b.wq, [B, Nq]) }; },
+  });
+  const { steps, seconds, curve } = run;
+  const state = { p: run.params };
   const trained = fromTrainParams(Object.fromEntries(Object.entries(state.p).map(([k, a]) => [k, takeF32(a.ref)])), base);
-  release(state.m);
-  release(state.v);
 
   // the ONNX of the trained weights against the port, on the probe table
   const ortBackend = createNodeBackend({ numThreads: 1 });

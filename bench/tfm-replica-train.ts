@@ -13,8 +13,9 @@ import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { jit, nn, numpy as np, valueAndGrad, type OwnedFunction } from '@jax-js/jax';
-import { adamwScalars, adamwUpdate, clipByGlobalNorm, DEFAULT_ADAMW, fromF32, fromI32, initEngine, keep, matmul, release, takeF32, type AdamWConfig, type Arr, type ArrRecord } from '../src/core/lab';
+import { nn, numpy as np } from '@jax-js/jax';
+import { DEFAULT_ADAMW, fromF32, fromI32, initEngine, keep, matmul, release, takeF32, type AdamWConfig, type Arr, type ArrRecord } from '../src/core/lab';
+import { trainJitAdamw } from './jaxTrainLoop';
 import { aucFromProbs } from '../src/core/metrics/classification';
 import { createNodeBackend } from '../src/core/runtime/ortNode';
 import { tensor } from '../src/core/runtime/tensor';
@@ -301,41 +302,14 @@ async function trainChild(): Promise<void> {
   console.log(`jax-js port vs float64 reference at init: max |Δlogit| ${portGap.toExponential(2)}`);
   if (!(portGap < 1e-3)) throw new Error('the jax-js port does not match the reference');
 
-  type StepFn = (p: ArrRecord, m: ArrRecord, v: ArrRecord, inp: NetInputs, t: Arr, w: Arr, lr: Arr, bc1: Arr, bc2: Arr) => [ArrRecord, ArrRecord, ArrRecord, Arr];
-  const raw: StepFn = (p, m, v, inp, t, w, lr, bc1, bc2) => {
-    const [l, grads] = valueAndGrad(loss)(keep(p), inp, t, w);
-    const [clipped, norm] = clipByGlobalNorm(grads, OPTIM.gradClip);
-    norm.dispose();
-    const next = adamwUpdate(OPTIM, p, clipped, m, v, { lr, bc1, bc2 });
-    return [next.params, next.m, next.v, l];
-  };
-  const step = jit(raw) as OwnedFunction<StepFn>;
-  const zeros = (): ArrRecord => Object.fromEntries(Object.entries(params).map(([k, a]) => [k, a.ref.mul(0)]));
-  let state = { p: params, m: zeros(), v: zeros() };
   const t0 = performance.now();
-  const curve: TrainReport['curve'] = [];
-  let acc = 0;
-  let steps = 0;
-  for (; steps < MAX_STEPS && performance.now() - t0 < MINUTES * 60_000; steps++) {
-    const b = priorBatch(steps);
-    const sc = adamwScalars(OPTIM, steps);
-    const [p, m, v, l] = step(state.p, state.m, state.v, netInputs(b, table), fromI32(b.target, [B, Nq]), fromF32(b.weight, [B, Nq]), sc.lr, sc.bc1, sc.bc2);
-    state = { p, m, v };
-    const lv = l.item();
-    if (!Number.isFinite(lv)) throw new Error(`loss ${lv} at step ${steps}`);
-    acc += lv;
-    if ((steps + 1) % 50 === 0) {
-      curve.push({ step: steps + 1, loss: +(acc / 50).toFixed(4), seconds: Math.round((performance.now() - t0) / 1000) });
-      console.log(`step ${steps + 1} loss ${(acc / 50).toFixed(4)} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-      acc = 0;
-    }
-  }
-  step.dispose();
-  const probeLogits = Array.from(takeF32(forward(keep(state.p), netInputs(probe, table))).subarray(0, Nq * C.nOut));
-  const matrices = Object.fromEntries(Object.entries(state.p).map(([k, a]) => [k, Array.from(takeF32(a.ref))]));
-  release(state.p);
-  release(state.m);
-  release(state.v);
+  const { params: trained, steps, curve } = trainJitAdamw({
+    params, loss, optim: OPTIM, maxSteps: MAX_STEPS, minutes: MINUTES, logEvery: 50,
+    batch: (s) => { const b = priorBatch(s); return { inputs: netInputs(b, table), target: fromI32(b.target, [B, Nq]), weight: fromF32(b.weight, [B, Nq]) }; },
+  });
+  const probeLogits = Array.from(takeF32(forward(keep(trained), netInputs(probe, table))).subarray(0, Nq * C.nOut));
+  const matrices = Object.fromEntries(Object.entries(trained).map(([k, a]) => [k, Array.from(takeF32(a.ref))]));
+  release(trained);
   const report: TrainReport = { engine: `@jax-js/jax ${engine.device}`, portGap, steps, seconds: Math.round((performance.now() - t0) / 1000), curve, matrices, probeLogits };
   await new Promise<void>((res) => process.send!(report, () => res()));
 }
