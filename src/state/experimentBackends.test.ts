@@ -64,7 +64,8 @@ describe('runners hand their plan to the engines; the record takes its backend f
     expect(cpu.backend).toEqual({ requested: 'auto', chosen: 'node', used: 'onnxruntime-node:cpu', fallbacks: [] });
     // one model, two ORT builds: the fold AUCs agree to float32 rounding
     expect(tfmAuc(wasm.results)).toBeCloseTo(tfmAuc(cpu.results), 4);
-  });
+    // two TFM runs (WASM, then onnxruntime-node): ~45 s quiet, past 60 s on a loaded box
+  }, 180_000);
 
   it('ensembles: the pool and analysis options the engine gets are the plan; recorded as pure TypeScript', async () => {
     const calls: Call[] = [];
