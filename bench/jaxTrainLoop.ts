@@ -27,7 +27,10 @@ export interface TrainLoopResult {
 export function trainJitAdamw<I>(o: TrainLoopOptions<I>): TrainLoopResult {
   type StepFn = (p: ArrRecord, m: ArrRecord, v: ArrRecord, inputs: I, target: Arr, weight: Arr, lr: Arr, bc1: Arr, bc2: Arr) => [ArrRecord, ArrRecord, ArrRecord, Arr];
   const raw: StepFn = (p, m, v, inputs, target, weight, lr, bc1, bc2) => {
-    const [l, grads] = valueAndGrad(o.loss)(keep(p), inputs, target, weight);
+    // the inputs are a tree of arrays (each bench's own interface); jax-js types its trees structurally, so the
+    // generic is viewed as a record here
+    const loss = o.loss as unknown as (p: ArrRecord, inputs: ArrRecord, target: Arr, weight: Arr) => Arr;
+    const [l, grads] = valueAndGrad(loss)(keep(p), inputs as unknown as ArrRecord, target, weight);
     const [clipped, norm] = clipByGlobalNorm(grads, o.optim.gradClip);
     norm.dispose();
     const next = adamwUpdate(o.optim, p, clipped, m, v, { lr, bc1, bc2 });
