@@ -90,7 +90,8 @@ export const tabularSpec: SpecDefinition<TabularSpec> = {
     folds: clampInt(s.folds, 2, 20),
     strategies: [...new Set(s.strategies)],
     teachers: [...new Set(s.teachers)],
-    protocol: { ...s.protocol, foldsRun: clampInt(s.protocol.foldsRun, 1, clampInt(s.folds, 2, 20)), labelFolds: clampInt(s.protocol.labelFolds, 2, 20), studyFolds: clampInt(s.protocol.studyFolds, 2, 20) },
+    // foldsRun is not tied to folds here (the page keeps it as typed, so a link must too): the run takes min(foldsRun, folds)
+    protocol: { ...s.protocol, foldsRun: clampInt(s.protocol.foldsRun, 1, 20), labelFolds: clampInt(s.protocol.labelFolds, 2, 20), studyFolds: clampInt(s.protocol.studyFolds, 2, 20) },
     distill: { ...s.distill, temperature: clampNumber(s.distill.temperature, 0.05, 20), hardLabelMix: clampNumber(s.distill.hardLabelMix, 0, 1) },
   }),
 };
