@@ -12,10 +12,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { DEFAULT_ADAMW, fromF32, fromI32, initEngine, keep, release, takeF32, type AdamWConfig, type Arr, type ArrRecord } from '../src/core/lab';
 import { trainJitAdamw } from './jaxTrainLoop';
-import { aucFromProbs } from '../src/core/metrics/classification';
+import { asMatrix, heldOutAuc } from './replicaHeldOut';
 import { createNodeBackend } from '../src/core/runtime/ortNode';
 import { tensor } from '../src/core/runtime/tensor';
-import type { FeatureMatrix } from '../src/core/tabular/matrix';
 import type { Teacher } from '../src/core/tabular/teachers/teacher';
 import { tfmLoss } from '../src/core/tabular/tfm/model';
 import { DEFAULT_TFM_ONNX, nodeTfmRuntime } from '../src/core/tabular/tfm/nodeRuntime';
@@ -40,9 +39,6 @@ const Nc = 64;
 const Nq = 32;
 const B = 8;
 const OPTIM: AdamWConfig = { ...DEFAULT_ADAMW, lr: 1e-3, warmupSteps: 100, totalSteps: MAX_STEPS, weightDecay: 0.01 };
-
-const asMatrix = (t: PriorTask, from: number, to: number): FeatureMatrix =>
-  ({ x: Float64Array.from(t.x.subarray(from * t.d, to * t.d)), n: to - from, d: t.d, names: Array.from({ length: t.d }, (_, j) => `f${j}`) });
 
 /** One task as the replica's inputs after the adapter's preprocessing; labels as context-class ranks (−1 absent). */
 function taskInputs(t: PriorTask, nc: number): { xc: Float32Array; xq: Float32Array; yc: Int32Array; yq: Int32Array; wq: Float32Array } {
@@ -77,21 +73,6 @@ function priorBatch(step: number): TabiclHostBatch {
   return b;
 }
 
-async function heldOutAuc(teacher: Teacher, tasks: PriorTask[], nc: number): Promise<{ auc: number; failed: number }> {
-  const aucs: number[] = [];
-  let failed = 0;
-  for (const t of tasks) {
-    try {
-      const p = await teacher.predict(asMatrix(t, 0, nc), t.y.slice(0, nc), t.k, asMatrix(t, nc, t.n));
-      const a = aucFromProbs(p, t.y.subarray(nc));
-      if (Number.isFinite(a)) aucs.push(a);
-    } catch (e) {
-      failed++;
-      if (failed === 1) console.log(`${teacher.id}: ${(e as Error).message}`);
-    }
-  }
-  return { auc: +(aucs.reduce((a, b) => a + b, 0) / Math.max(aucs.length, 1)).toFixed(4), failed };
-}
 
 async function main(): Promise<void> {
   const engine = await initEngine();

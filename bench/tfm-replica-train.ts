@@ -16,17 +16,16 @@ import { fileURLToPath } from 'node:url';
 import { nn, numpy as np } from '@jax-js/jax';
 import { DEFAULT_ADAMW, fromF32, fromI32, initEngine, keep, matmul, release, takeF32, type AdamWConfig, type Arr, type ArrRecord } from '../src/core/lab';
 import { trainJitAdamw } from './jaxTrainLoop';
-import { aucFromProbs } from '../src/core/metrics/classification';
+import { heldOutAuc } from './replicaHeldOut';
 import { createNodeBackend } from '../src/core/runtime/ortNode';
 import { tensor } from '../src/core/runtime/tensor';
-import type { FeatureMatrix } from '../src/core/tabular/matrix';
 import type { Teacher } from '../src/core/tabular/teachers/teacher';
 import { buildTabpfnV2Replica } from '../src/core/tabular/tfm/formats/replicas';
 import { buildTabpfnV2ArchReplica } from '../src/core/tabular/tfm/formats/tabpfnV2Arch';
 import { preprocessColumn, tabpfnV2ArchReference } from '../src/core/tabular/tfm/formats/tabpfnV2ArchReference';
 import { layerName, RANDOM_FEATURE_TABLE, SMALL_TABPFN_V2, tabpfnV2ArchWeights, type ArchWeights } from '../src/core/tabular/tfm/formats/tabpfnV2ArchWeights';
 import { DEFAULT_TFM_ONNX, nodeTfmRuntime } from '../src/core/tabular/tfm/nodeRuntime';
-import { sampleTask, type PriorTask } from '../src/core/tabular/tfm/prior';
+import { sampleTask } from '../src/core/tabular/tfm/prior';
 import { tfmTeacher } from '../src/core/tabular/tfm/tfmTeacher';
 import { loadUserTfm } from '../src/core/tabular/tfm/userTfm';
 
@@ -255,26 +254,6 @@ function loss(p: ArrRecord, inp: NetInputs, target: Arr, weight: Arr): Arr {
 
 // ---------- evaluation through the user-TFM path ----------
 
-const asMatrix = (t: PriorTask, from: number, to: number): FeatureMatrix =>
-  ({ x: Float64Array.from(t.x.subarray(from * t.d, to * t.d)), n: to - from, d: t.d, names: Array.from({ length: t.d }, (_, j) => `f${j}`) });
-
-async function heldOutAuc(teacher: Teacher, tasks: PriorTask[], nc: number): Promise<{ auc: number; failed: number }> {
-  const aucs: number[] = [];
-  let failed = 0;
-  for (const t of tasks) {
-    try {
-      const t0 = performance.now();
-      const p = await teacher.predict(asMatrix(t, 0, nc), t.y.slice(0, nc), t.k, asMatrix(t, nc, t.n), undefined,
-        (done, of) => { if (t === tasks[0] && done === of) console.log(`  ${teacher.id} task 0: ${of} members ${(performance.now() - t0).toFixed(0)} ms`); });
-      const a = aucFromProbs(p, t.y.subarray(nc));
-      if (Number.isFinite(a)) aucs.push(a);
-    } catch (e) {
-      failed++;
-      if (failed === 1) console.log(`${teacher.id}: ${(e as Error).message}`);
-    }
-  }
-  return { auc: +(aucs.reduce((a, b) => a + b, 0) / Math.max(aucs.length, 1)).toFixed(4), failed };
-}
 
 /** What the training child sends back. */
 interface TrainReport { engine: string; portGap: number; steps: number; seconds: number; curve: { step: number; loss: number; seconds: number }[]; matrices: Record<string, number[]>; probeLogits: number[] }
