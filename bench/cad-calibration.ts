@@ -11,7 +11,7 @@
 //           (a change that knows nothing of the circuit);
 //   sft     a refusal fine-tune copy (refusal_sft, cdeltaBehaviour.ts's objective; 3 × steps at lr 1e-2, the C-Δθ
 //           bench's settings, on the same topic): its first reply token flips towards refusal;
-//   long    the same methods run longer (× each `long` factor) or at lr × 10, until the forget behaviour is gone.
+//   long    GA and NPO at lr × 10; GA, NPO and MANSU at steps × the first `long` factor, GA alone at the others.
 // Each row: CAD and its companions (top-64 Jaccard, mass shift, Σ|s| before / after), two scale-aware readings the
 // bench adds (not CAD: relL2 = |s' − s| / |s|, and the projection scale s·s' / s·s), the clean / corrupted logit_diff
 // the attribution explains, the forget / retain NLL (the bench's forgetting score) and greedy behaviour on held-out
@@ -227,22 +227,25 @@ async function main(): Promise<void> {
     await scoreEdit(`refusal_sft, ${sftSteps} steps`, 'sft', 0, `refusal fine-tune on ${TOPIC} (refusalSplit, retain 400), ${sftSteps} steps, lr 1e-2 (the C-Δθ bench's)`, (Date.now() - t) / 1000, r.params);
   }
 
-  if (GROUPS.has('bench')) {
-    for (let seed = 0; seed < SEEDS; seed++) {
-      if (seed > 0) await mansu(`mansu, ${STEPS} steps`, 'bench', seed, STEPS);
-      await baseline(`grad_ascent, ${STEPS} steps`, 'bench', 'grad_ascent', seed, STEPS);
-      await baseline(`npo, ${STEPS} steps`, 'bench', 'npo', seed, STEPS);
-    }
-  }
-
-  // 3a. the same methods pushed until the forget behaviour goes: lr × 10, then steps × each LONG factor
+  // seed 0 of the baselines, then the same methods pushed until the forget behaviour goes (lr × 10), then seed 1…,
+  // then longer runs: every method × LONG[0], grad_ascent alone × the larger factors (the slowest rows come last)
+  const benchSeed = async (seed: number) => {
+    if (seed > 0) await mansu(`mansu, ${STEPS} steps`, 'bench', seed, STEPS);
+    await baseline(`grad_ascent, ${STEPS} steps`, 'bench', 'grad_ascent', seed, STEPS);
+    await baseline(`npo, ${STEPS} steps`, 'bench', 'npo', seed, STEPS);
+  };
+  if (GROUPS.has('bench')) await benchSeed(0);
   if (GROUPS.has('long')) {
     await baseline(`grad_ascent, ${STEPS} steps, lr ×10`, 'long', 'grad_ascent', 0, STEPS, 1e-2);
     await baseline(`npo, ${STEPS} steps, lr ×10`, 'long', 'npo', 0, STEPS, 1e-2);
-    for (const k of LONG) {
+  }
+  if (GROUPS.has('bench')) for (let seed = 1; seed < SEEDS; seed++) await benchSeed(seed);
+  if (GROUPS.has('long')) {
+    for (const [i, k] of LONG.entries()) {
       await baseline(`grad_ascent, ${k * STEPS} steps`, 'long', 'grad_ascent', 0, k * STEPS);
-      await mansu(`mansu, ${k * STEPS} steps`, 'long', 0, k * STEPS);
+      if (i > 0) continue;
       await baseline(`npo, ${k * STEPS} steps`, 'long', 'npo', 0, k * STEPS);
+      await mansu(`mansu, ${k * STEPS} steps`, 'long', 0, k * STEPS);
     }
   }
   evalFn.dispose();
