@@ -11,6 +11,7 @@
 //           (a change that knows nothing of the circuit);
 //   sft     a refusal fine-tune copy (refusal_sft, cdeltaBehaviour.ts's objective; 3 × steps at lr 1e-2, the C-Δθ
 //           bench's settings, on the same topic): its first reply token flips towards refusal;
+//   mid     GA / NPO at lr × 3 and gentler refusal fine-tunes (20 steps at 1e-2, 60 and 20 at 3e-3);
 //   long    GA and NPO at lr × 10; GA, NPO and MANSU at steps × the first `long` factor, GA alone at the others.
 // Each row: CAD and its companions (top-64 Jaccard, mass shift, Σ|s| before / after), two scale-aware readings the
 // bench adds (not CAD: relL2 = |s' − s| / |s|, and the projection scale s·s' / s·s), the clean / corrupted logit_diff
@@ -18,7 +19,7 @@
 // prompts, the update's L2 norm and, where asked (CAD_SECOND_DRAW=1), CAD measured again on the pairs of seed 1.
 // CAD_TARGET=target|target-v4 (default target-v4); writes bench/results/cad-calibration.json (target-v4) or
 // cad-calibration-target.json, or the file CAD_OUT names, after every row (marked partial until the end).
-//   nice npx tsx bench/cad-calibration.ts [pairs=16] [steps=20] [seeds=2] [groups=floor,bench,noise,sft,long] [long=5,20] [behaviour=1]
+//   nice npx tsx bench/cad-calibration.ts [pairs=16] [steps=20] [seeds=2] [groups=floor,bench,noise,sft,mid,long] [long=5,20] [behaviour=1]
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { execSync } from 'node:child_process';
@@ -42,7 +43,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const PAIRS = Number(process.argv[2] ?? 16);
 const STEPS = Number(process.argv[3] ?? 20);
 const SEEDS = Number(process.argv[4] ?? 2);
-const GROUPS = new Set((process.argv[5] ?? 'floor,bench,noise,sft,long').split(','));
+const GROUPS = new Set((process.argv[5] ?? 'floor,bench,noise,sft,mid,long').split(','));
 const LONG = (process.argv[6] ?? '5,20').split(',').map(Number);
 const BEHAVIOUR = (process.argv[7] ?? '1') === '1';
 const IG_STEPS = 5;
@@ -219,12 +220,21 @@ async function main(): Promise<void> {
   }
 
   // 3b. the refusal fine-tune copy: its answer to the forget prompts moves to refusal
-  if (GROUPS.has('sft')) {
+  const { data: sftData } = refusalSplit(corpus.examples as unknown as CorpusRecord[], { topic: TOPIC, refusalSize: null, retainSize: 400, seed: 0 });
+  const refusalSft = async (group: Row['group'], steps: number, lr: number) => {
     t = Date.now();
-    const { data: sftData } = refusalSplit(corpus.examples as unknown as CorpusRecord[], { topic: TOPIC, refusalSize: null, retainSize: 400, seed: 0 });
-    const sftSteps = 3 * STEPS;
-    const r = await runUnlearning(model, sftData, { method: 'refusal_sft', steps: sftSteps, lr: 1e-2, seed: 0, batchSize: BATCH, checkpointEvery: sftSteps, evalSize: 4 });
-    await scoreEdit(`refusal_sft, ${sftSteps} steps`, 'sft', 0, `refusal fine-tune on ${TOPIC} (refusalSplit, retain 400), ${sftSteps} steps, lr 1e-2 (the C-Δθ bench's)`, (Date.now() - t) / 1000, r.params);
+    const r = await runUnlearning(model, sftData, { method: 'refusal_sft', steps, lr, seed: 0, batchSize: BATCH, checkpointEvery: steps, evalSize: 4 });
+    await scoreEdit(`refusal_sft, ${steps} steps, lr ${lr}`, group, 0, `refusal fine-tune on ${TOPIC} (refusalSplit, retain 400), ${steps} steps, lr ${lr}${steps === 3 * STEPS && lr === 1e-2 ? ' (the C-Δθ bench\'s)' : ''}`, (Date.now() - t) / 1000, r.params);
+  };
+  if (GROUPS.has('sft')) await refusalSft('sft', 3 * STEPS, 1e-2);
+  // mid: between the bench's edits and the lr × 10 runs, which broke target-v4 in the first full run (retain NLL 54):
+  // lr × 3 for GA / NPO, and gentler refusal fine-tunes (the 60-step one cost tasks 0.58 → 0.08)
+  if (GROUPS.has('mid')) {
+    await baseline(`grad_ascent, ${STEPS} steps, lr ×3`, 'long', 'grad_ascent', 0, STEPS, 3e-3);
+    await baseline(`npo, ${STEPS} steps, lr ×3`, 'long', 'npo', 0, STEPS, 3e-3);
+    await refusalSft('sft', STEPS, 1e-2);
+    await refusalSft('sft', 3 * STEPS, 3e-3);
+    await refusalSft('sft', STEPS, 3e-3);
   }
 
   // seed 0 of the baselines, then the same methods pushed until the forget behaviour goes (lr × 10), then seed 1…,
