@@ -31,44 +31,51 @@ const control = (abort = false) => {
 beforeAll(async () => {
   model = await loadUnlearnModelFolder(TARGET);
 }, 60_000);
-afterAll(() => release(model?.params));
+
+// the run of `req` as given (no freeze, ± NF4), made once: the first test checks its report and progress, the freeze
+// test compares its aligned copy (the fine-tune and the aligned column do not depend on nf4, which adds the NF4
+// twins of each column) with the frozen run's, instead of running the same unfrozen fine-tune a second time
+let plainRun: Promise<{ events: CDeltaProgress[]; result: Awaited<ReturnType<typeof runCDeltaBehaviour>> }> | undefined;
+const runPlain = () => (plainRun ??= (async () => {
+  const { events, c } = control();
+  return { events, result: await runCDeltaBehaviour(model, corpus.examples, 'test corpus', req, c) };
+})());
+afterAll(async () => {
+  if (plainRun) (await plainRun).result.edited.forEach(release); // after both tests that read it
+  release(model?.params);
+});
 
 describe('runCDeltaBehaviour', () => {
   it('fine-tunes a copy, cuts a circuit under the budget, applies C-Δθ and fills the selectivity matrix (± NF4)', async () => {
-    const { events, c } = control();
-    const { report, edited } = await runCDeltaBehaviour(model, corpus.examples, 'test corpus', req, c);
-    try {
-      const m = report.matrix;
-      expect(m.columns).toEqual(['target', 'target NF4', 'aligned', 'aligned NF4', 'C-Δθ s=1', 'C-Δθ s=1 NF4']);
-      expect(m.rows.slice(-2).map((r) => r.row)).toEqual(['benign (over-refusal)', 'task accuracy']);
-      expect(m.rows.slice(0, -2).map((r) => r.row)).toContain('poison');
-      expect(m.rows.length).toBeGreaterThanOrEqual(6 + 2);
-      for (const r of m.rows) for (const v of r.values) expect(v).toBeGreaterThanOrEqual(0);
-      expect(m.deltas[0]).toMatchObject({ column: 'target', targeted: 0, benign: 0, task: 0 });
-      expect(report.fineTune.steps).toBe(1);
-      // the edit changes nothing outside the circuit's mask; the mask respects the 5 % budget
-      expect(report.circuit.masked / report.circuit.total).toBeLessThanOrEqual(0.05);
-      const s1 = report.columns.find((x) => x.name === 'C-Δθ s=1')!;
-      expect(s1.changed).toBeLessThanOrEqual(report.circuit.masked);
-      expect(report.columns.find((x) => x.name === 'target')!.changed).toBeNull();
-      expect(report.columns.find((x) => x.name === 'aligned')!.changed).toBeGreaterThan(s1.changed!);
-      const sel = parseCircuit(JSON.parse(report.circuit.json));
-      expect(sel.heads).toEqual(report.circuit.heads);
-      expect(sel.heads.length + sel.mlps.length).toBeGreaterThan(0);
-      expect(edited).toHaveLength(1);
-      // progress on one bar, in order, to 100
-      const done = events.map((e) => e.done);
-      expect(done.every((v, i) => i === 0 || v >= done[i - 1])).toBe(true);
-      expect(done.at(-1)).toBe(100);
-    } finally {
-      edited.forEach(release);
-    }
+    const { events, result: { report, edited } } = await runPlain();
+    const m = report.matrix;
+    expect(m.columns).toEqual(['target', 'target NF4', 'aligned', 'aligned NF4', 'C-Δθ s=1', 'C-Δθ s=1 NF4']);
+    expect(m.rows.slice(-2).map((r) => r.row)).toEqual(['benign (over-refusal)', 'task accuracy']);
+    expect(m.rows.slice(0, -2).map((r) => r.row)).toContain('poison');
+    expect(m.rows.length).toBeGreaterThanOrEqual(6 + 2);
+    for (const r of m.rows) for (const v of r.values) expect(v).toBeGreaterThanOrEqual(0);
+    expect(m.deltas[0]).toMatchObject({ column: 'target', targeted: 0, benign: 0, task: 0 });
+    expect(report.fineTune.steps).toBe(1);
+    // the edit changes nothing outside the circuit's mask; the mask respects the 5 % budget
+    expect(report.circuit.masked / report.circuit.total).toBeLessThanOrEqual(0.05);
+    const s1 = report.columns.find((x) => x.name === 'C-Δθ s=1')!;
+    expect(s1.changed).toBeLessThanOrEqual(report.circuit.masked);
+    expect(report.columns.find((x) => x.name === 'target')!.changed).toBeNull();
+    expect(report.columns.find((x) => x.name === 'aligned')!.changed).toBeGreaterThan(s1.changed!);
+    const sel = parseCircuit(JSON.parse(report.circuit.json));
+    expect(sel.heads).toEqual(report.circuit.heads);
+    expect(sel.heads.length + sel.mlps.length).toBeGreaterThan(0);
+    expect(edited).toHaveLength(1);
+    // progress on one bar, in order, to 100
+    const done = events.map((e) => e.done);
+    expect(done.every((v, i) => i === 0 || v >= done[i - 1])).toBe(true);
+    expect(done.at(-1)).toBe(100);
   }, 300_000);
 
   it('freeze \'unowned\': the aligned copy changes only tensors circuit nodes own; without it, more', async () => {
     const ownable = ownableTensors(model).reduce((n, k) => n + model.params[k].shape.reduce((a, b) => a * b, 1), 0);
     const frozen = await runCDeltaBehaviour(model, corpus.examples, 'test corpus', { ...req, freeze: 'unowned', nf4: false }, control().c);
-    const free = await runCDeltaBehaviour(model, corpus.examples, 'test corpus', { ...req, nf4: false }, control().c);
+    const free = (await runPlain()).result;
     try {
       expect(frozen.report.fineTune).toMatchObject({ freeze: 'unowned', trainableTensors: ownableTensors(model).length });
       expect(free.report.fineTune).toMatchObject({ freeze: 'none', trainableTensors: Object.keys(model.params).length });
@@ -77,7 +84,7 @@ describe('runCDeltaBehaviour', () => {
       expect(changed(frozen)).toBeLessThanOrEqual(ownable);
       expect(changed(free)).toBeGreaterThan(ownable);
     } finally {
-      [...frozen.edited, ...free.edited].forEach(release);
+      frozen.edited.forEach(release); // free.edited: released after all tests
     }
   }, 300_000);
 
