@@ -14,12 +14,15 @@ import { checkpointFileOf } from './checkpointRead';
 import { TrainError } from './errors';
 
 const manifest = JSON.parse(readFileSync('models/manifest.json', 'utf8')) as Manifest;
+let forgeCorpus: ReturnType<typeof generateCorpus> | undefined;
 const engine = createTrainEngine({
   readModelFiles: async (id, files) => {
     const listed = new Set(findModel(manifest, id).files.map((f) => (typeof f === 'string' ? f : (f as { path: string }).path)));
     return new Map(files.filter((f) => listed.has(f)).map((f) => [f, new Uint8Array(readFileSync(join('models', id, f)))]));
   },
-  corpus: async () => ({ records: generateCorpus(DEFAULT_CORPUS_OPTIONS).examples, source: 'forge corpus' }),
+  // the corpus is a pure function of fixed options: generated once for the file, not on every forge-sample run
+  // (the engine asks its dep each run; what is checked here is the engine, not the generator)
+  corpus: async () => ({ records: (forgeCorpus ??= generateCorpus(DEFAULT_CORPUS_OPTIONS)).examples, source: 'forge corpus' }),
 });
 
 const four: TrainJobRequest = { method: 'sft', model: 'target', steps: 4, batchSize: 2, lr: 1e-3, seed: 5, data: { kind: 'forge-sample', size: 4 } };
