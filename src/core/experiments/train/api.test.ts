@@ -20,13 +20,16 @@ import { trainFromSpec } from './node';
 import { parseTrainSpec } from './spec';
 
 const manifest = JSON.parse(readFileSync('models/manifest.json', 'utf8')) as Manifest;
+let forgeCorpus: ReturnType<typeof generateCorpus> | undefined;
 const engine = createTrainEngine({
   // the real registry check, then the committed files
   readModelFiles: async (id, files) => {
     const listed = new Set(findModel(manifest, id).files.map((f) => (typeof f === 'string' ? f : (f as { path: string }).path)));
     return new Map(files.filter((f) => listed.has(f)).map((f) => [f, new Uint8Array(readFileSync(join('models', id, f)))]));
   },
-  corpus: async () => ({ records: generateCorpus(DEFAULT_CORPUS_OPTIONS).examples, source: 'forge corpus' }),
+  // the corpus is a pure function of fixed options: generated once for the file, not on every forge-sample run
+  // (the engine asks its dep each run; what is checked here is the engine, not the generator)
+  corpus: async () => ({ records: (forgeCorpus ??= generateCorpus(DEFAULT_CORPUS_OPTIONS)).examples, source: 'forge corpus' }),
   evalSuite: async (name) => readFileSync(join('models/forge', `${name}.jsonl`), 'utf8'),
 });
 
