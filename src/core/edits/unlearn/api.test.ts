@@ -12,7 +12,9 @@ import { resolveMansuOptions } from './mansuPipeline';
 
 const ROOT = new URL('../../../../', import.meta.url).pathname;
 
-const engine = () => createUnlearnEngine({
+// one engine for the file's jobs, as the page keeps one worker: the model and the corpus load once (the engine caches
+// both per id / version) instead of once per test; the first job still loads them, so its bar includes the load
+const engine = createUnlearnEngine({
   readModelFiles: async (id, files) => new Map(await Promise.all(files.map(async (f) => [f, new Uint8Array(await readFile(join(ROOT, 'models', id, f)))] as const))),
   corpus: async () => {
     const c = generateCorpus(DEFAULT_CORPUS_OPTIONS);
@@ -27,7 +29,7 @@ const REQUEST: UnlearnJobRequest = {
 
 describe('createUnlearnEngine (in-thread, target)', () => {
   it('runs a short job: split as asked, four quantized variants, histogram, behaviour, a checkpoint under the model\'s names', async () => {
-    const api = engine();
+    const api = engine;
     const events: UnlearnJobProgress[] = [];
     const r = await api.runUnlearn(REQUEST, (p) => events.push(p));
     expect(r.split.sizes).toMatchObject({ forget: 8, retain: 16 });
@@ -72,7 +74,7 @@ describe('createUnlearnEngine (in-thread, target)', () => {
   });
 
   it('runs MANSU with its switches: circuit, null space and floor report what they did, Fisher (off) reports nothing; CAD on the same edges', async () => {
-    const api = engine();
+    const api = engine;
     const mansu = { objective: 'grad_diff' as const, circuit: true, fisher: false, nullSpace: true, floor: true };
     const done: number[] = [];
     const r = await api.runUnlearn({ ...REQUEST, method: 'mansu', mansu, behaviourPrompts: 0 }, (p) => done.push(p.done));
@@ -93,7 +95,7 @@ describe('createUnlearnEngine (in-thread, target)', () => {
   }, 180_000);
 
   it('a shared cancel flag stops the run after the current step; the engine then runs the next job; bad input is named', async () => {
-    const api = engine();
+    const api = engine;
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const steps: number[] = [];
     const cancelled = api.runUnlearn({ ...REQUEST, steps: 6, behaviourPrompts: 0, cadPairs: 0 }, (p) => {
