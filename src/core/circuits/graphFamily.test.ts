@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decoderForward, fromI32, importDecoderParams, initEngine, keep, readF32, takeF32, type HookName } from '../lab';
 import { normalizeConfig, type NormalizedLmConfig } from '../lm/families';
 import { replicaSpec, replicaWeights } from '../lm/replicas/specs';
-import { writeReplica } from '../lm/replicas/writeReplicaNode';
+import { writeReplica, type WrittenReplica } from '../lm/replicas/writeReplicaNode';
 import { acdc } from './acdc';
 import { attribute } from './attribute';
 import { buildGraph } from './graph';
@@ -83,8 +83,11 @@ describe('graphForward on family models', () => {
 
 describe('circuit methods on a real-vocabulary llama-family replica', () => {
   let model: CircuitModel;
+  /** The replica's weights as written (the BF16 test rounds them; regenerating them cost ~0.6 s of CPU). */
+  let weights: WrittenReplica['weights'];
   beforeAll(async () => {
     const r = await writeReplica('llama3', join(root, 'llama3'), { variants: [] });
+    weights = r.weights;
     model = await loadCircuitModelFolder(r.dir, 'llama3-replica');
   });
   afterAll(() => disposeCircuitModel(model));
@@ -148,15 +151,21 @@ describe('circuit methods on a real-vocabulary llama-family replica', () => {
     const dir = join(root, 'llama3');
     const text = (f: string) => readFile(join(dir, f));
     const ids = fromI32([9906, 1917, 374, 264, 1296, 13], [1, 6]); // "Hello world is a test." under Llama 3
+    // element loops, not TypedArray.from(data, fn): the same values, but .from's per-element callback took ~4 s of CPU
+    // over the 8 M embedding floats (bits here and the rounded reference below)
+    const mapF32 = <T extends Uint16Array | Float32Array>(out: T, data: Float32Array, f: (v: number) => number): T => {
+      for (let i = 0; i < data.length; i++) out[i] = f(data[i]);
+      return out;
+    };
     for (const dtype of ['BF16'] as const) {
       const bits = f32ToBf16Bits;
-      const w = replicaWeights(model.lm!);
-      const tensors = [...w].map(([name, t]) => ({ name, dtype, shape: t.shape, data: new Uint8Array(Uint16Array.from(t.data, bits).buffer) }));
+      const w = weights;
+      const tensors = [...w].map(([name, t]) => ({ name, dtype, shape: t.shape, data: new Uint8Array(mapF32(new Uint16Array(t.data.length), t.data, bits).buffer) }));
       const m = await loadCircuitModel(`llama3-${dtype}`, {
         'config.json': await text('config.json'), 'tokenizer.json': await text('tokenizer.json'),
         'tokenizer_config.json': await text('tokenizer_config.json'), 'model.safetensors': serialize(tensors, { format: 'pt' }),
       });
-      const rounded = new Map([...w].map(([name, t]) => [name, { data: Float32Array.from(t.data, (v) => roundToDtype(v, dtype)), shape: t.shape }]));
+      const rounded = new Map([...w].map(([name, t]) => [name, { data: mapF32(new Float32Array(t.data.length), t.data, (v) => roundToDtype(v, dtype)), shape: t.shape }]));
       const want = takeF32(decoderForward(model.lm!, importDecoderParams(model.lm!, rounded), ids.ref).logits);
       expect(maxDiff(takeF32(decoderForward(m.lm!, keep(m.params), ids.ref).logits), want)).toBe(0);
       disposeCircuitModel(m);
