@@ -3,7 +3,7 @@
 // tested, not safety: a qwen3 target with a llama3 anchor (cross-vocabulary, 151,669 vs 128,256 tokens), a qwen2
 // anchor on the qwen3 target (same vocabulary: identity bridge), a judge given by hub id and served by the loopback
 // hub whose chat template is a Llama Guard one, and α = 0 reproducing target-only exactly with every family as target.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,10 @@ beforeAll(async () => {
   }
   // The judge: a llama3 replica (Llama Guard 3 1B is a Llama 3.2) with a Llama Guard template, by hub id.
   const guard = join(dir, 'guard');
-  await writeReplica('llama3', guard, { variants: ['fp32'] });
+  // writeReplica is deterministic (specs.ts seeds the weights): the llama3 folder written above is byte for byte
+  // what a second write would produce, so a copy replaces regenerating its weights, graph and external data
+  if (lm.llama3) await cp(join(dir, 'llama3'), guard, { recursive: true });
+  else await writeReplica('llama3', guard, { variants: ['fp32'] });
   const cfgPath = join(guard, 'tokenizer_config.json');
   await writeFile(cfgPath, JSON.stringify({ ...JSON.parse(await readFile(cfgPath, 'utf8')), chat_template: GUARD_TEMPLATE }));
   hub = await startLoopbackHub({ embedded: false, mounts: { [GUARD_ID]: guard } });
