@@ -2,15 +2,13 @@
 // vocabulary sizes; src/core/lm/replicas): the lab's logits equal ORT's fp32 graph within 1e-4. Then, on small
 // float64 versions of each family, gradients w.r.t. every parameter tensor match central finite differences,
 // jit(grad) matches eager grad, and the per-head (EAP) path computes the same model as the shared GQA path.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { grad, jit, numpy as np } from '@jax-js/jax';
+import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { normalizeConfig, type NormalizedLmConfig } from '../lm/families';
-import { replicaSpec, replicaWeights, REPLICAS } from '../lm/replicas/specs';
-import { VARIANT_FILES, writeReplica } from '../lm/replicas/writeReplicaNode';
+import { buildDecoderOnnx } from '../lm/replicas/onnxDecoder';
+import { replicaConfig, replicaSpec, replicaWeights, REPLICAS } from '../lm/replicas/specs';
 import { softcap } from './blocks';
 import { decoderDims, decoderForward } from './decoder';
 import { importDecoderParams } from './decoderParams';
@@ -20,13 +18,8 @@ import { hookShapes, type HookName } from './hooks';
 import { logitAt, maskedCrossEntropy, positionMask } from './loss';
 import { mulberry32 } from '../numeric/random';
 
-let root: string;
 beforeAll(async () => {
   await initEngine();
-  root = await mkdtemp(join(tmpdir(), 'lab-decoder-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
 });
 
 const int64 = (ids: number[], B: number, T: number) => new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [B, T]);
@@ -39,12 +32,15 @@ function tokensFor(vocab: number, n: number, seed: number): number[] {
 describe('decoderForward equals ONNX Runtime (fp32) on every family replica', () => {
   for (const { id } of REPLICAS) {
     it(id, async () => {
-      const r = await writeReplica(id, join(root, id), { variants: ['fp32'] });
-      const c = r.config;
+      // the replica's fp32 graph as writeReplica would write it (same builder, config and weights), handed to ORT as
+      // bytes: this test reads no other file of the folder (tokenizer, safetensors), and writing them cost ~0.5-1 s of
+      // CPU per family; the folder itself is tested in lm/replicas/replicas.test.ts
+      const c = replicaConfig(id);
+      const weights = replicaWeights(c);
       const B = 2;
       const T = 7; // > the Gemma replicas' sliding window (4), so the local layers' masks matter
       const ids = tokensFor(c.vocabSize, B * T, 5);
-      const session = await ort.InferenceSession.create(join(r.dir, 'onnx', VARIANT_FILES.fp32));
+      const session = await ort.InferenceSession.create(onnxProto.onnx.ModelProto.encode(buildDecoderOnnx(c, weights, 'fp32')).finish());
       const feeds: Record<string, ort.Tensor> = { input_ids: int64(ids, B, T), attention_mask: int64(Array(B * T).fill(1), B, T) };
       if (session.inputNames.includes('position_ids')) feeds.position_ids = int64(Array.from({ length: B * T }, (_, i) => i % T), B, T);
       for (let l = 0; l < c.numLayers; l++) {
@@ -52,7 +48,7 @@ describe('decoderForward equals ONNX Runtime (fp32) on every family replica', ()
       }
       const want = Float32Array.from((await session.run(feeds)).logits.data as Float32Array); // a copy: release() frees ORT's buffer
       await session.release();
-      const got = takeF32(decoderForward(c, importDecoderParams(c, r.weights), fromI32(ids, [B, T])).logits);
+      const got = takeF32(decoderForward(c, importDecoderParams(c, weights), fromI32(ids, [B, T])).logits);
       expect(got.length).toBe(want.length);
       let diff = 0;
       let scale = 0;
@@ -62,7 +58,6 @@ describe('decoderForward equals ONNX Runtime (fp32) on every family replica', ()
       }
       expect(scale).toBeGreaterThan(0.5); // the replica's logits are not trivially small
       expect(diff).toBeLessThan(1e-4);
-      await rm(r.dir, { recursive: true, force: true });
     });
   }
 });
